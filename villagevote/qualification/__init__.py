@@ -1,0 +1,1 @@
+"""Qualification review (资格审查): rule catalogs, findings, verdicts, three-stage review. No Qt here."""
