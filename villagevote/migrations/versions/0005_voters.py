@@ -1,0 +1,25 @@
+"""Schema changes for voter registers (issue 6).
+
+Reserved in the linear chain so that work on the areas can proceed in parallel without creating several heads.
+Empty until that area needs a change (an empty migration is a no-op).
+
+Revision ID: 0005_voters
+Revises: 0004_scoring
+"""
+from __future__ import annotations
+
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+revision = "0005_voters"
+down_revision = "0004_scoring"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
