@@ -1,0 +1,71 @@
+"""CJK fonts for print (reportlab, embedded subsets) and screen (Qt registers the same files in ui/app.py).
+
+The bundled Droid Sans Fallback (Apache-2.0, TrueType outlines) guarantees Chinese on any machine. When the Windows
+office fonts are installed (宋体 SimSun, 仿宋 FangSong, 黑体 SimHei) print prefers them; they are never shipped.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from villagevote.resources import resource_path
+
+BUNDLED_FONT = "DroidSansFallbackFull.ttf"
+BUNDLED_FAMILY = "Droid Sans Fallback"
+
+
+@dataclass(frozen=True)
+class PdfFonts:
+    body: str     # 宋体-like body text
+    heading: str  # 黑体-like titles
+    formal: str   # 仿宋-like for pledge text
+
+
+def bundled_font_path() -> Path:
+    return resource_path("fonts", BUNDLED_FONT)
+
+
+def _windows_fonts_dir() -> Path | None:
+    if sys.platform != "win32":  # pragma: no cover - platform dependent
+        return None
+    return Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
+
+
+def office_font(filename: str) -> Path | None:
+    """An installed office font file, if present (never shipped)."""
+    candidates = []
+    win = _windows_fonts_dir()
+    if win:
+        candidates.append(win / filename)
+    extra = os.environ.get("VILLAGEVOTE_FONT_DIR")
+    if extra:
+        candidates.append(Path(extra) / filename)
+    for path in candidates:
+        if path.exists():
+            return path
+    return None
+
+
+@lru_cache(maxsize=1)
+def pdf_fonts() -> PdfFonts:
+    """Register fonts with reportlab once and return the names to use."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("VVFallback", str(bundled_font_path())))
+    names = {}
+    for key, filename, kwargs in (("body", "simsun.ttc", {"subfontIndex": 0}), ("heading", "simhei.ttf", {}),
+                                  ("formal", "simfang.ttf", {})):
+        path = office_font(filename)
+        name = "VVFallback"
+        if path is not None:
+            try:
+                pdfmetrics.registerFont(TTFont(f"VV-{key}", str(path), **kwargs))
+                name = f"VV-{key}"
+            except Exception:  # a broken or CFF-flavoured office font: keep the bundled one
+                name = "VVFallback"
+        names[key] = name
+    return PdfFonts(**names)

@@ -1,0 +1,63 @@
+"""What can be printed or exported, by name — shared by the CLI (`villagevote print|export NAME`) and the GUI.
+
+Each area provides a module ``villagevote/reports/forms_<area>.py`` with ``FORMS: list[Form]``. The registry finds
+them by name, so adding a form needs no change here or in the CLI.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Literal
+
+from sqlalchemy.orm import Session
+
+from villagevote.audit import Actor
+from villagevote.errors import UserError
+from villagevote.i18n import tr
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the caller chose; forms use what they need and say clearly when something required is missing."""
+    village: str | None = None
+    contest_id: int | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+# run(session, actor, out_path, options) -> the written path
+FormFunc = Callable[[Session, Actor, Path, Options], Path]
+
+
+@dataclass(frozen=True)
+class Form:
+    name: str                       # command-line name, e.g. "voter-notice"
+    kind: Literal["print", "export"]
+    title: str                      # Chinese title shown in --list and the GUI
+    run: FormFunc
+    needs_village: bool = False
+    sensitive: bool = False         # contains full ID numbers: needs the VIEW_SENSITIVE permission
+
+
+def all_forms() -> list[Form]:
+    import villagevote.reports as pkg
+    forms: list[Form] = []
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+        if info.name.startswith("forms_"):
+            module = importlib.import_module(f"villagevote.reports.{info.name}")
+            forms.extend(getattr(module, "FORMS", []))
+    return forms
+
+
+def forms_of(kind: str) -> list[Form]:
+    return sorted((f for f in all_forms() if f.kind == kind), key=lambda f: f.name)
+
+
+def find_form(kind: str, name: str) -> Form:
+    for form in forms_of(kind):
+        if form.name == name:
+            return form
+    names = "、".join(f.name for f in forms_of(kind)) or tr("（暂无）")
+    raise UserError(tr("没有名为“{name}”的{kind}项目。可用的有：{names}").format(
+        name=name, kind=tr("打印") if kind == "print" else tr("导出"), names=names))
