@@ -1,0 +1,1 @@
+"""Performance-based selection (实绩比选): scoring schemes (``scheme``) and the pure scoring engine (``engine``)."""
