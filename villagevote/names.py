@@ -154,8 +154,9 @@ COMPOUND_SURNAME_READINGS: dict[str, tuple[str, str]] = {
 }
 
 
-def _syllables(chars: str, all_readings: bool) -> list[list[str]]:
-    """For each character, its pinyin syllables (surname reading first for the surname)."""
+@lru_cache(maxsize=200_000)
+def _syllables(chars: str, all_readings: bool) -> tuple[tuple[str, ...], ...]:
+    """For each character, its pinyin syllables (surname reading first for the surname); cached per name."""
     from pypinyin import Style, pinyin  # imported lazily: the table is large
 
     readings = pinyin(chars, style=Style.NORMAL, heteronym=all_readings, errors=lambda s: [c for c in s])
@@ -174,7 +175,7 @@ def _syllables(chars: str, all_readings: bool) -> list[list[str]]:
     elif chars and chars[0] in SURNAME_READINGS:
         surname = SURNAME_READINGS[chars[0]]
         out[0] = [surname] + [o for o in out[0] if o != surname]
-    return out
+    return tuple(tuple(o) for o in out)
 
 
 def pinyin_initials(name: str) -> str:
@@ -211,7 +212,7 @@ def matches(name: str, query: str) -> bool:
     return _pinyin_prefix(options, q)
 
 
-def _pinyin_prefix(options: list[list[str]], q: str) -> bool:
+def _pinyin_prefix(options: tuple[tuple[str, ...], ...], q: str) -> bool:
     def walk(i: int, rest: str) -> bool:
         if not rest:
             return True
