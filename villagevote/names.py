@@ -22,8 +22,9 @@ import re
 import unicodedata
 from functools import lru_cache
 from itertools import product
-from pathlib import Path
 from typing import Iterable
+
+from villagevote.resources import resource_path
 
 __all__ = [
     "CharKey",
@@ -38,7 +39,6 @@ __all__ = [
     "unknown_characters",
 ]
 
-_STROKES_DIR = Path(__file__).resolve().parent.parent / "resources" / "strokes"
 
 # (stroke count, stroke-class digits, code point). Unknown shapes use "6" (after 折); unknown characters count 999.
 CharKey = tuple[int, str, int]
@@ -48,20 +48,9 @@ _BRACKETS = re.compile(r"[（(【\[［〔][^）)】\]］〕]*[）)】\]］〕]")
 _REMOVE = re.compile(r"[\s\u3000·•・．.\u00b7\u2022\u30fb\-－]")
 
 
-def _strokes_dir() -> Path:
-    try:  # the foundation's resource helper knows the PyInstaller bundle layout
-        from villagevote.resources import resource_path  # type: ignore[attr-defined]
-
-        return Path(resource_path("strokes"))
-    except Exception:  # noqa: BLE001 - fall back to the source tree layout
-        return _STROKES_DIR
-
-
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[str, str], dict[str, int]]:
-    base = _strokes_dir()
-    if not (base / "stroke_order.tsv").exists():
-        base = _STROKES_DIR
+    base = resource_path("strokes")
     order: dict[str, str] = {}
     with open(base / "stroke_order.tsv", encoding="utf-8") as fh:
         for line in fh:
