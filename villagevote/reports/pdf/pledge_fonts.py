@@ -1,8 +1,8 @@
 """Fonts for pledge prints.
 
-The bundled Droid Sans Fallback has the CJK characters but no Latin letters, digits or curly quotes, so text is split
-into runs: characters the CJK font has stay in it, the rest go to a Latin font (reportlab's built-in Helvetica, or the
-foundation's choice when it provides one). :func:`missing_glyphs` lists characters neither font can draw — rare
+Pledge text uses the shared ``pdf_fonts().formal`` (仿宋 when installed, else the bundled Droid Sans Fallback). The
+bundled font has the CJK characters but no Latin letters, digits or curly quotes, so text is split into runs: ASCII
+and characters the CJK font lacks go to reportlab's built-in Helvetica (always available, Latin-1 + quotes). :func:`missing_glyphs` lists characters neither font can draw — rare
 name characters outside the BMP such as 𠮷 (U+20BB7) — so the user can be warned to write them in by hand.
 """
 from __future__ import annotations
@@ -14,22 +14,17 @@ from typing import Iterable
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
-from villagevote.resources import resource_path
+from villagevote.fonts import pdf_fonts
 
-_BUNDLED = "VVDroidSansFallback"
 LATIN_FONT = "Helvetica"
 # Characters Helvetica (WinAnsi encoding) draws: Latin-1 plus the typographic quotes, dashes and bullets.
 _WINANSI_EXTRA = set("‘’“”–—•…€™")
 
 
-@lru_cache(maxsize=1)
 def font_name() -> str:
-    """Name of the registered CJK font used by pledge prints (the bundled Droid Sans Fallback, embedded)."""
-    if _BUNDLED not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(_BUNDLED, str(resource_path("fonts", "DroidSansFallbackFull.ttf"))))
-    return _BUNDLED
+    """The registered CJK font for pledge prints: 仿宋 when the office font is installed, else the bundled font."""
+    return pdf_fonts().formal
 
 
 @lru_cache(maxsize=1)
