@@ -776,6 +776,10 @@ def _parse_rows(rows: list[list[Any]], start: int, columns: dict[str, int], head
         if name_value == "" and id_value == "":
             if not any(v != "" and v is not None for v in cells):
                 continue  # blank row
+            footer = next((v for v in cells if type(v) is str and v.strip().startswith(_FOOTER_WORDS)), None)
+            if footer is not None:
+                skipped.append((excel_row, tr("表尾说明行：{text}").format(text=_show(footer))))
+                continue
         row_errors_before = len(errors)
 
         # Name
@@ -794,6 +798,7 @@ def _parse_rows(rows: list[list[Any]], start: int, columns: dict[str, int], head
         number: str | None = None
         id_birth: dt.date | None = None
         id_gender: str | None = None
+        id_iso = ""
         if id_value != "" and id_value is not None:
             s = id_value.strip() if type(id_value) is str else None
             if s is not None and len(s) == 18:
@@ -813,6 +818,7 @@ def _parse_rows(rows: list[list[Any]], start: int, columns: dict[str, int], head
                             id_birth = None
                         date_cache[key] = id_birth
                     if id_birth is not None:
+                        id_iso = key[:4] + "-" + key[4:6] + "-" + key[6:]
                         number = s
                         id_gender = "男" if ord(s[16]) & 1 else "女"
             if number is None:
@@ -840,7 +846,8 @@ def _parse_rows(rows: list[list[Any]], start: int, columns: dict[str, int], head
         birth: dt.date | None = id_birth
         if c_birth >= 0 and c_birth < n:
             birth_value = cells[c_birth]
-            if birth_value != "" and birth_value is not None:
+            if birth_value != "" and birth_value is not None and not (
+                    id_birth is not None and (birth_value == id_iso or birth_value == id_birth)):
                 parsed = cell_date_cache.get(birth_value) if type(birth_value) is str else None
                 if parsed is None:
                     try:
