@@ -5,7 +5,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+import enum
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from villagevote.models.base import Base, TimestampMixin, enum_type
@@ -34,7 +36,10 @@ class Pledge(TimestampMixin, Base):
     kind: Mapped[PledgeKind] = mapped_column(enum_type(PledgeKind))
     status: Mapped[PledgeStatus] = mapped_column(enum_type(PledgeStatus), default=PledgeStatus.DRAFT)
     rendered_title: Mapped[str] = mapped_column(String(128), default="")
-    rendered_text: Mapped[str] = mapped_column(Text, default="")  # frozen at signing
+    rendered_text: Mapped[str] = mapped_column(Text, default="")  # plain text, frozen when the review passes
+    # The exact structured text (title, paragraphs, items table, signature lines, copies) printed for signing;
+    # a signed pledge keeps it whatever happens to its template later.
+    rendered_json: Mapped[str] = mapped_column(Text, default="", server_default="")
     signed_on: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
     witness: Mapped[str] = mapped_column(String(64), default="")
     copies: Mapped[int] = mapped_column(Integer, default=2)
@@ -46,16 +51,27 @@ class Pledge(TimestampMixin, Base):
                                                      cascade="all, delete-orphan")
 
 
+class PledgeItemKind(str, enum.Enum):
+    """What a pledge item is: a term goal of a 创业承诺 or a trigger condition of a 辞职承诺."""
+
+    GOAL = "goal"
+    TRIGGER = "trigger"
+
+
 class PledgeItem(Base):
     """A term-goal item (任期目标) or a resignation trigger of a pledge."""
     __tablename__ = "pledge_item"
     id: Mapped[int] = mapped_column(primary_key=True)
     pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(Text)
+    item_kind: Mapped[PledgeItemKind] = mapped_column(enum_type(PledgeItemKind), default=PledgeItemKind.GOAL,
+                                                      server_default=PledgeItemKind.GOAL.value)
+    code: Mapped[str] = mapped_column(String(32), default="", server_default="")  # trigger code, e.g. long_absence
+    params: Mapped[Optional[dict]] = mapped_column(JSON, nullable=True)  # trigger thresholds
+    title: Mapped[str] = mapped_column(Text)  # goal title, or the trigger's text
     category: Mapped[str] = mapped_column(String(32), default="")
     target: Mapped[str] = mapped_column(Text, default="")
     deadline: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
-    weight: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("1"))
+    weight: Mapped[Optional[Decimal]] = mapped_column(Numeric(6, 2), nullable=True)
     struck: Mapped[bool] = mapped_column(default=False)
     struck_reason: Mapped[str] = mapped_column(Text, default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
@@ -72,3 +88,5 @@ class PledgeReview(TimestampMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     reviewer: Mapped[str] = mapped_column(String(64), default="")
     reviewed_on: Mapped[dt.date] = mapped_column(Date)
+    # Set when the pledge is edited after this review: the review no longer counts and must be done again.
+    superseded: Mapped[bool] = mapped_column(default=False, server_default=false())
