@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, false, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from villagevote.models.base import Base, TimestampMixin, enum_type, utcnow
@@ -68,6 +68,10 @@ class RuleSet(TimestampMixin, Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     source: Mapped[str] = mapped_column(Text, default="")
     parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("rule_set.id"), nullable=True)
+    catalog_key: Mapped[str] = mapped_column(String(64), default="", server_default="")  # e.g. zhejiang-2013
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    kinship_bar: Mapped[Optional[dict]] = mapped_column(JSON, nullable=True)  # {"relations": [...], "organizations": [...], "text": ...}
+    frozen: Mapped[bool] = mapped_column(default=False, server_default=false())  # set once a cycle uses it
     rules: Mapped[list["Rule"]] = relationship(back_populates="rule_set", order_by="Rule.sort_order",
                                                cascade="all, delete-orphan")
 
@@ -85,6 +89,7 @@ class Rule(Base):
     departments: Mapped[list] = mapped_column(JSON, default=list)
     evidence_hint: Mapped[str] = mapped_column(Text, default="")
     covers: Mapped[list] = mapped_column(JSON, default=list)  # e.g. ["pledge_refusal"]
+    event_label: Mapped[str] = mapped_column(String(64), default="", server_default="")  # e.g. 刑满释放日期
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     rule_set: Mapped[RuleSet] = relationship(back_populates="rules")
 

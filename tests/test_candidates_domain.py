@@ -1,0 +1,190 @@
+"""Persons, relationships, candidacies and the status machine, on a fresh database per test."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from villagevote.audit import Actor
+from villagevote.candidates import persons, status
+from villagevote.candidates.candidacies import list_candidacies, register_candidacy
+from villagevote.candidates.sample import build_world, id_number
+from villagevote.errors import NotFound, PermissionDenied, ValidationError
+from villagevote.models import AuditLog, Candidacy, Person
+from villagevote.models.db import open_database
+from villagevote.models.enums import (CandidacyStatus as S, Education, Gender, NominationSource, OrgKind,
+                                      PoliticalStatus, RelationKind, Role)
+
+CLERK = Actor(None, "clerk", Role.CLERK, "录入员甲")
+REVIEWER = Actor(None, "reviewer", Role.REVIEWER, "审核员乙")
+READONLY = Actor(None, "viewer", Role.READONLY)
+TODAY = dt.date(2026, 2, 1)
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_database(tmp_path / "t.db", backup_dir=tmp_path / "bk")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def world(db):
+    with db.session() as s:
+        return build_world(s)
+
+
+def _data(name: str, number: str, **kw) -> persons.PersonData:
+    return persons.PersonData(name=name, id_number=number, **kw)
+
+
+def test_register_person_derives_birth_and_gender_and_stores_upper_x(db, world):
+    number = id_number("330604", dt.date(1975, 6, 9), 21)
+    lower = number[:-1] + number[-1].lower()
+    with db.session() as s:
+        pid = persons.register_person(s, CLERK, _data("张三", lower, village_id=world.villages["青山村"]), today=TODAY)
+    with db.session() as s:
+        p = s.get(Person, pid)
+        assert p.id_number == number.upper()
+        assert p.birth_date == dt.date(1975, 6, 9)
+        assert p.gender is Gender.MALE
+        assert p.name_initials == "zs"
+        assert s.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.entity == "person")) == 1
+
+
+def test_invalid_and_duplicate_id_numbers_are_refused(db, world):
+    good = id_number("330604", dt.date(1980, 1, 2), 33)
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    with db.session() as s:
+        with pytest.raises(ValidationError, match="校验码错误：第18位应为 " + good[-1]):
+            persons.register_person(s, CLERK, _data("李四", bad), today=TODAY)
+        persons.register_person(s, CLERK, _data("李四", good), today=TODAY)
+    with db.session() as s:
+        with pytest.raises(ValidationError, match="已登记给「李四」"):
+            persons.register_person(s, CLERK, _data("李思", good), today=TODAY)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Person)) == 1
+
+
+def test_person_field_checks(db, world):
+    number = id_number("330604", dt.date(1980, 1, 2), 33)
+    with db.session() as s:
+        with pytest.raises(ValidationError, match="晚于今天"):
+            persons.register_person(s, CLERK, _data("王五", number, political_status=PoliticalStatus.PARTY_MEMBER,
+                                                    party_join_date=dt.date(2027, 1, 1)), today=TODAY)
+        with pytest.raises(ValidationError, match="只有中共党员或预备党员才填写入党时间"):
+            persons.register_person(s, CLERK, _data("王五", number, political_status=PoliticalStatus.MASSES,
+                                                    party_join_date=dt.date(2001, 7, 1)), today=TODAY)
+        with pytest.raises(ValidationError, match="应为2至20个汉字"):
+            persons.register_person(s, CLERK, _data("Wang5", number), today=TODAY)
+        with pytest.raises(PermissionDenied):
+            persons.register_person(s, READONLY, _data("王五", number), today=TODAY)
+
+
+def test_update_person_keeps_id_unique(db, world):
+    a = id_number("330604", dt.date(1970, 3, 3), 11)
+    b = id_number("330604", dt.date(1971, 4, 4), 12)
+    with db.session() as s:
+        pa = persons.register_person(s, CLERK, _data("赵一", a), today=TODAY)
+        persons.register_person(s, CLERK, _data("钱二", b), today=TODAY)
+    with db.session() as s:
+        with pytest.raises(ValidationError, match="已登记给「钱二」"):
+            persons.update_person(s, CLERK, pa, _data("赵一", b), today=TODAY)
+    with db.session() as s:
+        persons.update_person(s, CLERK, pa, _data("赵一", a, education=Education.COLLEGE, phone="13900001111"),
+                              today=TODAY)
+    with db.session() as s:
+        assert s.get(Person, pa).education is Education.COLLEGE
+
+
+def test_search_by_name_initials_pinyin_and_id_fragment(db, world):
+    with db.session() as s:
+        persons.register_person(s, CLERK, _data("张三", id_number("330604", dt.date(1970, 1, 1), 11)), today=TODAY)
+        persons.register_person(s, CLERK, _data("张珊珊", id_number("330604", dt.date(1972, 2, 2), 22)), today=TODAY)
+        persons.register_person(s, CLERK, _data("李四", id_number("330604", dt.date(1981, 7, 19), 31)), today=TODAY)
+    with db.session() as s:
+        assert [r.name for r in persons.find_persons(s, "zs")] == ["张三", "张珊珊"]  # initials from the start
+        assert [r.name for r in persons.find_persons(s, "zss")] == ["张珊珊"]
+        assert {r.name for r in persons.find_persons(s, "张")} == {"张三", "张珊珊"}
+        assert [r.name for r in persons.find_persons(s, "lis")] == ["李四"]
+        assert [r.name for r in persons.find_persons(s, "19810719")] == ["李四"]
+        assert persons.find_persons(s, "wq") == []
+
+
+def test_relationships(db, world):
+    with db.session() as s:
+        a = persons.register_person(s, CLERK, _data("王建国", id_number("330604", dt.date(1970, 1, 1), 11)), today=TODAY)
+        b = persons.register_person(s, CLERK, _data("李秀英", id_number("330604", dt.date(1972, 2, 2), 22)), today=TODAY)
+        persons.add_relationship(s, CLERK, b, a, RelationKind.SPOUSE)
+        with pytest.raises(ValidationError, match="已登记为配偶关系"):
+            persons.add_relationship(s, CLERK, a, b, RelationKind.SIBLING)
+        with pytest.raises(ValidationError, match="不能把一个人登记为自己的亲属"):
+            persons.add_relationship(s, CLERK, a, a, RelationKind.SIBLING)
+        rels = persons.relationships_of(s, a)
+        assert [(r[2], r[3]) for r in rels] == [("李秀英", RelationKind.SPOUSE)]
+
+
+def _candidate(s, world, name="张三", seq=11, village="青山村", kind=OrgKind.VILLAGE_COMMITTEE, post="主任"):
+    pid = persons.register_person(
+        s, CLERK, _data(name, id_number("330604", dt.date(1975, 1, 1), seq), village_id=world.villages[village]),
+        today=TODAY,
+    )
+    return register_candidacy(s, CLERK, pid, world.orgs[(village, kind)], post, NominationSource.SELF)
+
+
+def test_candidacy_needs_a_real_post_and_is_not_duplicated(db, world):
+    with db.session() as s:
+        cid = _candidate(s, world)
+        cand = s.get(Candidacy, cid)
+        with pytest.raises(ValidationError, match="「书记」不是青山村村民委员会的职务（可选：主任、副主任、委员）"):
+            register_candidacy(s, CLERK, cand.person_id, world.orgs[("青山村", OrgKind.VILLAGE_COMMITTEE)], "书记",
+                               NominationSource.SELF)
+        with pytest.raises(ValidationError, match="已登记参选青山村村民委员会主任"):
+            register_candidacy(s, CLERK, cand.person_id, world.orgs[("青山村", OrgKind.VILLAGE_COMMITTEE)], "主任",
+                               NominationSource.VILLAGERS)
+        assert cand.status is S.REGISTERED and cand.cycle_id == world.cycle_id
+
+
+def test_status_machine_walks_the_review_path_and_audits(db, world):
+    with db.session() as s:
+        cid = _candidate(s, world)
+        for new in (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.COUNTY_REVIEWED, S.QUALIFIED, S.CANDIDATE, S.ELECTED):
+            actor = REVIEWER if new in (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.COUNTY_REVIEWED, S.QUALIFIED) else CLERK
+            status.transition(s, cid, new, actor)
+        assert s.get(Candidacy, cid).status is S.ELECTED
+        notes = list(s.scalars(select(AuditLog.note).where(AuditLog.entity == "candidacy", AuditLog.action == "status")))
+        assert notes[0] == "registered -> village_reviewed" and notes[-1] == "candidate -> elected"
+        with pytest.raises(ValidationError, match="当前状态为「当选」，不能直接改为「已退出」"):
+            status.transition(s, cid, S.WITHDRAWN, CLERK, reason="x")
+
+
+def test_status_machine_refuses_skipping_stages_and_needs_reasons(db, world):
+    with db.session() as s:
+        cid = _candidate(s, world)
+        with pytest.raises(ValidationError, match="不能直接改为「资格合格」"):
+            status.transition(s, cid, S.QUALIFIED, REVIEWER)
+        with pytest.raises(ValidationError, match="需要填写理由"):
+            status.transition(s, cid, S.DISQUALIFIED, REVIEWER)
+        with pytest.raises(PermissionDenied):
+            status.transition(s, cid, S.VILLAGE_REVIEWED, CLERK)
+        with pytest.raises(NotFound):
+            status.transition(s, 9999, S.WITHDRAWN, CLERK, reason="x")
+        status.transition(s, cid, S.WITHDRAWN, CLERK, reason="本人书面申请退出")
+        cand = s.get(Candidacy, cid)
+        assert cand.status is S.WITHDRAWN and cand.status_reason == "本人书面申请退出"
+        assert status.allowed_next(S.WITHDRAWN) == []
+
+
+def test_candidacy_list_filters_and_stroke_order(db, world):
+    with db.session() as s:
+        _candidate(s, world, "王五", 11, post="委员")
+        _candidate(s, world, "丁一", 12, post="委员")
+        _candidate(s, world, "李四", 13, post="委员")
+        _candidate(s, world, "赵六", 14, village="绿水村", post="主任")
+    with db.session() as s:
+        rows = list_candidacies(s, world.cycle_id, village_id=world.villages["青山村"])
+        assert [r.name for r in rows] == ["丁一", "王五", "李四"]  # 丁 2 strokes, 王 4, 李 7
+        assert all(r.age == 51 for r in rows)  # born 1975-01-01, election 2026-03-15
+        assert [r.name for r in list_candidacies(s, world.cycle_id, statuses={S.REGISTERED})][-1] == "赵六"
+        assert list_candidacies(s, world.cycle_id, org_kind=OrgKind.PARTY_BRANCH) == []

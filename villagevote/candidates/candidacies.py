@@ -1,0 +1,165 @@
+"""Candidacies (参选登记): a person standing for a post of an organization in one cycle; listing for pages/prints."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from villagevote import audit
+from villagevote.audit import Actor
+from villagevote.auth import Permission, require
+from villagevote.errors import NotFound, ValidationError
+from villagevote.i18n import tr
+from villagevote.idcard import age_on
+from villagevote.models import Candidacy, ElectionCycle, Organization, Person, Seat, Village
+from villagevote.models.enums import CandidacyStatus, NominationSource, OrgKind
+from villagevote.names import stroke_key
+
+__all__ = ["CandidacyRow", "list_candidacies", "register_candidacy"]
+
+
+@dataclass(frozen=True)
+class CandidacyRow:
+    """One candidacy as plain data (for table models and prints)."""
+
+    id: int
+    person_id: int
+    name: str
+    id_number: str
+    gender: str
+    birth_date: dt.date | None
+    age: int | None  # on the election day
+    education: str
+    political_status: str
+    party_join_date: dt.date | None
+    phone: str
+    current_post: str
+    village_id: int
+    village: str
+    village_code: str
+    organization_id: int
+    org_kind: OrgKind
+    post: str
+    seat_rank: int
+    source: NominationSource
+    status: CandidacyStatus
+    status_reason: str
+    incumbent: bool
+    cycle_id: int
+
+
+def register_candidacy(
+    session: Session,
+    actor: Actor,
+    person_id: int,
+    organization_id: int,
+    post: str,
+    source: NominationSource | str,
+    incumbent: bool = False,
+) -> int:
+    """Register a person for a post; the post must be one of the organization's seats. Returns the id."""
+    require(actor, Permission.EDIT)
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(tr("找不到人员（编号 {id}）").format(id=person_id))
+    org = session.get(Organization, organization_id)
+    if org is None:
+        raise NotFound(tr("找不到组织（编号 {id}）").format(id=organization_id))
+    post = (post or "").strip()
+    posts = list(session.scalars(select(Seat.post).where(Seat.organization_id == org.id).order_by(Seat.rank)))
+    if post not in posts:
+        raise ValidationError(
+            tr("「{post}」不是{village}{org}的职务（可选：{posts}）").format(
+                post=post, village=org.village.name, org=OrgKind(org.kind).label,
+                posts="、".join(posts) or tr("无，请先设置职数"),
+            )
+        )
+    try:
+        source = NominationSource(source) if not isinstance(source, NominationSource) else source
+    except ValueError:
+        source = NominationSource.from_label(str(source))  # raises ValueError for garbage
+    exists = session.scalar(
+        select(Candidacy.id).where(
+            Candidacy.person_id == person.id, Candidacy.organization_id == org.id, Candidacy.post == post
+        )
+    )
+    if exists is not None:
+        raise ValidationError(
+            tr("{name}已登记参选{village}{org}{post}，不能重复登记").format(
+                name=person.name, village=org.village.name, org=OrgKind(org.kind).label, post=post
+            )
+        )
+    cand = Candidacy(person_id=person.id, organization_id=org.id, cycle_id=org.cycle_id, post=post, source=source,
+                     status=CandidacyStatus.REGISTERED, incumbent=incumbent)
+    session.add(cand)
+    session.flush()
+    audit.record(session, actor, "register", "candidacy", cand.id, after=audit.snapshot(cand))
+    return cand.id
+
+
+def list_candidacies(
+    session: Session,
+    cycle_id: int,
+    village_id: int | None = None,
+    org_kind: OrgKind | None = None,
+    statuses: set[CandidacyStatus] | None = None,
+    ids: list[int] | None = None,
+) -> list[CandidacyRow]:
+    """Candidacies of a cycle, filtered, in village-code order then organization kind, seat rank and surname strokes."""
+    cycle = session.get(ElectionCycle, cycle_id)
+    if cycle is None:
+        raise NotFound(tr("找不到换届届次（编号 {id}）").format(id=cycle_id))
+    stmt = (
+        select(Candidacy, Person, Organization, Village)
+        .join(Person, Candidacy.person_id == Person.id)
+        .join(Organization, Candidacy.organization_id == Organization.id)
+        .join(Village, Organization.village_id == Village.id)
+        .where(Candidacy.cycle_id == cycle_id)
+    )
+    if village_id is not None:
+        stmt = stmt.where(Village.id == village_id)
+    if org_kind is not None:
+        stmt = stmt.where(Organization.kind == org_kind)
+    if statuses:
+        stmt = stmt.where(Candidacy.status.in_(list(statuses)))
+    if ids is not None:
+        stmt = stmt.where(Candidacy.id.in_(ids))
+    ranks = {
+        (org_id, post): rank
+        for org_id, post, rank in session.execute(select(Seat.organization_id, Seat.post, Seat.rank))
+    }
+    kind_order = {k: i for i, k in enumerate(OrgKind)}
+    rows = []
+    for cand, person, org, village in session.execute(stmt):
+        rows.append(
+            CandidacyRow(
+                id=cand.id,
+                person_id=person.id,
+                name=person.name,
+                id_number=person.id_number or "",
+                gender=person.gender.label if person.gender else "",
+                birth_date=person.birth_date,
+                age=age_on(person.birth_date, cycle.election_day) if person.birth_date else None,
+                education=person.education.label if person.education else "",
+                political_status=person.political_status.label if person.political_status else "",
+                party_join_date=person.party_join_date,
+                phone=person.phone,
+                current_post=person.current_post,
+                village_id=village.id,
+                village=village.name,
+                village_code=village.code,
+                organization_id=org.id,
+                org_kind=OrgKind(org.kind),
+                post=cand.post,
+                seat_rank=ranks.get((org.id, cand.post), 99),
+                source=NominationSource(cand.source),
+                status=CandidacyStatus(cand.status),
+                status_reason=cand.status_reason,
+                incumbent=cand.incumbent,
+                cycle_id=cand.cycle_id,
+            )
+        )
+    rows.sort(key=lambda r: (r.village_code, r.village, kind_order[r.org_kind], r.seat_rank, r.post, stroke_key(r.name)))
+    return rows

@@ -1,0 +1,141 @@
+"""Recording findings (核查结果): one answer per candidacy × rule × department, with history in the audit log."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from villagevote import audit
+from villagevote.audit import Actor
+from villagevote.auth import Permission, can
+from villagevote.errors import NotFound, PermissionDenied, ValidationError
+from villagevote.i18n import tr
+from villagevote.models import Candidacy, ElectionCycle, Finding, Rule
+from villagevote.models.enums import FindingResult
+from villagevote.qualification.rulesets import cycle_rule_set
+
+__all__ = ["FindingRow", "findings_of", "record_finding", "rule_for_cover"]
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    id: int
+    rule_code: str
+    result: FindingResult
+    department: str
+    evidence: str
+    event_date: dt.date | None
+    expiry_date: dt.date | None
+    recorded_by: str
+    recorded_at: dt.datetime
+
+
+def _require_recorder(actor: Actor) -> None:
+    if not (can(actor, Permission.EDIT) or can(actor, Permission.REVIEW)):
+        raise PermissionDenied(
+            tr("当前用户“{user}”（{role}）无权记录资格核查结果。").format(user=actor.username, role=actor.role.label)
+        )
+
+
+def record_finding(
+    session: Session,
+    candidacy_id: int,
+    rule_code: str,
+    result: FindingResult | str,
+    actor: Actor,
+    department: str | None = None,
+    evidence: str | None = None,
+    event_date: dt.date | None = None,
+    expiry_date: dt.date | None = None,
+    today: dt.date | None = None,
+) -> int:
+    """Record (or replace) the answer of ``department`` (blank = the township's own check) for one rule.
+
+    ``event_date`` is the date a time window counts from (release, penalty, …) and may not lie in the future;
+    ``expiry_date`` ends an until-expiry bar. The previous answer is kept in the audit log. Returns the finding id.
+    """
+    _require_recorder(actor)
+    today = today or dt.date.today()
+    cand = session.get(Candidacy, candidacy_id)
+    if cand is None:
+        raise NotFound(tr("找不到候选人登记（编号 {id}）").format(id=candidacy_id))
+    rule_set_id = cycle_rule_set(session, cand.cycle_id)
+    rule = session.scalar(select(Rule).where(Rule.rule_set_id == rule_set_id, Rule.code == rule_code))
+    if rule is None:
+        codes = session.scalars(select(Rule.code).where(Rule.rule_set_id == rule_set_id).order_by(Rule.sort_order))
+        raise ValidationError(
+            tr("本届资格条件目录中没有编号为「{code}」的规则（有：{codes}）").format(
+                code=rule_code, codes="、".join(codes)
+            )
+        )
+    try:
+        result = FindingResult(result) if not isinstance(result, FindingResult) else result
+    except ValueError:
+        try:
+            result = FindingResult.from_label(str(result))  # type: ignore[assignment]
+        except ValueError:
+            raise ValidationError(
+                tr("核查结果「{v}」无效，应为：待查、无、有、存疑").format(v=result)
+            ) from None
+    if event_date is not None:
+        if event_date > today:
+            raise ValidationError(
+                tr("{label}{date}晚于今天（{today}），请核对").format(
+                    label=rule.event_label or tr("事件日期"), date=event_date.isoformat(), today=today.isoformat()
+                )
+            )
+        birth = cand.person.birth_date
+        if birth is not None and event_date < birth:
+            raise ValidationError(tr("事件日期早于本人出生日期，请核对"))
+    if expiry_date is not None and event_date is not None and expiry_date < event_date:
+        raise ValidationError(tr("期满日不能早于事件日期"))
+    dept = (department or "").strip()
+    finding = session.scalar(
+        select(Finding).where(
+            Finding.candidacy_id == cand.id, Finding.rule_id == rule.id, Finding.department == dept
+        )
+    )
+    before = audit.snapshot(finding)
+    if finding is None:
+        finding = Finding(candidacy_id=cand.id, rule_id=rule.id, department=dept)
+        session.add(finding)
+    finding.result = result
+    finding.evidence = (evidence or "").strip()
+    finding.event_date = event_date
+    finding.expiry_date = expiry_date
+    finding.recorded_by = actor.display_name or actor.username
+    finding.recorded_at = dt.datetime.now()
+    session.flush()
+    audit.record(session, actor, "record_finding", "finding", finding.id, before=before,
+                 after=audit.snapshot(finding), note=f"candidacy {cand.id} rule {rule.code}")
+    return finding.id
+
+
+def findings_of(session: Session, candidacy_id: int) -> list[FindingRow]:
+    rows = session.execute(
+        select(Finding, Rule.code)
+        .join(Rule, Finding.rule_id == Rule.id)
+        .where(Finding.candidacy_id == candidacy_id)
+        .order_by(Rule.sort_order, Finding.department)
+    ).all()
+    return [
+        FindingRow(f.id, code, f.result, f.department, f.evidence, f.event_date, f.expiry_date, f.recorded_by,
+                   f.recorded_at)
+        for f, code in rows
+    ]
+
+
+def rule_for_cover(session: Session, candidacy_id: int, tag: str) -> str | None:
+    """Code of the rule tagged ``tag`` (e.g. ``pledge_refusal``) in the candidacy's cycle catalog, or None."""
+    cand = session.get(Candidacy, candidacy_id)
+    if cand is None:
+        raise NotFound(tr("找不到候选人登记（编号 {id}）").format(id=candidacy_id))
+    cycle = session.get(ElectionCycle, cand.cycle_id)
+    if cycle is None or cycle.rule_set_id is None:
+        return None
+    for rule in session.scalars(select(Rule).where(Rule.rule_set_id == cycle.rule_set_id).order_by(Rule.sort_order)):
+        if tag in (rule.covers or []):
+            return rule.code
+    return None

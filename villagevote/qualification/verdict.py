@@ -1,0 +1,95 @@
+"""The computed qualification verdict of a candidacy, and kinship-bar flags, from what is in the database."""
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from villagevote.errors import NotFound
+from villagevote.i18n import tr
+from villagevote.models import Candidacy, ElectionCycle, Finding, Organization, Person, Relationship, Rule
+from villagevote.models.enums import CandidacyStatus
+from villagevote.qualification.rules_engine import (
+    FindingInput,
+    KinCandidate,
+    KinshipFlag,
+    Relation,
+    Verdict,
+    evaluate,
+    kinship_conflicts,
+)
+from villagevote.qualification.rulesets import cycle_rule_set, kinship_bar_of, rule_defs
+
+__all__ = ["compute_verdict", "compute_verdicts", "kinship_flags"]
+
+# Candidacies no longer standing are left out of the kinship check.
+_INACTIVE = {CandidacyStatus.WITHDRAWN, CandidacyStatus.DISQUALIFIED, CandidacyStatus.NOT_ELECTED}
+
+
+def _inputs(session: Session, candidacy_ids: list[int]) -> dict[int, list[FindingInput]]:
+    out: dict[int, list[FindingInput]] = {cid: [] for cid in candidacy_ids}
+    if not candidacy_ids:
+        return out
+    rows = session.execute(
+        select(Finding, Rule.code).join(Rule, Finding.rule_id == Rule.id).where(Finding.candidacy_id.in_(candidacy_ids))
+    ).all()
+    for f, code in rows:
+        out[f.candidacy_id].append(
+            FindingInput(code, f.result, f.event_date, f.expiry_date, f.department or None, f.evidence or None)
+        )
+    return out
+
+
+def compute_verdict(session: Session, candidacy_id: int) -> Verdict:
+    """Verdict of one candidacy against its cycle's catalog version on the cycle's election day."""
+    cand = session.get(Candidacy, candidacy_id)
+    if cand is None:
+        raise NotFound(tr("找不到候选人登记（编号 {id}）").format(id=candidacy_id))
+    cycle = session.get(ElectionCycle, cand.cycle_id)
+    rules = rule_defs(session, cycle_rule_set(session, cand.cycle_id))
+    return evaluate(rules, _inputs(session, [cand.id])[cand.id], cycle.election_day if cycle else None)
+
+
+def compute_verdicts(session: Session, cycle_id: int, candidacy_ids: list[int]) -> dict[int, Verdict]:
+    """Verdicts of many candidacies of one cycle (one query for all findings)."""
+    cycle = session.get(ElectionCycle, cycle_id)
+    if cycle is None:
+        raise NotFound(tr("找不到换届届次（编号 {id}）").format(id=cycle_id))
+    if cycle.rule_set_id is None:
+        return {}
+    rules = rule_defs(session, cycle.rule_set_id)
+    inputs = _inputs(session, candidacy_ids)
+    return {cid: evaluate(rules, inputs[cid], cycle.election_day) for cid in candidacy_ids}
+
+
+def kinship_flags(session: Session, cycle_id: int, village_id: int | None = None) -> list[KinshipFlag]:
+    """Pairs of active candidates for one organization who are barred relatives (per the cycle's catalog).
+
+    ``organization`` of each flag is the organization id; ``first``/``second`` carry candidacy ids and names.
+    """
+    cycle = session.get(ElectionCycle, cycle_id)
+    if cycle is None:
+        raise NotFound(tr("找不到换届届次（编号 {id}）").format(id=cycle_id))
+    relations_barred, org_kinds = kinship_bar_of(session, cycle.rule_set_id)
+    stmt = (
+        select(Candidacy.id, Candidacy.person_id, Person.name, Candidacy.organization_id, Candidacy.status)
+        .join(Person, Candidacy.person_id == Person.id)
+        .join(Organization, Candidacy.organization_id == Organization.id)
+        .where(Candidacy.cycle_id == cycle_id, Organization.kind.in_(org_kinds))
+    )
+    if village_id is not None:
+        stmt = stmt.where(Organization.village_id == village_id)
+    cands = [
+        KinCandidate(cid, pid, name, org)
+        for cid, pid, name, org, status in session.execute(stmt)
+        if CandidacyStatus(status) not in _INACTIVE
+    ]
+    if len(cands) < 2:
+        return []
+    person_ids = {c.person_id for c in cands}
+    rels = session.scalars(
+        select(Relationship).where(
+            or_(Relationship.person_a_id.in_(person_ids), Relationship.person_b_id.in_(person_ids))
+        )
+    ).all()
+    relations = [Relation(r.person_a_id, r.person_b_id, r.kind) for r in rels]
+    return kinship_conflicts(cands, relations, relations_barred)
