@@ -10,6 +10,11 @@ import importlib.util
 
 from sqlalchemy.orm import Session
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from villagevote.audit import Actor
+
 from villagevote.models.core import Setting
 
 SEED_AREAS = ("qualification", "candidates", "pledges", "scoring", "voters", "elections")
@@ -37,3 +42,17 @@ def seed_defaults(session: Session) -> None:
             continue
         importlib.import_module(name).seed(session)
     session.flush()
+
+
+def set_setting(session: Session, actor: "Actor", key: str, value: object) -> None:
+    """Change a setting (administrators only), audit-logged."""
+    from villagevote import audit
+    from villagevote.auth import Permission, require
+    require(actor, Permission.ADMIN)
+    row = session.get(Setting, key)
+    before = None if row is None else row.value
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+    audit.record(session, actor, "update", "setting", key, before={"value": before}, after={"value": value})

@@ -1,0 +1,90 @@
+"""Shared fixtures: offscreen Qt, a private data dir, a fresh migrated database per test, users and a township."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
+
+import pytest  # noqa: E402
+
+from villagevote.audit import Actor  # noqa: E402
+from villagevote.models.enums import Role  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _private_home(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("VILLAGEVOTE_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def db(tmp_path):
+    from villagevote.models.db import open_database
+    database = open_database(tmp_path / "test.sqlite3")
+    yield database
+    database.dispose()
+
+
+def _make_user(db, username: str, role: Role) -> Actor:
+    from villagevote import users
+    from villagevote.models.core import User
+    with db.session() as s:
+        if not users.has_users(s):
+            users.create_first_admin(s, "admin", "admin-pass")
+        if username != "admin":
+            admin = s.query(User).filter_by(username="admin").one()
+            users.create_user(s, Actor(admin.id, "admin", Role.ADMIN), username, f"{username}-pass", role)
+        user = s.query(User).filter_by(username=username).one()
+        return Actor(user.id, user.username, user.role, user.display_name)
+
+
+@pytest.fixture
+def admin(db) -> Actor:
+    return _make_user(db, "admin", Role.ADMIN)
+
+
+@pytest.fixture
+def clerk(db, admin) -> Actor:
+    return _make_user(db, "clerk", Role.CLERK)
+
+
+@pytest.fixture
+def reviewer(db, admin) -> Actor:
+    return _make_user(db, "reviewer", Role.REVIEWER)
+
+
+@pytest.fixture
+def readonly(db, admin) -> Actor:
+    return _make_user(db, "viewer", Role.READONLY)
+
+
+@dataclass
+class TownshipIds:
+    township_id: int
+    village_ids: list[int]
+    cycle_id: int
+    election_day: dt.date
+
+
+@pytest.fixture
+def township(db, admin) -> TownshipIds:
+    from villagevote import township as tw
+    day = dt.date(2026, 12, 20)
+    with db.session() as s:
+        tid = tw.create_township(s, admin, "测试镇", county="测试县")
+        vids = [tw.add_village(s, admin, tid, name, code=f"00{i}", groups=4)
+                for i, name in enumerate(("东村", "西村", "南村"), start=1)]
+        cid = tw.create_cycle(s, admin, tid, "2026年换届", 2026, day)
+    return TownshipIds(tid, vids, cid, day)
+
+
+@pytest.fixture
+def ctx(qapp, db, admin):
+    from villagevote.ui.app import setup_fonts
+    from villagevote.ui.context import AppContext
+    setup_fonts(qapp)
+    return AppContext(db, admin)

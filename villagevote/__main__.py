@@ -1,0 +1,5 @@
+import sys
+
+from villagevote.cli import main
+
+sys.exit(main())

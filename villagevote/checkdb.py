@@ -1,0 +1,68 @@
+"""`villagevote check-db PATH`: read-only health report of a database file."""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from villagevote.errors import DatabaseFileError
+from villagevote.i18n import tr
+
+
+@dataclass
+class CheckReport:
+    path: Path
+    ok: bool
+    lines: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def check_database(path: Path | str) -> CheckReport:
+    """Run integrity_check and foreign_key_check, read the schema version and count rows; never writes."""
+    from villagevote.models.db import head_revision, inspect_file, known_revisions
+
+    path = Path(path)
+    report = CheckReport(path=path, ok=True)
+    if not path.exists():
+        report.ok = False
+        report.lines.append(tr("文件不存在：{path}").format(path=path))
+        return report
+    try:
+        info = inspect_file(path)
+    except DatabaseFileError as exc:
+        report.ok = False
+        report.lines.append(str(exc))
+        return report
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        report.lines.append(f"integrity_check: {'; '.join(integrity)}")
+        if integrity != ["ok"]:
+            report.ok = False
+        fk = conn.execute("PRAGMA foreign_key_check").fetchall()
+        report.lines.append(f"foreign_key_check: {'ok' if not fk else tr('{n} 处外键错误').format(n=len(fk))}")
+        for row in fk[:20]:
+            report.lines.append(f"  {row}")
+        if fk:
+            report.ok = False
+        head = head_revision()
+        if info.revision is None:
+            state = tr("空数据库（未初始化）")
+        elif info.revision == head:
+            state = tr("最新")
+        elif info.revision in known_revisions():
+            state = tr("较旧，打开时将自动升级到 {head}").format(head=head)
+        else:
+            state = tr("由更新版本的程序写入，本程序无法识别")
+            report.ok = False
+        report.lines.append(f"schema_version: {info.revision} ({state})")
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        for name in tables:
+            report.counts[name] = conn.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        report.ok = False
+        report.lines.append(tr("读取数据库时出错：{error}").format(error=exc))
+    finally:
+        conn.close()
+    return report

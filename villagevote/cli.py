@@ -1,0 +1,156 @@
+"""Entry point: the GUI with no arguments; sub-commands for scripts, batch work and tests.
+
+Exit codes: 0 success, 1 a problem with the data or files (message on stderr), 2 wrong usage.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from villagevote.errors import UserError
+from villagevote.i18n import tr
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="villagevote", description=tr("村级组织换届与承诺管理"))
+    p.add_argument("--db", type=Path, help=tr("数据库文件（默认在用户数据目录）"))
+    p.add_argument("--self-test", action="store_true", help=tr("自检：临时数据库、迁移、PDF 与工作簿，成功返回 0"))
+    sub = p.add_subparsers(dest="command")
+
+    d = sub.add_parser("demo", help=tr("生成演示乡镇数据库"))
+    d.add_argument("--db", type=Path, required=True, dest="demo_db")
+    d.add_argument("--villages", type=int, default=8)
+    d.add_argument("--voters-per-village", type=int, default=300)
+    d.add_argument("--seed", type=int, default=1)
+
+    c = sub.add_parser("check-db", help=tr("检查数据库文件"))
+    c.add_argument("path", type=Path)
+
+    for kind, help_text in (("print", tr("打印表单为 PDF")), ("export", tr("导出 Excel 工作簿"))):
+        f = sub.add_parser(kind, help=help_text)
+        f.add_argument("form", nargs="?")
+        f.add_argument("--list", action="store_true")
+        f.add_argument("--db", type=Path, dest="form_db")
+        f.add_argument("--village")
+        f.add_argument("--contest", type=int)
+        f.add_argument("--out", type=Path)
+        f.add_argument("--option", action="append", default=[], metavar="KEY=VALUE")
+
+    r = sub.add_parser("result", help=tr("按选举规则计算结果（JSON 输入输出）"))
+    r.add_argument("--json", required=True, metavar="FILE", help=tr("JSON 文件，或 - 表示标准输入"))
+
+    b = sub.add_parser("backup", help=tr("立即备份数据库"))
+    b.add_argument("--db", type=Path, dest="backup_db", required=True)
+    return p
+
+
+def _err(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from villagevote.demo import build_demo
+    summary = build_demo(args.demo_db, villages=args.villages, voters_per_village=args.voters_per_village,
+                         seed=args.seed)
+    print(tr("演示数据库已生成：{path}（{s:.1f} 秒）").format(path=summary.path, s=summary.seconds))
+    for table in ("village", "person", "candidacy", "pledge", "score", "voter", "proxy", "contest", "commitment"):
+        print(f"  {table}: {summary.counts.get(table, 0)}")
+    for note in summary.notes:
+        print(f"  note: {note}")
+    return 0
+
+
+def cmd_check_db(args: argparse.Namespace) -> int:
+    from villagevote.checkdb import check_database
+    report = check_database(args.path)
+    print(f"database: {report.path}")
+    for line in report.lines:
+        print(line)
+    if report.counts:
+        print("row counts:")
+        for name, n in report.counts.items():
+            print(f"  {name}: {n}")
+    print("result: " + ("ok" if report.ok else "PROBLEM"))
+    return 0 if report.ok else 1
+
+
+def cmd_form(args: argparse.Namespace, kind: str) -> int:
+    from villagevote.audit import Actor
+    from villagevote.models.db import open_database
+    from villagevote.models.enums import Role
+    from villagevote.reports.registry import Options, find_form, forms_of
+
+    if args.list:
+        for form in forms_of(kind):
+            print(f"{form.name}\t{form.title}")
+        return 0
+    if not args.form:
+        print(tr("请指定表单名称，或用 --list 查看可用项目。"), file=sys.stderr)
+        return 2
+    form = find_form(kind, args.form)
+    if args.form_db is None or args.out is None:
+        print(tr("需要 --db 数据库文件 和 --out 输出文件。"), file=sys.stderr)
+        return 2
+    if not args.form_db.exists():
+        return _err(tr("数据库文件不存在：{path}").format(path=args.form_db))
+    if form.needs_village and not args.village:
+        return _err(tr("“{title}”需要用 --village 指定村名。").format(title=form.title))
+    extra = {}
+    for item in args.option:
+        key, _, value = item.partition("=")
+        extra[key] = value
+    db = open_database(args.form_db)
+    try:
+        actor = Actor(user_id=None, username="cli", role=Role.ADMIN, display_name=tr("命令行"))
+        with db.session() as session:
+            out = form.run(session, actor, args.out, Options(village=args.village, contest_id=args.contest,
+                                                              extra=extra))
+    finally:
+        db.dispose()
+    print(tr("已生成：{path}").format(path=out))
+    return 0
+
+
+def cmd_result(args: argparse.Namespace) -> int:
+    from villagevote.results import decide
+    try:
+        raw = sys.stdin.read() if args.json == "-" else Path(args.json).read_text(encoding="utf-8")
+        contest = json.loads(raw)
+    except (OSError, json.JSONDecodeError) as exc:
+        return _err(tr("无法读取 JSON 输入：{error}").format(error=exc))
+    print(json.dumps(decide(contest), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from villagevote.backup import backup_database
+    from villagevote.config import backup_dir_for
+    from villagevote.models.db import check_revision_supported, inspect_file
+    info = inspect_file(args.backup_db)
+    check_revision_supported(info.revision, args.backup_db)
+    dest = backup_database(args.backup_db, backup_dir_for(args.backup_db), reason="manual")
+    print(tr("已备份到：{path}").format(path=dest))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.self_test:
+            from villagevote.selftest import self_test
+            return self_test()
+        if args.command is None:
+            from villagevote.ui.app import run_gui
+            return run_gui(args.db)
+        handlers = {"demo": cmd_demo, "check-db": cmd_check_db, "result": cmd_result, "backup": cmd_backup,
+                    "print": lambda a: cmd_form(a, "print"), "export": lambda a: cmd_form(a, "export")}
+        return handlers[args.command](args)
+    except UserError as exc:
+        return _err(str(exc))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

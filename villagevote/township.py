@@ -1,0 +1,119 @@
+"""The township itself: villages with 村民小组, election cycles and the four organizations with their seats."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from villagevote import audit
+from villagevote.audit import Actor
+from villagevote.auth import Permission, require
+from villagevote.errors import ValidationError
+from villagevote.i18n import tr
+from villagevote.models.base import row_dict
+from villagevote.models.core import ElectionCycle, Organization, Seat, Township, Village, VillageGroup
+from villagevote.models.enums import OrgKind
+
+# Default posts per organization: (post, rank, quota, women_quota). Editable per village after creation.
+DEFAULT_SEATS: dict[OrgKind, list[tuple[str, int, int, int]]] = {
+    OrgKind.PARTY_BRANCH: [("书记", 1, 1, 0), ("副书记", 2, 1, 0), ("委员", 3, 3, 1)],
+    OrgKind.VILLAGE_COMMITTEE: [("主任", 1, 1, 0), ("副主任", 2, 1, 0), ("委员", 3, 3, 1)],
+    OrgKind.SUPERVISION_COMMITTEE: [("主任", 1, 1, 0), ("委员", 2, 2, 0)],
+    OrgKind.COOP: [("董事长", 1, 1, 0), ("董事", 2, 4, 0)],
+}
+
+# Statutory timetable and caps (domain.md §4); data with defaults, editable per cycle.
+DEFAULT_PROFILE: dict[str, object] = {
+    "voter_list_days_before": 20,
+    "objection_days": 5,
+    "objection_answer_days": 3,
+    "candidate_list_days_before": 5,
+    "proxy_cap": 3,
+    "women_seat_rule": "reserve",
+}
+
+
+@dataclass(frozen=True)
+class VillageRow:
+    id: int
+    name: str
+    code: str
+    households: int
+    population: int
+    groups: int
+
+
+def get_township(session: Session) -> Township | None:
+    return session.scalar(select(Township).order_by(Township.id))
+
+
+def create_township(session: Session, actor: Actor, name: str, county: str = "", code: str = "") -> int:
+    require(actor, Permission.ADMIN)
+    if not name.strip():
+        raise ValidationError(tr("乡镇（街道）名称不能为空。"))
+    if get_township(session) is not None:
+        raise ValidationError(tr("一个数据库只保存一个乡镇（街道）的数据。"))
+    township = Township(name=name.strip(), county=county.strip(), code=code.strip())
+    session.add(township)
+    session.flush()
+    audit.record(session, actor, "create", "township", township.id, after=row_dict(township))
+    return township.id
+
+
+def add_village(session: Session, actor: Actor, township_id: int, name: str, *, code: str = "",
+                households: int = 0, population: int = 0, groups: int = 0) -> int:
+    require(actor, Permission.EDIT)
+    name = name.strip()
+    if not name:
+        raise ValidationError(tr("村名不能为空。"))
+    if session.scalar(select(Village).where(Village.township_id == township_id, Village.name == name)):
+        raise ValidationError(tr("村“{name}”已存在。").format(name=name))
+    if households < 0 or population < 0 or groups < 0:
+        raise ValidationError(tr("户数、人口和村民小组数不能为负数。"))
+    village = Village(township_id=township_id, name=name, code=code, households=households, population=population)
+    village.groups = [VillageGroup(number=i, name=tr("第{n}村民小组").format(n=i)) for i in range(1, groups + 1)]
+    session.add(village)
+    session.flush()
+    audit.record(session, actor, "create", "village", village.id, after=row_dict(village))
+    return village.id
+
+
+def list_villages(session: Session) -> list[VillageRow]:
+    rows = []
+    for v in session.scalars(select(Village).order_by(Village.code, Village.id)):
+        rows.append(VillageRow(v.id, v.name, v.code, v.households, v.population, len(v.groups)))
+    return rows
+
+
+def create_cycle(session: Session, actor: Actor, township_id: int, name: str, year: int,
+                 election_day: dt.date, *, rule_set_id: int | None = None, term_years: int = 5,
+                 profile: dict | None = None) -> int:
+    """A new round for every village of the township, with the four organizations and default seats."""
+    require(actor, Permission.ADMIN)
+    if not name.strip():
+        raise ValidationError(tr("届次名称不能为空。"))
+    cycle = ElectionCycle(township_id=township_id, name=name.strip(), year=year, election_day=election_day,
+                          term_years=term_years, rule_set_id=rule_set_id, profile={**DEFAULT_PROFILE, **(profile or {})})
+    session.add(cycle)
+    session.flush()
+    for village in session.scalars(select(Village).where(Village.township_id == township_id)):
+        add_organizations(session, village.id, cycle.id)
+    audit.record(session, actor, "create", "election_cycle", cycle.id, after=row_dict(cycle))
+    return cycle.id
+
+
+def add_organizations(session: Session, village_id: int, cycle_id: int) -> list[int]:
+    ids = []
+    for kind, seats in DEFAULT_SEATS.items():
+        org = Organization(village_id=village_id, cycle_id=cycle_id, kind=kind)
+        org.seats = [Seat(post=p, rank=r, quota=q, women_quota=w) for p, r, q, w in seats]
+        session.add(org)
+        session.flush()
+        ids.append(org.id)
+    return ids
+
+
+def current_cycle(session: Session) -> ElectionCycle | None:
+    return session.scalar(select(ElectionCycle).order_by(ElectionCycle.election_day.desc(), ElectionCycle.id.desc()))

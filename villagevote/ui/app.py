@@ -1,0 +1,180 @@
+"""Start-up: fonts, translator, exception hook, database (migrated before the event loop), login, main window."""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from villagevote.audit import Actor
+from villagevote.backup import backup_database, backup_if_due, restore_database
+from villagevote.config import default_db_path
+from villagevote.errors import UserError
+from villagevote.fonts import bundled_font_path
+from villagevote.i18n import install_translator, tr
+from villagevote.models.db import Database, open_database
+from villagevote.seed import get_setting
+from villagevote.ui.dialogs.common import Ask
+
+log = logging.getLogger("villagevote")
+PREFERRED_UI_FAMILIES = ("Microsoft YaHei", "微软雅黑", "SimSun", "宋体", "SimHei", "黑体")
+
+
+def setup_fonts(app: QApplication) -> str:
+    """Register the bundled CJK font and make the application font one that has Chinese glyphs."""
+    font_id = QFontDatabase.addApplicationFont(str(bundled_font_path()))
+    bundled = QFontDatabase.applicationFontFamilies(font_id)[0] if font_id >= 0 else ""
+    families = set(QFontDatabase.families())
+    family = next((f for f in PREFERRED_UI_FAMILIES if f in families), bundled)
+    font = QFont(family, 10)
+    app.setFont(font)
+    return family
+
+
+def make_qapp(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName("villagevote")
+    app.setApplicationDisplayName(tr("村级组织换届与承诺管理"))
+    install_translator(lambda context, text: QCoreApplication.translate(context, text))
+    setup_fonts(app)  # type: ignore[arg-type]
+    return app  # type: ignore[return-value]
+
+
+class Controller:
+    """Owns the open database and the main window; switches databases and restores backups."""
+
+    def __init__(self) -> None:
+        self.db: Database | None = None
+        self.window: QWidget | None = None
+        self.timer = QTimer()
+        self.timer.setInterval(60 * 60 * 1000)
+        self.timer.timeout.connect(self.daily_backup)
+
+    def open(self, path: Path, parent: QWidget | None = None) -> bool:
+        try:
+            db = open_database(path)
+        except UserError as exc:
+            Ask.error(parent, tr("无法打开数据库"), str(exc))
+            return False
+        actor = self.login(db, parent)
+        if actor is None:
+            db.dispose()
+            return False
+        self.startup_backup(db, parent)
+        if self.db is not None:
+            self.db.dispose()
+        self.db = db
+        self.show_main(actor)
+        self.timer.start()
+        return True
+
+    def login(self, db: Database, parent: QWidget | None) -> Actor | None:
+        from villagevote import users
+        from villagevote.ui.dialogs.login import FirstAdminDialog, LoginDialog
+        with db.session() as s:
+            first = not users.has_users(s)
+        dialog: QDialog = FirstAdminDialog(db, parent) if first else LoginDialog(db, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        actor = dialog.actor  # type: ignore[attr-defined]
+        self.ensure_township(db, actor, parent)
+        return actor
+
+    def ensure_township(self, db: Database, actor: Actor, parent: QWidget | None) -> None:
+        from villagevote import township as tw
+        from villagevote.ui.dialogs.login import TownshipSetupDialog
+        with db.session() as s:
+            if tw.get_township(s) is not None:
+                return
+        dialog = TownshipSetupDialog(parent)
+        result = dialog.exec()
+        if result == TownshipSetupDialog.DEMO:
+            from villagevote.demo import core
+            import random
+            from villagevote.demo import AREAS
+            import importlib, importlib.util
+            with db.session() as s:
+                ctx = core.populate(s, random.Random(1), actor, 8, 300)
+                for area in AREAS:
+                    name = f"villagevote.demo.{area}"
+                    if importlib.util.find_spec(name) is not None:
+                        importlib.import_module(name).populate(s, ctx)
+        elif result == QDialog.DialogCode.Accepted:
+            name, county, cycle, day = dialog.values()
+            with db.session() as s:
+                tid = tw.create_township(s, actor, name, county)
+                tw.create_cycle(s, actor, tid, cycle, day.year, day)
+
+    def startup_backup(self, db: Database, parent: QWidget | None) -> None:
+        try:
+            with db.session() as s:
+                keep = int(get_setting(s, "backup.keep", 10))  # type: ignore[arg-type]
+            backup_database(db.path, db.backup_dir, reason="open", keep=keep)
+        except UserError as exc:
+            Ask.error(parent, tr("自动备份失败"), str(exc))
+
+    def daily_backup(self) -> None:
+        if self.db is None:
+            return
+        try:
+            backup_if_due(self.db.path, self.db.backup_dir)
+        except UserError as exc:
+            log.warning("daily backup failed: %s", exc)
+
+    def show_main(self, actor: Actor) -> None:
+        from villagevote.ui.context import AppContext
+        from villagevote.ui.main_window import MainWindow
+        assert self.db is not None
+        ctx = AppContext(self.db, actor)
+        old = self.window
+        self.window = MainWindow(ctx, open_other=lambda p: self.open(p, self.window), restore=self.restore)
+        self.window.show()
+        if old is not None:
+            old.close()
+            old.deleteLater()
+
+    def restore(self) -> None:
+        from villagevote.auth import Permission, require
+        assert self.db is not None and self.window is not None
+        ctx = self.window.ctx  # type: ignore[attr-defined]
+        try:
+            require(ctx.actor, Permission.ADMIN)
+        except UserError as exc:
+            Ask.error(self.window, tr("无法恢复"), str(exc))
+            return
+        chosen = Ask.open_file(self.window, tr("选择要恢复的备份"), tr("数据库备份 (*.sqlite3);;所有文件 (*)"),
+                               str(self.db.backup_dir))
+        if not chosen:
+            return
+        if not Ask.confirm(self.window, tr("从备份恢复"), tr(
+                "将用所选备份替换当前数据库的全部内容。恢复前会先自动备份当前数据。是否继续？")):
+            return
+        path, backup_dir = self.db.path, self.db.backup_dir
+        self.db.dispose()
+        try:
+            safety = restore_database(Path(chosen), path, backup_dir)
+        except UserError as exc:
+            Ask.error(self.window, tr("恢复失败"), str(exc))
+            self.db = open_database(path)
+            self.show_main(ctx.actor)
+            return
+        Ask.info(self.window, tr("恢复完成"), tr("已从备份恢复。恢复前的数据保存在：{path}\n请重新登录。").format(path=safety))
+        self.db = None
+        self.open(path, self.window)
+
+
+def run_gui(db_path: Path | None = None) -> int:
+    from villagevote.ui import excepthook
+    app = make_qapp()
+    excepthook.install()
+    controller = Controller()
+    path = Path(db_path) if db_path else default_db_path()
+    while not controller.open(path):
+        chosen = Ask.open_file(None, tr("选择其他数据库文件，或取消退出"), tr("villagevote 数据库 (*.sqlite3 *.db);;所有文件 (*)"))
+        if not chosen:
+            return 1
+        path = Path(chosen)
+    return app.exec()

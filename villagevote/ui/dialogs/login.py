@@ -1,0 +1,131 @@
+"""Login, and the first start: create the administrator, then the township (or load the demo)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
+                               QMessageBox, QVBoxLayout, QWidget)
+
+from villagevote import users
+from villagevote.audit import Actor
+from villagevote.errors import UserError
+from villagevote.i18n import tr
+from villagevote.models.db import Database
+
+
+class LoginDialog(QDialog):
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.actor: Actor | None = None
+        self.setWindowTitle(tr("登录 — 村级组织换届与承诺管理"))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.username = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(tr("用户名"), self.username)
+        form.addRow(tr("密码"), self.password)
+        layout.addWidget(QLabel(tr("数据库：{path}").format(path=db.path)))
+        layout.addLayout(form)
+        self.message = QLabel("")
+        self.message.setStyleSheet("color: #B00020")
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("登录"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("退出"))
+        buttons.accepted.connect(self.try_login)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def try_login(self) -> None:
+        try:
+            with self.db.session() as session:
+                self.actor = users.authenticate(session, self.username.text(), self.password.text())
+        except UserError as exc:
+            self.message.setText(str(exc))
+            self.password.clear()
+            return
+        self.accept()
+
+
+class FirstAdminDialog(QDialog):
+    """First start: the administrator account."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.actor: Actor | None = None
+        self.setWindowTitle(tr("首次使用：创建管理员"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(tr("这是新的数据库。请先创建管理员账号（可再添加录入员、审核员和只读用户）。")))
+        form = QFormLayout()
+        self.username = QLineEdit("admin")
+        self.display = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password2 = QLineEdit()
+        self.password2.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(tr("用户名"), self.username)
+        form.addRow(tr("姓名"), self.display)
+        form.addRow(tr("密码（至少6位）"), self.password)
+        form.addRow(tr("再次输入密码"), self.password2)
+        layout.addLayout(form)
+        self.message = QLabel("")
+        self.message.setStyleSheet("color: #B00020")
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.create)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def create(self) -> None:
+        if self.password.text() != self.password2.text():
+            self.message.setText(tr("两次输入的密码不一致。"))
+            return
+        try:
+            with self.db.session() as session:
+                self.actor = users.create_first_admin(session, self.username.text(), self.password.text(),
+                                                      self.display.text())
+        except UserError as exc:
+            self.message.setText(str(exc))
+            return
+        self.accept()
+
+
+class TownshipSetupDialog(QDialog):
+    """First start: name the township and the cycle, or load the fictional demo township."""
+
+    DEMO = 2
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("首次使用：乡镇（街道）信息"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(tr("请填写本乡镇（街道）和本届换届的信息。也可以先载入虚构的演示乡镇熟悉功能。")))
+        form = QFormLayout()
+        self.name = QLineEdit()
+        self.county = QLineEdit()
+        self.cycle = QLineEdit(tr("{year}年村级组织换届").format(year=dt.date.today().year))
+        self.day = QDateEdit(dt.date.today() + dt.timedelta(days=60))
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        form.addRow(tr("乡镇（街道）名称"), self.name)
+        form.addRow(tr("所属县（市、区）"), self.county)
+        form.addRow(tr("届次名称"), self.cycle)
+        form.addRow(tr("选举日"), self.day)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        demo = buttons.addButton(tr("载入演示乡镇"), QDialogButtonBox.ButtonRole.ActionRole)
+        demo.clicked.connect(lambda: self.done(self.DEMO))
+        buttons.accepted.connect(self._check)
+        layout.addWidget(buttons)
+
+    def _check(self) -> None:
+        if not self.name.text().strip():
+            QMessageBox.warning(self, tr("信息不完整"), tr("请填写乡镇（街道）名称。"))
+            return
+        self.accept()
+
+    def values(self) -> tuple[str, str, str, dt.date]:
+        return (self.name.text(), self.county.text(), self.cycle.text(), self.day.date().toPython())

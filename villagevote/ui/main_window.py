@@ -1,0 +1,164 @@
+"""Main window: township → village tree on the left, workflow pages on the right, File menu, status bar."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (QLabel, QListWidget, QMainWindow, QSplitter, QStackedWidget, QTreeView,
+                               QVBoxLayout, QWidget)
+
+from villagevote.backup import backup_database
+from villagevote.i18n import tr
+from villagevote.seed import get_setting
+from villagevote.township import get_township, list_villages
+from villagevote.ui.context import AppContext
+from villagevote.ui.dialogs.common import Ask, show_error
+from villagevote.ui.pages.base import NotBuiltPage, load_widget
+
+PAGES: list[tuple[str, str, str, str]] = [
+    # (title, module, class, note shown while the module is not built)
+    ("概览", "villagevote.ui.pages.overview", "OverviewPage", ""),
+    ("候选人与资格审查", "villagevote.ui.pages.candidates", "CandidatesPage", "候选人登记、五不能六不宜审查、三级联审。"),
+    ("承诺", "villagevote.ui.pages.pledges", "PledgesPage", "承诺书模板、审诺、签诺、示诺。"),
+    ("实绩比选", "villagevote.ui.pages.scoring", "ScoringPage", "评分方案、评分录入、汇总排名。"),
+    ("选民与选举", "villagevote.ui.pages.voters_elections", "VotersElectionsPage", ""),
+    ("践诺跟踪", "villagevote.ui.pages.tracking", "TrackingPage", "任期承诺事项的进度报告、年度述诺评诺和辞职承诺触发。"),
+    ("统计上报", "villagevote.ui.pages.statistics", "StatisticsPage", "按村和全镇汇总换届结果并导出给县里的工作簿。"),
+]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, *, open_other: Callable[[Path], None] | None = None,
+                 restore: Callable[[], None] | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._open_other = open_other
+        self._restore = restore
+        self.setWindowTitle(tr("村级组织换届与承诺管理"))
+        self.resize(1280, 800)
+
+        self.tree_model = QStandardItemModel()
+        self.tree = QTreeView()
+        self.tree.setHeaderHidden(True)
+        self.tree.setModel(self.tree_model)
+        self.tree.setEditTriggers(QTreeView.EditTrigger.NoEditTriggers)
+        self.tree.selectionModel().currentChanged.connect(self._village_selected)
+
+        self.nav = QListWidget()
+        self.nav.setMaximumHeight(260)
+        self.stack = QStackedWidget()
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(4, 4, 4, 4)
+        left_layout.addWidget(QLabel(tr("功能")))
+        left_layout.addWidget(self.nav)
+        left_layout.addWidget(QLabel(tr("乡镇与村")))
+        left_layout.addWidget(self.tree, 1)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, 1020])
+        self.setCentralWidget(splitter)
+
+        self.pages: dict[str, QWidget] = {}
+        for title, module, cls, note in PAGES:
+            self._add_page(tr(title), load_widget(module, cls, ctx, tr(title), tr(note) if note else ""))
+        from villagevote.ui.pages.system import SystemPage
+        self._add_page(tr("系统"), SystemPage(ctx, self.restore_backup))
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+
+        self._build_menu()
+        self.db_label = QLabel()
+        self.user_label = QLabel()
+        self.statusBar().addWidget(self.db_label, 1)
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.refresh_tree()
+        self.update_status()
+
+    # construction helpers
+    def _add_page(self, title: str, widget: QWidget) -> None:
+        self.pages[title] = widget
+        self.stack.addWidget(widget)
+        self.nav.addItem(title)
+
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu(tr("文件(&F)"))
+        self.action_new = QAction(tr("新建数据库…"), self)
+        self.action_open = QAction(tr("打开数据库…"), self)
+        self.action_open.setShortcut(QKeySequence.StandardKey.Open)
+        self.action_backup = QAction(tr("立即备份"), self)
+        self.action_restore = QAction(tr("从备份恢复…"), self)
+        self.action_quit = QAction(tr("退出"), self)
+        self.action_new.triggered.connect(self.new_database)
+        self.action_open.triggered.connect(self.open_database)
+        self.action_backup.triggered.connect(self.backup_now)
+        self.action_restore.triggered.connect(self.restore_backup)
+        self.action_quit.triggered.connect(self.close)
+        for action in (self.action_new, self.action_open, None, self.action_backup, self.action_restore, None,
+                       self.action_quit):
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        help_menu = self.menuBar().addMenu(tr("帮助(&H)"))
+        about = QAction(tr("关于"), self)
+        about.triggered.connect(lambda: Ask.info(self, tr("关于"), tr(
+            "村级组织换届与承诺管理 villagevote\n离线运行，数据保存在本机 SQLite 数据库中。")))
+        help_menu.addAction(about)
+
+    # state
+    def refresh_tree(self) -> None:
+        self.tree_model.clear()
+        with self.ctx.session() as s:
+            township = get_township(s)
+            villages = list_villages(s)
+        root = QStandardItem(township.name if township else tr("（未设置乡镇）"))
+        root.setData(None, Qt.ItemDataRole.UserRole)
+        for v in villages:
+            item = QStandardItem(v.name)
+            item.setData(v.id, Qt.ItemDataRole.UserRole)
+            root.appendRow(item)
+        self.tree_model.appendRow(root)
+        self.tree.expandAll()
+
+    def update_status(self) -> None:
+        self.db_label.setText(tr("数据库：{path}").format(path=self.ctx.db.path))
+        self.user_label.setText(tr("用户：{name}（{role}）").format(
+            name=self.ctx.actor.display_name or self.ctx.actor.username, role=self.ctx.actor.role.label))
+
+    def _village_selected(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
+        self.ctx.set_village(current.data(Qt.ItemDataRole.UserRole) if current.isValid() else None)
+
+    # file actions
+    def backup_now(self) -> None:
+        try:
+            with self.ctx.session() as s:
+                keep = int(get_setting(s, "backup.keep", 10))  # type: ignore[arg-type]
+            path = backup_database(self.ctx.db.path, self.ctx.db.backup_dir, reason="manual", keep=keep)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc, tr("备份失败"))
+            return
+        self.statusBar().showMessage(tr("已备份到：{path}").format(path=path), 8000)
+
+    def open_database(self) -> None:
+        path = Ask.open_file(self, tr("打开数据库"), tr("villagevote 数据库 (*.sqlite3 *.db);;所有文件 (*)"))
+        if path and self._open_other:
+            self._open_other(Path(path))
+
+    def new_database(self) -> None:
+        path = Ask.save_file(self, tr("新建数据库"), tr("villagevote 数据库 (*.sqlite3)"))
+        if path and self._open_other:
+            target = Path(path if path.endswith((".sqlite3", ".db")) else path + ".sqlite3")
+            if target.exists():
+                Ask.error(self, tr("新建数据库"), tr("文件已存在，请换一个文件名：{path}").format(path=target))
+                return
+            self._open_other(target)
+
+    def restore_backup(self) -> None:
+        if self._restore:
+            self._restore()
