@@ -460,7 +460,7 @@ def decide(contest: dict) -> dict:
                 cand.effective[post] = cand.votes.get(post, 0)
     if c.aggregate and len([p for p in posts if c.seats[p] > 0]) > 1:
         reasons.append(tr("一张选票选举多个职务，高职务的得票计入低职务（{chain}）；已当选高职务者不再参加低职务的当选").format(
-            chain="→".join(posts)))
+            chain=" > ".join(posts)))
 
     # --- fill posts in rank order ---------------------------------------------------------------------------
     elected: list[dict[str, Any]] = []

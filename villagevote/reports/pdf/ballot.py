@@ -1,0 +1,82 @@
+"""选票: the ballot paper for one contest (one page per copy), sample (样票 watermark) or official."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.platypus import KeepTogether, PageBreak
+
+from villagevote.elections.views import ContestView
+from villagevote.i18n import tr
+from villagevote.reports.pdf.ballot_text import cell_table, para
+from villagevote.reports.pdf.base import Spacer, build_pdf, mm, styles
+
+BOX = ""  # an empty bordered cell; the CJK font has no box glyph
+
+
+def ballot_title(contest: ContestView) -> str:
+    return tr("{title}选票").format(title=contest.title)
+
+
+def instructions(contest: ContestView) -> list[str]:
+    lines = [
+        tr("在候选人姓名后的“同意”“不同意”“弃权”三栏中选一栏画“〇”，每人只能画一处，不画视为弃权。"),
+        tr("不同意候选人而想选其他人的，在“另选他人”栏写上其姓名，并在同一行“同意”栏内画“〇”。"),
+        tr("每一职务所选的人数（画“同意”的候选人加另选他人）不得多于应选名额，多于应选名额的，该职务的选票无效。"),
+        tr("书写模糊无法辨认或不按规定符号填写的部分无效。"),
+    ]
+    if contest.mode == "自荐直选":
+        lines[0] = tr("本次选举不设候选人，请在各职务的空格内写上您所选的人的姓名，并在同一行“同意”栏内画“〇”。")
+        lines.pop(1)
+    if len(contest.posts) > 1:
+        lines.append(tr("同一人只能在一个职务中选择；同一人在多个职务被选时，只计较高职务的票。"))
+    return lines
+
+
+def _post_block(contest: ContestView, post_index: int) -> list:
+    st = styles()
+    post = contest.posts[post_index]
+    head = tr("{post}（应选 {n} 名）").format(post=post.post, n=post.seats)
+    if post.women_seats:
+        head += tr("，其中妇女不少于 {w} 名").format(w=post.women_seats)
+    rows: list[list[object]] = [[tr("序号"), tr("候选人姓名"), tr("同意"), tr("不同意"), tr("弃权")]]
+    cands = sorted(contest.candidates_for(post.post), key=lambda c: c.order)
+    for i, cand in enumerate(cands, start=1):
+        rows.append([str(i), cand.name, BOX, BOX, BOX])
+    for _ in range(post.seats):
+        rows.append([tr("另选他人"), "", BOX, "—", "—"])
+    table = cell_table(rows, [24 * mm, 58 * mm, 26 * mm, 26 * mm, 26 * mm], font_size=12)
+    table.setStyle([("ROWBACKGROUNDS", (0, len(cands) + 1), (-1, -1), ["#F7F7F7"]),
+                    ("TOPPADDING", (0, 1), (-1, -1), 6), ("BOTTOMPADDING", (0, 1), (-1, -1), 6)])
+    return [KeepTogether([para(head, st["heading"]), table])]
+
+
+def ballot_story(contest: ContestView, sample: bool) -> list:
+    st = styles()
+    story: list = [para(ballot_title(contest), st["title"])]
+    if contest.held_on:
+        story.append(para(tr("选举日期：{y}年{m}月{d}日").format(
+            y=contest.held_on.year, m=contest.held_on.month, d=contest.held_on.day), st["right"]))
+    story.append(para(tr("填写说明"), st["heading"]))
+    for i, line in enumerate(instructions(contest), start=1):
+        story.append(para(f"{i}. {line}", st["small"]))
+    for idx in range(len(contest.posts)):
+        story.extend(_post_block(contest, idx))
+    story.append(Spacer(1, 6 * mm))
+    seal = tr("{village}村民选举委员会（盖章）").format(village=contest.village) if contest.body == "village_committee" \
+        else tr("{village}党员大会选举（监票人签章）").format(village=contest.village)
+    story.append(para(seal, st["right"]))
+    return story
+
+
+def render_ballots(contest: ContestView, out: Path | str, *, sample: bool, copies: int = 1) -> Path:
+    """Render ``copies`` ballots (one per page). Samples carry a 样票 watermark on every page."""
+    if copies < 1:
+        raise ValueError("copies must be >= 1")
+    story: list = []
+    for i in range(copies):
+        if i:
+            story.append(PageBreak())
+        story.extend(ballot_story(contest, sample))
+    kind = tr("样票：仅供公示和培训，不得用于投票") if sample else tr("正式选票")
+    return build_pdf(out, story, title=ballot_title(contest), footer=kind,
+                     watermark=tr("样票") if sample else None)

@@ -1,0 +1,55 @@
+"""当选证书: one certificate per elected person, issued by the township; stamped 未确认 (a draft) until official."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import PageBreak
+
+from villagevote.elections.views import ContestView
+from villagevote.errors import ValidationError
+from villagevote.fonts import pdf_fonts
+from villagevote.i18n import tr
+from villagevote.reports.pdf.ballot_text import para
+from villagevote.reports.pdf.base import Spacer, build_pdf, mm, styles
+from villagevote.reports.pdf.result_report import date_text, stamp_for
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    f = pdf_fonts()
+    return {
+        "big": ParagraphStyle("cert_big", fontName=f.heading, fontSize=36, leading=48, alignment=TA_CENTER),
+        "text": ParagraphStyle("cert_text", fontName=f.formal, fontSize=18, leading=36, firstLineIndent=36,
+                               wordWrap="CJK"),
+        "name": ParagraphStyle("cert_name", fontName=f.formal, fontSize=18, leading=36, wordWrap="CJK"),
+    }
+
+
+def certificate_story(contest: ContestView) -> list:
+    result = contest.result or {}
+    if not result.get("valid") or not result.get("elected"):
+        raise ValidationError(tr("{title}没有有效的当选人，不能打印当选证书").format(title=contest.title))
+    st = _styles()
+    base = styles()
+    issuer = tr("{t}人民政府").format(t=contest.township) if contest.body == "village_committee" \
+        else tr("中共{t}委员会").format(t=contest.township)
+    story: list = []
+    for i, e in enumerate(result["elected"], start=1):
+        if i > 1:
+            story.append(PageBreak())
+        story += [Spacer(1, 30 * mm), para(tr("当选证书"), st["big"]), Spacer(1, 20 * mm),
+                  para(tr("{name}同志：").format(name=e["name"]), st["name"]),
+                  para(tr("在{date}举行的{title}中，您当选为{village}{body}{post}。").format(
+                      date=date_text(contest), title=contest.title, village=contest.village,
+                      body=contest.body_label, post=e["post"]), st["text"]),
+                  para(tr("特发此证。"), st["text"]), Spacer(1, 30 * mm),
+                  para(tr("{issuer}（盖章）").format(issuer=issuer), base["right"]),
+                  para(date_text(contest), base["right"]), Spacer(1, 10 * mm),
+                  para(tr("证书编号：{cid}-{n}").format(cid=contest.id or 0, n=i), base["small"])]
+    return story
+
+
+def render_certificates(contest: ContestView, out: Path | str) -> Path:
+    return build_pdf(out, certificate_story(contest), title=tr("{title}当选证书").format(title=contest.title),
+                     stamp=stamp_for(contest), watermark=stamp_for(contest))

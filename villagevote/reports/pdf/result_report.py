@@ -1,0 +1,112 @@
+"""选举结果报告单: counts, per-candidate votes, the decision with its reasons, signature lines.
+
+Stamped 未确认 on every page until the result is marked official.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from reportlab.platypus import KeepTogether, Table, TableStyle
+
+from villagevote.elections.views import ContestView, VoteRow
+from villagevote.i18n import tr
+from villagevote.reports.pdf.ballot_text import cell_table, para
+from villagevote.reports.pdf.base import Spacer, build_pdf, mm, styles
+from villagevote.results import share_percent
+
+UNCONFIRMED = "未确认"
+
+
+def stamp_for(contest: ContestView) -> str | None:
+    return None if contest.official else tr("未确认")
+
+
+def date_text(contest: ContestView) -> str:
+    d = contest.held_on
+    return tr("{y}年{m}月{d}日").format(y=d.year, m=d.month, d=d.day) if d else tr("____年__月__日")
+
+
+def counts_rows(contest: ContestView) -> list[list[str]]:
+    party = contest.body == "party_branch"
+    valid = contest.ballots_returned - contest.ballots_invalid
+    if party:
+        head = [tr("应到会党员"), tr("实到会党员"), tr("发出选票"), tr("收回选票"), tr("有效票"), tr("废票"), tr("到会率")]
+        present = contest.present or 0
+        vals = [contest.electorate, present, contest.ballots_issued, contest.ballots_returned, valid,
+                contest.ballots_invalid]
+        rate = share_percent(present, contest.electorate) + "%"
+    else:
+        head = [tr("登记选民"), tr("参加投票"), tr("发出选票"), tr("收回选票"), tr("有效票"), tr("废票"), tr("投票率")]
+        vals = [contest.electorate, contest.ballots_returned, contest.ballots_issued, contest.ballots_returned, valid,
+                contest.ballots_invalid]
+        rate = share_percent(contest.ballots_returned, contest.electorate) + "%"
+    return [head, [str(v) for v in vals] + [rate]]
+
+
+def _status(result: dict | None, name: str, post: str) -> str:
+    if not result:
+        return tr("未计算")
+    if not result.get("valid"):
+        return tr("选举无效") if result.get("outcome") == "void" else tr("数据有误")
+    for e in result.get("elected", []):
+        if e["name"] == name:
+            return tr("当选") if e["post"] == post else tr("当选{post}").format(post=e["post"])
+    for t in result.get("ties", []):
+        if t["post"] == post and name in t["names"]:
+            return tr("票数相等")
+    if post in (result.get("pending") or {}):
+        return tr("待定")
+    return tr("未当选")
+
+
+def report_story(contest: ContestView, rows: Sequence[VoteRow]) -> list:
+    st = styles()
+    result = contest.result or {}
+    story: list = [para(tr("{title}结果报告单").format(title=contest.title), st["title"])]
+    story.append(para(tr("乡镇：{t}    选举日期：{d}").format(t=contest.township, d=date_text(contest)), st["body_noindent"]))
+    if not contest.official:
+        story.append(para(tr("本结果尚未确认为正式结果（未确认）。"), st["small"]))
+    story.append(para(tr("一、投票情况"), st["heading"]))
+    story.append(cell_table(counts_rows(contest), [24 * mm] * 7))
+    basis = result.get("basis") or contest.ballots_returned
+    story.append(para(tr("二、得票情况"), st["heading"]))
+    for post in contest.posts:
+        post_rows = [r for r in rows if r.post == post.post]
+        head = tr("{post}（应选 {n} 名）").format(post=post.post, n=post.seats)
+        table_rows: list[list[str]] = [[tr("姓名"), tr("性别"), tr("同意"), tr("不同意"), tr("弃权"),
+                                        tr("计入本职务得票"), tr("得票率"), tr("结果")]]
+        eff_all = result.get("effective_votes") or {}
+        for r in post_rows:
+            eff = eff_all.get(r.name, {}).get(post.post, r.agree)
+            name = r.name + (tr("（另选）") if r.write_in else "")
+            table_rows.append([name, r.gender or "", str(r.agree), "" if r.write_in else str(r.disagree),
+                               "" if r.write_in else str(r.abstain), str(eff), share_percent(eff, basis) + "%",
+                               _status(result, r.name, post.post)])
+        if len(table_rows) == 1:
+            table_rows.append([tr("（无得票）"), "", "", "", "", "", "", ""])
+        story.append(KeepTogether([para(head, st["body_noindent"]),
+                                   cell_table(table_rows, [30 * mm, 12 * mm, 18 * mm, 18 * mm, 16 * mm, 26 * mm,
+                                                           20 * mm, 24 * mm])]))
+    story.append(para(tr("三、选举结果"), st["heading"]))
+    if not result:
+        story.append(para(tr("尚未计算选举结果。"), st["body_noindent"]))
+    else:
+        story.append(para(tr("选举有效") if result.get("valid") else tr("选举无效或数据有误，未产生当选人"),
+                          st["body_noindent"]))
+        for i, reason in enumerate(result.get("reasons", []), start=1):
+            story.append(para(f"{i}. {reason}", st["small"]))
+    story.append(Spacer(1, 8 * mm))
+    sig = Table([[para(tr("监票人（签名）：________________"), st["body_noindent"]),
+                  para(tr("计票人（签名）：________________"), st["body_noindent"])],
+                 [para(tr("主持人（签名）：________________"), st["body_noindent"]),
+                  para(tr("日期：______年____月____日"), st["body_noindent"])]],
+                colWidths=[85 * mm, 85 * mm])
+    sig.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 10)]))
+    story.append(KeepTogether([sig]))
+    return story
+
+
+def render_result_report(contest: ContestView, rows: Sequence[VoteRow], out: Path | str) -> Path:
+    return build_pdf(out, report_story(contest, rows), title=tr("{title}结果报告单").format(title=contest.title),
+                     stamp=stamp_for(contest), watermark=stamp_for(contest))

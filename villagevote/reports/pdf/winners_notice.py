@@ -1,0 +1,66 @@
+"""当选公告: the public notice of who was elected (no ID numbers), stamped 未确认 until official."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from villagevote.elections.views import ContestView
+from villagevote.i18n import tr
+from villagevote.reports.pdf.ballot_text import para
+from villagevote.reports.pdf.base import Spacer, build_pdf, mm, styles
+from villagevote.reports.pdf.result_report import date_text, stamp_for
+
+
+def _sorted_by_strokes(names: list[str]) -> list[str]:
+    try:
+        from villagevote.names import sort_by_strokes
+    except ImportError:  # pragma: no cover
+        return names
+    return list(sort_by_strokes(names))
+
+
+def notice_story(contest: ContestView) -> list:
+    st = styles()
+    result = contest.result or {}
+    story: list = [para(tr("{title}结果公告").format(title=contest.title), st["title"])]
+    if contest.body == "party_branch":
+        counts = tr("应到会有选举权的党员 {e} 名，实到会 {p} 名，发出选票 {i} 张，收回选票 {r} 张").format(
+            e=contest.electorate, p=contest.present or 0, i=contest.ballots_issued, r=contest.ballots_returned)
+    else:
+        counts = tr("登记参加选举的村民 {e} 人，参加投票 {r} 人，发出选票 {i} 张，收回选票 {r} 张").format(
+            e=contest.electorate, r=contest.ballots_returned, i=contest.ballots_issued)
+    valid = bool(result.get("valid"))
+    story.append(para(tr("{date}，{village}举行{body}选举。{counts}，{verdict}。").format(
+        date=date_text(contest), village=contest.village, body=contest.body_label, counts=counts,
+        verdict=tr("选举有效") if valid else tr("选举无效")), st["body"]))
+    if not valid:
+        for r in result.get("reasons", []):
+            story.append(para(r, st["body"]))
+    else:
+        story.append(para(tr("经投票选举，下列人员当选（同一职务按姓氏笔画为序）："), st["body"]))
+        gender = {c.name: c.gender for c in contest.candidates}
+        for post in contest.posts:
+            winners = [e for e in result.get("elected", []) if e["post"] == post.post]
+            if not winners:
+                continue
+            votes = {e["name"]: e["votes"] for e in winners}
+            names = _sorted_by_strokes(list(votes))
+            text = "、".join(
+                n + (tr("（女）") if gender.get(n) == "女" else "") + tr("（{v}票）").format(v=votes[n]) for n in names)
+            story.append(para(tr("{post}：{names}").format(post=post.post, names=text), st["body"]))
+        for post, n in (result.get("unfilled") or {}).items():
+            story.append(para(tr("{post}尚缺 {n} 名，将依法另行选举。").format(post=post, n=n), st["body"]))
+        for t in result.get("ties") or []:
+            story.append(para(tr("{post}：{names} 票数相等（各 {v} 票），将重新投票确定。").format(
+                post=t["post"], names="、".join(t["names"]), v=t["votes"]), st["body"]))
+        story.append(para(tr("特此公告。"), st["body"]))
+    story.append(Spacer(1, 14 * mm))
+    issuer = tr("{village}村民选举委员会").format(village=contest.village) if contest.body == "village_committee" \
+        else tr("{village}党组织换届选举大会").format(village=contest.village)
+    story.append(para(issuer, st["right"]))
+    story.append(para(date_text(contest), st["right"]))
+    return story
+
+
+def render_winners_notice(contest: ContestView, out: Path | str) -> Path:
+    return build_pdf(out, notice_story(contest), title=tr("{title}结果公告").format(title=contest.title),
+                     stamp=stamp_for(contest), watermark=stamp_for(contest))

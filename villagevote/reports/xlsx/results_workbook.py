@@ -1,0 +1,74 @@
+"""Results workbook: one summary row per contest, per-candidate votes, the elected list (township → county)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from openpyxl import Workbook
+
+from villagevote.elections.views import ContestView, VoteRow
+from villagevote.i18n import tr
+from villagevote.reports.xlsx.base import save, set_metadata, write_table
+from villagevote.results import share_percent
+
+
+def _round_label(c: ContestView) -> str:
+    return tr("另行选举") if c.round == "additional" else tr("正式选举")
+
+
+def _status(c: ContestView) -> str:
+    r = c.result or {}
+    if not r:
+        return tr("未计算")
+    if r.get("outcome") == "void":
+        return tr("选举无效")
+    if not r.get("valid"):
+        return tr("数据有误")
+    return tr("已确认") if c.official else tr("未确认")
+
+
+def results_workbook(out: Path | str, contests: Sequence[tuple[ContestView, Sequence[VoteRow]]]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = tr("汇总")
+    rows = []
+    for c, _ in contests:
+        r = c.result or {}
+        seats = sum(p.seats for p in c.posts)
+        elected = len(r.get("elected") or [])
+        women = sum(1 for e in r.get("elected") or [] if any(x.name == e["name"] and x.gender == "女"
+                                                                 for x in c.candidates))
+        turnout_base = (c.present or 0) if c.body == "party_branch" else c.ballots_returned
+        rows.append([c.township, c.village, c.body_label, _round_label(c), c.held_on.isoformat() if c.held_on else "",
+                     c.electorate, c.present if c.present is not None else "", c.ballots_printed, c.ballots_issued,
+                     c.ballots_returned, c.ballots_invalid, share_percent(turnout_base, c.electorate) + "%",
+                     seats, elected, women, sum((r.get("unfilled") or {}).values()), len(r.get("ties") or []),
+                     tr("有效") if r.get("valid") else (tr("无效") if r else ""), _status(c)])
+    write_table(ws, [tr("乡镇"), tr("村"), tr("组织"), tr("轮次"), tr("选举日期"), tr("登记选民/应到党员"),
+                     tr("实到党员"), tr("印制选票"), tr("发出选票"), tr("收回选票"), tr("废票"), tr("投票率/到会率"),
+                     tr("应选"), tr("当选"), tr("其中妇女"), tr("缺额"), tr("票数相等"), tr("选举效力"), tr("状态")],
+                rows, title=tr("选举结果汇总表"))
+    ws2 = wb.create_sheet(tr("得票明细"))
+    detail = []
+    for c, vote_rows in contests:
+        r = c.result or {}
+        eff = r.get("effective_votes") or {}
+        elected = {(e["name"], e["post"]) for e in r.get("elected") or []}
+        for v in vote_rows:
+            e = eff.get(v.name, {}).get(v.post, v.agree)
+            detail.append([c.village, c.body_label, _round_label(c), v.post, v.name, v.gender or "",
+                           tr("是") if v.write_in else "", v.agree, v.disagree, v.abstain, e,
+                           tr("当选") if (v.name, v.post) in elected else ""])
+    write_table(ws2, [tr("村"), tr("组织"), tr("轮次"), tr("职务"), tr("姓名"), tr("性别"), tr("另选"), tr("同意"),
+                      tr("不同意"), tr("弃权"), tr("计入本职务得票"), tr("结果")], detail, title=tr("得票明细"))
+    ws3 = wb.create_sheet(tr("当选名单"))
+    winners = []
+    for c, _ in contests:
+        g = {x.name: x.gender for x in c.candidates}
+        for e in (c.result or {}).get("elected") or []:
+            winners.append([c.village, c.body_label, e["post"], e["name"], g.get(e["name"]) or "", e["votes"],
+                            _status(c)])
+    write_table(ws3, [tr("村"), tr("组织"), tr("职务"), tr("姓名"), tr("性别"), tr("得票"), tr("状态")], winners,
+                title=tr("当选名单"))
+    set_metadata(wb, {"kind": "villagevote.results", "version": 1})
+    return save(wb, out)
