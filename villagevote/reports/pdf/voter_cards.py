@@ -1,0 +1,148 @@
+"""选民证: voter cards printed eight to an A4 sheet, with dashed cut lines.
+
+Each card: title, township/village and round, card number, name, gender, 村民小组, election day and the election
+committee's seal line. Cards are drawn straight on the canvas (no platypus layout), so a township's 50,000 cards
+print in seconds. No ID numbers are printed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from villagevote.fonts import pdf_fonts
+from villagevote.i18n import tr
+from villagevote.names import stroke_key
+from villagevote.reports.pdf.voter_common import LATIN_FONT, cn_date
+from villagevote.voters.groups import group_sort_key
+
+__all__ = ["VillageCards", "VoterCard", "voter_cards_pdf", "CARDS_PER_PAGE"]
+
+COLS, ROWS = 2, 4
+CARDS_PER_PAGE = COLS * ROWS
+CARD_W = 85 * mm
+CARD_H = 62 * mm
+_ASCII = re.compile(r"([\x20-\x7e]+)")
+
+
+@dataclass(frozen=True)
+class VoterCard:
+    number: str  # card number, e.g. 青山-0001
+    name: str
+    gender: str
+    group: str
+
+
+@dataclass
+class VillageCards:
+    village: str
+    township: str
+    cycle_label: str
+    election_day: dt.date
+    cards: list[VoterCard] = field(default_factory=list)
+    issuer: str = ""
+
+
+def _draw_mixed(c: Canvas, x: float, y: float, text: str, font: str, size: float, centred: bool = False) -> None:
+    """Draw ``text`` with ASCII runs in the Latin font (the bundled CJK font has no digits)."""
+    parts = [p for p in _ASCII.split(text) if p]
+    faces = [(LATIN_FONT if _ASCII.fullmatch(p) else font, p) for p in parts]
+    if centred:
+        width = sum(stringWidth(p, f, size) for f, p in faces)
+        x -= width / 2
+    for face, part in faces:
+        c.setFont(face, size)
+        c.drawString(x, y, part)
+        x += stringWidth(part, face, size)
+
+
+def _draw_template(c: Canvas, fonts, issuer: str, subtitle: str, election: str) -> None:
+    """The parts every card of a village shares, drawn once as a form XObject at the origin."""
+    top = CARD_H
+    c.setStrokeColor(colors.black)
+    c.setLineWidth(0.8)
+    c.rect(3 * mm, 3 * mm, CARD_W - 6 * mm, CARD_H - 6 * mm)
+    _draw_mixed(c, CARD_W / 2, top - 14 * mm, tr("选 民 证"), fonts.heading, 18, centred=True)
+    _draw_mixed(c, CARD_W / 2, top - 20 * mm, subtitle, fonts.body, 8.5, centred=True)
+    left = 8 * mm
+    _draw_mixed(c, left, top - 28 * mm, tr("姓名："), fonts.body, 12)
+    _draw_mixed(c, CARD_W - 30 * mm, top - 28 * mm, tr("性别："), fonts.body, 12)
+    _draw_mixed(c, left, top - 35 * mm, tr("村民小组："), fonts.body, 10.5)
+    _draw_mixed(c, left, top - 41 * mm, tr("编号："), fonts.body, 10.5)
+    _draw_mixed(c, left, top - 47 * mm, tr("选举日：{day}").format(day=election), fonts.body, 10.5)
+    seal = issuer + tr("（盖章）")
+    _draw_mixed(c, CARD_W - 8 * mm - stringWidth(seal, fonts.body, 9), 8 * mm, seal, fonts.body, 9)
+
+
+def _draw_card(c: Canvas, x: float, y: float, card: VoterCard, form: str, fonts) -> None:
+    c.saveState()
+    c.translate(x, y)
+    c.doForm(form)
+    c.restoreState()
+    top = y + CARD_H
+    left = x + 8 * mm
+    _draw_mixed(c, left + stringWidth(tr("姓名："), fonts.body, 12), top - 28 * mm, card.name, fonts.body, 12)
+    _draw_mixed(c, x + CARD_W - 30 * mm + stringWidth(tr("性别："), fonts.body, 12), top - 28 * mm, card.gender,
+                fonts.body, 12)
+    _draw_mixed(c, left + stringWidth(tr("村民小组："), fonts.body, 10.5), top - 35 * mm, card.group, fonts.body, 10.5)
+    _draw_mixed(c, left + stringWidth(tr("编号："), fonts.body, 10.5), top - 41 * mm, card.number, fonts.body, 10.5)
+
+
+def _cut_lines(c: Canvas, x0: float, y0: float) -> None:
+    c.saveState()
+    c.setStrokeColor(colors.grey)
+    c.setLineWidth(0.3)
+    c.setDash(3, 3)
+    for col in range(COLS + 1):
+        x = x0 + col * CARD_W
+        c.line(x, y0 - 4 * mm, x, y0 + ROWS * CARD_H + 4 * mm)
+    for row in range(ROWS + 1):
+        y = y0 + row * CARD_H
+        c.line(x0 - 4 * mm, y, x0 + COLS * CARD_W + 4 * mm, y)
+    c.restoreState()
+
+
+def voter_cards_pdf(villages: Sequence[VillageCards], out: Path | str) -> Path:
+    """Render voter cards of one or more villages; each village starts on a new sheet. Cards are ordered by group,
+    then surname strokes."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fonts = pdf_fonts()
+    c = Canvas(str(out), pagesize=A4)
+    c.setTitle(tr("选民证"))
+    c.setAuthor("villagevote")
+    page_w, page_h = A4
+    x0 = (page_w - COLS * CARD_W) / 2
+    y0 = (page_h - ROWS * CARD_H) / 2
+    page = 0
+    for index, village in enumerate(villages):
+        issuer = village.issuer or tr("{village}村民选举委员会").format(village=village.village)
+        subtitle = tr("{township}{village}{cycle}村民委员会选举").format(
+            township=village.township, village=village.village, cycle=village.cycle_label)
+        form = f"card{index}"
+        c.beginForm(form, lowerx=0, lowery=0, upperx=CARD_W, uppery=CARD_H)
+        _draw_template(c, fonts, issuer, subtitle, cn_date(village.election_day))
+        c.endForm()
+        cards = sorted(village.cards, key=lambda card: (group_sort_key(card.group), stroke_key(card.name)))
+        for start in range(0, len(cards), CARDS_PER_PAGE):
+            if page:
+                c.showPage()
+            page += 1
+            _cut_lines(c, x0, y0)
+            for i, card in enumerate(cards[start:start + CARDS_PER_PAGE]):
+                col, row = i % COLS, i // COLS
+                _draw_card(c, x0 + col * CARD_W, y0 + (ROWS - 1 - row) * CARD_H, card, form, fonts)
+            _draw_mixed(c, page_w / 2, 8 * mm, tr("{village} 第 {p} 页 · 沿虚线裁开").format(
+                village=village.village, p=start // CARDS_PER_PAGE + 1), fonts.body, 8, centred=True)
+    if page == 0:
+        _draw_mixed(c, page_w / 2, page_h / 2, tr("（没有选民证可打印）"), fonts.body, 14, centred=True)
+    c.save()
+    return out

@@ -1,0 +1,82 @@
+"""Search keys for the voter register: pinyin initials computed fast enough for 50,000-row imports.
+
+``villagevote.names.pinyin_initials`` runs pypinyin's phrase segmentation (about 0.1 ms per name): right for one
+name, too slow for a township register imported in one go. Here each character's readings come straight from
+pypinyin's character table (cached), the surname takes its surname reading, and every combination of initials of
+polyphonic characters (多音字) is kept, so a search for "zs" or "cs" finds 长顺 whichever reading the clerk has in mind.
+
+The stored key is a space-separated list, primary reading first: ``'zs cs'``. A query of initials matches a key when
+one of its alternatives starts with the query (SQL: ``key LIKE 'q%' OR key LIKE '% q%'``).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from itertools import islice, product
+
+from villagevote.names import COMPOUND_SURNAME_READINGS, SURNAME_READINGS, clean_name
+
+__all__ = ["initials_key", "query_kind", "initials_match"]
+
+MAX_ALTERNATIVES = 8
+_ID_FRAGMENT = re.compile(r"^[0-9]{3,17}[0-9xX]?$|^[0-9]*[xX]$")
+
+
+@lru_cache(maxsize=None)
+def _char_letters(char: str) -> tuple[str, ...]:
+    """First letters of a character's readings, most common reading first; the character itself when not Chinese."""
+    from pypinyin.pinyin_dict import pinyin_dict  # large table, loaded on first use
+
+    readings = pinyin_dict.get(ord(char))
+    if not readings:
+        return (char.lower(),) if char.isascii() and char.isalnum() else ("",)
+    letters: list[str] = []
+    for reading in readings.split(","):
+        letter = unicodedata.normalize("NFKD", reading.strip())[:1].lower()
+        if letter and letter not in letters:
+            letters.append(letter)
+    return tuple(letters) or ("",)
+
+
+@lru_cache(maxsize=None)
+def _surname_letters(char: str) -> tuple[str, ...]:
+    letters = _char_letters(char)
+    special = SURNAME_READINGS.get(char)
+    if special:
+        first = special[0]
+        letters = (first,) + tuple(x for x in letters if x != first)
+    return letters
+
+
+def initials_key(name: str) -> str:
+    """Space-separated pinyin initials of ``name`` (primary reading first, at most 8 alternatives)."""
+    chars = name if name.isalnum() else clean_name(name)
+    if not chars:
+        return ""
+    if chars[:2] in COMPOUND_SURNAME_READINGS:
+        a, b = COMPOUND_SURNAME_READINGS[chars[:2]]
+        options = [(a[0],), (b[0],)] + [_char_letters(c) for c in chars[2:]]
+    else:
+        options = [_surname_letters(chars[0])] + [_char_letters(c) for c in chars[1:]]
+    if len(options) == sum(map(len, options)):
+        return "".join([o[0] for o in options])
+    return " ".join("".join(p) for p in islice(product(*options), MAX_ALTERNATIVES))
+
+
+def query_kind(query: str) -> tuple[str, str]:
+    """Classify a search box entry: ('id', digits) for an ID fragment, ('initials', letters), ('name', text),
+    or ('empty', '')."""
+    q = unicodedata.normalize("NFKC", query or "").strip().replace(" ", "")
+    if not q:
+        return "empty", ""
+    if _ID_FRAGMENT.match(q):
+        return "id", q.upper()
+    if q.isascii() and q.isalpha():
+        return "initials", q.lower()
+    return "name", clean_name(q) or q
+
+
+def initials_match(key: str, letters: str) -> bool:
+    """True when one alternative of a stored :func:`initials_key` starts with ``letters``."""
+    return any(alt.startswith(letters) for alt in key.split(" "))
