@@ -1,0 +1,106 @@
+"""Database lifecycle: create, upgrade an old file, refuse newer/non-SQLite/corrupt files untouched, pragmas."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import select, text
+
+from villagevote.errors import DatabaseFileError
+from villagevote.models import Base, Person, Township
+from villagevote.models.db import head_revision, open_database
+
+FIXTURE = Path(__file__).parent / "fixtures" / "db_0001.sqlite3"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_database_is_at_head_with_pragmas(db):
+    assert db.revision() == head_revision()
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+
+
+def test_models_match_migrations(db):
+    """Every model change must come with a migration: the migrated schema equals the ORM metadata."""
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_old_fixture_upgrades_to_head_and_keeps_data(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(FIXTURE, path)
+    db = open_database(path)
+    try:
+        assert db.revision() == head_revision()
+        with db.session() as s:
+            assert s.scalar(select(Township.name)) == "旧版镇"
+            assert s.scalar(select(Person.name).where(Person.id_number == "11010519491231002X")) == "王老"
+        backups = list(db.backup_dir.glob("villagevote-*-pre-upgrade.sqlite3"))
+        assert len(backups) == 1, "a backup must be taken before migrating"
+        with sqlite3.connect(backups[0]) as conn:
+            assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001_initial"
+    finally:
+        db.dispose()
+
+
+def test_newer_schema_is_refused_and_file_untouched(tmp_path):
+    path = tmp_path / "newer.sqlite3"
+    shutil.copy(FIXTURE, path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num='9999_from_the_future'")
+    before = digest(path)
+    with pytest.raises(DatabaseFileError) as info:
+        open_database(path)
+    assert "更新版本" in str(info.value)
+    assert digest(path) == before
+    assert not Path(str(path) + "-wal").exists()
+
+
+def test_not_sqlite_file_is_refused_untouched(tmp_path):
+    path = tmp_path / "notes.sqlite3"
+    path.write_text("这不是数据库", encoding="utf-8")
+    before = digest(path)
+    with pytest.raises(DatabaseFileError) as info:
+        open_database(path)
+    assert "不是 SQLite" in str(info.value)
+    assert digest(path) == before
+
+
+def test_corrupted_file_is_refused_untouched(tmp_path):
+    path = tmp_path / "broken.sqlite3"
+    shutil.copy(FIXTURE, path)
+    data = bytearray(path.read_bytes())
+    data[4096:4096 * 40] = b"\xff" * (4096 * 39)  # smash pages after the header page
+    path.write_bytes(bytes(data))
+    before = digest(path)
+    with pytest.raises(DatabaseFileError):
+        open_database(path)
+    assert digest(path) == before
+
+
+def test_foreign_keys_are_enforced(db, township):
+    from sqlalchemy.exc import IntegrityError
+    from villagevote.models import Village
+    with pytest.raises(IntegrityError):
+        with db.session() as s:
+            s.add(Village(township_id=999, name="孤村"))
+    with db.session() as s:
+        assert s.scalar(select(Village).where(Village.name == "孤村")) is None
+
+
+def test_enum_check_constraint_rejects_unknown_values(db, township):
+    from sqlalchemy.exc import IntegrityError
+    with pytest.raises(IntegrityError):
+        with db.session() as s:
+            s.execute(text("UPDATE organization SET kind='parliament'"))
