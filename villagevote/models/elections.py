@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from villagevote.models.base import Base, TimestampMixin, enum_type
@@ -27,6 +27,9 @@ class Contest(TimestampMixin, Base):
     official: Mapped[bool] = mapped_column(default=False)
     official_by: Mapped[str] = mapped_column(String(64), default="")
     official_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, nullable=True)
+    # "totals" (counts per candidate and mark) or "ballots" (唱票, ballot by ballot); migration 0006
+    tally_mode: Mapped[str] = mapped_column(String(16), default="totals", server_default="totals")
+    double_entry: Mapped[bool] = mapped_column(default=False, server_default=false())
     posts: Mapped[list["ContestPost"]] = relationship(order_by="ContestPost.rank", cascade="all, delete-orphan")
 
 
@@ -100,3 +103,28 @@ class LockEvent(TimestampMixin, Base):
     action: Mapped[str] = mapped_column(String(16))  # lock / reopen
     by: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class TallyPost(Base):
+    """Per post and entry pass: ballot parts invalid for this post and unused places (migration 0006)."""
+    __tablename__ = "tally_post"
+    __table_args__ = (UniqueConstraint("contest_id", "entry_no", "post"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
+    entry_no: Mapped[int] = mapped_column(Integer, default=1)
+    post: Mapped[str] = mapped_column(String(32))
+    invalid_parts: Mapped[int] = mapped_column(Integer, default=0)
+    unused: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+
+
+class SpoiltBallot(TimestampMixin, Base):
+    """废票 register for totals entry: one row per invalid ballot or ballot part, with the reason (migration 0006).
+
+    In ballot-by-ballot entry the register is read from ``BallotRecord`` instead."""
+    __tablename__ = "spoilt_ballot"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
+    serial: Mapped[int] = mapped_column(Integer, default=0)
+    scope: Mapped[str] = mapped_column(String(32), default="")  # "整张" or a post
+    reason: Mapped[str] = mapped_column(Text, default="")
+    entered_by: Mapped[str] = mapped_column(String(64), default="")
