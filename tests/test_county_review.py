@@ -151,7 +151,7 @@ def test_exported_workbook_layout(db, tmp_path):
     assert ws.cell(row=row, column=8).value == "村民委员会主任"
     assert ws.freeze_panes == "F4"
     assert ws.print_title_rows == "$2:$3" and ws.print_title_cols == "$A:$E"
-    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == ws.PAPERSIZE_A4
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
     assert any('"无,有"' in (dv.formula1 or "") for dv in ws.data_validations.dataValidation)
     meta = wb["_meta"]
     assert meta.sheet_state == "hidden"
