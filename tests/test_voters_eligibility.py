@@ -184,10 +184,10 @@ def test_late_publication_is_warned():
 def test_rule_profile_validation_and_storage():
     assert RuleProfile.from_mapping({"proxy_cap": 2, "unknown": 1}).proxy_cap == 2
     assert RuleProfile.from_mapping(None) == RuleProfile()
-    assert RuleProfile.from_mapping(RuleProfile(answer_days=5).to_mapping()).answer_days == 5
+    assert RuleProfile.from_mapping(RuleProfile(objection_answer_days=5).to_mapping()).objection_answer_days == 5
     with pytest.raises(ValidationError, match="1、2 或 3"):
         RuleProfile(proxy_cap=4)
     with pytest.raises(ValidationError, match="不小于 0"):
-        RuleProfile(answer_days=-1)
+        RuleProfile(objection_answer_days=-1)
     with pytest.raises(ValidationError, match="早于候选人名单"):
         RuleProfile(voter_list_days_before=5, candidate_list_days_before=5)

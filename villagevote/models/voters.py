@@ -1,14 +1,28 @@
-"""Voter registers, objections and proxies."""
+"""Voter registers, objections, proxies, register history and per-village milestones (issue 6)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
+import enum
+from typing import Any, Optional
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from villagevote.models.base import Base, TimestampMixin, enum_type
-from villagevote.models.enums import Gender, ObjectionOutcome, VoterCategory, VoterStatus
+from villagevote.i18n import tr
+from villagevote.models.base import Base, TimestampMixin, enum_type, utcnow
+from villagevote.models.enums import Gender, ObjectionOutcome, RelationKind, VoterCategory, VoterStatus
+
+
+class ObjectionRequest(str, enum.Enum):
+    """What an objection to the voter list asks for."""
+
+    ADD = "add"  # someone is missing from the list
+    REMOVE = "remove"  # someone on the list should not be there
+    CORRECT = "correct"  # a detail is wrong (name, gender, group, birth date)
+
+    @property
+    def label(self) -> str:
+        return {"add": tr("漏登（应列入）"), "remove": tr("错登（应除名）"), "correct": tr("信息有误（应更正）")}[self.value]
 
 
 class Voter(TimestampMixin, Base):
@@ -22,8 +36,9 @@ class Voter(TimestampMixin, Base):
     person_id: Mapped[Optional[int]] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), nullable=True,
                                                      index=True)
     id_number: Mapped[Optional[str]] = mapped_column(String(18), nullable=True, index=True)
-    name: Mapped[str] = mapped_column(String(64), index=True)
-    name_initials: Mapped[str] = mapped_column(String(32), default="", index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    # space-separated pinyin initials, primary reading first ("zs cs"); see villagevote.voters.search
+    name_initials: Mapped[str] = mapped_column(String(32), default="")
     gender: Mapped[Optional[Gender]] = mapped_column(enum_type(Gender), nullable=True)
     birth_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
     category: Mapped[VoterCategory] = mapped_column(enum_type(VoterCategory), default=VoterCategory.RESIDENT)
@@ -32,6 +47,43 @@ class Voter(TimestampMixin, Base):
     status_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
     consent_note: Mapped[str] = mapped_column(Text, default="")  # for non-registered residents
     source: Mapped[str] = mapped_column(String(128), default="")
+    # eligibility on the cycle's election day, stored when the register changes (villagevote.voters.register)
+    eligible: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    age: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+    ineligible_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    residence_since: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    application_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    phone: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class VoterEvent(Base):
+    """History of one register entry: imported, removed (with reason and date), restored, corrected."""
+
+    __tablename__ = "voter_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    voter_id: Mapped[int] = mapped_column(ForeignKey("voter.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # import, remove, restore, correct, objection
+    status_before: Mapped[Optional[str]] = mapped_column(String(32), nullable=True)
+    status_after: Mapped[Optional[str]] = mapped_column(String(32), nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    event_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    username: Mapped[str] = mapped_column(String(64), default="")
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class VillageMilestone(Base):
+    """A statutory step done in one village for one cycle (voter list published on …, proxy list posted on …)."""
+
+    __tablename__ = "village_milestone"
+    __table_args__ = (UniqueConstraint("village_id", "cycle_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id", ondelete="CASCADE"), index=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("election_cycle.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(32))  # see villagevote.voters.calendar.Deadline.code
+    done_on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    username: Mapped[str] = mapped_column(String(64), default="")
 
 
 class Objection(TimestampMixin, Base):
@@ -47,6 +99,14 @@ class Objection(TimestampMixin, Base):
     outcome: Mapped[ObjectionOutcome] = mapped_column(enum_type(ObjectionOutcome), default=ObjectionOutcome.PENDING)
     answered_on: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
     answer: Mapped[str] = mapped_column(Text, default="")
+    cycle_id: Mapped[Optional[int]] = mapped_column(ForeignKey("election_cycle.id", ondelete="CASCADE"),
+                                                    nullable=True)
+    request: Mapped[ObjectionRequest] = mapped_column(enum_type(ObjectionRequest), default=ObjectionRequest.REMOVE,
+                                                      server_default="remove")
+    # for ADD: the person to list (name, id_number, group_id, category); for CORRECT: the fields to change
+    details: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON, nullable=True)
+    raise_deadline: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    filed_late: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class Proxy(TimestampMixin, Base):
@@ -58,3 +118,4 @@ class Proxy(TimestampMixin, Base):
     authorized_on: Mapped[dt.date] = mapped_column(Date)
     approved: Mapped[bool] = mapped_column(default=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    relation: Mapped[Optional[RelationKind]] = mapped_column(enum_type(RelationKind), nullable=True)

@@ -42,9 +42,9 @@ class RuleProfile:
     """Periods and limits that vary by province and round. All counts are days unless named otherwise."""
 
     voter_list_days_before: int = 20
-    objection_days_after_publication: int = 5
+    objection_days: int = 5
     objection_deadline_days_before: int | None = None  # if set, objections close this many days before the vote
-    answer_days: int = 3
+    objection_answer_days: int = 3
     answer_deadline_days_before: int | None = None  # if set, answers are due no later than this many days before
     candidate_list_days_before: int = 5
     proxy_list_days_before: int = 1
@@ -87,9 +87,9 @@ class RuleProfile:
 
 _PROFILE_LABELS = {
     "voter_list_days_before": "选民名单公布（选举日前天数）",
-    "objection_days_after_publication": "异议提出期限（公布后天数）",
+    "objection_days": "异议提出期限（公布后天数）",
     "objection_deadline_days_before": "异议截止（选举日前天数）",
-    "answer_days": "异议答复期限（收到后天数）",
+    "objection_answer_days": "异议答复期限（收到后天数）",
     "answer_deadline_days_before": "异议答复截止（选举日前天数）",
     "candidate_list_days_before": "候选人名单公布（选举日前天数）",
     "proxy_list_days_before": "委托投票名单公布（选举日前天数）",
@@ -146,10 +146,10 @@ def statutory_calendar(election_day: dt.date, profile: RuleProfile | None = None
     if p.objection_deadline_days_before is not None:
         raise_basis = tr("选举日前{n}天").format(n=p.objection_deadline_days_before)
     else:
-        raise_basis = tr("名单公布后{n}天内").format(n=p.objection_days_after_publication)
+        raise_basis = tr("名单公布后{n}天内").format(n=p.objection_days)
     items.append(Deadline("objection_deadline", tr("选民名单异议截止"), raise_deadline, raise_basis))
     items.append(Deadline("objection_answers", tr("异议答复截止（最晚一件）"), _answer_due(raise_deadline, e, p),
-                          tr("收到异议后{n}天内").format(n=p.answer_days)))
+                          tr("收到异议后{n}天内").format(n=p.objection_answer_days)))
     items.append(Deadline("candidate_list", tr("公布候选人名单"), e - p.candidate_list_days_before * DAY,
                           tr("选举日前{n}天").format(n=p.candidate_list_days_before)))
     items.append(Deadline("proxy_list", tr("公布委托投票名单"), e - p.proxy_list_days_before * DAY,
@@ -162,11 +162,11 @@ def statutory_calendar(election_day: dt.date, profile: RuleProfile | None = None
 def _raise_deadline(published_on: dt.date, election_day: dt.date, p: RuleProfile) -> dt.date:
     if p.objection_deadline_days_before is not None:
         return election_day - p.objection_deadline_days_before * DAY
-    return published_on + p.objection_days_after_publication * DAY
+    return published_on + p.objection_days * DAY
 
 
 def _answer_due(received_on: dt.date, election_day: dt.date, p: RuleProfile) -> dt.date:
-    due = received_on + p.answer_days * DAY
+    due = received_on + p.objection_answer_days * DAY
     if p.answer_deadline_days_before is not None:
         due = min(due, election_day - p.answer_deadline_days_before * DAY)
     # An objection must be settled before the vote whatever the profile says.
