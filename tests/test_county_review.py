@@ -342,3 +342,18 @@ def test_changed_file_after_preview_is_not_applied(db, tmp_path):
         with pytest.raises(ValidationError, match="在预览之后被改动"):
             apply_county_import(s, ADMIN, preview, today=TODAY)
     assert table_counts(db.engine) == counts
+
+
+def test_registry_entry_writes_the_workbook_for_the_current_cycle(db, tmp_path):
+    from villagevote.reports.registry import Options, find_form
+
+    _populate(db)
+    form = find_form("export", "county-review")
+    assert form.sensitive
+    with db.session() as s:
+        out = form.run(s, ADMIN, tmp_path / "cli.xlsx", Options(extra={"departments": "公安，法院"}))
+    ws = openpyxl.load_workbook(out)["县级联审"]
+    assert list(_columns(ws)) == ["公安", "法院"]
+    with db.session() as s:
+        with pytest.raises(ValidationError, match="“税务”不是本届县级联审的部门"):
+            form.run(s, ADMIN, tmp_path / "bad.xlsx", Options(extra={"departments": "税务"}))

@@ -1,0 +1,47 @@
+"""Registry entries for the county joint review: ``villagevote export county-review --db X --out Y.xlsx``.
+
+Options (``--option k=v``): ``departments=公安,法院`` limits the department column groups (default: every county
+department named by the cycle's rules); ``cycle=<id>`` picks a cycle other than the current one.
+The returned workbook is read back in the GUI (候选人与资格审查 → 导入县级联审意见), where the preview is shown
+before anything is written; the registry has no import kind.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from villagevote.audit import Actor
+from villagevote.errors import ValidationError
+from villagevote.i18n import tr
+from villagevote.reports.registry import Form, Options
+
+
+def _cycle_id(session: Session, options: Options) -> int:
+    from villagevote.township import current_cycle
+
+    raw = (options.extra or {}).get("cycle")
+    if raw:
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValidationError(tr("cycle 选项应为届次编号（数字），实际为“{v}”").format(v=raw)) from None
+    cycle = current_cycle(session)
+    if cycle is None:
+        raise ValidationError(tr("数据库中还没有换届届次，请先建立届次。"))
+    return cycle.id
+
+
+def run_county_review(session: Session, actor: Actor, out: Path, options: Options) -> Path:
+    from villagevote.qualification.county_review import export_county_review
+
+    raw = (options.extra or {}).get("departments", "")
+    departments = [d for d in re.split(r"[,，、;；\s]+", raw) if d] or None
+    return export_county_review(session, actor, out, _cycle_id(session, options), departments=departments)
+
+
+FORMS = [
+    Form(name="county-review", kind="export", title=tr("县级联审表（候选人资格，含身份证号码）"), run=run_county_review,
+         sensitive=True),
+]
