@@ -1,10 +1,17 @@
-"""实绩比选: scoring schemes, criteria, rater groups, raters, recusals, score sheets and scores."""
+"""实绩比选: scoring schemes, criteria, rater groups, raters, recusals, score sheets and scores.
+
+The scheme's ``definition`` (JSON, see ``villagevote.scoring.scheme``) is authoritative; the criterion and group rows
+mirror it (by ``code``) so that scores and raters can reference them. Empty cells have no ``Score`` row (empty is not
+0). Added in migration 0004: codes, double entry, participants, adjustments, tie decisions, outcome records.
+"""
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+import datetime as dt
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from villagevote.models.base import Base, TimestampMixin, enum_type
@@ -27,6 +34,10 @@ class ScoreScheme(TimestampMixin, Base):
     tie_rule: Mapped[list] = mapped_column(JSON, default=list)  # priority criterion names
     definition: Mapped[dict] = mapped_column(JSON, default=dict)  # the full scheme as loaded (bonus items, …)
     frozen: Mapped[bool] = mapped_column(default=False)
+    code: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    double_entry: Mapped[bool] = mapped_column(default=False, server_default=false())
+    outcome_applied_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, nullable=True)
+    outcome_applied_by: Mapped[str] = mapped_column(String(64), default="", server_default="")
     criteria: Mapped[list["ScoreCriterion"]] = relationship(order_by="ScoreCriterion.sort_order",
                                                             cascade="all, delete-orphan")
     groups: Mapped[list["RaterGroup"]] = relationship(cascade="all, delete-orphan")
@@ -37,6 +48,7 @@ class ScoreCriterion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     scheme_id: Mapped[int] = mapped_column(ForeignKey("score_scheme.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(64), default="", server_default="")
     kind: Mapped[str] = mapped_column(String(16), default="criterion")  # criterion / bonus / deduction
     maximum: Mapped[Decimal] = mapped_column(Numeric(8, 3))
     weight: Mapped[Decimal] = mapped_column(Numeric(8, 4), default=Decimal("1"))
@@ -49,6 +61,7 @@ class RaterGroup(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     scheme_id: Mapped[int] = mapped_column(ForeignKey("score_scheme.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(64), default="", server_default="")
     weight: Mapped[Decimal] = mapped_column(Numeric(8, 4), default=Decimal("1"))
 
 
@@ -93,7 +106,7 @@ class Score(Base):
 
 
 class ScoreDecision(TimestampMixin, Base):
-    """A recorded decision resolving a tie or stating the outcome reason for a candidacy."""
+    """The recorded outcome of 实绩比选 for one candidacy (入围 -> 初步人选, or the reason it did not pass)."""
     __tablename__ = "score_decision"
     id: Mapped[int] = mapped_column(primary_key=True)
     scheme_id: Mapped[int] = mapped_column(ForeignKey("score_scheme.id", ondelete="CASCADE"), index=True)
@@ -101,3 +114,38 @@ class ScoreDecision(TimestampMixin, Base):
     rank: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     decided_by: Mapped[str] = mapped_column(String(64), default="")
+    outcome: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    total: Mapped[str] = mapped_column(String(16), default="", server_default="")  # exact text, e.g. "80.00"
+
+
+class ScoreParticipant(Base):
+    """A candidacy taking part in a scheme's selection."""
+    __tablename__ = "score_participant"
+    __table_args__ = (UniqueConstraint("scheme_id", "candidacy_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("score_scheme.id", ondelete="CASCADE"), index=True)
+    candidacy_id: Mapped[int] = mapped_column(ForeignKey("candidacy.id", ondelete="CASCADE"), index=True)
+
+
+class ScoreAdjustment(TimestampMixin, Base):
+    """Bonus (加分) or deduction (扣分) points for a candidacy; deductions are stored as positive points."""
+    __tablename__ = "score_adjustment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("score_scheme.id", ondelete="CASCADE"), index=True)
+    candidacy_id: Mapped[int] = mapped_column(ForeignKey("candidacy.id", ondelete="CASCADE"), index=True)
+    item_code: Mapped[str] = mapped_column(String(64))
+    points: Mapped[Decimal] = mapped_column(Numeric(8, 3))
+    note: Mapped[str] = mapped_column(Text, default="")
+    entered_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ScoreTieDecision(TimestampMixin, Base):
+    """A recorded decision ordering candidacies still tied after the scheme's tie rule (best first)."""
+    __tablename__ = "score_tie_decision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("score_scheme.id", ondelete="CASCADE"), index=True)
+    post_key: Mapped[str] = mapped_column(String(128))
+    ranking: Mapped[list] = mapped_column(JSON, default=list)  # candidacy ids, best first
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(64), default="")
+    decided_on: Mapped[dt.date] = mapped_column(Date)

@@ -333,8 +333,8 @@ def scheme_problems(s: Scheme) -> list[str]:
         p.append(tr("舍入方式“{m}”不受支持（只支持 half_up 四舍五入）").format(m=s.rounding))
     if not 0 <= s.places <= 4:
         p.append(tr("保留小数位数应在 0 到 4 之间，现为 {n}").format(n=s.places))
-    if not 0 <= s.entry_places <= 4:
-        p.append(tr("录入小数位数应在 0 到 4 之间，现为 {n}").format(n=s.entry_places))
+    if not 0 <= s.entry_places <= 3:
+        p.append(tr("录入小数位数应在 0 到 3 之间，现为 {n}").format(n=s.entry_places))
     if s.trim_min_raters < 3:
         p.append(tr("去掉最高最低分至少需要 3 位评委，方案写的是 {n}").format(n=s.trim_min_raters))
 

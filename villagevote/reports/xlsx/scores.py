@@ -2,7 +2,6 @@
 bonus/deduction entries, so that anyone can redo the arithmetic from the workbook alone."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -12,29 +11,11 @@ from openpyxl.styles import Font, PatternFill
 
 from villagevote.i18n import tr
 from villagevote.reports.xlsx.base import save, set_metadata, write_table
+from villagevote.scoring.service import RawAdjustment, RawScore
 from villagevote.scoring.engine import OUTCOME_FAIL, OUTCOME_PASS, Results, outcome_label, round_half_up
 
 PASS_FILL = PatternFill("solid", fgColor="E2EFDA")
 PENDING_FILL = PatternFill("solid", fgColor="FFF2CC")
-
-
-@dataclass(frozen=True)
-class RawScore:
-    rater: str
-    group: str
-    candidate: str
-    criterion: str
-    value: Decimal | None
-    status: str = ""  # e.g. 已录入 / 两次录入一致 / 回避
-
-
-@dataclass(frozen=True)
-class RawAdjustment:
-    candidate: str
-    kind: str  # 加分 / 扣分
-    item: str
-    points: Decimal
-    note: str = ""
 
 
 def scores_workbook(out: Path | str, results: Results, post_labels: Mapping[str, str], *,

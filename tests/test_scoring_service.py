@@ -1,0 +1,250 @@
+"""实绩比选 in the database: schemes (seeded, frozen, copied), raters, recusal, entry, double entry, results, outcome.
+
+Expected totals are worked out by hand next to each assertion.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from sqlalchemy import func, select
+
+from villagevote.candidates import persons, status
+from villagevote.candidates.candidacies import register_candidacy
+from villagevote.candidates.sample import build_world, id_number
+from villagevote.errors import LockedError, PermissionDenied, ValidationError
+from villagevote.models import AuditLog, Candidacy, Score, ScoreScheme
+from villagevote.models.enums import CandidacyStatus as S, NominationSource, OrgKind
+from villagevote.scoring import engine, service
+from villagevote.scoring.scheme import load_example_schemes
+
+NAMES = ["张三", "李四", "王五", "赵六"]
+
+
+def small_scheme(**over) -> dict:
+    """Two criteria (服务中心工作 max 60, 民主评议 max 40, points), one group, plain mean; top 2 per post, min 60."""
+    data = {
+        "format": 1, "code": "test", "name": "测试比选",
+        "criteria_weights_must_sum_to": None, "group_weights_must_sum_to": "1",
+        "rater_groups": [{"code": "lead", "name": "乡镇领导", "weight": "1"}],
+        "criteria": [{"code": "work", "name": "服务中心工作", "max": "60", "weight": "1"},
+                     {"code": "vote", "name": "民主评议", "max": "40", "weight": "1"}],
+        "bonus_items": [{"code": "honour", "name": "荣誉表彰", "cap": "3"}],
+        "aggregation": {"method": "mean", "scope": "pooled"},
+        "rounding": {"places": 2, "mode": "half_up"}, "entry_places": 1,
+        "cutoff": {"min_total": "60", "top_n_per_post": 2},
+        "tie_rule": {"priority_criteria": ["work"]},
+    }
+    data.update(over)
+    return data
+
+
+@pytest.fixture
+def setup(db, admin):
+    """A township, four qualified candidacies for 青山村 书记, a stored small scheme with them as participants."""
+    with db.session() as s:
+        world = build_world(s)
+        vid = world.villages["青山村"]
+        org = world.orgs[("青山村", OrgKind.PARTY_BRANCH)]
+        cids = {}
+        for i, name in enumerate(NAMES):
+            pid = persons.register_person(s, admin, persons.PersonData(
+                name=name, id_number=id_number("330604", dt.date(1975 + i, 3, 1), 11 + 2 * i), village_id=vid),
+                today=dt.date(2026, 2, 1))
+            cid = register_candidacy(s, admin, pid, org, "书记", NominationSource.PARTY_MEMBERS)
+            for st in (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.COUNTY_REVIEWED, S.QUALIFIED):
+                status.transition(s, cid, st, admin)
+            cids[name] = cid
+        scheme_id = service.create_scheme(s, admin, small_scheme(), cycle_id=world.cycle_id)
+        service.add_participants(s, admin, scheme_id, list(cids.values()))
+        raters = {n: service.add_rater(s, admin, scheme_id, n, "lead") for n in ("甲", "乙", "丙")}
+    return scheme_id, cids, raters
+
+
+def fill(db, actor, scheme_id, cids, rater_id, rows: dict[str, tuple[str, str]], *, complete=True, entry_no=1):
+    with db.session() as s:
+        values = {}
+        for name, (work, vote) in rows.items():
+            values[(cids[name], "work")] = work
+            values[(cids[name], "vote")] = vote
+        return service.save_sheet(s, actor, rater_id, entry_no, values, complete=complete)
+
+
+def test_example_schemes_are_seeded_once(db, admin):
+    with db.session() as s:
+        rows = service.list_schemes(s)
+        assert {r.code for r in rows} == {x.code for x in load_example_schemes()}
+        # a deleted example does not come back on the next open
+        service.delete_scheme(s, admin, next(r.id for r in rows if r.code == "qianshan"))
+    from villagevote.scoring.seed import seed
+    with db.session() as s:
+        seed(s)
+        assert "qianshan" not in {r.code for r in service.list_schemes(s)}
+
+
+def test_scheme_with_bad_weights_is_refused_and_nothing_stored(db, admin):
+    bad = small_scheme(criteria_weights_must_sum_to="100")  # weights 1 + 1 = 2, not 100
+    with db.session() as s:
+        before = s.scalar(select(func.count(ScoreScheme.id)))
+        with pytest.raises(ValidationError, match="评分项权重之和为 2，方案要求等于 100"):
+            service.create_scheme(s, admin, bad)
+        assert s.scalar(select(func.count(ScoreScheme.id))) == before
+
+
+def test_full_flow_with_recusal_adjustment_and_outcome(db, admin, setup):
+    scheme_id, cids, raters = setup
+    with db.session() as s:
+        service.recuse(s, admin, raters["丙"], cids["赵六"], "系赵六之子")
+    fill(db, admin, scheme_id, cids, raters["甲"],
+         {"张三": ("50", "30"), "李四": ("45", "35"), "王五": ("40", "20"), "赵六": ("55", "38")})
+    fill(db, admin, scheme_id, cids, raters["乙"],
+         {"张三": ("52", "32"), "李四": ("47", "33"), "王五": ("42", "22"), "赵六": ("53", "36")})
+    with db.session() as s:
+        values = {(cids[n], c): v for n, (w, vt) in
+                  {"张三": ("48", "31"), "李四": ("46", "34"), "王五": ("41", "21")}.items()
+                  for c, v in (("work", w), ("vote", vt))}
+        service.save_sheet(s, admin, raters["丙"], 1, values, complete=True)
+        service.add_adjustment(s, admin, scheme_id, cids["王五"], "honour", "5", "县级优秀党员")
+        res = service.compute(s, scheme_id).results
+    # 张三: work (50+52+48)/3 = 50, vote (30+32+31)/3 = 31 -> 81.00
+    # 李四: work (45+47+46)/3 = 46, vote (35+33+34)/3 = 34 -> 80.00
+    # 王五: work (40+42+41)/3 = 41, vote (20+22+21)/3 = 21, bonus 5 capped at 3 -> 65.00
+    # 赵六 (丙 recused): work (55+53)/2 = 54, vote (38+36)/2 = 37 -> 91.00
+    totals = {r.candidate.name: r.total for r in res.candidates}
+    assert totals == {"张三": D("81.00"), "李四": D("80.00"), "王五": D("65.00"), "赵六": D("91.00")}
+    outcome = {r.candidate.name: r.outcome for r in res.candidates}
+    assert outcome == {"赵六": engine.OUTCOME_PASS, "张三": engine.OUTCOME_PASS, "李四": engine.OUTCOME_FAIL,
+                       "王五": engine.OUTCOME_FAIL}
+    with db.session() as s:
+        summary = service.apply_outcome(s, admin, scheme_id)
+    assert sorted(summary.passed) == ["张三", "赵六"]
+    with db.session() as s:
+        st = {n: s.get(Candidacy, cid).status for n, cid in cids.items()}
+        assert st == {"张三": S.PRELIMINARY, "赵六": S.PRELIMINARY, "李四": S.QUALIFIED, "王五": S.QUALIFIED}
+        reasons = {d.candidacy_id: d.reason for d in service.recorded_outcomes(s, scheme_id)}
+        assert "第 3 名，不在前 2 名内" in reasons[cids["李四"]]
+        # locked afterwards
+        with pytest.raises(LockedError, match="结果已"):
+            service.add_adjustment(s, admin, scheme_id, cids["李四"], "honour", "1")
+
+
+def test_score_above_maximum_or_negative_refused_and_nothing_changed(db, admin, setup):
+    scheme_id, cids, raters = setup
+    fill(db, admin, scheme_id, cids, raters["甲"], {"张三": ("50", "30")}, complete=False)
+    with pytest.raises(ValidationError) as exc:
+        fill(db, admin, scheme_id, cids, raters["甲"], {"张三": ("61", "30"), "李四": ("40", "-1")}, complete=False)
+    msg = str(exc.value)
+    assert "张三“服务中心工作”：分数 61 超过满分 60" in msg
+    assert "李四“民主评议”：分数不能为负数" in msg
+    with db.session() as s:
+        sheet = service.load_sheet(s, raters["甲"])
+        assert sheet.values == {(cids["张三"], "work"): D(50), (cids["张三"], "vote"): D(30)}
+
+
+def test_empty_is_not_zero(db, admin, setup):
+    scheme_id, cids, raters = setup
+    fill(db, admin, scheme_id, cids, raters["甲"], {"张三": ("0", "")}, complete=False)
+    with db.session() as s:
+        sheet = service.load_sheet(s, raters["甲"])
+        assert sheet.values == {(cids["张三"], "work"): D(0)}
+        assert (cids["张三"], "vote") not in sheet.values
+    with pytest.raises(ValidationError, match="张三“民主评议”为空"):
+        fill(db, admin, scheme_id, cids, raters["甲"], {"张三": ("0", ""), "李四": ("1", "1"), "王五": ("1", "1"),
+                                                          "赵六": ("1", "1")}, complete=True)
+
+
+def test_recused_rater_cannot_score_and_cannot_recuse_after_scoring(db, admin, setup):
+    scheme_id, cids, raters = setup
+    with db.session() as s:
+        with pytest.raises(ValidationError, match="需要填写理由"):
+            service.recuse(s, admin, raters["甲"], cids["李四"], "  ")
+        service.recuse(s, admin, raters["甲"], cids["李四"], "亲属关系")
+    with pytest.raises(ValidationError, match="已回避此人选（亲属关系），不能评分"):
+        fill(db, admin, scheme_id, cids, raters["甲"], {"李四": ("40", "30")}, complete=False)
+    fill(db, admin, scheme_id, cids, raters["乙"], {"王五": ("40", "30")}, complete=False)
+    with db.session() as s:
+        with pytest.raises(ValidationError, match="请先在录入表中清空"):
+            service.recuse(s, admin, raters["乙"], cids["王五"], "利害关系")
+
+
+def test_scheme_frozen_once_scores_exist_and_copy_is_editable(db, admin, setup):
+    scheme_id, cids, raters = setup
+    with db.session() as s:  # before scores: editable
+        service.update_scheme(s, admin, scheme_id, small_scheme(entry_places=2))
+    fill(db, admin, scheme_id, cids, raters["甲"], {"张三": ("50", "30")}, complete=False)
+    with db.session() as s:
+        with pytest.raises(LockedError, match="已有评分，不能修改。请复制为新版本后再修改"):
+            service.update_scheme(s, admin, scheme_id, small_scheme(entry_places=0))
+        assert service.get_scheme(s, scheme_id).entry_places == 2
+        new_id = service.copy_scheme(s, admin, scheme_id)
+        service.update_scheme(s, admin, new_id, small_scheme(entry_places=0))
+        rows = {r.id: r for r in service.list_schemes(s)}
+        assert rows[new_id].version == 2 and not rows[new_id].frozen and rows[new_id].raters == 3
+        assert rows[scheme_id].frozen
+
+
+def test_double_entry_counts_only_when_both_entries_agree(db, admin, clerk, setup):
+    scheme_id, cids, raters = setup
+    with db.session() as s:
+        service.set_double_entry(s, admin, scheme_id, True)
+    full = {"张三": ("50", "30"), "李四": ("45", "35"), "王五": ("40", "20"), "赵六": ("55", "38")}
+    fill(db, admin, scheme_id, cids, raters["甲"], full)
+    typo = dict(full, 李四=("54", "35"))
+    state = fill(db, clerk, scheme_id, cids, raters["甲"], typo, entry_no=2)
+    assert not state.counts
+    assert [(m.candidate_id, m.criterion_code, m.first, m.second) for m in state.mismatches] == \
+        [(cids["李四"], "work", D(45), D(54))]
+    with db.session() as s:
+        res = service.compute(s, scheme_id)
+        assert any("甲" in n for n in res.results.notes)  # not counted, and said so
+    state = fill(db, clerk, scheme_id, cids, raters["甲"], full, entry_no=2)
+    assert state.counts and state.mismatches == ()
+
+
+def test_open_tie_blocks_outcome_until_a_decision_is_recorded(db, admin, reviewer, setup):
+    scheme_id, cids, raters = setup
+    with db.session() as s:
+        for name in ("乙", "丙"):
+            service.remove_rater(s, admin, raters[name])
+    # one rater: 张三 50+40 = 90; 李四 45+35 = 80; 王五 45+35 = 80 (same on 服务中心工作); 赵六 30+30 = 60. Top 2.
+    fill(db, admin, scheme_id, cids, raters["甲"],
+         {"张三": ("50", "40"), "李四": ("45", "35"), "王五": ("45", "35"), "赵六": ("30", "30")})
+    with db.session() as s:
+        res = service.compute(s, scheme_id).results
+        [tie] = res.open_ties
+        assert set(tie.open_ids) == {cids["李四"], cids["王五"]}
+        with pytest.raises(ValidationError, match="结果尚未确定"):
+            service.apply_outcome(s, admin, scheme_id)
+        with pytest.raises(PermissionDenied):
+            service.record_tie_decision(s, _clerk_like(admin), scheme_id, tie.post,
+                                        [cids["王五"], cids["李四"]], "会议决定")
+        with pytest.raises(ValidationError, match="请写明并列的处理依据"):
+            service.record_tie_decision(s, reviewer, scheme_id, tie.post, [cids["王五"], cids["李四"]], "")
+        service.record_tie_decision(s, reviewer, scheme_id, tie.post, [cids["王五"], cids["李四"]],
+                                    "乡镇党委2026年11月20日会议研究决定")
+    with db.session() as s:
+        service.apply_outcome(s, admin, scheme_id)
+        assert s.get(Candidacy, cids["王五"]).status == S.PRELIMINARY
+        assert s.get(Candidacy, cids["李四"]).status == S.QUALIFIED
+
+
+def _clerk_like(admin):
+    from villagevote.audit import Actor
+    from villagevote.models.enums import Role
+    return Actor(admin.user_id, "clerk2", Role.CLERK)
+
+
+def test_readonly_user_cannot_enter_scores(db, readonly, setup):
+    scheme_id, cids, raters = setup
+    with pytest.raises(PermissionDenied):
+        fill(db, readonly, scheme_id, cids, raters["甲"], {"张三": ("50", "30")}, complete=False)
+
+
+def test_sheet_save_is_audited(db, admin, setup):
+    scheme_id, cids, raters = setup
+    fill(db, admin, scheme_id, cids, raters["甲"], {"张三": ("50", "30")}, complete=False)
+    with db.session() as s:
+        log = s.scalars(select(AuditLog).where(AuditLog.action == "save_sheet")).all()
+        assert len(log) == 1 and log[0].after["values"] == {f"{cids['张三']}/work": "50", f"{cids['张三']}/vote": "30"}
+        assert s.scalar(select(func.count(Score.id))) == 2

@@ -1,0 +1,43 @@
+"""Seed the example scoring schemes shipped under resources/scoring_schemes (idempotent).
+
+A scheme is added once per code: the codes already seeded are remembered in the ``scoring.seeded_schemes`` setting,
+so an administrator who deletes or renames an example does not see it come back.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from villagevote.models.core import Setting
+from villagevote.models.enums import AggregationRule
+from villagevote.models.scoring import ScoreScheme
+from villagevote.scoring.scheme import load_example_schemes, scheme_to_dict
+
+SEEDED_KEY = "scoring.seeded_schemes"
+
+
+def seed(session: Session) -> None:
+    from villagevote.scoring.service import _write_mirror_rows
+
+    setting = session.get(Setting, SEEDED_KEY)
+    done = set(setting.value or []) if setting is not None else set()
+    existing = set(session.scalars(select(ScoreScheme.code)))
+    added = False
+    for scheme in load_example_schemes():
+        if scheme.code in done or scheme.code in existing:
+            done.add(scheme.code)
+            continue
+        version = 1 + max([0] + list(session.scalars(select(ScoreScheme.version)
+                                                     .where(ScoreScheme.name == scheme.name))))
+        row = ScoreScheme(name=scheme.name, version=version, definition=scheme_to_dict(scheme), frozen=False,
+                          aggregation=AggregationRule.MEAN, per_group=False, decimals=scheme.places, tie_rule=[])
+        session.add(row)
+        session.flush()
+        _write_mirror_rows(session, row, scheme)
+        done.add(scheme.code)
+        added = True
+    if setting is None:
+        session.add(Setting(key=SEEDED_KEY, value=sorted(done)))
+    elif added or set(setting.value or []) != done:
+        setting.value = sorted(done)
+    session.flush()
