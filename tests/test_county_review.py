@@ -292,7 +292,7 @@ def test_problems_are_listed_with_row_and_nothing_is_applied(db, tmp_path):
     text = "\n".join(messages)
     assert not preview.clean
     assert f"第{rows['张三']}行 张三【公安】：选了“无”，但意见为“不同意提名”，前后矛盾" in messages
-    assert f"第{rows['张三']}行 张三【法院】：选了“有”，但意见为空没有写明具体情况" in messages
+    assert f"第{rows['张三']}行 张三【法院】：选了“有”，但意见为空，没有写明具体情况" in messages
     assert "“有无情况”应为“无”或“有”，实际为“也许”" in text
     assert "但“有无情况”为空" in text
     assert "日期 2026-12-01 晚于今天" in text
@@ -357,3 +357,66 @@ def test_registry_entry_writes_the_workbook_for_the_current_cycle(db, tmp_path):
     with db.session() as s:
         with pytest.raises(ValidationError, match="“税务”不是本届县级联审的部门"):
             form.run(s, ADMIN, tmp_path / "bad.xlsx", Options(extra={"departments": "税务"}))
+
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def test_dialogs_export_then_preview_and_confirm(qtbot, ctx, tmp_path, monkeypatch):
+    from villagevote.ui.dialogs import county_review as dlg
+    from villagevote.ui.dialogs.common import Ask
+
+    ids = _populate(ctx.db)
+    messages: list[str] = []
+    monkeypatch.setattr(Ask, "info", classmethod(lambda cls, parent, title, text: messages.append(text)))
+    monkeypatch.setattr(Ask, "error", classmethod(lambda cls, parent, title, text: messages.append("ERR " + text)))
+    monkeypatch.setattr(Ask, "save_file", classmethod(lambda cls, *a, **k: str(tmp_path / "out")))
+
+    def choose(cls, parent, departments, count, township):
+        dialog = cls(parent, departments, count, township)
+        qtbot.addWidget(dialog)
+        assert count == 4 and dialog.list.count() == len(COUNTY_DEPTS)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        dialog.grab().save(str(SCREENSHOTS / "county_review_export.png"))
+        return dialog.chosen()
+
+    monkeypatch.setattr(dlg.CountyExportDialog, "ask", classmethod(choose))
+    written = dlg.run_county_export(None, ctx)
+    assert written == tmp_path / "out.xlsx" and written.exists(), messages
+    assert "已导出 4 人、10 个部门" in messages[-1]
+
+    returned = fill(written, {("李四", "公安"): ("有", "N1，2023年5月10日刑满释放", "刘警官", None)})
+    seen = []
+
+    def confirm(cls, parent, preview):
+        dialog = cls(parent, preview)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        seen.append(dialog.confirm_button.isEnabled())
+        dialog.grab().save(str(SCREENSHOTS / "county_review_import_preview.png"))
+        return True
+
+    monkeypatch.setattr(dlg.CountyImportDialog, "ask", classmethod(confirm))
+    changed = []
+    ctx.data_changed.connect(changed.append)
+    dlg.run_county_import(None, ctx, path=returned)
+    qtbot.waitUntil(lambda: bool(changed), timeout=20000)
+    assert seen == [True]
+    assert "已导入：部门意见 40 条" in messages[-1]
+    assert _verdicts(ctx.db, {"李四": ids["李四"]}) == {"李四": VerdictOutcome.DISQUALIFIED}
+
+
+def test_import_dialog_with_errors_cannot_be_confirmed(qtbot, ctx, tmp_path):
+    from villagevote.ui.dialogs.county_review import CountyImportDialog
+
+    _populate(ctx.db)
+    returned = fill(_export(ctx.db, tmp_path), {("张三", "公安"): ("无", "不同意提名", "刘警官", None),
+                                               ("王五", "法院"): ("有", "", "吴法官", None)})
+    with ctx.session() as s:
+        preview = preview_county_import(s, returned, _cycle_id(ctx.db))
+    dialog = CountyImportDialog(None, preview)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.confirm_button.isEnabled()
+    assert dialog.issue_model.rowCount() >= 2
+    dialog.grab().save(str(SCREENSHOTS / "county_review_import_errors.png"))

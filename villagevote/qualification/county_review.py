@@ -473,7 +473,7 @@ def _plan_answer(session: Session, preview: CountyImportPreview, dept: str, answ
         results = {r.code: (FindingResult.CLEAR, None) for r in dept_rules}
     else:
         if not opinion or opinion in _CLEAN_OPINIONS:
-            err(tr("选了“有”，但意见{op}没有写明具体情况").format(
+            err(tr("选了“有”，但意见{op}，没有写明具体情况").format(
                 op=tr("为“{op}”").format(op=opinion) if opinion else tr("为空")), dept)
             return
         event = _date_in(opinion)
