@@ -163,3 +163,11 @@ def test_mask_keeps_region_and_last_four():
     assert mask_id_number("11010519491231002X") == "110105********002X"
     assert mask_id_number("11010519491231002x") == "110105********002X"
     assert "19491231" not in mask_id_number("11010519491231002X")
+
+
+def test_truncated_text_gets_a_hint_about_excel():
+    # Excel keeps 15 significant digits: the last three become 0 even when the cell is later turned into text
+    body = "330102199001011"
+    assert reference_check(body + "00") != "0"
+    with pytest.raises(InvalidIdNumber, match="末三位都是 0，可能被 Excel 截断过"):
+        parse_id_number(body + "000", today=TODAY)

@@ -184,8 +184,8 @@ def parse_id_number(text: object, today: _dt.date | None = None) -> IdInfo:
         message = tr("身份证号码校验码错误：第18位应为 {expected}，实际为 {actual}").format(
             expected=expected, actual=last
         )
-        if number[14:17] == "000":
-            message += tr("（末几位是 0，可能被 Excel 截断过）")
+        if number[15:] == "000":
+            message += tr("（末三位都是 0，可能被 Excel 截断过，请核对原件）")
         raise InvalidIdNumber(message)
 
     gender = "男" if int(number[16]) % 2 == 1 else "女"
