@@ -136,3 +136,19 @@ def test_matches_name_fragment_initials_and_full_pinyin():
     # a 多音字 surname is found under either reading
     assert matches("单田芳", "stf")
     assert matches("单田芳", "dtf")
+
+
+def test_stroke_table_covers_gb2312_and_common_name_characters():
+    gb2312 = []
+    for hi in range(0xB0, 0xF8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                gb2312.append(bytes([hi, lo]).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    assert len(gb2312) == 6763
+    assert unknown_characters(gb2312) == set()
+    # characters popular in given names that are outside GB 2312
+    assert unknown_characters(["喆", "堃", "昇", "赟", "祎", "玥", "珺", "彧", "旻", "婧", "璟", "燊", "曌", "頔"]) == set()
+    # spot checks against the printed dictionary counts
+    assert [stroke_count(c) for c in "鑫犇淼赟彧曌"] == [24, 12, 12, 16, 10, 16]
