@@ -329,3 +329,12 @@ def test_elected_without_term_goals_pledge_gives_no_commitments(db, world):
         s.get(Candidacy, cand).status = CandidacyStatus.ELECTED
         s.flush()
         assert commitments_from_pledges(s, cand, CLERK) == []
+
+
+def test_names_used_in_pledge_text():
+    assert service.organization_name("东山村", "村党组织") == "东山村党组织"
+    assert service.organization_name("东山村", "村民委员会") == "东山村村民委员会"
+    assert service.organization_name("东山社区", "村务监督委员会") == "东山社区村务监督委员会"
+    assert service.cycle_label("2026年村级组织换届") == "2026年"
+    assert service.cycle_label("第十二届") == "第十二届"
+    assert service.cycle_label("换届") == "换届"

@@ -56,6 +56,7 @@ __all__ = [
     "required_kinds",
     "review_body_label",
     "review_pledge",
+    "cycle_label",
     "save_goal_items",
     "save_triggers",
     "set_required_kinds",
@@ -171,9 +172,19 @@ def _who(session: Session, pledge: Pledge) -> str:
 
 def organization_name(village_name: str, kind_label: str) -> str:
     """东山村 + 村民委员会 -> 东山村村民委员会; 东山村 + 村党组织 -> 东山村党组织 (no doubled 村)."""
-    if village_name.endswith("村") and kind_label.startswith("村"):
+    if village_name.endswith("村") and kind_label.startswith("村党"):
         return village_name + kind_label[1:]
     return village_name + kind_label
+
+
+def cycle_label(name: str) -> str:
+    """The {届次} text: the cycle's name without a trailing 村级组织换届 / 换届, which the templates already say
+    (2026年村级组织换届 -> 2026年; 第十二届 stays)."""
+    label = name.strip()
+    for suffix in ("村级组织换届选举", "村级组织换届", "换届选举", "换届"):
+        if label.endswith(suffix) and len(label) > len(suffix):
+            return label[: -len(suffix)]
+    return label
 
 
 def term_end_of(cycle: ElectionCycle) -> dt.date:
@@ -199,7 +210,8 @@ def facts_for(session: Session, candidacy_id: int, signed_on: dt.date | None = N
         id_number=person.id_number or "", birth_date=person.birth_date,
         party_status=person.political_status.label if person.political_status else tr("群众"),
         village=village.name, township=township.name if township else "",
-        organization=organization_name(village.name, org.kind.label), post=cand.post, cycle_label=cycle.name,
+        organization=organization_name(village.name, org.kind.label), post=cand.post,
+        cycle_label=cycle_label(cycle.name),
         cycle_year=cycle.year, election_day=cycle.election_day, signed_on=signed_on, printed_on=printed_on)
 
 

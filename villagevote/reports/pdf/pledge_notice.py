@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Sequence
 
@@ -20,6 +19,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 
 from villagevote.i18n import tr
 from villagevote.names import stroke_key
+from villagevote.pledges.prints import NoticeCandidate, NoticeGoal
 from villagevote.pledges.templates import cn_date
 from villagevote.reports.pdf.pledge import FRAME_W, _CopyMarker, a4_document
 from villagevote.reports.pdf.pledge_fonts import font_name, markup
@@ -27,23 +27,6 @@ from villagevote.reports.pdf.pledge_fonts import font_name, markup
 __all__ = ["NoticeCandidate", "NoticeGoal", "pledge_notice_pdf"]
 
 _GOAL_COL_FRACTIONS = (0.08, 0.28, 0.13, 0.31, 0.20)
-
-
-@dataclass(frozen=True)
-class NoticeGoal:
-    title: str
-    category: str
-    target: str
-    deadline: dt.date
-
-
-@dataclass(frozen=True)
-class NoticeCandidate:
-    name: str
-    organization: str
-    post: str
-    signed_kinds: tuple[str, ...] = ()  # labels of the pledges signed, e.g. 竞职承诺
-    goals: tuple[NoticeGoal, ...] = field(default_factory=tuple)
 
 
 def _styles() -> dict[str, ParagraphStyle]:

@@ -1,0 +1,129 @@
+"""`villagevote print pledges` / `print pledge-notice` through the registry, on a database, checked by text."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from villagevote.audit import Actor
+from villagevote.candidates import persons
+from villagevote.candidates.candidacies import register_candidacy
+from villagevote.candidates.sample import build_world, id_number
+from villagevote.errors import NotFound, PermissionDenied, ValidationError
+from villagevote.models import Pledge
+from villagevote.models.enums import NominationSource, OrgKind, PledgeKind, Role
+from villagevote.pledges import service
+from villagevote.pledges.templates import TermGoalItem
+from villagevote.reports.registry import Options, find_form
+
+ADMIN = Actor(None, "admin", Role.ADMIN, "管理员")
+READONLY = Actor(None, "viewer", Role.READONLY)
+ELECTION = dt.date(2026, 3, 15)
+DAY = dt.date(2026, 2, 20)
+
+
+def text_pages(path: Path) -> list[str]:
+    return [re.sub(r"\s+", "", p.extract_text() or "") for p in PdfReader(str(path)).pages]
+
+
+@pytest.fixture
+def village_db(db):
+    """青山村: 王小明 (all signed, 30 goals), 丁一 (all signed, 1 goal), 刘䶮 (drafts only)."""
+    with db.session() as s:
+        world = build_world(s, catalog_key="generic-2018", election_day=ELECTION)
+        cands = {}
+        for seq, (name, kind, post) in enumerate([("王小明", OrgKind.VILLAGE_COMMITTEE, "主任"),
+                                                  ("丁一", OrgKind.PARTY_BRANCH, "书记"),
+                                                  ("刘䶮", OrgKind.VILLAGE_COMMITTEE, "委员")], start=1):
+            pid = persons.register_person(s, ADMIN, persons.PersonData(
+                name=name, id_number=id_number("330604", dt.date(1970 + seq, 5, 6), 11 + seq * 2),
+                village_id=world.villages["青山村"]), today=dt.date(2026, 1, 10))
+            cands[name] = register_candidacy(s, ADMIN, pid, world.orgs[("青山村", kind)], post, NominationSource.SELF)
+        service.generate_pledges(s, ADMIN, world.cycle_id)
+        goals_pid = s.scalar(select(Pledge.id).where(Pledge.candidacy_id == cands["王小明"],
+                                                     Pledge.kind == PledgeKind.TERM_GOALS))
+        service.save_goal_items(s, ADMIN, goals_pid, [
+            TermGoalItem(f"河塘{i}号清淤", "剿劣治水", f"清淤{i * 100}立方米", dt.date(2027, 6, 30), None)
+            for i in range(1, 31)])
+        ding_goals = s.scalar(select(Pledge.id).where(Pledge.candidacy_id == cands["丁一"],
+                                                      Pledge.kind == PledgeKind.TERM_GOALS))
+        service.save_goal_items(s, ADMIN, ding_goals, [
+            TermGoalItem("村道亮化", "美丽乡村", "安装路灯60盏", dt.date(2026, 12, 31), None)])
+        for name in ("王小明", "丁一"):
+            for pledge in s.scalars(select(Pledge).where(Pledge.candidacy_id == cands[name])):
+                for body in service.REVIEW_BODIES:
+                    service.review_pledge(s, ADMIN, pledge.id, body, "pass", reviewed_on=DAY)
+                service.sign_pledge(s, ADMIN, pledge.id, dt.date(2026, 2, 25), "李见证")
+    return db
+
+
+def test_print_pledges_of_a_village(village_db, tmp_path):
+    form = find_form("print", "pledges")
+    assert form.needs_village and form.sensitive
+    with village_db.session() as s:
+        out = form.run(s, ADMIN, tmp_path / "p.pdf", Options(village="青山村"))
+    pages = text_pages(out)
+    # 丁一: 4 short pledges x 2 copies; 王小明: 3 short x 2 + term goals (30 items: 2 pages) x 2 copies
+    assert len(pages) == 8 + 6 + 4
+    assert all("刘䶮" not in p for p in pages)  # drafts are not printed
+    first_wang = next(i for i, p in enumerate(pages) if "本人王小明" in p)
+    assert all("本人丁一" in p for p in pages[:first_wang])  # stroke order: 丁 before 王
+    goal_pages = [p for p in pages if "河塘" in p]
+    assert len(goal_pages) == 4
+    assert "河塘1号清淤" in goal_pages[0] and "河塘30号清淤" in goal_pages[1] and "第一联" in goal_pages[1]
+    qualification = [p for p in pages if "资格承诺书" in p]
+    assert qualification and all(re.search(r"330604\d{11}[\dX]", p) for p in qualification)
+
+
+def test_print_pledges_filters_and_errors(village_db, tmp_path):
+    form = find_form("print", "pledges")
+    with village_db.session() as s:
+        out = form.run(s, ADMIN, tmp_path / "one.pdf",
+                       Options(village="青山村", extra={"candidate": "王小明", "kind": "辞职承诺"}))
+        pages = text_pages(out)
+        assert len(pages) == 2 and all("辞职承诺书" in p and "本人王小明" in p for p in pages)
+        with pytest.raises(ValidationError, match="所选范围内还有4份草稿"):
+            form.run(s, ADMIN, tmp_path / "x.pdf", Options(village="青山村", extra={"candidate": "刘䶮"}))
+        with pytest.raises(NotFound, match="没有名为“黑山村”的村"):
+            form.run(s, ADMIN, tmp_path / "x.pdf", Options(village="黑山村"))
+        with pytest.raises(ValidationError, match="承诺种类“保证书”不认识"):
+            form.run(s, ADMIN, tmp_path / "x.pdf", Options(village="青山村", extra={"kind": "保证书"}))
+        with pytest.raises(PermissionDenied):
+            form.run(s, READONLY, tmp_path / "x.pdf", Options(village="青山村"))
+
+
+def test_print_pledge_notice(village_db, tmp_path):
+    form = find_form("print", "pledge-notice")
+    with village_db.session() as s:
+        out = form.run(s, READONLY, tmp_path / "n.pdf",
+                       Options(village="青山村", extra={"from": "2026-03-05", "until": "2026-03-10"}))
+    text = "".join(text_pages(out))
+    assert "青山村村级组织换届候选人承诺公示" in text and "2026年3月5日至2026年3月10日" in text
+    assert text.index("青山村党组织候选人") < text.index("丁一") < text.index("青山村村民委员会候选人")
+    assert text.index("王小明") < text.index("刘䶮")
+    assert "河塘30号清淤" in text and "清淤3000立方米" in text and "安装路灯60盏" in text
+    assert not re.search(r"\d{17}[\dX]", text)
+    assert "中共城南镇委员会青山村党组织" in text
+
+
+def test_cli_print_commands(village_db, tmp_path):
+    db_path = village_db.path
+    village_db.dispose()
+    root = Path(__file__).resolve().parents[1]
+    for name in ("pledges", "pledge-notice"):
+        out = tmp_path / f"{name}.pdf"
+        proc = subprocess.run([sys.executable, "-m", "villagevote", "print", name, "--db", str(db_path),
+                               "--village", "青山村", "--out", str(out)], cwd=root, capture_output=True, text=True,
+                              timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        assert out.read_bytes().startswith(b"%PDF-")
+    listing = subprocess.run([sys.executable, "-m", "villagevote", "print", "--list"], cwd=root,
+                             capture_output=True, text=True, timeout=120)
+    assert "pledge-notice" in listing.stdout and "pledges" in listing.stdout

@@ -1,0 +1,115 @@
+"""What pledge prints need from the database, as plain data: pledges ready to print and the 示诺 notice entries."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from villagevote.errors import NotFound, ValidationError
+from villagevote.i18n import tr
+from villagevote.models import Candidacy, ElectionCycle, Organization, Pledge, PledgeItem
+from villagevote.models.core import Township, Village
+from villagevote.models.enums import OrgKind, PledgeKind, PledgeStatus
+from villagevote.models.pledges import PledgeItemKind
+from villagevote.names import stroke_key
+from villagevote.pledges.service import (INACTIVE_CANDIDACY, cycle_label, list_pledges, organization_name,
+                                         rendered_pledge)
+from villagevote.pledges.templates import RenderedPledge
+
+__all__ = ["NoticeCandidate", "NoticeData", "NoticeGoal", "notice_data", "printable_pledges", "village_by_name"]
+
+PRINTABLE = (PledgeStatus.REVIEWED, PledgeStatus.SIGNED)
+
+
+@dataclass(frozen=True)
+class NoticeGoal:
+    title: str
+    category: str
+    target: str
+    deadline: dt.date
+
+
+@dataclass(frozen=True)
+class NoticeCandidate:
+    name: str
+    organization: str
+    post: str
+    signed_kinds: tuple[str, ...] = ()  # labels of the pledges signed, e.g. 竞职承诺（换届纪律）
+    goals: tuple[NoticeGoal, ...] = ()
+
+
+def village_by_name(session: Session, name: str) -> Village:
+    village = session.scalar(select(Village).where(Village.name == name.strip()))
+    if village is None:
+        names = "、".join(session.scalars(select(Village.name).order_by(Village.code, Village.id)))
+        raise NotFound(tr("没有名为“{name}”的村。现有：{names}").format(name=name, names=names or tr("（无）")))
+    return village
+
+
+def printable_pledges(session: Session, cycle_id: int, village_id: int | None = None,
+                      candidacy_id: int | None = None, kind: PledgeKind | None = None,
+                      pledge_ids: list[int] | None = None) -> list[tuple[str, RenderedPledge]]:
+    """(page header, frozen text) of the reviewed or signed pledges chosen, candidates in stroke order.
+
+    Raises ValidationError when nothing qualifies, naming how many are still drafts.
+    """
+    rows = list_pledges(session, cycle_id, village_id, candidacy_id)
+    if kind is not None:
+        rows = [r for r in rows if r.kind is kind]
+    if pledge_ids is not None:
+        wanted = set(pledge_ids)
+        rows = [r for r in rows if r.id in wanted]
+    ready = [r for r in rows if r.status in PRINTABLE]
+    if not ready:
+        drafts = sum(1 for r in rows if r.status is PledgeStatus.DRAFT)
+        raise ValidationError(tr("没有可打印的承诺书：只有审诺通过（已审核）或已签订的承诺书才能打印，"
+                                 "所选范围内还有{n}份草稿").format(n=drafts))
+    return [(f"{r.village}　{r.name}　{r.kind.label}", rendered_pledge(session, r.id)) for r in ready]
+
+
+@dataclass(frozen=True)
+class NoticeData:
+    village: str
+    township: str
+    cycle_label: str
+    election_day: dt.date
+    candidates: tuple[NoticeCandidate, ...]
+
+
+def notice_data(session: Session, cycle_id: int, village_id: int) -> NoticeData:
+    """Candidates of one village with the pledges they signed and their signed term goals (no ID numbers)."""
+    cycle = session.get(ElectionCycle, cycle_id)
+    village = session.get(Village, village_id)
+    if cycle is None or village is None:
+        raise NotFound(tr("找不到换届届次或村"))
+    township = session.get(Township, village.township_id)
+    query = (select(Candidacy, Organization).join(Organization, Organization.id == Candidacy.organization_id)
+             .where(Candidacy.cycle_id == cycle_id, Organization.village_id == village_id)
+             .order_by(Organization.id, Candidacy.id))
+    keyed: list[tuple[int, tuple, NoticeCandidate]] = []
+    kind_order = list(OrgKind)
+    for cand, org in session.execute(query).all():
+        if cand.status in INACTIVE_CANDIDACY:
+            continue
+        pledges = list(session.scalars(select(Pledge).where(Pledge.candidacy_id == cand.id)))
+        if not pledges:
+            continue
+        signed = sorted((p for p in pledges if p.status == PledgeStatus.SIGNED),
+                        key=lambda p: list(PledgeKind).index(PledgeKind(p.kind)))
+        goals: list[NoticeGoal] = []
+        for pledge in signed:
+            if pledge.kind == PledgeKind.TERM_GOALS:
+                for item in session.scalars(select(PledgeItem).where(
+                        PledgeItem.pledge_id == pledge.id, PledgeItem.item_kind == PledgeItemKind.GOAL,
+                        PledgeItem.struck.is_(False)).order_by(PledgeItem.sort_order, PledgeItem.id)):
+                    goals.append(NoticeGoal(item.title, item.category, item.target, item.deadline))
+        entry = NoticeCandidate(
+            name=cand.person.name, organization=organization_name(village.name, org.kind.label), post=cand.post,
+            signed_kinds=tuple(PledgeKind(p.kind).label for p in signed), goals=tuple(goals))
+        keyed.append((kind_order.index(OrgKind(org.kind)), stroke_key(entry.name), entry))
+    # Organizations in their usual order (党组织 first); the PDF groups by organization keeping this order.
+    keyed.sort(key=lambda k: (k[0], k[1]))
+    return NoticeData(village.name, township.name if township else "", cycle_label(cycle.name), cycle.election_day,
+                      tuple(entry for _, _, entry in keyed))

@@ -1,0 +1,114 @@
+"""Pledge prints for the CLI and GUI registry: `villagevote print pledges` and `villagevote print pledge-notice`.
+
+Options (``--option KEY=VALUE``):
+- pledges: ``candidate=姓名`` (one candidate), ``kind=discipline|term_goals|…`` or its Chinese label
+- pledge-notice: ``from=2026-03-05``, ``until=2026-03-10`` (default: from today until the day before the election),
+  ``issuer=落款`` (default: the township Party committee and the village Party organization)
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from villagevote.audit import Actor
+from villagevote.auth import Permission, require
+from villagevote.errors import UserError, ValidationError
+from villagevote.i18n import tr
+from villagevote.models import Candidacy, Person
+from villagevote.models.enums import PledgeKind
+from villagevote.pledges.prints import notice_data, printable_pledges, village_by_name
+from villagevote.reports.pdf.pledge import PledgePrint, pledge_pdf
+from villagevote.reports.pdf.pledge_notice import pledge_notice_pdf
+from villagevote.reports.registry import Form, Options
+from villagevote.township import current_cycle
+
+__all__ = ["FORMS", "print_pledge_notice", "print_pledges"]
+
+
+def _cycle_id(session: Session) -> int:
+    cycle = current_cycle(session)
+    if cycle is None:
+        raise UserError(tr("数据库中还没有换届届次"))
+    return cycle.id
+
+
+def _parse_date(text: str, key: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(tr("选项 {key}={v} 不是日期，应写成 2026-03-05").format(key=key, v=text)) from None
+
+
+def _kind(text: str) -> PledgeKind:
+    try:
+        return PledgeKind(text)
+    except ValueError:
+        try:
+            return PledgeKind.from_label(text)  # type: ignore[return-value]
+        except ValueError:
+            raise ValidationError(tr("承诺种类“{k}”不认识，可用：{kinds}").format(
+                k=text, kinds="、".join(f"{k.value}（{k.label}）" for k in PledgeKind))) from None
+
+
+def print_pledges(session: Session, actor: Actor, out: Path, options: Options) -> Path:
+    """All reviewed or signed pledges of a village (optionally one candidate or one kind) in one PDF."""
+    require(actor, Permission.VIEW_SENSITIVE)  # the 资格承诺 shows the full ID number
+    cycle_id = _cycle_id(session)
+    village = village_by_name(session, options.village or "")
+    candidacy_id = None
+    name = (options.extra.get("candidate") or "").strip()
+    if name:
+        from sqlalchemy import select
+
+        from villagevote.models import Organization
+
+        ids = list(session.scalars(select(Candidacy.id).join(Person, Person.id == Candidacy.person_id)
+                                   .join(Organization, Organization.id == Candidacy.organization_id)
+                                   .where(Person.name == name, Candidacy.cycle_id == cycle_id,
+                                          Organization.village_id == village.id)))
+        if not ids:
+            raise ValidationError(tr("{village}没有名为“{name}”的候选人").format(village=village.name, name=name))
+        if len(ids) > 1:
+            raise ValidationError(tr("{village}有{n}条“{name}”的候选人登记，请在程序里按人打印").format(
+                village=village.name, n=len(ids), name=name))
+        candidacy_id = ids[0]
+    kind = _kind(options.extra["kind"]) if options.extra.get("kind") else None
+    chosen = printable_pledges(session, cycle_id, village.id, candidacy_id, kind)
+    return _write(out, pledge_pdf([PledgePrint(rendered, header) for header, rendered in chosen],
+                                  title=tr("{village}承诺书").format(village=village.name)))
+
+
+def print_pledge_notice(session: Session, actor: Actor, out: Path, options: Options) -> Path:
+    """The 示诺 notice of one village: candidates in stroke order with their signed term goals, no ID numbers."""
+    require(actor, Permission.VIEW)
+    village = village_by_name(session, options.village or "")
+    data = notice_data(session, _cycle_id(session), village.id)
+    start = _parse_date(options.extra["from"], "from") if options.extra.get("from") else dt.date.today()
+    if options.extra.get("until"):
+        until = _parse_date(options.extra["until"], "until")
+    else:
+        until = max(start, data.election_day - dt.timedelta(days=1))
+    if until < start:
+        raise ValidationError(tr("公示结束日期{u}早于开始日期{s}").format(u=until.isoformat(), s=start.isoformat()))
+    issuer = options.extra.get("issuer") or tr("中共{township}委员会　{village}党组织").format(
+        township=data.township, village=data.village)
+    return _write(out, pledge_notice_pdf(village=data.village, township=data.township, cycle_label=data.cycle_label,
+                                         candidates=data.candidates, posted_from=start, posted_until=until,
+                                         issuer=issuer))
+
+
+def _write(out: Path, data: bytes) -> Path:
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    return out
+
+
+FORMS = [
+    Form(name="pledges", kind="print", title=tr("承诺书（按村批量打印，一式两份）"), run=print_pledges,
+         needs_village=True, sensitive=True),
+    Form(name="pledge-notice", kind="print", title=tr("候选人承诺公示（示诺）"), run=print_pledge_notice,
+         needs_village=True),
+]
