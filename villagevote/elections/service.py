@@ -1,0 +1,975 @@
+"""Contests, tally entry, results and the official lock — the database side of issue 7.
+
+Every write takes an ``Actor``, checks the permission, refuses changes to an official (locked) contest and writes the
+audit log. Functions never commit: the caller's ``db.session()`` unit of work does (all or nothing).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from villagevote import audit
+from villagevote.audit import Actor
+from villagevote.auth import Permission, require
+from villagevote.elections.tally_logic import (Ballot, BallotCheck, BallotCounter, PostTotals, TallyTotals,
+                                               check_ballot, contest_input, normalize_name, reconcile)
+from villagevote.elections.views import CandidateView, ContestView, PostView, VoteRow
+from villagevote.errors import LockedError, NotFound, ValidationError
+from villagevote.i18n import tr
+from villagevote.models.base import row_dict
+from villagevote.models.candidates import Candidacy
+from villagevote.models.core import ElectionCycle, Organization, Township, Village
+from villagevote.models.elections import (BallotCandidate, BallotRecord, Contest, ContestPost, LockEvent, Result,
+                                          SpoiltBallot, TallyEntry, TallyPost)
+from villagevote.models.enums import CandidacyStatus, ContestMode, ContestRound, Gender, OrgKind
+from villagevote.results import (BODY_PARTY, BODY_VILLAGE, decide, ensure_candidate_margin,
+                                 check_candidate_margin, required_candidates)
+
+BODIES: dict[OrgKind, str] = {OrgKind.VILLAGE_COMMITTEE: BODY_VILLAGE, OrgKind.PARTY_BRANCH: BODY_PARTY}
+ELIGIBLE = (CandidacyStatus.QUALIFIED, CandidacyStatus.PRELIMINARY, CandidacyStatus.CANDIDATE)
+MODE_TEXT = {ContestMode.WITH_CANDIDATES: "差额", ContestMode.SELF_NOMINATION: "自荐直选"}
+WHOLE = "整张"
+
+
+def _body_label(kind: OrgKind) -> str:
+    return tr("村民委员会") if kind is OrgKind.VILLAGE_COMMITTEE else tr("村党组织")
+
+
+def _gender_text(g: Gender | str | None) -> str | None:
+    if g is None:
+        return None
+    g = Gender(g)
+    return "女" if g is Gender.FEMALE else "男"
+
+
+def _stroke_key(name: str) -> tuple:
+    try:
+        from villagevote.names import stroke_key
+    except ImportError:  # pragma: no cover
+        return (name,)
+    return stroke_key(name)
+
+
+def _contest(session: Session, contest_id: int) -> Contest:
+    c = session.get(Contest, contest_id)
+    if c is None:
+        raise NotFound(tr("找不到选举（编号 {id}）").format(id=contest_id))
+    return c
+
+
+def _ensure_unlocked(c: Contest) -> None:
+    if c.official:
+        raise LockedError(tr("该选举结果已确认为正式结果，计票和结果只读；如需更正，须由管理员填写理由后重新开启"))
+
+
+def _org(session: Session, c: Contest) -> Organization:
+    org = session.get(Organization, c.organization_id)
+    assert org is not None
+    return org
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# contests
+# ---------------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ContestRow:
+    id: int
+    village_id: int
+    village: str
+    body: str
+    body_label: str
+    round_label: str
+    mode_label: str
+    held_on: dt.date | None
+    seats: int
+    candidates: int
+    tally_mode: str
+    status: str
+    official: bool
+
+
+@dataclass(frozen=True)
+class OrgChoice:
+    organization_id: int
+    village: str
+    label: str
+
+
+def organizations_for(session: Session, village_id: int | None, cycle_id: int | None) -> list[OrgChoice]:
+    """The village committee and Party organization of each village in the cycle (contests are made for these)."""
+    q = select(Organization, Village).join(Village, Village.id == Organization.village_id).where(
+        Organization.kind.in_(list(BODIES)))
+    if village_id is not None:
+        q = q.where(Organization.village_id == village_id)
+    if cycle_id is not None:
+        q = q.where(Organization.cycle_id == cycle_id)
+    out = []
+    for org, village in session.execute(q.order_by(Village.code, Village.id, Organization.kind)):
+        out.append(OrgChoice(org.id, village.name, f"{village.name} {_body_label(OrgKind(org.kind))}"))
+    return out
+
+
+def registered_voters(session: Session, village_id: int, cycle_id: int) -> int:
+    """Active voters on the register (0 when the voter register is not used)."""
+    try:
+        from villagevote.models.voters import Voter
+        from villagevote.models.enums import VoterStatus
+    except ImportError:  # pragma: no cover
+        return 0
+    return int(session.scalar(select(func.count(Voter.id)).where(
+        Voter.village_id == village_id, Voter.cycle_id == cycle_id, Voter.status == VoterStatus.ACTIVE)) or 0)
+
+
+def create_contest(session: Session, actor: Actor, organization_id: int, *,
+                   round_: ContestRound | str = ContestRound.FIRST,
+                   mode: ContestMode | str = ContestMode.WITH_CANDIDATES, held_on: dt.date | None = None,
+                   electorate: int | None = None, present: int | None = None,
+                   from_contest_id: int | None = None) -> int:
+    """Create a contest with posts (from the organization's seats, or a previous round's unfilled seats) and
+    candidates (qualified candidacies in stroke order, or the previous round's highest-polling non-winners)."""
+    require(actor, Permission.EDIT)
+    org = session.get(Organization, organization_id)
+    if org is None:
+        raise NotFound(tr("找不到组织（编号 {id}）").format(id=organization_id))
+    kind = OrgKind(org.kind)
+    if kind not in BODIES:
+        raise ValidationError(tr("选举结果只按村民委员会和村党组织的规则计算；{label}的选举请另行记录").format(
+            label=kind.label))
+    round_ = ContestRound(round_)
+    mode = ContestMode(mode)
+    cycle = session.get(ElectionCycle, org.cycle_id)
+    if round_ is ContestRound.FIRST:
+        existing = session.scalar(select(Contest.id).where(Contest.organization_id == org.id,
+                                                           Contest.round == ContestRound.FIRST))
+        if existing:
+            raise ValidationError(tr("{village}{body}的正式选举已经建立（编号 {id}），不能重复建立").format(
+                village=org.village.name, body=_body_label(kind), id=existing))
+    if electorate is None:
+        electorate = registered_voters(session, org.village_id, org.cycle_id) if kind is OrgKind.VILLAGE_COMMITTEE else 0
+    for what, value in ((tr("登记选民/应到会人数"), electorate), (tr("实到会人数"), present)):
+        if value is not None and value < 0:
+            raise ValidationError(tr("{what}不能为负数").format(what=what))
+    c = Contest(organization_id=org.id, round=round_, mode=mode, held_on=held_on or (cycle.election_day if cycle else None),
+                electorate=electorate, present=present)
+    session.add(c)
+    if round_ is ContestRound.ADDITIONAL:
+        _setup_additional(session, c, org, from_contest_id)
+    else:
+        for seat in org.seats:
+            if seat.quota > 0:
+                c.posts.append(ContestPost(post=seat.post, rank=seat.rank, seats=seat.quota,
+                                           women_seats=min(seat.women_quota, seat.quota)))
+        session.flush()
+        if mode is ContestMode.WITH_CANDIDATES:
+            _add_candidacies(session, c, org)
+    session.flush()
+    audit.record(session, actor, "create", "contest", c.id, after=row_dict(c),
+                 note=tr("{village}{body}{rnd}").format(village=org.village.name, body=_body_label(kind),
+                                                        rnd=round_.label))
+    return c.id
+
+
+def _add_candidacies(session: Session, c: Contest, org: Organization) -> None:
+    posts = {p.post for p in c.posts}
+    rows = session.scalars(select(Candidacy).where(Candidacy.organization_id == org.id,
+                                                   Candidacy.status.in_(list(ELIGIBLE)))).all()
+    by_post: dict[str, list[Candidacy]] = {}
+    for cand in rows:
+        if cand.post in posts:
+            by_post.setdefault(cand.post, []).append(cand)
+    for post, cands in by_post.items():
+        cands.sort(key=lambda x: _stroke_key(x.person.name))
+        for i, cand in enumerate(cands, start=1):
+            session.add(BallotCandidate(contest_id=c.id, candidacy_id=cand.id, name=cand.person.name,
+                                        gender=_gender_text(cand.person.gender), post=post, order=i))
+
+
+def _setup_additional(session: Session, c: Contest, org: Organization, from_contest_id: int | None) -> None:
+    session.flush()
+    prev_id = from_contest_id or session.scalar(
+        select(Contest.id).where(Contest.organization_id == org.id, Contest.id != c.id).order_by(Contest.id.desc()))
+    prev = session.get(Contest, prev_id) if prev_id else None
+    if prev is None or prev.organization_id != org.id:
+        raise ValidationError(tr("另行选举须在同一组织已有一次选举之后建立"))
+    res = session.scalar(select(Result).where(Result.contest_id == prev.id))
+    decision = res.decision if res else None
+    if not decision or not decision.get("valid"):
+        raise ValidationError(tr("上一次选举还没有有效的计算结果，不能建立另行选举"))
+    unfilled: dict[str, int] = decision.get("unfilled") or {}
+    if not unfilled:
+        raise ValidationError(tr("上一次选举没有缺额，不需要另行选举"))
+    women_unfilled: dict[str, int] = decision.get("unfilled_women") or {}
+    body = BODIES[OrgKind(org.kind)]
+    rank = {p.post: p.rank for p in prev.posts}
+    c.mode = ContestMode.WITH_CANDIDATES
+    for post in sorted(unfilled, key=lambda p: rank.get(p, 99)):
+        c.posts.append(ContestPost(post=post, rank=rank.get(post, 99), seats=unfilled[post],
+                                   women_seats=women_unfilled.get(post, 0)))
+    session.flush()
+    elected_names = {e["name"] for e in decision.get("elected", [])}
+    effective: dict[str, dict[str, int]] = decision.get("effective_votes") or {}
+    prev_cands = {bc.name: bc for bc in session.scalars(select(BallotCandidate).where(
+        BallotCandidate.contest_id == prev.id, BallotCandidate.merged_into_id.is_(None)))}
+    for post in unfilled:
+        need = required_candidates(body, unfilled[post])
+        ranked = sorted(((v.get(post, 0), n) for n, v in effective.items() if n not in elected_names and v.get(post, 0) > 0),
+                        key=lambda x: -x[0])
+        chosen = ranked[:need]
+        if chosen:  # people tied with the last one chosen stand too
+            cut = chosen[-1][0]
+            chosen = [x for x in ranked if x[0] >= cut]
+        for _, name in sorted(chosen, key=lambda x: _stroke_key(x[1])):
+            src = prev_cands.get(name)
+            session.add(BallotCandidate(contest_id=c.id, candidacy_id=src.candidacy_id if src else None, name=name,
+                                        gender=src.gender if src else None, post=post, order=0))
+    session.flush()
+    for post in unfilled:
+        _renumber(session, c.id, post)
+
+
+def update_contest(session: Session, actor: Actor, contest_id: int, **fields: Any) -> None:
+    """Change held_on, electorate, present, mode, double_entry or the posts' seats (before any tally)."""
+    require(actor, Permission.EDIT)
+    c = _contest(session, contest_id)
+    _ensure_unlocked(c)
+    before = row_dict(c)
+    for key in ("held_on", "electorate", "present", "double_entry"):
+        if key in fields:
+            value = fields[key]
+            if key in ("electorate", "present") and value is not None and int(value) < 0:
+                raise ValidationError(tr("人数不能为负数"))
+            setattr(c, key, value)
+    if "mode" in fields:
+        c.mode = ContestMode(fields["mode"])
+    if "posts" in fields:  # [(post, seats, women_seats)]
+        if _has_tally(session, c.id):
+            raise ValidationError(tr("已经录入计票数据，不能再修改职务和名额"))
+        c.posts.clear()
+        session.flush()
+        for rank, (post, seats, women) in enumerate(fields["posts"], start=1):
+            if seats < 0 or women < 0 or women > seats:
+                raise ValidationError(tr("{post}：应选名额和妇女名额须为非负整数，且妇女名额不多于应选名额").format(post=post))
+            c.posts.append(ContestPost(post=post, rank=rank, seats=seats, women_seats=women))
+    session.flush()
+    audit.record(session, actor, "update", "contest", c.id, before=before, after=row_dict(c))
+
+
+def add_ballot_candidate(session: Session, actor: Actor, contest_id: int, post: str, name: str,
+                         gender: str | None = None, candidacy_id: int | None = None) -> int:
+    require(actor, Permission.EDIT)
+    c = _contest(session, contest_id)
+    _ensure_unlocked(c)
+    if post not in {p.post for p in c.posts}:
+        raise ValidationError(tr("“{post}”不是本次选举的职务").format(post=post))
+    name = normalize_name(name)
+    if not name:
+        raise ValidationError(tr("姓名不能为空"))
+    if session.scalar(select(BallotCandidate.id).where(BallotCandidate.contest_id == c.id,
+                                                       BallotCandidate.post == post, BallotCandidate.name == name)):
+        raise ValidationError(tr("{post}已有“{name}”").format(post=post, name=name))
+    bc = BallotCandidate(contest_id=c.id, name=name, gender=gender, post=post, candidacy_id=candidacy_id, order=0)
+    session.add(bc)
+    session.flush()
+    _renumber(session, c.id, post)
+    audit.record(session, actor, "create", "ballot_candidate", bc.id, after=row_dict(bc))
+    return bc.id
+
+
+def remove_ballot_candidate(session: Session, actor: Actor, ballot_candidate_id: int) -> None:
+    require(actor, Permission.EDIT)
+    bc = session.get(BallotCandidate, ballot_candidate_id)
+    if bc is None:
+        raise NotFound(tr("找不到选票上的候选人（编号 {id}）").format(id=ballot_candidate_id))
+    c = _contest(session, bc.contest_id)
+    _ensure_unlocked(c)
+    if _has_tally(session, c.id):
+        raise ValidationError(tr("已经录入计票数据，不能再从选票上删除候选人"))
+    before = row_dict(bc)
+    session.delete(bc)
+    session.flush()
+    _renumber(session, c.id, before["post"])
+    audit.record(session, actor, "delete", "ballot_candidate", ballot_candidate_id, before=before)
+
+
+def _renumber(session: Session, contest_id: int, post: str) -> None:
+    bcs = session.scalars(select(BallotCandidate).where(BallotCandidate.contest_id == contest_id,
+                                                        BallotCandidate.post == post,
+                                                        BallotCandidate.write_in.is_(False))).all()
+    for i, bc in enumerate(sorted(bcs, key=lambda b: _stroke_key(b.name)), start=1):
+        bc.order = i
+
+
+def _has_tally(session: Session, contest_id: int) -> bool:
+    return bool(session.scalar(select(func.count(TallyEntry.id)).where(TallyEntry.contest_id == contest_id))
+                or session.scalar(select(func.count(BallotRecord.id)).where(BallotRecord.contest_id == contest_id)))
+
+
+def list_contests(session: Session, village_id: int | None = None, cycle_id: int | None = None) -> list[ContestRow]:
+    q = select(Contest, Organization, Village).join(Organization, Organization.id == Contest.organization_id).join(
+        Village, Village.id == Organization.village_id)
+    if village_id is not None:
+        q = q.where(Village.id == village_id)
+    if cycle_id is not None:
+        q = q.where(Organization.cycle_id == cycle_id)
+    out = []
+    for c, org, village in session.execute(q.order_by(Village.code, Village.id, Organization.kind, Contest.id)):
+        res = session.scalar(select(Result).where(Result.contest_id == c.id))
+        kind = OrgKind(org.kind)
+        ncand = session.scalar(select(func.count(BallotCandidate.id)).where(
+            BallotCandidate.contest_id == c.id, BallotCandidate.write_in.is_(False))) or 0
+        out.append(ContestRow(c.id, village.id, village.name, BODIES.get(kind, ""), _body_label(kind),
+                              ContestRound(c.round).label, tr(MODE_TEXT[ContestMode(c.mode)]), c.held_on,
+                              sum(p.seats for p in c.posts), ncand, c.tally_mode,
+                              _status_text(c, res.decision if res else None), c.official))
+    return out
+
+
+def _status_text(c: Contest, decision: dict | None) -> str:
+    if c.official:
+        return tr("已确认")
+    if not decision:
+        return tr("未计算")
+    if decision.get("outcome") == "void":
+        return tr("选举无效（未确认）")
+    if decision.get("outcome") == "input_error":
+        return tr("数据有误")
+    if decision.get("ties"):
+        return tr("票数相等待处理")
+    return tr("已计算（未确认）")
+
+
+def contest_view(session: Session, contest_id: int) -> ContestView:
+    c = _contest(session, contest_id)
+    org = _org(session, c)
+    kind = OrgKind(org.kind)
+    village = session.get(Village, org.village_id)
+    township = session.get(Township, village.township_id) if village else None
+    cycle = session.get(ElectionCycle, org.cycle_id)
+    res = session.scalar(select(Result).where(Result.contest_id == c.id))
+    cands = [CandidateView(bc.id, bc.name, bc.gender, bc.post, bc.order, bc.candidacy_id, bc.write_in)
+             for bc in session.scalars(select(BallotCandidate).where(BallotCandidate.contest_id == c.id,
+                                                                     BallotCandidate.merged_into_id.is_(None))
+                                       .order_by(BallotCandidate.post, BallotCandidate.order, BallotCandidate.id))]
+    term = cycle.name if cycle and cycle.name.startswith("第") else ""
+    return ContestView(c.id, township.name if township else "", village.name if village else "", BODIES.get(kind, ""),
+                       _body_label(kind), ContestRound(c.round).value, MODE_TEXT[ContestMode(c.mode)], term, c.held_on,
+                       c.electorate, c.present, c.ballots_printed, c.ballots_issued, c.ballots_returned,
+                       c.ballots_invalid, [PostView(p.post, p.seats, p.women_seats) for p in c.posts], cands,
+                       res.decision if res else None, c.official, c.official_by, c.official_at)
+
+
+def margin_problems(session: Session, contest_id: int) -> list[str]:
+    view = contest_view(session, contest_id)
+    counts = {p.post: len(view.candidates_for(p.post)) for p in view.posts}
+    return check_candidate_margin(view.body, view.seats, counts, view.mode)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# ballots
+# ---------------------------------------------------------------------------------------------------------------
+
+def print_ballots(session: Session, actor: Actor, contest_id: int, out: Path | str, *, sample: bool,
+                  copies: int = 1) -> Path:
+    """Render ballots. Official ballots need the 差额 rule met, are refused after the lock, and are counted."""
+    from villagevote.reports.pdf.ballot import render_ballots
+    view = contest_view(session, contest_id)
+    if not view.posts:
+        raise ValidationError(tr("本次选举还没有设置职务和名额，不能印制选票"))
+    if not sample:
+        require(actor, Permission.EDIT)
+        c = _contest(session, contest_id)
+        _ensure_unlocked(c)
+        if copies < 1:
+            raise ValidationError(tr("印制份数须至少 1 份"))
+        counts = {p.post: len(view.candidates_for(p.post)) for p in view.posts}
+        ensure_candidate_margin(view.body, view.seats, counts, view.mode)
+    path = render_ballots(view, out, sample=sample, copies=max(1, copies))
+    if not sample:
+        before = c.ballots_printed
+        c.ballots_printed = before + copies
+        session.flush()
+        audit.record(session, actor, "print_ballots", "contest", c.id, before={"ballots_printed": before},
+                     after={"ballots_printed": c.ballots_printed}, note=tr("印制正式选票 {n} 张").format(n=copies))
+    return path
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# tally entry
+# ---------------------------------------------------------------------------------------------------------------
+
+def _candidates(session: Session, contest_id: int, *, include_merged: bool = True) -> list[BallotCandidate]:
+    q = select(BallotCandidate).where(BallotCandidate.contest_id == contest_id)
+    if not include_merged:
+        q = q.where(BallotCandidate.merged_into_id.is_(None))
+    return list(session.scalars(q.order_by(BallotCandidate.order, BallotCandidate.id)))
+
+
+def _write_in(session: Session, c: Contest, post: str, name: str) -> BallotCandidate:
+    bc = session.scalar(select(BallotCandidate).where(BallotCandidate.contest_id == c.id, BallotCandidate.post == post,
+                                                      BallotCandidate.name == name))
+    if bc is None:
+        bc = BallotCandidate(contest_id=c.id, name=name, post=post, write_in=True, order=10_000)
+        session.add(bc)
+        session.flush()
+    return bc
+
+
+def _check_counts(issued: int, returned: int, invalid: int, present: int | None) -> None:
+    for what, v in ((tr("发出选票"), issued), (tr("收回选票"), returned), (tr("废票"), invalid)):
+        if not isinstance(v, int) or v < 0:
+            raise ValidationError(tr("{what}须为非负整数，收到：{v}").format(what=what, v=v))
+    if present is not None and present < 0:
+        raise ValidationError(tr("实到会人数不能为负数"))
+
+
+def save_counts(session: Session, actor: Actor, contest_id: int, *, issued: int, returned: int, invalid: int | None = None,
+                present: int | None = None) -> None:
+    """Ballots issued/returned (and wholly invalid in totals mode). More returned than issued is saved as counted:
+    the result engine then declares the election void with the reason."""
+    require(actor, Permission.EDIT)
+    c = _contest(session, contest_id)
+    _ensure_unlocked(c)
+    _check_counts(issued, returned, invalid or 0, present)
+    before = row_dict(c)
+    c.ballots_issued, c.ballots_returned = issued, returned
+    if invalid is not None:
+        c.ballots_invalid = invalid
+    if present is not None:
+        c.present = present
+    session.flush()
+    audit.record(session, actor, "tally_counts", "contest", c.id, before=before, after=row_dict(c))
+
+
+def save_totals(session: Session, actor: Actor, contest_id: int, *, issued: int, returned: int, invalid: int,
+                marks: dict[tuple[str, str], tuple[int, int, int]], write_ins: dict[str, dict[str, int]] | None = None,
+                post_extra: dict[str, tuple[int, int | None]] | None = None, present: int | None = None,
+                entry_no: int = 1) -> list[str]:
+    """Totals mode: per (post, candidate) the 同意/不同意/弃权 counts, write-ins per post, and per post the invalid
+    parts and (optionally) unused places. Saved as entered — one transaction — and the reconciliation problems are
+    returned so the clerk sees them; results are not computed while they remain."""
+    require(actor, Permission.EDIT)
+    if entry_no not in (1, 2):
+        raise ValidationError(tr("录入次数只能是第 1 次或第 2 次"))
+    c = _contest(session, contest_id)
+    _ensure_unlocked(c)
+    if session.scalar(select(func.count(BallotRecord.id)).where(BallotRecord.contest_id == c.id)):
+        raise ValidationError(tr("本次选举已按逐张唱票方式录入，不能再按合计方式录入"))
+    _check_counts(issued, returned, invalid, present)
+    seats = {p.post: p.seats for p in c.posts}
+    listed = {(bc.post, bc.name): bc for bc in _candidates(session, c.id) if not bc.write_in}
+    for (post, name), counts in marks.items():
+        if (post, name) not in listed:
+            raise ValidationError(tr("“{name}”不是本次选举{post}的候选人").format(name=name, post=post))
+        if any((not isinstance(v, int)) or v < 0 for v in counts):
+            raise ValidationError(tr("{post} {name} 的票数须为非负整数").format(post=post, name=name))
+    for post, names in (write_ins or {}).items():
+        if post not in seats or seats[post] <= 0:
+            bad = [n for n, k in names.items() if k]
+            if bad:
+                raise ValidationError(tr("“{post}”没有应选名额，不能录入另选他人（{names}）").format(
+                    post=post, names="、".join(bad)))
+        for n, k in names.items():
+            if not normalize_name(n) or not isinstance(k, int) or k < 0:
+                raise ValidationError(tr("{post}另选他人“{name}”的票数须为非负整数").format(post=post, name=n))
+    before = totals(session, c.id, entry_no).to_dict()
+    session.execute(delete(TallyEntry).where(TallyEntry.contest_id == c.id, TallyEntry.entry_no == entry_no))
+    session.execute(delete(TallyPost).where(TallyPost.contest_id == c.id, TallyPost.entry_no == entry_no))
+    for (post, name), (a, d, b) in marks.items():
+        session.add(TallyEntry(contest_id=c.id, entry_no=entry_no, ballot_candidate_id=listed[(post, name)].id,
+                               post=post, agree=a, disagree=d, abstain=b))
+    for post, names in (write_ins or {}).items():
+        summed: dict[str, int] = {}
+        for raw, k in names.items():  # the same name typed with stray spaces counts as one name
+            summed[normalize_name(raw)] = summed.get(normalize_name(raw), 0) + k
+        for name, k in summed.items():
+            if not k:
+                continue
+            bc = _write_in(session, c, post, name)
+            session.add(TallyEntry(contest_id=c.id, entry_no=entry_no, ballot_candidate_id=bc.id, post=post, agree=k))
+    for post, (parts, unused) in (post_extra or {}).items():
+        if post not in seats:
+            raise ValidationError(tr("“{post}”不是本次选举的职务").format(post=post))
+        if parts < 0 or (unused is not None and unused < 0):
+            raise ValidationError(tr("{post}的无效部分和空余数不能为负数").format(post=post))
+        session.add(TallyPost(contest_id=c.id, entry_no=entry_no, post=post, invalid_parts=parts, unused=unused))
+    if entry_no == 1:
+        c.ballots_issued, c.ballots_returned, c.ballots_invalid = issued, returned, invalid
+        if present is not None:
+            c.present = present
+    c.tally_mode = "totals"
+    session.flush()
+    after = totals(session, c.id, entry_no)
+    audit.record(session, actor, "tally", "contest", c.id, before=before, after=after.to_dict(),
+                 note=tr("合计录入（第 {n} 次）").format(n=entry_no))
+    return reconcile(after, seats)
+
+
+def _merge_map(session: Session, contest_id: int) -> dict[int, BallotCandidate]:
+    """ballot_candidate id -> the row its votes belong to (following merges)."""
+    rows = {bc.id: bc for bc in _candidates(session, contest_id)}
+    out: dict[int, BallotCandidate] = {}
+    for bc_id, bc in rows.items():
+        target = bc
+        seen = set()
+        while target.merged_into_id is not None and target.id not in seen:
+            seen.add(target.id)
+            target = rows[target.merged_into_id]
+        out[bc_id] = target
+    return out
+
+
+def totals(session: Session, contest_id: int, entry_no: int = 1) -> TallyTotals:
+    """Current totals for the contest (merged write-ins applied), from either entry mode."""
+    c = _contest(session, contest_id)
+    seats = {p.post: p.seats for p in c.posts}
+    if c.tally_mode == "ballots":
+        counter = ballot_counter(session, contest_id)
+        return counter.totals()
+    t = TallyTotals(c.ballots_issued, c.ballots_returned, c.ballots_invalid)
+    for post in seats:
+        t.post(post)
+    merged = _merge_map(session, c.id)
+    for bc in _candidates(session, c.id, include_merged=False):
+        if not bc.write_in and bc.post in seats:
+            pt = t.post(bc.post)
+            pt.votes.setdefault(bc.name, 0)
+    for e in session.scalars(select(TallyEntry).where(TallyEntry.contest_id == c.id, TallyEntry.entry_no == entry_no)):
+        target = merged[e.ballot_candidate_id]
+        pt = t.post(e.post)
+        if target.write_in:
+            pt.write_ins[target.name] = pt.write_ins.get(target.name, 0) + e.agree
+        else:
+            pt.votes[target.name] = pt.votes.get(target.name, 0) + e.agree
+            if e.disagree:
+                pt.disagree[target.name] = pt.disagree.get(target.name, 0) + e.disagree
+            if e.abstain:
+                pt.abstain[target.name] = pt.abstain.get(target.name, 0) + e.abstain
+    for tp in session.scalars(select(TallyPost).where(TallyPost.contest_id == c.id, TallyPost.entry_no == entry_no)):
+        pt = t.post(tp.post)
+        pt.invalid_parts, pt.unused = tp.invalid_parts, tp.unused
+    return t
+
+
+def ballot_counter(session: Session, contest_id: int) -> BallotCounter:
+    c = _contest(session, contest_id)
+    seats = {p.post: p.seats for p in c.posts}
+    cands: dict[str, list[str]] = {}
+    for bc in _candidates(session, c.id, include_merged=False):
+        if not bc.write_in:
+            cands.setdefault(bc.post, []).append(bc.name)
+    counter = BallotCounter(seats, cands, issued=c.ballots_issued, returned=c.ballots_returned)
+    merged = {(bc.post, bc.name): t.name for bc_id, t in _merge_map(session, c.id).items()
+              for bc in [session.get(BallotCandidate, bc_id)] if bc is not None and t.id != bc_id}
+    for rec in session.scalars(select(BallotRecord).where(BallotRecord.contest_id == c.id).order_by(BallotRecord.serial)):
+        data = rec.marks or {}
+        write_ins = {p: [merged.get((p, normalize_name(n)), normalize_name(n)) for n in names]
+                     for p, names in (data.get("write_ins") or {}).items()}
+        ballot = Ballot(marks=data.get("marks") or {}, write_ins=write_ins, wholly_invalid=rec.wholly_invalid,
+                        invalid_reason=rec.invalid_reason or None)
+        counter.add(ballot)
+    return counter
+
+
+def add_ballot(session: Session, actor: Actor, contest_id: int, ballot: Ballot) -> tuple[int, BallotCheck]:
+    """Ballot-by-ballot entry (唱票): validate the ballot, store it with its verdict, return its serial number."""
+    require(actor, Permission.EDIT)
+    c = _contest(session, contest_id)
+    _ensure_unlocked(c)
+    if session.scalar(select(func.count(TallyEntry.id)).where(TallyEntry.contest_id == c.id)):
+        raise ValidationError(tr("本次选举已按合计方式录入，不能再逐张录入"))
+    seats = {p.post: p.seats for p in c.posts}
+    cands: dict[str, list[str]] = {}
+    for bc in _candidates(session, c.id, include_merged=False):
+        if not bc.write_in:
+            cands.setdefault(bc.post, []).append(bc.name)
+    check = check_ballot(ballot, seats, cands)
+    serial = (session.scalar(select(func.max(BallotRecord.serial)).where(BallotRecord.contest_id == c.id)) or 0) + 1
+    clean_write_ins = {p: [normalize_name(n) for n in names if normalize_name(n)] for p, names in ballot.write_ins.items()}
+    for post, names in clean_write_ins.items():
+        for n in names:
+            _write_in(session, c, post, n)
+    rec = BallotRecord(contest_id=c.id, serial=serial,
+                       marks={"marks": {p: dict(m) for p, m in ballot.marks.items()}, "write_ins": clean_write_ins},
+                       invalid_posts=[[p, r] for p, r in check.invalid_parts.items()],
+                       wholly_invalid=check.wholly_invalid, invalid_reason=check.reason or "",
+                       entered_by=actor.username)
+    session.add(rec)
+    c.tally_mode = "ballots"
+    session.flush()
+    audit.record(session, actor, "ballot", "contest", c.id, after={"serial": serial, **rec.marks,
+                                                                  "invalid_posts": rec.invalid_posts,
+                                                                  "wholly_invalid": rec.wholly_invalid})
+    return serial, check
+
+
+def undo_last_ballot(session: Session, actor: Actor, contest_id: int) -> int | None:
+    require(actor, Permission.EDIT)
+    c = _contest(session, contest_id)
+    _ensure_unlocked(c)
+    rec = session.scalar(select(BallotRecord).where(BallotRecord.contest_id == c.id)
+                         .order_by(BallotRecord.serial.desc()))
+    if rec is None:
+        return None
+    before = {"serial": rec.serial, **(rec.marks or {}), "wholly_invalid": rec.wholly_invalid}
+    serial = rec.serial
+    session.delete(rec)
+    session.flush()
+    audit.record(session, actor, "ballot_undo", "contest", c.id, before=before, note=tr("撤销第 {n} 张选票").format(n=serial))
+    return serial
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# write-in merges, double entry, spoilt register
+# ---------------------------------------------------------------------------------------------------------------
+
+def merge_write_in(session: Session, actor: Actor, contest_id: int, post: str, source: str, target: str) -> str:
+    """Count a written-in name as another person (listed candidate or another write-in); logged, reversible."""
+    require(actor, Permission.EDIT)
+    c = _contest(session, contest_id)
+    _ensure_unlocked(c)
+    target = normalize_name(target)
+    src = session.scalar(select(BallotCandidate).where(BallotCandidate.contest_id == c.id, BallotCandidate.post == post,
+                                                       BallotCandidate.name == source))
+    if src is None or not src.write_in:
+        raise ValidationError(tr("{post}的另选名单中没有“{name}”").format(post=post, name=source))
+    if src.merged_into_id is not None:
+        raise ValidationError(tr("“{name}”已经合并过").format(name=source))
+    if not target or target == source:
+        raise ValidationError(tr("请选择要合并到的另一个姓名"))
+    dst = session.scalar(select(BallotCandidate).where(BallotCandidate.contest_id == c.id, BallotCandidate.post == post,
+                                                       BallotCandidate.name == target))
+    if dst is None:
+        dst = _write_in(session, c, post, target)
+    if dst.merged_into_id is not None:
+        raise ValidationError(tr("“{name}”已经合并到别人名下，请直接合并到最终的姓名").format(name=target))
+    before = totals(session, c.id).posts.get(post, PostTotals())
+    moved = before.write_ins.get(source, 0)
+    src.merged_into_id = dst.id
+    session.flush()
+    note = tr("{post}：另选“{src}”（{n} 票）合并为“{dst}”").format(post=post, src=source, n=moved, dst=target)
+    audit.record(session, actor, "merge_write_in", "ballot_candidate", src.id,
+                 before={"name": source, "post": post}, after={"merged_into": target, "votes": moved}, note=note)
+    return note
+
+
+def unmerge_write_in(session: Session, actor: Actor, contest_id: int, post: str, source: str) -> None:
+    require(actor, Permission.EDIT)
+    c = _contest(session, contest_id)
+    _ensure_unlocked(c)
+    src = session.scalar(select(BallotCandidate).where(BallotCandidate.contest_id == c.id, BallotCandidate.post == post,
+                                                       BallotCandidate.name == source))
+    if src is None or src.merged_into_id is None:
+        raise ValidationError(tr("“{name}”没有被合并").format(name=source))
+    src.merged_into_id = None
+    session.flush()
+    audit.record(session, actor, "unmerge_write_in", "ballot_candidate", src.id, note=tr("撤销合并“{n}”").format(n=source))
+
+
+def merge_log(session: Session, contest_id: int) -> list[tuple[str, str, str]]:
+    """(post, written name, counted as) for every merge in force."""
+    merged = _merge_map(session, contest_id)
+    out = []
+    for bc in _candidates(session, contest_id):
+        if bc.merged_into_id is not None:
+            out.append((bc.post, bc.name, merged[bc.id].name))
+    return out
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    post: str
+    name: str
+    field: str
+    first: int | None
+    second: int | None
+
+
+def double_entry_diff(session: Session, contest_id: int) -> list[DiffRow]:
+    """Every count that differs between entry 1 and entry 2 (side-by-side)."""
+    a, b = totals(session, contest_id, 1), totals(session, contest_id, 2)
+    out: list[DiffRow] = []
+    labels = (("votes", tr("同意")), ("disagree", tr("不同意")), ("abstain", tr("弃权")), ("write_ins", tr("另选")))
+    for post in sorted(set(a.posts) | set(b.posts)):
+        pa, pb = a.posts.get(post, PostTotals()), b.posts.get(post, PostTotals())
+        for attr, label in labels:
+            da, db_ = getattr(pa, attr), getattr(pb, attr)
+            for name in sorted(set(da) | set(db_), key=_stroke_key):
+                va, vb = da.get(name, 0), db_.get(name, 0)
+                if va != vb:
+                    out.append(DiffRow(post, name, label, va, vb))
+        if pa.invalid_parts != pb.invalid_parts:
+            out.append(DiffRow(post, "", tr("无效部分"), pa.invalid_parts, pb.invalid_parts))
+        if pa.unused != pb.unused:
+            out.append(DiffRow(post, "", tr("空余"), pa.unused, pb.unused))
+    return out
+
+
+@dataclass(frozen=True)
+class SpoiltRow:
+    serial: int
+    scope: str
+    reason: str
+    source: str          # "逐张录入" or "登记"
+    id: int | None = None
+
+
+def add_spoilt(session: Session, actor: Actor, contest_id: int, scope: str, reason: str, serial: int = 0) -> int:
+    require(actor, Permission.EDIT)
+    c = _contest(session, contest_id)
+    _ensure_unlocked(c)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(tr("请写明废票原因"))
+    if scope != WHOLE and scope not in {p.post for p in c.posts}:
+        raise ValidationError(tr("废票范围应为“整张”或本次选举的某个职务"))
+    row = SpoiltBallot(contest_id=c.id, serial=serial, scope=scope, reason=reason, entered_by=actor.username)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "create", "spoilt_ballot", row.id, after=row_dict(row))
+    return row.id
+
+
+def delete_spoilt(session: Session, actor: Actor, spoilt_id: int) -> None:
+    require(actor, Permission.EDIT)
+    row = session.get(SpoiltBallot, spoilt_id)
+    if row is None:
+        raise NotFound(tr("找不到废票登记（编号 {id}）").format(id=spoilt_id))
+    _ensure_unlocked(_contest(session, row.contest_id))
+    before = row_dict(row)
+    session.delete(row)
+    audit.record(session, actor, "delete", "spoilt_ballot", spoilt_id, before=before)
+
+
+def spoilt_register(session: Session, contest_id: int) -> list[SpoiltRow]:
+    rows: list[SpoiltRow] = []
+    for rec in session.scalars(select(BallotRecord).where(BallotRecord.contest_id == contest_id)
+                               .order_by(BallotRecord.serial)):
+        if rec.wholly_invalid:
+            rows.append(SpoiltRow(rec.serial, tr("整张"), rec.invalid_reason or tr("整张选票无效"), tr("逐张录入")))
+        for post, reason in rec.invalid_posts or []:
+            rows.append(SpoiltRow(rec.serial, post, reason, tr("逐张录入")))
+    for sb in session.scalars(select(SpoiltBallot).where(SpoiltBallot.contest_id == contest_id)
+                              .order_by(SpoiltBallot.serial, SpoiltBallot.id)):
+        rows.append(SpoiltRow(sb.serial, sb.scope, sb.reason, tr("登记"), sb.id))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# results and the official lock
+# ---------------------------------------------------------------------------------------------------------------
+
+def engine_input(session: Session, contest_id: int) -> tuple[dict[str, Any], list[str]]:
+    """The decide() input for the contest and the reconciliation problems of its tally."""
+    c = _contest(session, contest_id)
+    org = _org(session, c)
+    body = BODIES[OrgKind(org.kind)]
+    t = totals(session, c.id)
+    seats = {p.post: p.seats for p in c.posts}
+    problems = reconcile(t, seats)
+    genders = {bc.name: bc.gender for bc in _candidates(session, c.id, include_merged=False)}
+    women = {p.post: p.women_seats for p in c.posts if p.women_seats}
+    data = contest_input(t, body, ContestRound(c.round).value, c.electorate, c.present, seats, genders, women)
+    if c.tally_mode == "ballots":
+        data["ballots_invalid"] = t.wholly_invalid
+    if ContestRound(c.round) is ContestRound.ADDITIONAL:
+        before = []
+        for prev in session.scalars(select(Contest).where(Contest.organization_id == org.id, Contest.id < c.id)):
+            res = session.scalar(select(Result).where(Result.contest_id == prev.id))
+            for e in (res.decision or {}).get("elected", []) if res else []:
+                before.append({"name": e["name"], "post": e["post"], "gender": genders.get(e["name"])
+                               or _gender_of(session, prev.id, e["name"])})
+        data["elected_before"] = before
+    old = session.scalar(select(Result).where(Result.contest_id == c.id))
+    if old and old.decision.get("resolved_ties_input"):
+        data["resolved_ties"] = old.decision["resolved_ties_input"]
+    return data, problems
+
+
+def _gender_of(session: Session, contest_id: int, name: str) -> str | None:
+    return session.scalar(select(BallotCandidate.gender).where(BallotCandidate.contest_id == contest_id,
+                                                               BallotCandidate.name == name))
+
+
+def compute_result(session: Session, actor: Actor, contest_id: int) -> dict[str, Any]:
+    """Run the engine on the current tally and store the decision with its reasons."""
+    require(actor, Permission.EDIT)
+    c = _contest(session, contest_id)
+    _ensure_unlocked(c)
+    if not c.posts:
+        raise ValidationError(tr("本次选举还没有设置职务和名额"))
+    if c.double_entry and c.tally_mode == "totals":
+        diff = double_entry_diff(session, c.id)
+        if diff:
+            raise ValidationError(tr("两次录入有 {n} 处不一致（如 {post} {name} {field}：{a} / {b}），请核对后再计算结果").format(
+                n=len(diff), post=diff[0].post, name=diff[0].name, field=diff[0].field, a=diff[0].first,
+                b=diff[0].second))
+    data, problems = engine_input(session, c.id)
+    decision = decide(data)
+    blocking = [p for p in problems if tr("多于发出选票") not in p]
+    if blocking and decision.get("outcome") == "valid":
+        decision = dict(decision, valid=False, outcome="input_error", elected=[], ties=[], threshold=None,
+                        reasons=[tr("计票核对不符，未作当选判定，请核对后重新计算：")] + blocking)
+    elif blocking:
+        decision = dict(decision, reasons=list(decision["reasons"]) + blocking)
+    if data.get("resolved_ties"):
+        decision["resolved_ties_input"] = data["resolved_ties"]
+    res = session.scalar(select(Result).where(Result.contest_id == c.id))
+    before = res.decision if res else None
+    if res is None:
+        res = Result(contest_id=c.id)
+        session.add(res)
+    res.valid = bool(decision["valid"])
+    res.decision = decision
+    res.decided_at = dt.datetime.now()
+    session.flush()
+    audit.record(session, actor, "compute_result", "contest", c.id, before={"decision": before},
+                 after={"valid": decision["valid"], "elected": decision["elected"], "unfilled": decision["unfilled"],
+                        "ties": decision["ties"]})
+    return decision
+
+
+def resolve_tie(session: Session, actor: Actor, contest_id: int, post: str, names: list[str], how: str) -> dict:
+    """Record how a reported tie was settled (e.g. 重新投票) and recompute."""
+    require(actor, Permission.EDIT)
+    c = _contest(session, contest_id)
+    _ensure_unlocked(c)
+    how = how.strip()
+    if not how:
+        raise ValidationError(tr("请写明票数相等是如何解决的（如：重新投票，某某得 N 票）"))
+    res = session.scalar(select(Result).where(Result.contest_id == c.id))
+    if res is None or not any(t["post"] == post for t in res.decision.get("ties", [])):
+        raise ValidationError(tr("{post}没有待处理的票数相等").format(post=post))
+    resolved = [r for r in res.decision.get("resolved_ties_input", []) if r["post"] != post]
+    resolved.append({"post": post, "names": list(names), "how": how})
+    res.decision = dict(res.decision, resolved_ties_input=resolved)
+    session.flush()
+    audit.record(session, actor, "resolve_tie", "contest", c.id, after={"post": post, "names": names, "how": how})
+    return compute_result(session, actor, contest_id)
+
+
+def mark_official(session: Session, actor: Actor, contest_id: int) -> list[str]:
+    """Lock the result as official; elected candidacies become 当选 (which hands term goals to commitments)."""
+    require(actor, Permission.REVIEW)
+    c = _contest(session, contest_id)
+    if c.official:
+        raise LockedError(tr("该选举结果已经确认"))
+    res = session.scalar(select(Result).where(Result.contest_id == c.id))
+    if res is None:
+        raise ValidationError(tr("还没有计算选举结果，不能确认"))
+    d = res.decision
+    if d.get("outcome") == "input_error":
+        raise ValidationError(tr("计票数据有误，不能确认：") + "；".join(d.get("reasons", [])[1:3]))
+    if d.get("ties"):
+        raise ValidationError(tr("还有票数相等未处理（{post}），请重新投票后记录结果再确认").format(post=d["ties"][0]["post"]))
+    data, _ = engine_input(session, c.id)
+    if decide(data).get("elected") != d.get("elected"):
+        raise ValidationError(tr("计票数据在计算结果后有改动，请先重新计算结果"))
+    c.official = True
+    c.official_by = actor.username
+    c.official_at = dt.datetime.now()
+    session.add(LockEvent(contest_id=c.id, action="lock", by=actor.username, reason=""))
+    session.flush()
+    audit.record(session, actor, "lock", "contest", c.id, after={"official": True}, note=tr("确认为正式结果"))
+    return _update_candidacies(session, actor, c, d)
+
+
+def _update_candidacies(session: Session, actor: Actor, c: Contest, d: dict) -> list[str]:
+    """Elected → 当选, others on the ballot → 未当选 (where the status machine allows). Runs as the system on behalf
+    of the confirming user, because a 审核员 may confirm results but not edit candidacies."""
+    from villagevote.candidates.status import can_transition, transition
+    notes: list[str] = []
+    if not d.get("valid"):
+        return notes
+    elected = {e["name"] for e in d.get("elected", [])}
+    system = audit.SYSTEM
+    why = tr("{user}确认选举结果").format(user=actor.username)
+    for bc in _candidates(session, c.id, include_merged=False):
+        if bc.candidacy_id is None:
+            if bc.name in elected:
+                notes.append(tr("{name} 当选但没有候选人登记，请在候选人页面补登").format(name=bc.name))
+            continue
+        cand = session.get(Candidacy, bc.candidacy_id)
+        if cand is None:
+            continue
+        current = CandidacyStatus(cand.status)
+        if bc.name in elected:
+            path = [CandidacyStatus.ELECTED]
+            if not can_transition(current, CandidacyStatus.ELECTED) and can_transition(current, CandidacyStatus.CANDIDATE):
+                path = [CandidacyStatus.CANDIDATE, CandidacyStatus.ELECTED]
+        else:
+            path = [CandidacyStatus.NOT_ELECTED]
+            if not can_transition(current, CandidacyStatus.NOT_ELECTED) and can_transition(current, CandidacyStatus.CANDIDATE):
+                path = [CandidacyStatus.CANDIDATE, CandidacyStatus.NOT_ELECTED]
+        if current in path:
+            continue
+        try:
+            for step in path:
+                transition(session, cand.id, step, system, why)
+            notes.append(tr("{name}：{status}").format(name=bc.name, status=path[-1].label))
+        except ValidationError as exc:
+            notes.append(tr("{name} 的状态未改：{msg}").format(name=bc.name, msg=exc.message))
+    return notes
+
+
+def reopen(session: Session, actor: Actor, contest_id: int, reason: str) -> None:
+    """Administrator only, with a reason: the tally and result become editable again (audit-logged).
+    Candidacy statuses already set to 当选 are not reverted; correct them in the candidates page if needed."""
+    require(actor, Permission.ADMIN)
+    c = _contest(session, contest_id)
+    if not c.official:
+        raise ValidationError(tr("该选举结果尚未确认，不需要重新开启"))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(tr("重新开启已确认的结果须填写理由"))
+    c.official = False
+    session.add(LockEvent(contest_id=c.id, action="reopen", by=actor.username, reason=reason))
+    session.flush()
+    audit.record(session, actor, "reopen", "contest", c.id, before={"official": True}, after={"official": False},
+                 note=reason)
+
+
+def lock_history(session: Session, contest_id: int) -> list[tuple[dt.datetime, str, str, str]]:
+    return [(e.created_at, e.action, e.by, e.reason) for e in session.scalars(
+        select(LockEvent).where(LockEvent.contest_id == contest_id).order_by(LockEvent.id))]
+
+
+def vote_rows(session: Session, contest_id: int) -> list[VoteRow]:
+    """Per post, every listed candidate and every (merged) write-in with their counts, in stroke order."""
+    c = _contest(session, contest_id)
+    t = totals(session, c.id)
+    genders = {bc.name: bc.gender for bc in _candidates(session, c.id, include_merged=False)}
+    out: list[VoteRow] = []
+    for p in c.posts:
+        pt = t.posts.get(p.post, PostTotals())
+        for name in sorted(pt.votes, key=_stroke_key):
+            out.append(VoteRow(name, genders.get(name), p.post, pt.votes[name], pt.disagree.get(name, 0),
+                               pt.abstain.get(name, 0), False))
+        for name in sorted(pt.write_ins, key=_stroke_key):
+            out.append(VoteRow(name, genders.get(name), p.post, pt.write_ins[name], 0, 0, True))
+    return out
+
+
+def contests_for_export(session: Session, cycle_id: int | None = None,
+                        village_id: int | None = None) -> list[tuple[ContestView, list[VoteRow]]]:
+    return [(contest_view(session, r.id), vote_rows(session, r.id)) for r in list_contests(session, village_id, cycle_id)]
+
+
+def set_candidate_gender(session: Session, actor: Actor, ballot_candidate_id: int, gender: str | None) -> None:
+    """Record a written-in person's gender (needed for the women seat)."""
+    require(actor, Permission.EDIT)
+    bc = session.get(BallotCandidate, ballot_candidate_id)
+    if bc is None:
+        raise NotFound(tr("找不到选票上的候选人（编号 {id}）").format(id=ballot_candidate_id))
+    _ensure_unlocked(_contest(session, bc.contest_id))
+    if gender not in ("男", "女", None):
+        raise ValidationError(tr("性别应为 男 或 女"))
+    before = row_dict(bc)
+    bc.gender = gender
+    session.flush()
+    audit.record(session, actor, "update", "ballot_candidate", bc.id, before=before, after=row_dict(bc))
