@@ -776,7 +776,7 @@ def delete_adjustment(session: Session, actor: Actor, adjustment_id: int) -> Non
 
 # -- results -----------------------------------------------------------------------------------------------------------
 
-def _place(session: Session, row: ScoreScheme) -> str:
+def place_text(session: Session, row: ScoreScheme) -> str:
     parts = []
     town = session.scalar(select(Township).limit(1))
     if town is not None:
@@ -838,7 +838,7 @@ def compute(session: Session, scheme_id: int) -> SchemeResults:
     labels = {p.post_key: p.post_label for p in participants}
     return SchemeResults(scheme_id=scheme_id, scheme_label=tr("{name}（第{v}版）").format(name=row.name, v=row.version),
                          results=results, post_labels=labels, participants=participants, raw_scores=raw,
-                         raw_adjustments=raw_adj, place=_place(session, row),
+                         raw_adjustments=raw_adj, place=place_text(session, row),
                          outcome_applied=row.outcome_applied_at is not None, sheet_states=states)
 
 

@@ -132,7 +132,7 @@ def score_summary_pdf(out: Path | str, results: Results, post_labels: Mapping[st
     reason_w = width - sum(fixed.values()) - total_w - outcome_w - crit_w * n_crit
     col_widths = [fixed[0], fixed[1]] + [crit_w] * n_crit + [total_w, outcome_w, reason_w]
     for post_label, rows in summary_rows(results, post_labels):
-        story.append(P(post_label, st["heading"]))
+        heading = P(post_label, st["heading"])
         data: list[list[object]] = [[P(h, st["cell_center"]) for h in heads]]
         style = grid_style(1)
         for i, row in enumerate(rows, start=1):
@@ -144,7 +144,9 @@ def score_summary_pdf(out: Path | str, results: Results, post_labels: Mapping[st
                 style.add("BACKGROUND", (0, i), (-1, i), colors.HexColor("#FFF2CC"))
         table = Table(data, colWidths=col_widths, repeatRows=1)
         table.setStyle(style)
-        story.append(table)
+        story.append(KeepTogether([heading, table]) if len(rows) <= 20 else heading)
+        if len(rows) > 20:
+            story.append(table)
 
     story.append(Spacer(1, 3 * mm))
     story.append(P(tr("说明"), st["heading"]))
