@@ -39,6 +39,8 @@ class Voter(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(64))
     # space-separated pinyin initials, primary reading first ("zs cs"); see villagevote.voters.search
     name_initials: Mapped[str] = mapped_column(String(32), default="")
+    # 姓氏笔画 order as a binary-comparable string, so SQL can page the register in stroke order
+    name_sort: Mapped[str] = mapped_column(String(64), default="", server_default="")
     gender: Mapped[Optional[Gender]] = mapped_column(enum_type(Gender), nullable=True)
     birth_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
     category: Mapped[VoterCategory] = mapped_column(enum_type(VoterCategory), default=VoterCategory.RESIDENT)

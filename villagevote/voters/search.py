@@ -15,11 +15,12 @@ import unicodedata
 from functools import lru_cache
 from itertools import islice, product
 
-from villagevote.names import COMPOUND_SURNAME_READINGS, SURNAME_READINGS, clean_name
+from villagevote.names import COMPOUND_SURNAME_READINGS, SURNAME_READINGS, char_key, clean_name
 
-__all__ = ["initials_key", "query_kind", "initials_match"]
+__all__ = ["initials_key", "initials_match", "name_sort_key", "query_kind"]
 
 MAX_ALTERNATIVES = 8
+MAX_KEY_LENGTH = 32  # the voter.name_initials column
 _ID_FRAGMENT = re.compile(r"^[0-9]{3,17}[0-9xX]?$|^[0-9]*[xX]$")
 
 
@@ -61,7 +62,8 @@ def initials_key(name: str) -> str:
         options = [_surname_letters(chars[0])] + [_char_letters(c) for c in chars[1:]]
     if len(options) == sum(map(len, options)):
         return "".join([o[0] for o in options])
-    return " ".join("".join(p) for p in islice(product(*options), MAX_ALTERNATIVES))
+    key = " ".join("".join(p) for p in islice(product(*options), MAX_ALTERNATIVES))
+    return key if len(key) <= MAX_KEY_LENGTH else key[:MAX_KEY_LENGTH].rsplit(" ", 1)[0]
 
 
 def query_kind(query: str) -> tuple[str, str]:
@@ -80,3 +82,20 @@ def query_kind(query: str) -> tuple[str, str]:
 def initials_match(key: str, letters: str) -> bool:
     """True when one alternative of a stored :func:`initials_key` starts with ``letters``."""
     return any(alt.startswith(letters) for alt in key.split(" "))
+
+
+@lru_cache(maxsize=None)
+def _char_sort(char: str) -> str:
+    """One character's :func:`villagevote.names.char_key` as a string that compares the same way."""
+    count, shapes, point = char_key(char)
+    return (chr(0x100 + min(count, 0xC000)) + shapes + "\x01"
+            + chr(0x20 + ((point >> 14) & 0x7F)) + chr(0x20 + ((point >> 7) & 0x7F)) + chr(0x20 + (point & 0x7F)))
+
+
+def name_sort_key(name: str) -> str:
+    """A string whose binary order is :func:`villagevote.names.stroke_key` order (姓氏笔画), for SQL ORDER BY."""
+    chars = name if name.isalnum() else clean_name(name)
+    if not chars:
+        return "\U0010FFFF"
+    cs = _char_sort
+    return cs(chars[0]) + chr(0x100 + len(chars)) + "".join([cs(c) for c in chars[1:]])

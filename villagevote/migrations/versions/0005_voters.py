@@ -1,6 +1,6 @@
 """Schema changes for voter registers (issue 6).
 
-- voter: stored eligibility (eligible, age, ineligible_reason), residence dates for non-registered residents,
+- voter: name_sort (姓氏笔画 order as a binary-comparable string), stored eligibility (eligible, age, ineligible_reason), residence dates for non-registered residents,
   phone and note; the name / name_initials indexes are dropped (searches use LIKE '%…%', which no index serves, and
   every index slows a 50,000-row import)
 - voter_event: history of each register entry (removal with reason and date, restore, corrections)
@@ -26,6 +26,7 @@ def upgrade() -> None:
     with op.batch_alter_table("voter") as batch:
         batch.drop_index("ix_voter_name")
         batch.drop_index("ix_voter_name_initials")
+        batch.add_column(sa.Column("name_sort", sa.String(length=64), nullable=False, server_default=""))
         batch.add_column(sa.Column("eligible", sa.Boolean(), nullable=False, server_default="1"))
         batch.add_column(sa.Column("age", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("ineligible_reason", sa.Text(), nullable=False, server_default=""))
@@ -98,7 +99,8 @@ def downgrade() -> None:
     op.drop_table("village_milestone")
     op.drop_table("voter_event")
     with op.batch_alter_table("voter") as batch:
-        for col in ("note", "phone", "application_date", "residence_since", "ineligible_reason", "age", "eligible"):
+        for col in ("note", "phone", "application_date", "residence_since", "ineligible_reason", "age", "eligible",
+                    "name_sort"):
             batch.drop_column(col)
         batch.create_index("ix_voter_name_initials", ["name_initials"], unique=False)
         batch.create_index("ix_voter_name", ["name"], unique=False)
