@@ -15,7 +15,7 @@ from villagevote.candidates.candidacies import register_candidacy
 from villagevote.candidates.sample import build_world, id_number
 from villagevote.errors import LockedError, PermissionDenied, ValidationError
 from villagevote.models import AuditLog, Candidacy, Score, ScoreScheme
-from villagevote.models.enums import CandidacyStatus as S, NominationSource, OrgKind
+from villagevote.models.enums import CandidacyStatus as S, NominationSource, OrgKind, PoliticalStatus
 from villagevote.scoring import engine, service
 from villagevote.scoring.scheme import load_example_schemes
 
@@ -50,7 +50,9 @@ def setup(db, admin):
         cids = {}
         for i, name in enumerate(NAMES):
             pid = persons.register_person(s, admin, persons.PersonData(
-                name=name, id_number=id_number("330604", dt.date(1975 + i, 3, 1), 11 + 2 * i), village_id=vid),
+                name=name, id_number=id_number("330604", dt.date(1975 + i, 3, 1), 11 + 2 * i), village_id=vid,
+                political_status=PoliticalStatus.PARTY_MEMBER,
+                party_join_date=dt.date(2000, 7, 1)),
                 today=dt.date(2026, 2, 1))
             cid = register_candidacy(s, admin, pid, org, "书记", NominationSource.PARTY_MEMBERS)
             for st in (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.COUNTY_REVIEWED, S.QUALIFIED):

@@ -1,0 +1,148 @@
+"""实绩比选 prints and export, checked by extracting their text: blank sheets, ranked summary, workbook, CLI."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+from decimal import Decimal as D
+
+import pytest
+from pypdf import PdfReader
+from python_calamine import CalamineWorkbook
+
+from villagevote.audit import SYSTEM
+from villagevote.candidates import persons, status
+from villagevote.candidates.candidacies import register_candidacy
+from villagevote.candidates.sample import build_world, id_number
+from villagevote.models.enums import CandidacyStatus as S, NominationSource, OrgKind, PoliticalStatus
+from villagevote.names import sort_by_strokes
+from villagevote.reports.registry import Options, find_form
+from villagevote.scoring import service
+
+NAMES = ["赵六", "王五", "李四", "张三"]  # stroke order: 王 李 张 赵
+
+
+def scheme_dict() -> dict:
+    return {
+        "format": 1, "code": "p", "name": "打印测试比选",
+        "criteria_weights_must_sum_to": None, "group_weights_must_sum_to": "1",
+        "rater_groups": [{"code": "lead", "name": "乡镇领导", "weight": "1"}],
+        "criteria": [{"code": "work", "name": "服务中心工作", "max": "60", "weight": "1"},
+                     {"code": "vote", "name": "民主评议", "max": "40", "weight": "1"}],
+        "deduction_items": [{"code": "disc", "name": "党纪处分", "cap": "5"}],
+        "aggregation": {"method": "mean", "scope": "pooled"},
+        "rounding": {"places": 2, "mode": "half_up"}, "entry_places": 1,
+        "cutoff": {"min_total": "60", "top_n_per_post": 2},
+        "tie_rule": {"priority_criteria": ["work"]},
+    }
+
+
+@pytest.fixture
+def scored(db, admin):
+    with db.session() as s:
+        world = build_world(s)
+        org = world.orgs[("青山村", OrgKind.PARTY_BRANCH)]
+        cids = {}
+        for i, name in enumerate(NAMES):
+            pid = persons.register_person(s, admin, persons.PersonData(
+                name=name, id_number=id_number("330604", dt.date(1970 + i, 5, 2), 21 + 2 * i),
+                village_id=world.villages["青山村"], political_status=PoliticalStatus.PARTY_MEMBER,
+                party_join_date=dt.date(2000, 7, 1)), today=dt.date(2026, 2, 1))
+            cid = register_candidacy(s, admin, pid, org, "书记", NominationSource.PARTY_MEMBERS)
+            for st in (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.COUNTY_REVIEWED, S.QUALIFIED):
+                status.transition(s, cid, st, admin)
+            cids[name] = cid
+        sid = service.create_scheme(s, admin, scheme_dict(), cycle_id=world.cycle_id)
+        service.add_participants(s, admin, sid, list(cids.values()))
+        r1 = service.add_rater(s, admin, sid, "甲评委", "lead")
+        r2 = service.add_rater(s, admin, sid, "乙评委", "lead")
+        service.recuse(s, admin, r2, cids["李四"], "系李四之妻")
+        # 张三: (50+54)/2 = 52, (30+32)/2 = 31 -> 83.00
+        # 李四: only 甲: 45 + 35 = 80.00
+        # 王五: (41+42)/2 = 41.5, (20+21)/2 = 20.5 -> 62.00, deduction 7 capped at 5 -> 57.00 (below 60)
+        # 赵六: (40+40)/2 = 40, (25+26)/2 = 25.5 -> 65.50
+        rows1 = {"张三": ("50", "30"), "李四": ("45", "35"), "王五": ("41", "20"), "赵六": ("40", "25")}
+        rows2 = {"张三": ("54", "32"), "王五": ("42", "21"), "赵六": ("40", "26")}
+        for rid, rows in ((r1, rows1), (r2, rows2)):
+            service.save_sheet(s, admin, rid, 1, {(cids[n], c): v for n, (w, vt) in rows.items()
+                                                  for c, v in (("work", w), ("vote", vt))}, complete=True)
+        service.add_adjustment(s, admin, sid, cids["王五"], "disc", "7", "严重警告")
+    return sid, cids
+
+
+def pdf_text(path) -> list[str]:
+    return [p.extract_text() for p in PdfReader(str(path)).pages]
+
+
+def test_blank_score_sheets_one_per_rater_in_stroke_order(db, admin, scored, tmp_path):
+    sid, cids = scored
+    with db.session() as s:
+        out = find_form("print", "score-sheets").run(s, admin, tmp_path / "sheets.pdf",
+                                                     Options(extra={"scheme": str(sid)}))
+    pages = pdf_text(out)
+    assert len(pages) == 2
+    for page, rater in zip(pages, ("乙评委", "甲评委")):  # raters in stroke order too: 乙 (1 stroke) before 甲 (5)
+        assert "实绩比选评分表" in page and f"评委：{rater}（乡镇领导）" in page
+        assert "服务中心工作" in page and "满分 60" in page and "民主评议" in page and "满分 40" in page
+        assert "评委签名" in page
+        positions = [page.index(n) for n in NAMES]
+        order = [n for _, n in sorted(zip(positions, NAMES))]
+        assert order == sort_by_strokes(NAMES) == ["王五", "李四", "张三", "赵六"]
+    assert "回避，不评" in pages[0]  # 乙 recused from 李四: the row says so
+    assert "回避，不评" not in pages[1]
+
+
+def test_summary_pdf_ranks_with_breakdown(db, admin, scored, tmp_path):
+    sid, cids = scored
+    with db.session() as s:
+        out = find_form("print", "score-summary").run(s, admin, tmp_path / "sum.pdf",
+                                                      Options(extra={"scheme": "打印测试比选"}))
+    text = "\n".join(pdf_text(out))
+    flat = re.sub(r"\s+", "", text)
+    assert "实绩比选结果汇总表" in text and "入围条件：总分不低于 60 分，且每个职位前 2 名" in text
+    # ranked: 张三 83.00, 李四 80.00, 赵六 65.50, 王五 57.00
+    for rank, name, total in ((1, "张三", "83.00"), (2, "李四", "80.00"), (3, "赵六", "65.50"), (4, "王五", "57.00")):
+        assert f"{rank}{name}" in flat and total in text
+    assert flat.index("1张三") < flat.index("2李四") < flat.index("3赵六") < flat.index("4王五")
+    assert "第3名，不在前2名内" in flat and "总分57.00低于最低分60" in flat
+    assert "比选结果尚未确定" in text
+    # breakdown
+    assert "(50+54)÷2 = 52" in text
+    assert "乙评委 回避（系李四之妻），其评分不计入" in text
+    assert "党纪处分（严重警告） 录入 7，超过上限 5，计 5" in text
+
+
+def test_scores_workbook(db, admin, scored, tmp_path):
+    sid, cids = scored
+    with db.session() as s:
+        out = find_form("export", "scores").run(s, admin, tmp_path / "s.xlsx", Options())
+    wb = CalamineWorkbook.from_path(str(out))
+    assert wb.sheet_names[:4] == ["汇总", "计分明细", "原始评分", "加扣分"]
+    rows = wb.get_sheet_by_name("汇总").to_python()
+    header = rows[1]
+    assert header[:3] == ["职位", "排名", "姓名"] and "总分" in header
+    body = {r[2]: r for r in rows[2:6]}
+    col = header.index("总分")
+    assert D(str(body["张三"][col])) == D("83") and D(str(body["王五"][col])) == D("57")
+    assert body["王五"][header.index("扣分（计入）")] == 5
+    raw = wb.get_sheet_by_name("原始评分").to_python()
+    assert any(r[0] == "乙评委" and r[2] == "李四" and "回避" in r[5] for r in raw[1:])
+    # 3 rated by 甲 ×2 criteria... 4 candidates × 2 (甲) + 3 × 2 (乙) = 14 scores, plus 1 recusal row
+    assert len(raw) - 1 == 15
+
+
+def test_cli_prints_score_summary(db, admin, scored, tmp_path):
+    path = db.path
+    out = tmp_path / "cli.pdf"
+    proc = subprocess.run([sys.executable, "-m", "villagevote", "print", "score-summary", "--db", str(path),
+                           "--out", str(out)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "张三" in "".join(pdf_text(out))
+
+
+def test_unknown_scheme_option_is_a_clear_error(db, admin, scored, tmp_path):
+    from villagevote.errors import NotFound
+    with db.session() as s:
+        with pytest.raises(NotFound, match="没有名为“不存在”的评分方案"):
+            find_form("print", "score-summary").run(s, SYSTEM, tmp_path / "x.pdf", Options(extra={"scheme": "不存在"}))
