@@ -15,7 +15,8 @@ from villagevote.candidates.sample import build_world, id_number
 from villagevote.errors import PermissionDenied, ValidationError
 from villagevote.models import AuditLog, DepartmentSignoff, Finding
 from villagevote.models.db import open_database, table_counts
-from villagevote.models.enums import (FindingResult, NominationSource, OrgKind, ReviewDecision, ReviewStage, Role)
+from villagevote.models.enums import (FindingResult, NominationSource, OrgKind, PoliticalStatus, ReviewDecision,
+                                      ReviewStage, Role)
 from villagevote.qualification.county_review import (apply_county_import, export_county_review,
                                                      preview_county_import)
 from villagevote.qualification.findings import record_finding
@@ -53,9 +54,11 @@ def _populate(db, township: str = "城南镇", reviewed: int = 4) -> dict[str, i
     with db.session() as s:
         world = build_world(s, township=township)
         for i, (name, village, kind, post, birth, seq) in enumerate(PEOPLE):
+            party = kind is OrgKind.PARTY_BRANCH  # a Party-branch candidate must be a full Party member
             pid = persons.register_person(s, ADMIN, persons.PersonData(
-                name=name, id_number=id_number("330604", birth, seq), village_id=world.villages[village]),
-                today=TODAY)
+                name=name, id_number=id_number("330604", birth, seq), village_id=world.villages[village],
+                political_status=PoliticalStatus.PARTY_MEMBER if party else PoliticalStatus.MASSES,
+                party_join_date=dt.date(1995, 7, 1) if party else None), today=TODAY)
             cid = register_candidacy(s, ADMIN, pid, world.orgs[(village, kind)], post, NominationSource.SELF)
             ids[name] = cid
             if i < reviewed:
