@@ -1,0 +1,163 @@
+"""The 承诺 page and its dialogs, offscreen."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from villagevote.audit import Actor
+from villagevote.candidates import persons
+from villagevote.candidates.candidacies import register_candidacy
+from villagevote.candidates.sample import build_world, id_number
+from villagevote.models import Pledge, PledgeItem
+from villagevote.models.enums import NominationSource, OrgKind, PledgeKind, PledgeStatus, Role
+from villagevote.pledges import service
+from villagevote.pledges.templates import TermGoalItem
+from villagevote.ui.dialogs import common
+from villagevote.ui.dialogs.pledges_actions import ReviewDialog, ReviewInput, SignDialog
+from villagevote.ui.dialogs.pledges_items import GoalsDialog
+
+ADMIN = Actor(None, "admin", Role.ADMIN, "管理员")
+ELECTION = dt.date(2026, 3, 15)
+
+
+@pytest.fixture
+def data(db):
+    with db.session() as s:
+        world = build_world(s, catalog_key="generic-2018", election_day=ELECTION)
+        cands = {}
+        for seq, name in enumerate(("王小明", "丁一", "刘䶮"), start=1):
+            pid = persons.register_person(s, ADMIN, persons.PersonData(
+                name=name, id_number=id_number("330604", dt.date(1970 + seq, 5, 6), 11 + seq * 2),
+                village_id=world.villages["青山村"]), today=dt.date(2026, 1, 10))
+            cands[name] = register_candidacy(s, ADMIN, pid, world.orgs[("青山村", OrgKind.VILLAGE_COMMITTEE)],
+                                             "委员", NominationSource.SELF)
+        service.generate_pledges(s, ADMIN, world.cycle_id)
+    return world, cands
+
+
+@pytest.fixture
+def answers(monkeypatch):
+    """Record messages instead of showing message boxes."""
+    seen: list[tuple[str, str]] = []
+    monkeypatch.setattr(common.Ask, "error", classmethod(lambda cls, parent, title, text: seen.append(("error", text))))
+    monkeypatch.setattr(common.Ask, "info", classmethod(lambda cls, parent, title, text: seen.append(("info", text))))
+    return seen
+
+
+def _page(qtbot, ctx):
+    from villagevote.ui.pages.pledges import PledgesPage
+
+    page = PledgesPage(ctx)
+    qtbot.addWidget(page)
+    return page
+
+
+def test_page_lists_pledges_in_stroke_order_with_status(qtbot, ctx, data):
+    page = _page(qtbot, ctx)
+    names = []
+    for i in range(page.model.rowCount()):
+        name = page.model.row_at(i)[1]
+        if name not in names:
+            names.append(name)
+    assert names == ["丁一", "王小明", "刘䶮"]
+    assert page.model.rowCount() == 12
+    assert {page.model.row_at(i)[4] for i in range(12)} == {"草稿"}
+    assert "共12份：草稿12" in page.summary.text()
+    page.search.setText("wxm")
+    assert {page.model.row_at(i)[1] for i in range(page.model.rowCount())} == {"王小明"}
+    page.search.setText("")
+    page.kind_box.setCurrentIndex(page.kind_box.findData(PledgeKind.TERM_GOALS.value))
+    assert page.model.rowCount() == 3
+
+
+def test_review_and_sign_through_the_page(qtbot, ctx, data, monkeypatch, answers):
+    world, cands = data
+    page = _page(qtbot, ctx)
+    page.kind_box.setCurrentIndex(page.kind_box.findData(PledgeKind.DISCIPLINE.value))
+    page.view.selectRow(0)
+    row = page.selected()
+    assert row.name == "丁一" and page.review_btn.isEnabled() and not page.sign_btn.isEnabled()
+    assert not page.print_btn.isEnabled()  # drafts do not print
+
+    def fake_review(cls, parent, who, body, body_label, items, submit, strike, reviewer):
+        submit(ReviewInput(body, True, "", dt.date(2026, 2, 20), "审核员"))
+        return True
+
+    monkeypatch.setattr(ReviewDialog, "ask", classmethod(fake_review))
+    for _ in range(3):
+        page.review()
+    assert page.selected().status is PledgeStatus.REVIEWED
+    assert page.sign_btn.isEnabled() and page.print_btn.isEnabled() and not page.review_btn.isEnabled()
+    assert "丁一" in page.preview.toPlainText() and "草稿预览" not in page.preview.toPlainText()
+
+    dialog = SignDialog("丁一", lambda v: service_sign(ctx, row.id, v))
+    qtbot.addWidget(dialog)
+    dialog.try_submit()  # no witness
+    assert answers[-1][0] == "error" and "请填写见证人" in answers[-1][1]
+    assert dialog.result() == 0  # still open, nothing saved
+    dialog.witness.setText("驻村干部 陈建国")
+    dialog.date.setDate(dialog.date.date().fromString("2026-02-25", "yyyy-MM-dd"))
+    dialog.try_submit()
+    with ctx.session() as s:
+        pledge = s.get(Pledge, row.id)
+        assert pledge.status == PledgeStatus.SIGNED and pledge.witness == "驻村干部 陈建国" and pledge.copies == 2
+
+
+def service_sign(ctx, pledge_id, value):
+    with ctx.session() as s:
+        service.sign_pledge(s, ctx.actor, pledge_id, value.signed_on, value.witness, value.copies, value.scan_file)
+
+
+def test_goals_dialog_keeps_input_when_a_deadline_is_before_the_election(qtbot, ctx, data, answers):
+    world, cands = data
+    with ctx.session() as s:
+        pid = s.scalar(select(Pledge.id).where(Pledge.candidacy_id == cands["王小明"],
+                                               Pledge.kind == PledgeKind.TERM_GOALS))
+
+    def save(goals):
+        with ctx.session() as s:
+            service.save_goal_items(s, ctx.actor, pid, goals)
+
+    dialog = GoalsDialog("王小明的创业承诺", [], ["剿劣治水", "集体经济"], ELECTION, save)
+    qtbot.addWidget(dialog)
+    dialog.add_row(TermGoalItem("清理河塘", "剿劣治水", "清理河塘3处", dt.date(2027, 6, 30), Decimal("60")))
+    dialog.add_row(TermGoalItem("修路", "集体经济", "硬化2公里", dt.date(2026, 3, 1), Decimal("40")))
+    dialog.try_save()
+    assert "第2项目标“修路”" in answers[-1][1] and "早于选举日" in answers[-1][1]
+    assert dialog.table.rowCount() == 2 and dialog.result() == 0
+    with ctx.session() as s:
+        assert s.scalar(select(PledgeItem.id).where(PledgeItem.pledge_id == pid)) is None
+    dialog.table.cellWidget(1, 3).setDate(dialog.table.cellWidget(1, 3).date().fromString("2027-12-31", "yyyy-MM-dd"))
+    dialog.try_save()
+    with ctx.session() as s:
+        titles = list(s.scalars(select(PledgeItem.title).where(PledgeItem.pledge_id == pid)
+                                .order_by(PledgeItem.sort_order)))
+    assert titles == ["清理河塘", "修路"]
+
+
+def test_review_dialog_strikes_an_item_with_reason(qtbot, ctx, data, monkeypatch, answers):
+    world, cands = data
+    with ctx.session() as s:
+        pid = s.scalar(select(Pledge.id).where(Pledge.candidacy_id == cands["王小明"],
+                                               Pledge.kind == PledgeKind.TERM_GOALS))
+        service.save_goal_items(s, ctx.actor, pid, [
+            TermGoalItem("清理河塘", "剿劣治水", "清理河塘3处", dt.date(2027, 6, 30), None),
+            TermGoalItem("每户发红包", "民生实事", "每户500元", dt.date(2026, 6, 1), None)])
+        items = [(i.id, i.title) for i in s.scalars(select(PledgeItem).where(PledgeItem.pledge_id == pid))]
+
+    def strike(item_id, reason):
+        with ctx.session() as s:
+            service.strike_item(s, ctx.actor, item_id, reason)
+
+    dialog = ReviewDialog("王小明的创业承诺", "village_party", "村党组织", items, lambda v: None, strike, "审核员")
+    qtbot.addWidget(dialog)
+    dialog.items.setCurrentRow(1)
+    monkeypatch.setattr(common.Ask, "text", classmethod(lambda cls, *a, **k: "以财物许诺拉票"))
+    dialog.strike_selected()
+    assert dialog.items.item(1).text().startswith("（已删去：以财物许诺拉票）")
+    with ctx.session() as s:
+        item = s.get(PledgeItem, items[1][0])
+        assert item.struck and item.struck_reason == "以财物许诺拉票"

@@ -1,0 +1,236 @@
+"""审诺 (review), 签诺 (signing record) and refusal dialogs. Each ``ask`` returns plain input or None; the page makes
+the domain call, and the dialog stays open with the message when that call refuses the input."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (QButtonGroup, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QRadioButton,
+                               QSpinBox, QVBoxLayout, QWidget)
+
+from villagevote.errors import UserError
+from villagevote.i18n import tr
+from villagevote.ui.dialogs.common import Ask, show_error
+
+__all__ = ["RefuseDialog", "RefuseInput", "ReviewDialog", "ReviewInput", "SignDialog", "SignInput"]
+
+
+def _date_edit(day: dt.date) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDate(QDate(day.year, day.month, day.day))
+    return edit
+
+
+def _pydate(edit: QDateEdit) -> dt.date:
+    q = edit.date()
+    return dt.date(q.year(), q.month(), q.day())
+
+
+def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+class _Submitting(QDialog):
+    """Calls ``submit(input)`` on OK; a UserError keeps the dialog open and shows the message."""
+
+    def __init__(self, submit: Callable[[object], None], parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self._submit = submit
+
+    def value(self) -> object:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def try_submit(self) -> None:
+        try:
+            self._submit(self.value())
+        except UserError as exc:
+            show_error(self, exc, tr("未保存"))
+            return
+        self.accept()
+
+
+# --------------------------------------------------------------------------------------------------- review
+@dataclass(frozen=True)
+class ReviewInput:
+    body: str
+    passed: bool
+    note: str
+    reviewed_on: dt.date
+    reviewer: str
+
+
+class ReviewDialog(_Submitting):
+    """One 审诺 check by the next body in line; items can be struck (with a reason) before deciding."""
+
+    def __init__(self, who: str, body: str, body_label: str, items: Sequence[tuple[int, str]],
+                 submit: Callable[[ReviewInput], None], strike: Callable[[int, str], None] | None,
+                 reviewer: str, parent: QWidget | None = None) -> None:
+        super().__init__(submit, parent)
+        self.setWindowTitle(tr("审诺：{who}").format(who=who))
+        self.resize(620, 520)
+        self.body = body
+        self._strike = strike
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        form.addRow(tr("审核单位："), QLabel(body_label))
+        self.pass_radio = QRadioButton(tr("通过"))
+        self.fail_radio = QRadioButton(tr("不通过"))
+        self.pass_radio.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.pass_radio)
+        group.addButton(self.fail_radio)
+        radios = QHBoxLayout()
+        radios.addWidget(self.pass_radio)
+        radios.addWidget(self.fail_radio)
+        radios.addStretch(1)
+        form.addRow(tr("结论："), radios)
+        self.note = QPlainTextEdit()
+        self.note.setPlaceholderText(tr("审核意见；“不通过”时必须写明哪一项、为什么"))
+        self.note.setFixedHeight(70)
+        form.addRow(tr("意见："), self.note)
+        self.date = _date_edit(dt.date.today())
+        form.addRow(tr("审核日期："), self.date)
+        self.reviewer = QLineEdit(reviewer)
+        form.addRow(tr("审核人："), self.reviewer)
+        layout.addLayout(form)
+        layout.addWidget(QLabel(tr("承诺事项（违法违规的承诺，如以财物许诺拉票，可删去并写明理由）：")))
+        self.items = QListWidget()
+        for item_id, text in items:
+            entry = QListWidgetItem(text)
+            entry.setData(Qt.ItemDataRole.UserRole, item_id)
+            self.items.addItem(entry)
+        layout.addWidget(self.items)
+        self.strike_btn = QPushButton(tr("删去所选事项…"))
+        self.strike_btn.setEnabled(strike is not None and bool(items))
+        self.strike_btn.clicked.connect(self.strike_selected)
+        layout.addWidget(self.strike_btn)
+        box = _buttons(self, tr("记录审核结论"))
+        box.accepted.connect(self.try_submit)
+        layout.addWidget(box)
+
+    def strike_selected(self) -> None:
+        entry = self.items.currentItem()
+        if entry is None or self._strike is None:
+            return
+        reason = Ask.text(self, tr("删去事项"), tr("删去“{t}”的理由：").format(t=entry.text()))
+        if reason is None:
+            return
+        try:
+            self._strike(int(entry.data(Qt.ItemDataRole.UserRole)), reason)
+        except UserError as exc:
+            show_error(self, exc, tr("未删去"))
+            return
+        entry.setText(tr("（已删去：{r}）{t}").format(r=reason.strip(), t=entry.text()))
+        entry.setFlags(entry.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+
+    def value(self) -> ReviewInput:
+        return ReviewInput(self.body, self.pass_radio.isChecked(), self.note.toPlainText().strip(),
+                           _pydate(self.date), self.reviewer.text().strip())
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, who: str, body: str, body_label: str, items: Sequence[tuple[int, str]],
+            submit: Callable[[ReviewInput], None], strike: Callable[[int, str], None] | None,
+            reviewer: str) -> bool:
+        return cls(who, body, body_label, items, submit, strike, reviewer, parent).exec() == \
+            QDialog.DialogCode.Accepted
+
+
+# --------------------------------------------------------------------------------------------------- sign
+@dataclass(frozen=True)
+class SignInput:
+    signed_on: dt.date
+    witness: str
+    copies: int
+    scan_file: str | None
+
+
+class SignDialog(_Submitting):
+    """签诺 record: date signed, witness (required), copies (一式两份 by default), optional scan."""
+
+    def __init__(self, who: str, submit: Callable[[SignInput], None], parent: QWidget | None = None) -> None:
+        super().__init__(submit, parent)
+        self.setWindowTitle(tr("签诺登记：{who}").format(who=who))
+        self.resize(520, 240)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.date = _date_edit(dt.date.today())
+        form.addRow(tr("签订日期："), self.date)
+        self.witness = QLineEdit()
+        self.witness.setPlaceholderText(tr("必填，如：驻村干部 陈建国"))
+        form.addRow(tr("见证人："), self.witness)
+        self.copies = QSpinBox()
+        self.copies.setRange(1, 10)
+        self.copies.setValue(2)
+        self.copies.setSuffix(tr(" 份"))
+        form.addRow(tr("份数（一式两份：村、乡镇各一）："), self.copies)
+        scan_row = QHBoxLayout()
+        self.scan = QLineEdit()
+        self.scan.setPlaceholderText(tr("可选：签字后的扫描件（PDF、JPG、PNG）"))
+        browse = QPushButton(tr("选择…"))
+        browse.clicked.connect(self.choose_scan)
+        scan_row.addWidget(self.scan)
+        scan_row.addWidget(browse)
+        form.addRow(tr("扫描件："), scan_row)
+        layout.addLayout(form)
+        box = _buttons(self, tr("登记签订"))
+        box.accepted.connect(self.try_submit)
+        layout.addWidget(box)
+
+    def choose_scan(self) -> None:
+        path = Ask.open_file(self, tr("选择扫描件"), tr("扫描件 (*.pdf *.jpg *.jpeg *.png);;所有文件 (*)"))
+        if path:
+            self.scan.setText(path)
+
+    def value(self) -> SignInput:
+        return SignInput(_pydate(self.date), self.witness.text().strip(), self.copies.value(),
+                         self.scan.text().strip() or None)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, who: str, submit: Callable[[SignInput], None]) -> bool:
+        return cls(who, submit, parent).exec() == QDialog.DialogCode.Accepted
+
+
+# --------------------------------------------------------------------------------------------------- refuse
+@dataclass(frozen=True)
+class RefuseInput:
+    refused_on: dt.date
+    note: str
+
+
+class RefuseDialog(_Submitting):
+    """Record a refusal to sign; it becomes a qualification finding where the cycle's catalog covers it."""
+
+    def __init__(self, who: str, submit: Callable[[RefuseInput], None], parent: QWidget | None = None) -> None:
+        super().__init__(submit, parent)
+        self.setWindowTitle(tr("记录拒签：{who}").format(who=who))
+        self.resize(520, 260)
+        layout = QVBoxLayout(self)
+        warning = QLabel(tr("拒签将记入资格审查（本届资格条件中有“拒签承诺”条目时），在资格结论中显示。"))
+        warning.setWordWrap(True)
+        layout.addWidget(warning)
+        form = QFormLayout()
+        self.date = _date_edit(dt.date.today())
+        form.addRow(tr("拒签日期："), self.date)
+        self.note = QPlainTextEdit()
+        self.note.setPlaceholderText(tr("必填：何时、何地、在场人员、本人所说理由"))
+        form.addRow(tr("情况说明："), self.note)
+        layout.addLayout(form)
+        box = _buttons(self, tr("记录拒签"))
+        box.accepted.connect(self.try_submit)
+        layout.addWidget(box)
+
+    def value(self) -> RefuseInput:
+        return RefuseInput(_pydate(self.date), self.note.toPlainText().strip())
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, who: str, submit: Callable[[RefuseInput], None]) -> bool:
+        return cls(who, submit, parent).exec() == QDialog.DialogCode.Accepted
