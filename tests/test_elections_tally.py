@@ -101,3 +101,26 @@ def test_contest_input_feeds_the_engine():
     # 李二: 4 主任 + 2 委员 = 6 for 委员, equal to 张三 and 孙六: three people tie for two 委员 seats
     assert {(e["name"], e["post"]) for e in res["elected"]} == {("王一", "主任")}
     assert set(res["ties"][0]["names"]) == {"张三", "李二", "孙六"} and res["ties"][0]["seats"] == 2
+
+
+# --- keyboard code for 唱票 -----------------------------------------------------------------------------------
+
+def test_entry_code_parses_marks_write_ins_and_invalid():
+    from villagevote.elections.entry_code import describe, parse_code
+    posts = ["主任", "委员"]
+    b = parse_code("1/13+孙 六", posts, CANDS)
+    assert b.marks == {"主任": {"王一": AGREE}, "委员": {"张三": AGREE, "钱五": AGREE}}
+    assert b.write_ins == {"委员": ["孙 六"]}
+    chk = check_ballot(b, SEATS, CANDS)
+    assert "委员" in chk.invalid_parts                      # 3 choices for 2 seats
+    assert "应选 2 名" in describe(chk, posts)
+    b2 = parse_code("-1*2/2", posts, CANDS)
+    assert b2.marks["主任"] == {"王一": DISAGREE, "李二": ABSTAIN} and b2.marks["委员"] == {"赵四": AGREE}
+    b3 = parse_code("x 字迹无法辨认", posts, CANDS)
+    assert b3.wholly_invalid and b3.invalid_reason == "字迹无法辨认"
+    with pytest.raises(ValidationError, match="没有第 4 号"):
+        parse_code("/4", posts, CANDS)
+    with pytest.raises(ValidationError, match="2 个职务"):
+        parse_code("1/1/1", posts, CANDS)
+    with pytest.raises(ValidationError, match="无法识别"):
+        parse_code("a", posts, CANDS)

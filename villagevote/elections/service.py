@@ -256,6 +256,10 @@ def update_contest(session: Session, actor: Actor, contest_id: int, **fields: An
             if seats < 0 or women < 0 or women > seats:
                 raise ValidationError(tr("{post}：应选名额和妇女名额须为非负整数，且妇女名额不多于应选名额").format(post=post))
             c.posts.append(ContestPost(post=post, rank=rank, seats=seats, women_seats=women))
+        kept = {p for p, _, _ in fields["posts"]}
+        for bc in _candidates(session, c.id):
+            if bc.post not in kept:  # candidates of a post no longer elected here leave the ballot
+                session.delete(bc)
     session.flush()
     audit.record(session, actor, "update", "contest", c.id, before=before, after=row_dict(c))
 

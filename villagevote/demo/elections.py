@@ -1,0 +1,80 @@
+"""Demo elections: one finished, official village-committee election with tallies (first village), and one
+Party-organization election being counted ballot by ballot (second village), so every screen has something real."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from villagevote.demo import DemoContext
+from villagevote.elections import service as svc
+from villagevote.elections.tally_logic import AGREE, ABSTAIN, DISAGREE, Ballot
+from villagevote.models.core import Organization
+from villagevote.models.enums import OrgKind
+
+
+def _org(session: Session, village_id: int, cycle_id: int, kind: OrgKind) -> Organization | None:
+    return session.scalar(select(Organization).where(Organization.village_id == village_id,
+                                                     Organization.cycle_id == cycle_id, Organization.kind == kind))
+
+
+def populate(session: Session, ctx: DemoContext) -> None:
+    if not ctx.village_ids:
+        return
+    rng = ctx.rng
+    actor = ctx.actor
+    first = ctx.village_ids[0]
+    org = _org(session, first, ctx.cycle_id, OrgKind.VILLAGE_COMMITTEE)
+    if org is None:
+        return
+    electorate = svc.registered_voters(session, first, ctx.cycle_id) or 1260
+    cid = svc.create_contest(session, actor, org.id, electorate=electorate)
+    view = svc.contest_view(session, cid)
+    returned = electorate * 86 // 100
+    issued = returned + 4
+    invalid = max(1, returned // 120)
+    valid = returned - invalid
+    marks: dict[tuple[str, str], tuple[int, int, int]] = {}
+    write_ins: dict[str, dict[str, int]] = {}
+    for post in view.posts:
+        cands = view.candidates_for(post.post)
+        # women first among the 委员 so the women seat is met by votes; others in a fixed shuffled order
+        order = sorted(cands, key=lambda c: (c.gender != "女", rng.random()))
+        shares = [0.74, 0.61, 0.57, 0.33, 0.21, 0.15][:len(order)] if post.seats > 1 else [0.66, 0.24, 0.07][:len(order)]
+        for cand, share in zip(order, shares):
+            agree = int(valid * share)
+            disagree = int((valid - agree) * 0.6)
+            marks[(post.post, cand.name)] = (agree, disagree, valid - agree - disagree - rng.randint(0, 5))
+        if post.seats > 1:
+            write_ins[post.post] = {"陈小红": 9, "陈晓红": 4}
+    svc.save_totals(session, actor, cid, issued=issued, returned=returned, invalid=invalid, marks=marks,
+                    write_ins=write_ins)
+    for post, names in write_ins.items():
+        svc.merge_write_in(session, actor, cid, post, "陈晓红", "陈小红")
+    svc.add_spoilt(session, actor, cid, "整张", "选票上写有与选举无关的内容", serial=1)
+    svc.add_spoilt(session, actor, cid, "委员", "委员栏选了4人，多于应选3名", serial=2)
+    res = svc.compute_result(session, actor, cid)
+    if res.get("valid") and not res.get("ties"):
+        svc.mark_official(session, actor, cid)
+    ctx.notes.append("elections: {v} village committee counted, {n} elected, official={o}".format(
+        v=view.village, n=len(res.get("elected", [])), o=bool(res.get("valid") and not res.get("ties"))))
+
+    if len(ctx.village_ids) < 2:
+        return
+    second = ctx.village_ids[1]
+    porg = _org(session, second, ctx.cycle_id, OrgKind.PARTY_BRANCH)
+    if porg is None:
+        return
+    pid = svc.create_contest(session, actor, porg.id, electorate=46, present=42)
+    svc.update_contest(session, actor, pid, posts=[("委员", 3, 1)])
+    pview = svc.contest_view(session, pid)
+    names = [c.name for c in pview.candidates_for("委员")]
+    if len(names) < 4:  # too few qualified 委员 candidacies in the demo branch: add fictional candidates
+        for extra in ("王丽华", "方志强", "朱建明", "沈秀英")[: 4 - len(names)]:
+            svc.add_ballot_candidate(session, actor, pid, "委员", extra, gender="女" if extra[-1] in "华英" else "男")
+        names = [c.name for c in svc.contest_view(session, pid).candidates_for("委员")]
+    svc.save_counts(session, actor, pid, issued=42, returned=42)
+    for i in range(17):
+        chosen = rng.sample(names, 3 if i % 6 else 4)
+        marks_b = {"委员": {n: (AGREE if n in chosen else rng.choice([DISAGREE, ABSTAIN])) for n in names}}
+        svc.add_ballot(session, actor, pid, Ballot(marks=marks_b))
+    ctx.notes.append("elections: party branch of village 2 being counted ballot by ballot (17 of 42 entered)")
