@@ -144,6 +144,9 @@ def test_candidacy_needs_a_real_post_and_is_not_duplicated(db, world):
             register_candidacy(s, CLERK, cand.person_id, world.orgs[("青山村", OrgKind.VILLAGE_COMMITTEE)], "主任",
                                NominationSource.VILLAGERS)
         assert cand.status is S.REGISTERED and cand.cycle_id == world.cycle_id
+        with pytest.raises(ValidationError, match="政治面貌为「未填写」：参选村党组织须为中共正式党员"):
+            register_candidacy(s, CLERK, cand.person_id, world.orgs[("青山村", OrgKind.PARTY_BRANCH)], "书记",
+                               NominationSource.PARTY_MEMBERS)
 
 
 def test_status_machine_walks_the_review_path_and_audits(db, world):

@@ -91,7 +91,7 @@ def test_clean_file_imports_in_one_go(db, world, tmp_path):
     path = _fill(template, tmp_path / "in.xlsx", [
         _row("张三", GOOD_A, post="主任", 性别="男", 文化程度="大专", 政治面貌="中共党员", 入党时间=dt.date(2001, 7, 1),
              村民小组="第2村民小组", 是否现任="是"),
-        _row("李四", GOOD_B.lower(), org="村党组织", post="书记", source="党员推荐"),
+        _row("李四", GOOD_B.lower(), org="村党组织", post="书记", source="党员推荐", 政治面貌="中共党员"),
         _row("李四", GOOD_B, post="委员"),  # same person, second organization
     ])
     with db.session() as s:
@@ -125,12 +125,14 @@ def test_every_bad_row_is_reported_and_nothing_is_written(db, world, tmp_path):
         _row("吴十", id_number("330604", dt.date(1979, 3, 3), 63), org="妇联"),  # row 9 unknown organization
         _row("郑一", id_number("330604", dt.date(1990, 3, 3), 73), 性别="女"),  # row 10 gender contradicts ID
         _row("冯二", 330604197903037000),                                      # row 11 number mangled by Excel
+        _row("陈三", id_number("330604", dt.date(1985, 3, 3), 83), org="村党组织", post="委员",
+             政治面貌="中共预备党员"),                                          # row 12 probationary member
     ])
     before = _counts(db)
     with db.session() as s:
         preview = preview_import(s, world.cycle_id, path, today=TODAY)
         by_row = {e.row: " ".join(e.problems) for e in preview.errors}
-        assert sorted(by_row) == [3, 4, 5, 6, 7, 8, 9, 10, 11]
+        assert sorted(by_row) == [3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
         assert f"第18位应为 {GOOD_A[-1]}" in by_row[3]
         assert "所在村「白云村」不在本乡镇的村名单中" in by_row[4]
         assert "「会计」不是青山村村民委员会的职务" in by_row[5]
@@ -140,8 +142,9 @@ def test_every_bad_row_is_reported_and_nothing_is_written(db, world, tmp_path):
         assert "参选组织「妇联」不是可选项" in by_row[9]
         assert "身份证号码第17位表明是「男」" in by_row[10]
         assert "科学计数法" in by_row[11]
+        assert "参选村党组织须为中共正式党员，本行政治面貌为「中共预备党员」" in by_row[12]
         assert "第3行（赵六）" in preview.error_text()
-        with pytest.raises(ValidationError, match="9行有误，未导入任何数据"):
+        with pytest.raises(ValidationError, match="10行有误，未导入任何数据"):
             commit_import(s, CLERK, world.cycle_id, preview)
     assert _counts(db) == before
 

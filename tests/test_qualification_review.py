@@ -13,7 +13,8 @@ from villagevote.candidates.sample import build_world, id_number
 from villagevote.errors import LockedError, PermissionDenied, ValidationError
 from villagevote.models import AuditLog, Candidacy, ElectionCycle, Finding, ReviewStep, Rule, RuleSet
 from villagevote.models.db import open_database
-from villagevote.models.enums import (CandidacyStatus as S, FindingResult, NominationSource, OrgKind, RelationKind,
+from villagevote.models.enums import (CandidacyStatus as S, FindingResult, NominationSource, OrgKind, PoliticalStatus,
+                                      RelationKind,
                                       ReviewDecision, ReviewStage, Role, RuleGrade)
 from villagevote.qualification import rulesets
 from villagevote.qualification.findings import findings_of, record_finding, rule_for_cover
@@ -44,6 +45,7 @@ def world(db):
 
 def _cand(s, world, name="张三", seq=11, post="主任", kind=OrgKind.VILLAGE_COMMITTEE, birth=dt.date(1975, 1, 1)):
     pid = persons.register_person(s, CLERK, persons.PersonData(name, id_number("330604", birth, seq),
+                                                                political_status=PoliticalStatus.PARTY_MEMBER,
                                                                 village_id=world.villages["青山村"]), today=TODAY)
     return register_candidacy(s, CLERK, pid, world.orgs[("青山村", kind)], post, NominationSource.SELF)
 

@@ -14,7 +14,7 @@ from villagevote.errors import NotFound, ValidationError
 from villagevote.i18n import tr
 from villagevote.idcard import age_on
 from villagevote.models import Candidacy, ElectionCycle, Organization, Person, Seat, Village
-from villagevote.models.enums import CandidacyStatus, NominationSource, OrgKind
+from villagevote.models.enums import CandidacyStatus, NominationSource, OrgKind, PoliticalStatus
 from villagevote.names import stroke_key
 
 __all__ = ["CandidacyRow", "list_candidacies", "register_candidacy"]
@@ -74,6 +74,13 @@ def register_candidacy(
             tr("「{post}」不是{village}{org}的职务（可选：{posts}）").format(
                 post=post, village=org.village.name, org=OrgKind(org.kind).label,
                 posts="、".join(posts) or tr("无，请先设置职数"),
+            )
+        )
+    if OrgKind(org.kind) is OrgKind.PARTY_BRANCH and person.political_status is not PoliticalStatus.PARTY_MEMBER:
+        status = person.political_status.label if person.political_status else tr("未填写")
+        raise ValidationError(
+            tr("{name}的政治面貌为「{status}」：参选村党组织须为中共正式党员（预备党员没有被选举权）").format(
+                name=person.name, status=status
             )
         )
     try:

@@ -252,6 +252,12 @@ def check_rows(rows: Iterable[tuple[int, dict[str, Any]]], ctx: ImportContext) -
             org_id = ctx.organizations.get((village_id, org_kind))
             if org_id is None:
                 problems.append(tr("{v}本届没有设立{org}").format(v=village_name, org=org_kind.label))
+        if org_kind is OrgKind.PARTY_BRANCH and political is not PoliticalStatus.PARTY_MEMBER:
+            problems.append(
+                tr("参选村党组织须为中共正式党员，本行政治面貌为「{status}」").format(
+                    status=political.label if political else tr("未填写")
+                )
+            )
         post = _text(raw.get("post"))
         if not post:
             problems.append(tr("参选职务为空"))

@@ -78,6 +78,9 @@ def county_departments(session: Session, cycle_id: int) -> list[str]:
         raise NotFound(tr("找不到换届届次（编号 {id}）").format(id=cycle_id))
     if cycle.rule_set_id is None:
         return []
+    cache = session.info.setdefault("vv_county_departments", {})
+    if cycle.rule_set_id in cache:
+        return list(cache[cycle.rule_set_id])
     out: list[str] = []
     for depts in session.scalars(
         select(Rule.departments).where(Rule.rule_set_id == cycle.rule_set_id).order_by(Rule.sort_order, Rule.id)
@@ -85,6 +88,11 @@ def county_departments(session: Session, cycle_id: int) -> list[str]:
         for dept in depts or []:
             if dept not in LOCAL_DEPARTMENTS and dept not in out:
                 out.append(dept)
+    from villagevote.models import RuleSet
+
+    rs = session.get(RuleSet, cycle.rule_set_id)
+    if rs is not None and rs.frozen:  # a frozen version never changes: cache for this session
+        cache[cycle.rule_set_id] = tuple(out)
     return out
 
 

@@ -1,0 +1,137 @@
+"""资格审查表 and 候选人名单公示: rendered through the CLI/GUI registry, checked by extracting their text."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from villagevote.audit import Actor
+from villagevote.candidates import persons
+from villagevote.candidates.candidacies import register_candidacy
+from villagevote.candidates.sample import build_world, id_number
+from villagevote.candidates.status import transition
+from villagevote.errors import PermissionDenied, ValidationError
+from villagevote.models.db import open_database
+from villagevote.models.enums import (CandidacyStatus as S, NominationSource, OrgKind, PoliticalStatus,
+                                      ReviewDecision, ReviewStage, Role)
+from villagevote.qualification.review import county_departments, record_review, record_signoff
+from villagevote.reports.registry import Options, find_form
+
+ADMIN = Actor(None, "admin", Role.ADMIN, "管理员")
+READONLY = Actor(None, "viewer", Role.READONLY)
+TODAY = dt.date(2026, 2, 1)
+
+# name, seq, birth, post, status reached
+PEOPLE = [
+    ("赵大伟", 11, dt.date(1970, 5, 1), "主任", S.QUALIFIED),
+    ("丁小红", 22, dt.date(1985, 8, 8), "主任", S.QUALIFIED),
+    ("王芳", 24, dt.date(1990, 1, 1), "委员", S.QUALIFIED),
+    ("王志刚", 33, dt.date(1972, 3, 3), "委员", S.QUALIFIED),
+    ("马云飞", 35, dt.date(1966, 6, 6), "委员", S.DISQUALIFIED),  # must not appear on the notice
+]
+
+
+@pytest.fixture
+def printed(tmp_path):
+    db = open_database(tmp_path / "t.db", backup_dir=tmp_path / "bk")
+    ids = {}
+    with db.session() as s:
+        world = build_world(s, election_day=dt.date(2026, 3, 15))
+        for name, seq, birth, post, status in PEOPLE:
+            number = id_number("330604", birth, seq)
+            pid = persons.register_person(s, ADMIN, persons.PersonData(
+                name, number, political_status=PoliticalStatus.PARTY_MEMBER, village_id=world.villages["青山村"]),
+                today=TODAY)
+            cid = register_candidacy(s, ADMIN, pid, world.orgs[("青山村", OrgKind.VILLAGE_COMMITTEE)], post,
+                                     NominationSource.SELF)
+            ids[name] = (cid, number)
+            if status is S.DISQUALIFIED:
+                record_review(s, ADMIN, cid, ReviewStage.VILLAGE, ReviewDecision.FAIL, "户籍不在本村",
+                              decided_on=dt.date(2026, 1, 10), today=TODAY)
+                continue
+            record_review(s, ADMIN, cid, ReviewStage.VILLAGE, ReviewDecision.PASS, "", "村党支部",
+                          dt.date(2026, 1, 10), today=TODAY)
+            record_review(s, ADMIN, cid, ReviewStage.TOWNSHIP, ReviewDecision.PASS, "", "镇党委",
+                          dt.date(2026, 1, 15), today=TODAY)
+            for dept in county_departments(s, world.cycle_id):
+                record_signoff(s, ADMIN, cid, dept, dept == "信访" and name == "王芳", "曾信访一次，已化解"
+                               if dept == "信访" and name == "王芳" else "无", "县经办", dt.date(2026, 1, 20),
+                               today=TODAY)
+            record_review(s, ADMIN, cid, ReviewStage.COUNTY, ReviewDecision.PASS, "", "县委组织部",
+                          dt.date(2026, 1, 25), today=TODAY)
+            transition(s, cid, S.QUALIFIED, ADMIN)
+    yield db, ids, tmp_path
+    db.dispose()
+
+
+def _text(path) -> list[str]:
+    """Text per page, with the line breaks and blanks that wrapping inserts removed."""
+    return [re.sub(r"\s+", "", page.extract_text()) for page in PdfReader(str(path)).pages]
+
+
+def test_qualification_forms_one_page_per_candidate_with_facts(printed):
+    db, ids, tmp = printed
+    form = find_form("print", "qualification-forms")
+    assert form.sensitive
+    with db.session() as s:
+        out = form.run(s, ADMIN, tmp / "qf.pdf", Options(village="青山村"))
+    pages = _text(out)
+    assert len(pages) == len(PEOPLE)
+    by_name = {}
+    for page in pages:
+        for name in ids:
+            if name in page:
+                by_name.setdefault(name, page)
+    assert set(by_name) == set(ids)
+    page = by_name["王芳"]
+    assert ids["王芳"][1] in page  # the county needs the full ID number
+    assert "村民委员会委员" in page and "自荐" in page and "2026年村级组织换届" in page
+    for dept in ("公安", "法院", "纪委监委", "信访", "自然资源"):
+        assert dept in page
+    assert "信访有无以下情形：煽动群众闹事、扰乱公共秩序（S1）有情况曾信访一次，已化解" in page
+    assert "公安有无以下情形：受过刑事处罚" in page and "无此情况" in page
+    assert "县委组织部" in page and "2026年1月25日" in page
+    assert "户籍不在本村" in by_name["马云飞"]
+
+
+def test_qualification_forms_need_sensitive_permission_and_accept_ids(printed):
+    db, ids, tmp = printed
+    form = find_form("print", "qualification-forms")
+    with db.session() as s:
+        with pytest.raises(PermissionDenied):
+            form.run(s, READONLY, tmp / "x.pdf", Options(village="青山村"))
+        out = form.run(s, ADMIN, tmp / "one.pdf", Options(extra={"ids": str(ids["丁小红"][0])}))
+    pages = _text(out)
+    assert len(pages) == 1 and "丁小红" in pages[0]
+
+
+def test_candidate_notice_stroke_order_no_id_numbers(printed):
+    db, ids, tmp = printed
+    form = find_form("print", "candidate-notice")
+    assert form.needs_village and not form.sensitive
+    with db.session() as s:
+        out = form.run(s, READONLY, tmp / "notice.pdf", Options(village="青山村"))
+    text = "\n".join(_text(out))
+    assert "青山村村级组织换届自荐人名单公示" in text  # all self-nominated
+    assert "按姓氏笔画为序" in text
+    assert "马云飞" not in text  # disqualified
+    for _name, (_cid, number) in ids.items():
+        assert number not in text and number[-4:] not in text
+    assert not re.search(r"\d{17}[\dX]", text)
+    # 主任: 丁(2 strokes) before 赵(9); 委员: 王芳 before 王志刚 (shorter name first within one surname)
+    assert text.index("丁小红") < text.index("赵大伟")
+    assert text.index("王芳") < text.index("王志刚")
+    assert "主任（应选1名，自荐人2名）" in text
+    assert "2026年3月10日" in text  # posted 5 days before the 2026-03-15 election
+
+
+def test_candidate_notice_needs_a_known_village(printed):
+    db, _ids, tmp = printed
+    form = find_form("print", "candidate-notice")
+    with db.session() as s:
+        with pytest.raises(ValidationError, match="请指定村名"):
+            form.run(s, ADMIN, tmp / "n.pdf", Options())
+        with pytest.raises(Exception, match="没有名为“白云村”的村"):
+            form.run(s, ADMIN, tmp / "n.pdf", Options(village="白云村"))

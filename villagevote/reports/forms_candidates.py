@@ -1,0 +1,172 @@
+"""Registry entries for candidates and qualification review:
+
+* ``villagevote print qualification-forms [--village 名] --out X.pdf`` — 资格审查表, one page per candidacy
+  (full ID numbers: needs 查看敏感信息). Options: ``ids=1,2,3`` (candidacy ids), ``cycle=<id>``.
+* ``villagevote print candidate-notice --village 名 --out X.pdf`` — 候选人（自荐人）名单公示 in stroke order, no ID
+  numbers. Options: ``date=2026-03-10`` (posting date; default election day minus the cycle's
+  candidate_list_days_before), ``mode=self`` (自荐直选: title says 自荐人), ``cycle=<id>``.
+* ``villagevote export candidate-template --out X.xlsx`` — the registration workbook template.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from villagevote.audit import Actor
+from villagevote.auth import Permission, require
+from villagevote.errors import NotFound, ValidationError
+from villagevote.i18n import tr
+from villagevote.models import ElectionCycle, Organization, Seat, Township, Village
+from villagevote.models.enums import CandidacyStatus, NominationSource, OrgKind, ReviewStage
+from villagevote.reports.registry import Form, Options
+
+__all__ = ["FORMS", "NOTICE_STATUSES", "candidate_notice", "qualification_forms", "candidate_template"]
+
+#: Statuses that appear on the public notice: passed the review (and what may follow).
+NOTICE_STATUSES = {CandidacyStatus.QUALIFIED, CandidacyStatus.PRELIMINARY, CandidacyStatus.CANDIDATE,
+                   CandidacyStatus.ELECTED, CandidacyStatus.NOT_ELECTED}
+
+
+def _cycle(session: Session, options: Options) -> ElectionCycle:
+    from villagevote.township import current_cycle
+
+    raw = (options.extra or {}).get("cycle")
+    if raw:
+        try:
+            cycle = session.get(ElectionCycle, int(raw))
+        except ValueError:
+            raise ValidationError(tr("cycle 选项应为届次编号（数字），实际为“{v}”").format(v=raw)) from None
+    else:
+        cycle = current_cycle(session)
+    if cycle is None:
+        raise ValidationError(tr("数据库中还没有换届届次，请先建立届次。"))
+    return cycle
+
+
+def _village_id(session: Session, cycle: ElectionCycle, name: str | None) -> int | None:
+    if not name:
+        return None
+    vid = session.scalar(select(Village.id).where(Village.township_id == cycle.township_id, Village.name == name))
+    if vid is None:
+        names = "、".join(session.scalars(select(Village.name).where(Village.township_id == cycle.township_id)))
+        raise NotFound(tr("本乡镇没有名为“{name}”的村（有：{names}）").format(name=name, names=names))
+    return vid
+
+
+def _checks_by_department(session: Session, cycle: ElectionCycle) -> dict[str, str]:
+    from villagevote.qualification.rulesets import rule_defs
+
+    if cycle.rule_set_id is None:
+        return {}
+    out: dict[str, list[str]] = {}
+    for rule in rule_defs(session, cycle.rule_set_id):
+        for dept in rule.departments:
+            out.setdefault(dept, []).append(f"{rule.text.rstrip('的')}（{rule.code}）")
+    return {d: tr("有无以下情形：") + "；".join(items) for d, items in out.items()}
+
+
+def qualification_forms(session: Session, actor: Actor, out: Path, options: Options) -> Path:
+    from villagevote.candidates.candidacies import list_candidacies
+    from villagevote.qualification.review import county_departments, current_steps, signoffs_of
+    from villagevote.reports.pdf.qualification_forms import (DepartmentBox, QualificationForm, StageOpinion,
+                                                             render_qualification_forms)
+
+    require(actor, Permission.VIEW_SENSITIVE)
+    cycle = _cycle(session, options)
+    township = session.get(Township, cycle.township_id)
+    village_id = _village_id(session, cycle, options.village)
+    ids = None
+    raw_ids = (options.extra or {}).get("ids")
+    if raw_ids:
+        try:
+            ids = [int(x) for x in re.split(r"[,，\s]+", raw_ids) if x]
+        except ValueError:
+            raise ValidationError(tr("ids 选项应为逗号分隔的编号，实际为“{v}”").format(v=raw_ids)) from None
+    rows = [r for r in list_candidacies(session, cycle.id, village_id=village_id, ids=ids)
+            if r.status is not CandidacyStatus.WITHDRAWN]
+    depts = county_departments(session, cycle.id)
+    checks = _checks_by_department(session, cycle)
+    forms = []
+    for r in rows:
+        signed = {s.department: s for s in signoffs_of(session, r.id)}
+        boxes = []
+        for dept in depts:
+            s = signed.get(dept)
+            boxes.append(DepartmentBox(dept, checks.get(dept, ""), s.has_issue if s else None,
+                                       s.opinion if s else "", s.handler if s else "", s.signed_on if s else None))
+        steps = current_steps(session, r.id)
+
+        def op(stage: ReviewStage) -> StageOpinion:
+            step = steps.get(stage)
+            if step is None:
+                return StageOpinion()
+            from villagevote.models.enums import ReviewDecision
+            return StageOpinion(ReviewDecision(step.decision).label, step.reason, step.reviewer, step.decided_on)
+
+        forms.append(QualificationForm(
+            township=township.name if township else "", village=r.village, cycle=cycle.name, name=r.name,
+            gender=r.gender, birth_date=r.birth_date, age=r.age, id_number=r.id_number, education=r.education,
+            political_status=r.political_status, party_join_date=r.party_join_date, phone=r.phone,
+            current_post=r.current_post, intended_post=f"{r.org_kind.label}{r.post}", source=r.source.label,
+            departments=boxes, village_opinion=op(ReviewStage.VILLAGE), township_opinion=op(ReviewStage.TOWNSHIP),
+            county_opinion=op(ReviewStage.COUNTY),
+        ))
+    title = tr("{village}候选人（自荐人）资格审查表").format(village=options.village or (township.name if township else ""))
+    return render_qualification_forms(out, forms, title=title)
+
+
+def candidate_notice(session: Session, actor: Actor, out: Path, options: Options) -> Path:
+    from villagevote.candidates.candidacies import list_candidacies
+    from villagevote.reports.pdf.candidate_notice import NoticeEntry, NoticeGroup, render_candidate_notice
+
+    require(actor, Permission.VIEW)
+    cycle = _cycle(session, options)
+    if not options.village:
+        raise ValidationError(tr("名单公示按村打印，请指定村名"))
+    village_id = _village_id(session, cycle, options.village)
+    township = session.get(Township, cycle.township_id)
+    extra = options.extra or {}
+    if extra.get("date"):
+        from villagevote.candidates.rowcheck import parse_date
+
+        try:
+            posted = parse_date(extra["date"])
+        except ValueError as exc:
+            raise ValidationError(tr("date 选项：{msg}").format(msg=exc.args[0])) from None
+    else:
+        days = int((cycle.profile or {}).get("candidate_list_days_before", 5))
+        posted = cycle.election_day - dt.timedelta(days=days)
+    rows = list_candidacies(session, cycle.id, village_id=village_id, statuses=NOTICE_STATUSES)
+    groups: list[NoticeGroup] = []
+    kinds = {o.id: OrgKind(o.kind) for o in session.scalars(
+        select(Organization).where(Organization.cycle_id == cycle.id, Organization.village_id == village_id))}
+    for org_id, kind in sorted(kinds.items(), key=lambda kv: list(OrgKind).index(kv[1])):
+        for seat in session.scalars(select(Seat).where(Seat.organization_id == org_id).order_by(Seat.rank)):
+            entries = [NoticeEntry(r.name, r.gender, r.age, r.education, r.political_status, r.current_post,
+                                   r.source.label)
+                       for r in rows if r.organization_id == org_id and r.post == seat.post]
+            if entries:
+                groups.append(NoticeGroup(kind.label, seat.post, seat.quota, entries))
+    self_mode = extra.get("mode") == "self" or (bool(rows) and all(r.source is NominationSource.SELF for r in rows))
+    return render_candidate_notice(out, township.name if township else "", options.village, groups, posted,
+                                   cycle.election_day, self_nomination=self_mode)
+
+
+def candidate_template(session: Session, actor: Actor, out: Path, options: Options) -> Path:
+    from villagevote.candidates.importing import export_template
+
+    require(actor, Permission.VIEW)
+    return export_template(session, _cycle(session, options).id, out)
+
+
+FORMS = [
+    Form(name="qualification-forms", kind="print", title=tr("候选人（自荐人）资格审查表（含身份证号码）"),
+         run=qualification_forms, sensitive=True),
+    Form(name="candidate-notice", kind="print", title=tr("候选人（自荐人）名单公示"), run=candidate_notice,
+         needs_village=True),
+    Form(name="candidate-template", kind="export", title=tr("候选人（自荐人）登记表模板"), run=candidate_template),
+]

@@ -1,0 +1,243 @@
+"""资格审查表: one A4 page per candidate (identity, posts, one box per county department, township and county
+opinions, signature and seal lines). Plain data in, PDF out; no database, no Qt.
+
+The form carries the full ID number: its receivers (the county departments) need it to look the person up.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepInFrame, PageBreak, Paragraph, Spacer, Table, TableStyle
+
+from villagevote.fonts import pdf_fonts
+from villagevote.i18n import tr
+from villagevote.reports.pdf.base import MARGINS, PAGE, build_pdf, styles
+
+__all__ = ["DepartmentBox", "QualificationForm", "StageOpinion", "cjk_markup", "render_qualification_forms"]
+
+LATIN_FONT = "Helvetica"
+
+
+@lru_cache(maxsize=4)
+def _cmap(font_name: str) -> frozenset[int]:
+    from reportlab.pdfbase import pdfmetrics
+
+    return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
+
+
+def cjk_markup(text: str, font_name: str | None = None) -> str:
+    """Paragraph markup for ``text``: characters the CJK font lacks (the bundled font has no digits or Latin letters)
+    are put in Helvetica runs; ideographic spaces become non-breaking blanks so they are not collapsed."""
+    if not text:
+        return "&#160;"
+    cmap = _cmap(font_name or pdf_fonts().body)
+    parts: list[str] = []
+    latin = False
+    buf = ""
+
+    def flush() -> None:
+        if buf:
+            parts.append(f'<font face="{LATIN_FONT}">{escape(buf)}</font>' if latin else escape(buf))
+
+    for ch in text:
+        if ch == "\u3000":
+            flush()
+            buf, latin = "", False
+            parts.append(f'<font face="{LATIN_FONT}">' + "&#160;" * 4 + "</font>")
+            continue
+        is_latin = (0x20 <= ord(ch) < 0x7F) or ord(ch) not in cmap
+        if is_latin != latin and buf:
+            flush()
+            buf = ""
+        latin = is_latin
+        buf += ch
+    flush()
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class DepartmentBox:
+    department: str
+    checks: str  # what the department is asked about, e.g. "有无受过刑事处罚……情况"
+    has_issue: bool | None = None  # None: not answered yet (box left blank for hand-writing)
+    opinion: str = ""
+    handler: str = ""
+    signed_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class StageOpinion:
+    decision: str = ""  # Chinese label, blank when not recorded
+    reason: str = ""
+    reviewer: str = ""
+    decided_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class QualificationForm:
+    township: str
+    village: str
+    cycle: str
+    name: str
+    gender: str
+    birth_date: dt.date | None
+    age: int | None
+    id_number: str
+    education: str
+    political_status: str
+    party_join_date: dt.date | None
+    phone: str
+    current_post: str
+    intended_post: str  # e.g. 村民委员会主任
+    source: str
+    departments: Sequence[DepartmentBox] = ()
+    village_opinion: StageOpinion = field(default_factory=StageOpinion)
+    township_opinion: StageOpinion = field(default_factory=StageOpinion)
+    county_opinion: StageOpinion = field(default_factory=StageOpinion)
+
+
+def _ym(day: dt.date | None) -> str:
+    return f"{day.year}.{day.month:02d}" if day else ""
+
+
+def _cn(day: dt.date | None) -> str:
+    return tr("{y}年{m}月{d}日").format(y=day.year, m=day.month, d=day.day) if day else tr("　年　月　日")
+
+
+def _opinion_cell(title: str, op: StageOpinion, sign_label: str, st: dict) -> list:
+    text = op.decision + (tr("。{reason}").format(reason=op.reason) if op.reason else "") if op.decision else ""
+    parts = [
+        Paragraph(cjk_markup(text), st["cell"]),
+        Spacer(1, 8 * mm if not text else 3 * mm),
+        Paragraph(
+            cjk_markup(tr("{label}：{who}　（盖章）　{date}").format(
+                label=sign_label, who=op.reviewer or "__________", date=_cn(op.decided_on)
+            )),
+            st["cell_right"],
+        ),
+    ]
+    return [Paragraph(cjk_markup(title), st["cell_center_bold"]), parts]
+
+
+def _form_story(form: QualificationForm, st: dict) -> list:
+    f = pdf_fonts()
+    width = PAGE[0] - MARGINS["leftMargin"] - MARGINS["rightMargin"]
+    P = lambda text, style="cell": Paragraph(cjk_markup(text), st[style])  # noqa: E731
+    L = lambda text: Paragraph(cjk_markup(text), st["cell_center_bold"])  # noqa: E731
+
+    head = [
+        Paragraph(tr("村级组织换届候选人（自荐人）资格审查表"), st["title"]),
+        Paragraph(
+            cjk_markup(tr("{township}　{village}　{cycle}").format(
+                township=form.township, village=form.village, cycle=form.cycle)),
+            st["subtitle_small"],
+        ),
+    ]
+    c = width / 8
+    ident = [
+        [L(tr("姓名")), P(form.name, "cell_center"), L(tr("性别")), P(form.gender, "cell_center"),
+         L(tr("出生年月")), P(_ym(form.birth_date), "cell_center"), L(tr("年龄")),
+         P(str(form.age) if form.age is not None else "", "cell_center")],
+        [L(tr("身份证号码")), P(form.id_number, "cell_center"), "", "", L(tr("文化程度")),
+         P(form.education, "cell_center"), L(tr("政治面貌")), P(form.political_status, "cell_center")],
+        [L(tr("入党时间")), P(_ym(form.party_join_date), "cell_center"), L(tr("电话")), P(form.phone, "cell_center"), "",
+         L(tr("推荐方式")), P(form.source, "cell_center"), ""],
+        [L(tr("现任职务")), P(form.current_post), "", "", L(tr("拟任职务")), P(form.intended_post), "", ""],
+    ]
+    t1 = Table(ident, colWidths=[c * 1.05, c * 1.2, c * 0.75, c * 1.0, c * 1.0, c * 1.0, c * 0.95, c * 1.05])
+    t1.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("SPAN", (1, 1), (3, 1)),
+        ("SPAN", (3, 2), (4, 2)),
+        ("SPAN", (6, 2), (7, 2)),
+        ("SPAN", (1, 3), (3, 3)),
+        ("SPAN", (5, 3), (7, 3)),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]))
+
+    dept_rows = [[L(tr("审查部门")), L(tr("审查内容")), L(tr("有无情况及意见")), L(tr("经办人签名、日期（盖章）"))]]
+    for box in form.departments:
+        # The bundled font has no check-box glyphs: blank brackets to tick by hand, plain words once answered.
+        if box.has_issue is None:
+            answer = tr("无（　）　有（　）")
+        else:
+            answer = tr("有情况") if box.has_issue else tr("无此情况")
+            if box.opinion and box.opinion not in ("有", "无"):
+                answer += "\n" + box.opinion
+        answer_cell = Paragraph("<br/>".join(cjk_markup(line) for line in answer.split("\n")), st["cell"])
+        signer = "" if box.has_issue is None else tr("{who}　{date}").format(
+            who=box.handler, date=box.signed_on.isoformat() if box.signed_on else ""
+        )
+        dept_rows.append([P(box.department, "cell_center"), P(box.checks, "cell_small"), answer_cell, P(signer, "cell_small")])
+    if not form.departments:
+        dept_rows.append([P(tr("（本届规则目录未列出县级审查部门）"), "cell_center"), "", "", ""])
+    t2 = Table(dept_rows, colWidths=[width * 0.14, width * 0.44, width * 0.2, width * 0.22], repeatRows=1)
+    t2.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
+        ("FONTNAME", (0, 0), (-1, -1), f.body),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]))
+
+    opinions = Table(
+        [
+            _opinion_cell(tr("村级初审意见"), form.village_opinion, tr("村党组织负责人"), st),
+            _opinion_cell(tr("乡镇（街道）党委复审意见"), form.township_opinion, tr("负责人"), st),
+            _opinion_cell(tr("县级联审意见"), form.county_opinion, tr("县委组织部"), st),
+        ],
+        colWidths=[width * 0.2, width * 0.8],
+    )
+    opinions.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]))
+    note = Paragraph(
+        cjk_markup(tr("说明：各部门在「有无情况及意见」栏勾选并签署意见；有情况的请写明事由及时间（如刑满释放日期、处分期满日期）。"
+           "本表含身份证号码，仅供资格审查使用，不得公开。")),
+        st["cell_small"],
+    )
+    body = head + [t1, Spacer(1, 3 * mm), t2, Spacer(1, 3 * mm), opinions, Spacer(1, 2 * mm), note]
+    frame_height = PAGE[1] - MARGINS["topMargin"] - MARGINS["bottomMargin"] - 4 * mm
+    return [KeepInFrame(width, frame_height, body, mode="shrink")]
+
+
+def _styles() -> dict:
+    from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+
+    st = dict(styles())
+    f = pdf_fonts()
+    st["subtitle_small"] = ParagraphStyle("subtitle_small", parent=st["cell"], fontSize=11, leading=16,
+                                          alignment=TA_CENTER, spaceAfter=3 * mm)
+    st["cell_center_bold"] = ParagraphStyle("cell_center_bold", parent=st["cell_center"], fontName=f.heading)
+    st["cell_small"] = ParagraphStyle("cell_small", parent=st["cell"], fontSize=8.5, leading=11)
+    st["cell_right"] = ParagraphStyle("cell_right", parent=st["cell"], alignment=TA_RIGHT)
+    return st
+
+
+def render_qualification_forms(out: Path | str, forms: Sequence[QualificationForm], title: str = "") -> Path:
+    """Write one page per form (in the order given) to ``out``."""
+    st = _styles()
+    story: list = []
+    if not forms:
+        story.append(Paragraph(tr("村级组织换届候选人（自荐人）资格审查表"), st["title"]))
+        story.append(Paragraph(cjk_markup(tr("所选范围内没有候选人（自荐人）。")), st["body_noindent"]))
+    for index, form in enumerate(forms):
+        if index:
+            story.append(PageBreak())
+        story.extend(_form_story(form, st))
+    return build_pdf(out, story, title=title or tr("资格审查表"),
+                     footer=tr("资格审查表（含身份证号码，注意保密）"))
