@@ -56,7 +56,7 @@ def backup_database(db_path: Path, dest_dir: Path, *, reason: str = "manual", ke
 
 def list_backups(dest_dir: Path) -> list[Path]:
     """Backups in ``dest_dir``, newest first."""
-    if not dest_dir.exists():
+    if not dest_dir.is_dir():
         return []
     found = [p for p in dest_dir.iterdir() if BACKUP_PATTERN.match(p.name)]
     return sorted(found, key=lambda p: BACKUP_PATTERN.match(p.name).group(1), reverse=True)  # type: ignore[union-attr]

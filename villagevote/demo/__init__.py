@@ -12,6 +12,10 @@ import random
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 from villagevote.audit import SYSTEM, Actor
 from villagevote.models.db import open_database
@@ -40,10 +44,22 @@ class DemoSummary:
     notes: list[str]
 
 
+def populate_demo(session: "Session", actor: Actor, *, villages: int, voters_per_village: int, seed: int) -> list[str]:
+    """Fill an empty township database inside the caller's transaction; returns notes on areas not built yet."""
+    from villagevote.demo import core
+    ctx = core.populate(session, random.Random(seed), actor, villages, voters_per_village)
+    for area in AREAS:
+        name = f"villagevote.demo.{area}"
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name).populate(session, ctx)
+        else:
+            ctx.notes.append(f"{area}: not built yet")
+    return ctx.notes
+
+
 def build_demo(path: Path | str, *, villages: int = 8, voters_per_village: int = 300, seed: int = 1,
                actor: Actor = SYSTEM) -> DemoSummary:
     """Create the demo township in a new database file at ``path`` (refuses an existing non-empty file)."""
-    from villagevote.demo import core
     from villagevote.errors import UserError
     from villagevote.i18n import tr
     from villagevote.models.db import table_counts
@@ -57,14 +73,8 @@ def build_demo(path: Path | str, *, villages: int = 8, voters_per_village: int =
     db = open_database(path)
     try:
         with db.session() as session:
-            ctx = core.populate(session, random.Random(seed), actor, villages, voters_per_village)
-            for area in AREAS:
-                name = f"villagevote.demo.{area}"
-                if importlib.util.find_spec(name) is not None:
-                    importlib.import_module(name).populate(session, ctx)
-                else:
-                    ctx.notes.append(f"{area}: not built yet")
+            notes = populate_demo(session, actor, villages=villages, voters_per_village=voters_per_village, seed=seed)
         counts = table_counts(db.engine)
     finally:
         db.dispose()
-    return DemoSummary(path, time.perf_counter() - started, counts, ctx.notes)
+    return DemoSummary(path, time.perf_counter() - started, counts, notes)

@@ -92,16 +92,9 @@ class Controller:
         dialog = TownshipSetupDialog(parent)
         result = dialog.exec()
         if result == TownshipSetupDialog.DEMO:
-            from villagevote.demo import core
-            import random
-            from villagevote.demo import AREAS
-            import importlib, importlib.util
+            from villagevote.demo import populate_demo
             with db.session() as s:
-                ctx = core.populate(s, random.Random(1), actor, 8, 300)
-                for area in AREAS:
-                    name = f"villagevote.demo.{area}"
-                    if importlib.util.find_spec(name) is not None:
-                        importlib.import_module(name).populate(s, ctx)
+                populate_demo(s, actor, villages=8, voters_per_village=300, seed=1)
         elif result == QDialog.DialogCode.Accepted:
             name, county, cycle, day = dialog.values()
             with db.session() as s:
