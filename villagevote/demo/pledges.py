@@ -64,9 +64,17 @@ def populate(session: Session, ctx: DemoContext) -> None:
     sign_day = min(election_day - dt.timedelta(days=15), today)
     service.generate_pledges(session, actor, ctx.cycle_id)
     rows = service.list_pledges(session, ctx.cycle_id)
-    struck_villages: set[int] = set()
-    refused = False
+    # One plan per candidate: most sign everything, some are still waiting for signing or for review.
+    plans: dict[int, str] = {}
     for row in rows:
+        if row.candidacy_id not in plans:
+            roll = ctx.rng.random()
+            plans[row.candidacy_id] = "signed" if roll < 0.7 else ("reviewed" if roll < 0.85 else "draft")
+    first_village = rows[0].village_id if rows else None
+    refuser = next((r.candidacy_id for r in reversed(rows) if r.village_id == first_village), None)
+    struck_villages: set[int] = set()
+    for row in rows:
+        plan = plans[row.candidacy_id]
         if row.kind is PledgeKind.TERM_GOALS:
             items = _goals(ctx, election_day, ctx.rng.randint(2, 4))
             illegal = row.village_id not in struck_villages
@@ -75,26 +83,26 @@ def populate(session: Session, ctx: DemoContext) -> None:
                 # No weight: the weights of the other goals add up to 100 once this one is struck.
                 items.append(TermGoalItem(title, category, target, election_day + dt.timedelta(days=30 * months)))
             service.save_goal_items(session, actor, row.id, items)
-            if illegal:
+            if illegal and plan != "draft":
                 struck_villages.add(row.village_id)
                 service.review_pledge(session, actor, row.id, "village_party", "pass", reviewed_on=review_day)
-                bribe = next(g for g in service.pledge_detail(session, row.id).goals if g.item.title == ILLEGAL_PROMISE[1])
+                bribe = next(g for g in service.pledge_detail(session, row.id).goals
+                             if g.item.title == ILLEGAL_PROMISE[1])
                 service.strike_item(session, actor, bribe.id, "以财物许诺拉票，违反换届纪律，审诺时删去")
-        roll = ctx.rng.random()
-        if roll < 0.08:
-            continue  # left as a draft: still being reviewed
+        if row.candidacy_id == refuser and row.kind is PledgeKind.DISCIPLINE:
+            service.refuse_pledge(session, actor, row.id, sign_day, "在村委会当面拒绝签字，称条款约束太多；驻村干部、"
+                                  "村党组织书记在场", today=today)
+            continue
+        if plan == "draft":
+            if row.kind is PledgeKind.DISCIPLINE:
+                service.review_pledge(session, actor, row.id, "village_party", "pass", reviewed_on=review_day)
+            continue
         detail = service.pledge_detail(session, row.id)
         for body in service.REVIEW_BODIES:
             if body not in detail.row.reviews_passed:
                 service.review_pledge(session, actor, row.id, body, "pass", reviewed_on=review_day)
-        if not refused and row.kind is PledgeKind.DISCIPLINE and roll > 0.9:
-            service.refuse_pledge(session, actor, row.id, sign_day, "在村委会当面拒绝签字，称条款约束太多；驻村干部、"
-                                  "村党组织书记在场", today=today)
-            refused = True
-            continue
-        if roll < 0.15:
-            continue  # reviewed, waiting to be signed
-        service.sign_pledge(session, actor, row.id, sign_day, ctx.rng.choice(WITNESSES), today=today)
+        if plan == "signed":
+            service.sign_pledge(session, actor, row.id, sign_day, ctx.rng.choice(WITNESSES), today=today)
     add_progress(session, ctx)
 
 

@@ -80,7 +80,7 @@ class TemplatesDialog(QDialog):
             self.placeholders.addItem(f"{{{name}}}　{desc}")
         helper_layout.addWidget(self.placeholders)
         splitter.addWidget(helper)
-        splitter.setSizes([330, 560, 290])
+        splitter.setSizes([420, 540, 300])
 
         admin = ctx.can(Permission.ADMIN)
         self.save_btn.setEnabled(admin)
