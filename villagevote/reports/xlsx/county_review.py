@@ -27,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
@@ -54,20 +55,20 @@ FORMAT_VERSION = 1
 
 # (key, header, width)
 FIXED_COLUMNS: tuple[tuple[str, str, float], ...] = (
-    ("seq", "序号", 6),
-    ("village", "村", 10),
-    ("name", "姓名", 10),
-    ("gender", "性别", 6),
-    ("id_number", "身份证号码", 21),
-    ("birth", "出生年月", 10),
-    ("political", "政治面貌", 10),
-    ("posts", "参选职务", 22),
+    ("seq", "序号", 5),
+    ("village", "村", 9),
+    ("name", "姓名", 8),
+    ("gender", "性别", 5),
+    ("id_number", "身份证号码", 20),
+    ("birth", "出生年月", 9),
+    ("political", "政治面貌", 9),
+    ("posts", "参选职务", 18),
 )
 # per department: (key, header, width)
 ANSWER_FIELDS: tuple[tuple[str, str, float], ...] = (
-    ("has_issue", "有无情况", 9),
-    ("opinion", "意见", 24),
-    ("handler", "经办人", 9),
+    ("has_issue", "有无情况", 8),
+    ("opinion", "意见", 18),
+    ("handler", "经办人", 8),
     ("date", "日期", 11),
 )
 HEADER_ROW_1 = 2
@@ -149,17 +150,19 @@ def write_county_workbook(sheet: CountySheet, out: Path | str) -> Path:
     n_fixed = len(FIXED_COLUMNS)
     n_cols = n_fixed + len(ANSWER_FIELDS) * len(sheet.departments)
 
-    title = tr("{township}{cycle}村级组织换届候选人资格县级联审表").format(
+    title = tr("{township}村级组织换届候选人资格县级联审表（{cycle}）").format(
         township=sheet.township, cycle=sheet.cycle_name)
-    ws.cell(row=1, column=1, value=title).font = Font(name="黑体", bold=True, size=14)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(n_fixed, 1))
-    ws.cell(row=1, column=1).alignment = Alignment(horizontal="left", vertical="center")
-    note = tr("导出编号：{export_id}　导出日期：{day}　共 {n} 人").format(
+    # The title sits over the columns that repeat on every printed page (A–E), the export note beside it.
+    id_col = 1 + [k for k, _, _ in FIXED_COLUMNS].index("id_number")
+    ws.cell(row=1, column=1, value=title).font = Font(name="黑体", bold=True, size=13)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=id_col)
+    ws.cell(row=1, column=1).alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+    note = tr("导出编号：{export_id}\n导出日期：{day}　共 {n} 人").format(
         export_id=sheet.export_id, day=sheet.exported_on.isoformat(), n=len(sheet.rows))
-    if n_cols > n_fixed:
-        ws.cell(row=1, column=n_fixed + 1, value=note).font = Font(name="宋体", size=10)
-        ws.merge_cells(start_row=1, start_column=n_fixed + 1, end_row=1, end_column=n_cols)
-    ws.row_dimensions[1].height = 26
+    ws.cell(row=1, column=id_col + 1, value=note).font = Font(name="宋体", size=10)
+    ws.cell(row=1, column=id_col + 1).alignment = Alignment(vertical="center", wrap_text=True)
+    ws.merge_cells(start_row=1, start_column=id_col + 1, end_row=1, end_column=n_fixed)
+    ws.row_dimensions[1].height = 40
 
     def header(row: int, col: int, text: str) -> None:
         cell = ws.cell(row=row, column=col, value=text)
@@ -184,9 +187,9 @@ def write_county_workbook(sheet: CountySheet, out: Path | str) -> Path:
     ws.row_dimensions[HEADER_ROW_1].height = 22
     ws.row_dimensions[HEADER_ROW_2].height = 20
 
-    id_col = 1 + [k for k, _, _ in FIXED_COLUMNS].index("id_number")
     last_row = FIRST_DATA_ROW + len(sheet.rows) - 1
     for r, row in enumerate(sheet.rows, start=FIRST_DATA_ROW):
+        ws.row_dimensions[r].height = 30  # two lines: posts and the departments' opinions wrap
         values = [row.seq, row.village, row.name, row.gender, row.id_number, row.birth, row.political, row.posts]
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c, value=value)
@@ -226,7 +229,13 @@ def write_county_workbook(sheet: CountySheet, out: Path | str) -> Path:
     ws.page_setup.fitToWidth = 0
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = False
-    ws.page_setup.scale = 80
+    ws.page_setup.scale = 75
+    # Page breaks between department groups: the first page holds all identity columns and one department, each
+    # later page the repeated columns A–E and two departments, so no group is split across pages.
+    per_group = len(ANSWER_FIELDS)
+    for d in range(1, len(sheet.departments)):
+        if d == 1 or (d - 1) % 2 == 0:
+            ws.col_breaks.append(Break(id=n_fixed + d * per_group))
     ws.print_options.gridLines = False
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
@@ -264,6 +273,7 @@ def _write_help(wb: Workbook, sheet: CountySheet) -> None:
     ]
     for r, text in enumerate(lines, start=1):
         ws.cell(row=r, column=1, value=text).font = Font(name="宋体", bold=(r == 1), size=11)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
     r = len(lines) + 1
     for dept in sheet.departments:
         ws.cell(row=r, column=1, value=dept).font = Font(name="宋体", bold=True, size=11)
@@ -279,6 +289,11 @@ def _write_help(wb: Workbook, sheet: CountySheet) -> None:
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 8
     ws.column_dimensions["C"].width = 90
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 # --- reading ------------------------------------------------------------------------------------------------------
