@@ -18,7 +18,7 @@ from villagevote.candidates.candidacies import register_candidacy
 from villagevote.candidates.sample import build_world, id_number
 from villagevote.errors import NotFound, PermissionDenied, ValidationError
 from villagevote.models import Pledge
-from villagevote.models.enums import NominationSource, OrgKind, PledgeKind, Role
+from villagevote.models.enums import NominationSource, OrgKind, PledgeKind, PoliticalStatus, Role
 from villagevote.pledges import service
 from villagevote.pledges.templates import TermGoalItem
 from villagevote.reports.registry import Options, find_form
@@ -44,7 +44,8 @@ def village_db(db):
                                                   ("刘䶮", OrgKind.VILLAGE_COMMITTEE, "委员")], start=1):
             pid = persons.register_person(s, ADMIN, persons.PersonData(
                 name=name, id_number=id_number("330604", dt.date(1970 + seq, 5, 6), 11 + seq * 2),
-                village_id=world.villages["青山村"]), today=dt.date(2026, 1, 10))
+                village_id=world.villages["青山村"], political_status=PoliticalStatus.PARTY_MEMBER,
+                party_join_date=dt.date(2000, 7, 1)), today=dt.date(2026, 1, 10))
             cands[name] = register_candidacy(s, ADMIN, pid, world.orgs[("青山村", kind)], post, NominationSource.SELF)
         service.generate_pledges(s, ADMIN, world.cycle_id)
         goals_pid = s.scalar(select(Pledge.id).where(Pledge.candidacy_id == cands["王小明"],
@@ -109,6 +110,7 @@ def test_print_pledge_notice(village_db, tmp_path):
     assert text.index("青山村党组织候选人") < text.index("丁一") < text.index("青山村村民委员会候选人")
     assert text.index("王小明") < text.index("刘䶮")
     assert "河塘30号清淤" in text and "清淤3000立方米" in text and "安装路灯60盏" in text
+    assert "刘䶮竞选职务：委员已签订：（尚未签订承诺）任期目标：（创业承诺尚未签订）" in text
     assert not re.search(r"\d{17}[\dX]", text)
     assert "中共城南镇委员会青山村党组织" in text
 

@@ -17,7 +17,7 @@ from villagevote.errors import LockedError, PermissionDenied, ValidationError
 from villagevote.models import Candidacy, Finding, Pledge, PledgeItem
 from villagevote.models import PledgeTemplate as TemplateRow
 from villagevote.models.enums import (CandidacyStatus, CommitmentStatus, FindingResult, NominationSource, OrgKind,
-                                      PledgeKind, PledgeStatus, Role)
+                                      PledgeKind, PledgeStatus, PoliticalStatus, Role)
 from villagevote.models.tracking import Commitment, CommitmentStatusChange
 from villagevote.pledges import service, store
 from villagevote.pledges.templates import ResignationTrigger, TermGoalItem
@@ -47,7 +47,8 @@ def world(db):
         ], start=1):
             pid = persons.register_person(s, ADMIN, persons.PersonData(
                 name=name, id_number=id_number("330604", dt.date(1970 + seq, 5, 6), 10 + seq * 2 + 1),
-                village_id=world.villages[village]), today=dt.date(2026, 1, 10))
+                village_id=world.villages[village], political_status=PoliticalStatus.PARTY_MEMBER,
+                party_join_date=dt.date(2000, 7, 1)), today=dt.date(2026, 1, 10))
             cands[name] = register_candidacy(s, ADMIN, pid, world.orgs[(village, kind)], post, NominationSource.SELF)
         world.cands = cands  # type: ignore[attr-defined]
         return world

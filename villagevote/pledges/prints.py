@@ -38,6 +38,7 @@ class NoticeCandidate:
     post: str
     signed_kinds: tuple[str, ...] = ()  # labels of the pledges signed, e.g. 竞职承诺（换届纪律）
     goals: tuple[NoticeGoal, ...] = ()
+    term_goals_signed: bool = True  # False: the 创业承诺 is not signed yet, so no goals are shown
 
 
 def village_by_name(session: Session, name: str) -> Village:
@@ -107,7 +108,8 @@ def notice_data(session: Session, cycle_id: int, village_id: int) -> NoticeData:
                     goals.append(NoticeGoal(item.title, item.category, item.target, item.deadline))
         entry = NoticeCandidate(
             name=cand.person.name, organization=organization_name(village.name, org.kind.label), post=cand.post,
-            signed_kinds=tuple(PledgeKind(p.kind).label for p in signed), goals=tuple(goals))
+            signed_kinds=tuple(PledgeKind(p.kind).label for p in signed), goals=tuple(goals),
+            term_goals_signed=any(p.kind == PledgeKind.TERM_GOALS for p in signed))
         keyed.append((kind_order.index(OrgKind(org.kind)), stroke_key(entry.name), entry))
     # Organizations in their usual order (党组织 first); the PDF groups by organization keeping this order.
     keyed.sort(key=lambda k: (k[0], k[1]))

@@ -94,15 +94,15 @@ def pledge_notice_pdf(
         for cand in members:
             head = [Paragraph(markup(tr("{name}　　竞选职务：{post}").format(name=cand.name, post=cand.post)),
                               styles["name"])]
-            if cand.signed_kinds:
-                head.append(Paragraph(markup(tr("已签订：{kinds}").format(kinds="、".join(cand.signed_kinds))),
-                                      styles["small"]))
+            signed = "、".join(cand.signed_kinds) if cand.signed_kinds else tr("（尚未签订承诺）")
+            head.append(Paragraph(markup(tr("已签订：{kinds}").format(kinds=signed)), styles["small"]))
             if cand.goals:
                 head.append(Paragraph(markup(tr("任期目标：")), styles["small"]))
                 # Kept with its heading when it fits on one page; a longer table splits with its header repeated.
                 story.append(KeepTogether(head + [Spacer(1, 2), _goal_table(cand.goals, styles)]))
             else:
-                head.append(Paragraph(markup(tr("任期目标：（无）")), styles["small"]))
+                text = tr("任期目标：（无）") if cand.term_goals_signed else tr("任期目标：（创业承诺尚未签订）")
+                head.append(Paragraph(markup(text), styles["small"]))
                 story.append(KeepTogether(head))
     story.append(Spacer(1, 24))
     story.append(KeepTogether([
