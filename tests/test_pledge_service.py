@@ -339,3 +339,22 @@ def test_names_used_in_pledge_text():
     assert service.cycle_label("2026年村级组织换届") == "2026年"
     assert service.cycle_label("第十二届") == "第十二届"
     assert service.cycle_label("换届") == "换届"
+
+
+def test_status_transition_to_elected_creates_the_commitments(db, world):
+    """The candidates module calls commitments_from_pledges when a candidacy becomes 当选."""
+    from villagevote.candidates.status import transition
+
+    with db.session() as s:
+        service.generate_pledges(s, CLERK, world.cycle_id)
+        cand = world.cands["方芳"]
+        pid = pledge_id(s, cand, PledgeKind.TERM_GOALS)
+        service.save_goal_items(s, CLERK, pid, GOALS)
+        pass_all(s, pid)
+        service.sign_pledge(s, CLERK, pid, SIGN_DAY, "李见证")
+        for status in (CandidacyStatus.VILLAGE_REVIEWED, CandidacyStatus.TOWNSHIP_REVIEWED,
+                       CandidacyStatus.COUNTY_REVIEWED, CandidacyStatus.QUALIFIED, CandidacyStatus.ELECTED):
+            transition(s, cand, status, ADMIN)
+        titles = list(s.scalars(select(Commitment.title).where(Commitment.candidacy_id == cand)
+                                .order_by(Commitment.id)))
+        assert titles == ["清理河塘", "村集体增收"]
