@@ -56,11 +56,20 @@ class ContestView:
         return [c for c in self.candidates if c.post == post and (include_write_ins or not c.write_in)]
 
     @property
+    def org_name(self) -> str:
+        """青溪村村民委员会 / 青溪村党组织 (no doubled 村)."""
+        from villagevote.i18n import tr
+        if self.body == "party_branch":
+            return tr("{village}党组织").format(village=self.village)
+        return tr("{village}村民委员会").format(village=self.village)
+
+    @property
     def title(self) -> str:
         from villagevote.i18n import tr
         rnd = tr("另行选举") if self.round == "additional" else ""
-        return tr("{village}{term}{body}选举{rnd}").format(
-            village=self.village, term=self.term, body=self.body_label, rnd=rnd)
+        if self.body == "party_branch":
+            return tr("{village}{term}党组织选举{rnd}").format(village=self.village, term=self.term, rnd=rnd)
+        return tr("{village}{term}村民委员会选举{rnd}").format(village=self.village, term=self.term, rnd=rnd)
 
 
 @dataclass

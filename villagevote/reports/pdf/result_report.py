@@ -83,6 +83,12 @@ def report_story(contest: ContestView, rows: Sequence[VoteRow]) -> list:
             table_rows.append([name, r.gender or "", str(r.agree), "" if r.write_in else str(r.disagree),
                                "" if r.write_in else str(r.abstain), str(eff), share_percent(eff, basis) + "%",
                                _status(result, r.name, post.post)])
+        listed = {r.name for r in post_rows}
+        for name, per_post in eff_all.items():  # people whose votes here come only from higher posts
+            eff = per_post.get(post.post, 0)
+            if name not in listed and eff > 0:
+                table_rows.append([name + tr("（高职务得票计入）"), "", "0", "", "", str(eff),
+                                   share_percent(eff, basis) + "%", _status(result, name, post.post)])
         if len(table_rows) == 1:
             table_rows.append([tr("（无得票）"), "", "", "", "", "", "", ""])
         story.append(KeepTogether([para(head, st["body_noindent"]),

@@ -1,0 +1,97 @@
+"""The election tab: keyboard-only 唱票 with live validation, the projector window, totals entry, lock in the UI."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from villagevote.elections import service as svc
+from villagevote.models.candidates import Candidacy, Person
+from villagevote.models.core import Organization
+from villagevote.models.enums import CandidacyStatus, Gender, NominationSource, OrgKind
+
+PEOPLE = {"主任": [("王建国", Gender.MALE), ("李明", Gender.MALE)],
+          "副主任": [("张伟", Gender.MALE), ("丁丽", Gender.FEMALE)],
+          "委员": [("刘芳", Gender.FEMALE), ("孙强", Gender.MALE), ("周杰", Gender.MALE), ("马超", Gender.MALE)]}
+
+
+@pytest.fixture
+def tab(ctx, db, township, qtbot):
+    with db.session() as s:
+        org = s.scalar(select(Organization).where(Organization.village_id == township.village_ids[0],
+                                                  Organization.kind == OrgKind.VILLAGE_COMMITTEE))
+        for post, people in PEOPLE.items():
+            for name, g in people:
+                p = Person(name=name, gender=g, village_id=township.village_ids[0])
+                s.add(p)
+                s.flush()
+                s.add(Candidacy(person_id=p.id, organization_id=org.id, cycle_id=township.cycle_id, post=post,
+                                source=NominationSource.VILLAGERS, status=CandidacyStatus.QUALIFIED))
+        s.flush()
+        svc.create_contest(s, ctx.actor, org.id, electorate=7)
+    from villagevote.ui.pages.election_tab import ElectionTab
+    ctx.set_village(township.village_ids[0])
+    widget = ElectionTab(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 760)
+    return widget
+
+
+def test_keyboard_entry_validates_and_counts(tab, qtbot):
+    assert tab.contest_id is not None
+    call = tab.call
+    call.issued.setValue(5)
+    call.returned.setValue(5)
+    call.save_counts()
+    qtbot.keyClicks(call.code, "1/2/124")          # 委员 has 3 seats: three choices are fine
+    assert "应选 3 名" not in call.live.text()
+    call.code.clear()
+    qtbot.keyClicks(call.code, "1/2/1234")          # four 委员 choices → that part invalid, shown in red
+    assert "该职务部分无效" in call.live.text()
+    qtbot.keyClick(call.code, Qt.Key.Key_Return)
+    for code in ("1/1/234", "2/2/13+赵敏", "x 撕毁"):
+        call.code.setText(code)
+        qtbot.keyClick(call.code, Qt.Key.Key_Return)
+    with tab.ctx.session() as s:
+        t = svc.totals(s, tab.contest_id)
+    assert t.ballots_entered == 4 and t.wholly_invalid == 1
+    assert t.posts["委员"].invalid_parts == 1 and t.posts["委员"].write_ins == {"赵敏": 1}
+    assert t.posts["主任"].votes == {"王建国": 2, "李明": 1}
+    # undo with Ctrl+Z from the entry line
+    call.code.setFocus()
+    call.undo()
+    with tab.ctx.session() as s:
+        assert svc.totals(s, tab.contest_id).ballots_entered == 3
+    # projector shows the running totals in large type
+    call.open_projector()
+    proj = call.projector
+    qtbot.addWidget(proj)
+    texts = [w.text() for w in proj.findChildren(type(call.live))]
+    assert any("已唱票 3 张" in x for x in texts)
+    assert any(x == "王建国" for x in texts)
+    proj.close()
+
+
+def test_totals_entry_then_lock_makes_the_tab_read_only(tab, qtbot, monkeypatch):
+    from villagevote.ui.dialogs.common import Ask
+    monkeypatch.setattr(Ask, "confirm", classmethod(lambda cls, *a: True))
+    monkeypatch.setattr(Ask, "info", classmethod(lambda cls, *a: None))
+    panel = tab.totals_panel
+    panel.issued.setValue(7)
+    panel.returned.setValue(6)
+    panel.invalid.setValue(0)
+    values = {"王建国": (5, 1, 0), "李明": (1, 4, 1), "张伟": (4, 2, 0), "丁丽": (2, 3, 1),
+              "刘芳": (4, 1, 1), "孙强": (5, 1, 0), "周杰": (4, 2, 0), "马超": (1, 4, 1)}
+    for r in range(panel.marks.rowCount()):
+        name = panel.marks.item(r, 1).text()
+        for c, v in enumerate(values[name], start=2):
+            panel.marks.item(r, c).setText(str(v))
+    panel.save()
+    assert "核对无误" in panel.problems.item(0).text()
+    tab.result.compute()
+    assert "选举有效" in tab.result.verdict.text()
+    tab.result.lock()
+    assert tab.view.official
+    assert not tab.totals_panel.save_btn.isEnabled() and not tab.call.code.isEnabled()
+    assert not tab.result.compute_btn.isEnabled() and tab.result.reopen_btn.isEnabled()
+    assert "已确认" in tab.banner.text()

@@ -1,0 +1,953 @@
+"""选民与选举 → 选举与计票: contests per village, ballots, both tally modes, projector view, results, lock."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFormLayout, QGroupBox,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+                               QPushButton, QSpinBox, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
+                               QTabWidget, QVBoxLayout, QWidget)
+
+from villagevote.auth import Permission
+from villagevote.elections import service as svc
+from villagevote.elections.entry_code import describe, parse_code
+from villagevote.elections.tally_logic import check_ballot, suggest_merges
+from villagevote.elections.views import ContestView
+from villagevote.errors import UserError
+from villagevote.i18n import tr
+from villagevote.results import majority_minimum, one_third_minimum
+from villagevote.ui.dialogs.common import Ask, show_error
+from villagevote.ui.table_model import Column, RowsModel
+
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+RED = "color: #b00020;"
+GREEN = "color: #1b7f3b;"
+
+
+def _spin(maximum: int = 1_000_000) -> QSpinBox:
+    s = QSpinBox()
+    s.setRange(0, maximum)
+    s.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
+    return s
+
+
+class _Panel(QWidget):
+    """A sub-tab bound to the contest selected in the list."""
+
+    def __init__(self, tab: "ElectionTab") -> None:
+        super().__init__()
+        self.tab = tab
+        self.ctx = tab.ctx
+
+    @property
+    def cid(self) -> int | None:
+        return self.tab.contest_id
+
+    @property
+    def view(self) -> ContestView | None:
+        return self.tab.view
+
+    def run(self, fn: Callable[[Any], Any], *, refresh: bool = True) -> Any:
+        """Run a domain write in one transaction; show a UserError's message; refresh on success."""
+        try:
+            with self.ctx.session() as s:
+                out = fn(s)
+        except UserError as exc:
+            show_error(self, exc)
+            return None
+        if refresh:
+            self.tab.refresh()
+            self.ctx.data_changed.emit("elections")
+        return out
+
+    def editable(self) -> bool:
+        return self.view is not None and not self.view.official and self.ctx.can(Permission.EDIT)
+
+    def load(self) -> None:  # pragma: no cover - overridden
+        pass
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+class BallotsPanel(_Panel):
+    def __init__(self, tab: "ElectionTab") -> None:
+        super().__init__(tab)
+        layout = QVBoxLayout(self)
+        settings = QGroupBox(tr("选举设置"))
+        form = QFormLayout(settings)
+        self.held_on = QDateEdit()
+        self.held_on.setCalendarPopup(True)
+        self.held_on.setDisplayFormat("yyyy-MM-dd")
+        self.electorate = _spin()
+        self.present = _spin()
+        self.present.setSpecialValueText(tr("（未填）"))
+        self.mode = QComboBox()
+        self.mode.addItem(tr("有候选人的差额选举"), "with_candidates")
+        self.mode.addItem(tr("无候选人的自荐直选"), "self_nomination")
+        self.double = QCheckBox(tr("合计录入时两人各录一次（双录入对比）"))
+        self.save_btn = QPushButton(tr("保存设置"))
+        self.save_btn.clicked.connect(self.save_settings)
+        form.addRow(tr("选举日期"), self.held_on)
+        form.addRow(tr("登记选民 / 应到会党员"), self.electorate)
+        form.addRow(tr("实到会有选举权的党员"), self.present)
+        form.addRow(tr("选举方式"), self.mode)
+        form.addRow("", self.double)
+        form.addRow("", self.save_btn)
+        layout.addWidget(settings)
+        self.posts = QLabel()
+        self.posts.setWordWrap(True)
+        layout.addWidget(self.posts)
+        self.table = QTableView()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        layout.addWidget(self.table, 1)
+        add = QHBoxLayout()
+        self.add_post = QComboBox()
+        self.add_name = QLineEdit()
+        self.add_name.setPlaceholderText(tr("姓名"))
+        self.add_gender = QComboBox()
+        self.add_gender.addItems(["男", "女"])
+        self.add_btn = QPushButton(tr("添加到选票"))
+        self.add_btn.clicked.connect(self.add_candidate)
+        self.remove_btn = QPushButton(tr("从选票删除所选"))
+        self.remove_btn.clicked.connect(self.remove_candidate)
+        for w in (QLabel(tr("职务")), self.add_post, self.add_name, self.add_gender, self.add_btn, self.remove_btn):
+            add.addWidget(w)
+        layout.addLayout(add)
+        self.margin = QLabel()
+        self.margin.setWordWrap(True)
+        layout.addWidget(self.margin)
+        prints = QHBoxLayout()
+        self.sample_btn = QPushButton(tr("打印样票"))
+        self.sample_btn.clicked.connect(lambda: self.print_ballots(True))
+        self.copies = QSpinBox()
+        self.copies.setRange(1, 20000)
+        self.copies.setSuffix(tr(" 张"))
+        self.official_btn = QPushButton(tr("打印正式选票"))
+        self.official_btn.clicked.connect(lambda: self.print_ballots(False))
+        self.printed = QLabel()
+        for w in (self.sample_btn, QLabel(tr("正式选票")), self.copies, self.official_btn, self.printed):
+            prints.addWidget(w)
+        prints.addStretch(1)
+        layout.addLayout(prints)
+        self._ids: list[int | None] = []
+
+    def load(self) -> None:
+        v = self.view
+        if v is None:
+            return
+        if v.held_on:
+            self.held_on.setDate(QDate(v.held_on.year, v.held_on.month, v.held_on.day))
+        self.electorate.setValue(v.electorate)
+        self.present.setValue(v.present or 0)
+        self.mode.setCurrentIndex(0 if v.mode == "差额" else 1)
+        with self.ctx.session() as s:
+            from villagevote.models.elections import Contest
+            c = s.get(Contest, v.id)
+            self.double.setChecked(bool(c.double_entry))
+            problems = svc.margin_problems(s, v.id)
+        parts = []
+        for p in v.posts:
+            text = tr("{post} {n} 名").format(post=p.post, n=p.seats)
+            if p.women_seats:
+                text += tr("（妇女至少 {w} 名）").format(w=p.women_seats)
+            parts.append(text)
+        self.posts.setText(tr("应选：") + "；".join(parts))
+        rows = []
+        self._ids = []
+        for p in v.posts:
+            for c in v.candidates_for(p.post):
+                rows.append((p.post, c.order, c.name, c.gender or ""))
+                self._ids.append(c.ballot_candidate_id)
+        self.table.setModel(RowsModel.from_rows([Column(tr("职务")), Column(tr("序号"), RIGHT), Column(tr("姓名")),
+                                                 Column(tr("性别"))], rows, parent=self))
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.add_post.clear()
+        self.add_post.addItems([p.post for p in v.posts])
+        if problems:
+            self.margin.setText(tr("差额检查未通过，不能印制正式选票：") + "；".join(problems))
+            self.margin.setStyleSheet(RED)
+        else:
+            self.margin.setText(tr("差额检查：符合（按姓氏笔画排列）") if v.mode == "差额" else tr("自荐直选：选票只有空格，不列候选人"))
+            self.margin.setStyleSheet(GREEN)
+        self.printed.setText(tr("已印制正式选票 {n} 张").format(n=v.ballots_printed))
+        ed = self.editable()
+        for w in (self.save_btn, self.add_btn, self.remove_btn, self.official_btn, self.held_on, self.electorate,
+                  self.present, self.mode, self.double):
+            w.setEnabled(ed)
+
+    def save_settings(self) -> None:
+        d = self.held_on.date()
+        self.run(lambda s: svc.update_contest(
+            s, self.ctx.actor, self.cid, held_on=dt.date(d.year(), d.month(), d.day()),
+            electorate=self.electorate.value(), present=self.present.value() or None,
+            mode=self.mode.currentData(), double_entry=self.double.isChecked()))
+
+    def add_candidate(self) -> None:
+        self.run(lambda s: svc.add_ballot_candidate(s, self.ctx.actor, self.cid, self.add_post.currentText(),
+                                                    self.add_name.text(), self.add_gender.currentText()))
+        self.add_name.clear()
+
+    def remove_candidate(self) -> None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return
+        bc_id = self._ids[rows[0].row()]
+        if bc_id is not None:
+            self.run(lambda s: svc.remove_ballot_candidate(s, self.ctx.actor, bc_id))
+
+    def print_ballots(self, sample: bool) -> None:
+        if self.view is None:
+            return
+        name = tr("{v}{b}{kind}.pdf").format(v=self.view.village, b=self.view.body_label,
+                                              kind=tr("样票") if sample else tr("正式选票"))
+        out = Ask.save_file(self, tr("保存选票"), "PDF (*.pdf)", name)
+        if not out:
+            return
+        copies = self.copies.value()
+        path = self.run(lambda s: svc.print_ballots(s, self.ctx.actor, self.cid, out, sample=sample, copies=copies),
+                        refresh=not sample)
+        if path:
+            Ask.info(self, tr("已生成"), str(path))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+class TotalsPanel(_Panel):
+    """Mode (a): totals per candidate and mark, write-ins, invalid parts; reconciliation; merges; double entry."""
+
+    def __init__(self, tab: "ElectionTab") -> None:
+        super().__init__(tab)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.entry = QComboBox()
+        self.entry.addItem(tr("第 1 次录入"), 1)
+        self.entry.addItem(tr("第 2 次录入"), 2)
+        self.entry.currentIndexChanged.connect(self.load)
+        self.issued, self.returned, self.invalid, self.present = _spin(), _spin(), _spin(), _spin()
+        for label, w in ((tr("发出选票"), self.issued), (tr("收回选票"), self.returned), (tr("整张废票"), self.invalid),
+                         (tr("实到党员"), self.present)):
+            top.addWidget(QLabel(label))
+            top.addWidget(w)
+        top.addWidget(self.entry)
+        top.addStretch(1)
+        layout.addLayout(top)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.marks = QTableWidget(0, 5)
+        self.marks.setHorizontalHeaderLabels([tr("职务"), tr("候选人"), tr("同意"), tr("不同意"), tr("弃权")])
+        self.marks.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        split.addWidget(self.marks)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        self.writes = QTableWidget(0, 3)
+        self.writes.setHorizontalHeaderLabels([tr("职务"), tr("另选人姓名"), tr("票数")])
+        self.writes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        add_w = QPushButton(tr("添加另选他人"))
+        add_w.clicked.connect(self.add_write_in_row)
+        self.parts = QTableWidget(0, 3)
+        self.parts.setHorizontalHeaderLabels([tr("职务"), tr("该职务无效张数"), tr("空余数（可不填）")])
+        self.parts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        rl.addWidget(QLabel(tr("另选他人")))
+        rl.addWidget(self.writes, 1)
+        rl.addWidget(add_w)
+        rl.addWidget(QLabel(tr("各职务无效部分与空余（用于核对：有效票 × 应选 = 得票 + 空余）")))
+        rl.addWidget(self.parts)
+        split.addWidget(right)
+        layout.addWidget(split, 1)
+        buttons = QHBoxLayout()
+        self.save_btn = QPushButton(tr("保存并核对"))
+        self.save_btn.clicked.connect(self.save)
+        self.diff_btn = QPushButton(tr("对比两次录入"))
+        self.diff_btn.clicked.connect(self.show_diff)
+        buttons.addWidget(self.save_btn)
+        buttons.addWidget(self.diff_btn)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.problems = QListWidget()
+        self.problems.setMaximumHeight(110)
+        layout.addWidget(self.problems)
+        merge = QGroupBox(tr("合并另选人（同一人写法不同）"))
+        ml = QHBoxLayout(merge)
+        self.m_source = QComboBox()
+        self.m_target = QComboBox()
+        self.m_target.setEditable(True)
+        self.m_btn = QPushButton(tr("合并"))
+        self.m_btn.clicked.connect(self.merge)
+        self.m_log = QLabel()
+        self.m_log.setWordWrap(True)
+        for w in (QLabel(tr("把")), self.m_source, QLabel(tr("计为")), self.m_target, self.m_btn):
+            ml.addWidget(w)
+        ml.addWidget(self.m_log, 1)
+        layout.addWidget(merge)
+
+    def load(self) -> None:
+        v = self.view
+        if v is None:
+            return
+        entry_no = int(self.entry.currentData() or 1)
+        with self.ctx.session() as s:
+            from villagevote.models.elections import Contest
+            c = s.get(Contest, v.id)
+            double = bool(c.double_entry)
+            mode = c.tally_mode
+            t = svc.totals(s, v.id, entry_no) if mode == "totals" else svc.totals(s, v.id)
+            log = svc.merge_log(s, v.id)
+        self.entry.setVisible(double)
+        self.diff_btn.setVisible(double)
+        self.issued.setValue(v.ballots_issued)
+        self.returned.setValue(v.ballots_returned)
+        self.invalid.setValue(v.ballots_invalid)
+        self.present.setValue(v.present or 0)
+        self.marks.setRowCount(0)
+        for p in v.posts:
+            pt = t.posts.get(p.post)
+            for cand in v.candidates_for(p.post):
+                r = self.marks.rowCount()
+                self.marks.insertRow(r)
+                self._ro(self.marks, r, 0, p.post)
+                self._ro(self.marks, r, 1, cand.name)
+                vals = (pt.votes.get(cand.name, 0), pt.disagree.get(cand.name, 0), pt.abstain.get(cand.name, 0)) \
+                    if pt else (0, 0, 0)
+                for col, val in enumerate(vals, start=2):
+                    self.marks.setItem(r, col, QTableWidgetItem(str(val)))
+        self.writes.setRowCount(0)
+        for p in v.posts:
+            pt = t.posts.get(p.post)
+            for name, k in (pt.write_ins.items() if pt else []):
+                r = self.writes.rowCount()
+                self.writes.insertRow(r)
+                for col, val in enumerate((p.post, name, str(k))):
+                    self.writes.setItem(r, col, QTableWidgetItem(val))
+        self.parts.setRowCount(0)
+        for p in v.posts:
+            pt = t.posts.get(p.post)
+            r = self.parts.rowCount()
+            self.parts.insertRow(r)
+            self._ro(self.parts, r, 0, p.post)
+            self.parts.setItem(r, 1, QTableWidgetItem(str(pt.invalid_parts if pt else 0)))
+            self.parts.setItem(r, 2, QTableWidgetItem("" if not pt or pt.unused is None else str(pt.unused)))
+        self.m_source.clear()
+        self.m_target.clear()
+        writes = [(p.post, n) for p in v.posts for n in (t.posts[p.post].write_ins if p.post in t.posts else {})]
+        for post, name in writes:
+            self.m_source.addItem(f"{post}：{name}", (post, name))
+        targets = sorted({c.name for c in v.candidates} | {n for _, n in writes})
+        self.m_target.addItems(targets)
+        hints = suggest_merges([n for _, n in writes], [c.name for c in v.candidates if not c.write_in])
+        text = "；".join(tr("已合并：{p} {a} → {b}").format(p=p, a=a, b=b) for p, a, b in log)
+        if hints:
+            text += ("；" if text else "") + tr("可能是同一人：") + "、".join(f"{a}≈{b}" for a, b, _ in hints)
+        self.m_log.setText(text)
+        ed = self.editable() and mode == "totals"
+        for w in (self.save_btn, self.m_btn, self.marks, self.writes, self.parts, self.issued, self.returned,
+                  self.invalid, self.present):
+            w.setEnabled(ed)
+        self.present.setEnabled(ed and v.body == "party_branch")
+        if mode == "ballots":
+            self.problems.clear()
+            self.problems.addItem(tr("本次选举按逐张唱票录入，合计由唱票自动汇总（只读）"))
+        self.m_btn.setEnabled(self.editable())
+
+    @staticmethod
+    def _ro(table: QTableWidget, r: int, c: int, text: str) -> None:
+        item = QTableWidgetItem(text)
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        table.setItem(r, c, item)
+
+    def add_write_in_row(self) -> None:
+        if self.view is None:
+            return
+        r = self.writes.rowCount()
+        self.writes.insertRow(r)
+        post = next((p.post for p in reversed(self.view.posts) if p.seats > 0), "")
+        for col, val in enumerate((post, "", "0")):
+            self.writes.setItem(r, col, QTableWidgetItem(val))
+        self.writes.editItem(self.writes.item(r, 1))
+
+    def _int(self, table: QTableWidget, r: int, c: int, what: str, allow_blank: bool = False) -> int | None:
+        item = table.item(r, c)
+        text = (item.text() if item else "").strip()
+        if not text and allow_blank:
+            return None
+        try:
+            value = int(text or "0")
+        except ValueError:
+            raise UserError(tr("第 {r} 行“{what}”应为整数，收到“{t}”").format(r=r + 1, what=what, t=text)) from None
+        if value < 0:
+            raise UserError(tr("第 {r} 行“{what}”不能为负数").format(r=r + 1, what=what))
+        return value
+
+    def _collect(self) -> dict[str, Any]:
+        marks = {}
+        for r in range(self.marks.rowCount()):
+            key = (self.marks.item(r, 0).text(), self.marks.item(r, 1).text())
+            marks[key] = tuple(self._int(self.marks, r, c, self.marks.horizontalHeaderItem(c).text())
+                               for c in (2, 3, 4))
+        writes: dict[str, dict[str, int]] = {}
+        for r in range(self.writes.rowCount()):
+            post = (self.writes.item(r, 0).text() if self.writes.item(r, 0) else "").strip()
+            name = (self.writes.item(r, 1).text() if self.writes.item(r, 1) else "").strip()
+            if not name:
+                continue
+            k = self._int(self.writes, r, 2, tr("票数")) or 0
+            writes.setdefault(post, {})
+            writes[post][name] = writes[post].get(name, 0) + k
+        extra = {}
+        for r in range(self.parts.rowCount()):
+            extra[self.parts.item(r, 0).text()] = (self._int(self.parts, r, 1, tr("无效张数")) or 0,
+                                                   self._int(self.parts, r, 2, tr("空余数"), allow_blank=True))
+        return {"marks": marks, "write_ins": writes, "post_extra": extra}
+
+    def save(self) -> None:
+        try:
+            data = self._collect()
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        entry_no = int(self.entry.currentData() or 1)
+        present = self.present.value() if self.view and self.view.body == "party_branch" else None
+        problems = self.run(lambda s: svc.save_totals(
+            s, self.ctx.actor, self.cid, issued=self.issued.value(), returned=self.returned.value(),
+            invalid=self.invalid.value(), present=present, entry_no=entry_no, **data))
+        if problems is None:
+            return
+        self.show_problems(problems)
+
+    def show_problems(self, problems: list[str]) -> None:
+        self.problems.clear()
+        if not problems:
+            item = QListWidgetItem(tr("核对无误：各职务有效票 × 应选名额与得票、空余相符，收回选票不多于发出选票"))
+            item.setForeground(Qt.GlobalColor.darkGreen)
+            self.problems.addItem(item)
+        for p in problems:
+            item = QListWidgetItem(p)
+            item.setForeground(Qt.GlobalColor.red)
+            self.problems.addItem(item)
+
+    def show_diff(self) -> None:
+        from villagevote.ui.dialogs.election_diff import DiffDialog
+        with self.ctx.session() as s:
+            rows = svc.double_entry_diff(s, self.cid)
+        DiffDialog.show_diff(rows, self)
+
+    def merge(self) -> None:
+        data = self.m_source.currentData()
+        target = self.m_target.currentText().strip()
+        if not data or not target:
+            return
+        post, name = data
+        note = self.run(lambda s: svc.merge_write_in(s, self.ctx.actor, self.cid, post, name, target))
+        if note:
+            Ask.info(self, tr("已合并"), note)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+class CallPanel(_Panel):
+    """Mode (b): ballot by ballot, keyboard only, validated as typed; projector window with running totals."""
+
+    def __init__(self, tab: "ElectionTab") -> None:
+        super().__init__(tab)
+        layout = QVBoxLayout(self)
+        counts = QHBoxLayout()
+        self.issued, self.returned = _spin(), _spin()
+        self.counts_btn = QPushButton(tr("保存张数"))
+        self.counts_btn.clicked.connect(self.save_counts)
+        for w in (QLabel(tr("发出选票")), self.issued, QLabel(tr("收回选票")), self.returned, self.counts_btn):
+            counts.addWidget(w)
+        counts.addStretch(1)
+        self.projector_btn = QPushButton(tr("打开投影窗口"))
+        self.projector_btn.clicked.connect(self.open_projector)
+        counts.addWidget(self.projector_btn)
+        layout.addLayout(counts)
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
+        self.legend.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.legend)
+        help_ = QLabel(tr("每张选票输入一行，按回车保存：各职务用 / 分隔；数字=同意，-数字=不同意，*数字=弃权，"
+                          "+姓名=另选他人；x 原因=整张无效。Ctrl+Z 撤销上一张。"))
+        help_.setWordWrap(True)
+        help_.setStyleSheet("color: #555;")
+        layout.addWidget(help_)
+        self.code = QLineEdit()
+        f = QFont()
+        f.setPointSize(16)
+        self.code.setFont(f)
+        self.code.setPlaceholderText(tr("例：1/2/134+赵敏"))
+        self.code.textChanged.connect(self.preview)
+        self.code.returnPressed.connect(self.submit)
+        layout.addWidget(self.code)
+        self.live = QLabel()
+        self.live.setWordWrap(True)
+        self.live.setFont(f)
+        layout.addWidget(self.live)
+        self.undo_sc = QShortcut(QKeySequence.StandardKey.Undo, self.code)
+        self.undo_sc.activated.connect(self.undo)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.totals_view = QTableView()
+        split.addWidget(self.totals_view)
+        self.recent = QListWidget()
+        split.addWidget(self.recent)
+        layout.addWidget(split, 1)
+        self.projector: Any = None
+        self._cands: dict[str, list[str]] = {}
+        self._seats: dict[str, int] = {}
+
+    def load(self) -> None:
+        v = self.view
+        if v is None:
+            return
+        self._seats = v.seats
+        self._cands = {p.post: [c.name for c in v.candidates_for(p.post)] for p in v.posts}
+        lines = []
+        for p in v.posts:
+            names = "  ".join(f"{i % 10}.{n}" for i, n in enumerate(self._cands[p.post], start=1))
+            lines.append(tr("{post}（应选 {n}）：{names}").format(post=p.post, n=p.seats, names=names or tr("无候选人，用 +姓名")))
+        self.legend.setText("   /   ".join(lines))
+        self.issued.setValue(v.ballots_issued)
+        self.returned.setValue(v.ballots_returned)
+        with self.ctx.session() as s:
+            from villagevote.models.elections import Contest
+            mode = s.get(Contest, v.id).tally_mode
+            has_entries = mode == "totals" and any(pt.choices() for pt in svc.totals(s, v.id).posts.values())
+            counter = svc.ballot_counter(s, v.id) if mode == "ballots" else None
+        t = counter.totals() if counter else None
+        rows = []
+        if t:
+            for p in v.posts:
+                pt = t.posts.get(p.post)
+                if not pt:
+                    continue
+                for n in self._cands[p.post]:
+                    rows.append((p.post, n, pt.votes.get(n, 0)))
+                for n, k in pt.write_ins.items():
+                    rows.append((p.post, n + tr("（另选）"), k))
+        self.totals_view.setModel(RowsModel.from_rows([Column(tr("职务")), Column(tr("姓名")), Column(tr("得票"), RIGHT)],
+                                                      rows, parent=self))
+        self.totals_view.horizontalHeader().setStretchLastSection(True)
+        self.recent.clear()
+        if counter:
+            for i, chk in list(enumerate(counter.checks, start=1))[-12:][::-1]:
+                item = QListWidgetItem(tr("第 {n} 张：{d}").format(n=i, d=describe(chk, [p.post for p in v.posts])))
+                if chk.problems:
+                    item.setForeground(Qt.GlobalColor.red)
+                self.recent.addItem(item)
+        ed = self.editable() and not has_entries
+        self.code.setEnabled(ed)
+        self.counts_btn.setEnabled(self.editable())
+        if has_entries:
+            self.live.setText(tr("本次选举已按合计方式录入，不能再逐张唱票"))
+        self._push_projector(t)
+
+    def _threshold_text(self) -> str:
+        v = self.view
+        if v is None:
+            return ""
+        if v.body == "party_branch":
+            return tr("当选须超过 {h} 票").format(h=(v.present or 0) // 2) if v.present else ""
+        if v.round == "additional":
+            return tr("当选至少 {t} 票").format(t=one_third_minimum(v.ballots_returned)) if v.ballots_returned else ""
+        return tr("当选须超过 {h} 票").format(h=majority_minimum(v.ballots_returned) - 1) if v.ballots_returned else ""
+
+    def _push_projector(self, t: Any) -> None:
+        if self.projector is not None and t is not None and self.view is not None:
+            self.projector.show_totals(self.view.title, t, self._seats, self._cands, self._threshold_text())
+
+    def preview(self, text: str) -> None:
+        if not text.strip():
+            self.live.setText("")
+            return
+        try:
+            ballot = parse_code(text, list(self._seats), self._cands)
+            chk = check_ballot(ballot, self._seats, self._cands)
+        except UserError as exc:
+            self.live.setText(str(exc))
+            self.live.setStyleSheet(RED)
+            return
+        self.live.setText(describe(chk, list(self._seats)))
+        self.live.setStyleSheet(RED if chk.problems else GREEN)
+
+    def submit(self) -> None:
+        text = self.code.text()
+        if not text.strip() or self.cid is None:
+            return
+        try:
+            ballot = parse_code(text, list(self._seats), self._cands)
+        except UserError as exc:
+            self.live.setText(str(exc))
+            self.live.setStyleSheet(RED)
+            return
+        out = self.run(lambda s: svc.add_ballot(s, self.ctx.actor, self.cid, ballot))
+        if out is not None:
+            self.code.clear()
+            self.code.setFocus()
+
+    def undo(self) -> None:
+        if self.cid is None:
+            return
+        serial = self.run(lambda s: svc.undo_last_ballot(s, self.ctx.actor, self.cid))
+        if serial:
+            self.live.setText(tr("已撤销第 {n} 张").format(n=serial))
+            self.live.setStyleSheet("")
+
+    def save_counts(self) -> None:
+        self.run(lambda s: svc.save_counts(s, self.ctx.actor, self.cid, issued=self.issued.value(),
+                                           returned=self.returned.value()))
+
+    def open_projector(self) -> None:
+        from villagevote.ui.projector import ProjectorWindow
+        if self.projector is None:
+            self.projector = ProjectorWindow()
+        self.projector.show()
+        self.projector.raise_()
+        with self.ctx.session() as s:
+            t = svc.ballot_counter(s, self.cid).totals() if self.cid else None
+        self._push_projector(t)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+class SpoiltPanel(_Panel):
+    def __init__(self, tab: "ElectionTab") -> None:
+        super().__init__(tab)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(tr("废票登记：逐张唱票时自动记入；合计录入时在此逐张登记原因。")))
+        self.table = QTableView()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        layout.addWidget(self.table, 1)
+        form = QHBoxLayout()
+        self.serial = QSpinBox()
+        self.serial.setRange(0, 100000)
+        self.serial.setPrefix(tr("第 "))
+        self.serial.setSuffix(tr(" 张"))
+        self.scope = QComboBox()
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(tr("原因，如：选了 4 人，多于应选 3 名"))
+        self.add_btn = QPushButton(tr("登记"))
+        self.add_btn.clicked.connect(self.add)
+        self.del_btn = QPushButton(tr("删除所选登记"))
+        self.del_btn.clicked.connect(self.delete)
+        for w in (self.serial, self.scope, self.reason, self.add_btn, self.del_btn):
+            form.addWidget(w)
+        layout.addLayout(form)
+        self._rows: list[svc.SpoiltRow] = []
+
+    def load(self) -> None:
+        v = self.view
+        if v is None:
+            return
+        with self.ctx.session() as s:
+            self._rows = svc.spoilt_register(s, v.id)
+        self.table.setModel(RowsModel.from_rows(
+            [Column(tr("选票序号"), RIGHT), Column(tr("范围")), Column(tr("原因")), Column(tr("来源"))],
+            [(r.serial or "", r.scope, r.reason, r.source) for r in self._rows], parent=self))
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.scope.clear()
+        self.scope.addItems([tr("整张")] + [p.post for p in v.posts])
+        for w in (self.add_btn, self.del_btn):
+            w.setEnabled(self.editable())
+
+    def add(self) -> None:
+        self.run(lambda s: svc.add_spoilt(s, self.ctx.actor, self.cid, self.scope.currentText(), self.reason.text(),
+                                          self.serial.value()))
+        self.reason.clear()
+
+    def delete(self) -> None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return
+        row = self._rows[rows[0].row()]
+        if row.id is None:
+            Ask.error(self, tr("不能删除"), tr("逐张唱票产生的废票记录随选票一起撤销，不能单独删除"))
+            return
+        self.run(lambda s: svc.delete_spoilt(s, self.ctx.actor, row.id))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+class ResultPanel(_Panel):
+    def __init__(self, tab: "ElectionTab") -> None:
+        super().__init__(tab)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.compute_btn = QPushButton(tr("计算选举结果"))
+        self.compute_btn.clicked.connect(self.compute)
+        self.tie_btn = QPushButton(tr("记录重新投票结果"))
+        self.tie_btn.clicked.connect(self.resolve_tie)
+        self.lock_btn = QPushButton(tr("确认为正式结果"))
+        self.lock_btn.clicked.connect(self.lock)
+        self.reopen_btn = QPushButton(tr("重新开启（管理员）"))
+        self.reopen_btn.clicked.connect(self.reopen)
+        for w in (self.compute_btn, self.tie_btn, self.lock_btn, self.reopen_btn):
+            top.addWidget(w)
+        top.addStretch(1)
+        layout.addLayout(top)
+        self.verdict = QLabel()
+        f = QFont()
+        f.setPointSize(15)
+        f.setBold(True)
+        self.verdict.setFont(f)
+        layout.addWidget(self.verdict)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.elected = QTableView()
+        split.addWidget(self.elected)
+        self.reasons = QListWidget()
+        self.reasons.setWordWrap(True)
+        split.addWidget(self.reasons)
+        split.setSizes([300, 500])
+        layout.addWidget(split, 1)
+        self.lock_info = QLabel()
+        self.lock_info.setWordWrap(True)
+        layout.addWidget(self.lock_info)
+        prints = QHBoxLayout()
+        for title, fn in ((tr("打印选举结果报告单"), self.print_report), (tr("打印当选公告"), self.print_notice),
+                          (tr("打印当选证书"), self.print_certificates), (tr("导出结果工作簿"), self.export)):
+            b = QPushButton(title)
+            b.clicked.connect(fn)
+            prints.addWidget(b)
+        prints.addStretch(1)
+        layout.addLayout(prints)
+
+    def load(self) -> None:
+        v = self.view
+        if v is None:
+            return
+        r = v.result
+        self.reasons.clear()
+        rows = []
+        if not r:
+            self.verdict.setText(tr("尚未计算结果"))
+            self.verdict.setStyleSheet("")
+        else:
+            if r.get("valid"):
+                self.verdict.setText(tr("选举有效") + ("" if v.official else tr("（未确认）")))
+                self.verdict.setStyleSheet(GREEN)
+            else:
+                self.verdict.setText(tr("选举无效") if r.get("outcome") == "void" else tr("计票数据有误，未产生当选人"))
+                self.verdict.setStyleSheet(RED)
+            for reason in r.get("reasons", []):
+                self.reasons.addItem(reason)
+            for e in r.get("elected", []):
+                rows.append((e["post"], e["name"], e["votes"], (e.get("share") or "") + "%"))
+        self.elected.setModel(RowsModel.from_rows([Column(tr("职务")), Column(tr("当选人")), Column(tr("得票"), RIGHT),
+                                                   Column(tr("得票率"), RIGHT)], rows, parent=self))
+        self.elected.horizontalHeader().setStretchLastSection(True)
+        with self.ctx.session() as s:
+            history = svc.lock_history(s, v.id)
+        lines = [tr("{when} {who} {what}{why}").format(
+            when=when.strftime("%Y-%m-%d %H:%M") if when else "", who=who,
+            what=tr("确认为正式结果") if action == "lock" else tr("重新开启"), why=f"：{reason}" if reason else "")
+            for when, action, who, reason in history]
+        state = tr("已确认为正式结果：计票和结果只读。") if v.official else tr("结果未确认：打印件均加盖“未确认”。")
+        self.lock_info.setText(state + ("  " + "；".join(lines) if lines else ""))
+        ed = self.editable()
+        self.compute_btn.setEnabled(ed)
+        self.tie_btn.setEnabled(ed and bool(r and r.get("ties")))
+        self.lock_btn.setEnabled(not v.official and bool(r) and self.ctx.can(Permission.REVIEW))
+        self.reopen_btn.setEnabled(v.official and self.ctx.can(Permission.ADMIN))
+
+    def compute(self) -> None:
+        self.run(lambda s: svc.compute_result(s, self.ctx.actor, self.cid))
+
+    def resolve_tie(self) -> None:
+        r = (self.view.result or {}) if self.view else {}
+        ties = r.get("ties") or []
+        if not ties:
+            return
+        t = ties[0]
+        names = Ask.text(self, tr("记录重新投票结果"), tr("{post}：{names} 票数相等，争 {n} 个名额。请输入当选人姓名（多人用、分隔）").format(
+            post=t["post"], names="、".join(t["names"]), n=t.get("seats", 1)))
+        if not names:
+            return
+        how = Ask.text(self, tr("记录重新投票结果"), tr("如何解决（如：重新投票，张三 120 票、李四 98 票）"))
+        if not how:
+            return
+        chosen = [n.strip() for n in names.replace("，", "、").replace(",", "、").split("、") if n.strip()]
+        self.run(lambda s: svc.resolve_tie(s, self.ctx.actor, self.cid, t["post"], chosen, how))
+
+    def lock(self) -> None:
+        if not Ask.confirm(self, tr("确认为正式结果"), tr("确认后计票和结果只读，当选人的候选人状态改为“当选”。确定吗？")):
+            return
+        notes = self.run(lambda s: svc.mark_official(s, self.ctx.actor, self.cid))
+        if notes:
+            Ask.info(self, tr("已确认"), "\n".join(notes))
+
+    def reopen(self) -> None:
+        reason = Ask.text(self, tr("重新开启"), tr("请填写重新开启的理由（将记入操作日志）"))
+        if reason is None:
+            return
+        self.run(lambda s: svc.reopen(s, self.ctx.actor, self.cid, reason))
+
+    def _save(self, title: str, suffix: str, render: Callable[[Any, Path], Path]) -> None:
+        if self.view is None:
+            return
+        out = Ask.save_file(self, title, f"{suffix.upper()} (*.{suffix})", f"{self.view.village}{title}.{suffix}")
+        if not out:
+            return
+        path = self.run(lambda s: render(s, Path(out)), refresh=False)
+        if path:
+            Ask.info(self, tr("已生成"), str(path))
+
+    def print_report(self) -> None:
+        from villagevote.reports.pdf.result_report import render_result_report
+        self._save(tr("选举结果报告单"), "pdf", lambda s, out: render_result_report(
+            svc.contest_view(s, self.cid), svc.vote_rows(s, self.cid), out))
+
+    def print_notice(self) -> None:
+        from villagevote.reports.pdf.winners_notice import render_winners_notice
+        self._save(tr("当选公告"), "pdf", lambda s, out: render_winners_notice(svc.contest_view(s, self.cid), out))
+
+    def print_certificates(self) -> None:
+        from villagevote.reports.pdf.certificates import render_certificates
+        self._save(tr("当选证书"), "pdf", lambda s, out: render_certificates(svc.contest_view(s, self.cid), out))
+
+    def export(self) -> None:
+        from villagevote.reports.xlsx.results_workbook import results_workbook
+        vid = self.ctx.village_id
+        self._save(tr("选举结果汇总表"), "xlsx", lambda s, out: results_workbook(
+            out, svc.contests_for_export(s, village_id=vid)))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+class ElectionTab(QWidget):
+    """Contests of the current village (or the whole township) on the left, the selected contest on the right."""
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.contest_id: int | None = None
+        self.view: ContestView | None = None
+        self._rows: list[svc.ContestRow] = []
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.new_btn = QPushButton(tr("新建选举"))
+        self.new_btn.clicked.connect(self.new_contest)
+        self.additional_btn = QPushButton(tr("为缺额建立另行选举"))
+        self.additional_btn.clicked.connect(self.new_additional)
+        bar.addWidget(self.new_btn)
+        bar.addWidget(self.additional_btn)
+        bar.addStretch(1)
+        self.banner = QLabel()
+        f = QFont()
+        f.setPointSize(13)
+        f.setBold(True)
+        self.banner.setFont(f)
+        bar.addWidget(self.banner)
+        layout.addLayout(bar)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.list = QTableView()
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        split.addWidget(self.list)
+        self.detail = QTabWidget()
+        self.ballots = BallotsPanel(self)
+        self.totals_panel = TotalsPanel(self)
+        self.call = CallPanel(self)
+        self.spoilt = SpoiltPanel(self)
+        self.result = ResultPanel(self)
+        self.detail.addTab(self.ballots, tr("职务与选票"))
+        self.detail.addTab(self.totals_panel, tr("合计录入"))
+        self.detail.addTab(self.call, tr("逐张唱票"))
+        self.detail.addTab(self.spoilt, tr("废票登记"))
+        self.detail.addTab(self.result, tr("结果与确认"))
+        split.addWidget(self.detail)
+        split.setSizes([380, 900])
+        layout.addWidget(split, 1)
+        self.empty = QLabel(tr("当前范围内还没有选举。选择村后点“新建选举”，从该村组织的职数和资格合格的候选人建立。"))
+        self.empty.setWordWrap(True)
+        layout.addWidget(self.empty)
+        ctx.village_changed.connect(lambda _v: self.reload())
+        ctx.database_replaced.connect(self.reload)
+        self.reload()
+
+    def reload(self) -> None:
+        with self.ctx.session() as s:
+            self._rows = svc.list_contests(s, self.ctx.village_id, self.ctx.cycle_id())
+        model = RowsModel.from_rows([Column(tr("村")), Column(tr("组织")), Column(tr("轮次")), Column(tr("方式")),
+                                     Column(tr("应选"), RIGHT), Column(tr("候选人"), RIGHT), Column(tr("状态"))],
+                                    [(r.village, r.body_label, r.round_label, r.mode_label, r.seats, r.candidates,
+                                      r.status) for r in self._rows], parent=self)
+        self.list.setModel(model)
+        self.list.selectionModel().selectionChanged.connect(self._selected)
+        self.list.resizeColumnsToContents()
+        self.empty.setVisible(not self._rows)
+        self.detail.setEnabled(bool(self._rows))
+        self.new_btn.setEnabled(self.ctx.can(Permission.EDIT))
+        ids = [r.id for r in self._rows]
+        if self.contest_id in ids:
+            self.select(self.contest_id)
+        elif ids:
+            self.select(ids[0])
+        else:
+            self.contest_id, self.view = None, None
+            self.banner.setText("")
+
+    def select(self, contest_id: int) -> None:
+        ids = [r.id for r in self._rows]
+        if contest_id in ids:
+            self.list.selectRow(ids.index(contest_id))
+            self._load(contest_id)
+
+    def _selected(self) -> None:
+        rows = self.list.selectionModel().selectedRows()
+        if rows:
+            self._load(self._rows[rows[0].row()].id)
+
+    def _load(self, contest_id: int) -> None:
+        self.contest_id = contest_id
+        with self.ctx.session() as s:
+            self.view = svc.contest_view(s, contest_id)
+        v = self.view
+        state = tr("已确认") if v.official else tr("未确认")
+        self.banner.setText(tr("{title}　{state}").format(title=v.title, state=state))
+        self.banner.setStyleSheet(GREEN if v.official else RED)
+        for panel in (self.ballots, self.totals_panel, self.call, self.spoilt, self.result):
+            panel.load()
+
+    def refresh(self) -> None:
+        """Reload the list (status column) and the selected contest after a write."""
+        self.reload()
+
+    def new_contest(self) -> None:
+        from villagevote.ui.dialogs.election_new import NewContestDialog
+        with self.ctx.session() as s:
+            orgs = svc.organizations_for(s, self.ctx.village_id, self.ctx.cycle_id())
+        if not orgs:
+            Ask.error(self, tr("无法新建"), tr("当前届次还没有村组织，请先在“乡镇与届次”中建立届次"))
+            return
+        choice = NewContestDialog.ask(orgs, self)
+        if choice is None:
+            return
+        try:
+            with self.ctx.session() as s:
+                cid = svc.create_contest(s, self.ctx.actor, choice.organization_id, mode=choice.mode,
+                                         electorate=choice.electorate or None, present=choice.present)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.contest_id = cid
+        self.reload()
+        self.ctx.data_changed.emit("elections")
+
+    def new_additional(self) -> None:
+        if self.contest_id is None:
+            return
+        try:
+            with self.ctx.session() as s:
+                from villagevote.models.elections import Contest
+                org_id = s.get(Contest, self.contest_id).organization_id
+                cid = svc.create_contest(s, self.ctx.actor, org_id, round_="additional",
+                                         from_contest_id=self.contest_id,
+                                         electorate=self.view.electorate if self.view else None,
+                                         present=self.view.present if self.view else None)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.contest_id = cid
+        self.reload()
+        self.ctx.data_changed.emit("elections")
