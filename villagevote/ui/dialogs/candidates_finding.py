@@ -1,0 +1,126 @@
+"""Dialog: record one finding (核查结果) for a candidacy — rule, result, department, evidence, event/expiry dates."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Sequence
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
+                               QLabel, QLineEdit, QWidget)
+
+from villagevote.i18n import tr
+from villagevote.models.enums import FindingResult
+from villagevote.qualification.catalogs import RuleDef
+
+__all__ = ["FindingAnswer", "FindingDialog", "OptionalDate"]
+
+
+@dataclass(frozen=True)
+class FindingAnswer:
+    rule_code: str
+    result: FindingResult
+    department: str
+    evidence: str
+    event_date: dt.date | None
+    expiry_date: dt.date | None
+
+
+class OptionalDate(QWidget):
+    """A date that may be left empty (check box off)."""
+
+    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.check = QCheckBox(label)
+        self.edit = QDateEdit()
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("yyyy-MM-dd")
+        self.edit.setDate(QDate.currentDate())
+        self.edit.setEnabled(False)
+        self.check.toggled.connect(self.edit.setEnabled)
+        layout.addWidget(self.check)
+        layout.addWidget(self.edit, 1)
+
+    def value(self) -> dt.date | None:
+        if not self.check.isChecked():
+            return None
+        d = self.edit.date()
+        return dt.date(d.year(), d.month(), d.day())
+
+    def set_value(self, day: dt.date | None) -> None:
+        self.check.setChecked(day is not None)
+        if day is not None:
+            self.edit.setDate(QDate(day.year, day.month, day.day))
+
+
+class FindingDialog(QDialog):
+    def __init__(self, rules: Sequence[RuleDef], code: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("记录资格核查结果"))
+        self.setMinimumWidth(520)
+        self.rules = list(rules)
+        form = QFormLayout(self)
+        self.rule = QComboBox()
+        for rule in self.rules:
+            self.rule.addItem(f"{rule.code}　{rule.grade.label}　{rule.text}", rule.code)
+        if code is not None:
+            self.rule.setCurrentIndex(max(0, self.rule.findData(code)))
+        form.addRow(tr("资格条件"), self.rule)
+        self.result = QComboBox()
+        for result in FindingResult:
+            self.result.addItem(result.label, result.value)
+        self.result.setCurrentIndex(self.result.findData(FindingResult.CLEAR.value))
+        form.addRow(tr("核查结果"), self.result)
+        self.department = QComboBox()
+        self.department.setEditable(True)
+        form.addRow(tr("核查部门"), self.department)
+        self.evidence = QLineEdit()
+        self.evidence.setPlaceholderText(tr("如：判决书文号、处理决定、情况说明"))
+        form.addRow(tr("依据说明"), self.evidence)
+        self.event_date_edit = OptionalDate(tr("填写"))
+        form.addRow(tr("事件日期"), self.event_date_edit)
+        self.expiry_date_edit = OptionalDate(tr("填写"))
+        form.addRow(tr("期满日"), self.expiry_date_edit)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color:#555")
+        form.addRow(self.hint)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.rule.currentIndexChanged.connect(self._rule_changed)
+        self._rule_changed()
+
+    def _rule_changed(self) -> None:
+        rule = self.rules[self.rule.currentIndex()] if self.rules else None
+        self.department.clear()
+        self.department.addItem("")
+        if rule is None:
+            return
+        for dept in rule.departments:
+            self.department.addItem(dept)
+        hint = tr("证据：{hint}").format(hint=rule.evidence_hint) if rule.evidence_hint else ""
+        if rule.window_years:
+            hint += tr("　期限：{n}年，从「{label}」起算到选举日").format(n=rule.window_years,
+                                                                 label=rule.event_label or tr("事件日期"))
+        elif rule.until_expiry:
+            hint += tr("　期限：至期满日（期满日当天起不再限制）")
+        self.hint.setText(hint)
+
+    def answer(self) -> FindingAnswer:
+        return FindingAnswer(
+            rule_code=self.rule.currentData(),
+            result=FindingResult(self.result.currentData()),
+            department=self.department.currentText().strip(),
+            evidence=self.evidence.text().strip(),
+            event_date=self.event_date_edit.value(),
+            expiry_date=self.expiry_date_edit.value(),
+        )
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, rules: Sequence[RuleDef], code: str | None = None) -> FindingAnswer | None:
+        dialog = cls(rules, code, parent)
+        return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -1,0 +1,132 @@
+"""Dialog: register a person (or reuse one by ID number) and a candidacy for one organization's post."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QLabel,
+                               QLineEdit, QVBoxLayout, QWidget)
+
+from villagevote.candidates.persons import PersonData
+from villagevote.i18n import tr
+from villagevote.idcard import InvalidIdNumber, parse_id_number
+from villagevote.models.enums import Education, NominationSource, OrgKind, PoliticalStatus
+from villagevote.ui.dialogs.candidates_finding import OptionalDate
+
+__all__ = ["NewCandidacy", "PersonDialog"]
+
+
+@dataclass(frozen=True)
+class NewCandidacy:
+    person: PersonData
+    org_kind: OrgKind
+    post: str
+    source: NominationSource
+    incumbent: bool
+
+
+class PersonDialog(QDialog):
+    """``villages``: [(id, name)]; ``posts``: {(village id, OrgKind): [post, …]}."""
+
+    def __init__(self, villages: list[tuple[int, str]], posts: dict[tuple[int, OrgKind], list[str]],
+                 village_id: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("登记候选人（自荐人）"))
+        self.setMinimumWidth(460)
+        self.posts = posts
+        outer = QVBoxLayout(self)
+        person_box = QGroupBox(tr("人员"))
+        form = QFormLayout(person_box)
+        self.name = QLineEdit()
+        form.addRow(tr("姓名"), self.name)
+        self.id_number = QLineEdit()
+        self.id_number.setPlaceholderText(tr("18位，末位 x 可小写"))
+        self.id_info = QLabel()
+        self.id_info.setStyleSheet("color:#555")
+        self.id_number.textChanged.connect(self._id_changed)
+        form.addRow(tr("身份证号码"), self.id_number)
+        form.addRow("", self.id_info)
+        self.education = QComboBox()
+        self.education.addItem(tr("（未填）"), None)
+        for e in Education:
+            self.education.addItem(e.label, e.value)
+        form.addRow(tr("文化程度"), self.education)
+        self.political = QComboBox()
+        self.political.addItem(tr("（未填）"), None)
+        for p in PoliticalStatus:
+            self.political.addItem(p.label, p.value)
+        form.addRow(tr("政治面貌"), self.political)
+        self.join_date = OptionalDate(tr("填写"))
+        form.addRow(tr("入党时间"), self.join_date)
+        self.phone = QLineEdit()
+        form.addRow(tr("联系电话"), self.phone)
+        self.current_post = QLineEdit()
+        form.addRow(tr("现任职务"), self.current_post)
+        outer.addWidget(person_box)
+
+        cand_box = QGroupBox(tr("参选"))
+        cform = QFormLayout(cand_box)
+        self.village = QComboBox()
+        for vid, name in villages:
+            self.village.addItem(name, vid)
+        if village_id is not None:
+            self.village.setCurrentIndex(max(0, self.village.findData(village_id)))
+        cform.addRow(tr("所在村"), self.village)
+        self.org = QComboBox()
+        for k in OrgKind:
+            self.org.addItem(k.label, k.value)
+        self.org.setCurrentIndex(self.org.findData(OrgKind.VILLAGE_COMMITTEE.value))
+        cform.addRow(tr("参选组织"), self.org)
+        self.post = QComboBox()
+        cform.addRow(tr("参选职务"), self.post)
+        self.source = QComboBox()
+        for s in NominationSource:
+            self.source.addItem(s.label, s.value)
+        cform.addRow(tr("推荐方式"), self.source)
+        self.incumbent = QCheckBox(tr("现任"))
+        cform.addRow("", self.incumbent)
+        outer.addWidget(cand_box)
+        self.village.currentIndexChanged.connect(self._refresh_posts)
+        self.org.currentIndexChanged.connect(self._refresh_posts)
+        self._refresh_posts()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        outer.addWidget(buttons)
+
+    def _id_changed(self, text: str) -> None:
+        if len(text.strip()) < 18:
+            self.id_info.setText("")
+            return
+        try:
+            info = parse_id_number(text)
+        except InvalidIdNumber as exc:
+            self.id_info.setText(exc.message)
+            self.id_info.setStyleSheet("color:#b71c1c")
+            return
+        self.id_info.setStyleSheet("color:#555")
+        self.id_info.setText(tr("{g}，{y}年{m}月{d}日出生，{p}").format(
+            g=info.gender, y=info.birth_date.year, m=info.birth_date.month, d=info.birth_date.day, p=info.province))
+
+    def _refresh_posts(self) -> None:
+        self.post.clear()
+        key = (self.village.currentData(), OrgKind(self.org.currentData()))
+        for post in self.posts.get(key, []):
+            self.post.addItem(post)
+
+    def answer(self) -> NewCandidacy:
+        edu = self.education.currentData()
+        pol = self.political.currentData()
+        person = PersonData(
+            name=self.name.text().strip(), id_number=self.id_number.text().strip(),
+            education=Education(edu) if edu else None, political_status=PoliticalStatus(pol) if pol else None,
+            party_join_date=self.join_date.value(), phone=self.phone.text().strip(),
+            village_id=self.village.currentData(), current_post=self.current_post.text().strip(),
+        )
+        return NewCandidacy(person, OrgKind(self.org.currentData()), self.post.currentText(),
+                            NominationSource(self.source.currentData()), self.incumbent.isChecked())
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, villages: list[tuple[int, str]],
+            posts: dict[tuple[int, OrgKind], list[str]], village_id: int | None = None) -> NewCandidacy | None:
+        dialog = cls(villages, posts, village_id, parent)
+        return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None

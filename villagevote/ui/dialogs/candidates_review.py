@@ -1,0 +1,93 @@
+"""Dialogs: record a review step (村级初审/乡镇复审/县级联审), and change a candidacy's status with a reason."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Sequence
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QPlainTextEdit,
+                               QWidget)
+
+from villagevote.i18n import tr
+from villagevote.models.enums import CandidacyStatus, ReviewDecision, ReviewStage
+
+__all__ = ["ReviewAnswer", "ReviewDialog", "StatusDialog"]
+
+
+@dataclass(frozen=True)
+class ReviewAnswer:
+    stage: ReviewStage
+    decision: ReviewDecision
+    reason: str
+    reviewer: str
+    decided_on: dt.date
+
+
+class ReviewDialog(QDialog):
+    def __init__(self, stage: ReviewStage, reviewer: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("记录审查结论"))
+        self.setMinimumWidth(420)
+        form = QFormLayout(self)
+        self.stage = QComboBox()
+        for s in ReviewStage:
+            self.stage.addItem(s.label, s.value)
+        self.stage.setCurrentIndex(self.stage.findData(stage.value))
+        form.addRow(tr("审查阶段"), self.stage)
+        self.decision = QComboBox()
+        for d in ReviewDecision:
+            self.decision.addItem(d.label, d.value)
+        form.addRow(tr("结论"), self.decision)
+        self.reason = QPlainTextEdit()
+        self.reason.setPlaceholderText(tr("不通过或劝退时必须写明理由"))
+        self.reason.setFixedHeight(70)
+        form.addRow(tr("理由"), self.reason)
+        self.reviewer = QLineEdit(reviewer)
+        form.addRow(tr("审查人（单位）"), self.reviewer)
+        self.date = QDateEdit(QDate.currentDate())
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        form.addRow(tr("日期"), self.date)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def answer(self) -> ReviewAnswer:
+        d = self.date.date()
+        return ReviewAnswer(ReviewStage(self.stage.currentData()), ReviewDecision(self.decision.currentData()),
+                            self.reason.toPlainText().strip(), self.reviewer.text().strip(),
+                            dt.date(d.year(), d.month(), d.day()))
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, stage: ReviewStage, reviewer: str = "") -> ReviewAnswer | None:
+        dialog = cls(stage, reviewer, parent)
+        return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class StatusDialog(QDialog):
+    def __init__(self, current: CandidacyStatus, allowed: Sequence[CandidacyStatus],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("更改状态（当前：{s}）").format(s=current.label))
+        form = QFormLayout(self)
+        self.status = QComboBox()
+        for s in allowed:
+            self.status.addItem(s.label, s.value)
+        form.addRow(tr("改为"), self.status)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(tr("取消资格、劝退、退出、恢复等必须写明理由"))
+        form.addRow(tr("理由"), self.reason)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, current: CandidacyStatus,
+            allowed: Sequence[CandidacyStatus]) -> tuple[CandidacyStatus, str] | None:
+        dialog = cls(current, allowed, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.status.currentIndex() < 0:
+            return None
+        return CandidacyStatus(dialog.status.currentData()), dialog.reason.text().strip()
