@@ -1,0 +1,156 @@
+"""The 实绩比选 page: the entry grid model (values checked against maxima, empty ≠ 0, recusal), keyboard entry,
+saving a sheet, results with breakdown, refusals shown to the user."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+
+from villagevote.candidates import persons, status
+from villagevote.candidates.candidacies import register_candidacy
+from villagevote.candidates.sample import build_world, id_number
+from villagevote.models.enums import CandidacyStatus as S, NominationSource, OrgKind, PoliticalStatus
+from villagevote.scoring import service
+from villagevote.scoring.scheme import Criterion
+from villagevote.ui.dialogs.common import Ask
+from villagevote.ui.pages.scoring import EMPTY_BG, FIXED_COLS, RECUSED_BG, ScoreGridModel, ScoringPage
+
+NAMES = ["张三", "李四", "王五"]
+
+
+def scheme_dict() -> dict:
+    return {
+        "format": 1, "code": "ui", "name": "界面测试比选",
+        "criteria_weights_must_sum_to": None, "group_weights_must_sum_to": "1",
+        "rater_groups": [{"code": "lead", "name": "乡镇领导", "weight": "1"}],
+        "criteria": [{"code": "work", "name": "服务中心工作", "max": "60", "weight": "1"},
+                     {"code": "vote", "name": "民主评议", "max": "40", "weight": "1"}],
+        "aggregation": {"method": "mean", "scope": "pooled"},
+        "rounding": {"places": 2, "mode": "half_up"}, "entry_places": 1,
+        "cutoff": {"min_total": "60", "top_n_per_post": None},
+        "tie_rule": {"priority_criteria": []},
+    }
+
+
+@pytest.fixture
+def scheme(db, admin):
+    with db.session() as s:
+        world = build_world(s)
+        org = world.orgs[("青山村", OrgKind.PARTY_BRANCH)]
+        cids = {}
+        for i, name in enumerate(NAMES):
+            pid = persons.register_person(s, admin, persons.PersonData(
+                name=name, id_number=id_number("330604", dt.date(1980 + i, 6, 9), 31 + 2 * i),
+                village_id=world.villages["青山村"], political_status=PoliticalStatus.PARTY_MEMBER,
+                party_join_date=dt.date(2005, 7, 1)), today=dt.date(2026, 2, 1))
+            cid = register_candidacy(s, admin, pid, org, "书记", NominationSource.PARTY_MEMBERS)
+            for st in (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.COUNTY_REVIEWED, S.QUALIFIED):
+                status.transition(s, cid, st, admin)
+            cids[name] = cid
+        sid = service.create_scheme(s, admin, scheme_dict(), cycle_id=world.cycle_id)
+        service.add_participants(s, admin, sid, list(cids.values()))
+        rid = service.add_rater(s, admin, sid, "甲评委", "lead")
+        service.recuse(s, admin, rid, cids["王五"], "王五之兄")
+    return sid, cids, rid
+
+
+def plain_sheet() -> service.SheetData:
+    crit = [Criterion("work", "服务中心工作", D(60), D(1)), Criterion("vote", "民主评议", D(40), D(1))]
+    rows = [service.ParticipantRow(i, n, "青山村", "村党组织", "书记", "1:书记", "青山村 村党组织 书记", S.QUALIFIED,
+                                   False) for i, n in ((1, "王五"), (2, "李四"))]
+    return service.SheetData(rater_id=9, rater_name="甲", group_code="lead", group_name="乡镇领导", entry_no=1,
+                             criteria=crit, rows=rows, values={(2, "work"): D(0)}, recused={1: "亲属"},
+                             complete=False, exists=True, entry_places=1)
+
+
+def test_grid_model_checks_values_and_shows_empty_apart_from_zero(qtmodeltester, qapp):
+    model = ScoreGridModel()
+    model.load(plain_sheet())
+    qtmodeltester.check(model)
+    errors = []
+    model.error.connect(errors.append)
+    zero = model.index(1, FIXED_COLS)       # 李四 服务中心工作 = 0
+    empty = model.index(1, FIXED_COLS + 1)  # 李四 民主评议 empty
+    assert model.data(zero) == "0" and model.data(empty) == "未填"
+    assert model.data(empty, Qt.ItemDataRole.EditRole) == ""
+    assert model.data(empty, Qt.ItemDataRole.BackgroundRole).color() == EMPTY_BG
+    assert model.data(zero, Qt.ItemDataRole.BackgroundRole) is None
+    # above the maximum: refused, message names row, candidate, criterion and the maximum; value unchanged
+    assert not model.setData(zero, "61")
+    assert errors[-1] == "第 2 行 李四“服务中心工作”：分数 61 超过满分 60"
+    assert model.values[(2, "work")] == D(0)
+    assert not model.setData(empty, "-3") and "不能为负数" in errors[-1]
+    assert not model.setData(empty, "35.25") and "小数位太多" in errors[-1]
+    assert model.setData(empty, "３５.５") and model.values[(2, "vote")] == D("35.5")
+    assert model.setData(zero, "") and model.values[(2, "work")] is None  # cleared = empty, not 0
+    # recused row: not editable, shown as 回避 on grey
+    recused = model.index(0, FIXED_COLS)
+    assert not (model.flags(recused) & Qt.ItemFlag.ItemIsEditable)
+    assert model.data(recused) == "回避" and model.data(recused, Qt.ItemDataRole.BackgroundRole).color() == RECUSED_BG
+    assert not model.setData(recused, "50")
+    assert set(model.values_for_save()) == {(2, "work"), (2, "vote")}
+
+
+def test_keyboard_entry_save_and_results(qtbot, ctx, db, scheme, monkeypatch):
+    sid, cids, rid = scheme
+    page = ScoringPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.scheme_box.setCurrentIndex(page.scheme_box.findData(sid))
+    page.tabs.setCurrentIndex(2)
+    assert page.entry_rater.currentData() == rid
+    grid = page.grid
+    # rows in stroke order: 王五 (recused, skipped), 李四, 张三; typing goes cell by cell with Enter
+    assert [p.name for p in page.grid_model.sheet.rows] == ["王五", "李四", "张三"]
+    assert grid.currentIndex().row() == 1 and grid.currentIndex().column() == FIXED_COLS
+    grid.setFocus()
+    for text in ("50", "30", "45", "35"):
+        qtbot.keyClick(grid, text[0])  # typing starts editing the current cell
+        editor = grid.viewport().findChild(QLineEdit)
+        assert editor is not None
+        qtbot.keyClicks(editor, text[1:])
+        qtbot.keyClick(editor, Qt.Key.Key_Return)  # saves and moves to the next cell (queued by the delegate)
+        qtbot.waitUntil(lambda: grid.state() != QAbstractItemView.State.EditingState)
+    assert page.grid_model.values[(cids["李四"], "work")] == D(50)
+    assert page.grid_model.values[(cids["李四"], "vote")] == D(30)
+    assert page.grid_model.values[(cids["张三"], "work")] == D(45)
+    assert page.grid_model.values[(cids["张三"], "vote")] == D(35)
+    page.save_grid(True)
+    with db.session() as s:
+        assert service.sheet_state(s, rid).counts
+    page.tabs.setCurrentIndex(4)
+    rows = [page.result_model.row_at(i) for i in range(page.result_model.rowCount())]
+    # 李四 50 + 30 = 80.00 first, 张三 45 + 35 = 80.00 too: equal totals, no top-N cut-off -> 并列1, both pass
+    assert [(r[2], r[-4]) for r in rows[:2]] in ([("李四", "80.00"), ("张三", "80.00")],
+                                                [("张三", "80.00"), ("李四", "80.00")])
+    assert all(r[1] == "并列1" for r in rows[:2])
+    # 王五's only rater recused: no valid score, so the result says so instead of ranking him
+    assert rows[2][2] == "王五" and rows[2][-3] == "评分未完成" and rows[2][1] == ""
+    page.result_view.setCurrentIndex(page.result_model.index(0, 0))
+    assert "满分 60" in page.breakdown.toPlainText()
+
+
+def test_refused_save_shows_message_and_changes_nothing(qtbot, ctx, db, scheme, monkeypatch):
+    sid, cids, rid = scheme
+    shown = []
+    monkeypatch.setattr(Ask, "error", classmethod(lambda cls, parent, title, text: shown.append(text)))
+    page = ScoringPage(ctx)
+    qtbot.addWidget(page)
+    page.scheme_box.setCurrentIndex(page.scheme_box.findData(sid))
+    page.grid_model.values[(cids["李四"], "work")] = D(50)  # only one of four cells
+    page.save_grid(True)
+    assert shown and "标记“已录完”前" in shown[-1] and "张三“服务中心工作”为空" in shown[-1]
+    with db.session() as s:
+        assert not service.load_sheet(s, rid).exists
+
+
+def test_readonly_user_sees_disabled_actions(qtbot, db, readonly, scheme):
+    from villagevote.ui.context import AppContext
+    page = ScoringPage(AppContext(db, readonly))
+    qtbot.addWidget(page)
+    page.scheme_box.setCurrentIndex(page.scheme_box.findData(scheme[0]))
+    assert not page.save_btn.isEnabled() and not page.apply_btn.isEnabled() and not page.new_btn.isEnabled()
+    assert not (page.grid_model.flags(page.grid_model.index(1, FIXED_COLS)) & Qt.ItemFlag.ItemIsEditable)
