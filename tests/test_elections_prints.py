@@ -103,3 +103,15 @@ def test_results_workbook(tmp_path):
     assert summary[0][1] == "东山村" and summary[0][13] == 3 and summary[0][14] == 1 and summary[0][18] == "未确认"
     winners = {(r[3].value, r[2].value) for r in wb["当选名单"].iter_rows(min_row=3)}
     assert winners == {("王一", "主任"), ("孙六", "委员"), ("丁三", "委员")}
+
+
+def test_thousands_of_official_ballots_render_quickly(tmp_path):
+    import time
+    c, _ = make_contest()
+    started = time.perf_counter()
+    path = render_ballots(c, tmp_path / "many.pdf", sample=False, copies=3000)
+    elapsed = time.perf_counter() - started
+    reader = PdfReader(str(path))
+    assert len(reader.pages) == 3000
+    assert "王一" in (reader.pages[2999].extract_text() or "")
+    assert elapsed < 20, f"3000 ballots took {elapsed:.1f} s"

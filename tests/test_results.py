@@ -346,3 +346,22 @@ def test_margin_check_messages():
     assert check_candidate_margin("village_committee", {"主任": 1}, {}, mode="自荐直选") == []
     with pytest.raises(ValidationError):
         ensure_candidate_margin("party_branch", {"委员": 5}, {"委员": 5})
+
+
+# --- command line ----------------------------------------------------------------------------------------------
+
+def test_cli_result_json_file_and_stdin(tmp_path, capsys, monkeypatch):
+    import io
+    import json
+
+    from villagevote.cli import main
+    data = village(returned=600, candidates=[("甲", "男", {"主任": 301}), ("乙", "男", {"主任": 280})])
+    path = tmp_path / "contest.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert main(["result", "--json", str(path)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["elected"] == [{"name": "甲", "post": "主任", "votes": 301, "share": "50.17"}]
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(dict(data, ballots_issued=599))))
+    assert main(["result", "--json", "-"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["valid"] is False and out["outcome"] == "void"

@@ -884,14 +884,15 @@ def mark_official(session: Session, actor: Actor, contest_id: int) -> list[str]:
 
 
 def _update_candidacies(session: Session, actor: Actor, c: Contest, d: dict) -> list[str]:
-    """Elected → 当选, others on the ballot → 未当选 (where the status machine allows). Runs as the system on behalf
-    of the confirming user, because a 审核员 may confirm results but not edit candidacies."""
+    """Elected → 当选, others on the ballot → 未当选 (where the status machine allows). A 审核员 may confirm results
+    but not edit candidacies, so then the change runs as the system with the confirming user named in the reason."""
+    from villagevote.auth import can
     from villagevote.candidates.status import can_transition, transition
     notes: list[str] = []
     if not d.get("valid"):
         return notes
     elected = {e["name"] for e in d.get("elected", [])}
-    system = audit.SYSTEM
+    system = actor if can(actor, Permission.EDIT) else audit.SYSTEM
     why = tr("{user}确认选举结果").format(user=actor.username)
     for bc in _candidates(session, c.id, include_merged=False):
         if bc.candidacy_id is None:

@@ -32,7 +32,7 @@ def instructions(contest: ContestView) -> list[str]:
     return lines
 
 
-def _post_block(contest: ContestView, post_index: int) -> list:
+def _post_block(contest: ContestView, post_index: int, keep_together: bool = True) -> list:
     st = styles()
     post = contest.posts[post_index]
     head = tr("{post}（应选 {n} 名）").format(post=post.post, n=post.seats)
@@ -47,10 +47,11 @@ def _post_block(contest: ContestView, post_index: int) -> list:
     table = cell_table(rows, [24 * mm, 58 * mm, 26 * mm, 26 * mm, 26 * mm], font_size=12)
     table.setStyle([("ROWBACKGROUNDS", (0, len(cands) + 1), (-1, -1), ["#F7F7F7"]),
                     ("TOPPADDING", (0, 1), (-1, -1), 6), ("BOTTOMPADDING", (0, 1), (-1, -1), 6)])
-    return [KeepTogether([para(head, st["heading"]), table])]
+    block = [para(head, st["heading"]), table]
+    return [KeepTogether(block)] if keep_together else block
 
 
-def ballot_story(contest: ContestView, sample: bool) -> list:
+def ballot_story(contest: ContestView, sample: bool, keep_together: bool = True) -> list:
     st = styles()
     story: list = [para(ballot_title(contest), st["title"])]
     if contest.held_on:
@@ -60,7 +61,7 @@ def ballot_story(contest: ContestView, sample: bool) -> list:
     for i, line in enumerate(instructions(contest), start=1):
         story.append(para(f"{i}. {line}", st["small"]))
     for idx in range(len(contest.posts)):
-        story.extend(_post_block(contest, idx))
+        story.extend(_post_block(contest, idx, keep_together))
     story.append(Spacer(1, 6 * mm))
     seal = tr("{village}村民选举委员会（盖章）").format(village=contest.village) if contest.body == "village_committee" \
         else tr("{village}党员大会选举（监票人签章）").format(village=contest.village)
@@ -68,10 +69,47 @@ def ballot_story(contest: ContestView, sample: bool) -> list:
     return story
 
 
+def _render_copies_fast(contest: ContestView, out: Path, copies: int) -> bool:
+    """Lay the ballot out once as a PDF form object and place it on ``copies`` pages (fast for thousands).
+    Returns False when the ballot does not fit on one page (the caller then lays out every copy)."""
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Frame
+
+    from villagevote.fonts import pdf_fonts
+    from villagevote.reports.pdf.base import MARGINS, PAGE
+
+    width, height = PAGE
+    frame = Frame(MARGINS["leftMargin"], MARGINS["bottomMargin"],
+                  width - MARGINS["leftMargin"] - MARGINS["rightMargin"],
+                  height - MARGINS["topMargin"] - MARGINS["bottomMargin"], leftPadding=0, rightPadding=0,
+                  topPadding=0, bottomPadding=0)
+    story = ballot_story(contest, sample=False, keep_together=False)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    canvas = Canvas(str(out), pagesize=PAGE)
+    canvas.setTitle(ballot_title(contest))
+    canvas.setCreator("villagevote")
+    canvas.beginForm("ballot")
+    frame.addFromList(story, canvas)
+    canvas.endForm()
+    if story:  # something did not fit on the page
+        return False
+    font = pdf_fonts().body
+    for _ in range(copies):
+        canvas.doForm("ballot")
+        canvas.setFont(font, 9)
+        canvas.drawString(MARGINS["leftMargin"], 10 * mm, tr("正式选票"))
+        canvas.showPage()
+    canvas.save()
+    return True
+
+
 def render_ballots(contest: ContestView, out: Path | str, *, sample: bool, copies: int = 1) -> Path:
-    """Render ``copies`` ballots (one per page). Samples carry a 样票 watermark on every page."""
+    """Render ``copies`` ballots (one per page). Samples carry a 样票 watermark on every page. Ballots carry no
+    serial number (secret ballot)."""
     if copies < 1:
         raise ValueError("copies must be >= 1")
+    if not sample and copies > 1 and _render_copies_fast(contest, Path(out), copies):
+        return Path(out)
     story: list = []
     for i in range(copies):
         if i:
