@@ -48,6 +48,7 @@ class ImportPreviewDialog(QDialog):
             parent=self)
         tabs.addTab(self._table(good, stretch=1), tr("将导入的行（{n}）").format(n=len(preview.good)))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
         self.import_all = QPushButton(tr("全部导入"))
         self.import_all.setEnabled(preview.clean and bool(preview.good))
         self.import_good = QPushButton(tr("只导入无误的{n}行").format(n=len(preview.good)))
