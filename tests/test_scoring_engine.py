@@ -473,3 +473,17 @@ def test_example_schemes_load_and_round_trip():
     for s in schemes.values():
         import json
         assert scheme_from_json(json.dumps(scheme_to_dict(s))) == s
+
+
+def test_group_with_every_rater_recused_leaves_the_candidate_incomplete():
+    # per-group: 驻村 has one rater, recused from 张三 -> no valid 驻村 score for 张三: not silently re-weighted
+    groups = [{"code": "lead", "name": "乡镇领导", "weight": "0.5"}, {"code": "cadre", "name": "驻村干部", "weight": "0.5"}]
+    scheme = scheme_from_dict(make_scheme(rater_groups=groups, aggregation={"method": "mean", "scope": "per_group"}))
+    raters = [Rater(1, "甲", "lead"), Rater(2, "乙", "cadre")]
+    sheets = {1: {(1, "c1"): D(80), (2, "c1"): D(70)}, 2: {(1, "c1"): None, (2, "c1"): D(90)}}
+    res = compute_results(scheme, [Candidate(1, "张三"), Candidate(2, "李四")], raters, sheets,
+                          recusals=[Recusal(2, 1, "亲属")])
+    assert res.by_id(1).outcome == OUTCOME_INCOMPLETE
+    assert "“工作实绩”在驻村干部中没有有效评分" in res.by_id(1).outcome_reason
+    # 李四: (70×0.5 + 90×0.5)/1 = 80
+    assert res.by_id(2).total == D("80.00")

@@ -250,3 +250,28 @@ def test_sheet_save_is_audited(db, admin, setup):
         log = s.scalars(select(AuditLog).where(AuditLog.action == "save_sheet")).all()
         assert len(log) == 1 and log[0].after["values"] == {f"{cids['张三']}/work": "50", f"{cids['张三']}/vote": "30"}
         assert s.scalar(select(func.count(Score.id))) == 2
+
+
+def test_second_entry_must_be_made_by_another_person(db, admin, clerk, setup):
+    scheme_id, cids, raters = setup
+    with db.session() as s:
+        service.set_double_entry(s, admin, scheme_id, True)
+    fill(db, admin, scheme_id, cids, raters["甲"], {"张三": ("50", "30")}, complete=False)
+    with pytest.raises(ValidationError, match="两次录入须由两个人分别完成"):
+        fill(db, admin, scheme_id, cids, raters["甲"], {"张三": ("50", "30")}, complete=False, entry_no=2)
+    fill(db, clerk, scheme_id, cids, raters["甲"], {"张三": ("50", "30")}, complete=False, entry_no=2)
+
+
+def test_withdrawn_candidate_keeps_scores_but_leaves_the_ranking(db, admin, setup):
+    scheme_id, cids, raters = setup
+    full = {"张三": ("50", "30"), "李四": ("45", "35"), "王五": ("40", "20"), "赵六": ("55", "38")}
+    for name in ("甲", "乙", "丙"):
+        fill(db, admin, scheme_id, cids, raters[name], full)
+    with db.session() as s:
+        service.add_adjustment(s, admin, scheme_id, cids["赵六"], "honour", "1")
+        status.transition(s, cids["赵六"], S.WITHDRAWN, admin, reason="本人书面申请退出")
+        res = service.compute(s, scheme_id).results
+    # 赵六 (55+38 = 93) would have been first; without him: 张三 80, 李四 80 tie on total, 服务中心工作 50 > 45
+    assert [r.candidate.name for r in res.candidates] == ["张三", "李四", "王五"]
+    assert [r.outcome for r in res.candidates] == [engine.OUTCOME_PASS, engine.OUTCOME_PASS, engine.OUTCOME_FAIL]
+    assert "赵六" in res.notes[0] and "不参加排名" in res.notes[0]

@@ -154,3 +154,60 @@ def test_readonly_user_sees_disabled_actions(qtbot, db, readonly, scheme):
     page.scheme_box.setCurrentIndex(page.scheme_box.findData(scheme[0]))
     assert not page.save_btn.isEnabled() and not page.apply_btn.isEnabled() and not page.new_btn.isEnabled()
     assert not (page.grid_model.flags(page.grid_model.index(1, FIXED_COLS)) & Qt.ItemFlag.ItemIsEditable)
+
+
+def test_tie_decision_then_outcome_from_the_page(qtbot, ctx, db, scheme, monkeypatch):
+    sid, cids, rid = scheme
+    with db.session() as s:
+        from villagevote.audit import Actor
+        from villagevote.models.core import User
+        admin = s.query(User).filter_by(username="admin").one()
+        actor = Actor(admin.id, "admin", admin.role)
+        service.update_scheme(s, actor, sid, {**scheme_dict(), "cutoff": {"min_total": "60", "top_n_per_post": 1}})
+        service.withdraw_recusal(s, actor, rid, cids["王五"])
+        # 李四 50+30 = 80, 张三 50+30 = 80 (equal on 服务中心工作 too), 王五 40+20 = 60; top 1 -> open tie
+        service.save_sheet(s, actor, rid, 1, {(cids["李四"], "work"): D(50), (cids["李四"], "vote"): D(30),
+                                               (cids["张三"], "work"): D(50), (cids["张三"], "vote"): D(30),
+                                               (cids["王五"], "work"): D(40), (cids["王五"], "vote"): D(20)},
+                           complete=True)
+    infos, errors = [], []
+    monkeypatch.setattr(Ask, "info", classmethod(lambda cls, p, t, text: infos.append(text)))
+    monkeypatch.setattr(Ask, "error", classmethod(lambda cls, p, t, text: errors.append(text)))
+    monkeypatch.setattr(Ask, "confirm", classmethod(lambda cls, p, t, text: True))
+    page = ScoringPage(ctx)
+    qtbot.addWidget(page)
+    page.scheme_box.setCurrentIndex(page.scheme_box.findData(sid))
+    assert len(page.computed.results.open_ties) == 1
+    page.apply_outcome()  # refused while the tie is open
+    assert errors and "并列待决定" in errors[-1]
+    from villagevote.ui.dialogs.scoring_forms import TieDecisionDialog
+    monkeypatch.setattr(TieDecisionDialog, "ask", classmethod(
+        lambda cls, parent, note, cands: ([cids["张三"], cids["李四"]], "乡镇党委会议研究决定")))
+    page.record_tie()
+    assert page.computed.results.open_ties == []
+    page.apply_outcome()
+    assert "入围（初步人选）：张三" in infos[-1]
+    with db.session() as s:
+        from villagevote.models import Candidacy
+        assert s.get(Candidacy, cids["张三"]).status == S.PRELIMINARY
+        assert s.get(Candidacy, cids["李四"]).status == S.QUALIFIED
+    assert not page.save_btn.isEnabled() and "锁定" in page.status.text()
+
+
+def test_scheme_editor_refuses_weights_that_do_not_sum(qtbot, monkeypatch):
+    from villagevote.scoring.scheme import load_example_schemes, scheme_to_dict
+    from villagevote.ui.dialogs.scoring_scheme import SchemeEditor
+    errors = []
+    monkeypatch.setattr(Ask, "error", classmethod(lambda cls, p, t, text: errors.append(text)))
+    data = scheme_to_dict(next(s for s in load_example_schemes() if s.code == "longyou-2017"))
+    dlg = SchemeEditor(data)
+    qtbot.addWidget(dlg)
+    dlg.criteria.table.item(0, 3).setText("50")  # 服务中心工作 60 -> 50: weights now sum to 90, not 100
+    dlg._accept()
+    assert dlg.result is None and "评分项权重之和为 90，方案要求等于 100" in errors[-1]
+    dlg.criteria.table.item(1, 3).setText("25")  # 综合素质 15 -> 25: 50 + 25 + 15 + 10 = 100
+    dlg.min_total.setText("70")
+    dlg._accept()
+    assert dlg.result is not None
+    assert dlg.result["criteria"][0]["weight"] == "50" and dlg.result["cutoff"]["min_total"] == "70"
+    assert dlg.result["criteria"][0]["group_weights"] == {"township_leaders": "50", "stationed_cadres": "50"}

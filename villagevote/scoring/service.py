@@ -56,6 +56,9 @@ from villagevote.scoring.scheme import (
 )
 
 MAX_LISTED_PROBLEMS = 12
+#: candidacies in these statuses stay listed but take no part in the ranking (their scores are kept)
+EXCLUDED_STATUSES = frozenset({CandidacyStatus.WITHDRAWN, CandidacyStatus.DISQUALIFIED,
+                               CandidacyStatus.ADVISED_WITHDRAW})
 
 
 # -- plain data returned to the UI, prints and the CLI -----------------------------------------------------------------
@@ -695,13 +698,18 @@ def save_sheet(session: Session, actor: Actor, rater_id: int, entry_no: int,
             shown.append(tr("……另有 {n} 处").format(n=len(problems) - MAX_LISTED_PROBLEMS))
         raise ValidationError(tr("评委“{r}”的评分表未保存：\n").format(r=data.rater_name) + "\n".join(shown))
 
+    who = actor.display_name or actor.username
+    other = _sheet(session, rater_id, 2 if entry_no == 1 else 1) if row.double_entry else None
+    if other is not None and other.entered_by == who:
+        raise ValidationError(tr("两次录入须由两个人分别完成：评委“{r}”的第 {n} 次录入已由“{who}”完成，"
+                                 "请换另一位工作人员登录后录入").format(r=rater.name, n=3 - entry_no, who=who))
     sheet = _sheet(session, rater_id, entry_no)
     before = {f"{k[0]}/{k[1]}": _num(v) for k, v in data.values.items()}
     if sheet is None:
         sheet = ScoreSheet(rater_id=rater_id, entry_no=entry_no)
         session.add(sheet)
         session.flush()
-    sheet.entered_by = actor.display_name or actor.username
+    sheet.entered_by = who
     sheet.confirmed = bool(complete)
     session.execute(delete(Score).where(Score.sheet_id == sheet.id))
     ids = {c.code: c.id for c in session.scalars(
@@ -792,7 +800,9 @@ def compute(session: Session, scheme_id: int) -> SchemeResults:
     """Results from the sheets that count, the recusals, the adjustments and the recorded tie decisions."""
     row = _scheme_row(session, scheme_id)
     scheme = scheme_from_dict(row.definition)
-    participants = list_participants(session, scheme_id)
+    everyone = list_participants(session, scheme_id)
+    excluded = [p for p in everyone if p.status in EXCLUDED_STATUSES]
+    participants = [p for p in everyone if p.status not in EXCLUDED_STATUSES]
     cands = [engine.Candidate(p.candidacy_id, p.name, p.post_key) for p in participants]
     names = {p.candidacy_id: p.name for p in participants}
     groups = _groups(session, scheme_id)
@@ -827,6 +837,8 @@ def compute(session: Session, scheme_id: int) -> SchemeResults:
     adjustments = []
     raw_adj: list[RawAdjustment] = []
     for a in list_adjustments(session, scheme_id):
+        if a.candidacy_id not in names:
+            continue
         adjustments.append(engine.Adjustment(a.candidacy_id, a.item_code, a.points, a.note))
         raw_adj.append(RawAdjustment(candidate=a.candidate, kind=tr("加分") if a.kind == "bonus" else tr("扣分"),
                                      item=a.item_name, points=a.points, note=a.note))
@@ -835,6 +847,9 @@ def compute(session: Session, scheme_id: int) -> SchemeResults:
                  for d in session.scalars(select(ScoreTieDecision).where(ScoreTieDecision.scheme_id == scheme_id)
                                           .order_by(ScoreTieDecision.id))]
     results = engine.compute_results(scheme, cands, raters, sheets, recusals, adjustments, decisions)
+    if excluded:
+        results.notes.insert(0, tr("以下人选已退出或被取消资格，不参加排名：{names}").format(
+            names="、".join(f"{p.name}（{p.post_label}，{p.status.label}）" for p in excluded)))
     labels = {p.post_key: p.post_label for p in participants}
     return SchemeResults(scheme_id=scheme_id, scheme_label=tr("{name}（第{v}版）").format(name=row.name, v=row.version),
                          results=results, post_labels=labels, participants=participants, raw_scores=raw,

@@ -136,11 +136,14 @@ def score_summary_pdf(out: Path | str, results: Results, post_labels: Mapping[st
         data: list[list[object]] = [[P(h, st["cell_center"]) for h in heads]]
         style = grid_style(1)
         for i, row in enumerate(rows, start=1):
-            data.append([P(x, st["cell_center"]) for x in row[:-1]] + [P(row[-1], st["small"])])
+            cells: list[object] = [P(x, st["cell_center"]) for x in row[:-2]]
             outcome = row[-2]
             if outcome == outcome_label(OUTCOME_PASS):
-                style.add("TEXTCOLOR", (len(row) - 2, i), (len(row) - 2, i), colors.HexColor("#006100"))
-            elif outcome != outcome_label(OUTCOME_FAIL):
+                cells.append(Paragraph('<font color="#006100">' + _m(outcome) + "</font>", st["cell_center"]))
+            else:
+                cells.append(P(outcome, st["cell_center"]))
+            data.append(cells + [P(row[-1], st["small"])])
+            if outcome not in (outcome_label(OUTCOME_PASS), outcome_label(OUTCOME_FAIL)):
                 style.add("BACKGROUND", (0, i), (-1, i), colors.HexColor("#FFF2CC"))
         table = Table(data, colWidths=col_widths, repeatRows=1)
         table.setStyle(style)

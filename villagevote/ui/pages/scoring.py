@@ -210,6 +210,16 @@ class GridView(QTableView):
                 return candidate
         return QModelIndex()
 
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        """Delete or Backspace on a cell (not while editing) empties it; everything else as usual."""
+        index = self.currentIndex()
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and index.isValid() \
+                and self.state() != QAbstractItemView.State.EditingState \
+                and self.model().flags(index) & Qt.ItemFlag.ItemIsEditable:
+            self.model().setData(index, "", Qt.ItemDataRole.EditRole)
+            return
+        super().keyPressEvent(event)
+
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:  # noqa: N802
         move = hint in (QAbstractItemDelegate.EndEditHint.SubmitModelCache,
                         QAbstractItemDelegate.EndEditHint.EditNextItem)
