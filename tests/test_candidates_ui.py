@@ -140,3 +140,21 @@ def test_unbound_cycle_shows_banner(qtbot, ctx, db, admin):
     page = _page(qtbot, ctx)
     assert not page.banner.isHidden()
     assert "尚未选定资格条件目录" in page.banner.text()
+
+
+def test_edit_person_from_the_detail_panel(qtbot, ctx, db, world, monkeypatch):
+    import villagevote.ui.pages.candidates as page_mod
+    from villagevote.models import Person
+    page = _page(qtbot, ctx)
+    page.search.setText("王五")
+    page.table.selectRow(0)
+
+    def edit(parent, villages, data):
+        assert data.name == "王五" and data.political_status is PoliticalStatus.PARTY_MEMBER
+        return persons.PersonData("王武", data.id_number, political_status=data.political_status,
+                                  phone="13811112222", village_id=data.village_id)
+    monkeypatch.setattr(page_mod, "edit_person", edit)
+    page._edit_person()
+    with db.session() as s:
+        p = s.query(Person).filter_by(phone="13811112222").one()
+        assert p.name == "王武" and p.name_initials == "ww"

@@ -28,9 +28,10 @@ class PersonDialog(QDialog):
     """``villages``: [(id, name)]; ``posts``: {(village id, OrgKind): [post, …]}."""
 
     def __init__(self, villages: list[tuple[int, str]], posts: dict[tuple[int, OrgKind], list[str]],
-                 village_id: int | None = None, parent: QWidget | None = None) -> None:
+                 village_id: int | None = None, parent: QWidget | None = None,
+                 person: PersonData | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(tr("登记候选人（自荐人）"))
+        self.setWindowTitle(tr("修改人员信息") if person else tr("登记候选人（自荐人）"))
         self.setMinimumWidth(460)
         self.posts = posts
         outer = QVBoxLayout(self)
@@ -88,12 +89,31 @@ class PersonDialog(QDialog):
         self.village.currentIndexChanged.connect(self._refresh_posts)
         self.org.currentIndexChanged.connect(self._refresh_posts)
         self._refresh_posts()
+        if person is not None:  # edit mode: person fields only, the village stays in the 参选 box
+            self._fill(person)
+            for widget in (self.org, self.post, self.source, self.incumbent):
+                cform.setRowVisible(widget, False)
+            cand_box.setTitle(tr("所在村"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("确定"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         outer.addWidget(buttons)
+
+    def _fill(self, p: PersonData) -> None:
+        self.name.setText(p.name)
+        self.id_number.setText(p.id_number)
+        self.education.setCurrentIndex(max(0, self.education.findData(p.education.value if p.education else None)))
+        self.political.setCurrentIndex(
+            max(0, self.political.findData(p.political_status.value if p.political_status else None)))
+        self.join_date.set_value(p.party_join_date)
+        self.phone.setText(p.phone)
+        self.current_post.setText(p.current_post)
+        if p.village_id is not None:
+            self.village.setCurrentIndex(max(0, self.village.findData(p.village_id)))
+        self._note = p.note
+        self._group_id = p.group_id
 
     def _id_changed(self, text: str) -> None:
         if len(text.strip()) < 18:
@@ -123,6 +143,7 @@ class PersonDialog(QDialog):
             education=Education(edu) if edu else None, political_status=PoliticalStatus(pol) if pol else None,
             party_join_date=self.join_date.value(), phone=self.phone.text().strip(),
             village_id=self.village.currentData(), current_post=self.current_post.text().strip(),
+            group_id=getattr(self, "_group_id", None), note=getattr(self, "_note", ""),
         )
         return NewCandidacy(person, OrgKind(self.org.currentData()), self.post.currentText(),
                             NominationSource(self.source.currentData()), self.incumbent.isChecked())
@@ -132,3 +153,9 @@ class PersonDialog(QDialog):
             posts: dict[tuple[int, OrgKind], list[str]], village_id: int | None = None) -> NewCandidacy | None:
         dialog = cls(villages, posts, village_id, parent)
         return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def edit_person(parent: QWidget | None, villages: list[tuple[int, str]], person: PersonData) -> PersonData | None:
+    """Ask for changed person fields (name, ID number, education, party, phone, post, village)."""
+    dialog = PersonDialog(villages, {}, person.village_id, parent, person=person)
+    return dialog.answer().person if dialog.exec() == QDialog.DialogCode.Accepted else None

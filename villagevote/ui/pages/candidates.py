@@ -36,7 +36,7 @@ from villagevote.reports.registry import Options, find_form
 from villagevote.ui.dialogs.candidates_catalog import CatalogDialog
 from villagevote.ui.dialogs.candidates_finding import FindingDialog
 from villagevote.ui.dialogs.candidates_import import ImportPreviewDialog
-from villagevote.ui.dialogs.candidates_person import PersonDialog
+from villagevote.ui.dialogs.candidates_person import PersonDialog, edit_person
 from villagevote.ui.dialogs.candidates_relation import RelationDialog
 from villagevote.ui.dialogs.candidates_review import ReviewDialog, StatusDialog
 from villagevote.ui.dialogs.common import Ask, show_error
@@ -188,7 +188,9 @@ class CandidatesPage(QWidget):
         self.settle_btn = QPushButton(tr("按核查结论定资格"))
         self.status_btn = QPushButton(tr("更改状态…"))
         self.relation_btn = QPushButton(tr("登记亲属关系…"))
-        for b in (self.finding_btn, self.review_btn, self.settle_btn, self.status_btn, self.relation_btn):
+        self.edit_person_btn = QPushButton(tr("修改人员信息…"))
+        for b in (self.finding_btn, self.review_btn, self.settle_btn, self.status_btn, self.relation_btn,
+                  self.edit_person_btn):
             buttons.addWidget(b)
         buttons.addStretch(1)
         v.addLayout(buttons)
@@ -197,6 +199,7 @@ class CandidatesPage(QWidget):
         self.settle_btn.clicked.connect(self._settle)
         self.status_btn.clicked.connect(self._change_status)
         self.relation_btn.clicked.connect(self._add_relation)
+        self.edit_person_btn.clicked.connect(self._edit_person)
         rules_box = QGroupBox(tr("资格条件核查（按选举日计算期限）"))
         rb = QVBoxLayout(rules_box)
         self.rules_view = _table()
@@ -232,6 +235,7 @@ class CandidatesPage(QWidget):
         self.settle_btn.setEnabled(on and can_review)
         self.status_btn.setEnabled(on and (can_edit or can_review))
         self.relation_btn.setEnabled(on and can_edit)
+        self.edit_person_btn.setEnabled(on and can_edit)
 
     # ------------------------------------------------------------------------------------------------ data
     def full_reload(self) -> None:
@@ -541,6 +545,26 @@ class CandidatesPage(QWidget):
         if answer is None:
             return
         if self._write(lambda s: persons.add_relationship(s, self.ctx.actor, person_id, answer[0], answer[1])):
+            self._current_id = cid
+            self.reload()
+
+    def _edit_person(self) -> None:
+        cid = self._current_id
+        if cid is None:
+            return
+        with self.ctx.session() as s:
+            cand = s.get(Candidacy, cid)
+            p = cand.person
+            person_id = p.id
+            data = persons.PersonData(p.name, p.id_number or "", p.education, p.political_status, p.party_join_date,
+                                      p.phone, p.village_id, p.group_id, p.current_post, p.note)
+            cycle = s.get(ElectionCycle, self.cycle_id)
+            villages = [(v.id, v.name) for v in s.scalars(select(Village).where(
+                Village.township_id == cycle.township_id).order_by(Village.code))]
+        answer = edit_person(self, villages, data)
+        if answer is None:
+            return
+        if self._write(lambda s: persons.update_person(s, self.ctx.actor, person_id, answer)):
             self._current_id = cid
             self.reload()
 
