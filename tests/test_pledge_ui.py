@@ -161,3 +161,35 @@ def test_review_dialog_strikes_an_item_with_reason(qtbot, ctx, data, monkeypatch
     with ctx.session() as s:
         item = s.get(PledgeItem, items[1][0])
         assert item.struck and item.struck_reason == "以财物许诺拉票"
+
+
+def test_templates_dialog_checks_placeholders_and_sets_required_kinds(qtbot, ctx, data):
+    from villagevote.ui.dialogs.pledges_templates import TemplatesDialog
+
+    world, cands = data
+    dialog = TemplatesDialog(ctx)
+    qtbot.addWidget(dialog)
+    assert dialog.kind_checks[PledgeKind.DISCIPLINE].isChecked()
+    assert not dialog.kind_checks[PledgeKind.INTEGRITY].isChecked()
+    dialog.body.setPlainText(dialog.body.toPlainText() + "\n{村子}")
+    assert dialog.check() is False and "未知的占位符“{村子}”" in dialog.status.text()
+    dialog.kind_checks[PledgeKind.INTEGRITY].setChecked(True)
+    dialog.save_kinds()
+    with ctx.session() as s:
+        assert PledgeKind.INTEGRITY in service.required_kinds(s, world.cycle_id)
+
+
+def test_readonly_user_sees_masked_id_numbers(qtbot, db, data, readonly):
+    from villagevote.ui.context import AppContext
+    from villagevote.ui.pages.pledges import PledgesPage
+
+    world, cands = data
+    page = PledgesPage(AppContext(db, readonly))
+    qtbot.addWidget(page)
+    page.kind_box.setCurrentIndex(page.kind_box.findData(PledgeKind.QUALIFICATION.value))
+    page.view.selectRow(0)
+    text = page.preview.toPlainText()
+    assert "资格承诺书" in text and "********" in text
+    import re
+    assert not re.search(r"\d{17}[\dX]", text)
+    assert not page.review_btn.isEnabled() and not page.sign_btn.isEnabled() and not page.generate_btn.isEnabled()

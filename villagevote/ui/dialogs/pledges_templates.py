@@ -3,14 +3,16 @@ copy to a new name, check placeholders. Signed pledges keep their own text whate
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QListWidget, QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView,
+                               QLabel, QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QSplitter, QTableView,
+                               QVBoxLayout, QWidget)
 
 from villagevote.auth import Permission
 from villagevote.errors import UserError
 from villagevote.i18n import tr
 from villagevote.models import PledgeTemplate as TemplateRow
-from villagevote.pledges import store
+from villagevote.models.enums import PledgeKind
+from villagevote.pledges import service, store
 from villagevote.pledges.templates import PLACEHOLDERS, PledgeTemplate, validate_template
 from villagevote.ui.dialogs.common import Ask, show_error
 from villagevote.ui.table_model import Column, RowsModel
@@ -41,6 +43,16 @@ class TemplatesDialog(QDialog):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.verticalHeader().hide()
         left_layout.addWidget(self.view)
+        kinds_box = QGroupBox(tr("本届需要签订的承诺"))
+        kinds_layout = QVBoxLayout(kinds_box)
+        self.kind_checks: dict[PledgeKind, QCheckBox] = {}
+        for kind in PledgeKind:
+            check = QCheckBox(kind.label)
+            self.kind_checks[kind] = check
+            kinds_layout.addWidget(check)
+        self.kinds_btn = QPushButton(tr("保存本届承诺种类"))
+        kinds_layout.addWidget(self.kinds_btn)
+        left_layout.addWidget(kinds_box)
         splitter.addWidget(left)
 
         editor = QWidget()
@@ -85,6 +97,11 @@ class TemplatesDialog(QDialog):
         admin = ctx.can(Permission.ADMIN)
         self.save_btn.setEnabled(admin)
         self.copy_btn.setEnabled(admin)
+        self.kinds_btn.setEnabled(admin and ctx.cycle_id() is not None)
+        for check in self.kind_checks.values():
+            check.setEnabled(admin)
+        self.kinds_btn.clicked.connect(self.save_kinds)
+        self.load_kinds()
         if not admin:
             self.status.setText(tr("只有管理员可以修改模板；当前只能查看。"))
         self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.load(cur.row()))
@@ -169,6 +186,27 @@ class TemplatesDialog(QDialog):
             return
         self.ctx.data_changed.emit("pledges")
         self.refresh(new_id)
+
+    def load_kinds(self) -> None:
+        cycle_id = self.ctx.cycle_id()
+        if cycle_id is None:
+            return
+        with self.ctx.session() as s:
+            required = set(service.required_kinds(s, cycle_id))
+        for kind, check in self.kind_checks.items():
+            check.setChecked(kind in required)
+
+    def save_kinds(self) -> None:
+        chosen = [kind for kind, check in self.kind_checks.items() if check.isChecked()]
+        try:
+            with self.ctx.session() as s:
+                service.set_required_kinds(s, self.ctx.actor, self.ctx.cycle_id(), chosen)
+        except UserError as exc:
+            show_error(self, exc, tr("未保存"))
+            return
+        self.ctx.data_changed.emit("pledges")
+        self.status.setText(tr("已保存。点“生成承诺书”为候选人补上新增种类的承诺书；已有的承诺书不会删除。"))
+        self.status.setStyleSheet("color: #1b5e20;")
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@ signing actions, prints (one pledge, a village batch, the 示诺 notice) and tem
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
@@ -11,7 +12,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGroupBox, QHBoxLay
                                QPushButton, QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget)
 
 from villagevote.auth import Permission
-from villagevote.errors import UserError
+from villagevote.errors import PermissionDenied, UserError
+from villagevote.idcard import mask_id_number
 from villagevote.i18n import tr
 from villagevote.models.core import Village
 from villagevote.models.enums import PledgeKind, PledgeStatus
@@ -37,6 +39,14 @@ _STATUS_COLORS = {
 }
 _ID_COL = 9  # hidden: the pledge id
 _STATUS_VALUE = 10  # hidden: the PledgeStatus, for the row colour
+
+
+_ID_RE = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
+
+
+def mask_ids(text: str) -> str:
+    """Full ID numbers masked, for users without the right to see them (e.g. in the 资格承诺 preview)."""
+    return _ID_RE.sub(lambda m: mask_id_number(m.group(0)), text)
 
 
 def rendered_html(rendered: RenderedPledge) -> str:
@@ -242,7 +252,10 @@ class PledgesPage(QWidget):
         if detail.rendered is not None:
             prefix = "" if row.status is not PledgeStatus.DRAFT else \
                 "<p style='color:#b26a00'>" + html.escape(tr("草稿预览：审诺通过后文本固定，方可打印签字")) + "</p>"
-            self.preview.setHtml(prefix + rendered_html(detail.rendered))
+            body = rendered_html(detail.rendered)
+            if not self.ctx.can(Permission.VIEW_SENSITIVE):
+                body = mask_ids(body)
+            self.preview.setHtml(prefix + body)
         else:
             self.preview.setHtml("<p style='color:#b00020'>" + html.escape(detail.preview_problem) + "</p>")
         editable = row.status in (PledgeStatus.DRAFT, PledgeStatus.REVIEWED)
@@ -371,6 +384,8 @@ class PledgesPage(QWidget):
         if row is None:
             return
         try:
+            if row.kind is PledgeKind.QUALIFICATION and not self.ctx.can(Permission.VIEW_SENSITIVE):
+                raise PermissionDenied(tr("资格承诺书印有完整身份证号，当前用户无权打印"))
             with self.ctx.session() as s:
                 rendered = service.rendered_pledge(s, row.id)
             path = self._save_path(f"{row.village}-{row.name}-{row.kind.label}.pdf")
