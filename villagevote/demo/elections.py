@@ -43,9 +43,9 @@ def populate(session: Session, ctx: DemoContext) -> None:
         for cand, share in zip(order, shares):
             agree = int(valid * share)
             disagree = int((valid - agree) * 0.6)
-            marks[(post.post, cand.name)] = (agree, disagree, valid - agree - disagree - rng.randint(0, 5))
-        if post.seats > 1:
-            write_ins[post.post] = {"陈小红": 9, "陈晓红": 4}
+            marks[(post.post, cand.name)] = (agree, disagree, max(0, valid - agree - disagree - rng.randint(0, 5)))
+        if post.seats > 1 and valid >= 60:
+            write_ins[post.post] = {"陈小红": valid // 30, "陈晓红": valid // 60}
     svc.save_totals(session, actor, cid, issued=issued, returned=returned, invalid=invalid, marks=marks,
                     write_ins=write_ins)
     for post, names in write_ins.items():

@@ -328,7 +328,9 @@ def list_contests(session: Session, village_id: int | None = None, cycle_id: int
         ncand = session.scalar(select(func.count(BallotCandidate.id)).where(
             BallotCandidate.contest_id == c.id, BallotCandidate.write_in.is_(False))) or 0
         out.append(ContestRow(c.id, village.id, village.name, BODIES.get(kind, ""), _body_label(kind),
-                              ContestRound(c.round).label, tr(MODE_TEXT[ContestMode(c.mode)]), c.held_on,
+                              ContestRound(c.round).label,
+                              tr("差额") if ContestMode(c.mode) is ContestMode.WITH_CANDIDATES else tr("自荐直选"),
+                              c.held_on,
                               sum(p.seats for p in c.posts), ncand, c.tally_mode,
                               _status_text(c, res.decision if res else None), c.official))
     return out

@@ -109,7 +109,8 @@ class BallotsPanel(_Panel):
         self.add_name = QLineEdit()
         self.add_name.setPlaceholderText(tr("姓名"))
         self.add_gender = QComboBox()
-        self.add_gender.addItems(["男", "女"])
+        self.add_gender.addItem(tr("男"), "男")
+        self.add_gender.addItem(tr("女"), "女")
         self.add_btn = QPushButton(tr("添加到选票"))
         self.add_btn.clicked.connect(self.add_candidate)
         self.remove_btn = QPushButton(tr("从选票删除所选"))
@@ -188,7 +189,7 @@ class BallotsPanel(_Panel):
 
     def add_candidate(self) -> None:
         self.run(lambda s: svc.add_ballot_candidate(s, self.ctx.actor, self.cid, self.add_post.currentText(),
-                                                    self.add_name.text(), self.add_gender.currentText()))
+                                                    self.add_name.text(), self.add_gender.currentData()))
         self.add_name.clear()
 
     def remove_candidate(self) -> None:
