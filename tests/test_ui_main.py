@@ -86,3 +86,24 @@ def test_system_page_lists_audit_rows(qtbot, ctx, township):
     assert model.total >= 5  # township, 3 villages, cycle
     actions = {model.row_at(r)[2] for r in range(model.rowCount())}
     assert "create" in actions
+
+
+def test_township_tab_adds_a_village_with_organizations(qtbot, ctx, township, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+    from sqlalchemy import func, select
+    from villagevote.models import Organization, Village
+    from villagevote.ui.pages import township_tab
+
+    def fake_exec(self):  # type: ignore[no-untyped-def]
+        self.name.setText("北村")
+        self.groups.setValue(6)
+        return QDialog.DialogCode.Accepted
+    monkeypatch.setattr(township_tab.VillageDialog, "exec", fake_exec)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.pages["系统"].township.add_village()
+    root = window.tree_model.item(0)
+    assert "北村" in [root.child(i).text() for i in range(root.rowCount())]
+    with ctx.session() as s:
+        vid = s.scalar(select(Village.id).where(Village.name == "北村"))
+        assert s.scalar(select(func.count(Organization.id)).where(Organization.village_id == vid)) == 4

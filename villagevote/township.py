@@ -76,8 +76,65 @@ def add_village(session: Session, actor: Actor, township_id: int, name: str, *, 
     village.groups = [VillageGroup(number=i, name=tr("第{n}村民小组").format(n=i)) for i in range(1, groups + 1)]
     session.add(village)
     session.flush()
+    for cycle_id in session.scalars(select(ElectionCycle.id).where(ElectionCycle.township_id == township_id)):
+        add_organizations(session, village.id, cycle_id)
     audit.record(session, actor, "create", "village", village.id, after=row_dict(village))
     return village.id
+
+
+def update_village(session: Session, actor: Actor, village_id: int, *, name: str | None = None,
+                   code: str | None = None, households: int | None = None, population: int | None = None,
+                   groups: int | None = None) -> None:
+    """Edit a village. Groups can be added; a group that voters or persons belong to is never removed."""
+    require(actor, Permission.EDIT)
+    village = session.get(Village, village_id)
+    if village is None:
+        raise ValidationError(tr("村不存在（编号 {id}）。").format(id=village_id))
+    before = row_dict(village)
+    if name is not None:
+        name = name.strip()
+        if not name:
+            raise ValidationError(tr("村名不能为空。"))
+        clash = session.scalar(select(Village).where(Village.township_id == village.township_id,
+                                                     Village.name == name, Village.id != village_id))
+        if clash:
+            raise ValidationError(tr("村“{name}”已存在。").format(name=name))
+        village.name = name
+    if code is not None:
+        village.code = code.strip()
+    for field, value in (("households", households), ("population", population)):
+        if value is not None:
+            if value < 0:
+                raise ValidationError(tr("户数和人口不能为负数。"))
+            setattr(village, field, value)
+    if groups is not None:
+        if groups < len(village.groups):
+            raise ValidationError(tr("村民小组只能增加，不能减少（现有 {n} 个）；请合并小组后再调整。").format(
+                n=len(village.groups)))
+        for i in range(len(village.groups) + 1, groups + 1):
+            village.groups.append(VillageGroup(number=i, name=tr("第{n}村民小组").format(n=i)))
+    session.flush()
+    audit.record(session, actor, "update", "village", village_id, before=before, after=row_dict(village))
+
+
+def update_cycle(session: Session, actor: Actor, cycle_id: int, *, name: str | None = None,
+                 election_day: dt.date | None = None, profile: dict | None = None) -> None:
+    require(actor, Permission.ADMIN)
+    cycle = session.get(ElectionCycle, cycle_id)
+    if cycle is None:
+        raise ValidationError(tr("届次不存在（编号 {id}）。").format(id=cycle_id))
+    before = row_dict(cycle)
+    if name is not None:
+        if not name.strip():
+            raise ValidationError(tr("届次名称不能为空。"))
+        cycle.name = name.strip()
+    if election_day is not None:
+        cycle.election_day = election_day
+        cycle.year = election_day.year
+    if profile is not None:
+        cycle.profile = {**(cycle.profile or {}), **profile}
+    session.flush()
+    audit.record(session, actor, "update", "election_cycle", cycle_id, before=before, after=row_dict(cycle))
 
 
 def list_villages(session: Session) -> list[VillageRow]:

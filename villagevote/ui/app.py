@@ -5,7 +5,7 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
@@ -34,11 +34,19 @@ def setup_fonts(app: QApplication) -> str:
     return family
 
 
+def install_qt_translations(app: QApplication) -> None:
+    """Qt's own strings (OK/Cancel, file dialogs, context menus) in Chinese, from the translations PySide6 ships."""
+    translator = QTranslator(app)
+    if translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+
+
 def make_qapp(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("villagevote")
     app.setApplicationDisplayName(tr("村级组织换届与承诺管理"))
     install_translator(lambda context, text: QCoreApplication.translate(context, text))
+    install_qt_translations(app)  # type: ignore[arg-type]
     setup_fonts(app)  # type: ignore[arg-type]
     return app  # type: ignore[return-value]
 

@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
         for title, module, cls, note in PAGES:
             self._add_page(tr(title), load_widget(module, cls, ctx, tr(title), tr(note) if note else ""))
         from villagevote.ui.pages.system import SystemPage
-        self._add_page(tr("系统"), SystemPage(ctx, self.restore_backup))
+        self._add_page(tr("系统"), SystemPage(ctx, self.restore_backup, self._township_changed))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
 
@@ -125,6 +125,10 @@ class MainWindow(QMainWindow):
             root.appendRow(item)
         self.tree_model.appendRow(root)
         self.tree.expandAll()
+
+    def _township_changed(self) -> None:
+        self.refresh_tree()
+        self.ctx.data_changed.emit("township")
 
     def update_status(self) -> None:
         self.db_label.setText(tr("数据库：{path}").format(path=self.ctx.db.path))

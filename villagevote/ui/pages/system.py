@@ -203,11 +203,14 @@ class SettingsTab(QWidget):
 
 
 class SystemPage(QWidget):
-    def __init__(self, ctx, restore_callback) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx, restore_callback, on_township_changed=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__()
+        from villagevote.ui.pages.township_tab import TownshipTab
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget()
+        self.township = TownshipTab(ctx, on_township_changed)
+        self.tabs.addTab(self.township, tr("乡镇与村"))
         self.users = UsersTab(ctx)
         self.backups = BackupsTab(ctx, restore_callback)
         self.audit = AuditTab(ctx)
