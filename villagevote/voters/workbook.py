@@ -597,7 +597,7 @@ class RowError:
         return f"{where}{column}：{self.reason}{value}"
 
 
-@dataclass
+@dataclass(slots=True)
 class VoterRow:
     """One voter as read from the file (validated, normalised)."""
 

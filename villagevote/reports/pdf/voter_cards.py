@@ -49,6 +49,7 @@ class VillageCards:
     election_day: dt.date
     cards: list[VoterCard] = field(default_factory=list)
     issuer: str = ""
+    presorted: bool = False  # cards already by group, then 姓氏笔画
 
 
 def _draw_mixed(c: Canvas, x: float, y: float, text: str, font: str, size: float, centred: bool = False) -> None:
@@ -131,7 +132,8 @@ def voter_cards_pdf(villages: Sequence[VillageCards], out: Path | str) -> Path:
         c.beginForm(form, lowerx=0, lowery=0, upperx=CARD_W, uppery=CARD_H)
         _draw_template(c, fonts, issuer, subtitle, cn_date(village.election_day))
         c.endForm()
-        cards = sorted(village.cards, key=lambda card: (group_sort_key(card.group), stroke_key(card.name)))
+        cards = village.cards if village.presorted else sorted(
+            village.cards, key=lambda card: (group_sort_key(card.group), stroke_key(card.name)))
         for start in range(0, len(cards), CARDS_PER_PAGE):
             if page:
                 c.showPage()

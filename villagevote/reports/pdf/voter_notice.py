@@ -46,6 +46,7 @@ class NoticeVoter:
 class NoticeGroup:
     name: str  # e.g. 第一村民小组
     voters: list[NoticeVoter] = field(default_factory=list)
+    presorted: bool = False  # voters already in 姓氏笔画 order (e.g. from the register's ORDER BY name_sort)
 
 
 @dataclass
@@ -88,7 +89,7 @@ def _grid_style(font: str, rows: int) -> TableStyle:
 
 
 def _group_tables(group: NoticeGroup, font: str, cell_style) -> list[Flowable]:
-    voters = sorted(group.voters, key=lambda v: stroke_key(v.name))
+    voters = group.voters if group.presorted else sorted(group.voters, key=lambda v: stroke_key(v.name))
     cells: list[object] = []
     for v in voters:
         name: object = v.name if len(v.name) <= _LONG_NAME and v.name.isalpha() else Paragraph(mixed(v.name), cell_style)
