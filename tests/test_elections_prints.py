@@ -115,3 +115,15 @@ def test_thousands_of_official_ballots_render_quickly(tmp_path):
     assert len(reader.pages) == 3000
     assert "王一" in (reader.pages[2999].extract_text() or "")
     assert elapsed < 20, f"3000 ballots took {elapsed:.1f} s"
+
+
+def test_self_nomination_and_additional_round_ballots(tmp_path):
+    c, _ = make_contest()
+    c.mode = "自荐直选"
+    c.candidates = []
+    txt = text_of(render_ballots(c, tmp_path / "zj.pdf", sample=True))
+    assert "本次选举不设候选人" in txt and "所选人姓名" in txt and "另选他人" not in txt and "王一" not in txt
+    c.round = "additional"
+    c.body, c.body_label = "party_branch", "村党组织"
+    txt = text_of(render_ballots(c, tmp_path / "add.pdf", sample=True))
+    assert "东山村第十二届党组织选举另行选举选票" in txt

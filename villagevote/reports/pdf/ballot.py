@@ -26,6 +26,7 @@ def instructions(contest: ContestView) -> list[str]:
     ]
     if contest.mode == "自荐直选":
         lines[0] = tr("本次选举不设候选人，请在各职务的空格内写上您所选的人的姓名，并在同一行“同意”栏内画“〇”。")
+        lines[2] = tr("每一职务所写的人数不得多于应选名额，多于应选名额的，该职务的选票无效。")
         lines.pop(1)
     if len(contest.posts) > 1:
         lines.append(tr("同一人只能在一个职务中选择；同一人在多个职务被选时，只计较高职务的票。"))
@@ -38,12 +39,14 @@ def _post_block(contest: ContestView, post_index: int, keep_together: bool = Tru
     head = tr("{post}（应选 {n} 名）").format(post=post.post, n=post.seats)
     if post.women_seats:
         head += tr("，其中妇女不少于 {w} 名").format(w=post.women_seats)
-    rows: list[list[object]] = [[tr("序号"), tr("候选人姓名"), tr("同意"), tr("不同意"), tr("弃权")]]
-    cands = sorted(contest.candidates_for(post.post), key=lambda c: c.order)
+    free = contest.mode == "自荐直选"
+    name_head = tr("所选人姓名") if free else tr("候选人姓名")
+    rows: list[list[object]] = [[tr("序号"), name_head, tr("同意"), tr("不同意"), tr("弃权")]]
+    cands = [] if free else sorted(contest.candidates_for(post.post), key=lambda c: c.order)
     for i, cand in enumerate(cands, start=1):
         rows.append([str(i), cand.name, BOX, BOX, BOX])
-    for _ in range(post.seats):
-        rows.append([tr("另选他人"), "", BOX, "—", "—"])
+    for i in range(post.seats):
+        rows.append([str(i + 1) if free else tr("另选他人"), "", BOX, "—", "—"])
     table = cell_table(rows, [24 * mm, 58 * mm, 26 * mm, 26 * mm, 26 * mm], font_size=12)
     table.setStyle([("ROWBACKGROUNDS", (0, len(cands) + 1), (-1, -1), ["#F7F7F7"]),
                     ("TOPPADDING", (0, 1), (-1, -1), 6), ("BOTTOMPADDING", (0, 1), (-1, -1), 6)])

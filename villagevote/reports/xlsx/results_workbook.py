@@ -65,7 +65,10 @@ def results_workbook(out: Path | str, contests: Sequence[tuple[ContestView, Sequ
     winners = []
     for c, _ in contests:
         g = {x.name: x.gender for x in c.candidates}
-        for e in (c.result or {}).get("elected") or []:
+        rank = {p.post: i for i, p in enumerate(c.posts)}
+        from villagevote.names import stroke_key
+        for e in sorted((c.result or {}).get("elected") or [], key=lambda e: (rank.get(e["post"], 99),
+                                                                             stroke_key(e["name"]))):
             winners.append([c.village, c.body_label, e["post"], e["name"], g.get(e["name"]) or "", e["votes"],
                             _status(c)])
     write_table(ws3, [tr("村"), tr("组织"), tr("职务"), tr("姓名"), tr("性别"), tr("得票"), tr("状态")], winners,

@@ -732,7 +732,9 @@ class ResultPanel(_Panel):
                 self.verdict.setStyleSheet(RED)
             for reason in r.get("reasons", []):
                 self.reasons.addItem(reason)
-            for e in r.get("elected", []):
+            from villagevote.names import stroke_key
+            rank = {p.post: i for i, p in enumerate(v.posts)}
+            for e in sorted(r.get("elected", []), key=lambda e: (rank.get(e["post"], 99), stroke_key(e["name"]))):
                 rows.append((e["post"], e["name"], e["votes"], (e.get("share") or "") + "%"))
         self.elected.setModel(RowsModel.from_rows([Column(tr("职务")), Column(tr("当选人")), Column(tr("得票"), RIGHT),
                                                    Column(tr("得票率"), RIGHT)], rows, parent=self))
