@@ -24,13 +24,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.READONLY: frozenset({Permission.VIEW}),
 }
 
-_ACTION_TEXT = {
-    Permission.VIEW: "查看",
-    Permission.EDIT: "录入或修改数据",
-    Permission.REVIEW: "审核",
-    Permission.VIEW_SENSITIVE: "查看敏感信息",
-    Permission.ADMIN: "执行管理员操作",
-}
+def _action_text(permission: Permission) -> str:
+    return {
+        Permission.VIEW: tr("查看"),
+        Permission.EDIT: tr("录入或修改数据"),
+        Permission.REVIEW: tr("审核"),
+        Permission.VIEW_SENSITIVE: tr("查看敏感信息"),
+        Permission.ADMIN: tr("执行管理员操作"),
+    }[permission]
 
 
 def can(actor: Actor, permission: Permission) -> bool:
@@ -40,4 +41,4 @@ def can(actor: Actor, permission: Permission) -> bool:
 def require(actor: Actor, permission: Permission) -> None:
     if not can(actor, permission):
         raise PermissionDenied(tr("当前用户“{user}”（{role}）无权{action}。").format(
-            user=actor.username, role=actor.role.label, action=tr(_ACTION_TEXT[permission])))
+            user=actor.username, role=actor.role.label, action=_action_text(permission)))

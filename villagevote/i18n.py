@@ -9,12 +9,19 @@ from __future__ import annotations
 from typing import Callable
 
 _translate: Callable[[str, str], str] | None = None
+_generation = 0
 
 
 def install_translator(func: Callable[[str, str], str] | None) -> None:
     """Install the function used to translate (context, text) -> text; None removes it."""
-    global _translate
+    global _translate, _generation
     _translate = func
+    _generation += 1
+
+
+def generation() -> int:
+    """Changes whenever the translator changes, so cached translated tables can be rebuilt."""
+    return _generation
 
 
 def tr(text: str, context: str = "villagevote") -> str:

@@ -3,7 +3,9 @@ constraints, see ``base.enum_column``); ``label`` gives the Chinese text shown t
 from __future__ import annotations
 
 import enum
+import functools
 
+from villagevote import i18n
 from villagevote.i18n import tr
 
 
@@ -12,7 +14,7 @@ class LabeledEnum(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return tr(_LABELS[type(self).__name__][self.value])
+        return _labels(i18n.generation())[type(self).__name__][self.value]
 
     @classmethod
     def from_label(cls, label: str) -> "LabeledEnum":
@@ -189,40 +191,42 @@ class FlagKind(LabeledEnum):
     TEAM_ADJUSTMENT = "team_adjustment"
 
 
-# Chinese labels, kept beside the enums; every literal goes through tr() at lookup time.
-_LABELS: dict[str, dict[str, str]] = {
-    "Role": {"admin": "管理员", "clerk": "录入员", "reviewer": "审核员", "readonly": "只读"},
-    "OrgKind": {"party_branch": "村党组织", "village_committee": "村民委员会",
-                "supervision_committee": "村务监督委员会", "coop": "股份经济合作社"},
-    "Gender": {"male": "男", "female": "女"},
-    "Education": {"primary": "小学", "junior": "初中", "senior": "高中", "vocational": "中专",
-                  "college": "大专", "bachelor": "本科", "postgraduate": "研究生"},
-    "PoliticalStatus": {"party_member": "中共党员", "probationary": "中共预备党员", "league_member": "共青团员",
-                        "masses": "群众", "other_party": "民主党派"},
-    "RelationKind": {"spouse": "配偶", "parent_child": "父母子女", "sibling": "兄弟姐妹", "near_relative": "其他近亲属"},
-    "NominationSource": {"self": "自荐", "party_members": "党员推荐", "villagers": "群众推荐", "organization": "组织推荐"},
-    "CandidacyStatus": {"registered": "已登记", "village_reviewed": "村级初审通过", "township_reviewed": "乡镇复审通过",
-                        "county_reviewed": "县级联审通过", "qualified": "资格合格", "advised_withdraw": "劝退",
-                        "disqualified": "取消资格", "withdrawn": "已退出", "preliminary": "初步人选",
-                        "candidate": "正式候选人", "elected": "当选", "not_elected": "未当选"},
-    "RuleGrade": {"cannot": "不能", "unsuitable": "不宜", "fallback": "兜底"},
-    "FindingResult": {"pending": "待查", "clear": "无", "hit": "有", "doubt": "存疑"},
-    "ReviewStage": {"village": "村级初审", "township": "乡镇复审", "county": "县级联审"},
-    "ReviewDecision": {"pass": "通过", "fail": "不通过", "advise_withdraw": "劝退", "pending": "待定"},
-    "PledgeKind": {"discipline": "竞职承诺（换届纪律）", "term_goals": "创业承诺（任期目标）", "resignation": "辞职承诺",
-                   "qualification": "资格承诺", "integrity": "廉洁承诺"},
-    "PledgeStatus": {"draft": "草稿", "reviewed": "已审核", "signed": "已签订", "refused": "拒签"},
-    "AggregationRule": {"mean": "算术平均", "trimmed_mean": "去掉最高最低分后平均"},
-    "VoterCategory": {"resident": "户籍在村且居住", "registered_away": "户籍在村不居住",
-                      "nonregistered_resident": "居住一年以上非户籍"},
-    "VoterStatus": {"active": "有效", "deprived": "被剥夺政治权利", "deceased": "已死亡", "moved_out": "已迁出",
-                    "removed": "已除名"},
-    "ObjectionOutcome": {"pending": "待处理", "upheld": "成立", "rejected": "不成立"},
-    "ContestRound": {"first": "正式选举", "additional": "另行选举"},
-    "ContestMode": {"with_candidates": "有候选人差额选举", "self_nomination": "无候选人自荐直选"},
-    "CommitmentStatus": {"registered": "已挂号", "in_progress": "推进中", "reported_done": "已报结", "closed": "已销号",
-                         "overdue": "逾期", "kept": "已兑现", "partly_kept": "部分兑现", "broken": "未兑现"},
-    "EvaluationGrade": {"excellent": "优秀", "satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"},
-    "FlagKind": {"overdue": "逾期", "warning_talk": "诫勉谈话", "resignation_trigger": "触发辞职承诺",
-                 "team_adjustment": "班子调整"},
-}
+# Chinese labels, kept beside the enums as tr() literals; rebuilt when another translator is installed.
+@functools.lru_cache(maxsize=4)
+def _labels(generation: int) -> dict[str, dict[str, str]]:
+    return {
+        "Role": {"admin": tr("管理员"), "clerk": tr("录入员"), "reviewer": tr("审核员"), "readonly": tr("只读")},
+        "OrgKind": {"party_branch": tr("村党组织"), "village_committee": tr("村民委员会"),
+                    "supervision_committee": tr("村务监督委员会"), "coop": tr("股份经济合作社")},
+        "Gender": {"male": tr("男"), "female": tr("女")},
+        "Education": {"primary": tr("小学"), "junior": tr("初中"), "senior": tr("高中"), "vocational": tr("中专"),
+                      "college": tr("大专"), "bachelor": tr("本科"), "postgraduate": tr("研究生")},
+        "PoliticalStatus": {"party_member": tr("中共党员"), "probationary": tr("中共预备党员"), "league_member": tr("共青团员"),
+                            "masses": tr("群众"), "other_party": tr("民主党派")},
+        "RelationKind": {"spouse": tr("配偶"), "parent_child": tr("父母子女"), "sibling": tr("兄弟姐妹"), "near_relative": tr("其他近亲属")},
+        "NominationSource": {"self": tr("自荐"), "party_members": tr("党员推荐"), "villagers": tr("群众推荐"), "organization": tr("组织推荐")},
+        "CandidacyStatus": {"registered": tr("已登记"), "village_reviewed": tr("村级初审通过"), "township_reviewed": tr("乡镇复审通过"),
+                            "county_reviewed": tr("县级联审通过"), "qualified": tr("资格合格"), "advised_withdraw": tr("劝退"),
+                            "disqualified": tr("取消资格"), "withdrawn": tr("已退出"), "preliminary": tr("初步人选"),
+                            "candidate": tr("正式候选人"), "elected": tr("当选"), "not_elected": tr("未当选")},
+        "RuleGrade": {"cannot": tr("不能"), "unsuitable": tr("不宜"), "fallback": tr("兜底")},
+        "FindingResult": {"pending": tr("待查"), "clear": tr("无"), "hit": tr("有"), "doubt": tr("存疑")},
+        "ReviewStage": {"village": tr("村级初审"), "township": tr("乡镇复审"), "county": tr("县级联审")},
+        "ReviewDecision": {"pass": tr("通过"), "fail": tr("不通过"), "advise_withdraw": tr("劝退"), "pending": tr("待定")},
+        "PledgeKind": {"discipline": tr("竞职承诺（换届纪律）"), "term_goals": tr("创业承诺（任期目标）"), "resignation": tr("辞职承诺"),
+                       "qualification": tr("资格承诺"), "integrity": tr("廉洁承诺")},
+        "PledgeStatus": {"draft": tr("草稿"), "reviewed": tr("已审核"), "signed": tr("已签订"), "refused": tr("拒签")},
+        "AggregationRule": {"mean": tr("算术平均"), "trimmed_mean": tr("去掉最高最低分后平均")},
+        "VoterCategory": {"resident": tr("户籍在村且居住"), "registered_away": tr("户籍在村不居住"),
+                          "nonregistered_resident": tr("居住一年以上非户籍")},
+        "VoterStatus": {"active": tr("有效"), "deprived": tr("被剥夺政治权利"), "deceased": tr("已死亡"), "moved_out": tr("已迁出"),
+                        "removed": tr("已除名")},
+        "ObjectionOutcome": {"pending": tr("待处理"), "upheld": tr("成立"), "rejected": tr("不成立")},
+        "ContestRound": {"first": tr("正式选举"), "additional": tr("另行选举")},
+        "ContestMode": {"with_candidates": tr("有候选人差额选举"), "self_nomination": tr("无候选人自荐直选")},
+        "CommitmentStatus": {"registered": tr("已挂号"), "in_progress": tr("推进中"), "reported_done": tr("已报结"), "closed": tr("已销号"),
+                             "overdue": tr("逾期"), "kept": tr("已兑现"), "partly_kept": tr("部分兑现"), "broken": tr("未兑现")},
+        "EvaluationGrade": {"excellent": tr("优秀"), "satisfied": tr("满意"), "basic": tr("基本满意"), "unsatisfied": tr("不满意")},
+        "FlagKind": {"overdue": tr("逾期"), "warning_talk": tr("诫勉谈话"), "resignation_trigger": tr("触发辞职承诺"),
+                     "team_adjustment": tr("班子调整")},
+    }
