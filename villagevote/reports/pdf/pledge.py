@@ -42,7 +42,7 @@ MARGIN_TOP = 25 * mm
 MARGIN_BOTTOM = 22 * mm
 FRAME_W = PAGE_W - 2 * MARGIN_X
 # 序号, 目标项目, 类别, 可量化目标, 完成时限, 权重 — fractions of the frame width.
-_ITEM_COL_FRACTIONS = (0.07, 0.25, 0.12, 0.27, 0.17, 0.12)
+_ITEM_COL_FRACTIONS = (0.07, 0.24, 0.12, 0.26, 0.19, 0.12)
 
 
 @dataclass(frozen=True)
