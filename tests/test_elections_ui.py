@@ -95,3 +95,20 @@ def test_totals_entry_then_lock_makes_the_tab_read_only(tab, qtbot, monkeypatch)
     assert not tab.totals_panel.save_btn.isEnabled() and not tab.call.code.isEnabled()
     assert not tab.result.compute_btn.isEnabled() and tab.result.reopen_btn.isEnabled()
     assert "已确认" in tab.banner.text()
+
+
+def test_new_contest_from_the_dialog_and_reopen_needs_a_reason(tab, qtbot, monkeypatch, township):
+    from villagevote.ui.dialogs.common import Ask
+    from villagevote.ui.dialogs.election_new import NewContest, NewContestDialog
+    with tab.ctx.session() as s:
+        orgs = svc.organizations_for(s, township.village_ids[0], township.cycle_id)
+    party = next(o for o in orgs if "党组织" in o.label)
+    monkeypatch.setattr(NewContestDialog, "ask", classmethod(
+        lambda cls, orgs, parent=None: NewContest(party.organization_id, "self_nomination", 40, 36)))
+    tab.new_contest()
+    assert len(tab._rows) == 2 and tab.view.body == "party_branch" and tab.view.present == 36
+    assert "自荐直选" in tab.ballots.margin.text()
+    errors = []
+    monkeypatch.setattr(Ask, "error", classmethod(lambda cls, parent, title, text: errors.append(text)))
+    tab.new_contest()                                   # the same organization twice is refused with a message
+    assert errors and "不能重复建立" in errors[0]

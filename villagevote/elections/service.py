@@ -780,6 +780,9 @@ def engine_input(session: Session, contest_id: int) -> tuple[dict[str, Any], lis
     problems = reconcile(t, seats)
     genders = {bc.name: bc.gender for bc in _candidates(session, c.id, include_merged=False)}
     women = {p.post: p.women_seats for p in c.posts if p.women_seats}
+    cycle = session.get(ElectionCycle, org.cycle_id)
+    if cycle is not None and (cycle.profile or {}).get("women_seat_rule", "reserve") != "reserve":
+        women = {}  # the cycle's rule profile does not hold seats back for women
     data = contest_input(t, body, ContestRound(c.round).value, c.electorate, c.present, seats, genders, women)
     if c.tally_mode == "ballots":
         data["ballots_invalid"] = t.wholly_invalid
