@@ -358,3 +358,24 @@ def test_status_transition_to_elected_creates_the_commitments(db, world):
         titles = list(s.scalars(select(Commitment.title).where(Commitment.candidacy_id == cand)
                                 .order_by(Commitment.id)))
         assert titles == ["清理河塘", "村集体增收"]
+
+
+def test_scan_can_be_added_after_signing(db, world, tmp_path):
+    with db.session() as s:
+        service.generate_pledges(s, CLERK, world.cycle_id)
+        pid = pledge_id(s, world.cands["方芳"], PledgeKind.QUALIFICATION)
+        with pytest.raises(ValidationError, match="尚未签订"):
+            service.attach_scan(s, CLERK, pid, str(_png(tmp_path / "a.png")))
+        pass_all(s, pid)
+        service.sign_pledge(s, CLERK, pid, SIGN_DAY, "李见证", copies=3)
+        word = tmp_path / "scan.jpg"
+        word.write_bytes(b"PK\x03\x04" + b"\x00" * 40)  # a .docx renamed to .jpg
+        with pytest.raises(ValidationError, match="不是 PDF、JPG 或 PNG"):
+            service.attach_scan(s, CLERK, pid, str(word))
+        assert s.get(Pledge, pid).scan_path == ""
+        pdf = tmp_path / "scan.pdf"
+        pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+        digest = service.attach_scan(s, CLERK, pid, str(pdf))
+        pledge = s.get(Pledge, pid)
+        assert pledge.scan_sha256 == digest and pledge.scan_path.endswith(".pdf") and pledge.copies == 3
+        assert Path(service.scan_file_of(s, pid)).read_bytes() == pdf.read_bytes()

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer, selectinload
 
 from villagevote import audit
 from villagevote.audit import Actor
@@ -327,7 +327,9 @@ def list_pledges(session: Session, cycle_id: int, village_id: int | None = None,
              .join(Organization, Organization.id == Candidacy.organization_id)
              .join(Village, Village.id == Organization.village_id)
              .join(TemplateRow, TemplateRow.id == Pledge.template_id)
-             .where(Candidacy.cycle_id == cycle_id))
+             .where(Candidacy.cycle_id == cycle_id)
+             .options(selectinload(Pledge.items), selectinload(Candidacy.person), defer(Pledge.rendered_json),
+                      defer(Pledge.rendered_text)))
     if village_id is not None:
         query = query.where(Village.id == village_id)
     if candidacy_id is not None:

@@ -266,7 +266,12 @@ class PledgesPage(QWidget):
         self.sign_btn.setEnabled(row.status is PledgeStatus.REVIEWED and self.ctx.can(Permission.EDIT))
         self.refuse_btn.setEnabled(editable and self.ctx.can(Permission.EDIT))
         self.print_btn.setEnabled(row.status in (PledgeStatus.REVIEWED, PledgeStatus.SIGNED))
-        self.scan_btn.setEnabled(bool(detail.scan_path))
+        if detail.scan_path:
+            self.scan_btn.setText(tr("打开扫描件"))
+            self.scan_btn.setEnabled(True)
+        else:
+            self.scan_btn.setText(tr("补传扫描件…"))
+            self.scan_btn.setEnabled(row.status is PledgeStatus.SIGNED and self.ctx.can(Permission.EDIT))
         self._detail = detail
 
     # ----------------------------------------------------------------------------------------------- actions
@@ -358,6 +363,17 @@ class PledgesPage(QWidget):
     def open_scan(self) -> None:
         row = self.selected()
         if row is None:
+            return
+        if not self._detail.scan_path:
+            path = Ask.open_file(self, tr("选择扫描件"), tr("扫描件 (*.pdf *.jpg *.jpeg *.png);;所有文件 (*)"))
+            if not path:
+                return
+            try:
+                self._write(service.attach_scan, row.id, path)
+            except UserError as exc:
+                show_error(self, exc)
+                return
+            self._after_write(row.id)
             return
         try:
             with self.ctx.session() as s:
