@@ -109,11 +109,11 @@ def test_keyboard_entry_save_and_results(qtbot, ctx, db, scheme, monkeypatch):
     grid.setFocus()
     for text in ("50", "30", "45", "35"):
         qtbot.keyClick(grid, text[0])  # typing starts editing the current cell
-        editor = grid.viewport().findChild(QLineEdit)
-        assert editor is not None
+        editor = grid.indexWidget(grid.currentIndex())  # the open editor of this cell (not a closed one)
+        assert isinstance(editor, QLineEdit)
         qtbot.keyClicks(editor, text[1:])
         qtbot.keyClick(editor, Qt.Key.Key_Return)  # saves and moves to the next cell (queued by the delegate)
-        qtbot.waitUntil(lambda: grid.state() != QAbstractItemView.State.EditingState)
+        qtbot.waitUntil(lambda: grid.state() != QAbstractItemView.State.EditingState, timeout=15000)
     assert page.grid_model.values[(cids["李四"], "work")] == D(50)
     assert page.grid_model.values[(cids["李四"], "vote")] == D(30)
     assert page.grid_model.values[(cids["张三"], "work")] == D(45)

@@ -104,7 +104,7 @@ def _cutoff_text(results: Results) -> str:
         parts.append(tr("总分不低于 {m} 分").format(m=_num(s.min_total)))
     if s.top_n_per_post is not None:
         parts.append(tr("每个职位前 {n} 名").format(n=s.top_n_per_post))
-    return tr("入围条件：{c}").format(c="，且".join(parts))
+    return tr("入围条件：{c}").format(c=tr("，且").join(parts))
 
 
 def score_summary_pdf(out: Path | str, results: Results, post_labels: Mapping[str, str],

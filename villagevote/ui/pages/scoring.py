@@ -881,13 +881,14 @@ def scheme_html(s: Any) -> str:
                  f"<tr><th>{e(tr('评分项'))}</th><th>{e(tr('满分'))}</th><th>{e(tr('权重'))}</th>"
                  f"<th>{e(tr('评分的评委组'))}</th><th>{e(tr('组权重'))}</th><th>{e(tr('说明'))}</th></tr>"
                  + "".join(rows) + "</table>")
-    groups = "；".join(f"{g.name}（权重 {_n(g.weight)}）" for g in s.rater_groups)
+    groups = "；".join(tr("{g}（权重 {w}）").format(g=g.name, w=_n(g.weight)) for g in s.rater_groups)
     parts.append(f"<p><b>{e(tr('评委组：'))}</b>{e(groups)}</p>")
     parts.append(f"<p><b>{e(tr('计分方法：'))}</b>{e(method_label(s.method))}；{e(scope_label(s.scope))}。"
                  + e(tr("评委不足 {n} 人时不去分，直接平均。").format(n=s.trim_min_raters)) + "</p>")
     for label, items, cap in ((tr("加分项"), s.bonus_items, s.bonus_total_cap),
                               (tr("扣分项"), s.deduction_items, s.deduction_total_cap)):
-        text = "；".join(f"{i.name}（上限 {_n(i.cap)}{'，' + i.hint if i.hint else ''}）" for i in items) or tr("无")
+        text = "；".join(tr("{n}（上限 {c}{h}）").format(n=i.name, c=_n(i.cap), h="，" + i.hint if i.hint else "")
+                        for i in items) or tr("无")
         if cap is not None:
             text += tr("；合计上限 {c}").format(c=_n(cap))
         parts.append(f"<p><b>{e(label)}：</b>{e(text)}</p>")
@@ -896,7 +897,7 @@ def scheme_html(s: Any) -> str:
         cut.append(tr("总分不低于 {m} 分").format(m=_n(s.min_total)))
     if s.top_n_per_post is not None:
         cut.append(tr("每个职位前 {n} 名").format(n=s.top_n_per_post))
-    parts.append(f"<p><b>{e(tr('入围条件：'))}</b>{e('，且'.join(cut))}</p>")
+    parts.append(f"<p><b>{e(tr('入围条件：'))}</b>{e(tr('，且').join(cut))}</p>")
     parts.append(f"<p><b>{e(tr('舍入：'))}</b>"
                  + e(tr("只对总分四舍五入，保留 {p} 位小数；评分最多录入 {q} 位小数。").format(p=s.places, q=s.entry_places))
                  + "</p>")
