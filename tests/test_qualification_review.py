@@ -273,3 +273,17 @@ def test_unsuitable_finding_advises_withdrawal_and_failed_review_needs_reason(db
         record_review(s, REVIEWER, other, ReviewStage.VILLAGE, ReviewDecision.FAIL, "户籍不在本村", today=TODAY)
         assert s.get(Candidacy, other).status is S.DISQUALIFIED
         assert s.scalar(select(func.count()).select_from(ReviewStep)) == 1
+
+
+def test_passed_stage_re_recorded_as_pending_steps_the_status_back(db, world):
+    with db.session() as s:
+        cid = _cand(s, world)
+        record_review(s, REVIEWER, cid, ReviewStage.VILLAGE, ReviewDecision.PASS, decided_on=dt.date(2026, 1, 10),
+                      today=TODAY)
+        assert s.get(Candidacy, cid).status is S.VILLAGE_REVIEWED
+        record_review(s, REVIEWER, cid, ReviewStage.VILLAGE, ReviewDecision.PENDING, "户籍证明有疑问",
+                      decided_on=dt.date(2026, 1, 11), today=TODAY)
+        assert s.get(Candidacy, cid).status is S.REGISTERED
+        with pytest.raises(ValidationError, match="不能进入乡镇复审"):
+            record_review(s, REVIEWER, cid, ReviewStage.TOWNSHIP, ReviewDecision.PASS, today=TODAY)
+        assert [h.superseded for h in review_history(s, cid)] == [True, False]

@@ -132,21 +132,33 @@ def commit_import(
         )
     if not preview.good:
         raise ValidationError(tr("没有可导入的行"))
-    persons_created = 0
-    by_number: dict[str, int] = {}
     total = len(preview.good)
-    for index, row in enumerate(preview.good):
-        person_id = row.existing_person_id or by_number.get(row.id_info.number)
-        if person_id is None:
-            clash = session.scalar(select(Person.id).where(Person.id_number == row.id_info.number))
-            if clash is not None:  # registered since the preview was made
-                raise ValidationError(
-                    tr("第{row}行：身份证号码 {number} 在预览后已被登记，请重新预览").format(
-                        row=row.row, number=row.id_info.number
-                    )
+    # Re-check against the database in a few queries (someone may have registered people since the preview).
+    numbers = sorted({r.id_info.number for r in preview.good})
+    known: dict[str, int] = {}
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start:start + 500]
+        known.update(dict(session.execute(
+            select(Person.id_number, Person.id).where(Person.id_number.in_(chunk))).all()))
+    for row in preview.good:
+        registered = known.get(row.id_info.number)
+        if registered is not None and registered != row.existing_person_id:
+            raise ValidationError(
+                tr("第{row}行：身份证号码 {number} 在预览后已被登记，请重新预览").format(
+                    row=row.row, number=row.id_info.number
                 )
-            person = Person(
-                id_number=row.id_info.number,
+            )
+    taken = set(session.execute(
+        select(Candidacy.person_id, Candidacy.organization_id, Candidacy.post).where(Candidacy.cycle_id == cycle_id)
+    ).all())
+
+    # Persons first (one flush), then candidacies (one flush), then the audit rows.
+    new_persons: dict[str, Person] = {}
+    for row in preview.good:
+        number = row.id_info.number
+        if row.existing_person_id is None and number not in new_persons:
+            new_persons[number] = Person(
+                id_number=number,
                 name=row.name,
                 name_initials=pinyin_initials(row.name),
                 gender=row.gender,
@@ -159,30 +171,33 @@ def commit_import(
                 group_id=row.group_id,
                 current_post=row.current_post,
             )
-            session.add(person)
-            session.flush()
-            persons_created += 1
-            person_id = person.id
-            audit.record(session, actor, "import", "person", person.id, after=audit.snapshot(person),
-                         note=source_name)
-        by_number[row.id_info.number] = person_id
-        dup = session.scalar(
-            select(Candidacy.id).where(
-                Candidacy.person_id == person_id, Candidacy.organization_id == row.organization_id,
-                Candidacy.post == row.post,
-            )
-        )
-        if dup is not None:
+    session.add_all(new_persons.values())
+    session.flush()
+    if progress:
+        progress(0.75, tr("已写入{n}名人员……").format(n=len(new_persons)))
+    candidacies: list[Candidacy] = []
+    for row in preview.good:
+        person_id = row.existing_person_id or new_persons[row.id_info.number].id
+        if (person_id, row.organization_id, row.post) in taken:
             raise ValidationError(
                 tr("第{row}行：{name}在预览后已登记该职务，请重新预览").format(row=row.row, name=row.name)
             )
-        cand = Candidacy(person_id=person_id, organization_id=row.organization_id, cycle_id=cycle_id, post=row.post,
-                         source=row.source, status=CandidacyStatus.REGISTERED, incumbent=row.incumbent)
-        session.add(cand)
-        session.flush()
+        taken.add((person_id, row.organization_id, row.post))
+        candidacies.append(Candidacy(person_id=person_id, organization_id=row.organization_id, cycle_id=cycle_id,
+                                     post=row.post, source=row.source, status=CandidacyStatus.REGISTERED,
+                                     incumbent=row.incumbent))
+    session.add_all(candidacies)
+    session.flush()
+    if progress:
+        progress(0.9, tr("已写入{n}条参选登记……").format(n=total))
+    for person in new_persons.values():
+        audit.record(session, actor, "import", "person", person.id, after=audit.snapshot(person), note=source_name)
+    for cand in candidacies:
         audit.record(session, actor, "import", "candidacy", cand.id, after=audit.snapshot(cand), note=source_name)
-        if progress and (index % 20 == 0 or index == total - 1):
-            progress(0.6 + 0.4 * (index + 1) / total, tr("正在写入第{i}/{n}行……").format(i=index + 1, n=total))
+    session.flush()
+    if progress:
+        progress(1.0, tr("导入完成"))
+    persons_created = len(new_persons)
     return ImportResult(persons_created, len(preview.good), len(preview.errors))
 
 

@@ -45,6 +45,12 @@ _PASS_STATUS = {
     ReviewStage.TOWNSHIP: S.TOWNSHIP_REVIEWED,
     ReviewStage.COUNTY: S.COUNTY_REVIEWED,
 }
+# Status to fall back to when a passed stage is re-recorded as pending.
+STAGES_BACK = {
+    ReviewStage.VILLAGE: S.REGISTERED,
+    ReviewStage.TOWNSHIP: S.VILLAGE_REVIEWED,
+    ReviewStage.COUNTY: S.TOWNSHIP_REVIEWED,
+}
 #: Verifying "departments" in the catalogs that are the township's or village's own checks, not county departments.
 LOCAL_DEPARTMENTS = frozenset({"乡镇", "村", "乡镇党委", "民主测评", "村党组织", "选举委员会"})
 
@@ -257,12 +263,6 @@ def record_review(
                    reason=tr("{stage}改为待定").format(stage=stage.label))
     return step.id
 
-
-STAGES_BACK = {
-    ReviewStage.VILLAGE: S.REGISTERED,
-    ReviewStage.TOWNSHIP: S.VILLAGE_REVIEWED,
-    ReviewStage.COUNTY: S.TOWNSHIP_REVIEWED,
-}
 
 
 def record_signoff(
