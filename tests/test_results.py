@@ -365,3 +365,15 @@ def test_cli_result_json_file_and_stdin(tmp_path, capsys, monkeypatch):
     assert main(["result", "--json", "-"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["valid"] is False and out["outcome"] == "void"
+
+
+def test_additional_round_counts_women_elected_before_and_excludes_them():
+    # first round elected a woman 主任; the 另行选举 for one 委员 seat needs no woman and cannot re-elect her
+    base = village(returned=90, rnd="additional", seats={"委员": 1}, women_seats={"委员": 1}, candidates=[
+        ("甲", "女", {"委员": 40}), ("乙", "男", {"委员": 35})],
+        elected_before=[{"name": "甲", "post": "主任", "gender": "女"}])
+    res = decide(base)
+    assert elected(res) == {("乙", "委员")}
+    # without her the seat is held for a woman, and nobody else qualifies
+    res2 = decide(dict(base, elected_before=[], candidates=[{"name": "乙", "gender": "男", "votes": {"委员": 35}}]))
+    assert res2["elected"] == [] and res2["unfilled_women"] == {"委员": 1}
