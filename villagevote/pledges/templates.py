@@ -53,22 +53,22 @@ __all__ = [
 
 # Placeholder name -> what it is replaced with. The order here is the order shown in the help list.
 PLACEHOLDERS: dict[str, str] = {
-    "姓名": "候选人（自荐人）姓名",
-    "性别": "男 / 女",
-    "出生年月": "如 1975年3月（由身份证号得出）",
-    "身份证号": "身份证号码；模板设为“隐去”时只显示前6位和后4位",
-    "政治面貌": "中共党员 / 中共预备党员 / 群众 等",
-    "村名": "村名，如 东山村",
-    "乡镇": "乡镇（街道）名，如 城关镇",
-    "组织": "所竞选的组织，如 东山村村民委员会",
-    "职务": "所竞选的职务，如 主任、委员",
-    "届次": "如 第十二届、2026年（届次名称末尾的“村级组织换届”“换届”字样不重复）",
-    "换届年度": "如 2026",
-    "选举日期": "如 2026年3月15日",
-    "签署日期": "签诺日期；未签署时留空“　　年　　月　　日”供手写",
-    "打印日期": "打印当天的日期",
-    "任期目标": "（单独一行）创业承诺的任期目标表",
-    "辞职条件": "（单独一行）辞职承诺的辞职情形，逐条编号",
+    "姓名": tr("候选人（自荐人）姓名"),
+    "性别": tr("男 / 女"),
+    "出生年月": tr("如 1975年3月（由身份证号得出）"),
+    "身份证号": tr("身份证号码；模板设为“隐去”时只显示前6位和后4位"),
+    "政治面貌": tr("中共党员 / 中共预备党员 / 群众 等"),
+    "村名": tr("村名，如 东山村"),
+    "乡镇": tr("乡镇（街道）名，如 城关镇"),
+    "组织": tr("所竞选的组织，如 东山村村民委员会"),
+    "职务": tr("所竞选的职务，如 主任、委员"),
+    "届次": tr("如 第十二届、2026年（届次名称末尾的“村级组织换届”“换届”字样不重复）"),
+    "换届年度": tr("如 2026"),
+    "选举日期": tr("如 2026年3月15日"),
+    "签署日期": tr("签诺日期；未签署时留空“　　年　　月　　日”供手写"),
+    "打印日期": tr("打印当天的日期"),
+    "任期目标": tr("（单独一行）创业承诺的任期目标表"),
+    "辞职条件": tr("（单独一行）辞职承诺的辞职情形，逐条编号"),
 }
 
 # List placeholders: name -> the only kind whose body may (and must) use it.
@@ -82,7 +82,6 @@ _CLOSE = ("}", "｝")
 _ID_DISPLAY = ("masked", "full")
 _ITEM_COLUMNS = 6
 _CN_NUMERALS = "零一二三四五六七八九十"
-UNSIGNED_DATE = "　　　　年　　月　　日"
 
 
 # --------------------------------------------------------------------------------------------------- parsing
@@ -102,12 +101,13 @@ def _where(field_label: str, line: int, column: int) -> str:
     return tr("{field}第{line}行第{column}个字").format(field=field_label, line=line, column=column)
 
 
-def parse_text(text: str, field_label: str = "正文") -> list[Segment]:
+def parse_text(text: str, field_label: str | None = None) -> list[Segment]:
     """Split ``text`` into literal strings and :class:`Placeholder` items.
 
     Raises ValidationError naming the field, line and column for an unknown placeholder, an empty pair of braces,
     an opening brace without its closing brace (on the same line) or a closing brace without an opening one.
     """
+    field_label = field_label or tr("正文")
     segments: list[Segment] = []
     literal: list[str] = []
     line, column = 1, 1
@@ -175,7 +175,7 @@ def _names_list() -> str:
     return "、".join("{" + name + "}" for name in PLACEHOLDERS)
 
 
-def placeholders_used(text: str, field_label: str = "正文") -> list[str]:
+def placeholders_used(text: str, field_label: str | None = None) -> list[str]:
     """Names of the placeholders in ``text``, in order of first use (validates the text)."""
     seen: list[str] = []
     for seg in parse_text(text, field_label):
@@ -451,7 +451,7 @@ class PledgeFacts:
 
 def cn_date(day: _dt.date) -> str:
     """2026年3月5日."""
-    return f"{day.year}年{day.month}月{day.day}日"
+    return tr("{y}年{m}月{d}日").format(y=day.year, m=day.month, d=day.day)
 
 
 def format_weight(value: Decimal) -> str:
@@ -470,7 +470,8 @@ def build_context(facts: PledgeFacts, id_number_display: str = "masked") -> dict
     return {
         "姓名": facts.name,
         "性别": facts.gender,
-        "出生年月": f"{facts.birth_date.year}年{facts.birth_date.month}月" if facts.birth_date else "　　年　　月",
+        "出生年月": tr("{y}年{m}月").format(y=facts.birth_date.year, m=facts.birth_date.month)
+        if facts.birth_date else tr("　　年　　月"),
         "身份证号": id_text,
         "政治面貌": facts.party_status,
         "村名": facts.village,
@@ -480,7 +481,7 @@ def build_context(facts: PledgeFacts, id_number_display: str = "masked") -> dict
         "届次": facts.cycle_label,
         "换届年度": str(facts.cycle_year),
         "选举日期": cn_date(facts.election_day),
-        "签署日期": cn_date(facts.signed_on) if facts.signed_on else UNSIGNED_DATE,
+        "签署日期": cn_date(facts.signed_on) if facts.signed_on else tr("　　　　年　　月　　日"),
         "打印日期": cn_date(printed),
     }
 
