@@ -13,6 +13,7 @@ from villagevote.auth import Permission, can
 from villagevote.errors import NotFound, PermissionDenied, ValidationError
 from villagevote.i18n import tr
 from villagevote.models import Candidacy, ElectionCycle, Finding, Rule
+from villagevote.models.base import utcnow
 from villagevote.models.enums import FindingResult
 from villagevote.qualification.rulesets import cycle_rule_set
 
@@ -106,7 +107,7 @@ def record_finding(
     finding.event_date = event_date
     finding.expiry_date = expiry_date
     finding.recorded_by = actor.display_name or actor.username
-    finding.recorded_at = dt.datetime.now()
+    finding.recorded_at = utcnow()
     session.flush()
     audit.record(session, actor, "record_finding", "finding", finding.id, before=before,
                  after=audit.snapshot(finding), note=f"candidacy {cand.id} rule {rule.code}")

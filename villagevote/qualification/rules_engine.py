@@ -136,7 +136,7 @@ def add_years(day: _dt.date, years: int) -> _dt.date:
 
 
 def _cn(day: _dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return tr("{y}年{m}月{d}日").format(y=day.year, m=day.month, d=day.day)
 
 
 def evaluate_finding(

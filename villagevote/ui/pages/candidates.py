@@ -406,8 +406,8 @@ class CandidatesPage(QWidget):
         number = row.id_number if sensitive else mask_id_number(row.id_number)
         rel = "、".join(f"{k.label}{n}" for _rid, _pid, n, k in relatives)
         self.detail_title.setText(
-            "<span style='font-size:15px'><b>{name}</b></span>　{gender}　{age}岁　{pol}<br/>"
-            "{idl}{number}<br/>{village}　{org}{post}　（{source}）　{status_l}<b>{status}</b>{reason}{rel}".format(
+            tr("<span style='font-size:15px'><b>{name}</b></span>　{gender}　{age}岁　{pol}<br/>"
+               "{idl}{number}<br/>{village}　{org}{post}　（{source}）　{status_l}<b>{status}</b>{reason}{rel}").format(
                 name=html.escape(row.name), gender=html.escape(row.gender), age=row.age or "",
                 pol=html.escape(row.political_status), idl=tr("身份证号码："), number=html.escape(number),
                 village=html.escape(row.village), org=html.escape(row.org_kind.label), post=html.escape(row.post),
