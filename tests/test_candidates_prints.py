@@ -135,3 +135,18 @@ def test_candidate_notice_needs_a_known_village(printed):
             form.run(s, ADMIN, tmp / "n.pdf", Options())
         with pytest.raises(Exception, match="没有名为“白云村”的村"):
             form.run(s, ADMIN, tmp / "n.pdf", Options(village="白云村"))
+
+
+def test_command_line_prints(printed, capsys):
+    from villagevote.cli import main
+
+    db, ids, tmp = printed
+    path = str(db.path)
+    db.dispose()
+    assert main(["print", "candidate-notice", "--db", path, "--village", "青山村", "--out", str(tmp / "n.pdf")]) == 0
+    assert main(["print", "qualification-forms", "--db", path, "--out", str(tmp / "q.pdf"),
+                 "--option", f"ids={ids['赵大伟'][0]},{ids['王芳'][0]}"]) == 0
+    assert len(_text(tmp / "q.pdf")) == 2
+    assert "丁小红" in "".join(_text(tmp / "n.pdf"))
+    assert main(["print", "candidate-notice", "--db", path, "--out", str(tmp / "x.pdf")]) != 0
+    assert "需要用 --village 指定村名" in capsys.readouterr().err
