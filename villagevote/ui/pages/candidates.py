@@ -59,6 +59,14 @@ _RESULT_COLORS = {FindingResult.HIT: "#b71c1c", FindingResult.DOUBT: "#e65100", 
                   FindingResult.CLEAR: "#1b5e20"}
 
 
+def _set_model(view: QTableView, model: RowsModel) -> None:
+    """Show ``model`` in ``view`` and free the model it replaces (detail tables are rebuilt on every click)."""
+    old = view.model()
+    view.setModel(model)
+    if old is not None and old is not model:
+        old.deleteLater()
+
+
 def _table() -> QTableView:
     view = QTableView()
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -312,7 +320,10 @@ class CandidatesPage(QWidget):
         self.model = RowsModel.from_rows(
             COLUMNS, rows, parent=self,
             row_brush=lambda row: QColor("#fce4ec") if row[10] else _VERDICT_COLORS.get(row[VERDICT_COL]))
+        old = self.proxy.sourceModel()
         self.proxy.setSourceModel(self.model)
+        if old is not None and old is not self.model:
+            old.deleteLater()
         self.count_label.setText(tr("共 {n} 人次").format(n=len(rows)))
         selected = self._current_id
         self._current_id = None
@@ -345,7 +356,7 @@ class CandidatesPage(QWidget):
             self.detail_title.setText(tr("请在左侧选择一位候选人。"))
             self.verdict_label.setText("")
             for view in (self.rules_view, self.steps_view, self.signoffs_view):
-                view.setModel(RowsModel.from_rows([Column("")], [], parent=self))
+                _set_model(view, RowsModel.from_rows([Column("")], [], parent=self))
             self._set_detail_enabled(False)
             return
         sensitive = self.ctx.can(Permission.VIEW_SENSITIVE)
@@ -381,7 +392,7 @@ class CandidatesPage(QWidget):
                 else QColor("#fff3e0") if r[4] == FindingResult.DOUBT.label else None)
         else:
             model = RowsModel.from_rows([Column(tr("说明"))], [(tr("无权查看核查详情"),)], parent=self)
-        self.rules_view.setModel(model)
+        _set_model(self.rules_view, model)
         self.rules_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.rules_view.horizontalHeader().setStretchLastSection(True)
         steps_model = RowsModel.from_rows(
@@ -390,7 +401,7 @@ class CandidatesPage(QWidget):
             [(st.stage.label, st.decision.label, st.reason, st.reviewer, st.decided_on.isoformat(),
               tr("已被后一次记录替代") if st.superseded else tr("有效")) for st in steps]
             or [(tr("尚无审查记录"), "", "", "", "", "")], parent=self)
-        self.steps_view.setModel(steps_model)
+        _set_model(self.steps_view, steps_model)
         self.steps_view.horizontalHeader().setStretchLastSection(True)
         so_model = RowsModel.from_rows(
             [Column(tr("县级部门")), Column(tr("有无情况")), Column(tr("意见")), Column(tr("经办人")),
@@ -398,7 +409,7 @@ class CandidatesPage(QWidget):
             [(so.department, tr("未答复") if so.has_issue is None else (tr("有") if so.has_issue else tr("无")),
               so.opinion if sensitive else "", so.handler, so.signed_on.isoformat() if so.signed_on else "")
              for so in signoffs] or [(tr("尚无县级部门意见"), "", "", "", "")], parent=self)
-        self.signoffs_view.setModel(so_model)
+        _set_model(self.signoffs_view, so_model)
         self.signoffs_view.horizontalHeader().setStretchLastSection(True)
         self._set_detail_enabled(True)
 
