@@ -829,8 +829,7 @@ def _parse_rows(rows: list[list[Any]], start: int, columns: dict[str, int], head
                     if excel_mangled(id_value):
                         mangled += 1
                         if isinstance(id_value, (int, float)):
-                            reason += tr("；读到的数字是 {shown}，末几位已经丢失，无法恢复，请从原始资料重新录入").format(
-                                shown=_show(id_value))
+                            reason += tr("；单元格里是数字，末几位已经丢失，无法恢复，请从原始资料重新录入")
                     errors.append(RowError(excel_row, h_id, _show(id_value), reason))
                 else:
                     number, id_birth, id_gender = info.number, info.birth_date, info.gender
