@@ -211,3 +211,17 @@ def test_scheme_editor_refuses_weights_that_do_not_sum(qtbot, monkeypatch):
     assert dlg.result is not None
     assert dlg.result["criteria"][0]["weight"] == "50" and dlg.result["cutoff"]["min_total"] == "70"
     assert dlg.result["criteria"][0]["group_weights"] == {"township_leaders": "50", "stationed_cadres": "50"}
+
+
+def test_print_buttons_write_the_files_in_the_background(qtbot, ctx, db, scheme, monkeypatch, tmp_path):
+    sid, cids, rid = scheme
+    infos = []
+    monkeypatch.setattr(Ask, "info", classmethod(lambda cls, p, t, text: infos.append(text)))
+    page = ScoringPage(ctx)
+    qtbot.addWidget(page)
+    page.scheme_box.setCurrentIndex(page.scheme_box.findData(sid))
+    for name, file in (("score-sheets", "sheets.pdf"), ("score-summary", "summary.pdf"), ("scores", "s.xlsx")):
+        monkeypatch.setattr(Ask, "save_file", classmethod(lambda cls, *a, f=file: str(tmp_path / f)))
+        page.print_form(name)
+        qtbot.waitUntil(lambda f=file: any(f in t for t in infos), timeout=60000)
+        assert (tmp_path / file).stat().st_size > 0

@@ -12,8 +12,9 @@ from typing import Mapping
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from villagevote.i18n import tr
 from villagevote.reports.pdf.pledge_fonts import markup as _m
@@ -152,7 +153,7 @@ def score_summary_pdf(out: Path | str, results: Results, post_labels: Mapping[st
             story.append(table)
 
     story.append(Spacer(1, 3 * mm))
-    story.append(P(tr("说明"), st["heading"]))
+    notes_heading = P(tr("说明"), st["heading"])
     notes = list(results.notes)
     notes.append(tr("各评分项栏为该项平均得分（四舍五入保留 {p} 位，仅供查看）；总分由精确值计算后只舍入一次，"
                     "因此各栏相加可能与总分相差最后一位。").format(p=scheme.places))
@@ -165,22 +166,21 @@ def score_summary_pdf(out: Path | str, results: Results, post_labels: Mapping[st
         notes.append(tr("并列：{t}").format(t=t.note))
     if results.open_ties:
         notes.append(tr("尚有 {n} 处并列待记录决定，相关人选的结果为“并列待决定”。").format(n=len(results.open_ties)))
-    for n in notes:
-        story.append(P("· " + n, st["small"]))
-    story.append(Spacer(1, 6 * mm))
-    story.append(_signatures([tr("制表人"), tr("审核人")], width))
+    # the notes and the signature lines stay on one page (the signatures never stand alone on a page)
+    story.append(KeepTogether([notes_heading] + [P("· " + n, st["small"]) for n in notes]
+                              + [Spacer(1, 6 * mm), _signatures([tr("制表人"), tr("审核人")], width)]))
 
     story.append(PageBreak())
     story.append(P(tr("计分明细"), st["title"]))
+    indented = {n: ParagraphStyle(f"bd{n}", parent=st["small"], leftIndent=n * 6) for n in range(5)}
     for r in results.candidates:
         block: list[Flowable] = [P(tr("{name}（{post}）").format(
             name=r.candidate.name, post=post_labels.get(r.candidate.post, r.candidate.post) or tr("未分职位")),
             st["heading"])]
         for line in r.lines:
             indent = len(line) - len(line.lstrip(" "))
-            block.append(Paragraph("&nbsp;" * (indent * 2) + _m(line.strip()), st["small"]))
-        story.append(KeepTogether(block) if len(block) < 40 else block[0])
-        if len(block) >= 40:
-            story.extend(block[1:])
+            block.append(Paragraph(_m(line.strip()), indented[min(indent, 4)]))
+        story.append(CondPageBreak(50 * mm))  # a candidate's heading never sits alone at the foot of a page
+        story.extend(block)
     return build_pdf(out, story, title=tr("实绩比选结果汇总表"), footer=scheme.name, landscape_pages=True,
                      stamp=header.stamp or None)

@@ -848,14 +848,20 @@ class ScoringPage(QWidget):
         path = Ask.save_file(self, tr("保存"), filt, default)
         if not path:
             return
-        try:
-            with self.ctx.session() as s:
-                out = find_form(kind, name).run(s, self.ctx.actor, Path(path),
-                                                Options(extra={"scheme": str(self.scheme_id)}))
-        except UserError as exc:
+        form = find_form(kind, name)
+        actor, db, options = self.ctx.actor, self.ctx.db, Options(extra={"scheme": str(self.scheme_id)})
+
+        def job(progress) -> Path:  # type: ignore[no-untyped-def]
+            # runs in a worker thread with its own session; many candidates make a long breakdown to lay out
+            progress(0.1, tr("正在生成“{t}”…").format(t=form.title))
+            with db.session() as s:
+                return form.run(s, actor, Path(path), options)
+
+        def failed(exc: BaseException, _tb: str) -> None:
             show_error(self, exc)
-            return
-        Ask.info(self, tr("已生成"), tr("已保存：{path}").format(path=out))
+
+        self.ctx.jobs.submit(job, title=form.title, parent=self, on_error=failed,
+                             on_done=lambda out: Ask.info(self, tr("已生成"), tr("已保存：{path}").format(path=out)))
 
 
 def scheme_html(s: Any) -> str:
