@@ -225,3 +225,20 @@ def test_print_buttons_write_the_files_in_the_background(qtbot, ctx, db, scheme,
         page.print_form(name)
         qtbot.waitUntil(lambda f=file: any(f in t for t in infos), timeout=60000)
         assert (tmp_path / file).stat().st_size > 0
+
+
+def test_village_choice_filters_lists_and_results(qtbot, ctx, db, scheme):
+    sid, cids, rid = scheme
+    from villagevote.models.core import Village
+    page = ScoringPage(ctx)
+    qtbot.addWidget(page)
+    page.scheme_box.setCurrentIndex(page.scheme_box.findData(sid))
+    assert page.part_model.rowCount() == 3
+    with db.session() as s:
+        other = s.query(Village).filter_by(name="绿水村").one().id
+        own = s.query(Village).filter_by(name="青山村").one().id
+    ctx.set_village(other)
+    assert page.part_model.rowCount() == 0 and page.result_model.rowCount() == 0
+    ctx.set_village(own)
+    assert page.part_model.rowCount() == 3 and page.result_model.rowCount() == 3
+    assert "只显示“青山村”的人选" in page.results_info.text()

@@ -17,7 +17,7 @@ SEEDED_KEY = "scoring.seeded_schemes"
 
 
 def seed(session: Session) -> None:
-    from villagevote.scoring.service import _write_mirror_rows
+    from villagevote.scoring.service import mirror_definition
 
     setting = session.get(Setting, SEEDED_KEY)
     done = set(setting.value or []) if setting is not None else set()
@@ -33,7 +33,7 @@ def seed(session: Session) -> None:
                           aggregation=AggregationRule.MEAN, per_group=False, decimals=scheme.places, tie_rule=[])
         session.add(row)
         session.flush()
-        _write_mirror_rows(session, row, scheme)
+        mirror_definition(session, row, scheme)
         done.add(scheme.code)
         added = True
     if setting is None:

@@ -267,7 +267,7 @@ def _as_definition(definition: Mapping[str, Any] | Scheme) -> tuple[Scheme, dict
     return scheme, scheme_to_dict(scheme)
 
 
-def _write_mirror_rows(session: Session, row: ScoreScheme, scheme: Scheme) -> None:
+def mirror_definition(session: Session, row: ScoreScheme, scheme: Scheme) -> None:
     """Mirror the definition into the row's columns, criterion rows and group rows (groups kept by code)."""
     row.code = scheme.code
     row.name = scheme.name
@@ -318,7 +318,7 @@ def create_scheme(session: Session, actor: Actor, definition: Mapping[str, Any] 
                       aggregation=AggregationRule.MEAN, per_group=False, decimals=scheme.places, tie_rule=[])
     session.add(row)
     session.flush()
-    _write_mirror_rows(session, row, scheme)
+    mirror_definition(session, row, scheme)
     audit.record(session, actor, "create", "score_scheme", row.id, after={"version": version, "definition": data})
     return row.id
 
@@ -338,7 +338,7 @@ def update_scheme(session: Session, actor: Actor, scheme_id: int, definition: Ma
         if clash is not None:
             raise ValidationError(tr("已有同名同版本的评分方案“{name}”").format(name=scheme.name))
     row.definition = data
-    _write_mirror_rows(session, row, scheme)
+    mirror_definition(session, row, scheme)
     audit.record(session, actor, "update", "score_scheme", row.id, before={"definition": before},
                  after={"definition": data})
 

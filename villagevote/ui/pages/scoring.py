@@ -285,6 +285,7 @@ class ScoringPage(QWidget):
         self.copy_btn.clicked.connect(self.copy_scheme)
         self.double_box.toggled.connect(self.toggle_double)
         ctx.data_changed.connect(self._on_data_changed)
+        ctx.village_changed.connect(lambda _vid: self.load_scheme())
         ctx.database_replaced.connect(self.refresh)
         self.refresh()
 
@@ -518,7 +519,9 @@ class ScoringPage(QWidget):
             self.status.setText(tr("本方案还没有评分，可以修改。"))
         self.edit_btn.setEnabled(admin and not info.frozen)
         self.scheme_view.setHtml(scheme_html(self.scheme))
-        self.part_rows = self.participants
+        village = self._village_name()
+        if village:
+            self.participants = [p for p in self.participants if p.village == village]
         self.part_model.set_source(
             lambda o, l: [(p.name, p.village, p.org_label, p.post, p.status.label) for p in self.participants][o:o + l],
             lambda: len(self.participants))
@@ -558,6 +561,15 @@ class ScoringPage(QWidget):
         self.entry_rater.blockSignals(False)
         self.load_grid()
         self.show_results()
+
+    def _village_name(self) -> str | None:
+        """The village chosen in the main window's tree (lists and results show only its candidates)."""
+        if self.ctx.village_id is None:
+            return None
+        from villagevote.models.core import Village
+        with self.ctx.session() as s:
+            v = s.get(Village, self.ctx.village_id)
+            return v.name if v is not None else None
 
     # ------------------------------------------------------------------------------------------------ writes
     def _write(self, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -774,7 +786,10 @@ class ScoringPage(QWidget):
             cols.append(Column(tr("扣分")))
         cols += [Column(tr("总分")), Column(tr("结果")), Column(tr("说明"))]
         rows = []
-        for r in res.candidates:
+        village = self._village_name()
+        in_village = {p.candidacy_id for p in self.computed.participants if p.village == village}
+        shown = [r for r in res.candidates if not village or r.candidate.id in in_village]
+        for r in shown:
             rank = "" if r.rank is None else (tr("并列{k}").format(k=r.rank) if r.shared_rank else str(r.rank))
             row: list[Any] = [self.computed.post_labels.get(r.candidate.post, ""), rank, r.candidate.name]
             row += ["—" if r.criterion(c.code).score is None
@@ -787,10 +802,12 @@ class ScoringPage(QWidget):
             row += ["—" if r.total is None else format(r.total, "f"), engine.outcome_label(r.outcome),
                     r.outcome_reason, r.outcome]
             rows.append(row)
-        self.result_rows = res.candidates
+        self.result_rows = shown
         self.result_model.columns = cols  # the last (outcome code) column stays hidden: only for the row colour
         self.result_model.set_source(lambda o, l: rows[o:o + l], lambda: len(rows))
         info = list(res.notes)
+        if village:
+            info.insert(0, tr("只显示“{v}”的人选；排名按各职位全部人选计算。").format(v=village))
         if res.open_ties:
             info.append(tr("有 {n} 处并列处于入围分界，需“记录并列决定”后才能确定结果。").format(n=len(res.open_ties)))
         if self.computed.outcome_applied:
