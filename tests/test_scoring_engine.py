@@ -487,3 +487,16 @@ def test_group_with_every_rater_recused_leaves_the_candidate_incomplete():
     assert "“工作实绩”在驻村干部中没有有效评分" in res.by_id(1).outcome_reason
     # 李四: (70×0.5 + 90×0.5)/1 = 80
     assert res.by_id(2).total == D("80.00")
+
+
+def test_totals_equal_after_rounding_are_a_tie_not_settled_by_hidden_decimals():
+    # entry 3 places, total 2 places, top 1, no tie rule.
+    # 张三: (84.99 + 85.002)/2 = 169.992/2 = 84.996 -> 85.00;  李四: (85.004 + 85.004)/2 = 85.004 -> 85.00
+    scheme = scheme_from_dict(make_scheme(entry_places=3, cutoff={"min_total": None, "top_n_per_post": 1}))
+    raters = [Rater(1, "甲", "g"), Rater(2, "乙", "g")]
+    sheets = {1: {(1, "c1"): D("84.99"), (2, "c1"): D("85.004")}, 2: {(1, "c1"): D("85.002"), (2, "c1"): D("85.004")}}
+    res = compute_results(scheme, [Candidate(1, "张三"), Candidate(2, "李四")], raters, sheets)
+    assert res.by_id(1).total_exact == Fraction(84996, 1000) and res.by_id(2).total_exact == Fraction(85004, 1000)
+    assert res.by_id(1).total == res.by_id(2).total == D("85.00")
+    assert res.by_id(1).outcome == res.by_id(2).outcome == OUTCOME_TIE_PENDING
+    assert len(res.open_ties) == 1

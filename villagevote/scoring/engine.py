@@ -629,7 +629,8 @@ def compute_results(scheme: Scheme, candidates: Sequence[Candidate], raters: Seq
     if no_sheet:
         notes.append(tr("以下评委的评分表尚未录入（或两次录入尚未一致），未计入：{names}").format(
             names="、".join(r.name for r in no_sheet)))
-    notes.append(tr("计分方法：{m}；{s}。中间结果按精确值计算，只对总分四舍五入保留 {p} 位小数。").format(
+    notes.append(tr("计分方法：{m}；{s}。中间结果按精确值计算，只对总分四舍五入保留 {p} 位小数；"
+                    "排名、同分和入围都按舍入后的总分比较。").format(
         m=_method_text(scheme), s=_scope_text(scheme), p=scheme.places))
 
     results = [_score_candidate(scheme, c, raters, sheets, recusal_reason, adjustments) for c in candidates]
