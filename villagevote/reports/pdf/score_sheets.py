@@ -13,6 +13,7 @@ from typing import Sequence
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
@@ -52,7 +53,7 @@ class SheetsHeader:
     instructions: Sequence[str] = field(default_factory=tuple)
 
 
-def P(text: str, style) -> Paragraph:  # noqa: ANN001, N802 - ParagraphStyle
+def P(text: str, style: ParagraphStyle) -> Paragraph:  # noqa: N802
     """A paragraph whose Latin letters and digits use a font that has them (the bundled CJK font lacks them)."""
     return Paragraph(_m(text), style)
 

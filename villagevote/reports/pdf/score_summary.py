@@ -36,7 +36,7 @@ class SummaryHeader:
     stamp: str = ""  # corner stamp, e.g. 未确认
 
 
-def P(text: str, style) -> Paragraph:  # noqa: ANN001, N802 - ParagraphStyle
+def P(text: str, style: ParagraphStyle) -> Paragraph:  # noqa: N802
     """A paragraph whose Latin letters and digits use a font that has them (the bundled CJK font lacks them)."""
     return Paragraph(_m(text), style)
 

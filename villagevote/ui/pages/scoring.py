@@ -8,10 +8,10 @@ from __future__ import annotations
 import html
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QCheckBox, QComboBox, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTableView, QTabWidget,
                                QTextBrowser, QVBoxLayout, QWidget)
@@ -210,7 +210,7 @@ class GridView(QTableView):
                 return candidate
         return QModelIndex()
 
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         """Delete or Backspace on a cell (not while editing) empties it; everything else as usual."""
         index = self.currentIndex()
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and index.isValid() \
@@ -868,7 +868,7 @@ class ScoringPage(QWidget):
         form = find_form(kind, name)
         actor, db, options = self.ctx.actor, self.ctx.db, Options(extra={"scheme": str(self.scheme_id)})
 
-        def job(progress) -> Path:  # type: ignore[no-untyped-def]
+        def job(progress: Callable[[float, str], None]) -> Path:
             # runs in a worker thread with its own session; many candidates make a long breakdown to lay out
             progress(0.1, tr("正在生成“{t}”…").format(t=form.title))
             with db.session() as s:
