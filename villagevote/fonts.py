@@ -1,7 +1,12 @@
 """CJK fonts for print (reportlab, embedded subsets) and screen (Qt registers the same files in ui/app.py).
 
-The bundled Droid Sans Fallback (Apache-2.0, TrueType outlines) guarantees Chinese on any machine. When the Windows
-office fonts are installed (宋体 SimSun, 仿宋 FangSong, 黑体 SimHei) print prefers them; they are never shipped.
+Bundled, so Chinese prints and shows on any machine:
+- WenQuanYi Micro Hei (文泉驿微米黑, Apache-2.0 / GPL-3 with font exception; TrueType outlines): CJK plus Latin
+  letters and digits — the main face.
+- Droid Sans Fallback (Apache-2.0): the same design family; it adds ~6,500 CJK Extension A characters (e.g. 䶮)
+  that turn up in names, used per character where the main face lacks a glyph (see reports/pdf/text.py).
+When the Windows office fonts are installed (宋体 SimSun, 仿宋 FangSong, 黑体 SimHei) print prefers them; they are
+never shipped.
 """
 from __future__ import annotations
 
@@ -13,8 +18,10 @@ from pathlib import Path
 
 from villagevote.resources import resource_path
 
-BUNDLED_FONT = "DroidSansFallbackFull.ttf"
-BUNDLED_FAMILY = "Droid Sans Fallback"
+BUNDLED_FONT = "wqy-microhei.ttc"
+EXTRA_FONT = "DroidSansFallbackFull.ttf"
+MAIN = "VVSans"     # reportlab name of the bundled main face
+EXTRA = "VVExtra"   # reportlab name of the bundled Extension-A fallback
 
 
 @dataclass(frozen=True)
@@ -22,10 +29,15 @@ class PdfFonts:
     body: str     # 宋体-like body text
     heading: str  # 黑体-like titles
     formal: str   # 仿宋-like for pledge text
+    extra: str    # per-character fallback for rare CJK characters
 
 
 def bundled_font_path() -> Path:
     return resource_path("fonts", BUNDLED_FONT)
+
+
+def extra_font_path() -> Path:
+    return resource_path("fonts", EXTRA_FONT)
 
 
 def _windows_fonts_dir() -> Path | None:
@@ -55,17 +67,18 @@ def pdf_fonts() -> PdfFonts:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    pdfmetrics.registerFont(TTFont("VVFallback", str(bundled_font_path())))
+    pdfmetrics.registerFont(TTFont(MAIN, str(bundled_font_path()), subfontIndex=0))
+    pdfmetrics.registerFont(TTFont(EXTRA, str(extra_font_path())))
     names = {}
     for key, filename, kwargs in (("body", "simsun.ttc", {"subfontIndex": 0}), ("heading", "simhei.ttf", {}),
                                   ("formal", "simfang.ttf", {})):
         path = office_font(filename)
-        name = "VVFallback"
+        name = MAIN
         if path is not None:
             try:
                 pdfmetrics.registerFont(TTFont(f"VV-{key}", str(path), **kwargs))
                 name = f"VV-{key}"
             except Exception:  # a broken or CFF-flavoured office font: keep the bundled one
-                name = "VVFallback"
+                name = MAIN
         names[key] = name
-    return PdfFonts(**names)
+    return PdfFonts(extra=EXTRA, **names)

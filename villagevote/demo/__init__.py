@@ -33,6 +33,7 @@ class DemoContext:
     village_ids: list[int]
     voters_per_village: int
     persons_by_village: dict[int, list[int]] = field(default_factory=dict)
+    today: "object" = None  # the demo's fixed "today" (deterministic); set by the core
     notes: list[str] = field(default_factory=list)
 
 
@@ -48,12 +49,20 @@ def populate_demo(session: "Session", actor: Actor, *, villages: int, voters_per
     """Fill an empty township database inside the caller's transaction; returns notes on areas not built yet."""
     from villagevote.demo import core
     ctx = core.populate(session, random.Random(seed), actor, villages, voters_per_village)
+    loaded = []
     for area in AREAS:
         name = f"villagevote.demo.{area}"
         if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name).populate(session, ctx)
+            module = importlib.import_module(name)
+            module.populate(session, ctx)
+            loaded.append(module)
         else:
             ctx.notes.append(f"{area}: not built yet")
+    # a second pass for work that needs every area's data (e.g. commitments of the elected cadres)
+    for module in loaded:
+        finish = getattr(module, "finish", None)
+        if finish is not None:
+            finish(session, ctx)
     return ctx.notes
 
 

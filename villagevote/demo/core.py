@@ -19,6 +19,9 @@ from villagevote.models.enums import Education, Gender, PoliticalStatus, Relatio
 
 REGION = "330999"  # fictional county code in Zhejiang (33)
 ELECTION_DAY = dt.date(2026, 12, 20)
+# The demo's fixed "today" (deterministic): eight months into the new term, so one village's finished election has
+# commitments with progress reports.
+AS_OF = dt.date(2027, 8, 20)
 PERSONS_PER_VILLAGE = 16
 
 
@@ -42,6 +45,12 @@ def make_name(rng: random.Random, female: bool) -> str:
     return rng.choice(SURNAMES) + given
 
 
+def _join_date(rng: random.Random, birth: dt.date) -> dt.date:
+    """Joined the Party at 19-30, and at least a year before the election."""
+    year = min(birth.year + rng.randint(19, 30), ELECTION_DAY.year - 1)
+    return dt.date(max(year, birth.year + 18), rng.randint(1, 12), 1)
+
+
 def random_birth(rng: random.Random, min_age: int, max_age: int, on: dt.date) -> dt.date:
     start = dt.date(on.year - max_age, 1, 1).toordinal()
     end = dt.date(on.year - min_age, 12, 28).toordinal()
@@ -61,7 +70,7 @@ def populate(session: Session, rng: random.Random, actor: Actor, villages: int, 
                                           groups=groups))
     cycle_id = tw.create_cycle(session, actor, township_id, "2026年村级组织换届", 2026, ELECTION_DAY)
     ctx = DemoContext(rng=rng, actor=actor, township_id=township_id, cycle_id=cycle_id, election_day=ELECTION_DAY,
-                      village_ids=village_ids, voters_per_village=voters_per_village)
+                      village_ids=village_ids, voters_per_village=voters_per_village, today=AS_OF)
     serial = 0
     for vid in village_ids:
         group_ids = list(session.scalars(select(VillageGroup.id).where(VillageGroup.village_id == vid)))
@@ -77,7 +86,7 @@ def populate(session: Session, rng: random.Random, actor: Actor, villages: int, 
                 education=rng.choice([Education.JUNIOR, Education.SENIOR, Education.VOCATIONAL, Education.COLLEGE,
                                       Education.BACHELOR]),
                 political_status=PoliticalStatus.PARTY_MEMBER if party else PoliticalStatus.MASSES,
-                party_join_date=dt.date(birth.year + rng.randint(20, 30), rng.randint(1, 12), 1) if party else None,
+                party_join_date=_join_date(rng, birth) if party else None,
                 phone=f"13{rng.randint(100000000, 999999999)}", village_id=vid, group_id=rng.choice(group_ids),
             ))
             rows[-1]["name_initials"] = pinyin_initials(rows[-1]["name"])

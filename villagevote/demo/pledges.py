@@ -59,7 +59,9 @@ def populate(session: Session, ctx: DemoContext) -> None:
         ctx.notes.append("pledges: no candidacies yet, no pledges made")
         return
     election_day: dt.date = ctx.election_day  # type: ignore[assignment]
-    today = dt.date.today()
+    # Pre-election steps are checked against the real clock by the domain functions, so they are dated no later
+    # than the real today (fixed once the real date passes the demo election).
+    today = min(dt.date.today(), election_day)
     review_day = min(election_day - dt.timedelta(days=20), today)
     sign_day = min(election_day - dt.timedelta(days=15), today)
     service.generate_pledges(session, actor, ctx.cycle_id)
@@ -104,7 +106,6 @@ def populate(session: Session, ctx: DemoContext) -> None:
                 service.review_pledge(session, actor, row.id, body, "pass", reviewed_on=review_day)
         if plan == "signed":
             service.sign_pledge(session, actor, row.id, sign_day, ctx.rng.choice(WITNESSES), today=today)
-    add_progress(session, ctx)
 
 
 def add_progress(session: Session, ctx: DemoContext) -> None:
@@ -115,7 +116,7 @@ def add_progress(session: Session, ctx: DemoContext) -> None:
         ctx.notes.append("pledges: no elected candidacies yet; run add_progress after the elections demo")
         return
     election_day: dt.date = ctx.election_day  # type: ignore[assignment]
-    today = dt.date.today()
+    today: dt.date = ctx.today  # type: ignore[assignment]
     for cand_id in elected:
         for commitment_id in commitments_from_pledges(session, cand_id, ctx.actor):
             commitment = session.get(Commitment, commitment_id)
@@ -139,3 +140,6 @@ def add_progress(session: Session, ctx: DemoContext) -> None:
                 commitment.status = status
                 commitment.percent_done = percent
     session.flush()
+
+
+finish = add_progress  # run after every area's populate (the elections demo marks the winners)

@@ -13,7 +13,7 @@ from villagevote.audit import Actor
 from villagevote.backup import backup_database, backup_if_due, restore_database
 from villagevote.config import default_db_path
 from villagevote.errors import UserError
-from villagevote.fonts import bundled_font_path
+from villagevote.fonts import bundled_font_path, extra_font_path
 from villagevote.i18n import install_translator, tr
 from villagevote.models.db import Database, open_database
 from villagevote.seed import get_setting
@@ -26,6 +26,7 @@ PREFERRED_UI_FAMILIES = ("Microsoft YaHei", "微软雅黑", "SimSun", "宋体", 
 def setup_fonts(app: QApplication) -> str:
     """Register the bundled CJK font and make the application font one that has Chinese glyphs."""
     font_id = QFontDatabase.addApplicationFont(str(bundled_font_path()))
+    QFontDatabase.addApplicationFont(str(extra_font_path()))  # CJK Extension A for rare name characters
     bundled = QFontDatabase.applicationFontFamilies(font_id)[0] if font_id >= 0 else ""
     families = set(QFontDatabase.families())
     family = next((f for f in PREFERRED_UI_FAMILIES if f in families), bundled)

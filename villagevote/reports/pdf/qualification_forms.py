@@ -7,59 +7,25 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepInFrame, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from villagevote.fonts import pdf_fonts
+from villagevote.reports.pdf import text as _text
 from villagevote.i18n import tr
 from villagevote.reports.pdf.base import MARGINS, PAGE, build_pdf, styles
 
 __all__ = ["DepartmentBox", "QualificationForm", "StageOpinion", "cjk_markup", "render_qualification_forms"]
 
-LATIN_FONT = "Helvetica"
-
-
-@lru_cache(maxsize=4)
-def _cmap(font_name: str) -> frozenset[int]:
-    from reportlab.pdfbase import pdfmetrics
-
-    return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
-
-
 def cjk_markup(text: str, font_name: str | None = None) -> str:
-    """Paragraph markup for ``text``: characters the CJK font lacks (the bundled font has no digits or Latin letters)
-    are put in Helvetica runs; ideographic spaces become non-breaking blanks so they are not collapsed."""
+    """Paragraph markup with the shared per-character font fallback; ideographic spaces stay as blanks."""
     if not text:
         return "&#160;"
-    cmap = _cmap(font_name or pdf_fonts().body)
-    parts: list[str] = []
-    latin = False
-    buf = ""
-
-    def flush() -> None:
-        if buf:
-            parts.append(f'<font face="{LATIN_FONT}">{escape(buf)}</font>' if latin else escape(buf))
-
-    for ch in text:
-        if ch == "\u3000":
-            flush()
-            buf, latin = "", False
-            parts.append(f'<font face="{LATIN_FONT}">' + "&#160;" * 4 + "</font>")
-            continue
-        is_latin = (0x20 <= ord(ch) < 0x7F) or ord(ch) not in cmap
-        if is_latin != latin and buf:
-            flush()
-            buf = ""
-        latin = is_latin
-        buf += ch
-    flush()
-    return "".join(parts)
+    return _text.markup(text, font_name, keep_ideographic_spaces=True)
 
 
 @dataclass(frozen=True)
