@@ -441,6 +441,9 @@ def add_participants(session: Session, actor: Actor, scheme_id: int, candidacy_i
             raise NotFound(tr("找不到候选人登记（编号 {id}）").format(id=cid))
         if row.cycle_id is not None and cand.cycle_id != row.cycle_id:
             raise ValidationError(tr("{name}不属于本评分方案所在的换届届次").format(name=cand.person.name))
+        if CandidacyStatus(cand.status) in EXCLUDED_STATUSES:
+            raise ValidationError(tr("{name}的状态为「{s}」，不能参加实绩比选").format(
+                name=cand.person.name, s=CandidacyStatus(cand.status).label))
         if cid in have:
             continue
         session.add(ScoreParticipant(scheme_id=scheme_id, candidacy_id=cid))
