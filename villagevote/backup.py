@@ -108,15 +108,7 @@ def restore_database(backup_file: Path, db_path: Path, dest_dir: Path, *, keep: 
     verify_backup_file(backup_file)
     safety = backup_database(db_path, dest_dir, reason="pre-restore", keep=keep + 1)
     try:
-        src = sqlite3.connect(Path(backup_file).resolve().as_uri() + "?mode=ro", uri=True)
-        try:
-            dst = sqlite3.connect(str(db_path))
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        _copy(Path(backup_file), Path(db_path))
     except sqlite3.Error as exc:
         raise BackupError(tr("恢复失败：{error}。恢复前的数据已备份在 {safety}").format(error=exc, safety=safety)) from exc
     return safety
