@@ -19,7 +19,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, Ta
 
 from villagevote.i18n import tr
 from villagevote.names import stroke_key
-from villagevote.reports.pdf.pledge_fonts import markup as _m
+from villagevote.reports.pdf.text import markup as _m, para
 from villagevote.reports.pdf.base import MARGINS, build_pdf, grid_style, styles
 
 
@@ -54,8 +54,8 @@ class SheetsHeader:
 
 
 def P(text: str, style: ParagraphStyle) -> Paragraph:  # noqa: N802
-    """A paragraph whose Latin letters and digits use a font that has them (the bundled CJK font lacks them)."""
-    return Paragraph(_m(text), style)
+    """A paragraph of mixed text: each character in a face that has it (shared fallback of reports/pdf/text.py)."""
+    return para(text, style)
 
 
 def _num(d: Decimal) -> str:
@@ -73,7 +73,7 @@ def _sheet_story(header: SheetsHeader, sheet: RaterSheet, width: float) -> list[
         info = header.place + "　　" + info
     if sheet.sheet_no:
         info += "　　" + tr("表号：{no}").format(no=sheet.sheet_no)
-    story.append(P(info, st["body_noindent"]))
+    story.append(Paragraph(_m(info, st["body_noindent"].fontName, keep_ideographic_spaces=True), st["body_noindent"]))
     for line in header.instructions:
         story.append(P(line, st["small"]))
     story.append(Spacer(1, 3 * mm))
@@ -81,7 +81,7 @@ def _sheet_story(header: SheetsHeader, sheet: RaterSheet, width: float) -> list[
     head = [P(tr("序号"), st["cell_center"]), P(tr("姓名"), st["cell_center"]), P(tr("村·职位"), st["cell_center"])]
     for c in sheet.criteria:
         parts = [c.name, tr("（满分 {max}）").format(max=_num(c.max))] + ([c.note] if c.note else [])
-        head.append(Paragraph("<br/>".join(_m(x) for x in parts), st["cell_center"]))
+        head.append(Paragraph("<br/>".join(_m(x, st["cell_center"].fontName) for x in parts), st["cell_center"]))
     head.append(P(tr("备注"), st["cell_center"]))
     rows: list[list[object]] = [head]
     ordered = sorted(sheet.rows, key=lambda r: stroke_key(r.name))

@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from villagevote.i18n import tr
-from villagevote.reports.pdf.pledge_fonts import markup as _m
+from villagevote.reports.pdf.text import markup as _m, para
 from villagevote.reports.pdf.base import MARGINS, build_pdf, grid_style, styles
 from villagevote.scoring.engine import (
     OUTCOME_FAIL,
@@ -37,8 +37,8 @@ class SummaryHeader:
 
 
 def P(text: str, style: ParagraphStyle) -> Paragraph:  # noqa: N802
-    """A paragraph whose Latin letters and digits use a font that has them (the bundled CJK font lacks them)."""
-    return Paragraph(_m(text), style)
+    """A paragraph of mixed text: each character in a face that has it (shared fallback of reports/pdf/text.py)."""
+    return para(text, style)
 
 
 def _signatures(labels: list[str], width: float) -> Table:
@@ -140,7 +140,7 @@ def score_summary_pdf(out: Path | str, results: Results, post_labels: Mapping[st
             cells: list[object] = [P(x, st["cell_center"]) for x in row[:-2]]
             outcome = row[-2]
             if outcome == outcome_label(OUTCOME_PASS):
-                cells.append(Paragraph('<font color="#006100">' + _m(outcome) + "</font>", st["cell_center"]))
+                cells.append(Paragraph('<font color="#006100">' + _m(outcome, st["cell_center"].fontName) + "</font>", st["cell_center"]))
             else:
                 cells.append(P(outcome, st["cell_center"]))
             data.append(cells + [P(row[-1], st["small"])])
@@ -179,7 +179,7 @@ def score_summary_pdf(out: Path | str, results: Results, post_labels: Mapping[st
             st["heading"])]
         for line in r.lines:
             indent = len(line) - len(line.lstrip(" "))
-            block.append(Paragraph(_m(line.strip()), indented[min(indent, 4)]))
+            block.append(para(line.strip(), indented[min(indent, 4)]))
         story.append(CondPageBreak(50 * mm))  # a candidate's heading never sits alone at the foot of a page
         story.extend(block)
     return build_pdf(out, story, title=tr("实绩比选结果汇总表"), footer=scheme.name, landscape_pages=True,
