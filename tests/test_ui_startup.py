@@ -102,3 +102,52 @@ def test_wrong_password_is_refused_in_the_dialog(qtbot, db, admin):
     dialog.password.setText("admin-pass")
     dialog.try_login()
     assert dialog.actor is not None and dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_restore_from_menu_replaces_data_after_confirmation(qapp, tmp_path, monkeypatch, messages):
+    from villagevote import township as tw
+    from villagevote.backup import backup_database
+    from villagevote.models import Village
+    fake_first_admin(monkeypatch)
+    fake_township(monkeypatch)
+    controller = app_mod.Controller()
+    path = tmp_path / "town.sqlite3"
+    assert controller.open(path)
+    ctx = controller.window.ctx
+    backup = backup_database(path, controller.db.backup_dir, reason="manual")
+    with controller.db.session() as s:
+        tw.add_village(s, ctx.actor, tw.get_township(s).id, "备份之后的村")
+
+    def login_again(self):  # type: ignore[no-untyped-def]
+        self.username.setText("zhang")
+        self.password.setText("secret-1")
+        self.try_login()
+        return self.result()
+    monkeypatch.setattr(login_mod.LoginDialog, "exec", login_again)
+    monkeypatch.setattr(Ask, "open_file", classmethod(lambda cls, *a, **k: str(backup)))
+    monkeypatch.setattr(Ask, "confirm", classmethod(lambda cls, *a, **k: True))
+    controller.restore()
+    assert any(title == "恢复完成" for title, _ in messages)
+    with controller.db.session() as s:
+        assert s.scalar(select(Village).where(Village.name == "备份之后的村")) is None
+    assert list(controller.db.backup_dir.glob("villagevote-*-pre-restore.sqlite3"))
+    controller.window.close()
+    controller.db.dispose()
+
+
+def test_restore_refuses_a_damaged_file_and_keeps_working(qapp, tmp_path, monkeypatch, messages):
+    fake_first_admin(monkeypatch)
+    fake_township(monkeypatch)
+    controller = app_mod.Controller()
+    path = tmp_path / "town.sqlite3"
+    assert controller.open(path)
+    junk = tmp_path / "villagevote-20260101-000000-manual.sqlite3"
+    junk.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    monkeypatch.setattr(Ask, "open_file", classmethod(lambda cls, *a, **k: str(junk)))
+    monkeypatch.setattr(Ask, "confirm", classmethod(lambda cls, *a, **k: True))
+    controller.restore()
+    assert messages[-1][0] == "恢复失败"
+    with controller.db.session() as s:
+        assert s.scalar(select(Township.name)) == "新安镇"
+    controller.window.close()
+    controller.db.dispose()
