@@ -275,3 +275,15 @@ def test_withdrawn_candidate_keeps_scores_but_leaves_the_ranking(db, admin, setu
     assert [r.candidate.name for r in res.candidates] == ["张三", "李四", "王五"]
     assert [r.outcome for r in res.candidates] == [engine.OUTCOME_PASS, engine.OUTCOME_PASS, engine.OUTCOME_FAIL]
     assert "赵六" in res.notes[0] and "不参加排名" in res.notes[0]
+
+
+def test_tie_notes_name_the_post_in_words(db, admin, setup):
+    scheme_id, cids, raters = setup
+    with db.session() as s:
+        for name in ("乙", "丙"):
+            service.remove_rater(s, admin, raters[name])
+    fill(db, admin, scheme_id, cids, raters["甲"],
+         {"张三": ("50", "40"), "李四": ("45", "35"), "王五": ("45", "35"), "赵六": ("30", "30")})
+    with db.session() as s:
+        [tie] = service.compute(s, scheme_id).results.ties
+    assert tie.note.startswith("青山村 村党组织 书记：")

@@ -612,12 +612,14 @@ def _names(rs: Iterable[CandidateResult]) -> str:
 
 def compute_results(scheme: Scheme, candidates: Sequence[Candidate], raters: Sequence[Rater],
                     sheets: Mapping[Id, Sheet], recusals: Iterable[Recusal] = (),
-                    adjustments: Iterable[Adjustment] = (), decisions: Iterable[TieDecision] = ()) -> Results:
+                    adjustments: Iterable[Adjustment] = (), decisions: Iterable[TieDecision] = (),
+                    post_labels: Mapping[str, str] | None = None) -> Results:
     """Aggregate, total, rank, apply the cut-off and the tie rule.
 
     ``sheets`` holds only the sheets that count (entered, and agreed when entered twice); raters without a sheet are
     listed in ``Results.notes`` and left out. Raises ValidationError for inconsistent input (a recused rater's score,
-    a score above the maximum, an unknown item …).
+    a score above the maximum, an unknown item …). ``post_labels`` gives the text used for a post in the notes
+    (e.g. "上塘村 村党组织 书记" for the post key "5:书记").
     """
     recusals = list(recusals)
     adjustments = list(adjustments)
@@ -641,7 +643,7 @@ def compute_results(scheme: Scheme, candidates: Sequence[Candidate], raters: Seq
             posts.append(c.post)
     for post in posts:
         in_post = [r for r in results if r.candidate.post == post]
-        ties.extend(_rank_post(scheme, post, in_post, decisions))
+        ties.extend(_rank_post(scheme, post, in_post, decisions, (post_labels or {}).get(post, post)))
     # present in rank order per post; incomplete at the end of their post
     order = {p: i for i, p in enumerate(posts)}
     results.sort(key=lambda r: (order[r.candidate.post], r.rank is None, r.rank or 0))
@@ -662,8 +664,8 @@ def _scope_text(scheme: Scheme) -> str:
 
 
 def _rank_post(scheme: Scheme, post: str, rs: list[CandidateResult],
-               decisions: list[TieDecision]) -> list[TieGroup]:
-    post_label = post or tr("（未分职位）")
+               decisions: list[TieDecision], label: str) -> list[TieGroup]:
+    post_label = label or tr("（未分职位）")
     complete = [r for r in rs if r.complete]
     incomplete = [r for r in rs if not r.complete]
     for r in incomplete:

@@ -849,11 +849,12 @@ def compute(session: Session, scheme_id: int) -> SchemeResults:
                                     decided_on=d.decided_on)
                  for d in session.scalars(select(ScoreTieDecision).where(ScoreTieDecision.scheme_id == scheme_id)
                                           .order_by(ScoreTieDecision.id))]
-    results = engine.compute_results(scheme, cands, raters, sheets, recusals, adjustments, decisions)
+    labels = {p.post_key: p.post_label for p in participants}
+    results = engine.compute_results(scheme, cands, raters, sheets, recusals, adjustments, decisions,
+                                     post_labels=labels)
     if excluded:
         results.notes.insert(0, tr("以下人选已退出或被取消资格，不参加排名：{names}").format(
             names="、".join(f"{p.name}（{p.post_label}，{p.status.label}）" for p in excluded)))
-    labels = {p.post_key: p.post_label for p in participants}
     return SchemeResults(scheme_id=scheme_id, scheme_label=tr("{name}（第{v}版）").format(name=row.name, v=row.version),
                          results=results, post_labels=labels, participants=participants, raw_scores=raw,
                          raw_adjustments=raw_adj, place=place_text(session, row),
