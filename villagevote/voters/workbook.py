@@ -679,7 +679,8 @@ def _resolve_override(override: Mapping[str, str | int], labels: Mapping[int, st
 
 def parse_voter_sheet(raw: RawSheet, mapping: Mapping[str, str | int] | None = None, header_row: int | None = None,
                       today: dt.date | None = None, default_category: VoterCategory = VoterCategory.RESIDENT,
-                      progress: Callable[[int, int], None] | None = None) -> ParsedSheet:
+                      progress: Callable[[int, int], None] | None = None,
+                      _row_parser: Callable[..., None] | None = None) -> ParsedSheet:
     """Validate every row of ``raw`` as a voter.
 
     ``mapping`` overrides the detected columns: field key -> header text, column letter ("C") or 0-based index;
@@ -729,13 +730,49 @@ def parse_voter_sheet(raw: RawSheet, mapping: Mapping[str, str | int] | None = N
         columns={k: (c, header_of(c)) for k, c in columns.items()},
         unmapped={c: t for c, t in info.labels.items() if c not in columns.values()},
     )
-    _parse_rows(rows, info.data_start, columns, header_of, result, today, default_category, progress)
+    (_row_parser or _parse_rows)(rows, info.data_start, columns, header_of, result, today, default_category, progress)
     return result
+
+
+@dataclass
+class SheetParser:
+    """Parses a sheet's data rows in pieces (for streaming imports); state such as seen ID numbers is shared."""
+
+    rows: list[list[Any]]
+    start: int
+    columns: dict[str, int]
+    header_of: Callable[[int], str]
+    result: ParsedSheet
+    today: dt.date
+    default_category: VoterCategory
+    state: dict = field(default_factory=dict)
+
+    def parse(self, begin: int, end: int) -> None:
+        _parse_rows(self.rows, max(begin, self.start), self.columns, self.header_of, self.result, self.today,
+                    self.default_category, None, end=end, state=self.state, finish=False)
+
+    def finish(self) -> None:
+        _finish(self.result, self.state)
+
+
+def prepare_voter_sheet(raw: RawSheet, mapping: Mapping[str, str | int] | None = None, header_row: int | None = None,
+                        today: dt.date | None = None,
+                        default_category: VoterCategory = VoterCategory.RESIDENT) -> SheetParser:
+    """Header detection and column mapping (as :func:`parse_voter_sheet`) without parsing the data rows yet."""
+    captured: dict[str, Any] = {}
+
+    def capture(rows, start, columns, header_of, result, today_, default, progress):  # type: ignore[no-untyped-def]
+        captured.update(start=start, columns=columns, header_of=header_of, result=result)
+
+    parse_voter_sheet(raw, mapping, header_row, today, default_category, _row_parser=capture)
+    return SheetParser(raw.rows, captured["start"], captured["columns"], captured["header_of"], captured["result"],
+                       today or dt.date.today(), default_category)
 
 
 def _parse_rows(rows: list[list[Any]], start: int, columns: dict[str, int], header_of: Callable[[int], str],
                 result: ParsedSheet, today: dt.date, default_category: VoterCategory,
-                progress: Callable[[int, int], None] | None) -> None:
+                progress: Callable[[int, int], None] | None, end: int | None = None, state: dict | None = None,
+                finish: bool = True) -> None:
     # Hot loop for 50,000+ rows: locals only, the common case (a clean text ID) never calls parse_id_number.
     errors = result.errors
     out = result.rows
@@ -756,12 +793,13 @@ def _parse_rows(rows: list[list[Any]], start: int, columns: dict[str, int], head
     offset = _ID_OFFSET
     checks = _ID_CHECK
     provinces = PROVINCES
-    date_cache: dict[str, dt.date | None] = {}
-    cell_date_cache: dict[Any, dt.date | str] = {}
-    seen_ids: dict[str, int] = {}
-    category_cache: dict[Any, VoterCategory | str] = {}
-    mangled = 0
-    total = len(rows)
+    state = {} if state is None else state
+    date_cache: dict[str, dt.date | None] = state.setdefault("date_cache", {})
+    cell_date_cache: dict[Any, dt.date | str] = state.setdefault("cell_date_cache", {})
+    seen_ids: dict[str, int] = state.setdefault("seen_ids", {})
+    category_cache: dict[Any, VoterCategory | str] = state.setdefault("category_cache", {})
+    mangled = state.get("mangled", 0)
+    total = len(rows) if end is None else min(end, len(rows))
     step = max(total // 100, 1000)
     Row = VoterRow
 
@@ -927,8 +965,15 @@ def _parse_rows(rows: list[list[Any]], start: int, columns: dict[str, int], head
             _text(cells[c_village]) if 0 <= c_village < n else "",
             _text(cells[c_note]) if 0 <= c_note < n else "",
         ))
+    state["mangled"] = mangled
     if progress is not None:
         progress(total, total)
+    if finish:
+        _finish(result, state)
+
+
+def _finish(result: ParsedSheet, state: dict) -> None:
+    mangled = state.get("mangled", 0)
     if mangled:
         result.hints.append(
             tr("有 {n} 行身份证号码被 Excel 存成了数字，末几位已丢失。请在原始表格中把身份证号列设置为“文本”格式，"
