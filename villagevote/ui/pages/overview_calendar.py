@@ -53,6 +53,7 @@ class CalendarPanel(QGroupBox):
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.verticalHeader().setDefaultSectionSize(22)
+        self.view.setMinimumHeight(260)
         self.model = RowsModel.from_rows(COLUMNS, [])
         self.view.setModel(self.model)
         layout.addWidget(self.view, 1)
