@@ -409,3 +409,12 @@ def gender_of(text: str | None) -> Gender | None:
     if text == "女":
         return Gender.FEMALE
     return None
+
+
+def registered_voter_count(session: Session, cycle_id: int, village_id: int | None = None) -> int:
+    """Voters on the published list who may vote on the election day (active and eligible): the number an
+    election's validity (more than half of registered voters) is measured against."""
+    conds = [Voter.cycle_id == cycle_id, Voter.status == VoterStatus.ACTIVE, Voter.eligible.is_(True)]
+    if village_id is not None:
+        conds.append(Voter.village_id == village_id)
+    return session.scalar(select(func.count(Voter.id)).where(*conds)) or 0
