@@ -277,3 +277,23 @@ def test_mapping_is_remembered_per_source(db, admin, township, tmp_path):
     with db.session() as s:
         summary = import_file(s, admin, path2, township.cycle_id, township.village_ids[0], source="派出所")
     assert summary.added == 1
+
+
+def test_cancel_midway_leaves_the_register_unchanged(db, admin, township, tmp_path):
+    """The GUI job's progress callback raises when the user cancels; chunks already inserted are rolled back."""
+    from villagevote.ui.workers import Cancelled
+    east = township.village_ids[0]
+    path = write_list(tmp_path / "big.xlsx", [[f"人{i}", make_id(dt.date(1940, 1, 1) + dt.timedelta(days=i), 1 + 2 * (i % 400)), ""]
+                                              for i in range(12000)])
+    seen = []
+
+    def progress(fraction: float, message: str) -> None:
+        seen.append(fraction)
+        if fraction > 0.5:  # after two of the three 5,000-row chunks were inserted
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        with db.session() as s:
+            import_file(s, admin, path, township.cycle_id, east, progress=progress)
+    assert voter_count(db) == 0
+    assert any(0.1 < f < 0.5 for f in seen)  # one chunk had been written before the cancel
