@@ -37,7 +37,7 @@ from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.models.candidates import Person
 from villagevote.models.core import Setting, Village, VillageGroup
-from villagevote.models.enums import VoterCategory, VoterStatus
+from villagevote.models.enums import VoterCategory
 from villagevote.models.voters import Voter
 from villagevote.voters.eligibility import assess
 from villagevote.voters.groups import group_number, match_group

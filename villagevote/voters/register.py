@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from villagevote import audit
@@ -22,7 +22,7 @@ from villagevote.models.core import ElectionCycle, Village, VillageGroup
 from villagevote.models.enums import Gender, VoterCategory, VoterStatus
 from villagevote.models.voters import Proxy, VillageMilestone, Voter, VoterEvent
 from villagevote.voters.calendar import RuleProfile, publication_warnings
-from villagevote.voters.eligibility import REMOVAL_STATUSES, assess, check_removal
+from villagevote.voters.eligibility import assess, check_removal
 from villagevote.voters.search import query_kind
 
 __all__ = [
@@ -159,7 +159,6 @@ def refresh_eligibility(session: Session, cycle_id: int, village_id: int | None 
             changed.append({"vid": v.id, "eligible": verdict.eligible, "age": verdict.age,
                             "ineligible_reason": verdict.reason_text})
     if changed:
-        from sqlalchemy import bindparam
         session.execute(
             update(Voter.__table__).where(Voter.__table__.c.id == bindparam("vid"))
             .values(eligible=bindparam("eligible"), age=bindparam("age"),

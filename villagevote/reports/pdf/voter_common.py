@@ -10,7 +10,6 @@ import re
 from xml.sax.saxutils import escape
 
 from villagevote.i18n import tr
-from villagevote.voters.groups import group_sort_key  # noqa: F401 - re-exported for the forms
 
 LATIN_FONT = "Helvetica"
 _ASCII_RUN = re.compile(r"[\x21-\x7e][\x20-\x7e]*")

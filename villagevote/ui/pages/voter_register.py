@@ -409,7 +409,6 @@ class ProxiesTab(QWidget):
 
     def reload(self) -> None:
         from villagevote.voters.proxies import list_proxies
-        from villagevote.voters.calendar import RuleProfile
         cycle_id = self.ctx.cycle_id()
         rows, cap = [], 3
         if cycle_id is not None:
