@@ -42,7 +42,7 @@ from villagevote.models.voters import Voter
 from villagevote.voters.eligibility import assess
 from villagevote.voters.groups import group_number, match_group
 from villagevote.voters.register import cycle_profile
-from villagevote.voters.search import initials_key, name_sort_key
+from villagevote.voters.search import name_keys
 from villagevote.voters.workbook import (ParsedSheet, RowError, SheetParser, _looks_like_voter_sheet, prepare_voter_sheet,
                                          read_sheet, read_voter_workbook)
 
@@ -190,7 +190,7 @@ class _RowBuilder:
             name = row.name
             key = keys.get(name)
             if key is None:
-                key = keys[name] = (initials_key(name), name_sort_key(name))
+                key = keys[name] = name_keys(name)
             if birth is None:
                 birth_text = None
             else:

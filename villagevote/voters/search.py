@@ -17,7 +17,7 @@ from itertools import islice, product
 
 from villagevote.names import COMPOUND_SURNAME_READINGS, SURNAME_READINGS, char_key, clean_name
 
-__all__ = ["initials_key", "initials_match", "name_sort_key", "query_kind"]
+__all__ = ["initials_key", "initials_match", "name_keys", "name_sort_key", "query_kind"]
 
 MAX_ALTERNATIVES = 8
 MAX_KEY_LENGTH = 32  # the voter.name_initials column
@@ -99,3 +99,23 @@ def name_sort_key(name: str) -> str:
         return "\U0010FFFF"
     cs = _char_sort
     return cs(chars[0]) + chr(0x100 + len(chars)) + "".join([cs(c) for c in chars[1:]])
+
+
+@lru_cache(maxsize=None)
+def _char_both(char: str) -> tuple[tuple[str, ...], str]:
+    return _char_letters(char), _char_sort(char)
+
+
+def name_keys(name: str) -> tuple[str, str]:
+    """(:func:`initials_key`, :func:`name_sort_key`) in one pass over the name (the import computes both)."""
+    chars = name if name.isalnum() else clean_name(name)
+    if not chars or chars[:2] in COMPOUND_SURNAME_READINGS:
+        return initials_key(name), name_sort_key(name)
+    first = chars[0]
+    rest = [_char_both(c) for c in chars[1:]]
+    sort = _char_sort(first) + chr(0x100 + len(chars)) + "".join([r[1] for r in rest])
+    options = [_surname_letters(first)] + [r[0] for r in rest]
+    if len(options) == sum(map(len, options)):
+        return "".join([o[0] for o in options]), sort
+    key = " ".join("".join(p) for p in islice(product(*options), MAX_ALTERNATIVES))
+    return (key if len(key) <= MAX_KEY_LENGTH else key[:MAX_KEY_LENGTH].rsplit(" ", 1)[0]), sort
