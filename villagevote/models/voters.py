@@ -27,10 +27,11 @@ class ObjectionRequest(str, enum.Enum):
 
 class Voter(TimestampMixin, Base):
     __tablename__ = "voter"
-    __table_args__ = (Index("ix_voter_cycle_village", "cycle_id", "village_id"),)
+    # one composite index serves "this village" and "this village in this cycle" (fewer indexes: faster imports)
+    __table_args__ = (Index("ix_voter_village_cycle", "village_id", "cycle_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("election_cycle.id", ondelete="CASCADE"))
-    village_id: Mapped[int] = mapped_column(ForeignKey("village.id", ondelete="CASCADE"), index=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id", ondelete="CASCADE"))
     group_id: Mapped[Optional[int]] = mapped_column(ForeignKey("village_group.id", ondelete="SET NULL"),
                                                     nullable=True)
     person_id: Mapped[Optional[int]] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), nullable=True,

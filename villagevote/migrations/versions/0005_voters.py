@@ -2,7 +2,7 @@
 
 - voter: name_sort (姓氏笔画 order as a binary-comparable string), stored eligibility (eligible, age, ineligible_reason), residence dates for non-registered residents,
   phone and note; the name / name_initials indexes are dropped (searches use LIKE '%…%', which no index serves, and
-  every index slows a 50,000-row import)
+  every index slows a 50,000-row import) and the (cycle, village) + (village) indexes become one (village, cycle)
 - voter_event: history of each register entry (removal with reason and date, restore, corrections)
 - village_milestone: statutory steps done per village and cycle (voter list published on …)
 - objection: cycle, what is requested (add / remove / correct) with details, raise deadline, late filing flag
@@ -26,6 +26,9 @@ def upgrade() -> None:
     with op.batch_alter_table("voter") as batch:
         batch.drop_index("ix_voter_name")
         batch.drop_index("ix_voter_name_initials")
+        batch.drop_index("ix_voter_village_id")
+        batch.drop_index("ix_voter_cycle_village")
+        batch.create_index("ix_voter_village_cycle", ["village_id", "cycle_id"], unique=False)
         batch.add_column(sa.Column("name_sort", sa.String(length=64), nullable=False, server_default=""))
         batch.add_column(sa.Column("eligible", sa.Boolean(), nullable=False, server_default="1"))
         batch.add_column(sa.Column("age", sa.Integer(), nullable=True))
@@ -102,5 +105,8 @@ def downgrade() -> None:
         for col in ("note", "phone", "application_date", "residence_since", "ineligible_reason", "age", "eligible",
                     "name_sort"):
             batch.drop_column(col)
+        batch.drop_index("ix_voter_village_cycle")
+        batch.create_index("ix_voter_cycle_village", ["cycle_id", "village_id"], unique=False)
+        batch.create_index("ix_voter_village_id", ["village_id"], unique=False)
         batch.create_index("ix_voter_name_initials", ["name_initials"], unique=False)
         batch.create_index("ix_voter_name", ["name"], unique=False)
