@@ -93,6 +93,8 @@ def test_qualification_forms_one_page_per_candidate_with_facts(printed):
     assert "信访有无以下情形：煽动群众闹事、扰乱公共秩序（S1）有情况曾信访一次，已化解" in page
     assert "公安有无以下情形：受过刑事处罚" in page and "无此情况" in page
     assert "县委组织部" in page and "2026年1月25日" in page
+    assert "县委组织部：县委组织部" not in page  # the signer named once
+    assert "县经办2026年1月20日" in page  # department dates written like the rest of the form
     assert "户籍不在本村" in by_name["马云飞"]
 
 
@@ -150,3 +152,24 @@ def test_command_line_prints(printed, capsys):
     assert "丁小红" in "".join(_text(tmp / "n.pdf"))
     assert main(["print", "candidate-notice", "--db", path, "--out", str(tmp / "x.pdf")]) != 0
     assert "需要用 --village 指定村名" in capsys.readouterr().err
+
+
+def test_footer_with_a_rare_character_uses_the_fallback_face(tmp_path):
+    # Footers carry village names (e.g. "䶮山村　候选人名单公示"); 䶮 (CJK Ext. A) is not in the main face.
+    from villagevote.fonts import pdf_fonts
+    from villagevote.reports.pdf.base import Paragraph, build_pdf, styles
+
+    out = build_pdf(tmp_path / "f.pdf", [Paragraph("公示", styles()["body"])], title="t",
+                    footer="䶮山村　候选人名单公示")
+    page = PdfReader(str(out)).pages[0]
+    used = {str(font.get_object()["/BaseFont"]) for font in page["/Resources"]["/Font"].values()}
+    extra = pdfmetrics_face_name(pdf_fonts().extra)
+    assert any(extra in name for name in used), used
+    assert "䶮山村" in re.sub(r"\s+", "", page.extract_text())
+
+
+def pdfmetrics_face_name(font: str) -> str:
+    from reportlab.pdfbase import pdfmetrics
+
+    name = pdfmetrics.getFont(font).face.name
+    return name.decode() if isinstance(name, bytes) else str(name)

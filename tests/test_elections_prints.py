@@ -127,3 +127,49 @@ def test_self_nomination_and_additional_round_ballots(tmp_path):
     c.body, c.body_label = "party_branch", "村党组织"
     txt = text_of(render_ballots(c, tmp_path / "add.pdf", sample=True))
     assert "东山村第十二届党组织选举另行选举选票" in txt
+
+
+def test_winners_notice_refused_while_counting(tmp_path):
+    # A contest still being counted has no result: the public notice must not announce "选举无效".
+    c, _ = make_contest()
+    c.result = None
+    with pytest.raises(ValidationError, match="尚未计算选举结果"):
+        render_winners_notice(c, tmp_path / "n.pdf")
+
+
+def test_winners_notice_and_report_carry_the_seal_line(tmp_path):
+    c, rows = make_contest(official=True)
+    assert "东山村村民选举委员会（盖章）" in text_of(render_winners_notice(c, tmp_path / "n.pdf"))
+    assert "东山村村民选举委员会（盖章）" in text_of(render_result_report(c, rows, tmp_path / "r.pdf"))
+
+
+def test_result_heading_never_left_alone_at_a_page_foot(tmp_path):
+    # More or fewer write-in lines move "三、选举结果" down page 1 and over to page 2; wherever it lands, the
+    # verdict starts on the same page.
+    base, rows = make_contest(official=True)
+    for extra in range(0, 24, 2):
+        more = rows + [VoteRow(f"写{i}", None, "委员", 1, 0, 0, True) for i in range(extra)]
+        pages = [re.sub(r"\s+", "", p.extract_text() or "")
+                 for p in PdfReader(str(render_result_report(base, more, tmp_path / f"r{extra}.pdf"))).pages]
+        where = [i for i, p in enumerate(pages) if "三、选举结果" in p]
+        assert len(where) == 1 and "选举有效" in pages[where[0]], (extra, where)
+
+
+def test_results_workbook_detail_matches_the_report(tmp_path):
+    from python_calamine import CalamineWorkbook
+    c, rows = make_contest()
+    counting, counting_rows = make_contest()
+    counting.village, counting.result = "西山村", None
+    path = results_workbook(tmp_path / "r.xlsx", [(c, rows), (counting, counting_rows)])
+    detail = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("得票明细").to_python()
+    head = detail[1]
+    col = {h: head.index(h) for h in ("村", "职务", "姓名", "不同意", "弃权", "计入本职务得票", "结果", "说明")}
+    by = {(r[col["村"]], r[col["职务"]], r[col["姓名"]]): r for r in detail[2:]}
+    assert by[("东山村", "主任", "李二")][col["结果"]] == "未当选"
+    assert by[("东山村", "主任", "王一")][col["结果"]] == "当选"
+    write_in = by[("东山村", "委员", "赵九")]
+    assert write_in[col["不同意"]] == "" and write_in[col["弃权"]] == ""   # not asked of a written-in name
+    # 李二's 280 votes for 主任 also count for 委员 (the report lists the line too)
+    higher = by[("东山村", "委员", "李二")]
+    assert higher[col["计入本职务得票"]] == 280 and higher[col["说明"]] == "仅高职务得票计入"
+    assert {r[col["结果"]] for k, r in by.items() if k[0] == "西山村"} == {"未计算"}

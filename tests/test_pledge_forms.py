@@ -99,6 +99,30 @@ def test_print_pledges_filters_and_errors(village_db, tmp_path):
             form.run(s, READONLY, tmp_path / "x.pdf", Options(village="青山村"))
 
 
+def test_print_pledges_of_one_person_standing_for_two_bodies(village_db, tmp_path):
+    # 丁一 stands for 村党组织书记 and 村民委员会委员: "candidate=丁一" prints the pledges of both candidacies.
+    from villagevote.models import Candidacy, Organization, Person
+
+    with village_db.session() as s:
+        first = s.scalar(select(Candidacy).join(Person, Person.id == Candidacy.person_id).where(Person.name == "丁一"))
+        party = s.get(Organization, first.organization_id)
+        committee = s.scalar(select(Organization.id).where(Organization.village_id == party.village_id,
+                                                           Organization.kind == OrgKind.VILLAGE_COMMITTEE))
+        second = register_candidacy(s, ADMIN, first.person_id, committee, "委员", NominationSource.SELF)
+        service.generate_pledges(s, ADMIN, first.cycle_id)
+        discipline = s.scalar(select(Pledge.id).where(Pledge.candidacy_id == second,
+                                                      Pledge.kind == PledgeKind.DISCIPLINE))
+        for body in service.REVIEW_BODIES:
+            service.review_pledge(s, ADMIN, discipline, body, "pass", reviewed_on=DAY)
+    form = find_form("print", "pledges")
+    with village_db.session() as s:
+        out = form.run(s, ADMIN, tmp_path / "ding.pdf",
+                       Options(village="青山村", extra={"candidate": "丁一", "kind": "discipline"}))
+    pages = text_pages(out)
+    assert len(pages) == 4 and all("本人丁一" in p for p in pages)  # two pledges, two copies each
+    assert any("党组织书记" in p for p in pages) and any("村民委员会委员" in p for p in pages)
+
+
 def test_print_pledge_notice(village_db, tmp_path):
     form = find_form("print", "pledge-notice")
     with village_db.session() as s:
@@ -111,7 +135,7 @@ def test_print_pledge_notice(village_db, tmp_path):
     assert "河塘30号清淤" in text and "清淤3000立方米" in text and "安装路灯60盏" in text
     assert "刘䶮竞选职务：委员已签订：（尚未签订承诺）任期目标：（创业承诺尚未签订）" in text
     assert not re.search(r"\d{17}[\dX]", text)
-    assert "中共城南镇委员会青山村党组织" in text
+    assert "中共城南镇委员会青山村党组织（盖章）" in text  # the notice is posted under the issuer's seal
 
 
 def test_cli_print_commands(village_db, tmp_path):

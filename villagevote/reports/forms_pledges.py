@@ -57,25 +57,36 @@ def print_pledges(session: Session, actor: Actor, out: Path, options: Options) -
     require(actor, Permission.VIEW_SENSITIVE)  # the 资格承诺 shows the full ID number
     cycle_id = _cycle_id(session)
     village = village_by_name(session, options.village or "")
-    candidacy_id = None
     name = (options.extra.get("candidate") or "").strip()
-    if name:
+    kind = _kind(options.extra["kind"]) if options.extra.get("kind") else None
+    if not name:
+        chosen = printable_pledges(session, cycle_id, village.id, None, kind)
+    else:
         from sqlalchemy import select
 
         from villagevote.models import Organization
 
-        ids = list(session.scalars(select(Candidacy.id).join(Person, Person.id == Candidacy.person_id)
-                                   .join(Organization, Organization.id == Candidacy.organization_id)
-                                   .where(Person.name == name, Candidacy.cycle_id == cycle_id,
-                                          Organization.village_id == village.id)))
-        if not ids:
+        found = session.execute(
+            select(Candidacy.id, Candidacy.person_id).join(Person, Person.id == Candidacy.person_id)
+            .join(Organization, Organization.id == Candidacy.organization_id)
+            .where(Person.name == name, Candidacy.cycle_id == cycle_id, Organization.village_id == village.id)
+            .order_by(Organization.id, Candidacy.id)).all()
+        if not found:
             raise ValidationError(tr("{village}没有名为“{name}”的候选人").format(village=village.name, name=name))
-        if len(ids) > 1:
-            raise ValidationError(tr("{village}有{n}条“{name}”的候选人登记，请在程序里按人打印").format(
-                village=village.name, n=len(ids), name=name))
-        candidacy_id = ids[0]
-    kind = _kind(options.extra["kind"]) if options.extra.get("kind") else None
-    chosen = printable_pledges(session, cycle_id, village.id, candidacy_id, kind)
+        if len({person_id for _, person_id in found}) > 1:
+            raise ValidationError(tr("{village}有{n}位同名的“{name}”，请在程序里按人打印").format(
+                village=village.name, n=len({person_id for _, person_id in found}), name=name))
+        # One person standing for two organizations (e.g. 村党组织委员 and 村民委员会委员): all their pledges.
+        chosen = []
+        for candidacy_id, _ in found:
+            try:
+                chosen += printable_pledges(session, cycle_id, village.id, candidacy_id, kind)
+            except ValidationError:
+                if len(found) == 1:
+                    raise
+        if not chosen:
+            raise ValidationError(tr("“{name}”没有可打印的承诺书：只有审诺通过（已审核）或已签订的承诺书才能打印").format(
+                name=name))
     return _write(out, pledge_pdf([PledgePrint(rendered, header) for header, rendered in chosen],
                                   title=tr("{village}承诺书").format(village=village.name)))
 

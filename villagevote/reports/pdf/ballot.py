@@ -7,8 +7,8 @@ from reportlab.platypus import KeepTogether, PageBreak
 
 from villagevote.elections.views import ContestView
 from villagevote.i18n import tr
-from villagevote.reports.pdf.ballot_text import cell_table, para
-from villagevote.reports.pdf.base import Spacer, build_pdf, mm, styles
+from villagevote.reports.pdf.base import Spacer, build_pdf, cell_table, mm, styles
+from villagevote.reports.pdf.text import para
 
 BOX = ""  # an empty bordered cell; the CJK font has no box glyph
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import BinaryIO, Iterable, Sequence
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -19,6 +19,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 
 from villagevote.fonts import pdf_fonts
 from villagevote.i18n import tr
+from villagevote.reports.pdf.text import draw_text, para
 
 PAGE = A4
 MARGINS = dict(leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, bottomMargin=18 * mm)
@@ -70,6 +71,39 @@ def grid_table(rows: Sequence[Sequence[object]], col_widths: Sequence[float] | N
     return table
 
 
+def cell_table(rows: Sequence[Sequence[object]], col_widths: Sequence[float] | None = None, *, header_rows: int = 1,
+               font_size: float = 10, align: str = "CENTER", repeat_header: bool = True, font: str | None = None,
+               keep_ideographic_spaces: bool = False, h_align: str = "CENTER") -> Table:
+    """A bordered grid (``grid_table``) whose string cells become wrapped paragraphs of mixed text (per-character
+    font fallback, see ``text.py``); header rows are centred in the heading font. ``align`` (CENTER or LEFT) is
+    for the body cells; ``font`` overrides the body face (e.g. ``pdf_fonts().formal``); other flowables pass
+    through unchanged."""
+    f = pdf_fonts()
+    body = ParagraphStyle("vv_cell", fontName=font or f.body, fontSize=font_size, leading=font_size * 1.3,
+                          alignment=TA_CENTER if align.upper() == "CENTER" else TA_LEFT, wordWrap="CJK")
+    head = ParagraphStyle("vv_head", parent=body, fontName=f.heading if font is None else font, alignment=TA_CENTER)
+    out: list[list[object]] = []
+    for r, row in enumerate(rows):
+        style = head if r < header_rows else body
+        out.append([para(c, style, keep_ideographic_spaces) if isinstance(c, str) else c for c in row])
+    table = grid_table(out, col_widths=col_widths, header_rows=header_rows, repeat_header=repeat_header,
+                       font_size=font_size)
+    table.hAlign = h_align
+    return table
+
+
+def write_bytes(data: bytes, out: Path | str | BinaryIO | None) -> bytes:
+    """Write rendered PDF ``data`` to a path or an open binary stream (nothing when ``out`` is None); returns
+    ``data``. For forms that render into memory first."""
+    if out is not None:
+        if isinstance(out, (str, Path)):
+            Path(out).parent.mkdir(parents=True, exist_ok=True)
+            Path(out).write_bytes(data)
+        else:
+            out.write(data)
+    return data
+
+
 def signature_block(labels: Iterable[str], date_line: bool = True) -> Table:
     """Signature lines such as 本人签名 / 见证人 with a date line, right-aligned like the paper forms."""
     st = styles()
@@ -89,15 +123,14 @@ def _footer_factory(footer_text: str, stamp: str | None):
     def draw(canvas, doc):  # type: ignore[no-untyped-def]
         f = pdf_fonts()
         canvas.saveState()
-        canvas.setFont(f.body, 9)
         width, _height = doc.pagesize
-        canvas.drawCentredString(width / 2, 10 * mm, tr("第 {page} 页").format(page=doc.page))
+        # Mixed text: a village or person name with a rare character falls back per character like the body.
+        draw_text(canvas, width / 2, 10 * mm, tr("第 {page} 页").format(page=doc.page), 9, "center", f.body)
         if footer_text:
-            canvas.drawString(doc.leftMargin, 10 * mm, footer_text)
+            draw_text(canvas, doc.leftMargin, 10 * mm, footer_text, 9, "left", f.body)
         if stamp:
-            canvas.setFont(f.heading, 14)
             canvas.setFillColor(colors.red)
-            canvas.drawRightString(width - doc.rightMargin, doc.pagesize[1] - 12 * mm, stamp)
+            draw_text(canvas, width - doc.rightMargin, doc.pagesize[1] - 12 * mm, stamp, 14, "right", f.heading)
         canvas.restoreState()
     return draw
 
@@ -134,5 +167,5 @@ def today_text(day: dt.date | None = None) -> str:
     return tr("{y}年{m}月{d}日").format(y=day.year, m=day.month, d=day.day)
 
 
-__all__ = ["A4", "mm", "Paragraph", "Spacer", "Table", "TableStyle", "build_pdf", "grid_table", "grid_style",
-           "signature_block", "seal_line", "styles", "today_text"]
+__all__ = ["A4", "mm", "Paragraph", "Spacer", "Table", "TableStyle", "build_pdf", "cell_table", "grid_table",
+           "grid_style", "signature_block", "seal_line", "styles", "today_text", "write_bytes"]

@@ -11,9 +11,9 @@ from villagevote.elections.views import ContestView
 from villagevote.errors import ValidationError
 from villagevote.fonts import pdf_fonts
 from villagevote.i18n import tr
-from villagevote.reports.pdf.ballot_text import para
 from villagevote.reports.pdf.base import Spacer, build_pdf, mm, styles
 from villagevote.reports.pdf.result_report import date_text, stamp_for
+from villagevote.reports.pdf.text import para
 
 
 def _styles() -> dict[str, ParagraphStyle]:

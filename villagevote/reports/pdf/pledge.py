@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable, Sequence
 
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -27,11 +26,11 @@ from reportlab.platypus import (
     Paragraph,
     Spacer,
     Table,
-    TableStyle,
 )
 
 from villagevote.i18n import tr
 from villagevote.pledges.templates import ItemsTable, Paragraph as TextParagraph, RenderedPledge
+from villagevote.reports.pdf.base import cell_table, write_bytes
 from villagevote.reports.pdf.pledge_fonts import draw_text, font_name, markup, missing_glyphs
 
 __all__ = ["PledgePrint", "pledge_pdf", "missing_glyphs"]
@@ -60,8 +59,6 @@ def _styles() -> dict[str, ParagraphStyle]:
                                 spaceAfter=14, wordWrap="CJK"),
         "body": ParagraphStyle("body", fontName=font, fontSize=12, leading=21, firstLineIndent=24,
                                alignment=TA_LEFT, wordWrap="CJK", spaceAfter=2),
-        "cell": ParagraphStyle("cell", fontName=font, fontSize=10, leading=14, wordWrap="CJK"),
-        "head": ParagraphStyle("head", fontName=font, fontSize=10, leading=14, alignment=TA_CENTER, wordWrap="CJK"),
         "sign": ParagraphStyle("sign", fontName=font, fontSize=12, leading=30, leftIndent=FRAME_W * 0.45,
                                wordWrap="CJK"),
     }
@@ -85,19 +82,10 @@ class _CopyMarker(Flowable):
         doc.vv_header = self.header
 
 
-def _items_table(block: ItemsTable, styles: dict[str, ParagraphStyle]) -> Table:
-    head = [Paragraph(markup(c), styles["head"]) for c in block.columns]
-    rows = [[Paragraph(markup(c), styles["cell"]) for c in row] for row in block.rows]
-    table = Table([head, *rows], colWidths=[FRAME_W * f for f in _ITEM_COL_FRACTIONS], repeatRows=1,
-                  hAlign="CENTER")
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ]))
-    return table
+def _items_table(block: ItemsTable) -> Table:
+    return cell_table([list(block.columns), *[list(row) for row in block.rows]],
+                      [FRAME_W * f for f in _ITEM_COL_FRACTIONS], align="LEFT", font=font_name(),
+                      keep_ideographic_spaces=True)
 
 
 def _pledge_story(item: PledgePrint, styles: dict[str, ParagraphStyle], first: bool) -> list[Flowable]:
@@ -113,7 +101,7 @@ def _pledge_story(item: PledgePrint, styles: dict[str, ParagraphStyle], first: b
                 story.append(Paragraph(markup(block.text), styles["body"]))
             else:
                 story.append(Spacer(1, 4))
-                story.append(_items_table(block, styles))
+                story.append(_items_table(block))
                 story.append(Spacer(1, 6))
         signature = [Spacer(1, 16)] + [Paragraph(markup(line), styles["sign"]) for line in rendered.signature_lines]
         story.append(CondPageBreak(30 * len(rendered.signature_lines) + 20))
@@ -129,7 +117,7 @@ def _decorate(canvas, doc) -> None:  # noqa: ANN001 (reportlab callback)
         draw_text(canvas, PAGE_W - MARGIN_X, PAGE_H - 14 * mm, label, 10, "right")
     if header:
         draw_text(canvas, MARGIN_X, PAGE_H - 14 * mm, header, 10)
-    draw_text(canvas, PAGE_W / 2, 12 * mm, tr("第{n}页").format(n=doc.page), 9, "center")
+    draw_text(canvas, PAGE_W / 2, 12 * mm, tr("第 {n} 页").format(n=doc.page), 9, "center")
     canvas.restoreState()
 
 
@@ -156,10 +144,4 @@ def pledge_pdf(pledges: Sequence[PledgePrint] | Iterable[PledgePrint], out: Path
     for index, item in enumerate(items):
         story.extend(_pledge_story(item, styles, first=index == 0))
     doc.build(story)
-    data = buffer.getvalue()
-    if out is not None:
-        if isinstance(out, (str, Path)):
-            Path(out).write_bytes(data)
-        else:
-            out.write(data)
-    return data
+    return write_bytes(buffer.getvalue(), out)

@@ -11,15 +11,15 @@ import io
 from pathlib import Path
 from typing import BinaryIO, Sequence
 
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from villagevote.i18n import tr
 from villagevote.names import stroke_key
 from villagevote.pledges.prints import NoticeCandidate, NoticeGoal
 from villagevote.pledges.templates import cn_date
+from villagevote.reports.pdf.base import cell_table, write_bytes
 from villagevote.reports.pdf.pledge import FRAME_W, _CopyMarker, a4_document
 from villagevote.reports.pdf.pledge_fonts import font_name, markup
 
@@ -39,24 +39,15 @@ def _styles() -> dict[str, ParagraphStyle]:
         "name": ParagraphStyle("n-name", fontName=font, fontSize=13, leading=20, spaceBefore=8, wordWrap="CJK"),
         "small": ParagraphStyle("n-small", fontName=font, fontSize=10.5, leading=16, alignment=TA_LEFT,
                                 wordWrap="CJK"),
-        "cell": ParagraphStyle("n-cell", fontName=font, fontSize=10, leading=14, wordWrap="CJK"),
-        "head": ParagraphStyle("n-head", fontName=font, fontSize=10, leading=14, alignment=TA_CENTER, wordWrap="CJK"),
         "sign": ParagraphStyle("n-sign", fontName=font, fontSize=12, leading=22, alignment=TA_RIGHT, wordWrap="CJK"),
     }
 
 
-def _goal_table(goals: Sequence[NoticeGoal], styles: dict[str, ParagraphStyle]) -> Table:
-    head = [Paragraph(markup(t), styles["head"]) for t in
-            (tr("序号"), tr("目标项目"), tr("类别"), tr("可量化目标"), tr("完成时限"))]
-    rows = [[Paragraph(markup(text), styles["cell"]) for text in
-             (str(i), g.title, g.category, g.target, cn_date(g.deadline))] for i, g in enumerate(goals, start=1)]
-    table = Table([head, *rows], colWidths=[FRAME_W * f for f in _GOAL_COL_FRACTIONS], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ]))
-    return table
+def _goal_table(goals: Sequence[NoticeGoal]) -> Table:
+    rows = [[tr("序号"), tr("目标项目"), tr("类别"), tr("可量化目标"), tr("完成时限")]]
+    rows += [[str(i), g.title, g.category, g.target, cn_date(g.deadline)] for i, g in enumerate(goals, start=1)]
+    return cell_table(rows, [FRAME_W * f for f in _GOAL_COL_FRACTIONS], align="LEFT", font=font_name(),
+                      h_align="LEFT")
 
 
 def pledge_notice_pdf(
@@ -98,21 +89,15 @@ def pledge_notice_pdf(
             if cand.goals:
                 head.append(Paragraph(markup(tr("任期目标：")), styles["small"]))
                 # Kept with its heading when it fits on one page; a longer table splits with its header repeated.
-                story.append(KeepTogether(head + [Spacer(1, 2), _goal_table(cand.goals, styles)]))
+                story.append(KeepTogether(head + [Spacer(1, 2), _goal_table(cand.goals)]))
             else:
                 text = tr("任期目标：（无）") if cand.term_goals_signed else tr("任期目标：（创业承诺尚未签订）")
                 head.append(Paragraph(markup(text), styles["small"]))
                 story.append(KeepTogether(head))
     story.append(Spacer(1, 24))
     story.append(KeepTogether([
-        Paragraph(markup(issuer), styles["sign"]),
+        Paragraph(markup(tr("{issuer}（盖章）").format(issuer=issuer)), styles["sign"]),
         Paragraph(markup(cn_date(posted_from)), styles["sign"]),
     ]))
     doc.build(story)
-    data = buffer.getvalue()
-    if out is not None:
-        if isinstance(out, (str, Path)):
-            Path(out).write_bytes(data)
-        else:
-            out.write(data)
-    return data
+    return write_bytes(buffer.getvalue(), out)

@@ -15,17 +15,16 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepInFrame, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from villagevote.fonts import pdf_fonts
-from villagevote.reports.pdf import text as _text
 from villagevote.i18n import tr
 from villagevote.reports.pdf.base import MARGINS, PAGE, build_pdf, styles
+from villagevote.reports.pdf.text import para as _para
 
-__all__ = ["DepartmentBox", "QualificationForm", "StageOpinion", "cjk_markup", "render_qualification_forms"]
+__all__ = ["DepartmentBox", "QualificationForm", "StageOpinion", "render_qualification_forms"]
 
-def cjk_markup(text: str, font_name: str | None = None) -> str:
-    """Paragraph markup with the shared per-character font fallback; ideographic spaces stay as blanks."""
-    if not text:
-        return "&#160;"
-    return _text.markup(text, font_name, keep_ideographic_spaces=True)
+
+def _p(text: str, style) -> Paragraph:  # noqa: ANN001
+    """Mixed text; blanks left for handwriting (U+3000) stay blank."""
+    return _para(text, style, keep_ideographic_spaces=True)
 
 
 @dataclass(frozen=True)
@@ -79,32 +78,28 @@ def _cn(day: dt.date | None) -> str:
 
 def _opinion_cell(title: str, op: StageOpinion, sign_label: str, st: dict) -> list:
     text = op.decision + (tr("。{reason}").format(reason=op.reason) if op.reason else "") if op.decision else ""
+    who = op.reviewer or "__________"
+    # "县委组织部：县委组织部" reads as a mistake: the label alone when the reviewer is the body named by it.
+    label = sign_label if who == sign_label else tr("{label}：{who}").format(label=sign_label, who=who)
+    signed = tr("{label}　（盖章）　{date}").format(label=label, date=_cn(op.decided_on))
     parts = [
-        Paragraph(cjk_markup(text), st["cell"]),
+        _p(text, st["cell"]),
         Spacer(1, 8 * mm if not text else 3 * mm),
-        Paragraph(
-            cjk_markup(tr("{label}：{who}　（盖章）　{date}").format(
-                label=sign_label, who=op.reviewer or "__________", date=_cn(op.decided_on)
-            )),
-            st["cell_right"],
-        ),
+        _p(signed, st["cell_right"]),
     ]
-    return [Paragraph(cjk_markup(title), st["cell_center_bold"]), parts]
+    return [_p(title, st["cell_center_bold"]), parts]
 
 
 def _form_story(form: QualificationForm, st: dict) -> list:
     f = pdf_fonts()
     width = PAGE[0] - MARGINS["leftMargin"] - MARGINS["rightMargin"]
-    P = lambda text, style="cell": Paragraph(cjk_markup(text), st[style])  # noqa: E731
-    L = lambda text: Paragraph(cjk_markup(text), st["cell_center_bold"])  # noqa: E731
+    P = lambda text, style="cell": _p(text, st[style])  # noqa: E731
+    L = lambda text: _p(text, st["cell_center_bold"])  # noqa: E731
 
     head = [
         Paragraph(tr("村级组织换届候选人（自荐人）资格审查表"), st["title"]),
-        Paragraph(
-            cjk_markup(tr("{township}　{village}　{cycle}").format(
-                township=form.township, village=form.village, cycle=form.cycle)),
-            st["subtitle_small"],
-        ),
+        _p(tr("{township}　{village}　{cycle}").format(township=form.township, village=form.village,
+                                                    cycle=form.cycle), st["subtitle_small"]),
     ]
     c = width / 8
     ident = [
@@ -139,10 +134,9 @@ def _form_story(form: QualificationForm, st: dict) -> list:
             answer = tr("有情况") if box.has_issue else tr("无此情况")
             if box.opinion and box.opinion not in ("有", "无"):
                 answer += "\n" + box.opinion
-        answer_cell = Paragraph("<br/>".join(cjk_markup(line) for line in answer.split("\n")), st["cell"])
+        answer_cell = [_p(line, st["cell"]) for line in answer.split("\n")]
         signer = "" if box.has_issue is None else tr("{who}　{date}").format(
-            who=box.handler, date=box.signed_on.isoformat() if box.signed_on else ""
-        )
+            who=box.handler, date=_cn(box.signed_on) if box.signed_on else "")
         dept_rows.append([P(box.department, "cell_center"), P(box.checks, "cell_small"), answer_cell, P(signer, "cell_small")])
     if not form.departments:
         dept_rows.append([P(tr("（本届规则目录未列出县级审查部门）"), "cell_center"), "", "", ""])
@@ -170,11 +164,8 @@ def _form_story(form: QualificationForm, st: dict) -> list:
         ("TOPPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
     ]))
-    note = Paragraph(
-        cjk_markup(tr("说明：各部门在「有无情况及意见」栏勾选并签署意见；有情况的请写明事由及时间（如刑满释放日期、处分期满日期）。"
-           "本表含身份证号码，仅供资格审查使用，不得公开。")),
-        st["cell_small"],
-    )
+    note = _p(tr("说明：各部门在「有无情况及意见」栏勾选并签署意见；有情况的请写明事由及时间（如刑满释放日期、处分期满日期）。"
+                 "本表含身份证号码，仅供资格审查使用，不得公开。"), st["cell_small"])
     body = head + [t1, Spacer(1, 3 * mm), t2, Spacer(1, 3 * mm), opinions, Spacer(1, 2 * mm), note]
     frame_height = PAGE[1] - MARGINS["topMargin"] - MARGINS["bottomMargin"] - 4 * mm
     return [KeepInFrame(width, frame_height, body, mode="shrink")]
@@ -200,7 +191,7 @@ def render_qualification_forms(out: Path | str, forms: Sequence[QualificationFor
     story: list = []
     if not forms:
         story.append(Paragraph(tr("村级组织换届候选人（自荐人）资格审查表"), st["title"]))
-        story.append(Paragraph(cjk_markup(tr("所选范围内没有候选人（自荐人）。")), st["body_noindent"]))
+        story.append(_p(tr("所选范围内没有候选人（自荐人）。"), st["body_noindent"]))
     for index, form in enumerate(forms):
         if index:
             story.append(PageBreak())

@@ -4,15 +4,17 @@ Stamped 未确认 on every page until the result is marked official.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import KeepTogether, Table, TableStyle
 
 from villagevote.elections.views import ContestView, VoteRow
 from villagevote.i18n import tr
-from villagevote.reports.pdf.ballot_text import cell_table, para
-from villagevote.reports.pdf.base import Spacer, build_pdf, mm, styles
+from villagevote.reports.pdf.base import Spacer, build_pdf, cell_table, mm, styles
+from villagevote.reports.pdf.text import para
 from villagevote.results import share_percent
 
 UNCONFIRMED = "未确认"
@@ -60,11 +62,48 @@ def _status(result: dict | None, name: str, post: str) -> str:
     return tr("未当选")
 
 
+@dataclass(frozen=True)
+class PostLine:
+    """One line of a post's vote table, shared by the result report and the results workbook."""
+    name: str
+    gender: str
+    agree: int
+    disagree: int | None  # None: not asked (write-ins, votes counted from a higher post)
+    abstain: int | None
+    effective: int        # votes that count for this post (higher posts included)
+    write_in: bool
+    from_higher: bool     # not on this post's list: the votes come only from higher posts
+    status: str           # 当选 / 未当选 / 票数相等 / 待定 / 未计算 …
+
+
+def post_lines(contest: ContestView, rows: Sequence[VoteRow], post: str) -> list[PostLine]:
+    """The vote lines of ``post`` in ballot order, then people whose votes here come only from higher posts."""
+    result = contest.result or {}
+    eff_all = result.get("effective_votes") or {}
+    lines = []
+    for r in (r for r in rows if r.post == post):
+        lines.append(PostLine(r.name, r.gender or "", r.agree, None if r.write_in else r.disagree,
+                              None if r.write_in else r.abstain, eff_all.get(r.name, {}).get(post, r.agree),
+                              r.write_in, False, _status(result, r.name, post)))
+    listed = {line.name for line in lines}
+    genders = {c.name: c.gender or "" for c in contest.candidates}
+    for name, per_post in eff_all.items():
+        eff = per_post.get(post, 0)
+        if name not in listed and eff > 0:
+            lines.append(PostLine(name, genders.get(name, ""), 0, None, None, eff, False, True, _status(result, name, post)))
+    return lines
+
+
+def _blank(n: int | None) -> str:
+    return "" if n is None else str(n)
+
+
 def report_story(contest: ContestView, rows: Sequence[VoteRow]) -> list:
     st = styles()
+    post_head = ParagraphStyle("post_head", parent=st["body_noindent"], spaceBefore=2 * mm)
     result = contest.result or {}
     story: list = [para(tr("{title}结果报告单").format(title=contest.title), st["title"])]
-    story.append(para(tr("乡镇：{t}    选举日期：{d}").format(t=contest.township, d=date_text(contest)), st["body_noindent"]))
+    story.append(para(tr("乡镇：{t}　　选举日期：{d}").format(t=contest.township, d=date_text(contest)), st["body_noindent"]))
     if not contest.official:
         story.append(para(tr("本结果尚未确认为正式结果（未确认）。"), st["small"]))
     story.append(para(tr("一、投票情况"), st["heading"]))
@@ -72,36 +111,29 @@ def report_story(contest: ContestView, rows: Sequence[VoteRow]) -> list:
     basis = result.get("basis") or contest.ballots_returned
     story.append(para(tr("二、得票情况"), st["heading"]))
     for post in contest.posts:
-        post_rows = [r for r in rows if r.post == post.post]
         head = tr("{post}（应选 {n} 名）").format(post=post.post, n=post.seats)
         table_rows: list[list[str]] = [[tr("姓名"), tr("性别"), tr("同意"), tr("不同意"), tr("弃权"),
                                         tr("计入本职务得票"), tr("得票率"), tr("结果")]]
-        eff_all = result.get("effective_votes") or {}
-        for r in post_rows:
-            eff = eff_all.get(r.name, {}).get(post.post, r.agree)
-            name = r.name + (tr("（另选）") if r.write_in else "")
-            table_rows.append([name, r.gender or "", str(r.agree), "" if r.write_in else str(r.disagree),
-                               "" if r.write_in else str(r.abstain), str(eff), share_percent(eff, basis) + "%",
-                               _status(result, r.name, post.post)])
-        listed = {r.name for r in post_rows}
-        for name, per_post in eff_all.items():  # people whose votes here come only from higher posts
-            eff = per_post.get(post.post, 0)
-            if name not in listed and eff > 0:
-                table_rows.append([name + tr("（高职务得票计入）"), "", "0", "", "", str(eff),
-                                   share_percent(eff, basis) + "%", _status(result, name, post.post)])
+        for line in post_lines(contest, rows, post.post):
+            name = line.name + (tr("（另选）") if line.write_in else "") + (
+                tr("（高职务得票计入）") if line.from_higher else "")
+            table_rows.append([name, line.gender, str(line.agree), _blank(line.disagree), _blank(line.abstain),
+                               str(line.effective), share_percent(line.effective, basis) + "%", line.status])
         if len(table_rows) == 1:
             table_rows.append([tr("（无得票）"), "", "", "", "", "", "", ""])
-        story.append(KeepTogether([para(head, st["body_noindent"]),
+        story.append(KeepTogether([para(head, post_head),
                                    cell_table(table_rows, [30 * mm, 12 * mm, 18 * mm, 18 * mm, 16 * mm, 26 * mm,
                                                            20 * mm, 24 * mm])]))
-    story.append(para(tr("三、选举结果"), st["heading"]))
+    # The heading stays on the page of its first lines (it was left alone at the foot of page 1).
+    outcome: list = [para(tr("三、选举结果"), st["heading"])]
     if not result:
-        story.append(para(tr("尚未计算选举结果。"), st["body_noindent"]))
+        outcome.append(para(tr("尚未计算选举结果。"), st["body_noindent"]))
     else:
-        story.append(para(tr("选举有效") if result.get("valid") else tr("选举无效或数据有误，未产生当选人"),
-                          st["body_noindent"]))
-        for i, reason in enumerate(result.get("reasons", []), start=1):
-            story.append(para(f"{i}. {reason}", st["small"]))
+        outcome.append(para(tr("选举有效") if result.get("valid") else tr("选举无效或数据有误，未产生当选人"),
+                            st["body_noindent"]))
+        outcome += [para(f"{i}. {reason}", st["small"]) for i, reason in enumerate(result.get("reasons", []), start=1)]
+    story.append(KeepTogether(outcome[:3]))
+    story.extend(outcome[3:])
     story.append(Spacer(1, 8 * mm))
     sig = Table([[para(tr("监票人（签名）：________________"), st["body_noindent"]),
                   para(tr("计票人（签名）：________________"), st["body_noindent"])],
@@ -109,7 +141,11 @@ def report_story(contest: ContestView, rows: Sequence[VoteRow]) -> list:
                   para(tr("日期：______年____月____日"), st["body_noindent"])]],
                 colWidths=[85 * mm, 85 * mm])
     sig.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 10)]))
-    story.append(KeepTogether([sig]))
+    closing: list = [sig]
+    if contest.body == "village_committee":
+        closing += [Spacer(1, 6 * mm), para(tr("{village}村民选举委员会（盖章）").format(village=contest.village),
+                                             st["right"])]
+    story.append(KeepTogether(closing))
     return story
 
 

@@ -92,9 +92,9 @@ def markup(text: str, font: str | None = None, keep_ideographic_spaces: bool = F
     return "".join(parts)
 
 
-def para(text: str, style: ParagraphStyle) -> Paragraph:
-    """A Paragraph of mixed text in ``style``."""
-    return Paragraph(markup(text, style.fontName), style)
+def para(text: str, style: ParagraphStyle, keep_ideographic_spaces: bool = False) -> Paragraph:
+    """A Paragraph of mixed text in ``style`` (see ``markup`` for ``keep_ideographic_spaces``)."""
+    return Paragraph(markup(text, style.fontName, keep_ideographic_spaces), style)
 
 
 def string_width(text: str, size: float, font: str | None = None) -> float:

@@ -4,10 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from villagevote.elections.views import ContestView
+from villagevote.errors import ValidationError
 from villagevote.i18n import tr
-from villagevote.reports.pdf.ballot_text import para
 from villagevote.reports.pdf.base import Spacer, build_pdf, mm, styles
 from villagevote.reports.pdf.result_report import date_text, stamp_for
+from villagevote.reports.pdf.text import para
 
 
 def _sorted_by_strokes(names: list[str]) -> list[str]:
@@ -21,6 +22,9 @@ def _sorted_by_strokes(names: list[str]) -> list[str]:
 def notice_story(contest: ContestView) -> list:
     st = styles()
     result = contest.result or {}
+    if not result:  # still being counted: "选举无效" would be a false statement on a public notice
+        raise ValidationError(tr("{title}尚未计算选举结果，不能打印结果公告；请先录完计票并计算结果").format(
+            title=contest.title))
     story: list = [para(tr("{title}结果公告").format(title=contest.title), st["title"])]
     if contest.body == "party_branch":
         counts = tr("应到会有选举权的党员 {e} 名，实到会 {p} 名，发出选票 {i} 张，收回选票 {r} 张").format(
@@ -56,7 +60,7 @@ def notice_story(contest: ContestView) -> list:
     story.append(Spacer(1, 14 * mm))
     issuer = tr("{village}村民选举委员会").format(village=contest.village) if contest.body == "village_committee" \
         else tr("{village}党组织换届选举大会").format(village=contest.village)
-    story.append(para(issuer, st["right"]))
+    story.append(para(tr("{issuer}（盖章）").format(issuer=issuer), st["right"]))
     story.append(para(date_text(contest), st["right"]))
     return story
 

@@ -148,7 +148,6 @@ def write_county_workbook(sheet: CountySheet, out: Path | str) -> Path:
     ws = wb.active
     ws.title = SHEET_NAME
     n_fixed = len(FIXED_COLUMNS)
-    n_cols = n_fixed + len(ANSWER_FIELDS) * len(sheet.departments)
 
     title = tr("{township}村级组织换届候选人资格县级联审表（{cycle}）").format(
         township=sheet.township, cycle=sheet.cycle_name)

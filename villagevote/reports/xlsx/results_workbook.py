@@ -8,6 +8,7 @@ from openpyxl import Workbook
 
 from villagevote.elections.views import ContestView, VoteRow
 from villagevote.i18n import tr
+from villagevote.reports.pdf.result_report import post_lines
 from villagevote.reports.xlsx.base import save, set_metadata, write_table
 from villagevote.results import share_percent
 
@@ -51,16 +52,19 @@ def results_workbook(out: Path | str, contests: Sequence[tuple[ContestView, Sequ
     ws2 = wb.create_sheet(tr("得票明细"))
     detail = []
     for c, vote_rows in contests:
-        r = c.result or {}
-        eff = r.get("effective_votes") or {}
-        elected = {(e["name"], e["post"]) for e in r.get("elected") or []}
-        for v in vote_rows:
-            e = eff.get(v.name, {}).get(v.post, v.agree)
-            detail.append([c.village, c.body_label, _round_label(c), v.post, v.name, v.gender or "",
-                           tr("是") if v.write_in else "", v.agree, v.disagree, v.abstain, e,
-                           tr("当选") if (v.name, v.post) in elected else ""])
+        posts = [p.post for p in c.posts]
+        posts += sorted({v.post for v in vote_rows} - set(posts))
+        for post in posts:
+            # The same lines and results as the printed 选举结果报告单 (未当选, 未计算, 票数相等 … spelled out).
+            for line in post_lines(c, vote_rows, post):
+                detail.append([c.village, c.body_label, _round_label(c), post, line.name, line.gender,
+                               tr("是") if line.write_in else "", line.agree,
+                               "" if line.disagree is None else line.disagree,
+                               "" if line.abstain is None else line.abstain, line.effective, line.status,
+                               tr("仅高职务得票计入") if line.from_higher else ""])
     write_table(ws2, [tr("村"), tr("组织"), tr("轮次"), tr("职务"), tr("姓名"), tr("性别"), tr("另选"), tr("同意"),
-                      tr("不同意"), tr("弃权"), tr("计入本职务得票"), tr("结果")], detail, title=tr("得票明细"))
+                      tr("不同意"), tr("弃权"), tr("计入本职务得票"), tr("结果"), tr("说明")], detail,
+                title=tr("得票明细"))
     ws3 = wb.create_sheet(tr("当选名单"))
     winners = []
     for c, _ in contests:
