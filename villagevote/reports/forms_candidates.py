@@ -24,14 +24,16 @@ from villagevote.models import ElectionCycle, Organization, Seat, Township, Vill
 from villagevote.models.enums import CandidacyStatus, NominationSource, OrgKind, ReviewStage
 from villagevote.reports.registry import Form, Options
 
-__all__ = ["FORMS", "NOTICE_STATUSES", "candidate_notice", "qualification_forms", "candidate_template"]
+__all__ = ["FORMS", "NOTICE_STATUSES", "candidate_notice", "candidate_template", "cycle_of", "qualification_forms"]
 
 #: Statuses that appear on the public notice: passed the review (and what may follow).
 NOTICE_STATUSES = {CandidacyStatus.QUALIFIED, CandidacyStatus.PRELIMINARY, CandidacyStatus.CANDIDATE,
                    CandidacyStatus.ELECTED, CandidacyStatus.NOT_ELECTED}
 
 
-def _cycle(session: Session, options: Options) -> ElectionCycle:
+def cycle_of(session: Session, options: Options) -> ElectionCycle:
+    """The cycle chosen with ``--option cycle=<id>``, else the current one; a clear error when there is none.
+    Shared by the candidate, county-review and pledge forms."""
     from villagevote.township import current_cycle
 
     raw = (options.extra or {}).get("cycle")
@@ -43,6 +45,8 @@ def _cycle(session: Session, options: Options) -> ElectionCycle:
     else:
         cycle = current_cycle(session)
     if cycle is None:
+        if raw:
+            raise NotFound(tr("没有编号为 {v} 的换届届次").format(v=raw))
         raise ValidationError(tr("数据库中还没有换届届次，请先建立届次。"))
     return cycle
 
@@ -76,7 +80,7 @@ def qualification_forms(session: Session, actor: Actor, out: Path, options: Opti
                                                              render_qualification_forms)
 
     require(actor, Permission.VIEW_SENSITIVE)
-    cycle = _cycle(session, options)
+    cycle = cycle_of(session, options)
     township = session.get(Township, cycle.township_id)
     village_id = _village_id(session, cycle, options.village)
     ids = None
@@ -124,7 +128,7 @@ def candidate_notice(session: Session, actor: Actor, out: Path, options: Options
     from villagevote.reports.pdf.candidate_notice import NoticeEntry, NoticeGroup, render_candidate_notice
 
     require(actor, Permission.VIEW)
-    cycle = _cycle(session, options)
+    cycle = cycle_of(session, options)
     if not options.village:
         raise ValidationError(tr("名单公示按村打印，请指定村名"))
     village_id = _village_id(session, cycle, options.village)
@@ -160,7 +164,7 @@ def candidate_template(session: Session, actor: Actor, out: Path, options: Optio
     from villagevote.candidates.importing import export_template
 
     require(actor, Permission.VIEW)
-    return export_template(session, _cycle(session, options).id, out)
+    return export_template(session, cycle_of(session, options).id, out)
 
 
 FORMS = [

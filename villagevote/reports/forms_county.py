@@ -13,24 +13,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from villagevote.audit import Actor
-from villagevote.errors import ValidationError
 from villagevote.i18n import tr
+from villagevote.reports.forms_candidates import cycle_of
 from villagevote.reports.registry import Form, Options
-
-
-def _cycle_id(session: Session, options: Options) -> int:
-    from villagevote.township import current_cycle
-
-    raw = (options.extra or {}).get("cycle")
-    if raw:
-        try:
-            return int(raw)
-        except ValueError:
-            raise ValidationError(tr("cycle 选项应为届次编号（数字），实际为“{v}”").format(v=raw)) from None
-    cycle = current_cycle(session)
-    if cycle is None:
-        raise ValidationError(tr("数据库中还没有换届届次，请先建立届次。"))
-    return cycle.id
 
 
 def run_county_review(session: Session, actor: Actor, out: Path, options: Options) -> Path:
@@ -38,7 +23,7 @@ def run_county_review(session: Session, actor: Actor, out: Path, options: Option
 
     raw = (options.extra or {}).get("departments", "")
     departments = [d for d in re.split(r"[,，、;；\s]+", raw) if d] or None
-    return export_county_review(session, actor, out, _cycle_id(session, options), departments=departments)
+    return export_county_review(session, actor, out, cycle_of(session, options).id, departments=departments)
 
 
 FORMS = [

@@ -20,22 +20,41 @@ from villagevote.models.core import Village
 from villagevote.reports.registry import Form, Options
 
 
+BODIES = {"village_committee": tr("村民委员会"), "party_branch": tr("党组织")}
+ROUNDS = {"first": tr("正式选举"), "additional": tr("另行选举")}
+
+
+def _village(session: Session, name: str) -> Village:
+    village = session.scalar(select(Village).where(Village.name == name))
+    if village is None:
+        names = "、".join(session.scalars(select(Village.name).order_by(Village.id)))
+        raise UserError(tr("没有名为“{v}”的村（有：{names}）").format(v=name, names=names or tr("（无）")))
+    return village
+
+
+def _choice(options: Options, key: str, choices: dict[str, str], default: str | None) -> str | None:
+    value = options.extra.get(key, default)
+    if value is not None and value not in choices:
+        raise UserError(tr("选项 {key}={v} 不认识，可用：{choices}").format(
+            key=key, v=value, choices="、".join(f"{k}（{label}）" for k, label in choices.items())))
+    return value
+
+
 def _pick_contest(session: Session, options: Options) -> int:
     if options.contest_id is not None:
         return options.contest_id
     if not options.village:
         raise UserError(tr("请用 --contest 指定选举编号，或用 --village 指定村名"))
-    village = session.scalar(select(Village).where(Village.name == options.village))
-    if village is None:
-        raise UserError(tr("没有名为“{v}”的村").format(v=options.village))
-    body = options.extra.get("body", "village_committee")
-    rnd = options.extra.get("round")
+    village = _village(session, options.village)
+    body = _choice(options, "body", BODIES, "village_committee")
+    rnd = _choice(options, "round", ROUNDS, None)
     rows = [r for r in svc.list_contests(session, village.id) if r.body == body]
     if rnd:
-        label = tr("另行选举") if rnd == "additional" else tr("正式选举")
-        rows = [r for r in rows if r.round_label == label]
+        rows = [r for r in rows if r.round_label == ROUNDS[rnd]]
     if not rows:
-        raise UserError(tr("{v}没有符合条件的选举（body={b}）；请先在“选民与选举”页建立选举").format(v=village.name, b=body))
+        what = BODIES[body] + (ROUNDS[rnd] if rnd else tr("选举"))
+        raise UserError(tr("{v}还没有{what}（选项 body={b}{r}）；请先在“选民与选举”页建立选举").format(
+            v=village.name, what=what, b=body, r=f" round={rnd}" if rnd else ""))
     return rows[-1].id
 
 
@@ -72,10 +91,7 @@ def _workbook(session: Session, actor: Actor, out: Path, options: Options) -> Pa
     require(actor, Permission.VIEW)
     village_id = None
     if options.village:
-        village = session.scalar(select(Village).where(Village.name == options.village))
-        if village is None:
-            raise UserError(tr("没有名为“{v}”的村").format(v=options.village))
-        village_id = village.id
+        village_id = _village(session, options.village).id
     if options.contest_id is not None:
         contests = [(svc.contest_view(session, options.contest_id), svc.vote_rows(session, options.contest_id))]
     else:

@@ -1,6 +1,6 @@
 """Pledge prints for the CLI and GUI registry: `villagevote print pledges` and `villagevote print pledge-notice`.
 
-Options (``--option KEY=VALUE``):
+Options (``--option KEY=VALUE``; both forms also take ``cycle=<id>``, default the current cycle):
 - pledges: ``candidate=姓名`` (one candidate), ``kind=discipline|term_goals|…`` or its Chinese label
 - pledge-notice: ``from=2026-03-05``, ``until=2026-03-10`` (default: from today until the day before the election),
   ``issuer=落款`` (default: the township Party committee and the village Party organization)
@@ -14,24 +14,17 @@ from sqlalchemy.orm import Session
 
 from villagevote.audit import Actor
 from villagevote.auth import Permission, require
-from villagevote.errors import UserError, ValidationError
+from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.models import Candidacy, Person
 from villagevote.models.enums import PledgeKind
 from villagevote.pledges.prints import notice_data, printable_pledges, village_by_name
 from villagevote.reports.pdf.pledge import PledgePrint, pledge_pdf
 from villagevote.reports.pdf.pledge_notice import pledge_notice_pdf
+from villagevote.reports.forms_candidates import cycle_of
 from villagevote.reports.registry import Form, Options
-from villagevote.township import current_cycle
 
 __all__ = ["FORMS", "print_pledge_notice", "print_pledges"]
-
-
-def _cycle_id(session: Session) -> int:
-    cycle = current_cycle(session)
-    if cycle is None:
-        raise UserError(tr("数据库中还没有换届届次"))
-    return cycle.id
 
 
 def _parse_date(text: str, key: str) -> dt.date:
@@ -55,7 +48,7 @@ def _kind(text: str) -> PledgeKind:
 def print_pledges(session: Session, actor: Actor, out: Path, options: Options) -> Path:
     """All reviewed or signed pledges of a village (optionally one candidate or one kind) in one PDF."""
     require(actor, Permission.VIEW_SENSITIVE)  # the 资格承诺 shows the full ID number
-    cycle_id = _cycle_id(session)
+    cycle_id = cycle_of(session, options).id
     village = village_by_name(session, options.village or "")
     name = (options.extra.get("candidate") or "").strip()
     kind = _kind(options.extra["kind"]) if options.extra.get("kind") else None
@@ -95,7 +88,7 @@ def print_pledge_notice(session: Session, actor: Actor, out: Path, options: Opti
     """The 示诺 notice of one village: candidates in stroke order with their signed term goals, no ID numbers."""
     require(actor, Permission.VIEW)
     village = village_by_name(session, options.village or "")
-    data = notice_data(session, _cycle_id(session), village.id)
+    data = notice_data(session, cycle_of(session, options).id, village.id)
     start = _parse_date(options.extra["from"], "from") if options.extra.get("from") else dt.date.today()
     if options.extra.get("until"):
         until = _parse_date(options.extra["until"], "until")
