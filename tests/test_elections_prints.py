@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -173,3 +174,17 @@ def test_results_workbook_detail_matches_the_report(tmp_path):
     higher = by[("东山村", "委员", "李二")]
     assert higher[col["计入本职务得票"]] == 280 and higher[col["说明"]] == "仅高职务得票计入"
     assert {r[col["结果"]] for k, r in by.items() if k[0] == "西山村"} == {"未计算"}
+
+
+def test_election_forms_explain_wrong_choices(db, admin, township):
+    from villagevote.errors import UserError
+    from villagevote.reports.registry import Options, find_form
+
+    form = find_form("print", "result-report")
+    with db.session() as s:
+        with pytest.raises(UserError, match="选项 body=村委会 不认识，可用：village_committee（村民委员会）"):
+            form.run(s, admin, Path("x.pdf"), Options(village="东村", extra={"body": "村委会"}))
+        with pytest.raises(UserError, match="没有名为“北村”的村（有：东村、西村、南村）"):
+            form.run(s, admin, Path("x.pdf"), Options(village="北村"))
+        with pytest.raises(UserError, match="东村还没有村民委员会另行选举"):
+            form.run(s, admin, Path("x.pdf"), Options(village="东村", extra={"round": "additional"}))
