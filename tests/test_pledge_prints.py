@@ -126,3 +126,17 @@ def test_notice_orders_by_strokes_shows_goals_and_no_id_numbers():
     assert "路灯20盏" in text and "2026年12月31日" in text
     assert text.index("东山村村民委员会候选人") < text.index("东山村党支部委员会候选人") < text.index("刘䶮")
     assert not re.search(r"\d{17}[\dX]", text) and "*" not in text
+
+
+def test_default_templates_name_village_and_cycle_once():
+    """The organization already carries the village name and the cycle label the year: the sentence must not say
+    东山村东山村 or 2026年2026年 (as a year-named cycle such as 2026年村级组织换届 renders)."""
+    from villagevote.pledges.service import cycle_label
+    f = facts(cycle_label=cycle_label("2026年村级组织换届"))
+    for kind, tpl in load_default_templates().items():
+        from villagevote.pledges.templates import ResignationTrigger
+        text = render(tpl, build_context(f), items=long_items(1) if kind is PledgeKind.TERM_GOALS else None,
+                      triggers=[ResignationTrigger("absence", "连续6个月以上不在岗")]).text
+        assert "2026年2026年" not in text, kind
+        assert "东山村东山村" not in text, kind
+        assert "城关镇" in text or kind is PledgeKind.INTEGRITY or "东山村" in text, kind
