@@ -16,8 +16,8 @@ from villagevote.candidates import persons
 from villagevote.candidates.candidacies import register_candidacy
 from villagevote.candidates.sample import build_world, id_number
 from villagevote.errors import NotFound, PermissionDenied, ValidationError
-from villagevote.models import Pledge
-from villagevote.models.enums import NominationSource, OrgKind, PledgeKind, PoliticalStatus, Role
+from villagevote.models import Candidacy, Pledge
+from villagevote.models.enums import CandidacyStatus, NominationSource, OrgKind, PledgeKind, PoliticalStatus, Role
 from villagevote.pledges import service
 from villagevote.pledges.templates import TermGoalItem
 from villagevote.reports.registry import Options, find_form
@@ -61,6 +61,15 @@ def village_db(db):
                 for body in service.REVIEW_BODIES:
                     service.review_pledge(s, ADMIN, pledge.id, body, "pass", reviewed_on=DAY)
                 service.sign_pledge(s, ADMIN, pledge.id, dt.date(2026, 2, 25), "李见证")
+        for cid in cands.values():  # their qualification review has passed (the candidates area records that)
+            s.get(Candidacy, cid).status = CandidacyStatus.QUALIFIED
+        # 赵审 is still in 乡镇复审: not on the public notice
+        pid = persons.register_person(s, ADMIN, persons.PersonData(
+            name="赵审", id_number=id_number("330604", dt.date(1980, 5, 6), 31),
+            village_id=world.villages["青山村"], political_status=PoliticalStatus.PARTY_MEMBER,
+            party_join_date=dt.date(2000, 7, 1)), today=dt.date(2026, 1, 10))
+        register_candidacy(s, ADMIN, pid, world.orgs[("青山村", OrgKind.VILLAGE_COMMITTEE)], "委员",
+                           NominationSource.SELF)
     return db
 
 
@@ -135,6 +144,7 @@ def test_print_pledge_notice(village_db, tmp_path):
     assert "河塘30号清淤" in text and "清淤3000立方米" in text and "安装路灯60盏" in text
     assert "刘䶮竞选职务：委员已签订：（尚未签订承诺）任期目标：（创业承诺尚未签订）" in text
     assert not re.search(r"\d{17}[\dX]", text)
+    assert "赵审" not in text  # qualification not yet passed
     assert "中共城南镇委员会青山村党组织（盖章）" in text  # the notice is posted under the issuer's seal
 
 

@@ -14,7 +14,7 @@ from villagevote.models.core import Township, Village
 from villagevote.models.enums import OrgKind, PledgeKind, PledgeStatus
 from villagevote.models.pledges import PledgeItemKind
 from villagevote.names import stroke_key
-from villagevote.pledges.service import (INACTIVE_CANDIDACY, cycle_label, list_pledges, organization_name,
+from villagevote.pledges.service import (INACTIVE_CANDIDACY, NOTICE_CANDIDACY, cycle_label, list_pledges, organization_name,
                                          rendered_pledge)
 from villagevote.pledges.templates import RenderedPledge
 
@@ -92,7 +92,7 @@ def notice_data(session: Session, cycle_id: int, village_id: int) -> NoticeData:
     keyed: list[tuple[int, tuple, NoticeCandidate]] = []
     kind_order = list(OrgKind)
     for cand, org in session.execute(query).all():
-        if cand.status in INACTIVE_CANDIDACY:
+        if cand.status not in NOTICE_CANDIDACY:  # still in review, withdrawn or struck off: not posted
             continue
         pledges = list(session.scalars(select(Pledge).where(Pledge.candidacy_id == cand.id)))
         if not pledges:

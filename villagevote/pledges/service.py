@@ -67,6 +67,9 @@ __all__ = [
 # The three checks of 审诺, in the order they are made.
 REVIEW_BODIES: tuple[str, ...] = ("village_party", "township_team", "township")
 INACTIVE_CANDIDACY = {CandidacyStatus.WITHDRAWN, CandidacyStatus.DISQUALIFIED}
+# Who is posted on the 示诺 notice: people whose qualification review has passed (and, after the vote, its outcome).
+NOTICE_CANDIDACY = {CandidacyStatus.QUALIFIED, CandidacyStatus.PRELIMINARY, CandidacyStatus.CANDIDATE,
+                    CandidacyStatus.ELECTED, CandidacyStatus.NOT_ELECTED}
 _KIND_ORDER = {kind: i for i, kind in enumerate(PledgeKind)}
 
 
