@@ -158,7 +158,7 @@ def score_summary_pdf(out: Path | str, results: Results, post_labels: Mapping[st
     notes.append(tr("各评分项栏为该项平均得分（四舍五入保留 {p} 位，仅供查看）；总分由精确值计算后只舍入一次，"
                     "因此各栏相加可能与总分相差最后一位。").format(p=scheme.places))
     if scheme.tie_priority:
-        notes.append(tr("同分规则：总分相同时依次比较 {c} 的得分，高者在前；仍相同且处于入围分界的，须记录决定。").format(
+        notes.append(tr("同分规则：总分相同时依次比较{c}的得分，高者在前；仍相同且处于入围分界的，须记录决定。").format(
             c="、".join(scheme.criterion(c).name for c in scheme.tie_priority)))
     else:
         notes.append(tr("同分规则：方案未规定；处于入围分界的并列须记录决定。"))
