@@ -297,3 +297,14 @@ def test_cancel_midway_leaves_the_register_unchanged(db, admin, township, tmp_pa
             import_file(s, admin, path, township.cycle_id, east, progress=progress)
     assert voter_count(db) == 0
     assert any(0.1 < f < 0.5 for f in seen)  # one chunk had been written before the cancel
+
+    def voter_indexes() -> set[str]:
+        with db.engine.connect() as conn:
+            return {r[0] for r in conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='voter' AND sql IS NOT NULL")}
+
+    expected = {"ix_voter_id_number", "ix_voter_person_id", "ix_voter_village_cycle"}
+    assert voter_indexes() == expected  # a big import drops and rebuilds them; the rollback restored them
+    with db.session() as s:
+        assert import_file(s, admin, path, township.cycle_id, east).added == 12000
+    assert voter_indexes() == expected and voter_count(db) == 12000

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -135,6 +136,11 @@ CHUNK = 5000
 _INSERT = ("INSERT INTO voter (cycle_id, village_id, group_id, person_id, id_number, name, name_initials, name_sort, "
            "gender, birth_date, category, status, status_reason, consent_note, source, eligible, age, "
            "ineligible_reason, phone, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+_ONE_ROW = "(" + ",".join("?" * 20) + ")"
+# Multi-row VALUES: 45 rows x 20 parameters stays under SQLite's historical limit of 999 bound variables and saves
+# about a quarter of executemany's per-row overhead.
+_ROWS_PER_STATEMENT = 45
+_INSERT_MANY = _INSERT.split(" VALUES ")[0] + " VALUES " + ",".join([_ONE_ROW] * _ROWS_PER_STATEMENT)
 _UPDATE = ("UPDATE voter SET name=?, name_initials=?, name_sort=?, gender=?, birth_date=?, group_id=?, category=?, "
            "status=?, eligible=?, age=?, ineligible_reason=?, phone=?, note=?, source=?, "
            "updated_at=CURRENT_TIMESTAMP WHERE id=?")
@@ -304,6 +310,15 @@ def _errors_message(errors: list[RowError], prefix: str) -> str:
             + (tr("\n……另有 {n} 处").format(n=len(errors) - 20) if len(errors) > 20 else ""))
 
 
+def _insert(raw: Any, rows: list[tuple]) -> None:
+    k = _ROWS_PER_STATEMENT
+    full = len(rows) // k * k
+    if full:
+        raw.executemany(_INSERT_MANY, [tuple(chain.from_iterable(rows[i:i + k])) for i in range(0, full, k)])
+    if full < len(rows):
+        raw.executemany(_INSERT, rows[full:])
+
+
 def _write_chunks(session: Session, tasks: list[Callable[[], tuple[list[tuple], list[tuple]]]],
                   report: Progress, total: int) -> tuple[int, int]:
     """Run ``tasks`` (each validates/builds one chunk's INSERT/UPDATE tuples from plain data) and execute them on the
@@ -313,16 +328,28 @@ def _write_chunks(session: Session, tasks: list[Callable[[], tuple[list[tuple], 
     the GIL, so on this workload the two threads mostly waited for each other and gained nothing measurable.)"""
     raw = session.connection().connection.driver_connection
     added = updated = 0
+    indexes: list[str] = []
+    existing_rows = raw.execute("SELECT count(*) FROM voter").fetchone()[0]
+    if total >= max(existing_rows, 10_000):
+        # A big file into a small register: building the indexes once afterwards is much cheaper than updating them
+        # row by row. DDL is transactional in SQLite: on rollback the indexes are back as they were.
+        indexes = [sql for name, sql in raw.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name='voter' AND sql IS NOT NULL")]
+        for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='voter' "
+                                   "AND sql IS NOT NULL").fetchall():
+            raw.execute(f'DROP INDEX "{name}"')
     for index, task in enumerate(tasks):
         new_rows, updates = task()
         if new_rows:
-            raw.executemany(_INSERT, new_rows)
+            _insert(raw, new_rows)
         if updates:
             raw.executemany(_UPDATE, updates)
         added += len(new_rows)
         updated += len(updates)
         done = min(total, (index + 1) * total // max(len(tasks), 1))
         report(0.1 + 0.85 * (index + 1) / len(tasks), tr("正在写入第 {i} / {n} 行…").format(i=done, n=total))
+    for sql in indexes:
+        raw.execute(sql)
     return added, updated
 
 
