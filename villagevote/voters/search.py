@@ -101,9 +101,13 @@ def name_sort_key(name: str) -> str:
     return cs(chars[0]) + chr(0x100 + len(chars)) + "".join([cs(c) for c in chars[1:]])
 
 
-@lru_cache(maxsize=None)
-def _char_both(char: str) -> tuple[tuple[str, ...], str]:
-    return _char_letters(char), _char_sort(char)
+@lru_cache(maxsize=1 << 16)
+def _rest_keys(rest: str) -> tuple[tuple[str, ...], str]:
+    """Initials alternatives (product order, at most MAX_ALTERNATIVES) and sort-key part of the given name: given
+    names repeat far more than full names, so this is cached."""
+    letters = [_char_letters(c) for c in rest]
+    alternatives = tuple("".join(p) for p in islice(product(*letters), MAX_ALTERNATIVES))
+    return alternatives, "".join([_char_sort(c) for c in rest])
 
 
 def name_keys(name: str) -> tuple[str, str]:
@@ -112,10 +116,10 @@ def name_keys(name: str) -> tuple[str, str]:
     if not chars or chars[:2] in COMPOUND_SURNAME_READINGS:
         return initials_key(name), name_sort_key(name)
     first = chars[0]
-    rest = [_char_both(c) for c in chars[1:]]
-    sort = _char_sort(first) + chr(0x100 + len(chars)) + "".join([r[1] for r in rest])
-    options = [_surname_letters(first)] + [r[0] for r in rest]
-    if len(options) == sum(map(len, options)):
-        return "".join([o[0] for o in options]), sort
-    key = " ".join("".join(p) for p in islice(product(*options), MAX_ALTERNATIVES))
+    alternatives, sort_rest = _rest_keys(chars[1:])
+    sort = _char_sort(first) + chr(0x100 + len(chars)) + sort_rest
+    surnames = _surname_letters(first)
+    if len(surnames) == 1 and len(alternatives) == 1:
+        return surnames[0] + alternatives[0], sort
+    key = " ".join(islice((s + r for s in surnames for r in alternatives), MAX_ALTERNATIVES))
     return (key if len(key) <= MAX_KEY_LENGTH else key[:MAX_KEY_LENGTH].rsplit(" ", 1)[0]), sort
