@@ -13,6 +13,7 @@ from villagevote.backup import backup_database, list_backups
 from villagevote.i18n import tr
 from villagevote.models import AuditLog, User
 from villagevote.models.enums import Role
+from villagevote.names import stroke_key
 from villagevote.seed import get_setting, set_setting
 from villagevote.ui.dialogs.common import Ask, show_error
 from villagevote.ui.table_model import Column, RowsModel
@@ -58,7 +59,8 @@ class UsersTab(QWidget):
     def refresh(self) -> None:
         with self.ctx.session() as s:
             rows = [(u.username, u.display_name, u.role.label, tr("启用") if u.active else tr("停用"), u.id)
-                    for u in s.scalars(select(User).order_by(User.id))]
+                    for u in s.scalars(select(User))]
+        rows.sort(key=lambda r: stroke_key(r[1] or r[0]))  # people are listed by surname strokes
         self.model.set_source(lambda o, n: rows[o:o + n], lambda: len(rows))
 
     def _selected_id(self) -> int | None:
