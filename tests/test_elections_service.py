@@ -208,3 +208,24 @@ def test_party_contest_needs_present(db, clerk, township):
         svc.save_counts(s, clerk, cid, issued=35, returned=35, invalid=0, present=35)
         res = svc.compute_result(s, clerk, cid)
         assert res["valid"] and ("赵敏", "委员") in {(e["name"], e["post"]) for e in res["elected"]}
+
+
+def test_electorate_counts_only_voters_who_may_vote(db, admin, township):
+    """"More than half of the registered voters" is measured against active, eligible voters: under-18s on the
+    register and removed voters do not count."""
+    import datetime as dt
+    from villagevote.models.enums import VoterStatus
+    from villagevote.models.voters import Voter
+    vid = township.village_ids[0]
+    with db.session() as s:
+        rows = [Voter(cycle_id=township.cycle_id, village_id=vid, name=f"选民{i}", eligible=True,
+                      birth_date=dt.date(1980, 1, 1)) for i in range(5)]
+        rows.append(Voter(cycle_id=township.cycle_id, village_id=vid, name="少年", eligible=False,
+                          birth_date=dt.date(2009, 1, 1)))
+        rows.append(Voter(cycle_id=township.cycle_id, village_id=vid, name="迁出", eligible=True,
+                          status=VoterStatus.MOVED_OUT, birth_date=dt.date(1970, 1, 1)))
+        s.add_all(rows)
+        s.flush()
+        assert svc.registered_voters(s, vid, township.cycle_id) == 5
+        cid = svc.create_contest(s, admin, _org(s, vid).id)
+        assert s.get(Contest, cid).electorate == 5

@@ -116,14 +116,10 @@ def organizations_for(session: Session, village_id: int | None, cycle_id: int | 
 
 
 def registered_voters(session: Session, village_id: int, cycle_id: int) -> int:
-    """Active voters on the register (0 when the voter register is not used)."""
-    try:
-        from villagevote.models.voters import Voter
-        from villagevote.models.enums import VoterStatus
-    except ImportError:  # pragma: no cover
-        return 0
-    return int(session.scalar(select(func.count(Voter.id)).where(
-        Voter.village_id == village_id, Voter.cycle_id == cycle_id, Voter.status == VoterStatus.ACTIVE)) or 0)
+    """Voters on the register who may vote on the election day (active and eligible: under-18s and removed voters
+    do not count towards "more than half of the registered voters"); 0 when the register is not used."""
+    from villagevote.voters.register import registered_voter_count
+    return registered_voter_count(session, cycle_id, village_id)
 
 
 def create_contest(session: Session, actor: Actor, organization_id: int, *,

@@ -12,6 +12,11 @@ from villagevote.ui.pages.base import load_widget
 
 def _count(session, model, village_id: int | None) -> int:  # type: ignore[no-untyped-def]
     """Rows of ``model`` in the township, or in one village (joined through its organization)."""
+    if model is Voter:  # voters who may vote on the election day, not removed or under-age rows
+        from villagevote.township import current_cycle
+        from villagevote.voters.register import registered_voter_count
+        cycle = current_cycle(session)
+        return registered_voter_count(session, cycle.id, village_id) if cycle else 0
     q = select(func.count()).select_from(model)
     if village_id is not None:
         if model is Village:
