@@ -53,6 +53,47 @@ def _button(text: str, slot: Callable[[], Any], enabled: bool = True) -> QPushBu
     return b
 
 
+def _selected_row(tab: QWidget, view: QTableView, title: str, message: str) -> tuple | None:
+    """The selected row of the tab's table, or None after telling the user to select one."""
+    rows = view.selectionModel().selectedRows()
+    if not rows:
+        Ask.info(tab, title, message)
+        return None
+    return view.model().row_at(rows[0].row())
+
+
+class _ListTab(QWidget):
+    """A summary line over a small table and a row of buttons; reloads when the voters' data or the database changes
+    (and, with follow_village, when the village changes)."""
+
+    def __init__(self, ctx, columns: list[Column], follow_village: bool = True,  # type: ignore[no-untyped-def]
+                 word_wrap: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        self.summary = QLabel()
+        self.summary.setWordWrap(word_wrap)
+        layout.addWidget(self.summary)
+        self.model = RowsModel.from_rows(columns, [])
+        self.view = _table()
+        self.view.setModel(self.model)
+        layout.addWidget(self.view, 1)
+        row = QHBoxLayout()
+        self.add_buttons(row)
+        layout.addLayout(row)
+        if follow_village:
+            ctx.village_changed.connect(lambda _v: self.reload())
+        ctx.data_changed.connect(lambda area: area == "voters" and self.reload())
+        ctx.database_replaced.connect(self.reload)
+        self.reload()
+
+    def add_buttons(self, row: QHBoxLayout) -> None:
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+
 class VoterRegisterTab(QWidget):
     """The register over the whole township (or one village): filters, search, import, removal, publication."""
 
@@ -187,11 +228,8 @@ class VoterRegisterTab(QWidget):
         return None
 
     def selected_id(self) -> int | None:
-        rows = self.view.selectionModel().selectedRows()
-        if not rows:
-            Ask.info(self, tr("请选择选民"), tr("请先在表格中选中一位选民。"))
-            return None
-        return self.model.row_at(rows[0].row())[-1]
+        row = _selected_row(self, self.view, tr("请选择选民"), tr("请先在表格中选中一位选民。"))
+        return None if row is None else row[-1]
 
     # ---- actions -------------------------------------------------------------------------------------------------
     def import_file(self) -> None:
@@ -310,27 +348,15 @@ OBJECTION_COLUMNS = [Column(tr("村")), Column(tr("提出人")), Column(tr("涉�
                      Column(tr("结论"), CENTER), Column(tr("答复日期"), CENTER), Column(tr("提示"))]
 
 
-class ObjectionsTab(QWidget):
+class ObjectionsTab(_ListTab):
     def __init__(self, ctx, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(parent)
-        self.ctx = ctx
-        layout = QVBoxLayout(self)
-        self.summary = QLabel()
-        layout.addWidget(self.summary)
-        self.model = RowsModel.from_rows(OBJECTION_COLUMNS, [])
-        self.view = _table()
-        self.view.setModel(self.model)
-        layout.addWidget(self.view, 1)
-        row = QHBoxLayout()
-        edit = ctx.can(Permission.EDIT)
+        super().__init__(ctx, OBJECTION_COLUMNS, parent=parent)
+
+    def add_buttons(self, row: QHBoxLayout) -> None:
+        edit = self.ctx.can(Permission.EDIT)
         row.addWidget(_button(tr("登记异议…"), self.add, edit))
         row.addWidget(_button(tr("答复所选异议…"), self.answer, edit))
         row.addStretch(1)
-        layout.addLayout(row)
-        ctx.village_changed.connect(lambda _v: self.reload())
-        ctx.data_changed.connect(lambda area: area == "voters" and self.reload())
-        ctx.database_replaced.connect(self.reload)
-        self.reload()
 
     def reload(self) -> None:
         from villagevote.voters.objections import list_objections
@@ -360,12 +386,11 @@ class ObjectionsTab(QWidget):
             self.ctx.data_changed.emit("voters")
 
     def answer(self) -> None:
-        rows = self.view.selectionModel().selectedRows()
-        if not rows:
-            Ask.info(self, tr("请选择异议"), tr("请先选中一件异议。"))
+        row = _selected_row(self, self.view, tr("请选择异议"), tr("请先选中一件异议。"))
+        if row is None:
             return
         from villagevote.ui.dialogs.voters_objection import AnswerDialog
-        if AnswerDialog.ask(self, self.ctx, self.model.row_at(rows[0].row())[11]):
+        if AnswerDialog.ask(self, self.ctx, row[11]):
             self.ctx.data_changed.emit("voters")
 
 
@@ -376,29 +401,17 @@ PROXY_COLUMNS = [Column(tr("村")), Column(tr("受托人")), Column(tr("受托�
                  Column(tr("委托人所在组")), Column(tr("关系"), CENTER), Column(tr("书面委托日期"), CENTER)]
 
 
-class ProxiesTab(QWidget):
+class ProxiesTab(_ListTab):
     def __init__(self, ctx, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(parent)
-        self.ctx = ctx
-        layout = QVBoxLayout(self)
-        self.summary = QLabel()
-        layout.addWidget(self.summary)
-        self.model = RowsModel.from_rows(PROXY_COLUMNS, [])
-        self.view = _table()
-        self.view.setModel(self.model)
-        layout.addWidget(self.view, 1)
-        row = QHBoxLayout()
-        edit = ctx.can(Permission.EDIT)
+        super().__init__(ctx, PROXY_COLUMNS, parent=parent)
+
+    def add_buttons(self, row: QHBoxLayout) -> None:
+        edit = self.ctx.can(Permission.EDIT)
         row.addWidget(_button(tr("登记委托…"), self.add, edit))
         row.addWidget(_button(tr("撤销所选委托…"), self.revoke, edit))
         row.addStretch(1)
         row.addWidget(_button(tr("打印委托投票名单公告…"), lambda: _run_form(
-            self, ctx, "print", "proxy-list", self._village_name(), tr("PDF 文件 (*.pdf)"), ".pdf")))
-        layout.addLayout(row)
-        ctx.village_changed.connect(lambda _v: self.reload())
-        ctx.data_changed.connect(lambda area: area == "voters" and self.reload())
-        ctx.database_replaced.connect(self.reload)
-        self.reload()
+            self, self.ctx, "print", "proxy-list", self._village_name(), tr("PDF 文件 (*.pdf)"), ".pdf")))
 
     def _village_name(self) -> str | None:
         if self.ctx.village_id is None:
@@ -429,9 +442,8 @@ class ProxiesTab(QWidget):
             self.ctx.data_changed.emit("voters")
 
     def revoke(self) -> None:
-        rows = self.view.selectionModel().selectedRows()
-        if not rows:
-            Ask.info(self, tr("请选择委托"), tr("请先选中一件委托。"))
+        row = _selected_row(self, self.view, tr("请选择委托"), tr("请先选中一件委托。"))
+        if row is None:
             return
         reason = Ask.text(self, tr("撤销委托"), tr("撤销原因："))
         if not reason:
@@ -439,7 +451,7 @@ class ProxiesTab(QWidget):
         from villagevote.voters.proxies import revoke_proxy
         try:
             with self.ctx.session() as s:
-                revoke_proxy(s, self.ctx.actor, self.model.row_at(rows[0].row())[7], reason)
+                revoke_proxy(s, self.ctx.actor, row[7], reason)
         except Exception as exc:  # noqa: BLE001
             show_error(self, exc)
             return
@@ -453,25 +465,13 @@ CHECK_COLUMNS = [Column(tr("问题")), Column(tr("身份证号 / 姓名与出生
                  Column(tr("姓名")), Column(tr("影响"))]
 
 
-class ChecksTab(QWidget):
+class ChecksTab(_ListTab):
     def __init__(self, ctx, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(parent)
-        self.ctx = ctx
-        layout = QVBoxLayout(self)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
-        self.model = RowsModel.from_rows(CHECK_COLUMNS, [])
-        self.view = _table()
-        self.view.setModel(self.model)
-        layout.addWidget(self.view, 1)
-        row = QHBoxLayout()
+        super().__init__(ctx, CHECK_COLUMNS, follow_village=False, word_wrap=True, parent=parent)
+
+    def add_buttons(self, row: QHBoxLayout) -> None:
         row.addWidget(_button(tr("重新检查"), self.reload))
         row.addStretch(1)
-        layout.addLayout(row)
-        ctx.data_changed.connect(lambda area: area == "voters" and self.reload())
-        ctx.database_replaced.connect(self.reload)
-        self.reload()
 
     def reload(self) -> None:
         from villagevote.idcard import mask_id_number
