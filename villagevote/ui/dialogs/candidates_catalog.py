@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
-                               QSpinBox, QSplitter, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QListWidget, QListWidgetItem, QPushButton, QSpinBox, QSplitter, QTableView, QVBoxLayout, QWidget,
+)
 from sqlalchemy import select
 
 from villagevote.auth import Permission
@@ -15,7 +16,7 @@ from villagevote.i18n import tr
 from villagevote.models import ElectionCycle, Rule
 from villagevote.models.enums import RuleGrade
 from villagevote.qualification import rulesets
-from villagevote.ui.dialogs.common import Ask, show_error
+from villagevote.ui.dialogs.common import Ask, ok_cancel, show_error
 from villagevote.ui.table_model import Column, RowsModel
 
 __all__ = ["CatalogDialog", "RuleEditDialog", "RuleFields"]
@@ -64,12 +65,7 @@ class RuleEditDialog(QDialog):
         form.addRow(tr("核查部门"), self.departments)
         self.hint = QLineEdit(fields.evidence_hint if fields else "")
         form.addRow(tr("证据提示"), self.hint)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self))
 
     def answer(self) -> RuleFields:
         return RuleFields(self.code.text().strip(), RuleGrade(self.grade.currentData()), self.text.text().strip(),

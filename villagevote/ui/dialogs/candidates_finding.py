@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QWidget)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from villagevote.i18n import tr
 from villagevote.models.enums import FindingResult
 from villagevote.qualification.catalogs import RuleDef
+from villagevote.ui.dialogs.common import date_edit, ok_cancel
 
 __all__ = ["FindingAnswer", "FindingDialog", "OptionalDate"]
 
@@ -34,10 +34,7 @@ class OptionalDate(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.check = QCheckBox(label)
-        self.edit = QDateEdit()
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setDate(QDate.currentDate())
+        self.edit = date_edit()
         self.edit.setEnabled(False)
         self.check.toggled.connect(self.edit.setEnabled)
         layout.addWidget(self.check)
@@ -87,12 +84,7 @@ class FindingDialog(QDialog):
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color:#555")
         form.addRow(self.hint)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self))
         self.rule.currentIndexChanged.connect(self._rule_changed)
         self._rule_changed()
 

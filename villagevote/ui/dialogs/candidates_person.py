@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QLabel,
-                               QLineEdit, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget,
+)
 
 from villagevote.candidates.persons import PersonData
 from villagevote.i18n import tr
 from villagevote.idcard import InvalidIdNumber, parse_id_number
 from villagevote.models.enums import Education, NominationSource, OrgKind, PoliticalStatus
 from villagevote.ui.dialogs.candidates_finding import OptionalDate
+from villagevote.ui.dialogs.common import ok_cancel
 
 __all__ = ["NewCandidacy", "PersonDialog"]
 
@@ -94,12 +96,7 @@ class PersonDialog(QDialog):
             for widget in (self.org, self.post, self.source, self.incumbent):
                 cform.setRowVisible(widget, False)
             cand_box.setTitle(tr("所在村"))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        outer.addWidget(buttons)
+        outer.addWidget(ok_cancel(self))
 
     def _fill(self, p: PersonData) -> None:
         self.name.setText(p.name)

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QListWidget,
-                               QListWidgetItem, QWidget)
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QListWidget, QListWidgetItem, QWidget
 
 from villagevote.candidates.persons import PersonRow
 from villagevote.i18n import tr
 from villagevote.idcard import mask_id_number
 from villagevote.models.enums import RelationKind
+from villagevote.ui.dialogs.common import ok_cancel
 
 __all__ = ["RelationDialog"]
 
@@ -32,12 +32,7 @@ class RelationDialog(QDialog):
         for k in RelationKind:
             self.kind.addItem(k.label, k.value)
         form.addRow(tr("关系"), self.kind)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self))
 
     def _search(self, text: str) -> None:
         self.results.clear()

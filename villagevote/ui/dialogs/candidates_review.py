@@ -5,12 +5,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Sequence
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QPlainTextEdit,
-                               QWidget)
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QPlainTextEdit, QWidget
 
 from villagevote.i18n import tr
 from villagevote.models.enums import CandidacyStatus, ReviewDecision, ReviewStage
+from villagevote.ui.dialogs.common import date_edit, ok_cancel
 
 __all__ = ["ReviewAnswer", "ReviewDialog", "StatusDialog"]
 
@@ -45,16 +44,9 @@ class ReviewDialog(QDialog):
         form.addRow(tr("理由"), self.reason)
         self.reviewer = QLineEdit(reviewer)
         form.addRow(tr("审查人（单位）"), self.reviewer)
-        self.date = QDateEdit(QDate.currentDate())
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date = date_edit()
         form.addRow(tr("日期"), self.date)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self))
 
     def answer(self) -> ReviewAnswer:
         d = self.date.date()
@@ -81,12 +73,7 @@ class StatusDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(tr("取消资格、劝退、退出、恢复等必须写明理由"))
         form.addRow(tr("理由"), self.reason)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self))
 
     @classmethod
     def ask(cls, parent: QWidget | None, current: CandidacyStatus,

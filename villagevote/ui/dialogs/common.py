@@ -1,7 +1,13 @@
-"""Message helpers. Tests replace ``Ask`` class methods to answer without a human."""
+"""Message helpers and small form-dialog parts. Tests replace ``Ask`` class methods to answer without a human."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+import datetime as dt
+from typing import Any, Callable
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget,
+)
 
 from villagevote.errors import UserError
 from villagevote.i18n import tr
@@ -47,3 +53,23 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str | None = N
         Ask.error(parent, title or tr("操作未完成"), str(exc))
     else:
         raise exc
+
+
+def ok_cancel(dialog: QDialog, on_ok: Callable[[], Any] | None = None, ok_text: str | None = None,
+              cancel_text: str | None = None) -> QDialogButtonBox:
+    """OK and Cancel buttons with Chinese captions (确定/取消 unless given): OK calls ``on_ok`` (default: accept the
+    dialog), Cancel rejects it."""
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text or tr("确定"))
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text or tr("取消"))
+    box.accepted.connect(on_ok or dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+def date_edit(day: dt.date | None = None) -> QDateEdit:
+    """A date field with a calendar pop-up shown as YYYY-MM-DD, set to ``day`` (default: today)."""
+    edit = QDateEdit(QDate.currentDate() if day is None else QDate(day.year, day.month, day.day))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit

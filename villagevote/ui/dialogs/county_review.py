@@ -21,7 +21,7 @@ from villagevote.qualification.county_review import (CountyImportPreview, apply_
                                                      build_county_sheet, export_county_review,
                                                      preview_county_import)
 from villagevote.qualification.review import county_departments
-from villagevote.ui.dialogs.common import Ask, show_error
+from villagevote.ui.dialogs.common import Ask, ok_cancel, show_error
 from villagevote.ui.table_model import Column, RowsModel
 
 __all__ = ["CountyExportDialog", "CountyImportDialog", "run_county_export", "run_county_import"]
@@ -52,12 +52,7 @@ class CountyExportDialog(QDialog):
             item.setCheckState(Qt.CheckState.Checked)
             self.list.addItem(item)
         layout.addWidget(self.list)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("导出…"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, self._accept, tr("导出…")))
         self.resize(460, 420)
 
     def chosen(self) -> list[str]:

@@ -11,6 +11,7 @@ from villagevote.audit import Actor
 from villagevote.errors import UserError
 from villagevote.i18n import tr
 from villagevote.models.db import Database
+from villagevote.ui.dialogs.common import ok_cancel
 
 
 class LoginDialog(QDialog):
@@ -31,12 +32,7 @@ class LoginDialog(QDialog):
         self.message = QLabel("")
         self.message.setStyleSheet("color: #B00020")
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("登录"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("退出"))
-        buttons.accepted.connect(self.try_login)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, self.try_login, tr("登录"), cancel_text=tr("退出")))
 
     def try_login(self) -> None:
         try:

@@ -6,37 +6,22 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QButtonGroup, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QRadioButton,
-                               QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup, QDateEdit, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+    QPlainTextEdit, QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget,
+)
 
 from villagevote.errors import UserError
 from villagevote.i18n import tr
-from villagevote.ui.dialogs.common import Ask, show_error
+from villagevote.ui.dialogs.common import Ask, date_edit, ok_cancel, show_error
 
 __all__ = ["RefuseDialog", "RefuseInput", "ReviewDialog", "ReviewInput", "SignDialog", "SignInput"]
-
-
-def _date_edit(day: dt.date) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(QDate(day.year, day.month, day.day))
-    return edit
 
 
 def _pydate(edit: QDateEdit) -> dt.date:
     q = edit.date()
     return dt.date(q.year(), q.month(), q.day())
-
-
-def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    box.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-    box.rejected.connect(dialog.reject)
-    return box
 
 
 class _Submitting(QDialog):
@@ -97,7 +82,7 @@ class ReviewDialog(_Submitting):
         self.note.setPlaceholderText(tr("审核意见；“不通过”时必须写明哪一项、为什么"))
         self.note.setFixedHeight(70)
         form.addRow(tr("意见："), self.note)
-        self.date = _date_edit(dt.date.today())
+        self.date = date_edit()
         form.addRow(tr("审核日期："), self.date)
         self.reviewer = QLineEdit(reviewer)
         form.addRow(tr("审核人："), self.reviewer)
@@ -113,9 +98,7 @@ class ReviewDialog(_Submitting):
         self.strike_btn.setEnabled(strike is not None and bool(items))
         self.strike_btn.clicked.connect(self.strike_selected)
         layout.addWidget(self.strike_btn)
-        box = _buttons(self, tr("记录审核结论"))
-        box.accepted.connect(self.try_submit)
-        layout.addWidget(box)
+        layout.addWidget(ok_cancel(self, self.try_submit, tr("记录审核结论")))
 
     def strike_selected(self) -> None:
         entry = self.items.currentItem()
@@ -162,7 +145,7 @@ class SignDialog(_Submitting):
         self.resize(520, 240)
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.date = _date_edit(dt.date.today())
+        self.date = date_edit()
         form.addRow(tr("签订日期："), self.date)
         self.witness = QLineEdit()
         self.witness.setPlaceholderText(tr("必填，如：驻村干部 陈建国"))
@@ -181,9 +164,7 @@ class SignDialog(_Submitting):
         scan_row.addWidget(browse)
         form.addRow(tr("扫描件："), scan_row)
         layout.addLayout(form)
-        box = _buttons(self, tr("登记签订"))
-        box.accepted.connect(self.try_submit)
-        layout.addWidget(box)
+        layout.addWidget(ok_cancel(self, self.try_submit, tr("登记签订")))
 
     def choose_scan(self) -> None:
         path = Ask.open_file(self, tr("选择扫描件"), tr("扫描件 (*.pdf *.jpg *.jpeg *.png);;所有文件 (*)"))
@@ -218,15 +199,13 @@ class RefuseDialog(_Submitting):
         warning.setWordWrap(True)
         layout.addWidget(warning)
         form = QFormLayout()
-        self.date = _date_edit(dt.date.today())
+        self.date = date_edit()
         form.addRow(tr("拒签日期："), self.date)
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText(tr("必填：何时、何地、在场人员、本人所说理由"))
         form.addRow(tr("情况说明："), self.note)
         layout.addLayout(form)
-        box = _buttons(self, tr("记录拒签"))
-        box.accepted.connect(self.try_submit)
-        layout.addWidget(box)
+        layout.addWidget(ok_cancel(self, self.try_submit, tr("记录拒签")))
 
     def value(self) -> RefuseInput:
         return RefuseInput(_pydate(self.date), self.note.toPlainText().strip())

@@ -6,20 +6,13 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QTextEdit, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+    QPushButton, QTextEdit, QVBoxLayout, QWidget,
+)
 
 from villagevote.i18n import tr
-
-
-def _buttons(dialog: QDialog) -> QDialogButtonBox:
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    box.button(QDialogButtonBox.StandardButton.Ok).setText(tr("确定"))
-    box.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-    box.accepted.connect(dialog.accept)
-    box.rejected.connect(dialog.reject)
-    return box
+from villagevote.ui.dialogs.common import ok_cancel
 
 
 @dataclass(frozen=True)
@@ -45,7 +38,7 @@ class RaterDialog(QDialog):
         form.addRow(tr("姓名"), self.name)
         form.addRow(tr("评委组"), self.group)
         form.addRow(tr("职务"), self.title_edit)
-        form.addRow(_buttons(self))
+        form.addRow(ok_cancel(self))
 
     @classmethod
     def ask(cls, parent: QWidget | None, groups: Sequence[tuple[str, str]]) -> RaterInput | None:
@@ -70,7 +63,7 @@ class RecusalDialog(QDialog):
         self.reason.setPlaceholderText(tr("如 夫妻关系、近亲属、利害关系"))
         form.addRow(tr("回避人选"), self.candidate)
         form.addRow(tr("回避理由"), self.reason)
-        form.addRow(_buttons(self))
+        form.addRow(ok_cancel(self))
 
     @classmethod
     def ask(cls, parent: QWidget | None, rater: str,
@@ -111,7 +104,7 @@ class AdjustmentDialog(QDialog):
         form.addRow(tr("项目"), self.item)
         form.addRow(tr("分值"), self.points)
         form.addRow(tr("依据"), self.note)
-        form.addRow(_buttons(self))
+        form.addRow(ok_cancel(self))
 
     @classmethod
     def ask(cls, parent: QWidget | None, candidates: Sequence[tuple[int, str]],
@@ -148,7 +141,7 @@ class PickCandidaciesDialog(QDialog):
         bar.addWidget(none_btn)
         bar.addStretch(1)
         layout.addLayout(bar)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(ok_cancel(self))
 
     def _check_all(self, on: bool) -> None:
         for i in range(self.list.count()):
@@ -198,7 +191,7 @@ class TieDecisionDialog(QDialog):
         self.reason.setPlaceholderText(tr("如 经乡镇党委2026年11月20日会议研究决定；或 重新评议结果"))
         self.reason.setFixedHeight(70)
         layout.addWidget(self.reason)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(ok_cancel(self))
 
     def _move(self, step: int) -> None:
         row = self.list.currentRow()
@@ -238,7 +231,7 @@ class NewSchemeDialog(QDialog):
         hint = QLabel(tr("建立后可在“方案”页修改评分项、权重、上限和入围条件；一旦录入评分即冻结，需复制为新版本再改。"))
         hint.setWordWrap(True)
         form.addRow(hint)
-        form.addRow(_buttons(self))
+        form.addRow(ok_cancel(self))
 
     @classmethod
     def ask(cls, parent: QWidget | None, sources: Sequence[tuple[str, str]]) -> tuple[str, str] | None:

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSpinBox,
+    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
 
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.scoring.scheme import (METHOD_MEAN, METHOD_TRIMMED, SCOPE_PER_GROUP, SCOPE_POOLED, method_label,
                                         scheme_from_dict, scope_label)
-from villagevote.ui.dialogs.common import Ask
+from villagevote.ui.dialogs.common import Ask, ok_cancel
 
 
 class _Grid(QGroupBox):
@@ -137,12 +138,7 @@ class SchemeEditor(QDialog):
         note.setStyleSheet("color:#666")
         lay.addWidget(note)
 
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        box.button(QDialogButtonBox.StandardButton.Ok).setText(tr("检查并保存"))
-        box.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        box.accepted.connect(self._accept)
-        box.rejected.connect(self.reject)
-        outer.addWidget(box)
+        outer.addWidget(ok_cancel(self, self._accept, tr("检查并保存")))
 
     def data(self) -> dict[str, Any]:
         d = dict(self.original)

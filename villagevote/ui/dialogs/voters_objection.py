@@ -1,25 +1,15 @@
 """Registering and answering objections to a published voter list."""
 from __future__ import annotations
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (
-    QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QPlainTextEdit, QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QPlainTextEdit, QWidget
 from sqlalchemy import select
 
 from villagevote.i18n import tr
 from villagevote.models.core import Village, VillageGroup
 from villagevote.models.enums import ObjectionOutcome
 from villagevote.models.voters import ObjectionRequest
-from villagevote.ui.dialogs.common import show_error
+from villagevote.ui.dialogs.common import date_edit, ok_cancel, show_error
 from villagevote.ui.dialogs.voters_pick import VoterPicker
-
-
-def _date_edit() -> QDateEdit:
-    edit = QDateEdit(QDate.currentDate())
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
 
 
 class ObjectionDialog(QDialog):
@@ -41,7 +31,7 @@ class ObjectionDialog(QDialog):
         self.raised_by = QLineEdit()
         self.ground = QPlainTextEdit()
         self.ground.setFixedHeight(70)
-        self.received = _date_edit()
+        self.received = date_edit()
         self.picker = VoterPicker(ctx, self.village.currentData())
         self.add_name = QLineEdit()
         self.add_id = QLineEdit()
@@ -55,12 +45,7 @@ class ObjectionDialog(QDialog):
         form.addRow(tr("漏登者姓名："), self.add_name)
         form.addRow(tr("漏登者身份证号："), self.add_id)
         form.addRow(tr("村民小组（补登/更正为）："), self.group)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self, self.save))
         self.village.currentIndexChanged.connect(self._village_changed)
         self._village_changed()
 
@@ -110,17 +95,12 @@ class AnswerDialog(QDialog):
         self.outcome.addItem(ObjectionOutcome.REJECTED.label, ObjectionOutcome.REJECTED)
         self.answer = QPlainTextEdit()
         self.answer.setFixedHeight(80)
-        self.date = _date_edit()
+        self.date = date_edit()
         form.addRow(tr("结论："), self.outcome)
         form.addRow(tr("处理意见："), self.answer)
         form.addRow(tr("答复日期："), self.date)
         form.addRow(tr("异议成立时立即按请求更新选民名单（除名、补登或更正），并记入登记历史。"))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self, self.save))
 
     def save(self) -> None:
         from villagevote.ui.dialogs.common import Ask

@@ -1,13 +1,12 @@
 """Registering a proxy (委托投票): principal and holder from the same village's register, authorization date."""
 from __future__ import annotations
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QWidget
 from sqlalchemy import select
 
 from villagevote.i18n import tr
 from villagevote.models.core import Village
-from villagevote.ui.dialogs.common import show_error
+from villagevote.ui.dialogs.common import date_edit, ok_cancel, show_error
 from villagevote.ui.dialogs.voters_pick import VoterPicker
 
 
@@ -26,21 +25,14 @@ class ProxyDialog(QDialog):
             self.village.setCurrentIndex(max(self.village.findData(ctx.village_id), 0))
         self.principal = VoterPicker(ctx, self.village.currentData())
         self.holder = VoterPicker(ctx, self.village.currentData())
-        self.date = QDateEdit(QDate.currentDate())
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date = date_edit()
         self.note = QLineEdit()
         form.addRow(tr("村："), self.village)
         form.addRow(tr("委托人："), self.principal)
         form.addRow(tr("受托人（近亲属）："), self.holder)
         form.addRow(tr("书面委托日期："), self.date)
         form.addRow(tr("备注："), self.note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self, self.save))
         self.village.currentIndexChanged.connect(lambda _i: (self.principal.set_village(self.village.currentData()),
                                                              self.holder.set_village(self.village.currentData())))
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QWidget
 
 from villagevote.i18n import tr
 from villagevote.models.enums import VoterStatus
+from villagevote.ui.dialogs.common import date_edit, ok_cancel
 from villagevote.voters.eligibility import REMOVAL_STATUSES
 
 
@@ -21,18 +21,11 @@ class RemoveDialog(QDialog):
             self.status.addItem(status.label, status)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(tr("如：2026年10月8日病故，村卫生室证明"))
-        self.date = QDateEdit(QDate.currentDate())
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date = date_edit()
         form.addRow(tr("原因类别："), self.status)
         form.addRow(tr("具体原因："), self.reason)
         form.addRow(tr("日期："), self.date)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self))
 
     def values(self) -> tuple[VoterStatus, str, dt.date]:
         return self.status.currentData(), self.reason.text(), self.date.date().toPython()
