@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFormLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QPushButton, QSpinBox, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
+                               QSpinBox, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
                                QTabWidget, QVBoxLayout, QWidget)
 
 from villagevote.auth import Permission
@@ -22,6 +22,7 @@ from villagevote.i18n import tr
 from villagevote.results import majority_minimum, one_third_minimum
 from villagevote.ui.dialogs.common import Ask, show_error
 from villagevote.ui.table_model import Column, RowsModel
+from villagevote.ui.widgets import button
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 RED = "color: #b00020;"
@@ -89,8 +90,7 @@ class BallotsPanel(_Panel):
         self.mode.addItem(tr("有候选人的差额选举"), "with_candidates")
         self.mode.addItem(tr("无候选人的自荐直选"), "self_nomination")
         self.double = QCheckBox(tr("合计录入时两人各录一次（双录入对比）"))
-        self.save_btn = QPushButton(tr("保存设置"))
-        self.save_btn.clicked.connect(self.save_settings)
+        self.save_btn = button(tr("保存设置"), self.save_settings)
         form.addRow(tr("选举日期"), self.held_on)
         form.addRow(tr("登记选民 / 应到会党员"), self.electorate)
         form.addRow(tr("实到会有选举权的党员"), self.present)
@@ -111,10 +111,8 @@ class BallotsPanel(_Panel):
         self.add_gender = QComboBox()
         self.add_gender.addItem(tr("男"), "男")
         self.add_gender.addItem(tr("女"), "女")
-        self.add_btn = QPushButton(tr("添加到选票"))
-        self.add_btn.clicked.connect(self.add_candidate)
-        self.remove_btn = QPushButton(tr("从选票删除所选"))
-        self.remove_btn.clicked.connect(self.remove_candidate)
+        self.add_btn = button(tr("添加到选票"), self.add_candidate)
+        self.remove_btn = button(tr("从选票删除所选"), self.remove_candidate)
         for w in (QLabel(tr("职务")), self.add_post, self.add_name, self.add_gender, self.add_btn, self.remove_btn):
             add.addWidget(w)
         layout.addLayout(add)
@@ -122,13 +120,11 @@ class BallotsPanel(_Panel):
         self.margin.setWordWrap(True)
         layout.addWidget(self.margin)
         prints = QHBoxLayout()
-        self.sample_btn = QPushButton(tr("打印样票"))
-        self.sample_btn.clicked.connect(lambda: self.print_ballots(True))
+        self.sample_btn = button(tr("打印样票"), lambda: self.print_ballots(True))
         self.copies = QSpinBox()
         self.copies.setRange(1, 20000)
         self.copies.setSuffix(tr(" 张"))
-        self.official_btn = QPushButton(tr("打印正式选票"))
-        self.official_btn.clicked.connect(lambda: self.print_ballots(False))
+        self.official_btn = button(tr("打印正式选票"), lambda: self.print_ballots(False))
         self.printed = QLabel()
         for w in (self.sample_btn, QLabel(tr("正式选票")), self.copies, self.official_btn, self.printed):
             prints.addWidget(w)
@@ -247,8 +243,7 @@ class TotalsPanel(_Panel):
         self.writes = QTableWidget(0, 3)
         self.writes.setHorizontalHeaderLabels([tr("职务"), tr("另选人姓名"), tr("票数")])
         self.writes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        add_w = QPushButton(tr("添加另选他人"))
-        add_w.clicked.connect(self.add_write_in_row)
+        add_w = button(tr("添加另选他人"), self.add_write_in_row)
         self.parts = QTableWidget(0, 3)
         self.parts.setHorizontalHeaderLabels([tr("职务"), tr("该职务无效张数"), tr("空余数（可不填）")])
         self.parts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -260,10 +255,8 @@ class TotalsPanel(_Panel):
         split.addWidget(right)
         layout.addWidget(split, 1)
         buttons = QHBoxLayout()
-        self.save_btn = QPushButton(tr("保存并核对"))
-        self.save_btn.clicked.connect(self.save)
-        self.diff_btn = QPushButton(tr("对比两次录入"))
-        self.diff_btn.clicked.connect(self.show_diff)
+        self.save_btn = button(tr("保存并核对"), self.save)
+        self.diff_btn = button(tr("对比两次录入"), self.show_diff)
         buttons.addWidget(self.save_btn)
         buttons.addWidget(self.diff_btn)
         buttons.addStretch(1)
@@ -276,8 +269,7 @@ class TotalsPanel(_Panel):
         self.m_source = QComboBox()
         self.m_target = QComboBox()
         self.m_target.setEditable(True)
-        self.m_btn = QPushButton(tr("合并"))
-        self.m_btn.clicked.connect(self.merge)
+        self.m_btn = button(tr("合并"), self.merge)
         self.m_log = QLabel()
         self.m_log.setWordWrap(True)
         for w in (QLabel(tr("把")), self.m_source, QLabel(tr("计为")), self.m_target, self.m_btn):
@@ -456,13 +448,11 @@ class CallPanel(_Panel):
         layout = QVBoxLayout(self)
         counts = QHBoxLayout()
         self.issued, self.returned = _spin(), _spin()
-        self.counts_btn = QPushButton(tr("保存张数"))
-        self.counts_btn.clicked.connect(self.save_counts)
+        self.counts_btn = button(tr("保存张数"), self.save_counts)
         for w in (QLabel(tr("发出选票")), self.issued, QLabel(tr("收回选票")), self.returned, self.counts_btn):
             counts.addWidget(w)
         counts.addStretch(1)
-        self.projector_btn = QPushButton(tr("打开投影窗口"))
-        self.projector_btn.clicked.connect(self.open_projector)
+        self.projector_btn = button(tr("打开投影窗口"), self.open_projector)
         counts.addWidget(self.projector_btn)
         layout.addLayout(counts)
         self.legend = QLabel()
@@ -628,10 +618,8 @@ class SpoiltPanel(_Panel):
         self.scope = QComboBox()
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(tr("原因，如：选了 4 人，多于应选 3 名"))
-        self.add_btn = QPushButton(tr("登记"))
-        self.add_btn.clicked.connect(self.add)
-        self.del_btn = QPushButton(tr("删除所选登记"))
-        self.del_btn.clicked.connect(self.delete)
+        self.add_btn = button(tr("登记"), self.add)
+        self.del_btn = button(tr("删除所选登记"), self.delete)
         for w in (self.serial, self.scope, self.reason, self.add_btn, self.del_btn):
             form.addWidget(w)
         layout.addLayout(form)
@@ -675,14 +663,10 @@ class ResultPanel(_Panel):
         super().__init__(tab)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        self.compute_btn = QPushButton(tr("计算选举结果"))
-        self.compute_btn.clicked.connect(self.compute)
-        self.tie_btn = QPushButton(tr("记录重新投票结果"))
-        self.tie_btn.clicked.connect(self.resolve_tie)
-        self.lock_btn = QPushButton(tr("确认为正式结果"))
-        self.lock_btn.clicked.connect(self.lock)
-        self.reopen_btn = QPushButton(tr("重新开启（管理员）"))
-        self.reopen_btn.clicked.connect(self.reopen)
+        self.compute_btn = button(tr("计算选举结果"), self.compute)
+        self.tie_btn = button(tr("记录重新投票结果"), self.resolve_tie)
+        self.lock_btn = button(tr("确认为正式结果"), self.lock)
+        self.reopen_btn = button(tr("重新开启（管理员）"), self.reopen)
         for w in (self.compute_btn, self.tie_btn, self.lock_btn, self.reopen_btn):
             top.addWidget(w)
         top.addStretch(1)
@@ -707,8 +691,7 @@ class ResultPanel(_Panel):
         prints = QHBoxLayout()
         for title, fn in ((tr("打印选举结果报告单"), self.print_report), (tr("打印当选公告"), self.print_notice),
                           (tr("打印当选证书"), self.print_certificates), (tr("导出结果工作簿"), self.export)):
-            b = QPushButton(title)
-            b.clicked.connect(fn)
+            b = button(title, fn)
             prints.addWidget(b)
         prints.addStretch(1)
         layout.addLayout(prints)
@@ -828,10 +811,8 @@ class ElectionTab(QWidget):
         self._rows: list[svc.ContestRow] = []
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.new_btn = QPushButton(tr("新建选举"))
-        self.new_btn.clicked.connect(self.new_contest)
-        self.additional_btn = QPushButton(tr("为缺额建立另行选举"))
-        self.additional_btn.clicked.connect(self.new_additional)
+        self.new_btn = button(tr("新建选举"), self.new_contest)
+        self.additional_btn = button(tr("为缺额建立另行选举"), self.new_additional)
         bar.addWidget(self.new_btn)
         bar.addWidget(self.additional_btn)
         bar.addStretch(1)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout,
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout,
     QWidget,
 )
 from sqlalchemy import select
@@ -20,6 +19,7 @@ from villagevote.models.core import Village, VillageGroup
 from villagevote.models.enums import VoterCategory
 from villagevote.ui.dialogs.common import Ask, show_error
 from villagevote.ui.table_model import Column, RowsModel
+from villagevote.ui.widgets import button
 from villagevote.voters import register as reg
 
 __all__ = ["VoterRegisterTab", "ObjectionsTab", "ProxiesTab", "ChecksTab", "EXTRA_TABS"]
@@ -44,13 +44,6 @@ def _table() -> QTableView:
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
     return view
-
-
-def _button(text: str, slot: Callable[[], Any], enabled: bool = True) -> QPushButton:
-    b = QPushButton(text)
-    b.clicked.connect(slot)
-    b.setEnabled(enabled)
-    return b
 
 
 def _selected_row(tab: QWidget, view: QTableView, title: str, message: str) -> tuple | None:
@@ -132,17 +125,17 @@ class VoterRegisterTab(QWidget):
 
         edit = ctx.can(Permission.EDIT)
         buttons = QHBoxLayout()
-        self.import_button = _button(tr("导入名单…"), self.import_file, edit)
+        self.import_button = button(tr("导入名单…"), self.import_file, edit)
         buttons.addWidget(self.import_button)
-        buttons.addWidget(_button(tr("下载导入模板…"), self.save_template))
-        buttons.addWidget(_button(tr("除名…"), self.remove_selected, edit))
-        buttons.addWidget(_button(tr("恢复登记…"), self.restore_selected, edit))
-        buttons.addWidget(_button(tr("登记历史"), self.show_history))
+        buttons.addWidget(button(tr("下载导入模板…"), self.save_template))
+        buttons.addWidget(button(tr("除名…"), self.remove_selected, edit))
+        buttons.addWidget(button(tr("恢复登记…"), self.restore_selected, edit))
+        buttons.addWidget(button(tr("登记历史"), self.show_history))
         buttons.addStretch(1)
-        buttons.addWidget(_button(tr("登记公布日期…"), self.publish, edit))
-        buttons.addWidget(_button(tr("打印选民名单公告…"), lambda: self.print_form("voter-notice")))
-        buttons.addWidget(_button(tr("打印选民证…"), lambda: self.print_form("voter-cards")))
-        buttons.addWidget(_button(tr("导出名单…"), self.export, ctx.can(Permission.VIEW_SENSITIVE)))
+        buttons.addWidget(button(tr("登记公布日期…"), self.publish, edit))
+        buttons.addWidget(button(tr("打印选民名单公告…"), lambda: self.print_form("voter-notice")))
+        buttons.addWidget(button(tr("打印选民证…"), lambda: self.print_form("voter-cards")))
+        buttons.addWidget(button(tr("导出名单…"), self.export, ctx.can(Permission.VIEW_SENSITIVE)))
         layout.addLayout(buttons)
 
         self._timer = QTimer(self)
@@ -354,8 +347,8 @@ class ObjectionsTab(_ListTab):
 
     def add_buttons(self, row: QHBoxLayout) -> None:
         edit = self.ctx.can(Permission.EDIT)
-        row.addWidget(_button(tr("登记异议…"), self.add, edit))
-        row.addWidget(_button(tr("答复所选异议…"), self.answer, edit))
+        row.addWidget(button(tr("登记异议…"), self.add, edit))
+        row.addWidget(button(tr("答复所选异议…"), self.answer, edit))
         row.addStretch(1)
 
     def reload(self) -> None:
@@ -407,10 +400,10 @@ class ProxiesTab(_ListTab):
 
     def add_buttons(self, row: QHBoxLayout) -> None:
         edit = self.ctx.can(Permission.EDIT)
-        row.addWidget(_button(tr("登记委托…"), self.add, edit))
-        row.addWidget(_button(tr("撤销所选委托…"), self.revoke, edit))
+        row.addWidget(button(tr("登记委托…"), self.add, edit))
+        row.addWidget(button(tr("撤销所选委托…"), self.revoke, edit))
         row.addStretch(1)
-        row.addWidget(_button(tr("打印委托投票名单公告…"), lambda: _run_form(
+        row.addWidget(button(tr("打印委托投票名单公告…"), lambda: _run_form(
             self, self.ctx, "print", "proxy-list", self._village_name(), tr("PDF 文件 (*.pdf)"), ".pdf")))
 
     def _village_name(self) -> str | None:
@@ -470,7 +463,7 @@ class ChecksTab(_ListTab):
         super().__init__(ctx, CHECK_COLUMNS, follow_village=False, word_wrap=True, parent=parent)
 
     def add_buttons(self, row: QHBoxLayout) -> None:
-        row.addWidget(_button(tr("重新检查"), self.reload))
+        row.addWidget(button(tr("重新检查"), self.reload))
         row.addStretch(1)
 
     def reload(self) -> None:
