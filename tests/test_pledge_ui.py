@@ -125,13 +125,13 @@ def test_goals_dialog_keeps_input_when_a_deadline_is_before_the_election(qtbot, 
     qtbot.addWidget(dialog)
     dialog.add_row(TermGoalItem("清理河塘", "剿劣治水", "清理河塘3处", dt.date(2027, 6, 30), Decimal("60")))
     dialog.add_row(TermGoalItem("修路", "集体经济", "硬化2公里", dt.date(2026, 3, 1), Decimal("40")))
-    dialog.try_save()
+    dialog.try_submit()
     assert "第2项目标“修路”" in answers[-1][1] and "早于选举日" in answers[-1][1]
     assert dialog.table.rowCount() == 2 and dialog.result() == 0
     with ctx.session() as s:
         assert s.scalar(select(PledgeItem.id).where(PledgeItem.pledge_id == pid)) is None
     dialog.table.cellWidget(1, 3).setDate(dialog.table.cellWidget(1, 3).date().fromString("2027-12-31", "yyyy-MM-dd"))
-    dialog.try_save()
+    dialog.try_submit()
     with ctx.session() as s:
         titles = list(s.scalars(select(PledgeItem.title).where(PledgeItem.pledge_id == pid)
                                 .order_by(PledgeItem.sort_order)))

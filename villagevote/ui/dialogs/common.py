@@ -56,11 +56,12 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str | None = N
 
 
 def ok_cancel(dialog: QDialog, on_ok: Callable[[], Any] | None = None, ok_text: str | None = None,
-              cancel_text: str | None = None) -> QDialogButtonBox:
-    """OK and Cancel buttons with Chinese captions (确定/取消 unless given): OK calls ``on_ok`` (default: accept the
-    dialog), Cancel rejects it."""
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text or tr("确定"))
+              cancel_text: str | None = None,
+              ok_button: QDialogButtonBox.StandardButton = QDialogButtonBox.StandardButton.Ok) -> QDialogButtonBox:
+    """OK (or ``ok_button``, e.g. Save) and Cancel buttons with Chinese captions (确定/取消 unless given): OK calls
+    ``on_ok`` (default: accept the dialog), Cancel rejects it."""
+    box = QDialogButtonBox(ok_button | QDialogButtonBox.StandardButton.Cancel)
+    box.button(ok_button).setText(ok_text or tr("确定"))
     box.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text or tr("取消"))
     box.accepted.connect(on_ok or dialog.accept)
     box.rejected.connect(dialog.reject)
@@ -73,3 +74,23 @@ def date_edit(day: dt.date | None = None) -> QDateEdit:
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     return edit
+
+
+class SubmitDialog(QDialog):
+    """Calls ``submit(value())`` on OK; a UserError is shown and keeps the dialog open with the user's input, so
+    nothing is lost and nothing is half-saved."""
+
+    def __init__(self, submit: Callable[[Any], None], parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self._submit = submit
+
+    def value(self) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def try_submit(self) -> None:
+        try:
+            self._submit(self.value())
+        except UserError as exc:
+            show_error(self, exc, tr("未保存"))
+            return
+        self.accept()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from villagevote.errors import UserError
 from villagevote.i18n import tr
-from villagevote.ui.dialogs.common import Ask, date_edit, ok_cancel, show_error
+from villagevote.ui.dialogs.common import Ask, SubmitDialog, date_edit, ok_cancel, show_error
 
 __all__ = ["RefuseDialog", "RefuseInput", "ReviewDialog", "ReviewInput", "SignDialog", "SignInput"]
 
@@ -22,25 +22,6 @@ __all__ = ["RefuseDialog", "RefuseInput", "ReviewDialog", "ReviewInput", "SignDi
 def _pydate(edit: QDateEdit) -> dt.date:
     q = edit.date()
     return dt.date(q.year(), q.month(), q.day())
-
-
-class _Submitting(QDialog):
-    """Calls ``submit(input)`` on OK; a UserError keeps the dialog open and shows the message."""
-
-    def __init__(self, submit: Callable[[object], None], parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self._submit = submit
-
-    def value(self) -> object:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def try_submit(self) -> None:
-        try:
-            self._submit(self.value())
-        except UserError as exc:
-            show_error(self, exc, tr("未保存"))
-            return
-        self.accept()
 
 
 # --------------------------------------------------------------------------------------------------- review
@@ -53,7 +34,7 @@ class ReviewInput:
     reviewer: str
 
 
-class ReviewDialog(_Submitting):
+class ReviewDialog(SubmitDialog):
     """One 审诺 check by the next body in line; items can be struck (with a reason) before deciding."""
 
     def __init__(self, who: str, body: str, body_label: str, items: Sequence[tuple[int, str]],
@@ -136,7 +117,7 @@ class SignInput:
     scan_file: str | None
 
 
-class SignDialog(_Submitting):
+class SignDialog(SubmitDialog):
     """签诺 record: date signed, witness (required), copies (一式两份 by default), optional scan."""
 
     def __init__(self, who: str, submit: Callable[[SignInput], None], parent: QWidget | None = None) -> None:
@@ -187,7 +168,7 @@ class RefuseInput:
     note: str
 
 
-class RefuseDialog(_Submitting):
+class RefuseDialog(SubmitDialog):
     """Record a refusal to sign; it becomes a qualification finding where the cycle's catalog covers it."""
 
     def __init__(self, who: str, submit: Callable[[RefuseInput], None], parent: QWidget | None = None) -> None:

@@ -1,6 +1,6 @@
 """Editors for a pledge's items: term goals (创业承诺) and resignation triggers (辞职承诺).
 
-The dialogs hand the edited list to a ``save`` callback (a domain call); when it raises a UserError the message is
+The dialogs (``SubmitDialog``) hand the edited list to a ``save`` callback (a domain call); when it raises a UserError the message is
 shown and the dialog stays open with the user's input, so nothing is lost and nothing is half-saved.
 """
 from __future__ import annotations
@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog,
                                QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
-from villagevote.errors import UserError, ValidationError
+from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.pledges.templates import ResignationTrigger, TermGoalItem, cn_date, format_weight
-from villagevote.ui.dialogs.common import show_error
+from villagevote.ui.dialogs.common import SubmitDialog, ok_cancel
 
 __all__ = ["GoalsDialog", "TriggersDialog"]
 
@@ -30,7 +30,7 @@ def _pydate(q: QDate) -> dt.date:
     return dt.date(q.year(), q.month(), q.day())
 
 
-class GoalsDialog(QDialog):
+class GoalsDialog(SubmitDialog):
     """Term-goal editor: 目标项目, 类别, 可量化目标, 完成时限 (not before the election day), 权重."""
 
     COLUMNS = (tr("目标项目"), tr("类别"), tr("可量化目标"), tr("完成时限"), tr("权重"), tr("删去理由"))
@@ -38,12 +38,11 @@ class GoalsDialog(QDialog):
     def __init__(self, title: str, goals: Sequence[TermGoalItem], categories: Sequence[str],
                  election_day: dt.date, save: Callable[[list[TermGoalItem]], None],
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(save, parent)
         self.setWindowTitle(title)
         self.resize(980, 460)
         self.categories = list(categories)
         self.election_day = election_day
-        self._save = save
         layout = QVBoxLayout(self)
         hint = QLabel(tr("完成时限不能早于选举日（{d}）；权重合计一般为100，可不填。审诺时被删去的事项显示删去理由，不会打印。")
                       .format(d=cn_date(election_day)))
@@ -65,12 +64,7 @@ class GoalsDialog(QDialog):
             row.addWidget(w)
         row.addStretch(1)
         layout.addLayout(row)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.try_save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, self.try_submit, tr("保存"), ok_button=QDialogButtonBox.StandardButton.Save))
         self.add_btn.clicked.connect(lambda: self.add_row())
         self.remove_btn.clicked.connect(self.remove_selected)
         self.up_btn.clicked.connect(lambda: self.move(-1))
@@ -140,13 +134,8 @@ class GoalsDialog(QDialog):
                                     reason_item.text() if struck and reason_item else ""))
         return out
 
-    def try_save(self) -> None:
-        try:
-            self._save(self.goals())
-        except UserError as exc:
-            show_error(self, exc, tr("未保存"))
-            return
-        self.accept()
+    def value(self) -> list[TermGoalItem]:
+        return self.goals()
 
     @classmethod
     def ask(cls, parent: QWidget | None, title: str, goals: Sequence[TermGoalItem], categories: Sequence[str],
@@ -155,15 +144,14 @@ class GoalsDialog(QDialog):
         return cls(title, goals, categories, election_day, save, parent).exec() == QDialog.DialogCode.Accepted
 
 
-class TriggersDialog(QDialog):
+class TriggersDialog(SubmitDialog):
     """Resignation trigger editor: one condition per row."""
 
     def __init__(self, title: str, triggers: Sequence[ResignationTrigger],
                  save: Callable[[list[ResignationTrigger]], None], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(save, parent)
         self.setWindowTitle(title)
         self.resize(760, 380)
-        self._save = save
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(tr("每行一种辞职情形（如：一年内累计4次以上不参加村级组织重要会议的）")))
         self.table = QTableWidget(0, 1)
@@ -177,12 +165,7 @@ class TriggersDialog(QDialog):
         row.addWidget(self.remove_btn)
         row.addStretch(1)
         layout.addLayout(row)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.try_save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, self.try_submit, tr("保存"), ok_button=QDialogButtonBox.StandardButton.Save))
         self.add_btn.clicked.connect(lambda: self.add_row(ResignationTrigger("", "")))
         self.remove_btn.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
         for trig in triggers:
@@ -203,13 +186,8 @@ class TriggersDialog(QDialog):
             out.append(ResignationTrigger(code, item.text().strip(), params))
         return out
 
-    def try_save(self) -> None:
-        try:
-            self._save(self.triggers())
-        except UserError as exc:
-            show_error(self, exc, tr("未保存"))
-            return
-        self.accept()
+    def value(self) -> list[ResignationTrigger]:
+        return self.triggers()
 
     @classmethod
     def ask(cls, parent: QWidget | None, title: str, triggers: Sequence[ResignationTrigger],
