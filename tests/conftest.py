@@ -83,6 +83,14 @@ def township(db, admin) -> TownshipIds:
 
 
 @pytest.fixture
+def world(db):
+    """The candidates' sample world (villages, organizations, a cycle); some test modules define their own."""
+    from villagevote.candidates.sample import build_world
+    with db.session() as s:
+        return build_world(s)
+
+
+@pytest.fixture
 def ctx(qapp, db, admin):
     from villagevote.ui.app import setup_fonts
     from villagevote.ui.context import AppContext

@@ -9,10 +9,9 @@ from sqlalchemy import func, select
 from villagevote.audit import Actor
 from villagevote.candidates import persons, status
 from villagevote.candidates.candidacies import list_candidacies, register_candidacy
-from villagevote.candidates.sample import build_world, id_number
+from villagevote.candidates.sample import id_number
 from villagevote.errors import NotFound, PermissionDenied, ValidationError
 from villagevote.models import AuditLog, Candidacy, Person
-from villagevote.models.db import open_database
 from villagevote.models.enums import (CandidacyStatus as S, Education, Gender, NominationSource, OrgKind,
                                       PoliticalStatus, RelationKind, Role)
 
@@ -20,19 +19,6 @@ CLERK = Actor(None, "clerk", Role.CLERK, "录入员甲")
 REVIEWER = Actor(None, "reviewer", Role.REVIEWER, "审核员乙")
 READONLY = Actor(None, "viewer", Role.READONLY)
 TODAY = dt.date(2026, 2, 1)
-
-
-@pytest.fixture
-def db(tmp_path):
-    database = open_database(tmp_path / "t.db", backup_dir=tmp_path / "bk")
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def world(db):
-    with db.session() as s:
-        return build_world(s)
 
 
 def _data(name: str, number: str, **kw) -> persons.PersonData:

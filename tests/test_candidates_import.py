@@ -12,29 +12,15 @@ from sqlalchemy import func, select
 from villagevote.audit import Actor
 from villagevote.candidates import persons
 from villagevote.candidates.importing import commit_import, export_template, preview_import
-from villagevote.candidates.sample import build_world, id_number
+from villagevote.candidates.sample import id_number
 from villagevote.errors import ValidationError
 from villagevote.models import Candidacy, Person
-from villagevote.models.db import open_database
 from villagevote.models.enums import Education, NominationSource, OrgKind, Role
 from villagevote.reports.xlsx.candidate_import import COLUMNS, SHEET_NAME, read_candidate_rows
 
 CLERK = Actor(None, "clerk", Role.CLERK, "录入员甲")
 TODAY = dt.date(2026, 2, 1)
 HEADERS = [c.header for c in COLUMNS]
-
-
-@pytest.fixture
-def db(tmp_path):
-    database = open_database(tmp_path / "t.db", backup_dir=tmp_path / "bk")
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def world(db):
-    with db.session() as s:
-        return build_world(s)
 
 
 def _row(name, number, village="青山村", org="村民委员会", post="委员", source="自荐", **kw):

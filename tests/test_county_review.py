@@ -40,13 +40,6 @@ PEOPLE = [
 ]
 
 
-@pytest.fixture
-def db(tmp_path):
-    database = open_database(tmp_path / "t.db", backup_dir=tmp_path / "bk")
-    yield database
-    database.dispose()
-
-
 def _populate(db, township: str = "城南镇", reviewed: int = 4) -> dict[str, int]:
     """Register the people and candidacies; pass 村级初审 and 乡镇复审 for the first ``reviewed``; record the
     township's own checks (S3–S6) clear. Returns candidacy ids by name."""

@@ -30,19 +30,6 @@ TODAY = dt.date(2026, 2, 1)
 HIT, CLEAR = FindingResult.HIT, FindingResult.CLEAR
 
 
-@pytest.fixture
-def db(tmp_path):
-    database = open_database(tmp_path / "t.db", backup_dir=tmp_path / "bk")
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def world(db):
-    with db.session() as s:
-        return build_world(s)
-
-
 def _cand(s, world, name="张三", seq=11, post="主任", kind=OrgKind.VILLAGE_COMMITTEE, birth=dt.date(1975, 1, 1)):
     pid = persons.register_person(s, CLERK, persons.PersonData(name, id_number("330604", birth, seq),
                                                                 political_status=PoliticalStatus.PARTY_MEMBER,

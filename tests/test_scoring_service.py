@@ -10,12 +10,12 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select
 
-from villagevote.candidates import persons, status
-from villagevote.candidates.candidacies import register_candidacy
-from villagevote.candidates.sample import build_world, id_number
+from tests.helpers_candidates import qualified_secretaries
+from villagevote.candidates import status
+from villagevote.candidates.sample import build_world
 from villagevote.errors import LockedError, PermissionDenied, ValidationError
 from villagevote.models import AuditLog, Candidacy, Score, ScoreScheme
-from villagevote.models.enums import CandidacyStatus as S, NominationSource, OrgKind, PoliticalStatus
+from villagevote.models.enums import CandidacyStatus as S
 from villagevote.scoring import engine, service
 from villagevote.scoring.scheme import load_example_schemes
 
@@ -45,19 +45,7 @@ def setup(db, admin):
     """A township, four qualified candidacies for 青山村 书记, a stored small scheme with them as participants."""
     with db.session() as s:
         world = build_world(s)
-        vid = world.villages["青山村"]
-        org = world.orgs[("青山村", OrgKind.PARTY_BRANCH)]
-        cids = {}
-        for i, name in enumerate(NAMES):
-            pid = persons.register_person(s, admin, persons.PersonData(
-                name=name, id_number=id_number("330604", dt.date(1975 + i, 3, 1), 11 + 2 * i), village_id=vid,
-                political_status=PoliticalStatus.PARTY_MEMBER,
-                party_join_date=dt.date(2000, 7, 1)),
-                today=dt.date(2026, 2, 1))
-            cid = register_candidacy(s, admin, pid, org, "书记", NominationSource.PARTY_MEMBERS)
-            for st in (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.COUNTY_REVIEWED, S.QUALIFIED):
-                status.transition(s, cid, st, admin)
-            cids[name] = cid
+        cids = qualified_secretaries(s, admin, world, NAMES, dt.date(1975, 3, 1), 11)
         scheme_id = service.create_scheme(s, admin, small_scheme(), cycle_id=world.cycle_id)
         service.add_participants(s, admin, scheme_id, list(cids.values()))
         raters = {n: service.add_rater(s, admin, scheme_id, n, "lead") for n in ("甲", "乙", "丙")}

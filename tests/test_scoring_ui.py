@@ -9,10 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 
-from villagevote.candidates import persons, status
-from villagevote.candidates.candidacies import register_candidacy
-from villagevote.candidates.sample import build_world, id_number
-from villagevote.models.enums import CandidacyStatus as S, NominationSource, OrgKind, PoliticalStatus
+from tests.helpers_candidates import qualified_secretaries
+from villagevote.candidates.sample import build_world
+from villagevote.models.enums import CandidacyStatus as S
 from villagevote.scoring import service
 from villagevote.scoring.scheme import Criterion
 from villagevote.ui.dialogs.common import Ask
@@ -39,17 +38,7 @@ def scheme_dict() -> dict:
 def scheme(db, admin):
     with db.session() as s:
         world = build_world(s)
-        org = world.orgs[("青山村", OrgKind.PARTY_BRANCH)]
-        cids = {}
-        for i, name in enumerate(NAMES):
-            pid = persons.register_person(s, admin, persons.PersonData(
-                name=name, id_number=id_number("330604", dt.date(1980 + i, 6, 9), 31 + 2 * i),
-                village_id=world.villages["青山村"], political_status=PoliticalStatus.PARTY_MEMBER,
-                party_join_date=dt.date(2005, 7, 1)), today=dt.date(2026, 2, 1))
-            cid = register_candidacy(s, admin, pid, org, "书记", NominationSource.PARTY_MEMBERS)
-            for st in (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.COUNTY_REVIEWED, S.QUALIFIED):
-                status.transition(s, cid, st, admin)
-            cids[name] = cid
+        cids = qualified_secretaries(s, admin, world, NAMES, dt.date(1980, 6, 9), 31, party_join=dt.date(2005, 7, 1))
         sid = service.create_scheme(s, admin, scheme_dict(), cycle_id=world.cycle_id)
         service.add_participants(s, admin, sid, list(cids.values()))
         rid = service.add_rater(s, admin, sid, "甲评委", "lead")
