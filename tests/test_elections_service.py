@@ -4,39 +4,19 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from tests.helpers_elections import committee_contest, organization
 from villagevote.elections import service as svc
 from villagevote.elections.tally_logic import AGREE, DISAGREE, Ballot
 from villagevote.errors import LockedError, PermissionDenied, ValidationError
-from villagevote.models.candidates import Candidacy, Person
-from villagevote.models.core import AuditLog, Organization
+from villagevote.models.candidates import Candidacy
+from villagevote.models.core import AuditLog
 from villagevote.models.elections import Contest
-from villagevote.models.enums import CandidacyStatus, Gender, NominationSource, OrgKind
-
-PEOPLE = {  # name, gender, post
-    "主任": [("王建国", Gender.MALE), ("李明", Gender.MALE)],
-    "副主任": [("张伟", Gender.MALE), ("丁丽", Gender.FEMALE)],
-    "委员": [("刘芳", Gender.FEMALE), ("孙强", Gender.MALE), ("周杰", Gender.MALE), ("马超", Gender.MALE)],
-}
-
-
-def _org(s, village_id, kind=OrgKind.VILLAGE_COMMITTEE):
-    return s.scalar(select(Organization).where(Organization.village_id == village_id, Organization.kind == kind))
-
+from villagevote.models.enums import CandidacyStatus, OrgKind
 
 @pytest.fixture
 def contest_id(db, admin, clerk, township):
     with db.session() as s:
-        org = _org(s, township.village_ids[0])
-        for post, people in PEOPLE.items():
-            for name, g in people:
-                p = Person(name=name, gender=g, village_id=township.village_ids[0])
-                s.add(p)
-                s.flush()
-                s.add(Candidacy(person_id=p.id, organization_id=org.id, cycle_id=township.cycle_id, post=post,
-                                source=NominationSource.VILLAGERS, status=CandidacyStatus.QUALIFIED))
-        s.flush()
-        cid = svc.create_contest(s, clerk, org.id, electorate=1000)
-    return cid
+        return committee_contest(s, clerk, township.village_ids[0], township.cycle_id, electorate=1000)
 
 
 def _marks(**kw):
@@ -200,7 +180,7 @@ def test_additional_round_takes_top_non_winners_and_the_one_third_rule(db, clerk
 
 def test_party_contest_needs_present(db, clerk, township):
     with db.session() as s:
-        org = _org(s, township.village_ids[1], OrgKind.PARTY_BRANCH)
+        org = organization(s, township.village_ids[1], OrgKind.PARTY_BRANCH)
         cid = svc.create_contest(s, clerk, org.id, mode="self_nomination", electorate=40)
         svc.save_totals(s, clerk, cid, issued=35, returned=35, invalid=0, marks={}, write_ins={"委员": {"赵敏": 30}})
         with pytest.raises(ValidationError, match="实到会"):
@@ -227,5 +207,5 @@ def test_electorate_counts_only_voters_who_may_vote(db, admin, township):
         s.add_all(rows)
         s.flush()
         assert svc.registered_voters(s, vid, township.cycle_id) == 5
-        cid = svc.create_contest(s, admin, _org(s, vid).id)
+        cid = svc.create_contest(s, admin, organization(s, vid).id)
         assert s.get(Contest, cid).electorate == 5

@@ -3,32 +3,15 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import select
 
+from tests.helpers_elections import committee_contest
 from villagevote.elections import service as svc
-from villagevote.models.candidates import Candidacy, Person
-from villagevote.models.core import Organization
-from villagevote.models.enums import CandidacyStatus, Gender, NominationSource, OrgKind
-
-PEOPLE = {"主任": [("王建国", Gender.MALE), ("李明", Gender.MALE)],
-          "副主任": [("张伟", Gender.MALE), ("丁丽", Gender.FEMALE)],
-          "委员": [("刘芳", Gender.FEMALE), ("孙强", Gender.MALE), ("周杰", Gender.MALE), ("马超", Gender.MALE)]}
 
 
 @pytest.fixture
 def tab(ctx, db, township, qtbot):
     with db.session() as s:
-        org = s.scalar(select(Organization).where(Organization.village_id == township.village_ids[0],
-                                                  Organization.kind == OrgKind.VILLAGE_COMMITTEE))
-        for post, people in PEOPLE.items():
-            for name, g in people:
-                p = Person(name=name, gender=g, village_id=township.village_ids[0])
-                s.add(p)
-                s.flush()
-                s.add(Candidacy(person_id=p.id, organization_id=org.id, cycle_id=township.cycle_id, post=post,
-                                source=NominationSource.VILLAGERS, status=CandidacyStatus.QUALIFIED))
-        s.flush()
-        svc.create_contest(s, ctx.actor, org.id, electorate=7)
+        committee_contest(s, ctx.actor, township.village_ids[0], township.cycle_id, electorate=7)
     from villagevote.ui.pages.election_tab import ElectionTab
     ctx.set_village(township.village_ids[0])
     widget = ElectionTab(ctx)
