@@ -74,16 +74,6 @@ def _clean_header(value: Any) -> str:
     return text
 
 
-def _col_letter(index: int) -> str:
-    """0-based column index -> Excel letters."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 # --------------------------------------------------------------------------------------------------- template
 
 
@@ -98,6 +88,7 @@ def write_template(
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     path = Path(path)
@@ -118,7 +109,7 @@ def write_template(
     }
     list_ranges: dict[str, str] = {}
     for col_index, (key, values) in enumerate(choice_lists.items()):
-        letter = _col_letter(col_index)
+        letter = get_column_letter(col_index + 1)
         lists.cell(row=1, column=col_index + 1, value=next(c.header for c in COLUMNS if c.key == key))
         for row_index, value in enumerate(values, start=2):
             lists.cell(row=row_index, column=col_index + 1, value=value)
@@ -136,7 +127,7 @@ def write_template(
         cell.fill = required_fill if column.required else optional_fill
         cell.alignment = Alignment(horizontal="center", vertical="center")
         cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-        ws.column_dimensions[_col_letter(col_index - 1)].width = column.width
+        ws.column_dimensions[get_column_letter(col_index)].width = column.width
         note = column.note or (tr("必填") if column.required else "")
         if note:
             cell.comment = Comment(note, "villagevote")
@@ -146,7 +137,7 @@ def write_template(
             dv.errorTitle = column.header
             dv.showErrorMessage = True
             ws.add_data_validation(dv)
-            dv.add(f"{_col_letter(col_index - 1)}2:{_col_letter(col_index - 1)}{TEMPLATE_ROWS + 1}")
+            dv.add(f"{get_column_letter(col_index)}2:{get_column_letter(col_index)}{TEMPLATE_ROWS + 1}")
         if column.key == "id_number":
             for row in range(2, TEMPLATE_ROWS + 2):
                 ws.cell(row=row, column=col_index).number_format = "@"
@@ -157,7 +148,7 @@ def write_template(
             dv.error = tr("请填写日期，如 2008-07-01")
             dv.showErrorMessage = True
             ws.add_data_validation(dv)
-            dv.add(f"{_col_letter(col_index - 1)}2:{_col_letter(col_index - 1)}{TEMPLATE_ROWS + 1}")
+            dv.add(f"{get_column_letter(col_index)}2:{get_column_letter(col_index)}{TEMPLATE_ROWS + 1}")
     ws.freeze_panes = "A2"
     ws.row_dimensions[1].height = 22
 
@@ -204,6 +195,7 @@ def read_candidate_rows(path: str | Path) -> SheetRows:
     every template column it lacks, every column it has twice and every header it does not know is reported together
     in one :class:`ValidationError`. Blank rows are skipped; row numbers are the sheet's own (1 = header row).
     """
+    from openpyxl.utils import get_column_letter
     from python_calamine import CalamineError, CalamineWorkbook
 
     path = Path(path)
@@ -238,13 +230,13 @@ def read_candidate_rows(path: str | Path) -> SheetRows:
             continue
         name = _clean_header(raw)
         column = _BY_HEADER.get(name)
-        where = tr("第{row}行{col}列").format(row=header_index + 1, col=_col_letter(index))
+        where = tr("第{row}行{col}列").format(row=header_index + 1, col=get_column_letter(index + 1))
         if column is None:
             problems.append(tr("{where}的列名「{name}」不是模板中的列").format(where=where, name=str(raw).strip()))
         elif column.key in columns:
             problems.append(
                 tr("{where}的列名「{name}」与{first}列重复").format(
-                    where=where, name=column.header, first=_col_letter(columns[column.key])
+                    where=where, name=column.header, first=get_column_letter(columns[column.key] + 1)
                 )
             )
         else:
