@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from itertools import chain
+from itertools import chain, compress
+from operator import attrgetter, itemgetter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -43,7 +45,7 @@ from villagevote.models.voters import Voter
 from villagevote.voters.eligibility import assess
 from villagevote.voters.groups import group_number, match_group
 from villagevote.voters.register import cycle_profile
-from villagevote.voters.search import name_keys
+from villagevote.voters.search import name_keys_many
 from villagevote.voters.workbook import (ParsedSheet, RowError, SheetParser, _looks_like_voter_sheet, prepare_voter_sheet,
                                          read_sheet, read_voter_workbook)
 
@@ -133,14 +135,27 @@ def _match_village(text: str, villages: dict[str, int]) -> int | None:
 
 
 CHUNK = 5000
-_INSERT = ("INSERT INTO voter (cycle_id, village_id, group_id, person_id, id_number, name, name_initials, name_sort, "
-           "gender, birth_date, category, status, status_reason, consent_note, source, eligible, age, "
-           "ineligible_reason, phone, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-_ONE_ROW = "(" + ",".join("?" * 20) + ")"
-# Multi-row VALUES: 45 rows x 20 parameters stays under SQLite's historical limit of 999 bound variables and saves
-# about a quarter of executemany's per-row overhead.
-_ROWS_PER_STATEMENT = 45
-_INSERT_MANY = _INSERT.split(" VALUES ")[0] + " VALUES " + ",".join([_ONE_ROW] * _ROWS_PER_STATEMENT)
+_COLUMNS = ("cycle_id", "village_id", "group_id", "person_id", "id_number", "name", "name_initials", "name_sort",
+            "gender", "birth_date", "category", "status", "status_reason", "consent_note", "source", "eligible", "age",
+            "ineligible_reason", "phone", "note")
+# SQLite's historical limit of bound variables a statement (newer builds allow more; 999 is safe everywhere).
+_MAX_VARIABLES = 999
+_MAX_ROWS_PER_STATEMENT = 100
+
+
+@lru_cache(maxsize=64)
+def _insert_statement(variable: tuple[int, ...], rows: int) -> str:
+    """A multi-row INSERT binding the ``variable`` columns per row (?1 … in row order) and every other column once
+    for the whole statement (numbered parameters after the rows')."""
+    per_row = len(variable)
+    shared = {c: f"?{rows * per_row + j + 1}" for j, c in enumerate(c for c in range(len(_COLUMNS)) if c not in variable)}
+    values = []
+    for r in range(rows):
+        own = {c: f"?{r * per_row + j + 1}" for j, c in enumerate(variable)}
+        values.append("(" + ",".join(own.get(c) or shared[c] for c in range(len(_COLUMNS))) + ")")
+    return f"INSERT INTO voter ({', '.join(_COLUMNS)}) VALUES " + ",".join(values)
+
+
 _UPDATE = ("UPDATE voter SET name=?, name_initials=?, name_sort=?, gender=?, birth_date=?, group_id=?, category=?, "
            "status=?, eligible=?, age=?, ineligible_reason=?, phone=?, note=?, source=?, "
            "updated_at=CURRENT_TIMESTAMP WHERE id=?")
@@ -161,61 +176,89 @@ class _RowBuilder:
     persons: dict
     ineligible: int = 0
     cross_village: int = 0
-    _keys: dict = field(default_factory=dict)
+    _verdicts: dict = field(default_factory=dict)
     _iso: dict = field(default_factory=dict)
+    _status_reasons: dict = field(default_factory=lambda: {False: "", True: tr("被依法剥夺政治权利")})
 
-    def build(self, rows: list, resolved: list) -> tuple[list[tuple], list[tuple]]:
-        new_rows: list[tuple] = []
-        updates: list[tuple] = []
+    def _verdict(self, birth: dt.date | None, category: VoterCategory, deprived: bool) -> tuple[int | None, int, str]:
+        """(age, eligible 1/0, reason) on the election day; the same for every row with these three values."""
         e = self.election_day
-        ey, emd = e.year, (e.month, e.day)
-        min_age = self.min_age
-        keys, iso = self._keys, self._iso
-        existing, existing_noid, persons = self.existing, self.existing_noid, self.persons
-        cycle_id, src = self.cycle_id, self.source
-        resident_like = {VoterCategory.RESIDENT, VoterCategory.REGISTERED_AWAY}
-        cat_values = {c: c.value for c in VoterCategory}
-        genders = {"男": "male", "女": "female"}
-        deprived_text = tr("被依法剥夺政治权利")
-        for row, (vid, gid) in zip(rows, resolved):
-            birth = row.birth_date
-            deprived = row.deprived
-            category = row.category
-            if birth is not None and not deprived and category in resident_like:
-                age = ey - birth.year - (emd < (birth.month, birth.day))
-                if age >= min_age:
-                    eligible, reason = 1, ""
-                else:
-                    eligible, reason = 0, assess(birth, e, min_age=min_age).reason_text
-            else:
-                verdict = assess(birth, e, category=category, deprived=deprived, min_age=min_age,
-                                 min_residence_years=self.min_residence_years)
-                age, eligible, reason = verdict.age, 1 if verdict.eligible else 0, verdict.reason_text
-            if not eligible:
-                self.ineligible += 1
-            name = row.name
-            key = keys.get(name)
-            if key is None:
-                key = keys[name] = name_keys(name)
-            if birth is None:
-                birth_text = None
-            else:
-                birth_text = iso.get(birth)
-                if birth_text is None:
-                    birth_text = iso[birth] = birth.isoformat()
-            status = "deprived" if deprived else "active"
-            idn = row.id_number
-            current = existing.get((vid, idn)) if idn else existing_noid.get((vid, name, birth))
-            if current is not None:
-                updates.append((name, key[0], key[1], genders.get(row.gender), birth_text, gid, cat_values[category],
-                                status, eligible, age, reason, row.phone, row.note, src, current))
-                continue
-            if idn and idn in self.other_village_ids:
-                self.cross_village += 1
-            new_rows.append((cycle_id, vid, gid, persons.get(idn) if idn else None, idn, name, key[0], key[1],
-                             genders.get(row.gender), birth_text, cat_values[category], status,
-                             deprived_text if deprived else "", "", src, eligible, age, reason, row.phone, row.note))
-        return new_rows, updates
+        if birth is not None and not deprived and category in _RESIDENT_LIKE:
+            age = e.year - birth.year - ((e.month, e.day) < (birth.month, birth.day))
+            if age >= self.min_age:
+                return age, 1, ""
+            return age, 0, assess(birth, e, min_age=self.min_age).reason_text
+        verdict = assess(birth, e, category=category, deprived=deprived, min_age=self.min_age,
+                         min_residence_years=self.min_residence_years)
+        return verdict.age, 1 if verdict.eligible else 0, verdict.reason_text
+
+    def build(self, rows: list, resolved: list) -> tuple[list[list], list[tuple]]:
+        """Column by column: eligibility per distinct (birth date, category, deprived), search and sort keys per
+        name part, dates as text per distinct date, then the INSERT columns (the 20 of ``_COLUMNS``, one list each)
+        and the UPDATE tuples."""
+        n = len(rows)
+        if not n:
+            return [], []
+        names = list(map(_NAME, rows))
+        births = list(map(_BIRTH, rows))
+        categories = list(map(_CATEGORY, rows))
+        deprived = list(map(_DEPRIVED, rows))
+        ids = list(map(_ID, rows))
+        verdict_keys = list(zip(births, categories, deprived))
+        verdicts = self._verdicts
+        for key in set(verdict_keys).difference(verdicts):
+            verdicts[key] = self._verdict(*key)
+        found = list(map(verdicts.__getitem__, verdict_keys))
+        ages = list(map(_FIRST, found))
+        eligible = list(map(_SECOND, found))
+        reasons = list(map(_THIRD, found))
+        self.ineligible += n - eligible.count(1)
+        initials, sorts = name_keys_many(names)
+        iso = self._iso
+        for birth in set(births).difference(iso):
+            iso[birth] = None if birth is None else birth.isoformat()
+        birth_texts = list(map(iso.__getitem__, births))
+        genders = list(map(_GENDER_CODES.get, map(_GENDER, rows)))
+        category_values = list(map(_CATEGORY_VALUES.__getitem__, categories))
+        statuses = list(map(_STATUS.__getitem__, deprived))
+        status_reasons = list(map(self._status_reasons.__getitem__, deprived))
+        phones = list(map(_PHONE, rows))
+        notes = list(map(_NOTE, rows))
+        vids = list(map(_FIRST, resolved))
+        gids = list(map(_SECOND, resolved))
+        src = self.source
+        existing, existing_noid = self.existing, self.existing_noid
+        if existing or existing_noid:  # rows already on the village's list are updated
+            current = [existing.get((vid, idn)) if idn else existing_noid.get((vid, name, birth))
+                       for vid, idn, name, birth in zip(vids, ids, names, births)]
+        else:
+            current = [None] * n
+        updates = [(names[i], initials[i], sorts[i], genders[i], birth_texts[i], gids[i], category_values[i],
+                    statuses[i], eligible[i], ages[i], reasons[i], phones[i], notes[i], src, current[i])
+                   for i in range(n) if current[i] is not None] if current.count(None) != n else []
+        columns = [[self.cycle_id] * n, vids, gids, list(map(self.persons.get, ids)), ids, names, initials, sorts,
+                   genders, birth_texts, category_values, statuses, status_reasons, [""] * n, [src] * n, eligible,
+                   ages, reasons, phones, notes]
+        if updates:
+            keep = list(map(_IS_NONE, current))
+            columns = [list(compress(column, keep)) for column in columns]
+            ids = columns[4]
+        self.cross_village += sum(map(self.other_village_ids.__contains__, ids))
+        return columns, updates
+
+
+_RESIDENT_LIKE = frozenset({VoterCategory.RESIDENT, VoterCategory.REGISTERED_AWAY})
+_CATEGORY_VALUES = {c: c.value for c in VoterCategory}
+_GENDER_CODES = {"男": "male", "女": "female"}
+_STATUS = {False: "active", True: "deprived"}
+_NAME, _BIRTH, _CATEGORY, _DEPRIVED, _ID, _GENDER, _PHONE, _NOTE = (
+    attrgetter(a) for a in ("name", "birth_date", "category", "deprived", "id_number", "gender", "phone", "note"))
+_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
+_VILLAGE, _GROUP = attrgetter("village"), attrgetter("group")
+
+
+def _IS_NONE(value: Any) -> bool:
+    return value is None
 
 
 @dataclass
@@ -272,8 +315,41 @@ class _Resolver:
     errors: list[RowError] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     _cache: dict = field(default_factory=dict)
+    _villages: dict = field(default_factory=dict)
 
     def resolve(self, rows: list) -> tuple[list, list[tuple[int, int | None]]]:
+        if self.create is None and rows:
+            fast = self._resolve_fast(rows)
+            if fast is not None:
+                return rows, fast
+        return self._resolve_rows(rows)
+
+    def _resolve_fast(self, rows: list) -> list[tuple[int, int | None]] | None:
+        """Village and group per distinct cell text; None when any row fails (then :meth:`_resolve_rows` reports
+        each bad row in order)."""
+        villages, groups, cache = self.ctx.villages, self.ctx.groups, self._cache
+        if self.village_id is None:
+            by_text = self._villages
+            texts = list(map(_VILLAGE, rows))
+            for text in set(texts).difference(by_text):
+                by_text[text] = _match_village(text, villages)
+            vids = list(map(by_text.__getitem__, texts))
+            if None in vids:
+                return None
+        else:
+            vids = [self.village_id] * len(rows)
+        keys = list(zip(vids, map(_GROUP, rows)))
+        for key in set(keys).difference(cache):
+            vid, text = key
+            cache[key] = match_group(text, groups.get(vid, {})) if text else "-"
+        gids = list(map(cache.__getitem__, keys))
+        if None in gids:
+            return None
+        if "-" in gids:
+            gids = [None if g == "-" else g for g in gids]
+        return list(zip(vids, gids))
+
+    def _resolve_rows(self, rows: list) -> tuple[list, list[tuple[int, int | None]]]:
         ok_rows, resolved = [], []
         villages, groups, cache = self.ctx.villages, self.ctx.groups, self._cache
         for row in rows:
@@ -310,16 +386,27 @@ def _errors_message(errors: list[RowError], prefix: str) -> str:
             + (tr("\n……另有 {n} 处").format(n=len(errors) - 20) if len(errors) > 20 else ""))
 
 
-def _insert(raw: Any, rows: list[tuple]) -> None:
-    k = _ROWS_PER_STATEMENT
-    full = len(rows) // k * k
+def _insert(raw: Any, columns: list[list]) -> None:
+    """INSERT the rows given as ``columns`` (one list per entry of ``_COLUMNS``). A column holding one value for
+    the whole chunk (the cycle, the source, an absent phone column …) is bound once per statement instead of once
+    per row: parameter binding is most of the cost of an INSERT here."""
+    n = len(columns[0]) if columns else 0
+    if not n:
+        return
+    variable = tuple(i for i, column in enumerate(columns) if column.count(column[0]) != n) or (0,)
+    shared = [columns[i][0] for i in range(len(columns)) if i not in variable]
+    per_row = len(variable)
+    k = min(_MAX_ROWS_PER_STATEMENT, (_MAX_VARIABLES - len(shared)) // per_row)
+    flat = list(chain.from_iterable(zip(*[columns[i] for i in variable])))
+    step = k * per_row
+    full = n // k * step
     if full:
-        raw.executemany(_INSERT_MANY, [tuple(chain.from_iterable(rows[i:i + k])) for i in range(0, full, k)])
-    if full < len(rows):
-        raw.executemany(_INSERT, rows[full:])
+        raw.executemany(_insert_statement(variable, k), [flat[a:a + step] + shared for a in range(0, full, step)])
+    if full < len(flat):
+        raw.execute(_insert_statement(variable, n - full // per_row), flat[full:] + shared)
 
 
-def _write_chunks(session: Session, tasks: list[Callable[[], tuple[list[tuple], list[tuple]]]],
+def _write_chunks(session: Session, tasks: list[Callable[[], tuple[list[list], list[tuple]]]],
                   report: Progress, total: int) -> tuple[int, int]:
     """Run ``tasks`` (each validates/builds one chunk's INSERT/UPDATE tuples from plain data) and execute them on the
     session's own DB-API connection, inside the caller's transaction.
@@ -339,12 +426,12 @@ def _write_chunks(session: Session, tasks: list[Callable[[], tuple[list[tuple], 
                                    "AND sql IS NOT NULL").fetchall():
             raw.execute(f'DROP INDEX "{name}"')
     for index, task in enumerate(tasks):
-        new_rows, updates = task()
-        if new_rows:
-            _insert(raw, new_rows)
+        new_columns, updates = task()
+        if new_columns:
+            _insert(raw, new_columns)
         if updates:
             raw.executemany(_UPDATE, updates)
-        added += len(new_rows)
+        added += len(new_columns[0]) if new_columns else 0
         updated += len(updates)
         done = min(total, (index + 1) * total // max(len(tasks), 1))
         report(0.1 + 0.85 * (index + 1) / len(tasks), tr("正在写入第 {i} / {n} 行…").format(i=done, n=total))
@@ -415,7 +502,7 @@ def import_stream(session: Session, actor: Actor, parser: SheetParser, cycle_id:
     builder = _builder(ctx, source.strip() or parsed.path.name)
     total = len(parser.rows)
 
-    def task(begin: int) -> tuple[list[tuple], list[tuple]]:
+    def task(begin: int) -> tuple[list[list], list[tuple]]:
         before = len(parsed.rows)
         parser.parse(begin, begin + CHUNK)
         rows, resolved = resolver.resolve(parsed.rows[before:])

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from itertools import islice, product
+from itertools import compress, islice, product, repeat
+from operator import add, itemgetter
 
 from villagevote.names import COMPOUND_SURNAME_READINGS, SURNAME_READINGS, char_key, clean_name
 
-__all__ = ["initials_key", "initials_match", "name_keys", "name_sort_key", "query_kind"]
+__all__ = ["initials_key", "initials_match", "name_keys", "name_keys_many", "name_sort_key", "query_kind"]
 
 MAX_ALTERNATIVES = 8
 MAX_KEY_LENGTH = 32  # the voter.name_initials column
@@ -118,8 +119,57 @@ def name_keys(name: str) -> tuple[str, str]:
     first = chars[0]
     alternatives, sort_rest = _rest_keys(chars[1:])
     sort = _char_sort(first) + chr(0x100 + len(chars)) + sort_rest
-    surnames = _surname_letters(first)
+    return _combine_initials(_surname_letters(first), alternatives), sort
+
+
+
+_SURNAME_PARTS: dict[str, tuple[tuple[str, ...], str]] = {}
+_REST_PARTS: dict[str, tuple[tuple[str, ...], str]] = {}
+_LENGTH_CHAR = [chr(0x100 + k) for k in range(65)]
+_INITIALS: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
+
+
+def _combine_initials(surnames: tuple[str, ...], alternatives: tuple[str, ...]) -> str:
+    """The initials key from the surname's letters and the given name's alternatives (as :func:`name_keys`)."""
     if len(surnames) == 1 and len(alternatives) == 1:
-        return surnames[0] + alternatives[0], sort
+        return surnames[0] + alternatives[0]
     key = " ".join(islice((s + r for s in surnames for r in alternatives), MAX_ALTERNATIVES))
-    return (key if len(key) <= MAX_KEY_LENGTH else key[:MAX_KEY_LENGTH].rsplit(" ", 1)[0]), sort
+    return key if len(key) <= MAX_KEY_LENGTH else key[:MAX_KEY_LENGTH].rsplit(" ", 1)[0]
+
+
+def name_keys_many(names: list[str]) -> tuple[list[str], list[str]]:
+    """:func:`name_keys` of many names at once: (initials keys, sort keys), equal to ``[name_keys(n) for n in
+    names]``. Surname and given-name parts come from tables (both repeat), and the common case (letters only, no
+    compound surname, one reading per character) is put together with C-level ``map``; any other name goes through
+    :func:`name_keys`."""
+    n = len(names)
+    if not n:
+        return [], []
+    original = names
+    plain = list(map(str.isalnum, names))
+    if plain.count(True) != n or max(map(len, names)) >= len(_LENGTH_CHAR):
+        odd = {i for i, name in enumerate(names) if not plain[i] or len(name) >= len(_LENGTH_CHAR)}
+    else:
+        odd = set()
+    compound = list(map(COMPOUND_SURNAME_READINGS.__contains__, map(itemgetter(slice(0, 2)), names)))
+    if compound.count(True):
+        odd.update(compress(range(n), compound))
+    if odd:
+        names = [name if i not in odd else "某" for i, name in enumerate(names)]  # placeholder, redone below
+    firsts = list(map(itemgetter(0), names))
+    rests = list(map(itemgetter(slice(1, None)), names))
+    for first in set(firsts).difference(_SURNAME_PARTS):
+        _SURNAME_PARTS[first] = (_surname_letters(first), _char_sort(first))
+    for rest in set(rests).difference(_REST_PARTS):
+        _REST_PARTS[rest] = _rest_keys(rest)
+    surnames = list(map(_SURNAME_PARTS.__getitem__, firsts))
+    given = list(map(_REST_PARTS.__getitem__, rests))
+    pairs = list(zip(map(itemgetter(0), surnames), map(itemgetter(0), given)))
+    for pair in set(pairs).difference(_INITIALS):
+        _INITIALS[pair] = _combine_initials(*pair)
+    initials = list(map(_INITIALS.__getitem__, pairs))
+    lengths = map(_LENGTH_CHAR.__getitem__, map(len, names))
+    sorts = list(map(add, map(add, map(itemgetter(1), surnames), lengths), map(itemgetter(1), given)))
+    for i in odd:
+        initials[i], sorts[i] = name_keys(original[i])
+    return initials, sorts
