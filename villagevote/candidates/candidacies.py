@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 from villagevote import audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, require
-from villagevote.errors import NotFound, ValidationError
+from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.idcard import age_on
+from villagevote.lookup import get_row
 from villagevote.models import Candidacy, ElectionCycle, Organization, Person, Seat, Village
 from villagevote.models.enums import CandidacyStatus, NominationSource, OrgKind, PoliticalStatus
 from villagevote.names import stroke_key
@@ -61,12 +62,8 @@ def register_candidacy(
 ) -> int:
     """Register a person for a post; the post must be one of the organization's seats. Returns the id."""
     require(actor, Permission.EDIT)
-    person = session.get(Person, person_id)
-    if person is None:
-        raise NotFound(tr("找不到人员（编号 {id}）").format(id=person_id))
-    org = session.get(Organization, organization_id)
-    if org is None:
-        raise NotFound(tr("找不到组织（编号 {id}）").format(id=organization_id))
+    person = get_row(session, Person, person_id, tr("找不到人员（编号 {id}）"))
+    org = get_row(session, Organization, organization_id, tr("找不到组织（编号 {id}）"))
     post = (post or "").strip()
     posts = list(session.scalars(select(Seat.post).where(Seat.organization_id == org.id).order_by(Seat.rank)))
     if post not in posts:
@@ -115,9 +112,7 @@ def list_candidacies(
     ids: list[int] | None = None,
 ) -> list[CandidacyRow]:
     """Candidacies of a cycle, filtered, in village-code order then organization kind, seat rank and surname strokes."""
-    cycle = session.get(ElectionCycle, cycle_id)
-    if cycle is None:
-        raise NotFound(tr("找不到换届届次（编号 {id}）").format(id=cycle_id))
+    cycle = get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
     stmt = (
         select(Candidacy, Person, Organization, Village)
         .join(Person, Candidacy.person_id == Person.id)

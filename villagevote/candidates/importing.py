@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from villagevote import audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, require
-from villagevote.errors import NotFound, ValidationError
+from villagevote.errors import ValidationError
 from villagevote.i18n import tr
+from villagevote.lookup import get_row
 from villagevote.models import Candidacy, ElectionCycle, Organization, Person, Seat, Village, VillageGroup
 from villagevote.models.enums import CandidacyStatus, OrgKind
 from villagevote.names import pinyin_initials
@@ -43,10 +44,7 @@ class ImportResult:
 
 
 def _cycle(session: Session, cycle_id: int) -> ElectionCycle:
-    cycle = session.get(ElectionCycle, cycle_id)
-    if cycle is None:
-        raise NotFound(tr("找不到换届届次（编号 {id}）").format(id=cycle_id))
-    return cycle
+    return get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
 
 
 def build_context(session: Session, cycle_id: int, today: dt.date | None = None) -> ImportContext:

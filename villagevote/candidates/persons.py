@@ -15,6 +15,7 @@ from villagevote.auth import Permission, require
 from villagevote.errors import NotFound, ValidationError
 from villagevote.i18n import tr
 from villagevote.idcard import InvalidIdNumber, parse_id_number
+from villagevote.lookup import get_row
 from villagevote.models import Person, Relationship, Village
 from villagevote.models.enums import Education, Gender, PoliticalStatus, RelationKind
 from villagevote.names import matches, pinyin_initials, stroke_key
@@ -126,9 +127,7 @@ def update_person(
     session: Session, actor: Actor, person_id: int, data: PersonData, today: dt.date | None = None
 ) -> None:
     require(actor, Permission.EDIT)
-    person = session.get(Person, person_id)
-    if person is None:
-        raise NotFound(tr("找不到人员（编号 {id}）").format(id=person_id))
+    person = get_row(session, Person, person_id, tr("找不到人员（编号 {id}）"))
     name, info = _check(session, data, today or dt.date.today(), person_id)
     before = audit.snapshot(person)
     _apply(person, data, name, info)
@@ -208,9 +207,7 @@ def add_relationship(
 
 def remove_relationship(session: Session, actor: Actor, relationship_id: int) -> None:
     require(actor, Permission.EDIT)
-    rel = session.get(Relationship, relationship_id)
-    if rel is None:
-        raise NotFound(tr("找不到亲属关系（编号 {id}）").format(id=relationship_id))
+    rel = get_row(session, Relationship, relationship_id, tr("找不到亲属关系（编号 {id}）"))
     before = audit.snapshot(rel)
     session.delete(rel)
     session.flush()

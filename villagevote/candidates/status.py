@@ -24,8 +24,9 @@ from sqlalchemy.orm import Session
 from villagevote import audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, require
-from villagevote.errors import NotFound, ValidationError
+from villagevote.errors import ValidationError
 from villagevote.i18n import tr
+from villagevote.lookup import get_row
 from villagevote.models import Candidacy
 from villagevote.models.enums import CandidacyStatus as S
 
@@ -80,9 +81,7 @@ def transition(
     """
     new = S(new_status)
     require(actor, Permission.REVIEW if new in _REVIEW_TARGETS else Permission.EDIT)
-    cand = session.get(Candidacy, candidacy_id)
-    if cand is None:
-        raise NotFound(tr("找不到候选人登记（编号 {id}）").format(id=candidacy_id))
+    cand = get_row(session, Candidacy, candidacy_id, tr("找不到候选人登记（编号 {id}）"))
     current = S(cand.status)
     if new == current:
         return

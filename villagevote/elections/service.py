@@ -19,8 +19,9 @@ from villagevote.auth import Permission, require
 from villagevote.elections.tally_logic import (Ballot, BallotCheck, BallotCounter, PostTotals, TallyTotals,
                                                check_ballot, contest_input, normalize_name, reconcile)
 from villagevote.elections.views import CandidateView, ContestView, PostView, VoteRow
-from villagevote.errors import LockedError, NotFound, ValidationError
+from villagevote.errors import LockedError, ValidationError
 from villagevote.i18n import tr
+from villagevote.lookup import get_row
 from villagevote.models.base import row_dict
 from villagevote.models.candidates import Candidacy
 from villagevote.models.core import ElectionCycle, Organization, Township, Village
@@ -56,10 +57,7 @@ def _stroke_key(name: str) -> tuple:
 
 
 def _contest(session: Session, contest_id: int) -> Contest:
-    c = session.get(Contest, contest_id)
-    if c is None:
-        raise NotFound(tr("找不到选举（编号 {id}）").format(id=contest_id))
-    return c
+    return get_row(session, Contest, contest_id, tr("找不到选举（编号 {id}）"))
 
 
 def _ensure_unlocked(c: Contest) -> None:
@@ -130,9 +128,7 @@ def create_contest(session: Session, actor: Actor, organization_id: int, *,
     """Create a contest with posts (from the organization's seats, or a previous round's unfilled seats) and
     candidates (qualified candidacies in stroke order, or the previous round's highest-polling non-winners)."""
     require(actor, Permission.EDIT)
-    org = session.get(Organization, organization_id)
-    if org is None:
-        raise NotFound(tr("找不到组织（编号 {id}）").format(id=organization_id))
+    org = get_row(session, Organization, organization_id, tr("找不到组织（编号 {id}）"))
     kind = OrgKind(org.kind)
     if kind not in BODIES:
         raise ValidationError(tr("选举结果只按村民委员会和村党组织的规则计算；{label}的选举请另行记录").format(
@@ -283,9 +279,7 @@ def add_ballot_candidate(session: Session, actor: Actor, contest_id: int, post: 
 
 def remove_ballot_candidate(session: Session, actor: Actor, ballot_candidate_id: int) -> None:
     require(actor, Permission.EDIT)
-    bc = session.get(BallotCandidate, ballot_candidate_id)
-    if bc is None:
-        raise NotFound(tr("找不到选票上的候选人（编号 {id}）").format(id=ballot_candidate_id))
+    bc = get_row(session, BallotCandidate, ballot_candidate_id, tr("找不到选票上的候选人（编号 {id}）"))
     c = _contest(session, bc.contest_id)
     _ensure_unlocked(c)
     if _has_tally(session, c.id):
@@ -739,9 +733,7 @@ def add_spoilt(session: Session, actor: Actor, contest_id: int, scope: str, reas
 
 def delete_spoilt(session: Session, actor: Actor, spoilt_id: int) -> None:
     require(actor, Permission.EDIT)
-    row = session.get(SpoiltBallot, spoilt_id)
-    if row is None:
-        raise NotFound(tr("找不到废票登记（编号 {id}）").format(id=spoilt_id))
+    row = get_row(session, SpoiltBallot, spoilt_id, tr("找不到废票登记（编号 {id}）"))
     _ensure_unlocked(_contest(session, row.contest_id))
     before = row_dict(row)
     session.delete(row)
@@ -969,9 +961,7 @@ def contests_for_export(session: Session, cycle_id: int | None = None,
 def set_candidate_gender(session: Session, actor: Actor, ballot_candidate_id: int, gender: str | None) -> None:
     """Record a written-in person's gender (needed for the women seat)."""
     require(actor, Permission.EDIT)
-    bc = session.get(BallotCandidate, ballot_candidate_id)
-    if bc is None:
-        raise NotFound(tr("找不到选票上的候选人（编号 {id}）").format(id=ballot_candidate_id))
+    bc = get_row(session, BallotCandidate, ballot_candidate_id, tr("找不到选票上的候选人（编号 {id}）"))
     _ensure_unlocked(_contest(session, bc.contest_id))
     if gender not in ("男", "女", None):
         raise ValidationError(tr("性别应为 男 或 女"))

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session, defer, selectinload
 from villagevote import audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, require
-from villagevote.errors import LockedError, NotFound, ValidationError
+from villagevote.errors import LockedError, ValidationError
 from villagevote.i18n import tr
+from villagevote.lookup import get_row
 from villagevote.models import Candidacy, ElectionCycle, Organization, Person, Pledge, PledgeItem, PledgeReview
 from villagevote.models import PledgeTemplate as TemplateRow
 from villagevote.models.core import Township, Village
@@ -161,10 +162,7 @@ class GenerateResult:
 
 # --------------------------------------------------------------------------------------------------- lookups
 def _pledge(session: Session, pledge_id: int) -> Pledge:
-    pledge = session.get(Pledge, pledge_id)
-    if pledge is None:
-        raise NotFound(tr("找不到承诺书（编号 {id}）").format(id=pledge_id))
-    return pledge
+    return get_row(session, Pledge, pledge_id, tr("找不到承诺书（编号 {id}）"))
 
 
 def _who(session: Session, pledge: Pledge) -> str:
@@ -200,9 +198,7 @@ def term_end_of(cycle: ElectionCycle) -> dt.date:
 
 def facts_for(session: Session, candidacy_id: int, signed_on: dt.date | None = None,
               printed_on: dt.date | None = None) -> PledgeFacts:
-    cand = session.get(Candidacy, candidacy_id)
-    if cand is None:
-        raise NotFound(tr("找不到候选人登记（编号 {id}）").format(id=candidacy_id))
+    cand = get_row(session, Candidacy, candidacy_id, tr("找不到候选人登记（编号 {id}）"))
     org = session.get(Organization, cand.organization_id)
     village = session.get(Village, org.village_id)
     township = session.get(Township, village.township_id)
@@ -220,9 +216,7 @@ def facts_for(session: Session, candidacy_id: int, signed_on: dt.date | None = N
 
 def required_kinds(session: Session, cycle_id: int) -> list[PledgeKind]:
     """The kinds of pledge every candidate of the cycle signs (cycle profile ``pledge_kinds``; default four)."""
-    cycle = session.get(ElectionCycle, cycle_id)
-    if cycle is None:
-        raise NotFound(tr("找不到换届届次（编号 {id}）").format(id=cycle_id))
+    cycle = get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
     kinds = (cycle.profile or {}).get("pledge_kinds")
     if not kinds:
         return list(DEFAULT_REQUIRED_KINDS)
@@ -231,9 +225,7 @@ def required_kinds(session: Session, cycle_id: int) -> list[PledgeKind]:
 
 def set_required_kinds(session: Session, actor: Actor, cycle_id: int, kinds: Sequence[PledgeKind | str]) -> None:
     require(actor, Permission.ADMIN)
-    cycle = session.get(ElectionCycle, cycle_id)
-    if cycle is None:
-        raise NotFound(tr("找不到换届届次（编号 {id}）").format(id=cycle_id))
+    cycle = get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
     chosen = []
     for kind in kinds:
         try:
@@ -480,9 +472,7 @@ def strike_item(session: Session, actor: Actor, item_id: int, reason: str) -> No
     """审诺: strike one item (e.g. an illegal promise of money to voters) with a reason; it is left out of the print
     and never becomes a commitment. Only while the pledge is a draft."""
     require(actor, Permission.REVIEW)
-    item = session.get(PledgeItem, item_id)
-    if item is None:
-        raise NotFound(tr("找不到承诺事项（编号 {id}）").format(id=item_id))
+    item = get_row(session, PledgeItem, item_id, tr("找不到承诺事项（编号 {id}）"))
     pledge = _pledge(session, item.pledge_id)
     _ensure_editable(session, pledge)
     if pledge.status != PledgeStatus.DRAFT:

@@ -18,6 +18,7 @@ from villagevote.audit import Actor
 from villagevote.auth import Permission, require
 from villagevote.errors import NotFound, ValidationError
 from villagevote.i18n import tr
+from villagevote.lookup import get_row
 from villagevote.models import Pledge
 from villagevote.models import PledgeTemplate as TemplateRow
 from villagevote.models.enums import PledgeKind
@@ -97,10 +98,7 @@ def current_template_row(session: Session, kind: PledgeKind) -> TemplateRow:
 
 
 def _get(session: Session, template_id: int) -> TemplateRow:
-    row = session.get(TemplateRow, template_id)
-    if row is None:
-        raise NotFound(tr("找不到承诺书模板（编号 {id}）").format(id=template_id))
-    return row
+    return get_row(session, TemplateRow, template_id, tr("找不到承诺书模板（编号 {id}）"))
 
 
 def save_template_version(session: Session, actor: Actor, template_id: int, edited: PledgeTemplate) -> int:

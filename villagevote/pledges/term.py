@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 from villagevote import audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, can
-from villagevote.errors import NotFound, PermissionDenied, ValidationError
+from villagevote.errors import PermissionDenied, ValidationError
 from villagevote.i18n import tr
+from villagevote.lookup import get_row
 from villagevote.models import Candidacy, ElectionCycle, Pledge, PledgeItem
 from villagevote.models.enums import CandidacyStatus, CommitmentStatus, PledgeKind, PledgeStatus
 from villagevote.models.pledges import PledgeItemKind
@@ -31,9 +32,7 @@ def commitments_from_pledges(session: Session, candidacy_id: int, actor: Actor) 
     """
     if not (can(actor, Permission.EDIT) or can(actor, Permission.REVIEW)):
         raise PermissionDenied(tr("当前用户“{user}”无权生成践诺事项").format(user=actor.username))
-    cand = session.get(Candidacy, candidacy_id)
-    if cand is None:
-        raise NotFound(tr("找不到候选人登记（编号 {id}）").format(id=candidacy_id))
+    cand = get_row(session, Candidacy, candidacy_id, tr("找不到候选人登记（编号 {id}）"))
     if CandidacyStatus(cand.status) is not CandidacyStatus.ELECTED:
         raise ValidationError(tr("{name}的状态是“{status}”，当选后才能把任期目标转为践诺事项").format(
             name=cand.person.name, status=CandidacyStatus(cand.status).label))

@@ -40,6 +40,7 @@ from villagevote.auth import Permission, can, require
 from villagevote.errors import NotFound, PermissionDenied, ValidationError
 from villagevote.i18n import tr
 from villagevote.idcard import InvalidIdNumber, mask_id_number, parse_id_number
+from villagevote.lookup import get_row
 from villagevote.models import (Candidacy, DepartmentSignoff, ElectionCycle, Finding, Organization, Person, Rule,
                                 Village)
 from villagevote.models.core import AuditLog, Township
@@ -82,10 +83,7 @@ _DATE_IN_TEXT = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2
 # --- export -------------------------------------------------------------------------------------------------------
 
 def _cycle(session: Session, cycle_id: int) -> ElectionCycle:
-    cycle = session.get(ElectionCycle, cycle_id)
-    if cycle is None:
-        raise NotFound(tr("找不到换届届次（编号 {id}）").format(id=cycle_id))
-    return cycle
+    return get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
 
 
 def _township(session: Session, cycle: ElectionCycle) -> Township:

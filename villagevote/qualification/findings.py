@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from villagevote import audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, can
-from villagevote.errors import NotFound, PermissionDenied, ValidationError
+from villagevote.errors import PermissionDenied, ValidationError
 from villagevote.i18n import tr
+from villagevote.lookup import get_row
 from villagevote.models import Candidacy, ElectionCycle, Finding, Rule
 from villagevote.models.base import utcnow
 from villagevote.models.enums import FindingResult
@@ -59,9 +60,7 @@ def record_finding(
     """
     _require_recorder(actor)
     today = today or dt.date.today()
-    cand = session.get(Candidacy, candidacy_id)
-    if cand is None:
-        raise NotFound(tr("找不到候选人登记（编号 {id}）").format(id=candidacy_id))
+    cand = get_row(session, Candidacy, candidacy_id, tr("找不到候选人登记（编号 {id}）"))
     rule_set_id = cycle_rule_set(session, cand.cycle_id)
     rule = session.scalar(select(Rule).where(Rule.rule_set_id == rule_set_id, Rule.code == rule_code))
     if rule is None:
@@ -130,9 +129,7 @@ def findings_of(session: Session, candidacy_id: int) -> list[FindingRow]:
 
 def rule_for_cover(session: Session, candidacy_id: int, tag: str) -> str | None:
     """Code of the rule tagged ``tag`` (e.g. ``pledge_refusal``) in the candidacy's cycle catalog, or None."""
-    cand = session.get(Candidacy, candidacy_id)
-    if cand is None:
-        raise NotFound(tr("找不到候选人登记（编号 {id}）").format(id=candidacy_id))
+    cand = get_row(session, Candidacy, candidacy_id, tr("找不到候选人登记（编号 {id}）"))
     cycle = session.get(ElectionCycle, cand.cycle_id)
     if cycle is None or cycle.rule_set_id is None:
         return None

@@ -17,8 +17,9 @@ from villagevote import audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, can, require
 from villagevote.candidates.status import transition
-from villagevote.errors import NotFound, PermissionDenied, ValidationError
+from villagevote.errors import PermissionDenied, ValidationError
 from villagevote.i18n import tr
+from villagevote.lookup import get_row
 from villagevote.models import Candidacy, DepartmentSignoff, ElectionCycle, ReviewStep, Rule
 from villagevote.models.enums import CandidacyStatus as S
 from villagevote.models.enums import ReviewDecision, ReviewStage
@@ -79,9 +80,7 @@ class SignoffRow:
 def county_departments(session: Session, cycle_id: int) -> list[str]:
     """County departments that answer in the joint review: those named by the cycle's rules (first-mention order),
     without the township's and village's own checks."""
-    cycle = session.get(ElectionCycle, cycle_id)
-    if cycle is None:
-        raise NotFound(tr("找不到换届届次（编号 {id}）").format(id=cycle_id))
+    cycle = get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
     if cycle.rule_set_id is None:
         return []
     cache = session.info.setdefault("vv_county_departments", {})
@@ -103,10 +102,7 @@ def county_departments(session: Session, cycle_id: int) -> list[str]:
 
 
 def _candidacy(session: Session, candidacy_id: int) -> Candidacy:
-    cand = session.get(Candidacy, candidacy_id)
-    if cand is None:
-        raise NotFound(tr("找不到候选人登记（编号 {id}）").format(id=candidacy_id))
-    return cand
+    return get_row(session, Candidacy, candidacy_id, tr("找不到候选人登记（编号 {id}）"))
 
 
 def current_steps(session: Session, candidacy_id: int) -> dict[ReviewStage, ReviewStep]:

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from villagevote import audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, require
-from villagevote.errors import LockedError, NotFound, ValidationError
+from villagevote.errors import LockedError, ValidationError
 from villagevote.i18n import tr
+from villagevote.lookup import get_row
 from villagevote.models import Candidacy, ElectionCycle, Finding, Rule, RuleSet
 from villagevote.models.enums import OrgKind, RelationKind, RuleGrade
 from villagevote.qualification.catalogs import (
@@ -175,10 +176,7 @@ def seed_builtin_catalogs(session: Session) -> list[int]:
 
 
 def _rule_set(session: Session, rule_set_id: int) -> RuleSet:
-    rs = session.get(RuleSet, rule_set_id)
-    if rs is None:
-        raise NotFound(tr("找不到规则目录（编号 {id}）").format(id=rule_set_id))
-    return rs
+    return get_row(session, RuleSet, rule_set_id, tr("找不到规则目录（编号 {id}）"))
 
 
 def _check_editable(session: Session, rs: RuleSet) -> None:
@@ -231,9 +229,7 @@ def _rule_fields(rule: RuleDef) -> dict[str, Any]:
 def update_rule(session: Session, actor: Actor, rule_id: int, **changes: Any) -> None:
     """Edit one rule of an editable version (fields as in the catalog files); validated like a catalog file."""
     require(actor, Permission.ADMIN)
-    rule = session.get(Rule, rule_id)
-    if rule is None:
-        raise NotFound(tr("找不到规则（编号 {id}）").format(id=rule_id))
+    rule = get_row(session, Rule, rule_id, tr("找不到规则（编号 {id}）"))
     rs = _rule_set(session, rule.rule_set_id)
     _check_editable(session, rs)
     unknown = set(changes) - {"code", "grade", "text", "window_years", "until_expiry", "departments",
@@ -284,9 +280,7 @@ def add_rule(
 
 def delete_rule(session: Session, actor: Actor, rule_id: int) -> None:
     require(actor, Permission.ADMIN)
-    rule = session.get(Rule, rule_id)
-    if rule is None:
-        raise NotFound(tr("找不到规则（编号 {id}）").format(id=rule_id))
+    rule = get_row(session, Rule, rule_id, tr("找不到规则（编号 {id}）"))
     _check_editable(session, _rule_set(session, rule.rule_set_id))
     before = audit.snapshot(rule)
     session.delete(rule)
@@ -301,9 +295,7 @@ def bind_cycle(session: Session, actor: Actor, cycle_id: int, rule_set_id: int) 
     version's rules).
     """
     require(actor, Permission.ADMIN)
-    cycle = session.get(ElectionCycle, cycle_id)
-    if cycle is None:
-        raise NotFound(tr("找不到换届届次（编号 {id}）").format(id=cycle_id))
+    cycle = get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
     rs = _rule_set(session, rule_set_id)
     if cycle.rule_set_id == rs.id:
         rs.frozen = True
@@ -329,9 +321,7 @@ def bind_cycle(session: Session, actor: Actor, cycle_id: int, rule_set_id: int) 
 
 def cycle_rule_set(session: Session, cycle_id: int) -> int:
     """The rule-set id a cycle is bound to; raises ValidationError when none is bound yet."""
-    cycle = session.get(ElectionCycle, cycle_id)
-    if cycle is None:
-        raise NotFound(tr("找不到换届届次（编号 {id}）").format(id=cycle_id))
+    cycle = get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
     if cycle.rule_set_id is None:
         raise ValidationError(
             tr("「{cycle}」还没有选定资格条件目录，请管理员先在规则目录中选定").format(cycle=cycle.name)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from villagevote.errors import NotFound
 from villagevote.i18n import tr
+from villagevote.lookup import get_row
 from villagevote.models import Candidacy, ElectionCycle, Finding, Organization, Person, Relationship, Rule
 from villagevote.models.enums import CandidacyStatus
 from villagevote.qualification.rules_engine import (
@@ -41,9 +41,7 @@ def _inputs(session: Session, candidacy_ids: list[int]) -> dict[int, list[Findin
 
 def compute_verdict(session: Session, candidacy_id: int) -> Verdict:
     """Verdict of one candidacy against its cycle's catalog version on the cycle's election day."""
-    cand = session.get(Candidacy, candidacy_id)
-    if cand is None:
-        raise NotFound(tr("找不到候选人登记（编号 {id}）").format(id=candidacy_id))
+    cand = get_row(session, Candidacy, candidacy_id, tr("找不到候选人登记（编号 {id}）"))
     cycle = session.get(ElectionCycle, cand.cycle_id)
     rules = rule_defs(session, cycle_rule_set(session, cand.cycle_id))
     return evaluate(rules, _inputs(session, [cand.id])[cand.id], cycle.election_day if cycle else None)
@@ -51,9 +49,7 @@ def compute_verdict(session: Session, candidacy_id: int) -> Verdict:
 
 def compute_verdicts(session: Session, cycle_id: int, candidacy_ids: list[int]) -> dict[int, Verdict]:
     """Verdicts of many candidacies of one cycle (one query for all findings)."""
-    cycle = session.get(ElectionCycle, cycle_id)
-    if cycle is None:
-        raise NotFound(tr("找不到换届届次（编号 {id}）").format(id=cycle_id))
+    cycle = get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
     if cycle.rule_set_id is None:
         return {}
     rules = rule_defs(session, cycle.rule_set_id)
@@ -66,9 +62,7 @@ def kinship_flags(session: Session, cycle_id: int, village_id: int | None = None
 
     ``organization`` of each flag is the organization id; ``first``/``second`` carry candidacy ids and names.
     """
-    cycle = session.get(ElectionCycle, cycle_id)
-    if cycle is None:
-        raise NotFound(tr("找不到换届届次（编号 {id}）").format(id=cycle_id))
+    cycle = get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
     relations_barred, org_kinds = kinship_bar_of(session, cycle.rule_set_id)
     stmt = (
         select(Candidacy.id, Candidacy.person_id, Person.name, Candidacy.organization_id, Candidacy.status)

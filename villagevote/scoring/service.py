@@ -27,6 +27,7 @@ from villagevote.audit import Actor
 from villagevote.auth import Permission, require
 from villagevote.errors import LockedError, NotFound, ValidationError
 from villagevote.i18n import tr
+from villagevote.lookup import get_row
 from villagevote.models import Candidacy, ElectionCycle, Organization, Person, Township, Village
 from villagevote.models.base import utcnow
 from villagevote.models.enums import AggregationRule, CandidacyStatus, OrgKind
@@ -207,17 +208,11 @@ class SchemeResults:
 # -- helpers -----------------------------------------------------------------------------------------------------------
 
 def _scheme_row(session: Session, scheme_id: int) -> ScoreScheme:
-    row = session.get(ScoreScheme, scheme_id)
-    if row is None:
-        raise NotFound(tr("找不到评分方案（编号 {id}）").format(id=scheme_id))
-    return row
+    return get_row(session, ScoreScheme, scheme_id, tr("找不到评分方案（编号 {id}）"))
 
 
 def _rater_row(session: Session, rater_id: int) -> Rater:
-    row = session.get(Rater, rater_id)
-    if row is None:
-        raise NotFound(tr("找不到评委（编号 {id}）").format(id=rater_id))
-    return row
+    return get_row(session, Rater, rater_id, tr("找不到评委（编号 {id}）"))
 
 
 def get_scheme(session: Session, scheme_id: int) -> Scheme:
@@ -436,9 +431,7 @@ def add_participants(session: Session, actor: Actor, scheme_id: int, candidacy_i
     have = set(session.scalars(select(ScoreParticipant.candidacy_id).where(ScoreParticipant.scheme_id == scheme_id)))
     added = 0
     for cid in candidacy_ids:
-        cand = session.get(Candidacy, cid)
-        if cand is None:
-            raise NotFound(tr("找不到候选人登记（编号 {id}）").format(id=cid))
+        cand = get_row(session, Candidacy, cid, tr("找不到候选人登记（编号 {id}）"))
         if row.cycle_id is not None and cand.cycle_id != row.cycle_id:
             raise ValidationError(tr("{name}不属于本评分方案所在的换届届次").format(name=cand.person.name))
         if CandidacyStatus(cand.status) in EXCLUDED_STATUSES:
@@ -514,9 +507,7 @@ def recuse(session: Session, actor: Actor, rater_id: int, candidacy_id: int, rea
     rater = _rater_row(session, rater_id)
     _check_not_applied(_scheme_row(session, rater.scheme_id))
     reason = (reason or "").strip()
-    cand = session.get(Candidacy, candidacy_id)
-    if cand is None:
-        raise NotFound(tr("找不到候选人登记（编号 {id}）").format(id=candidacy_id))
+    cand = get_row(session, Candidacy, candidacy_id, tr("找不到候选人登记（编号 {id}）"))
     if not reason:
         raise ValidationError(tr("登记评委“{r}”回避“{c}”需要填写理由（如 亲属关系、利害关系）").format(
             r=rater.name, c=cand.person.name))

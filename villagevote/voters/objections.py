@@ -20,6 +20,7 @@ from villagevote.auth import Permission, require
 from villagevote.errors import NotFound, ValidationError
 from villagevote.i18n import tr
 from villagevote.idcard import parse_id_number
+from villagevote.lookup import get_row
 from villagevote.models.core import Village, VillageGroup
 from villagevote.models.enums import Gender, ObjectionOutcome, VoterCategory, VoterStatus
 from villagevote.models.voters import Objection, ObjectionRequest, Voter, VoterEvent
@@ -87,9 +88,7 @@ def answer_objection(session: Session, actor: Actor, objection_id: int, outcome:
     Returns notes for the user (e.g. proxies cancelled by a removal).
     """
     require(actor, Permission.EDIT)
-    objection = session.get(Objection, objection_id)
-    if objection is None:
-        raise NotFound(tr("找不到异议（编号 {id}）").format(id=objection_id))
+    objection = get_row(session, Objection, objection_id, tr("找不到异议（编号 {id}）"))
     if objection.outcome != ObjectionOutcome.PENDING:
         raise ValidationError(tr("该异议已于 {day} 处理，结论为「{outcome}」").format(
             day=objection.answered_on, outcome=objection.outcome.label))

@@ -17,6 +17,7 @@ from villagevote.audit import Actor
 from villagevote.auth import Permission, require
 from villagevote.errors import NotFound, ValidationError
 from villagevote.i18n import tr
+from villagevote.lookup import get_row
 from villagevote.models.candidates import Person, Relationship
 from villagevote.models.core import Village, VillageGroup
 from villagevote.models.enums import RelationKind, VoterStatus
@@ -94,9 +95,7 @@ def register_proxy(session: Session, actor: Actor, principal_id: int, holder_id:
 
 def revoke_proxy(session: Session, actor: Actor, proxy_id: int, reason: str) -> None:
     require(actor, Permission.EDIT)
-    proxy = session.get(Proxy, proxy_id)
-    if proxy is None:
-        raise NotFound(tr("找不到委托记录（编号 {id}）").format(id=proxy_id))
+    proxy = get_row(session, Proxy, proxy_id, tr("找不到委托记录（编号 {id}）"))
     if not reason.strip():
         raise ValidationError(tr("请填写撤销委托的原因"))
     before = audit.snapshot(proxy)

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 from villagevote import audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, can, require
-from villagevote.errors import NotFound, ValidationError
+from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.idcard import mask_id_number
+from villagevote.lookup import get_row
 from villagevote.models.core import ElectionCycle, Village, VillageGroup
 from villagevote.models.enums import Gender, VoterCategory, VoterStatus
 from villagevote.models.voters import Proxy, VillageMilestone, Voter, VoterEvent
@@ -54,9 +55,7 @@ STATUS_FILTERS = {
 
 
 def cycle_profile(session: Session, cycle_id: int) -> tuple[ElectionCycle, RuleProfile]:
-    cycle = session.get(ElectionCycle, cycle_id)
-    if cycle is None:
-        raise NotFound(tr("找不到换届届次（编号 {id}）").format(id=cycle_id))
+    cycle = get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
     return cycle, RuleProfile.from_mapping(cycle.profile or {})
 
 
@@ -172,10 +171,7 @@ def refresh_eligibility(session: Session, cycle_id: int, village_id: int | None 
 # Removal and history
 # ---------------------------------------------------------------------------------------------------------------
 def _voter(session: Session, voter_id: int) -> Voter:
-    voter = session.get(Voter, voter_id)
-    if voter is None:
-        raise NotFound(tr("找不到选民（编号 {id}）").format(id=voter_id))
-    return voter
+    return get_row(session, Voter, voter_id, tr("找不到选民（编号 {id}）"))
 
 
 def _event(session: Session, actor: Actor, voter: Voter, kind: str, before: VoterStatus | None,
@@ -351,9 +347,7 @@ def publish_voter_list(session: Session, actor: Actor, cycle_id: int, village_id
     """Record that the village's voter list was published on ``on``. Refused while the same ID number is registered
     in another village. Returns warnings (e.g. published later than the statutory day)."""
     require(actor, Permission.EDIT)
-    village = session.get(Village, village_id)
-    if village is None:
-        raise NotFound(tr("找不到村（编号 {id}）").format(id=village_id))
+    village = get_row(session, Village, village_id, tr("找不到村（编号 {id}）"))
     blockers = publish_blockers(session, cycle_id, village_id)
     if blockers:
         raise ValidationError(tr("{village}的选民名单暂不能公布：\n").format(village=village.name) + "\n".join(blockers))
