@@ -9,12 +9,11 @@ from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
     QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
 )
-from sqlalchemy import select
 
 from villagevote.errors import UserError, ValidationError
 from villagevote.i18n import tr
-from villagevote.models.core import Village
 from villagevote.ui.dialogs.common import Ask, show_error
+from villagevote.ui.widgets import village_combo
 from villagevote.voters.importer import header_signature, import_parsed, remembered_mapping
 from villagevote.voters.workbook import FIELDS, ParsedSheet, column_letter, read_sheet, read_voter_workbook
 
@@ -45,12 +44,7 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         form.addRow(tr("文件："), QLabel(str(path)))
-        self.village = QComboBox()
-        self.village.addItem(tr("按表格中的「所在村」列（全镇名单）"), None)
-        with ctx.session() as s:
-            for v in s.scalars(select(Village).order_by(Village.code, Village.id)):
-                self.village.addItem(v.name, v.id)
-        self.village.setCurrentIndex(max(self.village.findData(village_id), 0))
+        self.village = village_combo(ctx, village_id, first=tr("按表格中的「所在村」列（全镇名单）"))
         form.addRow(tr("导入到："), self.village)
         self.source = QLineEdit()
         self.source.setPlaceholderText(tr("如：派出所、村报送（同一来源下次自动沿用列对应）"))

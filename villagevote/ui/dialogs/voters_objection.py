@@ -5,11 +5,12 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QPlain
 from sqlalchemy import select
 
 from villagevote.i18n import tr
-from villagevote.models.core import Village, VillageGroup
+from villagevote.models.core import VillageGroup
 from villagevote.models.enums import ObjectionOutcome
 from villagevote.models.voters import ObjectionRequest
 from villagevote.ui.dialogs.common import date_edit, ok_cancel, show_error
 from villagevote.ui.dialogs.voters_pick import VoterPicker
+from villagevote.ui.widgets import village_combo
 
 
 class ObjectionDialog(QDialog):
@@ -19,12 +20,7 @@ class ObjectionDialog(QDialog):
         self.setWindowTitle(tr("登记选民名单异议"))
         self.resize(640, 560)
         form = QFormLayout(self)
-        self.village = QComboBox()
-        with ctx.session() as s:
-            for v in s.scalars(select(Village).order_by(Village.code, Village.id)):
-                self.village.addItem(v.name, v.id)
-        if ctx.village_id is not None:
-            self.village.setCurrentIndex(max(self.village.findData(ctx.village_id), 0))
+        self.village = village_combo(ctx, ctx.village_id)
         self.request = QComboBox()
         for r in ObjectionRequest:
             self.request.addItem(r.label, r)

@@ -1,13 +1,12 @@
 """Registering a proxy (委托投票): principal and holder from the same village's register, authorization date."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QWidget
-from sqlalchemy import select
+from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QWidget
 
 from villagevote.i18n import tr
-from villagevote.models.core import Village
 from villagevote.ui.dialogs.common import date_edit, ok_cancel, show_error
 from villagevote.ui.dialogs.voters_pick import VoterPicker
+from villagevote.ui.widgets import village_combo
 
 
 class ProxyDialog(QDialog):
@@ -17,12 +16,7 @@ class ProxyDialog(QDialog):
         self.setWindowTitle(tr("登记委托投票"))
         self.resize(640, 600)
         form = QFormLayout(self)
-        self.village = QComboBox()
-        with ctx.session() as s:
-            for v in s.scalars(select(Village).order_by(Village.code, Village.id)):
-                self.village.addItem(v.name, v.id)
-        if ctx.village_id is not None:
-            self.village.setCurrentIndex(max(self.village.findData(ctx.village_id), 0))
+        self.village = village_combo(ctx, ctx.village_id)
         self.principal = VoterPicker(ctx, self.village.currentData())
         self.holder = VoterPicker(ctx, self.village.currentData())
         self.date = date_edit()
