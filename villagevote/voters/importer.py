@@ -14,17 +14,18 @@ check, which blocks publishing either list until one entry is removed.
 The column mapping used for a file is remembered per source (the label the clerk gives, e.g. 派出所) and per header
 layout, and offered again next time.
 
-Speed: rows are validated, built and inserted in chunks of 5,000 with the DB-API ``executemany`` on the session's own
-connection (same transaction); eligibility, pinyin initials and the stroke-order key are computed inline (cached per
-name). :func:`import_file` streams: a bad row anywhere stops further writing, the rest of the file is still checked so
-every problem is reported, and the caller's transaction rolls back what was written.
+Speed: rows are built column by column (eligibility, pinyin initials and stroke-order keys from tables of repeating
+values) and inserted in chunks of 5,000 (progress and cancel between chunks) with multi-row ``INSERT`` statements on
+the session's own DB-API connection (same transaction); columns that hold one value for a chunk are bound once per
+statement. The cyclic garbage collector is paused while the rows are built and written (see
+:func:`villagevote.voters.workbook.gc_paused`).
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 from itertools import chain, compress
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -46,8 +47,7 @@ from villagevote.voters.eligibility import assess
 from villagevote.voters.groups import group_number, match_group
 from villagevote.voters.register import cycle_profile
 from villagevote.voters.search import name_keys_many
-from villagevote.voters.workbook import (ParsedSheet, RowError, SheetParser, _looks_like_voter_sheet, prepare_voter_sheet,
-                                         read_sheet, read_voter_workbook)
+from villagevote.voters.workbook import ParsedSheet, RowError, gc_paused, read_voter_workbook
 
 __all__ = ["ImportSummary", "MAPPINGS_SETTING", "header_signature", "import_file", "import_parsed",
            "remembered_mapping", "remember_mapping"]
@@ -177,6 +177,7 @@ class _RowBuilder:
     ineligible: int = 0
     cross_village: int = 0
     _verdicts: dict = field(default_factory=dict)
+    _name_parts: dict = field(default_factory=dict)
     _iso: dict = field(default_factory=dict)
     _status_reasons: dict = field(default_factory=lambda: {False: "", True: tr("被依法剥夺政治权利")})
 
@@ -199,11 +200,7 @@ class _RowBuilder:
         n = len(rows)
         if not n:
             return [], []
-        names = list(map(_NAME, rows))
-        births = list(map(_BIRTH, rows))
-        categories = list(map(_CATEGORY, rows))
-        deprived = list(map(_DEPRIVED, rows))
-        ids = list(map(_ID, rows))
+        _rows, names, ids, gender_texts, births, _groups, categories, deprived, phones, _villages, notes = zip(*rows)
         verdict_keys = list(zip(births, categories, deprived))
         verdicts = self._verdicts
         for key in set(verdict_keys).difference(verdicts):
@@ -213,17 +210,15 @@ class _RowBuilder:
         eligible = list(map(_SECOND, found))
         reasons = list(map(_THIRD, found))
         self.ineligible += n - eligible.count(1)
-        initials, sorts = name_keys_many(names)
+        initials, sorts = name_keys_many(names, self._name_parts)
         iso = self._iso
         for birth in set(births).difference(iso):
             iso[birth] = None if birth is None else birth.isoformat()
         birth_texts = list(map(iso.__getitem__, births))
-        genders = list(map(_GENDER_CODES.get, map(_GENDER, rows)))
+        genders = list(map(_GENDER_CODES.get, gender_texts))
         category_values = list(map(_CATEGORY_VALUES.__getitem__, categories))
         statuses = list(map(_STATUS.__getitem__, deprived))
         status_reasons = list(map(self._status_reasons.__getitem__, deprived))
-        phones = list(map(_PHONE, rows))
-        notes = list(map(_NOTE, rows))
         vids = list(map(_FIRST, resolved))
         gids = list(map(_SECOND, resolved))
         src = self.source
@@ -251,10 +246,7 @@ _RESIDENT_LIKE = frozenset({VoterCategory.RESIDENT, VoterCategory.REGISTERED_AWA
 _CATEGORY_VALUES = {c: c.value for c in VoterCategory}
 _GENDER_CODES = {"男": "male", "女": "female"}
 _STATUS = {False: "active", True: "deprived"}
-_NAME, _BIRTH, _CATEGORY, _DEPRIVED, _ID, _GENDER, _PHONE, _NOTE = (
-    attrgetter(a) for a in ("name", "birth_date", "category", "deprived", "id_number", "gender", "phone", "note"))
 _FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
-_VILLAGE, _GROUP = attrgetter("village"), attrgetter("group")
 
 
 def _IS_NONE(value: Any) -> bool:
@@ -330,7 +322,7 @@ class _Resolver:
         villages, groups, cache = self.ctx.villages, self.ctx.groups, self._cache
         if self.village_id is None:
             by_text = self._villages
-            texts = list(map(_VILLAGE, rows))
+            texts = [row.village for row in rows]
             for text in set(texts).difference(by_text):
                 by_text[text] = _match_village(text, villages)
             vids = list(map(by_text.__getitem__, texts))
@@ -338,7 +330,7 @@ class _Resolver:
                 return None
         else:
             vids = [self.village_id] * len(rows)
-        keys = list(zip(vids, map(_GROUP, rows)))
+        keys = list(zip(vids, [row.group for row in rows]))
         for key in set(keys).difference(cache):
             vid, text = key
             cache[key] = match_group(text, groups.get(vid, {})) if text else "-"
@@ -477,49 +469,17 @@ def import_parsed(session: Session, actor: Actor, parsed: ParsedSheet, cycle_id:
                          parsed.columns.get("group", (0, tr("村民小组")))[1],
                          create=(lambda vid, name: _create_group(session, vid, name, ctx.groups)) if create_groups
                          else None)
-    # every row is resolved before anything is written
-    rows, resolved = resolver.resolve(parsed.rows)
-    if resolver.errors:
-        raise ValidationError(_errors_message(resolver.errors, tr("有 {n} 行无法导入，未导入任何数据：")))
-    summary.groups_created = resolver.created
-    builder = _builder(ctx, source.strip() or parsed.path.name)
-    tasks = [(lambda a=a: builder.build(rows[a:a + CHUNK], resolved[a:a + CHUNK])) for a in range(0, len(rows), CHUNK)]
-    summary.added, summary.updated = _write_chunks(session, tasks, report, len(rows))
+    with gc_paused():
+        # every row is resolved before anything is written
+        rows, resolved = resolver.resolve(parsed.rows)
+        if resolver.errors:
+            raise ValidationError(_errors_message(resolver.errors, tr("有 {n} 行无法导入，未导入任何数据：")))
+        summary.groups_created = resolver.created
+        builder = _builder(ctx, source.strip() or parsed.path.name)
+        tasks = [(lambda a=a: builder.build(rows[a:a + CHUNK], resolved[a:a + CHUNK]))
+                 for a in range(0, len(rows), CHUNK)]
+        summary.added, summary.updated = _write_chunks(session, tasks, report, len(rows))
     summary.ineligible, summary.cross_village = builder.ineligible, builder.cross_village
-    return _finish_import(session, actor, parsed, summary, builder.source, village_id, remember, report)
-
-
-def import_stream(session: Session, actor: Actor, parser: SheetParser, cycle_id: int, village_id: int | None = None,
-                  *, source: str = "", progress: Progress | None = None, remember: bool = True) -> ImportSummary:
-    """Validate and write a sheet chunk by chunk. A bad row anywhere stops further writing; once the whole file is checked ``ValidationError`` lists
-    every problem and the caller's transaction rolls back what was written. (No group creation in this mode.)"""
-    require(actor, Permission.EDIT)
-    parsed = parser.result
-    ctx = _context(session, cycle_id, village_id, "village" in parsed.columns)
-    report = progress or (lambda _f, _m: None)
-    resolver = _Resolver(village_id, ctx, parsed.columns.get("village", (0, tr("所在村")))[1],
-                         parsed.columns.get("group", (0, tr("村民小组")))[1])
-    builder = _builder(ctx, source.strip() or parsed.path.name)
-    total = len(parser.rows)
-
-    def task(begin: int) -> tuple[list[list], list[tuple]]:
-        before = len(parsed.rows)
-        parser.parse(begin, begin + CHUNK)
-        rows, resolved = resolver.resolve(parsed.rows[before:])
-        if parsed.errors or resolver.errors:
-            return [], []  # keep checking the rest of the file, write nothing more
-        return builder.build(rows, resolved)
-
-    tasks = [(lambda b=b: task(b)) for b in range(parser.start, total, CHUNK)]
-    added, updated = _write_chunks(session, tasks, report, total - parser.start)
-    parser.finish()
-    if parsed.errors:
-        raise ValidationError(_errors_message(parsed.errors, tr("文件中有 {n} 处错误，未导入任何数据：")))
-    if resolver.errors:
-        raise ValidationError(_errors_message(resolver.errors, tr("有 {n} 行无法导入，未导入任何数据：")))
-    summary = ImportSummary(file=parsed.path.name, sheet=parsed.sheet_name, skipped_rows=len(parsed.skipped),
-                            added=added, updated=updated, ineligible=builder.ineligible,
-                            cross_village=builder.cross_village)
     return _finish_import(session, actor, parsed, summary, builder.source, village_id, remember, report)
 
 
@@ -540,16 +500,17 @@ def import_file(session: Session, actor: Actor, path: str | Path, cycle_id: int,
                 sheet: str | int | None = None, mapping: Mapping[str, str | int] | None = None,
                 header_row: int | None = None, source: str = "", create_groups: bool = False,
                 progress: Progress | None = None, today: dt.date | None = None) -> ImportSummary:
-    """Read, validate and import a workbook in the caller's transaction (the CLI, benchmarks and the GUI job)."""
+    """Read, validate and import a workbook in the caller's transaction (the CLI and the tests): the same two calls
+    the GUI makes in its two background jobs, :func:`read_voter_workbook` (check) then :func:`import_parsed`."""
     report = progress or (lambda _f, _m: None)
     report(0.0, tr("正在读取文件…"))
     if mapping is None and source:
         mapping = remembered_mapping(session, source)
-    if create_groups:
-        parsed = read_voter_workbook(path, sheet=sheet, mapping=mapping, header_row=header_row, today=today)
-        return import_parsed(session, actor, parsed, cycle_id, village_id, source=source, create_groups=True,
-                             progress=report)
-    pick = None if (sheet is not None or mapping) else _looks_like_voter_sheet
-    raw = read_sheet(path, sheet, pick=pick)
-    parser = prepare_voter_sheet(raw, mapping=mapping, header_row=header_row, today=today)
-    return import_stream(session, actor, parser, cycle_id, village_id, source=source, progress=report)
+
+    def checking(i: int, n: int) -> None:
+        report(0.1 * i / max(n, 1), tr("正在检查第 {i} / {n} 行…").format(i=i, n=n))
+
+    parsed = read_voter_workbook(path, sheet=sheet, mapping=mapping, header_row=header_row, today=today,
+                                 progress=checking)
+    return import_parsed(session, actor, parsed, cycle_id, village_id, source=source, create_groups=create_groups,
+                         progress=report)

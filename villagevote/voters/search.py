@@ -123,10 +123,7 @@ def name_keys(name: str) -> tuple[str, str]:
 
 
 
-_SURNAME_PARTS: dict[str, tuple[tuple[str, ...], str]] = {}
-_REST_PARTS: dict[str, tuple[tuple[str, ...], str]] = {}
 _LENGTH_CHAR = [chr(0x100 + k) for k in range(65)]
-_INITIALS: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
 
 
 def _combine_initials(surnames: tuple[str, ...], alternatives: tuple[str, ...]) -> str:
@@ -137,14 +134,19 @@ def _combine_initials(surnames: tuple[str, ...], alternatives: tuple[str, ...]) 
     return key if len(key) <= MAX_KEY_LENGTH else key[:MAX_KEY_LENGTH].rsplit(" ", 1)[0]
 
 
-def name_keys_many(names: list[str]) -> tuple[list[str], list[str]]:
+def name_keys_many(names: list[str], cache: dict | None = None) -> tuple[list[str], list[str]]:
     """:func:`name_keys` of many names at once: (initials keys, sort keys), equal to ``[name_keys(n) for n in
-    names]``. Surname and given-name parts come from tables (both repeat), and the common case (letters only, no
-    compound surname, one reading per character) is put together with C-level ``map``; any other name goes through
-    :func:`name_keys`."""
+    names]``. Surname and given-name parts come from tables (both repeat) kept in ``cache`` (pass the same dict for
+    the chunks of one import), and the names are put together with C-level ``map``; a name with blanks, other
+    characters or a compound surname goes through :func:`name_keys`."""
     n = len(names)
     if not n:
         return [], []
+    if cache is None:
+        cache = {}
+    surname_parts = cache.setdefault("surname", {})
+    rest_parts = cache.setdefault("rest", {})
+    combined = cache.setdefault("initials", {})
     original = names
     plain = list(map(str.isalnum, names))
     if plain.count(True) != n or max(map(len, names)) >= len(_LENGTH_CHAR):
@@ -158,16 +160,16 @@ def name_keys_many(names: list[str]) -> tuple[list[str], list[str]]:
         names = [name if i not in odd else "某" for i, name in enumerate(names)]  # placeholder, redone below
     firsts = list(map(itemgetter(0), names))
     rests = list(map(itemgetter(slice(1, None)), names))
-    for first in set(firsts).difference(_SURNAME_PARTS):
-        _SURNAME_PARTS[first] = (_surname_letters(first), _char_sort(first))
-    for rest in set(rests).difference(_REST_PARTS):
-        _REST_PARTS[rest] = _rest_keys(rest)
-    surnames = list(map(_SURNAME_PARTS.__getitem__, firsts))
-    given = list(map(_REST_PARTS.__getitem__, rests))
+    for first in set(firsts).difference(surname_parts):
+        surname_parts[first] = (_surname_letters(first), _char_sort(first))
+    for rest in set(rests).difference(rest_parts):
+        rest_parts[rest] = _rest_keys.__wrapped__(rest)
+    surnames = list(map(surname_parts.__getitem__, firsts))
+    given = list(map(rest_parts.__getitem__, rests))
     pairs = list(zip(map(itemgetter(0), surnames), map(itemgetter(0), given)))
-    for pair in set(pairs).difference(_INITIALS):
-        _INITIALS[pair] = _combine_initials(*pair)
-    initials = list(map(_INITIALS.__getitem__, pairs))
+    for pair in set(pairs).difference(combined):
+        combined[pair] = _combine_initials(*pair)
+    initials = list(map(combined.__getitem__, pairs))
     lengths = map(_LENGTH_CHAR.__getitem__, map(len, names))
     sorts = list(map(add, map(add, map(itemgetter(1), surnames), lengths), map(itemgetter(1), given)))
     for i in odd:

@@ -6,20 +6,24 @@ that Excel has turned into numbers. This module turns such a sheet into plain :c
 of :class:`RowError` (Excel row number, column, reason in Chinese). Nothing here touches the database: the import
 service (``villagevote.voters.importer``) writes the rows in one transaction only when there are no errors.
 
-Fast path: the whole sheet is read once as a list of Python values (``CalamineSheet.to_python``); valid ID numbers
-are checked with an inlined GB 11643 check, and only suspicious values go through the slower
-:func:`villagevote.idcard.parse_id_number` for its precise message.
+Speed: the whole sheet is read once as a list of Python values (``CalamineSheet.to_python``). Rows are then checked
+in blocks, column by column (:func:`_parse_block`): C-level ``map`` / ``join`` / regular expressions over a column,
+the GB 11643 check digit through ``int(…, 13)``, lookup tables for values that repeat (birth dates, categories).
+A row the fast path cannot vouch for goes through the detailed per-row checker (:func:`_check_rows`), which gives
+every message (and calls :func:`villagevote.idcard.parse_id_number` for bad ID numbers).
 """
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from operator import eq, itemgetter, mul
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
@@ -36,6 +40,7 @@ __all__ = [
     "VoterRow",
     "column_letter",
     "detect_header",
+    "gc_paused",
     "parse_category",
     "parse_date_value",
     "parse_deprived",
@@ -598,9 +603,9 @@ class RowError:
         return f"{where}{column}：{self.reason}{value}"
 
 
-@dataclass(slots=True)
-class VoterRow:
-    """One voter as read from the file (validated, normalised)."""
+class VoterRow(NamedTuple):
+    """One voter as read from the file (validated, normalised). A named tuple: the fast path makes 50,000 of them
+    with C-level ``tuple.__new__`` and the import reads them back column-wise with ``zip(*rows)``."""
 
     row: int  # Excel row number, 1-based
     name: str
@@ -680,8 +685,7 @@ def _resolve_override(override: Mapping[str, str | int], labels: Mapping[int, st
 
 def parse_voter_sheet(raw: RawSheet, mapping: Mapping[str, str | int] | None = None, header_row: int | None = None,
                       today: dt.date | None = None, default_category: VoterCategory = VoterCategory.RESIDENT,
-                      progress: Callable[[int, int], None] | None = None,
-                      _row_parser: Callable[..., None] | None = None) -> ParsedSheet:
+                      progress: Callable[[int, int], None] | None = None) -> ParsedSheet:
     """Validate every row of ``raw`` as a voter.
 
     ``mapping`` overrides the detected columns: field key -> header text, column letter ("C") or 0-based index;
@@ -731,43 +735,8 @@ def parse_voter_sheet(raw: RawSheet, mapping: Mapping[str, str | int] | None = N
         columns={k: (c, header_of(c)) for k, c in columns.items()},
         unmapped={c: t for c, t in info.labels.items() if c not in columns.values()},
     )
-    (_row_parser or _parse_rows)(rows, info.data_start, columns, header_of, result, today, default_category, progress)
+    _parse_rows(rows, info.data_start, columns, header_of, result, today, default_category, progress)
     return result
-
-
-@dataclass
-class SheetParser:
-    """Parses a sheet's data rows in pieces (for streaming imports); state such as seen ID numbers is shared."""
-
-    rows: list[list[Any]]
-    start: int
-    columns: dict[str, int]
-    header_of: Callable[[int], str]
-    result: ParsedSheet
-    today: dt.date
-    default_category: VoterCategory
-    state: dict = field(default_factory=dict)
-
-    def parse(self, begin: int, end: int) -> None:
-        _parse_rows(self.rows, max(begin, self.start), self.columns, self.header_of, self.result, self.today,
-                    self.default_category, None, end=end, state=self.state, finish=False)
-
-    def finish(self) -> None:
-        _finish(self.result, self.state)
-
-
-def prepare_voter_sheet(raw: RawSheet, mapping: Mapping[str, str | int] | None = None, header_row: int | None = None,
-                        today: dt.date | None = None,
-                        default_category: VoterCategory = VoterCategory.RESIDENT) -> SheetParser:
-    """Header detection and column mapping (as :func:`parse_voter_sheet`) without parsing the data rows yet."""
-    captured: dict[str, Any] = {}
-
-    def capture(rows, start, columns, header_of, result, today_, default, progress):  # type: ignore[no-untyped-def]
-        captured.update(start=start, columns=columns, header_of=header_of, result=result)
-
-    parse_voter_sheet(raw, mapping, header_row, today, default_category, _row_parser=capture)
-    return SheetParser(raw.rows, captured["start"], captured["columns"], captured["header_of"], captured["result"],
-                       today or dt.date.today(), default_category)
 
 
 def _check_rows(rows: list[list[Any]], indices: Iterable[int], columns: dict[str, int],
@@ -965,6 +934,23 @@ def _check_rows(rows: list[list[Any]], indices: Iterable[int], columns: dict[str
     state["mangled"] = mangled
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a bulk step.
+
+    Validating and importing 50,000 rows allocates a few hundred thousand small objects (rows, tuples, strings)
+    while the whole sheet (one list per row) is alive: the collector would run its full passes over all of them again
+    and again, although nothing here creates reference cycles (reference counting frees everything as usual). That
+    cost a quarter to a third of the time of these steps. The collector is enabled again afterwards (if it was)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 # Rows per block of the column-wise fast path (also the progress step).
 _BLOCK = 2500
 _ID_UNITS = re.compile("(?:(?:" + "|".join(sorted(PROVINCES)) + r")[0-9]{15}[0-9X])*", re.ASCII)
@@ -982,11 +968,12 @@ def _parse_rows(rows: list[list[Any]], start: int, columns: dict[str, int], head
     go into ``result`` in row order."""
     state = {} if state is None else state
     total = len(rows) if end is None else min(end, len(rows))
-    for begin in range(start, total, _BLOCK):
-        if progress is not None:
-            progress(begin, total)
-        _parse_block(rows, begin, min(begin + _BLOCK, total), columns, header_of, result, today, default_category,
-                     state)
+    with gc_paused():
+        for begin in range(start, total, _BLOCK):
+            if progress is not None:
+                progress(begin, total)
+            _parse_block(rows, begin, min(begin + _BLOCK, total), columns, header_of, result, today,
+                         default_category, state)
     if progress is not None:
         progress(total, total)
     if finish:
@@ -1117,8 +1104,8 @@ def _parse_block(rows: list[list[Any]], begin: int, end: int, columns: dict[str,
         return list(map(str.strip, cells)) if set(map(type, cells)) == {str} else list(map(_text, cells))
 
     numbers = range(begin + 1, end + 1)
-    built = map(VoterRow, numbers, names, ids, genders, births, texts("group"), categories, deprived, texts("phone"),
-                texts("village"), texts("note"))
+    built = map(tuple.__new__, repeat(VoterRow), zip(numbers, names, ids, genders, births, texts("group"), categories,
+                                                      deprived, texts("phone"), texts("village"), texts("note")))
     seen_ids: dict[str, int] = state.setdefault("seen_ids", {})
     if not slow and len(set(ids)) == n and seen_ids.keys().isdisjoint(ids):
         seen_ids.update(zip(ids, numbers))
