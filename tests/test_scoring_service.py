@@ -192,14 +192,19 @@ def test_double_entry_counts_only_when_both_entries_agree(db, admin, clerk, setu
     assert state.counts and state.mismatches == ()
 
 
-def test_open_tie_blocks_outcome_until_a_decision_is_recorded(db, admin, reviewer, setup):
+def _one_rater_with_a_tie(db, admin, setup):
+    """Only 甲 scores: 张三 50+40 = 90; 李四 45+35 = 80; 王五 45+35 = 80 (same on 服务中心工作); 赵六 30+30 = 60."""
     scheme_id, cids, raters = setup
     with db.session() as s:
         for name in ("乙", "丙"):
             service.remove_rater(s, admin, raters[name])
-    # one rater: 张三 50+40 = 90; 李四 45+35 = 80; 王五 45+35 = 80 (same on 服务中心工作); 赵六 30+30 = 60. Top 2.
     fill(db, admin, scheme_id, cids, raters["甲"],
          {"张三": ("50", "40"), "李四": ("45", "35"), "王五": ("45", "35"), "赵六": ("30", "30")})
+    return scheme_id, cids
+
+
+def test_open_tie_blocks_outcome_until_a_decision_is_recorded(db, admin, reviewer, setup):
+    scheme_id, cids = _one_rater_with_a_tie(db, admin, setup)  # top 2: 李四 and 王五 tie for second
     with db.session() as s:
         res = service.compute(s, scheme_id).results
         [tie] = res.open_ties
@@ -266,12 +271,7 @@ def test_withdrawn_candidate_keeps_scores_but_leaves_the_ranking(db, admin, setu
 
 
 def test_tie_notes_name_the_post_in_words(db, admin, setup):
-    scheme_id, cids, raters = setup
-    with db.session() as s:
-        for name in ("乙", "丙"):
-            service.remove_rater(s, admin, raters[name])
-    fill(db, admin, scheme_id, cids, raters["甲"],
-         {"张三": ("50", "40"), "李四": ("45", "35"), "王五": ("45", "35"), "赵六": ("30", "30")})
+    scheme_id, _cids = _one_rater_with_a_tie(db, admin, setup)
     with db.session() as s:
         [tie] = service.compute(s, scheme_id).results.ties
     assert tie.note.startswith("青山村 村党组织 书记：")
