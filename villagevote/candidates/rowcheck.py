@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from villagevote.cells import cell_text
 from villagevote.i18n import tr
 from villagevote.idcard import IdInfo, InvalidIdNumber, age_on, parse_id_number
 from villagevote.models.enums import Education, Gender, NominationSource, OrgKind, PoliticalStatus
@@ -119,16 +120,8 @@ def parse_date(value: Any) -> dt.date:
     raise ValueError(tr("「{text}」不是有效的日期（应如 2008-07-01）").format(text=text))
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _choice(enum_cls: Any, value: Any, what: str, problems: list[str]) -> Any:
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         return None
     try:
@@ -152,7 +145,7 @@ def check_rows(rows: Iterable[tuple[int, dict[str, Any]]], ctx: ImportContext) -
     for row_no, raw in rows:
         total += 1
         problems: list[str] = []
-        name = re.sub(r"\s+", "", _text(raw.get("name")))
+        name = re.sub(r"\s+", "", cell_text(raw.get("name")))
         if not name:
             problems.append(tr("姓名为空"))
         elif not _NAME_RE.match(name):
@@ -185,11 +178,11 @@ def check_rows(rows: Iterable[tuple[int, dict[str, Any]]], ctx: ImportContext) -
         education = _choice(Education, raw.get("education"), tr("文化程度"), problems)
         political = _choice(PoliticalStatus, raw.get("political_status"), tr("政治面貌"), problems)
         source = _choice(NominationSource, raw.get("source"), tr("推荐方式"), problems)
-        if source is None and not _text(raw.get("source")):
+        if source is None and not cell_text(raw.get("source")):
             problems.append(tr("推荐方式为空"))
 
         join_date: dt.date | None = None
-        if _text(raw.get("party_join_date")):
+        if cell_text(raw.get("party_join_date")):
             try:
                 join_date = parse_date(raw.get("party_join_date"))
             except ValueError as exc:
@@ -212,18 +205,18 @@ def check_rows(rows: Iterable[tuple[int, dict[str, Any]]], ctx: ImportContext) -
                         tr("政治面貌为「{status}」，却填写了入党时间").format(status=political.label)
                     )
 
-        phone = _text(raw.get("phone"))
+        phone = cell_text(raw.get("phone"))
         if phone and not _PHONE_RE.match(phone):
             problems.append(tr("联系电话「{phone}」应为数字").format(phone=phone))
 
-        incumbent_text = _text(raw.get("incumbent"))
+        incumbent_text = cell_text(raw.get("incumbent"))
         incumbent = False
         if incumbent_text in ("是", "Y", "y", "1"):
             incumbent = True
         elif incumbent_text not in ("", "否", "N", "n", "0"):
             problems.append(tr("是否现任应填「是」或「否」，实际为「{v}」").format(v=incumbent_text))
 
-        village_name = _text(raw.get("village"))
+        village_name = cell_text(raw.get("village"))
         village_id = ctx.villages.get(village_name) if village_name else None
         if not village_name:
             problems.append(tr("所在村为空"))
@@ -235,7 +228,7 @@ def check_rows(rows: Iterable[tuple[int, dict[str, Any]]], ctx: ImportContext) -
             )
 
         group_id: int | None = None
-        group_text = _text(raw.get("group"))
+        group_text = cell_text(raw.get("group"))
         if group_text and village_id is not None:
             group_id = ctx.groups.get((village_id, group_text))
             if group_id is None:
@@ -245,7 +238,7 @@ def check_rows(rows: Iterable[tuple[int, dict[str, Any]]], ctx: ImportContext) -
                 problems.append(tr("村民小组「{g}」不是{v}的村民小组").format(g=group_text, v=village_name))
 
         org_kind = _choice(OrgKind, raw.get("organization"), tr("参选组织"), problems)
-        if org_kind is None and not _text(raw.get("organization")):
+        if org_kind is None and not cell_text(raw.get("organization")):
             problems.append(tr("参选组织为空"))
         org_id: int | None = None
         if org_kind is not None and village_id is not None:
@@ -258,7 +251,7 @@ def check_rows(rows: Iterable[tuple[int, dict[str, Any]]], ctx: ImportContext) -
                     status=political.label if political else tr("未填写")
                 )
             )
-        post = _text(raw.get("post"))
+        post = cell_text(raw.get("post"))
         if not post:
             problems.append(tr("参选职务为空"))
         elif org_id is not None and post not in ctx.posts.get(org_id, []):
@@ -318,7 +311,7 @@ def check_rows(rows: Iterable[tuple[int, dict[str, Any]]], ctx: ImportContext) -
                 village_id=village_id,
                 village_name=village_name,
                 group_id=group_id,
-                current_post=_text(raw.get("current_post")),
+                current_post=cell_text(raw.get("current_post")),
                 organization_id=org_id,
                 org_kind=org_kind,
                 post=post,

@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from villagevote import audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, can, require
+from villagevote.cells import cell_text
 from villagevote.errors import NotFound, PermissionDenied, ValidationError
 from villagevote.i18n import tr
 from villagevote.idcard import InvalidIdNumber, mask_id_number, parse_id_number
@@ -269,14 +270,6 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _parse_date(value: Any) -> dt.date:
     from villagevote.candidates.rowcheck import parse_date
 
@@ -347,7 +340,7 @@ def _check_file_level(session: Session, book: ReturnedWorkbook, preview: CountyI
 
 def _classify(value: Any) -> bool | None | str:
     """True = 有, False = 无, None = blank, str = unreadable (the text)."""
-    text = _cell_text(value).replace(" ", "").replace("\u3000", "")
+    text = cell_text(value).replace(" ", "").replace("\u3000", "")
     if not text:
         return None
     if text in _YES:
@@ -372,7 +365,7 @@ def _check_rows(session: Session, book: ReturnedWorkbook, preview: CountyImportP
     matched: set[int] = set()
     for row in book.rows:
         preview.rows_read += 1
-        name = _cell_text(row.name)
+        name = cell_text(row.name)
 
         def err(message: str, dept: str = "", _row: int = row.row_number, _name: str = name) -> None:
             preview.errors.append(Issue("error", _row, _name, dept, message))
@@ -383,7 +376,7 @@ def _check_rows(session: Session, book: ReturnedWorkbook, preview: CountyImportP
         try:
             info = parse_id_number(row.id_number, today=today)
         except InvalidIdNumber as exc:
-            err(tr("身份证号码“{v}”有误：{msg}").format(v=_cell_text(row.id_number), msg=exc.message))
+            err(tr("身份证号码“{v}”有误：{msg}").format(v=cell_text(row.id_number), msg=exc.message))
             continue
         number = info.number
         if number in seen:
@@ -434,8 +427,8 @@ def _plan_answer(session: Session, preview: CountyImportPreview, dept: str, answ
                  cands: list[Candidacy], person: Person, dept_rules: list[Rule], all_rules: dict[str, Rule],
                  today: dt.date, err: Any, warn: Any) -> None:
     kind = _classify(answer.has_issue)
-    opinion = _cell_text(answer.opinion)
-    handler = _cell_text(answer.handler)
+    opinion = cell_text(answer.opinion)
+    handler = cell_text(answer.handler)
     if kind is None:
         err(tr("填写了意见、经办人或日期，但“有无情况”为空，请选择“无”或“有”"), dept)
         return

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
+from villagevote.cells import is_blank
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.models.enums import Education, Gender, NominationSource, OrgKind, PoliticalStatus
@@ -184,10 +185,6 @@ class SheetRows:
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
 
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def read_candidate_rows(path: str | Path) -> SheetRows:
     """Read a filled registration workbook (.xlsx/.xlsm/.xls/.ods).
 
@@ -218,7 +215,7 @@ def read_candidate_rows(path: str | Path) -> SheetRows:
         wb.close()
 
     header_index = next(
-        (i for i, row in enumerate(data) if any(not _is_blank(v) for v in row)), None
+        (i for i, row in enumerate(data) if any(not is_blank(v) for v in row)), None
     )
     if header_index is None:
         raise ValidationError(tr("工作表「{sheet}」是空的").format(sheet=sheet_name))
@@ -226,7 +223,7 @@ def read_candidate_rows(path: str | Path) -> SheetRows:
     columns: dict[str, int] = {}
     problems: list[str] = []
     for index, raw in enumerate(header):
-        if _is_blank(raw):
+        if is_blank(raw):
             continue
         name = _clean_header(raw)
         column = _BY_HEADER.get(name)
@@ -255,7 +252,7 @@ def read_candidate_rows(path: str | Path) -> SheetRows:
     for index in range(header_index + 1, len(data)):
         row = data[index]
         values = {key: (row[col] if col < len(row) else None) for key, col in columns.items()}
-        if all(_is_blank(v) for v in values.values()):
+        if all(is_blank(v) for v in values.values()):
             continue
         for key, value in values.items():
             if isinstance(value, str):

@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 
+from villagevote.cells import cell_text, is_blank
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.reports.xlsx.base import BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT, META_SHEET, save, \
@@ -116,7 +117,7 @@ class RawAnswer:
     date: Any
 
     def is_blank(self) -> bool:
-        return all(_blank(v) for v in (self.has_issue, self.opinion, self.handler, self.date))
+        return all(is_blank(v) for v in (self.has_issue, self.opinion, self.handler, self.date))
 
 
 @dataclass(frozen=True)
@@ -134,10 +135,6 @@ class ReturnedWorkbook:
     meta: dict[str, str]
     departments: list[str]
     rows: list[ReturnedRow] = field(default_factory=list)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 # --- writing ------------------------------------------------------------------------------------------------------
@@ -317,8 +314,8 @@ def read_county_workbook(path: Path | str) -> ReturnedWorkbook:
             "请让县里在本系统导出的原文件上填写后返回，不要复制到新工作簿。").format(name=path.name))
     meta: dict[str, str] = {}
     for row in wb.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False):
-        if len(row) >= 2 and not _blank(row[0]):
-            meta[str(row[0]).strip()] = _text(row[1])
+        if len(row) >= 2 and not is_blank(row[0]):
+            meta[str(row[0]).strip()] = cell_text(row[1])
     if meta.get("kind") != META_KIND:
         raise ValidationError(tr("“{name}”不是县级联审表（导出信息中的类型为“{kind}”）。").format(
             name=path.name, kind=meta.get("kind", "")))
@@ -332,8 +329,8 @@ def read_county_workbook(path: Path | str) -> ReturnedWorkbook:
 def _parse_grid(path: Path, meta: dict[str, str], grid: list[list[Any]]) -> ReturnedWorkbook:
     if len(grid) < HEADER_ROW_2:
         raise ValidationError(tr("“{name}”的工作表“{sheet}”是空的或缺少表头。").format(name=path.name, sheet=SHEET_NAME))
-    top = [_text(v) for v in grid[HEADER_ROW_1 - 1]]
-    sub = [_text(v) for v in grid[HEADER_ROW_2 - 1]]
+    top = [cell_text(v) for v in grid[HEADER_ROW_1 - 1]]
+    sub = [cell_text(v) for v in grid[HEADER_ROW_2 - 1]]
     width = max(len(top), len(sub))
     top += [""] * (width - len(top))
     sub += [""] * (width - len(sub))
@@ -365,20 +362,12 @@ def _parse_grid(path: Path, meta: dict[str, str], grid: list[list[Any]]) -> Retu
     keys = [k for k, _, _ in FIXED_COLUMNS]
     for r in range(FIRST_DATA_ROW - 1, len(grid)):
         cells = list(grid[r]) + [None] * (width - len(grid[r]))
-        if all(_blank(v) for v in cells):
+        if all(is_blank(v) for v in cells):
             continue
         fixed = dict(zip(keys, cells[: len(FIXED_COLUMNS)]))
         answers = {}
         for dept, c in columns.items():
-            answers[dept] = RawAnswer(*(None if _blank(v) else v for v in cells[c:c + n]))
+            answers[dept] = RawAnswer(*(None if is_blank(v) else v for v in cells[c:c + n]))
         result.rows.append(ReturnedRow(row_number=r + 1, id_number=fixed["id_number"], name=fixed["name"],
                                        village=fixed["village"], answers=answers))
     return result
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
