@@ -41,6 +41,15 @@ def fake_township(monkeypatch):
     monkeypatch.setattr(login_mod.TownshipSetupDialog, "exec", exec_)
 
 
+def started_new(monkeypatch, path):
+    """The app started on a new file at ``path``: first admin and township filled in by the fakes above."""
+    fake_first_admin(monkeypatch)
+    fake_township(monkeypatch)
+    controller = app_mod.Controller()
+    assert controller.open(path)
+    return controller
+
+
 def test_first_start_creates_admin_township_and_opens_main_window(qapp, tmp_path, monkeypatch, messages):
     fake_first_admin(monkeypatch)
     fake_township(monkeypatch)
@@ -62,11 +71,8 @@ def test_first_start_creates_admin_township_and_opens_main_window(qapp, tmp_path
 
 
 def test_opening_a_bad_file_keeps_the_current_database(qapp, tmp_path, monkeypatch, messages):
-    fake_first_admin(monkeypatch)
-    fake_township(monkeypatch)
-    controller = app_mod.Controller()
     good = tmp_path / "good.sqlite3"
-    assert controller.open(good)
+    controller = started_new(monkeypatch, good)
     window = controller.window
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"not a database at all")
@@ -108,11 +114,8 @@ def test_restore_from_menu_replaces_data_after_confirmation(qapp, tmp_path, monk
     from villagevote import township as tw
     from villagevote.backup import backup_database
     from villagevote.models import Village
-    fake_first_admin(monkeypatch)
-    fake_township(monkeypatch)
-    controller = app_mod.Controller()
     path = tmp_path / "town.sqlite3"
-    assert controller.open(path)
+    controller = started_new(monkeypatch, path)
     ctx = controller.window.ctx
     backup = backup_database(path, controller.db.backup_dir, reason="manual")
     with controller.db.session() as s:
@@ -136,11 +139,8 @@ def test_restore_from_menu_replaces_data_after_confirmation(qapp, tmp_path, monk
 
 
 def test_restore_refuses_a_damaged_file_and_keeps_working(qapp, tmp_path, monkeypatch, messages):
-    fake_first_admin(monkeypatch)
-    fake_township(monkeypatch)
-    controller = app_mod.Controller()
     path = tmp_path / "town.sqlite3"
-    assert controller.open(path)
+    controller = started_new(monkeypatch, path)
     junk = tmp_path / "villagevote-20260101-000000-manual.sqlite3"
     junk.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
     monkeypatch.setattr(Ask, "open_file", classmethod(lambda cls, *a, **k: str(junk)))
