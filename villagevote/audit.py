@@ -34,3 +34,11 @@ def record(session: Session, actor: Actor, action: str, entity: str, entity_id: 
                    entity_id=None if entity_id is None else str(entity_id), before=before, after=after, note=note)
     session.add(row)
     return row
+
+
+def add_recorded(session: Session, actor: Actor, action: str, entity: str, row: Any) -> int:
+    """Add a new ORM row, flush it for its id and record it (as "after") in the audit log; returns the id."""
+    session.add(row)
+    session.flush()
+    record(session, actor, action, entity, row.id, after=snapshot(row))
+    return row.id

@@ -97,10 +97,7 @@ def register_candidacy(
         )
     cand = Candidacy(person_id=person.id, organization_id=org.id, cycle_id=org.cycle_id, post=post, source=source,
                      status=CandidacyStatus.REGISTERED, incumbent=incumbent)
-    session.add(cand)
-    session.flush()
-    audit.record(session, actor, "register", "candidacy", cand.id, after=audit.snapshot(cand))
-    return cand.id
+    return audit.add_recorded(session, actor, "register", "candidacy", cand)
 
 
 def list_candidacies(

@@ -117,10 +117,7 @@ def register_person(session: Session, actor: Actor, data: PersonData, today: dt.
     name, info = _check(session, data, today or dt.date.today(), None)
     person = Person()
     _apply(person, data, name, info)
-    session.add(person)
-    session.flush()
-    audit.record(session, actor, "register", "person", person.id, after=audit.snapshot(person))
-    return person.id
+    return audit.add_recorded(session, actor, "register", "person", person)
 
 
 def update_person(
@@ -199,10 +196,7 @@ def add_relationship(
             tr("{a}与{b}已登记为{kind}关系").format(a=a.name, b=b.name, kind=exists.kind.label)
         )
     rel = Relationship(person_a_id=low, person_b_id=high, kind=kind, note=note)
-    session.add(rel)
-    session.flush()
-    audit.record(session, actor, "add", "relationship", rel.id, after=audit.snapshot(rel))
-    return rel.id
+    return audit.add_recorded(session, actor, "add", "relationship", rel)
 
 
 def remove_relationship(session: Session, actor: Actor, relationship_id: int) -> None:

@@ -272,10 +272,7 @@ def add_rule(
         raise ValidationError(tr("本版本已有编号为 {code} 的规则").format(code=checked.code))
     last = session.scalar(select(func.max(Rule.sort_order)).where(Rule.rule_set_id == rs.id)) or 0
     rule = Rule(rule_set_id=rs.id, sort_order=last + 10, **_rule_fields(checked))
-    session.add(rule)
-    session.flush()
-    audit.record(session, actor, "add_rule", "rule", rule.id, after=audit.snapshot(rule))
-    return rule.id
+    return audit.add_recorded(session, actor, "add_rule", "rule", rule)
 
 
 def delete_rule(session: Session, actor: Actor, rule_id: int) -> None:

@@ -481,10 +481,7 @@ def add_rater(session: Session, actor: Actor, scheme_id: int, name: str, group_c
     if dup is not None:
         raise ValidationError(tr("评委“{name}”已在本方案中，同名评委请在姓名后加注区分（如 王伟（驻村））").format(name=name))
     rater = Rater(scheme_id=scheme_id, group_id=group.id, name=name, title=(title or "").strip())
-    session.add(rater)
-    session.flush()
-    audit.record(session, actor, "create", "rater", rater.id, after=audit.snapshot(rater))
-    return rater.id
+    return audit.add_recorded(session, actor, "create", "rater", rater)
 
 
 def remove_rater(session: Session, actor: Actor, rater_id: int) -> None:
@@ -523,10 +520,7 @@ def recuse(session: Session, actor: Actor, rater_id: int, candidacy_id: int, rea
         raise ValidationError(tr("评委“{r}”已给“{c}”录入了 {n} 个分数，请先在录入表中清空这些分数再登记回避").format(
             r=rater.name, c=cand.person.name, n=scored))
     rec = Recusal(rater_id=rater_id, candidacy_id=candidacy_id, reason=reason)
-    session.add(rec)
-    session.flush()
-    audit.record(session, actor, "create", "recusal", rec.id, after=audit.snapshot(rec))
-    return rec.id
+    return audit.add_recorded(session, actor, "create", "recusal", rec)
 
 
 def withdraw_recusal(session: Session, actor: Actor, rater_id: int, candidacy_id: int) -> None:
@@ -758,10 +752,7 @@ def add_adjustment(session: Session, actor: Actor, scheme_id: int, candidacy_id:
     engine.check_score(value, crit, 3)
     adj = ScoreAdjustment(scheme_id=scheme_id, candidacy_id=candidacy_id, item_code=item_code, points=value,
                           note=(note or "").strip(), entered_by=actor.display_name or actor.username)
-    session.add(adj)
-    session.flush()
-    audit.record(session, actor, "create", "score_adjustment", adj.id, after=audit.snapshot(adj))
-    return adj.id
+    return audit.add_recorded(session, actor, "create", "score_adjustment", adj)
 
 
 def delete_adjustment(session: Session, actor: Actor, adjustment_id: int) -> None:
@@ -868,10 +859,7 @@ def record_tie_decision(session: Session, actor: Actor, scheme_id: int, post: st
         raise ValidationError(tr("这些人选目前不是“并列待决定”，无需记录决定（请刷新结果后再试）"))
     dec = ScoreTieDecision(scheme_id=scheme_id, post_key=post, ranking=list(ranking), reason=reason,
                            decided_by=actor.display_name or actor.username, decided_on=decided_on or dt.date.today())
-    session.add(dec)
-    session.flush()
-    audit.record(session, actor, "create", "score_tie_decision", dec.id, after=audit.snapshot(dec))
-    return dec.id
+    return audit.add_recorded(session, actor, "create", "score_tie_decision", dec)
 
 
 @dataclass(frozen=True)

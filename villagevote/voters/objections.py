@@ -75,10 +75,7 @@ def register_objection(session: Session, actor: Actor, cycle_id: int, village_id
                           about_name=about_name, ground=ground.strip(), received_on=received_on,
                           answer_due=dates.answer_due, raise_deadline=dates.raise_deadline,
                           filed_late=dates.filed_late, request=request, details=details or None)
-    session.add(objection)
-    session.flush()
-    audit.record(session, actor, "register", "objection", objection.id, after=audit.snapshot(objection))
-    return objection.id
+    return audit.add_recorded(session, actor, "register", "objection", objection)
 
 
 def answer_objection(session: Session, actor: Actor, objection_id: int, outcome: ObjectionOutcome, answer: str,

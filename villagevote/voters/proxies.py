@@ -87,10 +87,7 @@ def register_proxy(session: Session, actor: Actor, principal_id: int, holder_id:
             h=holder.name, n=carried, cap=profile.proxy_cap))
     proxy = Proxy(principal_id=principal.id, holder_id=holder.id, authorized_on=authorized_on, approved=True,
                   note=note.strip(), relation=relation)
-    session.add(proxy)
-    session.flush()
-    audit.record(session, actor, "register", "proxy", proxy.id, after=audit.snapshot(proxy))
-    return proxy.id
+    return audit.add_recorded(session, actor, "register", "proxy", proxy)
 
 
 def revoke_proxy(session: Session, actor: Actor, proxy_id: int, reason: str) -> None:
