@@ -356,3 +356,83 @@ def test_read_sheet_rows_keep_excel_row_numbers(tmp_path):
     assert raw.rows[4][2] == "姓名"
     parsed = read_voter_workbook(path, today=TODAY)
     assert parsed.header_row == 5 and parsed.rows[0].row == 6
+
+
+def _messy_sheet(seed: int, n: int, spread: int = 1) -> list[list[object]]:
+    """A sheet mixing clean rows with every kind of trouble the detailed checker knows about."""
+    import random
+
+    from villagevote.idcard import check_character
+
+    rng = random.Random(seed)
+    header = ["姓名", "身份证号", "性别", "出生日期", "村民小组", "类别", "剥夺政治权利", "所在村"]
+    rows: list[list[object]] = [["某镇选民登记表"], header]
+    made: list[list[object]] = []
+    for i in range(n):
+        birth = dt.date(1930, 1, 1) + dt.timedelta(days=rng.randrange(36500))
+        first = f"{rng.choice(['330523', '110101', '440305'])}{birth:%Y%m%d}{rng.randrange(1000):03d}"
+        idn = first + check_character(first)
+        gender = "男" if int(first[16]) % 2 else "女"
+        row: list[object] = [rng.choice(["张三", "李梅", "欧阳修", "长孙无忌", "王五"]) + str(i % 7), idn, gender,
+                             birth.isoformat(), rng.choice(["第1组", "第2组", " 三组 ", 3.0, ""]),
+                             rng.choice(["户籍在本村并居住", "1", 2.0, "", "外出务工"]), "", rng.choice(["东村", " 西村"])]
+        trouble = rng.randrange(40 * spread)  # 14 kinds of trouble; spread > 1 leaves whole blocks clean
+        if trouble == 0:
+            row[1] = idn[:-1] + ("0" if idn[-1] != "0" else "1")  # check digit
+        elif trouble == 1:
+            row[1] = idn.lower() if idn.endswith("X") else idn[:6] + idn[8:17]  # lowercase x / 15-digit number
+        elif trouble == 2:
+            row[1] = float(idn[:-1] + "0") if not idn.endswith("X") else 3.30523198512310E+17  # Excel number
+        elif trouble == 3 and made:
+            row[1:4] = rng.choice(made)  # number, gender and birth date of an earlier row: a duplicate
+        elif trouble == 4:
+            row[0] = rng.choice(["", "  ", "张  三", "张\u3000三", "Li  Mei", "名" * 70, 12.0])
+        elif trouble == 5:
+            row[3] = rng.choice([birth, dt.datetime(birth.year, birth.month, birth.day), f"{birth:%Y/%m/%d}",
+                                 f"{birth:%Y%m%d}", "1999-9-9", "见身份证", "", None])
+        elif trouble == 6:
+            row[2] = rng.choice(["女" if gender == "男" else "男", "男性", "M", "不详", ""])
+        elif trouble == 7:
+            row[5] = rng.choice(["不知道", 7.0, "第三类"])
+        elif trouble == 8:
+            row[6] = rng.choice(["是", "否", "待查", 1.0])
+        elif trouble == 9:
+            row[:2] = ["", ""]  # no name, no number: blank or a note row
+            row[2:] = rng.choice([[""] * 6, ["制表人：王", "", "", "", "", ""]])
+        elif trouble == 10:
+            row[1] = ""  # no ID: birth date column decides
+        elif trouble == 11:
+            row[1] = first[:6] + "20991231" + first[14:17]
+            row[1] += check_character(row[1])  # born in the future
+        elif trouble == 12:
+            row = row[:1]  # a short row
+        elif trouble == 13:
+            row[1] = "99" + first[2:17]
+            row[1] += check_character(row[1])  # no such province
+        made.append([idn, gender, birth.isoformat()])
+        rows.append(row)
+    rows.append(["合计", "", "", "", "", "", "", ""])
+    width = max(len(r) for r in rows)
+    return [r + [""] * (width - len(r)) for r in rows] if seed % 2 else rows
+
+
+@pytest.mark.parametrize("seed, spread", [(1, 1), (2, 1), (3, 6), (4, 6)])
+def test_fast_path_agrees_with_the_detailed_checker(seed, spread, monkeypatch):
+    """The column-wise fast path must give exactly what the row-by-row checker gives: rows, values, errors (row,
+    column, cell, reason and order), skipped rows and hints, also across block boundaries."""
+    from villagevote.voters import workbook as wb
+
+    monkeypatch.setattr(wb, "_BLOCK", 13)
+    raw = wb.RawSheet(Path("messy.xlsx"), "选民", ["选民"], _messy_sheet(seed, 900, spread), [])
+    fast = wb.parse_voter_sheet(raw, today=TODAY)
+
+    def detailed_only(rows, begin, end, columns, header_of, result, today, default_category, state):
+        wb._check_rows(rows, range(begin, end), columns, header_of, result, today, default_category, state)
+
+    monkeypatch.setattr(wb, "_parse_block", detailed_only)
+    slow = wb.parse_voter_sheet(raw, today=TODAY)
+    assert len(fast.rows) > 500 and len(fast.errors) > 10 and fast.skipped  # the sheet does exercise both paths
+    assert any("重复" in e.reason for e in fast.errors)
+    assert fast.rows == slow.rows
+    assert [str(e) for e in fast.errors] == [str(e) for e in slow.errors]
+    assert fast.skipped == slow.skipped and fast.hints == slow.hints

@@ -181,6 +181,10 @@ class _RowBuilder:
     _iso: dict = field(default_factory=dict)
     _status_reasons: dict = field(default_factory=lambda: {False: "", True: tr("被依法剥夺政治权利")})
 
+    def forget(self) -> None:
+        """Drop the lookup tables (eligibility, dates, name parts)."""
+        self._verdicts, self._iso, self._name_parts = {}, {}, {}
+
     def _verdict(self, birth: dt.date | None, category: VoterCategory, deprived: bool) -> tuple[int | None, int, str]:
         """(age, eligible 1/0, reason) on the election day; the same for every row with these three values."""
         e = self.election_day
@@ -469,18 +473,23 @@ def import_parsed(session: Session, actor: Actor, parsed: ParsedSheet, cycle_id:
                          parsed.columns.get("group", (0, tr("村民小组")))[1],
                          create=(lambda vid, name: _create_group(session, vid, name, ctx.groups)) if create_groups
                          else None)
+    builder = _builder(ctx, source.strip() or parsed.path.name)
     with gc_paused():
-        # every row is resolved before anything is written
-        rows, resolved = resolver.resolve(parsed.rows)
-        if resolver.errors:
-            raise ValidationError(_errors_message(resolver.errors, tr("有 {n} 行无法导入，未导入任何数据：")))
-        summary.groups_created = resolver.created
-        builder = _builder(ctx, source.strip() or parsed.path.name)
-        tasks = [(lambda a=a: builder.build(rows[a:a + CHUNK], resolved[a:a + CHUNK]))
-                 for a in range(0, len(rows), CHUNK)]
-        summary.added, summary.updated = _write_chunks(session, tasks, report, len(rows))
-    summary.ineligible, summary.cross_village = builder.ineligible, builder.cross_village
+        _resolve_and_write(session, parsed, resolver, builder, summary, report)
     return _finish_import(session, actor, parsed, summary, builder.source, village_id, remember, report)
+
+
+def _resolve_and_write(session: Session, parsed: ParsedSheet, resolver: _Resolver, builder: _RowBuilder,
+                       summary: ImportSummary, report: Progress) -> None:
+    # every row is resolved before anything is written
+    rows, resolved = resolver.resolve(parsed.rows)
+    if resolver.errors:
+        raise ValidationError(_errors_message(resolver.errors, tr("有 {n} 行无法导入，未导入任何数据：")))
+    summary.groups_created = resolver.created
+    tasks = [(lambda a=a: builder.build(rows[a:a + CHUNK], resolved[a:a + CHUNK])) for a in range(0, len(rows), CHUNK)]
+    summary.added, summary.updated = _write_chunks(session, tasks, report, len(rows))
+    summary.ineligible, summary.cross_village = builder.ineligible, builder.cross_village
+    builder.forget()  # its tables die here, while the collector is still paused (nothing left for it to scan)
 
 
 def _create_group(session: Session, village_id: int, name: str, groups: dict[int, dict[str, int]]) -> int:
