@@ -94,3 +94,16 @@ class SubmitDialog(QDialog):
             show_error(self, exc, tr("未保存"))
             return
         self.accept()
+
+
+def ask_date(parent: QWidget | None, title: str, label: str) -> dt.date | None:
+    """Ask for a date typed as YYYY-MM-DD (today filled in). None when cancelled, or when mistyped (after saying
+    so)."""
+    text = Ask.text(parent, title, label, dt.date.today().isoformat())
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        show_error(parent, UserError(tr("日期格式不对，应为 YYYY-MM-DD")))
+        return None

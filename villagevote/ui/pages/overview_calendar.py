@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 
 from villagevote.auth import Permission
 from villagevote.i18n import tr
-from villagevote.ui.dialogs.common import Ask, show_error
+from villagevote.ui.dialogs.common import Ask, ask_date, show_error
 from villagevote.ui.table_model import Column, RowsModel
 from villagevote.voters.calendar import DeadlineStatus
 
@@ -101,22 +101,16 @@ class CalendarPanel(QGroupBox):
         if row[9] not in MARKABLE:
             Ask.info(self, tr("无需登记"), tr("异议期和异议答复的完成情况由异议记录自动判断。"))
             return
-        text = Ask.text(self, tr("登记完成日期"), tr("{v}「{item}」完成日期（YYYY-MM-DD）：").format(v=row[0], item=row[1]),
-                        dt.date.today().isoformat())
-        if not text:
+        on = ask_date(self, tr("登记完成日期"), tr("{v}「{item}」完成日期（YYYY-MM-DD）：").format(v=row[0], item=row[1]))
+        if on is None:
             return
         try:
-            on = dt.date.fromisoformat(text.strip())
             with self.ctx.session() as s:
                 if row[9] == "voter_list":
                     from villagevote.voters.register import publish_voter_list
                     publish_voter_list(s, self.ctx.actor, self.ctx.cycle_id(), row[8], on)
                 else:
                     set_milestone(s, self.ctx.actor, self.ctx.cycle_id(), row[8], row[9], on)
-        except ValueError as exc:
-            from villagevote.errors import UserError
-            show_error(self, exc if isinstance(exc, UserError) else UserError(tr("日期格式不对，应为 YYYY-MM-DD")))
-            return
         except Exception as exc:  # noqa: BLE001
             show_error(self, exc)
             return

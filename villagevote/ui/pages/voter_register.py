@@ -17,7 +17,7 @@ from villagevote.auth import Permission
 from villagevote.i18n import tr
 from villagevote.models.core import Village, VillageGroup
 from villagevote.models.enums import VoterCategory
-from villagevote.ui.dialogs.common import Ask, show_error
+from villagevote.ui.dialogs.common import Ask, ask_date, show_error
 from villagevote.ui.table_model import Column, RowsModel
 from villagevote.ui.widgets import button
 from villagevote.voters import register as reg
@@ -288,17 +288,12 @@ class VoterRegisterTab(QWidget):
         if vid is None or cycle_id is None:
             Ask.info(self, tr("请选择村"), tr("请先在上方选择要公布名单的村。"))
             return
-        text = Ask.text(self, tr("登记公布日期"), tr("选民名单公布日期（YYYY-MM-DD）："), dt.date.today().isoformat())
-        if not text:
+        on = ask_date(self, tr("登记公布日期"), tr("选民名单公布日期（YYYY-MM-DD）："))
+        if on is None:
             return
         try:
-            on = dt.date.fromisoformat(text.strip())
             with self.ctx.session() as s:
                 warnings = reg.publish_voter_list(s, self.ctx.actor, cycle_id, vid, on)
-        except ValueError as exc:
-            from villagevote.errors import UserError
-            show_error(self, exc if isinstance(exc, UserError) else UserError(tr("日期格式不对，应为 YYYY-MM-DD")))
-            return
         except Exception as exc:  # noqa: BLE001
             show_error(self, exc)
             return
