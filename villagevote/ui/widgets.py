@@ -1,7 +1,7 @@
 """Small widget makers shared by pages and dialogs."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from PySide6.QtWidgets import QComboBox, QPushButton
 from sqlalchemy import select
@@ -27,4 +27,15 @@ def village_combo(ctx, village_id: int | None, first: str | None = None) -> QCom
         for v in s.scalars(select(Village).order_by(Village.code, Village.id)):
             combo.addItem(v.name, v.id)
     combo.setCurrentIndex(max(combo.findData(village_id), 0))
+    return combo
+
+
+def enum_combo(members: Iterable[Any], first: str | None = None) -> QComboBox:
+    """A choice of enum members shown by their Chinese ``label`` (item data: the member's ``value``); ``first`` adds
+    a top item for "any / not given" (data None)."""
+    combo = QComboBox()
+    if first is not None:
+        combo.addItem(first, None)
+    for member in members:
+        combo.addItem(member.label, member.value)
     return combo

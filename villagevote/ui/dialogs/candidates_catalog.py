@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QAbstractItemView, QCheckBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QListWidget, QListWidgetItem, QPushButton, QSpinBox, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from villagevote.models.enums import RuleGrade
 from villagevote.qualification import rulesets
 from villagevote.ui.dialogs.common import Ask, ok_cancel, show_error
 from villagevote.ui.table_model import Column, RowsModel
+from villagevote.ui.widgets import enum_combo
 
 __all__ = ["CatalogDialog", "RuleEditDialog", "RuleFields"]
 
@@ -42,9 +43,7 @@ class RuleEditDialog(QDialog):
         form = QFormLayout(self)
         self.code = QLineEdit(fields.code if fields else "D1")
         form.addRow(tr("编号"), self.code)
-        self.grade = QComboBox()
-        for g in RuleGrade:
-            self.grade.addItem(g.label, g.value)
+        self.grade = enum_combo(RuleGrade)
         self.grade.setCurrentIndex(self.grade.findData((fields.grade if fields else RuleGrade.FALLBACK).value))
         form.addRow(tr("等级"), self.grade)
         self.text = QLineEdit(fields.text if fields else "")

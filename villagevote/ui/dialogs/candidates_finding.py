@@ -12,6 +12,7 @@ from villagevote.i18n import tr
 from villagevote.models.enums import FindingResult
 from villagevote.qualification.catalogs import RuleDef
 from villagevote.ui.dialogs.common import date_edit, ok_cancel
+from villagevote.ui.widgets import enum_combo
 
 __all__ = ["FindingAnswer", "FindingDialog", "OptionalDate"]
 
@@ -65,9 +66,7 @@ class FindingDialog(QDialog):
         if code is not None:
             self.rule.setCurrentIndex(max(0, self.rule.findData(code)))
         form.addRow(tr("资格条件"), self.rule)
-        self.result = QComboBox()
-        for result in FindingResult:
-            self.result.addItem(result.label, result.value)
+        self.result = enum_combo(FindingResult)
         self.result.setCurrentIndex(self.result.findData(FindingResult.CLEAR.value))
         form.addRow(tr("核查结果"), self.result)
         self.department = QComboBox()

@@ -13,6 +13,7 @@ from villagevote.idcard import InvalidIdNumber, parse_id_number
 from villagevote.models.enums import Education, NominationSource, OrgKind, PoliticalStatus
 from villagevote.ui.dialogs.candidates_finding import OptionalDate
 from villagevote.ui.dialogs.common import ok_cancel
+from villagevote.ui.widgets import enum_combo
 
 __all__ = ["NewCandidacy", "PersonDialog"]
 
@@ -48,15 +49,9 @@ class PersonDialog(QDialog):
         self.id_number.textChanged.connect(self._id_changed)
         form.addRow(tr("身份证号码"), self.id_number)
         form.addRow("", self.id_info)
-        self.education = QComboBox()
-        self.education.addItem(tr("（未填）"), None)
-        for e in Education:
-            self.education.addItem(e.label, e.value)
+        self.education = enum_combo(Education, first=tr("（未填）"))
         form.addRow(tr("文化程度"), self.education)
-        self.political = QComboBox()
-        self.political.addItem(tr("（未填）"), None)
-        for p in PoliticalStatus:
-            self.political.addItem(p.label, p.value)
+        self.political = enum_combo(PoliticalStatus, first=tr("（未填）"))
         form.addRow(tr("政治面貌"), self.political)
         self.join_date = OptionalDate(tr("填写"))
         form.addRow(tr("入党时间"), self.join_date)
@@ -74,16 +69,12 @@ class PersonDialog(QDialog):
         if village_id is not None:
             self.village.setCurrentIndex(max(0, self.village.findData(village_id)))
         cform.addRow(tr("所在村"), self.village)
-        self.org = QComboBox()
-        for k in OrgKind:
-            self.org.addItem(k.label, k.value)
+        self.org = enum_combo(OrgKind)
         self.org.setCurrentIndex(self.org.findData(OrgKind.VILLAGE_COMMITTEE.value))
         cform.addRow(tr("参选组织"), self.org)
         self.post = QComboBox()
         cform.addRow(tr("参选职务"), self.post)
-        self.source = QComboBox()
-        for s in NominationSource:
-            self.source.addItem(s.label, s.value)
+        self.source = enum_combo(NominationSource)
         cform.addRow(tr("推荐方式"), self.source)
         self.incumbent = QCheckBox(tr("现任"))
         cform.addRow("", self.incumbent)

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QListWidget, QListWidgetItem, QWidget
 
 from villagevote.candidates.persons import PersonRow
 from villagevote.i18n import tr
 from villagevote.idcard import mask_id_number
 from villagevote.models.enums import RelationKind
 from villagevote.ui.dialogs.common import ok_cancel
+from villagevote.ui.widgets import enum_combo
 
 __all__ = ["RelationDialog"]
 
@@ -28,9 +29,7 @@ class RelationDialog(QDialog):
         form.addRow(tr("查找亲属"), self.query)
         self.results = QListWidget()
         form.addRow(self.results)
-        self.kind = QComboBox()
-        for k in RelationKind:
-            self.kind.addItem(k.label, k.value)
+        self.kind = enum_combo(RelationKind)
         form.addRow(tr("关系"), self.kind)
         form.addRow(ok_cancel(self))
 

@@ -5,11 +5,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Sequence
 
-from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QPlainTextEdit, QWidget
 
 from villagevote.i18n import tr
 from villagevote.models.enums import CandidacyStatus, ReviewDecision, ReviewStage
 from villagevote.ui.dialogs.common import date_edit, ok_cancel
+from villagevote.ui.widgets import enum_combo
 
 __all__ = ["ReviewAnswer", "ReviewDialog", "StatusDialog"]
 
@@ -29,14 +30,10 @@ class ReviewDialog(QDialog):
         self.setWindowTitle(tr("记录审查结论"))
         self.setMinimumWidth(420)
         form = QFormLayout(self)
-        self.stage = QComboBox()
-        for s in ReviewStage:
-            self.stage.addItem(s.label, s.value)
+        self.stage = enum_combo(ReviewStage)
         self.stage.setCurrentIndex(self.stage.findData(stage.value))
         form.addRow(tr("审查阶段"), self.stage)
-        self.decision = QComboBox()
-        for d in ReviewDecision:
-            self.decision.addItem(d.label, d.value)
+        self.decision = enum_combo(ReviewDecision)
         form.addRow(tr("结论"), self.decision)
         self.reason = QPlainTextEdit()
         self.reason.setPlaceholderText(tr("不通过或劝退时必须写明理由"))
@@ -66,9 +63,7 @@ class StatusDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(tr("更改状态（当前：{s}）").format(s=current.label))
         form = QFormLayout(self)
-        self.status = QComboBox()
-        for s in allowed:
-            self.status.addItem(s.label, s.value)
+        self.status = enum_combo(allowed)
         form.addRow(tr("改为"), self.status)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(tr("取消资格、劝退、退出、恢复等必须写明理由"))

@@ -41,6 +41,7 @@ from villagevote.ui.dialogs.candidates_relation import RelationDialog
 from villagevote.ui.dialogs.candidates_review import ReviewDialog, StatusDialog
 from villagevote.ui.dialogs.common import Ask, show_error
 from villagevote.ui.table_model import Column, RowsModel
+from villagevote.ui.widgets import enum_combo
 
 __all__ = ["CandidatesPage"]
 
@@ -99,18 +100,9 @@ class CandidatesPage(QWidget):
 
         filters = QHBoxLayout()
         self.village_box = QComboBox()
-        self.org_box = QComboBox()
-        self.org_box.addItem(tr("全部组织"), None)
-        for kind in OrgKind:
-            self.org_box.addItem(kind.label, kind.value)
-        self.status_box = QComboBox()
-        self.status_box.addItem(tr("全部状态"), None)
-        for status in CandidacyStatus:
-            self.status_box.addItem(status.label, status.value)
-        self.verdict_box = QComboBox()
-        self.verdict_box.addItem(tr("全部结论"), None)
-        for outcome in VerdictOutcome:
-            self.verdict_box.addItem(outcome.label, outcome.value)
+        self.org_box = enum_combo(OrgKind, first=tr("全部组织"))
+        self.status_box = enum_combo(CandidacyStatus, first=tr("全部状态"))
+        self.verdict_box = enum_combo(VerdictOutcome, first=tr("全部结论"))
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("姓名、拼音首字母或身份证号码片段"))
         self.search.setClearButtonEnabled(True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QColor, QDesktopServices
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget)
 
 from villagevote.auth import Permission
@@ -28,6 +28,7 @@ from villagevote.ui.dialogs.pledges_actions import RefuseDialog, ReviewDialog, S
 from villagevote.ui.dialogs.pledges_items import GoalsDialog, TriggersDialog
 from villagevote.ui.dialogs.pledges_templates import TemplatesDialog
 from villagevote.ui.table_model import Column, RowsModel
+from villagevote.ui.widgets import enum_combo
 
 __all__ = ["PledgesPage", "rendered_html"]
 
@@ -77,14 +78,8 @@ class PledgesPage(QWidget):
         bar = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("姓名或拼音首字母"))
-        self.status_box = QComboBox()
-        self.status_box.addItem(tr("全部状态"), None)
-        for status in PledgeStatus:
-            self.status_box.addItem(status.label, status.value)
-        self.kind_box = QComboBox()
-        self.kind_box.addItem(tr("全部种类"), None)
-        for kind in PledgeKind:
-            self.kind_box.addItem(kind.label, kind.value)
+        self.status_box = enum_combo(PledgeStatus, first=tr("全部状态"))
+        self.kind_box = enum_combo(PledgeKind, first=tr("全部种类"))
         self.generate_btn = QPushButton(tr("生成承诺书"))
         self.templates_btn = QPushButton(tr("模板管理"))
         self.batch_btn = QPushButton(tr("打印本村承诺书"))
