@@ -65,6 +65,13 @@ def _ensure_unlocked(c: Contest) -> None:
         raise LockedError(tr("该选举结果已确认为正式结果，计票和结果只读；如需更正，须由管理员填写理由后重新开启"))
 
 
+def _unlocked_contest(session: Session, contest_id: int) -> Contest:
+    """The contest, for a write: refused once its result is official."""
+    c = _contest(session, contest_id)
+    _ensure_unlocked(c)
+    return c
+
+
 def _org(session: Session, c: Contest) -> Organization:
     org = session.get(Organization, c.organization_id)
     assert org is not None
@@ -228,8 +235,7 @@ def _setup_additional(session: Session, c: Contest, org: Organization, from_cont
 def update_contest(session: Session, actor: Actor, contest_id: int, **fields: Any) -> None:
     """Change held_on, electorate, present, mode, double_entry or the posts' seats (before any tally)."""
     require(actor, Permission.EDIT)
-    c = _contest(session, contest_id)
-    _ensure_unlocked(c)
+    c = _unlocked_contest(session, contest_id)
     before = row_dict(c)
     for key in ("held_on", "electorate", "present", "double_entry"):
         if key in fields:
@@ -259,8 +265,7 @@ def update_contest(session: Session, actor: Actor, contest_id: int, **fields: An
 def add_ballot_candidate(session: Session, actor: Actor, contest_id: int, post: str, name: str,
                          gender: str | None = None, candidacy_id: int | None = None) -> int:
     require(actor, Permission.EDIT)
-    c = _contest(session, contest_id)
-    _ensure_unlocked(c)
+    c = _unlocked_contest(session, contest_id)
     if post not in {p.post for p in c.posts}:
         raise ValidationError(tr("“{post}”不是本次选举的职务").format(post=post))
     name = normalize_name(name)
@@ -379,8 +384,7 @@ def print_ballots(session: Session, actor: Actor, contest_id: int, out: Path | s
         raise ValidationError(tr("本次选举还没有设置职务和名额，不能印制选票"))
     if not sample:
         require(actor, Permission.EDIT)
-        c = _contest(session, contest_id)
-        _ensure_unlocked(c)
+        c = _unlocked_contest(session, contest_id)
         if copies < 1:
             raise ValidationError(tr("印制份数须至少 1 份"))
         counts = {p.post: len(view.candidates_for(p.post)) for p in view.posts}
@@ -429,8 +433,7 @@ def save_counts(session: Session, actor: Actor, contest_id: int, *, issued: int,
     """Ballots issued/returned (and wholly invalid in totals mode). More returned than issued is saved as counted:
     the result engine then declares the election void with the reason."""
     require(actor, Permission.EDIT)
-    c = _contest(session, contest_id)
-    _ensure_unlocked(c)
+    c = _unlocked_contest(session, contest_id)
     _check_counts(issued, returned, invalid or 0, present)
     before = row_dict(c)
     c.ballots_issued, c.ballots_returned = issued, returned
@@ -452,8 +455,7 @@ def save_totals(session: Session, actor: Actor, contest_id: int, *, issued: int,
     require(actor, Permission.EDIT)
     if entry_no not in (1, 2):
         raise ValidationError(tr("录入次数只能是第 1 次或第 2 次"))
-    c = _contest(session, contest_id)
-    _ensure_unlocked(c)
+    c = _unlocked_contest(session, contest_id)
     if session.scalar(select(func.count(BallotRecord.id)).where(BallotRecord.contest_id == c.id)):
         raise ValidationError(tr("本次选举已按逐张唱票方式录入，不能再按合计方式录入"))
     _check_counts(issued, returned, invalid, present)
@@ -575,8 +577,7 @@ def ballot_counter(session: Session, contest_id: int) -> BallotCounter:
 def add_ballot(session: Session, actor: Actor, contest_id: int, ballot: Ballot) -> tuple[int, BallotCheck]:
     """Ballot-by-ballot entry (唱票): validate the ballot, store it with its verdict, return its serial number."""
     require(actor, Permission.EDIT)
-    c = _contest(session, contest_id)
-    _ensure_unlocked(c)
+    c = _unlocked_contest(session, contest_id)
     if session.scalar(select(func.count(TallyEntry.id)).where(TallyEntry.contest_id == c.id)):
         raise ValidationError(tr("本次选举已按合计方式录入，不能再逐张录入"))
     seats = {p.post: p.seats for p in c.posts}
@@ -606,8 +607,7 @@ def add_ballot(session: Session, actor: Actor, contest_id: int, ballot: Ballot) 
 
 def undo_last_ballot(session: Session, actor: Actor, contest_id: int) -> int | None:
     require(actor, Permission.EDIT)
-    c = _contest(session, contest_id)
-    _ensure_unlocked(c)
+    c = _unlocked_contest(session, contest_id)
     rec = session.scalar(select(BallotRecord).where(BallotRecord.contest_id == c.id)
                          .order_by(BallotRecord.serial.desc()))
     if rec is None:
@@ -627,8 +627,7 @@ def undo_last_ballot(session: Session, actor: Actor, contest_id: int) -> int | N
 def merge_write_in(session: Session, actor: Actor, contest_id: int, post: str, source: str, target: str) -> str:
     """Count a written-in name as another person (listed candidate or another write-in); logged, reversible."""
     require(actor, Permission.EDIT)
-    c = _contest(session, contest_id)
-    _ensure_unlocked(c)
+    c = _unlocked_contest(session, contest_id)
     target = normalize_name(target)
     src = session.scalar(select(BallotCandidate).where(BallotCandidate.contest_id == c.id, BallotCandidate.post == post,
                                                        BallotCandidate.name == source))
@@ -656,8 +655,7 @@ def merge_write_in(session: Session, actor: Actor, contest_id: int, post: str, s
 
 def unmerge_write_in(session: Session, actor: Actor, contest_id: int, post: str, source: str) -> None:
     require(actor, Permission.EDIT)
-    c = _contest(session, contest_id)
-    _ensure_unlocked(c)
+    c = _unlocked_contest(session, contest_id)
     src = session.scalar(select(BallotCandidate).where(BallotCandidate.contest_id == c.id, BallotCandidate.post == post,
                                                        BallotCandidate.name == source))
     if src is None or src.merged_into_id is None:
@@ -717,8 +715,7 @@ class SpoiltRow:
 
 def add_spoilt(session: Session, actor: Actor, contest_id: int, scope: str, reason: str, serial: int = 0) -> int:
     require(actor, Permission.EDIT)
-    c = _contest(session, contest_id)
-    _ensure_unlocked(c)
+    c = _unlocked_contest(session, contest_id)
     reason = reason.strip()
     if not reason:
         raise ValidationError(tr("请写明废票原因"))
@@ -796,8 +793,7 @@ def _gender_of(session: Session, contest_id: int, name: str) -> str | None:
 def compute_result(session: Session, actor: Actor, contest_id: int) -> dict[str, Any]:
     """Run the engine on the current tally and store the decision with its reasons."""
     require(actor, Permission.EDIT)
-    c = _contest(session, contest_id)
-    _ensure_unlocked(c)
+    c = _unlocked_contest(session, contest_id)
     if not c.posts:
         raise ValidationError(tr("本次选举还没有设置职务和名额"))
     if c.double_entry and c.tally_mode == "totals":
@@ -834,8 +830,7 @@ def compute_result(session: Session, actor: Actor, contest_id: int) -> dict[str,
 def resolve_tie(session: Session, actor: Actor, contest_id: int, post: str, names: list[str], how: str) -> dict:
     """Record how a reported tie was settled (e.g. 重新投票) and recompute."""
     require(actor, Permission.EDIT)
-    c = _contest(session, contest_id)
-    _ensure_unlocked(c)
+    c = _unlocked_contest(session, contest_id)
     how = how.strip()
     if not how:
         raise ValidationError(tr("请写明票数相等是如何解决的（如：重新投票，某某得 N 票）"))
