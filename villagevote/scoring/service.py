@@ -232,6 +232,13 @@ def _check_not_applied(row: ScoreScheme) -> None:
             name=row.name, at=row.outcome_applied_at.strftime("%Y-%m-%d %H:%M"), who=row.outcome_applied_by))
 
 
+def _open_scheme(session: Session, scheme_id: int) -> ScoreScheme:
+    """The scheme, for a change to its scores, raters or adjustments: refused once its outcome is applied."""
+    row = _scheme_row(session, scheme_id)
+    _check_not_applied(row)
+    return row
+
+
 def _num(d: Decimal | None) -> str:
     if d is None:
         return ""
@@ -375,8 +382,7 @@ def delete_scheme(session: Session, actor: Actor, scheme_id: int) -> None:
 def set_double_entry(session: Session, actor: Actor, scheme_id: int, on: bool) -> None:
     """Require (or stop requiring) every paper sheet to be entered twice by different people."""
     require(actor, Permission.EDIT)
-    row = _scheme_row(session, scheme_id)
-    _check_not_applied(row)
+    row = _open_scheme(session, scheme_id)
     before = row.double_entry
     row.double_entry = bool(on)
     audit.record(session, actor, "update", "score_scheme", row.id, before={"double_entry": before},
@@ -426,8 +432,7 @@ def eligible_candidacies(session: Session, scheme_id: int) -> list[ParticipantRo
 def add_participants(session: Session, actor: Actor, scheme_id: int, candidacy_ids: Iterable[int]) -> int:
     """Add candidacies to the selection (all or nothing); returns how many were added."""
     require(actor, Permission.EDIT)
-    row = _scheme_row(session, scheme_id)
-    _check_not_applied(row)
+    row = _open_scheme(session, scheme_id)
     have = set(session.scalars(select(ScoreParticipant.candidacy_id).where(ScoreParticipant.scheme_id == scheme_id)))
     added = 0
     for cid in candidacy_ids:
@@ -449,8 +454,7 @@ def add_participants(session: Session, actor: Actor, scheme_id: int, candidacy_i
 
 def remove_participant(session: Session, actor: Actor, scheme_id: int, candidacy_id: int) -> None:
     require(actor, Permission.EDIT)
-    row = _scheme_row(session, scheme_id)
-    _check_not_applied(row)
+    _open_scheme(session, scheme_id)
     n = session.scalar(select(func.count(Score.id)).join(ScoreSheet, Score.sheet_id == ScoreSheet.id)
                        .join(Rater, ScoreSheet.rater_id == Rater.id)
                        .where(Rater.scheme_id == scheme_id, Score.candidacy_id == candidacy_id)) or 0
@@ -469,8 +473,7 @@ def _groups(session: Session, scheme_id: int) -> dict[int, RaterGroup]:
 
 def add_rater(session: Session, actor: Actor, scheme_id: int, name: str, group_code: str, title: str = "") -> int:
     require(actor, Permission.EDIT)
-    row = _scheme_row(session, scheme_id)
-    _check_not_applied(row)
+    row = _open_scheme(session, scheme_id)
     name = (name or "").strip()
     if not name:
         raise ValidationError(tr("请填写评委姓名"))
@@ -487,7 +490,7 @@ def add_rater(session: Session, actor: Actor, scheme_id: int, name: str, group_c
 def remove_rater(session: Session, actor: Actor, rater_id: int) -> None:
     require(actor, Permission.EDIT)
     rater = _rater_row(session, rater_id)
-    _check_not_applied(_scheme_row(session, rater.scheme_id))
+    _open_scheme(session, rater.scheme_id)
     n = session.scalar(select(func.count(Score.id)).join(ScoreSheet, Score.sheet_id == ScoreSheet.id)
                        .where(ScoreSheet.rater_id == rater_id)) or 0
     if n:
@@ -502,7 +505,7 @@ def recuse(session: Session, actor: Actor, rater_id: int, candidacy_id: int, rea
     """Record that a rater does not score a candidate (kinship, conflict of interest); the reason is required."""
     require(actor, Permission.EDIT)
     rater = _rater_row(session, rater_id)
-    _check_not_applied(_scheme_row(session, rater.scheme_id))
+    _open_scheme(session, rater.scheme_id)
     reason = (reason or "").strip()
     cand = get_row(session, Candidacy, candidacy_id, tr("找不到候选人登记（编号 {id}）"))
     if not reason:
@@ -526,7 +529,7 @@ def recuse(session: Session, actor: Actor, rater_id: int, candidacy_id: int, rea
 def withdraw_recusal(session: Session, actor: Actor, rater_id: int, candidacy_id: int) -> None:
     require(actor, Permission.EDIT)
     rater = _rater_row(session, rater_id)
-    _check_not_applied(_scheme_row(session, rater.scheme_id))
+    _open_scheme(session, rater.scheme_id)
     rec = session.scalar(select(Recusal).where(Recusal.rater_id == rater_id, Recusal.candidacy_id == candidacy_id))
     if rec is None:
         raise NotFound(tr("没有这条回避记录"))
@@ -628,8 +631,7 @@ def save_sheet(session: Session, actor: Actor, rater_id: int, entry_no: int,
     """
     require(actor, Permission.EDIT)
     rater = _rater_row(session, rater_id)
-    row = _scheme_row(session, rater.scheme_id)
-    _check_not_applied(row)
+    row = _open_scheme(session, rater.scheme_id)
     if entry_no not in (1, 2):
         raise ValidationError(tr("录入次数只能是第 1 次或第 2 次"))
     if entry_no == 2 and not row.double_entry:
@@ -735,8 +737,7 @@ def add_adjustment(session: Session, actor: Actor, scheme_id: int, candidacy_id:
                    points: Decimal | str, note: str = "") -> int:
     """Record bonus or deduction points for a candidate (deductions as positive points); caps apply in the results."""
     require(actor, Permission.EDIT)
-    row = _scheme_row(session, scheme_id)
-    _check_not_applied(row)
+    row = _open_scheme(session, scheme_id)
     scheme = scheme_from_dict(row.definition)
     items = {i.code: i for i in scheme.bonus_items + scheme.deduction_items}
     item = items.get(item_code)
@@ -760,7 +761,7 @@ def delete_adjustment(session: Session, actor: Actor, adjustment_id: int) -> Non
     adj = session.get(ScoreAdjustment, adjustment_id)
     if adj is None:
         raise NotFound(tr("找不到这条加扣分记录"))
-    _check_not_applied(_scheme_row(session, adj.scheme_id))
+    _open_scheme(session, adj.scheme_id)
     before = audit.snapshot(adj)
     session.delete(adj)
     session.flush()
@@ -847,8 +848,7 @@ def record_tie_decision(session: Session, actor: Actor, scheme_id: int, post: st
                         decided_on: dt.date | None = None) -> int:
     """Record how candidates still tied across a cut-off are ordered (best first), with the reason."""
     require(actor, Permission.REVIEW)
-    row = _scheme_row(session, scheme_id)
-    _check_not_applied(row)
+    _open_scheme(session, scheme_id)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(tr("请写明并列的处理依据（如 乡镇党委会议研究决定、重新评议结果）"))
@@ -877,8 +877,7 @@ def apply_outcome(session: Session, actor: Actor, scheme_id: int) -> OutcomeSumm
     from villagevote.candidates.status import can_transition, transition
 
     require(actor, Permission.EDIT)
-    row = _scheme_row(session, scheme_id)
-    _check_not_applied(row)
+    row = _open_scheme(session, scheme_id)
     res = compute(session, scheme_id)
     if not res.participants:
         raise ValidationError(tr("本次比选还没有人选"))
