@@ -48,25 +48,24 @@ _BRACKETS = re.compile(r"[（(【\[［〔][^）)】\]］〕]*[）)】\]］〕]")
 _REMOVE = re.compile(r"[\s\u3000·•・．.\u00b7\u2022\u30fb\-－]")
 
 
+def _tsv_pairs(name: str) -> Iterable[tuple[str, str]]:
+    """The two tab-separated fields of each line of a bundled strokes table (comments and blank lines skipped)."""
+    with open(resource_path("strokes") / name, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            first, second = line.rstrip("\n").split("\t")
+            yield first, second
+
+
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[str, str], dict[str, int]]:
-    base = resource_path("strokes")
-    order: dict[str, str] = {}
-    with open(base / "stroke_order.tsv", encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#") or not line.strip():
-                continue
-            char, shapes = line.rstrip("\n").split("\t")
-            order[char] = shapes
+    order: dict[str, str] = dict(_tsv_pairs("stroke_order.tsv"))
     totals: dict[str, int] = {}
-    with open(base / "total_strokes.tsv", encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#") or not line.strip():
-                continue
-            count, chars = line.rstrip("\n").split("\t")
-            n = int(count)
-            for char in chars:
-                totals[char] = n
+    for count, chars in _tsv_pairs("total_strokes.tsv"):
+        n = int(count)
+        for char in chars:
+            totals[char] = n
     return order, totals
 
 
