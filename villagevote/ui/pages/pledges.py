@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from typing import Any, Callable
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QColor, QDesktopServices
@@ -417,33 +418,23 @@ class PledgesPage(QWidget):
 
     def print_village(self) -> None:
         from villagevote.reports.forms_pledges import print_pledges
-
-        village = self._village_name()
-        if village is None:
-            return
-        path = self._save_path(tr("{v}承诺书.pdf").format(v=village))
-        if path is None:
-            return
-        try:
-            with self.ctx.session() as s:
-                print_pledges(s, self.ctx.actor, path, Options(village=village))
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self._done(path, [r.name for r in self.rows])
+        self._print_for_village(print_pledges, tr("{v}承诺书.pdf"))
 
     def print_notice(self) -> None:
         from villagevote.reports.forms_pledges import print_pledge_notice
+        self._print_for_village(print_pledge_notice, tr("{v}承诺公示.pdf"))
 
+    def _print_for_village(self, form: Callable[..., Any], file_name: str) -> None:
+        """Run a village print form (``file_name`` has a {v} slot for the village) to a file the user chooses."""
         village = self._village_name()
         if village is None:
             return
-        path = self._save_path(tr("{v}承诺公示.pdf").format(v=village))
+        path = self._save_path(file_name.format(v=village))
         if path is None:
             return
         try:
             with self.ctx.session() as s:
-                print_pledge_notice(s, self.ctx.actor, path, Options(village=village))
+                form(s, self.ctx.actor, path, Options(village=village))
         except UserError as exc:
             show_error(self, exc)
             return
