@@ -18,7 +18,7 @@ from villagevote.models.enums import RuleGrade
 from villagevote.qualification import rulesets
 from villagevote.ui.dialogs.common import Ask, ok_cancel, show_error
 from villagevote.ui.table_model import Column, RowsModel
-from villagevote.ui.widgets import enum_combo
+from villagevote.ui.widgets import button, enum_combo
 
 __all__ = ["CatalogDialog", "RuleEditDialog", "RuleFields"]
 
@@ -115,8 +115,7 @@ class CatalogDialog(QDialog):
             b.setEnabled(admin)
             row.addWidget(b)
         row.addStretch(1)
-        close = QPushButton(tr("关闭"))
-        close.clicked.connect(self.accept)
+        close = button(tr("关闭"), self.accept)
         row.addWidget(close)
         layout.addLayout(row)
         if not admin:

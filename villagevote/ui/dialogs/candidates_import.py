@@ -5,13 +5,14 @@ are errors, after seeing them), or cancels; nothing is written before this choic
 """
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QPushButton,
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, 
                                QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from villagevote.candidates.rowcheck import ImportPreview
 from villagevote.i18n import tr
 from villagevote.idcard import mask_id_number
 from villagevote.ui.table_model import Column, RowsModel
+from villagevote.ui.widgets import button
 
 __all__ = ["ImportPreviewDialog"]
 
@@ -49,15 +50,13 @@ class ImportPreviewDialog(QDialog):
         tabs.addTab(self._table(good, stretch=1), tr("将导入的行（{n}）").format(n=len(preview.good)))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        self.import_all = QPushButton(tr("全部导入"))
+        self.import_all = button(tr("全部导入"), lambda: self._choose(IMPORT_ALL))
         self.import_all.setEnabled(preview.clean and bool(preview.good))
-        self.import_good = QPushButton(tr("只导入无误的{n}行").format(n=len(preview.good)))
+        self.import_good = button(tr("只导入无误的{n}行").format(n=len(preview.good)), lambda: self._choose(IMPORT_GOOD))
         self.import_good.setVisible(bool(preview.errors))
         self.import_good.setEnabled(bool(preview.good))
         buttons.addButton(self.import_all, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.import_good, QDialogButtonBox.ButtonRole.ActionRole)
-        self.import_all.clicked.connect(lambda: self._choose(IMPORT_ALL))
-        self.import_good.clicked.connect(lambda: self._choose(IMPORT_GOOD))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 

@@ -9,12 +9,13 @@ from typing import Callable, Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup, QDateEdit, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-    QPlainTextEdit, QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget,
+    QPlainTextEdit, QRadioButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from villagevote.errors import UserError
 from villagevote.i18n import tr
 from villagevote.ui.dialogs.common import Ask, SubmitDialog, date_edit, ok_cancel, show_error
+from villagevote.ui.widgets import button
 
 __all__ = ["RefuseDialog", "RefuseInput", "ReviewDialog", "ReviewInput", "SignDialog", "SignInput"]
 
@@ -75,9 +76,8 @@ class ReviewDialog(SubmitDialog):
             entry.setData(Qt.ItemDataRole.UserRole, item_id)
             self.items.addItem(entry)
         layout.addWidget(self.items)
-        self.strike_btn = QPushButton(tr("删去所选事项…"))
+        self.strike_btn = button(tr("删去所选事项…"), self.strike_selected)
         self.strike_btn.setEnabled(strike is not None and bool(items))
-        self.strike_btn.clicked.connect(self.strike_selected)
         layout.addWidget(self.strike_btn)
         layout.addWidget(ok_cancel(self, self.try_submit, tr("记录审核结论")))
 
@@ -139,8 +139,7 @@ class SignDialog(SubmitDialog):
         scan_row = QHBoxLayout()
         self.scan = QLineEdit()
         self.scan.setPlaceholderText(tr("可选：签字后的扫描件（PDF、JPG、PNG）"))
-        browse = QPushButton(tr("选择…"))
-        browse.clicked.connect(self.choose_scan)
+        browse = button(tr("选择…"), self.choose_scan)
         scan_row.addWidget(self.scan)
         scan_row.addWidget(browse)
         form.addRow(tr("扫描件："), scan_row)

@@ -8,11 +8,12 @@ from typing import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-    QPushButton, QTextEdit, QVBoxLayout, QWidget,
+    QTextEdit, QVBoxLayout, QWidget,
 )
 
 from villagevote.i18n import tr
 from villagevote.ui.dialogs.common import ok_cancel
+from villagevote.ui.widgets import button
 
 
 @dataclass(frozen=True)
@@ -133,10 +134,8 @@ class PickCandidaciesDialog(QDialog):
             self.list.addItem(item)
         layout.addWidget(self.list)
         bar = QHBoxLayout()
-        all_btn = QPushButton(tr("全选"))
-        all_btn.clicked.connect(lambda: self._check_all(True))
-        none_btn = QPushButton(tr("全不选"))
-        none_btn.clicked.connect(lambda: self._check_all(False))
+        all_btn = button(tr("全选"), lambda: self._check_all(True))
+        none_btn = button(tr("全不选"), lambda: self._check_all(False))
         bar.addWidget(all_btn)
         bar.addWidget(none_btn)
         bar.addStretch(1)
@@ -178,10 +177,8 @@ class TieDecisionDialog(QDialog):
             self.list.addItem(item)
         layout.addWidget(self.list)
         bar = QHBoxLayout()
-        up = QPushButton(tr("上移"))
-        up.clicked.connect(lambda: self._move(-1))
-        down = QPushButton(tr("下移"))
-        down.clicked.connect(lambda: self._move(1))
+        up = button(tr("上移"), lambda: self._move(-1))
+        down = button(tr("下移"), lambda: self._move(1))
         bar.addWidget(up)
         bar.addWidget(down)
         bar.addStretch(1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSpinBox,
+    QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QScrollArea, QSpinBox,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -18,6 +18,7 @@ from villagevote.i18n import tr
 from villagevote.scoring.scheme import (METHOD_MEAN, METHOD_TRIMMED, SCOPE_PER_GROUP, SCOPE_POOLED, method_label,
                                         scheme_from_dict, scope_label)
 from villagevote.ui.dialogs.common import Ask, ok_cancel
+from villagevote.ui.widgets import button
 
 
 class _Grid(QGroupBox):
@@ -33,10 +34,8 @@ class _Grid(QGroupBox):
         self.table.setMinimumHeight(120)
         lay.addWidget(self.table)
         bar = QHBoxLayout()
-        add = QPushButton(tr("加一行"))
-        add.clicked.connect(lambda: self.table.insertRow(self.table.rowCount()))
-        rm = QPushButton(tr("删除所选行"))
-        rm.clicked.connect(self._remove)
+        add = button(tr("加一行"), lambda: self.table.insertRow(self.table.rowCount()))
+        rm = button(tr("删除所选行"), self._remove)
         bar.addWidget(add)
         bar.addWidget(rm)
         bar.addStretch(1)

@@ -7,13 +7,13 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-    QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
+    QPlainTextEdit, QVBoxLayout, QWidget,
 )
 
 from villagevote.errors import UserError, ValidationError
 from villagevote.i18n import tr
 from villagevote.ui.dialogs.common import Ask, show_error
-from villagevote.ui.widgets import village_combo
+from villagevote.ui.widgets import button, village_combo
 from villagevote.voters.importer import header_signature, import_parsed, remembered_mapping
 from villagevote.voters.workbook import FIELDS, ParsedSheet, column_letter, read_sheet, read_voter_workbook
 
@@ -70,16 +70,13 @@ class ImportDialog(QDialog):
         self.result.setReadOnly(True)
         layout.addWidget(self.result, 1)
         buttons = QHBoxLayout()
-        self.check_button = QPushButton(tr("按以上设置重新检查"))
-        self.check_button.clicked.connect(lambda: self.check(use_form=True))
+        self.check_button = button(tr("按以上设置重新检查"), lambda: self.check(use_form=True))
         buttons.addWidget(self.check_button)
         buttons.addStretch(1)
-        self.import_button = QPushButton(tr("导入"))
+        self.import_button = button(tr("导入"), self.do_import)
         self.import_button.setEnabled(False)
-        self.import_button.clicked.connect(self.do_import)
         buttons.addWidget(self.import_button)
-        close = QPushButton(tr("关闭"))
-        close.clicked.connect(self.reject)
+        close = button(tr("关闭"), self.reject)
         buttons.addWidget(close)
         layout.addLayout(buttons)
 

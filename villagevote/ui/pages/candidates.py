@@ -41,7 +41,7 @@ from villagevote.ui.dialogs.candidates_relation import RelationDialog
 from villagevote.ui.dialogs.candidates_review import ReviewDialog, StatusDialog
 from villagevote.ui.dialogs.common import Ask, show_error
 from villagevote.ui.table_model import Column, RowsModel
-from villagevote.ui.widgets import enum_combo
+from villagevote.ui.widgets import button, enum_combo
 
 __all__ = ["CandidatesPage"]
 
@@ -88,8 +88,7 @@ class CandidatesPage(QWidget):
         head = QHBoxLayout()
         self.cycle_label = QLabel()
         head.addWidget(self.cycle_label, 1)
-        self.catalog_btn = QPushButton(tr("资格条件目录…"))
-        self.catalog_btn.clicked.connect(self._catalogs)
+        self.catalog_btn = button(tr("资格条件目录…"), self._catalogs)
         head.addWidget(self.catalog_btn)
         layout.addLayout(head)
         self.banner = QLabel()

@@ -6,7 +6,7 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout,
+    QAbstractItemView, QCheckBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout,
     QWidget,
 )
 
@@ -14,6 +14,7 @@ from villagevote.auth import Permission
 from villagevote.i18n import tr
 from villagevote.ui.dialogs.common import Ask, ask_date, show_error
 from villagevote.ui.table_model import Column, RowsModel
+from villagevote.ui.widgets import button
 from villagevote.voters.calendar import DeadlineStatus
 
 __all__ = ["CalendarPanel"]
@@ -42,9 +43,8 @@ class CalendarPanel(QGroupBox):
         top = QHBoxLayout()
         top.addWidget(self.open_only)
         top.addStretch(1)
-        self.mark = QPushButton(tr("登记所选事项完成日期…"))
+        self.mark = button(tr("登记所选事项完成日期…"), self.mark_done)
         self.mark.setEnabled(ctx.can(Permission.EDIT))
-        self.mark.clicked.connect(self.mark_done)
         top.addWidget(self.mark)
         layout.addLayout(top)
         self.view = QTableView()

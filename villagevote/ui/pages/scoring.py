@@ -28,6 +28,7 @@ from villagevote.ui.dialogs.common import Ask, show_error
 from villagevote.ui.dialogs.scoring_forms import (AdjustmentDialog, NewSchemeDialog, PickCandidaciesDialog,
                                                   RaterDialog, RecusalDialog, TieDecisionDialog)
 from villagevote.ui.table_model import Column, RowsModel
+from villagevote.ui.widgets import button
 
 __all__ = ["ScoreGridModel", "ScoringPage"]
 
@@ -296,8 +297,7 @@ class ScoringPage(QWidget):
         self.scheme_view = QTextBrowser()
         lay.addWidget(self.scheme_view)
         row = QHBoxLayout()
-        self.edit_btn = QPushButton(tr("修改方案…"))
-        self.edit_btn.clicked.connect(self.edit_scheme)
+        self.edit_btn = button(tr("修改方案…"), self.edit_scheme)
         row.addWidget(self.edit_btn)
         row.addStretch(1)
         lay.addLayout(row)
@@ -313,10 +313,8 @@ class ScoringPage(QWidget):
         self.part_view = _table(self.part_model)
         ll.addWidget(self.part_view)
         pb = QHBoxLayout()
-        self.add_part_btn = QPushButton(tr("添加人选…"))
-        self.del_part_btn = QPushButton(tr("移出"))
-        self.add_part_btn.clicked.connect(self.add_participants)
-        self.del_part_btn.clicked.connect(self.remove_participant)
+        self.add_part_btn = button(tr("添加人选…"), self.add_participants)
+        self.del_part_btn = button(tr("移出"), self.remove_participant)
         pb.addWidget(self.add_part_btn)
         pb.addWidget(self.del_part_btn)
         pb.addStretch(1)
@@ -415,10 +413,8 @@ class ScoringPage(QWidget):
         self.adj_view = _table(self.adj_model)
         lay.addWidget(self.adj_view)
         row = QHBoxLayout()
-        self.add_adj_btn = QPushButton(tr("录入加分或扣分…"))
-        self.del_adj_btn = QPushButton(tr("删除所选"))
-        self.add_adj_btn.clicked.connect(self.add_adjustment)
-        self.del_adj_btn.clicked.connect(self.delete_adjustment)
+        self.add_adj_btn = button(tr("录入加分或扣分…"), self.add_adjustment)
+        self.del_adj_btn = button(tr("删除所选"), self.delete_adjustment)
         row.addWidget(self.add_adj_btn)
         row.addWidget(self.del_adj_btn)
         row.addStretch(1)

@@ -17,6 +17,7 @@ from villagevote.names import stroke_key
 from villagevote.seed import get_setting, set_setting
 from villagevote.ui.dialogs.common import Ask, show_error
 from villagevote.ui.table_model import Column, RowsModel
+from villagevote.ui.widgets import button
 
 
 def _table(model: RowsModel) -> QTableView:
@@ -118,11 +119,9 @@ class BackupsTab(QWidget):
         self.view = _table(self.model)
         layout.addWidget(self.view)
         row = QHBoxLayout()
-        now = QPushButton(tr("立即备份"))
-        now.clicked.connect(self.backup_now)
-        restore = QPushButton(tr("从备份恢复…"))
+        now = button(tr("立即备份"), self.backup_now)
+        restore = button(tr("从备份恢复…"), restore_callback)
         restore.setEnabled(ctx.can(Permission.ADMIN))
-        restore.clicked.connect(restore_callback)
         row.addWidget(now)
         row.addWidget(restore)
         row.addStretch(1)
@@ -187,9 +186,8 @@ class SettingsTab(QWidget):
         with ctx.session() as s:
             self.keep.setValue(int(get_setting(s, "backup.keep", 10)))  # type: ignore[arg-type]
         row.addWidget(self.keep)
-        save = QPushButton(tr("保存"))
+        save = button(tr("保存"), self.save)
         save.setEnabled(ctx.can(Permission.ADMIN))
-        save.clicked.connect(self.save)
         row.addWidget(save)
         row.addStretch(1)
         layout.addLayout(row)

@@ -10,6 +10,7 @@ from villagevote.auth import Permission
 from villagevote.i18n import tr
 from villagevote.ui.dialogs.common import show_error
 from villagevote.ui.table_model import Column, RowsModel
+from villagevote.ui.widgets import button
 
 
 class VillageDialog(QDialog):
@@ -47,9 +48,8 @@ class TownshipTab(QWidget):
         self.day = QDateEdit()
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
-        save_day = QPushButton(tr("保存选举日"))
+        save_day = button(tr("保存选举日"), self.save_day)
         save_day.setEnabled(ctx.can(Permission.ADMIN))
-        save_day.clicked.connect(self.save_day)
         for w in (self.cycle_label, QLabel(tr("选举日：")), self.day, save_day):
             cycle_row.addWidget(w)
         cycle_row.addStretch(1)
