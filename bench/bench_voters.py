@@ -1,6 +1,6 @@
 """Benchmarks for the voter register on the demo township (20 villages x 2,500 voters = 50,000 voters).
 
-    .venv/bin/python bench/bench_voters.py [--db demo.sqlite3] [--runs 3]
+    .venv/bin/python bench/bench_voters.py [--db demo.sqlite3] [--runs 3] [--only import|search|prints]
 
 Builds the demo township when --db does not exist (``villagevote demo --villages 20 --voters-per-village 2500``),
 then measures:
