@@ -96,3 +96,23 @@ def test_calendar_panel_highlights_late_items(qtbot, ctx, township):
     late = [r for r in rows if r[5] == "已逾期"]
     assert {r[0] for r in late} == {"东村", "西村", "南村"} and all(r[1] == "公布选民名单" for r in late)
     assert "已逾期 3 项" in panel.summary.text()
+
+
+def test_objection_answer_dialog_opens_and_answers(qtbot, ctx, big_register, township, admin):
+    from villagevote.models.voters import Objection
+    from villagevote.ui.dialogs.voters_objection import AnswerDialog
+    from villagevote.voters.objections import ObjectionRequest, register_objection
+    from villagevote.voters.register import publish_voter_list
+    with ctx.session() as s:
+        publish_voter_list(s, admin, township.cycle_id, township.village_ids[0], dt.date(2026, 11, 18))
+        oid = register_objection(s, admin, township.cycle_id, township.village_ids[0], raised_by="张三",
+                                 ground="漏登本人", received_on=dt.date(2026, 11, 20), request=ObjectionRequest.ADD,
+                                 about_name="张小三", details={"name": "张小三"})
+    dialog = AnswerDialog(None, ctx, oid)
+    qtbot.addWidget(dialog)
+    dialog.outcome.setCurrentIndex(dialog.outcome.count() - 1)  # 不成立
+    dialog.answer.setPlainText("经核实，张小三户籍不在本村")
+    dialog.save()
+    with ctx.session() as s:
+        row = s.get(Objection, oid)
+        assert row.outcome.value == "rejected" and row.answer == "经核实，张小三户籍不在本村"

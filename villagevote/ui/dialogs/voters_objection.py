@@ -1,7 +1,7 @@
 """Registering and answering objections to a published voter list."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QLabel, QComboBox, QDialog, QFormLayout, QLineEdit, QPlainTextEdit, QWidget
 from sqlalchemy import select
 
 from villagevote.i18n import tr
@@ -95,7 +95,9 @@ class AnswerDialog(QDialog):
         form.addRow(tr("结论："), self.outcome)
         form.addRow(tr("处理意见："), self.answer)
         form.addRow(tr("答复日期："), self.date)
-        form.addRow(tr("异议成立时立即按请求更新选民名单（除名、补登或更正），并记入登记历史。"))
+        note = QLabel(tr("异议成立时立即按请求更新选民名单（除名、补登或更正），并记入登记历史。"))
+        note.setWordWrap(True)
+        form.addRow(note)
         form.addRow(ok_cancel(self, self.save))
 
     def save(self) -> None:
