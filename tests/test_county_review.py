@@ -1,6 +1,9 @@
 """County joint review round trip: export → filled in as the departments would (openpyxl) → preview → import."""
 from __future__ import annotations
 
+import os
+import tempfile
+
 import datetime as dt
 from pathlib import Path
 
@@ -355,7 +358,9 @@ def test_registry_entry_writes_the_workbook_for_the_current_cycle(db, tmp_path):
             form.run(s, ADMIN, tmp_path / "bad.xlsx", Options(extra={"departments": "税务"}))
 
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+# Committed screenshots are refreshed only on request (VILLAGEVOTE_SCREENSHOTS=1); otherwise they go to a temp dir.
+SCREENSHOTS = (Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+               if os.environ.get("VILLAGEVOTE_SCREENSHOTS") == "1" else Path(tempfile.gettempdir()) / "vv-screens")
 
 
 def test_dialogs_export_then_preview_and_confirm(qtbot, ctx, tmp_path, monkeypatch):
