@@ -1011,17 +1011,22 @@ def _parse_block(rows: list[list[Any]], begin: int, end: int, columns: dict[str,
         slow.update(compress(range(n), flags))
 
     # Names: text, not empty, at most 64 characters, no blanks anywhere (nothing to strip or squeeze).
-    if set(map(type, names)) != {str}:
+    try:
+        joined = "".join(names)
+    except TypeError:  # a cell that is not text
         mark(type(v) is not str for v in names)
         names = [v if type(v) is str else "" for v in names]
-    if _ANY_BLANK.search("".join(names)):
+        joined = "".join(names)
+    if _ANY_BLANK.search(joined):
         mark(map(_ANY_BLANK.search, names))
     lengths = list(map(len, names))
     if min(lengths) < 1 or max(lengths) > 64:
         mark(not 1 <= k <= 64 for k in lengths)
 
     # ID numbers: 18 characters each, then shape + province over the joined column, then the check digit.
-    if set(map(type, ids)) != {str}:
+    try:
+        "".join(ids)
+    except TypeError:  # numbers (Excel), dates …
         mark(type(v) is not str for v in ids)
         ids = [v if type(v) is str else "" for v in ids]
     if set(map(len, ids)) != {18}:
@@ -1039,7 +1044,8 @@ def _parse_block(rows: list[list[Any]], begin: int, end: int, columns: dict[str,
     date_cache: dict[str, dt.date | None] = state.setdefault("date_cache", {})
     iso_cache: dict[str, str] = state.setdefault("iso_cache", {})
     keys = list(map(itemgetter(slice(6, 14)), ids))
-    for key in set(keys).difference(date_cache):
+    distinct = set(keys)
+    for key in distinct.difference(date_cache):
         try:
             day: dt.date | None = dt.date(int(key[:4]), int(key[4:6]), int(key[6:]))
             if day > today or day < _EARLIEST_BIRTH:
@@ -1050,7 +1056,7 @@ def _parse_block(rows: list[list[Any]], begin: int, end: int, columns: dict[str,
     births = list(map(date_cache.__getitem__, keys))
     if None in births:
         mark(b is None for b in births)
-    for key in set(keys).difference(iso_cache):
+    for key in distinct.difference(iso_cache):
         iso_cache[key] = key[:4] + "-" + key[4:6] + "-" + key[6:]
     isos = list(map(iso_cache.__getitem__, keys))
     genders = list(map(_GENDER_OF_DIGIT.__getitem__, map(itemgetter(16), ids)))
@@ -1101,7 +1107,10 @@ def _parse_block(rows: list[list[Any]], begin: int, end: int, columns: dict[str,
         cells = optional[key]
         if cells is None:
             return repeat("")
-        return list(map(str.strip, cells)) if set(map(type, cells)) == {str} else list(map(_text, cells))
+        try:
+            return list(map(str.strip, cells))
+        except TypeError:  # numbers, dates …
+            return list(map(_text, cells))
 
     numbers = range(begin + 1, end + 1)
     built = map(tuple.__new__, repeat(VoterRow), zip(numbers, names, ids, genders, births, texts("group"), categories,
