@@ -393,7 +393,7 @@ def _messy_sheet(seed: int, n: int, spread: int = 1) -> list[list[object]]:
         elif trouble == 6:
             row[2] = rng.choice(["女" if gender == "男" else "男", "男性", "M", "不详", ""])
         elif trouble == 7:
-            row[5] = rng.choice(["不知道", 7.0, "第三类"])
+            row[5] = rng.choice(["不知道", 7.0, "第三类", True, 1.0, 3])
         elif trouble == 8:
             row[6] = rng.choice(["是", "否", "待查", 1.0])
         elif trouble == 9:
@@ -436,3 +436,15 @@ def test_fast_path_agrees_with_the_detailed_checker(seed, spread, monkeypatch):
     assert fast.rows == slow.rows
     assert [str(e) for e in fast.errors] == [str(e) for e in slow.errors]
     assert fast.skipped == slow.skipped and fast.hints == slow.hints
+
+
+def test_category_cells_true_and_one_are_not_confused():
+    """True == 1 == 1.0 in Python: a yes/no cell in the category column must not borrow the verdict of a 1."""
+    from villagevote.voters import workbook as wb
+
+    rows = [["姓名", "身份证号", "类别"], ["张三", ID_ZHANG, True], ["李梅", ID_LI, 1.0], ["王五", ID_WANG, 2]]
+    for sheet in (rows, [rows[0], rows[2], rows[1], rows[3]]):
+        parsed = wb.parse_voter_sheet(wb.RawSheet(Path("x.xlsx"), "选民", ["选民"], sheet, []), today=TODAY)
+        assert {r.name: r.category for r in parsed.rows} == {"李梅": VoterCategory.RESIDENT,
+                                                            "王五": VoterCategory.REGISTERED_AWAY}
+        assert [(e.row, "登记类别" in e.reason) for e in parsed.errors] == [(sheet.index(rows[1]) + 1, True)]

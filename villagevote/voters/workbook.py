@@ -902,13 +902,14 @@ def _check_rows(rows: list[list[Any]], indices: Iterable[int], columns: dict[str
         if c_cat >= 0 and c_cat < n:
             cat_value = cells[c_cat]
             if cat_value != "":
-                cached = category_cache.get(cat_value)
+                cat_key = cat_value if type(cat_value) is str else (type(cat_value), cat_value)
+                cached = category_cache.get(cat_key)
                 if cached is None:
                     try:
                         cached = parse_category(cat_value, default_category)
                     except ValueError as exc:
                         cached = str(exc)
-                    category_cache[cat_value] = cached
+                    category_cache[cat_key] = cached
                 if type(cached) is str:
                     errors.append(RowError(excel_row, header_of(c_cat), _show(cat_value), cached))
                 else:
@@ -1074,32 +1075,36 @@ def _parse_block(rows: list[list[Any]], begin: int, end: int, columns: dict[str,
         if same.count(True) != n:
             mark(not (ok or v == "") for ok, v in zip(same, given))
 
-    # Category and 剥夺政治权利: a table per distinct cell value.
+    # Category and 剥夺政治权利: a table per distinct cell value (keyed with the type when not all cells are text:
+    # True == 1 == 1.0 would otherwise share an entry).
     categories: list[Any] = [default_category] * n
     cells = optional["category"]
     if cells is not None:
         cache: dict[Any, Any] = state.setdefault("fast_category", {})
-        for value in set(cells).difference(cache):
+        keys = _cell_keys(cells)
+        for key in set(keys).difference(cache):
+            value = key[1] if type(key) is tuple else key
             if value == "":
-                cache[value] = default_category
+                cache[key] = default_category
                 continue
             try:
-                cache[value] = parse_category(value, default_category)
+                cache[key] = parse_category(value, default_category)
             except ValueError:
-                cache[value] = None
-        categories = list(map(cache.__getitem__, cells))
+                cache[key] = None
+        categories = list(map(cache.__getitem__, keys))
         if None in categories:
             mark(c is None for c in categories)
     deprived: list[Any] = [False] * n
     cells = optional["deprived"]
     if cells is not None:
         cache = state.setdefault("fast_deprived", {})
-        for value in set(cells).difference(cache):
+        keys = _cell_keys(cells)
+        for key in set(keys).difference(cache):
             try:
-                cache[value] = parse_deprived(value)
+                cache[key] = parse_deprived(key[1] if type(key) is tuple else key)
             except ValueError:
-                cache[value] = None
-        deprived = list(map(cache.__getitem__, cells))
+                cache[key] = None
+        deprived = list(map(cache.__getitem__, keys))
         if None in deprived:
             mark(d is None for d in deprived)
 
@@ -1136,6 +1141,15 @@ def _parse_block(rows: list[list[Any]], begin: int, end: int, columns: dict[str,
 
 
 _ID_UNITS_SPLIT = re.compile(".{18}", re.DOTALL).findall
+
+
+def _cell_keys(cells: list[Any]) -> list[Any]:
+    """Table keys for a column: the cells themselves when all are text, else (type, value) pairs."""
+    try:
+        "".join(cells)
+        return cells
+    except TypeError:
+        return list(zip(map(type, cells), cells))
 
 
 def _finish(result: ParsedSheet, state: dict) -> None:
