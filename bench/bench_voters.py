@@ -139,7 +139,7 @@ def main() -> int:
         print(f"import end to end (read + check, then insert + commit; as the GUI's two jobs): median {imp_median:.3f} s "
               f"(cpu {imp_cpu:.3f} s; of which read + check {statistics.median(t[0] for t in check_times):.3f} s); "
               f"ratio {imp_median / read_median:.2f}x calamine wall, {imp_cpu / read_cpu:.2f}x cpu (target <= 2.5x)")
-        print(f"  per run, import / calamine read (wall): "
+        print("  per run, import / calamine read (wall): "
               + " ".join(f"{w / r:.2f}x" for (w, _), (r, _c) in zip(import_times, read_times)))
 
     db = open_database(args.db)
