@@ -308,3 +308,18 @@ def test_cancel_midway_leaves_the_register_unchanged(db, admin, township, tmp_pa
     with db.session() as s:
         assert import_file(s, admin, path, township.cycle_id, east).added == 12000
     assert voter_indexes() == expected and voter_count(db) == 12000
+
+
+def test_bulk_name_keys_equal_the_one_by_one_keys():
+    """The import computes pinyin-initials and stroke-order keys for a whole chunk at once; they must be exactly the
+    keys the register (search, 姓氏笔画 paging) computes for one name."""
+    from villagevote.voters.search import name_keys, name_keys_many
+
+    names = ["张三", "长孙无忌", "欧阳修", "单于", "曾乐乐", "乐乐", "长顺", "单", "Zhang San", "李 梅", "张\u3000三",
+             "A李", "阿依古丽·买买提", "朴" * 70, "覃重阳", "解缙", "查良镛", "区", "万俟卨"]
+    names += names[::-1]  # repeats share the tables
+    cache: dict = {}
+    first = name_keys_many(names[:7], cache)
+    rest = name_keys_many(names[7:], cache)
+    assert list(zip(first[0] + rest[0], first[1] + rest[1])) == [name_keys(n) for n in names]
+    assert any(" " in k for k in first[0])  # 多音字 give several alternatives
