@@ -96,3 +96,17 @@ def ctx(qapp, db, admin):
     from villagevote.ui.context import AppContext
     setup_fonts(qapp)
     return AppContext(db, admin)
+
+
+@pytest.fixture(autouse=True)
+def _no_blocking_message_boxes(monkeypatch):
+    """A modal message box under the offscreen platform would wait forever for a click. Any dialog a test did not
+    expect fails the test at once with its text instead (tests that expect one patch ``Ask`` themselves)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def unexpected(*args, **kwargs):  # type: ignore[no-untyped-def]
+        texts = [a for a in args if isinstance(a, str)]
+        raise AssertionError(f"unexpected message box: {texts}")
+    for name in ("warning", "information", "question", "critical"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(unexpected))
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: unexpected(self.text()))

@@ -112,6 +112,7 @@ def test_objection_answer_dialog_opens_and_answers(qtbot, ctx, big_register, tow
     qtbot.addWidget(dialog)
     dialog.outcome.setCurrentIndex(dialog.outcome.count() - 1)  # 不成立
     dialog.answer.setPlainText("经核实，张小三户籍不在本村")
+    dialog.date.setDate(dt.date(2026, 11, 22))  # within the answer period, whatever today is
     dialog.save()
     with ctx.session() as s:
         row = s.get(Objection, oid)
