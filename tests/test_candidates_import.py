@@ -15,7 +15,7 @@ from villagevote.candidates.importing import commit_import, export_template, pre
 from villagevote.candidates.sample import id_number
 from villagevote.errors import ValidationError
 from villagevote.models import Candidacy, Person
-from villagevote.models.enums import Education, NominationSource, OrgKind, Role
+from villagevote.models.enums import Education, NominationSource, Role
 from villagevote.reports.xlsx.candidate_import import COLUMNS, SHEET_NAME, read_candidate_rows
 
 CLERK = Actor(None, "clerk", Role.CLERK, "录入员甲")

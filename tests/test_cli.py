@@ -1,7 +1,6 @@
 """Command line: demo, check-db, self-test, form listing, exit codes."""
 from __future__ import annotations
 
-import json
 import sqlite3
 
 from villagevote.cli import main

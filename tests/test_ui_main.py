@@ -8,7 +8,6 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontInfo, QImage, QPainter, QRawFont
 from PySide6.QtWidgets import QApplication
 
-from villagevote.ui.context import AppContext
 from villagevote.ui.main_window import MainWindow
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"

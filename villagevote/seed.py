@@ -8,14 +8,14 @@ from __future__ import annotations
 import importlib
 import importlib.util
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy.orm import Session
 
-from typing import TYPE_CHECKING
+from villagevote.models.core import Setting
 
 if TYPE_CHECKING:
     from villagevote.audit import Actor
-
-from villagevote.models.core import Setting
 
 SEED_AREAS = ("qualification", "candidates", "pledges", "scoring", "voters", "elections")
 

@@ -49,11 +49,9 @@ def populate_demo(session: "Session", actor: Actor, *, villages: int, voters_per
     """Fill an empty township database inside the caller's transaction; returns notes on areas not built yet."""
     from sqlalchemy import event
 
-    from villagevote.demo import core
-
     # The demo calls the domain functions record by record. SQLAlchemy's identity map holds objects weakly, so
     # without this every lookup of an already-loaded row would go back to the database; keeping them alive for
-    # the length of the build makes those lookups free (about 3x faster overall).
+    # the length of the build makes those lookups free (20 x 2,500 demo on a quiet machine: 32.1 s -> 20.5 s).
     keep: list[object] = []
 
     def hold(_session: object, obj: object) -> None:

@@ -15,7 +15,7 @@ from villagevote.seed import get_setting
 from villagevote.township import get_township, list_villages
 from villagevote.ui.context import AppContext
 from villagevote.ui.dialogs.common import Ask, show_error
-from villagevote.ui.pages.base import NotBuiltPage, load_widget
+from villagevote.ui.pages.base import load_widget
 
 PAGES: list[tuple[str, str, str, str]] = [
     # (title, module, class, note shown while the module is not built)
