@@ -17,16 +17,21 @@ from villagevote.ui.context import AppContext
 from villagevote.ui.dialogs.common import Ask, show_error
 from villagevote.ui.pages.base import load_widget
 
-PAGES: list[tuple[str, str, str, str]] = [
-    # (title, module, class, note shown while the module is not built)
-    ("概览", "villagevote.ui.pages.overview", "OverviewPage", ""),
-    ("候选人与资格审查", "villagevote.ui.pages.candidates", "CandidatesPage", "候选人登记、五不能六不宜审查、三级联审。"),
-    ("承诺", "villagevote.ui.pages.pledges", "PledgesPage", "承诺书模板、审诺、签诺、示诺。"),
-    ("实绩比选", "villagevote.ui.pages.scoring", "ScoringPage", "评分方案、评分录入、汇总排名。"),
-    ("选民与选举", "villagevote.ui.pages.voters_elections", "VotersElectionsPage", ""),
-    ("践诺跟踪", "villagevote.ui.pages.tracking", "TrackingPage", "任期承诺事项的进度报告、年度述诺评诺和辞职承诺触发。"),
-    ("统计上报", "villagevote.ui.pages.statistics", "StatisticsPage", "按村和全镇汇总换届结果并导出给县里的工作簿。"),
-]
+
+def pages() -> list[tuple[str, str, str, str]]:
+    """(title, module, class, note shown while the module is not built) of each workflow page, in menu order."""
+    return [
+        (tr("概览"), "villagevote.ui.pages.overview", "OverviewPage", ""),
+        (tr("候选人与资格审查"), "villagevote.ui.pages.candidates", "CandidatesPage",
+         tr("候选人登记、五不能六不宜审查、三级联审。")),
+        (tr("承诺"), "villagevote.ui.pages.pledges", "PledgesPage", tr("承诺书模板、审诺、签诺、示诺。")),
+        (tr("实绩比选"), "villagevote.ui.pages.scoring", "ScoringPage", tr("评分方案、评分录入、汇总排名。")),
+        (tr("选民与选举"), "villagevote.ui.pages.voters_elections", "VotersElectionsPage", ""),
+        (tr("践诺跟踪"), "villagevote.ui.pages.tracking", "TrackingPage",
+         tr("任期承诺事项的进度报告、年度述诺评诺和辞职承诺触发。")),
+        (tr("统计上报"), "villagevote.ui.pages.statistics", "StatisticsPage",
+         tr("按村和全镇汇总换届结果并导出给县里的工作簿。")),
+    ]
 
 
 class MainWindow(QMainWindow):
@@ -65,8 +70,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
 
         self.pages: dict[str, QWidget] = {}
-        for title, module, cls, note in PAGES:
-            self._add_page(tr(title), load_widget(module, cls, ctx, tr(title), tr(note) if note else ""))
+        for title, module, cls, note in pages():
+            self._add_page(title, load_widget(module, cls, ctx, title, note))
         from villagevote.ui.pages.system import SystemPage
         self._add_page(tr("系统"), SystemPage(ctx, self.restore_backup, self._township_changed))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)

@@ -26,8 +26,6 @@ from villagevote.ui.table_model import Column, RowsModel
 
 __all__ = ["CountyExportDialog", "CountyImportDialog", "run_county_export", "run_county_import"]
 
-_WORKBOOK_FILTER = "Excel 工作簿 (*.xlsx);;所有文件 (*)"
-_RETURNED_FILTER = "联审表 (*.xlsx *.xls *.ods);;所有文件 (*)"
 
 
 class CountyExportDialog(QDialog):
@@ -92,8 +90,8 @@ def run_county_export(parent: QWidget | None, ctx: Any) -> Path | None:
     chosen = CountyExportDialog.ask(parent, departments, len(sheet.rows), sheet.township)
     if not chosen:
         return None
-    default = f"{sheet.township}县级联审表_{dt.date.today():%Y%m%d}.xlsx"
-    target = Ask.save_file(parent, title, _WORKBOOK_FILTER, default)
+    default = tr("{township}县级联审表_{day}.xlsx").format(township=sheet.township, day=f"{dt.date.today():%Y%m%d}")
+    target = Ask.save_file(parent, title, tr("Excel 工作簿 (*.xlsx);;所有文件 (*)"), default)
     if not target:
         return None
     path = Path(target)
@@ -194,7 +192,7 @@ def run_county_import(parent: QWidget | None, ctx: Any, path: str | Path | None 
     if cycle_id is None:
         Ask.error(parent, title, tr("还没有换届届次，请先在“乡镇与届次”中建立。"))
         return
-    chosen = path or Ask.open_file(parent, title, _RETURNED_FILTER)
+    chosen = path or Ask.open_file(parent, title, tr("联审表 (*.xlsx *.xls *.ods);;所有文件 (*)"))
     if not chosen:
         return
     source = Path(chosen)

@@ -19,11 +19,10 @@ from villagevote.voters.workbook import FIELDS, ParsedSheet, column_letter, read
 
 __all__ = ["ImportDialog", "start_import"]
 
-FILE_FILTER = "表格文件 (*.xlsx *.xls *.ods *.xlsm *.xlsb)"
 
 
 def start_import(parent: QWidget, ctx, village_id: int | None) -> "ImportDialog | None":  # type: ignore[no-untyped-def]
-    path = Ask.open_file(parent, tr("选择选民名单文件"), tr(FILE_FILTER))
+    path = Ask.open_file(parent, tr("选择选民名单文件"), tr("表格文件 (*.xlsx *.xls *.ods *.xlsm *.xlsb)"))
     if not path:
         return None
     dialog = ImportDialog(parent, ctx, Path(path), village_id)
