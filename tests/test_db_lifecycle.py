@@ -37,6 +37,38 @@ def test_models_match_migrations(db):
     assert diff == []
 
 
+def test_check_constraints_in_the_migrated_schema_are_the_models(db, township):
+    """compare_metadata does not compare CHECK constraints: every enum check of the migrated schema must allow exactly
+    the enum's values (the voter table's are OR chains since migration 0007, the others IN lists), and still refuse
+    anything else."""
+    import re
+
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.schema import CreateTable
+
+    def checks(sql: str) -> dict[str, set[str]]:
+        found = {}
+        for name, body in re.findall(r"CONSTRAINT (ck_\w+) CHECK \((.*?)\)(?:,|\s*\)$|\s*$)", sql, re.M):
+            found[name] = set(re.findall(r"'([^']*)'", body))
+        return found
+
+    with db.engine.connect() as conn:
+        stored = {name: sql for name, sql in conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type='table' AND name NOT LIKE 'alembic%'")}
+        for table in Base.metadata.sorted_tables:
+            assert checks(stored[table.name]) == checks(str(CreateTable(table).compile(conn))), table.name
+    assert "category = 'resident' OR" in stored["voter"] and " IN (" not in stored["voter"]
+    insert = ("INSERT INTO voter (cycle_id, village_id, name, name_initials, gender, category, status, status_reason, "
+              "consent_note, source) VALUES (?, ?, '张三', 'zs', ?, ?, ?, '', '', '')")
+    ids = (township.cycle_id, township.village_ids[0])
+    for values in (("male", "resident", "active"), (None, "nonregistered_resident", "removed")):
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(insert, ids + values)
+    for values in (("男", "resident", "active"), ("male", "nobody", "active"), ("male", "resident", "gone")):
+        with pytest.raises(IntegrityError, match="CHECK constraint failed"), db.engine.begin() as conn:
+            conn.exec_driver_sql(insert, ids + values)
+
+
 def test_old_fixture_upgrades_to_head_and_keeps_data(tmp_path):
     path = tmp_path / "old.sqlite3"
     shutil.copy(FIXTURE, path)

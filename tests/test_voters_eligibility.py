@@ -16,7 +16,8 @@ from villagevote.voters.calendar import (
     publication_warnings,
     statutory_calendar,
 )
-from villagevote.voters.eligibility import adulthood_date, assess, check_removal
+from villagevote.idcard import age_on
+from villagevote.voters.eligibility import adulthood_date, ages_on, assess, check_removal
 
 ELECTION = dt.date(2026, 12, 20)
 
@@ -24,6 +25,21 @@ ELECTION = dt.date(2026, 12, 20)
 # ---------------------------------------------------------------------------------------------------------------
 # Age on the election day
 # ---------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("day", [ELECTION, dt.date(2024, 2, 29), dt.date(2026, 2, 28), dt.date(2026, 3, 1),
+                                 dt.date(2025, 1, 1)])
+def test_ages_of_many_birth_dates_agree_with_age_on(day):
+    """The import's table-driven ages are the same as age_on for every birth date: birthdays the day before, on and
+    after the election day, 29 February births, very old and not yet born."""
+    births = [dt.date(1899, 1, 1) + dt.timedelta(days=k) for k in range(0, 47_000, 7)]
+    for year in range(1850, day.year + 2):
+        for month, d in ((2, 28), (3, 1), (day.month, day.day if (day.month, day.day) != (2, 29) else 28), (12, 31)):
+            births.append(dt.date(year, month, d))
+        if year % 4 == 0 and (year % 100 or year % 400 == 0):
+            births.append(dt.date(year, 2, 29))
+    births.append(dt.date(1, 1, 1))
+    assert ages_on(births, day) == [age_on(b, day) for b in births]
+
+
 def test_turns_18_on_election_day_may_vote():
     verdict = assess(dt.date(2008, 12, 20), ELECTION)
     assert verdict.eligible and verdict.age == 18

@@ -143,6 +143,10 @@ def test_age_is_computed_on_the_election_day(db, admin, township, tmp_path):
         by_name = {v.name: v for v in s.scalars(select(Voter))}
     assert by_name["满十八"].eligible and by_name["满十八"].age == 18
     assert not by_name["差一天"].eligible and "未满18周岁" in by_name["差一天"].ineligible_reason
+    # the entries are stamped with the database's time of the import (UTC, as the column default)
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    for voter in by_name.values():
+        assert abs((voter.created_at - now).total_seconds()) < 120 and voter.updated_at == voter.created_at
     with db.session() as s:
         assert reg.registered_voter_count(s, township.cycle_id, east) == 1
 

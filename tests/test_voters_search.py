@@ -5,7 +5,7 @@ import random
 
 from villagevote.names import stroke_key
 from villagevote.voters.groups import group_sort_key, match_group
-from villagevote.voters.search import initials_key, initials_match, name_keys, name_sort_key, query_kind
+from villagevote.voters.search import initials_key, initials_match, name_keys, name_keys_many, name_sort_key, query_kind
 
 POOL = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑丁于万乙长乐单曾毅沪宁欧阳修𠮷龘a·（女）"
 
@@ -28,6 +28,22 @@ def test_initials_keep_every_reading_of_polyphonic_characters():
     names = ["".join(rng.choice(POOL + "重行乐朝长曾单解查") for _ in range(rng.randint(1, 5))) for _ in range(3000)]
     names += ["长顺", "欧阳修", "张三", "", "a·b", "长乐长乐长乐长"]
     assert all(name_keys(n) == (initials_key(n), name_sort_key(n)) for n in names)
+
+
+def test_keys_of_many_names_at_once_equal_one_by_one():
+    """The import's bulk keys (chunks sharing one cache) are exactly the one-name keys: polyphonic surnames and given
+    names, compound surnames, blanks, characters outside the BMP, empty names."""
+    rng = random.Random(8)
+    names = ["".join(rng.choice(POOL + "重行乐朝长曾单解查") for _ in range(rng.randint(1, 5))) for _ in range(6000)]
+    names += ["长顺", "欧阳修", "长孙无忌", "张三", "", "a·b", "长乐长乐长乐长", "王　毅", "𠮷祥"]
+    cache: dict = {}
+    initials: list[str] = []
+    sorts: list[str] = []
+    for a in range(0, len(names), 1000):
+        chunk_initials, chunk_sorts = name_keys_many(names[a:a + 1000], cache)
+        initials += chunk_initials
+        sorts += chunk_sorts
+    assert list(zip(initials, sorts)) == [name_keys(n) for n in names]
 
 
 def test_query_kinds():

@@ -5,11 +5,11 @@ import datetime as dt
 import enum
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from villagevote.i18n import tr
-from villagevote.models.base import Base, TimestampMixin, enum_type, utcnow
+from villagevote.models.base import Base, TimestampMixin, enum_type, one_of, utcnow
 from villagevote.models.enums import Gender, ObjectionOutcome, RelationKind, VoterCategory, VoterStatus
 
 
@@ -27,25 +27,30 @@ class ObjectionRequest(str, enum.Enum):
 
 class Voter(TimestampMixin, Base):
     __tablename__ = "voter"
-    # one composite index serves "this village" and "this village in this cycle" (fewer indexes: faster imports)
-    __table_args__ = (Index("ix_voter_village_cycle", "village_id", "cycle_id"),)
+    # Built for bulk imports (migration 0007): one composite index serves "this village" and "this village in this
+    # cycle"; the person link is indexed only where there is one (few voters are linked); the enum checks are OR
+    # chains (see one_of).
+    __table_args__ = (Index("ix_voter_village_cycle", "village_id", "cycle_id"),
+                      Index("ix_voter_person_id", "person_id", sqlite_where=text("person_id IS NOT NULL")),
+                      one_of("gender", Gender), one_of("category", VoterCategory, "votercategory"),
+                      one_of("status", VoterStatus, "voterstatus"))
     id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("election_cycle.id", ondelete="CASCADE"))
     village_id: Mapped[int] = mapped_column(ForeignKey("village.id", ondelete="CASCADE"))
     group_id: Mapped[Optional[int]] = mapped_column(ForeignKey("village_group.id", ondelete="SET NULL"),
                                                     nullable=True)
-    person_id: Mapped[Optional[int]] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), nullable=True,
-                                                     index=True)
+    person_id: Mapped[Optional[int]] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), nullable=True)
     id_number: Mapped[Optional[str]] = mapped_column(String(18), nullable=True, index=True)
     name: Mapped[str] = mapped_column(String(64))
     # space-separated pinyin initials, primary reading first ("zs cs"); see villagevote.voters.search
     name_initials: Mapped[str] = mapped_column(String(32), default="")
     # 姓氏笔画 order as a binary-comparable string, so SQL can page the register in stroke order
     name_sort: Mapped[str] = mapped_column(String(64), default="", server_default="")
-    gender: Mapped[Optional[Gender]] = mapped_column(enum_type(Gender), nullable=True)
+    gender: Mapped[Optional[Gender]] = mapped_column(enum_type(Gender, constraint=False), nullable=True)
     birth_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
-    category: Mapped[VoterCategory] = mapped_column(enum_type(VoterCategory), default=VoterCategory.RESIDENT)
-    status: Mapped[VoterStatus] = mapped_column(enum_type(VoterStatus), default=VoterStatus.ACTIVE)
+    category: Mapped[VoterCategory] = mapped_column(enum_type(VoterCategory, constraint=False),
+                                                    default=VoterCategory.RESIDENT)
+    status: Mapped[VoterStatus] = mapped_column(enum_type(VoterStatus, constraint=False), default=VoterStatus.ACTIVE)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     status_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
     consent_note: Mapped[str] = mapped_column(Text, default="")  # for non-registered residents

@@ -14,7 +14,12 @@ A person who has died, moved out or been struck off is not deleted: the voter ro
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import repeat
+from operator import sub
+from typing import Sequence
 
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
@@ -27,6 +32,7 @@ __all__ = [
     "REMOVAL_STATUSES",
     "adulthood_date",
     "age_on_election_day",
+    "ages_on",
     "assess",
     "check_removal",
 ]
@@ -54,6 +60,36 @@ def age_on_election_day(birth_date: dt.date, election_day: dt.date) -> int:
     """Full years of age on the election day (someone born on 29 February turns a year older on 1 March in common
     years)."""
     return age_on(birth_date, election_day)
+
+
+def ages_on(birth_dates: Sequence[dt.date], day: dt.date) -> list[int]:
+    """:func:`villagevote.idcard.age_on` of many birth dates at once (the import computes 50,000 of them).
+
+    ``thresholds[j]`` is the last birth date that makes one ``top - j`` years old on ``day``: the same month and day
+    ``top - j`` years earlier (28 February when ``day`` is 29 February and that year is common, so a 29 February
+    birthday counts from 1 March, as in ``age_on``). A birth date's age is then ``top`` minus the number of thresholds
+    before it: one C-level ``bisect`` per date. Dates outside the table (after ``day``, or ``top`` years or more
+    before it) are computed one by one."""
+    if not birth_dates:
+        return []
+    top, thresholds = _age_thresholds(day)
+    ages = list(map(sub, repeat(top), map(bisect_left, repeat(thresholds), birth_dates)))
+    if max(birth_dates) > day or min(birth_dates) <= thresholds[0]:
+        ages = [age if thresholds[0] < birth <= day else age_on(birth, day) for age, birth in zip(ages, birth_dates)]
+    return ages
+
+
+@lru_cache(maxsize=8)
+def _age_thresholds(day: dt.date, top: int = 150) -> tuple[int, list[dt.date]]:
+    top = min(top, day.year - 1)
+    return top, [_same_day(day, day.year - k) for k in range(top, -1, -1)]
+
+
+def _same_day(day: dt.date, year: int) -> dt.date:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February in a common year
+        return dt.date(year, 2, 28)
 
 
 def adulthood_date(birth_date: dt.date, min_age: int = DEFAULT_MIN_AGE) -> dt.date:

@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from itertools import chain, compress
+from itertools import chain, compress, repeat
 from operator import itemgetter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from villagevote import audit
@@ -43,11 +43,11 @@ from villagevote.models.candidates import Person
 from villagevote.models.core import Setting, Village, VillageGroup
 from villagevote.models.enums import VoterCategory
 from villagevote.models.voters import Voter
-from villagevote.voters.eligibility import assess
+from villagevote.voters.eligibility import ages_on, assess
 from villagevote.voters.groups import group_number, match_group
 from villagevote.voters.register import cycle_profile
 from villagevote.voters.search import name_keys_many
-from villagevote.voters.workbook import ParsedSheet, RowError, gc_paused, read_voter_workbook
+from villagevote.voters.workbook import ParsedSheet, RowError, VoterRow, gc_paused, read_voter_workbook
 
 __all__ = ["ImportSummary", "MAPPINGS_SETTING", "header_signature", "import_file", "import_parsed",
            "remembered_mapping", "remember_mapping"]
@@ -137,7 +137,7 @@ def _match_village(text: str, villages: dict[str, int]) -> int | None:
 CHUNK = 5000
 _COLUMNS = ("cycle_id", "village_id", "group_id", "person_id", "id_number", "name", "name_initials", "name_sort",
             "gender", "birth_date", "category", "status", "status_reason", "consent_note", "source", "eligible", "age",
-            "ineligible_reason", "phone", "note")
+            "ineligible_reason", "phone", "note", "created_at", "updated_at")
 # SQLite's historical limit of bound variables a statement (newer builds allow more; 999 is safe everywhere).
 _MAX_VARIABLES = 999
 _MAX_ROWS_PER_STATEMENT = 100
@@ -174,51 +174,55 @@ class _RowBuilder:
     existing_noid: dict
     other_village_ids: set
     persons: dict
+    timestamp: str  # the database's CURRENT_TIMESTAMP, bound once per statement instead of evaluated per row
     ineligible: int = 0
     cross_village: int = 0
     _verdicts: dict = field(default_factory=dict)
     _name_parts: dict = field(default_factory=dict)
-    _iso: dict = field(default_factory=dict)
     _status_reasons: dict = field(default_factory=lambda: {False: "", True: tr("被依法剥夺政治权利")})
 
     def forget(self) -> None:
-        """Drop the lookup tables (eligibility, dates, name parts)."""
-        self._verdicts, self._iso, self._name_parts = {}, {}, {}
+        """Drop the lookup tables (eligibility, name parts)."""
+        self._verdicts, self._name_parts = {}, {}
 
     def _verdict(self, birth: dt.date | None, category: VoterCategory, deprived: bool) -> tuple[int | None, int, str]:
         """(age, eligible 1/0, reason) on the election day; the same for every row with these three values."""
-        e = self.election_day
-        if birth is not None and not deprived and category in _RESIDENT_LIKE:
-            age = e.year - birth.year - ((e.month, e.day) < (birth.month, birth.day))
-            if age >= self.min_age:
-                return age, 1, ""
-            return age, 0, assess(birth, e, min_age=self.min_age).reason_text
-        verdict = assess(birth, e, category=category, deprived=deprived, min_age=self.min_age,
+        verdict = assess(birth, self.election_day, category=category, deprived=deprived, min_age=self.min_age,
                          min_residence_years=self.min_residence_years)
         return verdict.age, 1 if verdict.eligible else 0, verdict.reason_text
 
+    def _eligibility(self, births: tuple, categories: tuple, deprived: tuple) -> tuple[list, list[int], list[str]]:
+        """Ages, eligible flags and reasons of a chunk: ages with :func:`ages_on` (C-level), and the rows that are
+        not plainly of age, registered here and in possession of their rights through :meth:`_verdict` (cached per
+        distinct birth date, group and rights)."""
+        n, e, min_age = len(births), self.election_day, self.min_age
+        undated = None in births
+        ages: list = ages_on([e if b is None else b for b in births] if undated else births, e)
+        eligible, reasons = [1] * n, [""] * n
+        resident_like = _RESIDENT_LIKE
+        check = [i for i, (age, category, out) in enumerate(zip(ages, categories, deprived))
+                 if age < min_age or out or category not in resident_like]  # undated rows have age 0 here
+        verdicts = self._verdicts
+        for i in check:
+            key = (births[i], categories[i], deprived[i])
+            found = verdicts.get(key)
+            if found is None:
+                found = verdicts[key] = self._verdict(*key)
+            ages[i], eligible[i], reasons[i] = found
+        self.ineligible += eligible.count(0)
+        return ages, eligible, reasons
+
     def build(self, rows: list, resolved: list) -> tuple[list[list], list[tuple]]:
-        """Column by column: eligibility per distinct (birth date, category, deprived), search and sort keys per
-        name part, dates as text per distinct date, then the INSERT columns (the 20 of ``_COLUMNS``, one list each)
-        and the UPDATE tuples."""
+        """Column by column: eligibility (:meth:`_eligibility`), search and sort keys per name part, dates as text,
+        then the INSERT columns (the 22 of ``_COLUMNS``, one list each) and the UPDATE tuples."""
         n = len(rows)
         if not n:
             return [], []
         _rows, names, ids, gender_texts, births, _groups, categories, deprived, phones, _villages, notes = zip(*rows)
-        verdict_keys = list(zip(births, categories, deprived))
-        verdicts = self._verdicts
-        for key in set(verdict_keys).difference(verdicts):
-            verdicts[key] = self._verdict(*key)
-        found = list(map(verdicts.__getitem__, verdict_keys))
-        ages = list(map(_FIRST, found))
-        eligible = list(map(_SECOND, found))
-        reasons = list(map(_THIRD, found))
-        self.ineligible += n - eligible.count(1)
+        ages, eligible, reasons = self._eligibility(births, categories, deprived)
         initials, sorts = name_keys_many(names, self._name_parts)
-        iso = self._iso
-        for birth in set(births).difference(iso):
-            iso[birth] = None if birth is None else birth.isoformat()
-        birth_texts = list(map(iso.__getitem__, births))
+        birth_texts = (list(map(dt.date.isoformat, births)) if None not in births
+                       else [None if b is None else b.isoformat() for b in births])
         genders = list(map(_GENDER_CODES.get, gender_texts))
         category_values = list(map(_CATEGORY_VALUES.__getitem__, categories))
         statuses = list(map(_STATUS.__getitem__, deprived))
@@ -237,7 +241,7 @@ class _RowBuilder:
                    for i in range(n) if current[i] is not None] if current.count(None) != n else []
         columns = [[self.cycle_id] * n, vids, gids, list(map(self.persons.get, ids)), ids, names, initials, sorts,
                    genders, birth_texts, category_values, statuses, status_reasons, [""] * n, [src] * n, eligible,
-                   ages, reasons, phones, notes]
+                   ages, reasons, phones, notes, [self.timestamp] * n, [self.timestamp] * n]
         if updates:
             keep = list(map(_IS_NONE, current))
             columns = [list(compress(column, keep)) for column in columns]
@@ -250,7 +254,7 @@ _RESIDENT_LIKE = frozenset({VoterCategory.RESIDENT, VoterCategory.REGISTERED_AWA
 _CATEGORY_VALUES = {c: c.value for c in VoterCategory}
 _GENDER_CODES = {"男": "male", "女": "female"}
 _STATUS = {False: "active", True: "deprived"}
-_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
 def _IS_NONE(value: Any) -> bool:
@@ -271,6 +275,7 @@ class _Context:
     existing_noid: dict[tuple[int, str, dt.date | None], int]
     other_village_ids: set[str]
     persons: dict[str, int]
+    timestamp: str
 
 
 def _context(session: Session, cycle_id: int, village_id: int | None, has_village_column: bool) -> _Context:
@@ -295,8 +300,9 @@ def _context(session: Session, cycle_id: int, village_id: int | None, has_villag
         else:
             existing_noid[(vil, name, birth)] = vid_
     persons = dict(session.execute(select(Person.id_number, Person.id).where(Person.id_number.is_not(None))).all())
+    timestamp = session.execute(text("SELECT CURRENT_TIMESTAMP")).scalar_one()  # text, exactly as a default
     return _Context(cycle_id, cycle.election_day, profile.min_age, profile.min_residence_years, villages, groups,
-                    existing, existing_noid, other_village_ids, persons)
+                    existing, existing_noid, other_village_ids, persons, str(timestamp))
 
 
 @dataclass
@@ -311,6 +317,7 @@ class _Resolver:
     errors: list[RowError] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     _cache: dict = field(default_factory=dict)
+    _pairs: dict = field(default_factory=dict)
     _villages: dict = field(default_factory=dict)
 
     def resolve(self, rows: list) -> tuple[list, list[tuple[int, int | None]]]:
@@ -321,29 +328,26 @@ class _Resolver:
         return self._resolve_rows(rows)
 
     def _resolve_fast(self, rows: list) -> list[tuple[int, int | None]] | None:
-        """Village and group per distinct cell text; None when any row fails (then :meth:`_resolve_rows` reports
-        each bad row in order)."""
-        villages, groups, cache = self.ctx.villages, self.ctx.groups, self._cache
+        """(village, group) per distinct pair of cell texts; None when any row fails (then :meth:`_resolve_rows`
+        reports each bad row in order)."""
+        villages, groups, by_text = self.ctx.villages, self.ctx.groups, self._villages
         if self.village_id is None:
-            by_text = self._villages
-            texts = [row.village for row in rows]
-            for text in set(texts).difference(by_text):
-                by_text[text] = _match_village(text, villages)
-            vids = list(map(by_text.__getitem__, texts))
-            if None in vids:
-                return None
+            pairs = list(zip(map(_VILLAGE_TEXT, rows), map(_GROUP_TEXT, rows)))
         else:
-            vids = [self.village_id] * len(rows)
-        keys = list(zip(vids, [row.group for row in rows]))
-        for key in set(keys).difference(cache):
-            vid, text = key
-            cache[key] = match_group(text, groups.get(vid, {})) if text else "-"
-        gids = list(map(cache.__getitem__, keys))
-        if None in gids:
-            return None
-        if "-" in gids:
-            gids = [None if g == "-" else g for g in gids]
-        return list(zip(vids, gids))
+            pairs = list(zip(repeat(self.village_id), map(_GROUP_TEXT, rows)))
+        cache = self._pairs
+        for pair in set(pairs).difference(cache):
+            village, text = pair
+            if self.village_id is None:
+                if village not in by_text:
+                    by_text[village] = _match_village(village, villages)
+                vid = by_text[village]
+            else:
+                vid = village
+            gid = (match_group(text, groups.get(vid, {})) if text else _NO_GROUP) if vid is not None else None
+            cache[pair] = None if gid is None else (vid, None if gid is _NO_GROUP else gid)
+        resolved = list(map(cache.__getitem__, pairs))
+        return None if None in resolved else resolved
 
     def _resolve_rows(self, rows: list) -> tuple[list, list[tuple[int, int | None]]]:
         ok_rows, resolved = [], []
@@ -375,6 +379,10 @@ class _Resolver:
             ok_rows.append(row)
             resolved.append((vid, gid))
         return ok_rows, resolved
+
+
+_VILLAGE_TEXT, _GROUP_TEXT = itemgetter(VoterRow._fields.index("village")), itemgetter(VoterRow._fields.index("group"))
+_NO_GROUP = object()  # a row without a 村民小组 (allowed)
 
 
 def _errors_message(errors: list[RowError], prefix: str) -> str:
@@ -452,7 +460,8 @@ def _finish_import(session: Session, actor: Actor, parsed: ParsedSheet, summary:
 def _builder(ctx: _Context, source: str) -> _RowBuilder:
     return _RowBuilder(cycle_id=ctx.cycle_id, election_day=ctx.election_day, min_age=ctx.min_age,
                        min_residence_years=ctx.min_residence_years, source=source[:128], existing=ctx.existing,
-                       existing_noid=ctx.existing_noid, other_village_ids=ctx.other_village_ids, persons=ctx.persons)
+                       existing_noid=ctx.existing_noid, other_village_ids=ctx.other_village_ids, persons=ctx.persons,
+                       timestamp=ctx.timestamp)
 
 
 def import_parsed(session: Session, actor: Actor, parsed: ParsedSheet, cycle_id: int, village_id: int | None = None,

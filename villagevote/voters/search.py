@@ -14,7 +14,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from itertools import compress, islice, product
-from operator import add, itemgetter
+from operator import add, itemgetter, or_
 
 from villagevote.names import COMPOUND_SURNAME_READINGS, SURNAME_READINGS, char_key, clean_name
 
@@ -137,8 +137,11 @@ def _combine_initials(surnames: tuple[str, ...], alternatives: tuple[str, ...]) 
 def name_keys_many(names: list[str], cache: dict | None = None) -> tuple[list[str], list[str]]:
     """:func:`name_keys` of many names at once: (initials keys, sort keys), equal to ``[name_keys(n) for n in
     names]``. Surname and given-name parts come from tables (both repeat) kept in ``cache`` (pass the same dict for
-    the chunks of one import), and the names are put together with C-level ``map``; a name with blanks, other
-    characters or a compound surname goes through :func:`name_keys`."""
+    the chunks of one import), and the names are put together with C-level ``map``: the primary initials by
+    concatenation, and only names with a polyphonic character (多音字) through :func:`_combine_initials` (once per
+    distinct pair of parts, keyed by the two parts' numbers added: surnames count up from 0, given names in steps
+    of 2**24). A name with blanks, other characters or a compound surname
+    goes through :func:`name_keys`."""
     n = len(names)
     if not n:
         return [], []
@@ -160,18 +163,30 @@ def name_keys_many(names: list[str], cache: dict | None = None) -> tuple[list[st
         names = [name if i not in odd else "某" for i, name in enumerate(names)]  # placeholder, redone below
     firsts = list(map(itemgetter(0), names))
     rests = list(map(itemgetter(slice(1, None)), names))
+    # a part: (its initials alternatives, its sort key, primary initials, 1 when polyphonic, its number)
     for first in set(firsts).difference(surname_parts):
-        surname_parts[first] = (_surname_letters(first), _char_sort(first))
+        letters = _surname_letters(first)
+        surname_parts[first] = (letters, _char_sort(first), letters[0], int(len(letters) > 1), len(surname_parts))
     for rest in set(rests).difference(rest_parts):
-        rest_parts[rest] = _rest_keys.__wrapped__(rest)
+        alternatives, sort = _rest_keys.__wrapped__(rest)
+        rest_parts[rest] = (alternatives, sort, alternatives[0], int(len(alternatives) > 1), len(rest_parts) << 24)
     surnames = list(map(surname_parts.__getitem__, firsts))
     given = list(map(rest_parts.__getitem__, rests))
-    pairs = list(zip(map(itemgetter(0), surnames), map(itemgetter(0), given)))
-    for pair in set(pairs).difference(combined):
-        combined[pair] = _combine_initials(*pair)
-    initials = list(map(combined.__getitem__, pairs))
+    initials = list(map(add, map(_THIRD, surnames), map(_THIRD, given)))
     lengths = map(_LENGTH_CHAR.__getitem__, map(len, names))
-    sorts = list(map(add, map(add, map(itemgetter(1), surnames), lengths), map(itemgetter(1), given)))
+    sorts = list(map(add, map(add, map(_SECOND, surnames), lengths), map(_SECOND, given)))
+    polyphonic = list(map(or_, map(_FOURTH, surnames), map(_FOURTH, given)))
+    if polyphonic.count(0) != n:  # every combination of the readings, once per distinct pair of parts
+        for i in compress(range(n), polyphonic):
+            surname, rest = surnames[i], given[i]
+            number = surname[4] + rest[4]
+            key = combined.get(number)
+            if key is None:
+                key = combined[number] = _combine_initials(surname[0], rest[0])
+            initials[i] = key
     for i in odd:
         initials[i], sorts[i] = name_keys(original[i])
     return initials, sorts
+
+
+_SECOND, _THIRD, _FOURTH = itemgetter(1), itemgetter(2), itemgetter(3)
