@@ -212,13 +212,13 @@ class _RowBuilder:
         self.ineligible += eligible.count(0)
         return ages, eligible, reasons
 
-    def build(self, rows: list, resolved: list) -> tuple[list[list], list[tuple]]:
+    def build(self, data: list[list], resolved: list) -> tuple[list[list], list[tuple]]:
         """Column by column: eligibility (:meth:`_eligibility`), search and sort keys per name part, dates as text,
         then the INSERT columns (the 22 of ``_COLUMNS``, one list each) and the UPDATE tuples."""
-        n = len(rows)
+        n = len(resolved)
         if not n:
             return [], []
-        _rows, names, ids, gender_texts, births, _groups, categories, deprived, phones, _villages, notes = zip(*rows)
+        _rows, names, ids, gender_texts, births, _groups, categories, deprived, phones, _villages, notes = data
         ages, eligible, reasons = self._eligibility(births, categories, deprived)
         initials, sorts = name_keys_many(names, self._name_parts)
         birth_texts = (list(map(dt.date.isoformat, births)) if None not in births
@@ -320,21 +320,23 @@ class _Resolver:
     _pairs: dict = field(default_factory=dict)
     _villages: dict = field(default_factory=dict)
 
-    def resolve(self, rows: list) -> tuple[list, list[tuple[int, int | None]]]:
-        if self.create is None and rows:
-            fast = self._resolve_fast(rows)
+    def resolve(self, data: list[list]) -> tuple[list[list], list[tuple[int, int | None]]]:
+        """(the rows that can be written, column-wise; their (village id, group id)). Bad rows go to ``errors``."""
+        if self.create is None and data[0]:
+            fast = self._resolve_fast(data)
             if fast is not None:
-                return rows, fast
-        return self._resolve_rows(rows)
+                return data, fast
+        ok_rows, resolved = self._resolve_rows(list(map(tuple.__new__, repeat(VoterRow), zip(*data))))
+        return [list(column) for column in zip(*ok_rows)] if ok_rows else [[] for _ in data], resolved
 
-    def _resolve_fast(self, rows: list) -> list[tuple[int, int | None]] | None:
+    def _resolve_fast(self, data: list[list]) -> list[tuple[int, int | None]] | None:
         """(village, group) per distinct pair of cell texts; None when any row fails (then :meth:`_resolve_rows`
         reports each bad row in order)."""
         villages, groups, by_text = self.ctx.villages, self.ctx.groups, self._villages
         if self.village_id is None:
-            pairs = list(zip(map(_VILLAGE_TEXT, rows), map(_GROUP_TEXT, rows)))
+            pairs = list(zip(data[_VILLAGE], data[_GROUP]))
         else:
-            pairs = list(zip(repeat(self.village_id), map(_GROUP_TEXT, rows)))
+            pairs = list(zip(repeat(self.village_id), data[_GROUP]))
         cache = self._pairs
         for pair in set(pairs).difference(cache):
             village, text = pair
@@ -381,7 +383,7 @@ class _Resolver:
         return ok_rows, resolved
 
 
-_VILLAGE_TEXT, _GROUP_TEXT = itemgetter(VoterRow._fields.index("village")), itemgetter(VoterRow._fields.index("group"))
+_VILLAGE, _GROUP = VoterRow._fields.index("village"), VoterRow._fields.index("group")
 _NO_GROUP = object()  # a row without a 村民小组 (allowed)
 
 
@@ -491,12 +493,13 @@ def import_parsed(session: Session, actor: Actor, parsed: ParsedSheet, cycle_id:
 def _resolve_and_write(session: Session, parsed: ParsedSheet, resolver: _Resolver, builder: _RowBuilder,
                        summary: ImportSummary, report: Progress) -> None:
     # every row is resolved before anything is written
-    rows, resolved = resolver.resolve(parsed.rows)
+    data, resolved = resolver.resolve(parsed.data)
     if resolver.errors:
         raise ValidationError(_errors_message(resolver.errors, tr("有 {n} 行无法导入，未导入任何数据：")))
     summary.groups_created = resolver.created
-    tasks = [(lambda a=a: builder.build(rows[a:a + CHUNK], resolved[a:a + CHUNK])) for a in range(0, len(rows), CHUNK)]
-    summary.added, summary.updated = _write_chunks(session, tasks, report, len(rows))
+    tasks = [(lambda a=a: builder.build([column[a:a + CHUNK] for column in data], resolved[a:a + CHUNK]))
+             for a in range(0, len(resolved), CHUNK)]
+    summary.added, summary.updated = _write_chunks(session, tasks, report, len(resolved))
     summary.ineligible, summary.cross_village = builder.ineligible, builder.cross_village
     builder.forget()  # its tables die here, while the collector is still paused (nothing left for it to scan)
 

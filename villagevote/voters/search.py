@@ -14,7 +14,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from itertools import compress, islice, product
-from operator import add, itemgetter, or_
+from operator import add, itemgetter
 
 from villagevote.names import COMPOUND_SURNAME_READINGS, SURNAME_READINGS, char_key, clean_name
 
@@ -137,11 +137,11 @@ def _combine_initials(surnames: tuple[str, ...], alternatives: tuple[str, ...]) 
 def name_keys_many(names: list[str], cache: dict | None = None) -> tuple[list[str], list[str]]:
     """:func:`name_keys` of many names at once: (initials keys, sort keys), equal to ``[name_keys(n) for n in
     names]``. Surname and given-name parts come from tables (both repeat) kept in ``cache`` (pass the same dict for
-    the chunks of one import), and the names are put together with C-level ``map``: the primary initials by
-    concatenation, and only names with a polyphonic character (多音字) through :func:`_combine_initials` (once per
-    distinct pair of parts, keyed by the two parts' numbers added: surnames count up from 0, given names in steps
-    of 2**24). A name with blanks, other characters or a compound surname
-    goes through :func:`name_keys`."""
+    the chunks of one import), and the names are put together with C-level ``map``. The initials key depends only on
+    the surname's letters and the given name's alternatives, and few distinct pairs of those occur: each distinct
+    letters tuple and alternatives tuple gets a number (surnames' from 0, given names' in steps of 2**24), and the
+    key of a pair is made once, found by the sum of the two numbers. A name with blanks, other characters or a
+    compound surname goes through :func:`name_keys`."""
     n = len(names)
     if not n:
         return [], []
@@ -150,6 +150,8 @@ def name_keys_many(names: list[str], cache: dict | None = None) -> tuple[list[st
     surname_parts = cache.setdefault("surname", {})
     rest_parts = cache.setdefault("rest", {})
     combined = cache.setdefault("initials", {})
+    numbers = cache.setdefault("numbers", {})  # letters / alternatives tuple -> its number
+    numbered = cache.setdefault("numbered", [])  # number -> letters / alternatives tuple
     original = names
     plain = list(map(str.isalnum, names))
     if plain.count(True) != n or max(map(len, names)) >= len(_LENGTH_CHAR):
@@ -163,30 +165,33 @@ def name_keys_many(names: list[str], cache: dict | None = None) -> tuple[list[st
         names = [name if i not in odd else "某" for i, name in enumerate(names)]  # placeholder, redone below
     firsts = list(map(itemgetter(0), names))
     rests = list(map(itemgetter(slice(1, None)), names))
-    # a part: (its initials alternatives, its sort key, primary initials, 1 when polyphonic, its number)
+    # a part: (initials letters / alternatives, sort key, number of the letters / alternatives)
     for first in set(firsts).difference(surname_parts):
         letters = _surname_letters(first)
-        surname_parts[first] = (letters, _char_sort(first), letters[0], int(len(letters) > 1), len(surname_parts))
+        surname_parts[first] = (letters, _char_sort(first), _number(("s",) + letters, numbers, numbered))
     for rest in set(rests).difference(rest_parts):
         alternatives, sort = _rest_keys.__wrapped__(rest)
-        rest_parts[rest] = (alternatives, sort, alternatives[0], int(len(alternatives) > 1), len(rest_parts) << 24)
+        rest_parts[rest] = (alternatives, sort, _number(("r",) + alternatives, numbers, numbered) << 24)
     surnames = list(map(surname_parts.__getitem__, firsts))
     given = list(map(rest_parts.__getitem__, rests))
-    initials = list(map(add, map(_THIRD, surnames), map(_THIRD, given)))
+    pairs = list(map(add, map(_THIRD, surnames), map(_THIRD, given)))
+    for pair in set(pairs).difference(combined):
+        combined[pair] = _combine_initials(numbered[pair & _LOW][1:], numbered[pair >> 24][1:])
+    initials = list(map(combined.__getitem__, pairs))
     lengths = map(_LENGTH_CHAR.__getitem__, map(len, names))
     sorts = list(map(add, map(add, map(_SECOND, surnames), lengths), map(_SECOND, given)))
-    polyphonic = list(map(or_, map(_FOURTH, surnames), map(_FOURTH, given)))
-    if polyphonic.count(0) != n:  # every combination of the readings, once per distinct pair of parts
-        for i in compress(range(n), polyphonic):
-            surname, rest = surnames[i], given[i]
-            number = surname[4] + rest[4]
-            key = combined.get(number)
-            if key is None:
-                key = combined[number] = _combine_initials(surname[0], rest[0])
-            initials[i] = key
     for i in odd:
         initials[i], sorts[i] = name_keys(original[i])
     return initials, sorts
 
 
-_SECOND, _THIRD, _FOURTH = itemgetter(1), itemgetter(2), itemgetter(3)
+_SECOND, _THIRD = itemgetter(1), itemgetter(2)
+_LOW = (1 << 24) - 1
+
+
+def _number(parts: tuple[str, ...], numbers: dict, numbered: list) -> int:
+    number = numbers.get(parts)
+    if number is None:
+        number = numbers[parts] = len(numbered)
+        numbered.append(parts)
+    return number

@@ -631,14 +631,34 @@ class ParsedSheet:
     header_row: int  # 1-based Excel row of the (last) header row
     columns: dict[str, tuple[int, str]]  # field key -> (0-based column, header text)
     unmapped: dict[int, str]  # columns with a header the import does not use: index -> header text
-    rows: list[VoterRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (row, why) for footer / note rows
     hints: list[str] = field(default_factory=list)  # file-level advice (e.g. ID column stored as numbers)
+    # The accepted rows column by column, one list per VoterRow field, in file order: the fast path fills them a
+    # block at a time and the import reads them column-wise, so 50,000 rows are never made into tuples and back.
+    data: list[list[Any]] = field(default_factory=lambda: [[] for _ in VoterRow._fields], repr=False)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def row_count(self) -> int:
+        return len(self.data[0])
+
+    @property
+    def rows(self) -> list[VoterRow]:
+        """The accepted rows as :class:`VoterRow` (made afresh on each call; ``row_count`` counts them)."""
+        return list(map(tuple.__new__, repeat(VoterRow), zip(*self.data)))
+
+    def add(self, row: VoterRow) -> None:
+        for column, value in zip(self.data, row):
+            column.append(value)
+
+    def extend(self, columns: Sequence[Iterable[Any]]) -> None:
+        """Append rows given column-wise (one iterable per VoterRow field, all the same length)."""
+        for column, values in zip(self.data, columns):
+            column.extend(values)
 
     def mapping(self) -> dict[str, str]:
         """field key -> header text, fit to remember for the next file from the same source."""
@@ -747,7 +767,7 @@ def _check_rows(rows: list[list[Any]], indices: Iterable[int], columns: dict[str
     :func:`_parse_block` does not vouch for (and for whole blocks it cannot handle)."""
     # Hot loop for 50,000+ rows: locals only, the common case (a clean text ID) never calls parse_id_number.
     errors = result.errors
-    out = result.rows
+    add = result.add
     skipped = result.skipped
     c_name = columns["name"]
     c_id = columns.get("id_number", -1)
@@ -925,7 +945,7 @@ def _check_rows(rows: list[list[Any]], indices: Iterable[int], columns: dict[str
         if len(errors) != row_errors_before:
             continue
         group_value = cells[c_group] if 0 <= c_group < n else ""
-        out.append(Row(
+        add(Row(
             excel_row, name, number, gender, birth,
             group_value.strip() if type(group_value) is str else _text(group_value),
             category, deprived,
@@ -1104,24 +1124,24 @@ def _parse_block(rows: list[list[Any]], begin: int, end: int, columns: dict[str,
     def texts(key: str) -> list[str] | Any:
         cells = optional[key]
         if cells is None:
-            return repeat("")
+            return [""] * n
         try:
             return list(map(str.strip, cells))
         except TypeError:  # numbers, dates …
             return list(map(_text, cells))
 
     numbers = range(begin + 1, end + 1)
-    built = map(tuple.__new__, repeat(VoterRow), zip(numbers, names, ids, genders, births, texts("group"), categories,
-                                                      deprived, texts("phone"), texts("village"), texts("note")))
+    columns_out = (numbers, names, ids, genders, births, texts("group"), categories, deprived, texts("phone"),
+                   texts("village"), texts("note"))
     seen_ids: dict[str, int] = state.setdefault("seen_ids", {})
     if not slow and len(set(ids)) == n and seen_ids.keys().isdisjoint(ids):
         seen_ids.update(zip(ids, numbers))
-        result.rows.extend(built)
+        result.extend(columns_out)
         return
     # Some rows need the detailed checker: go through the block in file order.
-    out, errors = result.rows, result.errors
+    errors = result.errors
     h_id = header_of(c_id)
-    for i, row in enumerate(built):
+    for i, row in enumerate(map(tuple.__new__, repeat(VoterRow), zip(*columns_out))):
         if i in slow:
             _check_rows(rows, (begin + i,), columns, header_of, result, today, default_category, state)
             continue
@@ -1130,18 +1150,18 @@ def _parse_block(rows: list[list[Any]], begin: int, end: int, columns: dict[str,
             errors.append(RowError(row.row, h_id, row.id_number, tr("身份证号码与第 {row} 行重复").format(row=first)))
             continue
         seen_ids[row.id_number] = row.row
-        out.append(row)
+        result.add(row)
 
 
 _ID_UNITS_SPLIT = re.compile(".{18}", re.DOTALL).findall
-_YYYYMMDD = re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})$", re.MULTILINE)
+_YEAR_MONTH_DAY = itemgetter(slice(0, 4), slice(4, 6), slice(6, 8))
 
 
 def _add_birth_dates(keys: list[str], dates: dict[str, dt.date | None], isos: dict[str, str], today: dt.date) -> None:
     """The birth dates of ID numbers' ``YYYYMMDD`` parts, into ``dates`` (None: no such day, in the future or
-    before 1900) and ``isos`` (``YYYY-MM-DD``): one regex substitution and one C-level ``date.fromisoformat`` map
-    for all of them, day by day only when one of them is not a real date."""
-    texts = _YYYYMMDD.sub(r"\1-\2-\3", "\n".join(keys)).split("\n")
+    before 1900) and ``isos`` (``YYYY-MM-DD``): C-level ``map`` of slicing, joining and ``date.fromisoformat`` for
+    all of them, day by day only when one of them is not a real date."""
+    texts = list(map("-".join, map(_YEAR_MONTH_DAY, keys)))
     isos.update(zip(keys, texts))
     try:
         days: list[dt.date | None] = list(map(dt.date.fromisoformat, texts))

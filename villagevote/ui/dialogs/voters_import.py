@@ -165,7 +165,7 @@ class ImportDialog(QDialog):
         headers.update(parsed.unmapped)
         self._fill_combos(headers, {k: c for k, (c, _h) in parsed.columns.items()})
         lines = [tr("工作表「{s}」，表头在第 {r} 行；可导入 {n} 行。").format(
-            s=parsed.sheet_name, r=parsed.header_row, n=len(parsed.rows))]
+            s=parsed.sheet_name, r=parsed.header_row, n=parsed.row_count)]
         lines += parsed.hints
         if parsed.skipped:
             lines.append(tr("跳过 {n} 行表尾说明。").format(n=len(parsed.skipped)))
@@ -177,7 +177,7 @@ class ImportDialog(QDialog):
         else:
             lines.append(tr("检查通过，可以导入。"))
         self.result.setPlainText("\n".join(lines))
-        self.import_button.setEnabled(parsed.ok and bool(parsed.rows))
+        self.import_button.setEnabled(parsed.ok and parsed.row_count > 0)
 
     # ---- importing -----------------------------------------------------------------------------------------------
     def do_import(self) -> None:
