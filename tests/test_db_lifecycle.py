@@ -69,6 +69,30 @@ def test_check_constraints_in_the_migrated_schema_are_the_models(db, township):
             conn.exec_driver_sql(insert, ids + values)
 
 
+def test_upgrade_recomputes_voter_sort_keys(tmp_path, township, db):
+    """Migration 0008 rewrites every stored 姓氏笔画 key in the current format (a register sorted with stale keys
+    would page in the wrong order)."""
+    from villagevote.voters.search import name_sort_key
+
+    with db.engine.begin() as conn:
+        for name in ("王五", "丁一", "欧阳修"):
+            conn.exec_driver_sql(
+                "INSERT INTO voter (cycle_id, village_id, name, name_initials, name_sort, category, status, "
+                "status_reason, consent_note, source) VALUES (?, ?, ?, '', 'old format', 'resident', 'active', "
+                "'', '', '')", (township.cycle_id, township.village_ids[0], name))
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0007_voter_bulk_insert'")
+    path = db.path
+    db.dispose()
+    reopened = open_database(path)
+    try:
+        with reopened.engine.connect() as conn:
+            stored = conn.exec_driver_sql("SELECT name, name_sort FROM voter ORDER BY name_sort").fetchall()
+        assert [name for name, _ in stored] == ["丁一", "王五", "欧阳修"]
+        assert all(key == name_sort_key(name) for name, key in stored)
+    finally:
+        reopened.dispose()
+
+
 def test_old_fixture_upgrades_to_head_and_keeps_data(tmp_path):
     path = tmp_path / "old.sqlite3"
     shutil.copy(FIXTURE, path)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 
-from villagevote.names import stroke_key
+from villagevote.names import _tables, stroke_key
 from villagevote.voters.groups import group_sort_key, match_group
 from villagevote.voters.search import initials_key, initials_match, name_keys, name_keys_many, name_sort_key, query_kind
 
@@ -12,7 +12,11 @@ POOL = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑丁于万
 
 def test_sort_key_orders_exactly_like_stroke_key():
     rng = random.Random(11)
-    names = ["".join(rng.choice(POOL) for _ in range(rng.randint(1, 4))) for _ in range(5000)]
+    order, totals = _tables()
+    # characters of the stroke-order table, with a stroke count only, and unknown ones (letters, digits, symbols)
+    pool = POOL + "".join(rng.sample(sorted(order), 60)) + "".join(rng.sample(sorted(set(totals) - set(order)), 60)) \
+        + "Ωé1Z"
+    names = ["".join(rng.choice(pool) for _ in range(rng.randint(1, 4))) for _ in range(20000)]
     names += ["王毅", "王沪宁", "欧阳修", "长孙无忌", "王　毅", "张三（女）", ""]
     assert sorted(names, key=name_sort_key) == sorted(names, key=stroke_key)
     assert name_sort_key("王毅") < name_sort_key("王沪宁")

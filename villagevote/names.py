@@ -90,6 +90,19 @@ def stroke_count(char: str) -> int | None:
     return totals.get(char)
 
 
+@lru_cache(maxsize=1)
+def shape_ranks() -> dict[str, int]:
+    """Each character of the stroke-order table numbered among those with the same stroke count, in (stroke shapes,
+    code point) order: its place in 姓氏笔画 order among its equals in count (for compact sort keys)."""
+    ranks: dict[str, int] = {}
+    by_count: dict[int, list[tuple[str, int, str]]] = {}
+    for char, shapes in _tables()[0].items():
+        by_count.setdefault(len(shapes), []).append((shapes, ord(char), char))
+    for chars in by_count.values():
+        ranks.update((char, rank) for rank, (_s, _p, char) in enumerate(sorted(chars)))
+    return ranks
+
+
 @lru_cache(maxsize=65536)
 def char_key(char: str) -> CharKey:
     """Sort key of one character: (stroke count, stroke shapes, code point)."""

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from itertools import compress, islice, product
+from itertools import compress, islice, product, repeat
 from operator import add, itemgetter
 
-from villagevote.names import COMPOUND_SURNAME_READINGS, SURNAME_READINGS, char_key, clean_name
+from villagevote.names import COMPOUND_SURNAME_READINGS, SURNAME_READINGS, char_key, clean_name, shape_ranks
 
 __all__ = ["initials_key", "initials_match", "name_keys", "name_keys_many", "name_sort_key", "query_kind"]
 
@@ -85,45 +85,71 @@ def initials_match(key: str, letters: str) -> bool:
     return any(alt.startswith(letters) for alt in key.split(" "))
 
 
-@lru_cache(maxsize=None)
-def _char_sort(char: str) -> str:
-    """One character's :func:`villagevote.names.char_key` as a string that compares the same way."""
+# --- 姓氏笔画 sort keys ------------------------------------------------------------------------------------------
+# A stored sort key is ASCII and compares, byte by byte, exactly as villagevote.names.stroke_key:
+#   code(surname) + length (2 characters) + code(each following character)
+# where a character's code is, with D(x) = chr(0x30 + x) for base-64 digits:
+#   in the stroke-order table:   chr(0x21 + strokes) + D(rank >> 6) + D(rank & 63)   (rank among equals in strokes)
+#   with a stroke count only:    chr(0x21 + strokes) + "p" + point(4)                ('6' shapes: after the above)
+#   unknown:                     "~" + point(4)                                       (after every known character)
+# and point(4) is the code point in four base-64 digits. Each code is told apart by its first two characters, so
+# comparing two keys compares surname, length and following characters in turn. An empty name is "\x7f" (last).
+# Changing this format needs a migration that recomputes voter.name_sort (see 0008_voter_sort_keys).
+_DIGITS = [chr(0x30 + d) for d in range(64)]
+_EMPTY_NAME = "\x7f"
+
+
+def _point4(point: int) -> str:
+    d = _DIGITS
+    return d[point >> 18 & 63] + d[point >> 12 & 63] + d[point >> 6 & 63] + d[point & 63]
+
+
+def _sort_code(char: str) -> str:
     count, shapes, point = char_key(char)
-    return (chr(0x100 + min(count, 0xC000)) + shapes + "\x01"
-            + chr(0x20 + ((point >> 14) & 0x7F)) + chr(0x20 + ((point >> 7) & 0x7F)) + chr(0x20 + (point & 0x7F)))
+    if not shapes:  # unknown character
+        return "~" + _point4(point)
+    strokes = chr(0x21 + min(count, 92))
+    if shapes == "6":  # stroke count known, shapes not: after the characters of the table with that count
+        return strokes + "p" + _point4(point)
+    rank = shape_ranks()[char]
+    return strokes + _DIGITS[rank >> 6 & 63] + _DIGITS[rank & 63]
+
+
+class _SortCodes(dict):
+    """code point -> :func:`_sort_code`, filled on first use, usable as a ``str.translate`` table (the C-level
+    translation looks codes up here and fills missing ones through ``__missing__``)."""
+
+    def __missing__(self, point: int) -> str:
+        code = self[point] = _sort_code(chr(point))
+        return code
+
+
+_CODES = _SortCodes()
+_LENGTHS = [_DIGITS[k >> 6] + _DIGITS[k & 63] for k in range(4096)]
 
 
 def name_sort_key(name: str) -> str:
     """A string whose binary order is :func:`villagevote.names.stroke_key` order (姓氏笔画), for SQL ORDER BY."""
     chars = name if name.isalnum() else clean_name(name)
     if not chars:
-        return "\U0010FFFF"
-    cs = _char_sort
-    return cs(chars[0]) + chr(0x100 + len(chars)) + "".join([cs(c) for c in chars[1:]])
+        return _EMPTY_NAME
+    return _CODES[ord(chars[0])] + _LENGTHS[min(len(chars), 4095)] + chars[1:].translate(_CODES)
 
 
 @lru_cache(maxsize=1 << 16)
-def _rest_keys(rest: str) -> tuple[tuple[str, ...], str]:
-    """Initials alternatives (product order, at most MAX_ALTERNATIVES) and sort-key part of the given name: given
-    names repeat far more than full names, so this is cached."""
+def _rest_keys(rest: str) -> tuple[str, ...]:
+    """Initials alternatives of the given name (product order, at most MAX_ALTERNATIVES): given names repeat far
+    more than full names, so this is cached."""
     letters = [_char_letters(c) for c in rest]
-    alternatives = tuple("".join(p) for p in islice(product(*letters), MAX_ALTERNATIVES))
-    return alternatives, "".join([_char_sort(c) for c in rest])
+    return tuple("".join(p) for p in islice(product(*letters), MAX_ALTERNATIVES))
 
 
 def name_keys(name: str) -> tuple[str, str]:
-    """(:func:`initials_key`, :func:`name_sort_key`) in one pass over the name (the import computes both)."""
+    """(:func:`initials_key`, :func:`name_sort_key`) of one name (the import computes both)."""
     chars = name if name.isalnum() else clean_name(name)
     if not chars or chars[:2] in COMPOUND_SURNAME_READINGS:
         return initials_key(name), name_sort_key(name)
-    first = chars[0]
-    alternatives, sort_rest = _rest_keys(chars[1:])
-    sort = _char_sort(first) + chr(0x100 + len(chars)) + sort_rest
-    return _combine_initials(_surname_letters(first), alternatives), sort
-
-
-
-_LENGTH_CHAR = [chr(0x100 + k) for k in range(65)]
+    return _combine_initials(_surname_letters(chars[0]), _rest_keys(chars[1:])), name_sort_key(name)
 
 
 def _combine_initials(surnames: tuple[str, ...], alternatives: tuple[str, ...]) -> str:
@@ -136,12 +162,12 @@ def _combine_initials(surnames: tuple[str, ...], alternatives: tuple[str, ...]) 
 
 def name_keys_many(names: list[str], cache: dict | None = None) -> tuple[list[str], list[str]]:
     """:func:`name_keys` of many names at once: (initials keys, sort keys), equal to ``[name_keys(n) for n in
-    names]``. Surname and given-name parts come from tables (both repeat) kept in ``cache`` (pass the same dict for
-    the chunks of one import), and the names are put together with C-level ``map``. The initials key depends only on
-    the surname's letters and the given name's alternatives, and few distinct pairs of those occur: each distinct
-    letters tuple and alternatives tuple gets a number (surnames' from 0, given names' in steps of 2**24), and the
-    key of a pair is made once, found by the sum of the two numbers. A name with blanks, other characters or a
-    compound surname goes through :func:`name_keys`."""
+    names]``, with C-level ``map`` over the names. Sort keys: the surname's code, the length and the rest of the name
+    translated through the code table (``str.translate``). Initials: the key depends only on the surname's letters
+    and the given name's alternatives, and few distinct pairs of those occur; each distinct letters tuple and
+    alternatives tuple gets a number (surnames' from 0, given names' in steps of 2**24), and the key of a pair is made
+    once, found by the sum of the two numbers. The tables live in ``cache`` (pass the same dict for the chunks of
+    one import). A name with blanks, other characters or a compound surname goes through :func:`name_keys`."""
     n = len(names)
     if not n:
         return [], []
@@ -154,8 +180,8 @@ def name_keys_many(names: list[str], cache: dict | None = None) -> tuple[list[st
     numbered = cache.setdefault("numbered", [])  # number -> letters / alternatives tuple
     original = names
     plain = list(map(str.isalnum, names))
-    if plain.count(True) != n or max(map(len, names)) >= len(_LENGTH_CHAR):
-        odd = {i for i, name in enumerate(names) if not plain[i] or len(name) >= len(_LENGTH_CHAR)}
+    if plain.count(True) != n or max(map(len, names)) >= len(_LENGTHS):
+        odd = {i for i, name in enumerate(names) if not plain[i] or len(name) >= len(_LENGTHS)}
     else:
         odd = set()
     compound = list(map(COMPOUND_SURNAME_READINGS.__contains__, map(itemgetter(slice(0, 2)), names)))
@@ -165,27 +191,23 @@ def name_keys_many(names: list[str], cache: dict | None = None) -> tuple[list[st
         names = [name if i not in odd else "某" for i, name in enumerate(names)]  # placeholder, redone below
     firsts = list(map(itemgetter(0), names))
     rests = list(map(itemgetter(slice(1, None)), names))
-    # a part: (initials letters / alternatives, sort key, number of the letters / alternatives)
-    for first in set(firsts).difference(surname_parts):
-        letters = _surname_letters(first)
-        surname_parts[first] = (letters, _char_sort(first), _number(("s",) + letters, numbers, numbered))
-    for rest in set(rests).difference(rest_parts):
-        alternatives, sort = _rest_keys.__wrapped__(rest)
-        rest_parts[rest] = (alternatives, sort, _number(("r",) + alternatives, numbers, numbered) << 24)
+    for first in set(firsts).difference(surname_parts):  # (sort code, number of the letters tuple)
+        surname_parts[first] = (_CODES[ord(first)], _number(("s",) + _surname_letters(first), numbers, numbered))
+    for rest in set(rests).difference(rest_parts):  # number of the alternatives tuple
+        rest_parts[rest] = _number(("r",) + _rest_keys.__wrapped__(rest), numbers, numbered) << 24
     surnames = list(map(surname_parts.__getitem__, firsts))
-    given = list(map(rest_parts.__getitem__, rests))
-    pairs = list(map(add, map(_THIRD, surnames), map(_THIRD, given)))
+    pairs = list(map(add, map(_SECOND, surnames), map(rest_parts.__getitem__, rests)))
     for pair in set(pairs).difference(combined):
         combined[pair] = _combine_initials(numbered[pair & _LOW][1:], numbered[pair >> 24][1:])
     initials = list(map(combined.__getitem__, pairs))
-    lengths = map(_LENGTH_CHAR.__getitem__, map(len, names))
-    sorts = list(map(add, map(add, map(_SECOND, surnames), lengths), map(_SECOND, given)))
+    sorts = list(map(add, map(add, map(_FIRST, surnames), map(_LENGTHS.__getitem__, map(len, names))),
+                     map(str.translate, rests, repeat(_CODES))))
     for i in odd:
         initials[i], sorts[i] = name_keys(original[i])
     return initials, sorts
 
 
-_SECOND, _THIRD = itemgetter(1), itemgetter(2)
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _LOW = (1 << 24) - 1
 
 
