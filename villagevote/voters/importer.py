@@ -280,14 +280,15 @@ class _Context:
 
 def _context(session: Session, cycle_id: int, village_id: int | None, has_village_column: bool) -> _Context:
     cycle, profile = cycle_profile(session, cycle_id)
-    villages = {v.name: v.id for v in session.scalars(select(Village).where(Village.township_id == cycle.township_id))}
+    villages = dict(session.execute(select(Village.name, Village.id).where(Village.township_id == cycle.township_id))
+                    .all())
     if village_id is not None and village_id not in villages.values():
         raise ValidationError(tr("所选的村不属于本届换届的乡镇"))
     if village_id is None and not has_village_column:
         raise ValidationError(tr("请选择要导入到哪个村；或者在表格中加一列「所在村」"))
     groups: dict[int, dict[str, int]] = {}
-    for g in session.scalars(select(VillageGroup)):
-        groups.setdefault(g.village_id, {})[g.name] = g.id
+    for village, name, group_id in session.execute(select(VillageGroup.village_id, VillageGroup.name, VillageGroup.id)):
+        groups.setdefault(village, {})[name] = group_id
     existing: dict[tuple[int, str], int] = {}
     existing_noid: dict[tuple[int, str, dt.date | None], int] = {}
     other_village_ids: set[str] = set()

@@ -326,10 +326,11 @@ def _filled_header_grid(rows: list[list[Any]], merged: Sequence[tuple[tuple[int,
     return grid
 
 
-def _score(labels: Mapping[int, Any]) -> tuple[dict[str, int], int]:
+def _score(labels: Mapping[int, Any], field_of: Callable[[Any], str | None] = _match_field
+           ) -> tuple[dict[str, int], int]:
     columns: dict[str, int] = {}
     for col in sorted(labels):
-        key = _match_field(labels[col])
+        key = field_of(labels[col])
         if key is not None and key not in columns:
             columns[key] = col
     return columns, len(columns)
@@ -357,15 +358,23 @@ def detect_header(rows: list[list[Any]], merged: Sequence[tuple[tuple[int, int],
                 candidates.append((r, r + 1))
     best: HeaderInfo | None = None
     best_score = 0
+    known: dict[Any, str | None] = {}  # each cell is looked at in several candidates: match it once
+
+    def field_of(value: Any) -> str | None:
+        key = (type(value), value)
+        if key not in known:
+            known[key] = _match_field(value)
+        return known[key]
+
     for first, last in candidates:
         labels: dict[int, Any] = {}
         for r in range(first, last + 1):
             for c, value in enumerate(grid[r]):
                 if isinstance(value, str) and value.strip():
                     # The lower row wins where it names a field; otherwise keep the upper row's text.
-                    if c not in labels or _match_field(value) is not None:
+                    if c not in labels or field_of(value) is not None:
                         labels[c] = value
-        columns, score = _score(labels)
+        columns, score = _score(labels, field_of)
         if "name" not in columns or not ({"id_number", "birth_date"} & columns.keys()):
             continue
         # Prefer more fields; on a tie the earlier candidate (a single row comes before the pair it starts) wins.
