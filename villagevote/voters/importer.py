@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from itertools import chain, compress, repeat
+from itertools import compress, repeat
 from operator import itemgetter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -404,7 +404,9 @@ def _insert(raw: Any, columns: list[list]) -> None:
     shared = [columns[i][0] for i in range(len(columns)) if i not in variable]
     per_row = len(variable)
     k = min(_MAX_ROWS_PER_STATEMENT, (_MAX_VARIABLES - len(shared)) // per_row)
-    flat = list(chain.from_iterable(zip(*[columns[i] for i in variable])))
+    flat: list[Any] = [None] * (n * per_row)  # row-major parameters, filled a column at a time (no row tuples)
+    for j, i in enumerate(variable):
+        flat[j::per_row] = columns[i]
     step = k * per_row
     full = n // k * step
     if full:
@@ -478,16 +480,22 @@ def import_parsed(session: Session, actor: Actor, parsed: ParsedSheet, cycle_id:
     require(actor, Permission.EDIT)
     if not parsed.ok:
         raise ValidationError(_errors_message(parsed.errors, tr("文件中有 {n} 处错误，未导入任何数据：")))
+    with gc_paused():
+        return _import_parsed(session, actor, parsed, cycle_id, village_id, source, create_groups, report=progress,
+                              remember=remember)
+
+
+def _import_parsed(session: Session, actor: Actor, parsed: ParsedSheet, cycle_id: int, village_id: int | None,
+                   source: str, create_groups: bool, report: Progress | None, remember: bool) -> ImportSummary:
     ctx = _context(session, cycle_id, village_id, "village" in parsed.columns)
-    report = progress or (lambda _f, _m: None)
+    report = report or (lambda _f, _m: None)
     summary = ImportSummary(file=parsed.path.name, sheet=parsed.sheet_name, skipped_rows=len(parsed.skipped))
     resolver = _Resolver(village_id, ctx, parsed.columns.get("village", (0, tr("所在村")))[1],
                          parsed.columns.get("group", (0, tr("村民小组")))[1],
                          create=(lambda vid, name: _create_group(session, vid, name, ctx.groups)) if create_groups
                          else None)
     builder = _builder(ctx, source.strip() or parsed.path.name)
-    with gc_paused():
-        _resolve_and_write(session, parsed, resolver, builder, summary, report)
+    _resolve_and_write(session, parsed, resolver, builder, summary, report)
     return _finish_import(session, actor, parsed, summary, builder.source, village_id, remember, report)
 
 

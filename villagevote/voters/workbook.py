@@ -1211,9 +1211,14 @@ def read_voter_workbook(path: str | Path, sheet: str | int | None = None,
                         progress: Callable[[int, int], None] | None = None) -> ParsedSheet:
     """Read and validate a voter list. Picks the first sheet that has a voter header when ``sheet`` is None."""
     pick = None if (sheet is not None or mapping) else _looks_like_voter_sheet
-    raw = read_sheet(path, sheet, pick=pick)
-    return parse_voter_sheet(raw, mapping=mapping, header_row=header_row, today=today,
-                             default_category=default_category, progress=progress)
+    # The collector stays paused until the sheet's rows (one list per row, all made while it was paused) are freed
+    # again: a collection in between would walk all of them for nothing (see gc_paused).
+    with gc_paused():
+        raw = read_sheet(path, sheet, pick=pick)
+        parsed = parse_voter_sheet(raw, mapping=mapping, header_row=header_row, today=today,
+                                   default_category=default_category, progress=progress)
+        del raw
+    return parsed
 
 
 def header_candidates(raw: RawSheet) -> list[tuple[int, str]]:
