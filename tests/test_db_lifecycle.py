@@ -28,6 +28,7 @@ def test_new_database_is_at_head_with_pragmas(db):
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+        assert conn.exec_driver_sql("PRAGMA page_size").scalar() == 16384
 
 
 def test_models_match_migrations(db):
