@@ -81,11 +81,42 @@ def test_totals_entry_result_lock_and_reopen(db, clerk, reviewer, admin, contest
             svc.reopen(s, reviewer, contest_id, "更正")
         with pytest.raises(ValidationError):
             svc.reopen(s, admin, contest_id, "  ")
-        svc.reopen(s, admin, contest_id, "监票人发现第3箱漏计")
+        notes = svc.reopen(s, admin, contest_id, "监票人发现第3箱漏计")
         actions = [a.action for a in s.scalars(select(AuditLog).where(AuditLog.entity == "contest"))]
         assert {"tally", "compute_result", "lock", "reopen"} <= set(actions)
         assert [e[1] for e in svc.lock_history(s, contest_id)] == ["lock", "reopen"]
         assert svc.totals(s, contest_id).posts["委员"].write_ins == {"赵敏": 30}  # nothing lost
+        # the outcome the lock recorded is undone, with the reason: everyone on the ballot is 正式候选人 again
+        assert any("王建国" in n for n in notes)
+        statuses = {c.person.name: c for c in s.scalars(select(Candidacy))}
+        assert {CandidacyStatus(c.status) for c in statuses.values()} == {CandidacyStatus.CANDIDATE}
+        assert "监票人发现第3箱漏计" in statuses["王建国"].status_reason
+    with db.session() as s:  # the corrected count elects 李明; confirming again sets the new outcome
+        corrected = dict(FULL)
+        corrected[("主任", "王建国")], corrected[("主任", "李明")] = (180, 500, 120), (600, 150, 50)
+        svc.save_totals(s, clerk, contest_id, issued=900, returned=898, invalid=8, marks=corrected)
+        svc.compute_result(s, clerk, contest_id)
+        svc.mark_official(s, reviewer, contest_id)
+        statuses = {c.person.name: CandidacyStatus(c.status) for c in s.scalars(select(Candidacy))}
+        assert statuses["李明"] is CandidacyStatus.ELECTED and statuses["王建国"] is CandidacyStatus.NOT_ELECTED
+
+
+def test_first_round_cannot_be_reopened_while_its_additional_round_is_official(db, clerk, reviewer, admin,
+                                                                              contest_id):
+    from villagevote.models.enums import ContestRound
+    with db.session() as s:
+        svc.save_totals(s, clerk, contest_id, issued=900, returned=898, invalid=8, marks=FULL)
+        svc.compute_result(s, clerk, contest_id)
+        svc.mark_official(s, reviewer, contest_id)
+        org_id = s.get(Contest, contest_id).organization_id
+        later = svc.create_contest(s, clerk, org_id, round_=ContestRound.ADDITIONAL, from_contest_id=contest_id)
+        s.get(Contest, later).official = True  # its own lock path is tested above; here only the order matters
+    with db.session() as s, pytest.raises(ValidationError, match="请先重新开启"):
+        svc.reopen(s, admin, contest_id, "复核")
+    with db.session() as s:
+        assert s.get(Contest, contest_id).official
+        statuses = {c.person.name: CandidacyStatus(c.status) for c in s.scalars(select(Candidacy))}
+        assert statuses["王建国"] is CandidacyStatus.ELECTED
 
 
 def test_more_returned_than_issued_is_kept_and_declared_void(db, clerk, contest_id):

@@ -360,6 +360,40 @@ def test_status_transition_to_elected_creates_the_commitments(db, world):
         assert titles == ["清理河塘", "村集体增收"]
 
 
+def test_undoing_elected_withdraws_untracked_commitments_and_refuses_tracked_ones(db, world):
+    """Leaving 当选 (a reopened result) is for administrators, needs a reason, withdraws the commitments made at
+    election, and is refused with nothing changed once the term's tracking has begun."""
+    from villagevote.candidates.status import transition
+    from villagevote.models.tracking import ProgressReport
+
+    with db.session() as s:
+        service.generate_pledges(s, CLERK, world.cycle_id)
+        cand = world.cands["方芳"]
+        pid = pledge_id(s, cand, PledgeKind.TERM_GOALS)
+        service.save_goal_items(s, CLERK, pid, GOALS)
+        pass_all(s, pid)
+        service.sign_pledge(s, CLERK, pid, SIGN_DAY, "李见证")
+        for status in (CandidacyStatus.VILLAGE_REVIEWED, CandidacyStatus.TOWNSHIP_REVIEWED,
+                       CandidacyStatus.COUNTY_REVIEWED, CandidacyStatus.QUALIFIED, CandidacyStatus.ELECTED):
+            transition(s, cand, status, ADMIN)
+        assert s.scalar(select(func.count()).select_from(Commitment).where(Commitment.candidacy_id == cand)) == 2
+        with pytest.raises(PermissionDenied):
+            transition(s, cand, CandidacyStatus.CANDIDATE, REVIEWER, "计票有误")
+        with pytest.raises(ValidationError, match="需要填写理由"):
+            transition(s, cand, CandidacyStatus.CANDIDATE, ADMIN, " ")
+        transition(s, cand, CandidacyStatus.CANDIDATE, ADMIN, "计票有误，重新确认")
+        assert s.scalar(select(func.count()).select_from(Commitment).where(Commitment.candidacy_id == cand)) == 0
+        # elected again: the commitments come back from the pledge; once a progress report exists, no undo
+        transition(s, cand, CandidacyStatus.ELECTED, ADMIN)
+        first = s.scalar(select(Commitment.id).where(Commitment.candidacy_id == cand))
+        s.add(ProgressReport(commitment_id=first, reported_on=dt.date(2027, 3, 1), percent=20, narrative="已开工"))
+        s.flush()
+        with pytest.raises(ValidationError, match="践诺跟踪已经开始"):
+            transition(s, cand, CandidacyStatus.CANDIDATE, ADMIN, "计票有误")
+        assert CandidacyStatus(s.get(Candidacy, cand).status) is CandidacyStatus.ELECTED
+        assert s.scalar(select(func.count()).select_from(Commitment).where(Commitment.candidacy_id == cand)) == 2
+
+
 def test_scan_can_be_added_after_signing(db, world, tmp_path):
     with db.session() as s:
         service.generate_pledges(s, CLERK, world.cycle_id)

@@ -8,11 +8,13 @@
     qualified ─▶ preliminary ─▶ candidate ─▶ elected / not_elected      (自荐直选: qualified ─▶ elected / not_elected)
     advised_withdraw ─▶ withdrawn (劝退成功) or qualified (劝退未果, staff record why)
     not_elected ─▶ candidate (stands again in 另行选举)
+    elected ─▶ candidate (only when an administrator reopens the official result, with a reason)
 
 Leaving the normal path (disqualified, advised to withdraw, withdrawn, reinstating, going back a stage) needs a
 reason. Every change writes the audit log. When a candidacy becomes ``elected``, the pledges module turns its
 reviewed term goals into tracked commitments (``villagevote.pledges.term.commitments_from_pledges``) when that
-module is installed.
+module is installed; when it leaves ``elected`` (a reopened result), those commitments are withdrawn again, and the
+move is refused once any of them has been tracked (``withdraw_commitments``).
 """
 from __future__ import annotations
 
@@ -45,14 +47,14 @@ ALLOWED: dict[S, frozenset[S]] = {
     S.WITHDRAWN: frozenset(),
     S.PRELIMINARY: frozenset({S.CANDIDATE, S.WITHDRAWN, S.DISQUALIFIED}),
     S.CANDIDATE: frozenset({S.ELECTED, S.NOT_ELECTED, S.WITHDRAWN, S.DISQUALIFIED}),
-    S.ELECTED: frozenset(),
+    S.ELECTED: frozenset({S.CANDIDATE}),  # an administrator reopened the official result
     S.NOT_ELECTED: frozenset({S.CANDIDATE}),
 }
 
 # Moves that must carry a written reason.
 NEEDS_REASON: frozenset[tuple[S, S]] = frozenset(
     {(a, b) for a in S for b in _EXITS}
-    | {(S.DISQUALIFIED, S.REGISTERED), (S.ADVISED_WITHDRAW, S.QUALIFIED)}
+    | {(S.DISQUALIFIED, S.REGISTERED), (S.ADVISED_WITHDRAW, S.QUALIFIED), (S.ELECTED, S.CANDIDATE)}
     | {(S.VILLAGE_REVIEWED, S.REGISTERED), (S.TOWNSHIP_REVIEWED, S.VILLAGE_REVIEWED),
        (S.COUNTY_REVIEWED, S.TOWNSHIP_REVIEWED)}
 )
@@ -92,6 +94,8 @@ def transition(
                 name=cand.person.name, cur=current.label, new=new.label, nxt=nxt
             )
         )
+    if current is S.ELECTED:  # undoing an official outcome: administrators only
+        require(actor, Permission.ADMIN)
     reason = (reason or "").strip()
     if (current, new) in NEEDS_REASON and not reason:
         raise ValidationError(
@@ -99,6 +103,8 @@ def transition(
                 name=cand.person.name, cur=current.label, new=new.label
             )
         )
+    if current is S.ELECTED and importlib.util.find_spec("villagevote.pledges.term") is not None:
+        importlib.import_module("villagevote.pledges.term").withdraw_commitments(session, cand.id, actor, reason)
     before = audit.snapshot(cand)
     cand.status = new
     cand.status_reason = reason

@@ -910,9 +910,13 @@ def _update_candidacies(session: Session, actor: Actor, c: Contest, d: dict) -> 
     return notes
 
 
-def reopen(session: Session, actor: Actor, contest_id: int, reason: str) -> None:
-    """Administrator only, with a reason: the tally and result become editable again (audit-logged).
-    Candidacy statuses already set to 当选 are not reverted; correct them in the candidates page if needed."""
+def reopen(session: Session, actor: Actor, contest_id: int, reason: str) -> list[str]:
+    """Administrator only, with a reason: the tally and result become editable again (audit-logged), and the outcome
+    the lock recorded is undone: this contest's 当选 and 未当选 candidacies go back to 正式候选人 (with the reason), and
+    the commitments an elected cadre got are withdrawn. Refused, with nothing changed, while a later 另行选举 of the
+    same organization has an official result, or once a cadre's term tracking has begun. Confirming again sets the
+    outcome from the corrected result. Returns one line per candidacy changed."""
+    from villagevote.candidates.status import transition
     require(actor, Permission.ADMIN)
     c = _contest(session, contest_id)
     if not c.official:
@@ -920,11 +924,25 @@ def reopen(session: Session, actor: Actor, contest_id: int, reason: str) -> None
     reason = reason.strip()
     if not reason:
         raise ValidationError(tr("重新开启已确认的结果须填写理由"))
+    later = session.scalar(select(Contest).where(Contest.organization_id == c.organization_id, Contest.id > c.id,
+                                                 Contest.official.is_(True)))
+    if later is not None:
+        raise ValidationError(tr("该组织之后的{round}结果已经确认，请先重新开启那一次的结果").format(
+            round=ContestRound(later.round).label))
     c.official = False
     session.add(LockEvent(contest_id=c.id, action="reopen", by=actor.username, reason=reason))
     session.flush()
     audit.record(session, actor, "reopen", "contest", c.id, before={"official": True}, after={"official": False},
                  note=reason)
+    why = tr("重新开启选举结果：{reason}").format(reason=reason)
+    notes: list[str] = []
+    for bc in _candidates(session, c.id, include_merged=False):
+        cand = session.get(Candidacy, bc.candidacy_id) if bc.candidacy_id is not None else None
+        if cand is None or CandidacyStatus(cand.status) not in (CandidacyStatus.ELECTED, CandidacyStatus.NOT_ELECTED):
+            continue
+        transition(session, cand.id, CandidacyStatus.CANDIDATE, actor, why)
+        notes.append(tr("{name}：改回“{status}”").format(name=bc.name, status=CandidacyStatus.CANDIDATE.label))
+    return notes
 
 
 def lock_history(session: Session, contest_id: int) -> list[tuple[dt.datetime, str, str, str]]:

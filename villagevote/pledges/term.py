@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from villagevote import audit
@@ -15,9 +15,9 @@ from villagevote.lookup import get_row
 from villagevote.models import Candidacy, ElectionCycle, Pledge, PledgeItem
 from villagevote.models.enums import CandidacyStatus, CommitmentStatus, PledgeKind, PledgeStatus
 from villagevote.models.pledges import PledgeItemKind
-from villagevote.models.tracking import Commitment, CommitmentStatusChange
+from villagevote.models.tracking import Commitment, CommitmentStatusChange, Evaluation, Flag, ProgressReport
 
-__all__ = ["commitments_from_pledges"]
+__all__ = ["commitments_from_pledges", "withdraw_commitments"]
 
 # A term-goal pledge counts once it has passed review; signing is the normal case.
 _USABLE = (PledgeStatus.REVIEWED, PledgeStatus.SIGNED)
@@ -65,3 +65,29 @@ def commitments_from_pledges(session: Session, candidacy_id: int, actor: Actor) 
         ids.append(commitment.id)
     session.flush()
     return ids
+
+
+def withdraw_commitments(session: Session, candidacy_id: int, actor: Actor, reason: str) -> int:
+    """Delete the commitments a candidacy got when it was declared elected, because that outcome is being undone
+    (an administrator reopened the official result). Refused, with nothing changed, once the term's tracking has
+    begun for the cadre: a progress report, a status change after registration, a year's evaluation or a flag.
+    Returns how many commitments were withdrawn (each is audit-logged with the reason)."""
+    commitments = list(session.scalars(select(Commitment).where(Commitment.candidacy_id == candidacy_id)))
+    ids = [c.id for c in commitments]
+    tracked = bool(ids) and (
+        session.scalar(select(func.count()).select_from(ProgressReport).where(ProgressReport.commitment_id.in_(ids)))
+        or session.scalar(select(func.count()).select_from(CommitmentStatusChange).where(
+            CommitmentStatusChange.commitment_id.in_(ids), CommitmentStatusChange.from_status.is_not(None))))
+    tracked = tracked or session.scalar(select(func.count()).select_from(Evaluation).where(
+        Evaluation.candidacy_id == candidacy_id)) or session.scalar(select(func.count()).select_from(Flag).where(
+            Flag.candidacy_id == candidacy_id))
+    if tracked:
+        cand = get_row(session, Candidacy, candidacy_id, tr("找不到候选人登记（编号 {id}）"))
+        raise ValidationError(tr("{name}的践诺跟踪已经开始（已有进展、评议或预警记录），不能撤销其当选").format(
+            name=cand.person.name))
+    for commitment in commitments:
+        audit.record(session, actor, "delete", "commitment", commitment.id, before=audit.snapshot(commitment),
+                     note=tr("撤销当选，践诺事项撤回：{reason}").format(reason=reason))
+        session.delete(commitment)
+    session.flush()
+    return len(commitments)

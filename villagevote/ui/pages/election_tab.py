@@ -763,10 +763,13 @@ class ResultPanel(_Panel):
             Ask.info(self, tr("已确认"), "\n".join(notes))
 
     def reopen(self) -> None:
-        reason = Ask.text(self, tr("重新开启"), tr("请填写重新开启的理由（将记入操作日志）"))
+        reason = Ask.text(self, tr("重新开启"), tr("重新开启后计票可以更正，本次选举的当选、未当选人员改回“正式候选人”，"
+                                                   "当选人的践诺事项撤回；更正后须重新确认。\n请填写重新开启的理由（将记入操作日志）"))
         if reason is None:
             return
-        self.run(lambda s: svc.reopen(s, self.ctx.actor, self.cid, reason))
+        notes = self.run(lambda s: svc.reopen(s, self.ctx.actor, self.cid, reason))
+        if notes:
+            Ask.info(self, tr("已重新开启"), "\n".join(notes))
 
     def _save(self, title: str, suffix: str, render: Callable[[Any, Path], Path]) -> None:
         if self.view is None:
