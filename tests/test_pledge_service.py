@@ -341,20 +341,25 @@ def test_names_used_in_pledge_text():
     assert service.cycle_label("换届") == "换届"
 
 
+def _elect_with_signed_goals(s, world, name: str) -> int:
+    """Sign GOALS as the candidacy's term goals and walk it through review to 当选 (status machine only)."""
+    from villagevote.candidates.status import transition
+    service.generate_pledges(s, CLERK, world.cycle_id)
+    cand = world.cands[name]
+    pid = pledge_id(s, cand, PledgeKind.TERM_GOALS)
+    service.save_goal_items(s, CLERK, pid, GOALS)
+    pass_all(s, pid)
+    service.sign_pledge(s, CLERK, pid, SIGN_DAY, "李见证")
+    for status in (CandidacyStatus.VILLAGE_REVIEWED, CandidacyStatus.TOWNSHIP_REVIEWED,
+                   CandidacyStatus.COUNTY_REVIEWED, CandidacyStatus.QUALIFIED, CandidacyStatus.ELECTED):
+        transition(s, cand, status, ADMIN)
+    return cand
+
+
 def test_status_transition_to_elected_creates_the_commitments(db, world):
     """The candidates module calls commitments_from_pledges when a candidacy becomes 当选."""
-    from villagevote.candidates.status import transition
-
     with db.session() as s:
-        service.generate_pledges(s, CLERK, world.cycle_id)
-        cand = world.cands["方芳"]
-        pid = pledge_id(s, cand, PledgeKind.TERM_GOALS)
-        service.save_goal_items(s, CLERK, pid, GOALS)
-        pass_all(s, pid)
-        service.sign_pledge(s, CLERK, pid, SIGN_DAY, "李见证")
-        for status in (CandidacyStatus.VILLAGE_REVIEWED, CandidacyStatus.TOWNSHIP_REVIEWED,
-                       CandidacyStatus.COUNTY_REVIEWED, CandidacyStatus.QUALIFIED, CandidacyStatus.ELECTED):
-            transition(s, cand, status, ADMIN)
+        cand = _elect_with_signed_goals(s, world, "方芳")
         titles = list(s.scalars(select(Commitment.title).where(Commitment.candidacy_id == cand)
                                 .order_by(Commitment.id)))
         assert titles == ["清理河塘", "村集体增收"]
@@ -367,15 +372,7 @@ def test_undoing_elected_withdraws_untracked_commitments_and_refuses_tracked_one
     from villagevote.models.tracking import ProgressReport
 
     with db.session() as s:
-        service.generate_pledges(s, CLERK, world.cycle_id)
-        cand = world.cands["方芳"]
-        pid = pledge_id(s, cand, PledgeKind.TERM_GOALS)
-        service.save_goal_items(s, CLERK, pid, GOALS)
-        pass_all(s, pid)
-        service.sign_pledge(s, CLERK, pid, SIGN_DAY, "李见证")
-        for status in (CandidacyStatus.VILLAGE_REVIEWED, CandidacyStatus.TOWNSHIP_REVIEWED,
-                       CandidacyStatus.COUNTY_REVIEWED, CandidacyStatus.QUALIFIED, CandidacyStatus.ELECTED):
-            transition(s, cand, status, ADMIN)
+        cand = _elect_with_signed_goals(s, world, "方芳")
         assert s.scalar(select(func.count()).select_from(Commitment).where(Commitment.candidacy_id == cand)) == 2
         with pytest.raises(PermissionDenied):
             transition(s, cand, CandidacyStatus.CANDIDATE, REVIEWER, "计票有误")
