@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from villagevote import audit
@@ -74,13 +74,12 @@ def withdraw_commitments(session: Session, candidacy_id: int, actor: Actor, reas
     Returns how many commitments were withdrawn (each is audit-logged with the reason)."""
     commitments = list(session.scalars(select(Commitment).where(Commitment.candidacy_id == candidacy_id)))
     ids = [c.id for c in commitments]
-    tracked = bool(ids) and (
-        session.scalar(select(func.count()).select_from(ProgressReport).where(ProgressReport.commitment_id.in_(ids)))
-        or session.scalar(select(func.count()).select_from(CommitmentStatusChange).where(
-            CommitmentStatusChange.commitment_id.in_(ids), CommitmentStatusChange.from_status.is_not(None))))
-    tracked = tracked or session.scalar(select(func.count()).select_from(Evaluation).where(
-        Evaluation.candidacy_id == candidacy_id)) or session.scalar(select(func.count()).select_from(Flag).where(
-            Flag.candidacy_id == candidacy_id))
+    traces = [select(Evaluation.id).where(Evaluation.candidacy_id == candidacy_id),
+              select(Flag.id).where(Flag.candidacy_id == candidacy_id),
+              select(ProgressReport.id).where(ProgressReport.commitment_id.in_(ids)),
+              select(CommitmentStatusChange.id).where(CommitmentStatusChange.commitment_id.in_(ids),
+                                                      CommitmentStatusChange.from_status.is_not(None))]
+    tracked = any(session.scalar(select(query.exists())) for query in traces)
     if tracked:
         cand = get_row(session, Candidacy, candidacy_id, tr("找不到候选人登记（编号 {id}）"))
         raise ValidationError(tr("{name}的践诺跟踪已经开始（已有进展、评议或预警记录），不能撤销其当选").format(

@@ -191,7 +191,7 @@ class _RowBuilder:
                          min_residence_years=self.min_residence_years)
         return verdict.age, 1 if verdict.eligible else 0, verdict.reason_text
 
-    def _eligibility(self, births: tuple, categories: tuple, deprived: tuple) -> tuple[list, list[int], list[str]]:
+    def _eligibility(self, births: list, categories: list, deprived: list) -> tuple[list, list[int], list[str]]:
         """Ages, eligible flags and reasons of a chunk: ages with :func:`ages_on` (C-level), and the rows that are
         not plainly of age, registered here and in possession of their rights through :meth:`_verdict` (cached per
         distinct birth date, group and rights)."""

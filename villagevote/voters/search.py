@@ -163,11 +163,10 @@ def _combine_initials(surnames: tuple[str, ...], alternatives: tuple[str, ...]) 
 def name_keys_many(names: list[str], cache: dict | None = None) -> tuple[list[str], list[str]]:
     """:func:`name_keys` of many names at once: (initials keys, sort keys), equal to ``[name_keys(n) for n in
     names]``, with C-level ``map`` over the names. Sort keys: the surname's code, the length and the rest of the name
-    translated through the code table (``str.translate``). Initials: the key depends only on the surname's letters
-    and the given name's alternatives, and few distinct pairs of those occur; each distinct letters tuple and
-    alternatives tuple gets a number (surnames' from 0, given names' in steps of 2**24), and the key of a pair is made
-    once, found by the sum of the two numbers. The tables live in ``cache`` (pass the same dict for the chunks of
-    one import). A name with blanks, other characters or a compound surname goes through :func:`name_keys`."""
+    translated through the code table (``str.translate``). Initials: made once per distinct pair of (surname letters,
+    given-name alternatives). Surname and given-name parts come from tables (both repeat) kept in ``cache`` (pass
+    the same dict for the chunks of one import). A name with blanks, other characters or a compound surname goes
+    through :func:`name_keys`."""
     n = len(names)
     if not n:
         return [], []
@@ -176,8 +175,6 @@ def name_keys_many(names: list[str], cache: dict | None = None) -> tuple[list[st
     surname_parts = cache.setdefault("surname", {})
     rest_parts = cache.setdefault("rest", {})
     combined = cache.setdefault("initials", {})
-    numbers = cache.setdefault("numbers", {})  # letters / alternatives tuple -> its number
-    numbered = cache.setdefault("numbered", [])  # number -> letters / alternatives tuple
     original = names
     plain = list(map(str.isalnum, names))
     if plain.count(True) != n or max(map(len, names)) >= len(_LENGTHS):
@@ -191,14 +188,14 @@ def name_keys_many(names: list[str], cache: dict | None = None) -> tuple[list[st
         names = [name if i not in odd else "某" for i, name in enumerate(names)]  # placeholder, redone below
     firsts = list(map(itemgetter(0), names))
     rests = list(map(itemgetter(slice(1, None)), names))
-    for first in set(firsts).difference(surname_parts):  # (sort code, number of the letters tuple)
-        surname_parts[first] = (_CODES[ord(first)], _number(("s",) + _surname_letters(first), numbers, numbered))
-    for rest in set(rests).difference(rest_parts):  # number of the alternatives tuple
-        rest_parts[rest] = _number(("r",) + _rest_keys.__wrapped__(rest), numbers, numbered) << 24
+    for first in set(firsts).difference(surname_parts):  # (sort code, initials letters)
+        surname_parts[first] = (_CODES[ord(first)], _surname_letters(first))
+    for rest in set(rests).difference(rest_parts):  # initials alternatives
+        rest_parts[rest] = _rest_keys.__wrapped__(rest)
     surnames = list(map(surname_parts.__getitem__, firsts))
-    pairs = list(map(add, map(_SECOND, surnames), map(rest_parts.__getitem__, rests)))
+    pairs = list(zip(map(_SECOND, surnames), map(rest_parts.__getitem__, rests)))
     for pair in set(pairs).difference(combined):
-        combined[pair] = _combine_initials(numbered[pair & _LOW][1:], numbered[pair >> 24][1:])
+        combined[pair] = _combine_initials(*pair)
     initials = list(map(combined.__getitem__, pairs))
     sorts = list(map(add, map(add, map(_FIRST, surnames), map(_LENGTHS.__getitem__, map(len, names))),
                      map(str.translate, rests, repeat(_CODES))))
@@ -208,12 +205,3 @@ def name_keys_many(names: list[str], cache: dict | None = None) -> tuple[list[st
 
 
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
-_LOW = (1 << 24) - 1
-
-
-def _number(parts: tuple[str, ...], numbers: dict, numbered: list) -> int:
-    number = numbers.get(parts)
-    if number is None:
-        number = numbers[parts] = len(numbered)
-        numbered.append(parts)
-    return number

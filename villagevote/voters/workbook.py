@@ -795,6 +795,7 @@ def _check_rows(rows: list[list[Any]], indices: Iterable[int], columns: dict[str
     checks = _ID_CHECK
     provinces = PROVINCES
     date_cache: dict[str, dt.date | None] = state.setdefault("date_cache", {})
+    iso_cache: dict[str, str] = state.setdefault("iso_cache", {})
     cell_date_cache: dict[Any, dt.date | str] = state.setdefault("cell_date_cache", {})
     seen_ids: dict[str, int] = state.setdefault("seen_ids", {})
     category_cache: dict[Any, VoterCategory | str] = state.setdefault("category_cache", {})
@@ -841,18 +842,11 @@ def _check_rows(rows: list[list[Any]], indices: Iterable[int], columns: dict[str
                 if id_shape(s) and checks[(sum(map(mul, s[:17].encode(), weights)) - offset) % 11] == s[17] \
                         and s[:2] in provinces:
                     key = s[6:14]
-                    if key in date_cache:
-                        id_birth = date_cache[key]
-                    else:
-                        try:
-                            id_birth = dt.date(int(key[:4]), int(key[4:6]), int(key[6:]))
-                            if id_birth > today or id_birth < _EARLIEST_BIRTH:
-                                id_birth = None
-                        except ValueError:
-                            id_birth = None
-                        date_cache[key] = id_birth
+                    if key not in iso_cache:
+                        _add_birth_dates([key], date_cache, iso_cache, today)
+                    id_birth = date_cache[key]
                     if id_birth is not None:
-                        id_iso = key[:4] + "-" + key[4:6] + "-" + key[6:]
+                        id_iso = iso_cache[key]
                         number = s
                         id_gender = "男" if ord(s[16]) & 1 else "女"
             if number is None:
@@ -1075,7 +1069,7 @@ def _parse_block(rows: list[list[Any]], begin: int, end: int, columns: dict[str,
     date_cache: dict[str, dt.date | None] = state.setdefault("date_cache", {})
     iso_cache: dict[str, str] = state.setdefault("iso_cache", {})
     keys = list(map(itemgetter(slice(6, 14)), ids))
-    new = list(set(keys).difference(iso_cache))  # the detailed checker fills date_cache only
+    new = list(set(keys).difference(iso_cache))
     if new:
         _add_birth_dates(new, date_cache, iso_cache, today)
     births = list(map(date_cache.__getitem__, keys))
