@@ -82,6 +82,10 @@ def test_upgrade_recomputes_voter_sort_keys(tmp_path, township, db):
                 "status_reason, consent_note, source) VALUES (?, ?, ?, '', 'old format', 'resident', 'active', "
                 "'', '', '')", (township.cycle_id, township.village_ids[0], name))
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0007_voter_bulk_insert'")
+        # undo the later revisions' columns so the upgrade from 0007 runs them again
+        for table, column in (("audit_log", "prev_hash"), ("audit_log", "row_hash"), ("contest", "official_digest"),
+                              ("person", "version"), ("candidacy", "version"), ("voter", "version")):
+            conn.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN {column}")
     path = db.path
     db.dispose()
     reopened = open_database(path)

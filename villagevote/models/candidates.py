@@ -30,6 +30,8 @@ class Person(TimestampMixin, Base):
                                                     nullable=True)
     current_post: Mapped[str] = mapped_column(String(64), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # edit counter for concurrent-change detection (migration 0009)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Relationship(Base):
@@ -55,6 +57,8 @@ class Candidacy(TimestampMixin, Base):
     status: Mapped[CandidacyStatus] = mapped_column(enum_type(CandidacyStatus), default=CandidacyStatus.REGISTERED)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     incumbent: Mapped[bool] = mapped_column(default=False)
+    # edit counter for concurrent-change detection (migration 0009)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     person: Mapped["Person"] = relationship()
 
 

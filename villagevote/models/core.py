@@ -114,3 +114,6 @@ class AuditLog(Base):
     before: Mapped[Optional[dict]] = mapped_column(JSON, nullable=True)
     after: Mapped[Optional[dict]] = mapped_column(JSON, nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    # hash chain (migration 0009): row_hash = SHA-256(prev_hash + canonical row content); see villagevote.audit
+    prev_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    row_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")

@@ -30,6 +30,8 @@ class Contest(TimestampMixin, Base):
     # "totals" (counts per candidate and mark) or "ballots" (唱票, ballot by ballot); migration 0006
     tally_mode: Mapped[str] = mapped_column(String(16), default="totals", server_default="totals")
     double_entry: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # SHA-256 of the stored decision and its tally, written at the official lock (migration 0009)
+    official_digest: Mapped[str] = mapped_column(String(64), default="", server_default="")
     posts: Mapped[list["ContestPost"]] = relationship(order_by="ContestPost.rank", cascade="all, delete-orphan")
 
 

@@ -54,6 +54,8 @@ class Voter(TimestampMixin, Base):
     status_reason: Mapped[str] = mapped_column(Text, default="")
     status_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
     consent_note: Mapped[str] = mapped_column(Text, default="")  # for non-registered residents
+    # edit counter for concurrent-change detection (migration 0009)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     source: Mapped[str] = mapped_column(String(128), default="")
     # eligibility on the cycle's election day, stored when the register changes (villagevote.voters.register)
     eligible: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
