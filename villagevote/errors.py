@@ -1,6 +1,8 @@
 """Exceptions that carry a message fit to show to township staff (Chinese, says what and where)."""
 from __future__ import annotations
 
+from villagevote.i18n import tr
+
 
 class UserError(Exception):
     """An error whose message is shown to the user as is."""
@@ -39,3 +41,15 @@ class BackupError(UserError):
 
 class AuthError(UserError):
     """Login refused."""
+
+
+class DatabaseBusy(UserError):
+    """Another connection (a second program window, another clerk on the same file) held the write lock for longer
+    than the busy timeout; nothing of this unit of work was written."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or tr("另一位用户正在保存，请稍后再试。（本次操作没有保存任何内容）"))
+
+
+class EditConflict(UserError):
+    """The record was changed by someone else after the clerk loaded it; nothing was saved."""
