@@ -21,6 +21,14 @@ def _private_home(tmp_path, monkeypatch):
     return home
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(monkeypatch):
+    """New password hashes use scrypt N = 2**14 in tests (the program uses 2**17, about 0.3 s each);
+    tests/test_users_audit.py checks the real cost and the upgrade of old hashes."""
+    from villagevote import users
+    monkeypatch.setattr(users, "SCRYPT_N", 2 ** 14)
+
+
 @pytest.fixture
 def db(tmp_path):
     from villagevote.models.db import open_database

@@ -1,23 +1,26 @@
 """系统: users, backups, audit log, settings."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QTableView, QTabWidget,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSpinBox, QTableView, QTabWidget,
                                QVBoxLayout, QWidget, QHeaderView, QAbstractItemView)
 from sqlalchemy import func, select
 
 from villagevote import users
 from villagevote.auth import Permission
 from villagevote.backup import backup_database, list_backups
+from villagevote.errors import UserError
 from villagevote.i18n import tr
-from villagevote.models import AuditLog, User
+from villagevote.models import AuditLog
 from villagevote.models.enums import Role
 from villagevote.names import stroke_key
 from villagevote.seed import get_setting, set_setting
 from villagevote.ui.dialogs.common import Ask, show_error
+from villagevote.ui.dialogs.users import AddUserDialog, NewUser, PasswordDialog
 from villagevote.ui.table_model import Column, RowsModel
-from villagevote.ui.widgets import button
+from villagevote.ui.widgets import button, combo_enum, enum_combo, select_enum
 
 
 def _table(model: RowsModel) -> QTableView:
@@ -31,80 +34,149 @@ def _table(model: RowsModel) -> QTableView:
 
 
 class UsersTab(QWidget):
+    """系统 → 用户: add users, change roles, disable / re-enable (never delete), reset passwords, change one's own."""
+
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__()
         self.ctx = ctx
         layout = QVBoxLayout(self)
-        self.model = RowsModel([Column(tr("用户名")), Column(tr("姓名")), Column(tr("角色")), Column(tr("状态"))])
+        self.model = RowsModel([Column(tr("用户名")), Column(tr("姓名")), Column(tr("角色")), Column(tr("状态")),
+                                Column(tr("最近登录"))])
         self.view = _table(self.model)
         layout.addWidget(self.view)
         row = QHBoxLayout()
         self.add_btn = QPushButton(tr("添加用户"))
-        self.role_box = QComboBox()
-        for role in Role:
-            self.role_box.addItem(role.label, role)
+        self.role_box = enum_combo(Role)
         self.set_role_btn = QPushButton(tr("设为所选角色"))
+        self.disable_btn = QPushButton(tr("停用"))
+        self.enable_btn = QPushButton(tr("启用"))
         self.pw_btn = QPushButton(tr("重设密码"))
-        for w in (self.add_btn, QLabel(tr("角色：")), self.role_box, self.set_role_btn, self.pw_btn):
+        self.own_pw_btn = QPushButton(tr("修改我的密码"))
+        for w in (self.add_btn, QLabel(tr("角色：")), self.role_box, self.set_role_btn, self.disable_btn,
+                  self.enable_btn, self.pw_btn):
             row.addWidget(w)
         row.addStretch(1)
+        row.addWidget(self.own_pw_btn)
         layout.addLayout(row)
-        admin = ctx.can(Permission.ADMIN)
-        for w in (self.add_btn, self.set_role_btn, self.role_box):
-            w.setEnabled(admin)
+        note = QLabel(tr("用户不能删除（审计日志要引用）：不再使用的账号请停用，需要时可再启用。至少保留一名启用的管理员。"))
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.admin = ctx.can(Permission.ADMIN)
+        self.add_btn.setEnabled(self.admin)
+        self.role_box.setEnabled(self.admin)
         self.add_btn.clicked.connect(self.add_user)
         self.set_role_btn.clicked.connect(self.set_role)
+        self.disable_btn.clicked.connect(lambda: self.set_active(False))
+        self.enable_btn.clicked.connect(lambda: self.set_active(True))
         self.pw_btn.clicked.connect(self.reset_password)
+        self.own_pw_btn.clicked.connect(self.change_own_password)
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self.refresh()
 
     def refresh(self) -> None:
+        selected = self._selected()
         with self.ctx.session() as s:
-            rows = [(u.username, u.display_name, u.role.label, tr("启用") if u.active else tr("停用"), u.id)
-                    for u in s.scalars(select(User))]
-        rows.sort(key=lambda r: stroke_key(r[1] or r[0]))  # people are listed by surname strokes
-        self.model.set_source(lambda o, n: rows[o:o + n], lambda: len(rows))
+            listed = users.list_users(s)
+        listed.sort(key=lambda u: stroke_key(u.display_name or u.username))  # people are listed by surname strokes
+        self.rows = listed
+        shown = [(u.username, u.display_name, u.role.label, tr("启用") if u.active else tr("停用"),
+                  _local_time(u.last_login)) for u in listed]
+        self.model.set_source(lambda o, n: shown[o:o + n], lambda: len(shown))
+        if selected is not None:
+            self.select_user(selected.id)
+        self._update_buttons()
 
-    def _selected_id(self) -> int | None:
+    def select_user(self, user_id: int) -> None:
+        for i, u in enumerate(self.rows):
+            if u.id == user_id:
+                self.view.setCurrentIndex(self.model.index(i, 0))
+                return
+
+    def _selected(self) -> users.UserRow | None:
+        rows = getattr(self, "rows", [])
         idx = self.view.currentIndex()
-        return self.model.row_at(idx.row())[4] if idx.isValid() else None
+        return rows[idx.row()] if idx.isValid() and idx.row() < len(rows) else None
+
+    def _update_buttons(self) -> None:
+        user = self._selected()
+        chosen = self.admin and user is not None
+        self.set_role_btn.setEnabled(chosen)
+        self.pw_btn.setEnabled(chosen)
+        self.disable_btn.setEnabled(chosen and user.active)  # type: ignore[union-attr]
+        self.enable_btn.setEnabled(chosen and not user.active)  # type: ignore[union-attr]
+        if chosen:
+            select_enum(self.role_box, user.role)  # type: ignore[union-attr]
+
+    def _write(self, fn) -> bool:  # type: ignore[no-untyped-def]
+        try:
+            with self.ctx.session() as s:
+                fn(s)
+        except UserError as exc:
+            show_error(self, exc)
+            return False
+        finally:
+            self.refresh()
+        self.ctx.data_changed.emit("users")
+        return True
 
     def add_user(self) -> None:
-        name = Ask.text(self, tr("添加用户"), tr("用户名："))
-        if not name:
-            return
-        password = Ask.text(self, tr("添加用户"), tr("初始密码（至少6位）："), password=True)
-        if password is None:
-            return
-        try:
+        created: list[int] = []
+
+        def submit(new: NewUser) -> None:
             with self.ctx.session() as s:
-                users.create_user(s, self.ctx.actor, name, password, self.role_box.currentData())
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
-        self.refresh()
+                created.append(users.create_user(s, self.ctx.actor, new.username, new.password, new.role,
+                                                 new.display_name))
+        if AddUserDialog.ask(self, submit, combo_enum(self.role_box, Role) or Role.CLERK) and created:
+            self.refresh()
+            self.select_user(created[-1])
+            self.ctx.data_changed.emit("users")
 
     def set_role(self) -> None:
-        uid = self._selected_id()
-        if uid is None:
+        user, role = self._selected(), combo_enum(self.role_box, Role)
+        if user is None or role is None:
             return
-        try:
-            with self.ctx.session() as s:
-                users.set_user_role(s, self.ctx.actor, uid, self.role_box.currentData())
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
-        self.refresh()
+        self._write(lambda s: users.set_user_role(s, self.ctx.actor, user.id, role))
+
+    def set_active(self, active: bool) -> None:
+        user = self._selected()
+        if user is None:
+            return
+        if not active and not Ask.confirm(self, tr("停用用户"), tr(
+                "停用用户“{name}”？停用后该账号不能再登录；其操作记录保留，以后可以重新启用。").format(name=user.username)):
+            return
+        self._write(lambda s: users.set_user_active(s, self.ctx.actor, user.id, active))
 
     def reset_password(self) -> None:
-        uid = self._selected_id()
-        if uid is None:
+        user = self._selected()
+        if user is None:
             return
-        password = Ask.text(self, tr("重设密码"), tr("新密码（至少6位）："), password=True)
-        if password is None:
-            return
-        try:
+
+        def submit(passwords: tuple[str, str]) -> None:
             with self.ctx.session() as s:
-                users.set_password(s, self.ctx.actor, uid, password)
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
+                users.set_password(s, self.ctx.actor, user.id, passwords[1])
+        if PasswordDialog.ask(self, submit, tr("重设密码"), tr("为用户“{name}”设置新密码。请把新密码当面告诉本人。").format(
+                name=user.username)):
+            Ask.info(self, tr("重设密码"), tr("用户“{name}”的密码已重设。").format(name=user.username))
+
+    def change_own_password(self) -> None:
+        change_own_password(self, self.ctx)
+
+
+def change_own_password(parent: QWidget, ctx) -> None:  # type: ignore[no-untyped-def]
+    """The current user changes their own password (the old one is asked first)."""
+    def submit(passwords: tuple[str, str]) -> None:
+        with ctx.session() as s:
+            users.change_own_password(s, ctx.actor, *passwords)
+    if PasswordDialog.ask(parent, submit, tr("修改我的密码"), tr("用户：{name}").format(name=ctx.actor.username),
+                          need_old=True):
+        Ask.info(parent, tr("修改我的密码"), tr("密码已修改，下次登录请使用新密码。"))
+
+
+def _local_time(when: dt.datetime | None) -> str:
+    """A UTC timestamp from the database in the computer's local time, or "" when never."""
+    if when is None:
+        return ""
+    return when.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 class BackupsTab(QWidget):
