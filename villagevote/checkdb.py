@@ -60,6 +60,15 @@ def check_database(path: Path | str) -> CheckReport:
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
         for name in tables:
             report.counts[name] = conn.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
+        # tamper evidence (issue 13): the audit hash chain, official result digests, roles and official flags
+        from villagevote import integrity
+        if info.revision is not None:
+            report.lines.extend(integrity.summary(conn))
+            tampered = integrity.verify(conn)
+            report.lines.extend(tr("防篡改检查：{problem}").format(problem=p) for p in tampered)
+            report.lines.append(tr("防篡改检查：{state}").format(state=tr("未发现改动") if not tampered else tr(
+                "发现 {n} 处在程序之外的改动").format(n=len(tampered))))
+            report.ok = report.ok and not tampered
     except sqlite3.DatabaseError as exc:
         report.ok = False
         report.lines.append(tr("读取数据库时出错：{error}").format(error=exc))

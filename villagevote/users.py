@@ -158,7 +158,8 @@ def create_first_admin(session: Session, username: str, password: str, display_n
     session.add(user)
     session.flush()
     actor = Actor(user.id, user.username, user.role, user.display_name)
-    audit.record(session, actor, "create_first_admin", "app_user", user.id, after={"username": user.username})
+    audit.record(session, actor, "create_first_admin", "app_user", user.id,
+                 after={"username": user.username, "role": Role.ADMIN.value, "active": True})  # checked by check-db
     return actor
 
 

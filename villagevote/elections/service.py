@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from villagevote import audit
+from villagevote import audit, integrity
 from villagevote.audit import Actor
 from villagevote.auth import Permission, require
 from villagevote.elections.tally_logic import (Ballot, BallotCheck, BallotCounter, PostTotals, TallyTotals,
@@ -362,7 +362,8 @@ def contest_view(session: Session, contest_id: int) -> ContestView:
                        _body_label(kind), ContestRound(c.round).value, MODE_TEXT[ContestMode(c.mode)], term, c.held_on,
                        c.electorate, c.present, c.ballots_printed, c.ballots_issued, c.ballots_returned,
                        c.ballots_invalid, [PostView(p.post, p.seats, p.women_seats) for p in c.posts], cands,
-                       res.decision if res else None, c.official, c.official_by, c.official_at)
+                       res.decision if res else None, c.official, c.official_by, c.official_at,
+                       official_digest=c.official_digest if c.official else "")
 
 
 def margin_problems(session: Session, contest_id: int) -> list[str]:
@@ -867,7 +868,9 @@ def mark_official(session: Session, actor: Actor, contest_id: int) -> list[str]:
     c.official_at = dt.datetime.now()
     session.add(LockEvent(contest_id=c.id, action="lock", by=actor.username, reason=""))
     session.flush()
-    audit.record(session, actor, "lock", "contest", c.id, after={"official": True}, note=tr("确认为正式结果"))
+    c.official_digest = integrity.contest_digest(session.connection(), c.id)  # decision + tally, checked by check-db
+    audit.record(session, actor, "lock", "contest", c.id, after={"official": True, "digest": c.official_digest},
+                 note=tr("确认为正式结果"))
     return _update_candidacies(session, actor, c, d)
 
 
@@ -930,10 +933,11 @@ def reopen(session: Session, actor: Actor, contest_id: int, reason: str) -> list
         raise ValidationError(tr("该组织之后的{round}结果已经确认，请先重新开启那一次的结果").format(
             round=ContestRound(later.round).label))
     c.official = False
+    digest, c.official_digest = c.official_digest, ""
     session.add(LockEvent(contest_id=c.id, action="reopen", by=actor.username, reason=reason))
     session.flush()
-    audit.record(session, actor, "reopen", "contest", c.id, before={"official": True}, after={"official": False},
-                 note=reason)
+    audit.record(session, actor, "reopen", "contest", c.id, before={"official": True, "digest": digest},
+                 after={"official": False}, note=reason)
     why = tr("重新开启选举结果：{reason}").format(reason=reason)
     notes: list[str] = []
     for bc in _candidates(session, c.id, include_merged=False):

@@ -47,6 +47,7 @@ class ContestView:
     official: bool = False
     official_by: str = ""
     official_at: dt.datetime | None = None
+    official_digest: str = ""   # SHA-256 of decision + tally, set at the official lock (villagevote.integrity)
 
     @property
     def seats(self) -> dict[str, int]:

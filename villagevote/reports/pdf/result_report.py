@@ -24,6 +24,14 @@ def stamp_for(contest: ContestView) -> str | None:
     return None if contest.official else tr("未确认")
 
 
+def digest_lines(contest: ContestView) -> list:
+    """The official result's check code in small type (first 16 hex digits of the digest check-db verifies)."""
+    if not (contest.official and contest.official_digest):
+        return []
+    return [Spacer(1, 3 * mm), para(tr("校验码：{code}（前16位，用于核对本结果与计票数据确认后未被改动）").format(
+        code=contest.official_digest[:16]), styles()["small"])]
+
+
 def date_text(contest: ContestView) -> str:
     d = contest.held_on
     return tr("{y}年{m}月{d}日").format(y=d.year, m=d.month, d=d.day) if d else tr("____年__月__日")
@@ -145,7 +153,7 @@ def report_story(contest: ContestView, rows: Sequence[VoteRow]) -> list:
     if contest.body == "village_committee":
         closing += [Spacer(1, 6 * mm), para(tr("{village}村民选举委员会（盖章）").format(village=contest.village),
                                              st["right"])]
-    story.append(KeepTogether(closing))
+    story.append(KeepTogether(closing + digest_lines(contest)))
     return story
 
 

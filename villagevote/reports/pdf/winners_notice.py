@@ -7,7 +7,7 @@ from villagevote.elections.views import ContestView
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.reports.pdf.base import Spacer, build_pdf, mm, styles
-from villagevote.reports.pdf.result_report import date_text, stamp_for
+from villagevote.reports.pdf.result_report import date_text, digest_lines, stamp_for
 from villagevote.reports.pdf.text import para
 
 
@@ -62,6 +62,7 @@ def notice_story(contest: ContestView) -> list:
         else tr("{village}党组织换届选举大会").format(village=contest.village)
     story.append(para(tr("{issuer}（盖章）").format(issuer=issuer), st["right"]))
     story.append(para(date_text(contest), st["right"]))
+    story.extend(digest_lines(contest))
     return story
 
 
