@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -62,7 +63,24 @@ class Controller:
         self.timer.setInterval(60 * 60 * 1000)
         self.timer.timeout.connect(self.daily_backup)
 
+    def is_open(self, path: Path) -> bool:
+        """True when ``path`` names the database file that is open now. Decided from names and ``os.stat`` only:
+        the live file must never be opened by anything but SQLite (closing another descriptor on it drops this
+        process's POSIX locks, after which another program can delete the -wal file under us)."""
+        if self.db is None:
+            return False
+        current, other = Path(self.db.path), Path(path)
+        try:
+            if current.resolve() == other.resolve():
+                return True
+            return other.exists() and os.path.samefile(current, other)
+        except OSError:
+            return False
+
     def open(self, path: Path, parent: QWidget | None = None) -> bool:
+        if self.is_open(path):
+            self.already_open(parent)
+            return True
         try:
             db = open_database(path)
         except UserError as exc:
@@ -85,12 +103,80 @@ class Controller:
         from villagevote.ui.dialogs.login import FirstAdminDialog, LoginDialog
         with db.session() as s:
             first = not users.has_users(s)
-        dialog: QDialog = FirstAdminDialog(db, parent) if first else LoginDialog(db, parent)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        actor = FirstAdminDialog.ask(db, parent) if first else LoginDialog.ask(db, parent)
+        if actor is None:
             return None
-        actor = dialog.actor  # type: ignore[attr-defined]
         self.ensure_township(db, actor, parent)
         return actor
+
+    def already_open(self, parent: QWidget | None) -> None:
+        """文件 → 打开数据库 chose the file that is open now: nothing is re-opened; offer to switch user."""
+        assert self.db is not None
+        if Ask.confirm(parent, tr("数据库已打开"), tr(
+                "所选文件就是当前正在使用的数据库，不需要再次打开：\n{path}\n\n要切换用户吗？").format(path=self.db.path)):
+            self.switch_user()
+
+    def _current_actor(self) -> Actor | None:
+        return getattr(getattr(self.window, "ctx", None), "actor", None)
+
+    def _jobs_running(self) -> bool:
+        ctx = getattr(self.window, "ctx", None)
+        if ctx is not None and ctx.jobs.busy:
+            Ask.info(self.window, tr("请稍候"), tr("后台任务还在进行，请等它完成后再切换用户或注销。"))
+            return True
+        return False
+
+    def _record_logout(self) -> None:
+        from villagevote import users
+        actor = self._current_actor()
+        if self.db is None or actor is None:
+            return
+        try:
+            with self.db.session() as s:
+                users.record_logout(s, actor)
+        except UserError as exc:  # the audit row is a courtesy; never keep someone from logging out
+            log.warning("logout not recorded: %s", exc)
+
+    def switch_user(self) -> bool:
+        """文件 → 切换用户: log in again on the open database (the file is not re-opened); the window is rebuilt for
+        the new user's permissions. Cancelling keeps the current user."""
+        from villagevote.ui.dialogs.login import LoginDialog
+        if self.db is None or self._jobs_running():
+            return False
+        actor = LoginDialog.ask(self.db, self.window, tr("切换用户：请以另一个账号登录。"), cancel_text=tr("取消"))
+        if actor is None:
+            return False
+        self._record_logout()
+        self.show_main(actor)
+        return True
+
+    def logout(self) -> bool:
+        """文件 → 注销: the window is hidden and the login dialog shown; cancelling it quits the program."""
+        from villagevote.ui.dialogs.login import LoginDialog
+        if self.db is None or self.window is None or self._jobs_running():
+            return False
+        self._record_logout()
+        old = self.window
+        old.hide()
+        # The hidden window stays the dialog's parent, so closing the dialog is not "the last window closed".
+        actor = LoginDialog.ask(self.db, old, tr("已注销。请登录，或点“退出”关闭程序。"))
+        if actor is None:
+            self.quit()
+            return False
+        self.show_main(actor)
+        return True
+
+    def quit(self) -> None:
+        """Close the window and the database, then leave the event loop."""
+        self.timer.stop()
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+            self.window = None
+        if self.db is not None:
+            self.db.dispose()
+            self.db = None
+        QApplication.quit()
 
     def ensure_township(self, db: Database, actor: Actor, parent: QWidget | None) -> None:
         from villagevote import township as tw
@@ -132,7 +218,10 @@ class Controller:
         assert self.db is not None
         ctx = AppContext(self.db, actor)
         old = self.window
-        self.window = MainWindow(ctx, open_other=lambda p: self.open(p, self.window), restore=self.restore)
+        self.window = MainWindow(ctx, open_other=lambda p: self.open(p, self.window), restore=self.restore,
+                                 switch_user=self.switch_user, logout=self.logout)
+        if old is not None and old.ctx.db is self.db:  # type: ignore[attr-defined]
+            self.window.show_page(old.current_page())  # type: ignore[attr-defined]
         self.window.show()
         if old is not None:
             old.close()

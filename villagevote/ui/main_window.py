@@ -36,11 +36,14 @@ def pages() -> list[tuple[str, str, str, str]]:
 
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, *, open_other: Callable[[Path], None] | None = None,
-                 restore: Callable[[], None] | None = None) -> None:
+                 restore: Callable[[], None] | None = None, switch_user: Callable[[], object] | None = None,
+                 logout: Callable[[], object] | None = None) -> None:
         super().__init__()
         self.ctx = ctx
         self._open_other = open_other
         self._restore = restore
+        self._switch_user = switch_user
+        self._logout = logout
         self.setWindowTitle(tr("村级组织换届与承诺管理"))
         self.resize(1280, 800)
 
@@ -98,14 +101,22 @@ class MainWindow(QMainWindow):
         self.action_open.setShortcut(QKeySequence.StandardKey.Open)
         self.action_backup = QAction(tr("立即备份"), self)
         self.action_restore = QAction(tr("从备份恢复…"), self)
+        self.action_switch_user = QAction(tr("切换用户…"), self)
+        self.action_logout = QAction(tr("注销"), self)
+        self.action_password = QAction(tr("修改我的密码…"), self)
         self.action_quit = QAction(tr("退出"), self)
+        self.action_switch_user.setEnabled(self._switch_user is not None)
+        self.action_logout.setEnabled(self._logout is not None)
+        self.action_switch_user.triggered.connect(lambda: self._switch_user and self._switch_user())
+        self.action_logout.triggered.connect(lambda: self._logout and self._logout())
+        self.action_password.triggered.connect(self.change_own_password)
         self.action_new.triggered.connect(self.new_database)
         self.action_open.triggered.connect(self.open_database)
         self.action_backup.triggered.connect(self.backup_now)
         self.action_restore.triggered.connect(self.restore_backup)
         self.action_quit.triggered.connect(self.close)
-        for action in (self.action_new, self.action_open, None, self.action_backup, self.action_restore, None,
-                       self.action_quit):
+        for action in (self.action_new, self.action_open, None, self.action_switch_user, self.action_logout,
+                       self.action_password, None, self.action_backup, self.action_restore, None, self.action_quit):
             if action is None:
                 menu.addSeparator()
             else:
@@ -140,6 +151,13 @@ class MainWindow(QMainWindow):
         self.user_label.setText(tr("用户：{name}（{role}）").format(
             name=self.ctx.actor.display_name or self.ctx.actor.username, role=self.ctx.actor.role.label))
 
+    def current_page(self) -> int:
+        return self.nav.currentRow()
+
+    def show_page(self, index: int) -> None:
+        if 0 <= index < self.nav.count():
+            self.nav.setCurrentRow(index)
+
     def _village_selected(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
         self.ctx.set_village(current.data(Qt.ItemDataRole.UserRole) if current.isValid() else None)
 
@@ -171,3 +189,7 @@ class MainWindow(QMainWindow):
     def restore_backup(self) -> None:
         if self._restore:
             self._restore()
+
+    def change_own_password(self) -> None:
+        from villagevote.ui.pages.system import change_own_password
+        change_own_password(self, self.ctx)

@@ -15,12 +15,15 @@ from villagevote.ui.dialogs.common import ok_cancel
 
 
 class LoginDialog(QDialog):
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None, note: str = "",
+                 cancel_text: str | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.actor: Actor | None = None
         self.setWindowTitle(tr("登录 — 村级组织换届与承诺管理"))
         layout = QVBoxLayout(self)
+        if note:
+            layout.addWidget(QLabel(note))
         form = QFormLayout()
         self.username = QLineEdit()
         self.password = QLineEdit()
@@ -32,7 +35,7 @@ class LoginDialog(QDialog):
         self.message = QLabel("")
         self.message.setStyleSheet("color: #B00020")
         layout.addWidget(self.message)
-        layout.addWidget(ok_cancel(self, self.try_login, tr("登录"), cancel_text=tr("退出")))
+        layout.addWidget(ok_cancel(self, self.try_login, tr("登录"), cancel_text=cancel_text or tr("退出")))
 
     def try_login(self) -> None:
         try:
@@ -43,6 +46,15 @@ class LoginDialog(QDialog):
             self.password.clear()
             return
         self.accept()
+
+    @classmethod
+    def ask(cls, db: Database, parent: QWidget | None = None, note: str = "",
+            cancel_text: str | None = None) -> Actor | None:
+        """The actor who logged in, or None when the dialog was cancelled."""
+        dialog = cls(db, parent, note, cancel_text)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.actor
 
 
 class FirstAdminDialog(QDialog):
@@ -87,6 +99,14 @@ class FirstAdminDialog(QDialog):
             self.message.setText(str(exc))
             return
         self.accept()
+
+    @classmethod
+    def ask(cls, db: Database, parent: QWidget | None = None) -> Actor | None:
+        """The new administrator, or None when the dialog was cancelled."""
+        dialog = cls(db, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.actor
 
 
 class TownshipSetupDialog(QDialog):
