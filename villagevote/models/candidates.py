@@ -32,6 +32,7 @@ class Person(TimestampMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     # edit counter for concurrent-change detection (migration 0009)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # every ORM update bumps it and checks it (UPDATE … WHERE version=?)
 
 
 class Relationship(Base):
@@ -59,6 +60,7 @@ class Candidacy(TimestampMixin, Base):
     incumbent: Mapped[bool] = mapped_column(default=False)
     # edit counter for concurrent-change detection (migration 0009)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # every ORM update bumps it and checks it (UPDATE … WHERE version=?)
     person: Mapped["Person"] = relationship()
 
 

@@ -11,6 +11,7 @@ import contextlib
 import os
 import sqlite3
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -21,14 +22,21 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from villagevote.errors import DatabaseFileError
+from villagevote.errors import DatabaseBusy, DatabaseFileError, EditConflict
 from villagevote.i18n import tr
 from villagevote.resources import migrations_dir
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# How long a transaction waits for another connection's lock before giving up (DatabaseBusy). Reads in WAL mode never
+# wait; writes wait for the writer before them. 5 s in the GUI thread, which freezes while it waits (Windows marks a
+# window "not responding" after 5 s) — a 50,000-voter import by another clerk holds the lock about 1 s. Background
+# jobs (imports, batch prints) show a progress dialog and may wait longer.
 BUSY_TIMEOUT_MS = 5000
+BACKGROUND_BUSY_TIMEOUT_MS = 15000
 
 
 def alembic_config() -> Config:
@@ -78,6 +86,7 @@ def _install_pragmas(engine: Engine, *, wal: bool, foreign_keys: bool = True) ->
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (transactional DDL, see below)
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        _record.info["busy_timeout"] = BUSY_TIMEOUT_MS
         cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         # Takes effect only when the file is created (a no-op for existing files): 16 KiB pages make the bulk writes
         # of a register import (50,000 voters) and the demo build cheaper than SQLite's default 4 KiB (measured
@@ -87,10 +96,44 @@ def _install_pragmas(engine: Engine, *, wal: bool, foreign_keys: bool = True) ->
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
+    # The DB-API connections of this engine that began a write transaction, per thread. A second write transaction
+    # in the same thread would wait for the lock its own thread holds, so it is refused at once (RuntimeError, a
+    # programming error) instead of failing after the timeout. Entries that are no longer in a transaction (committed,
+    # rolled back, closed) are dropped on the next BEGIN.
+    writers = threading.local()
+
+    def _still_writing(dbapi_conn: sqlite3.Connection) -> bool:
+        try:
+            return dbapi_conn.in_transaction
+        except sqlite3.ProgrammingError:  # closed
+            return False
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
         mode = conn.get_execution_options().get("sqlite_begin", "")
+        dbapi_conn = conn.connection.dbapi_connection
+        timeout = BUSY_TIMEOUT_MS
+        if mode:
+            open_writes = [c for c in getattr(writers, "open", []) if c is not dbapi_conn and _still_writing(c)]
+            writers.open = open_writes
+            if open_writes:
+                raise RuntimeError("nested write transaction in one thread: it would wait for the thread's own lock "
+                                   "(use db.read_session() for the inner reads, or pass the outer session down)")
+            if threading.current_thread() is not threading.main_thread():
+                timeout = BACKGROUND_BUSY_TIMEOUT_MS
+        info = conn.connection.info
+        if info.get("busy_timeout") != timeout:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={int(timeout)}")
+            info["busy_timeout"] = timeout
         conn.exec_driver_sql(f"BEGIN {mode}".strip())
+        if mode:
+            writers.open.append(dbapi_conn)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_conn, record):  # type: ignore[no-untyped-def]
+        # a connection used by Database.read_session() goes back to the pool writable
+        if record.info.pop("query_only", False) and dbapi_conn is not None:
+            dbapi_conn.execute("PRAGMA query_only=OFF")
 
 
 def make_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
@@ -163,6 +206,23 @@ def migrate(path: Path, *, target: str = "head") -> None:
         engine.dispose()
 
 
+_BUSY_MESSAGES = ("database is locked", "database is busy", "database table is locked")
+
+
+def is_busy_error(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked"/"busy", raw (sqlite3) or wrapped by SQLAlchemy."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    return isinstance(orig, sqlite3.OperationalError) and any(m in str(orig).lower() for m in _BUSY_MESSAGES)
+
+
+def _raise_translated(exc: BaseException) -> None:
+    """Raise the user-facing error for a lock timeout or an ORM version clash; return for anything else."""
+    if is_busy_error(exc):
+        raise DatabaseBusy() from exc
+    if isinstance(exc, StaleDataError):
+        raise EditConflict(tr("要保存的记录已被其他用户修改或删除，本次没有保存。请刷新后再改。")) from exc
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
@@ -177,16 +237,59 @@ class Database:
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: commits on success, rolls back everything on any error."""
-        sess = self.session_factory()
+        """A write unit of work: commits on success, rolls back everything on any error.
+
+        The transaction starts with ``BEGIN IMMEDIATE`` (at the session's first statement), so it takes SQLite's
+        write lock before it reads anything and waits out the busy timeout for another writer. A deferred
+        transaction would read first and upgrade at its first write; in WAL mode an upgrade from a snapshot that
+        another connection has meanwhile written past fails at once with "database is locked", the busy timeout
+        never applies (two processes saving ballots lost 128 of 300 that way). Retrying a unit of work whose reads
+        were stale is not something this layer can do, so writers take the lock up front. Use
+        :meth:`read_session` where nothing is written: readers never wait for writers in WAL mode.
+
+        A lock still held after the timeout raises :class:`~villagevote.errors.DatabaseBusy` (a Chinese message,
+        nothing written); an ORM version clash raises :class:`~villagevote.errors.EditConflict`. Opening a write
+        session inside another one that has already begun, in the same thread, raises RuntimeError at once (it
+        would wait for its own lock).
+        """
+        sess = self.session_factory(bind=self._write_engine)
         try:
             yield sess
             sess.commit()
-        except BaseException:
+        except BaseException as exc:
             sess.rollback()
+            _raise_translated(exc)
             raise
         finally:
             sess.close()
+
+    @contextlib.contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A read-only unit of work (deferred transaction, ``PRAGMA query_only``): it never takes the write lock,
+        so it does not wait for another clerk's save or import in WAL mode. Any write in it fails (RuntimeError: a
+        programming error — use :meth:`session`). ORM objects stay loaded after the block (like :meth:`session`)."""
+        sess = self.session_factory(bind=self.engine)
+        try:
+            pooled = sess.connection().connection
+            pooled.info["query_only"] = True  # reset when the connection goes back to the pool (see checkin)
+            pooled.dbapi_connection.execute("PRAGMA query_only=ON")
+            yield sess
+            sess.commit()  # nothing to write; ends the read transaction without expiring the loaded objects
+        except BaseException as exc:
+            sess.rollback()
+            _raise_translated(exc)
+            if isinstance(exc, DBAPIError) and "readonly database" in str(exc.orig):
+                raise RuntimeError("write attempted in db.read_session(); use db.session()") from exc
+            raise
+        finally:
+            sess.close()
+
+    @property
+    def _write_engine(self) -> Engine:
+        engine = self.__dict__.get("_immediate_engine")
+        if engine is None:
+            engine = self.__dict__["_immediate_engine"] = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        return engine
 
     def revision(self) -> str | None:
         return current_revision(self.engine)
