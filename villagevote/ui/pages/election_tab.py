@@ -243,7 +243,7 @@ class TotalsPanel(_Panel):
         self.writes = QTableWidget(0, 3)
         self.writes.setHorizontalHeaderLabels([tr("职务"), tr("另选人姓名"), tr("票数")])
         self.writes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        add_w = button(tr("添加另选他人"), self.add_write_in_row)
+        self.add_w_btn = add_w = button(tr("添加另选他人"), self.add_write_in_row)
         self.parts = QTableWidget(0, 3)
         self.parts.setHorizontalHeaderLabels([tr("职务"), tr("该职务无效张数"), tr("空余数（可不填）")])
         self.parts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -336,8 +336,8 @@ class TotalsPanel(_Panel):
             text += ("；" if text else "") + tr("可能是同一人：") + "、".join(f"{a}≈{b}" for a, b, _ in hints)
         self.m_log.setText(text)
         ed = self.editable() and mode == "totals"
-        for w in (self.save_btn, self.m_btn, self.marks, self.writes, self.parts, self.issued, self.returned,
-                  self.invalid, self.present):
+        for w in (self.save_btn, self.m_btn, self.marks, self.writes, self.add_w_btn, self.parts, self.issued,
+                  self.returned, self.invalid, self.present):
             w.setEnabled(ed)
         self.present.setEnabled(ed and v.body == "party_branch")
         if mode == "ballots":
