@@ -1,7 +1,17 @@
-"""Roles and what each may do."""
+"""Roles and what each may do.
+
+Every domain function that writes on behalf of an actor states its permission with :func:`requires`. The decorator
+checks the permission before the function body runs (so nothing is read or written for a role that may not act) and
+registers the function in :data:`WRITE_FUNCTIONS`; ``docs/permissions.md`` is generated from that table
+(``scripts/gen_permissions_doc.py``) and ``tests/test_permissions.py`` calls every registered function as every role.
+"""
 from __future__ import annotations
 
 import enum
+import functools
+import inspect
+from dataclasses import dataclass
+from typing import Any, Callable, TypeVar
 
 from villagevote.audit import Actor
 from villagevote.errors import PermissionDenied
@@ -24,6 +34,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.READONLY: frozenset({Permission.VIEW}),
 }
 
+
 def _action_text(permission: Permission) -> str:
     return {
         Permission.VIEW: tr("查看"),
@@ -42,3 +53,114 @@ def require(actor: Actor, permission: Permission) -> None:
     if not can(actor, permission):
         raise PermissionDenied(tr("当前用户“{user}”（{role}）无权{action}。").format(
             user=actor.username, role=actor.role.label, action=_action_text(permission)))
+
+
+def require_any(actor: Actor, permissions: tuple[Permission, ...]) -> None:
+    """Pass when the actor holds at least one of ``permissions``."""
+    if not any(can(actor, p) for p in permissions):
+        raise PermissionDenied(tr("当前用户“{user}”（{role}）无权{action}。").format(
+            user=actor.username, role=actor.role.label,
+            action=tr("或").join(_action_text(p) for p in permissions)))
+
+
+# --- the table of write functions ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WriteRule:
+    """One registered write function and who may call it."""
+
+    module: str                          # e.g. "villagevote.candidates.status"
+    name: str                            # the function's qualified name in its module
+    permissions: tuple[Permission, ...]  # the actor needs at least one of these
+    own_record: str | None = None        # parameter naming a user id: acting on one's own account is allowed
+    note: str = ""                       # Chinese: further checks made inside the function
+
+    @property
+    def qualname(self) -> str:
+        return f"{self.module}.{self.name}"
+
+    def roles(self) -> list[Role]:
+        """Roles that pass the check (for any record; ``own_record`` widens it to everyone for their own)."""
+        return [role for role in Role if any(p in ROLE_PERMISSIONS[role] for p in self.permissions)]
+
+
+WRITE_FUNCTIONS: dict[str, WriteRule] = {}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def requires(*permissions: Permission, own_record: str | None = None, note: str = "") -> Callable[[F], F]:
+    """Decorate a domain write function taking an ``actor`` parameter: the actor must hold one of ``permissions``
+    (checked before the body runs); the function is registered in :data:`WRITE_FUNCTIONS`.
+
+    ``own_record`` names a parameter holding a user id; an actor whose ``user_id`` equals it passes as well (a user
+    changing their own password). ``note`` says, in Chinese, which further checks the body makes (for the table).
+    """
+    if not permissions:
+        raise TypeError("requires() needs at least one permission")
+    perms = tuple(permissions)
+
+    def decorate(fn: F) -> F:
+        sig = inspect.signature(fn)
+        names = list(sig.parameters)
+        if "actor" not in names:
+            raise TypeError(f"{fn.__module__}.{fn.__qualname__}: @requires needs an 'actor' parameter")
+        actor_index = names.index("actor")
+        actor_default = sig.parameters["actor"].default
+        own_index = names.index(own_record) if own_record else -1
+
+        def argument(args: tuple[Any, ...], kwargs: dict[str, Any], name: str, index: int, default: Any) -> Any:
+            if name in kwargs:
+                return kwargs[name]
+            if index < len(args):
+                return args[index]
+            return default
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            actor = argument(args, kwargs, "actor", actor_index, actor_default)
+            if not isinstance(actor, Actor):
+                raise TypeError(f"{fn.__qualname__}: actor must be an Actor, got {actor!r}")
+            if own_record is not None and actor.user_id is not None:
+                own = argument(args, kwargs, own_record, own_index, sig.parameters[own_record].default)
+                if own == actor.user_id:
+                    return fn(*args, **kwargs)
+            if len(perms) == 1:
+                require(actor, perms[0])
+            else:
+                require_any(actor, perms)
+            return fn(*args, **kwargs)
+
+        rule = WriteRule(fn.__module__, fn.__qualname__, perms, own_record, note)
+        WRITE_FUNCTIONS[rule.qualname] = rule
+        wrapper.__write_rule__ = rule  # type: ignore[attr-defined]  # read by the tests and the doc generator
+        return wrapper  # type: ignore[return-value]  # same signature as fn
+
+    return decorate
+
+
+# Packages and modules that hold no domain writes (the GUI, print layout, schema migrations, the demo builder) or that
+# must not be imported just to read the table.
+NOT_DOMAIN: tuple[str, ...] = ("villagevote.ui", "villagevote.reports.pdf", "villagevote.migrations",
+                               "villagevote.demo", "villagevote.__main__")
+
+
+def domain_module_names() -> list[str]:
+    """Every module under ``villagevote`` outside :data:`NOT_DOMAIN`, by name."""
+    import pkgutil
+
+    import villagevote
+    names = []
+    for info in pkgutil.walk_packages(villagevote.__path__, "villagevote."):
+        if any(info.name == n or info.name.startswith(n + ".") for n in NOT_DOMAIN):
+            continue
+        names.append(info.name)
+    return sorted(names)
+
+
+def load_write_functions() -> dict[str, WriteRule]:
+    """Import every domain module and return the complete table, ordered by module and name."""
+    import importlib
+    for name in domain_module_names():
+        importlib.import_module(name)
+    return dict(sorted(WRITE_FUNCTIONS.items()))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from villagevote.auth import Permission, requires
 from villagevote.models.core import Setting
 
 if TYPE_CHECKING:
@@ -44,11 +45,10 @@ def seed_defaults(session: Session) -> None:
     session.flush()
 
 
+@requires(Permission.ADMIN)
 def set_setting(session: Session, actor: "Actor", key: str, value: object) -> None:
     """Change a setting (administrators only), audit-logged."""
     from villagevote import audit
-    from villagevote.auth import Permission, require
-    require(actor, Permission.ADMIN)
     row = session.get(Setting, key)
     before = None if row is None else row.value
     if row is None:

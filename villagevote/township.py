@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from villagevote import audit
 from villagevote.audit import Actor
-from villagevote.auth import Permission, require
+from villagevote.auth import Permission, requires
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.models.base import row_dict
@@ -49,8 +49,8 @@ def get_township(session: Session) -> Township | None:
     return session.scalar(select(Township).order_by(Township.id))
 
 
+@requires(Permission.ADMIN)
 def create_township(session: Session, actor: Actor, name: str, county: str = "", code: str = "") -> int:
-    require(actor, Permission.ADMIN)
     if not name.strip():
         raise ValidationError(tr("乡镇（街道）名称不能为空。"))
     if get_township(session) is not None:
@@ -62,9 +62,9 @@ def create_township(session: Session, actor: Actor, name: str, county: str = "",
     return township.id
 
 
+@requires(Permission.EDIT)
 def add_village(session: Session, actor: Actor, township_id: int, name: str, *, code: str = "",
                 households: int = 0, population: int = 0, groups: int = 0) -> int:
-    require(actor, Permission.EDIT)
     name = name.strip()
     if not name:
         raise ValidationError(tr("村名不能为空。"))
@@ -82,11 +82,11 @@ def add_village(session: Session, actor: Actor, township_id: int, name: str, *, 
     return village.id
 
 
+@requires(Permission.EDIT)
 def update_village(session: Session, actor: Actor, village_id: int, *, name: str | None = None,
                    code: str | None = None, households: int | None = None, population: int | None = None,
                    groups: int | None = None) -> None:
     """Edit a village. Groups can be added; a group that voters or persons belong to is never removed."""
-    require(actor, Permission.EDIT)
     village = session.get(Village, village_id)
     if village is None:
         raise ValidationError(tr("村不存在（编号 {id}）。").format(id=village_id))
@@ -117,9 +117,9 @@ def update_village(session: Session, actor: Actor, village_id: int, *, name: str
     audit.record(session, actor, "update", "village", village_id, before=before, after=row_dict(village))
 
 
+@requires(Permission.ADMIN)
 def update_cycle(session: Session, actor: Actor, cycle_id: int, *, name: str | None = None,
                  election_day: dt.date | None = None, profile: dict | None = None) -> None:
-    require(actor, Permission.ADMIN)
     cycle = session.get(ElectionCycle, cycle_id)
     if cycle is None:
         raise ValidationError(tr("届次不存在（编号 {id}）。").format(id=cycle_id))
@@ -144,11 +144,11 @@ def list_villages(session: Session) -> list[VillageRow]:
     return rows
 
 
+@requires(Permission.ADMIN)
 def create_cycle(session: Session, actor: Actor, township_id: int, name: str, year: int,
                  election_day: dt.date, *, rule_set_id: int | None = None, term_years: int = 5,
                  profile: dict | None = None) -> int:
     """A new round for every village of the township, with the four organizations and default seats."""
-    require(actor, Permission.ADMIN)
     if not name.strip():
         raise ValidationError(tr("届次名称不能为空。"))
     cycle = ElectionCycle(township_id=township_id, name=name.strip(), year=year, election_day=election_day,

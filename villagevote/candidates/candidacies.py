@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from villagevote import audit
 from villagevote.audit import Actor
-from villagevote.auth import Permission, require
+from villagevote.auth import Permission, requires
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.idcard import age_on
@@ -51,6 +51,7 @@ class CandidacyRow:
     cycle_id: int
 
 
+@requires(Permission.EDIT)
 def register_candidacy(
     session: Session,
     actor: Actor,
@@ -61,7 +62,6 @@ def register_candidacy(
     incumbent: bool = False,
 ) -> int:
     """Register a person for a post; the post must be one of the organization's seats. Returns the id."""
-    require(actor, Permission.EDIT)
     person = get_row(session, Person, person_id, tr("找不到人员（编号 {id}）"))
     org = get_row(session, Organization, organization_id, tr("找不到组织（编号 {id}）"))
     post = (post or "").strip()

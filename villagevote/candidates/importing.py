@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from villagevote import audit
 from villagevote.audit import Actor
-from villagevote.auth import Permission, require
+from villagevote.auth import Permission, requires
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
@@ -111,6 +111,7 @@ def preview_import(
     return preview
 
 
+@requires(Permission.EDIT)
 def commit_import(
     session: Session, actor: Actor, cycle_id: int, preview: ImportPreview, only_good_rows: bool = False,
     progress: Progress | None = None, source_name: str = "",
@@ -120,7 +121,6 @@ def commit_import(
     Refuses a preview with errors unless ``only_good_rows`` (the user saw the errors and chose to skip those rows).
     Persons already registered (same ID number) are reused, not changed.
     """
-    require(actor, Permission.EDIT)
     _cycle(session, cycle_id)
     if preview.errors and not only_good_rows:
         raise ValidationError(

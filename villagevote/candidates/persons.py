@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from villagevote import audit
 from villagevote.audit import Actor
-from villagevote.auth import Permission, require
+from villagevote.auth import Permission, requires
 from villagevote.errors import NotFound, ValidationError
 from villagevote.i18n import tr
 from villagevote.idcard import InvalidIdNumber, parse_id_number
@@ -111,19 +111,19 @@ def _apply(person: Person, data: PersonData, name: str, info: Any) -> None:
     person.note = data.note or ""
 
 
+@requires(Permission.EDIT)
 def register_person(session: Session, actor: Actor, data: PersonData, today: dt.date | None = None) -> int:
     """Register a person; refuses an invalid or already registered ID number. Returns the new id."""
-    require(actor, Permission.EDIT)
     name, info = _check(session, data, today or dt.date.today(), None)
     person = Person()
     _apply(person, data, name, info)
     return audit.add_recorded(session, actor, "register", "person", person)
 
 
+@requires(Permission.EDIT)
 def update_person(
     session: Session, actor: Actor, person_id: int, data: PersonData, today: dt.date | None = None
 ) -> None:
-    require(actor, Permission.EDIT)
     person = get_row(session, Person, person_id, tr("找不到人员（编号 {id}）"))
     name, info = _check(session, data, today or dt.date.today(), person_id)
     before = audit.snapshot(person)
@@ -176,11 +176,11 @@ def find_persons(session: Session, query: str, village_id: int | None = None, li
     return rows[:limit]
 
 
+@requires(Permission.EDIT)
 def add_relationship(
     session: Session, actor: Actor, person_a_id: int, person_b_id: int, kind: RelationKind, note: str = ""
 ) -> int:
     """Record a kinship link (stored once per pair). Refuses a person related to themselves and duplicates."""
-    require(actor, Permission.EDIT)
     if person_a_id == person_b_id:
         raise ValidationError(tr("不能把一个人登记为自己的亲属"))
     a, b = session.get(Person, person_a_id), session.get(Person, person_b_id)
@@ -199,8 +199,8 @@ def add_relationship(
     return audit.add_recorded(session, actor, "add", "relationship", rel)
 
 
+@requires(Permission.EDIT)
 def remove_relationship(session: Session, actor: Actor, relationship_id: int) -> None:
-    require(actor, Permission.EDIT)
     rel = get_row(session, Relationship, relationship_id, tr("找不到亲属关系（编号 {id}）"))
     before = audit.snapshot(rel)
     session.delete(rel)

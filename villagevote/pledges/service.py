@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, defer, selectinload
 
 from villagevote import audit
 from villagevote.audit import Actor
-from villagevote.auth import Permission, require
+from villagevote.auth import Permission, requires
 from villagevote.errors import LockedError, ValidationError
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
@@ -223,8 +223,8 @@ def required_kinds(session: Session, cycle_id: int) -> list[PledgeKind]:
     return [PledgeKind(k) for k in kinds]
 
 
+@requires(Permission.ADMIN)
 def set_required_kinds(session: Session, actor: Actor, cycle_id: int, kinds: Sequence[PledgeKind | str]) -> None:
-    require(actor, Permission.ADMIN)
     cycle = get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
     chosen = []
     for kind in kinds:
@@ -248,13 +248,13 @@ def _default_items(template_row: TemplateRow) -> list[PledgeItem]:
                        sort_order=i) for i, t in enumerate(template.default_triggers)]
 
 
+@requires(Permission.EDIT)
 def generate_pledges(session: Session, actor: Actor, cycle_id: int, village_id: int | None = None) -> GenerateResult:
     """Create the pledges the cycle requires for every standing candidacy (optionally of one village).
 
     Existing pledges are kept; drafts made from an older template move to the current template of their kind.
     Resignation pledges start with the template's default triggers.
     """
-    require(actor, Permission.EDIT)
     kinds = required_kinds(session, cycle_id)
     templates = {kind: current_template_row(session, kind) for kind in kinds}
     query = select(Candidacy).where(Candidacy.cycle_id == cycle_id)
@@ -418,13 +418,13 @@ def _back_to_draft(session: Session, actor: Actor, pledge: Pledge, why: str) -> 
     pledge.rendered_title = ""
 
 
+@requires(Permission.EDIT)
 def save_goal_items(session: Session, actor: Actor, pledge_id: int, goals: Sequence[TermGoalItem]) -> None:
     """Replace the term goals of a 创业承诺 (struck lines included, as the editor shows them).
 
     Checks every line first (deadline not before the election day nor after the term, category from the template,
     weights); nothing is written when any line is wrong. A reviewed pledge goes back to draft.
     """
-    require(actor, Permission.EDIT)
     pledge = _pledge(session, pledge_id)
     _ensure_editable(session, pledge)
     if pledge.kind != PledgeKind.TERM_GOALS:
@@ -448,9 +448,9 @@ def save_goal_items(session: Session, actor: Actor, pledge_id: int, goals: Seque
                  after={"items": [audit.snapshot(i) for i in pledge.items]})
 
 
+@requires(Permission.EDIT)
 def save_triggers(session: Session, actor: Actor, pledge_id: int, triggers: Sequence[ResignationTrigger]) -> None:
     """Replace the trigger conditions of a 辞职承诺. A reviewed pledge goes back to draft."""
-    require(actor, Permission.EDIT)
     pledge = _pledge(session, pledge_id)
     _ensure_editable(session, pledge)
     if pledge.kind != PledgeKind.RESIGNATION:
@@ -468,10 +468,10 @@ def save_triggers(session: Session, actor: Actor, pledge_id: int, triggers: Sequ
                  after={"items": [audit.snapshot(i) for i in pledge.items]})
 
 
+@requires(Permission.REVIEW)
 def strike_item(session: Session, actor: Actor, item_id: int, reason: str) -> None:
     """审诺: strike one item (e.g. an illegal promise of money to voters) with a reason; it is left out of the print
     and never becomes a commitment. Only while the pledge is a draft."""
-    require(actor, Permission.REVIEW)
     item = get_row(session, PledgeItem, item_id, tr("找不到承诺事项（编号 {id}）"))
     pledge = _pledge(session, item.pledge_id)
     _ensure_editable(session, pledge)
@@ -494,6 +494,7 @@ def strike_item(session: Session, actor: Actor, item_id: int, reason: str) -> No
 
 
 # --------------------------------------------------------------------------------------------------- review
+@requires(Permission.REVIEW)
 def review_pledge(session: Session, actor: Actor, pledge_id: int, body: str, decision: ReviewDecision | str,
                   note: str = "", reviewed_on: dt.date | None = None, reviewer: str | None = None) -> PledgeStatus:
     """Record one 审诺 check. Bodies go in order (村党组织 → 乡镇驻村工作组 → 乡镇党委); "不通过" needs a note.
@@ -501,7 +502,6 @@ def review_pledge(session: Session, actor: Actor, pledge_id: int, body: str, dec
     When the township passes it the pledge becomes 已审核 and its text is frozen exactly as it will be printed and
     signed. Returns the pledge's status afterwards.
     """
-    require(actor, Permission.REVIEW)
     pledge = _pledge(session, pledge_id)
     _ensure_editable(session, pledge)
     if body not in REVIEW_BODIES:
@@ -549,6 +549,7 @@ def review_pledge(session: Session, actor: Actor, pledge_id: int, body: str, dec
 
 
 # --------------------------------------------------------------------------------------------------- sign / refuse
+@requires(Permission.EDIT)
 def sign_pledge(session: Session, actor: Actor, pledge_id: int, signed_on: dt.date, witness: str, copies: int = 2,
                 scan_file: str | None = None, today: dt.date | None = None) -> None:
     """签诺: record the signing of a reviewed pledge (date, witness, copies, optional scan PDF/JPG/PNG).
@@ -556,7 +557,6 @@ def sign_pledge(session: Session, actor: Actor, pledge_id: int, signed_on: dt.da
     Everything is checked before anything is written or copied: a missing witness, a date in the future or before
     the review, a scan that is not an image or PDF.
     """
-    require(actor, Permission.EDIT)
     pledge = _pledge(session, pledge_id)
     _ensure_editable(session, pledge)
     who = _who(session, pledge)
@@ -593,11 +593,11 @@ def sign_pledge(session: Session, actor: Actor, pledge_id: int, signed_on: dt.da
     audit.record(session, actor, "sign", "pledge", pledge.id, before=before, after=audit.snapshot(pledge))
 
 
+@requires(Permission.EDIT)
 def attach_scan(session: Session, actor: Actor, pledge_id: int, scan_file: str) -> str:
     """Add or replace the scan of a signed pledge; returns its SHA-256."""
     from villagevote.pledges.scans import store_scan
 
-    require(actor, Permission.EDIT)
     pledge = _pledge(session, pledge_id)
     if pledge.status != PledgeStatus.SIGNED:
         raise ValidationError(tr("{who}尚未签订，签订时再上传扫描件").format(who=_who(session, pledge)))
@@ -619,6 +619,7 @@ def scan_file_of(session: Session, pledge_id: int) -> str:
     return str(scan_path(pledge.scan_path, pledge.scan_sha256))
 
 
+@requires(Permission.EDIT)
 def refuse_pledge(session: Session, actor: Actor, pledge_id: int, refused_on: dt.date, note: str,
                   today: dt.date | None = None) -> RefusalOutcome:
     """Record that the candidate refused to sign. The refusal becomes a finding (result 有) against the rule of the
@@ -627,7 +628,6 @@ def refuse_pledge(session: Session, actor: Actor, pledge_id: int, refused_on: dt
     from villagevote.models.enums import FindingResult
     from villagevote.qualification.findings import record_finding, rule_for_cover
 
-    require(actor, Permission.EDIT)
     pledge = _pledge(session, pledge_id)
     _ensure_editable(session, pledge)
     who = _who(session, pledge)

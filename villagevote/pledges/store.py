@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from villagevote import audit
 from villagevote.audit import Actor
-from villagevote.auth import Permission, require
+from villagevote.auth import Permission, requires
 from villagevote.errors import NotFound, ValidationError
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
@@ -101,13 +101,13 @@ def _get(session: Session, template_id: int) -> TemplateRow:
     return get_row(session, TemplateRow, template_id, tr("找不到承诺书模板（编号 {id}）"))
 
 
+@requires(Permission.ADMIN)
 def save_template_version(session: Session, actor: Actor, template_id: int, edited: PledgeTemplate) -> int:
     """Save ``edited`` as the next version of the family of ``template_id``; older versions are retired.
 
     Pledges already made keep the version they were made from (drafts move to the new version when pledges are
     generated again); reviewed and signed pledges keep their frozen text. Returns the new template id.
     """
-    require(actor, Permission.ADMIN)
     base = _get(session, template_id)
     if edited.kind != base.kind:
         raise ValidationError(tr("不能把{a}模板改成{b}模板，请复制后另存").format(
@@ -132,9 +132,9 @@ def save_template_version(session: Session, actor: Actor, template_id: int, edit
     return row.id
 
 
+@requires(Permission.ADMIN)
 def copy_template(session: Session, actor: Actor, template_id: int, new_name: str) -> int:
     """Copy a template into a new family named ``new_name`` (version 1); it becomes the current one of its kind."""
-    require(actor, Permission.ADMIN)
     base = _get(session, template_id)
     new_name = new_name.strip()
     if not new_name:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from villagevote import audit
 from villagevote.audit import Actor
-from villagevote.auth import Permission, can
+from villagevote.auth import Permission, can, requires
 from villagevote.errors import PermissionDenied, ValidationError
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
@@ -23,6 +23,7 @@ __all__ = ["commitments_from_pledges", "withdraw_commitments"]
 _USABLE = (PledgeStatus.REVIEWED, PledgeStatus.SIGNED)
 
 
+@requires(Permission.EDIT, Permission.REVIEW)
 def commitments_from_pledges(session: Session, candidacy_id: int, actor: Actor) -> list[int]:
     """Turn the reviewed term-goal items of an elected candidacy into commitment records owned by that cadre.
 
@@ -67,6 +68,7 @@ def commitments_from_pledges(session: Session, candidacy_id: int, actor: Actor) 
     return ids
 
 
+@requires(Permission.ADMIN)
 def withdraw_commitments(session: Session, candidacy_id: int, actor: Actor, reason: str) -> int:
     """Delete the commitments a candidacy got when it was declared elected, because that outcome is being undone
     (an administrator reopened the official result). Refused, with nothing changed, once the term's tracking has

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from villagevote import audit
 from villagevote.audit import Actor
-from villagevote.auth import Permission, can, require
+from villagevote.auth import Permission, can, requires
 from villagevote.cells import cell_text
 from villagevote.errors import NotFound, PermissionDenied, ValidationError
 from villagevote.i18n import tr
@@ -172,10 +172,10 @@ def build_county_sheet(session: Session, cycle_id: int, departments: Iterable[st
     )
 
 
+@requires(Permission.VIEW_SENSITIVE)
 def export_county_review(session: Session, actor: Actor, out_path: Path | str, cycle_id: int,
                          departments: Iterable[str] | None = None, today: dt.date | None = None) -> Path:
     """Write the joint-review workbook (contains full ID numbers) and log the export with its number."""
-    require(actor, Permission.VIEW_SENSITIVE)
     sheet = build_county_sheet(session, cycle_id, departments, today=today)
     path = write_county_workbook(sheet, out_path)
     audit.record(session, actor, EXPORT_ACTION, "election_cycle", cycle_id, after={
@@ -520,6 +520,7 @@ def _date_in(text: str) -> dt.date | None:
         return None
 
 
+@requires(Permission.EDIT, Permission.REVIEW)
 def apply_county_import(session: Session, actor: Actor, preview: CountyImportPreview,
                         today: dt.date | None = None) -> ApplyResult:
     """Write a clean preview's planned changes in the caller's transaction (all or nothing)."""

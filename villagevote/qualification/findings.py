@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from villagevote import audit
 from villagevote.audit import Actor
-from villagevote.auth import Permission, can
+from villagevote.auth import Permission, can, requires
 from villagevote.errors import PermissionDenied, ValidationError
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
@@ -41,6 +41,7 @@ def _require_recorder(actor: Actor) -> None:
         )
 
 
+@requires(Permission.EDIT, Permission.REVIEW)
 def record_finding(
     session: Session,
     candidacy_id: int,

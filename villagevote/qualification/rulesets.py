@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from villagevote import audit
 from villagevote.audit import Actor
-from villagevote.auth import Permission, require
+from villagevote.auth import Permission, requires
 from villagevote.errors import LockedError, ValidationError
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
@@ -130,6 +130,7 @@ def _add_rules(session: Session, rs: RuleSet, rules: list[RuleDef]) -> None:
         )
 
 
+@requires(Permission.ADMIN)
 def import_catalog(session: Session, catalog: Catalog, actor: Actor = audit.SYSTEM) -> int:
     """Store a validated catalog as a new rule-set version; returns its id. Refuses a name+version that exists."""
     exists = session.scalar(
@@ -189,9 +190,9 @@ def _check_editable(session: Session, rs: RuleSet) -> None:
         )
 
 
+@requires(Permission.ADMIN)
 def copy_rule_set(session: Session, actor: Actor, rule_set_id: int, name: str | None = None) -> int:
     """Copy a version (frozen or not) into a new, editable version; returns the new id."""
-    require(actor, Permission.ADMIN)
     src = _rule_set(session, rule_set_id)
     new_name = (name or src.name).strip()
     if not new_name:
@@ -226,9 +227,9 @@ def _rule_fields(rule: RuleDef) -> dict[str, Any]:
     )
 
 
+@requires(Permission.ADMIN)
 def update_rule(session: Session, actor: Actor, rule_id: int, **changes: Any) -> None:
     """Edit one rule of an editable version (fields as in the catalog files); validated like a catalog file."""
-    require(actor, Permission.ADMIN)
     rule = get_row(session, Rule, rule_id, tr("找不到规则（编号 {id}）"))
     rs = _rule_set(session, rule.rule_set_id)
     _check_editable(session, rs)
@@ -249,6 +250,7 @@ def update_rule(session: Session, actor: Actor, rule_id: int, **changes: Any) ->
     audit.record(session, actor, "update_rule", "rule", rule.id, before=before, after=audit.snapshot(rule))
 
 
+@requires(Permission.ADMIN)
 def add_rule(
     session: Session,
     actor: Actor,
@@ -263,7 +265,6 @@ def add_rule(
     event_label: str = "",
 ) -> int:
     """Add a rule (by default a township 兜底 condition) at the end of an editable version; returns its id."""
-    require(actor, Permission.ADMIN)
     rs = _rule_set(session, rule_set_id)
     _check_editable(session, rs)
     checked = validate_rule_fields(code, grade, text, window_years, until_expiry, departments, evidence_hint,
@@ -275,8 +276,8 @@ def add_rule(
     return audit.add_recorded(session, actor, "add_rule", "rule", rule)
 
 
+@requires(Permission.ADMIN)
 def delete_rule(session: Session, actor: Actor, rule_id: int) -> None:
-    require(actor, Permission.ADMIN)
     rule = get_row(session, Rule, rule_id, tr("找不到规则（编号 {id}）"))
     _check_editable(session, _rule_set(session, rule.rule_set_id))
     before = audit.snapshot(rule)
@@ -285,13 +286,13 @@ def delete_rule(session: Session, actor: Actor, rule_id: int) -> None:
     audit.record(session, actor, "delete_rule", "rule", rule_id, before=before)
 
 
+@requires(Permission.ADMIN)
 def bind_cycle(session: Session, actor: Actor, cycle_id: int, rule_set_id: int) -> None:
     """Bind a cycle to a rule-set version and freeze that version.
 
     Re-binding a cycle is refused once findings have been recorded for its candidacies (they refer to the old
     version's rules).
     """
-    require(actor, Permission.ADMIN)
     cycle = get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
     rs = _rule_set(session, rule_set_id)
     if cycle.rule_set_id == rs.id:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from villagevote import audit
 from villagevote.audit import Actor
-from villagevote.auth import Permission, require
+from villagevote.auth import Permission, requires
 from villagevote.errors import LockedError, NotFound, ValidationError
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
@@ -308,10 +308,10 @@ def mirror_definition(session: Session, row: ScoreScheme, scheme: Scheme) -> Non
     session.flush()
 
 
+@requires(Permission.ADMIN)
 def create_scheme(session: Session, actor: Actor, definition: Mapping[str, Any] | Scheme,
                   cycle_id: int | None = None) -> int:
     """Store a new scheme (validated); a scheme with the same name gets the next version number."""
-    require(actor, Permission.ADMIN)
     scheme, data = _as_definition(definition)
     if cycle_id is not None and session.get(ElectionCycle, cycle_id) is None:
         raise NotFound(tr("找不到换届届次（编号 {id}）").format(id=cycle_id))
@@ -325,9 +325,9 @@ def create_scheme(session: Session, actor: Actor, definition: Mapping[str, Any] 
     return row.id
 
 
+@requires(Permission.ADMIN)
 def update_scheme(session: Session, actor: Actor, scheme_id: int, definition: Mapping[str, Any] | Scheme) -> None:
     """Replace a scheme's definition; refused once scores exist (copy the scheme to change it)."""
-    require(actor, Permission.ADMIN)
     row = _scheme_row(session, scheme_id)
     if row.frozen or _score_count(session, scheme_id):
         raise LockedError(tr("评分方案“{name}”（第{v}版）已有评分，不能修改。请复制为新版本后再修改。").format(
@@ -345,9 +345,9 @@ def update_scheme(session: Session, actor: Actor, scheme_id: int, definition: Ma
                  after={"definition": data})
 
 
+@requires(Permission.ADMIN)
 def copy_scheme(session: Session, actor: Actor, scheme_id: int) -> int:
     """A new, unfrozen version of a scheme with the same definition, participants, raters and recusals (no scores)."""
-    require(actor, Permission.ADMIN)
     src = _scheme_row(session, scheme_id)
     new_id = create_scheme(session, actor, dict(src.definition), cycle_id=src.cycle_id)
     new = _scheme_row(session, new_id)
@@ -368,8 +368,8 @@ def copy_scheme(session: Session, actor: Actor, scheme_id: int) -> int:
     return new_id
 
 
+@requires(Permission.ADMIN)
 def delete_scheme(session: Session, actor: Actor, scheme_id: int) -> None:
-    require(actor, Permission.ADMIN)
     row = _scheme_row(session, scheme_id)
     if _score_count(session, scheme_id) or row.outcome_applied_at is not None:
         raise LockedError(tr("评分方案“{name}”已有评分，不能删除").format(name=row.name))
@@ -379,9 +379,9 @@ def delete_scheme(session: Session, actor: Actor, scheme_id: int) -> None:
     audit.record(session, actor, "delete", "score_scheme", scheme_id, before=before)
 
 
+@requires(Permission.EDIT)
 def set_double_entry(session: Session, actor: Actor, scheme_id: int, on: bool) -> None:
     """Require (or stop requiring) every paper sheet to be entered twice by different people."""
-    require(actor, Permission.EDIT)
     row = _open_scheme(session, scheme_id)
     before = row.double_entry
     row.double_entry = bool(on)
@@ -429,9 +429,9 @@ def eligible_candidacies(session: Session, scheme_id: int) -> list[ParticipantRo
     return _participant_rows(session, [i for i in session.scalars(stmt) if i not in have])
 
 
+@requires(Permission.EDIT)
 def add_participants(session: Session, actor: Actor, scheme_id: int, candidacy_ids: Iterable[int]) -> int:
     """Add candidacies to the selection (all or nothing); returns how many were added."""
-    require(actor, Permission.EDIT)
     row = _open_scheme(session, scheme_id)
     have = set(session.scalars(select(ScoreParticipant.candidacy_id).where(ScoreParticipant.scheme_id == scheme_id)))
     added = 0
@@ -452,8 +452,8 @@ def add_participants(session: Session, actor: Actor, scheme_id: int, candidacy_i
     return added
 
 
+@requires(Permission.EDIT)
 def remove_participant(session: Session, actor: Actor, scheme_id: int, candidacy_id: int) -> None:
-    require(actor, Permission.EDIT)
     _open_scheme(session, scheme_id)
     n = session.scalar(select(func.count(Score.id)).join(ScoreSheet, Score.sheet_id == ScoreSheet.id)
                        .join(Rater, ScoreSheet.rater_id == Rater.id)
@@ -471,8 +471,8 @@ def _groups(session: Session, scheme_id: int) -> dict[int, RaterGroup]:
     return {g.id: g for g in session.scalars(select(RaterGroup).where(RaterGroup.scheme_id == scheme_id))}
 
 
+@requires(Permission.EDIT)
 def add_rater(session: Session, actor: Actor, scheme_id: int, name: str, group_code: str, title: str = "") -> int:
-    require(actor, Permission.EDIT)
     row = _open_scheme(session, scheme_id)
     name = (name or "").strip()
     if not name:
@@ -487,8 +487,8 @@ def add_rater(session: Session, actor: Actor, scheme_id: int, name: str, group_c
     return audit.add_recorded(session, actor, "create", "rater", rater)
 
 
+@requires(Permission.EDIT)
 def remove_rater(session: Session, actor: Actor, rater_id: int) -> None:
-    require(actor, Permission.EDIT)
     rater = _rater_row(session, rater_id)
     _open_scheme(session, rater.scheme_id)
     n = session.scalar(select(func.count(Score.id)).join(ScoreSheet, Score.sheet_id == ScoreSheet.id)
@@ -501,9 +501,9 @@ def remove_rater(session: Session, actor: Actor, rater_id: int) -> None:
     audit.record(session, actor, "delete", "rater", rater_id, before=before)
 
 
+@requires(Permission.EDIT)
 def recuse(session: Session, actor: Actor, rater_id: int, candidacy_id: int, reason: str) -> int:
     """Record that a rater does not score a candidate (kinship, conflict of interest); the reason is required."""
-    require(actor, Permission.EDIT)
     rater = _rater_row(session, rater_id)
     _open_scheme(session, rater.scheme_id)
     reason = (reason or "").strip()
@@ -526,8 +526,8 @@ def recuse(session: Session, actor: Actor, rater_id: int, candidacy_id: int, rea
     return audit.add_recorded(session, actor, "create", "recusal", rec)
 
 
+@requires(Permission.EDIT)
 def withdraw_recusal(session: Session, actor: Actor, rater_id: int, candidacy_id: int) -> None:
-    require(actor, Permission.EDIT)
     rater = _rater_row(session, rater_id)
     _open_scheme(session, rater.scheme_id)
     rec = session.scalar(select(Recusal).where(Recusal.rater_id == rater_id, Recusal.candidacy_id == candidacy_id))
@@ -622,6 +622,7 @@ def load_sheet(session: Session, rater_id: int, entry_no: int = 1) -> SheetData:
                      entry_places=scheme.entry_places, locked_reason=locked)
 
 
+@requires(Permission.EDIT)
 def save_sheet(session: Session, actor: Actor, rater_id: int, entry_no: int,
                values: Mapping[tuple[int, str], Decimal | str | None], *, complete: bool = False) -> SheetState:
     """Replace one entry of a rater's sheet with ``values`` (all or nothing).
@@ -629,7 +630,6 @@ def save_sheet(session: Session, actor: Actor, rater_id: int, entry_no: int,
     Values may be Decimals or typed text; empty text or None leaves the cell empty. With ``complete`` every
     candidate the rater did not recuse from must have every criterion filled.
     """
-    require(actor, Permission.EDIT)
     rater = _rater_row(session, rater_id)
     row = _open_scheme(session, rater.scheme_id)
     if entry_no not in (1, 2):
@@ -733,10 +733,10 @@ def list_adjustments(session: Session, scheme_id: int) -> list[AdjustmentRow]:
     return out
 
 
+@requires(Permission.EDIT)
 def add_adjustment(session: Session, actor: Actor, scheme_id: int, candidacy_id: int, item_code: str,
                    points: Decimal | str, note: str = "") -> int:
     """Record bonus or deduction points for a candidate (deductions as positive points); caps apply in the results."""
-    require(actor, Permission.EDIT)
     row = _open_scheme(session, scheme_id)
     scheme = scheme_from_dict(row.definition)
     items = {i.code: i for i in scheme.bonus_items + scheme.deduction_items}
@@ -756,8 +756,8 @@ def add_adjustment(session: Session, actor: Actor, scheme_id: int, candidacy_id:
     return audit.add_recorded(session, actor, "create", "score_adjustment", adj)
 
 
+@requires(Permission.EDIT)
 def delete_adjustment(session: Session, actor: Actor, adjustment_id: int) -> None:
-    require(actor, Permission.EDIT)
     adj = session.get(ScoreAdjustment, adjustment_id)
     if adj is None:
         raise NotFound(tr("找不到这条加扣分记录"))
@@ -844,10 +844,10 @@ def compute(session: Session, scheme_id: int) -> SchemeResults:
                          outcome_applied=row.outcome_applied_at is not None, sheet_states=states)
 
 
+@requires(Permission.REVIEW)
 def record_tie_decision(session: Session, actor: Actor, scheme_id: int, post: str, ranking: list[int], reason: str,
                         decided_on: dt.date | None = None) -> int:
     """Record how candidates still tied across a cut-off are ordered (best first), with the reason."""
-    require(actor, Permission.REVIEW)
     _open_scheme(session, scheme_id)
     reason = (reason or "").strip()
     if not reason:
@@ -868,6 +868,7 @@ class OutcomeSummary:
     not_passed: list[str]
 
 
+@requires(Permission.EDIT)
 def apply_outcome(session: Session, actor: Actor, scheme_id: int) -> OutcomeSummary:
     """Write the outcome: candidates over the cut-off become 初步人选, the others get the reason recorded.
 
@@ -876,7 +877,6 @@ def apply_outcome(session: Session, actor: Actor, scheme_id: int) -> OutcomeSumm
     """
     from villagevote.candidates.status import can_transition, transition
 
-    require(actor, Permission.EDIT)
     row = _open_scheme(session, scheme_id)
     res = compute(session, scheme_id)
     if not res.participants:

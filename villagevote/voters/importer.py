@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from villagevote import audit
 from villagevote.audit import Actor
-from villagevote.auth import Permission, require
+from villagevote.auth import Permission, requires
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.models.candidates import Person
@@ -102,9 +102,9 @@ def remembered_mapping(session: Session, source: str = "", signature: str = "") 
     return None
 
 
+@requires(Permission.EDIT)
 def remember_mapping(session: Session, actor: Actor, mapping: Mapping[str, str], source: str = "",
                      signature: str = "") -> None:
-    require(actor, Permission.EDIT)
     row = session.get(Setting, MAPPINGS_SETTING)
     before = dict(row.value) if row is not None and isinstance(row.value, dict) else {}
     stored = dict(before)
@@ -469,6 +469,7 @@ def _builder(ctx: _Context, source: str) -> _RowBuilder:
                        timestamp=ctx.timestamp)
 
 
+@requires(Permission.EDIT)
 def import_parsed(session: Session, actor: Actor, parsed: ParsedSheet, cycle_id: int, village_id: int | None = None,
                   *, source: str = "", create_groups: bool = False, progress: Progress | None = None,
                   remember: bool = True) -> ImportSummary:
@@ -477,7 +478,6 @@ def import_parsed(session: Session, actor: Actor, parsed: ParsedSheet, cycle_id:
     ``village_id`` None means a township-wide file with a 村 column. Raises ``ValidationError`` listing every row
     that cannot be written; the caller's unit of work then rolls back.
     """
-    require(actor, Permission.EDIT)
     if not parsed.ok:
         raise ValidationError(_errors_message(parsed.errors, tr("文件中有 {n} 处错误，未导入任何数据：")))
     with gc_paused():
@@ -526,6 +526,7 @@ def _create_group(session: Session, village_id: int, name: str, groups: dict[int
     return group.id
 
 
+@requires(Permission.EDIT)
 def import_file(session: Session, actor: Actor, path: str | Path, cycle_id: int, village_id: int | None = None, *,
                 sheet: str | int | None = None, mapping: Mapping[str, str | int] | None = None,
                 header_row: int | None = None, source: str = "", create_groups: bool = False,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from villagevote import audit
 from villagevote.audit import Actor
-from villagevote.auth import Permission, require
+from villagevote.auth import Permission, requires
 from villagevote.errors import NotFound, ValidationError
 from villagevote.i18n import tr
 from villagevote.idcard import parse_id_number
@@ -40,6 +40,7 @@ def _published_on(session: Session, cycle_id: int, village_id: int) -> dt.date:
     return done
 
 
+@requires(Permission.EDIT)
 def register_objection(session: Session, actor: Actor, cycle_id: int, village_id: int, *, raised_by: str,
                        ground: str, received_on: dt.date, request: ObjectionRequest,
                        voter_id: int | None = None, about_name: str = "",
@@ -49,7 +50,6 @@ def register_objection(session: Session, actor: Actor, cycle_id: int, village_id
     REMOVE and CORRECT name a voter of the village (``voter_id``); ADD names the person to list in ``details``
     (name, id_number, group_id, category).
     """
-    require(actor, Permission.EDIT)
     if not raised_by.strip():
         raise ValidationError(tr("请填写异议提出人"))
     if not ground.strip():
@@ -78,13 +78,13 @@ def register_objection(session: Session, actor: Actor, cycle_id: int, village_id
     return audit.add_recorded(session, actor, "register", "objection", objection)
 
 
+@requires(Permission.EDIT)
 def answer_objection(session: Session, actor: Actor, objection_id: int, outcome: ObjectionOutcome, answer: str,
                      answered_on: dt.date, today: dt.date | None = None) -> list[str]:
     """Record the election committee's decision; an upheld objection is applied to the register at once.
 
     Returns notes for the user (e.g. proxies cancelled by a removal).
     """
-    require(actor, Permission.EDIT)
     objection = get_row(session, Objection, objection_id, tr("找不到异议（编号 {id}）"))
     if objection.outcome != ObjectionOutcome.PENDING:
         raise ValidationError(tr("该异议已于 {day} 处理，结论为「{outcome}」").format(

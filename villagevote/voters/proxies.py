@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from villagevote import audit
 from villagevote.audit import Actor
-from villagevote.auth import Permission, require
+from villagevote.auth import Permission, requires
 from villagevote.errors import NotFound, ValidationError
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
@@ -45,12 +45,12 @@ def near_relation(session: Session, a: Voter, b: Voter) -> RelationKind | None:
                                                           Relationship.person_b_id == high))
 
 
+@requires(Permission.EDIT)
 def register_proxy(session: Session, actor: Actor, principal_id: int, holder_id: int, authorized_on: dt.date,
                    note: str = "", today: dt.date | None = None) -> int:
     """Record an approved written authorization. Checks: both on the same village's list and able to vote, not the
     same person, a recorded near-relative relationship, the holder's cap, one proxy per principal, a holder does not
     also give a proxy, the date is not after the vote (nor in the future)."""
-    require(actor, Permission.EDIT)
     principal, holder = session.get(Voter, principal_id), session.get(Voter, holder_id)
     if principal is None or holder is None:
         raise NotFound(tr("找不到委托人或受托人"))
@@ -90,8 +90,8 @@ def register_proxy(session: Session, actor: Actor, principal_id: int, holder_id:
     return audit.add_recorded(session, actor, "register", "proxy", proxy)
 
 
+@requires(Permission.EDIT)
 def revoke_proxy(session: Session, actor: Actor, proxy_id: int, reason: str) -> None:
-    require(actor, Permission.EDIT)
     proxy = get_row(session, Proxy, proxy_id, tr("找不到委托记录（编号 {id}）"))
     if not reason.strip():
         raise ValidationError(tr("请填写撤销委托的原因"))

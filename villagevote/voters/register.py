@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from villagevote import audit
 from villagevote.audit import Actor
-from villagevote.auth import Permission, can, require
+from villagevote.auth import Permission, can, requires
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.idcard import mask_id_number
@@ -180,12 +180,12 @@ def _event(session: Session, actor: Actor, voter: Voter, kind: str, before: Vote
                            status_after=voter.status.value, reason=reason, event_date=on, username=actor.username))
 
 
+@requires(Permission.EDIT)
 def remove_voter(session: Session, actor: Actor, voter_id: int, status: VoterStatus, reason: str, on: dt.date,
                  today: dt.date | None = None) -> list[str]:
     """Take a voter off the list (death, moving out, deprivation, striking off). The row stays, with status, reason
     and date, and a history event. Proxies given or held by the voter are cancelled; their descriptions are
     returned so the caller can tell the user."""
-    require(actor, Permission.EDIT)
     check_removal(status, reason, on, today)
     voter = _voter(session, voter_id)
     if voter.status != VoterStatus.ACTIVE:
@@ -216,9 +216,9 @@ def _cancel_proxies(session: Session, actor: Actor, voter: Voter, why: str) -> l
     return out
 
 
+@requires(Permission.EDIT)
 def restore_voter(session: Session, actor: Actor, voter_id: int, reason: str, on: dt.date) -> None:
     """Put a removed voter back on the list (e.g. an objection showed the removal was wrong)."""
-    require(actor, Permission.EDIT)
     if not reason.strip():
         raise ValidationError(tr("请填写恢复登记的原因"))
     voter = _voter(session, voter_id)
@@ -343,10 +343,10 @@ def publish_blockers(session: Session, cycle_id: int, village_id: int) -> list[s
     return out
 
 
+@requires(Permission.EDIT)
 def publish_voter_list(session: Session, actor: Actor, cycle_id: int, village_id: int, on: dt.date) -> list[str]:
     """Record that the village's voter list was published on ``on``. Refused while the same ID number is registered
     in another village. Returns warnings (e.g. published later than the statutory day)."""
-    require(actor, Permission.EDIT)
     village = get_row(session, Village, village_id, tr("找不到村（编号 {id}）"))
     blockers = publish_blockers(session, cycle_id, village_id)
     if blockers:
@@ -362,10 +362,10 @@ def publish_voter_list(session: Session, actor: Actor, cycle_id: int, village_id
     return warnings
 
 
+@requires(Permission.EDIT)
 def set_milestone(session: Session, actor: Actor, cycle_id: int, village_id: int, code: str, on: dt.date | None,
                   note: str = "") -> None:
     """Record (or clear, with ``on=None``) the day a statutory step was done in a village."""
-    require(actor, Permission.EDIT)
     row = session.scalar(select(VillageMilestone).where(VillageMilestone.cycle_id == cycle_id,
                                                         VillageMilestone.village_id == village_id,
                                                         VillageMilestone.code == code))

@@ -18,7 +18,7 @@ from villagevote.models.enums import RuleGrade
 from villagevote.qualification import rulesets
 from villagevote.ui.dialogs.common import Ask, ok_cancel, show_error
 from villagevote.ui.table_model import Column, RowsModel
-from villagevote.ui.widgets import button, enum_combo
+from villagevote.ui.widgets import button, combo_enum, enum_combo
 
 __all__ = ["CatalogDialog", "RuleEditDialog", "RuleFields"]
 
@@ -67,7 +67,7 @@ class RuleEditDialog(QDialog):
         form.addRow(ok_cancel(self))
 
     def answer(self) -> RuleFields:
-        return RuleFields(self.code.text().strip(), RuleGrade(self.grade.currentData()), self.text.text().strip(),
+        return RuleFields(self.code.text().strip(), combo_enum(self.grade, RuleGrade), self.text.text().strip(),
                           self.window_years_edit.value() or None, self.until.isChecked(), self.departments.text().strip(),
                           self.hint.text().strip(), self.event_label.text().strip())
 

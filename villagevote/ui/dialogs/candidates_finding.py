@@ -12,7 +12,7 @@ from villagevote.i18n import tr
 from villagevote.models.enums import FindingResult
 from villagevote.qualification.catalogs import RuleDef
 from villagevote.ui.dialogs.common import date_edit, ok_cancel
-from villagevote.ui.widgets import enum_combo
+from villagevote.ui.widgets import combo_enum, enum_combo
 
 __all__ = ["FindingAnswer", "FindingDialog", "OptionalDate"]
 
@@ -106,7 +106,7 @@ class FindingDialog(QDialog):
     def answer(self) -> FindingAnswer:
         return FindingAnswer(
             rule_code=self.rule.currentData(),
-            result=FindingResult(self.result.currentData()),
+            result=combo_enum(self.result, FindingResult),
             department=self.department.currentText().strip(),
             evidence=self.evidence.text().strip(),
             event_date=self.event_date_edit.value(),

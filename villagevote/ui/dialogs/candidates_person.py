@@ -13,7 +13,7 @@ from villagevote.idcard import InvalidIdNumber, parse_id_number
 from villagevote.models.enums import Education, NominationSource, OrgKind, PoliticalStatus
 from villagevote.ui.dialogs.candidates_finding import OptionalDate
 from villagevote.ui.dialogs.common import ok_cancel
-from villagevote.ui.widgets import enum_combo
+from villagevote.ui.widgets import combo_enum, enum_combo
 
 __all__ = ["NewCandidacy", "PersonDialog"]
 
@@ -119,22 +119,20 @@ class PersonDialog(QDialog):
 
     def _refresh_posts(self) -> None:
         self.post.clear()
-        key = (self.village.currentData(), OrgKind(self.org.currentData()))
+        key = (self.village.currentData(), combo_enum(self.org, OrgKind))
         for post in self.posts.get(key, []):
             self.post.addItem(post)
 
     def answer(self) -> NewCandidacy:
-        edu = self.education.currentData()
-        pol = self.political.currentData()
         person = PersonData(
             name=self.name.text().strip(), id_number=self.id_number.text().strip(),
-            education=Education(edu) if edu else None, political_status=PoliticalStatus(pol) if pol else None,
+            education=combo_enum(self.education, Education), political_status=combo_enum(self.political, PoliticalStatus),
             party_join_date=self.join_date.value(), phone=self.phone.text().strip(),
             village_id=self.village.currentData(), current_post=self.current_post.text().strip(),
             group_id=getattr(self, "_group_id", None), note=getattr(self, "_note", ""),
         )
-        return NewCandidacy(person, OrgKind(self.org.currentData()), self.post.currentText(),
-                            NominationSource(self.source.currentData()), self.incumbent.isChecked())
+        return NewCandidacy(person, combo_enum(self.org, OrgKind), self.post.currentText(),
+                            combo_enum(self.source, NominationSource), self.incumbent.isChecked())
 
     @classmethod
     def ask(cls, parent: QWidget | None, villages: list[tuple[int, str]],

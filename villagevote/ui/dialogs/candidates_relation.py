@@ -10,7 +10,7 @@ from villagevote.i18n import tr
 from villagevote.idcard import mask_id_number
 from villagevote.models.enums import RelationKind
 from villagevote.ui.dialogs.common import ok_cancel
-from villagevote.ui.widgets import enum_combo
+from villagevote.ui.widgets import combo_enum, enum_combo
 
 __all__ = ["RelationDialog"]
 
@@ -52,4 +52,4 @@ class RelationDialog(QDialog):
         dialog = cls(person_name, search, exclude, parent)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.results.currentItem() is None:
             return None
-        return int(dialog.results.currentItem().data(256)), RelationKind(dialog.kind.currentData())
+        return int(dialog.results.currentItem().data(256)), combo_enum(dialog.kind, RelationKind)

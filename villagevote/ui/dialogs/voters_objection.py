@@ -10,7 +10,7 @@ from villagevote.models.enums import ObjectionOutcome
 from villagevote.models.voters import ObjectionRequest
 from villagevote.ui.dialogs.common import date_edit, ok_cancel, show_error
 from villagevote.ui.dialogs.voters_pick import VoterPicker
-from villagevote.ui.widgets import village_combo
+from villagevote.ui.widgets import combo_enum, village_combo
 
 
 class ObjectionDialog(QDialog):
@@ -56,7 +56,7 @@ class ObjectionDialog(QDialog):
 
     def save(self) -> None:
         from villagevote.voters.objections import register_objection
-        request = self.request.currentData()
+        request = combo_enum(self.request, ObjectionRequest)
         details = {}
         if request == ObjectionRequest.ADD:
             details = {"name": self.add_name.text().strip(), "id_number": self.add_id.text().strip() or None,
@@ -105,7 +105,7 @@ class AnswerDialog(QDialog):
         from villagevote.voters.objections import answer_objection
         try:
             with self.ctx.session() as s:
-                notes = answer_objection(s, self.ctx.actor, self.objection_id, self.outcome.currentData(),
+                notes = answer_objection(s, self.ctx.actor, self.objection_id, combo_enum(self.outcome, ObjectionOutcome),
                                          self.answer.toPlainText(), self.date.date().toPython())
         except Exception as exc:  # noqa: BLE001
             show_error(self, exc)

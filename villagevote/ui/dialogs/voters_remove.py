@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QWidge
 
 from villagevote.i18n import tr
 from villagevote.models.enums import VoterStatus
+from villagevote.ui.widgets import combo_enum
 from villagevote.ui.dialogs.common import date_edit, ok_cancel
 from villagevote.voters.eligibility import REMOVAL_STATUSES
 
@@ -28,7 +29,7 @@ class RemoveDialog(QDialog):
         form.addRow(ok_cancel(self))
 
     def values(self) -> tuple[VoterStatus, str, dt.date]:
-        return self.status.currentData(), self.reason.text(), self.date.date().toPython()
+        return combo_enum(self.status, VoterStatus), self.reason.text(), self.date.date().toPython()
 
     @classmethod
     def ask(cls, parent: QWidget | None) -> tuple[VoterStatus, str, dt.date] | None:

@@ -19,7 +19,7 @@ from villagevote.models.core import Village, VillageGroup
 from villagevote.models.enums import VoterCategory
 from villagevote.ui.dialogs.common import Ask, ask_date, show_error
 from villagevote.ui.table_model import Column, RowsModel
-from villagevote.ui.widgets import button
+from villagevote.ui.widgets import button, combo_enum
 from villagevote.voters import register as reg
 
 __all__ = ["VoterRegisterTab", "ObjectionsTab", "ProxiesTab", "ChecksTab", "EXTRA_TABS"]
@@ -187,7 +187,7 @@ class VoterRegisterTab(QWidget):
         if cycle_id is None:
             return None
         return reg.RegisterFilter(cycle_id, village_id=self.village.currentData(), group_id=self.group.currentData(),
-                                  category=self.category.currentData(), status=self.status.currentData() or "",
+                                  category=combo_enum(self.category, VoterCategory), status=self.status.currentData() or "",
                                   query=self.search.text())
 
     def reload(self) -> None:
