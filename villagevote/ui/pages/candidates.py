@@ -41,7 +41,7 @@ from villagevote.ui.dialogs.candidates_relation import RelationDialog
 from villagevote.ui.dialogs.candidates_review import ReviewDialog, StatusDialog
 from villagevote.ui.dialogs.common import Ask, show_error
 from villagevote.ui.table_model import Column, RowsModel
-from villagevote.ui.widgets import button, enum_combo
+from villagevote.ui.widgets import button, combo_enum, enum_combo
 
 __all__ = ["CandidatesPage"]
 
@@ -271,11 +271,9 @@ class CandidatesPage(QWidget):
         self.reload()
 
     def _filters(self) -> tuple[int | None, OrgKind | None, set[CandidacyStatus] | None, VerdictOutcome | None, str]:
-        org = self.org_box.currentData()
-        status = self.status_box.currentData()
-        verdict = self.verdict_box.currentData()
-        return (self.village_box.currentData(), OrgKind(org) if org else None,
-                {CandidacyStatus(status)} if status else None, VerdictOutcome(verdict) if verdict else None,
+        status = combo_enum(self.status_box, CandidacyStatus)
+        return (self.village_box.currentData(), combo_enum(self.org_box, OrgKind),
+                {status} if status else None, combo_enum(self.verdict_box, VerdictOutcome),
                 self.search.text().strip())
 
     def fetch_rows(self) -> list[tuple[Any, ...]]:

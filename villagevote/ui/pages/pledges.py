@@ -29,7 +29,7 @@ from villagevote.ui.dialogs.pledges_actions import RefuseDialog, ReviewDialog, S
 from villagevote.ui.dialogs.pledges_items import GoalsDialog, TriggersDialog
 from villagevote.ui.dialogs.pledges_templates import TemplatesDialog
 from villagevote.ui.table_model import Column, RowsModel
-from villagevote.ui.widgets import enum_combo
+from villagevote.ui.widgets import combo_enum, enum_combo
 
 __all__ = ["PledgesPage", "rendered_html"]
 
@@ -173,11 +173,10 @@ class PledgesPage(QWidget):
 
     def apply_filter(self) -> None:
         query = self.search.text().strip()
-        status = self.status_box.currentData()
-        kind = self.kind_box.currentData()
-        # Combo data are the enum values (Qt hands str-enum members back as plain strings).
-        shown = [r for r in self.rows if (status is None or r.status.value == status)
-                 and (kind is None or r.kind.value == kind)
+        status = combo_enum(self.status_box, PledgeStatus)
+        kind = combo_enum(self.kind_box, PledgeKind)
+        shown = [r for r in self.rows if (status is None or r.status == status)
+                 and (kind is None or r.kind == kind)
                  and (not query or matches(r.name, query))]
         table = []
         for r in shown:
