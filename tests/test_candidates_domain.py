@@ -138,9 +138,10 @@ def test_candidacy_needs_a_real_post_and_is_not_duplicated(db, world):
 def test_status_machine_walks_the_review_path_and_audits(db, world):
     with db.session() as s:
         cid = _candidate(s, world)
-        for new in (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.COUNTY_REVIEWED, S.QUALIFIED, S.CANDIDATE, S.ELECTED):
+        for new in (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.COUNTY_REVIEWED, S.QUALIFIED, S.CANDIDATE):
             actor = REVIEWER if new in (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.COUNTY_REVIEWED, S.QUALIFIED) else CLERK
             status.transition(s, cid, new, actor)
+        status.transition(s, cid, S.ELECTED, CLERK, origin=status.Origin.CONTEST_RESULT)
         assert s.get(Candidacy, cid).status is S.ELECTED
         notes = list(s.scalars(select(AuditLog.note).where(AuditLog.entity == "candidacy", AuditLog.action == "status")))
         assert notes[0] == "registered -> village_reviewed" and notes[-1] == "candidate -> elected"
@@ -154,7 +155,9 @@ def test_status_machine_refuses_skipping_stages_and_needs_reasons(db, world):
         with pytest.raises(ValidationError, match="不能直接改为「资格合格」"):
             status.transition(s, cid, S.QUALIFIED, REVIEWER)
         with pytest.raises(ValidationError, match="需要填写理由"):
-            status.transition(s, cid, S.DISQUALIFIED, REVIEWER)
+            status.transition(s, cid, S.ADVISED_WITHDRAW, REVIEWER)
+        with pytest.raises(ValidationError, match="需要填写理由"):
+            status.transition(s, cid, S.DISQUALIFIED, REVIEWER, origin=status.Origin.QUALIFICATION)
         with pytest.raises(PermissionDenied):
             status.transition(s, cid, S.VILLAGE_REVIEWED, CLERK)
         with pytest.raises(NotFound):
@@ -163,6 +166,94 @@ def test_status_machine_refuses_skipping_stages_and_needs_reasons(db, world):
         cand = s.get(Candidacy, cid)
         assert cand.status is S.WITHDRAWN and cand.status_reason == "本人书面申请退出"
         assert status.allowed_next(S.WITHDRAWN) == []
+
+
+def _qualified(s, world, name="张三", seq=11) -> int:
+    cid = _candidate(s, world, name, seq)
+    for new in (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.COUNTY_REVIEWED, S.QUALIFIED):
+        status.transition(s, cid, new, REVIEWER)
+    return cid
+
+
+def _commitments(s) -> int:
+    from villagevote.models.tracking import Commitment
+    return s.scalar(select(func.count()).select_from(Commitment))
+
+
+def test_free_status_edit_cannot_set_outcomes(db, world):
+    """当选 / 未当选 come only from an official contest result and 取消资格 only from a qualification decision: the free
+    edit (更改状态) refuses them for every role, says why and names the person, and writes nothing."""
+    admin = Actor(None, "admin", Role.ADMIN, "管理员")
+    with db.session() as s:
+        cid = _qualified(s, world)
+        audits = s.scalar(select(func.count()).select_from(AuditLog))
+        for actor in (CLERK, admin):
+            with pytest.raises(ValidationError, match="不能通过更改状态把张三改为「当选」：「当选」只能由确认为正式的选举结果产生"):
+                status.transition(s, cid, S.ELECTED, actor)
+            with pytest.raises(ValidationError, match="「未当选」只能由确认为正式的选举结果产生"):
+                status.transition(s, cid, S.NOT_ELECTED, actor)
+        for actor in (REVIEWER, admin):
+            with pytest.raises(ValidationError, match="「取消资格」只能由资格审查决定或按核查结论定资格产生"):
+                status.transition(s, cid, S.DISQUALIFIED, actor, reason="复核发现问题")
+        status.transition(s, cid, S.CANDIDATE, CLERK)
+        with pytest.raises(ValidationError, match="把张三改为「当选」"):
+            status.transition(s, cid, S.ELECTED, CLERK)
+        assert s.get(Candidacy, cid).status is S.CANDIDATE
+        assert _commitments(s) == 0
+        assert s.scalar(select(func.count()).select_from(AuditLog)) == audits + 1  # only the move to 正式候选人
+        # the offered choices match: no outcome, and only the moves the role may make
+        assert S.ELECTED not in status.edit_choices(s, cid, admin)
+        assert status.edit_choices(s, cid, CLERK) == [S.WITHDRAWN]
+        assert status.edit_choices(s, cid, READONLY) == []
+        # the other origins: a contest result cannot disqualify, a qualification decision cannot elect
+        with pytest.raises(ValidationError, match="「取消资格」不能由选举结果产生"):
+            status.transition(s, cid, S.DISQUALIFIED, admin, reason="x", origin=status.Origin.CONTEST_RESULT)
+        with pytest.raises(ValidationError, match="「当选」不能由资格审查产生"):
+            status.transition(s, cid, S.ELECTED, admin, origin=status.Origin.QUALIFICATION)
+
+
+def _official_committee(s, world, clerk, reviewer):
+    """青山村's 村民委员会 contest with one 主任 seat, 王建国 600 : 李明 180 of 900 ballots, locked official."""
+    from villagevote.elections import service as svc
+    from villagevote.models import Organization
+
+    org = s.get(Organization, world.orgs[("青山村", OrgKind.VILLAGE_COMMITTEE)])
+    cids = {}
+    for seq, name in ((31, "王建国"), (33, "李明")):
+        cids[name] = _qualified(s, world, name, seq)
+    contest = svc.create_contest(s, clerk, org.id, electorate=1000)
+    svc.update_contest(s, clerk, contest, posts=[("主任", 1, 0)])
+    svc.save_totals(s, clerk, contest, issued=900, returned=900, invalid=0,
+                    marks={("主任", "王建国"): (600, 200, 100), ("主任", "李明"): (180, 600, 120)})
+    svc.compute_result(s, clerk, contest)
+    svc.mark_official(s, reviewer, contest)
+    return contest, cids
+
+
+def test_free_status_edit_refuses_candidacies_of_an_official_result(db, world):
+    """The reported attack: a 录入员 moved the loser of an official contest 未当选 → 正式候选人 → 当选. Refused, with the
+    person, the current status and the contest named; an administrator must reopen the result instead."""
+    admin = Actor(None, "admin", Role.ADMIN, "管理员")
+    with db.session() as s:
+        contest, cids = _official_committee(s, world, CLERK, REVIEWER)
+        assert s.get(Candidacy, cids["李明"]).status is S.NOT_ELECTED
+        assert s.get(Candidacy, cids["王建国"]).status is S.ELECTED
+        commitments = _commitments(s)
+        for actor in (CLERK, admin):
+            with pytest.raises(ValidationError,
+                               match="李明（当前「未当选」）所在的青山村村民委员会.*结果已确认为正式结果，不能通过更改状态修改"):
+                status.transition(s, cids["李明"], S.CANDIDATE, actor, reason="重新参选")
+        with pytest.raises(ValidationError, match="王建国（当前「当选」）所在的"):
+            status.transition(s, cids["王建国"], S.CANDIDATE, admin, reason="计票有误")
+        with pytest.raises(ValidationError, match="已确认为正式结果"):
+            status.edit_choices(s, cids["李明"], CLERK)
+        assert s.get(Candidacy, cids["李明"]).status is S.NOT_ELECTED
+        assert _commitments(s) == commitments
+        # the sanctioned way: an administrator reopens the result (both go back to 正式候选人)
+        from villagevote.elections import service as svc
+        svc.reopen(s, admin, contest, "计票有误")
+        assert s.get(Candidacy, cids["李明"]).status is S.CANDIDATE
+        assert S.WITHDRAWN in status.edit_choices(s, cids["李明"], CLERK)
 
 
 def test_candidacy_list_filters_and_stroke_order(db, world):

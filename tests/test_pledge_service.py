@@ -343,7 +343,7 @@ def test_names_used_in_pledge_text():
 
 def _elect_with_signed_goals(s, world, name: str) -> int:
     """Sign GOALS as the candidacy's term goals and walk it through review to 当选 (status machine only)."""
-    from villagevote.candidates.status import transition
+    from villagevote.candidates.status import Origin, transition
     service.generate_pledges(s, CLERK, world.cycle_id)
     cand = world.cands[name]
     pid = pledge_id(s, cand, PledgeKind.TERM_GOALS)
@@ -351,8 +351,9 @@ def _elect_with_signed_goals(s, world, name: str) -> int:
     pass_all(s, pid)
     service.sign_pledge(s, CLERK, pid, SIGN_DAY, "李见证")
     for status in (CandidacyStatus.VILLAGE_REVIEWED, CandidacyStatus.TOWNSHIP_REVIEWED,
-                   CandidacyStatus.COUNTY_REVIEWED, CandidacyStatus.QUALIFIED, CandidacyStatus.ELECTED):
+                   CandidacyStatus.COUNTY_REVIEWED, CandidacyStatus.QUALIFIED):
         transition(s, cand, status, ADMIN)
+    transition(s, cand, CandidacyStatus.ELECTED, ADMIN, origin=Origin.CONTEST_RESULT)  # as an official result does
     return cand
 
 
@@ -368,7 +369,7 @@ def test_status_transition_to_elected_creates_the_commitments(db, world):
 def test_undoing_elected_withdraws_untracked_commitments_and_refuses_tracked_ones(db, world):
     """Leaving 当选 (a reopened result) is for administrators, needs a reason, withdraws the commitments made at
     election, and is refused with nothing changed once the term's tracking has begun."""
-    from villagevote.candidates.status import transition
+    from villagevote.candidates.status import Origin, transition
     from villagevote.models.tracking import ProgressReport
 
     with db.session() as s:
@@ -381,7 +382,7 @@ def test_undoing_elected_withdraws_untracked_commitments_and_refuses_tracked_one
         transition(s, cand, CandidacyStatus.CANDIDATE, ADMIN, "计票有误，重新确认")
         assert s.scalar(select(func.count()).select_from(Commitment).where(Commitment.candidacy_id == cand)) == 0
         # elected again: the commitments come back from the pledge; once a progress report exists, no undo
-        transition(s, cand, CandidacyStatus.ELECTED, ADMIN)
+        transition(s, cand, CandidacyStatus.ELECTED, ADMIN, origin=Origin.CONTEST_RESULT)
         first = s.scalar(select(Commitment.id).where(Commitment.candidacy_id == cand))
         s.add(ProgressReport(commitment_id=first, reported_on=dt.date(2027, 3, 1), percent=20, narrative="已开工"))
         s.flush()

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from villagevote import audit, integrity
 from villagevote.audit import Actor
-from villagevote.auth import Permission, require
+from villagevote.auth import Permission, require, requires
 from villagevote.elections.tally_logic import (Ballot, BallotCheck, BallotCounter, PostTotals, TallyTotals,
                                                check_ballot, contest_input, normalize_name, reconcile)
 from villagevote.elections.views import CandidateView, ContestView, PostView, VoteRow
@@ -127,6 +127,7 @@ def registered_voters(session: Session, village_id: int, cycle_id: int) -> int:
     return registered_voter_count(session, cycle_id, village_id)
 
 
+@requires(Permission.EDIT)
 def create_contest(session: Session, actor: Actor, organization_id: int, *,
                    round_: ContestRound | str = ContestRound.FIRST,
                    mode: ContestMode | str = ContestMode.WITH_CANDIDATES, held_on: dt.date | None = None,
@@ -134,7 +135,6 @@ def create_contest(session: Session, actor: Actor, organization_id: int, *,
                    from_contest_id: int | None = None) -> int:
     """Create a contest with posts (from the organization's seats, or a previous round's unfilled seats) and
     candidates (qualified candidacies in stroke order, or the previous round's highest-polling non-winners)."""
-    require(actor, Permission.EDIT)
     org = get_row(session, Organization, organization_id, tr("找不到组织（编号 {id}）"))
     kind = OrgKind(org.kind)
     if kind not in BODIES:
@@ -232,9 +232,9 @@ def _setup_additional(session: Session, c: Contest, org: Organization, from_cont
         _renumber(session, c.id, post)
 
 
+@requires(Permission.EDIT)
 def update_contest(session: Session, actor: Actor, contest_id: int, **fields: Any) -> None:
     """Change held_on, electorate, present, mode, double_entry or the posts' seats (before any tally)."""
-    require(actor, Permission.EDIT)
     c = _unlocked_contest(session, contest_id)
     before = row_dict(c)
     for key in ("held_on", "electorate", "present", "double_entry"):
@@ -262,9 +262,9 @@ def update_contest(session: Session, actor: Actor, contest_id: int, **fields: An
     audit.record(session, actor, "update", "contest", c.id, before=before, after=row_dict(c))
 
 
+@requires(Permission.EDIT)
 def add_ballot_candidate(session: Session, actor: Actor, contest_id: int, post: str, name: str,
                          gender: str | None = None, candidacy_id: int | None = None) -> int:
-    require(actor, Permission.EDIT)
     c = _unlocked_contest(session, contest_id)
     if post not in {p.post for p in c.posts}:
         raise ValidationError(tr("“{post}”不是本次选举的职务").format(post=post))
@@ -282,8 +282,8 @@ def add_ballot_candidate(session: Session, actor: Actor, contest_id: int, post: 
     return bc.id
 
 
+@requires(Permission.EDIT)
 def remove_ballot_candidate(session: Session, actor: Actor, ballot_candidate_id: int) -> None:
-    require(actor, Permission.EDIT)
     bc = get_row(session, BallotCandidate, ballot_candidate_id, tr("找不到选票上的候选人（编号 {id}）"))
     c = _contest(session, bc.contest_id)
     _ensure_unlocked(c)
@@ -376,6 +376,7 @@ def margin_problems(session: Session, contest_id: int) -> list[str]:
 # ballots
 # ---------------------------------------------------------------------------------------------------------------
 
+@requires(Permission.VIEW, note=tr("正式选票（非样票）须录入权限，并计入印制数"))
 def print_ballots(session: Session, actor: Actor, contest_id: int, out: Path | str, *, sample: bool,
                   copies: int = 1) -> Path:
     """Render ballots. Official ballots need the 差额 rule met, are refused after the lock, and are counted."""
@@ -429,11 +430,11 @@ def _check_counts(issued: int, returned: int, invalid: int, present: int | None)
         raise ValidationError(tr("实到会人数不能为负数"))
 
 
+@requires(Permission.EDIT)
 def save_counts(session: Session, actor: Actor, contest_id: int, *, issued: int, returned: int, invalid: int | None = None,
                 present: int | None = None) -> None:
     """Ballots issued/returned (and wholly invalid in totals mode). More returned than issued is saved as counted:
     the result engine then declares the election void with the reason."""
-    require(actor, Permission.EDIT)
     c = _unlocked_contest(session, contest_id)
     _check_counts(issued, returned, invalid or 0, present)
     before = row_dict(c)
@@ -446,6 +447,7 @@ def save_counts(session: Session, actor: Actor, contest_id: int, *, issued: int,
     audit.record(session, actor, "tally_counts", "contest", c.id, before=before, after=row_dict(c))
 
 
+@requires(Permission.EDIT)
 def save_totals(session: Session, actor: Actor, contest_id: int, *, issued: int, returned: int, invalid: int,
                 marks: dict[tuple[str, str], tuple[int, int, int]], write_ins: dict[str, dict[str, int]] | None = None,
                 post_extra: dict[str, tuple[int, int | None]] | None = None, present: int | None = None,
@@ -453,7 +455,6 @@ def save_totals(session: Session, actor: Actor, contest_id: int, *, issued: int,
     """Totals mode: per (post, candidate) the 同意/不同意/弃权 counts, write-ins per post, and per post the invalid
     parts and (optionally) unused places. Saved as entered — one transaction — and the reconciliation problems are
     returned so the clerk sees them; results are not computed while they remain."""
-    require(actor, Permission.EDIT)
     if entry_no not in (1, 2):
         raise ValidationError(tr("录入次数只能是第 1 次或第 2 次"))
     c = _unlocked_contest(session, contest_id)
@@ -575,9 +576,9 @@ def ballot_counter(session: Session, contest_id: int) -> BallotCounter:
     return counter
 
 
+@requires(Permission.EDIT)
 def add_ballot(session: Session, actor: Actor, contest_id: int, ballot: Ballot) -> tuple[int, BallotCheck]:
     """Ballot-by-ballot entry (唱票): validate the ballot, store it with its verdict, return its serial number."""
-    require(actor, Permission.EDIT)
     c = _unlocked_contest(session, contest_id)
     if session.scalar(select(func.count(TallyEntry.id)).where(TallyEntry.contest_id == c.id)):
         raise ValidationError(tr("本次选举已按合计方式录入，不能再逐张录入"))
@@ -606,8 +607,8 @@ def add_ballot(session: Session, actor: Actor, contest_id: int, ballot: Ballot) 
     return serial, check
 
 
+@requires(Permission.EDIT)
 def undo_last_ballot(session: Session, actor: Actor, contest_id: int) -> int | None:
-    require(actor, Permission.EDIT)
     c = _unlocked_contest(session, contest_id)
     rec = session.scalar(select(BallotRecord).where(BallotRecord.contest_id == c.id)
                          .order_by(BallotRecord.serial.desc()))
@@ -625,9 +626,9 @@ def undo_last_ballot(session: Session, actor: Actor, contest_id: int) -> int | N
 # write-in merges, double entry, spoilt register
 # ---------------------------------------------------------------------------------------------------------------
 
+@requires(Permission.EDIT)
 def merge_write_in(session: Session, actor: Actor, contest_id: int, post: str, source: str, target: str) -> str:
     """Count a written-in name as another person (listed candidate or another write-in); logged, reversible."""
-    require(actor, Permission.EDIT)
     c = _unlocked_contest(session, contest_id)
     target = normalize_name(target)
     src = session.scalar(select(BallotCandidate).where(BallotCandidate.contest_id == c.id, BallotCandidate.post == post,
@@ -654,8 +655,8 @@ def merge_write_in(session: Session, actor: Actor, contest_id: int, post: str, s
     return note
 
 
+@requires(Permission.EDIT)
 def unmerge_write_in(session: Session, actor: Actor, contest_id: int, post: str, source: str) -> None:
-    require(actor, Permission.EDIT)
     c = _unlocked_contest(session, contest_id)
     src = session.scalar(select(BallotCandidate).where(BallotCandidate.contest_id == c.id, BallotCandidate.post == post,
                                                        BallotCandidate.name == source))
@@ -714,8 +715,8 @@ class SpoiltRow:
     id: int | None = None
 
 
+@requires(Permission.EDIT)
 def add_spoilt(session: Session, actor: Actor, contest_id: int, scope: str, reason: str, serial: int = 0) -> int:
-    require(actor, Permission.EDIT)
     c = _unlocked_contest(session, contest_id)
     reason = reason.strip()
     if not reason:
@@ -729,8 +730,8 @@ def add_spoilt(session: Session, actor: Actor, contest_id: int, scope: str, reas
     return row.id
 
 
+@requires(Permission.EDIT)
 def delete_spoilt(session: Session, actor: Actor, spoilt_id: int) -> None:
-    require(actor, Permission.EDIT)
     row = get_row(session, SpoiltBallot, spoilt_id, tr("找不到废票登记（编号 {id}）"))
     _ensure_unlocked(_contest(session, row.contest_id))
     before = row_dict(row)
@@ -791,9 +792,9 @@ def _gender_of(session: Session, contest_id: int, name: str) -> str | None:
                                                                BallotCandidate.name == name))
 
 
+@requires(Permission.EDIT)
 def compute_result(session: Session, actor: Actor, contest_id: int) -> dict[str, Any]:
     """Run the engine on the current tally and store the decision with its reasons."""
-    require(actor, Permission.EDIT)
     c = _unlocked_contest(session, contest_id)
     if not c.posts:
         raise ValidationError(tr("本次选举还没有设置职务和名额"))
@@ -828,9 +829,9 @@ def compute_result(session: Session, actor: Actor, contest_id: int) -> dict[str,
     return decision
 
 
+@requires(Permission.EDIT)
 def resolve_tie(session: Session, actor: Actor, contest_id: int, post: str, names: list[str], how: str) -> dict:
     """Record how a reported tie was settled (e.g. 重新投票) and recompute."""
-    require(actor, Permission.EDIT)
     c = _unlocked_contest(session, contest_id)
     how = how.strip()
     if not how:
@@ -846,9 +847,9 @@ def resolve_tie(session: Session, actor: Actor, contest_id: int, post: str, name
     return compute_result(session, actor, contest_id)
 
 
+@requires(Permission.REVIEW)
 def mark_official(session: Session, actor: Actor, contest_id: int) -> list[str]:
     """Lock the result as official; elected candidacies become 当选 (which hands term goals to commitments)."""
-    require(actor, Permission.REVIEW)
     c = _contest(session, contest_id)
     if c.official:
         raise LockedError(tr("该选举结果已经确认"))
@@ -878,7 +879,7 @@ def _update_candidacies(session: Session, actor: Actor, c: Contest, d: dict) -> 
     """Elected → 当选, others on the ballot → 未当选 (where the status machine allows). A 审核员 may confirm results
     but not edit candidacies, so then the change runs as the system with the confirming user named in the reason."""
     from villagevote.auth import can
-    from villagevote.candidates.status import can_transition, transition
+    from villagevote.candidates.status import Origin, can_transition, transition
     notes: list[str] = []
     if not d.get("valid"):
         return notes
@@ -906,21 +907,21 @@ def _update_candidacies(session: Session, actor: Actor, c: Contest, d: dict) -> 
             continue
         try:
             for step in path:
-                transition(session, cand.id, step, system, why)
+                transition(session, cand.id, step, system, why, origin=Origin.CONTEST_RESULT)
             notes.append(tr("{name}：{status}").format(name=bc.name, status=path[-1].label))
         except ValidationError as exc:
             notes.append(tr("{name} 的状态未改：{msg}").format(name=bc.name, msg=exc.message))
     return notes
 
 
+@requires(Permission.ADMIN)
 def reopen(session: Session, actor: Actor, contest_id: int, reason: str) -> list[str]:
     """Administrator only, with a reason: the tally and result become editable again (audit-logged), and the outcome
     the lock recorded is undone: this contest's 当选 and 未当选 candidacies go back to 正式候选人 (with the reason), and
     the commitments an elected cadre got are withdrawn. Refused, with nothing changed, while a later 另行选举 of the
     same organization has an official result, or once a cadre's term tracking has begun. Confirming again sets the
     outcome from the corrected result. Returns one line per candidacy changed."""
-    from villagevote.candidates.status import transition
-    require(actor, Permission.ADMIN)
+    from villagevote.candidates.status import Origin, transition
     c = _contest(session, contest_id)
     if not c.official:
         raise ValidationError(tr("该选举结果尚未确认，不需要重新开启"))
@@ -944,7 +945,7 @@ def reopen(session: Session, actor: Actor, contest_id: int, reason: str) -> list
         cand = session.get(Candidacy, bc.candidacy_id) if bc.candidacy_id is not None else None
         if cand is None or CandidacyStatus(cand.status) not in (CandidacyStatus.ELECTED, CandidacyStatus.NOT_ELECTED):
             continue
-        transition(session, cand.id, CandidacyStatus.CANDIDATE, actor, why)
+        transition(session, cand.id, CandidacyStatus.CANDIDATE, actor, why, origin=Origin.CONTEST_RESULT)
         notes.append(tr("{name}：改回“{status}”").format(name=bc.name, status=CandidacyStatus.CANDIDATE.label))
     return notes
 
@@ -975,9 +976,9 @@ def contests_for_export(session: Session, cycle_id: int | None = None,
     return [(contest_view(session, r.id), vote_rows(session, r.id)) for r in list_contests(session, village_id, cycle_id)]
 
 
+@requires(Permission.EDIT)
 def set_candidate_gender(session: Session, actor: Actor, ballot_candidate_id: int, gender: str | None) -> None:
     """Record a written-in person's gender (needed for the women seat)."""
-    require(actor, Permission.EDIT)
     bc = get_row(session, BallotCandidate, ballot_candidate_id, tr("找不到选票上的候选人（编号 {id}）"))
     _ensure_unlocked(_contest(session, bc.contest_id))
     if gender not in ("男", "女", None):

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from villagevote import audit
 from villagevote.audit import Actor
-from villagevote.auth import Permission, can, require
-from villagevote.candidates.status import transition
+from villagevote.auth import Permission, can, requires
+from villagevote.candidates.status import Origin, transition
 from villagevote.errors import PermissionDenied, ValidationError
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
@@ -149,6 +149,7 @@ def _check_previous_passed(current: dict[ReviewStage, ReviewStep], stage: Review
         )
 
 
+@requires(Permission.REVIEW)
 def record_review(
     session: Session,
     actor: Actor,
@@ -164,7 +165,6 @@ def record_review(
 
     pass → 村级初审通过 / 乡镇复审通过 / 县级联审通过; fail → 取消资格; advise_withdraw → 劝退; pending → no change.
     """
-    require(actor, Permission.REVIEW)
     stage, decision = ReviewStage(stage), ReviewDecision(decision)
     today = today or dt.date.today()
     decided_on = decided_on or today
@@ -252,15 +252,17 @@ def record_review(
                  note=f"candidacy {cand.id} {stage.value} {decision.value}"
                  + (f" supersedes {prev_step.id}" if prev_step is not None else ""))
     if target is not None and target is not status:
-        transition(session, cand.id, target, actor, reason=reason or tr("{stage}通过").format(stage=stage.label))
+        transition(session, cand.id, target, actor, reason=reason or tr("{stage}通过").format(stage=stage.label),
+                   origin=Origin.QUALIFICATION)
     elif target is None and prev_step is not None and status is _PASS_STATUS[stage]:
         # a passed stage re-recorded as pending: step back so the next stage cannot start on the old pass
         transition(session, cand.id, STAGES_BACK[stage], actor,
-                   reason=tr("{stage}改为待定").format(stage=stage.label))
+                   reason=tr("{stage}改为待定").format(stage=stage.label), origin=Origin.QUALIFICATION)
     return step.id
 
 
 
+@requires(Permission.EDIT, Permission.REVIEW)
 def record_signoff(
     session: Session,
     actor: Actor,
@@ -312,12 +314,12 @@ def record_signoff(
     return row.id
 
 
+@requires(Permission.REVIEW)
 def settle_qualification(session: Session, actor: Actor, candidacy_id: int, reason: str = "") -> S | None:
     """Apply the computed verdict to the status: 合格 (only after 县级联审通过), 劝退 or 取消资格.
 
     Returns the new status, or None when the verdict is still open (nothing changes).
     """
-    require(actor, Permission.REVIEW)
     cand = _candidacy(session, candidacy_id)
     verdict = compute_verdict(session, cand.id)
     if verdict.outcome is VerdictOutcome.UNDECIDED:
@@ -334,5 +336,5 @@ def settle_qualification(session: Session, actor: Actor, candidacy_id: int, reas
         target = S.DISQUALIFIED
     else:
         target = S.ADVISED_WITHDRAW
-    transition(session, cand.id, target, actor, reason=reason or "；".join(verdict.reasons))
+    transition(session, cand.id, target, actor, reason=reason or "；".join(verdict.reasons), origin=Origin.QUALIFICATION)
     return target

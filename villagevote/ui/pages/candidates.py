@@ -19,7 +19,7 @@ from villagevote.auth import Permission
 from villagevote.candidates import persons
 from villagevote.candidates.candidacies import CandidacyRow, list_candidacies, register_candidacy
 from villagevote.candidates.importing import commit_import, preview_import
-from villagevote.candidates.status import allowed_next, transition
+from villagevote.candidates.status import allowed_next, edit_choices, transition
 from villagevote.errors import UserError
 from villagevote.i18n import tr
 from villagevote.idcard import mask_id_number
@@ -516,11 +516,19 @@ class CandidatesPage(QWidget):
         cid = self._current_id
         if cid is None:
             return
-        with self.ctx.session() as s:
-            current = CandidacyStatus(s.get(Candidacy, cid).status)
-        allowed = allowed_next(current)
-        if not allowed:
+        try:
+            with self.ctx.session() as s:
+                current = CandidacyStatus(s.get(Candidacy, cid).status)
+                allowed = edit_choices(s, cid, self.ctx.actor)
+        except UserError as exc:  # e.g. the contest result is official
+            Ask.info(self, tr("更改状态"), exc.message)
+            return
+        if not allowed_next(current):
             Ask.info(self, tr("更改状态"), tr("「{s}」是最终状态，不能再更改。").format(s=current.label))
+            return
+        if not allowed:
+            Ask.info(self, tr("更改状态"), tr("当前状态「{s}」不能在这里更改：当选、未当选只能由正式选举结果产生，"
+                                            "取消资格只能由资格审查决定产生，其余改动当前用户无权进行。").format(s=current.label))
             return
         answer = StatusDialog.ask(self, current, allowed)
         if answer is None:
