@@ -1,5 +1,6 @@
 """Global exception hook: user errors as a plain message; anything else logged to the data dir and shown in a
-dialog whose details the user can copy."""
+dialog whose details the user can copy. The log and the details never carry SQL parameters, ID or phone numbers
+(``villagevote.logsafe``)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,13 +14,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from villagevote.config import log_dir
 from villagevote.errors import UserError
 from villagevote.i18n import tr
+from villagevote.logsafe import install as install_scrubbing, scrub
 
 log = logging.getLogger("villagevote")
 
 
 def setup_logging() -> None:
     handler = logging.FileHandler(log_dir() / "villagevote.log", encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    install_scrubbing(handler)  # no SQL parameters, ID or phone numbers in the log file
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
@@ -34,7 +36,7 @@ def handle_exception(exc_type: type[BaseException], exc: BaseException, tb: Trac
         if app is not None:
             QMessageBox.warning(app.activeWindow(), tr("操作未完成"), str(exc))
         return
-    text = "".join(traceback.format_exception(exc_type, exc, tb))
+    text = scrub("".join(traceback.format_exception(exc_type, exc, tb)))
     log.error("unhandled exception\n%s", text)
     if app is None:
         sys.__excepthook__(exc_type, exc, tb)
