@@ -1,20 +1,31 @@
 """The one entry point to a township database: check, back up, migrate, seed, and hand out sessions.
 
-``open_database(path)`` refuses files that are not SQLite, are corrupt, or were written by a newer villagevote
-(leaving them untouched), backs the file up with SQLite's online backup API before any migration, runs the Alembic
-migrations programmatically in one exclusive transaction, and seeds defaults. Every connection gets
-``foreign_keys=ON``, a busy timeout, and WAL journaling unless the file sits on a network share.
+``open_database(path)`` refuses files that are not SQLite, are corrupt, are empty (0 bytes), or were written by a
+newer villagevote (leaving them untouched), recovers a hot rollback journal after copying file and journal, backs the
+file up with SQLite's online backup API before any migration, runs the Alembic migrations programmatically in one
+exclusive transaction, and seeds defaults. Every connection gets ``foreign_keys=ON``, a busy timeout, and WAL
+journaling unless the file sits on a network share.
+
+The open file is touched by nothing but SQLite: a path open in this process is re-used, never inspected with
+``open()``; a second program instance on the same file is refused (``DatabaseInUse``, an OS lock on ``<db>.lock``).
+See ``open_database`` for the decisions and ``docs/backups.md`` for the whole picture.
 """
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import getpass
+import json
+import logging
 import os
+import shutil
+import socket
 import sqlite3
 import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import IO, Iterator
 
 from alembic import command
 from alembic.config import Config
@@ -31,6 +42,7 @@ from villagevote.i18n import tr
 from villagevote.resources import migrations_dir
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+log = logging.getLogger("villagevote")
 # How long a transaction waits for another connection's lock before giving up (DatabaseBusy). Reads in WAL mode never
 # wait; writes wait for the writer before them. 5 s in the GUI thread, which freezes while it waits (Windows marks a
 # window "not responding" after 5 s) — a 50,000-voter import by another clerk holds the lock about 1 s. Background
@@ -142,6 +154,180 @@ def make_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
     return engine
 
 
+# ---------------------------------------------------------------------------------------------- open files and locks
+#
+# Within one process a database file is open at most once: ``open_database`` on a path that is already open returns
+# the same Database (its users are counted; the last ``dispose`` closes it). Nothing in the program opens such a file
+# with a plain open() (see inspect_file). Between processes an exclusive OS lock on ``<db>.lock`` marks the program
+# instance that has the file open; a second instance is refused (see open_database for why).
+
+_REGISTRY_LOCK = threading.RLock()
+_OPEN: dict[str, "Database"] = {}
+_HELD: set[str] = set()  # lock files this process holds
+
+
+def _key(path: Path) -> str:
+    return os.path.normcase(os.path.realpath(path))
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def open_here(path: Path | str) -> "Database | None":
+    """The Database this process has open on ``path`` (same file by resolved name, or by device and inode through
+    another name or link), or None."""
+    path = Path(path)
+    with _REGISTRY_LOCK:
+        found = _OPEN.get(_key(path))
+        if found is not None:
+            return found
+        if not _OPEN:
+            return None
+        ident = _file_id(path)
+        if ident is None:
+            return None
+        return next((db for db in _OPEN.values() if db._file_id == ident), None)
+
+
+def lock_path_for(db_path: Path) -> Path:
+    """The sidecar file whose OS lock says "a villagevote program has this database open". It is left in place when
+    the program closes (deleting it would let two programs lock two different files of the same name)."""
+    return Path(str(db_path) + ".lock")
+
+
+_LOCK_OFFSET = 4096  # the locked byte lies past the holder text, so others can read it (Windows locks are mandatory)
+_HOLDER_BYTES = 512
+
+
+class DatabaseInUse(DatabaseFileError):
+    """Another program instance has the database open (it holds the OS lock on ``<db>.lock``)."""
+
+    def __init__(self, path: Path, holder: str) -> None:
+        self.path, self.holder = Path(path), holder
+        super().__init__(tr(
+            "此数据库文件已被另一个 villagevote 程序打开（{holder}）：{path}\n"
+            "为避免两处同时修改同一个数据库而互相覆盖，本程序不会再次打开它。请回到已打开它的程序窗口继续工作。"
+            "如果那个程序已经关闭却仍看到此提示，请重新启动那台电脑后再试。").format(holder=holder, path=path))
+
+
+def _describe_holder(raw: bytes) -> str:
+    try:
+        info = json.loads(raw.rstrip(b"\x00 \n").decode("utf-8"))
+        return tr("电脑 {host}，用户 {user}，进程 pid {pid}，自 {since} 起").format(
+            host=info.get("host", "?"), user=info.get("user", "?"), pid=info.get("pid", "?"),
+            since=info.get("since", "?"))
+    except (ValueError, AttributeError):
+        return tr("无法读取是哪台电脑")
+
+
+class InstanceLock:
+    """An exclusive OS lock on ``<db>.lock`` (``fcntl.lockf`` on POSIX, ``msvcrt.locking`` on Windows), held while
+    this process has the database open. The OS releases it when the process ends, even by a crash or a kill, so a
+    stale lock cannot outlive its program. The database file itself is never locked or opened this way."""
+
+    def __init__(self, path: Path, fh: IO[bytes]) -> None:
+        self.path, self._fh = path, fh
+
+    @classmethod
+    def acquire(cls, db_path: Path) -> "InstanceLock":
+        """Take the lock or raise DatabaseInUse (naming the computer, user and process that hold it)."""
+        path = lock_path_for(db_path)
+        key = _key(path)
+        with _REGISTRY_LOCK:
+            if key in _HELD:  # a second open()/close() of the lock file in this process would drop the lock
+                raise DatabaseFileError(tr("此数据库已在本程序中打开：{path}").format(path=db_path))
+            _HELD.add(key)
+        try:
+            return cls._acquire(db_path, path)
+        except BaseException:
+            with _REGISTRY_LOCK:
+                _HELD.discard(key)
+            raise
+
+    @classmethod
+    def _acquire(cls, db_path: Path, path: Path) -> "InstanceLock":
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fh = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o666), "r+b")
+        except OSError as exc:
+            raise DatabaseFileError(tr("无法在数据库所在的文件夹建立锁文件 {path}（{error}）；该文件夹可能是只读的。").format(
+                path=path, error=exc)) from exc
+        try:
+            _lock_byte(fh)
+        except OSError:
+            fh.seek(0)
+            holder = _describe_holder(fh.read(_HOLDER_BYTES))
+            fh.close()
+            raise DatabaseInUse(db_path, holder) from None
+        try:
+            user = getpass.getuser()
+        except Exception:  # noqa: BLE001 - no user name on this system: say so
+            user = "?"
+        record = json.dumps({"host": socket.gethostname(), "user": user, "pid": os.getpid(),
+                             "since": dt.datetime.now().strftime("%Y-%m-%d %H:%M")}, ensure_ascii=False)
+        try:
+            fh.seek(0)
+            fh.write(record.encode("utf-8")[:_HOLDER_BYTES - 1].ljust(_HOLDER_BYTES, b" "))
+            fh.flush()
+        except OSError:
+            pass  # the lock is what counts; the note only helps the message
+        return cls(path, fh)
+
+    def release(self) -> None:
+        if self._fh.closed:
+            return
+        try:
+            _unlock_byte(self._fh)
+        except OSError:
+            pass
+        self._fh.close()
+        with _REGISTRY_LOCK:
+            _HELD.discard(_key(self.path))
+
+
+def lock_holder(db_path: Path) -> str | None:
+    """Who holds the instance lock of ``db_path`` (a description), or None when no other program does. For a path
+    this process has open, None."""
+    if open_here(db_path) is not None or not lock_path_for(db_path).exists():
+        return None
+    with _REGISTRY_LOCK:
+        if _key(lock_path_for(db_path)) in _HELD:
+            return None
+    try:
+        lock = InstanceLock.acquire(db_path)
+    except DatabaseInUse as exc:
+        return exc.holder
+    except DatabaseFileError:
+        return None
+    lock.release()
+    return None
+
+
+if sys.platform == "win32":  # pragma: no cover - Windows only
+    import msvcrt
+
+    def _lock_byte(fh: IO[bytes]) -> None:
+        fh.seek(_LOCK_OFFSET)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+
+    def _unlock_byte(fh: IO[bytes]) -> None:
+        fh.seek(_LOCK_OFFSET)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+else:
+    import fcntl
+
+    def _lock_byte(fh: IO[bytes]) -> None:
+        fcntl.lockf(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _LOCK_OFFSET, os.SEEK_SET)
+
+    def _unlock_byte(fh: IO[bytes]) -> None:
+        fcntl.lockf(fh.fileno(), fcntl.LOCK_UN, 1, _LOCK_OFFSET, os.SEEK_SET)
+
+
 @dataclass
 class FileInfo:
     """What a read-only look at a database file found."""
@@ -149,16 +335,44 @@ class FileInfo:
     has_tables: bool
 
 
+def journal_path(path: Path) -> Path:
+    """SQLite's rollback journal beside a database file (it exists only during a write in DELETE journal mode; one
+    left behind by a crash is "hot" and must be rolled back before the file can be read)."""
+    return Path(str(path) + "-journal")
+
+
+class HotJournal(DatabaseFileError):
+    """The file has a hot rollback journal (a write was interrupted by a crash or a kill). A read-only connection
+    cannot roll it back, so the file cannot be read as it is; it is NOT damaged. ``open_database`` copies file and
+    journal into the backup folder and then lets SQLite roll the journal back (``recover_hot_journal``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.journal = journal_path(path)
+        super().__init__(tr(
+            "数据库文件旁有上次保存中断（程序或电脑意外关闭）时留下的回滚日志：{journal}。数据库并未损坏，数据很可能完好；"
+            "用本程序打开它时，会先把数据库和日志复制到备份文件夹，再自动回滚那次未完成的保存。").format(journal=self.journal))
+
+
 def inspect_file(path: Path) -> FileInfo:
-    """Look at a file without changing it; raise DatabaseFileError when it cannot be used."""
+    """Look at a file without changing it; raise DatabaseFileError when it cannot be used (``HotJournal`` when an
+    interrupted write left a rollback journal that only a read-write open can roll back).
+
+    A file this process has open as a database (``open_database``) is never opened with ``open()``: closing such a
+    descriptor drops every POSIX lock the process holds on the file (SQLite "How To Corrupt" §2.2), after which
+    another program may delete the -wal file the program still writes into. For such a path the header check is
+    skipped (SQLite has it open, so it is a database) and everything else is read through SQLite."""
     path = Path(path)
-    try:
-        with open(path, "rb") as fh:
-            header = fh.read(16)
-    except OSError as exc:
-        raise DatabaseFileError(tr("无法读取文件：{path}（{error}）").format(path=path, error=exc)) from exc
-    if header != SQLITE_HEADER:
-        raise DatabaseFileError(tr("所选文件不是 villagevote 数据库（不是 SQLite 数据库文件）：{path}").format(path=path))
+    if open_here(path) is None:
+        try:
+            with open(path, "rb") as fh:
+                header = fh.read(16)
+        except OSError as exc:
+            raise DatabaseFileError(tr("无法读取文件：{path}（{error}）").format(path=path, error=exc)) from exc
+        if header == b"":
+            raise DatabaseFileError(tr("文件是空的（0 字节），不是 villagevote 数据库：{path}").format(path=path))
+        if header != SQLITE_HEADER:
+            raise DatabaseFileError(tr("所选文件不是 villagevote 数据库（不是 SQLite 数据库文件）：{path}").format(path=path))
     try:
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     except sqlite3.Error as exc:
@@ -167,6 +381,8 @@ def inspect_file(path: Path) -> FileInfo:
         try:
             check = conn.execute("PRAGMA quick_check").fetchone()[0]
         except sqlite3.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorname", "") == "SQLITE_READONLY_ROLLBACK":
+                raise HotJournal(path) from exc
             raise DatabaseFileError(tr("数据库文件已损坏，无法读取：{path}（{error}）").format(path=path, error=exc)) from exc
         if check != "ok":
             raise DatabaseFileError(tr("数据库文件已损坏（完整性检查：{check}）：{path}").format(check=check, path=path))
@@ -180,6 +396,55 @@ def inspect_file(path: Path) -> FileInfo:
         return FileInfo(revision=revision, has_tables=bool(tables))
     finally:
         conn.close()
+
+
+def copy_with_journal(path: Path, folder: Path) -> Path:
+    """Copy a database file that has a hot journal, and the journal, into ``folder`` under their own names (a
+    faithful pair: opening the copy rolls back the same way). Only for files this process does not have open."""
+    assert open_here(path) is None, "never open() a live database file"
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / path.name
+    shutil.copyfile(path, copy)
+    journal = journal_path(path)
+    shutil.copyfile(journal, journal_path(copy))
+    if copy.stat().st_size != path.stat().st_size or \
+            journal_path(copy).stat().st_size != journal.stat().st_size:
+        raise OSError(tr("副本大小与原文件不一致"))
+    return copy
+
+
+def roll_back_journal(path: Path) -> None:
+    """Let SQLite roll a hot journal back: a read-write connection does it at its first read."""
+    conn = sqlite3.connect(str(path))
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        conn.close()
+
+
+def recover_hot_journal(path: Path, backup_dir: Path, *, now: dt.datetime | None = None) -> Path:
+    """Copy the database and its hot journal to ``backup_dir/hot-journal-<time>/``, then roll the journal back with
+    a read-write open. Returns the folder with the copies. If the copy cannot be made nothing is rolled back."""
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    folder = backup_dir / f"hot-journal-{stamp}"
+    n = 1
+    while folder.exists():
+        folder = backup_dir / f"hot-journal-{stamp}-{n}"
+        n += 1
+    try:
+        copy_with_journal(path, folder)
+    except OSError as exc:
+        raise DatabaseFileError(tr(
+            "数据库文件旁有上次保存中断时留下的回滚日志，恢复前需要先把数据库和日志复制到备份文件夹，但复制失败，"
+            "因此没有做任何改动。备份文件夹：{dir}；原因：{error}").format(dir=folder, error=exc)) from exc
+    try:
+        roll_back_journal(path)
+    except sqlite3.Error as exc:
+        raise DatabaseFileError(tr(
+            "无法回滚上次中断的保存（数据库所在文件夹可能是只读的）：{path}（{error}）。数据库和日志的副本在：{dir}").format(
+                path=path, error=exc, dir=folder)) from exc
+    log.warning("rolled back a hot journal of %s (copies of file and journal in %s)", path, folder)
+    return folder
 
 
 def check_revision_supported(revision: str | None, path: Path) -> None:
@@ -234,6 +499,11 @@ class Database:
     engine: Engine
     backup_dir: Path
     session_factory: sessionmaker = field(repr=False)
+    # lifecycle (open_database / dispose): users of this open file in this process, its instance lock, its identity
+    _users: int = field(default=1, repr=False, compare=False)
+    _lock: InstanceLock | None = field(default=None, repr=False, compare=False)
+    _file_id: tuple[int, int] | None = field(default=None, repr=False, compare=False)
+    _key: str = field(default="", repr=False, compare=False)
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
@@ -295,20 +565,93 @@ class Database:
         return current_revision(self.engine)
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        """Give back one use of the file (see open_database). The last one closes every connection, forgets the file
+        in this process and releases the instance lock; disposing again does nothing more."""
+        with _REGISTRY_LOCK:
+            if self._users > 0:
+                self._users -= 1
+                if self._users > 0:
+                    return
+                if _OPEN.get(self._key) is self:
+                    del _OPEN[self._key]
+            self.engine.dispose()
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
 
 
 def open_database(path: Path | str, *, backup_dir: Path | None = None, seed: bool = True,
-                  keep_backups: int = 10) -> Database:
-    """Open (creating if needed) and upgrade a township database. Raises DatabaseFileError for unusable files."""
+                  keep_backups: int = 10, create: bool = False, single_instance: bool = True) -> Database:
+    """Open (creating if needed) and upgrade a township database. Raises DatabaseFileError for unusable files.
+
+    - **Already open in this process** (same file by resolved path, link or inode): the open Database is returned
+      and its user count raised; nothing touches the file, the other arguments are ignored. Every caller disposes
+      what it opened, and the last ``dispose`` closes the file. (Re-opening must never run ``inspect_file``'s plain
+      ``open()`` on the live file: closing that descriptor drops the process's SQLite locks — "How To Corrupt"
+      §2.2 — and another program could then delete the -wal file that still holds later saves.)
+    - **Open in another program instance** (the OS lock on ``<db>.lock`` is held): refused with
+      :class:`DatabaseInUse`, which names the computer, user and process. Refused rather than opened read-only:
+      the program has no read-only mode (logging in records the login, opening seeds defaults, every page saves),
+      so a "read-only" window would fail at the first save; and with two writable instances a restore, an upgrade
+      or a hot-journal recovery in one would pull the file from under the other, and two clerks would silently
+      overwrite each other. Command-line commands that only read (``check-db``, ``backup``) do not take the lock
+      and may run. ``single_instance=False`` skips the lock for programs that coordinate access themselves (tests
+      of concurrent writers); the GUI and the command line never pass it.
+    - **Zero-byte file**: refused (a truncated file is not a new township) unless ``create=True`` — the caller is
+      explicitly making a new database. A path that does not exist is created (first start, 新建数据库).
+    - **Hot rollback journal** (a write in DELETE-journal mode was interrupted): the file and the journal are first
+      copied to ``<backup dir>/hot-journal-<time>/``, then SQLite rolls the journal back in a read-write open; the
+      last committed state is what opens. Never reported as corruption.
+    - Not SQLite, failing ``quick_check``, or written by a newer version: refused, file left byte-for-byte as it was.
+    - Leftover ``.partial`` files of interrupted backups are removed from the backup folder (by the instance that
+      holds the lock), a backup is made before any migration, migrations run in one exclusive transaction, and
+      defaults are seeded.
+    """
+    path = Path(path)
+    with _REGISTRY_LOCK:
+        existing = open_here(path)
+        if existing is not None:
+            existing._users += 1
+            return existing
+        lock = InstanceLock.acquire(path) if single_instance else None
+        try:
+            db = _open_new(path, backup_dir, seed=seed, keep_backups=keep_backups, create=create,
+                           clean_partials=lock is not None)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        db._lock = lock
+        db._file_id = _file_id(path)
+        db._key = _key(path)
+        _OPEN[db._key] = db
+        return db
+
+
+def _open_new(path: Path, backup_dir: Path | None, *, seed: bool, keep_backups: int, create: bool,
+              clean_partials: bool) -> Database:
     from villagevote import backup as backup_mod
     from villagevote.config import backup_dir_for
 
-    path = Path(path)
     backup_dir = backup_dir or backup_dir_for(path)
-    exists = path.exists() and path.stat().st_size > 0
-    if exists:
-        info = inspect_file(path)
+    if clean_partials:
+        backup_mod.remove_partial_files(backup_dir)
+    size = path.stat().st_size if path.exists() else None
+    if size == 0 and not create:
+        newest = backup_mod.list_backups(backup_dir)
+        raise DatabaseFileError(tr(
+            "数据库文件是空的（0 字节）：{path}\n这通常是复制、同步或保存时被截断造成的，程序不会把它当作新数据库使用，"
+            "以免把空白数据当成本镇的数据。{advice}如果确认这里本来就该是一个新的空数据库，请删除该文件后再新建。").format(
+                path=path, advice=tr(
+                    "可以从备份恢复：关闭程序，把备份文件夹 {dir} 中最新的备份 {name} 复制过来，改名为 {file} 替换它。").format(
+                    dir=backup_dir, name=newest[0].name, file=path.name) if newest else tr(
+                    "此位置没有备份（备份文件夹：{dir}）；如有其他副本，请用它替换该文件。").format(dir=backup_dir)))
+    if size:
+        try:
+            info = inspect_file(path)
+        except HotJournal:
+            recover_hot_journal(path, backup_dir)
+            info = inspect_file(path)
         check_revision_supported(info.revision, path)
         if info.revision != head_revision():
             backup_mod.backup_database(path, backup_dir, reason="pre-upgrade", keep=keep_backups)
@@ -320,8 +663,12 @@ def open_database(path: Path | str, *, backup_dir: Path | None = None, seed: boo
                   session_factory=sessionmaker(engine, expire_on_commit=False))
     if seed:
         from villagevote.seed import seed_defaults
-        with db.session() as sess:
-            seed_defaults(sess)
+        try:
+            with db.session() as sess:
+                seed_defaults(sess)
+        except BaseException:
+            engine.dispose()
+            raise
     return db
 
 
