@@ -72,7 +72,6 @@ class WriteRule:
     module: str                          # e.g. "villagevote.candidates.status"
     name: str                            # the function's qualified name in its module
     permissions: tuple[Permission, ...]  # the actor needs at least one of these
-    own_record: str | None = None        # parameter naming a user id: acting on one's own account is allowed
     note: str = ""                       # Chinese: further checks made inside the function
 
     @property
@@ -80,7 +79,7 @@ class WriteRule:
         return f"{self.module}.{self.name}"
 
     def roles(self) -> list[Role]:
-        """Roles that pass the check (for any record; ``own_record`` widens it to everyone for their own)."""
+        """Roles that pass the check."""
         return [role for role in Role if any(p in ROLE_PERMISSIONS[role] for p in self.permissions)]
 
 
@@ -89,12 +88,10 @@ WRITE_FUNCTIONS: dict[str, WriteRule] = {}
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def requires(*permissions: Permission, own_record: str | None = None, note: str = "") -> Callable[[F], F]:
+def requires(*permissions: Permission, note: str = "") -> Callable[[F], F]:
     """Decorate a domain write function taking an ``actor`` parameter: the actor must hold one of ``permissions``
-    (checked before the body runs); the function is registered in :data:`WRITE_FUNCTIONS`.
-
-    ``own_record`` names a parameter holding a user id; an actor whose ``user_id`` equals it passes as well (a user
-    changing their own password). ``note`` says, in Chinese, which further checks the body makes (for the table).
+    (checked before the body runs); the function is registered in :data:`WRITE_FUNCTIONS`. ``note`` says, in
+    Chinese, which further checks the body makes (shown in ``docs/permissions.md``).
     """
     if not permissions:
         raise TypeError("requires() needs at least one permission")
@@ -107,31 +104,22 @@ def requires(*permissions: Permission, own_record: str | None = None, note: str 
             raise TypeError(f"{fn.__module__}.{fn.__qualname__}: @requires needs an 'actor' parameter")
         actor_index = names.index("actor")
         actor_default = sig.parameters["actor"].default
-        own_index = names.index(own_record) if own_record else -1
-
-        def argument(args: tuple[Any, ...], kwargs: dict[str, Any], name: str, index: int, default: Any) -> Any:
-            if name in kwargs:
-                return kwargs[name]
-            if index < len(args):
-                return args[index]
-            return default
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            actor = argument(args, kwargs, "actor", actor_index, actor_default)
+            if "actor" in kwargs:
+                actor = kwargs["actor"]
+            else:
+                actor = args[actor_index] if actor_index < len(args) else actor_default
             if not isinstance(actor, Actor):
                 raise TypeError(f"{fn.__qualname__}: actor must be an Actor, got {actor!r}")
-            if own_record is not None and actor.user_id is not None:
-                own = argument(args, kwargs, own_record, own_index, sig.parameters[own_record].default)
-                if own == actor.user_id:
-                    return fn(*args, **kwargs)
             if len(perms) == 1:
                 require(actor, perms[0])
             else:
                 require_any(actor, perms)
             return fn(*args, **kwargs)
 
-        rule = WriteRule(fn.__module__, fn.__qualname__, perms, own_record, note)
+        rule = WriteRule(fn.__module__, fn.__qualname__, perms, note)
         WRITE_FUNCTIONS[rule.qualname] = rule
         wrapper.__write_rule__ = rule  # type: ignore[attr-defined]  # read by the tests and the doc generator
         return wrapper  # type: ignore[return-value]  # same signature as fn
