@@ -108,3 +108,18 @@ def test_township_tab_adds_a_village_with_organizations(qtbot, ctx, township, mo
     with ctx.session() as s:
         vid = s.scalar(select(Village.id).where(Village.name == "北村"))
         assert s.scalar(select(func.count(Organization.id)).where(Organization.village_id == vid)) == 4
+
+
+def test_file_menu_offers_switch_user_and_logout(qtbot, ctx):
+    calls: list[str] = []
+    window = MainWindow(ctx, switch_user=lambda: calls.append("switch"), logout=lambda: calls.append("logout"))
+    qtbot.addWidget(window)
+    file_menu = window.menuBar().actions()[0].menu()
+    texts = [a.text() for a in file_menu.actions()]
+    assert {"切换用户…", "注销", "修改我的密码…"} <= set(texts)
+    window.action_switch_user.trigger()
+    window.action_logout.trigger()
+    assert calls == ["switch", "logout"]
+    plain = MainWindow(ctx)  # without the application's controller there is nobody to hand over to
+    qtbot.addWidget(plain)
+    assert not plain.action_switch_user.isEnabled() and not plain.action_logout.isEnabled()

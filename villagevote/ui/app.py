@@ -101,7 +101,7 @@ class Controller:
     def login(self, db: Database, parent: QWidget | None) -> Actor | None:
         from villagevote import users
         from villagevote.ui.dialogs.login import FirstAdminDialog, LoginDialog
-        with db.session() as s:
+        with db.read_session() as s:
             first = not users.has_users(s)
         actor = FirstAdminDialog.ask(db, parent) if first else LoginDialog.ask(db, parent)
         if actor is None:

@@ -75,7 +75,7 @@ class UsersTab(QWidget):
 
     def refresh(self) -> None:
         selected = self._selected()
-        with self.ctx.session() as s:
+        with self.ctx.db.read_session() as s:
             listed = users.list_users(s)
         listed.sort(key=lambda u: stroke_key(u.display_name or u.username))  # people are listed by surname strokes
         self.rows = listed
