@@ -165,3 +165,72 @@ def test_enum_check_constraint_rejects_unknown_values(db, township):
     with pytest.raises(IntegrityError):
         with db.session() as s:
             s.execute(text("UPDATE organization SET kind='parliament'"))
+
+
+def test_reopening_an_open_path_reuses_it_and_never_opens_the_file(tmp_path, monkeypatch):
+    """A plain open()/close() of the live file would drop this process's SQLite locks (see test_crash_safety)."""
+    import builtins
+    from villagevote.models.db import inspect_file, open_here
+
+    path = tmp_path / "town.sqlite3"
+    db = open_database(path)
+    link = tmp_path / "link.sqlite3"
+    link.symlink_to(path)
+    opened: list[str] = []
+    real_open = builtins.open
+
+    def spy(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+    monkeypatch.setattr(builtins, "open", spy)
+    again = open_database(path)
+    through_link = open_database(link)
+    assert again is db and through_link is db and open_here(link) is db
+    assert inspect_file(path).revision == head_revision()
+    assert not [f for f in opened if Path(f).resolve() == path.resolve()]
+    monkeypatch.setattr(builtins, "open", real_open)
+    through_link.dispose()
+    again.dispose()
+    with db.session() as s:  # still open for its first user
+        assert s.scalar(select(Township.name)) is None
+    db.dispose()
+    assert open_here(path) is None
+    fresh = open_database(path)
+    assert fresh is not db
+    fresh.dispose()
+    db.dispose()  # a second dispose of a closed Database does nothing
+
+
+def test_zero_byte_file_is_refused_unless_creating(tmp_path):
+    path = tmp_path / "town.sqlite3"
+    path.write_bytes(b"")
+    with pytest.raises(DatabaseFileError) as info:
+        open_database(path)
+    assert "0 字节" in str(info.value) and str(path) in str(info.value)
+    assert path.read_bytes() == b""
+    assert not Path(str(path) + "-wal").exists()
+    db = open_database(path, create=True)  # 新建数据库: the caller means a new, empty database
+    try:
+        assert db.revision() == head_revision()
+    finally:
+        db.dispose()
+
+
+def test_zero_byte_message_points_to_the_newest_backup(tmp_path):
+    from villagevote.backup import backup_database
+    path = tmp_path / "town.sqlite3"
+    db = open_database(path)
+    backup = backup_database(db.path, db.backup_dir, reason="open")
+    db.dispose()
+    path.write_bytes(b"")  # truncated by a failed copy
+    with pytest.raises(DatabaseFileError) as info:
+        open_database(path)
+    assert backup.name in str(info.value) and "town.sqlite3" in str(info.value)
+
+
+def test_a_missing_file_is_created(tmp_path):
+    db = open_database(tmp_path / "new" / "town.sqlite3")
+    try:
+        assert db.revision() == head_revision()
+    finally:
+        db.dispose()

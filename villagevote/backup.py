@@ -71,7 +71,10 @@ def _copy_to_new_file(src_path: Path, dest_path: Path) -> str:
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode=DELETE")  # a single self-contained file, readable without a -wal
-            return "; ".join(r[0] for r in dst.execute("PRAGMA quick_check"))
+            try:
+                return "; ".join(r[0] for r in dst.execute("PRAGMA quick_check"))
+            except sqlite3.DatabaseError as exc:  # damage bad enough that the check itself cannot read on
+                return str(exc)
         finally:
             dst.close()
     finally:
