@@ -1,7 +1,10 @@
-"""Command line: demo, check-db, self-test, form listing, exit codes."""
+"""Command line: demo, check-db, self-test, form listing, exit codes, and who print/export act as."""
 from __future__ import annotations
 
+import shutil
 import sqlite3
+
+import pytest
 
 from villagevote.cli import main
 
@@ -78,3 +81,126 @@ def test_result_bad_json_is_reported(tmp_path, capsys):
     bad.write_text("{not json")
     assert main(["result", "--json", str(bad)]) == 1
     assert "JSON" in capsys.readouterr().err
+
+
+# --- who the command line acts as ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_with_users(tmp_path_factory):
+    """A small demo township with a 录入员 and a 只读 account (the demo itself has no users). Module-scoped; tests
+    copy it before changing it."""
+    from villagevote import audit, users
+    from villagevote.models.db import open_database
+    from villagevote.models.enums import Role
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("VILLAGEVOTE_HOME", str(tmp_path_factory.mktemp("home")))
+        mp.setattr(users, "SCRYPT_N", 2 ** 14)
+        path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+        assert main(["demo", "--db", str(path), "--villages", "2", "--voters-per-village", "10", "--seed", "5"]) == 0
+        db = open_database(path)
+        try:
+            with db.session() as s:
+                users.create_user(s, audit.SYSTEM, "lu", "lu-password", Role.CLERK, "录入员小陆")
+                users.create_user(s, audit.SYSTEM, "kan", "kan-password", Role.READONLY, "只读小阚")
+        finally:
+            db.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_with_users, tmp_path):
+    path = tmp_path / "demo.sqlite3"
+    shutil.copy(demo_with_users, path)
+    return path
+
+
+def _open_contest(path) -> int:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT id FROM contest WHERE official = 0 ORDER BY id").fetchone()[0]
+
+
+def _scalar(path, sql, *params):
+    with sqlite3.connect(path) as conn:
+        return conn.execute(sql, params).fetchone()[0]
+
+
+def test_public_forms_print_without_a_login(demo_copy, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("VILLAGEVOTE_PASSWORD", raising=False)
+    audits = _scalar(demo_copy, "SELECT count(*) FROM audit_log")
+    out = tmp_path / "notice.pdf"
+    assert main(["print", "voter-notice", "--db", str(demo_copy), "--village", "青溪村", "--out", str(out)]) == 0
+    assert out.stat().st_size > 0
+    sample = tmp_path / "sample.pdf"
+    assert main(["print", "ballots", "--db", str(demo_copy), "--contest", str(_open_contest(demo_copy)),
+                 "--out", str(sample)]) == 0  # 样票 are not counted: no login needed
+    assert _scalar(demo_copy, "SELECT count(*) FROM audit_log") == audits
+
+
+@pytest.mark.parametrize("argv", [
+    ["export", "voters", "--village", "青溪村"],
+    ["export", "county-review"],
+    ["print", "qualification-forms", "--village", "青溪村"],
+    ["print", "ballots", "--option", "sample=0", "--option", "copies=500"],
+], ids=["voters", "county-review", "qualification-forms", "official-ballots"])
+def test_id_numbers_and_official_ballots_need_a_login(demo_copy, tmp_path, capsys, monkeypatch, argv):
+    """Without --user the command runs read-only: forms with full ID numbers and counted official ballots are
+    refused with a message saying how to log in, and nothing is written (no file, no count, no audit row)."""
+    monkeypatch.delenv("VILLAGEVOTE_PASSWORD", raising=False)
+    out = tmp_path / "out.file"
+    extra = ["--contest", str(_open_contest(demo_copy))] if argv[1] == "ballots" else []
+    audits = _scalar(demo_copy, "SELECT count(*) FROM audit_log")
+    assert main(argv + extra + ["--db", str(demo_copy), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "当前用户“cli”（只读）无权" in err and "--user 用户名" in err and "VILLAGEVOTE_PASSWORD" in err
+    assert not out.exists()
+    assert _scalar(demo_copy, "SELECT coalesce(sum(ballots_printed), 0) FROM contest") == 0
+    assert _scalar(demo_copy, "SELECT count(*) FROM audit_log") == audits
+
+
+def test_official_ballots_as_a_logged_in_clerk_are_counted_and_audited_as_that_user(demo_copy, tmp_path, capsys,
+                                                                                   monkeypatch):
+    contest = _open_contest(demo_copy)
+    monkeypatch.setenv("VILLAGEVOTE_PASSWORD", "lu-password")
+    out = tmp_path / "ballots.pdf"
+    assert main(["print", "ballots", "--db", str(demo_copy), "--contest", str(contest), "--option", "sample=0",
+                 "--option", "copies=3", "--user", "lu", "--out", str(out)]) == 0
+    assert out.stat().st_size > 0
+    assert _scalar(demo_copy, "SELECT ballots_printed FROM contest WHERE id = ?", contest) == 3
+    assert _scalar(demo_copy, "SELECT username FROM audit_log WHERE action = 'print_ballots'") == "lu"
+    assert _scalar(demo_copy, "SELECT count(*) FROM audit_log WHERE action = 'login' AND username = 'lu'") == 1
+
+
+def test_password_from_the_prompt_and_wrong_passwords(demo_copy, tmp_path, capsys, monkeypatch):
+    import getpass
+    monkeypatch.delenv("VILLAGEVOTE_PASSWORD", raising=False)
+    prompts = []
+
+    def fake_getpass(prompt):
+        prompts.append(prompt)
+        return "lu-password"
+    monkeypatch.setattr(getpass, "getpass", fake_getpass)
+    out = tmp_path / "voters.xlsx"
+    assert main(["export", "voters", "--db", str(demo_copy), "--village", "青溪村", "--user", "lu",
+                 "--out", str(out)]) == 0
+    assert out.exists() and prompts == ["用户“lu”的密码："]
+
+    monkeypatch.setenv("VILLAGEVOTE_PASSWORD", "not-the-password")
+    out2 = tmp_path / "voters2.xlsx"
+    assert main(["export", "voters", "--db", str(demo_copy), "--village", "青溪村", "--user", "lu",
+                 "--out", str(out2)]) == 1
+    assert "用户名或密码错误" in capsys.readouterr().err and not out2.exists()
+    assert main(["export", "voters", "--db", str(demo_copy), "--village", "青溪村", "--user", "nobody",
+                 "--out", str(out2)]) == 1
+    assert "用户名或密码错误" in capsys.readouterr().err and not out2.exists()
+    assert _scalar(demo_copy, "SELECT failed_attempts FROM app_user WHERE username = 'lu'") == 1
+
+
+def test_a_logged_in_read_only_user_gets_no_more_than_cli(demo_copy, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("VILLAGEVOTE_PASSWORD", "kan-password")
+    out = tmp_path / "voters.xlsx"
+    assert main(["export", "voters", "--db", str(demo_copy), "--village", "青溪村", "--user", "kan",
+                 "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "当前用户“kan”（只读）无权查看敏感信息" in err and "--user" not in err
+    assert not out.exists()

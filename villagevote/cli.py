@@ -1,6 +1,9 @@
 """Entry point: the GUI with no arguments; sub-commands for scripts, batch work and tests.
 
 Exit codes: 0 success, 1 a problem with the data or files (message on stderr), 2 wrong usage.
+
+print and export run as a read-only user `cli` unless `--user NAME` logs in (password from VILLAGEVOTE_PASSWORD or
+a prompt): forms with full ID numbers and official (counted) ballots need a login, and are audited as that user.
 """
 from __future__ import annotations
 
@@ -8,9 +11,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from villagevote.errors import UserError
+from villagevote.errors import PermissionDenied, UserError
 from villagevote.i18n import tr
+
+if TYPE_CHECKING:
+    from villagevote.audit import Actor
+    from villagevote.models.db import Database
+
+PASSWORD_ENV = "VILLAGEVOTE_PASSWORD"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
         f.add_argument("--contest", type=int)
         f.add_argument("--out", type=Path)
         f.add_argument("--option", action="append", default=[], metavar="KEY=VALUE")
+        f.add_argument("--user", metavar=tr("用户名"),
+                       help=tr("以此用户登录（密码在提示时输入，或取自环境变量 {env}）；含完整身份证号的表单、"
+                               "正式选票等需要登录").format(env=PASSWORD_ENV))
 
     r = sub.add_parser("result", help=tr("按选举规则计算结果（JSON 输入输出）"))
     r.add_argument("--json", required=True, metavar="FILE", help=tr("JSON 文件，或 - 表示标准输入"))
@@ -77,10 +90,29 @@ def cmd_check_db(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def cmd_form(args: argparse.Namespace, kind: str) -> int:
+def _read_only_actor() -> "Actor":
+    """Who a command runs as without --user: may read what any 只读 user may read, and write nothing."""
     from villagevote.audit import Actor
-    from villagevote.models.db import open_database
     from villagevote.models.enums import Role
+    return Actor(user_id=None, username="cli", role=Role.READONLY, display_name=tr("命令行（只读）"))
+
+
+def _login(db: "Database", username: str) -> "Actor":
+    """Log ``username`` in on ``db`` (audited like a GUI login, with the same wait after failures). The password
+    comes from the environment variable VILLAGEVOTE_PASSWORD, else from a prompt that does not echo."""
+    import getpass
+    import os
+
+    from villagevote.users import authenticate
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        password = getpass.getpass(tr("用户“{name}”的密码：").format(name=username))
+    with db.session() as session:
+        return authenticate(session, username, password)
+
+
+def cmd_form(args: argparse.Namespace, kind: str) -> int:
+    from villagevote.models.db import open_database
     from villagevote.reports.registry import Options, find_form, forms_of
 
     if args.list:
@@ -104,10 +136,16 @@ def cmd_form(args: argparse.Namespace, kind: str) -> int:
         extra[key] = value
     db = open_database(args.form_db)
     try:
-        actor = Actor(user_id=None, username="cli", role=Role.ADMIN, display_name=tr("命令行"))
-        with db.session() as session:
-            out = form.run(session, actor, args.out, Options(village=args.village, contest_id=args.contest,
-                                                              extra=extra))
+        actor = _login(db, args.user) if args.user else _read_only_actor()
+        try:
+            with db.session() as session:
+                out = form.run(session, actor, args.out, Options(village=args.village, contest_id=args.contest,
+                                                                  extra=extra))
+        except PermissionDenied as exc:
+            if args.user:
+                raise
+            return _err(tr("{why}“{title}”需要有权限的用户登录：请加 --user 用户名（密码在提示时输入，或放在环境变量 "
+                           "{env} 中）。").format(why=exc.message, title=form.title, env=PASSWORD_ENV))
     finally:
         db.dispose()
     print(tr("已生成：{path}").format(path=out))
