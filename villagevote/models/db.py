@@ -291,21 +291,28 @@ class InstanceLock:
 
 
 def lock_holder(db_path: Path) -> str | None:
-    """Who holds the instance lock of ``db_path`` (a description), or None when no other program does. For a path
-    this process has open, None."""
-    if open_here(db_path) is not None or not lock_path_for(db_path).exists():
+    """Who holds the instance lock of ``db_path`` (a description), or None when no other program does (or this
+    process has the file open). Only tries the lock and lets it go at once; writes nothing, creates nothing."""
+    path = lock_path_for(db_path)
+    if open_here(db_path) is not None or not path.exists():
         return None
     with _REGISTRY_LOCK:
-        if _key(lock_path_for(db_path)) in _HELD:
+        if _key(path) in _HELD:
             return None
     try:
-        lock = InstanceLock.acquire(db_path)
-    except DatabaseInUse as exc:
-        return exc.holder
-    except DatabaseFileError:
+        fh = os.fdopen(os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0)), "r+b")
+    except OSError:
         return None
-    lock.release()
-    return None
+    try:
+        try:
+            _lock_byte(fh)
+        except OSError:
+            fh.seek(0)
+            return _describe_holder(fh.read(_HOLDER_BYTES))
+        _unlock_byte(fh)
+        return None
+    finally:
+        fh.close()
 
 
 if sys.platform == "win32":  # pragma: no cover - Windows only
