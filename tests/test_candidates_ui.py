@@ -158,3 +158,30 @@ def test_edit_person_from_the_detail_panel(qtbot, ctx, db, world, monkeypatch):
     with db.session() as s:
         p = s.query(Person).filter_by(phone="13811112222").one()
         assert p.name == "王武" and p.name_initials == "ww"
+
+
+def test_change_status_offers_no_outcomes(qtbot, ctx, world, monkeypatch):
+    """更改状态 on a qualified candidacy offers no 当选 / 未当选 / 取消资格 (those come from an official result or a
+    qualification decision) and applies the chosen move."""
+    from villagevote.candidates import status
+    from villagevote.models import Candidacy
+    from villagevote.models.enums import CandidacyStatus as S
+    from villagevote.ui.dialogs.candidates_review import StatusDialog
+    page = _page(qtbot, ctx)
+    page.search.setText("张三")
+    page.table.selectRow(0)
+    cid = page._current_id
+    with ctx.session() as s:
+        for new in (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.COUNTY_REVIEWED, S.QUALIFIED):
+            status.transition(s, cid, new, ctx.actor)
+    offered = []
+
+    def ask(cls, parent, current, allowed):
+        offered.extend(allowed)
+        return S.CANDIDATE, ""
+    monkeypatch.setattr(StatusDialog, "ask", classmethod(ask))
+    page._change_status()
+    assert offered and not {S.ELECTED, S.NOT_ELECTED, S.DISQUALIFIED} & set(offered)
+    assert S.CANDIDATE in offered
+    with ctx.session() as s:
+        assert s.get(Candidacy, cid).status is S.CANDIDATE

@@ -66,7 +66,7 @@ class StatusDialog(QDialog):
         self.status = enum_combo(allowed)
         form.addRow(tr("改为"), self.status)
         self.reason = QLineEdit()
-        self.reason.setPlaceholderText(tr("取消资格、劝退、退出、恢复等必须写明理由"))
+        self.reason.setPlaceholderText(tr("劝退、退出、恢复、退回上一步等必须写明理由"))
         form.addRow(tr("理由"), self.reason)
         form.addRow(ok_cancel(self))
 
