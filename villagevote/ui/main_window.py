@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemMod
 from PySide6.QtWidgets import (QLabel, QListWidget, QMainWindow, QSplitter, QStackedWidget, QTreeView,
                                QVBoxLayout, QWidget)
 
+from villagevote.auth import Permission
 from villagevote.backup import backup_database
 from villagevote.i18n import tr
 from villagevote.seed import get_setting
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.action_open.triggered.connect(self.open_database)
         self.action_backup.triggered.connect(self.backup_now)
         self.action_restore.triggered.connect(self.restore_backup)
+        self.action_restore.setEnabled(self.ctx.can(Permission.ADMIN))  # restoring replaces everyone's data
         self.action_quit.triggered.connect(self.close)
         for action in (self.action_new, self.action_open, None, self.action_switch_user, self.action_logout,
                        self.action_password, None, self.action_backup, self.action_restore, None, self.action_quit):
