@@ -865,6 +865,7 @@ class ElectionTab(QWidget):
         self.empty.setVisible(not self._rows)
         self.detail.setEnabled(bool(self._rows))
         self.new_btn.setEnabled(self.ctx.can(Permission.EDIT))
+        self.additional_btn.setEnabled(self.ctx.can(Permission.EDIT))
         ids = [r.id for r in self._rows]
         if self.contest_id in ids:
             self.select(self.contest_id)
