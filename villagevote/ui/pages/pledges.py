@@ -151,6 +151,7 @@ class PledgesPage(QWidget):
         ctx.data_changed.connect(self._on_data_changed)
         ctx.database_replaced.connect(self.refresh)
         self.generate_btn.setEnabled(ctx.can(Permission.EDIT))
+        self.batch_btn.setEnabled(ctx.can(Permission.VIEW_SENSITIVE))  # 资格承诺 carry the full ID number
         self.refresh()
 
     # ----------------------------------------------------------------------------------------------- list
@@ -260,7 +261,8 @@ class PledgesPage(QWidget):
         self.review_btn.setEnabled(row.status is PledgeStatus.DRAFT and self.ctx.can(Permission.REVIEW))
         self.sign_btn.setEnabled(row.status is PledgeStatus.REVIEWED and self.ctx.can(Permission.EDIT))
         self.refuse_btn.setEnabled(editable and self.ctx.can(Permission.EDIT))
-        self.print_btn.setEnabled(row.status in (PledgeStatus.REVIEWED, PledgeStatus.SIGNED))
+        self.print_btn.setEnabled(row.status in (PledgeStatus.REVIEWED, PledgeStatus.SIGNED) and (
+            row.kind is not PledgeKind.QUALIFICATION or self.ctx.can(Permission.VIEW_SENSITIVE)))
         if detail.scan_path:
             self.scan_btn.setText(tr("打开扫描件"))
             self.scan_btn.setEnabled(True)
