@@ -86,7 +86,7 @@ def test_system_page_lists_audit_rows(qtbot, ctx, township):
     model = system.audit.model
     assert model.total >= 5  # township, 3 villages, cycle
     actions = {model.row_at(r)[2] for r in range(model.rowCount())}
-    assert "create" in actions
+    assert "新建" in actions  # Chinese action labels (villagevote.audit_labels)
 
 
 def test_township_tab_adds_a_village_with_organizations(qtbot, ctx, township, monkeypatch):

@@ -1,23 +1,21 @@
-"""系统: users, backups, audit log, settings."""
+"""系统: users, backups, audit log (``audit_log.AuditLogTab``), settings."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSpinBox, QTableView, QTabWidget,
                                QVBoxLayout, QWidget, QHeaderView, QAbstractItemView)
-from sqlalchemy import func, select
 
 from villagevote import users
 from villagevote.auth import Permission
 from villagevote.backup import backup_database, list_backups
 from villagevote.errors import UserError
 from villagevote.i18n import tr
-from villagevote.models import AuditLog
 from villagevote.models.enums import Role
 from villagevote.names import stroke_key
 from villagevote.seed import get_setting, set_setting
 from villagevote.ui.dialogs.common import Ask, show_error
+from villagevote.ui.pages.audit_log import AuditLogTab
 from villagevote.ui.dialogs.users import AddUserDialog, NewUser, PasswordDialog
 from villagevote.ui.table_model import Column, RowsModel
 from villagevote.ui.widgets import button, combo_enum, enum_combo, select_enum
@@ -216,36 +214,6 @@ class BackupsTab(QWidget):
         self.refresh()
 
 
-class AuditTab(QWidget):
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
-        super().__init__()
-        self.ctx = ctx
-        layout = QVBoxLayout(self)
-        self.model = RowsModel([Column(tr("时间")), Column(tr("用户")), Column(tr("操作")), Column(tr("对象")),
-                                Column(tr("编号")), Column(tr("修改前")), Column(tr("修改后"))])
-        layout.addWidget(_table(self.model))
-        self.refresh()
-
-    def refresh(self) -> None:
-        def count() -> int:
-            with self.ctx.session() as s:
-                return s.scalar(select(func.count(AuditLog.id))) or 0
-
-        def fetch(offset: int, limit: int) -> list[tuple]:
-            with self.ctx.session() as s:
-                q = select(AuditLog).order_by(AuditLog.id.desc()).offset(offset).limit(limit)
-                return [(f"{a.at:%Y-%m-%d %H:%M:%S}", a.username, a.action, a.entity, a.entity_id or "",
-                         _short(a.before), _short(a.after)) for a in s.scalars(q)]
-        self.model.set_source(fetch, count)
-
-
-def _short(data: object) -> str:
-    if not data:
-        return ""
-    text = json.dumps(data, ensure_ascii=False)
-    return text if len(text) <= 120 else text[:117] + "…"
-
-
 class SettingsTab(QWidget):
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__()
@@ -285,7 +253,7 @@ class SystemPage(QWidget):
         self.tabs.addTab(self.township, tr("乡镇与村"))
         self.users = UsersTab(ctx)
         self.backups = BackupsTab(ctx, restore_callback)
-        self.audit = AuditTab(ctx)
+        self.audit = AuditLogTab(ctx)
         self.settings = SettingsTab(ctx)
         self.tabs.addTab(self.users, tr("用户"))
         self.tabs.addTab(self.backups, tr("备份"))
