@@ -19,6 +19,7 @@ from villagevote.lookup import get_row
 from villagevote.models import Person, Relationship, Village
 from villagevote.models.enums import Education, Gender, PoliticalStatus, RelationKind
 from villagevote.names import matches, pinyin_initials, stroke_key
+from villagevote.versioning import check_version
 
 __all__ = [
     "PersonData",
@@ -122,9 +123,13 @@ def register_person(session: Session, actor: Actor, data: PersonData, today: dt.
 
 @requires(Permission.EDIT)
 def update_person(
-    session: Session, actor: Actor, person_id: int, data: PersonData, today: dt.date | None = None
+    session: Session, actor: Actor, person_id: int, data: PersonData, today: dt.date | None = None, *,
+    expected_version: int | None = None,
 ) -> None:
+    """Save a person's edited fields. ``expected_version`` is the ``version`` the clerk's form loaded: when someone
+    else saved the person since, EditConflict (naming the person) and nothing is saved."""
     person = get_row(session, Person, person_id, tr("找不到人员（编号 {id}）"))
+    check_version(session, person, expected_version, tr("人员“{name}”").format(name=person.name), "person")
     name, info = _check(session, data, today or dt.date.today(), person_id)
     before = audit.snapshot(person)
     _apply(person, data, name, info)

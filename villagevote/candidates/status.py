@@ -38,6 +38,7 @@ from villagevote.i18n import tr
 from villagevote.lookup import get_row
 from villagevote.models import BallotCandidate, Candidacy, Contest, Organization, Village
 from villagevote.models.enums import CandidacyStatus as S, ContestRound, OrgKind
+from villagevote.versioning import check_version
 
 __all__ = ["ALLOWED", "NEEDS_REASON", "OUTCOMES", "Origin", "allowed_next", "can_transition", "edit_choices",
            "official_contest", "transition"]
@@ -145,7 +146,7 @@ def edit_choices(session: Session, candidacy_id: int, actor: Actor) -> list[S]:
                   "当选、未当选只能来自正式选举结果，取消资格只能来自资格审查决定"))
 def transition(
     session: Session, candidacy_id: int, new_status: S | str, actor: Actor, reason: str | None = None, *,
-    origin: Origin = Origin.STATUS_EDIT,
+    origin: Origin = Origin.STATUS_EDIT, expected_version: int | None = None,
 ) -> None:
     """Move a candidacy to ``new_status``; checks the machine, the actor's role, the origin and the reason; audits.
 
@@ -161,6 +162,9 @@ def transition(
     origin = Origin(origin)
     require(actor, Permission.REVIEW if new in _REVIEW_TARGETS else Permission.EDIT)
     cand = get_row(session, Candidacy, candidacy_id, tr("找不到候选人登记（编号 {id}）"))
+    # expected_version: the candidacy's version when the clerk loaded it (EditConflict if someone saved it since)
+    check_version(session, cand, expected_version, tr("候选人“{name}”（{post}）").format(
+        name=cand.person.name, post=cand.post), "candidacy")
     current = S(cand.status)
     if new == current:
         return

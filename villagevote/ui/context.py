@@ -29,7 +29,14 @@ class AppContext(QObject):
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
+        """A write unit of work (takes the database's write lock at its first statement; see Database.session)."""
         with self.db.session() as session:
+            yield session
+
+    @contextlib.contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A read-only unit of work: never waits for another clerk's save (see Database.read_session)."""
+        with self.db.read_session() as session:
             yield session
 
     def can(self, permission: Permission) -> bool:
@@ -42,6 +49,6 @@ class AppContext(QObject):
 
     def cycle_id(self) -> int | None:
         from villagevote.township import current_cycle
-        with self.session() as s:
+        with self.read_session() as s:
             cycle = current_cycle(s)
             return cycle.id if cycle else None

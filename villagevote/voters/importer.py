@@ -158,7 +158,7 @@ def _insert_statement(variable: tuple[int, ...], rows: int) -> str:
 
 _UPDATE = ("UPDATE voter SET name=?, name_initials=?, name_sort=?, gender=?, birth_date=?, group_id=?, category=?, "
            "status=?, eligible=?, age=?, ineligible_reason=?, phone=?, note=?, source=?, "
-           "updated_at=CURRENT_TIMESTAMP WHERE id=?")
+           "updated_at=CURRENT_TIMESTAMP, version=version+1 WHERE id=?")  # an open edit form sees the change
 
 
 @dataclass

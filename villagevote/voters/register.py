@@ -22,6 +22,7 @@ from villagevote.lookup import get_row
 from villagevote.models.core import ElectionCycle, Village, VillageGroup
 from villagevote.models.enums import Gender, VoterCategory, VoterStatus
 from villagevote.models.voters import Proxy, VillageMilestone, Voter, VoterEvent
+from villagevote.versioning import check_version
 from villagevote.voters.calendar import RuleProfile, publication_warnings
 from villagevote.voters.eligibility import assess, check_removal
 from villagevote.voters.search import query_kind
@@ -174,6 +175,10 @@ def _voter(session: Session, voter_id: int) -> Voter:
     return get_row(session, Voter, voter_id, tr("找不到选民（编号 {id}）"))
 
 
+def _check_version(session: Session, voter: Voter, expected_version: int | None) -> None:
+    check_version(session, voter, expected_version, tr("选民“{name}”").format(name=voter.name), "voter")
+
+
 def _event(session: Session, actor: Actor, voter: Voter, kind: str, before: VoterStatus | None,
            reason: str, on: dt.date | None) -> None:
     session.add(VoterEvent(voter_id=voter.id, kind=kind, status_before=before.value if before else None,
@@ -182,12 +187,14 @@ def _event(session: Session, actor: Actor, voter: Voter, kind: str, before: Vote
 
 @requires(Permission.EDIT)
 def remove_voter(session: Session, actor: Actor, voter_id: int, status: VoterStatus, reason: str, on: dt.date,
-                 today: dt.date | None = None) -> list[str]:
+                 today: dt.date | None = None, *, expected_version: int | None = None) -> list[str]:
     """Take a voter off the list (death, moving out, deprivation, striking off). The row stays, with status, reason
     and date, and a history event. Proxies given or held by the voter are cancelled; their descriptions are
-    returned so the caller can tell the user."""
+    returned so the caller can tell the user. ``expected_version``: the voter's version when the clerk loaded it
+    (EditConflict, nothing saved, when someone changed the entry since)."""
     check_removal(status, reason, on, today)
     voter = _voter(session, voter_id)
+    _check_version(session, voter, expected_version)
     if voter.status != VoterStatus.ACTIVE:
         raise ValidationError(tr("{name}已是「{status}」状态，无需再次除名").format(name=voter.name, status=voter.status.label))
     before = audit.snapshot(voter)
@@ -217,11 +224,13 @@ def _cancel_proxies(session: Session, actor: Actor, voter: Voter, why: str) -> l
 
 
 @requires(Permission.EDIT)
-def restore_voter(session: Session, actor: Actor, voter_id: int, reason: str, on: dt.date) -> None:
+def restore_voter(session: Session, actor: Actor, voter_id: int, reason: str, on: dt.date, *,
+                  expected_version: int | None = None) -> None:
     """Put a removed voter back on the list (e.g. an objection showed the removal was wrong)."""
     if not reason.strip():
         raise ValidationError(tr("请填写恢复登记的原因"))
     voter = _voter(session, voter_id)
+    _check_version(session, voter, expected_version)
     if voter.status == VoterStatus.ACTIVE:
         raise ValidationError(tr("{name}仍在选民名单中，无需恢复").format(name=voter.name))
     if voter.id_number:

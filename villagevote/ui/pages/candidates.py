@@ -517,8 +517,9 @@ class CandidatesPage(QWidget):
         if cid is None:
             return
         try:
-            with self.ctx.session() as s:
-                current = CandidacyStatus(s.get(Candidacy, cid).status)
+            with self.ctx.read_session() as s:
+                cand = s.get(Candidacy, cid)
+                current, loaded_version = CandidacyStatus(cand.status), cand.version
                 allowed = edit_choices(s, cid, self.ctx.actor)
         except UserError as exc:  # e.g. the contest result is official
             Ask.info(self, tr("更改状态"), exc.message)
@@ -533,7 +534,8 @@ class CandidatesPage(QWidget):
         answer = StatusDialog.ask(self, current, allowed)
         if answer is None:
             return
-        if self._write(lambda s: transition(s, cid, answer[0], self.ctx.actor, reason=answer[1])):
+        if self._write(lambda s: transition(s, cid, answer[0], self.ctx.actor, reason=answer[1],
+                                            expected_version=loaded_version)):
             self._current_id = cid
             self.reload()
 
@@ -560,10 +562,10 @@ class CandidatesPage(QWidget):
         cid = self._current_id
         if cid is None:
             return
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             cand = s.get(Candidacy, cid)
             p = cand.person
-            person_id = p.id
+            person_id, loaded_version = p.id, p.version
             data = persons.PersonData(p.name, p.id_number or "", p.education, p.political_status, p.party_join_date,
                                       p.phone, p.village_id, p.group_id, p.current_post, p.note)
             cycle = s.get(ElectionCycle, self.cycle_id)
@@ -572,7 +574,8 @@ class CandidatesPage(QWidget):
         answer = edit_person(self, villages, data)
         if answer is None:
             return
-        if self._write(lambda s: persons.update_person(s, self.ctx.actor, person_id, answer)):
+        if self._write(lambda s: persons.update_person(s, self.ctx.actor, person_id, answer,
+                                                       expected_version=loaded_version)):
             self._current_id = cid
             self.reload()
 

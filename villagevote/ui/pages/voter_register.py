@@ -17,6 +17,7 @@ from villagevote.auth import Permission
 from villagevote.i18n import tr
 from villagevote.models.core import Village, VillageGroup
 from villagevote.models.enums import VoterCategory
+from villagevote.models.voters import Voter
 from villagevote.ui.dialogs.common import Ask, ask_date, show_error
 from villagevote.ui.table_model import Column, RowsModel
 from villagevote.ui.widgets import button, combo_enum
@@ -243,13 +244,14 @@ class VoterRegisterTab(QWidget):
         if vid is None:
             return
         from villagevote.ui.dialogs.voters_remove import RemoveDialog
+        version = self._loaded_version(vid)
         answer = RemoveDialog.ask(self)
         if answer is None:
             return
         status, reason, on = answer
         try:
             with self.ctx.session() as s:
-                notes = reg.remove_voter(s, self.ctx.actor, vid, status, reason, on)
+                notes = reg.remove_voter(s, self.ctx.actor, vid, status, reason, on, expected_version=version)
         except Exception as exc:  # noqa: BLE001
             show_error(self, exc)
             return
@@ -261,16 +263,24 @@ class VoterRegisterTab(QWidget):
         vid = self.selected_id()
         if vid is None:
             return
+        version = self._loaded_version(vid)
         reason = Ask.text(self, tr("恢复登记"), tr("恢复登记的原因："))
         if not reason:
             return
         try:
             with self.ctx.session() as s:
-                reg.restore_voter(s, self.ctx.actor, vid, reason, dt.date.today())
+                reg.restore_voter(s, self.ctx.actor, vid, reason, dt.date.today(), expected_version=version)
         except Exception as exc:  # noqa: BLE001
             show_error(self, exc)
             return
         self.ctx.data_changed.emit("voters")
+
+    def _loaded_version(self, voter_id: int) -> int | None:
+        """The entry's version when the clerk opens a form on it: saving is refused if another clerk changed it
+        meanwhile (see villagevote.versioning)."""
+        with self.ctx.read_session() as s:
+            voter = s.get(Voter, voter_id)
+            return voter.version if voter is not None else None
 
     def show_history(self) -> None:
         vid = self.selected_id()
