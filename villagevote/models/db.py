@@ -210,7 +210,7 @@ class DatabaseInUse(DatabaseFileError):
     def __init__(self, path: Path, holder: str) -> None:
         self.path, self.holder = Path(path), holder
         super().__init__(tr(
-            "此数据库文件已被另一个 villagevote 程序打开（{holder}）：{path}\n"
+            "此数据库文件已被另一个 villagevote 程序打开：\n{path}\n打开它的是：{holder}。\n"
             "为避免两处同时修改同一个数据库而互相覆盖，本程序不会再次打开它。请回到已打开它的程序窗口继续工作。"
             "如果那个程序已经关闭却仍看到此提示，请重新启动那台电脑后再试。").format(holder=holder, path=path))
 
