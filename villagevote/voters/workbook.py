@@ -1,4 +1,4 @@
-"""Reading voter lists from spreadsheets (.xlsx / .xlsm / .xlsb / .xls / .ods) with python-calamine.
+"""Reading voter lists from spreadsheets (.xlsx / .xlsm / .xls / .ods) through the guarded reader ``villagevote.workbooks``.
 
 Township staff receive household lists from the police station and from the villages, often as old .xls files,
 with a title row or two above the header, merged header cells, dates typed as text in any format, and ID numbers
@@ -29,6 +29,8 @@ from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.idcard import PROVINCES, InvalidIdNumber, excel_mangled, parse_id_number
 from villagevote.models.enums import VoterCategory
+from villagevote.workbooks import SUPPORTED_SUFFIXES, Sheet, column_letter
+from villagevote.workbooks import read_sheet as _read_sheet
 
 __all__ = [
     "FIELDS",
@@ -50,7 +52,6 @@ __all__ = [
     "read_voter_workbook",
 ]
 
-SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 
 # How many rows from the top are searched for the header row.
 HEADER_SCAN_ROWS = 30
@@ -120,16 +121,6 @@ def _match_field(header: Any) -> str | None:
     return None
 
 
-def column_letter(index: int) -> str:
-    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def _column_index(ref: str) -> int | None:
     ref = ref.strip().upper()
     if not ref or not ref.isascii() or not ref.isalpha() or len(ref) > 3:
@@ -143,154 +134,16 @@ def _column_index(ref: str) -> int | None:
 # --------------------------------------------------------------------------------------------------------------
 # Reading the file
 # --------------------------------------------------------------------------------------------------------------
-@dataclass
-class RawSheet:
-    """A sheet read as values. ``rows[i][j]`` is Excel row ``i + 1``, column ``j`` (0-based)."""
-
-    path: Path
-    name: str
-    sheet_names: list[str]
-    rows: list[list[Any]]
-    merged: list[tuple[tuple[int, int], tuple[int, int]]]  # ((row0, col0), (row1, col1)) inclusive, 0-based
-
-
-def _sniff(path: Path) -> str:
-    """'zip', 'ole', 'html', 'text', 'empty' or 'unknown' from the first bytes of the file."""
-    with path.open("rb") as handle:
-        head = handle.read(512)
-    if not head:
-        return "empty"
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return "zip"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "ole"
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if stripped.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta", b"<head")):
-        return "html"
-    try:
-        head.decode("utf-8")
-        return "text"
-    except UnicodeDecodeError:
-        try:
-            head.decode("gb18030")
-            return "text"
-        except UnicodeDecodeError:
-            return "unknown"
-
-
-def _open_workbook(path: Path):  # -> python_calamine.CalamineWorkbook
-    import python_calamine
-
-    if not path.exists():
-        raise ValidationError(tr("找不到文件：{path}").format(path=path))
-    if path.is_dir():
-        raise ValidationError(tr("选择的是文件夹，不是表格文件：{path}").format(path=path))
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise ValidationError(
-            tr("不支持的文件类型「{suffix}」：请选择 .xlsx、.xls 或 .ods 表格文件").format(suffix=path.suffix or tr("无扩展名"))
-        )
-    kind = _sniff(path)
-    if kind == "empty":
-        raise ValidationError(tr("文件「{name}」是空的（0 字节），可能没有保存完整或复制时中断").format(name=path.name))
-    if kind == "html":
-        raise ValidationError(
-            tr("文件「{name}」虽然扩展名是 {suffix}，实际是网页（HTML）格式，常见于从业务系统导出的表格。"
-               "请用 Excel 或 WPS 打开后“另存为” .xlsx 再导入").format(name=path.name, suffix=suffix)
-        )
-    if kind == "text":
-        raise ValidationError(
-            tr("文件「{name}」是纯文本（可能是 CSV），不是 Excel 表格。请用 Excel 或 WPS 打开后“另存为” .xlsx 再导入").format(
-                name=path.name)
-        )
-    if kind not in ("zip", "ole"):
-        raise ValidationError(
-            tr("文件「{name}」不是可识别的表格文件（.xlsx/.xls/.ods），可能已损坏").format(name=path.name)
-        )
-    try:
-        expected = "ole" if suffix == ".xls" else "zip"
-        if kind == expected:
-            return python_calamine.CalamineWorkbook.from_path(str(path))
-        # Extension and content disagree (an .xlsx saved as .xls, or the reverse): let calamine sniff the content.
-        with path.open("rb") as handle:
-            return python_calamine.CalamineWorkbook.from_filelike(handle)
-    except python_calamine.PasswordError:
-        raise ValidationError(
-            tr("文件「{name}」设置了打开密码，请在 Excel 中取消密码后再导入").format(name=path.name)) from None
-    except Exception as exc:  # calamine raises several unrelated types (ZipError, XmlError, CalamineError, OSError)
-        raise ValidationError(_broken_file_message(path, exc)) from None
-
-
-def _broken_file_message(path: Path, exc: Exception) -> str:
-    text = str(exc)
-    if "EOCD" in text or "Zip" in type(exc).__name__ or "zip" in text.lower():
-        return tr("文件「{name}」不完整或已损坏（压缩结构缺失），可能没有下载或复制完整。"
-                  "请重新获取文件，或用 Excel 打开后另存一份再导入").format(name=path.name)
-    return tr("无法读取文件「{name}」：文件已损坏或格式不正确（{detail}）。请用 Excel 打开后另存为 .xlsx 再导入").format(
-        name=path.name, detail=text[:120])
+# The file itself is read by the one guarded reader (villagevote.workbooks): it checks the sheet's extent before
+# calamine materialises anything, turns every library error into a Chinese message, fills merged ranges down and
+# removes invisible characters (recording the cells, see _invisible_errors).
+RawSheet = Sheet
 
 
 def read_sheet(path: str | Path, sheet: str | int | None = None,
                pick: Callable[[list[list[Any]]], bool] | None = None) -> RawSheet:
-    """Read one sheet of a workbook as values.
-
-    ``sheet`` is a sheet name, a 0-based index or None. With None, the first visible sheet for which ``pick(rows)``
-    is true is used (the first visible sheet when no sheet passes). A missing sheet raises ``ValidationError``
-    naming the sheets that exist.
-    """
-    path = Path(path)
-    workbook = _open_workbook(path)
-    try:
-        names = list(workbook.sheet_names)
-        if not names:
-            raise ValidationError(tr("文件「{name}」里没有工作表").format(name=path.name))
-        listing = "、".join(f"「{n}」" for n in names)
-        if isinstance(sheet, int):
-            if not 0 <= sheet < len(names):
-                raise ValidationError(tr("文件「{name}」只有 {n} 个工作表：{listing}").format(
-                    name=path.name, n=len(names), listing=listing))
-            candidates = [names[sheet]]
-        elif isinstance(sheet, str) and sheet:
-            if sheet not in names:
-                raise ValidationError(tr("文件「{name}」里没有名为「{sheet}」的工作表，现有工作表：{listing}").format(
-                    name=path.name, sheet=sheet, listing=listing))
-            candidates = [sheet]
-        else:
-            visible = []
-            for meta in workbook.sheets_metadata:
-                if "Visible" in str(meta.visible) and "Hidden" not in str(meta.visible) and "WorkSheet" in str(meta.typ):
-                    visible.append(meta.name)
-            candidates = visible or names
-        first: RawSheet | None = None
-        for name in candidates:
-            raw = _read_one(workbook, path, name, names)
-            if first is None:
-                first = raw
-            if pick is None or pick(raw.rows):
-                return raw
-        assert first is not None
-        return first
-    finally:
-        try:
-            workbook.close()
-        except Exception:  # pragma: no cover - closing a broken workbook
-            pass
-
-
-def _read_one(workbook, path: Path, name: str, names: list[str]) -> RawSheet:
-    try:
-        sheet = workbook.get_sheet_by_name(name)
-        with gc_paused():  # one list per row and a value per cell: nothing for the cycle collector to find
-            rows = sheet.to_python(skip_empty_area=False)
-        merged = list(sheet.merged_cell_ranges or [])
-    except ValidationError:
-        raise
-    except Exception as exc:
-        raise ValidationError(
-            tr("工作表「{sheet}」读取失败：文件「{name}」内容不完整或已损坏（{detail}）").format(
-                sheet=name, name=path.name, detail=str(exc)[:120])
-        ) from None
-    return RawSheet(path=path, name=name, sheet_names=names, rows=rows, merged=merged)
+    """Read one sheet of a workbook as values (see :func:`villagevote.workbooks.read_sheet`)."""
+    return _read_sheet(path, sheet, pick)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -766,7 +619,25 @@ def parse_voter_sheet(raw: RawSheet, mapping: Mapping[str, str | int] | None = N
         unmapped={c: t for c, t in info.labels.items() if c not in columns.values()},
     )
     _parse_rows(rows, info.data_start, columns, header_of, result, today, default_category, progress)
+    if raw.cleaned:
+        _invisible_errors(raw, info.data_start, columns, header_of, result)
     return result
+
+
+def _invisible_errors(raw: RawSheet, first_row: int, columns: dict[str, int], header_of: Callable[[int], str],
+                      result: ParsedSheet) -> None:
+    """Names and ID numbers from which the reader removed invisible characters (zero-width, bidi, control) are
+    refused with the row named: removing them silently would change whom the register names. In other columns
+    (村民小组, 备注 …) the cleaned text is used as is."""
+    identity = {columns[k]: k for k in ("name", "id_number") if columns.get(k, -1) >= 0}
+    found = raw.cleaned_cells(identity, first_row)
+    if not found:
+        return
+    for row, col, what in found:
+        result.errors.append(RowError(row, header_of(col), "", tr(
+            "含有看不见的字符（{what}），多为从网页或聊天软件复制带入；为免姓名或身份证号码被悄悄改变，"
+            "请在原表中删除该单元格内容后重新输入").format(what=what)))
+    result.errors.sort(key=lambda e: e.row)
 
 
 def _check_rows(rows: list[list[Any]], indices: Iterable[int], columns: dict[str, int],
