@@ -6,9 +6,11 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TextIO
 
 
-def self_test(out=sys.stdout) -> int:
+def self_test(out: TextIO | None = None) -> int:
+    out = out or sys.stdout  # looked up at call time: a default bound at import would keep an old stdout
     from openpyxl import Workbook
     from python_calamine import CalamineWorkbook
 
