@@ -34,7 +34,8 @@ class Child:
         line = self.proc.stdout.readline().strip()  # type: ignore[union-attr]
         if line != word:
             self.proc.kill()
-            raise AssertionError(f"child said {line!r}, expected {word!r}; stderr:\n{self.proc.stderr.read()}")  # type: ignore[union-attr]
+            errors = self.proc.stderr.read()  # type: ignore[union-attr]
+            raise AssertionError(f"child said {line!r}, expected {word!r}; stderr:\n{errors}")
 
     def go(self) -> None:
         self.proc.stdin.write("go\n")  # type: ignore[union-attr]
