@@ -835,7 +835,7 @@ def open_workbook(path: str | Path, suffixes: Iterable[str] = SUPPORTED_SUFFIXES
         raise WorkbookError(tr("文件「{name}」是 Excel 二进制工作簿（.xlsb），本程序不读取这种格式。请在 Excel 中“另存为” .xlsx 再导入").format(
             name=path.name))
     if suffix not in suffixes:
-        raise WorkbookError(tr("文件「{name}」的类型「{suffix}」不支持：请选择 .xlsx、.xls 或 .ods 表格文件").format(
+        raise WorkbookError(tr("不支持的文件类型「{suffix}」（文件「{name}」）：请选择 .xlsx、.xls 或 .ods 表格文件").format(
             name=path.name, suffix=path.suffix or tr("无扩展名")))
     try:
         kind = _sniff(path)

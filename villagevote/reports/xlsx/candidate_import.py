@@ -3,7 +3,7 @@
 The template (.xlsx, openpyxl) has one header row, frozen, with drop-down lists for gender, education, political
 status, village, organization, post, nomination source and 是/否, and the ID-number column formatted as text so
 Excel does not turn the number into 3.30102E+17. :func:`read_candidate_rows` reads what comes back (.xlsx, .xls or
-.ods, via python-calamine) into plain row dicts keyed by field name, keeping the sheet's row numbers so every error
+.ods, via the guarded reader ``villagevote.workbooks``) into plain row dicts keyed by field name, keeping the sheet's row numbers so every error
 can name its row. Checking the values against the database is the job of ``villagevote.candidates.importing``.
 No Qt here.
 """
@@ -193,26 +193,16 @@ def read_candidate_rows(path: str | Path) -> SheetRows:
     in one :class:`ValidationError`. Blank rows are skipped; row numbers are the sheet's own (1 = header row).
     """
     from openpyxl.utils import get_column_letter
-    from python_calamine import CalamineError, CalamineWorkbook
+
+    from villagevote.workbooks import open_workbook
 
     path = Path(path)
-    if path.suffix.lower() not in {".xlsx", ".xlsm", ".xls", ".ods"}:
-        raise ValidationError(
-            tr("不支持的文件类型「{ext}」：请选择 .xlsx、.xls 或 .ods 工作簿").format(ext=path.suffix or tr("无扩展名"))
-        )
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except FileNotFoundError:
-        raise ValidationError(tr("找不到文件：{path}").format(path=path)) from None
-    except (CalamineError, OSError, ValueError) as exc:
-        raise ValidationError(tr("无法读取工作簿 {name}：{error}").format(name=path.name, error=exc)) from None
-    try:
+    # The guarded reader: unreadable, truncated, oversized or password-protected files become a Chinese message.
+    with open_workbook(path) as wb:
         names = wb.sheet_names
         sheet_name = SHEET_NAME if SHEET_NAME in names else names[0]
-        sheet = wb.get_sheet_by_name(sheet_name)
-        data = sheet.to_python(skip_empty_area=False)
-    finally:
-        wb.close()
+        sheet = wb.read(sheet_name)
+    data = sheet.rows
 
     header_index = next(
         (i for i, row in enumerate(data) if any(not is_blank(v) for v in row)), None
@@ -247,6 +237,19 @@ def read_candidate_rows(path: str | Path) -> SheetRows:
                 sheet=sheet_name, problems="\n".join(problems)
             )
         )
+
+    # Names and ID numbers from which invisible characters (zero-width, bidi, control) were removed are refused:
+    # removing them silently would change whom the registration names.
+    identity = [columns[k] for k in ("name", "id_number") if k in columns]
+    header_of = {columns[c.key]: c.header for c in COLUMNS if c.key in columns}
+    cleaned = sheet.cleaned_cells(identity, header_index + 1)
+    if cleaned:
+        lines = [tr("第{row}行「{label}」含有看不见的字符（{what}）").format(
+            row=row, label=header_of[col], what=what) for row, col, what in cleaned[:20]]
+        raise ValidationError(
+            tr("工作表「{sheet}」中有 {n} 个姓名或身份证号码单元格含有看不见的字符（多为从网页或聊天软件复制带入），"
+               "为免姓名或号码被悄悄改变，未导入任何数据。请在原表中删除这些单元格的内容后重新输入：\n{lines}").format(
+                sheet=sheet_name, n=len(cleaned), lines="\n".join(lines)))
 
     result = SheetRows(sheet=sheet_name, columns=columns)
     for index in range(header_index + 1, len(data)):

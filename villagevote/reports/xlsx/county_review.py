@@ -13,7 +13,7 @@ departments what to fill in and lists the rule codes each department checks. A h
 township, cycle and export number so that a workbook from another township (or an edited copy without it) is
 recognised when it comes back.
 
-:func:`read_county_workbook` reads the returned file (.xlsx, .xls or .ods via python-calamine) into plain rows that
+:func:`read_county_workbook` reads the returned file (.xlsx, .xls or .ods via ``villagevote.workbooks``) into plain rows that
 keep their sheet row numbers; judging the answers is ``villagevote.qualification.county_review``'s job.
 """
 from __future__ import annotations
@@ -297,32 +297,40 @@ def _write_help(wb: Workbook, sheet: CountySheet) -> None:
 def read_county_workbook(path: Path | str) -> ReturnedWorkbook:
     """Read a returned joint-review workbook. Raises ValidationError when it is not one (wrong file, sheet renamed,
     header changed, metadata missing); answers are returned raw for the domain to judge."""
-    from python_calamine import CalamineWorkbook
+    from villagevote.workbooks import open_workbook
 
     path = Path(path)
-    if not path.exists():
-        raise ValidationError(tr("找不到文件：{path}").format(path=path))
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # noqa: BLE001 - calamine raises several types for unreadable files
-        raise ValidationError(tr("无法读取工作簿“{name}”：{error}（请确认是 .xlsx、.xls 或 .ods 文件）").format(
-            name=path.name, error=exc)) from None
-    names = list(wb.sheet_names)
-    if META_SHEET not in names:
+    # The guarded reader: unreadable, truncated, oversized or password-protected files become a Chinese message.
+    with open_workbook(path) as wb:
+        names = list(wb.sheet_names)
+        if META_SHEET not in names:
+            raise ValidationError(tr(
+                "“{name}”里没有本系统导出时写入的隐藏信息，无法确认是哪个乡镇、哪一次导出的联审表。"
+                "请让县里在本系统导出的原文件上填写后返回，不要复制到新工作簿。").format(name=path.name))
+        meta: dict[str, str] = {}
+        for row in wb.read(META_SHEET).rows:
+            if len(row) >= 2 and not is_blank(row[0]):
+                meta[str(row[0]).strip()] = cell_text(row[1])
+        if meta.get("kind") != META_KIND:
+            raise ValidationError(tr("“{name}”不是县级联审表（导出信息中的类型为“{kind}”）。").format(
+                name=path.name, kind=meta.get("kind", "")))
+        if SHEET_NAME not in names:
+            raise ValidationError(tr("“{name}”中找不到工作表“{sheet}”（工作表是否被改名？现有：{names}）").format(
+                name=path.name, sheet=SHEET_NAME, names="、".join(n for n in names if n != META_SHEET)))
+        sheet = wb.read(SHEET_NAME)
+    grid = sheet.rows
+    # ID numbers and names from which invisible characters (zero-width, bidi, control) were removed are refused:
+    # the returned answers are matched to candidates by them.
+    keys = [k for k, _, _ in FIXED_COLUMNS]
+    identity = {keys.index(k): h for k, h, _ in FIXED_COLUMNS if k in ("id_number", "name")}
+    cleaned = sheet.cleaned_cells(identity, FIRST_DATA_ROW - 1)
+    if cleaned:
+        lines = [tr("第{row}行“{label}”含有看不见的字符（{what}）").format(row=row, label=tr(identity[col]), what=what)
+                 for row, col, what in cleaned[:20]]
         raise ValidationError(tr(
-            "“{name}”里没有本系统导出时写入的隐藏信息，无法确认是哪个乡镇、哪一次导出的联审表。"
-            "请让县里在本系统导出的原文件上填写后返回，不要复制到新工作簿。").format(name=path.name))
-    meta: dict[str, str] = {}
-    for row in wb.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False):
-        if len(row) >= 2 and not is_blank(row[0]):
-            meta[str(row[0]).strip()] = cell_text(row[1])
-    if meta.get("kind") != META_KIND:
-        raise ValidationError(tr("“{name}”不是县级联审表（导出信息中的类型为“{kind}”）。").format(
-            name=path.name, kind=meta.get("kind", "")))
-    if SHEET_NAME not in names:
-        raise ValidationError(tr("“{name}”中找不到工作表“{sheet}”（工作表是否被改名？现有：{names}）").format(
-            name=path.name, sheet=SHEET_NAME, names="、".join(n for n in names if n != META_SHEET)))
-    grid = wb.get_sheet_by_name(SHEET_NAME).to_python(skip_empty_area=False)
+            "“{name}”的工作表“{sheet}”中有 {n} 个姓名或身份证号码单元格含有看不见的字符（多为从网页或聊天软件复制带入），"
+            "为免对错人，未导入任何数据。请在原表中删除这些单元格的内容后重新输入：\n{lines}").format(
+            name=path.name, sheet=SHEET_NAME, n=len(cleaned), lines="\n".join(lines)))
     return _parse_grid(path, meta, grid)
 
 

@@ -22,7 +22,7 @@ __all__ = ["ImportDialog", "start_import"]
 
 
 def start_import(parent: QWidget, ctx, village_id: int | None) -> "ImportDialog | None":  # type: ignore[no-untyped-def]
-    path = Ask.open_file(parent, tr("选择选民名单文件"), tr("表格文件 (*.xlsx *.xls *.ods *.xlsm *.xlsb)"))
+    path = Ask.open_file(parent, tr("选择选民名单文件"), tr("表格文件 (*.xlsx *.xls *.ods *.xlsm)"))
     if not path:
         return None
     dialog = ImportDialog(parent, ctx, Path(path), village_id)
