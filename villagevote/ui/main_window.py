@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
     # state
     def refresh_tree(self) -> None:
         self.tree_model.clear()
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             township = get_township(s)
             villages = list_villages(s)
         root = QStandardItem(township.name if township else tr("（未设置乡镇）"))

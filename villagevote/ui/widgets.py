@@ -26,7 +26,7 @@ def village_combo(ctx, village_id: int | None, first: str | None = None) -> QCom
     combo = QComboBox()
     if first is not None:
         combo.addItem(first, None)
-    with ctx.session() as s:
+    with ctx.read_session() as s:
         for v in s.scalars(select(Village).order_by(Village.code, Village.id)):
             combo.addItem(v.name, v.id)
     combo.setCurrentIndex(max(combo.findData(village_id), 0))

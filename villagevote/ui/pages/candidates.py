@@ -243,7 +243,7 @@ class CandidatesPage(QWidget):
         self.village_box.clear()
         self.village_box.addItem(tr("全部村"), None)
         bound_name = ""
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             cycle = s.get(ElectionCycle, self.cycle_id) if self.cycle_id else None
             if cycle is not None:
                 for v in s.scalars(select(Village).where(Village.township_id == cycle.township_id)
@@ -282,7 +282,7 @@ class CandidatesPage(QWidget):
             return []
         village_id, org_kind, statuses, verdict_filter, query = self._filters()
         sensitive = self.ctx.can(Permission.VIEW_SENSITIVE)
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             rows = list_candidacies(s, self.cycle_id, village_id=village_id, org_kind=org_kind, statuses=statuses)
             if query:
                 digits = query.upper()
@@ -349,7 +349,7 @@ class CandidatesPage(QWidget):
             self._set_detail_enabled(False)
             return
         sensitive = self.ctx.can(Permission.VIEW_SENSITIVE)
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             row = list_candidacies(s, self.cycle_id, ids=[candidacy_id])[0]
             cycle = s.get(ElectionCycle, self.cycle_id)
             verdict = compute_verdict(s, candidacy_id) if cycle.rule_set_id else None
@@ -491,7 +491,7 @@ class CandidatesPage(QWidget):
         cid = self._current_id
         if cid is None:
             return
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             done = current_steps(s, cid)
         nxt = next((st for st in STAGES if st not in done), ReviewStage.COUNTY)
         answer = ReviewDialog.ask(self, nxt, self.ctx.actor.display_name or self.ctx.actor.username)
@@ -543,12 +543,12 @@ class CandidatesPage(QWidget):
         cid = self._current_id
         if cid is None:
             return
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             cand = s.get(Candidacy, cid)
             person_id, name = cand.person_id, cand.person.name
 
         def search(text: str) -> list[persons.PersonRow]:
-            with self.ctx.session() as s2:
+            with self.ctx.read_session() as s2:
                 return persons.find_persons(s2, text)
 
         answer = RelationDialog.ask(self, name, search, person_id)

@@ -141,7 +141,7 @@ class BallotsPanel(_Panel):
         self.electorate.setValue(v.electorate)
         self.present.setValue(v.present or 0)
         self.mode.setCurrentIndex(0 if v.mode == "差额" else 1)
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             from villagevote.models.elections import Contest
             c = s.get(Contest, v.id)
             self.double.setChecked(bool(c.double_entry))
@@ -282,7 +282,7 @@ class TotalsPanel(_Panel):
         if v is None:
             return
         entry_no = int(self.entry.currentData() or 1)
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             from villagevote.models.elections import Contest
             c = s.get(Contest, v.id)
             double = bool(c.double_entry)
@@ -423,7 +423,7 @@ class TotalsPanel(_Panel):
 
     def show_diff(self) -> None:
         from villagevote.ui.dialogs.election_diff import DiffDialog
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             rows = svc.double_entry_diff(s, self.cid)
         DiffDialog.show_diff(rows, self)
 
@@ -501,7 +501,7 @@ class CallPanel(_Panel):
         self.legend.setText("   /   ".join(lines))
         self.issued.setValue(v.ballots_issued)
         self.returned.setValue(v.ballots_returned)
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             from villagevote.models.elections import Contest
             mode = s.get(Contest, v.id).tally_mode
             has_entries = mode == "totals" and any(pt.choices() for pt in svc.totals(s, v.id).posts.values())
@@ -595,7 +595,7 @@ class CallPanel(_Panel):
             self.projector = ProjectorWindow()
         self.projector.show()
         self.projector.raise_()
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             t = svc.ballot_counter(s, self.cid).totals() if self.cid else None
         self._push_projector(t)
 
@@ -629,7 +629,7 @@ class SpoiltPanel(_Panel):
         v = self.view
         if v is None:
             return
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             self._rows = svc.spoilt_register(s, v.id)
         self.table.setModel(RowsModel.from_rows(
             [Column(tr("选票序号"), RIGHT), Column(tr("范围")), Column(tr("原因")), Column(tr("来源"))],
@@ -722,7 +722,7 @@ class ResultPanel(_Panel):
         self.elected.setModel(RowsModel.from_rows([Column(tr("职务")), Column(tr("当选人")), Column(tr("得票"), RIGHT),
                                                    Column(tr("得票率"), RIGHT)], rows, parent=self))
         self.elected.horizontalHeader().setStretchLastSection(True)
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             history = svc.lock_history(s, v.id)
         lines = [tr("{when} {who} {what}{why}").format(
             when=when.strftime("%Y-%m-%d %H:%M") if when else "", who=who,
@@ -853,7 +853,7 @@ class ElectionTab(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             self._rows = svc.list_contests(s, self.ctx.village_id, self.ctx.cycle_id())
         model = RowsModel.from_rows([Column(tr("村")), Column(tr("组织")), Column(tr("轮次")), Column(tr("方式")),
                                      Column(tr("应选"), RIGHT), Column(tr("候选人"), RIGHT), Column(tr("状态"))],
@@ -888,7 +888,7 @@ class ElectionTab(QWidget):
 
     def _load(self, contest_id: int) -> None:
         self.contest_id = contest_id
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             self.view = svc.contest_view(s, contest_id)
         v = self.view
         state = tr("已确认") if v.official else tr("未确认")
@@ -903,7 +903,7 @@ class ElectionTab(QWidget):
 
     def new_contest(self) -> None:
         from villagevote.ui.dialogs.election_new import NewContestDialog
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             orgs = svc.organizations_for(s, self.ctx.village_id, self.ctx.cycle_id())
         if not orgs:
             Ask.error(self, tr("无法新建"), tr("当前届次还没有村组织，请先在“乡镇与届次”中建立届次"))

@@ -58,7 +58,7 @@ class OverviewPage(QWidget):
             item = self.grid.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             township = get_township(s)
             cycle = current_cycle(s)
             vid = self.ctx.village_id

@@ -71,7 +71,7 @@ class CalendarPanel(QGroupBox):
             self.model = RowsModel.from_rows(COLUMNS, [])
             self.view.setModel(self.model)
             return
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             if self.ctx.village_id is not None:
                 rows = village_calendar(s, cycle_id, self.ctx.village_id, today)
             else:

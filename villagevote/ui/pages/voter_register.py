@@ -157,7 +157,7 @@ class VoterRegisterTab(QWidget):
         self.village.blockSignals(True)
         self.village.clear()
         self.village.addItem(tr("全镇"), None)
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             for v in s.scalars(select(Village).order_by(Village.code, Village.id)):
                 self.village.addItem(v.name, v.id)
         index = self.village.findData(self.ctx.village_id)
@@ -176,7 +176,7 @@ class VoterRegisterTab(QWidget):
         self.group.addItem(tr("全部小组"), None)
         vid = self.village.currentData()
         if vid is not None:
-            with self.ctx.session() as s:
+            with self.ctx.read_session() as s:
                 for g in s.scalars(select(VillageGroup).where(VillageGroup.village_id == vid)
                                    .order_by(VillageGroup.number)):
                     self.group.addItem(g.name, g.id)
@@ -201,12 +201,12 @@ class VoterRegisterTab(QWidget):
         yes, no = tr("是"), tr("否")
 
         def fetch(offset: int, limit: int) -> list[tuple]:
-            with self.ctx.session() as s:
+            with self.ctx.read_session() as s:
                 return [row[1:10] + (yes if row[10] else no,) + row[11:] + (row[0],)
                         for row in reg.fetch_voters(s, f, offset, limit, full_ids=full)]
 
         def count() -> int:
-            with self.ctx.session() as s:
+            with self.ctx.read_session() as s:
                 return reg.count_voters(s, f)
 
         self.model.set_source(fetch, count)
@@ -286,7 +286,7 @@ class VoterRegisterTab(QWidget):
         vid = self.selected_id()
         if vid is None:
             return
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             rows = reg.voter_history(s, vid)
         lines = [f"{h.at:%Y-%m-%d %H:%M}  {h.kind}  {h.status_before}→{h.status_after}  "
                  f"{h.event_date or ''}  {h.reason}  {h.username}" for h in rows]
@@ -361,7 +361,7 @@ class ObjectionsTab(_ListTab):
         cycle_id = self.ctx.cycle_id()
         rows = []
         if cycle_id is not None:
-            with self.ctx.session() as s:
+            with self.ctx.read_session() as s:
                 rows = list_objections(s, cycle_id, self.ctx.village_id)
         data = []
         for r in rows:
@@ -414,7 +414,7 @@ class ProxiesTab(_ListTab):
     def _village_name(self) -> str | None:
         if self.ctx.village_id is None:
             return None
-        with self.ctx.session() as s:
+        with self.ctx.read_session() as s:
             v = s.get(Village, self.ctx.village_id)
             return v.name if v else None
 
@@ -423,7 +423,7 @@ class ProxiesTab(_ListTab):
         cycle_id = self.ctx.cycle_id()
         rows, cap = [], 3
         if cycle_id is not None:
-            with self.ctx.session() as s:
+            with self.ctx.read_session() as s:
                 rows = list_proxies(s, cycle_id, self.ctx.village_id)
                 cap = reg.cycle_profile(s, cycle_id)[1].proxy_cap
         data = [(r.village, r.holder, r.holder_group, r.principal, r.principal_group, r.relation, r.authorized_on, r.id)
@@ -477,7 +477,7 @@ class ChecksTab(_ListTab):
         data = []
         dups, maybe = [], []
         if cycle_id is not None:
-            with self.ctx.session() as s:
+            with self.ctx.read_session() as s:
                 dups = reg.cross_village_duplicates(s, cycle_id)
                 maybe = reg.possible_duplicates(s, cycle_id)
         full = self.ctx.can(Permission.VIEW_SENSITIVE)
