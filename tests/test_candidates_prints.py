@@ -139,14 +139,19 @@ def test_candidate_notice_needs_a_known_village(printed):
             form.run(s, ADMIN, tmp / "n.pdf", Options(village="白云村"))
 
 
-def test_command_line_prints(printed, capsys):
+def test_command_line_prints(printed, capsys, monkeypatch):
+    from villagevote import audit, users
     from villagevote.cli import main
+    from villagevote.models.enums import Role
 
     db, ids, tmp = printed
+    with db.session() as s:  # 资格审查表 carry full ID numbers: the command line needs a login for them
+        users.create_user(s, audit.SYSTEM, "lu", "lu-password", Role.CLERK)
     path = str(db.path)
     db.dispose()
+    monkeypatch.setenv("VILLAGEVOTE_PASSWORD", "lu-password")
     assert main(["print", "candidate-notice", "--db", path, "--village", "青山村", "--out", str(tmp / "n.pdf")]) == 0
-    assert main(["print", "qualification-forms", "--db", path, "--out", str(tmp / "q.pdf"),
+    assert main(["print", "qualification-forms", "--db", path, "--out", str(tmp / "q.pdf"), "--user", "lu",
                  "--option", f"ids={ids['赵大伟'][0]},{ids['王芳'][0]}"]) == 0
     assert len(_text(tmp / "q.pdf")) == 2
     assert "丁小红" in "".join(_text(tmp / "n.pdf"))

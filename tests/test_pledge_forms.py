@@ -149,14 +149,21 @@ def test_print_pledge_notice(village_db, tmp_path):
 
 
 def test_cli_print_commands(village_db, tmp_path):
+    import os
+
+    from villagevote import audit, users
+    from villagevote.models.enums import Role
+    with village_db.session() as s:  # 承诺书 carry full ID numbers: the command line needs a login for them
+        users.create_user(s, audit.SYSTEM, "lu", "lu-password", Role.CLERK)
     db_path = village_db.path
     village_db.dispose()
     root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, VILLAGEVOTE_PASSWORD="lu-password")
     for name in ("pledges", "pledge-notice"):
         out = tmp_path / f"{name}.pdf"
         proc = subprocess.run([sys.executable, "-m", "villagevote", "print", name, "--db", str(db_path),
-                               "--village", "青山村", "--out", str(out)], cwd=root, capture_output=True, text=True,
-                              timeout=120)
+                               "--village", "青山村", "--user", "lu", "--out", str(out)], cwd=root,
+                              capture_output=True, text=True, timeout=120, env=env)
         assert proc.returncode == 0, proc.stderr
         assert out.read_bytes().startswith(b"%PDF-")
     listing = subprocess.run([sys.executable, "-m", "villagevote", "print", "--list"], cwd=root,
