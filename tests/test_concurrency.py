@@ -321,3 +321,15 @@ def test_an_orm_version_clash_inside_one_save_is_an_edit_conflict(db, clerk, tow
             p.phone = "13600000004"
     with db.read_session() as s:
         assert s.get(Person, pid).phone == "13800000001"
+
+
+def test_voter_forms_render_in_a_read_session(db, admin, township, voters, tmp_path):
+    """The register page prints and exports voter forms in a read session (the 300-page 公告 must not hold the
+    write lock for seconds): none of them may write."""
+    from villagevote.reports.forms_voters import FORMS
+    from villagevote.reports.registry import Options
+    for form in FORMS:
+        suffix = ".pdf" if form.kind == "print" else ".xlsx"
+        with db.read_session() as s:
+            out = form.run(s, admin, tmp_path / f"{form.name}{suffix}", Options(village="东村"))
+        assert Path(out).stat().st_size > 0, form.name

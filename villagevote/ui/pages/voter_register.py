@@ -330,7 +330,8 @@ def _run_form(parent: QWidget, ctx, kind: str, name: str, village: str | None, f
 
     def job(progress) -> Path:  # type: ignore[no-untyped-def]
         progress(0.1, tr("正在生成…"))
-        with ctx.db.session() as s:
+        # voter forms only read: a read session does not hold the write lock while 300 pages render
+        with ctx.db.read_session() as s:
             return form.run(s, ctx.actor, Path(path), Options(village=village))
 
     ctx.jobs.submit(job, title=form.title, parent=parent,
