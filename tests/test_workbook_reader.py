@@ -88,3 +88,19 @@ def test_xlsb_and_other_zips_are_named(tmp_path):
     path.write_bytes(b"PK\x03\x04")
     with pytest.raises(workbooks.WorkbookError, match="另存为"):
         workbooks.read_sheet(path)
+
+
+def test_chunk_boundaries_neither_hide_nor_invent_unusual_cells(tmp_path, monkeypatch):
+    """The scan reads the sheet XML in chunks: a tag cut at a chunk's end must not send an ordinary sheet to the
+    slow exact parse, and a far reference cut in two must still be found."""
+    rows = [["姓名", "身份证号"]] + [[f"张{i}", f"33052319700101{i:04d}"] for i in range(300)]
+    plain = _write(tmp_path, "plain.xlsx", sheet_xml(rows))
+    far = _write(tmp_path, "far.xlsx", sheet_xml(rows, raw_cells={(5, 16383): '<c r="{ref}"><v>1</v></c>'}))
+    exact = workbooks._exact_xlsx_sheet
+    for size in (7, 13, 37, 64, 1000):
+        monkeypatch.setattr(workbooks, "_CHUNK", size)
+        monkeypatch.setattr(workbooks, "_exact_xlsx_sheet", lambda *a: pytest.fail(f"exact parse at chunk {size}"))
+        assert len(workbooks.read_sheet(plain).rows) == 301
+        monkeypatch.setattr(workbooks, "_exact_xlsx_sheet", exact)
+        with pytest.raises(workbooks.WorkbookError, match="XFD6"):
+            workbooks.read_sheet(far)

@@ -366,19 +366,23 @@ def _scan_xlsx_sheet(zf: zipfile.ZipFile, part: str, path: Path, sheet: str) -> 
         with zf.open(info) as handle:
             tail = b""
             first = True
-            while True:
-                chunk = handle.read(_CHUNK)
-                if not chunk:
-                    break
+            chunk = handle.read(_CHUNK)
+            while chunk:
+                following = handle.read(_CHUNK)
                 data = tail + chunk
                 if first and _PREFIXED.search(data[:4096]):
                     unusual = True
                     break
                 first = False
-                if _UNUSUAL.search(data):
+                # A match in the last 40 bytes of a chunk may be a tag cut in two (`<c ` at the very end): those
+                # bytes are searched again with the next chunk.
+                keep = 40 if following else 0
+                hit = _UNUSUAL.search(data)
+                if hit is not None and hit.start() < len(data) - keep:
                     unusual = True
                     break
-                tail = data[-40:]
+                tail = data[-keep:] if keep else b""
+                chunk = following
     except Exception as exc:  # noqa: BLE001 - zlib.error, BadZipFile (CRC), EOFError on truncated members
         raise _damaged(path, exc, tr("（工作表「{sheet}」的数据无法解压）").format(sheet=sheet)) from None
     if unusual:
