@@ -10,6 +10,7 @@ A per-role summary (pages, tabs, buttons, actions, dialogs, messages) is printed
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import struct
@@ -42,6 +43,10 @@ CASES = [(name, "cancel") for name in ROLES] + [(name, "accept") for name in ROL
 # Buttons and menu actions that are deliberately NOT triggered, by their text, with the reason. Keep this tiny.
 SKIP: dict[str, str] = {
 }
+# The default walk clicks everything for the whole township and the first village and opens every page and tab for
+# the others (CI time); VILLAGEVOTE_CLICK_ALL_VILLAGES=1 clicks everything in every village (a longer local run).
+FULL_WALK_ALL_VILLAGES = os.environ.get("VILLAGEVOTE_CLICK_ALL_VILLAGES") == "1"
+
 # Qt warnings that pyproject.toml ignores (artefacts of the offscreen platform).
 QT_LOG_IGNORE = ("propagateSizeHints", "QFont::setPointSize", "This plugin does not support")
 
@@ -488,7 +493,7 @@ class Clicker:
         window = self.window
         villages = len(self._tree_items()) - 1
         # whole township, then the first village: every page, every tab, every button
-        for scope in range(min(2, villages + 1)):
+        for scope in range(villages + 1 if FULL_WALK_ALL_VILLAGES else min(2, villages + 1)):
             name = self._choose(scope)
             for row in range(window.nav.count()):
                 title = window.nav.item(row).text()
@@ -496,7 +501,7 @@ class Clicker:
                 self.act(f"{name} › {title}", lambda r=row: window.nav.setCurrentRow(r))
                 self.explore(window, window.stack.currentWidget(), f"{name} › {title}")
         # every other village: every page and tab opens
-        for scope in range(2, villages + 1):
+        for scope in range(villages + 1 if FULL_WALK_ALL_VILLAGES else 2, villages + 1):
             name = self._choose(scope)
             for row in range(window.nav.count()):
                 title = window.nav.item(row).text()
