@@ -195,6 +195,10 @@ def test_free_status_edit_cannot_set_outcomes(db, world):
         for actor in (REVIEWER, admin):
             with pytest.raises(ValidationError, match="「取消资格」只能由资格审查决定或按核查结论定资格产生"):
                 status.transition(s, cid, S.DISQUALIFIED, actor, reason="复核发现问题")
+        # a refused move lists only what a free edit may set: never an outcome
+        with pytest.raises(ValidationError, match="可改为") as refused:
+            status.transition(s, cid, S.COUNTY_REVIEWED, admin)
+        assert "当选" not in str(refused.value) and "取消资格" not in str(refused.value)
         status.transition(s, cid, S.CANDIDATE, CLERK)
         with pytest.raises(ValidationError, match="把张三改为「当选」"):
             status.transition(s, cid, S.ELECTED, CLERK)

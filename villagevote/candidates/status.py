@@ -177,7 +177,9 @@ def transition(
     elif origin is Origin.QUALIFICATION and official_contest(session, cand.id) is not None:
         _refuse_free_edit(session, cand, current, None)
     if new not in ALLOWED[current]:
-        nxt = "、".join(s.label for s in allowed_next(current)) or tr("无（已是最终状态）")
+        # a free edit lists only what a free edit may set (the outcomes come from a result or a verdict)
+        choices = [s for s in allowed_next(current) if origin is not Origin.STATUS_EDIT or s not in OUTCOMES]
+        nxt = "、".join(s.label for s in choices) or tr("无（已是最终状态）")
         raise ValidationError(
             tr("{name}当前状态为「{cur}」，不能直接改为「{new}」（可改为：{nxt}）").format(
                 name=cand.person.name, cur=current.label, new=new.label, nxt=nxt
