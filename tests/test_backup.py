@@ -276,3 +276,15 @@ def test_restore_between_page_sizes(db, township, admin, live_size, backup_size)
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
     finally:
         reopened.dispose()
+
+
+def test_backup_list_says_when_and_why_each_backup_was_made(db):
+    """The 备份 tab lists each backup with its time and a Chinese reason, newest first, and states the policy."""
+    from villagevote.backup import describe_backups, retention_text
+    start = dt.datetime(2026, 11, 1, 9, 0, 0)
+    backup_database(db.path, db.backup_dir, reason="pre-upgrade", now=start)
+    backup_database(db.path, db.backup_dir, reason="manual", now=start + dt.timedelta(days=1))
+    entries = describe_backups(db.backup_dir)
+    assert [(e.made, e.reason) for e in entries] == [(start + dt.timedelta(days=1), "手动备份"), (start, "升级前备份")]
+    assert all(e.size_kb > 0 for e in entries)
+    assert "最近 7 份" in retention_text(7) and "每月" in retention_text(7)

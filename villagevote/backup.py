@@ -24,6 +24,7 @@ it to the rollback journal, which also works between page sizes (4 KiB ↔ 16 Ki
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 import os
 import re
 import sqlite3
@@ -154,6 +155,42 @@ def list_backups(dest_dir: Path) -> list[Path]:
         return []
     found = [p for p in dest_dir.iterdir() if BACKUP_PATTERN.match(p.name)]
     return sorted(found, key=lambda p: BACKUP_PATTERN.match(p.name).group(1), reverse=True)  # type: ignore[union-attr]
+
+
+def reason_label(reason: str) -> str:
+    """The Chinese name of a backup's reason code (the last part of its file name)."""
+    return {
+        "manual": tr("手动备份"), "open": tr("打开时备份"), "daily": tr("每日备份"),
+        "pre-upgrade": tr("升级前备份"), "pre-restore": tr("恢复前备份"),
+    }.get(reason, reason)
+
+
+@dataclass(frozen=True)
+class BackupEntry:
+    """One backup as the 备份 tab lists it."""
+    path: Path
+    made: dt.datetime
+    reason: str       # Chinese label
+    size_kb: int
+
+
+def describe_backups(dest_dir: Path) -> list[BackupEntry]:
+    """The backups in ``dest_dir``, newest first, with when and why each was made."""
+    out = []
+    for path in list_backups(dest_dir):
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue
+        reason = BACKUP_PATTERN.match(path.name).group(2)  # type: ignore[union-attr]
+        out.append(BackupEntry(path, backup_time(path), reason_label(reason), round(size / 1024)))
+    return out
+
+
+def retention_text(keep: int) -> str:
+    """The retention policy in one sentence, for the 备份 tab."""
+    return tr("保留规则：最近 {keep} 份完好的备份；30 天内每天至少一份；{months} 个月内每月至少一份；升级前和恢复前的备份保留 "
+              "{safety} 天。其余旧备份自动删除。").format(keep=max(keep, 1), months=MONTHLY_MONTHS, safety=SAFETY_DAYS)
 
 
 def _looks_like_database(path: Path) -> bool:

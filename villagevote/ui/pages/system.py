@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSpinBox, QTabl
 
 from villagevote import users
 from villagevote.auth import Permission
-from villagevote.backup import backup_database, list_backups
+from villagevote.backup import backup_database, describe_backups, retention_text
 from villagevote.errors import UserError
 from villagevote.i18n import tr
 from villagevote.models.enums import Role
@@ -185,7 +185,11 @@ class BackupsTab(QWidget):
         self.where = QLabel()
         self.where.setWordWrap(True)
         layout.addWidget(self.where)
-        self.model = RowsModel([Column(tr("备份文件")), Column(tr("大小（KB）"))])
+        self.policy = QLabel()
+        self.policy.setWordWrap(True)
+        layout.addWidget(self.policy)
+        self.model = RowsModel([Column(tr("备份时间")), Column(tr("类型")), Column(tr("大小（KB）")),
+                                Column(tr("备份文件"))])
         self.view = _table(self.model)
         layout.addWidget(self.view)
         row = QHBoxLayout()
@@ -200,7 +204,11 @@ class BackupsTab(QWidget):
 
     def refresh(self) -> None:
         self.where.setText(tr("备份位置：{dir}").format(dir=self.ctx.db.backup_dir))
-        rows = [(p.name, round(p.stat().st_size / 1024)) for p in list_backups(self.ctx.db.backup_dir)]
+        with self.ctx.read_session() as s:
+            keep = int(get_setting(s, "backup.keep", 10))  # type: ignore[arg-type]
+        self.policy.setText(retention_text(keep))
+        rows = [(b.made.strftime("%Y-%m-%d %H:%M:%S"), b.reason, b.size_kb, b.path.name)
+                for b in describe_backups(self.ctx.db.backup_dir)]
         self.model.set_source(lambda o, n: rows[o:o + n], lambda: len(rows))
 
     def backup_now(self) -> None:
