@@ -205,3 +205,35 @@ def test_a_killed_instance_does_not_keep_the_file_locked(tmp_path):
     finally:
         holder.kill()
     open_database(path).dispose()
+
+
+def test_a_command_beside_the_open_program_runs_but_never_upgrades_under_it(tmp_path):
+    """``villagevote print`` while a program window has the file: one short unit of work beside it (the window keeps
+    its lock); a file that would need an upgrade is refused instead of being migrated under the window."""
+    from villagevote.models.db import head_revision
+    path = tmp_path / "town.sqlite3"
+    open_database(path).dispose()
+    holder = Child(HOLDER_CHILD, str(path))
+    try:
+        holder.expect("open")
+        beside = open_database(path, beside_program=True)
+        try:
+            with beside.session() as s:
+                assert s.connection().exec_driver_sql("SELECT count(*) FROM app_user").scalar() == 0
+        finally:
+            beside.dispose()
+        with pytest.raises(DatabaseInUse):  # the window still holds the file
+            open_database(path)
+        conn = sqlite3.connect(path)
+        conn.execute("UPDATE alembic_version SET version_num = '0008_voter_sort_keys'")
+        conn.commit()
+        conn.close()
+        with pytest.raises(Exception, match="需要升级.*正被另一个 villagevote 程序打开"):
+            open_database(path, beside_program=True)
+        conn = sqlite3.connect(path)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0008_voter_sort_keys"
+        conn.execute("UPDATE alembic_version SET version_num = ?", (head_revision(),))
+        conn.commit()
+        conn.close()
+    finally:
+        holder.kill()

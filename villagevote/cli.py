@@ -134,7 +134,7 @@ def cmd_form(args: argparse.Namespace, kind: str) -> int:
     for item in args.option:
         key, _, value = item.partition("=")
         extra[key] = value
-    db = open_database(args.form_db)
+    db = open_database(args.form_db, beside_program=True)
     try:
         actor = _login(db, args.user) if args.user else _read_only_actor()
         try:

@@ -588,7 +588,8 @@ class Database:
 
 
 def open_database(path: Path | str, *, backup_dir: Path | None = None, seed: bool = True,
-                  keep_backups: int = 10, create: bool = False, single_instance: bool = True) -> Database:
+                  keep_backups: int = 10, create: bool = False, single_instance: bool = True,
+                  beside_program: bool = False) -> Database:
     """Open (creating if needed) and upgrade a township database. Raises DatabaseFileError for unusable files.
 
     - **Already open in this process** (same file by resolved path, link or inode): the open Database is returned
@@ -603,7 +604,12 @@ def open_database(path: Path | str, *, backup_dir: Path | None = None, seed: boo
       or a hot-journal recovery in one would pull the file from under the other, and two clerks would silently
       overwrite each other. Command-line commands that only read (``check-db``, ``backup``) do not take the lock
       and may run. ``single_instance=False`` skips the lock for programs that coordinate access themselves (tests
-      of concurrent writers); the GUI and the command line never pass it.
+      of concurrent writers); the GUI never passes it.
+    - ``beside_program=True`` (the command line's ``print`` and ``export``): when a program window holds the lock,
+      open the file anyway for one short unit of work, without taking the lock, upgrading, seeding or recovering —
+      write transactions begin IMMEDIATE and wait for the window's saves, record edits check their version, so a
+      print run beside the open program is as safe as a second clerk's save. A file that would need an upgrade is
+      still refused (the window's older code must not find a newer schema under it).
     - **Zero-byte file**: refused (a truncated file is not a new township) unless ``create=True`` — the caller is
       explicitly making a new database. A path that does not exist is created (first start, 新建数据库).
     - **Hot rollback journal** (a write in DELETE-journal mode was interrupted): the file and the journal are first
@@ -620,7 +626,12 @@ def open_database(path: Path | str, *, backup_dir: Path | None = None, seed: boo
         if existing is not None:
             existing._users += 1
             return existing
-        lock = InstanceLock.acquire(path) if single_instance else None
+        try:
+            lock = InstanceLock.acquire(path) if single_instance else None
+        except DatabaseInUse:
+            if not beside_program:
+                raise
+            return _open_beside_program(path, backup_dir)
         try:
             db = _open_new(path, backup_dir, seed=seed, keep_backups=keep_backups, create=create,
                            clean_partials=lock is not None)
@@ -633,6 +644,22 @@ def open_database(path: Path | str, *, backup_dir: Path | None = None, seed: boo
         db._key = _key(path)
         _OPEN[db._key] = db
         return db
+
+
+def _open_beside_program(path: Path, backup_dir: Path | None) -> Database:
+    """A short command's own engine on a file a program window has open (see ``beside_program``); not registered,
+    so the caller's ``dispose`` closes it."""
+    from villagevote.config import backup_dir_for
+
+    info = inspect_file(path)  # another process's locks are not affected by this process's descriptors
+    check_revision_supported(info.revision, path)
+    if info.revision != head_revision():
+        raise DatabaseFileError(tr(
+            "此数据库需要升级到本程序的版本，但它正被另一个 villagevote 程序打开：{path}\n"
+            "请先关闭那个程序，再运行本命令。").format(path=path))
+    engine = make_engine(path)
+    return Database(path=path, engine=engine, backup_dir=backup_dir or backup_dir_for(path),
+                    session_factory=sessionmaker(engine, expire_on_commit=False))
 
 
 def _open_new(path: Path, backup_dir: Path | None, *, seed: bool, keep_backups: int, create: bool,
