@@ -389,6 +389,24 @@ def _scan_xlsx_sheet(zf: zipfile.ZipFile, part: str, path: Path, sheet: str) -> 
         _exact_xlsx_sheet(zf, info, path, sheet)
 
 
+def _feed(zf: zipfile.ZipFile, info: zipfile.ZipInfo, parser: Any, path: Path, bad_xml: str, bad_zip: str = "") -> None:
+    """Stream one zip member through an expat parser in chunks; XML and decompression errors become WorkbookError
+    (``_Stop`` and WorkbookError raised by the handlers pass through)."""
+    try:
+        with zf.open(info) as handle:
+            while True:
+                chunk = handle.read(_CHUNK)
+                parser.Parse(chunk, not chunk)
+                if not chunk:
+                    break
+    except (_Stop, WorkbookError):
+        raise
+    except expat.ExpatError as exc:
+        raise _damaged(path, exc, bad_xml) from None
+    except Exception as exc:  # noqa: BLE001 - zlib.error, BadZipFile (CRC), EOFError on truncated members
+        raise _damaged(path, exc, bad_zip) from None
+
+
 def _exact_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, sheet: str) -> None:
     """Parse the sheet XML with expat, tracking positions as calamine does: the farthest cell that holds a value
     and the formulas without a cached value. Stops at the first cell beyond the limits."""
@@ -460,18 +478,10 @@ def _exact_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, sh
     parser.CharacterDataHandler = text
     parser.buffer_text = True
     try:
-        with zf.open(info) as handle:
-            while True:
-                chunk = handle.read(_CHUNK)
-                parser.Parse(chunk, not chunk)
-                if not chunk:
-                    break
+        _feed(zf, info, parser, path, tr("（工作表「{sheet}」的 XML 不完整或有错）").format(sheet=sheet),
+              tr("（工作表「{sheet}」的数据无法解压）").format(sheet=sheet))
     except _Stop:
         pass
-    except expat.ExpatError as exc:
-        raise _damaged(path, exc, tr("（工作表「{sheet}」的 XML 不完整或有错）").format(sheet=sheet)) from None
-    except Exception as exc:  # noqa: BLE001
-        raise _damaged(path, exc, tr("（工作表「{sheet}」的数据无法解压）").format(sheet=sheet)) from None
     _check_extent(path, sheet, state["max_row"], max(state["max_col"], 0))
     if missing:
         raise _formula_error(path, sheet, missing, count[0])
@@ -560,19 +570,7 @@ def _ods_preflight(zf: zipfile.ZipFile, path: Path) -> dict[str, _OdsTable]:
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.StartElementHandler = start
     parser.EndElementHandler = end
-    try:
-        with zf.open(info) as handle:
-            while True:
-                chunk = handle.read(_CHUNK)
-                parser.Parse(chunk, not chunk)
-                if not chunk:
-                    break
-    except WorkbookError:
-        raise
-    except expat.ExpatError as exc:
-        raise _damaged(path, exc, tr("（content.xml 不完整或有错）")) from None
-    except Exception as exc:  # noqa: BLE001
-        raise _damaged(path, exc) from None
+    _feed(zf, info, parser, path, tr("（content.xml 不完整或有错）"))
     return tables
 
 
