@@ -1,6 +1,8 @@
 """Contests, tally entry, results and the official lock against a real (temporary) database."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
@@ -17,6 +19,8 @@ from villagevote.models.enums import CandidacyStatus, OrgKind
 def contest_id(db, admin, clerk, township):
     with db.session() as s:
         return committee_contest(s, clerk, township.village_ids[0], township.cycle_id, electorate=1000)
+
+ELECTION_DAY = dt.date(2026, 12, 20)  # the township fixture's election day: results are confirmed on it
 
 
 def _marks(**kw):
@@ -38,18 +42,21 @@ def test_contest_created_from_seats_and_qualified_candidacies_in_stroke_order(db
     assert v.electorate == 1000 and v.mode == "差额"
 
 
-def test_official_ballots_need_the_margin_and_are_counted(db, clerk, contest_id, tmp_path):
+def test_official_ballots_need_the_margin_and_are_counted(db, clerk, admin, contest_id, tmp_path):
     with db.session() as s:
         assert svc.margin_problems(s, contest_id) == []
         svc.print_ballots(s, clerk, contest_id, tmp_path / "b.pdf", sample=False, copies=2)
         svc.print_ballots(s, clerk, contest_id, tmp_path / "s.pdf", sample=True)
         assert s.get(Contest, contest_id).ballots_printed == 2
         bc = [c for c in svc.contest_view(s, contest_id).candidates_for("委员")][0]
+        with pytest.raises(ValidationError, match="已冻结"):  # official ballots freeze the list (issue 14)
+            svc.remove_ballot_candidate(s, clerk, bc.ballot_candidate_id)
+        svc.reopen_ballots(s, admin, contest_id, "候选人名单有误")
         svc.remove_ballot_candidate(s, clerk, bc.ballot_candidate_id)
         with pytest.raises(ValidationError, match="至少 4 名"):
             svc.print_ballots(s, clerk, contest_id, tmp_path / "b2.pdf", sample=False)
         svc.print_ballots(s, clerk, contest_id, tmp_path / "s2.pdf", sample=True)  # samples still print
-        assert s.get(Contest, contest_id).ballots_printed == 2
+        assert s.get(Contest, contest_id).ballots_printed == 0
 
 
 def test_totals_entry_result_lock_and_reopen(db, clerk, reviewer, admin, contest_id):
@@ -67,8 +74,8 @@ def test_totals_entry_result_lock_and_reopen(db, clerk, reviewer, admin, contest
                                                                     ("周杰", "委员"), ("刘芳", "委员")}
         assert res["unfilled"] == {"副主任": 1}
         with pytest.raises(PermissionDenied):
-            svc.mark_official(s, clerk, contest_id)
-        notes = svc.mark_official(s, reviewer, contest_id)
+            svc.mark_official(s, clerk, contest_id, today=ELECTION_DAY)
+        notes = svc.mark_official(s, reviewer, contest_id, today=ELECTION_DAY)
         assert any("王建国" in n for n in notes)
         statuses = {c.person.name: CandidacyStatus(c.status) for c in s.scalars(select(Candidacy))}
         assert statuses["王建国"] is CandidacyStatus.ELECTED and statuses["李明"] is CandidacyStatus.NOT_ELECTED
@@ -96,7 +103,7 @@ def test_totals_entry_result_lock_and_reopen(db, clerk, reviewer, admin, contest
         corrected[("主任", "王建国")], corrected[("主任", "李明")] = (180, 500, 120), (600, 150, 50)
         svc.save_totals(s, clerk, contest_id, issued=900, returned=898, invalid=8, marks=corrected)
         svc.compute_result(s, clerk, contest_id)
-        svc.mark_official(s, reviewer, contest_id)
+        svc.mark_official(s, reviewer, contest_id, today=ELECTION_DAY)
         statuses = {c.person.name: CandidacyStatus(c.status) for c in s.scalars(select(Candidacy))}
         assert statuses["李明"] is CandidacyStatus.ELECTED and statuses["王建国"] is CandidacyStatus.NOT_ELECTED
 
@@ -107,7 +114,7 @@ def test_first_round_cannot_be_reopened_while_its_additional_round_is_official(d
     with db.session() as s:
         svc.save_totals(s, clerk, contest_id, issued=900, returned=898, invalid=8, marks=FULL)
         svc.compute_result(s, clerk, contest_id)
-        svc.mark_official(s, reviewer, contest_id)
+        svc.mark_official(s, reviewer, contest_id, today=ELECTION_DAY)
         org_id = s.get(Contest, contest_id).organization_id
         later = svc.create_contest(s, clerk, org_id, round_=ContestRound.ADDITIONAL, from_contest_id=contest_id)
         s.get(Contest, later).official = True  # its own lock path is tested above; here only the order matters
@@ -137,7 +144,7 @@ def test_votes_exceeding_ballots_block_the_result_and_the_lock(db, clerk, review
         res = svc.compute_result(s, clerk, contest_id)
         assert res["valid"] is False and res["elected"] == []
         with pytest.raises(ValidationError):
-            svc.mark_official(s, reviewer, contest_id)
+            svc.mark_official(s, reviewer, contest_id, today=ELECTION_DAY)
 
 
 def test_write_in_for_post_without_seats_is_refused(db, clerk, contest_id):
@@ -192,7 +199,7 @@ def test_additional_round_takes_top_non_winners_and_the_one_third_rule(db, clerk
     with db.session() as s:
         svc.save_totals(s, clerk, contest_id, issued=900, returned=898, invalid=8, marks=FULL)
         svc.compute_result(s, clerk, contest_id)
-        svc.mark_official(s, reviewer, contest_id)
+        svc.mark_official(s, reviewer, contest_id, today=ELECTION_DAY)
         org_id = s.get(Contest, contest_id).organization_id
         add_id = svc.create_contest(s, clerk, org_id, round_="additional", electorate=1000)
         v = svc.contest_view(s, add_id)
@@ -204,7 +211,7 @@ def test_additional_round_takes_top_non_winners_and_the_one_third_rule(db, clerk
         res = svc.compute_result(s, clerk, add_id)
         assert res["threshold"] == 234                     # one third of 700 rounds up to 234
         assert [(e["name"], e["post"]) for e in res["elected"]] == [("张伟", "副主任")]
-        svc.mark_official(s, reviewer, add_id)
+        svc.mark_official(s, reviewer, add_id, today=ELECTION_DAY)
         st = {c.person.name: CandidacyStatus(c.status) for c in s.scalars(select(Candidacy))}
         assert st["张伟"] is CandidacyStatus.ELECTED
 

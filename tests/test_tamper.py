@@ -2,6 +2,7 @@
 SQLite tool outside the program are reported by ``villagevote check-db``, which names the record."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 
@@ -20,6 +21,8 @@ FULL = {("主任", "王建国"): (600, 150, 50), ("主任", "李明"): (180, 500
         ("委员", "刘芳"): (520, 200, 80), ("委员", "孙强"): (610, 120, 70), ("委员", "周杰"): (560, 160, 80),
         ("委员", "马超"): (300, 400, 100)}
 
+ELECTION_DAY = dt.date(2026, 12, 20)  # the township fixture's election day: results are confirmed on it
+
 
 @pytest.fixture
 def official(db, admin, clerk, reviewer, readonly, township) -> int:
@@ -29,7 +32,7 @@ def official(db, admin, clerk, reviewer, readonly, township) -> int:
         svc.save_totals(s, clerk, cid, issued=900, returned=898, invalid=8, marks=FULL)
         decision = svc.compute_result(s, clerk, cid)
         assert ("王建国", "主任") in {(e["name"], e["post"]) for e in decision["elected"]}
-        svc.mark_official(s, reviewer, cid)
+        svc.mark_official(s, reviewer, cid, today=ELECTION_DAY)
     return cid
 
 
@@ -176,7 +179,7 @@ def test_reopen_clears_the_digest_and_relocking_sets_a_new_one(db, official, adm
     with db.session() as s:
         svc.save_totals(s, clerk, official, issued=900, returned=898, invalid=8, marks=corrected)
         svc.compute_result(s, clerk, official)
-        svc.mark_official(s, reviewer, official)
+        svc.mark_official(s, reviewer, official, today=ELECTION_DAY)
     with raw(db) as conn:
         second = conn.execute("SELECT official_digest FROM contest WHERE id = ?", (official,)).fetchone()[0]
     assert second and second != first

@@ -54,7 +54,8 @@ def populate(session: Session, ctx: DemoContext) -> None:
     svc.add_spoilt(session, actor, cid, "委员", "委员栏选了4人，多于应选3名", serial=2)
     res = svc.compute_result(session, actor, cid)
     if res.get("valid") and not res.get("ties"):
-        svc.mark_official(session, actor, cid)
+        # the fictional township is shown after its count: the result is confirmed on the election day
+        svc.mark_official(session, actor, cid, today=ctx.election_day)  # type: ignore[arg-type]
     ctx.notes.append("elections: {v} village committee counted, {n} elected, official={o}".format(
         v=view.village, n=len(res.get("elected", [])), o=bool(res.get("valid") and not res.get("ties"))))
 

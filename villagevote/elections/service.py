@@ -48,6 +48,10 @@ def _gender_text(g: Gender | str | None) -> str | None:
     return "女" if g is Gender.FEMALE else "男"
 
 
+def _cn_date(day: dt.date) -> str:
+    return tr("{y}年{m}月{d}日").format(y=day.year, m=day.month, d=day.day)
+
+
 def _stroke_key(name: str) -> tuple:
     try:
         from villagevote.names import stroke_key
@@ -248,6 +252,9 @@ def update_contest(session: Session, actor: Actor, contest_id: int, **fields: An
     if "posts" in fields:  # [(post, seats, women_seats)]
         if _has_tally(session, c.id):
             raise ValidationError(tr("已经录入计票数据，不能再修改职务和名额"))
+        current = [(p.post, p.seats, p.women_seats) for p in c.posts]
+        if [(p, int(n), int(w)) for p, n, w in fields["posts"]] != current:
+            _ensure_not_frozen(session, c)
         c.posts.clear()
         session.flush()
         for rank, (post, seats, women) in enumerate(fields["posts"], start=1):
@@ -266,6 +273,7 @@ def update_contest(session: Session, actor: Actor, contest_id: int, **fields: An
 def add_ballot_candidate(session: Session, actor: Actor, contest_id: int, post: str, name: str,
                          gender: str | None = None, candidacy_id: int | None = None) -> int:
     c = _unlocked_contest(session, contest_id)
+    _ensure_not_frozen(session, c)
     if post not in {p.post for p in c.posts}:
         raise ValidationError(tr("“{post}”不是本次选举的职务").format(post=post))
     name = normalize_name(name)
@@ -289,6 +297,8 @@ def remove_ballot_candidate(session: Session, actor: Actor, ballot_candidate_id:
     _ensure_unlocked(c)
     if _has_tally(session, c.id):
         raise ValidationError(tr("已经录入计票数据，不能再从选票上删除候选人"))
+    if not bc.write_in:
+        _ensure_not_frozen(session, c)
     before = row_dict(bc)
     session.delete(bc)
     session.flush()
@@ -307,6 +317,50 @@ def _renumber(session: Session, contest_id: int, post: str) -> None:
 def _has_tally(session: Session, contest_id: int) -> bool:
     return bool(session.scalar(select(func.count(TallyEntry.id)).where(TallyEntry.contest_id == contest_id))
                 or session.scalar(select(func.count(BallotRecord.id)).where(BallotRecord.contest_id == contest_id)))
+
+
+def _counting_begun(session: Session, c: Contest) -> bool:
+    """Any tally entry, ballot record or saved ballot counts: the count is under way (or done)."""
+    return bool(_has_tally(session, c.id) or c.ballots_issued or c.ballots_returned or c.ballots_invalid)
+
+
+def _village_name(session: Session, c: Contest) -> str:
+    village = session.get(Village, _org(session, c).village_id)
+    return village.name if village else ""
+
+
+def _ensure_not_frozen(session: Session, c: Contest) -> None:
+    """Official ballots fix the ballot's candidate list, posts and seats (选举规程: 选票印制后不得变更候选人名单)."""
+    if c.ballots_printed:
+        raise ValidationError(tr(
+            "{village}的正式选票已印制 {n} 张，选票上的候选人名单、职务和名额已冻结，不能再修改；"
+            "如确需更改，须由管理员填写理由“重新开启选票”，已印制的选票作废").format(
+            village=_village_name(session, c), n=c.ballots_printed))
+
+
+@requires(Permission.ADMIN)
+def reopen_ballots(session: Session, actor: Actor, contest_id: int, reason: str) -> int:
+    """Administrator only, with a reason: unfreeze the ballot's candidate list after official ballots were printed.
+    The recorded print count is voided (back to 0; the old count is kept in the audit row) — the printed ballots must
+    be destroyed and new ones printed. Refused once counting has begun or the result is official. Returns the voided
+    count."""
+    c = _unlocked_contest(session, contest_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(tr("重新开启选票须填写理由"))
+    if not c.ballots_printed:
+        raise ValidationError(tr("{village}还没有印制正式选票，选票名单未冻结，不需要重新开启").format(
+            village=_village_name(session, c)))
+    if _counting_begun(session, c):
+        raise ValidationError(tr("{village}的选举已经开始计票，选票已投出，不能再重新开启选票").format(
+            village=_village_name(session, c)))
+    voided = c.ballots_printed
+    c.ballots_printed = 0
+    session.flush()
+    audit.record(session, actor, "reopen_ballots", "contest", c.id, before={"ballots_printed": voided},
+                 after={"ballots_printed": 0},
+                 note=tr("重新开启选票，作废已印制的正式选票 {n} 张：{reason}").format(n=voided, reason=reason))
+    return voided
 
 
 def list_contests(session: Session, village_id: int | None = None, cycle_id: int | None = None) -> list[ContestRow]:
@@ -389,6 +443,9 @@ def print_ballots(session: Session, actor: Actor, contest_id: int, out: Path | s
         c = _unlocked_contest(session, contest_id)
         if copies < 1:
             raise ValidationError(tr("印制份数须至少 1 份"))
+        if _counting_begun(session, c):
+            raise ValidationError(tr("{village}的选举已经开始计票（已录入发出/收回选票数或计票数据），"
+                                     "不能再印制正式选票；样票仍可打印").format(village=view.village))
         counts = {p.post: len(view.candidates_for(p.post)) for p in view.posts}
         ensure_candidate_margin(view.body, view.seats, counts, view.mode)
     path = render_ballots(view, out, sample=sample, copies=max(1, copies))
@@ -847,12 +904,26 @@ def resolve_tie(session: Session, actor: Actor, contest_id: int, post: str, name
     return compute_result(session, actor, contest_id)
 
 
+def election_day_of(session: Session, c: Contest) -> dt.date | None:
+    """The day the contest is held: its own date, else the cycle's election day."""
+    if c.held_on is not None:
+        return c.held_on
+    cycle = session.get(ElectionCycle, _org(session, c).cycle_id)
+    return cycle.election_day if cycle else None
+
+
 @requires(Permission.REVIEW)
-def mark_official(session: Session, actor: Actor, contest_id: int) -> list[str]:
-    """Lock the result as official; elected candidacies become 当选 (which hands term goals to commitments)."""
+def mark_official(session: Session, actor: Actor, contest_id: int, *, today: dt.date | None = None) -> list[str]:
+    """Lock the result as official; elected candidacies become 当选 (which hands term goals to commitments).
+    Refused before the election day (``today`` defaults to the real date)."""
     c = _contest(session, contest_id)
     if c.official:
         raise LockedError(tr("该选举结果已经确认"))
+    today = today or dt.date.today()
+    day = election_day_of(session, c)
+    if day is not None and today < day:
+        raise ValidationError(tr("{village}的选举日是{day}，今天是{today}，选举日之前不能确认选举结果").format(
+            village=_village_name(session, c), day=_cn_date(day), today=_cn_date(today)))
     res = session.scalar(select(Result).where(Result.contest_id == c.id))
     if res is None:
         raise ValidationError(tr("还没有计算选举结果，不能确认"))
