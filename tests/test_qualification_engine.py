@@ -8,6 +8,7 @@ import pytest
 
 from villagevote.errors import ValidationError
 from villagevote.models.enums import FindingResult, OrgKind, RelationKind, RuleGrade
+from villagevote.periods import clears_on, period_end
 from villagevote.qualification import catalogs
 from villagevote.qualification.catalogs import RuleDef, load_catalog, parse_catalog, rule_covering
 from villagevote.qualification.rules_engine import (
@@ -15,7 +16,6 @@ from villagevote.qualification.rules_engine import (
     KinCandidate,
     Relation,
     VerdictOutcome,
-    add_years,
     evaluate,
     kinship_conflicts,
 )
@@ -158,36 +158,78 @@ def test_released_4_years_11_months_before_is_still_barred(zj):
     verdict = evaluate(zj.rules, _all_clear_except(zj.rules, N1={"result": HIT, "event_date": released}), ELECTION)
     assert verdict.outcome is VerdictOutcome.DISQUALIFIED
     n1 = verdict.status_of("N1")
-    assert n1.status is HIT and n1.lapses_on == dt.date(2026, 4, 15)
+    assert n1.status is HIT and n1.lapses_on == dt.date(2026, 4, 16)  # period ends 04-15, clear the day after
     assert any("N1" in r and "不满5年" in r for r in verdict.reasons)
 
 
-def test_window_boundary_anniversary_is_clear_day_before_is_barred(zj):
-    exactly = _all_clear_except(zj.rules, N1={"result": HIT, "event_date": dt.date(2021, 3, 15)})
-    verdict = evaluate(zj.rules, exactly, ELECTION)
+def test_window_boundary_anniversary_is_the_last_barred_day(zj):
+    # 民法典 §201/§202: the event day is not counted; a 5-year period from 2021-03-15 ends on 2026-03-15 (the
+    # anniversary, its last day), so on an election day of 2026-03-15 the person is still "不满5年"; clear a day later.
+    on_anniversary = _all_clear_except(zj.rules, N1={"result": HIT, "event_date": dt.date(2021, 3, 15)})
+    verdict = evaluate(zj.rules, on_anniversary, ELECTION)
+    assert verdict.outcome is VerdictOutcome.DISQUALIFIED
+    assert "2026年3月15日期满，2026年3月16日起不再构成限制" in verdict.status_of("N1").reason
+
+    day_before = _all_clear_except(zj.rules, N1={"result": HIT, "event_date": dt.date(2021, 3, 14)})
+    verdict = evaluate(zj.rules, day_before, ELECTION)
     assert verdict.status_of("N1").status is CLEAR
     assert verdict.outcome is VerdictOutcome.QUALIFIED
     assert "已满5年" in verdict.status_of("N1").reason
 
-    one_day_short = _all_clear_except(zj.rules, N1={"result": HIT, "event_date": dt.date(2021, 3, 16)})
-    assert evaluate(zj.rules, one_day_short, ELECTION).outcome is VerdictOutcome.DISQUALIFIED
-
 
 def test_three_year_window_for_gang_involvement(zj):
-    three_years_ago = _all_clear_except(zj.rules, N3={"result": HIT, "event_date": dt.date(2023, 3, 15)})
-    assert evaluate(zj.rules, three_years_ago, ELECTION).outcome is VerdictOutcome.QUALIFIED
+    three_years_and_a_day = _all_clear_except(zj.rules, N3={"result": HIT, "event_date": dt.date(2023, 3, 14)})
+    assert evaluate(zj.rules, three_years_and_a_day, ELECTION).outcome is VerdictOutcome.QUALIFIED
+    exactly_three = _all_clear_except(zj.rules, N3={"result": HIT, "event_date": dt.date(2023, 3, 15)})
+    assert evaluate(zj.rules, exactly_three, ELECTION).outcome is VerdictOutcome.DISQUALIFIED
     # a 3-year window is not a 5-year one: 4 years ago is also clear, 2 years 11 months is not
+    four = _all_clear_except(zj.rules, N3={"result": HIT, "event_date": dt.date(2022, 3, 15)})
+    assert evaluate(zj.rules, four, ELECTION).outcome is VerdictOutcome.QUALIFIED
     recent = _all_clear_except(zj.rules, N3={"result": HIT, "event_date": dt.date(2023, 4, 1)})
     assert evaluate(zj.rules, recent, ELECTION).outcome is VerdictOutcome.DISQUALIFIED
 
 
-def test_leap_day_event_lapses_on_first_of_march():
-    assert add_years(dt.date(2020, 2, 29), 5) == dt.date(2025, 3, 1)
-    assert add_years(dt.date(2020, 2, 29), 4) == dt.date(2024, 2, 29)
+@pytest.mark.parametrize("start, years, last_day, clear", [
+    # §202 "到期月的对应日为期间的最后一日"
+    (dt.date(2019, 6, 1), 5, dt.date(2024, 6, 1), dt.date(2024, 6, 2)),
+    (dt.date(2021, 12, 31), 1, dt.date(2022, 12, 31), dt.date(2023, 1, 1)),
+    # §202 "没有对应日的，月末日为期间的最后一日": 29 February into a common year ends on 28 February
+    (dt.date(2020, 2, 29), 5, dt.date(2025, 2, 28), dt.date(2025, 3, 1)),
+    (dt.date(2020, 2, 29), 1, dt.date(2021, 2, 28), dt.date(2021, 3, 1)),
+    # ... and on 29 February when the final year is a leap year
+    (dt.date(2020, 2, 29), 4, dt.date(2024, 2, 29), dt.date(2024, 3, 1)),
+    # 28 February is an ordinary day: its anniversary exists every year
+    (dt.date(2019, 2, 28), 5, dt.date(2024, 2, 28), dt.date(2024, 2, 29)),
+])
+def test_one_counting_rule_civil_code_201_202(start, years, last_day, clear):
+    assert period_end(start, years) == last_day
+    assert clears_on(start, years) == clear
+
+
+def test_leap_day_event_barred_through_28_february_clear_on_1_march():
     rule = RuleDef("N1", RuleGrade.CANNOT, "受过刑事处罚", window_years=5, departments=("公安",))
     hit = [FindingInput("N1", HIT, event_date=dt.date(2020, 2, 29))]
     assert evaluate([rule], hit, dt.date(2025, 2, 28)).outcome is VerdictOutcome.DISQUALIFIED
     assert evaluate([rule], hit, dt.date(2025, 3, 1)).outcome is VerdictOutcome.QUALIFIED
+    # the same rule for an ordinary date: barred on the anniversary, clear the next day
+    hit = [FindingInput("N1", HIT, event_date=dt.date(2020, 3, 1))]
+    assert evaluate([rule], hit, dt.date(2025, 3, 1)).outcome is VerdictOutcome.DISQUALIFIED
+    assert evaluate([rule], hit, dt.date(2025, 3, 2)).outcome is VerdictOutcome.QUALIFIED
+
+
+def test_n2_unhandled_family_planning_violation_disqualifies_without_a_date(zj):
+    # "违反计划生育政策未处理，或处理后不满5年的": a hit with no 处理 date is the unhandled case
+    assert "undated_hit" in zj.rule("N2").covers
+    verdict = evaluate(zj.rules, _all_clear_except(zj.rules, N2={"result": HIT, "department": "卫健（计生）"}),
+                       ELECTION)
+    assert verdict.outcome is VerdictOutcome.DISQUALIFIED
+    assert verdict.status_of("N2").status is HIT
+    assert "未录入计生违法处理日期，按未处理认定" in verdict.status_of("N2").reason
+    # handled more than 5 years ago: clear; handled 4 years ago: still barred
+    old = _all_clear_except(zj.rules, N2={"result": HIT, "event_date": dt.date(2020, 1, 10)})
+    assert evaluate(zj.rules, old, ELECTION).outcome is VerdictOutcome.QUALIFIED
+    recent = _all_clear_except(zj.rules, N2={"result": HIT, "event_date": dt.date(2022, 1, 10)})
+    assert evaluate(zj.rules, recent, ELECTION).outcome is VerdictOutcome.DISQUALIFIED
 
 
 def test_windowed_hit_without_event_date_waits_for_the_date(zj):
@@ -209,8 +251,12 @@ def test_until_expiry_rule(zj):
     assert verdict.outcome is VerdictOutcome.DISQUALIFIED and "2026年6月30日才期满" in verdict.reasons[0]
     expired = _all_clear_except(zj.rules, N4={"result": HIT, "expiry_date": dt.date(2025, 12, 31)})
     assert evaluate(zj.rules, expired, ELECTION).outcome is VerdictOutcome.QUALIFIED
+    # the 期满日 is the period's last day (民法典 §202): still barred on it, clear the day after
     on_the_day = _all_clear_except(zj.rules, N4={"result": HIT, "expiry_date": ELECTION})
-    assert evaluate(zj.rules, on_the_day, ELECTION).outcome is VerdictOutcome.QUALIFIED
+    verdict = evaluate(zj.rules, on_the_day, ELECTION)
+    assert verdict.outcome is VerdictOutcome.DISQUALIFIED and "当天仍在期限内" in verdict.reasons[0]
+    day_before = _all_clear_except(zj.rules, N4={"result": HIT, "expiry_date": ELECTION - dt.timedelta(days=1)})
+    assert evaluate(zj.rules, day_before, ELECTION).outcome is VerdictOutcome.QUALIFIED
     no_date = _all_clear_except(zj.rules, N4={"result": HIT})
     assert evaluate(zj.rules, no_date, ELECTION).outcome is VerdictOutcome.DISQUALIFIED
 

@@ -121,7 +121,8 @@ def test_findings_drive_the_verdict(db, world):
         assert verdict.outcome is VerdictOutcome.DISQUALIFIED
         assert "公安" in verdict.reasons[0] and "不满5年" in verdict.reasons[0]
         # the same department corrects its answer: replaced, history in the audit log
-        record_finding(s, cid, "N1", HIT, CLERK, department="公安", event_date=dt.date(2021, 3, 15), today=TODAY)
+        # released 2021-03-14: the 5-year period ended 2026-03-14 (民法典 §202), clear on the 2026-03-15 election day
+        record_finding(s, cid, "N1", HIT, CLERK, department="公安", event_date=dt.date(2021, 3, 14), today=TODAY)
         assert compute_verdict(s, cid).outcome is VerdictOutcome.QUALIFIED
         assert len([f for f in findings_of(s, cid) if f.rule_code == "N1"]) == 2  # township check + 公安
         assert s.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "record_finding")) == 13

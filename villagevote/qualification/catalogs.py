@@ -20,6 +20,8 @@ File format (``format`` 1)::
 
 ``covers`` tags a rule as the one a workflow raises findings against automatically; the only tag so far is
 ``pledge_refusal`` (refusing to sign the election-discipline or 竞职/创业/辞职 pledges), used by the pledges module.
+``undated_hit`` is a rule property rather than a workflow: the rule's text bars the unhandled case as well (N2
+"违反计划生育政策未处理，或处理后不满5年"), so a hit recorded without an event date disqualifies.
 """
 from __future__ import annotations
 
@@ -53,6 +55,9 @@ FORMAT_VERSION = 1
 #: Workflow tags a rule may carry in ``covers``; value = Chinese description for messages.
 COVER_TAGS: dict[str, str] = {
     "pledge_refusal": "拒签竞选纪律承诺书或竞职、创业、辞职承诺",
+    # not a workflow: marks a windowed rule whose text also bars the unhandled case ("未处理，或处理后不满5年"), so a
+    # hit recorded without an event date is a hit, not a doubt (see villagevote.qualification.rules_engine)
+    "undated_hit": "有此情形而未录入日期时按未处理认定",
 }
 
 _CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,15}$")

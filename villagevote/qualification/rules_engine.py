@@ -10,17 +10,22 @@ rule's effective status and the overall verdict, with Chinese reasons a reviewer
 
 Time limits
 -----------
-*Windowed rules* ("刑满释放不满5年", "近5年内受过行政拘留") are measured from the event date the reviewer records
-(release date, end of probation, date of the penalty) to the election day. The bar lapses on the N-th anniversary of
-the event: N full years have then passed, so the person is no longer "不满N年". Released 2019-06-01 with a 5-year
-window: still barred on an election day of 2024-05-31, clear on 2024-06-01 (the anniversary itself). An event on
-29 February has its anniversary on 1 March in common years (the same convention as ages on ID cards).
-A windowed hit without an event date cannot be placed in time and is treated as doubtful (the verdict waits for the
-date) rather than as a hit: striking someone off wrongly also voids an election.
+Every window is counted with one rule, the Civil Code's (民法典 §201/§202, :mod:`villagevote.periods`): the day of the
+event is not counted, the period ends on the corresponding day N years later (the anniversary; an event on
+29 February ends on 28 February in a common year, "没有对应日的，月末日为期间的最后一日"), and the bar clears the day
+after the period's last day.
 
-*Until-expiry rules* (a Party-discipline bar on holding office, an investigation, the 失信 blacklist) stay hit until
-the recorded expiry date (期满日); on the expiry date itself the bar has lapsed, like the anniversary above. A hit with
-no expiry date is an ongoing bar.
+*Windowed rules* ("刑满释放不满5年", "近5年内受过行政拘留") are measured from the event date the reviewer records
+(release date, end of probation, date of the penalty) to the election day. Released 2019-06-01 with a 5-year window:
+the period ends 2024-06-01, so the person is still barred on an election day of 2024-06-01 and clear on 2024-06-02.
+A windowed hit without an event date cannot be placed in time and is treated as doubtful (the verdict waits for the
+date) rather than as a hit: striking someone off wrongly also voids an election. The exception is a rule whose text
+bars the unhandled case itself (N2 "违反计划生育政策未处理，或处理后不满5年", tagged ``undated_hit`` in ``covers``):
+there a hit with no 处理 date is the unhandled case and disqualifies.
+
+*Until-expiry rules* (a Party-discipline bar on holding office, an investigation, the 失信 blacklist) stay hit through
+the recorded expiry date (期满日, the period's last day) and clear the day after, by the same rule. A hit with no
+expiry date is an ongoing bar.
 
 Several findings for one rule (one per answering department) combine as: any effective hit → hit; else any doubt →
 doubtful; else any pending → pending; else clear. A rule nobody has answered is pending.
@@ -37,11 +42,13 @@ from dataclasses import dataclass
 from typing import Hashable, Iterable, Sequence
 
 from villagevote.i18n import tr
+from villagevote.periods import clears_on, period_end
 from villagevote.models.enums import FindingResult, RelationKind, RuleGrade
 from villagevote.qualification.catalogs import RuleDef
 
 __all__ = [
     "DEFAULT_KINSHIP_BAR",
+    "UNDATED_HIT",
     "FindingInput",
     "KinCandidate",
     "KinshipFlag",
@@ -49,7 +56,6 @@ __all__ = [
     "RuleStatus",
     "Verdict",
     "VerdictOutcome",
-    "add_years",
     "evaluate",
     "evaluate_finding",
     "kinship_conflicts",
@@ -60,6 +66,9 @@ DEFAULT_KINSHIP_BAR: tuple[RelationKind, ...] = (
     RelationKind.PARENT_CHILD,
     RelationKind.SIBLING,
 )
+
+#: ``covers`` tag of a windowed rule whose text bars the unhandled case too (N2 "未处理，或处理后不满5年").
+UNDATED_HIT = "undated_hit"
 
 _PRECEDENCE = {
     FindingResult.HIT: 3,
@@ -127,14 +136,6 @@ class Verdict:
         raise KeyError(code)
 
 
-def add_years(day: _dt.date, years: int) -> _dt.date:
-    """The ``years``-th anniversary of ``day``; 29 February maps to 1 March in common years."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February -> common year
-        return _dt.date(day.year + years, 3, 1)
-
-
 def _cn(day: _dt.date) -> str:
     return tr("{y}年{m}月{d}日").format(y=day.year, m=day.month, d=day.day)
 
@@ -158,6 +159,12 @@ def evaluate_finding(
         n = rule.window_years
         label = rule.event_label or tr("事件日期")
         if finding.event_date is None:
+            if UNDATED_HIT in rule.covers:
+                return (
+                    FindingResult.HIT,
+                    prefix + tr("有此情形，未录入{label}，按未处理认定").format(label=label),
+                    None,
+                )
             return (
                 FindingResult.DOUBT,
                 prefix + tr("有此情形，但未录入{label}，无法判断是否已满{n}年").format(label=label, n=n),
@@ -169,41 +176,50 @@ def evaluate_finding(
                 prefix + tr("有此情形，届次尚未确定选举日，无法判断是否已满{n}年").format(n=n),
                 None,
             )
-        lapses = add_years(finding.event_date, n)
+        end = period_end(finding.event_date, n)
+        lapses = clears_on(finding.event_date, n)
         if election_day >= lapses:
             return (
                 FindingResult.CLEAR,
                 prefix
-                + tr("有此情形，但{label}{event}至选举日{day}已满{n}年（{lapses}期满），不再构成限制").format(
-                    label=label, event=_cn(finding.event_date), day=_cn(election_day), n=n, lapses=_cn(lapses)
+                + tr("有此情形，但{label}{event}至选举日{day}已满{n}年（{end}期满），不再构成限制").format(
+                    label=label, event=_cn(finding.event_date), day=_cn(election_day), n=n, end=_cn(end)
                 ),
                 lapses,
             )
         return (
             FindingResult.HIT,
             prefix
-            + tr("{label}{event}，至选举日{day}不满{n}年（{lapses}期满）").format(
-                label=label, event=_cn(finding.event_date), day=_cn(election_day), n=n, lapses=_cn(lapses)
+            + tr("{label}{event}，至选举日{day}不满{n}年（{end}期满，{lapses}起不再构成限制）").format(
+                label=label, event=_cn(finding.event_date), day=_cn(election_day), n=n, end=_cn(end),
+                lapses=_cn(lapses),
             ),
             lapses,
         )
     if rule.until_expiry:
         if finding.expiry_date is None:
             return FindingResult.HIT, prefix + tr("有此情形，尚未期满（未录入期满日）"), None
-        if election_day is not None and election_day >= finding.expiry_date:
+        lapses = finding.expiry_date + _dt.timedelta(days=1)  # the 期满日 is the period's last day (民法典 §202)
+        if election_day is not None and election_day >= lapses:
             return (
                 FindingResult.CLEAR,
                 prefix
-                + tr("有此情形，但已于{expiry}期满，早于或等于选举日{day}，不再构成限制").format(
+                + tr("有此情形，但已于{expiry}期满，早于选举日{day}，不再构成限制").format(
                     expiry=_cn(finding.expiry_date), day=_cn(election_day)
                 ),
-                finding.expiry_date,
+                lapses,
             )
         if election_day is None:
             return (
                 FindingResult.HIT,
                 prefix + tr("有此情形，{expiry}期满（届次尚未确定选举日）").format(expiry=_cn(finding.expiry_date)),
-                finding.expiry_date,
+                lapses,
+            )
+        if election_day == finding.expiry_date:
+            return (
+                FindingResult.HIT,
+                prefix + tr("有此情形，选举日{day}是期满日，当天仍在期限内").format(day=_cn(election_day)),
+                lapses,
             )
         return (
             FindingResult.HIT,
@@ -211,7 +227,7 @@ def evaluate_finding(
             + tr("有此情形，{expiry}才期满，晚于选举日{day}").format(
                 expiry=_cn(finding.expiry_date), day=_cn(election_day)
             ),
-            finding.expiry_date,
+            lapses,
         )
     return FindingResult.HIT, prefix + tr("有此情形"), None
 
