@@ -245,3 +245,24 @@ def test_list_users_shows_last_login(db, admin, clerk):
     with db.session() as s:
         listed = {u.username: u for u in users.list_users(s)}
     assert listed["clerk"].last_login is not None and listed["admin"].last_login is None
+
+
+def test_a_user_disabled_or_given_another_role_elsewhere_cannot_go_on_writing(db, township, admin, clerk):
+    """The clerk's window still holds the login it made; the administrator (another window, another PC) disables the
+    account or makes it 只读: the clerk's next save is refused with a message saying why, and nothing is written."""
+    with db.session() as s:
+        tw.add_village(s, clerk, township.township_id, "甲村")  # the login is good
+    with db.session() as s:
+        users.set_user_role(s, admin, clerk.user_id, Role.READONLY)
+    with pytest.raises(PermissionDenied, match="角色已由管理员改为“只读”"):
+        with db.session() as s:
+            tw.add_village(s, clerk, township.township_id, "乙村")
+    with db.session() as s:
+        users.set_user_role(s, admin, clerk.user_id, Role.CLERK)
+        users.set_user_active(s, admin, clerk.user_id, False)
+    with pytest.raises(PermissionDenied, match="账号已被停用"):
+        with db.session() as s:
+            tw.add_village(s, clerk, township.township_id, "丙村")
+    with db.session() as s:
+        names = set(s.scalars(select(AuditLog.after["name"].as_string()).where(AuditLog.entity == "village")))
+        assert "甲村" in names and not names & {"乙村", "丙村"}

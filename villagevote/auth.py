@@ -13,9 +13,13 @@ import inspect
 from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from villagevote.audit import Actor
 from villagevote.errors import PermissionDenied
 from villagevote.i18n import tr
+from villagevote.models.core import User
 from villagevote.models.enums import Role
 
 
@@ -53,6 +57,20 @@ def require(actor: Actor, permission: Permission) -> None:
     if not can(actor, permission):
         raise PermissionDenied(tr("当前用户“{user}”（{role}）无权{action}。").format(
             user=actor.username, role=actor.role.label, action=_action_text(permission)))
+
+
+def require_current(session: Session, actor: Actor) -> None:
+    """The logged-in user must still be what the login said: a user disabled, or given another role, by an
+    administrator (in another window or on another PC) may not go on writing with the rights of the old login."""
+    if actor.user_id is None:  # the system, the demo builder and the read-only command line
+        return
+    row = session.execute(select(User.active, User.role).where(User.id == actor.user_id)).one_or_none()
+    if row is None or not row.active:
+        raise PermissionDenied(tr("用户“{user}”的账号已被停用或已不存在，未保存。请联系管理员。").format(
+            user=actor.username))
+    if Role(row.role) is not actor.role:
+        raise PermissionDenied(tr("用户“{user}”的角色已由管理员改为“{role}”，未保存。请用 文件 → 切换用户 重新登录。").format(
+            user=actor.username, role=Role(row.role).label))
 
 
 def require_any(actor: Actor, permissions: tuple[Permission, ...]) -> None:
@@ -117,6 +135,9 @@ def requires(*permissions: Permission, note: str = "") -> Callable[[F], F]:
                 require(actor, perms[0])
             else:
                 require_any(actor, perms)
+            session = next((a for a in (*args, *kwargs.values()) if isinstance(a, Session)), None)
+            if session is not None:
+                require_current(session, actor)
             return fn(*args, **kwargs)
 
         rule = WriteRule(fn.__module__, fn.__qualname__, perms, note)
