@@ -74,7 +74,7 @@ def test_cards_and_proxy_list_render_their_facts(tmp_path):
     out = proxy_list_pdf([VillageProxyList("青山村", "清河镇", "第十二届", dt.date(2026, 12, 20), dt.date(2026, 12, 15), 2,
                                            lines)], tmp_path / "p.pdf")
     text = compact(pdf_text(out))
-    assert "委托投票名单公告" in text and "张妻第1组张三第1组配偶2026-12-01" in text
+    assert "委托投票名单公告" in text and "张妻第1组张三第1组配偶2026年12月1日" in text
     assert "不超过2人" in text
 
 

@@ -98,13 +98,15 @@ def _first_village_story(session: Session, ctx: DemoContext) -> None:
                        request=ObjectionRequest.CORRECT, voter_id=voters[5].id,
                        details={"group_id": session.scalar(select(VillageGroup.id).where(
                            VillageGroup.village_id == first, VillageGroup.number == 2))})
-    # proxies: in every village the demo persons 0 and 1 are recorded spouses
+    # proxies: in each of the first villages two plain voters (no person record yet) are recorded as spouses and
+    # one gives the other a proxy (candidates may not hold proxies, so the demo persons, all candidates, cannot)
+    from villagevote.models.enums import RelationKind
+    from villagevote.voters.proxies import record_voter_kinship
     for vid in ctx.village_ids[:5]:
-        persons = ctx.persons_by_village.get(vid, [])
-        if len(persons) < 2:
-            continue
-        a = session.scalar(select(Voter.id).where(Voter.person_id == persons[0], Voter.cycle_id == ctx.cycle_id))
-        b = session.scalar(select(Voter.id).where(Voter.person_id == persons[1], Voter.cycle_id == ctx.cycle_id))
-        if a and b:
-            register_proxy(session, actor, b, a, dt.date(2026, 11, 18), note="书面委托书已交村选委会",
+        pair = list(session.scalars(select(Voter.id).where(
+            Voter.village_id == vid, Voter.cycle_id == ctx.cycle_id, Voter.person_id.is_(None),
+            Voter.status == VoterStatus.ACTIVE, Voter.eligible.is_(True)).order_by(Voter.id).offset(10).limit(2)))
+        if len(pair) == 2:
+            record_voter_kinship(session, actor, pair[0], pair[1], RelationKind.SPOUSE, note="户口簿核实")
+            register_proxy(session, actor, pair[1], pair[0], dt.date(2026, 11, 18), note="书面委托书已交村选委会",
                            today=dt.date(2026, 11, 18))

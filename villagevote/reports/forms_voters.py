@@ -113,7 +113,7 @@ def cards_data(session: Session, options: Options):  # -> list[VillageCards]
 
 def proxy_data(session: Session, options: Options):  # -> list[VillageProxyList]
     from villagevote.reports.pdf.proxy_list import ProxyLine, VillageProxyList
-    from villagevote.voters.proxies import list_proxies
+    from villagevote.voters.proxies import check_printable, list_proxies
 
     cycle = _cycle(session)
     profile = RuleProfile.from_mapping(cycle.profile)
@@ -122,8 +122,10 @@ def proxy_data(session: Session, options: Options):  # -> list[VillageProxyList]
     done = milestones(session, cycle.id)
     out = []
     for v in _villages(session, cycle, options):
+        rows = list_proxies(session, cycle.id, v.id)
+        check_printable(rows)  # a proxy refused today is never printed as approved
         lines = [ProxyLine(r.principal, r.principal_group, r.holder, r.holder_group, r.relation, r.authorized_on)
-                 for r in list_proxies(session, cycle.id, v.id)]
+                 for r in rows]
         if not lines and not options.village:
             continue  # township-wide print: only villages with proxies
         published = chosen or done.get((v.id, "proxy_list")) or dt.date.today()

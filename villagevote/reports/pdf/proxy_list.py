@@ -51,7 +51,7 @@ class VillageProxyList:
 
 def _table(rows: list[list[object]], header: bool) -> Table:
     fonts = pdf_fonts()
-    widths = [12 * mm, 26 * mm, 28 * mm, 26 * mm, 28 * mm, 20 * mm, 30 * mm]
+    widths = [11 * mm, 25 * mm, 26 * mm, 25 * mm, 26 * mm, 20 * mm, 37 * mm]
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
     cmds = [
         ("FONTNAME", (0, 0), (-1, -1), fonts.body),
@@ -86,13 +86,12 @@ def _village_story(plist: VillageProxyList) -> list[Flowable]:
     head = [tr("序号"), tr("委托人"), tr("委托人所在组"), tr("受托人"), tr("受托人所在组"), tr("关系"), tr("委托日期")]
     cs = st["cell_center"]
     body = [[str(i), cell(ln.principal, cs), cell(ln.principal_group, cs), cell(ln.holder, cs),
-             cell(ln.holder_group, cs), ln.relation, ln.authorized_on.isoformat()] for i, ln in enumerate(lines, start=1)]
+             cell(ln.holder_group, cs), ln.relation, cell(cn_date(ln.authorized_on), cs)] for i, ln in enumerate(lines, start=1)]
     if not body:
         story.append(Paragraph(tr("（本村无委托投票）"), st["body_noindent"]))
     for start in range(0, len(body), CHUNK_ROWS):
         chunk = body[start:start + CHUNK_ROWS]
         table = _table([head] + chunk, header=True)
-        table.setStyle(TableStyle([("FONTNAME", (6, 1), (6, -1), LATIN_FONT)]))
         story.append(table)
     story.append(Spacer(1, 12 * mm))
     story.append(KeepTogether([
