@@ -217,7 +217,8 @@ def test_free_status_edit_cannot_set_outcomes(db, world):
 
 
 def _official_committee(s, world, clerk, reviewer):
-    """青山村's 村民委员会 contest with one 主任 seat, 王建国 600 : 李明 180 of 900 ballots, locked official."""
+    """青山村's 村民委员会 contest with one 主任 seat (and two 委员 seats, nobody standing: a committee has 3–7 members),
+    王建国 600 : 李明 180 of 900 ballots, locked official."""
     from villagevote.elections import service as svc
     from villagevote.models import Organization
 
@@ -226,7 +227,7 @@ def _official_committee(s, world, clerk, reviewer):
     for seq, name in ((31, "王建国"), (33, "李明")):
         cids[name] = _qualified(s, world, name, seq)
     contest = svc.create_contest(s, clerk, org.id, electorate=1000)
-    svc.update_contest(s, clerk, contest, posts=[("主任", 1, 0)])
+    svc.update_contest(s, clerk, contest, posts=[("主任", 1, 0), ("委员", 2, 0)])
     svc.save_totals(s, clerk, contest, issued=900, returned=900, invalid=0,
                     marks={("主任", "王建国"): (600, 200, 100), ("主任", "李明"): (180, 600, 120)})
     svc.compute_result(s, clerk, contest)

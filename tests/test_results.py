@@ -367,13 +367,57 @@ def test_cli_result_json_file_and_stdin(tmp_path, capsys, monkeypatch):
     assert out["valid"] is False and out["outcome"] == "void"
 
 
-def test_additional_round_counts_women_elected_before_and_excludes_them():
-    # first round elected a woman 主任; the 另行选举 for one 委员 seat needs no woman and cannot re-elect her
-    base = village(returned=90, rnd="additional", seats={"委员": 1}, women_seats={"委员": 1}, candidates=[
+def test_additional_round_women_seats_are_net_and_earlier_winners_are_not_reelected():
+    """Provincial 选举办法 ("在应选名额中确定一个名额另行选举妇女成员"): the 另行选举 elects the women seats the first
+    round left open. Those are counted once, by the first round (its unfilled_women already nets out the women it
+    elected); in the 另行选举 `women_seats` is the number still owed and `elected_before` only bars re-election."""
+    # first round elected a woman 主任, so the first round owed no woman on 委员: the 另行选举 gets women_seats 0
+    base = village(returned=90, rnd="additional", seats={"委员": 1}, candidates=[
         ("甲", "女", {"委员": 40}), ("乙", "男", {"委员": 35})],
         elected_before=[{"name": "甲", "post": "主任", "gender": "女"}])
     res = decide(base)
-    assert elected(res) == {("乙", "委员")}
-    # without her the seat is held for a woman, and nobody else qualifies
-    res2 = decide(dict(base, elected_before=[], candidates=[{"name": "乙", "gender": "男", "votes": {"委员": 35}}]))
-    assert res2["elected"] == [] and res2["unfilled_women"] == {"委员": 1}
+    assert elected(res) == {("乙", "委员")}                          # 甲 cannot be elected twice
+    # one woman still owed: a woman elected before does not cancel it a second time
+    owed = decide(dict(base, women_seats={"委员": 1}, candidates=[
+        {"name": "乙", "gender": "男", "votes": {"委员": 60}}, {"name": "丙", "gender": "女", "votes": {"委员": 30}}]))
+    assert elected(owed) == {("丙", "委员")}                          # 30 * 3 >= 90: at least one third
+
+
+def test_candidate_votes_summed_over_posts_beyond_ballots_is_an_input_error():
+    """One ballot counts a person at one post only (the higher post, 选举办法 on 一票多职), so a person's votes over
+    all posts cannot exceed the ballots cast: 6 主任 + 5 委员 = 11 of 10 ballots is a miscount, not a result."""
+    res = decide(village(returned=10, electorate=15, seats={"主任": 1, "委员": 2}, candidates=[
+        ("甲", "男", {"主任": 6, "委员": 5}), ("乙", "男", {"主任": 4, "委员": 5})]))
+    assert res["valid"] is False and res["outcome"] == "input_error" and res["elected"] == []
+    text = "".join(res["reasons"])
+    assert "甲 各职务得票合计 11 票（主任 6 票、委员 5 票），多于有效选票 10 张" in text
+    assert "乙" not in text                                          # 4 + 5 = 9 is fine
+    ok = decide(village(returned=10, electorate=15, seats={"主任": 1, "委员": 2}, candidates=[
+        ("甲", "男", {"主任": 6, "委员": 4}), ("乙", "男", {"主任": 4, "委员": 5})]))
+    assert ok["outcome"] == "valid"                                  # exactly 10 of 10 is possible
+
+
+def test_additional_round_leaving_fewer_than_three_members_says_what_follows():
+    """村民委员会组织法 §6: a village committee has 3 to 7 members. A 另行选举 that leaves 2 says so and that a further
+    election (再行选举) follows within the period the province sets (the profile's `reelect_within`)."""
+    res = decide(village(returned=90, rnd="additional", seats={"委员": 2}, reelect_within="三个月内", candidates=[
+        ("丙", "男", {"委员": 20}), ("丁", "女", {"委员": 10})],
+        elected_before=[{"name": "甲", "post": "主任", "gender": "男"}, {"name": "乙", "post": "副主任", "gender": "女"}]))
+    assert res["elected"] == [] and res["members_elected"] == 2
+    assert "村民委员会当选成员共 2 名，少于村民委员会组织法第六条规定的 3 名，应在三个月内再行选举" in res["reasons"]
+    # with one 委员 elected the committee has 3: nothing more to say
+    three = decide(village(returned=90, rnd="additional", seats={"委员": 2}, candidates=[
+        ("丙", "男", {"委员": 30}), ("丁", "女", {"委员": 10})],
+        elected_before=[{"name": "甲", "post": "主任", "gender": "男"}, {"name": "乙", "post": "副主任", "gender": "女"}]))
+    assert three["members_elected"] == 3 and not any("再行选举" in r for r in three["reasons"])
+
+
+def test_additional_round_director_vacant_deputy_presides():
+    """Provincial 选举办法: when the 主任 is still not elected after the 另行选举, the 副主任 presides (主持工作) and the
+    主任 is elected again (再行选举) within the period set; without a profile period the reasons say 规定期限内."""
+    res = decide(village(returned=90, rnd="additional", seats={"主任": 1}, candidates=[
+        ("甲", "男", {"主任": 29}), ("丁", "男", {"主任": 20})],
+        elected_before=[{"name": "乙", "post": "副主任", "gender": "女"}, {"name": "丙", "post": "委员", "gender": "男"},
+                        {"name": "戊", "post": "委员", "gender": "男"}]))
+    assert res["elected"] == [] and res["unfilled"] == {"主任": 1}   # 29 * 3 < 90
+    assert "主任暂缺，由副主任乙主持工作，应在规定期限内再行选举主任" in res["reasons"]

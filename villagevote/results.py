@@ -17,6 +17,9 @@ Optional input keys (all may be omitted): ``women_seats`` {post: n}, ``women_sco
 Optional output keys: ``outcome`` ("valid" | "void" | "input_error"), ``basis``, ``threshold_rule``,
 ``pending`` {post: n}, ``unfilled_women`` {post: n}, ``effective_votes`` {name: {post: n}}; each elected item
 also carries ``share`` (percent of the basis, two decimals, as a string); each tie carries ``seats``.
+Issue 14: optional input ``committee_min`` (default 3) and ``reelect_within`` (text); optional output
+``vacant_women`` {post: n} (另行选举: women seats left vacant, 暂缺) and ``members_elected``. In an additional round
+``women_seats`` are the women still owed (the first round's ``unfilled_women``, already net of women it elected).
 
 All arithmetic is on integers: "more than half of N" is ``votes * 2 > N`` and "at least one third of N" is
 ``votes * 3 >= N``. ``threshold`` is always the smallest number of votes that can win (``N // 2 + 1`` or
@@ -39,6 +42,12 @@ ROUND_ADDITIONAL = "additional"
 ROUNDS = (ROUND_FIRST, ROUND_ADDITIONAL)
 WOMAN = "女"
 MAN = "男"
+
+# 村民委员会组织法 §6: a village committee has 3 to 7 members (a province's profile may narrow this)
+COMMITTEE_MIN = 3
+COMMITTEE_MAX = 7
+DIRECTOR = "主任"
+DEPUTY = "副主任"
 
 OUTCOME_VALID = "valid"
 OUTCOME_VOID = "void"
@@ -163,6 +172,8 @@ class _Contest:
     aggregate: bool
     elected_before: list[dict[str, Any]]
     resolved_ties: dict[str, dict[str, Any]]
+    committee_min: int = 3
+    reelect_within: str = ""
 
 
 def _int(value: Any, what: str, allow_none: bool = False) -> int | None:
@@ -258,8 +269,13 @@ def _parse(contest: Any) -> _Contest:
         if not isinstance(item, dict) or item.get("post") not in seats or not isinstance(item.get("names"), list):
             raise ValidationError(tr("resolved_ties 每项应为 {post, names, how}，且职务须在应选职务中"))
         resolved[item["post"]] = item
+    committee_min = _int(contest.get("committee_min", COMMITTEE_MIN), "committee_min")
+    reelect_within = contest.get("reelect_within") or ""
+    if not isinstance(reelect_within, str):
+        raise ValidationError(tr("reelect_within 应为文字（如“三个月内”）"))
     return _Contest(body, rnd, electorate, present, issued, returned, invalid, seats, candidates,  # type: ignore[arg-type]
-                    women_seats, scope, bool(aggregate), before, resolved)
+                    women_seats, scope, bool(aggregate), before, resolved, committee_min,  # type: ignore[arg-type]
+                    reelect_within.strip())
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -415,6 +431,15 @@ def decide(contest: dict) -> dict:
             if v > valid_ballots:
                 errors.append(tr("{name} 的{post}得票 {v} 票，多于有效选票 {b} 张").format(
                     name=cand.name, post=post, v=v, b=max(valid_ballots, 0)))
+        # one ballot counts a person at one post only (the higher one), so a person's votes over all posts
+        # cannot exceed the ballots that could carry them
+        counted = {p: v for p, v in cand.votes.items() if v > 0}
+        summed = sum(counted.values())
+        if len(counted) > 1 and summed > max(valid_ballots, 0):
+            errors.append(tr("{name} 各职务得票合计 {t} 票（{parts}），多于有效选票 {b} 张（收回 {r} 张，作废 {i} 张）；"
+                             "一张选票对同一人只能计一票").format(
+                name=cand.name, t=summed, parts="、".join(tr("{post} {v} 票").format(post=p, v=v) for p, v in counted.items()),
+                b=max(valid_ballots, 0), r=c.returned, i=c.invalid))
     for post, n in c.seats.items():
         total = sum(cand.votes.get(post, 0) for cand in c.candidates)
         if total > max(valid_ballots, 0) * n:
@@ -469,7 +494,12 @@ def decide(contest: dict) -> dict:
     pending: dict[str, int] = {}
     ties_out: list[dict[str, Any]] = []
     taken_names: set[str] = {str(e.get("name")) for e in c.elected_before}
-    women_elected = sum(1 for e in c.elected_before if e.get("gender") == WOMAN)
+    # Women elected in an earlier round are counted once, by the earlier round's decision: its `unfilled_women`
+    # already nets them out, and the 另行选举 contest carries that net number as its `women_seats`. So in an
+    # additional round `women_seats` are the women still to be elected and `elected_before` only bars re-election
+    # (docs/results-engine.md, "Women seat across 另行选举").
+    women_elected = 0 if additional else sum(1 for e in c.elected_before if e.get("gender") == WOMAN)
+    vacant_women: dict[str, int] = {}
     blocked_by: str | None = None
 
     for post in posts:
@@ -530,9 +560,16 @@ def decide(contest: dict) -> dict:
             lower = [p for p in posts[posts.index(post) + 1:] if c.seats[p] > 0]
             if lower:
                 reasons.append(tr("{post}的当选人未确定前，{lower}的当选暂不判定").format(post=post, lower="、".join(lower)))
-        if out.unfilled:
-            unfilled[post] = out.unfilled
-            if out.unfilled_women:
+        if additional and out.unfilled_women:
+            # the women seat is not held back a second time: after the 另行选举 it stays vacant (暂缺)
+            vacant_women[post] = out.unfilled_women
+            reasons.append(tr("{post}须有妇女 {w} 名，另行选举中得票达到当选票数（至少 {t} 票）的女性不足，"
+                              "{u} 个妇女名额暂缺，不再留作另行选举").format(
+                post=post, w=women_needed, t=threshold, u=out.unfilled_women))
+        open_seats = out.unfilled - (out.unfilled_women if additional else 0)
+        if open_seats:
+            unfilled[post] = open_seats
+            if out.unfilled_women and not additional:
                 unfilled_women[post] = out.unfilled_women
                 reasons.append(tr("{post}须有妇女 {w} 名，得票达到当选票数的女性不足，{u} 个名额留给妇女另行选举").format(
                     post=post, w=women_needed, u=out.unfilled_women))
@@ -541,10 +578,14 @@ def decide(contest: dict) -> dict:
                     post=post, s=seats, f=out.filled, u=out.unfilled))
             elif additional:
                 reasons.append(tr("{post}应选 {s} 名，当选 {f} 名，仍缺 {u} 名，应在规定期限内另行选举").format(
-                    post=post, s=seats, f=out.filled, u=out.unfilled))
+                    post=post, s=seats, f=out.filled, u=open_seats))
             else:
                 reasons.append(tr("{post}应选 {s} 名，当选 {f} 名，不足的 {u} 名另行选举").format(
                     post=post, s=seats, f=out.filled, u=out.unfilled))
+
+    members = len(c.elected_before) + len(elected)
+    if additional and c.body == BODY_VILLAGE and not pending and not ties_out:
+        reasons.extend(_after_vacancy(c, elected, unfilled, vacant_women, members))
 
     return {
         "valid": True,
@@ -558,5 +599,27 @@ def decide(contest: dict) -> dict:
         "threshold_rule": rule,
         "pending": pending,
         "unfilled_women": unfilled_women,
+        "vacant_women": vacant_women,
+        "members_elected": members,
         "effective_votes": {cand.name: dict(cand.effective) for cand in c.candidates},
     }
+
+
+def _after_vacancy(c: _Contest, elected: list[dict[str, Any]], unfilled: dict[str, int],
+                   vacant_women: dict[str, int], members: int) -> list[str]:
+    """What follows a 另行选举 that leaves the village committee short (村民委员会组织法 §6; provincial 选举办法):
+    fewer members than the minimum, or no 主任."""
+    out: list[str] = []
+    within = c.reelect_within or tr("规定期限内")
+    if DIRECTOR in c.seats and (DIRECTOR in unfilled or DIRECTOR in vacant_women):
+        deputies = [str(e.get("name")) for e in list(c.elected_before) + elected if e.get("post") == DEPUTY]
+        if deputies:
+            out.append(tr("主任暂缺，由副主任{names}主持工作，应在{within}再行选举主任").format(
+                names="、".join(deputies), within=within))
+        else:
+            out.append(tr("主任暂缺，且没有当选的副主任，主持工作的人员按本省选举办法确定，应在{within}再行选举主任").format(
+                within=within))
+    if members < c.committee_min:
+        out.append(tr("村民委员会当选成员共 {m} 名，少于村民委员会组织法第六条规定的 {n} 名，"
+                      "应在{within}再行选举").format(m=members, n=c.committee_min, within=within))
+    return out

@@ -28,8 +28,8 @@ from villagevote.models.core import ElectionCycle, Organization, Township, Villa
 from villagevote.models.elections import (BallotCandidate, BallotRecord, Contest, ContestPost, LockEvent, Result,
                                           SpoiltBallot, TallyEntry, TallyPost)
 from villagevote.models.enums import CandidacyStatus, ContestMode, ContestRound, Gender, OrgKind
-from villagevote.results import (BODY_PARTY, BODY_VILLAGE, decide, ensure_candidate_margin,
-                                 check_candidate_margin, required_candidates)
+from villagevote.results import (BODY_PARTY, BODY_VILLAGE, COMMITTEE_MAX, COMMITTEE_MIN, WOMAN, decide,
+                                 ensure_candidate_margin, check_candidate_margin, required_candidates)
 
 BODIES: dict[OrgKind, str] = {OrgKind.VILLAGE_COMMITTEE: BODY_VILLAGE, OrgKind.PARTY_BRANCH: BODY_PARTY}
 ELIGIBLE = (CandidacyStatus.QUALIFIED, CandidacyStatus.PRELIMINARY, CandidacyStatus.CANDIDATE)
@@ -164,6 +164,7 @@ def create_contest(session: Session, actor: Actor, organization_id: int, *,
     if round_ is ContestRound.ADDITIONAL:
         _setup_additional(session, c, org, from_contest_id)
     else:
+        _check_committee_size(session, org, sum(seat.quota for seat in org.seats if seat.quota > 0))
         for seat in org.seats:
             if seat.quota > 0:
                 c.posts.append(ContestPost(post=seat.post, rank=seat.rank, seats=seat.quota,
@@ -221,12 +222,10 @@ def _setup_additional(session: Session, c: Contest, org: Organization, from_cont
         BallotCandidate.contest_id == prev.id, BallotCandidate.merged_into_id.is_(None)))}
     for post in unfilled:
         need = required_candidates(body, unfilled[post])
-        ranked = sorted(((v.get(post, 0), n) for n, v in effective.items() if n not in elected_names and v.get(post, 0) > 0),
+        ranked = sorted(((v.get(post, 0), n) for n, v in effective.items() if n not in elected_names),
                         key=lambda x: -x[0])
-        chosen = ranked[:need]
-        if chosen:  # people tied with the last one chosen stand too
-            cut = chosen[-1][0]
-            chosen = [x for x in ranked if x[0] >= cut]
+        is_woman = {n: bool(prev_cands.get(n) and prev_cands[n].gender == WOMAN) for _, n in ranked}
+        chosen = _pick_additional(ranked, need, women_unfilled.get(post, 0), is_woman)
         for _, name in sorted(chosen, key=lambda x: _stroke_key(x[1])):
             src = prev_cands.get(name)
             session.add(BallotCandidate(contest_id=c.id, candidacy_id=src.candidacy_id if src else None, name=name,
@@ -234,6 +233,50 @@ def _setup_additional(session: Session, c: Contest, org: Organization, from_cont
     session.flush()
     for post in unfilled:
         _renumber(session, c.id, post)
+
+
+def _pick_additional(ranked: list[tuple[int, str]], need: int, women: int,
+                     is_woman: dict[str, bool]) -> list[tuple[int, str]]:
+    """The 另行选举 ballot for one post from the previous round's non-winners ``ranked`` (votes, name), highest first.
+
+    The best-placed people with votes, as many as the 差额 rule needs, plus anyone tied with the last. When
+    ``women`` seats for women are unfilled and fewer women than that are among them, the best-placed unelected
+    women join the ballot even though men polled more (and anyone tied with the last of them): otherwise a ballot
+    of men would hold the women seat back for ever (provincial 选举办法: 妇女名额另行选举 among women)."""
+    def with_ties(pool: list[tuple[int, str]], n: int) -> list[tuple[int, str]]:
+        head = pool[:n]
+        if not head:
+            return []
+        cut = head[-1][0]
+        return [x for x in pool if x[0] >= cut]
+
+    chosen = with_ties([x for x in ranked if x[0] > 0], need)
+    have = sum(1 for _, n in chosen if is_woman.get(n))
+    if women > have:
+        others = [x for x in ranked if is_woman.get(x[1]) and x not in chosen]
+        chosen += with_ties(others, women - have)
+    return chosen
+
+
+def committee_size_limits(session: Session, org: Organization) -> tuple[int, int]:
+    """(fewest, most) members of a village committee: 村民委员会组织法 §6 says 3 to 7; a province's profile may set
+    ``village_committee_members`` [min, max] in the cycle's profile where its rule differs."""
+    cycle = session.get(ElectionCycle, org.cycle_id)
+    limits = (cycle.profile or {}).get("village_committee_members") if cycle is not None else None
+    if isinstance(limits, (list, tuple)) and len(limits) == 2 and all(isinstance(x, int) for x in limits):
+        return int(limits[0]), int(limits[1])
+    return COMMITTEE_MIN, COMMITTEE_MAX
+
+
+def _check_committee_size(session: Session, org: Organization, total: int) -> None:
+    """Refuse a village committee contest whose seats add up to fewer or more members than the law allows."""
+    if OrgKind(org.kind) is not OrgKind.VILLAGE_COMMITTEE:
+        return
+    low, high = committee_size_limits(session, org)
+    if not low <= total <= high:
+        raise ValidationError(tr("{village}村民委员会应选 {n} 名：村民委员会由主任、副主任和委员共 {low} 至 {high} 人组成"
+                                 "（村民委员会组织法第六条），请调整各职务的应选名额").format(
+            village=org.village.name, n=total, low=low, high=high))
 
 
 @requires(Permission.EDIT)
@@ -261,6 +304,8 @@ def update_contest(session: Session, actor: Actor, contest_id: int, **fields: An
             if seats < 0 or women < 0 or women > seats:
                 raise ValidationError(tr("{post}：应选名额和妇女名额须为非负整数，且妇女名额不多于应选名额").format(post=post))
             c.posts.append(ContestPost(post=post, rank=rank, seats=seats, women_seats=women))
+        if ContestRound(c.round) is ContestRound.FIRST:  # a 另行选举 elects only the seats still open
+            _check_committee_size(session, _org(session, c), sum(n for _, n, _ in fields["posts"] if n > 0))
         kept = {p for p, _, _ in fields["posts"]}
         for bc in _candidates(session, c.id):
             if bc.post not in kept:  # candidates of a post no longer elected here leave the ballot
@@ -838,6 +883,10 @@ def engine_input(session: Session, contest_id: int) -> tuple[dict[str, Any], lis
                 before.append({"name": e["name"], "post": e["post"], "gender": genders.get(e["name"])
                                or _gender_of(session, prev.id, e["name"])})
         data["elected_before"] = before
+        # what follows a short committee after the 另行选举 (the province's profile: minimum, re-election period)
+        data["committee_min"] = committee_size_limits(session, org)[0]
+        if cycle is not None and (cycle.profile or {}).get("reelect_within"):
+            data["reelect_within"] = str(cycle.profile["reelect_within"])
     old = session.scalar(select(Result).where(Result.contest_id == c.id))
     if old and old.decision.get("resolved_ties_input"):
         data["resolved_ties"] = old.decision["resolved_ties_input"]
