@@ -123,12 +123,12 @@ def test_every_bad_row_is_reported_and_nothing_is_written(db, world, tmp_path):
         assert "所在村「白云村」不在本乡镇的村名单中" in by_row[4]
         assert "「会计」不是青山村村民委员会的职务" in by_row[5]
         assert "与第2行重复" in by_row[6]
-        assert "已登记为「王五」" in by_row[7]
+        assert "已登记给「王五」" in by_row[7]
         assert "入党时间 2030-01-01 晚于今天" in by_row[8]
         assert "参选组织「妇联」不是可选项" in by_row[9]
         assert "身份证号码第17位表明是「男」" in by_row[10]
         assert "科学计数法" in by_row[11]
-        assert "参选村党组织须为中共正式党员，本行政治面貌为「中共预备党员」" in by_row[12]
+        assert "政治面貌为「中共预备党员」：参选村党组织须为中共正式党员" in by_row[12]
         assert "第3行（赵六）" in preview.error_text()
         with pytest.raises(ValidationError, match="10行有误，未导入任何数据"):
             commit_import(s, CLERK, world.cycle_id, preview)

@@ -10,12 +10,13 @@ from sqlalchemy.orm import Session
 from villagevote import audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, requires
+from villagevote.candidates.checks import PersonFacts, check_person
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.idcard import age_on
 from villagevote.lookup import get_row
 from villagevote.models import Candidacy, ElectionCycle, Organization, Person, Seat, Village
-from villagevote.models.enums import CandidacyStatus, NominationSource, OrgKind, PoliticalStatus
+from villagevote.models.enums import CandidacyStatus, NominationSource, OrgKind
 from villagevote.names import stroke_key
 
 __all__ = ["CandidacyRow", "list_candidacies", "register_candidacy"]
@@ -60,8 +61,13 @@ def register_candidacy(
     post: str,
     source: NominationSource | str,
     incumbent: bool = False,
+    today: dt.date | None = None,
 ) -> int:
-    """Register a person for a post; the post must be one of the organization's seats. Returns the id."""
+    """Register a person for a post; the post must be one of the organization's seats. Returns the id.
+
+    The person is checked by the one person-and-candidacy check (:func:`villagevote.candidates.checks.check_person`)
+    against the cycle's election day, as the workbook import checks a row: at least 18 on the election day, a Party
+    join date at 18 or later, full Party membership for the Party organization."""
     person = get_row(session, Person, person_id, tr("找不到人员（编号 {id}）"))
     org = get_row(session, Organization, organization_id, tr("找不到组织（编号 {id}）"))
     post = (post or "").strip()
@@ -73,11 +79,16 @@ def register_candidacy(
                 posts="、".join(posts) or tr("无，请先设置职数"),
             )
         )
-    if OrgKind(org.kind) is OrgKind.PARTY_BRANCH and person.political_status is not PoliticalStatus.PARTY_MEMBER:
-        status = person.political_status.label if person.political_status else tr("未填写")
+    cycle = session.get(ElectionCycle, org.cycle_id)
+    facts = PersonFacts(person.name, person.id_number or "", person.political_status, person.party_join_date,
+                        person.phone or "", birth_date=person.birth_date)
+    checked = check_person(facts, today=today or dt.date.today(), election_day=cycle.election_day if cycle else None,
+                           org_kind=OrgKind(org.kind))
+    if checked.problems:
         raise ValidationError(
-            tr("{name}的政治面貌为「{status}」：参选村党组织须为中共正式党员（预备党员没有被选举权）").format(
-                name=person.name, status=status
+            tr("{name}不能登记参选{village}{org}{post}：{problems}").format(
+                name=person.name, village=org.village.name, org=OrgKind(org.kind).label, post=post,
+                problems="；".join(checked.texts()),
             )
         )
     try:

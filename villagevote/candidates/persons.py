@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from villagevote import audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, requires
+from villagevote.candidates.checks import PersonFacts, check_person
 from villagevote.errors import NotFound, ValidationError
 from villagevote.i18n import tr
 from villagevote.idcard import InvalidIdNumber, parse_id_number
@@ -32,9 +33,6 @@ __all__ = [
     "remove_relationship",
     "update_person",
 ]
-
-_NAME_RE = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f·•]{2,20}$")
-
 
 @dataclass
 class PersonData:
@@ -65,35 +63,21 @@ class PersonRow:
 
 
 def _check(session: Session, data: PersonData, today: dt.date, person_id: int | None) -> tuple[str, Any]:
-    name = re.sub(r"\s+", "", data.name or "")
-    if not name:
-        raise ValidationError(tr("姓名不能为空"))
-    if not _NAME_RE.match(name):
-        raise ValidationError(tr("姓名「{name}」应为2至20个汉字").format(name=name))
-    try:
-        info = parse_id_number(data.id_number, today=today)
-    except InvalidIdNumber as exc:
-        raise ValidationError(tr("身份证号码：{msg}").format(msg=exc.message)) from None
-    other = session.scalar(select(Person).where(Person.id_number == info.number))
-    if other is not None and other.id != person_id:
-        raise ValidationError(
-            tr("身份证号码 {number} 已登记给「{name}」，不能重复登记").format(number=info.number, name=other.name)
-        )
-    if data.party_join_date is not None:
-        if data.party_join_date > today:
-            raise ValidationError(
-                tr("入党时间 {date} 晚于今天").format(date=data.party_join_date.isoformat())
-            )
-        if data.party_join_date < info.birth_date:
-            raise ValidationError(tr("入党时间早于出生日期"))
-        if data.political_status not in (PoliticalStatus.PARTY_MEMBER, PoliticalStatus.PROBATIONARY):
-            raise ValidationError(tr("只有中共党员或预备党员才填写入党时间"))
+    """The shared person check (:func:`villagevote.candidates.checks.check_person`) plus the village lookup."""
+    facts = PersonFacts(data.name or "", data.id_number, data.political_status, data.party_join_date, data.phone or "")
+    first = check_person(facts, today=today)
+    holder = None
+    if first.id_info is not None:
+        other = session.execute(
+            select(Person.id, Person.name).where(Person.id_number == first.id_info.number)
+        ).first()
+        holder = (other[0], other[1]) if other is not None else None
+    checked = check_person(facts, today=today, holder=holder, person_id=person_id) if holder else first
+    if checked.problems:
+        raise ValidationError(checked.message())
     if data.village_id is not None and session.get(Village, data.village_id) is None:
         raise NotFound(tr("找不到所选的村（编号 {id}）").format(id=data.village_id))
-    phone = (data.phone or "").strip()
-    if phone and not re.match(r"^[0-9\-+ ]{7,20}$", phone):
-        raise ValidationError(tr("联系电话「{phone}」应为数字").format(phone=phone))
-    return name, info
+    return checked.name, checked.id_info
 
 
 def _apply(person: Person, data: PersonData, name: str, info: Any) -> None:

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from villagevote.candidates.checks import PersonFacts, check_person, clean_name
 from villagevote.cells import cell_text
 from villagevote.i18n import tr
-from villagevote.idcard import IdInfo, InvalidIdNumber, age_on, parse_id_number
+from villagevote.idcard import IdInfo
 from villagevote.models.enums import Education, Gender, NominationSource, OrgKind, PoliticalStatus
 
 __all__ = ["ImportContext", "ImportPreview", "ParsedRow", "RowError", "check_rows", "parse_date"]
@@ -85,8 +86,6 @@ class ImportPreview:
         return "\n".join(lines)
 
 
-_NAME_RE = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f·•]{2,20}$")
-_PHONE_RE = re.compile(r"^[0-9\-+ ]{7,20}$")
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
@@ -145,36 +144,7 @@ def check_rows(rows: Iterable[tuple[int, dict[str, Any]]], ctx: ImportContext) -
     for row_no, raw in rows:
         total += 1
         problems: list[str] = []
-        name = re.sub(r"\s+", "", cell_text(raw.get("name")))
-        if not name:
-            problems.append(tr("姓名为空"))
-        elif not _NAME_RE.match(name):
-            problems.append(tr("姓名「{name}」应为2至20个汉字").format(name=name))
-
-        info: IdInfo | None = None
-        raw_id = raw.get("id_number")
-        try:
-            info = parse_id_number(raw_id, today=ctx.today)
-        except InvalidIdNumber as exc:
-            problems.append(exc.message)
-
-        gender: Gender | None = None
-        if info is not None:
-            gender = Gender.MALE if info.gender == "男" else Gender.FEMALE
-            given = _choice(Gender, raw.get("gender"), tr("性别"), problems)
-            if given is not None and given is not gender:
-                problems.append(
-                    tr("性别填的是「{given}」，但身份证号码第17位表明是「{id_gender}」").format(
-                        given=given.label, id_gender=info.gender
-                    )
-                )
-            if ctx.election_day is not None and age_on(info.birth_date, ctx.election_day) < 18:
-                problems.append(
-                    tr("选举日（{day}）未满18周岁（出生于{birth}）").format(
-                        day=ctx.election_day.isoformat(), birth=info.birth_date.isoformat()
-                    )
-                )
-
+        name = clean_name(raw.get("name"))
         education = _choice(Education, raw.get("education"), tr("文化程度"), problems)
         political = _choice(PoliticalStatus, raw.get("political_status"), tr("政治面貌"), problems)
         source = _choice(NominationSource, raw.get("source"), tr("推荐方式"), problems)
@@ -187,27 +157,29 @@ def check_rows(rows: Iterable[tuple[int, dict[str, Any]]], ctx: ImportContext) -
                 join_date = parse_date(raw.get("party_join_date"))
             except ValueError as exc:
                 problems.append(tr("入党时间：{msg}").format(msg=exc.args[0]))
-            else:
-                if join_date > ctx.today:
-                    problems.append(
-                        tr("入党时间 {date} 晚于今天（{today}）").format(
-                            date=join_date.isoformat(), today=ctx.today.isoformat()
-                        )
-                    )
-                elif info is not None and age_on(info.birth_date, join_date) < 18:
-                    problems.append(
-                        tr("入党时间 {date} 时未满18周岁，请核对").format(date=join_date.isoformat())
-                    )
-                if political is not None and political not in (
-                    PoliticalStatus.PARTY_MEMBER, PoliticalStatus.PROBATIONARY
-                ):
-                    problems.append(
-                        tr("政治面貌为「{status}」，却填写了入党时间").format(status=political.label)
-                    )
-
         phone = cell_text(raw.get("phone"))
-        if phone and not _PHONE_RE.match(phone):
-            problems.append(tr("联系电话「{phone}」应为数字").format(phone=phone))
+        org_kind = _choice(OrgKind, raw.get("organization"), tr("参选组织"), problems)
+
+        # The one person-and-candidacy check (the person dialog and register_candidacy run the same one).
+        facts = PersonFacts(name, raw.get("id_number"), political, join_date, phone)
+        checked = check_person(facts, today=ctx.today, election_day=ctx.election_day, org_kind=org_kind)
+        info: IdInfo | None = checked.id_info
+        known = ctx.persons.get(info.number) if info is not None else None
+        if known is not None and known[1] != name and name:
+            checked = check_person(facts, today=ctx.today, election_day=ctx.election_day, org_kind=org_kind,
+                                   holder=known)
+        problems[:0] = checked.texts()
+
+        gender: Gender | None = None
+        if info is not None:
+            gender = Gender.MALE if info.gender == "男" else Gender.FEMALE
+            given = _choice(Gender, raw.get("gender"), tr("性别"), problems)
+            if given is not None and given is not gender:
+                problems.append(
+                    tr("性别填的是「{given}」，但身份证号码第17位表明是「{id_gender}」").format(
+                        given=given.label, id_gender=info.gender
+                    )
+                )
 
         incumbent_text = cell_text(raw.get("incumbent"))
         incumbent = False
@@ -237,7 +209,6 @@ def check_rows(rows: Iterable[tuple[int, dict[str, Any]]], ctx: ImportContext) -
             if group_id is None:
                 problems.append(tr("村民小组「{g}」不是{v}的村民小组").format(g=group_text, v=village_name))
 
-        org_kind = _choice(OrgKind, raw.get("organization"), tr("参选组织"), problems)
         if org_kind is None and not cell_text(raw.get("organization")):
             problems.append(tr("参选组织为空"))
         org_id: int | None = None
@@ -245,12 +216,6 @@ def check_rows(rows: Iterable[tuple[int, dict[str, Any]]], ctx: ImportContext) -
             org_id = ctx.organizations.get((village_id, org_kind))
             if org_id is None:
                 problems.append(tr("{v}本届没有设立{org}").format(v=village_name, org=org_kind.label))
-        if org_kind is OrgKind.PARTY_BRANCH and political is not PoliticalStatus.PARTY_MEMBER:
-            problems.append(
-                tr("参选村党组织须为中共正式党员，本行政治面貌为「{status}」").format(
-                    status=political.label if political else tr("未填写")
-                )
-            )
         post = cell_text(raw.get("post"))
         if not post:
             problems.append(tr("参选职务为空"))
@@ -273,13 +238,8 @@ def check_rows(rows: Iterable[tuple[int, dict[str, Any]]], ctx: ImportContext) -
                 )
             else:
                 seen_names.setdefault(info.number, (row_no, name))
-            known = ctx.persons.get(info.number)
-            if known is not None:
+            if known is not None and known[1] == name:
                 existing_person = known[0]
-                if known[1] != name:
-                    problems.append(
-                        tr("身份证号码已登记为「{known}」，本行姓名为「{name}」").format(known=known[1], name=name)
-                    )
             if org_id is not None and post:
                 key = (info.number, org_id, post)
                 if key in seen_keys:

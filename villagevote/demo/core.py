@@ -11,7 +11,7 @@ from villagevote import township as tw
 from villagevote.audit import Actor
 from villagevote.demo import DemoContext
 from villagevote.demo.names_pool import GIVEN_FEMALE, GIVEN_MALE, SURNAMES, VILLAGE_NAMES
-from villagevote.idcard import check_character
+from villagevote.idcard import age_on, check_character
 from villagevote.names import pinyin_initials
 from villagevote.models.candidates import Person, Relationship
 from villagevote.models.core import VillageGroup
@@ -48,7 +48,8 @@ def make_name(rng: random.Random, female: bool) -> str:
 def _join_date(rng: random.Random, birth: dt.date) -> dt.date:
     """Joined the Party at 19-30, and at least a year before the election."""
     year = min(birth.year + rng.randint(19, 30), ELECTION_DAY.year - 1)
-    return dt.date(max(year, birth.year + 18), rng.randint(1, 12), 1)
+    joined = dt.date(max(year, birth.year + 18), rng.randint(1, 12), 1)
+    return joined if age_on(birth, joined) >= 18 else dt.date(birth.year + 19, 1, 1)  # 党章: 年满十八岁
 
 
 def random_birth(rng: random.Random, min_age: int, max_age: int, on: dt.date) -> dt.date:
