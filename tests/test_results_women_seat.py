@@ -8,7 +8,10 @@ Expected outcomes are worked out by hand from these rules.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from tests.helpers_elections import committee_contest, organization
@@ -16,6 +19,8 @@ from villagevote import township as tw
 from villagevote.elections import service as svc
 from villagevote.errors import ValidationError
 from villagevote.models.elections import Contest
+from villagevote.reports.pdf.result_report import render_result_report
+from villagevote.reports.pdf.winners_notice import render_winners_notice
 
 # First round, 900 ballots cast (threshold 451). 委员 effective votes count 主任 and 副主任 votes too.
 # 委员: 孙强 610, 周杰 560, 马超 520 pass; 刘芳 (女) 150 and 丁丽 (女, 副主任 100) do not.
@@ -23,6 +28,10 @@ ROUND1 = {("主任", "王建国"): (600, 0, 0), ("主任", "李明"): (180, 0, 0
           ("副主任", "张伟"): (500, 0, 0), ("副主任", "丁丽"): (100, 0, 0),
           ("委员", "刘芳"): (150, 0, 0), ("委员", "孙强"): (610, 0, 0), ("委员", "周杰"): (560, 0, 0),
           ("委员", "马超"): (520, 0, 0)}
+
+
+def _pdf_text(path) -> str:
+    return re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in PdfReader(str(path)).pages))
 
 
 @pytest.fixture
@@ -62,9 +71,10 @@ def test_women_seat_puts_the_best_placed_woman_on_the_additional_ballot_and_elec
     assert any("马超" in r and "须由妇女担任" in r for r in res["reasons"])
 
 
-def test_women_seat_left_vacant_after_the_additional_round_and_not_held_again(db, clerk, first_round):
+def test_women_seat_left_vacant_after_the_additional_round_and_not_held_again(db, clerk, first_round, tmp_path):
     """If no woman reaches one third in the 另行选举, the women seat is vacant (暂缺): it is reported, not given to a
-    man and not held for yet another 另行选举 (the loop the issue describes)."""
+    man and not held for yet another 另行选举 (the loop the issue describes); the 当选公告 and the result report
+    print it."""
     with db.session() as s:
         add_id = _additional(s, clerk, first_round)
         svc.save_totals(s, clerk, add_id, issued=700, returned=700, invalid=0, marks={
@@ -78,6 +88,12 @@ def test_women_seat_left_vacant_after_the_additional_round_and_not_held_again(db
         assert not any("再行选举" in r for r in res["reasons"])
         with pytest.raises(ValidationError, match="没有缺额"):
             _additional(s, clerk, add_id)
+        view, rows = svc.contest_view(s, add_id), svc.vote_rows(s, add_id)
+    # the public notice and the result report say so
+    notice = _pdf_text(render_winners_notice(view, tmp_path / "notice.pdf"))
+    assert "委员中应有的妇女名额1名，经另行选举无人当选，暂缺。" in notice
+    assert "尚缺" not in notice                            # not announced as a seat for another 另行选举
+    assert "1个妇女名额暂缺" in _pdf_text(render_result_report(view, rows, tmp_path / "report.pdf"))
 
 
 def test_two_women_seats_with_one_elected_in_round_one_are_not_subtracted_twice(db, clerk, township):

@@ -18,7 +18,8 @@ Optional output keys: ``outcome`` ("valid" | "void" | "input_error"), ``basis``,
 ``pending`` {post: n}, ``unfilled_women`` {post: n}, ``effective_votes`` {name: {post: n}}; each elected item
 also carries ``share`` (percent of the basis, two decimals, as a string); each tie carries ``seats``.
 Issue 14: optional input ``committee_min`` (default 3) and ``reelect_within`` (text); optional output
-``vacant_women`` {post: n} (另行选举: women seats left vacant, 暂缺) and ``members_elected``. In an additional round
+``vacant_women`` {post: n} (另行选举: women seats left vacant, 暂缺), ``members_elected`` and ``follow_up``
+(the sentences, also in the reasons, on what follows a committee left short: 副主任主持工作, 再行选举). In an additional round
 ``women_seats`` are the women still owed (the first round's ``unfilled_women``, already net of women it elected).
 
 All arithmetic is on integers: "more than half of N" is ``votes * 2 > N`` and "at least one third of N" is
@@ -584,8 +585,10 @@ def decide(contest: dict) -> dict:
                     post=post, s=seats, f=out.filled, u=out.unfilled))
 
     members = len(c.elected_before) + len(elected)
+    follow_up: list[str] = []
     if additional and c.body == BODY_VILLAGE and not pending and not ties_out:
-        reasons.extend(_after_vacancy(c, elected, unfilled, vacant_women, members))
+        follow_up = _after_vacancy(c, elected, unfilled, vacant_women, members)
+        reasons.extend(follow_up)
 
     return {
         "valid": True,
@@ -601,6 +604,7 @@ def decide(contest: dict) -> dict:
         "unfilled_women": unfilled_women,
         "vacant_women": vacant_women,
         "members_elected": members,
+        "follow_up": follow_up,
         "effective_votes": {cand.name: dict(cand.effective) for cand in c.candidates},
     }
 

@@ -40,7 +40,8 @@ def notice_story(contest: ContestView) -> list:
         for r in result.get("reasons", []):
             story.append(para(r, st["body"]))
     else:
-        story.append(para(tr("经投票选举，下列人员当选（同一职务按姓氏笔画为序）："), st["body"]))
+        story.append(para(tr("经投票选举，下列人员当选（同一职务按姓氏笔画为序）：") if result.get("elected")
+                          else tr("经投票选举，本次无人当选。"), st["body"]))
         gender = {c.name: c.gender for c in contest.candidates}
         for post in contest.posts:
             winners = [e for e in result.get("elected", []) if e["post"] == post.post]
@@ -53,6 +54,10 @@ def notice_story(contest: ContestView) -> list:
             story.append(para(tr("{post}：{names}").format(post=post.post, names=text), st["body"]))
         for post, n in (result.get("unfilled") or {}).items():
             story.append(para(tr("{post}尚缺 {n} 名，将依法另行选举。").format(post=post, n=n), st["body"]))
+        for post, n in (result.get("vacant_women") or {}).items():  # 另行选举 left the women seat vacant (暂缺)
+            story.append(para(tr("{post}中应有的妇女名额 {n} 名，经另行选举无人当选，暂缺。").format(post=post, n=n), st["body"]))
+        for sentence in result.get("follow_up") or []:  # committee left short: who presides, 再行选举
+            story.append(para(sentence + tr("。"), st["body"]))
         for t in result.get("ties") or []:
             story.append(para(tr("{post}：{names} 票数相等（各 {v} 票），将重新投票确定。").format(
                 post=t["post"], names="、".join(t["names"]), v=t["votes"]), st["body"]))

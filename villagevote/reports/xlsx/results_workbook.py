@@ -43,7 +43,9 @@ def results_workbook(out: Path | str, contests: Sequence[tuple[ContestView, Sequ
         rows.append([c.township, c.village, c.body_label, _round_label(c), c.held_on.isoformat() if c.held_on else "",
                      c.electorate, c.present if c.present is not None else "", c.ballots_printed, c.ballots_issued,
                      c.ballots_returned, c.ballots_invalid, share_percent(turnout_base, c.electorate) + "%",
-                     seats, elected, women, sum((r.get("unfilled") or {}).values()), len(r.get("ties") or []),
+                     seats, elected, women,
+                     sum((r.get("unfilled") or {}).values()) + sum((r.get("vacant_women") or {}).values()),  # 暂缺 too
+                     len(r.get("ties") or []),
                      tr("有效") if r.get("valid") else (tr("无效") if r else ""), _status(c)])
     write_table(ws, [tr("乡镇"), tr("村"), tr("组织"), tr("轮次"), tr("选举日期"), tr("登记选民/应到党员"),
                      tr("实到党员"), tr("印制选票"), tr("发出选票"), tr("收回选票"), tr("废票"), tr("投票率/到会率"),
