@@ -129,7 +129,8 @@ def test_public_forms_print_without_a_login(demo_copy, tmp_path, capsys, monkeyp
     monkeypatch.delenv("VILLAGEVOTE_PASSWORD", raising=False)
     audits = _scalar(demo_copy, "SELECT count(*) FROM audit_log")
     out = tmp_path / "notice.pdf"
-    assert main(["print", "voter-notice", "--db", str(demo_copy), "--village", "青溪村", "--out", str(out)]) == 0
+    assert main(["print", "voter-notice", "--db", str(demo_copy), "--village", "青溪村", "--out", str(out),
+                 "--option", "date=2026-11-30"]) == 0  # 20 days before the demo's election day (issue 14)
     assert out.stat().st_size > 0
     sample = tmp_path / "sample.pdf"
     assert main(["print", "ballots", "--db", str(demo_copy), "--contest", str(_open_contest(demo_copy)),
@@ -163,12 +164,20 @@ def test_official_ballots_as_a_logged_in_clerk_are_counted_and_audited_as_that_u
     contest = _open_contest(demo_copy)
     monkeypatch.setenv("VILLAGEVOTE_PASSWORD", "lu-password")
     out = tmp_path / "ballots.pdf"
-    assert main(["print", "ballots", "--db", str(demo_copy), "--contest", str(contest), "--option", "sample=0",
-                 "--option", "copies=3", "--user", "lu", "--out", str(out)]) == 0
+    argv = ["print", "ballots", "--db", str(demo_copy), "--contest", str(contest), "--option", "sample=0",
+            "--option", "copies=3", "--user", "lu", "--out", str(out)]
+    assert main(argv) == 1  # the demo's open contest is being counted: no official ballots any more (issue 14)
+    assert "已经开始计票" in capsys.readouterr().err
+    with sqlite3.connect(demo_copy) as conn:  # the same contest before its count
+        conn.execute("DELETE FROM ballot_record WHERE contest_id = ?", (contest,))
+        conn.execute("DELETE FROM tally_entry WHERE contest_id = ?", (contest,))
+        conn.execute("UPDATE contest SET ballots_issued = 0, ballots_returned = 0, ballots_invalid = 0 WHERE id = ?",
+                     (contest,))
+    assert main(argv) == 0
     assert out.stat().st_size > 0
     assert _scalar(demo_copy, "SELECT ballots_printed FROM contest WHERE id = ?", contest) == 3
     assert _scalar(demo_copy, "SELECT username FROM audit_log WHERE action = 'print_ballots'") == "lu"
-    assert _scalar(demo_copy, "SELECT count(*) FROM audit_log WHERE action = 'login' AND username = 'lu'") == 1
+    assert _scalar(demo_copy, "SELECT count(*) FROM audit_log WHERE action = 'login' AND username = 'lu'") == 2  # 2 runs
 
 
 def test_password_from_the_prompt_and_wrong_passwords(demo_copy, tmp_path, capsys, monkeypatch):

@@ -4,7 +4,8 @@
   (full ID numbers: needs 查看敏感信息). Options: ``ids=1,2,3`` (candidacy ids), ``cycle=<id>``.
 * ``villagevote print candidate-notice --village 名 --out X.pdf`` — 候选人（自荐人）名单公示 in stroke order, no ID
   numbers. Options: ``date=2026-03-10`` (posting date; default election day minus the cycle's
-  candidate_list_days_before), ``mode=self`` (自荐直选: title says 自荐人), ``cycle=<id>``.
+  candidate_list_days_before), ``mode=self`` (自荐直选: title says 自荐人), ``cycle=<id>``. A posting date later
+  than that is refused unless an administrator recorded a reason (``late_reason=…`` records it; printed small).
 * ``villagevote export candidate-template --out X.xlsx`` — the registration workbook template.
 """
 from __future__ import annotations
@@ -144,6 +145,10 @@ def candidate_notice(session: Session, actor: Actor, out: Path, options: Options
     else:
         days = int((cycle.profile or {}).get("candidate_list_days_before", 5))
         posted = cycle.election_day - dt.timedelta(days=days)
+    from villagevote.reports.forms_voters import _notice_date_checked
+
+    assert village_id is not None
+    late = _notice_date_checked(session, actor, cycle.id, village_id, "candidate_list", posted, options)
     rows = list_candidacies(session, cycle.id, village_id=village_id, statuses=NOTICE_STATUSES)
     groups: list[NoticeGroup] = []
     kinds = {o.id: OrgKind(o.kind) for o in session.scalars(
@@ -157,7 +162,8 @@ def candidate_notice(session: Session, actor: Actor, out: Path, options: Options
                 groups.append(NoticeGroup(kind.label, seat.post, seat.quota, entries))
     self_mode = extra.get("mode") == "self" or (bool(rows) and all(r.source is NominationSource.SELF for r in rows))
     return render_candidate_notice(out, township.name if township else "", options.village, groups, posted,
-                                   cycle.election_day, self_nomination=self_mode)
+                                   cycle.election_day, self_nomination=self_mode,
+                                   late_note=late.text() if late else "")
 
 
 def candidate_template(session: Session, actor: Actor, out: Path, options: Options) -> Path:

@@ -3,7 +3,9 @@
 ``villagevote print voter-notice [--village 名]`` (all villages when omitted), ``print proxy-list``,
 ``print voter-cards``, ``export voters`` (full ID numbers: needs the VIEW_SENSITIVE permission),
 ``export voter-template``. Options: ``--option date=YYYY-MM-DD`` sets the publication date printed on the notice
-(default: the recorded publication date, else today).
+(default: the recorded publication date, else today). A date later than the profile's voter_list_days_before
+(20) before the election is refused unless an administrator recorded a reason (``--option late_reason=…`` with
+``--user`` an administrator records it); the reason is printed on the notice.
 """
 from __future__ import annotations
 
@@ -69,7 +71,7 @@ def _register_by_group(session: Session, cycle_id: int, village_id: int):  # -> 
     return groups
 
 
-def notice_data(session: Session, options: Options):  # -> list[VillageNotice]
+def notice_data(session: Session, options: Options, actor: Actor | None = None):  # -> list[VillageNotice]
     from villagevote.reports.pdf.voter_notice import NoticeGroup, NoticeVoter, VillageNotice
 
     cycle = _cycle(session)
@@ -86,13 +88,30 @@ def notice_data(session: Session, options: Options):  # -> list[VillageNotice]
     notices = []
     for v in villages:
         published = chosen or done.get((v.id, "voter_list")) or dt.date.today()
+        late = _notice_date_checked(session, actor, cycle.id, v.id, "voter_list", published, options)
         dates = {d.code: d.due for d in statutory_calendar(cycle.election_day, profile, published_on=published)}
         groups = [NoticeGroup(name, [NoticeVoter(n, g) for n, g, _ in members], presorted=True)
                   for name, members in _register_by_group(session, cycle.id, v.id).items()]
         notices.append(VillageNotice(village=v.name, township=township.name if township else "",
                                      cycle_label=cycle.name, election_day=cycle.election_day, published_on=published,
-                                     objection_deadline=dates["objection_deadline"], groups=groups))
+                                     objection_deadline=dates["objection_deadline"], groups=groups,
+                                     late_note=late.text() if late else ""))
     return notices
+
+
+def _notice_date_checked(session: Session, actor: Actor | None, cycle_id: int, village_id: int, code: str,
+                         on: dt.date, options: Options):  # -> NoticeOverride | None
+    """The statutory-days check for a notice's date (shared with the candidate notice). ``--option late_reason=…``
+    lets an administrator record the reason at once (needs a write session and the 管理 permission)."""
+    from villagevote.voters.schedule import NoticeDateRefused, check_notice_date, record_notice_override
+
+    try:
+        return check_notice_date(session, cycle_id, village_id, code, on)
+    except NoticeDateRefused:
+        reason = (options.extra or {}).get("late_reason", "").strip()
+        if not reason or actor is None:
+            raise
+        return record_notice_override(session, actor, cycle_id, village_id, code, on, reason)
 
 
 def cards_data(session: Session, options: Options):  # -> list[VillageCards]
@@ -152,7 +171,7 @@ def register_rows(session: Session, options: Options, full_ids: bool):
 def _print_notice(session: Session, actor: Actor, out: Path, options: Options) -> Path:
     from villagevote.reports.pdf.voter_notice import voter_notice_pdf
     require(actor, Permission.VIEW)
-    return voter_notice_pdf(notice_data(session, options), out)
+    return voter_notice_pdf(notice_data(session, options, actor), out)
 
 
 def _print_cards(session: Session, actor: Actor, out: Path, options: Options) -> Path:

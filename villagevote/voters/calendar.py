@@ -27,7 +27,9 @@ __all__ = [
     "DeadlineStatus",
     "ObjectionDates",
     "RuleProfile",
+    "NOTICE_DAYS",
     "deadline_status",
+    "notice_date_problem",
     "objection_dates",
     "objection_overdue",
     "publication_warnings",
@@ -232,6 +234,32 @@ def publication_warnings(published_on: dt.date | None, election_day: dt.date,
         return [tr("选民名单公布日 {d} 晚于法定的选举日前{n}天（应不晚于 {latest}）").format(
             d=_cn(published_on), n=p.voter_list_days_before, latest=_cn(latest))]
     return []
+
+
+#: Notices whose posting date the law ties to the election day: code → (profile field, Chinese name of the notice).
+NOTICE_DAYS: dict[str, tuple[str, str]] = {
+    "voter_list": ("voter_list_days_before", "选民名单公告"),
+    "candidate_list": ("candidate_list_days_before", "候选人名单公示"),
+}
+
+
+def notice_date_problem(code: str, on: dt.date, election_day: dt.date, profile: RuleProfile | None = None) -> str:
+    """Why a notice dated ``on`` is closer to the election than the profile allows ("" when it is in time).
+
+    组织法 §14 (选民名单应当在选举日的二十日以前公布) and the 选举规程 (候选人名单 at least 5 days before): the notice
+    must be dated no later than election day minus the profile's days."""
+    p = profile or RuleProfile()
+    field, what = NOTICE_DAYS[code]
+    need = getattr(p, field)
+    latest = election_day - need * DAY
+    if on <= latest:
+        return ""
+    left = (election_day - on).days
+    if left <= 0:
+        return tr("{what}日期 {d} 不早于选举日 {e}，不能在选举日当天或之后公布").format(
+            what=tr(what), d=_cn(on), e=_cn(election_day))
+    return tr("{what}日期 {d} 距选举日 {e} 只有 {left} 天，法定应在选举日前至少 {need} 天公布（不晚于 {latest}）").format(
+        what=tr(what), d=_cn(on), e=_cn(election_day), left=left, need=need, latest=_cn(latest))
 
 
 def _cn(day: dt.date) -> str:

@@ -52,6 +52,7 @@ def render_candidate_notice(
     posted_on: dt.date,
     election_day: dt.date,
     self_nomination: bool = False,
+    late_note: str = "",
 ) -> Path:
     """Write the notice. Entries of every group are printed in 姓氏笔画 order whatever order they come in."""
     st = styles()
@@ -88,5 +89,8 @@ def render_candidate_notice(
     closing.append(para(tr("{village}村民选举委员会（盖章）").format(village=village), st["right"]))
     closing.append(para(tr("{township}换届选举工作指导组").format(township=township), st["right"]))
     closing.append(para(_cn(posted_on), st["right"]))
+    if late_note:  # an administrator's reason for a date inside the statutory period (the file copy shows it)
+        closing.append(Spacer(1, 4 * mm))
+        closing.append(para(late_note, st["small"]))
     story.append(KeepTogether(closing))
     return build_pdf(out, story, title=title, footer=tr("{village}　{who}名单公示").format(village=village, who=who))

@@ -61,6 +61,7 @@ class VillageNotice:
     objection_deadline: dt.date
     groups: list[NoticeGroup] = field(default_factory=list)
     issuer: str = ""  # default: "{village}村民选举委员会"
+    late_note: str = ""  # an administrator's reason for a date inside the statutory period, printed small
 
     @property
     def total(self) -> int:
@@ -172,6 +173,7 @@ def _village_story(notice: VillageNotice) -> list[Flowable]:
     story.append(KeepTogether([
         Paragraph(mixed(tr("{issuer}（盖章）").format(issuer=issuer)), st["right"]),
         Paragraph(mixed(_cn(notice.published_on)), st["right"]),
+        *([Spacer(1, 4 * mm), Paragraph(mixed(notice.late_note), st["small"])] if notice.late_note else []),
     ]))
     return story
 

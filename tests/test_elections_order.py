@@ -1,0 +1,214 @@
+"""Order of events (issue 14, build item 7): official ballots freeze the ballot, no official ballots once counting has
+begun, no result confirmed before the election day, and the statutory calendar enforced when a notice is dated."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from tests.helpers_elections import committee_contest
+from villagevote.elections import service as svc
+from villagevote.errors import PermissionDenied, ValidationError
+from villagevote.models.core import AuditLog
+from villagevote.models.elections import Contest
+from villagevote.models.voters import VillageMilestone
+from villagevote.reports.registry import Options, find_form
+from villagevote.voters.calendar import RuleProfile, notice_date_problem
+from villagevote.voters.schedule import NoticeDateRefused, record_notice_override
+
+DAY = dt.date(2026, 12, 20)  # the township fixture's election day
+MARKS = {("主任", "王建国"): (600, 150, 50), ("主任", "李明"): (180, 500, 120),
+         ("副主任", "张伟"): (420, 300, 80), ("副主任", "丁丽"): (350, 350, 100),
+         ("委员", "刘芳"): (520, 200, 80), ("委员", "孙强"): (610, 120, 70), ("委员", "周杰"): (560, 160, 80),
+         ("委员", "马超"): (300, 400, 100)}
+
+
+@pytest.fixture
+def contest_id(db, clerk, township) -> int:
+    with db.session() as s:
+        return committee_contest(s, clerk, township.village_ids[0], township.cycle_id, electorate=1000)
+
+
+def _text(path) -> str:
+    return re.sub(r"\s+", "", "".join(page.extract_text() or "" for page in PdfReader(str(path)).pages))
+
+
+def _audit(db, action: str) -> list[AuditLog]:
+    with db.read_session() as s:
+        rows = list(s.scalars(select(AuditLog).where(AuditLog.action == action)))
+        s.expunge_all()
+        return rows
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# ballots
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_official_print_freezes_the_ballot_and_only_an_admin_with_a_reason_reopens_it(db, clerk, admin, contest_id,
+                                                                                      tmp_path):
+    """民政部《村民委员会选举规程》: the ballot carries the 正式候选人 announced before the vote, and printed ballots are
+    counted and kept under seal — so once official ballots are printed the names, posts and seats on them are fixed.
+    Changing them takes an administrator's reopening with a reason, which voids the printed ballots (count → 0)."""
+    with db.session() as s:
+        svc.print_ballots(s, clerk, contest_id, tmp_path / "b.pdf", sample=False, copies=900)
+        first = svc.contest_view(s, contest_id).candidates_for("委员")[0]
+        with pytest.raises(ValidationError, match="东村的正式选票已印制 900 张.*已冻结"):
+            svc.add_ballot_candidate(s, clerk, contest_id, "委员", "赵敏", gender="女")
+        with pytest.raises(ValidationError, match="已冻结"):
+            svc.remove_ballot_candidate(s, clerk, first.ballot_candidate_id)
+        with pytest.raises(ValidationError, match="已冻结"):
+            svc.update_contest(s, clerk, contest_id, posts=[("主任", 1, 0), ("副主任", 1, 0), ("委员", 2, 1)])
+        # saving the contest with its posts unchanged (the dialog always sends them) is not a change
+        svc.update_contest(s, clerk, contest_id, posts=[("主任", 1, 0), ("副主任", 1, 0), ("委员", 3, 1)],
+                           electorate=1001)
+        with pytest.raises(PermissionDenied):
+            svc.reopen_ballots(s, clerk, contest_id, "名单有误")
+        with pytest.raises(ValidationError, match="理由"):
+            svc.reopen_ballots(s, admin, contest_id, "  ")
+    with db.session() as s:
+        assert svc.reopen_ballots(s, admin, contest_id, "委员候选人刘芳已书面退出") == 900
+    with db.session() as s:
+        assert s.get(Contest, contest_id).ballots_printed == 0
+        svc.add_ballot_candidate(s, clerk, contest_id, "委员", "赵敏", gender="女")  # editable again
+        with pytest.raises(ValidationError, match="还没有印制正式选票"):
+            svc.reopen_ballots(s, admin, contest_id, "再次")
+    [row] = _audit(db, "reopen_ballots")
+    assert row.username == "admin"
+    assert row.before == {"ballots_printed": 900} and row.after == {"ballots_printed": 0}
+    assert "委员候选人刘芳已书面退出" in row.note and "900" in row.note
+
+
+def test_no_official_ballots_once_counting_has_begun(db, clerk, admin, contest_id, tmp_path):
+    """选举规程: ballots are printed and sealed before the vote; once ballots have been issued and the count begun, new
+    official ballots would be ballots outside the count — refused (samples still print for the projector/training),
+    and the ballot cannot be reopened either."""
+    with db.session() as s:
+        svc.print_ballots(s, clerk, contest_id, tmp_path / "b.pdf", sample=False, copies=900)
+        svc.save_counts(s, clerk, contest_id, issued=900, returned=898)
+    with db.session() as s:
+        with pytest.raises(ValidationError, match="东村的选举已经开始计票.*不能再印制正式选票"):
+            svc.print_ballots(s, clerk, contest_id, tmp_path / "b2.pdf", sample=False)
+        with pytest.raises(ValidationError, match="已经开始计票"):
+            svc.reopen_ballots(s, admin, contest_id, "补印")
+        svc.print_ballots(s, clerk, contest_id, tmp_path / "s.pdf", sample=True)
+        assert s.get(Contest, contest_id).ballots_printed == 900
+
+
+def test_no_official_ballots_after_tally_entries(db, clerk, contest_id, tmp_path):
+    """The same rule when the count is entered as totals (tally entries) rather than issued/returned counts first."""
+    with db.session() as s:
+        svc.save_totals(s, clerk, contest_id, issued=900, returned=898, invalid=8, marks=MARKS)
+        with pytest.raises(ValidationError, match="已经开始计票"):
+            svc.print_ballots(s, clerk, contest_id, tmp_path / "b.pdf", sample=False)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# confirming a result
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_no_result_confirmed_before_the_election_day(db, clerk, reviewer, contest_id):
+    """组织法 §15/选举规程: the result is announced on the election day after the public count (当场公布选举结果); a
+    result cannot be official before the vote has been held — refused with both dates named."""
+    with db.session() as s:
+        svc.save_totals(s, clerk, contest_id, issued=900, returned=898, invalid=8, marks=MARKS)
+        svc.compute_result(s, clerk, contest_id)
+    with db.session() as s:
+        with pytest.raises(ValidationError, match="东村的选举日是2026年12月20日，今天是2026年12月6日，选举日之前不能确认"):
+            svc.mark_official(s, reviewer, contest_id, today=DAY - dt.timedelta(days=14))
+        assert not s.get(Contest, contest_id).official
+    with db.session() as s:
+        svc.mark_official(s, reviewer, contest_id, today=DAY)
+        assert s.get(Contest, contest_id).official
+
+
+def test_the_contests_own_date_decides(db, clerk, reviewer, contest_id):
+    """A contest held on another day than the cycle's (e.g. 另行选举 a week later) is confirmed from its own date."""
+    with db.session() as s:
+        svc.update_contest(s, clerk, contest_id, held_on=DAY + dt.timedelta(days=7))
+        svc.save_totals(s, clerk, contest_id, issued=900, returned=898, invalid=8, marks=MARKS)
+        svc.compute_result(s, clerk, contest_id)
+        with pytest.raises(ValidationError, match="2026年12月27日"):
+            svc.mark_official(s, reviewer, contest_id, today=DAY)
+        svc.mark_official(s, reviewer, contest_id, today=DAY + dt.timedelta(days=7))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the statutory calendar when a notice is dated
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_notice_days_from_the_profile():
+    """组织法 §14: 选民名单应当在选举日的二十日以前公布; 选举规程: 候选人名单 at least 5 days before — the days come from
+    the cycle's profile (a province may set more)."""
+    assert notice_date_problem("voter_list", dt.date(2026, 11, 30), DAY) == ""  # exactly 20 days: lawful
+    problem = notice_date_problem("voter_list", dt.date(2026, 12, 1), DAY)
+    assert "只有 19 天" in problem and "至少 20 天" in problem and "不晚于 2026年11月30日" in problem
+    assert notice_date_problem("candidate_list", dt.date(2026, 12, 15), DAY) == ""
+    assert "至少 5 天" in notice_date_problem("candidate_list", dt.date(2026, 12, 16), DAY)
+    assert "至少 7 天" in notice_date_problem("candidate_list", dt.date(2026, 12, 15), DAY,
+                                           RuleProfile(candidate_list_days_before=7))
+    assert "不能在选举日当天或之后" in notice_date_problem("voter_list", DAY, DAY)
+
+
+def test_voter_notice_dated_14_days_before_is_refused_and_an_admin_reason_is_printed_and_audited(
+        db, clerk, admin, township, tmp_path):
+    """组织法 §14 (二十日以前公布). The reported case: the 选民名单公告 printed on 2026-12-06 for a vote on 2026-12-20
+    carried that date with no warning. Now refused for everyone (the GUI button and the CLI call the same form); an
+    administrator may record a reason, which is audited and printed on the notice."""
+    form = find_form("print", "voter-notice")
+    late = Options(village="东村", extra={"date": "2026-12-06"})
+    with db.read_session() as s:
+        with pytest.raises(NoticeDateRefused, match="东村：选民名单公告日期 2026年12月6日 距选举日 2026年12月20日 只有 14 天"):
+            form.run(s, clerk, tmp_path / "late.pdf", late)
+        form.run(s, clerk, tmp_path / "ok.pdf", Options(village="东村", extra={"date": "2026-11-30"}))
+    assert "未满法定公告期" not in _text(tmp_path / "ok.pdf")
+    with db.session() as s:
+        with pytest.raises(PermissionDenied):
+            record_notice_override(s, clerk, township.cycle_id, township.village_ids[0], "voter_list",
+                                   dt.date(2026, 12, 6), "补登漏登选民后重新公布")
+        record_notice_override(s, admin, township.cycle_id, township.village_ids[0], "voter_list",
+                               dt.date(2026, 12, 6), "补登漏登选民后重新公布", today=dt.date(2026, 12, 6))
+    with db.read_session() as s:
+        form.run(s, clerk, tmp_path / "filed.pdf", late)
+        with pytest.raises(NoticeDateRefused):  # the reason covers that date only
+            form.run(s, clerk, tmp_path / "x.pdf", Options(village="东村", extra={"date": "2026-12-07"}))
+        with pytest.raises(NoticeDateRefused):  # and that village only
+            form.run(s, clerk, tmp_path / "x.pdf", Options(village="西村", extra={"date": "2026-12-06"}))
+    text = _text(tmp_path / "filed.pdf")
+    assert "未满法定公告期：选民名单公告日期2026年12月6日距选举日2026年12月20日只有14天" in text
+    assert "补登漏登选民后重新公布，管理员admin，2026年12月6日" in text
+    [row] = _audit(db, "notice_override")
+    assert row.username == "admin" and "补登漏登选民后重新公布" in row.note and "东村" in row.note
+    with db.read_session() as s:
+        stored = s.scalar(select(VillageMilestone).where(VillageMilestone.code == "voter_list_override"))
+        assert stored.done_on == dt.date(2026, 12, 6) and json.loads(stored.note)["reason"] == "补登漏登选民后重新公布"
+
+
+def test_candidate_notice_inside_five_days_is_refused_and_late_reason_needs_an_admin(db, clerk, admin, township,
+                                                                                     tmp_path):
+    """选举规程: 候选人名单 is posted at least 5 days before the vote (profile candidate_list_days_before). The default
+    date (election day − 5) prints; a date 3 days before is refused; ``late_reason`` (CLI --option) records the
+    reason only for an administrator, then prints it on the notice."""
+    form = find_form("print", "candidate-notice")
+    with db.session() as s:
+        form.run(s, clerk, tmp_path / "ok.pdf", Options(village="东村"))
+        assert "2026年12月15日" in _text(tmp_path / "ok.pdf")
+        with pytest.raises(NoticeDateRefused, match="东村：候选人名单公示日期 2026年12月17日.*只有 3 天.*至少 5 天"):
+            form.run(s, clerk, tmp_path / "late.pdf", Options(village="东村", extra={"date": "2026-12-17"}))
+        with pytest.raises(PermissionDenied):
+            form.run(s, clerk, tmp_path / "late.pdf",
+                     Options(village="东村", extra={"date": "2026-12-17", "late_reason": "候选人退出后递补"}))
+    with db.session() as s:
+        form.run(s, admin, tmp_path / "late.pdf",
+                 Options(village="东村", extra={"date": "2026-12-17", "late_reason": "候选人退出后递补"}))
+    text = _text(tmp_path / "late.pdf")
+    assert "未满法定公告期：候选人名单公示日期2026年12月17日" in text and "候选人退出后递补，管理员admin" in text
+    [row] = _audit(db, "notice_override")
+    assert "候选人退出后递补" in row.note
+    with db.session() as s:  # nothing excuses a notice on or after the election day
+        with pytest.raises(ValidationError, match="不能在选举日当天或之后"):
+            form.run(s, admin, tmp_path / "x.pdf",
+                     Options(village="东村", extra={"date": "2026-12-20", "late_reason": "补"}))
