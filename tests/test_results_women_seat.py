@@ -160,3 +160,37 @@ def test_committee_size_refused_when_the_contest_is_created_and_the_profile_may_
     with pytest.raises(ValidationError, match="应选 6 名：.*共 3 至 5 人组成"):
         with db.session() as s:
             svc.create_contest(s, clerk, org_id, electorate=800)
+
+
+def test_committee_left_below_three_after_the_additional_round_says_what_follows(db, admin, clerk, township,
+                                                                                  tmp_path):
+    """村民委员会组织法 §6 (3 to 7 members) and the provincial 选举办法 (再行选举 within the period set, here the
+    profile's "三个月内"): round 1 elects only the 主任; the 另行选举 elects one 委员; 2 members are fewer than 3, so
+    the result says a further election follows within three months — on the reasons and on the 当选公告."""
+    low = {("主任", "王建国"): (600, 0, 0), ("主任", "李明"): (180, 0, 0),
+           ("副主任", "张伟"): (300, 0, 0), ("副主任", "丁丽"): (100, 0, 0),
+           ("委员", "刘芳"): (150, 0, 0), ("委员", "孙强"): (400, 0, 0), ("委员", "周杰"): (350, 0, 0),
+           ("委员", "马超"): (300, 0, 0)}
+    with db.session() as s:
+        tw.update_cycle(s, admin, township.cycle_id, profile={"reelect_within": "三个月内"})
+        cid = committee_contest(s, clerk, township.village_ids[0], township.cycle_id, electorate=1000)
+        svc.save_totals(s, clerk, cid, issued=900, returned=900, invalid=0, marks=low)
+        first = svc.compute_result(s, clerk, cid)
+        assert [e["name"] for e in first["elected"]] == ["王建国"]
+        add_id = _additional(s, clerk, cid)
+        v = svc.contest_view(s, add_id)
+        assert "刘芳" in [c.name for c in v.candidates_for("委员")]     # the women seat is open: a woman stands
+        marks = {("委员", c.name): (0, 0, 0) for c in v.candidates_for("委员")}
+        marks.update({("副主任", c.name): (0, 0, 0) for c in v.candidates_for("副主任")})
+        marks[("委员", "孙强")] = (300, 0, 0)
+        marks[("委员", "刘芳")] = (100, 0, 0)
+        svc.save_totals(s, clerk, add_id, issued=700, returned=700, invalid=0, marks=marks)
+        res = svc.compute_result(s, clerk, add_id)
+        view = svc.contest_view(s, add_id)
+    assert [(e["name"], e["post"]) for e in res["elected"]] == [("孙强", "委员")]
+    assert res["members_elected"] == 2 and res["vacant_women"] == {"委员": 1}
+    assert res["unfilled"] == {"副主任": 1, "委员": 1}
+    follow = "村民委员会当选成员共 2 名，少于村民委员会组织法第六条规定的 3 名，应在三个月内再行选举"
+    assert res["follow_up"] == [follow] and follow in res["reasons"]
+    notice = _pdf_text(render_winners_notice(view, tmp_path / "notice.pdf"))
+    assert re.sub(r"\s+", "", follow) + "。" in notice
