@@ -334,9 +334,31 @@ def _run_form(parent: QWidget, ctx, kind: str, name: str, village: str | None, f
         with ctx.db.read_session() as s:
             return form.run(s, ctx.actor, Path(path), Options(village=village))
 
-    ctx.jobs.submit(job, title=form.title, parent=parent,
-                    on_done=lambda out: Ask.info(parent, tr("已生成"), tr("已保存到：{p}").format(p=out)),
-                    on_error=lambda exc, _tb: show_error(parent, exc))
+    def start() -> None:
+        ctx.jobs.submit(job, title=form.title, parent=parent,
+                        on_done=lambda out: Ask.info(parent, tr("已生成"), tr("已保存到：{p}").format(p=out)),
+                        on_error=lambda exc, _tb: start() if offer_notice_override(parent, ctx, exc)
+                        else show_error(parent, exc))
+    start()
+
+
+def offer_notice_override(parent: QWidget, ctx, exc: BaseException) -> bool:  # type: ignore[no-untyped-def]
+    """A notice dated inside the statutory period (选民名单 20 days, 候选人名单 5 days): an administrator may record
+    the reason (audited, printed on the notice). True when it was recorded and the print should run again."""
+    from villagevote.errors import UserError
+    from villagevote.voters.schedule import NoticeDateRefused, record_notice_override
+    if not isinstance(exc, NoticeDateRefused) or not ctx.can(Permission.ADMIN):
+        return False
+    reason = Ask.text(parent, tr("未满法定公告期"), tr("{msg}\n\n管理员如确需按此日期公布，请填写理由：").format(msg=exc.message))
+    if not reason or not reason.strip():
+        return False
+    try:
+        with ctx.session() as s:
+            record_notice_override(s, ctx.actor, exc.cycle_id, exc.village_id, exc.code, exc.on, reason)
+    except UserError as err:
+        show_error(parent, err)
+        return False
+    return True
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -397,7 +419,8 @@ class ObjectionsTab(_ListTab):
 # Proxies
 # ---------------------------------------------------------------------------------------------------------------
 PROXY_COLUMNS = [Column(tr("村")), Column(tr("受托人")), Column(tr("受托人所在组")), Column(tr("委托人")),
-                 Column(tr("委托人所在组")), Column(tr("关系"), CENTER), Column(tr("书面委托日期"), CENTER)]
+                 Column(tr("委托人所在组")), Column(tr("关系"), CENTER), Column(tr("书面委托日期"), CENTER),
+                 Column(tr("问题（须撤销）"))]
 
 
 class ProxiesTab(_ListTab):
@@ -427,13 +450,17 @@ class ProxiesTab(_ListTab):
             with self.ctx.read_session() as s:
                 rows = list_proxies(s, cycle_id, self.ctx.village_id)
                 cap = reg.cycle_profile(s, cycle_id)[1].proxy_cap
-        data = [(r.village, r.holder, r.holder_group, r.principal, r.principal_group, r.relation, r.authorized_on, r.id)
-                for r in rows]
+        data = [(r.village, r.holder, r.holder_group, r.principal, r.principal_group, r.relation, r.authorized_on,
+                 r.problem, r.id) for r in rows]
         self.model = RowsModel.from_rows(PROXY_COLUMNS, data)
         self.view.setModel(self.model)
         holders = len({r.holder_id for r in rows})
-        self.summary.setText(tr("委托 {n} 件，受托人 {h} 人；每位受托人最多接受 {cap} 人委托，只能委托本村有选举权的近亲属").format(
-            n=len(rows), h=holders, cap=cap))
+        text = tr("委托 {n} 件，受托人 {h} 人；每位受托人最多接受 {cap} 人委托，只能委托本村有选举权的近亲属，候选人不得接受委托").format(
+            n=len(rows), h=holders, cap=cap)
+        bad = sum(1 for r in rows if r.problem)
+        if bad:
+            text += tr("。其中 {n} 件现在不符合规定（见“问题”列），撤销前不能打印委托投票名单公告").format(n=bad)
+        self.summary.setText(text)
 
     def add(self) -> None:
         from villagevote.ui.dialogs.voters_proxy import ProxyDialog
@@ -450,7 +477,7 @@ class ProxiesTab(_ListTab):
         from villagevote.voters.proxies import revoke_proxy
         try:
             with self.ctx.session() as s:
-                revoke_proxy(s, self.ctx.actor, row[7], reason)
+                revoke_proxy(s, self.ctx.actor, row[-1], reason)
         except Exception as exc:  # noqa: BLE001
             show_error(self, exc)
             return
