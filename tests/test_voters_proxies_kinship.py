@@ -252,3 +252,15 @@ def test_proxy_dialog_records_the_kinship_of_two_plain_voters_then_the_proxy(qap
     with db.read_session() as s:
         (row,) = list_proxies(s, township.cycle_id)
     assert (row.principal, row.holder, row.relation, row.problem) == ("吕淑珍", "何建平", "配偶", "")
+
+
+def test_an_unapproved_proxy_is_never_printed_as_approved(db, admin, township, tmp_path):
+    with db.session() as s:
+        holder, principal = plain_voters(s, township, ["许文", "曹兰"])
+        record_voter_kinship(s, admin, holder, principal, RelationKind.SPOUSE)
+        s.get(Proxy, register_proxy(s, admin, principal, holder, DAY, today=DAY)).approved = False
+    with db.read_session() as s:
+        (row,) = list_proxies(s, township.cycle_id)
+    assert row.problem == "曹兰委托许文未经村民选举委员会同意"
+    with pytest.raises(ValidationError):
+        print_list(db, admin, tmp_path)

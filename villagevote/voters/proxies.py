@@ -205,6 +205,8 @@ def proxy_problem(session: Session, proxy: Proxy, cap: int) -> str:
     principal, holder = session.get(Voter, proxy.principal_id), session.get(Voter, proxy.holder_id)
     if principal is None or holder is None:
         return tr("委托人或受托人已不在选民名单中")
+    if not proxy.approved:
+        return tr("{p}委托{h}未经村民选举委员会同意").format(p=principal.name, h=holder.name)
     for who, role in ((principal, tr("委托人")), (holder, tr("受托人"))):
         if who.status != VoterStatus.ACTIVE or not who.eligible:
             why = who.status_reason if who.status != VoterStatus.ACTIVE else who.ineligible_reason
