@@ -14,7 +14,8 @@ from villagevote.models.core import VillageGroup
 from villagevote.models.enums import VoterStatus
 from villagevote.models.voters import Voter
 from villagevote.voters import register as reg
-from villagevote.voters.importer import import_file, remembered_mapping
+from villagevote.voters.importer import check_settings, import_file, import_parsed, remembered_mapping
+from villagevote.voters.workbook import read_voter_workbook
 
 DATA = Path(__file__).parent / "data" / "voters"
 
@@ -134,21 +135,55 @@ def test_real_xls_file_imports(db, admin, township):
 def test_age_is_computed_on_the_election_day(db, admin, township, tmp_path):
     east = township.village_ids[0]
     day = township.election_day
-    rows = [["满十八", make_id(day.replace(year=day.year - 18), 11), ""],
-            ["差一天", make_id(day.replace(year=day.year - 18) + dt.timedelta(days=1), 13), ""]]
+    young_id = make_id(day.replace(year=day.year - 18) + dt.timedelta(days=1), 13)
+    rows = [["满十八", make_id(day.replace(year=day.year - 18), 11), ""], ["差一天", young_id, ""]]
+    # one day short of 18 on the election day: a row error at the check, before anything is written
+    with pytest.raises(ValidationError) as err:
+        with db.session() as s:
+            import_file(s, admin, write_list(tmp_path / "age.xlsx", rows), township.cycle_id, east)
+    assert f"第 3 行「身份证号」列：选举日（{day.year}年{day.month}月{day.day}日）未满18周岁" in err.value.message
+    assert young_id in err.value.message
     with db.session() as s:
-        summary = import_file(s, admin, write_list(tmp_path / "age.xlsx", rows), township.cycle_id, east)
-    assert summary.ineligible == 1
+        assert s.scalar(select(func.count()).select_from(Voter)) == 0
+    with db.session() as s:
+        summary = import_file(s, admin, write_list(tmp_path / "age2.xlsx", rows[:1]), township.cycle_id, east)
+    assert summary.ineligible == 0
     with db.session() as s:
         by_name = {v.name: v for v in s.scalars(select(Voter))}
     assert by_name["满十八"].eligible and by_name["满十八"].age == 18
-    assert not by_name["差一天"].eligible and "未满18周岁" in by_name["差一天"].ineligible_reason
     # the entries are stamped with the database's time of the import (UTC, as the column default)
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     for voter in by_name.values():
         assert abs((voter.created_at - now).total_seconds()) < 120 and voter.updated_at == voter.created_at
     with db.session() as s:
         assert reg.registered_voter_count(s, township.cycle_id, east) == 1
+
+
+def test_under_age_and_unknown_category_are_row_errors_before_import(db, admin, township, tmp_path):
+    east = township.village_ids[0]
+    day = township.election_day
+    rows = [["甲一", make_id(dt.date(1970, 1, 1), 1), "1"],
+            ["小明", make_id(day.replace(year=day.year - 14), 3), "1"],  # 14 on the election day
+            ["外乡人", make_id(dt.date(1980, 5, 5), 5), "外来人员"]]
+    path = write_list(tmp_path / "bad.xlsx", rows, header=("姓名", "身份证号", "登记类别"))
+    with db.session() as s:
+        election_day, min_age = check_settings(s, township.cycle_id)
+    # the check (the GUI's first job) already names both rows; nothing is in the database yet
+    parsed = read_voter_workbook(path, election_day=election_day, min_age=min_age)
+    assert [e.row for e in parsed.errors] == [3, 4]
+    assert "未满18周岁" in parsed.errors[0].reason and "不能列入选民名单" in parsed.errors[0].reason
+    assert parsed.errors[1].column == "登记类别" and "无法识别的登记类别「外来人员」" in parsed.errors[1].reason
+    assert [r.name for r in parsed.rows] == ["甲一"]
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Voter)) == 0
+    # a file checked without the election day is still refused at import, naming the under-age row
+    unchecked = read_voter_workbook(write_list(tmp_path / "young.xlsx", rows[:2]))
+    assert unchecked.ok
+    with pytest.raises(ValidationError, match="第 3 行「身份证号」列：选举日.*未满18周岁"):
+        with db.session() as s:
+            import_parsed(s, admin, unchecked, township.cycle_id, east)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Voter)) == 0
 
 
 def test_township_file_with_village_column(db, admin, township, tmp_path):

@@ -35,6 +35,7 @@ __all__ = [
     "ages_on",
     "assess",
     "check_removal",
+    "latest_birth_of_age",
 ]
 
 DEFAULT_MIN_AGE = 18
@@ -90,6 +91,12 @@ def _same_day(day: dt.date, year: int) -> dt.date:
         return day.replace(year=year)
     except ValueError:  # 29 February in a common year
         return dt.date(year, 2, 28)
+
+
+def latest_birth_of_age(day: dt.date, min_age: int = DEFAULT_MIN_AGE) -> dt.date:
+    """The last birth date that makes a person ``min_age`` years old on ``day`` (same convention as ``age_on``):
+    anyone born after it is under ``min_age``. One comparison per row checks a whole column."""
+    return _same_day(day, day.year - min_age)
 
 
 def adulthood_date(birth_date: dt.date, min_age: int = DEFAULT_MIN_AGE) -> dt.date:

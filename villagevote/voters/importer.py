@@ -47,9 +47,10 @@ from villagevote.voters.eligibility import ages_on, assess
 from villagevote.voters.groups import group_number, match_group
 from villagevote.voters.register import cycle_profile
 from villagevote.voters.search import name_keys_many
-from villagevote.voters.workbook import ParsedSheet, RowError, VoterRow, gc_paused, read_voter_workbook
+from villagevote.voters.workbook import (ParsedSheet, RowError, VoterRow, flag_under_age, gc_paused,
+                                         read_voter_workbook)
 
-__all__ = ["ImportSummary", "MAPPINGS_SETTING", "header_signature", "import_file", "import_parsed",
+__all__ = ["ImportSummary", "MAPPINGS_SETTING", "check_settings", "header_signature", "import_file", "import_parsed",
            "remembered_mapping", "remember_mapping"]
 
 MAPPINGS_SETTING = "voters.import_mappings"
@@ -469,6 +470,13 @@ def _builder(ctx: _Context, source: str) -> _RowBuilder:
                        timestamp=ctx.timestamp)
 
 
+def check_settings(session: Session, cycle_id: int) -> tuple[dt.date, int]:
+    """(election day, minimum age) a voter file is checked against: pass them to ``read_voter_workbook`` so that
+    persons under age are row errors before anything is imported."""
+    cycle, profile = cycle_profile(session, cycle_id)
+    return cycle.election_day, profile.min_age
+
+
 @requires(Permission.EDIT)
 def import_parsed(session: Session, actor: Actor, parsed: ParsedSheet, cycle_id: int, village_id: int | None = None,
                   *, source: str = "", create_groups: bool = False, progress: Progress | None = None,
@@ -479,6 +487,11 @@ def import_parsed(session: Session, actor: Actor, parsed: ParsedSheet, cycle_id:
     that cannot be written; the caller's unit of work then rolls back.
     """
     if not parsed.ok:
+        raise ValidationError(_errors_message(parsed.errors, tr("文件中有 {n} 处错误，未导入任何数据：")))
+    election_day, min_age = check_settings(session, cycle_id)
+    if election_day is not None and parsed.age_checked_on != election_day and flag_under_age(parsed, election_day,
+                                                                                             min_age):
+        # the file was checked without (or against another) election day: under-age rows are errors all the same
         raise ValidationError(_errors_message(parsed.errors, tr("文件中有 {n} 处错误，未导入任何数据：")))
     with gc_paused():
         return _import_parsed(session, actor, parsed, cycle_id, village_id, source, create_groups, report=progress,
@@ -541,7 +554,8 @@ def import_file(session: Session, actor: Actor, path: str | Path, cycle_id: int,
     def checking(i: int, n: int) -> None:
         report(0.1 * i / max(n, 1), tr("正在检查第 {i} / {n} 行…").format(i=i, n=n))
 
+    election_day, min_age = check_settings(session, cycle_id)
     parsed = read_voter_workbook(path, sheet=sheet, mapping=mapping, header_row=header_row, today=today,
-                                 progress=checking)
+                                 progress=checking, election_day=election_day, min_age=min_age)
     return import_parsed(session, actor, parsed, cycle_id, village_id, source=source, create_groups=create_groups,
                          progress=report)

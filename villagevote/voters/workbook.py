@@ -42,6 +42,7 @@ __all__ = [
     "VoterRow",
     "column_letter",
     "detect_header",
+    "flag_under_age",
     "gc_paused",
     "parse_category",
     "parse_date_value",
@@ -343,11 +344,14 @@ def parse_gender(value: Any) -> str | None:
 
 
 _CATEGORY_RULES: tuple[tuple[VoterCategory, tuple[str, ...]], ...] = (
-    # Order matters: "户籍在本村不在本村居住" contains "本村居住".
+    # Order matters: "户籍不在本村、居住一年以上" contains "不在本村居住" once the punctuation is gone, and
+    # "户籍在本村不在本村居住" contains "本村居住"; so group 3, then group 2, then group 1.
+    # Not "外来" (外来人员, 外来务工): an incomer is a voter only after a year's residence, an application and the
+    # villagers' consent, so a bare "外来人员" is reported as an unknown category rather than filed as group 3.
+    (VoterCategory.NONREGISTERED_RESIDENT, ("非户籍", "户籍不在", "无户籍", "居住一年", "居住满一年", "一年以上",
+                                            "寄居", "第三类", "三类", "nonregistered_resident")),
     (VoterCategory.REGISTERED_AWAY, ("不在本村居住", "不居住", "不在村居住", "外出", "人户分离", "户在人不在", "在外",
                                      "不在村", "第二类", "二类", "registered_away")),
-    (VoterCategory.NONREGISTERED_RESIDENT, ("非户籍", "户籍不在", "无户籍", "居住一年", "居住满一年", "一年以上",
-                                            "外来", "寄居", "第三类", "三类", "nonregistered_resident")),
     (VoterCategory.RESIDENT, ("户籍在本村", "户籍在村", "本村居住", "在村居住", "常住", "本村", "第一类", "一类",
                               "resident")),
 )
@@ -483,6 +487,10 @@ class VoterRow(NamedTuple):
     note: str = ""
 
 
+_BIRTH = VoterRow._fields.index("birth_date")
+_ID = VoterRow._fields.index("id_number")
+
+
 @dataclass
 class ParsedSheet:
     """What the import found in one sheet."""
@@ -499,6 +507,7 @@ class ParsedSheet:
     # The accepted rows column by column, one list per VoterRow field, in file order: the fast path fills them a
     # block at a time and the import reads them column-wise, so 50,000 rows are never made into tuples and back.
     data: list[list[Any]] = field(default_factory=lambda: [[] for _ in VoterRow._fields], repr=False)
+    age_checked_on: dt.date | None = None  # the election day the rows were checked against (flag_under_age)
 
     @property
     def ok(self) -> bool:
@@ -568,8 +577,11 @@ def _resolve_override(override: Mapping[str, str | int], labels: Mapping[int, st
 
 def parse_voter_sheet(raw: RawSheet, mapping: Mapping[str, str | int] | None = None, header_row: int | None = None,
                       today: dt.date | None = None, default_category: VoterCategory = VoterCategory.RESIDENT,
-                      progress: Callable[[int, int], None] | None = None) -> ParsedSheet:
+                      progress: Callable[[int, int], None] | None = None, *,
+                      election_day: dt.date | None = None, min_age: int = 18) -> ParsedSheet:
     """Validate every row of ``raw`` as a voter.
+
+    With ``election_day``, a person under ``min_age`` on that day is a row error too (:func:`flag_under_age`).
 
     ``mapping`` overrides the detected columns: field key -> header text, column letter ("C") or 0-based index;
     an empty value means the field is absent from this file. ``header_row`` (1-based) forces the header row.
@@ -621,7 +633,44 @@ def parse_voter_sheet(raw: RawSheet, mapping: Mapping[str, str | int] | None = N
     _parse_rows(rows, info.data_start, columns, header_of, result, today, default_category, progress)
     if raw.cleaned:
         _invisible_errors(raw, info.data_start, columns, header_of, result)
+    if election_day is not None:
+        flag_under_age(result, election_day, min_age)
     return result
+
+
+def flag_under_age(result: ParsedSheet, election_day: dt.date, min_age: int = 18) -> list[RowError]:
+    """Move the accepted rows of persons under ``min_age`` on ``election_day`` to the errors, naming each row.
+
+    Column-wise and cheap: one comparison per birth date against the last birth date old enough
+    (:func:`villagevote.voters.eligibility.latest_birth_of_age`); the columns are rebuilt only when someone is under
+    age. Records the day checked in ``result.age_checked_on``; returns the new errors (already in ``result.errors``).
+    """
+    from villagevote.voters.eligibility import adulthood_date, latest_birth_of_age
+
+    result.age_checked_on = election_day
+    births = result.data[_BIRTH]
+    cutoff = latest_birth_of_age(election_day, min_age)
+    if not births or max(filter(None, births), default=cutoff) <= cutoff:
+        return []
+    young = [b is not None and b > cutoff for b in births]
+    by_birth = "birth_date" in result.columns
+    column = result.columns.get("birth_date") or result.columns.get("id_number") or (-1, "")
+    rows_col, shown = result.data[0], (result.data[_BIRTH] if by_birth else result.data[_ID])
+    new = [
+        RowError(rows_col[i], column[1], _cn_date(shown[i]) if by_birth else str(shown[i] or ""),
+                 tr("选举日（{day}）未满{age}周岁（{adult}才年满{age}周岁），不能列入选民名单，请从名单中删去此行").format(
+                     day=_cn_date(election_day), age=min_age, adult=_cn_date(adulthood_date(births[i], min_age))))
+        for i in compress(range(len(births)), young)
+    ]
+    keep = [not y for y in young]
+    result.data = [list(compress(col, keep)) for col in result.data]
+    result.errors.extend(new)
+    result.errors.sort(key=lambda e: e.row)
+    return new
+
+
+def _cn_date(day: dt.date) -> str:
+    return tr("{y}年{m}月{d}日").format(y=day.year, m=day.month, d=day.day)
 
 
 def _invisible_errors(raw: RawSheet, first_row: int, columns: dict[str, int], header_of: Callable[[int], str],
@@ -1073,15 +1122,18 @@ def _finish(result: ParsedSheet, state: dict) -> None:
 def read_voter_workbook(path: str | Path, sheet: str | int | None = None,
                         mapping: Mapping[str, str | int] | None = None, header_row: int | None = None,
                         today: dt.date | None = None, default_category: VoterCategory = VoterCategory.RESIDENT,
-                        progress: Callable[[int, int], None] | None = None) -> ParsedSheet:
-    """Read and validate a voter list. Picks the first sheet that has a voter header when ``sheet`` is None."""
+                        progress: Callable[[int, int], None] | None = None, *,
+                        election_day: dt.date | None = None, min_age: int = 18) -> ParsedSheet:
+    """Read and validate a voter list. Picks the first sheet that has a voter header when ``sheet`` is None.
+    With ``election_day``, persons under ``min_age`` on that day are row errors (:func:`flag_under_age`)."""
     pick = None if (sheet is not None or mapping) else _looks_like_voter_sheet
     # The collector stays paused until the sheet's rows (one list per row, all made while it was paused) are freed
     # again: a collection in between would walk all of them for nothing (see gc_paused).
     with gc_paused():
         raw = read_sheet(path, sheet, pick=pick)
         parsed = parse_voter_sheet(raw, mapping=mapping, header_row=header_row, today=today,
-                                   default_category=default_category, progress=progress)
+                                   default_category=default_category, progress=progress,
+                                   election_day=election_day, min_age=min_age)
         del raw
     return parsed
 

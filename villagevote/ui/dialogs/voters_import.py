@@ -14,7 +14,7 @@ from villagevote.errors import UserError, ValidationError
 from villagevote.i18n import tr
 from villagevote.ui.dialogs.common import Ask, show_error
 from villagevote.ui.widgets import button, village_combo
-from villagevote.voters.importer import header_signature, import_parsed, remembered_mapping
+from villagevote.voters.importer import check_settings, header_signature, import_parsed, remembered_mapping
 from villagevote.voters.workbook import FIELDS, ParsedSheet, column_letter, read_sheet, read_voter_workbook
 
 __all__ = ["ImportDialog", "start_import"]
@@ -100,12 +100,17 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.result.setPlainText(tr("正在检查文件…"))
         path = self.path
+        ages: dict[str, Any] = {}  # persons under age on the election day are row errors at the check already
+        cycle_id = self.ctx.cycle_id()
+        if cycle_id is not None:
+            with self.ctx.read_session() as s:
+                ages["election_day"], ages["min_age"] = check_settings(s, cycle_id)
 
         def job(progress):  # type: ignore[no-untyped-def]
             def report(i: int, n: int) -> None:
                 progress(i / max(n, 1), tr("正在检查第 {i} / {n} 行…").format(i=i, n=n))
             try:
-                parsed = read_voter_workbook(path, sheet=sheet, mapping=mapping, progress=report)
+                parsed = read_voter_workbook(path, sheet=sheet, mapping=mapping, progress=report, **ages)
             except ValidationError as exc:
                 try:
                     raw = read_sheet(path, sheet)
@@ -120,7 +125,8 @@ class ImportDialog(QDialog):
                     remembered = remembered_mapping(s, signature=header_signature(
                         [h for _, h in sorted(parsed.columns.values())] + list(parsed.unmapped.values())))
                 if remembered and remembered != parsed.mapping():
-                    parsed = read_voter_workbook(path, sheet=parsed.sheet_name, mapping=remembered, progress=report)
+                    parsed = read_voter_workbook(path, sheet=parsed.sheet_name, mapping=remembered, progress=report,
+                                                 **ages)
             return parsed
 
         self.ctx.jobs.submit(job, title=tr("检查选民名单"), parent=self, on_done=self._checked,
