@@ -212,3 +212,73 @@ def test_candidate_notice_inside_five_days_is_refused_and_late_reason_needs_an_a
         with pytest.raises(ValidationError, match="不能在选举日当天或之后"):
             form.run(s, admin, tmp_path / "x.pdf",
                      Options(village="东村", extra={"date": "2026-12-20", "late_reason": "补"}))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# what the user sees
+# ---------------------------------------------------------------------------------------------------------------
+
+def _election_tab(ctx, township, qtbot):
+    from villagevote.ui.pages.election_tab import ElectionTab
+    ctx.set_village(township.village_ids[0])
+    tab = ElectionTab(ctx)
+    qtbot.addWidget(tab)
+    tab.resize(1280, 760)
+    return tab
+
+
+def test_reopen_ballots_button_for_the_administrator_only(qapp, db, ctx, clerk, contest_id, township, qtbot,
+                                                          monkeypatch, tmp_path):
+    """The frozen ballot in the 职务与选票 panel: a 录入员 sees the add/remove refusal; only an administrator's button
+    reopens it, after giving a reason (选举规程: changing a printed ballot is an exceptional, recorded decision)."""
+    from villagevote.ui.context import AppContext
+    from villagevote.ui.dialogs.common import Ask
+    tab = _election_tab(ctx, township, qtbot)
+    assert not tab.ballots.reopen_ballots_btn.isEnabled()  # nothing printed yet
+    with db.session() as s:
+        svc.print_ballots(s, clerk, contest_id, tmp_path / "b.pdf", sample=False, copies=900)
+    tab.refresh()
+    assert tab.ballots.reopen_ballots_btn.isEnabled() and "900" in tab.ballots.printed.text()
+    tab.grab().save(str(tmp_path / "ballots_frozen.png"))
+    clerk_tab = _election_tab(AppContext(db, clerk), township, qtbot)
+    assert not clerk_tab.ballots.reopen_ballots_btn.isEnabled()
+    assert not clerk_tab.ballots.add_btn.isEnabled() and not clerk_tab.ballots.remove_btn.isEnabled()
+    errors: list[str] = []
+    monkeypatch.setattr(Ask, "error", classmethod(lambda cls, parent, title, text: errors.append(text)))
+    clerk_tab.ballots.add_name.setText("赵敏")
+    clerk_tab.ballots.add_candidate()
+    assert errors and "已冻结" in errors[0]
+    infos: list[str] = []
+    monkeypatch.setattr(Ask, "text", classmethod(lambda cls, *a, **k: "委员候选人刘芳已书面退出"))
+    monkeypatch.setattr(Ask, "info", classmethod(lambda cls, parent, title, text: infos.append(text)))
+    tab.ballots.reopen_ballots()
+    assert infos and "900" in infos[0]
+    assert "已印制正式选票 0 张" in tab.ballots.printed.text() and not tab.ballots.reopen_ballots_btn.isEnabled()
+    assert tab.ballots.add_btn.isEnabled()
+
+
+def test_gui_voter_notice_asks_the_administrator_for_the_reason(qapp, db, ctx, township, qtbot, monkeypatch,
+                                                                tmp_path):
+    """The 打印选民名单公告 button prints dated the recorded publication day (else today); here the list was recorded
+    as published 14 days before the vote: the domain refuses; the administrator is asked for the reason, it is
+    recorded and the notice prints with it (组织法 §14)."""
+    from villagevote.ui.dialogs.common import Ask
+    from villagevote.ui.pages.voter_register import VoterRegisterTab
+    from villagevote.voters.register import set_milestone
+    with db.session() as s:
+        set_milestone(s, ctx.actor, township.cycle_id, township.village_ids[0], "voter_list", DAY - dt.timedelta(days=14))
+    tab = VoterRegisterTab(ctx)
+    qtbot.addWidget(tab)
+    tab.village.setCurrentIndex(tab.village.findData(township.village_ids[0]))
+    out = tmp_path / "notice.pdf"
+    asked: list[str] = []
+    infos: list[str] = []
+    monkeypatch.setattr(Ask, "save_file", classmethod(lambda cls, *a, **k: str(out)))
+    monkeypatch.setattr(Ask, "text", classmethod(lambda cls, parent, title, label, *a, **k: asked.append(label)
+                                                 or "补登漏登选民后重新公布"))
+    monkeypatch.setattr(Ask, "info", classmethod(lambda cls, parent, title, text: infos.append(text)))
+    tab.print_form("voter-notice")
+    qtbot.waitUntil(lambda: bool(infos), timeout=30000)
+    assert asked and "至少 20 天" in asked[0]
+    assert "补登漏登选民后重新公布" in _text(out) and "未满法定公告期" in _text(out)
+    assert len(_audit(db, "notice_override")) == 1

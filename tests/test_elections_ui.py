@@ -59,6 +59,9 @@ def test_totals_entry_then_lock_makes_the_tab_read_only(tab, qtbot, monkeypatch)
     from villagevote.ui.dialogs.common import Ask
     monkeypatch.setattr(Ask, "confirm", classmethod(lambda cls, *a: True))
     monkeypatch.setattr(Ask, "info", classmethod(lambda cls, *a: None))
+    from PySide6.QtCore import QDate
+    tab.ballots.held_on.setDate(QDate.currentDate())  # held today: a result is confirmed on or after the day (issue 14)
+    tab.ballots.save_settings()
     panel = tab.totals_panel
     panel.issued.setValue(7)
     panel.returned.setValue(6)

@@ -126,7 +126,11 @@ class BallotsPanel(_Panel):
         self.copies.setSuffix(tr(" 张"))
         self.official_btn = button(tr("打印正式选票"), lambda: self.print_ballots(False))
         self.printed = QLabel()
-        for w in (self.sample_btn, QLabel(tr("正式选票")), self.copies, self.official_btn, self.printed):
+        self.reopen_ballots_btn = button(tr("重新开启选票（管理员）"), self.reopen_ballots)
+        self.reopen_ballots_btn.setToolTip(tr("正式选票印制后，选票上的候选人名单、职务和名额冻结；管理员填写理由后可重新开启，"
+                                              "已印制的选票作废"))
+        for w in (self.sample_btn, QLabel(tr("正式选票")), self.copies, self.official_btn, self.printed,
+                  self.reopen_ballots_btn):
             prints.addWidget(w)
         prints.addStretch(1)
         layout.addLayout(prints)
@@ -175,6 +179,20 @@ class BallotsPanel(_Panel):
         for w in (self.save_btn, self.add_btn, self.remove_btn, self.official_btn, self.held_on, self.electorate,
                   self.present, self.mode, self.double):
             w.setEnabled(ed)
+        if v.ballots_printed:  # official ballots printed: the list is frozen until an administrator reopens it
+            self.add_btn.setEnabled(False)
+            self.remove_btn.setEnabled(False)
+        self.reopen_ballots_btn.setEnabled(bool(v.ballots_printed) and not v.official
+                                           and self.ctx.can(Permission.ADMIN))
+
+    def reopen_ballots(self) -> None:
+        reason = Ask.text(self, tr("重新开启选票"), tr("重新开启后可以修改选票上的候选人、职务和名额，已印制的正式选票全部作废"
+                                                     "（须销毁并重新印制）。\n请填写理由（将记入操作日志）"))
+        if reason is None:
+            return
+        voided = self.run(lambda s: svc.reopen_ballots(s, self.ctx.actor, self.cid, reason))
+        if voided:
+            Ask.info(self, tr("已重新开启选票"), tr("已作废印制的正式选票 {n} 张，选票名单可以修改").format(n=voided))
 
     def save_settings(self) -> None:
         d = self.held_on.date()
