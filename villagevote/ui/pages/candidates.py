@@ -632,9 +632,14 @@ class CandidatesPage(QWidget):
             with db.session() as s:
                 return str(form.run(s, actor, Path(path), options))
 
-        self.ctx.jobs.submit(job, title=tr("正在生成……"), parent=self,
-                             on_done=lambda out: Ask.info(self, tr("已生成"), tr("已生成：{path}").format(path=out)),
-                             on_error=lambda exc, _tb: show_error(self, exc))
+        from villagevote.ui.pages.voter_register import offer_notice_override
+
+        def start() -> None:  # a notice dated inside the statutory period: an administrator may give the reason
+            self.ctx.jobs.submit(job, title=tr("正在生成……"), parent=self,
+                                 on_done=lambda out: Ask.info(self, tr("已生成"), tr("已生成：{path}").format(path=out)),
+                                 on_error=lambda exc, _tb: start() if offer_notice_override(self, self.ctx, exc)
+                                 else show_error(self, exc))
+        start()
 
     def _template(self) -> None:
         self._run_form("export", "candidate-template", tr("候选人登记表模板.xlsx"), Options(),
