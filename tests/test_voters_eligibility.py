@@ -91,10 +91,12 @@ def test_registered_away_voter_is_eligible():
 def test_non_registered_resident_needs_one_year_and_consent():
     born = dt.date(1980, 1, 1)
     cat = VoterCategory.NONREGISTERED_RESIDENT
-    ok = assess(born, ELECTION, category=cat, residence_since=dt.date(2025, 11, 1),
+    # 民法典 §201/§202: residence from 2025-10-31 makes a year ending 2026-10-31, complete on 2026-11-01
+    ok = assess(born, ELECTION, category=cat, residence_since=dt.date(2025, 10, 31),
                 application_date=dt.date(2026, 11, 1), consent_note="2026年11月10日村民代表会议同意")
     assert ok.eligible
-    short = assess(born, ELECTION, category=cat, residence_since=dt.date(2025, 11, 2),
+    # from 2025-11-01 the year's last day is the application day itself: not yet complete
+    short = assess(born, ELECTION, category=cat, residence_since=dt.date(2025, 11, 1),
                    application_date=dt.date(2026, 11, 1), consent_note="同意")
     assert not short.eligible and "不满1年" in short.reason_text
     no_consent = assess(born, ELECTION, category=cat, residence_since=dt.date(2020, 1, 1),

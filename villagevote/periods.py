@@ -11,7 +11,9 @@ holds on the period's last day and has cleared from the day after:
 * event 2020-02-29, 5 years → 2025 has no 29 February, so the period ends 2025-02-28; clear on 2025-03-01;
 * event 2020-02-29, 4 years → ends 2024-02-29; clear on 2024-03-01.
 
-Every time window in the qualification rules uses :func:`period_end` / :func:`clears_on`; nothing else counts years.
+Every time window uses :func:`period_end` / :func:`clears_on`: the qualification rules' windows and 期满日
+(``qualification.rules_engine``) and a non-registered resident's 居住一年以上 (``voters.eligibility``). Ages are not
+periods: a person is N years old from the N-th birthday (``idcard.age_on``).
 """
 from __future__ import annotations
 

@@ -25,6 +25,7 @@ from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.idcard import age_on
 from villagevote.models.enums import VoterCategory, VoterStatus
+from villagevote.periods import clears_on
 
 __all__ = [
     "DEFAULT_MIN_AGE",
@@ -141,7 +142,9 @@ def assess(birth_date: dt.date | None, election_day: dt.date, *, category: Voter
             reasons.append(tr("户籍不在本村的选民须登记在本村居住的起始日期"))
         else:
             on = application_date or election_day
-            if adulthood_date(residence_since, min_residence_years) > on:
+            # 居住一年以上 counted like every period (民法典 §201/§202, villagevote.periods): the year ends on the
+            # anniversary of the first day of residence and is complete from the day after
+            if clears_on(residence_since, min_residence_years) > on:
                 reasons.append(tr("在本村居住不满{years}年（自{since}起，申请日{on}）").format(
                     years=min_residence_years, since=_cn(residence_since), on=_cn(on)))
         if not consent_note.strip():
