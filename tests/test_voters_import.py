@@ -362,3 +362,23 @@ def test_bulk_name_keys_equal_the_one_by_one_keys():
     rest = name_keys_many(names[7:], cache)
     assert list(zip(first[0] + rest[0], first[1] + rest[1])) == [name_keys(n) for n in names]
     assert any(" " in k for k in first[0])  # 多音字 give several alternatives
+
+
+def test_import_dialog_check_names_the_under_age_row(qtbot, ctx, township, tmp_path):
+    from villagevote.ui.dialogs.voters_import import ImportDialog
+    day = township.election_day
+    rows = [["王一", make_id(dt.date(1960, 3, 3), 11), "1"],
+            ["王小二", make_id(day.replace(year=day.year - 16), 13), "1"],
+            ["外乡人", make_id(dt.date(1980, 5, 5), 15), "外来人员"]]
+    path = write_list(tmp_path / "list.xlsx", rows, header=("姓名", "身份证号", "登记类别"))
+    dialog = ImportDialog(None, ctx, path, township.village_ids[0])
+    qtbot.addWidget(dialog)
+    dialog.check()
+    qtbot.waitUntil(lambda: "正在检查" not in dialog.result.toPlainText(), timeout=10000)
+    text = dialog.result.toPlainText()
+    assert "第 3 行「身份证号」列：选举日" in text and "未满18周岁" in text
+    assert "第 4 行「登记类别」列：无法识别的登记类别「外来人员」" in text
+    assert not dialog.import_button.isEnabled()
+    dialog.resize(900, 600)
+    dialog.grab().save(str(tmp_path / "import_dialog.png"))
+    assert voter_count(ctx.db) == 0
