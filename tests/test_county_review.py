@@ -16,7 +16,7 @@ from villagevote.candidates import persons
 from villagevote.candidates.candidacies import register_candidacy
 from villagevote.candidates.sample import build_world, id_number
 from villagevote.errors import PermissionDenied, ValidationError
-from villagevote.models import AuditLog, DepartmentSignoff, Finding
+from villagevote.models import AuditLog, Candidacy, DepartmentSignoff, Finding
 from villagevote.models.db import open_database, table_counts
 from villagevote.models.enums import (FindingResult, NominationSource, OrgKind, PoliticalStatus, ReviewDecision,
                                       ReviewStage, Role)
@@ -192,11 +192,15 @@ def test_round_trip_answers_become_findings_signoffs_and_verdicts(db, tmp_path):
         "赵六": VerdictOutcome.UNDECIDED,          # 有 without a rule code: 纪委监委's rules are doubtful
     }
     with db.session() as s:
+        def of(cid: int):  # findings belong to the candidacy's person within the cycle
+            cand = s.get(Candidacy, cid)
+            return (Finding.person_id == cand.person_id) & (Finding.cycle_id == cand.cycle_id)
+
         hit = s.scalar(select(Finding).where(
-            Finding.candidacy_id == ids["李四"], Finding.department == "公安", Finding.result == FindingResult.HIT))
+            of(ids["李四"]), Finding.department == "公安", Finding.result == FindingResult.HIT))
         assert hit.event_date == dt.date(2023, 5, 10)
         assert "刑满释放" in hit.evidence and "刘警官" in hit.evidence
-        doubts = s.scalars(select(Finding).where(Finding.candidacy_id == ids["赵六"],
+        doubts = s.scalars(select(Finding).where(of(ids["赵六"]),
                                                  Finding.department == "纪委监委")).all()
         assert {FindingResult(f.result) for f in doubts} == {FindingResult.DOUBT}
         sign = s.scalar(select(DepartmentSignoff).where(DepartmentSignoff.candidacy_id == ids["王五"],
@@ -372,6 +376,8 @@ def test_dialogs_export_then_preview_and_confirm(qtbot, ctx, tmp_path, monkeypat
     monkeypatch.setattr(Ask, "info", classmethod(lambda cls, parent, title, text: messages.append(text)))
     monkeypatch.setattr(Ask, "error", classmethod(lambda cls, parent, title, text: messages.append("ERR " + text)))
     monkeypatch.setattr(Ask, "save_file", classmethod(lambda cls, *a, **k: str(tmp_path / "out")))
+    offered: list[str] = []  # the offer to take the 县级联审 decisions from the workbook (declined here)
+    monkeypatch.setattr(Ask, "confirm", classmethod(lambda cls, parent, title, text: offered.append(text) or False))
 
     def choose(cls, parent, departments, count, township):
         dialog = cls(parent, departments, count, township)
@@ -405,6 +411,7 @@ def test_dialogs_export_then_preview_and_confirm(qtbot, ctx, tmp_path, monkeypat
     assert seen == [True]
     assert "已导入：部门意见 40 条" in messages[-1]
     assert _verdicts(ctx.db, {"李四": ids["李四"]}) == {"李四": VerdictOutcome.DISQUALIFIED}
+    assert len(offered) == 1 and "李四（委员）：不通过" in offered[0]
 
 
 def test_import_dialog_with_errors_cannot_be_confirmed(qtbot, ctx, tmp_path):

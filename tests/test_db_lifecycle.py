@@ -86,6 +86,13 @@ def test_upgrade_recomputes_voter_sort_keys(tmp_path, township, db):
         for table, column in (("audit_log", "prev_hash"), ("audit_log", "row_hash"), ("contest", "official_digest"),
                               ("person", "version"), ("candidacy", "version"), ("voter", "version")):
             conn.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN {column}")
+        # and the finding table's shape before 0010 (per candidacy), which 0010 rebuilds
+        conn.exec_driver_sql("DROP TABLE finding")
+        conn.exec_driver_sql(
+            "CREATE TABLE finding (id INTEGER PRIMARY KEY, candidacy_id INTEGER NOT NULL, rule_id INTEGER NOT NULL, "
+            "result VARCHAR(32) NOT NULL, department VARCHAR(64) NOT NULL, evidence TEXT NOT NULL, event_date DATE, "
+            "expiry_date DATE, recorded_by VARCHAR(64) NOT NULL, recorded_at DATETIME NOT NULL, created_at DATETIME, "
+            "updated_at DATETIME)")
     path = db.path
     db.dispose()
     reopened = open_database(path)

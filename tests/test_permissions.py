@@ -226,6 +226,7 @@ ROLE_ARGS = {
 DUMMY_LIMITS = {
     "villagevote.candidates.persons.register_person": "PersonData",
     "villagevote.qualification.county_review.apply_county_import": "CountyImportPreview",
+    "villagevote.qualification.county_review.apply_county_decisions": "CountyDecisionPlan",
     "villagevote.qualification.rulesets.import_catalog": "Catalog",
     "villagevote.voters.importer.import_parsed": "ParsedSheet",
     "villagevote.township.add_village": "township id not checked",

@@ -88,7 +88,7 @@ def _chain_new_rows(session: Session, _flush_context: Any, _instances: Any) -> N
 # Review findings: shown only to roles with VIEW_SENSITIVE (like the candidates page, which shows a 只读 user the
 # verdict but not its reasons). ID numbers are masked wherever they appear.
 SENSITIVE_FIELDS: dict[str, frozenset[str]] = {
-    "finding": frozenset({"result", "evidence", "event_date", "expiry_date"}),
+    "finding": frozenset({"result", "evidence", "event_date", "expiry_date", "merged"}),
     "department_signoff": frozenset({"has_issue", "opinion"}),
     "review_step": frozenset({"reason"}),
     "candidacy": frozenset({"final_verdict_note"}),

@@ -101,10 +101,13 @@ class Rule(Base):
 
 
 class Finding(TimestampMixin, Base):
+    """One department's answer on one rule for one person in one cycle (migration 0010: per person, not per
+    candidacy, so every form and page of the person shows the same answers)."""
     __tablename__ = "finding"
-    __table_args__ = (UniqueConstraint("candidacy_id", "rule_id", "department"),)
+    __table_args__ = (UniqueConstraint("person_id", "cycle_id", "rule_id", "department"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    candidacy_id: Mapped[int] = mapped_column(ForeignKey("candidacy.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("election_cycle.id", ondelete="CASCADE"), index=True)
     rule_id: Mapped[int] = mapped_column(ForeignKey("rule.id", ondelete="RESTRICT"), index=True)
     result: Mapped[FindingResult] = mapped_column(enum_type(FindingResult), default=FindingResult.PENDING)
     department: Mapped[str] = mapped_column(String(64), default="")
@@ -113,6 +116,8 @@ class Finding(TimestampMixin, Base):
     expiry_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
     recorded_by: Mapped[str] = mapped_column(String(64), default="")
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # answers of other candidacies of the same person that migration 0010 merged into this one (kept, not shown)
+    merged: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
 
 class ReviewStep(TimestampMixin, Base):

@@ -79,6 +79,14 @@ class NoticeData:
     candidates: tuple[NoticeCandidate, ...]
 
 
+def _found_ineligible(session: Session, cycle_id: int, candidacy_ids: list[int]) -> set[int]:
+    from villagevote.qualification.rules_engine import VerdictOutcome
+    from villagevote.qualification.verdict import compute_verdicts
+
+    verdicts = compute_verdicts(session, cycle_id, candidacy_ids)
+    return {cid for cid, v in verdicts.items() if v.outcome is VerdictOutcome.DISQUALIFIED}
+
+
 def notice_data(session: Session, cycle_id: int, village_id: int) -> NoticeData:
     """Candidates of one village with the pledges they signed and their signed term goals (no ID numbers)."""
     cycle = session.get(ElectionCycle, cycle_id)
@@ -91,8 +99,12 @@ def notice_data(session: Session, cycle_id: int, village_id: int) -> NoticeData:
              .order_by(Organization.id, Candidacy.id))
     keyed: list[tuple[int, tuple, NoticeCandidate]] = []
     kind_order = list(OrgKind)
-    for cand, org in session.execute(query).all():
+    found = session.execute(query).all()
+    ineligible = _found_ineligible(session, cycle_id, [cand.id for cand, _ in found])
+    for cand, org in found:
         if cand.status not in NOTICE_CANDIDACY:  # still in review, withdrawn or struck off: not posted
+            continue
+        if cand.id in ineligible:  # the person's findings make the verdict 不能 (e.g. a refused pledge)
             continue
         pledges = list(session.scalars(select(Pledge).where(Pledge.candidacy_id == cand.id)))
         if not pledges:

@@ -624,9 +624,18 @@ def refuse_pledge(session: Session, actor: Actor, pledge_id: int, refused_on: dt
                   today: dt.date | None = None) -> RefusalOutcome:
     """Record that the candidate refused to sign. The refusal becomes a finding (result 有) against the rule of the
     cycle's catalog that covers pledge refusal, so it shows in the qualification verdict; where the catalog has no
-    such rule, the refusal is recorded and the message says so."""
+    such rule, the refusal is recorded and the message says so.
+
+    When the verdict that follows is 不能, it is applied at once through the qualification verdict
+    (:func:`villagevote.qualification.review.apply_disqualifying_verdict`, origin QUALIFICATION): every candidacy of
+    the person in the cycle becomes 取消资格, so the person leaves the 名单公示 and the 示诺公示. The status change
+    is the verdict's consequence, not the clerk's judgement: it is written and audited as the system (系统), with a
+    reason naming the clerk who recorded the refusal; the refusal and the finding are audited as the clerk."""
     from villagevote.models.enums import FindingResult
     from villagevote.qualification.findings import record_finding, rule_for_cover
+    from villagevote.qualification.review import apply_disqualifying_verdict
+    from villagevote.qualification.rules_engine import VerdictOutcome
+    from villagevote.qualification.verdict import compute_verdict
 
     pledge = _pledge(session, pledge_id)
     _ensure_editable(session, pledge)
@@ -651,6 +660,17 @@ def refuse_pledge(session: Session, actor: Actor, pledge_id: int, refused_on: dt
             evidence=tr("拒签{kind}：{note}").format(kind=PledgeKind(pledge.kind).label, note=note),
             event_date=refused_on, today=today)
         message = tr("已记录拒签，并记入资格审查（{code}）").format(code=rule_code)
+        verdict = compute_verdict(session, pledge.candidacy_id)
+        if verdict.outcome is VerdictOutcome.DISQUALIFIED:
+            reason = tr("拒签{kind}，资格审查结论为“不能”：{reasons}（拒签由{who}记录）").format(
+                kind=PledgeKind(pledge.kind).label, reasons="；".join(verdict.reasons),
+                who=actor.display_name or actor.username)
+            outcome = apply_disqualifying_verdict(session, audit.SYSTEM, pledge.candidacy_id, reason)
+            if outcome.moved:
+                message += tr("；资格审查结论为“不能”，{n}项候选人登记已改为取消资格，不再列入名单公示和示诺公示").format(
+                    n=len(outcome.moved))
+            if outcome.left:
+                message += "；" + "；".join(msg for _, msg in outcome.left)
     else:
         message = tr("已记录拒签。本届资格条件目录中没有“拒签承诺”的条目，未记入资格审查；如需处理请按本届选举办法办理")
     return RefusalOutcome(pledge.id, finding_id, rule_code, message)

@@ -20,6 +20,13 @@ Import, in two steps, nothing written before the second:
 2. :func:`apply_county_import` writes the planned sign-offs (``review.record_signoff``) and findings
    (``findings.record_finding``) in the caller's transaction, after checking that the file has not changed since the
    preview and that the preview had no errors.
+
+The 县级联审 decision can then be taken from what the workbook brought in instead of being retyped:
+:func:`plan_county_decisions` works out, for each candidacy waiting at 乡镇复审通过 whose county departments have all
+answered, the decision those answers support (通过 when every department said 无 and the verdict has no 不能; 不通过
+when the verdict is 不能, with its reasons); anything else (有 without a 不能: 不宜 or 存疑) is left for a person to
+decide and listed with why. :func:`apply_county_decisions` records the planned decisions (``review.record_review``)
+after the user confirmed them.
 """
 from __future__ import annotations
 
@@ -49,7 +56,7 @@ from villagevote.models.enums import (CandidacyStatus, FindingResult, Gender, Or
                                       ReviewDecision, ReviewStage)
 from villagevote.names import stroke_key
 from villagevote.qualification.findings import record_finding
-from villagevote.qualification.review import county_departments, current_steps, record_signoff
+from villagevote.qualification.review import county_departments, current_steps, record_review, record_signoff
 from villagevote.reports.xlsx.county_review import (CountyRow, CountySheet, RawAnswer, ReturnedWorkbook,
                                                     read_county_workbook, write_county_workbook)
 
@@ -59,11 +66,15 @@ __all__ = [
     "EXPORT_ACTION",
     "IMPORT_ACTION",
     "Issue",
+    "CountyDecisionPlan",
+    "PlannedDecision",
     "PlannedFinding",
     "PlannedSignoff",
+    "apply_county_decisions",
     "apply_county_import",
     "build_county_sheet",
     "export_county_review",
+    "plan_county_decisions",
     "preview_county_import",
 ]
 
@@ -498,16 +509,19 @@ def _plan_answer(session: Session, preview: CountyImportPreview, dept: str, answ
         if existing is None or (existing.has_issue, existing.opinion, existing.handler, existing.signed_on) != wanted:
             preview.signoffs.append(PlannedSignoff(cand.id, person.name, dept, bool(kind), opinion, handler, day,
                                                    existing is None))
-        for code, (result, event_date) in results.items():
-            rule = all_rules[code.upper()]
-            finding = session.scalar(select(Finding).where(
-                Finding.candidacy_id == cand.id, Finding.rule_id == rule.id, Finding.department == dept))
-            if finding is not None and (FindingResult(finding.result), finding.evidence, finding.event_date) == (
-                    result, evidence, event_date):
-                continue
-            preview.findings.append(PlannedFinding(
-                cand.id, person.name, rule.code, dept, result, evidence, event_date,
-                FindingResult(finding.result) if finding is not None else None))
+    # findings belong to the person within the cycle: planned once, through the person's first candidacy
+    first = cands[0]
+    for code, (result, event_date) in results.items():
+        rule = all_rules[code.upper()]
+        finding = session.scalar(select(Finding).where(
+            Finding.person_id == person.id, Finding.cycle_id == first.cycle_id, Finding.rule_id == rule.id,
+            Finding.department == dept))
+        if finding is not None and (FindingResult(finding.result), finding.evidence, finding.event_date) == (
+                result, evidence, event_date):
+            continue
+        preview.findings.append(PlannedFinding(
+            first.id, person.name, rule.code, dept, result, evidence, event_date,
+            FindingResult(finding.result) if finding is not None else None))
 
 
 def _date_in(text: str) -> dt.date | None:
@@ -544,3 +558,84 @@ def apply_county_import(session: Session, actor: Actor, preview: CountyImportPre
         "export_id": preview.export_id, "file": preview.path.name, "sha256": preview.sha256,
         "signoffs": len(preview.signoffs), "findings": len(preview.findings)}, note=preview.export_id)
     return ApplyResult(len(preview.signoffs), len(preview.findings))
+
+
+@dataclass(frozen=True)
+class PlannedDecision:
+    candidacy_id: int
+    name: str
+    post: str
+    decision: ReviewDecision
+    reason: str
+    decided_on: dt.date
+
+
+@dataclass
+class CountyDecisionPlan:
+    decisions: list[PlannedDecision] = field(default_factory=list)
+    open: list[str] = field(default_factory=list)  # candidacies left for a person to decide, and why (Chinese)
+
+    def summary(self) -> str:
+        lines = [tr("{name}（{post}）：{decision}{reason}").format(
+            name=d.name, post=d.post, decision=d.decision.label,
+            reason=tr("，理由：{r}").format(r=d.reason) if d.reason else "") for d in self.decisions]
+        if self.open:
+            lines.append(tr("以下人员需人工决定，不自动记录："))
+            lines += self.open
+        return "\n".join(lines)
+
+
+def plan_county_decisions(session: Session, cycle_id: int, today: dt.date | None = None) -> CountyDecisionPlan:
+    """The 县级联审 decisions the recorded county answers support, for candidacies at 乡镇复审通过. Writes nothing."""
+    from villagevote.qualification.rules_engine import VerdictOutcome
+    from villagevote.qualification.verdict import compute_verdict
+
+    today = today or dt.date.today()
+    cycle = _cycle(session, cycle_id)
+    depts = county_departments(session, cycle.id)
+    plan = CountyDecisionPlan()
+    if not depts:
+        return plan
+    waiting = session.scalars(
+        select(Candidacy).where(Candidacy.cycle_id == cycle.id, Candidacy.status == CandidacyStatus.TOWNSHIP_REVIEWED)
+        .order_by(Candidacy.id)).all()
+    for cand in waiting:
+        name, post = cand.person.name, cand.post
+        answers = {r.department: r for r in session.scalars(select(DepartmentSignoff).where(
+            DepartmentSignoff.candidacy_id == cand.id, DepartmentSignoff.has_issue.is_not(None)))}
+        if any(d not in answers for d in depts):
+            continue  # not every department has answered: nothing to take from the workbook yet
+        township_step = current_steps(session, cand.id).get(ReviewStage.TOWNSHIP)
+        dates = [a.signed_on for a in answers.values() if a.signed_on is not None]
+        day = min(max(dates) if dates else today, today)
+        if township_step is not None and day < township_step.decided_on:
+            day = township_step.decided_on
+        verdict = compute_verdict(session, cand.id)
+        issues = [d for d in depts if answers[d].has_issue]
+        if verdict.outcome is VerdictOutcome.DISQUALIFIED:
+            plan.decisions.append(PlannedDecision(cand.id, name, post, ReviewDecision.FAIL,
+                                                  tr("县级联审：") + "；".join(verdict.reasons), day))
+        elif not issues and verdict.outcome is VerdictOutcome.QUALIFIED:
+            plan.decisions.append(PlannedDecision(
+                cand.id, name, post, ReviewDecision.PASS,
+                tr("县级联审各部门（{depts}）均无异议").format(depts="、".join(depts)), day))
+        elif issues:
+            plan.open.append(tr("{name}（{post}）：{depts}反映有情况，结论为“{verdict}”").format(
+                name=name, post=post, depts="、".join(issues), verdict=verdict.outcome.label))
+        else:
+            plan.open.append(tr("{name}（{post}）：各部门无异议，但资格结论为“{verdict}”（还有待查或存疑的条件）").format(
+                name=name, post=post, verdict=verdict.outcome.label))
+    return plan
+
+
+@requires(Permission.REVIEW, note=tr("只记录用户确认过的、由已导入的联审意见得出的县级联审结论"))
+def apply_county_decisions(session: Session, actor: Actor, plan: CountyDecisionPlan,
+                           today: dt.date | None = None) -> int:
+    """Record the planned 县级联审 decisions (the user confirmed them) in the caller's transaction; returns how many.
+
+    Each goes through ``review.record_review`` (same checks and audit as a decision typed in by hand); a 不通过 moves
+    the candidacy to 取消资格."""
+    for d in plan.decisions:
+        record_review(session, actor, d.candidacy_id, ReviewStage.COUNTY, d.decision, d.reason,
+                      reviewer=tr("县委组织部"), decided_on=d.decided_on, today=today)
+    return len(plan.decisions)

@@ -1,4 +1,9 @@
-"""Recording findings (核查结果): one answer per candidacy × rule × department, with history in the audit log."""
+"""Recording findings (核查结果): one answer per person × cycle × rule × department, with history in the audit log.
+
+A finding belongs to the person within the cycle (migration 0010), not to one candidacy: a person standing for two
+posts has one set of answers, shown identically on every form and page. The functions still take a candidacy id
+(what the pages and imports hold) and work on that candidacy's person and cycle.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +23,7 @@ from villagevote.models.base import utcnow
 from villagevote.models.enums import FindingResult
 from villagevote.qualification.rulesets import cycle_rule_set
 
-__all__ = ["FindingRow", "findings_of", "record_finding", "rule_for_cover"]
+__all__ = ["FindingRow", "findings_of", "person_findings", "record_finding", "rule_for_cover"]
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,8 @@ def record_finding(
     expiry_date: dt.date | None = None,
     today: dt.date | None = None,
 ) -> int:
-    """Record (or replace) the answer of ``department`` (blank = the township's own check) for one rule.
+    """Record (or replace) the answer of ``department`` (blank = the township's own check) for one rule, for the
+    person of the candidacy in its cycle (every candidacy of that person in the cycle shares it).
 
     ``event_date`` is the date a time window counts from (release, penalty, …) and may not lie in the future;
     ``expiry_date`` ends an until-expiry bar. The previous answer is kept in the audit log. Returns the finding id.
@@ -95,12 +101,14 @@ def record_finding(
     dept = (department or "").strip()
     finding = session.scalar(
         select(Finding).where(
-            Finding.candidacy_id == cand.id, Finding.rule_id == rule.id, Finding.department == dept
+            Finding.person_id == cand.person_id, Finding.cycle_id == cand.cycle_id, Finding.rule_id == rule.id,
+            Finding.department == dept,
         )
     )
     before = audit.snapshot(finding)
     if finding is None:
-        finding = Finding(candidacy_id=cand.id, rule_id=rule.id, department=dept)
+        finding = Finding(person_id=cand.person_id, cycle_id=cand.cycle_id, rule_id=rule.id, department=dept,
+                          merged=[])
         session.add(finding)
     finding.result = result
     finding.evidence = (evidence or "").strip()
@@ -110,15 +118,17 @@ def record_finding(
     finding.recorded_at = utcnow()
     session.flush()
     audit.record(session, actor, "record_finding", "finding", finding.id, before=before,
-                 after=audit.snapshot(finding), note=f"candidacy {cand.id} rule {rule.code}")
+                 after=audit.snapshot(finding),
+                 note=f"person {cand.person_id} cycle {cand.cycle_id} rule {rule.code} (via candidacy {cand.id})")
     return finding.id
 
 
-def findings_of(session: Session, candidacy_id: int) -> list[FindingRow]:
+def person_findings(session: Session, person_id: int, cycle_id: int) -> list[FindingRow]:
+    """The person's findings in the cycle, in catalog order then department."""
     rows = session.execute(
         select(Finding, Rule.code)
         .join(Rule, Finding.rule_id == Rule.id)
-        .where(Finding.candidacy_id == candidacy_id)
+        .where(Finding.person_id == person_id, Finding.cycle_id == cycle_id)
         .order_by(Rule.sort_order, Finding.department)
     ).all()
     return [
@@ -126,6 +136,12 @@ def findings_of(session: Session, candidacy_id: int) -> list[FindingRow]:
                    f.recorded_at)
         for f, code in rows
     ]
+
+
+def findings_of(session: Session, candidacy_id: int) -> list[FindingRow]:
+    """The findings of the candidacy's person in the candidacy's cycle (shared by all their candidacies)."""
+    cand = get_row(session, Candidacy, candidacy_id, tr("找不到候选人登记（编号 {id}）"))
+    return person_findings(session, cand.person_id, cand.cycle_id)
 
 
 def rule_for_cover(session: Session, candidacy_id: int, tag: str) -> str | None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from villagevote import audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, can, requires
-from villagevote.candidates.status import Origin, transition
+from villagevote.candidates.status import ALLOWED, Origin, transition
 from villagevote.errors import PermissionDenied, ValidationError
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
@@ -24,17 +24,20 @@ from villagevote.models import Candidacy, DepartmentSignoff, ElectionCycle, Revi
 from villagevote.models.enums import CandidacyStatus as S
 from villagevote.models.enums import ReviewDecision, ReviewStage
 from villagevote.qualification.rules_engine import VerdictOutcome
-from villagevote.qualification.verdict import compute_verdict
+from villagevote.qualification.verdict import compute_verdict, person_candidacies
 
 __all__ = [
     "LOCAL_DEPARTMENTS",
     "ReviewStepRow",
     "SignoffRow",
     "STAGES",
+    "DisqualifyOutcome",
+    "apply_disqualifying_verdict",
     "county_departments",
     "current_steps",
     "record_review",
     "record_signoff",
+    "person_signoffs",
     "review_history",
     "settle_qualification",
     "signoffs_of",
@@ -129,6 +132,31 @@ def signoffs_of(session: Session, candidacy_id: int) -> list[SignoffRow]:
         select(DepartmentSignoff).where(DepartmentSignoff.candidacy_id == candidacy_id).order_by(DepartmentSignoff.id)
     ).all()
     return [SignoffRow(r.department, r.has_issue, r.opinion, r.handler, r.signed_on, r.source_file) for r in rows]
+
+
+def person_signoffs(session: Session, candidacy_id: int) -> list[SignoffRow]:
+    """One answer per county department for the candidacy's person in the cycle, whichever of their candidacies it
+    was recorded on: an answer 有 wins over 无, then the latest signed (then the latest recorded). This is what the
+    资格审查表 of every candidacy of the person shows, so the forms never contradict each other."""
+    cand_ids = [c.id for c in person_candidacies(session, candidacy_id)]
+    rows = session.scalars(
+        select(DepartmentSignoff).where(DepartmentSignoff.candidacy_id.in_(cand_ids)).order_by(DepartmentSignoff.id)
+    ).all()
+    best: dict[str, DepartmentSignoff] = {}
+
+    def rank(r: DepartmentSignoff) -> tuple:
+        answered = r.has_issue is not None
+        return (answered, bool(r.has_issue), r.signed_on or dt.date.min, r.id)
+
+    order: list[str] = []
+    for r in rows:
+        if r.department not in best:
+            order.append(r.department)
+            best[r.department] = r
+        elif rank(r) > rank(best[r.department]):
+            best[r.department] = r
+    return [SignoffRow(r.department, r.has_issue, r.opinion, r.handler, r.signed_on, r.source_file)
+            for r in (best[d] for d in order)]
 
 
 def _check_previous_passed(current: dict[ReviewStage, ReviewStep], stage: ReviewStage, name: str) -> None:
@@ -314,16 +342,69 @@ def record_signoff(
     return row.id
 
 
+@dataclass(frozen=True)
+class DisqualifyOutcome:
+    """What :func:`apply_disqualifying_verdict` did: candidacy ids moved to 取消资格, and those it could not move
+    (already out, or past the vote) with the reason in Chinese."""
+    moved: tuple[int, ...]
+    left: tuple[tuple[int, str], ...]
+
+
+_ALREADY_OUT = {S.DISQUALIFIED, S.WITHDRAWN, S.NOT_ELECTED}
+
+
+@requires(Permission.REVIEW, note=tr("只在计算出的资格结论为“不能”时执行；本人本届的每一项候选人登记都改为取消资格"))
+def apply_disqualifying_verdict(session: Session, actor: Actor, candidacy_id: int,
+                                reason: str = "") -> DisqualifyOutcome:
+    """Apply a 不能 verdict to every candidacy of the person in the cycle (取消资格, origin QUALIFICATION, audited).
+
+    The findings are the person's, so the verdict is the same for all their candidacies. Refuses (ValidationError)
+    when the verdict is not 不能. Candidacies already out of the running are left as they are; one that cannot be
+    moved (e.g. 当选, or its contest result is official) is reported in ``left`` instead of failing the others.
+    """
+    cand = _candidacy(session, candidacy_id)
+    verdict = compute_verdict(session, cand.id)
+    if verdict.outcome is not VerdictOutcome.DISQUALIFIED:
+        raise ValidationError(tr("{name}的资格结论不是“不能”（当前：{outcome}），不能据此取消资格").format(
+            name=cand.person.name, outcome=verdict.outcome.label))
+    text = (reason or "").strip() or "；".join(verdict.reasons)
+    moved: list[int] = []
+    left: list[tuple[int, str]] = []
+    for other in person_candidacies(session, cand.id):
+        status = S(other.status)
+        if status in _ALREADY_OUT:
+            continue
+        if S.DISQUALIFIED not in ALLOWED[status]:
+            left.append((other.id, tr("{name}（{post}）当前状态为「{status}」，未改为取消资格，请按规定另行处理").format(
+                name=cand.person.name, post=other.post, status=status.label)))
+            continue
+        try:
+            transition(session, other.id, S.DISQUALIFIED, actor, reason=text, origin=Origin.QUALIFICATION)
+        except ValidationError as exc:
+            left.append((other.id, exc.message))
+            continue
+        moved.append(other.id)
+    return DisqualifyOutcome(tuple(moved), tuple(left))
+
+
 @requires(Permission.REVIEW)
 def settle_qualification(session: Session, actor: Actor, candidacy_id: int, reason: str = "") -> S | None:
     """Apply the computed verdict to the status: 合格 (only after 县级联审通过), 劝退 or 取消资格.
 
-    Returns the new status, or None when the verdict is still open (nothing changes).
+    A 不能 verdict is the person's (findings belong to the person within the cycle): every candidacy of the person in
+    the cycle is moved to 取消资格. Returns the new status of this candidacy, or None when the verdict is still open
+    (nothing changes).
     """
     cand = _candidacy(session, candidacy_id)
     verdict = compute_verdict(session, cand.id)
     if verdict.outcome is VerdictOutcome.UNDECIDED:
         return None
+    if verdict.outcome is VerdictOutcome.DISQUALIFIED:
+        outcome = apply_disqualifying_verdict(session, actor, cand.id, reason)
+        if cand.id not in outcome.moved and S(cand.status) is not S.DISQUALIFIED:
+            raise ValidationError("；".join(msg for cid, msg in outcome.left if cid == cand.id)
+                                  or tr("{name}未能改为取消资格").format(name=cand.person.name))
+        return S.DISQUALIFIED
     if verdict.outcome is VerdictOutcome.QUALIFIED:
         if S(cand.status) is not S.COUNTY_REVIEWED:
             raise ValidationError(
@@ -332,8 +413,6 @@ def settle_qualification(session: Session, actor: Actor, candidacy_id: int, reas
                 )
             )
         target = S.QUALIFIED
-    elif verdict.outcome is VerdictOutcome.DISQUALIFIED:
-        target = S.DISQUALIFIED
     else:
         target = S.ADVISED_WITHDRAW
     transition(session, cand.id, target, actor, reason=reason or "；".join(verdict.reasons), origin=Origin.QUALIFICATION)

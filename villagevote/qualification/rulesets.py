@@ -18,7 +18,7 @@ from villagevote.auth import Permission, requires
 from villagevote.errors import LockedError, ValidationError
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
-from villagevote.models import Candidacy, ElectionCycle, Finding, Rule, RuleSet
+from villagevote.models import ElectionCycle, Finding, Rule, RuleSet
 from villagevote.models.enums import OrgKind, RelationKind, RuleGrade
 from villagevote.qualification.catalogs import (
     Catalog,
@@ -300,8 +300,7 @@ def bind_cycle(session: Session, actor: Actor, cycle_id: int, rule_set_id: int) 
         return
     if cycle.rule_set_id is not None:
         has_findings = session.scalar(
-            select(func.count()).select_from(Finding).join(Candidacy, Finding.candidacy_id == Candidacy.id)
-            .where(Candidacy.cycle_id == cycle.id)
+            select(func.count()).select_from(Finding).where(Finding.cycle_id == cycle.id)
         )
         if has_findings:
             raise LockedError(

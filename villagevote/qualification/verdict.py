@@ -1,4 +1,8 @@
-"""The computed qualification verdict of a candidacy, and kinship-bar flags, from what is in the database."""
+"""The computed qualification verdict of a candidacy, and kinship-bar flags, from what is in the database.
+
+Findings belong to the person within the cycle (migration 0010), so every candidacy of one person in one cycle gets
+the same verdict; :func:`person_candidacies` lists them for whoever applies a verdict to all of them.
+"""
 from __future__ import annotations
 
 from sqlalchemy import or_, select
@@ -19,7 +23,7 @@ from villagevote.qualification.rules_engine import (
 )
 from villagevote.qualification.rulesets import cycle_rule_set, kinship_bar_of, rule_defs
 
-__all__ = ["compute_verdict", "compute_verdicts", "kinship_flags"]
+__all__ = ["compute_verdict", "compute_verdicts", "kinship_flags", "person_candidacies"]
 
 # Candidacies no longer standing are left out of the kinship check.
 _INACTIVE = {CandidacyStatus.WITHDRAWN, CandidacyStatus.DISQUALIFIED, CandidacyStatus.NOT_ELECTED}
@@ -29,14 +33,32 @@ def _inputs(session: Session, candidacy_ids: list[int]) -> dict[int, list[Findin
     out: dict[int, list[FindingInput]] = {cid: [] for cid in candidacy_ids}
     if not candidacy_ids:
         return out
+    owners: dict[tuple[int, int], list[int]] = {}
+    for cid, person_id, cycle_id in session.execute(
+            select(Candidacy.id, Candidacy.person_id, Candidacy.cycle_id).where(Candidacy.id.in_(candidacy_ids))):
+        owners.setdefault((person_id, cycle_id), []).append(cid)
+    if not owners:
+        return out
+    person_ids = {p for p, _ in owners}
+    cycle_ids = {c for _, c in owners}
     rows = session.execute(
-        select(Finding, Rule.code).join(Rule, Finding.rule_id == Rule.id).where(Finding.candidacy_id.in_(candidacy_ids))
+        select(Finding, Rule.code).join(Rule, Finding.rule_id == Rule.id)
+        .where(Finding.person_id.in_(person_ids), Finding.cycle_id.in_(cycle_ids))
     ).all()
     for f, code in rows:
-        out[f.candidacy_id].append(
-            FindingInput(code, f.result, f.event_date, f.expiry_date, f.department or None, f.evidence or None)
-        )
+        for cid in owners.get((f.person_id, f.cycle_id), ()):
+            out[cid].append(
+                FindingInput(code, f.result, f.event_date, f.expiry_date, f.department or None, f.evidence or None)
+            )
     return out
+
+
+def person_candidacies(session: Session, candidacy_id: int) -> list[Candidacy]:
+    """Every candidacy of the candidacy's person in the candidacy's cycle (the candidacy itself included), by id."""
+    cand = get_row(session, Candidacy, candidacy_id, tr("找不到候选人登记（编号 {id}）"))
+    return list(session.scalars(
+        select(Candidacy).where(Candidacy.person_id == cand.person_id, Candidacy.cycle_id == cand.cycle_id)
+        .order_by(Candidacy.id)))
 
 
 def compute_verdict(session: Session, candidacy_id: int) -> Verdict:

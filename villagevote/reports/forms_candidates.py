@@ -25,11 +25,22 @@ from villagevote.models import ElectionCycle, Organization, Seat, Township, Vill
 from villagevote.models.enums import CandidacyStatus, NominationSource, OrgKind, ReviewStage
 from villagevote.reports.registry import Form, Options
 
-__all__ = ["FORMS", "NOTICE_STATUSES", "candidate_notice", "candidate_template", "cycle_of", "qualification_forms"]
+__all__ = ["FORMS", "NOTICE_STATUSES", "candidate_notice", "candidate_template", "cycle_of", "found_ineligible",
+           "person_checks", "qualification_forms"]
 
 #: Statuses that appear on the public notice: passed the review (and what may follow).
 NOTICE_STATUSES = {CandidacyStatus.QUALIFIED, CandidacyStatus.PRELIMINARY, CandidacyStatus.CANDIDATE,
                    CandidacyStatus.ELECTED, CandidacyStatus.NOT_ELECTED}
+
+
+def found_ineligible(session: Session, cycle_id: int, candidacy_ids: list[int]) -> set[int]:
+    """Candidacies whose person's findings make the verdict 不能: never posted on a public notice, even before the
+    verdict has been applied to the status (shared by the 名单公示 and the 示诺公示)."""
+    from villagevote.qualification.rules_engine import VerdictOutcome
+    from villagevote.qualification.verdict import compute_verdicts
+
+    verdicts = compute_verdicts(session, cycle_id, candidacy_ids)
+    return {cid for cid, v in verdicts.items() if v.outcome is VerdictOutcome.DISQUALIFIED}
 
 
 def cycle_of(session: Session, options: Options) -> ElectionCycle:
@@ -74,11 +85,63 @@ def _checks_by_department(session: Session, cycle: ElectionCycle) -> dict[str, s
     return {d: tr("有无以下情形：") + "；".join(items) for d, items in out.items()}
 
 
+def person_checks(session: Session, candidacy_id: int, depts: list[str], checks: dict[str, str]) -> tuple:
+    """The department boxes and the township row of the 资格审查表 for the candidacy's person in its cycle.
+
+    Both come from the person's answers (sign-offs merged over their candidacies, findings shared by them), so every
+    form of one person shows the same. A department whose findings say 有/存疑 is shown 有情况 with those findings even
+    where its sign-off says 无: the form never reads clearer than the verdict."""
+    from villagevote.models import Candidacy
+    from villagevote.models.enums import FindingResult
+    from villagevote.qualification.findings import findings_of
+    from villagevote.qualification.review import LOCAL_DEPARTMENTS, person_signoffs
+    from villagevote.qualification.rulesets import rule_defs
+    from villagevote.reports.pdf.qualification_forms import DepartmentBox, TownshipCheck
+
+    cand = session.get(Candidacy, candidacy_id)
+    cycle = session.get(ElectionCycle, cand.cycle_id) if cand is not None else None
+    rules = {d.code: d for d in rule_defs(session, cycle.rule_set_id)} if cycle and cycle.rule_set_id else {}
+    findings = findings_of(session, candidacy_id)
+    flagged = (FindingResult.HIT, FindingResult.DOUBT)
+
+    def line(f, with_text: bool = True) -> str:  # noqa: ANN001
+        rule = rules.get(f.rule_code)
+        if with_text and rule is not None:
+            text = tr("【{grade}】{code} {rule}（{result}）").format(
+                grade=rule.grade.label, code=f.rule_code, rule=rule.text.rstrip("的"),
+                result=FindingResult(f.result).label)
+        else:  # a department box: its checks column already names the rules
+            text = tr("{code}（{result}）").format(code=f.rule_code, result=FindingResult(f.result).label)
+        return text + (tr("：{evidence}").format(evidence=f.evidence) if f.evidence else "")
+
+    signed = {s.department: s for s in person_signoffs(session, candidacy_id)}
+    boxes = []
+    for dept in depts:
+        s = signed.get(dept)
+        box = DepartmentBox(dept, checks.get(dept, ""), s.has_issue if s else None, s.opinion if s else "",
+                            s.handler if s else "", s.signed_on if s else None)
+        found = [f for f in findings if f.department == dept and FindingResult(f.result) in flagged]
+        if found and box.has_issue is not True:
+            latest = max(found, key=lambda f: f.recorded_at)
+            # signed by whoever recorded the findings, not by a sign-off that said 无
+            box = DepartmentBox(dept, box.checks, True, "\n".join(line(f, with_text=False) for f in found),
+                                latest.recorded_by, latest.recorded_at.date())
+        boxes.append(box)
+    own = [f for f in findings if (not f.department or f.department in LOCAL_DEPARTMENTS)
+           and FindingResult(f.result) is not FindingResult.PENDING]
+    if own:
+        latest = max(own, key=lambda f: f.recorded_at)
+        township_check = TownshipCheck(True, tuple(line(f) for f in own if FindingResult(f.result) in flagged),
+                                       latest.recorded_by, latest.recorded_at.date())
+    else:
+        township_check = TownshipCheck()
+    return boxes, township_check
+
+
 def qualification_forms(session: Session, actor: Actor, out: Path, options: Options) -> Path:
     from villagevote.candidates.candidacies import list_candidacies
-    from villagevote.qualification.review import county_departments, current_steps, signoffs_of
-    from villagevote.reports.pdf.qualification_forms import (DepartmentBox, QualificationForm, StageOpinion,
-                                                             render_qualification_forms)
+    from villagevote.qualification.review import county_departments, current_steps
+    from villagevote.reports.pdf.qualification_forms import QualificationForm, StageOpinion, render_qualification_forms
 
     require(actor, Permission.VIEW_SENSITIVE)
     cycle = cycle_of(session, options)
@@ -97,12 +160,7 @@ def qualification_forms(session: Session, actor: Actor, out: Path, options: Opti
     checks = _checks_by_department(session, cycle)
     forms = []
     for r in rows:
-        signed = {s.department: s for s in signoffs_of(session, r.id)}
-        boxes = []
-        for dept in depts:
-            s = signed.get(dept)
-            boxes.append(DepartmentBox(dept, checks.get(dept, ""), s.has_issue if s else None,
-                                       s.opinion if s else "", s.handler if s else "", s.signed_on if s else None))
+        boxes, township_check = person_checks(session, r.id, depts, checks)
         steps = current_steps(session, r.id)
 
         def op(stage: ReviewStage) -> StageOpinion:
@@ -117,7 +175,8 @@ def qualification_forms(session: Session, actor: Actor, out: Path, options: Opti
             gender=r.gender, birth_date=r.birth_date, age=r.age, id_number=r.id_number, education=r.education,
             political_status=r.political_status, party_join_date=r.party_join_date, phone=r.phone,
             current_post=r.current_post, intended_post=f"{r.org_kind.label}{r.post}", source=r.source.label,
-            departments=boxes, village_opinion=op(ReviewStage.VILLAGE), township_opinion=op(ReviewStage.TOWNSHIP),
+            departments=boxes, township_check=township_check, village_opinion=op(ReviewStage.VILLAGE),
+            township_opinion=op(ReviewStage.TOWNSHIP),
             county_opinion=op(ReviewStage.COUNTY),
         ))
     title = tr("{village}候选人（自荐人）资格审查表").format(village=options.village or (township.name if township else ""))
@@ -150,6 +209,7 @@ def candidate_notice(session: Session, actor: Actor, out: Path, options: Options
     assert village_id is not None
     late = _notice_date_checked(session, actor, cycle.id, village_id, "candidate_list", posted, options)
     rows = list_candidacies(session, cycle.id, village_id=village_id, statuses=NOTICE_STATUSES)
+    rows = [r for r in rows if r.id not in found_ineligible(session, cycle.id, [r.id for r in rows])]
     groups: list[NoticeGroup] = []
     kinds = {o.id: OrgKind(o.kind) for o in session.scalars(
         select(Organization).where(Organization.cycle_id == cycle.id, Organization.village_id == village_id))}

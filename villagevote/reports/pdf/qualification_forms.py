@@ -1,5 +1,8 @@
-"""资格审查表: one A4 page per candidate (identity, posts, one box per county department, township and county
-opinions, signature and seal lines). Plain data in, PDF out; no database, no Qt.
+"""资格审查表: one A4 page per candidate (identity, posts, one box per county department, a row for the township's
+own checks, township and county opinions, signature and seal lines). Plain data in, PDF out; no database, no Qt.
+
+Findings belong to the person within the cycle: the caller gives every candidacy of one person the same boxes and
+township row, so two forms of one person never contradict each other.
 
 The form carries the full ID number: its receivers (the county departments) need it to look the person up.
 """
@@ -19,7 +22,7 @@ from villagevote.i18n import tr
 from villagevote.reports.pdf.base import MARGINS, PAGE, build_pdf, styles
 from villagevote.reports.pdf.text import para as _para
 
-__all__ = ["DepartmentBox", "QualificationForm", "StageOpinion", "render_qualification_forms"]
+__all__ = ["DepartmentBox", "QualificationForm", "StageOpinion", "TownshipCheck", "render_qualification_forms"]
 
 
 def _p(text: str, style) -> Paragraph:  # noqa: ANN001
@@ -35,6 +38,15 @@ class DepartmentBox:
     opinion: str = ""
     handler: str = ""
     signed_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class TownshipCheck:
+    """The township's (乡镇/村) own checks: what it found (不宜 items and others), already worded for the form."""
+    checked: bool = False  # False: nothing recorded yet (row left blank for hand-writing)
+    items: Sequence[str] = ()  # one line per item found (有 or 存疑), e.g. "【不宜】S3 长期不在村居住（有）：常年在外"
+    recorded_by: str = ""
+    recorded_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +75,7 @@ class QualificationForm:
     intended_post: str  # e.g. 村民委员会主任
     source: str
     departments: Sequence[DepartmentBox] = ()
+    township_check: TownshipCheck = field(default_factory=TownshipCheck)
     village_opinion: StageOpinion = field(default_factory=StageOpinion)
     township_opinion: StageOpinion = field(default_factory=StageOpinion)
     county_opinion: StageOpinion = field(default_factory=StageOpinion)
@@ -140,6 +153,19 @@ def _form_story(form: QualificationForm, st: dict) -> list:
         dept_rows.append([P(box.department, "cell_center"), P(box.checks, "cell_small"), answer_cell, P(signer, "cell_small")])
     if not form.departments:
         dept_rows.append([P(tr("（本届规则目录未列出县级审查部门）"), "cell_center"), "", "", ""])
+    tc = form.township_check
+    if not tc.checked:
+        own_answer = [_p(tr("无（　）　有（　）"), st["cell"])]
+        own_signer = ""
+    elif tc.items:
+        own_answer = [_p(tr("有情况"), st["cell"])] + [_p(item, st["cell_small"]) for item in tc.items]
+        own_signer = tr("{who}　{date}").format(who=tc.recorded_by, date=_cn(tc.recorded_on) if tc.recorded_on else "")
+    else:
+        own_answer = [_p(tr("无此情况"), st["cell"])]
+        own_signer = tr("{who}　{date}").format(who=tc.recorded_by, date=_cn(tc.recorded_on) if tc.recorded_on else "")
+    dept_rows.append([P(tr("乡镇（街道）"), "cell_center"),
+                      P(tr("乡镇（街道）、村自行核查的情形（含“六不宜”等）"), "cell_small"), own_answer,
+                      P(own_signer, "cell_small")])
     t2 = Table(dept_rows, colWidths=[width * 0.14, width * 0.44, width * 0.2, width * 0.22], repeatRows=1)
     t2.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.6, colors.black),

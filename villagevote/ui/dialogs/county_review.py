@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, Q
 from villagevote.auth import Permission
 from villagevote.errors import UserError
 from villagevote.i18n import tr
-from villagevote.qualification.county_review import (CountyImportPreview, apply_county_import,
-                                                     build_county_sheet, export_county_review,
+from villagevote.qualification.county_review import (CountyImportPreview, apply_county_decisions,
+                                                     apply_county_import, build_county_sheet,
+                                                     export_county_review, plan_county_decisions,
                                                      preview_county_import)
 from villagevote.qualification.review import county_departments
 from villagevote.ui.dialogs.common import Ask, ok_cancel, show_error
@@ -227,3 +228,27 @@ def _confirm_and_apply(parent: QWidget | None, ctx: Any, preview: CountyImportPr
     ctx.data_changed.emit("candidates")
     Ask.info(parent, title, tr("已导入：部门意见 {s} 条，核查结果 {f} 条。各候选人的资格结论已按新结果重新计算。").format(
         s=result.signoffs, f=result.findings))
+    _offer_county_decisions(parent, ctx, preview.cycle_id)
+
+
+def _offer_county_decisions(parent: QWidget | None, ctx: Any, cycle_id: int) -> None:
+    """After an import: offer to record the 县级联审 decisions the imported answers support (a reviewer confirms)."""
+    if not ctx.can(Permission.REVIEW):
+        return
+    title = tr("按联审表记录县级联审结论")
+    with ctx.read_session() as s:
+        plan = plan_county_decisions(s, cycle_id)
+    if not plan.decisions:
+        return
+    text = tr("根据已导入的联审意见，可以为以下 {n} 项候选人登记记录县级联审结论（审查人记为县委组织部）：\n\n{lines}"
+              "\n\n确认记录吗？").format(n=len(plan.decisions), lines=plan.summary())
+    if not Ask.confirm(parent, title, text):
+        return
+    try:
+        with ctx.session() as s:
+            count = apply_county_decisions(s, ctx.actor, plan)
+    except UserError as exc:
+        show_error(parent, exc, title)
+        return
+    ctx.data_changed.emit("candidates")
+    Ask.info(parent, title, tr("已记录县级联审结论 {n} 项。").format(n=count))

@@ -27,8 +27,8 @@ from villagevote.models import Candidacy, ElectionCycle, Organization, RuleSet, 
 from villagevote.models.enums import CandidacyStatus, FindingResult, OrgKind, ReviewStage
 from villagevote.names import matches
 from villagevote.qualification.findings import record_finding
-from villagevote.qualification.review import (STAGES, current_steps, record_review, review_history,
-                                              settle_qualification, signoffs_of)
+from villagevote.qualification.review import (STAGES, current_steps, person_signoffs, record_review,
+                                              review_history, settle_qualification)
 from villagevote.qualification.rules_engine import VerdictOutcome
 from villagevote.qualification.rulesets import rule_defs
 from villagevote.qualification.verdict import compute_verdict, compute_verdicts, kinship_flags
@@ -354,7 +354,7 @@ class CandidatesPage(QWidget):
             cycle = s.get(ElectionCycle, self.cycle_id)
             verdict = compute_verdict(s, candidacy_id) if cycle.rule_set_id else None
             steps = review_history(s, candidacy_id)
-            signoffs = signoffs_of(s, candidacy_id)
+            signoffs = person_signoffs(s, candidacy_id)  # the person's answers, same on every candidacy
             flags = [f for f in kinship_flags(s, self.cycle_id, row.village_id)
                      if candidacy_id in (f.first.candidacy_id, f.second.candidacy_id)]
             relatives = persons.relationships_of(s, row.person_id)
