@@ -172,6 +172,7 @@ def test_county_decision_taken_from_the_workbook_after_confirmation(db, ctx, tmp
         assert decided["张三"].decision is ReviewDecision.PASS and decided["张三"].decided_on == dt.date(2026, 2, 15)
         assert decided["李四"].decision is ReviewDecision.FAIL and "N1" in decided["李四"].reason
         assert any("王五" in line and "信访" in line for line in plan.open)  # 不宜: a person decides
+        assert plan.summary(limit=1).count("……另有") == 1  # a long list is cut in the confirmation
         assert county_steps(s) == []  # planning writes nothing
         with pytest.raises(PermissionDenied):
             apply_county_decisions(s, CLERK, plan, today=TODAY)
@@ -181,7 +182,8 @@ def test_county_decision_taken_from_the_workbook_after_confirmation(db, ctx, tmp
     monkeypatch.setattr(Ask, "confirm", classmethod(lambda cls, parent, title, text: asked.append(text) or False))
     monkeypatch.setattr(Ask, "info", classmethod(lambda cls, parent, title, text: None))
     dialog._offer_county_decisions(None, ctx, cycle_id)
-    assert len(asked) == 1 and "张三" in asked[0] and "李四" in asked[0] and "需人工决定" in asked[0]
+    assert len(asked) == 1 and "张三（主任）：通过\n" in asked[0] and "需人工决定" in asked[0]
+    assert "李四（委员）：不通过，理由：县级联审：不能 N1" in asked[0]
     with db.session() as s:
         assert county_steps(s) == []
     # confirmed: the decisions are recorded like typed ones

@@ -575,13 +575,21 @@ class CountyDecisionPlan:
     decisions: list[PlannedDecision] = field(default_factory=list)
     open: list[str] = field(default_factory=list)  # candidacies left for a person to decide, and why (Chinese)
 
-    def summary(self) -> str:
-        lines = [tr("{name}（{post}）：{decision}{reason}").format(
+    def summary(self, limit: int = 20) -> str:
+        """For the confirmation: one line per decision (the reason only for 不通过), then the ones left open; each
+        list cut after ``limit`` lines with how many more there are."""
+        def cut(lines: list[str]) -> list[str]:
+            if len(lines) <= limit:
+                return lines
+            return lines[:limit] + [tr("……另有 {n} 项").format(n=len(lines) - limit)]
+
+        lines = cut([tr("{name}（{post}）：{decision}{reason}").format(
             name=d.name, post=d.post, decision=d.decision.label,
-            reason=tr("，理由：{r}").format(r=d.reason) if d.reason else "") for d in self.decisions]
+            reason=tr("，理由：{r}").format(r=d.reason) if d.decision is ReviewDecision.FAIL else "")
+            for d in self.decisions])
         if self.open:
             lines.append(tr("以下人员需人工决定，不自动记录："))
-            lines += self.open
+            lines += cut(self.open)
         return "\n".join(lines)
 
 
