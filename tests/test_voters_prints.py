@@ -84,8 +84,12 @@ def test_cli_forms_over_the_register(db, admin, township, tmp_path):
     from villagevote.models.enums import VoterStatus
     from villagevote.models.voters import Voter
     east, west, _ = township.village_ids
-    rows = people(12) + [["少年", make_id(dt.date(2010, 1, 1), 77), "第1村民小组"]]
+    rows = people(12)
     rows[0][0] = "故人"
+    young = [["少年", make_id(dt.date(2010, 1, 1), 77), "第1村民小组"]]
+    with pytest.raises(ValidationError, match="未满18周岁"):  # never reaches the register, so never the notice
+        with db.session() as s:
+            import_file(s, admin, write_list(tmp_path / "y.xlsx", young), township.cycle_id, east)
     with db.session() as s:
         import_file(s, admin, write_list(tmp_path / "e.xlsx", rows), township.cycle_id, east)
         gone = s.scalar(select(Voter.id).where(Voter.name == rows[0][0]))
@@ -94,7 +98,7 @@ def test_cli_forms_over_the_register(db, admin, township, tmp_path):
     with db.session() as s:
         out = form.run(s, admin, tmp_path / "notice.pdf", Options(village="东村", extra={"date": "2026-11-30"}))
     text = compact(pdf_text(out))
-    assert "本村共有选民11人" in text  # 13 imported, one deceased, one under 18
+    assert "本村共有选民11人" in text  # 12 imported, one deceased
     assert rows[0][0] not in text and "少年" not in text
     assert not any(r[1] in text or r[1][:6] + "********" in text for r in rows)  # no ID numbers at all
     assert "2026年12月5日前" in text

@@ -13,6 +13,7 @@ from villagevote.demo import DemoContext
 from villagevote.demo.names_pool import GIVEN_FEMALE, GIVEN_MALE, SURNAMES, VILLAGE_NAMES
 from villagevote.idcard import age_on, check_character
 from villagevote.names import pinyin_initials
+from villagevote.voters.eligibility import latest_birth_of_age
 from villagevote.models.candidates import Person, Relationship
 from villagevote.models.core import VillageGroup
 from villagevote.models.enums import Education, Gender, PoliticalStatus, RelationKind
@@ -55,7 +56,9 @@ def _join_date(rng: random.Random, birth: dt.date) -> dt.date:
 def random_birth(rng: random.Random, min_age: int, max_age: int, on: dt.date) -> dt.date:
     start = dt.date(on.year - max_age, 1, 1).toordinal()
     end = dt.date(on.year - min_age, 12, 28).toordinal()
-    return dt.date.fromordinal(rng.randint(start, end))
+    born = dt.date.fromordinal(rng.randint(start, end))
+    # nobody under min_age on ``on`` (a voter list never holds one: the import refuses them); same draws as before
+    return min(born, latest_birth_of_age(on, min_age))
 
 
 def populate(session: Session, rng: random.Random, actor: Actor, villages: int, voters_per_village: int) -> DemoContext:
