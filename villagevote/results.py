@@ -13,9 +13,12 @@ Pure Python, no Qt, no database. One public entry point, :func:`decide`, with a 
 
 Optional input keys (all may be omitted): ``women_seats`` {post: n}, ``women_scope`` "body" | "post",
 ``aggregate_higher_posts`` bool, ``elected_before`` [{"name", "post", "gender"}],
-``resolved_ties`` [{"post", "names", "how"}].
+``resolved_ties`` [{"post", "names", "how"}] (or ``"ids"`` instead of ``"names"``); each candidate may carry an
+``id`` (str or int) that tells apart people of the same name: it is then who the candidate is (also in
+``elected_before``), echoed in each elected item (``"id"``) and in each tie (``"ids"``, in the order of ``names``).
 Optional output keys: ``outcome`` ("valid" | "void" | "input_error"), ``basis``, ``threshold_rule``,
-``pending`` {post: n}, ``unfilled_women`` {post: n}, ``effective_votes`` {name: {post: n}}; each elected item
+``pending`` {post: n}, ``unfilled_women`` {post: n}, ``effective_votes`` {name: {post: n}},
+``effective_votes_by_id`` [{"id", "name", "votes": {post: n}}] (when ids were given); each elected item
 also carries ``share`` (percent of the basis, two decimals, as a string); each tie carries ``seats``.
 Issue 14: optional input ``committee_min`` (default 3) and ``reelect_within`` (text); optional output
 ``vacant_women`` {post: n} (另行选举: women seats left vacant, 暂缺), ``members_elected`` and ``follow_up``
@@ -151,10 +154,20 @@ class _Cand:
     gender: str | None
     votes: dict[str, int]
     effective: dict[str, int] = field(default_factory=dict)
+    id: Any = None          # optional caller's id (str or int): tells apart people of the same name, echoed back
 
     @property
     def woman(self) -> bool:
         return self.gender == WOMAN
+
+    @property
+    def key(self) -> Any:
+        return _key(self.id, self.name)
+
+
+def _key(id_: Any, name: Any) -> Any:
+    """Who a candidate is: the caller's id when given, else the name (inputs without ids work as before)."""
+    return ("id", id_) if id_ is not None else ("name", str(name))
 
 
 @dataclass
@@ -219,14 +232,19 @@ def _parse(contest: Any) -> _Contest:
     if not isinstance(cands_in, list):
         raise ValidationError(tr("candidates 应为候选人列表"))
     candidates: list[_Cand] = []
-    seen: set[str] = set()
+    seen: set[Any] = set()
     for i, c in enumerate(cands_in, start=1):
         if not isinstance(c, dict) or not isinstance(c.get("name"), str) or not c["name"].strip():
             raise ValidationError(tr("第 {i} 位候选人缺少姓名").format(i=i))
         name = c["name"].strip()
-        if name in seen:
-            raise ValidationError(tr("候选人“{name}”重复出现；同一人的另选票请先合并为一行").format(name=name))
-        seen.add(name)
+        cid = c.get("id")
+        if cid is not None and (isinstance(cid, bool) or not isinstance(cid, (str, int))):
+            raise ValidationError(tr("候选人“{name}”的 id 应为文字或整数，收到：{v!r}").format(name=name, v=cid))
+        if _key(cid, name) in seen:
+            if cid is None:
+                raise ValidationError(tr("候选人“{name}”重复出现；同一人的另选票请先合并为一行").format(name=name))
+            raise ValidationError(tr("候选人“{name}”的 id {id} 重复出现；同一人只能有一行").format(name=name, id=cid))
+        seen.add(_key(cid, name))
         gender = c.get("gender")
         if gender not in (MAN, WOMAN, None):
             raise ValidationError(tr("候选人“{name}”的性别应为 男、女 或空，收到：{g!r}").format(name=name, g=gender))
@@ -244,7 +262,7 @@ def _parse(contest: Any) -> _Contest:
                         posts="、".join(p for p, s in seats.items() if s > 0)))
                 continue
             votes[post] = n  # type: ignore[assignment]
-        candidates.append(_Cand(name, gender, votes))
+        candidates.append(_Cand(name, gender, votes, id=cid))
     women_in = contest.get("women_seats") or {}
     if not isinstance(women_in, dict):
         raise ValidationError(tr("women_seats 应为 {职务: 妇女名额}"))
@@ -267,7 +285,8 @@ def _parse(contest: Any) -> _Contest:
         raise ValidationError(tr("elected_before 应为列表"))
     resolved: dict[str, dict[str, Any]] = {}
     for item in contest.get("resolved_ties") or []:
-        if not isinstance(item, dict) or item.get("post") not in seats or not isinstance(item.get("names"), list):
+        if not isinstance(item, dict) or item.get("post") not in seats or not (
+                isinstance(item.get("names"), list) or isinstance(item.get("ids"), list)):
             raise ValidationError(tr("resolved_ties 每项应为 {post, names, how}，且职务须在应选职务中"))
         resolved[item["post"]] = item
     committee_min = _int(contest.get("committee_min", COMMITTEE_MIN), "committee_min")
@@ -494,7 +513,7 @@ def decide(contest: dict) -> dict:
     unfilled_women: dict[str, int] = {}
     pending: dict[str, int] = {}
     ties_out: list[dict[str, Any]] = []
-    taken_names: set[str] = {str(e.get("name")) for e in c.elected_before}
+    taken_names: set[Any] = {_key(e.get("id"), e.get("name")) for e in c.elected_before}
     # Women elected in an earlier round are counted once, by the earlier round's decision: its `unfilled_women`
     # already nets them out, and the 另行选举 contest carries that net number as its `women_seats`. So in an
     # additional round `women_seats` are the women still to be elected and `elected_before` only bars re-election
@@ -510,7 +529,7 @@ def decide(contest: dict) -> dict:
         if blocked_by is not None:
             pending[post] = seats
             continue
-        pool = [cand for cand in c.candidates if cand.name not in taken_names]
+        pool = [cand for cand in c.candidates if cand.key not in taken_names]
         qualified = [cand for cand in pool if passes(cand.effective[post])]
         women_req = c.women_seats.get(post, 0)
         women_needed = max(0, women_req - (women_elected if c.women_scope == "body" else 0))
@@ -520,22 +539,31 @@ def decide(contest: dict) -> dict:
         ties = out.ties
         resolution = c.resolved_ties.get(post)
         if ties and resolution is not None:
-            tied_all = {cand.name: cand for _, group, _ in ties for cand in group}
-            chosen = [str(n) for n in resolution["names"]]
+            tied_list = [cand for _, group, _ in ties for cand in group]
+            if isinstance(resolution.get("ids"), list):  # by id (people of the same name), else by name
+                tied_all = {cand.key: cand for cand in tied_list}
+                chosen_keys = [_key(i, None) for i in resolution["ids"]]
+            else:
+                tied_all = {cand.key: cand for cand in tied_list}
+                by_name = {cand.name: cand.key for cand in tied_list}
+                chosen_keys = [by_name.get(str(n), ("name", str(n))) for n in resolution["names"]]
             open_seats = sum(s for _, _, s in ties)
-            if any(n not in tied_all for n in chosen) or len(chosen) != open_seats:
+            if any(k not in tied_all for k in chosen_keys) or len(chosen_keys) != open_seats:
                 raise ValidationError(tr("{post}票数相等的处理结果应从 {names} 中确定 {n} 人").format(
-                    post=post, names="、".join(tied_all), n=open_seats))
+                    post=post, names="、".join(cand.name for cand in tied_list), n=open_seats))
             how = str(resolution.get("how") or tr("重新投票"))
-            for n in chosen:
-                winners.append(tied_all[n])
+            chosen = [tied_all[k].name for k in chosen_keys]
+            for k in chosen_keys:
+                winners.append(tied_all[k])
             reasons.append(tr("{post}票数相等，经{how}确定 {names} 当选").format(post=post, how=how, names="、".join(chosen)))
             ties = []
         winners.sort(key=lambda x: -x.effective[post])
         for cand in winners:
             v = cand.effective[post]
             elected.append({"name": cand.name, "post": post, "votes": v, "share": share_percent(v, basis)})
-            taken_names.add(cand.name)
+            if cand.id is not None:
+                elected[-1]["id"] = cand.id
+            taken_names.add(cand.key)
             if cand.woman:
                 women_elected += 1
             reasons.append(tr("{name} 得 {v} 票（{post}），达到当选票数，当选{post}").format(name=cand.name, v=v, post=post))
@@ -550,6 +578,9 @@ def decide(contest: dict) -> dict:
         for v, group, n in ties:
             names = _sort_names(cand.name for cand in group)
             ties_out.append({"post": post, "names": names, "votes": v, "seats": n})
+            if any(cand.id is not None for cand in group):  # ids in the order of names
+                ordered = sorted(group, key=lambda x: names.index(x.name))
+                ties_out[-1]["ids"] = [cand.id for cand in ordered]
             if party:
                 how = tr("须就票数相等的被选举人重新投票，以得票多的当选")
             else:
@@ -606,6 +637,9 @@ def decide(contest: dict) -> dict:
         "members_elected": members,
         "follow_up": follow_up,
         "effective_votes": {cand.name: dict(cand.effective) for cand in c.candidates},
+        **({"effective_votes_by_id": [{"id": cand.id, "name": cand.name, "votes": dict(cand.effective)}
+                                      for cand in c.candidates if cand.id is not None]}
+           if any(cand.id is not None for cand in c.candidates) else {}),
     }
 
 

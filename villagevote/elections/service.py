@@ -23,7 +23,7 @@ from villagevote.errors import LockedError, ValidationError
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
 from villagevote.models.base import row_dict
-from villagevote.models.candidates import Candidacy
+from villagevote.models.candidates import Candidacy, Person
 from villagevote.models.core import ElectionCycle, Organization, Township, Village
 from villagevote.models.elections import (BallotCandidate, BallotRecord, Contest, ContestPost, LockEvent, Result,
                                           SpoiltBallot, TallyEntry, TallyPost)
@@ -216,9 +216,12 @@ def _setup_additional(session: Session, c: Contest, org: Organization, from_cont
         c.posts.append(ContestPost(post=post, rank=rank.get(post, 99), seats=unfilled[post],
                                    women_seats=women_unfilled.get(post, 0)))
     session.flush()
-    elected_names = {e["name"] for e in decision.get("elected", [])}
+    # labels tell homonyms apart; a written-in winner whose election is void (当选无效) does not stand again
+    elected_names = {e.get("label", e["name"])
+                     for e in decision.get("elected", []) + (decision.get("invalidated") or [])}
     effective: dict[str, dict[str, int]] = decision.get("effective_votes") or {}
-    prev_cands = {bc.name: bc for bc in session.scalars(select(BallotCandidate).where(
+    prev_labels = _labels(session, prev.id)
+    prev_cands = {prev_labels.get(bc.id, bc.name): bc for bc in session.scalars(select(BallotCandidate).where(
         BallotCandidate.contest_id == prev.id, BallotCandidate.merged_into_id.is_(None)))}
     for post in unfilled:
         need = required_candidates(body, unfilled[post])
@@ -228,7 +231,8 @@ def _setup_additional(session: Session, c: Contest, org: Organization, from_cont
         chosen = _pick_additional(ranked, need, women_unfilled.get(post, 0), is_woman)
         for _, name in sorted(chosen, key=lambda x: _stroke_key(x[1])):
             src = prev_cands.get(name)
-            session.add(BallotCandidate(contest_id=c.id, candidacy_id=src.candidacy_id if src else None, name=name,
+            session.add(BallotCandidate(contest_id=c.id, candidacy_id=src.candidacy_id if src else None,
+                                        name=src.name if src else name,
                                         gender=src.gender if src else None, post=post, order=0))
     session.flush()
     for post in unfilled:
@@ -327,6 +331,10 @@ def add_ballot_candidate(session: Session, actor: Actor, contest_id: int, post: 
     if session.scalar(select(BallotCandidate.id).where(BallotCandidate.contest_id == c.id,
                                                        BallotCandidate.post == post, BallotCandidate.name == name)):
         raise ValidationError(tr("{post}已有“{name}”").format(post=post, name=name))
+    if _has_tally(session, c.id) and session.scalar(select(BallotCandidate.id).where(
+            BallotCandidate.contest_id == c.id, BallotCandidate.name == name, BallotCandidate.write_in.is_(False))):
+        raise ValidationError(tr("已经录入计票数据，不能再往选票上加与“{name}”同名的人：已录入的票按现有名单区分同名者").format(
+            name=name))
     bc = BallotCandidate(contest_id=c.id, name=name, gender=gender, post=post, candidacy_id=candidacy_id, order=0)
     session.add(bc)
     session.flush()
@@ -452,7 +460,9 @@ def contest_view(session: Session, contest_id: int) -> ContestView:
     township = session.get(Township, village.township_id) if village else None
     cycle = session.get(ElectionCycle, org.cycle_id)
     res = session.scalar(select(Result).where(Result.contest_id == c.id))
-    cands = [CandidateView(bc.id, bc.name, bc.gender, bc.post, bc.order, bc.candidacy_id, bc.write_in)
+    labels = _labels(session, c.id)
+    cands = [CandidateView(bc.id, bc.name, bc.gender, bc.post, bc.order, bc.candidacy_id, bc.write_in,
+                           label=labels.get(bc.id, bc.name))
              for bc in session.scalars(select(BallotCandidate).where(BallotCandidate.contest_id == c.id,
                                                                      BallotCandidate.merged_into_id.is_(None))
                                        .order_by(BallotCandidate.post, BallotCandidate.order, BallotCandidate.id))]
@@ -514,6 +524,107 @@ def _candidates(session: Session, contest_id: int, *, include_merged: bool = Tru
     return list(session.scalars(q.order_by(BallotCandidate.order, BallotCandidate.id)))
 
 
+# --- who is who on the ballot: one identity per person, names only for display (issue 14) ---------------------
+
+@dataclass
+class RosterEntry:
+    """One person on a contest's ballot (all posts): the tally key (``label``, the name with a distinguishing note
+    when another person of the same name stands), the plain name, the engine id and the ballot rows."""
+    label: str
+    name: str
+    id: Any                      # person id (int) when the candidacy is known, else the label (str)
+    gender: str | None
+    write_in: bool
+    candidacy_ids: list[int]
+    person_id: int | None
+    bc_ids: list[int]
+
+
+def _person_of(session: Session, bc: BallotCandidate) -> Any:
+    if bc.candidacy_id is None:
+        return None
+    cand = session.get(Candidacy, bc.candidacy_id)
+    return cand.person if cand is not None else None
+
+
+def _distinguishing_notes(people: list[tuple[Any, Any, str | None, int]]) -> dict[Any, str]:
+    """people: (identity, person or None, ballot gender, fallback number) → note, the shortest that tells them apart:
+    （男，1975年生）, then the full birth date, then a number."""
+    def gender_of(person: Any, g: str | None) -> str:
+        if person is not None and person.gender is not None:
+            return _gender_text(person.gender) or ""
+        return g or ""
+
+    def year(person: Any) -> str:
+        b = person.birth_date if person is not None else None
+        return tr("{y}年生").format(y=b.year) if b else ""
+
+    def full(person: Any) -> str:
+        b = person.birth_date if person is not None else None
+        return tr("{y}年{m}月{d}日生").format(y=b.year, m=b.month, d=b.day) if b else ""
+
+    for born in (year, full):
+        notes = {ident: "，".join(x for x in (gender_of(p, g), born(p)) if x) for ident, p, g, _ in people}
+        if len(set(notes.values())) == len(notes) and all(notes.values()):
+            return notes
+    notes = {}
+    for ident, p, g, n in people:
+        base = "，".join(x for x in (gender_of(p, g), full(p)) if x)
+        notes[ident] = (base + "，" if base else "") + tr("编号{n}").format(n=n)
+    return notes
+
+
+def contest_roster(session: Session, contest_id: int) -> dict[str, RosterEntry]:
+    """label → the person it stands for. Listed candidates are one person per candidacy's person (the same person
+    standing at two posts is one entry); people of the same name get a note, e.g. 王伟（男，1975年生）; written-in
+    names (另选他人) are their own entries keyed by the written name."""
+    rows = _candidates(session, contest_id, include_merged=False)
+    listed = [bc for bc in rows if not bc.write_in]
+    ident: dict[int, Any] = {}
+    person: dict[Any, Any] = {}
+    for bc in listed:
+        p = _person_of(session, bc)
+        key = ("p", p.id) if p is not None else ("n", bc.name)
+        ident[bc.id] = key
+        person[key] = p
+    by_name: dict[str, dict[Any, BallotCandidate]] = {}
+    for bc in listed:
+        by_name.setdefault(bc.name, {}).setdefault(ident[bc.id], bc)
+    label_of: dict[Any, str] = {}
+    for name, group in by_name.items():
+        if len(group) == 1:
+            label_of[next(iter(group))] = name
+            continue
+        people = [(k, person[k], bc.gender, (person[k].id if person[k] is not None else bc.id))
+                  for k, bc in group.items()]
+        for k, note in _distinguishing_notes(people).items():
+            label_of[k] = tr("{name}（{note}）").format(name=name, note=note)
+    out: dict[str, RosterEntry] = {}
+    for bc in listed:
+        k = ident[bc.id]
+        label = label_of[k]
+        e = out.get(label)
+        if e is None:
+            p = person[k]
+            e = out[label] = RosterEntry(label, bc.name, p.id if p is not None else label, bc.gender, False, [],
+                                         p.id if p is not None else None, [])
+        e.bc_ids.append(bc.id)
+        if bc.candidacy_id is not None and bc.candidacy_id not in e.candidacy_ids:
+            e.candidacy_ids.append(bc.candidacy_id)
+    for bc in rows:
+        if bc.write_in and bc.name not in out:
+            out[bc.name] = RosterEntry(bc.name, bc.name, tr("另选：{name}").format(name=bc.name), bc.gender, True,
+                                       [], None, [])
+        if bc.write_in:
+            out[bc.name].bc_ids.append(bc.id)
+    return out
+
+
+def _labels(session: Session, contest_id: int) -> dict[int, str]:
+    """ballot_candidate id → its tally key (label)."""
+    return {bc_id: e.label for e in contest_roster(session, contest_id).values() for bc_id in e.bc_ids}
+
+
 def _write_in(session: Session, c: Contest, post: str, name: str) -> BallotCandidate:
     bc = session.scalar(select(BallotCandidate).where(BallotCandidate.contest_id == c.id, BallotCandidate.post == post,
                                                       BallotCandidate.name == name))
@@ -564,7 +675,9 @@ def save_totals(session: Session, actor: Actor, contest_id: int, *, issued: int,
         raise ValidationError(tr("本次选举已按逐张唱票方式录入，不能再按合计方式录入"))
     _check_counts(issued, returned, invalid, present)
     seats = {p.post: p.seats for p in c.posts}
-    listed = {(bc.post, bc.name): bc for bc in _candidates(session, c.id) if not bc.write_in}
+    labels = _labels(session, c.id)
+    listed = {(bc.post, labels.get(bc.id, bc.name)): bc for bc in _candidates(session, c.id, include_merged=False)
+              if not bc.write_in}
     for (post, name), counts in marks.items():
         if (post, name) not in listed:
             raise ValidationError(tr("“{name}”不是本次选举{post}的候选人").format(name=name, post=post))
@@ -637,36 +750,46 @@ def totals(session: Session, contest_id: int, entry_no: int = 1) -> TallyTotals:
     for post in seats:
         t.post(post)
     merged = _merge_map(session, c.id)
+    labels = _labels(session, c.id)  # people of the same name are kept apart (issue 14)
     for bc in _candidates(session, c.id, include_merged=False):
         if not bc.write_in and bc.post in seats:
             pt = t.post(bc.post)
-            pt.votes.setdefault(bc.name, 0)
+            pt.votes.setdefault(labels.get(bc.id, bc.name), 0)
     for e in session.scalars(select(TallyEntry).where(TallyEntry.contest_id == c.id, TallyEntry.entry_no == entry_no)):
         target = merged[e.ballot_candidate_id]
+        key = labels.get(target.id, target.name)
         pt = t.post(e.post)
         if target.write_in:
-            pt.write_ins[target.name] = pt.write_ins.get(target.name, 0) + e.agree
+            pt.write_ins[key] = pt.write_ins.get(key, 0) + e.agree
         else:
-            pt.votes[target.name] = pt.votes.get(target.name, 0) + e.agree
+            pt.votes[key] = pt.votes.get(key, 0) + e.agree
             if e.disagree:
-                pt.disagree[target.name] = pt.disagree.get(target.name, 0) + e.disagree
+                pt.disagree[key] = pt.disagree.get(key, 0) + e.disagree
             if e.abstain:
-                pt.abstain[target.name] = pt.abstain.get(target.name, 0) + e.abstain
+                pt.abstain[key] = pt.abstain.get(key, 0) + e.abstain
     for tp in session.scalars(select(TallyPost).where(TallyPost.contest_id == c.id, TallyPost.entry_no == entry_no)):
         pt = t.post(tp.post)
         pt.invalid_parts, pt.unused = tp.invalid_parts, tp.unused
     return t
 
 
+def _listed_by_post(session: Session, contest_id: int) -> dict[str, list[str]]:
+    """post → the listed candidates' tally keys (labels) in ballot order."""
+    labels = _labels(session, contest_id)
+    cands: dict[str, list[str]] = {}
+    for bc in _candidates(session, contest_id, include_merged=False):
+        if not bc.write_in:
+            cands.setdefault(bc.post, []).append(labels.get(bc.id, bc.name))
+    return cands
+
+
 def ballot_counter(session: Session, contest_id: int) -> BallotCounter:
     c = _contest(session, contest_id)
     seats = {p.post: p.seats for p in c.posts}
-    cands: dict[str, list[str]] = {}
-    for bc in _candidates(session, c.id, include_merged=False):
-        if not bc.write_in:
-            cands.setdefault(bc.post, []).append(bc.name)
+    cands = _listed_by_post(session, c.id)
     counter = BallotCounter(seats, cands, issued=c.ballots_issued, returned=c.ballots_returned)
-    merged = {(bc.post, bc.name): t.name for bc_id, t in _merge_map(session, c.id).items()
+    labels = _labels(session, c.id)
+    merged = {(bc.post, bc.name): labels.get(t.id, t.name) for bc_id, t in _merge_map(session, c.id).items()
               for bc in [session.get(BallotCandidate, bc_id)] if bc is not None and t.id != bc_id}
     for rec in session.scalars(select(BallotRecord).where(BallotRecord.contest_id == c.id).order_by(BallotRecord.serial)):
         data = rec.marks or {}
@@ -685,10 +808,7 @@ def add_ballot(session: Session, actor: Actor, contest_id: int, ballot: Ballot) 
     if session.scalar(select(func.count(TallyEntry.id)).where(TallyEntry.contest_id == c.id)):
         raise ValidationError(tr("本次选举已按合计方式录入，不能再逐张录入"))
     seats = {p.post: p.seats for p in c.posts}
-    cands: dict[str, list[str]] = {}
-    for bc in _candidates(session, c.id, include_merged=False):
-        if not bc.write_in:
-            cands.setdefault(bc.post, []).append(bc.name)
+    cands = _listed_by_post(session, c.id)
     check = check_ballot(ballot, seats, cands)
     serial = (session.scalar(select(func.max(BallotRecord.serial)).where(BallotRecord.contest_id == c.id)) or 0) + 1
     clean_write_ins = {p: [normalize_name(n) for n in names if normalize_name(n)] for p, names in ballot.write_ins.items()}
@@ -732,7 +852,10 @@ def undo_last_ballot(session: Session, actor: Actor, contest_id: int) -> int | N
 def merge_write_in(session: Session, actor: Actor, contest_id: int, post: str, source: str, target: str) -> str:
     """Count a written-in name as another person (listed candidate or another write-in); logged, reversible."""
     c = _unlocked_contest(session, contest_id)
-    target = normalize_name(target)
+    by_label = {lab: bc_id for bc_id, lab in _labels(session, c.id).items()
+                if (b := session.get(BallotCandidate, bc_id)) is not None and b.post == post and not b.write_in}
+    labelled = session.get(BallotCandidate, by_label[target]) if target in by_label else None
+    target = target if labelled is not None else normalize_name(target)
     src = session.scalar(select(BallotCandidate).where(BallotCandidate.contest_id == c.id, BallotCandidate.post == post,
                                                        BallotCandidate.name == source))
     if src is None or not src.write_in:
@@ -741,8 +864,8 @@ def merge_write_in(session: Session, actor: Actor, contest_id: int, post: str, s
         raise ValidationError(tr("“{name}”已经合并过").format(name=source))
     if not target or target == source:
         raise ValidationError(tr("请选择要合并到的另一个姓名"))
-    dst = session.scalar(select(BallotCandidate).where(BallotCandidate.contest_id == c.id, BallotCandidate.post == post,
-                                                       BallotCandidate.name == target))
+    dst = labelled or session.scalar(select(BallotCandidate).where(
+        BallotCandidate.contest_id == c.id, BallotCandidate.post == post, BallotCandidate.name == target))
     if dst is None:
         dst = _write_in(session, c, post, target)
     if dst.merged_into_id is not None:
@@ -772,10 +895,11 @@ def unmerge_write_in(session: Session, actor: Actor, contest_id: int, post: str,
 def merge_log(session: Session, contest_id: int) -> list[tuple[str, str, str]]:
     """(post, written name, counted as) for every merge in force."""
     merged = _merge_map(session, contest_id)
+    labels = _labels(session, contest_id)
     out = []
     for bc in _candidates(session, contest_id):
         if bc.merged_into_id is not None:
-            out.append((bc.post, bc.name, merged[bc.id].name))
+            out.append((bc.post, bc.name, labels.get(merged[bc.id].id, merged[bc.id].name)))
     return out
 
 
@@ -867,12 +991,18 @@ def engine_input(session: Session, contest_id: int) -> tuple[dict[str, Any], lis
     t = totals(session, c.id)
     seats = {p.post: p.seats for p in c.posts}
     problems = reconcile(t, seats)
-    genders = {bc.name: bc.gender for bc in _candidates(session, c.id, include_merged=False)}
+    roster = contest_roster(session, c.id)
+    genders = {label: e.gender for label, e in roster.items()}
     women = {p.post: p.women_seats for p in c.posts if p.women_seats}
     cycle = session.get(ElectionCycle, org.cycle_id)
     if cycle is not None and (cycle.profile or {}).get("women_seat_rule", "reserve") != "reserve":
         women = {}  # the cycle's rule profile does not hold seats back for women
     data = contest_input(t, body, ContestRound(c.round).value, c.electorate, c.present, seats, genders, women)
+    for cand in data["candidates"]:  # the engine tells people apart by id; the name is for display
+        entry = roster.get(cand["name"])
+        cand["id"] = entry.id if entry is not None else cand["name"]
+        if entry is not None:
+            cand["name"] = entry.name
     if c.tally_mode == "ballots":
         data["ballots_invalid"] = t.wholly_invalid
     if ContestRound(c.round) is ContestRound.ADDITIONAL:
@@ -880,8 +1010,12 @@ def engine_input(session: Session, contest_id: int) -> tuple[dict[str, Any], lis
         for prev in session.scalars(select(Contest).where(Contest.organization_id == org.id, Contest.id < c.id)):
             res = session.scalar(select(Result).where(Result.contest_id == prev.id))
             for e in (res.decision or {}).get("elected", []) if res else []:
-                before.append({"name": e["name"], "post": e["post"], "gender": genders.get(e["name"])
-                               or _gender_of(session, prev.id, e["name"])})
+                item = {"name": e["name"], "post": e["post"], "gender": e.get("gender") or genders.get(e["name"])
+                        or _gender_of(session, prev.id, e["name"])}
+                same = [r.id for r in roster.values() if r.name == e["name"]]
+                if e.get("id") is not None or len(same) == 1:  # a decision stored before ids: a unique name
+                    item["id"] = e["id"] if e.get("id") is not None else same[0]
+                before.append(item)
         data["elected_before"] = before
         # what follows a short committee after the 另行选举 (the province's profile: minimum, re-election period)
         data["committee_min"] = committee_size_limits(session, org)[0]
@@ -890,7 +1024,157 @@ def engine_input(session: Session, contest_id: int) -> tuple[dict[str, Any], lis
     old = session.scalar(select(Result).where(Result.contest_id == c.id))
     if old and old.decision.get("resolved_ties_input"):
         data["resolved_ties"] = old.decision["resolved_ties_input"]
+    if old and old.decision.get("write_in_identities_input"):
+        data["_write_in_identities"] = old.decision["write_in_identities_input"]
     return data, problems
+
+
+def _decide(session: Session, c: Contest, data: dict[str, Any]) -> dict[str, Any]:
+    """decide() on the engine input, then: labels and genders on the elected and tied people (by id), the
+    effective votes keyed by label, and written-in winners screened against 五不能 (see :func:`_screen_write_ins`)."""
+    decision = decide({k: v for k, v in data.items() if not k.startswith("_")})
+    roster = contest_roster(session, c.id)
+    by_id = {e.id: e for e in roster.values()}
+    for e in decision.get("elected", []):
+        r = by_id.get(e.get("id"))
+        if r is not None:
+            e["label"], e["gender"] = r.label, r.gender
+    for t in decision.get("ties", []):
+        if t.get("ids"):
+            t["labels"] = [by_id[i].label if i in by_id else n for i, n in zip(t["ids"], t["names"])]
+    if decision.get("effective_votes_by_id"):
+        decision["effective_votes"] = {(by_id[x["id"]].label if x["id"] in by_id else x["name"]): x["votes"]
+                                       for x in decision["effective_votes_by_id"]}
+        for x in decision["effective_votes_by_id"]:  # the engine's sentences name people: use the label there too
+            r = by_id.get(x["id"])
+            if r is None or r.label == r.name:
+                continue
+            for post, v in x["votes"].items():
+                said = tr("{name} 得 {v} 票（{post}）").format(name=r.name, v=v, post=post)
+                decision["reasons"] = [line.replace(said, tr("{name} 得 {v} 票（{post}）").format(
+                    name=r.label, v=v, post=post)) for line in decision["reasons"]]
+    return _screen_write_ins(session, c, decision, roster, data.get("_write_in_identities") or {})
+
+
+def _write_in_bars(session: Session, cycle_id: int, day: dt.date | None, person: Any) -> list[str]:
+    """Why a written-in person cannot be elected: a 不能 verdict or 取消资格 in the cycle, or under 18 on the day."""
+    from villagevote.idcard import age_on
+    from villagevote.qualification.rules_engine import VerdictOutcome
+    from villagevote.qualification.verdict import compute_verdicts
+    bars: list[str] = []
+    if isinstance(person, Person):
+        cands = list(session.scalars(select(Candidacy).where(Candidacy.person_id == person.id,
+                                                             Candidacy.cycle_id == cycle_id)))
+        if any(CandidacyStatus(x.status) is CandidacyStatus.DISQUALIFIED for x in cands):
+            bars.append(tr("本届已被取消候选人资格"))
+        verdicts = compute_verdicts(session, cycle_id, [x.id for x in cands]) if cands else {}
+        for v in verdicts.values():
+            if v.outcome is VerdictOutcome.DISQUALIFIED:
+                bars.append(tr("资格审查结论为不能：{why}").format(why="；".join(v.reasons[:2]) or v.label))
+                break
+    birth = getattr(person, "birth_date", None)
+    if birth is not None and day is not None and age_on(birth, day) < 18:
+        bars.append(tr("选举日（{day}）未满十八周岁（{b}出生）").format(
+            day=tr("{y}年{m}月{d}日").format(y=day.year, m=day.month, d=day.day),
+            b=tr("{y}年{m}月{d}日").format(y=birth.year, m=birth.month, d=birth.day)))
+    return list(dict.fromkeys(bars))
+
+
+def write_in_matches(session: Session, contest_id: int, name: str) -> list[tuple[str, Any]]:
+    """Who a written-in name may be: persons of the village with that name ("person:<id>") and voters on the
+    cycle's register not linked to a person ("voter:<id>")."""
+    from villagevote.models.voters import Voter
+    c = _contest(session, contest_id)
+    org = _org(session, c)
+    out: list[tuple[str, Any]] = [(f"person:{p.id}", p) for p in session.scalars(
+        select(Person).where(Person.name == name, Person.village_id == org.village_id).order_by(Person.id))]
+    linked = {p.id for _, p in out}
+    for v in session.scalars(select(Voter).where(Voter.name == name, Voter.village_id == org.village_id,
+                                                 Voter.cycle_id == org.cycle_id).order_by(Voter.id)):
+        if v.person_id is None or v.person_id not in linked:
+            out.append((f"voter:{v.id}", v))
+    return out
+
+
+def write_in_choices(session: Session, contest_id: int, name: str) -> list[tuple[str, str]]:
+    """(key for :func:`identify_write_in`, description) for each person a written-in name may be, then "none"."""
+    out: list[tuple[str, str]] = []
+    for key, x in write_in_matches(session, contest_id, name):
+        b = x.birth_date
+        born = tr("{y}年{m}月{d}日生").format(y=b.year, m=b.month, d=b.day) if b else tr("出生日期不详")
+        kind = tr("人员登记") if key.startswith("person:") else tr("选民登记")
+        out.append((key, tr("{name}（{g}，{born}，{kind}）").format(name=name, g=_gender_text(x.gender) or tr("性别不详"),
+                                                                 born=born, kind=kind)))
+    out.append(("none", tr("都不是（本村登记中没有这个人）")))
+    return out
+
+
+def _screen_write_ins(session: Session, c: Contest, decision: dict[str, Any], roster: dict[str, RosterEntry],
+                      identities: dict[str, str]) -> dict[str, Any]:
+    """A written-in winner (另选他人) who is a person barred in the cycle (不能 finding, 取消资格) or under 18 on the
+    election day is 当选无效: taken off the elected list with the reason, and the seat is added to ``unfilled`` (另行
+    选举). When the name fits several people of the village and one of them is barred, the case is recorded in
+    ``write_in_unresolved`` and :func:`mark_official` refuses until staff record who it is (:func:`identify_write_in`)."""
+    if not decision.get("valid") or not decision.get("elected"):
+        return decision
+    org = _org(session, c)
+    cycle = session.get(ElectionCycle, org.cycle_id)
+    day = c.held_on or (cycle.election_day if cycle else None)
+    by_id = {e.id: e for e in roster.values()}
+    kept: list[dict[str, Any]] = []
+    for e in decision["elected"]:
+        r = by_id.get(e.get("id"))
+        if r is None or not r.write_in:
+            kept.append(e)
+            continue
+        matches = write_in_matches(session, c.id, r.name)
+        chosen = identities.get(r.name)
+        if chosen is not None:
+            matches = [(k, x) for k, x in matches if k == chosen]
+        barred = [(k, x, _write_in_bars(session, org.cycle_id, day, x)) for k, x in matches]
+        hits = [(k, x, bars) for k, x, bars in barred if bars]
+        if not hits:
+            kept.append(e)
+            continue
+        if len(matches) > 1:
+            decision.setdefault("write_in_unresolved", []).append({
+                "name": r.name, "post": e["post"], "candidates": [k for k, _ in matches],
+                "reason": tr("本村有 {n} 人名为“{name}”，其中有人{why}").format(n=len(matches), name=r.name,
+                                                                         why=hits[0][2][0])})
+            decision["reasons"].append(tr("另选当选的“{name}”（{post}）须核实身份：本村有 {n} 人同名，其中有人{why}").format(
+                name=r.name, post=e["post"], n=len(matches), why=hits[0][2][0]))
+            kept.append(e)
+            continue
+        why = "；".join(hits[0][2])
+        decision.setdefault("invalidated", []).append(dict(e, reason=why, who=hits[0][0]))
+        decision["unfilled"][e["post"]] = decision["unfilled"].get(e["post"], 0) + 1
+        decision["reasons"].append(tr("另选他人“{name}”得 {v} 票当选{post}，但{why}，不能成为候选人，依法当选无效；"
+                                      "{post}缺额 1 名，应另行选举").format(name=r.name, v=e["votes"], post=e["post"],
+                                                                      why=why))
+    decision["elected"] = kept
+    return decision
+
+
+@requires(Permission.EDIT)
+def identify_write_in(session: Session, actor: Actor, contest_id: int, name: str, who: str, reason: str) -> dict:
+    """Record which person a written-in winner is (``who`` from :func:`write_in_matches`, or "none" for nobody on
+    record), with a reason; recomputes the result. Audited."""
+    c = _unlocked_contest(session, contest_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(tr("请写明核实的依据（如：经本人身份证核对）"))
+    known = [k for k, _ in write_in_matches(session, c.id, name)]
+    if who != "none" and who not in known:
+        raise ValidationError(tr("“{name}”的同名人员中没有 {who}").format(name=name, who=who))
+    res = session.scalar(select(Result).where(Result.contest_id == c.id))
+    if res is None:
+        raise ValidationError(tr("还没有计算选举结果"))
+    ids = dict(res.decision.get("write_in_identities_input") or {})
+    ids[name] = who
+    res.decision = dict(res.decision, write_in_identities_input=ids)
+    session.flush()
+    audit.record(session, actor, "identify_write_in", "contest", c.id, after={"name": name, "who": who}, note=reason)
+    return compute_result(session, actor, contest_id)
 
 
 def _gender_of(session: Session, contest_id: int, name: str) -> str | None:
@@ -911,7 +1195,7 @@ def compute_result(session: Session, actor: Actor, contest_id: int) -> dict[str,
                 n=len(diff), post=diff[0].post, name=diff[0].name, field=diff[0].field, a=diff[0].first,
                 b=diff[0].second))
     data, problems = engine_input(session, c.id)
-    decision = decide(data)
+    decision = _decide(session, c, data)
     blocking = [p for p in problems if tr("多于发出选票") not in p]
     if blocking and decision.get("outcome") == "valid":
         decision = dict(decision, valid=False, outcome="input_error", elected=[], ties=[], threshold=None,
@@ -920,6 +1204,8 @@ def compute_result(session: Session, actor: Actor, contest_id: int) -> dict[str,
         decision = dict(decision, reasons=list(decision["reasons"]) + blocking)
     if data.get("resolved_ties"):
         decision["resolved_ties_input"] = data["resolved_ties"]
+    if data.get("_write_in_identities"):
+        decision["write_in_identities_input"] = data["_write_in_identities"]
     res = session.scalar(select(Result).where(Result.contest_id == c.id))
     before = res.decision if res else None
     if res is None:
@@ -931,7 +1217,7 @@ def compute_result(session: Session, actor: Actor, contest_id: int) -> dict[str,
     session.flush()
     audit.record(session, actor, "compute_result", "contest", c.id, before={"decision": before},
                  after={"valid": decision["valid"], "elected": decision["elected"], "unfilled": decision["unfilled"],
-                        "ties": decision["ties"]})
+                        "ties": decision["ties"], "invalidated": decision.get("invalidated") or []})
     return decision
 
 
@@ -946,7 +1232,24 @@ def resolve_tie(session: Session, actor: Actor, contest_id: int, post: str, name
     if res is None or not any(t["post"] == post for t in res.decision.get("ties", [])):
         raise ValidationError(tr("{post}没有待处理的票数相等").format(post=post))
     resolved = [r for r in res.decision.get("resolved_ties_input", []) if r["post"] != post]
-    resolved.append({"post": post, "names": list(names), "how": how})
+    tie = next(t for t in res.decision["ties"] if t["post"] == post)
+    item: dict[str, Any] = {"post": post, "names": list(names), "how": how}
+    if tie.get("ids"):  # by id: a label (王伟（男，1975年生）) or a name only one tied person has
+        by_label = dict(zip(tie.get("labels") or tie["names"], tie["ids"]))
+        by_name: dict[str, list[Any]] = {}
+        for n, i in zip(tie["names"], tie["ids"]):
+            by_name.setdefault(n, []).append(i)
+        ids = []
+        for n in names:
+            if n in by_label:
+                ids.append(by_label[n])
+            elif len(by_name.get(n, [])) == 1:
+                ids.append(by_name[n][0])
+            else:
+                raise ValidationError(tr("{post}票数相等的人中有同名的“{name}”，请写明是哪一位：{labels}").format(
+                    post=post, name=n, labels="、".join(tie.get("labels") or tie["names"])))
+        item["ids"] = ids
+    resolved.append(item)
     res.decision = dict(res.decision, resolved_ties_input=resolved)
     session.flush()
     audit.record(session, actor, "resolve_tie", "contest", c.id, after={"post": post, "names": names, "how": how})
@@ -981,8 +1284,12 @@ def mark_official(session: Session, actor: Actor, contest_id: int, *, today: dt.
         raise ValidationError(tr("计票数据有误，不能确认：") + "；".join(d.get("reasons", [])[1:3]))
     if d.get("ties"):
         raise ValidationError(tr("还有票数相等未处理（{post}），请重新投票后记录结果再确认").format(post=d["ties"][0]["post"]))
+    if d.get("write_in_unresolved"):
+        u = d["write_in_unresolved"][0]
+        raise ValidationError(tr("另选当选的“{name}”（{post}）须先核实是哪一位：{why}；请在结果页“核实另选当选人”后重新计算再确认").format(
+            name=u["name"], post=u["post"], why=u["reason"]))
     data, _ = engine_input(session, c.id)
-    if decide(data).get("elected") != d.get("elected"):
+    if _decide(session, c, data).get("elected") != d.get("elected"):
         raise ValidationError(tr("计票数据在计算结果后有改动，请先重新计算结果"))
     c.official = True
     c.official_by = actor.username
@@ -1003,19 +1310,29 @@ def _update_candidacies(session: Session, actor: Actor, c: Contest, d: dict) -> 
     notes: list[str] = []
     if not d.get("valid"):
         return notes
-    elected = {e["name"] for e in d.get("elected", [])}
+    # who is elected: by id (people of the same name are different people); decisions stored before ids by name
+    roster = contest_roster(session, c.id)
+    ident = {bc_id: e for e in roster.values() for bc_id in e.bc_ids}
+    elected_ids = {e["id"] for e in d.get("elected", []) if e.get("id") is not None}
+    elected_names = {e["name"] for e in d.get("elected", []) if e.get("id") is None}
+
+    def is_elected(bc: BallotCandidate) -> bool:
+        r = ident.get(bc.id)
+        return (r is not None and r.id in elected_ids) or bc.name in elected_names
+
     system = actor if can(actor, Permission.EDIT) else audit.SYSTEM
     why = tr("{user}确认选举结果").format(user=actor.username)
     for bc in _candidates(session, c.id, include_merged=False):
+        shown = ident[bc.id].label if bc.id in ident else bc.name
         if bc.candidacy_id is None:
-            if bc.name in elected:
-                notes.append(tr("{name} 当选但没有候选人登记，请在候选人页面补登").format(name=bc.name))
+            if is_elected(bc):
+                notes.append(tr("{name} 当选但没有候选人登记，请在候选人页面补登").format(name=shown))
             continue
         cand = session.get(Candidacy, bc.candidacy_id)
         if cand is None:
             continue
         current = CandidacyStatus(cand.status)
-        if bc.name in elected:
+        if is_elected(bc):
             path = [CandidacyStatus.ELECTED]
             if not can_transition(current, CandidacyStatus.ELECTED) and can_transition(current, CandidacyStatus.CANDIDATE):
                 path = [CandidacyStatus.CANDIDATE, CandidacyStatus.ELECTED]
@@ -1028,9 +1345,9 @@ def _update_candidacies(session: Session, actor: Actor, c: Contest, d: dict) -> 
         try:
             for step in path:
                 transition(session, cand.id, step, system, why, origin=Origin.CONTEST_RESULT)
-            notes.append(tr("{name}：{status}").format(name=bc.name, status=path[-1].label))
+            notes.append(tr("{name}：{status}").format(name=shown, status=path[-1].label))
         except ValidationError as exc:
-            notes.append(tr("{name} 的状态未改：{msg}").format(name=bc.name, msg=exc.message))
+            notes.append(tr("{name} 的状态未改：{msg}").format(name=shown, msg=exc.message))
     return notes
 
 
@@ -1079,7 +1396,7 @@ def vote_rows(session: Session, contest_id: int) -> list[VoteRow]:
     """Per post, every listed candidate and every (merged) write-in with their counts, in stroke order."""
     c = _contest(session, contest_id)
     t = totals(session, c.id)
-    genders = {bc.name: bc.gender for bc in _candidates(session, c.id, include_merged=False)}
+    genders = {e.label: e.gender for e in contest_roster(session, c.id).values()}
     out: list[VoteRow] = []
     for p in c.posts:
         pt = t.posts.get(p.post, PostTotals())

@@ -22,6 +22,11 @@ class CandidateView:
     order: int = 0
     candidacy_id: int | None = None
     write_in: bool = False
+    label: str = ""             # the name as shown and tallied: 王伟（男，1975年生） when two people share the name
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            self.label = self.name
 
 
 @dataclass

@@ -44,7 +44,7 @@ def _post_block(contest: ContestView, post_index: int, keep_together: bool = Tru
     rows: list[list[object]] = [[tr("序号"), name_head, tr("同意"), tr("不同意"), tr("弃权")]]
     cands = [] if free else sorted(contest.candidates_for(post.post), key=lambda c: c.order)
     for i, cand in enumerate(cands, start=1):
-        rows.append([str(i), cand.name, BOX, BOX, BOX])
+        rows.append([str(i), cand.label, BOX, BOX, BOX])  # 王伟（男，1975年生） when two people share the name
     for i in range(post.seats):
         rows.append([str(i + 1) if free else tr("另选他人"), "", BOX, "—", "—"])
     table = cell_table(rows, [24 * mm, 58 * mm, 26 * mm, 26 * mm, 26 * mm], font_size=12)

@@ -40,6 +40,8 @@ def certificate_story(contest: ContestView) -> list:
             story.append(PageBreak())
         story += [Spacer(1, 30 * mm), para(tr("当选证书"), st["big"]), Spacer(1, 20 * mm),
                   para(tr("{name}同志：").format(name=e["name"]), st["name"]),
+                  *([para(tr("（{note}）").format(note=e["label"][len(e["name"]):].strip("（）")), base["small"])]
+                    if e.get("label") and e["label"] != e["name"] else []),
                   para(tr("在{date}举行的{title}中，您当选为{org}{post}。").format(
                       date=date_text(contest), title=contest.title, org=contest.org_name, post=e["post"]), st["text"]),
                   para(tr("特发此证。"), st["text"]), Spacer(1, 30 * mm),

@@ -59,11 +59,14 @@ def _status(result: dict | None, name: str, post: str) -> str:
         return tr("未计算")
     if not result.get("valid"):
         return tr("选举无效") if result.get("outcome") == "void" else tr("数据有误")
-    for e in result.get("elected", []):
-        if e["name"] == name:
+    for e in result.get("elected", []):  # ``name`` is the label (王伟（男，1975年生）) when names are shared
+        if (e.get("label") or e["name"]) == name:
             return tr("当选") if e["post"] == post else tr("当选{post}").format(post=e["post"])
+    for e in result.get("invalidated") or []:
+        if (e.get("label") or e["name"]) == name and e["post"] == post:
+            return tr("当选无效")
     for t in result.get("ties", []):
-        if t["post"] == post and name in t["names"]:
+        if t["post"] == post and name in (t.get("labels") or t["names"]):
             return tr("票数相等")
     if post in (result.get("pending") or {}):
         return tr("待定")
@@ -94,7 +97,7 @@ def post_lines(contest: ContestView, rows: Sequence[VoteRow], post: str) -> list
                               None if r.write_in else r.abstain, eff_all.get(r.name, {}).get(post, r.agree),
                               r.write_in, False, _status(result, r.name, post)))
     listed = {line.name for line in lines}
-    genders = {c.name: c.gender or "" for c in contest.candidates}
+    genders = {c.label: c.gender or "" for c in contest.candidates}
     for name, per_post in eff_all.items():
         eff = per_post.get(post, 0)
         if name not in listed and eff > 0:

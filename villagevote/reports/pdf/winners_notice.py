@@ -1,6 +1,7 @@
 """当选公告: the public notice of who was elected (no ID numbers), stamped 未确认 until official."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from villagevote.elections.views import ContestView
@@ -42,16 +43,20 @@ def notice_story(contest: ContestView) -> list:
     else:
         story.append(para(tr("经投票选举，下列人员当选（同一职务按姓氏笔画为序）：") if result.get("elected")
                           else tr("经投票选举，本次无人当选。"), st["body"]))
-        gender = {c.name: c.gender for c in contest.candidates}
+        gender = {c.label: c.gender for c in contest.candidates}
         for post in contest.posts:
             winners = [e for e in result.get("elected", []) if e["post"] == post.post]
             if not winners:
                 continue
-            votes = {e["name"]: e["votes"] for e in winners}
+            votes = {(e.get("label") or e["name"]): e["votes"] for e in winners}  # labels keep homonyms apart
             names = _sorted_by_strokes(list(votes))
             text = "、".join(
-                n + (tr("（女）") if gender.get(n) == "女" else "") + tr("（{v}票）").format(v=votes[n]) for n in names)
+                n + (tr("（女）") if gender.get(n) == "女" and not n.endswith("）") else "") + tr("（{v}票）").format(v=votes[n]) for n in names)
             story.append(para(tr("{post}：{names}").format(post=post.post, names=text), st["body"]))
+        for e in result.get("invalidated") or []:  # a public notice: the reason without dates in brackets
+            why = re.sub(r"（[^）]*）", "", e.get("reason", ""))
+            story.append(para(tr("另选的{name}得 {v} 票，因{why}，当选无效。").format(
+                name=e.get("label") or e["name"], v=e["votes"], why=why), st["body"]))
         for post, n in (result.get("unfilled") or {}).items():
             story.append(para(tr("{post}尚缺 {n} 名，将依法另行选举。").format(post=post, n=n), st["body"]))
         for post, n in (result.get("vacant_women") or {}).items():  # 另行选举 left the women seat vacant (暂缺)
@@ -60,7 +65,7 @@ def notice_story(contest: ContestView) -> list:
             story.append(para(sentence + tr("。"), st["body"]))
         for t in result.get("ties") or []:
             story.append(para(tr("{post}：{names} 票数相等（各 {v} 票），将重新投票确定。").format(
-                post=t["post"], names="、".join(t["names"]), v=t["votes"]), st["body"]))
+                post=t["post"], names="、".join(t.get("labels") or t["names"]), v=t["votes"]), st["body"]))
         story.append(para(tr("特此公告。"), st["body"]))
     story.append(Spacer(1, 14 * mm))
     issuer = tr("{village}村民选举委员会").format(village=contest.village) if contest.body == "village_committee" \

@@ -37,8 +37,8 @@ def results_workbook(out: Path | str, contests: Sequence[tuple[ContestView, Sequ
         r = c.result or {}
         seats = sum(p.seats for p in c.posts)
         elected = len(r.get("elected") or [])
-        women = sum(1 for e in r.get("elected") or [] if any(x.name == e["name"] and x.gender == "女"
-                                                                 for x in c.candidates))
+        women = sum(1 for e in r.get("elected") or [] if (e.get("gender") or next(
+            (x.gender for x in c.candidates if x.label == (e.get("label") or e["name"])), None)) == "女")
         turnout_base = (c.present or 0) if c.body == "party_branch" else c.ballots_returned
         rows.append([c.township, c.village, c.body_label, _round_label(c), c.held_on.isoformat() if c.held_on else "",
                      c.electorate, c.present if c.present is not None else "", c.ballots_printed, c.ballots_issued,
@@ -70,12 +70,13 @@ def results_workbook(out: Path | str, contests: Sequence[tuple[ContestView, Sequ
     ws3 = wb.create_sheet(tr("当选名单"))
     winners = []
     for c, _ in contests:
-        g = {x.name: x.gender for x in c.candidates}
+        g = {x.label: x.gender for x in c.candidates}
         rank = {p.post: i for i, p in enumerate(c.posts)}
         from villagevote.names import stroke_key
         for e in sorted((c.result or {}).get("elected") or [], key=lambda e: (rank.get(e["post"], 99),
                                                                              stroke_key(e["name"]))):
-            winners.append([c.village, c.body_label, e["post"], e["name"], g.get(e["name"]) or "", e["votes"],
+            winners.append([c.village, c.body_label, e["post"], e.get("label") or e["name"],
+                            e.get("gender") or g.get(e.get("label") or e["name"]) or "", e["votes"],
                             _status(c)])
     write_table(ws3, [tr("村"), tr("组织"), tr("职务"), tr("姓名"), tr("性别"), tr("得票"), tr("状态")], winners,
                 title=tr("当选名单"))

@@ -29,6 +29,12 @@ class Ask:
         return value if ok else None
 
     @classmethod
+    def choose(cls, parent: QWidget | None, title: str, label: str, items: list[str]) -> int | None:
+        """The index of the item picked from a list, or None when cancelled."""
+        value, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
+        return items.index(value) if ok and value in items else None
+
+    @classmethod
     def open_file(cls, parent: QWidget | None, title: str, filters: str, directory: str = "") -> str | None:
         path, _ = QFileDialog.getOpenFileName(parent, title, directory, filters)
         return path or None

@@ -161,10 +161,11 @@ class BallotsPanel(_Panel):
         self._ids = []
         for p in v.posts:
             for c in v.candidates_for(p.post):
-                rows.append((p.post, c.order, c.name, c.gender or ""))
+                rows.append((p.post, c.order, c.label, c.gender or ""))
                 self._ids.append(c.ballot_candidate_id)
         self.table.setModel(RowsModel.from_rows([Column(tr("职务")), Column(tr("序号"), RIGHT), Column(tr("姓名")),
                                                  Column(tr("性别"))], rows, parent=self))
+        self.table.resizeColumnToContents(2)  # 王伟（男，1975年生） in full
         self.table.horizontalHeader().setStretchLastSection(True)
         self.add_post.clear()
         self.add_post.addItems([p.post for p in v.posts])
@@ -254,6 +255,7 @@ class TotalsPanel(_Panel):
         self.marks = QTableWidget(0, 5)
         self.marks.setHorizontalHeaderLabels([tr("职务"), tr("候选人"), tr("同意"), tr("不同意"), tr("弃权")])
         self.marks.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.marks.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         split.addWidget(self.marks)
         right = QWidget()
         rl = QVBoxLayout(right)
@@ -320,8 +322,8 @@ class TotalsPanel(_Panel):
                 r = self.marks.rowCount()
                 self.marks.insertRow(r)
                 self._ro(self.marks, r, 0, p.post)
-                self._ro(self.marks, r, 1, cand.name)
-                vals = (pt.votes.get(cand.name, 0), pt.disagree.get(cand.name, 0), pt.abstain.get(cand.name, 0)) \
+                self._ro(self.marks, r, 1, cand.label)  # the tally key: people of the same name are kept apart
+                vals = (pt.votes.get(cand.label, 0), pt.disagree.get(cand.label, 0), pt.abstain.get(cand.label, 0)) \
                     if pt else (0, 0, 0)
                 for col, val in enumerate(vals, start=2):
                     self.marks.setItem(r, col, QTableWidgetItem(str(val)))
@@ -346,9 +348,9 @@ class TotalsPanel(_Panel):
         writes = [(p.post, n) for p in v.posts for n in (t.posts[p.post].write_ins if p.post in t.posts else {})]
         for post, name in writes:
             self.m_source.addItem(f"{post}：{name}", (post, name))
-        targets = sorted({c.name for c in v.candidates} | {n for _, n in writes})
+        targets = sorted({c.label for c in v.candidates} | {n for _, n in writes})
         self.m_target.addItems(targets)
-        hints = suggest_merges([n for _, n in writes], [c.name for c in v.candidates if not c.write_in])
+        hints = suggest_merges([n for _, n in writes], [c.label for c in v.candidates if not c.write_in])
         text = "；".join(tr("已合并：{p} {a} → {b}").format(p=p, a=a, b=b) for p, a, b in log)
         if hints:
             text += ("；" if text else "") + tr("可能是同一人：") + "、".join(f"{a}≈{b}" for a, b, _ in hints)
@@ -511,7 +513,7 @@ class CallPanel(_Panel):
         if v is None:
             return
         self._seats = v.seats
-        self._cands = {p.post: [c.name for c in v.candidates_for(p.post)] for p in v.posts}
+        self._cands = {p.post: [c.label for c in v.candidates_for(p.post)] for p in v.posts}
         lines = []
         for p in v.posts:
             names = "  ".join(f"{i % 10}.{n}" for i, n in enumerate(self._cands[p.post], start=1))
@@ -683,9 +685,10 @@ class ResultPanel(_Panel):
         top = QHBoxLayout()
         self.compute_btn = button(tr("计算选举结果"), self.compute)
         self.tie_btn = button(tr("记录重新投票结果"), self.resolve_tie)
+        self.identify_btn = button(tr("核实另选当选人"), self.identify_write_in)
         self.lock_btn = button(tr("确认为正式结果"), self.lock)
         self.reopen_btn = button(tr("重新开启（管理员）"), self.reopen)
-        for w in (self.compute_btn, self.tie_btn, self.lock_btn, self.reopen_btn):
+        for w in (self.compute_btn, self.tie_btn, self.identify_btn, self.lock_btn, self.reopen_btn):
             top.addWidget(w)
         top.addStretch(1)
         layout.addLayout(top)
@@ -736,7 +739,7 @@ class ResultPanel(_Panel):
             from villagevote.names import stroke_key
             rank = {p.post: i for i, p in enumerate(v.posts)}
             for e in sorted(r.get("elected", []), key=lambda e: (rank.get(e["post"], 99), stroke_key(e["name"]))):
-                rows.append((e["post"], e["name"], e["votes"], (e.get("share") or "") + "%"))
+                rows.append((e["post"], e.get("label") or e["name"], e["votes"], (e.get("share") or "") + "%"))
         self.elected.setModel(RowsModel.from_rows([Column(tr("职务")), Column(tr("当选人")), Column(tr("得票"), RIGHT),
                                                    Column(tr("得票率"), RIGHT)], rows, parent=self))
         self.elected.horizontalHeader().setStretchLastSection(True)
@@ -751,6 +754,7 @@ class ResultPanel(_Panel):
         ed = self.editable()
         self.compute_btn.setEnabled(ed)
         self.tie_btn.setEnabled(ed and bool(r and r.get("ties")))
+        self.identify_btn.setEnabled(ed and bool(r and r.get("write_in_unresolved")))
         self.lock_btn.setEnabled(not v.official and bool(r) and self.ctx.can(Permission.REVIEW))
         self.reopen_btn.setEnabled(v.official and self.ctx.can(Permission.ADMIN))
 
@@ -764,7 +768,7 @@ class ResultPanel(_Panel):
             return
         t = ties[0]
         names = Ask.text(self, tr("记录重新投票结果"), tr("{post}：{names} 票数相等，争 {n} 个名额。请输入当选人姓名（多人用、分隔）").format(
-            post=t["post"], names="、".join(t["names"]), n=t.get("seats", 1)))
+            post=t["post"], names="、".join(t.get("labels") or t["names"]), n=t.get("seats", 1)))
         if not names:
             return
         how = Ask.text(self, tr("记录重新投票结果"), tr("如何解决（如：重新投票，张三 120 票、李四 98 票）"))
@@ -772,6 +776,24 @@ class ResultPanel(_Panel):
             return
         chosen = [n.strip() for n in names.replace("，", "、").replace(",", "、").split("、") if n.strip()]
         self.run(lambda s: svc.resolve_tie(s, self.ctx.actor, self.cid, t["post"], chosen, how))
+
+    def identify_write_in(self) -> None:
+        """A written-in winner whose name fits several people of the village, one of them barred: record who."""
+        r = (self.view.result or {}) if self.view else {}
+        cases = r.get("write_in_unresolved") or []
+        if not cases:
+            return
+        case = cases[0]
+        with self.ctx.read_session() as s:
+            choices = svc.write_in_choices(s, self.cid, case["name"])
+        picked = Ask.choose(self, tr("核实另选当选人"), tr("另选当选{post}的“{name}”是哪一位？（{why}）").format(
+            post=case["post"], name=case["name"], why=case["reason"]), [text for _, text in choices])
+        if picked is None:
+            return
+        reason = Ask.text(self, tr("核实另选当选人"), tr("核实依据（如：经本人身份证核对）"))
+        if not reason:
+            return
+        self.run(lambda s: svc.identify_write_in(s, self.ctx.actor, self.cid, case["name"], choices[picked][0], reason))
 
     def lock(self) -> None:
         if not Ask.confirm(self, tr("确认为正式结果"), tr("确认后计票和结果只读，当选人的候选人状态改为“当选”。确定吗？")):
