@@ -63,6 +63,28 @@ def test_catalogs_are_loaded_once_on_first_start(tmp_path):
     db.dispose()
 
 
+def test_unused_shipped_version_picks_up_n2_undated_hit_but_a_used_one_stays(tmp_path):
+    db = open_database(tmp_path / "a.db", backup_dir=tmp_path / "bk")
+    with db.session() as s:  # as loaded by an earlier version of the program: N2 without its tag
+        for rule in s.scalars(select(Rule).where(Rule.code == "N2")):
+            rule.covers = []
+    db.dispose()
+    db = open_database(tmp_path / "a.db", backup_dir=tmp_path / "bk")
+    with db.session() as s:
+        n2 = s.scalar(select(Rule).join(RuleSet).where(RuleSet.catalog_key == "zhejiang-2013", Rule.code == "N2"))
+        assert n2.covers == ["undated_hit"]
+        assert s.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "update_rule")) == 1
+        n2.covers = []  # now a cycle uses the version: it is frozen and keeps what its findings were weighed by
+        world = build_world(s, township="北山镇", bind=False)
+        rulesets.bind_cycle(s, ADMIN, world.cycle_id, n2.rule_set_id)
+    db.dispose()
+    db = open_database(tmp_path / "a.db", backup_dir=tmp_path / "bk")
+    with db.session() as s:
+        assert s.scalar(select(Rule.covers).join(RuleSet).where(RuleSet.catalog_key == "zhejiang-2013",
+                                                                Rule.code == "N2")) == []
+    db.dispose()
+
+
 def test_used_version_is_frozen_and_copy_is_editable(db, world):
     with db.session() as s:
         with pytest.raises(LockedError, match="已用于2026年村级组织换届，不能再修改；请复制为新版本"):

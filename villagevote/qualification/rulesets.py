@@ -165,7 +165,8 @@ def import_catalog(session: Session, catalog: Catalog, actor: Actor = audit.SYST
 
 
 def seed_builtin_catalogs(session: Session) -> list[int]:
-    """Load each shipped catalog once (first start); never touches versions already in the database."""
+    """Load each shipped catalog once (first start). A version already in the database is never changed once a
+    cycle uses it (frozen); an unused one only picks up the shipped rules' ``covers`` tags (:func:`_refresh_tags`)."""
     created = []
     for catalog in load_builtin_catalogs():
         known = session.scalar(
@@ -173,7 +174,27 @@ def seed_builtin_catalogs(session: Session) -> list[int]:
         )
         if known is None:
             created.append(import_catalog(session, catalog))
+        else:
+            _refresh_tags(session, session.get(RuleSet, known), catalog)
     return created
+
+
+def _refresh_tags(session: Session, rs: RuleSet, catalog: Catalog) -> None:
+    """Give an unused shipped version the ``covers`` tags of the shipped file (e.g. N2's ``undated_hit``, added after
+    the version was first loaded), for each rule whose text the administrator has not changed. Audited. A version a
+    cycle uses is frozen: its findings were weighed under the old reading, so it needs a new copy instead."""
+    if rs.frozen or _used_by(session, rs.id):
+        return
+    shipped = {rule.code: rule for rule in catalog.rules}
+    for rule in rs.rules:
+        ref = shipped.get(rule.code)
+        if ref is None or rule.text != ref.text or sorted(rule.covers or ()) == sorted(ref.covers):
+            continue
+        before = audit.snapshot(rule)
+        rule.covers = list(ref.covers)
+        session.flush()
+        audit.record(session, audit.SYSTEM, "update_rule", "rule", rule.id, before=before, after=audit.snapshot(rule),
+                     note=tr("随程序更新的规则目录标记"))
 
 
 def _rule_set(session: Session, rule_set_id: int) -> RuleSet:
