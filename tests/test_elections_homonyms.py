@@ -285,3 +285,18 @@ def test_tally_entry_and_result_page_keep_homonyms_apart_and_identify_a_write_in
         d = svc.contest_view(s, cid).result
     assert d["write_in_identities_input"] == {"孔亮": f"person:{adult.id}"} and not d.get("write_in_unresolved")
     assert not result.identify_btn.isEnabled()
+
+
+def test_a_written_in_namesake_is_merged_onto_the_right_person(db, clerk, homonyms):
+    """另选 “王伟” fits two people: it stays apart until staff merge it onto one of them by the label."""
+    cid, ids = homonyms
+    with db.session() as s:
+        svc.save_totals(s, clerk, cid, issued=900, returned=900, invalid=0, marks=MARKS, write_ins={"委员": {"王伟": 5}})
+        assert svc.totals(s, cid).posts["委员"].write_ins == {"王伟": 5}
+        svc.merge_write_in(s, clerk, cid, "委员", "王伟", OLD)
+        votes = svc.totals(s, cid).posts["委员"]
+        assert votes.votes[OLD] == 205 and votes.votes[YOUNG] == 700 and not votes.write_ins
+        assert svc.merge_log(s, cid) == [("委员", "王伟", OLD)]
+        res = svc.compute_result(s, clerk, cid)
+        assert {e["id"]: e["votes"] for e in res["elected"] if e["name"] == "王伟"} == {ids[1988][0]: 700}
+        assert res["effective_votes"][OLD]["委员"] == 205

@@ -626,8 +626,13 @@ def _labels(session: Session, contest_id: int) -> dict[int, str]:
 
 
 def _write_in(session: Session, c: Contest, post: str, name: str) -> BallotCandidate:
-    bc = session.scalar(select(BallotCandidate).where(BallotCandidate.contest_id == c.id, BallotCandidate.post == post,
-                                                      BallotCandidate.name == name))
+    """The row a written-in name is counted on: the listed candidate of that name, unless two listed people share
+    it (then the name stays a write-in of its own until staff merge it onto one of them)."""
+    rows = list(session.scalars(select(BallotCandidate).where(
+        BallotCandidate.contest_id == c.id, BallotCandidate.post == post, BallotCandidate.name == name)
+        .order_by(BallotCandidate.write_in.desc(), BallotCandidate.id)))
+    written = [bc for bc in rows if bc.write_in]
+    bc = written[0] if written else (rows[0] if len(rows) == 1 else None)
     if bc is None:
         bc = BallotCandidate(contest_id=c.id, name=name, post=post, write_in=True, order=10_000)
         session.add(bc)
@@ -856,8 +861,9 @@ def merge_write_in(session: Session, actor: Actor, contest_id: int, post: str, s
                 if (b := session.get(BallotCandidate, bc_id)) is not None and b.post == post and not b.write_in}
     labelled = session.get(BallotCandidate, by_label[target]) if target in by_label else None
     target = target if labelled is not None else normalize_name(target)
-    src = session.scalar(select(BallotCandidate).where(BallotCandidate.contest_id == c.id, BallotCandidate.post == post,
-                                                       BallotCandidate.name == source))
+    src = session.scalar(select(BallotCandidate).where(
+        BallotCandidate.contest_id == c.id, BallotCandidate.post == post, BallotCandidate.name == source,
+        BallotCandidate.write_in.is_(True)))
     if src is None or not src.write_in:
         raise ValidationError(tr("{post}的另选名单中没有“{name}”").format(post=post, name=source))
     if src.merged_into_id is not None:
@@ -883,8 +889,9 @@ def merge_write_in(session: Session, actor: Actor, contest_id: int, post: str, s
 @requires(Permission.EDIT)
 def unmerge_write_in(session: Session, actor: Actor, contest_id: int, post: str, source: str) -> None:
     c = _unlocked_contest(session, contest_id)
-    src = session.scalar(select(BallotCandidate).where(BallotCandidate.contest_id == c.id, BallotCandidate.post == post,
-                                                       BallotCandidate.name == source))
+    src = session.scalar(select(BallotCandidate).where(
+        BallotCandidate.contest_id == c.id, BallotCandidate.post == post, BallotCandidate.name == source,
+        BallotCandidate.write_in.is_(True)))
     if src is None or src.merged_into_id is None:
         raise ValidationError(tr("“{name}”没有被合并").format(name=source))
     src.merged_into_id = None
