@@ -137,19 +137,14 @@ def test_age_is_computed_on_the_election_day(db, admin, township, tmp_path):
     day = township.election_day
     young_id = make_id(day.replace(year=day.year - 18) + dt.timedelta(days=1), 13)
     rows = [["满十八", make_id(day.replace(year=day.year - 18), 11), ""], ["差一天", young_id, ""]]
-    # one day short of 18 on the election day: a row error at the check, before anything is written
-    with pytest.raises(ValidationError) as err:
-        with db.session() as s:
-            import_file(s, admin, write_list(tmp_path / "age.xlsx", rows), township.cycle_id, east)
-    assert f"第 3 行「身份证号」列：选举日（{day.year}年{day.month}月{day.day}日）未满18周岁" in err.value.message
-    assert young_id in err.value.message
+    # one day short of 18 on the election day: left out of the register and counted in the summary
     with db.session() as s:
-        assert s.scalar(select(func.count()).select_from(Voter)) == 0
-    with db.session() as s:
-        summary = import_file(s, admin, write_list(tmp_path / "age2.xlsx", rows[:1]), township.cycle_id, east)
-    assert summary.ineligible == 0
+        summary = import_file(s, admin, write_list(tmp_path / "age.xlsx", rows), township.cycle_id, east)
+    assert (summary.added, summary.under_age, summary.ineligible) == (1, 1, 0)
+    assert "1 人选举日未满18周岁，未列入选民名单" in summary.text()
     with db.session() as s:
         by_name = {v.name: v for v in s.scalars(select(Voter))}
+    assert set(by_name) == {"满十八"}
     assert by_name["满十八"].eligible and by_name["满十八"].age == 18
     # the entries are stamped with the database's time of the import (UTC, as the column default)
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
@@ -159,7 +154,10 @@ def test_age_is_computed_on_the_election_day(db, admin, township, tmp_path):
         assert reg.registered_voter_count(s, township.cycle_id, east) == 1
 
 
-def test_under_age_and_unknown_category_are_row_errors_before_import(db, admin, township, tmp_path):
+def test_under_age_rows_are_listed_and_left_out_and_unknown_categories_are_errors_before_import(db, admin, township,
+                                                                                                 tmp_path):
+    """A household list holds children: the check names each one with the day he or she comes of age and leaves them
+    out of the register (not an error to correct by hand); an unknown category is an error that stops the import."""
     east = township.village_ids[0]
     day = township.election_day
     rows = [["甲一", make_id(dt.date(1970, 1, 1), 1), "1"],
@@ -170,20 +168,22 @@ def test_under_age_and_unknown_category_are_row_errors_before_import(db, admin, 
         election_day, min_age = check_settings(s, township.cycle_id)
     # the check (the GUI's first job) already names both rows; nothing is in the database yet
     parsed = read_voter_workbook(path, election_day=election_day, min_age=min_age)
-    assert [e.row for e in parsed.errors] == [3, 4]
-    assert "未满18周岁" in parsed.errors[0].reason and "不能列入选民名单" in parsed.errors[0].reason
-    assert parsed.errors[1].column == "登记类别" and "无法识别的登记类别「外来人员」" in parsed.errors[1].reason
+    assert [row for row, _ in parsed.under_age] == [3]
+    assert "小明" in parsed.under_age[0][1] and "未满18周岁" in parsed.under_age[0][1]
+    assert "不列入选民名单" in parsed.under_age[0][1]
+    assert [e.row for e in parsed.errors] == [4]
+    assert parsed.errors[0].column == "登记类别" and "无法识别的登记类别「外来人员」" in parsed.errors[0].reason
     assert [r.name for r in parsed.rows] == ["甲一"]
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Voter)) == 0
-    # a file checked without the election day is still refused at import, naming the under-age row
+    # a file checked without the election day still leaves the under-age row out at import
     unchecked = read_voter_workbook(write_list(tmp_path / "young.xlsx", rows[:2]))
-    assert unchecked.ok
-    with pytest.raises(ValidationError, match="第 3 行「身份证号」列：选举日.*未满18周岁"):
-        with db.session() as s:
-            import_parsed(s, admin, unchecked, township.cycle_id, east)
+    assert unchecked.ok and unchecked.row_count == 2
     with db.session() as s:
-        assert s.scalar(select(func.count()).select_from(Voter)) == 0
+        summary = import_parsed(s, admin, unchecked, township.cycle_id, east)
+    assert (summary.added, summary.under_age) == (1, 1)
+    with db.session() as s:
+        assert list(s.scalars(select(Voter.name))) == ["甲一"]
 
 
 def test_township_file_with_village_column(db, admin, township, tmp_path):
@@ -376,7 +376,7 @@ def test_import_dialog_check_names_the_under_age_row(qtbot, ctx, township, tmp_p
     dialog.check()
     qtbot.waitUntil(lambda: "正在检查" not in dialog.result.toPlainText(), timeout=10000)
     text = dialog.result.toPlainText()
-    assert "第 3 行「身份证号」列：选举日" in text and "未满18周岁" in text
+    assert "1 人选举日未满18周岁，不列入选民名单（不导入）" in text and "第 3 行 王小二：选举日" in text
     assert "第 4 行「登记类别」列：无法识别的登记类别「外来人员」" in text
     assert not dialog.import_button.isEnabled()
     dialog.resize(900, 600)

@@ -454,18 +454,18 @@ def test_category_cells_true_and_one_are_not_confused():
     (dt.date(2026, 2, 28), ["闰日生"]),  # born 2008-02-29: 17 on 28 February of a common year
     (dt.date(2026, 3, 1), []),  # 18 from 1 March
 ])
-def test_under_age_on_the_election_day_is_a_row_error_naming_the_row(tmp_path, election_day, flagged):
+def test_under_age_on_the_election_day_is_left_out_naming_the_row(tmp_path, election_day, flagged):
     rows = [["姓名", "出生日期", "登记类别"],
             ["张大山", "1970-01-01", "1"],
             ["闰日生", "2008-02-29", "1"]]
     parsed = read_voter_workbook(_xlsx(tmp_path, rows), today=TODAY, election_day=election_day)
     assert [r.name for r in parsed.rows] == ["张大山"] + [n for n in ["闰日生"] if n not in flagged]
+    assert parsed.ok
     if flagged:
-        (error,) = parsed.errors
-        assert (error.row, error.column, error.value) == (3, "出生日期", "2008年2月29日")
-        assert "选举日（2026年2月28日）未满18周岁（2026年3月1日才年满18周岁）" in str(error)
+        ((row, why),) = parsed.under_age
+        assert row == 3 and "闰日生：选举日（2026年2月28日）未满18周岁（2026年3月1日才年满18周岁）" in why
     else:
-        assert parsed.ok
+        assert parsed.under_age == []
     # without an election day the reader does not judge age (the import does, against the cycle's day)
     assert read_voter_workbook(_xlsx(tmp_path, rows, name="b.xlsx"), today=TODAY).ok
 

@@ -69,6 +69,7 @@ class ImportSummary:
     cross_village: int = 0  # rows whose ID number is also registered in another village
     ineligible: int = 0  # rows added or updated that cannot vote on the election day (age, rights, residence)
     skipped_rows: int = 0
+    under_age: int = 0  # rows left out: under 18 on the election day
 
     def text(self) -> str:
         lines = [tr("从「{file}」工作表「{sheet}」导入：新增 {a} 人，更新 {u} 人。").format(
@@ -79,6 +80,8 @@ class ImportSummary:
             lines.append(tr("新建村民小组：{groups}").format(groups="、".join(self.groups_created)))
         if self.cross_village:
             lines.append(tr("有 {n} 人的身份证号码已在其他村登记，公布名单前须处理。").format(n=self.cross_village))
+        if self.under_age:
+            lines.append(tr("{n} 人选举日未满18周岁，未列入选民名单。").format(n=self.under_age))
         if self.skipped_rows:
             lines.append(tr("跳过表尾说明行 {n} 行。").format(n=self.skipped_rows))
         return "\n".join(lines)
@@ -489,10 +492,9 @@ def import_parsed(session: Session, actor: Actor, parsed: ParsedSheet, cycle_id:
     if not parsed.ok:
         raise ValidationError(_errors_message(parsed.errors, tr("文件中有 {n} 处错误，未导入任何数据：")))
     election_day, min_age = check_settings(session, cycle_id)
-    if election_day is not None and parsed.age_checked_on != election_day and flag_under_age(parsed, election_day,
-                                                                                             min_age):
-        # the file was checked without (or against another) election day: under-age rows are errors all the same
-        raise ValidationError(_errors_message(parsed.errors, tr("文件中有 {n} 处错误，未导入任何数据：")))
+    if election_day is not None and parsed.age_checked_on != election_day:
+        # the file was checked without (or against another) election day: leave the under-age rows out all the same
+        flag_under_age(parsed, election_day, min_age)
     with gc_paused():
         return _import_parsed(session, actor, parsed, cycle_id, village_id, source, create_groups, report=progress,
                               remember=remember)
@@ -502,7 +504,8 @@ def _import_parsed(session: Session, actor: Actor, parsed: ParsedSheet, cycle_id
                    source: str, create_groups: bool, report: Progress | None, remember: bool) -> ImportSummary:
     ctx = _context(session, cycle_id, village_id, "village" in parsed.columns)
     report = report or (lambda _f, _m: None)
-    summary = ImportSummary(file=parsed.path.name, sheet=parsed.sheet_name, skipped_rows=len(parsed.skipped))
+    summary = ImportSummary(file=parsed.path.name, sheet=parsed.sheet_name, skipped_rows=len(parsed.skipped),
+                            under_age=len(parsed.under_age))
     resolver = _Resolver(village_id, ctx, parsed.columns.get("village", (0, tr("所在村")))[1],
                          parsed.columns.get("group", (0, tr("村民小组")))[1],
                          create=(lambda vid, name: _create_group(session, vid, name, ctx.groups)) if create_groups

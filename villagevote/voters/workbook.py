@@ -489,6 +489,7 @@ class VoterRow(NamedTuple):
 
 _BIRTH = VoterRow._fields.index("birth_date")
 _ID = VoterRow._fields.index("id_number")
+_NAME = VoterRow._fields.index("name")
 
 
 @dataclass
@@ -508,6 +509,8 @@ class ParsedSheet:
     # block at a time and the import reads them column-wise, so 50,000 rows are never made into tuples and back.
     data: list[list[Any]] = field(default_factory=lambda: [[] for _ in VoterRow._fields], repr=False)
     age_checked_on: dt.date | None = None  # the election day the rows were checked against (flag_under_age)
+    # (row, why) of persons under age on the election day: left out of the register (a household list holds children)
+    under_age: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -581,7 +584,7 @@ def parse_voter_sheet(raw: RawSheet, mapping: Mapping[str, str | int] | None = N
                       election_day: dt.date | None = None, min_age: int = 18) -> ParsedSheet:
     """Validate every row of ``raw`` as a voter.
 
-    With ``election_day``, a person under ``min_age`` on that day is a row error too (:func:`flag_under_age`).
+    With ``election_day``, persons under ``min_age`` on that day are left out and listed (:func:`flag_under_age`).
 
     ``mapping`` overrides the detected columns: field key -> header text, column letter ("C") or 0-based index;
     an empty value means the field is absent from this file. ``header_row`` (1-based) forces the header row.
@@ -638,12 +641,15 @@ def parse_voter_sheet(raw: RawSheet, mapping: Mapping[str, str | int] | None = N
     return result
 
 
-def flag_under_age(result: ParsedSheet, election_day: dt.date, min_age: int = 18) -> list[RowError]:
-    """Move the accepted rows of persons under ``min_age`` on ``election_day`` to the errors, naming each row.
+def flag_under_age(result: ParsedSheet, election_day: dt.date, min_age: int = 18) -> list[tuple[int, str]]:
+    """Leave the rows of persons under ``min_age`` on ``election_day`` out of the accepted rows and list them, with
+    the row and the day each comes of age, in ``result.under_age``: they are not voters, so they are not written to
+    the register, and the check shows them before the import (a police household list holds the children too; they
+    are not errors to correct by hand).
 
     Column-wise and cheap: one comparison per birth date against the last birth date old enough
     (:func:`villagevote.voters.eligibility.latest_birth_of_age`); the columns are rebuilt only when someone is under
-    age. Records the day checked in ``result.age_checked_on``; returns the new errors (already in ``result.errors``).
+    age. Records the day checked in ``result.age_checked_on``; returns the rows newly left out.
     """
     from villagevote.voters.eligibility import adulthood_date, latest_birth_of_age
 
@@ -653,19 +659,16 @@ def flag_under_age(result: ParsedSheet, election_day: dt.date, min_age: int = 18
     if not births or max(filter(None, births), default=cutoff) <= cutoff:
         return []
     young = [b is not None and b > cutoff for b in births]
-    by_birth = "birth_date" in result.columns
-    column = result.columns.get("birth_date") or result.columns.get("id_number") or (-1, "")
-    rows_col, shown = result.data[0], (result.data[_BIRTH] if by_birth else result.data[_ID])
+    names, rows_col = result.data[_NAME], result.data[0]
     new = [
-        RowError(rows_col[i], column[1], _cn_date(shown[i]) if by_birth else str(shown[i] or ""),
-                 tr("选举日（{day}）未满{age}周岁（{adult}才年满{age}周岁），不能列入选民名单，请从名单中删去此行").format(
-                     day=_cn_date(election_day), age=min_age, adult=_cn_date(adulthood_date(births[i], min_age))))
+        (rows_col[i], tr("{name}：选举日（{day}）未满{age}周岁（{adult}才年满{age}周岁），不列入选民名单").format(
+            name=names[i], day=_cn_date(election_day), age=min_age, adult=_cn_date(adulthood_date(births[i], min_age))))
         for i in compress(range(len(births)), young)
     ]
     keep = [not y for y in young]
     result.data = [list(compress(col, keep)) for col in result.data]
-    result.errors.extend(new)
-    result.errors.sort(key=lambda e: e.row)
+    result.under_age.extend(new)
+    result.under_age.sort()
     return new
 
 
@@ -1125,7 +1128,7 @@ def read_voter_workbook(path: str | Path, sheet: str | int | None = None,
                         progress: Callable[[int, int], None] | None = None, *,
                         election_day: dt.date | None = None, min_age: int = 18) -> ParsedSheet:
     """Read and validate a voter list. Picks the first sheet that has a voter header when ``sheet`` is None.
-    With ``election_day``, persons under ``min_age`` on that day are row errors (:func:`flag_under_age`)."""
+    With ``election_day``, persons under ``min_age`` on that day are left out and listed (:func:`flag_under_age`)."""
     pick = None if (sheet is not None or mapping) else _looks_like_voter_sheet
     # The collector stays paused until the sheet's rows (one list per row, all made while it was paused) are freed
     # again: a collection in between would walk all of them for nothing (see gc_paused).

@@ -175,6 +175,11 @@ class ImportDialog(QDialog):
         lines += parsed.hints
         if parsed.skipped:
             lines.append(tr("跳过 {n} 行表尾说明。").format(n=len(parsed.skipped)))
+        if parsed.under_age:
+            lines.append(tr("{n} 人选举日未满18周岁，不列入选民名单（不导入）：").format(n=len(parsed.under_age)))
+            lines += [tr("第 {row} 行 {why}").format(row=row, why=why) for row, why in parsed.under_age[:50]]
+            if len(parsed.under_age) > 50:
+                lines.append(tr("……另有 {n} 人").format(n=len(parsed.under_age) - 50))
         if parsed.errors:
             lines.append(tr("发现 {n} 处错误，改正后才能导入（不会只导入一部分）：").format(n=len(parsed.errors)))
             lines += [str(e) for e in parsed.errors[:300]]
