@@ -123,3 +123,31 @@ def test_file_menu_offers_switch_user_and_logout(qtbot, ctx):
     plain = MainWindow(ctx)  # without the application's controller there is nobody to hand over to
     qtbot.addWidget(plain)
     assert not plain.action_switch_user.isEnabled() and not plain.action_logout.isEnabled()
+
+
+def test_pages_are_built_when_first_shown(qtbot, ctx, township):
+    from villagevote.ui.pages.overview import OverviewPage
+    from villagevote.ui.pages.scoring import ScoringPage
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    titles = list(window.pages)
+    assert titles[0] == "概览" and titles[-1] == "系统" and len(titles) == window.nav.count()
+    # start-up builds only the page in front
+    assert window.pages.is_built("概览") and isinstance(window.stack.currentWidget(), OverviewPage)
+    assert [t for t in titles if window.pages.is_built(t)] == ["概览"]
+    assert not window.findChildren(ScoringPage)
+    row = titles.index("实绩比选")
+    window.show_page(row)
+    assert window.current_page() == row
+    assert window.pages.is_built("实绩比选")
+    page = window.stack.currentWidget()
+    assert isinstance(page, ScoringPage) and window.stack.indexOf(page) == row
+    assert window.pages["实绩比选"] is page  # built once; looking it up again returns the same page
+    window.show_page(0)
+    window.show_page(row)
+    assert window.stack.currentWidget() is page and len(window.findChildren(ScoringPage)) == 1
+    # looking a page up (code and tests reach into window.pages) builds it without bringing it to the front
+    system = window.pages["系统"]
+    assert window.pages.is_built("系统") and window.stack.currentWidget() is page
+    assert window.stack.indexOf(system) == titles.index("系统")
+    assert window.stack.count() == len(titles)

@@ -1,6 +1,7 @@
 """Main window: township → village tree on the left, workflow pages on the right, File menu, status bar."""
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Callable
 
@@ -33,6 +34,57 @@ def pages() -> list[tuple[str, str, str, str]]:
         (tr("统计上报"), "villagevote.ui.pages.statistics", "StatisticsPage",
          tr("按村和全镇汇总换届结果并导出给县里的工作簿。")),
     ]
+
+
+class LazyPages(Mapping[str, QWidget]):
+    """The window's pages by title, in menu order. A page is constructed the first time it is shown or looked up
+    here; until then the stack holds an empty placeholder in its place (start-up builds only the first page)."""
+
+    def __init__(self, stack: QStackedWidget) -> None:
+        self._stack = stack
+        self._titles: list[str] = []
+        self._factories: dict[str, Callable[[], QWidget]] = {}
+        self._built: dict[str, QWidget] = {}
+        self._placeholders: dict[str, QWidget] = {}
+
+    def add(self, title: str, factory: Callable[[], QWidget]) -> None:
+        placeholder = QWidget()
+        placeholder.setObjectName("page_placeholder")
+        self._titles.append(title)
+        self._factories[title] = factory
+        self._placeholders[title] = placeholder
+        self._stack.addWidget(placeholder)
+
+    def is_built(self, title: str) -> bool:
+        return title in self._built
+
+    def build(self, index: int) -> QWidget:
+        """The page at ``index`` (menu order), constructed now and swapped into the stack if it was not yet."""
+        title = self._titles[index]
+        page = self._built.get(title)
+        if page is not None:
+            return page
+        page = self._factories.pop(title)()
+        self._built[title] = page
+        placeholder = self._placeholders.pop(title)
+        was_current = self._stack.currentWidget() is placeholder
+        self._stack.insertWidget(index, page)
+        if was_current:
+            self._stack.setCurrentWidget(page)
+        self._stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        return page
+
+    def __getitem__(self, title: str) -> QWidget:
+        if title not in self._factories and title not in self._built:
+            raise KeyError(title)
+        return self.build(self._titles.index(title))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._titles)
+
+    def __len__(self) -> int:
+        return len(self._titles)
 
 
 class MainWindow(QMainWindow):
@@ -73,12 +125,11 @@ class MainWindow(QMainWindow):
         splitter.setSizes([260, 1020])
         self.setCentralWidget(splitter)
 
-        self.pages: dict[str, QWidget] = {}
+        self.pages = LazyPages(self.stack)
         for title, module, cls, note in pages():
-            self._add_page(title, load_widget(module, cls, ctx, title, note))
-        from villagevote.ui.pages.system import SystemPage
-        self._add_page(tr("系统"), SystemPage(ctx, self.restore_backup, self._township_changed))
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+            self._add_page(title, lambda m=module, c=cls, t=title, n=note: load_widget(m, c, ctx, t, n))
+        self._add_page(tr("系统"), self._system_page)
+        self.nav.currentRowChanged.connect(self._page_selected)
         self.nav.setCurrentRow(0)
 
         self._build_menu()
@@ -90,10 +141,18 @@ class MainWindow(QMainWindow):
         self.update_status()
 
     # construction helpers
-    def _add_page(self, title: str, widget: QWidget) -> None:
-        self.pages[title] = widget
-        self.stack.addWidget(widget)
+    def _add_page(self, title: str, factory: Callable[[], QWidget]) -> None:
+        self.pages.add(title, factory)
         self.nav.addItem(title)
+
+    def _system_page(self) -> QWidget:
+        from villagevote.ui.pages.system import SystemPage
+        return SystemPage(self.ctx, self.restore_backup, self._township_changed)
+
+    def _page_selected(self, row: int) -> None:
+        """Pages are constructed when first shown (start-up builds only the overview)."""
+        if 0 <= row < len(self.pages):
+            self.stack.setCurrentWidget(self.pages.build(row))
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu(tr("文件(&F)"))
