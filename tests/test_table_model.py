@@ -129,3 +129,35 @@ def test_model_and_proxy_pass_qt_model_checks(qtbot, qtmodeltester):
     proxy = sorting_proxy(model)
     proxy.sort(AGE, Qt.SortOrder.AscendingOrder)
     qtmodeltester.check(proxy)
+
+
+def test_candidates_page_sorts_ages_numerically_and_names_by_strokes(qtbot, ctx, db, admin):
+    """Clicking the 年龄 and 姓名 headers on the candidate list; the id role still finds each candidacy."""
+    from villagevote.candidates import persons
+    from villagevote.candidates.candidacies import register_candidacy
+    from villagevote.candidates.sample import build_world, id_number
+    from villagevote.models.enums import NominationSource, OrgKind
+    from villagevote.ui.pages.candidates import COLUMNS as CANDIDATE_COLUMNS, CandidatesPage
+
+    today = dt.date.today()
+    people = [("张三", 1998), ("李四", 1926), ("王五", 1993), ("赵六", 1960)]
+    ids: dict[str, int] = {}
+    with db.session() as s:
+        world = build_world(s, election_day=today + dt.timedelta(days=60))
+        org = world.orgs[("青山村", OrgKind.VILLAGE_COMMITTEE)]
+        for seq, (name, year) in enumerate(people):
+            pid = persons.register_person(s, admin, persons.PersonData(
+                name, id_number("330604", dt.date(year, 1, 1), 11 + 2 * seq), village_id=world.villages["青山村"]))
+            ids[name] = register_candidacy(s, admin, pid, org, "委员", NominationSource.SELF)
+    page = CandidatesPage(ctx)
+    qtbot.addWidget(page)
+    titles = [c.title for c in CANDIDATE_COLUMNS]
+    name_col, age_col = titles.index("姓名"), titles.index("年龄")
+
+    page.table.sortByColumn(age_col, Qt.SortOrder.AscendingOrder)
+    ages = [int(page.proxy.index(r, age_col).data()) for r in range(page.proxy.rowCount())]
+    assert len(ages) == 4 and ages == sorted(ages) and ages[-1] >= 100  # the 1926-born candidate is over 99
+
+    page.table.sortByColumn(name_col, Qt.SortOrder.AscendingOrder)
+    assert _column(page.proxy, name_col) == ["王五", "李四", "张三", "赵六"]  # 王 4 strokes; 李, 张 7 (横 < 折); 赵 9
+    assert [page.proxy.index(r, 0).data(ID_ROLE) for r in range(4)] == [ids[n] for n in ("王五", "李四", "张三", "赵六")]

@@ -9,7 +9,7 @@ from villagevote.i18n import tr
 from villagevote.ui.table_model import Column, RowsModel
 from villagevote.voters import register as reg
 
-COLUMNS = [Column(tr("姓名")), Column(tr("村民小组")), Column(tr("性别")), Column(tr("出生日期")), Column(tr("身份证号")),
+COLUMNS = [Column(tr("姓名"), kind="name"), Column(tr("村民小组")), Column(tr("性别")), Column(tr("出生日期")), Column(tr("身份证号")),
            Column(tr("状态"))]
 
 

@@ -9,7 +9,7 @@ import html
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
@@ -40,13 +40,14 @@ from villagevote.ui.dialogs.candidates_person import PersonDialog, edit_person
 from villagevote.ui.dialogs.candidates_relation import RelationDialog
 from villagevote.ui.dialogs.candidates_review import ReviewDialog, StatusDialog
 from villagevote.ui.dialogs.common import Ask, show_error
-from villagevote.ui.table_model import Column, RowsModel
+from villagevote.ui.table_model import Column, RowsModel, sorting_proxy
 from villagevote.ui.widgets import button, combo_enum, enum_combo
 
 __all__ = ["CandidatesPage"]
 
-COLUMNS = [Column(tr("村")), Column(tr("组织")), Column(tr("职务")), Column(tr("姓名")), Column(tr("性别")),
-           Column(tr("年龄"), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), Column(tr("政治面貌")),
+COLUMNS = [Column(tr("村")), Column(tr("组织")), Column(tr("职务")), Column(tr("姓名"), kind="name"),
+           Column(tr("性别")), Column(tr("年龄"), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+           Column(tr("政治面貌")),
            Column(tr("推荐方式")), Column(tr("状态")), Column(tr("核查结论")), Column(tr("亲属回避"))]
 ID_COL = len(COLUMNS)          # hidden: candidacy id
 VERDICT_COL = ID_COL + 1       # hidden: VerdictOutcome or None
@@ -131,8 +132,7 @@ class CandidatesPage(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         layout.addWidget(split, 1)
         self.model = RowsModel.from_rows(COLUMNS, [], parent=self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
+        self.proxy = sorting_proxy(self.model, self)
         self.table = _table()
         self.table.setModel(self.proxy)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -307,7 +307,7 @@ class CandidatesPage(QWidget):
     def reload(self) -> None:
         rows = self.fetch_rows()
         self.model = RowsModel.from_rows(
-            COLUMNS, rows, parent=self,
+            COLUMNS, rows, parent=self, id_of=lambda row: row[ID_COL],
             row_brush=lambda row: QColor("#fce4ec") if row[10] else _VERDICT_COLORS.get(row[VERDICT_COL]))
         old = self.proxy.sourceModel()
         self.proxy.setSourceModel(self.model)

@@ -38,7 +38,7 @@ class UsersTab(QWidget):
         super().__init__()
         self.ctx = ctx
         layout = QVBoxLayout(self)
-        self.model = RowsModel([Column(tr("用户名")), Column(tr("姓名")), Column(tr("角色")), Column(tr("状态")),
+        self.model = RowsModel([Column(tr("用户名")), Column(tr("姓名"), kind="name"), Column(tr("角色")), Column(tr("状态")),
                                 Column(tr("最近登录"))])
         self.view = _table(self.model)
         layout.addWidget(self.view)

@@ -28,7 +28,7 @@ __all__ = ["VoterRegisterTab", "ObjectionsTab", "ProxiesTab", "ChecksTab", "EXTR
 EXTRA_TABS = [("ObjectionsTab", tr("名单异议")), ("ProxiesTab", tr("委托投票")), ("ChecksTab", tr("全镇查重"))]
 
 CENTER = Qt.AlignmentFlag.AlignCenter
-REGISTER_COLUMNS = [Column(tr("村")), Column(tr("村民小组")), Column(tr("姓名")), Column(tr("性别"), CENTER),
+REGISTER_COLUMNS = [Column(tr("村")), Column(tr("村民小组")), Column(tr("姓名"), kind="name"), Column(tr("性别"), CENTER),
                     Column(tr("出生日期"), CENTER), Column(tr("选举日年龄"), CENTER), Column(tr("身份证号")),
                     Column(tr("登记类别")), Column(tr("状态"), CENTER), Column(tr("有选举权"), CENTER), Column(tr("说明"))]
 _INELIGIBLE = QColor("#FFF4CE")
