@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
@@ -17,6 +17,7 @@ from villagevote.errors import UserError
 from villagevote.fonts import bundled_font_path, extra_font_path
 from villagevote.i18n import install_translator, tr
 from villagevote.models.db import Database, open_database
+from villagevote.resources import resource_path
 from villagevote.seed import get_setting
 from villagevote.ui.dialogs.common import Ask
 
@@ -36,11 +37,69 @@ def setup_fonts(app: QApplication) -> str:
     return family
 
 
-def install_qt_translations(app: QApplication) -> None:
-    """Qt's own strings (OK/Cancel, file dialogs, context menus) in Chinese, from the translations PySide6 ships."""
-    translator = QTranslator(app)
-    if translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)
+# qtbase holds Qt's dialog and button texts. qt_zh_CN.qm is only a meta file naming qtbase_zh_CN and
+# qtmultimedia_zh_CN; PySide6 does not ship the latter, so loading it fails and it is not used.
+QT_TRANSLATION_FILES = ("qtbase_zh_CN",)
+# Texts Qt's widgets use that qtbase_zh_CN (Qt 6.11) leaves in English ("&Look in:", "Files of &type:" in the file
+# dialog): compiled from resources/translations/qt_extra_zh_CN.ts, installed after qtbase so it is asked first.
+QT_EXTRA_TRANSLATION = ("translations", "qt_extra_zh_CN.qm")
+
+
+def _qt_reported_translations_dir() -> Path:
+    return Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+
+
+def qt_translation_dirs() -> list[Path]:
+    """Folders that may hold Qt's own .qm files, most trusted first: what Qt reports (PySide6 points it into the
+    wheel through its built-in qt.conf), the wheel layouts next to the PySide6 package (``PySide6/Qt/translations``
+    on Linux/macOS, ``PySide6/translations`` on Windows), and the same two under the PyInstaller bundle folder,
+    where build.spec and PyInstaller's Qt hook put them."""
+    import PySide6
+    dirs = [_qt_reported_translations_dir()]
+    roots = [Path(PySide6.__file__).resolve().parent]
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        roots.append(Path(bundle) / "PySide6")
+    for root in roots:
+        dirs += [root / "Qt" / "translations", root / "translations"]
+    unique: list[Path] = []
+    for d in dirs:
+        if d not in unique:
+            unique.append(d)
+    return unique
+
+
+def find_qt_translation(name: str = "qtbase_zh_CN") -> Path | None:
+    """The .qm file ``name`` from the first folder of :func:`qt_translation_dirs` that has it, or None."""
+    for folder in qt_translation_dirs():
+        candidate = folder / f"{name}.qm"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def install_qt_translations(app: QApplication) -> list[Path]:
+    """Qt's own strings (Yes/No/OK/Cancel, file and input dialogs, context menus) in Chinese, from the translations
+    PySide6 ships, and the Chinese locale for Qt's calendars and number fields. Must run before the first widget is
+    built (``make_qapp`` does). Returns the .qm files installed; a missing file is logged, never fatal."""
+    QLocale.setDefault(QLocale("zh_CN"))
+    paths: list[Path] = []
+    for name in QT_TRANSLATION_FILES:
+        found = find_qt_translation(name)
+        if found is None:
+            log.warning("Qt translation %s.qm not found in %s", name, [str(d) for d in qt_translation_dirs()])
+        else:
+            paths.append(found)
+    paths.append(resource_path(*QT_EXTRA_TRANSLATION))
+    installed: list[Path] = []
+    for path in paths:
+        translator = QTranslator(app)  # parented to the app, so it lives as long as the app
+        if translator.load(str(path)):
+            app.installTranslator(translator)
+            installed.append(path)
+        else:
+            log.warning("Qt translation %s could not be loaded", path)
+    return installed
 
 
 def make_qapp(argv: list[str] | None = None) -> QApplication:
