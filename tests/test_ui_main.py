@@ -151,3 +151,14 @@ def test_pages_are_built_when_first_shown(qtbot, ctx, township):
     assert window.pages.is_built("系统") and window.stack.currentWidget() is page
     assert window.stack.indexOf(system) == titles.index("系统")
     assert window.stack.count() == len(titles)
+
+
+def test_window_opens_on_a_chosen_page_building_only_that_one(qtbot, ctx, township):
+    from villagevote.ui.pages.system import SystemPage
+    probe = MainWindow(ctx)
+    qtbot.addWidget(probe)
+    row = list(probe.pages).index("系统")
+    window = MainWindow(ctx, initial_page=row)  # switching user keeps the page that was in front
+    qtbot.addWidget(window)
+    assert window.current_page() == row and isinstance(window.stack.currentWidget(), SystemPage)
+    assert [t for t in window.pages if window.pages.is_built(t)] == ["系统"]

@@ -277,10 +277,10 @@ class Controller:
         assert self.db is not None
         ctx = AppContext(self.db, actor)
         old = self.window
+        # the same page stays in front after switching user; it is the only page built before the window shows
+        page = old.current_page() if old is not None and old.ctx.db is self.db else 0  # type: ignore[attr-defined]
         self.window = MainWindow(ctx, open_other=lambda p: self.open(p, self.window), restore=self.restore,
-                                 switch_user=self.switch_user, logout=self.logout)
-        if old is not None and old.ctx.db is self.db:  # type: ignore[attr-defined]
-            self.window.show_page(old.current_page())  # type: ignore[attr-defined]
+                                 switch_user=self.switch_user, logout=self.logout, initial_page=page)
         self.window.show()
         if old is not None:
             old.close()

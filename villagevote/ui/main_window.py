@@ -90,7 +90,8 @@ class LazyPages(Mapping[str, QWidget]):
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, *, open_other: Callable[[Path], None] | None = None,
                  restore: Callable[[], None] | None = None, switch_user: Callable[[], object] | None = None,
-                 logout: Callable[[], object] | None = None) -> None:
+                 logout: Callable[[], object] | None = None, initial_page: int = 0) -> None:
+        """``initial_page``: the page shown first (menu order) — the only page built before the window is shown."""
         super().__init__()
         self.ctx = ctx
         self._open_other = open_other
@@ -130,7 +131,7 @@ class MainWindow(QMainWindow):
             self._add_page(title, lambda m=module, c=cls, t=title, n=note: load_widget(m, c, ctx, t, n))
         self._add_page(tr("系统"), self._system_page)
         self.nav.currentRowChanged.connect(self._page_selected)
-        self.nav.setCurrentRow(0)
+        self.nav.setCurrentRow(initial_page if 0 <= initial_page < len(self.pages) else 0)
 
         self._build_menu()
         self.db_label = QLabel()
