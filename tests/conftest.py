@@ -106,6 +106,17 @@ def ctx(qapp, db, admin):
     return AppContext(db, admin)
 
 
+@pytest.fixture
+def messages(monkeypatch):
+    """The (title, text) of every Ask.error / Ask.info the test triggers, instead of a dialog."""
+    from villagevote.ui.dialogs.common import Ask
+
+    seen: list[tuple[str, str]] = []
+    monkeypatch.setattr(Ask, "error", classmethod(lambda cls, parent, title, text: seen.append((title, text))))
+    monkeypatch.setattr(Ask, "info", classmethod(lambda cls, parent, title, text: seen.append((title, text))))
+    return seen
+
+
 @pytest.fixture(autouse=True)
 def _no_blocking_message_boxes(monkeypatch):
     """A modal message box under the offscreen platform would wait forever for a click. Any dialog a test did not

@@ -12,14 +12,6 @@ from villagevote.ui.dialogs import login as login_mod
 from villagevote.ui.dialogs.common import Ask
 
 
-@pytest.fixture
-def messages(monkeypatch):
-    seen: list[tuple[str, str]] = []
-    monkeypatch.setattr(Ask, "error", classmethod(lambda cls, parent, title, text: seen.append((title, text))))
-    monkeypatch.setattr(Ask, "info", classmethod(lambda cls, parent, title, text: seen.append((title, text))))
-    return seen
-
-
 def fake_first_admin(monkeypatch, password="secret-1"):
     def exec_(self):  # type: ignore[no-untyped-def]
         self.username.setText("zhang")

@@ -21,14 +21,6 @@ from villagevote.ui.widgets import combo_enum, enum_combo, select_enum
 
 
 @pytest.fixture
-def messages(monkeypatch):
-    seen: list[tuple[str, str]] = []
-    monkeypatch.setattr(Ask, "error", classmethod(lambda cls, parent, title, text: seen.append((title, text))))
-    monkeypatch.setattr(Ask, "info", classmethod(lambda cls, parent, title, text: seen.append((title, text))))
-    return seen
-
-
-@pytest.fixture
 def users_tab(qtbot, ctx):
     window = MainWindow(ctx)
     qtbot.addWidget(window)
