@@ -18,6 +18,7 @@ def _private_home(tmp_path, monkeypatch):
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("VILLAGEVOTE_HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))  # QSettings (last folders) stay in the test
     return home
 
 
@@ -114,6 +115,9 @@ def messages(monkeypatch):
     seen: list[tuple[str, str]] = []
     monkeypatch.setattr(Ask, "error", classmethod(lambda cls, parent, title, text: seen.append((title, text))))
     monkeypatch.setattr(Ask, "info", classmethod(lambda cls, parent, title, text: seen.append((title, text))))
+    # a printed form or export: recorded as ("已保存", path); the test does not open it in a viewer
+    monkeypatch.setattr(Ask, "saved", classmethod(lambda cls, parent, title, path: seen.append(("已保存", str(path)))
+                                                  and False))
     return seen
 
 
@@ -128,4 +132,14 @@ def _no_blocking_message_boxes(monkeypatch):
         raise AssertionError(f"unexpected message box: {texts}")
     for name in ("warning", "information", "question", "critical"):
         monkeypatch.setattr(QMessageBox, name, staticmethod(unexpected))
+    monkeypatch.setattr(QMessageBox, "exec", unexpected)
+
+
+@pytest.fixture
+def settle(ctx):
+    """Wait until the database worker has run every queued query and write, delivering their results (pages load
+    through ``ctx.query``; a test looks at a page after ``settle()``)."""
+    def wait(timeout_ms: int = 30_000) -> None:
+        assert ctx.wait_idle(timeout_ms), "database worker still busy"
+    return wait
     monkeypatch.setattr(QMessageBox, "exec", lambda self: unexpected(self.text()))

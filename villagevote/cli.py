@@ -113,7 +113,7 @@ def _login(db: "Database", username: str) -> "Actor":
 
 def cmd_form(args: argparse.Namespace, kind: str) -> int:
     from villagevote.models.db import open_database
-    from villagevote.reports.registry import Options, find_form, forms_of
+    from villagevote.reports.registry import Options, find_form, forms_of, produce
 
     if args.list:
         for form in forms_of(kind):
@@ -138,9 +138,9 @@ def cmd_form(args: argparse.Namespace, kind: str) -> int:
     try:
         actor = _login(db, args.user) if args.user else _read_only_actor()
         try:
-            with db.session() as session:
-                out = form.run(session, actor, args.out, Options(village=args.village, contest_id=args.contest,
-                                                                  extra=extra))
+            with (db.session() if form.writes else db.read_session()) as session:
+                out = produce(session, actor, form, args.out, Options(village=args.village, contest_id=args.contest,
+                                                                       extra=extra))
         except PermissionDenied as exc:
             if args.user:
                 raise

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from villagevote.audit import Actor
+from villagevote.changes import Area
 from villagevote.i18n import tr
 from villagevote.reports.forms_candidates import cycle_of
 from villagevote.reports.registry import Form, Options
@@ -28,5 +29,5 @@ def run_county_review(session: Session, actor: Actor, out: Path, options: Option
 
 FORMS = [
     Form(name="county-review", kind="export", title=tr("县级联审表（候选人资格，含身份证号码）"), run=run_county_review,
-         sensitive=True),
+         sensitive=True, writes=Area.QUALIFICATION),
 ]

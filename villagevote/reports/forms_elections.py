@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from villagevote.audit import Actor
+from villagevote.changes import Area
 from villagevote.auth import Permission, require
 from villagevote.elections import service as svc
 from villagevote.errors import UserError
@@ -100,7 +101,7 @@ def _workbook(session: Session, actor: Actor, out: Path, options: Options) -> Pa
 
 
 FORMS = [
-    Form(name="ballots", kind="print", title=tr("选票（样票/正式选票）"), run=_ballots),
+    Form(name="ballots", kind="print", title=tr("选票（样票/正式选票）"), run=_ballots, writes=Area.ELECTIONS),
     Form(name="result-report", kind="print", title=tr("选举结果报告单"), run=_report),
     Form(name="winners-notice", kind="print", title=tr("当选公告"), run=_notice),
     Form(name="certificates", kind="print", title=tr("当选证书"), run=_certificates),

@@ -14,6 +14,8 @@ from typing import Callable, Literal
 from sqlalchemy.orm import Session
 
 from villagevote.audit import Actor
+from villagevote.auth import Permission, require
+from villagevote.changes import Area
 from villagevote.errors import UserError
 from villagevote.i18n import tr
 
@@ -38,6 +40,12 @@ class Form:
     run: FormFunc
     needs_village: bool = False
     sensitive: bool = False         # contains full ID numbers: needs the VIEW_SENSITIVE permission
+    writes: Area | None = None      # what it records (official ballots counted, an export log): a write session
+    suffix: str = ""                # ".pdf" for print, ".xlsx" for export unless given
+
+    @property
+    def file_suffix(self) -> str:
+        return self.suffix or (".pdf" if self.kind == "print" else ".xlsx")
 
 
 def all_forms() -> list[Form]:
@@ -61,3 +69,12 @@ def find_form(kind: str, name: str) -> Form:
     names = "、".join(f.name for f in forms_of(kind)) or tr("（暂无）")
     raise UserError(tr("没有名为“{name}”的{kind}项目。可用的有：{names}").format(
         name=name, kind=tr("打印") if kind == "print" else tr("导出"), names=names))
+
+
+def produce(session: Session, actor: Actor, form: Form, out: Path, options: Options) -> Path:
+    """The one way to print or export, for the GUI and the command line alike: the permission is checked here
+    (``sensitive`` forms need VIEW_SENSITIVE; each form checks what else it needs), then the form writes ``out``."""
+    require(actor, Permission.VIEW_SENSITIVE if form.sensitive else Permission.VIEW)
+    if form.needs_village and not options.village:
+        raise UserError(tr("“{title}”按村生成，请先选择村。").format(title=form.title))
+    return form.run(session, actor, out, options)

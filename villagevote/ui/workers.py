@@ -11,7 +11,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Qt
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop, QObject, QThread, QTimer, Signal, Qt
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from villagevote.i18n import tr
@@ -88,6 +88,17 @@ class JobRunner(QObject):
         self._queue.append(_Job(fn, title or tr("正在处理…"), on_done, on_error, parent))
         if self._thread is None:
             self._start_next()
+
+    def wait_idle(self, timeout_ms: int = 60_000) -> bool:
+        """Process events until the queue is empty and no job runs; False when ``timeout_ms`` passed first."""
+        deadline = QDeadlineTimer(timeout_ms)
+        while self._thread is not None or self._queue:
+            if deadline.hasExpired():
+                return False
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            if self._thread is not None:
+                self._thread.wait(5)
+        return True
 
     def cancel(self) -> None:
         if self._thread is not None:

@@ -45,6 +45,16 @@ class Ask:
         return path or None
 
     @classmethod
+    def saved(cls, parent: QWidget | None, title: str, path: object) -> bool:
+        """Tell where a printed form or export was saved; True when the user wants to open it now."""
+        box = QMessageBox(QMessageBox.Icon.Information, title, tr("已保存到：{p}").format(p=path),
+                          QMessageBox.StandardButton.NoButton, parent)
+        open_button = box.addButton(tr("打开"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(tr("关闭"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is open_button
+
+    @classmethod
     def info(cls, parent: QWidget | None, title: str, text: str) -> None:
         QMessageBox.information(parent, title, text)
 

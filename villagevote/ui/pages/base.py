@@ -34,3 +34,47 @@ def load_widget(module: str, cls_name: str, ctx: object, title: str, detail: str
         return NotBuiltPage(title, detail)
     cls = getattr(importlib.import_module(module), cls_name)
     return cls(ctx)
+
+
+class Page(QWidget):
+    """Base of a workflow page: it shows what :meth:`fetch` reads and reloads when an area it shows was written.
+
+    Subclasses set ``AREAS`` (the :class:`~villagevote.changes.Area` values they show), implement ``fetch(session)``
+    — a domain read that returns plain data, run on the database worker — and ``show_data(data)`` on the GUI thread.
+    A page hidden behind another one (in the main window's stack) only marks itself stale and reloads when shown
+    again, so a write on one page does not make every built page query the database.
+    """
+
+    AREAS: frozenset = frozenset()
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self.ctx = ctx
+        self._stale = False
+        ctx.changed.connect(self._on_changed)
+        ctx.village_changed.connect(lambda _v: self.reload())
+        ctx.database_replaced.connect(self.reload)
+
+    def fetch(self, session):  # type: ignore[no-untyped-def]
+        """Read what the page shows (runs on the database worker; return plain data)."""
+        raise NotImplementedError
+
+    def show_data(self, data) -> None:  # type: ignore[no-untyped-def]
+        """Put ``data`` on screen (GUI thread)."""
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        if self.isHidden() and self.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
+            self._stale = True  # hidden by the page stack: reload when shown
+            return
+        self._stale = False
+        self.ctx.query(self.fetch, self.show_data, parent=self)
+
+    def _on_changed(self, written: frozenset) -> None:
+        if written & self.AREAS:
+            self.reload()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        if self._stale:
+            self.reload()

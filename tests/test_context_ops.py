@@ -1,0 +1,123 @@
+"""ctx.query / ctx.write / printing.produce: the one way from a page to the data and to a printed file."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from sqlalchemy import select
+
+from villagevote.changes import Area
+from villagevote.errors import UserError
+from villagevote.models import Village
+
+
+def test_query_runs_on_the_worker_and_answers_on_the_gui_thread(ctx, township, settle):
+    gui = threading.get_ident()
+    seen: dict = {}
+
+    def read(s):
+        seen["thread"] = threading.get_ident()
+        return sorted(s.scalars(select(Village.name)))
+
+    ctx.query(read, lambda names: seen.update(names=names, done_thread=threading.get_ident()))
+    settle()
+    assert seen["names"] == ["东村", "南村", "西村"]
+    assert seen["thread"] != gui and seen["done_thread"] == gui
+
+
+def test_write_commits_then_announces_typed_areas(ctx, township, settle):
+    heard: list = []
+    ctx.changed.connect(heard.append)
+    done: list = []
+
+    def rename(s):
+        s.get(Village, township.village_ids[0]).name = "东山村"
+        return "ok"
+
+    ctx.write(rename, Area.TOWNSHIP, on_done=done.append)
+    settle()
+    assert done == ["ok"] and heard == [frozenset({Area.TOWNSHIP})]
+    with ctx.read_session() as s:
+        assert s.get(Village, township.village_ids[0]).name == "东山村"
+
+
+def test_failed_write_rolls_back_shows_chinese_message_and_announces_nothing(ctx, township, settle, messages):
+    heard: list = []
+    ctx.changed.connect(heard.append)
+
+    def half_then_refuse(s):
+        s.get(Village, township.village_ids[0]).name = "改了一半"
+        raise UserError("村名不能这样改")
+
+    ctx.write(half_then_refuse, Area.TOWNSHIP)
+    settle()
+    assert messages == [("操作未完成", "村名不能这样改")] and heard == []
+    with ctx.read_session() as s:
+        assert s.get(Village, township.village_ids[0]).name == "东村"
+    # the worker is still usable afterwards
+    names: list = []
+    ctx.query(lambda s: s.scalar(select(Village.name).where(Village.id == township.village_ids[0])), names.append)
+    settle()
+    assert names == ["东村"]
+
+
+def test_on_error_receives_the_error_instead_of_a_message_box(ctx, township, settle, messages):
+    errors: list = []
+    ctx.write(lambda s: (_ for _ in ()).throw(UserError("身份证号码校验位错误")), Area.CANDIDATES,
+              on_error=errors.append)
+    settle()
+    assert [str(e) for e in errors] == ["身份证号码校验位错误"] and messages == []
+
+
+def test_a_write_inside_query_is_refused(ctx, township, settle):
+    errors: list = []
+
+    def sneaky(s):
+        s.get(Village, township.village_ids[0]).name = "x"
+        s.flush()
+
+    ctx.query(sneaky, lambda _r: None, on_error=errors.append)
+    settle()
+    assert len(errors) == 1 and isinstance(errors[0], RuntimeError)
+
+
+def test_produce_saves_where_asked_remembers_the_folder_and_offers_to_open(ctx, township, settle, messages,
+                                                                            monkeypatch, tmp_path, qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    from villagevote.reports.registry import Options
+    from villagevote.ui import printing
+    from villagevote.ui.dialogs.common import Ask
+
+    asked: list = []
+    target = tmp_path / "out" / "名单"
+    target.parent.mkdir()
+    monkeypatch.setattr(Ask, "save_file", classmethod(lambda cls, p, t, f, d="": asked.append(d) or str(target)))
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    printing.produce(parent, ctx, "export", "candidate-template", Options())
+    settle()
+    written = target.with_name("名单.xlsx")
+    assert written.exists() and messages == [("已保存", str(written))]
+    assert asked[0].endswith(".xlsx")
+    printing.produce(parent, ctx, "export", "candidate-template", Options())
+    settle()
+    assert Path(asked[1]).parent == target.parent  # the last folder used for this form
+
+
+def test_produce_refuses_a_sensitive_form_to_a_read_only_user(ctx, readonly, township, settle, messages,
+                                                               monkeypatch, tmp_path, qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    from villagevote.reports.registry import Options
+    from villagevote.ui import printing
+    from villagevote.ui.dialogs.common import Ask
+
+    ctx.actor = readonly
+    monkeypatch.setattr(Ask, "save_file", classmethod(lambda cls, p, t, f, d="": str(tmp_path / "v.xlsx")))
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    printing.produce(parent, ctx, "export", "voters", Options(village="东村"))
+    settle()
+    assert not (tmp_path / "v.xlsx").exists()
+    assert len(messages) == 1 and "无权查看敏感信息" in messages[0][1]
