@@ -119,14 +119,15 @@ def main() -> int:
 
     # warm-up: imports and lookup tables (pypinyin, stroke tables, fonts) are loaded once per process
     import python_calamine
+
     from villagevote.voters.search import initials_key, name_sort_key
     initials_key("张三"), name_sort_key("张三")
 
     # The import as the GUI runs it: the check job (read_voter_workbook) then the import job (import_parsed, one
     # transaction), on the same file in this process. import_file (the CLI) makes the same two calls.
+    from villagevote.township import current_cycle
     from villagevote.voters.importer import import_parsed
     from villagevote.voters.workbook import read_voter_workbook
-    from villagevote.township import current_cycle
 
     def measure_import(workbook: Path, label: str, runs: int) -> None:
         def calamine_read():

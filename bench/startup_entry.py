@@ -27,7 +27,7 @@ def main() -> int:
             self.app = app
             self.done = False
 
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
             if not self.done and event.type() == QEvent.Type.Paint:
                 self.done = True
                 # after this paint event has been delivered (the window's widgets paint in the same pass)

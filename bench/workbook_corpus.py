@@ -24,9 +24,10 @@ import sys
 import tempfile
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -192,10 +193,18 @@ def build_world(db_path: Path, workdir: Path) -> World:
     from villagevote.audit import Actor
     from villagevote.candidates import persons
     from villagevote.candidates.candidacies import register_candidacy
-    from villagevote.candidates.sample import build_world as sample_world, id_number
+    from villagevote.candidates.sample import build_world as sample_world
+    from villagevote.candidates.sample import id_number
     from villagevote.models.db import open_database
-    from villagevote.models.enums import (FindingResult, NominationSource, OrgKind, PoliticalStatus,
-                                          ReviewDecision, ReviewStage, Role)
+    from villagevote.models.enums import (
+        FindingResult,
+        NominationSource,
+        OrgKind,
+        PoliticalStatus,
+        ReviewDecision,
+        ReviewStage,
+        Role,
+    )
     from villagevote.qualification.county_review import export_county_review
     from villagevote.qualification.findings import record_finding
     from villagevote.qualification.review import record_review
@@ -511,7 +520,7 @@ def run_case(world: World, case: Case) -> Outcome:
                 outcome = Outcome("imported", preview.summary())
     except UserError as exc:
         outcome = Outcome("message", str(exc))
-    except BaseException as exc:  # noqa: BLE001 - PanicException included; that is what we count
+    except BaseException as exc:
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
         return Outcome("crashed", f"{type(exc).__name__}: {exc}")

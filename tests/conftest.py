@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
-import pytest  # noqa: E402
+import pytest
 
-from villagevote.audit import Actor  # noqa: E402
-from villagevote.models.enums import Role  # noqa: E402
+from villagevote.audit import Actor
+from villagevote.models.enums import Role
 
 
 @pytest.fixture(autouse=True)
@@ -132,7 +132,7 @@ def _no_blocking_message_boxes(monkeypatch):
         raise AssertionError(f"unexpected message box: {texts}")
     for name in ("warning", "information", "question", "critical"):
         monkeypatch.setattr(QMessageBox, name, staticmethod(unexpected))
-    monkeypatch.setattr(QMessageBox, "exec", unexpected)
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: unexpected(self.text()))
 
 
 @pytest.fixture
@@ -142,4 +142,3 @@ def settle(ctx):
     def wait(timeout_ms: int = 30_000) -> None:
         assert ctx.wait_idle(timeout_ms), "database worker still busy"
     return wait
-    monkeypatch.setattr(QMessageBox, "exec", lambda self: unexpected(self.text()))

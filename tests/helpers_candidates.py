@@ -3,7 +3,7 @@ fixture is in conftest.py)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Sequence
+from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
@@ -11,7 +11,8 @@ from villagevote.audit import Actor
 from villagevote.candidates import persons, status
 from villagevote.candidates.candidacies import register_candidacy
 from villagevote.candidates.sample import SampleWorld, id_number
-from villagevote.models.enums import CandidacyStatus as S, NominationSource, OrgKind, PoliticalStatus
+from villagevote.models.enums import CandidacyStatus as S
+from villagevote.models.enums import NominationSource, OrgKind, PoliticalStatus
 
 
 def qualified_secretaries(s: Session, actor: Actor, world: SampleWorld, names: Sequence[str], first_birth: dt.date,

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from villagevote import audit, township as tw
+from villagevote import audit
+from villagevote import township as tw
 from villagevote.audit import AuditFilter
 from villagevote.audit_labels import action_label, entity_label, field_label, value_label
 from villagevote.candidates import persons

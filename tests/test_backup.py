@@ -10,8 +10,14 @@ import pytest
 from sqlalchemy import select
 
 from villagevote import township as tw
-from villagevote.backup import (backup_database, backup_if_due, backup_time, list_backups, prune_backups,
-                                restore_database)
+from villagevote.backup import (
+    backup_database,
+    backup_if_due,
+    backup_time,
+    list_backups,
+    prune_backups,
+    restore_database,
+)
 from villagevote.errors import BackupError, DatabaseFileError
 from villagevote.models import Village
 from villagevote.models.db import open_database

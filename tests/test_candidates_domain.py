@@ -12,8 +12,8 @@ from villagevote.candidates.candidacies import list_candidacies, register_candid
 from villagevote.candidates.sample import id_number
 from villagevote.errors import NotFound, PermissionDenied, ValidationError
 from villagevote.models import AuditLog, Candidacy, Person
-from villagevote.models.enums import (CandidacyStatus as S, Education, Gender, NominationSource, OrgKind,
-                                      PoliticalStatus, RelationKind, Role)
+from villagevote.models.enums import CandidacyStatus as S
+from villagevote.models.enums import Education, Gender, NominationSource, OrgKind, PoliticalStatus, RelationKind, Role
 
 CLERK = Actor(None, "clerk", Role.CLERK, "录入员甲")
 REVIEWER = Actor(None, "reviewer", Role.REVIEWER, "审核员乙")

@@ -14,8 +14,8 @@ from villagevote.candidates.sample import build_world, id_number
 from villagevote.candidates.status import transition
 from villagevote.errors import PermissionDenied, ValidationError
 from villagevote.models.db import open_database
-from villagevote.models.enums import (CandidacyStatus as S, NominationSource, OrgKind, PoliticalStatus,
-                                      ReviewDecision, ReviewStage, Role)
+from villagevote.models.enums import CandidacyStatus as S
+from villagevote.models.enums import NominationSource, OrgKind, PoliticalStatus, ReviewDecision, ReviewStage, Role
 from villagevote.qualification.review import county_departments, record_review, record_signoff
 from villagevote.reports.registry import Options, find_form
 

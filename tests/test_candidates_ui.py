@@ -10,10 +10,17 @@ from villagevote.candidates import persons
 from villagevote.candidates.candidacies import register_candidacy
 from villagevote.candidates.importing import export_template
 from villagevote.candidates.sample import build_world, id_number
-from villagevote.models.enums import FindingResult, NominationSource, OrgKind, PoliticalStatus, ReviewDecision, \
-    ReviewStage
+from villagevote.models.enums import (
+    FindingResult,
+    NominationSource,
+    OrgKind,
+    PoliticalStatus,
+    ReviewDecision,
+    ReviewStage,
+)
 from villagevote.qualification.rules_engine import VerdictOutcome
-from villagevote.reports.xlsx.candidate_import import COLUMNS as XLSX_COLUMNS, SHEET_NAME
+from villagevote.reports.xlsx.candidate_import import COLUMNS as XLSX_COLUMNS
+from villagevote.reports.xlsx.candidate_import import SHEET_NAME
 from villagevote.ui.dialogs.candidates_finding import FindingAnswer, FindingDialog
 from villagevote.ui.dialogs.candidates_import import ImportPreviewDialog
 from villagevote.ui.dialogs.candidates_review import ReviewAnswer, ReviewDialog
@@ -89,9 +96,10 @@ def test_record_finding_and_review_from_the_detail_panel(qtbot, ctx, world, monk
 
 
 def test_readonly_user_sees_masked_ids_and_no_actions(qtbot, db, readonly, world):
+    from PySide6.QtWidgets import QApplication
+
     from villagevote.ui.app import setup_fonts
     from villagevote.ui.context import AppContext
-    from PySide6.QtWidgets import QApplication
     setup_fonts(QApplication.instance())
     ctx = AppContext(db, readonly)
     page = _page(qtbot, ctx)

@@ -19,18 +19,37 @@ import time
 import traceback
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QItemSelectionModel, QPoint, QtMsgType, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, QtMsgType
 from PySide6.QtGui import QAction, QDesktopServices, QShortcut
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSpinBox, QApplication, QCalendarWidget,
-                               QComboBox, QDialog, QDialogButtonBox, QFileDialog, QInputDialog, QLineEdit, QMenu,
-                               QMessageBox, QProgressDialog, QPushButton, QTabBar, QTabWidget, QToolButton, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QCalendarWidget,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QTabBar,
+    QTabWidget,
+    QToolButton,
+    QWidget,
+)
 
 from villagevote.audit import Actor
 from villagevote.errors import PermissionDenied, UserError
@@ -368,7 +387,7 @@ class Clicker:
             self._in_call += 1
             try:
                 fn()
-            except Exception as exc:  # noqa: BLE001 - reported with the place it happened
+            except Exception as exc:
                 self._excepthook(type(exc), exc, exc.__traceback__)
             finally:
                 self._in_call -= 1
@@ -553,7 +572,7 @@ def _own(container: QWidget, cls: Any) -> list[Any]:
         p = w.parentWidget()
         ok = True
         while p is not None and p is not container:
-            if isinstance(p, QTabWidget) and w is not p or p.isWindow():
+            if (isinstance(p, QTabWidget) and w is not p) or p.isWindow():
                 ok = False
                 break
             p = p.parentWidget()

@@ -194,6 +194,7 @@ def voters(db, admin, township, tmp_path):
 def test_a_ui_save_while_another_program_holds_the_lock_shows_the_message(qtbot, ctx, db, voters, monkeypatch):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QPushButton
+
     from villagevote.ui.dialogs.common import Ask
     from villagevote.ui.dialogs.voters_remove import RemoveDialog
     from villagevote.ui.pages.voter_register import VoterRegisterTab

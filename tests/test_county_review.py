@@ -1,10 +1,9 @@
 """County joint review round trip: export → filled in as the departments would (openpyxl) → preview → import."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
-
-import datetime as dt
 from pathlib import Path
 
 import openpyxl
@@ -18,10 +17,16 @@ from villagevote.candidates.sample import build_world, id_number
 from villagevote.errors import PermissionDenied, ValidationError
 from villagevote.models import AuditLog, Candidacy, DepartmentSignoff, Finding
 from villagevote.models.db import open_database, table_counts
-from villagevote.models.enums import (FindingResult, NominationSource, OrgKind, PoliticalStatus, ReviewDecision,
-                                      ReviewStage, Role)
-from villagevote.qualification.county_review import (apply_county_import, export_county_review,
-                                                     preview_county_import)
+from villagevote.models.enums import (
+    FindingResult,
+    NominationSource,
+    OrgKind,
+    PoliticalStatus,
+    ReviewDecision,
+    ReviewStage,
+    Role,
+)
+from villagevote.qualification.county_review import apply_county_import, export_county_review, preview_county_import
 from villagevote.qualification.findings import record_finding
 from villagevote.qualification.review import record_review
 from villagevote.qualification.rules_engine import VerdictOutcome

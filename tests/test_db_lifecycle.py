@@ -159,6 +159,7 @@ def test_corrupted_file_is_refused_untouched(tmp_path):
 
 def test_foreign_keys_are_enforced(db, township):
     from sqlalchemy.exc import IntegrityError
+
     from villagevote.models import Village
     with pytest.raises(IntegrityError):
         with db.session() as s:
@@ -177,6 +178,7 @@ def test_enum_check_constraint_rejects_unknown_values(db, township):
 def test_reopening_an_open_path_reuses_it_and_never_opens_the_file(tmp_path, monkeypatch):
     """A plain open()/close() of the live file would drop this process's SQLite locks (see test_crash_safety)."""
     import builtins
+
     from villagevote.models.db import inspect_file, open_here
 
     path = tmp_path / "town.sqlite3"

@@ -15,6 +15,7 @@ from villagevote.models.core import AuditLog
 from villagevote.models.elections import Contest
 from villagevote.models.enums import CandidacyStatus, OrgKind
 
+
 @pytest.fixture
 def contest_id(db, admin, clerk, township):
     with db.session() as s:
@@ -232,6 +233,7 @@ def test_electorate_counts_only_voters_who_may_vote(db, admin, township):
     """"More than half of the registered voters" is measured against active, eligible voters: under-18s on the
     register and removed voters do not count."""
     import datetime as dt
+
     from villagevote.models.enums import VoterStatus
     from villagevote.models.voters import Voter
     vid = township.village_ids[0]

@@ -3,9 +3,21 @@ from __future__ import annotations
 
 import pytest
 
-from villagevote.elections.tally_logic import (AGREE, ABSTAIN, DISAGREE, Ballot, BallotCounter, PostTotals,
-                                               TallyTotals, check_ballot, contest_input, merge_write_in,
-                                               normalize_name, reconcile, suggest_merges)
+from villagevote.elections.tally_logic import (
+    ABSTAIN,
+    AGREE,
+    DISAGREE,
+    Ballot,
+    BallotCounter,
+    PostTotals,
+    TallyTotals,
+    check_ballot,
+    contest_input,
+    merge_write_in,
+    normalize_name,
+    reconcile,
+    suggest_merges,
+)
 from villagevote.errors import ValidationError
 from villagevote.results import decide
 

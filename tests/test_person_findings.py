@@ -24,8 +24,17 @@ from villagevote.candidates.status import transition
 from villagevote.errors import PermissionDenied
 from villagevote.models import AuditLog, Candidacy, Finding, Pledge, ReviewStep
 from villagevote.models.db import open_database
-from villagevote.models.enums import (CandidacyStatus as S, FindingResult, NominationSource, OrgKind, PledgeKind,
-                                      PoliticalStatus, ReviewDecision, ReviewStage, Role)
+from villagevote.models.enums import CandidacyStatus as S
+from villagevote.models.enums import (
+    FindingResult,
+    NominationSource,
+    OrgKind,
+    PledgeKind,
+    PoliticalStatus,
+    ReviewDecision,
+    ReviewStage,
+    Role,
+)
 from villagevote.qualification.findings import findings_of, record_finding
 from villagevote.qualification.review import record_review, record_signoff, settle_qualification
 from villagevote.qualification.rules_engine import VerdictOutcome

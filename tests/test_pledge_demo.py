@@ -13,8 +13,15 @@ from villagevote.candidates.sample import build_world, id_number
 from villagevote.demo import DemoContext
 from villagevote.demo import pledges as demo
 from villagevote.models import Candidacy, Pledge, PledgeItem
-from villagevote.models.enums import (CandidacyStatus, NominationSource, OrgKind, PledgeKind, PledgeStatus,
-                                      PoliticalStatus, Role)
+from villagevote.models.enums import (
+    CandidacyStatus,
+    NominationSource,
+    OrgKind,
+    PledgeKind,
+    PledgeStatus,
+    PoliticalStatus,
+    Role,
+)
 from villagevote.models.tracking import Commitment, ProgressReport
 
 ADMIN = Actor(None, "admin", Role.ADMIN, "管理员")

@@ -16,14 +16,23 @@ from villagevote.config import attachments_dir
 from villagevote.errors import LockedError, PermissionDenied, ValidationError
 from villagevote.models import Candidacy, Finding, Pledge, PledgeItem
 from villagevote.models import PledgeTemplate as TemplateRow
-from villagevote.models.enums import (CandidacyStatus, CommitmentStatus, FindingResult, NominationSource, OrgKind,
-                                      PledgeKind, PledgeStatus, PoliticalStatus, Role)
+from villagevote.models.enums import (
+    CandidacyStatus,
+    CommitmentStatus,
+    FindingResult,
+    NominationSource,
+    OrgKind,
+    PledgeKind,
+    PledgeStatus,
+    PoliticalStatus,
+    Role,
+)
 from villagevote.models.tracking import Commitment, CommitmentStatusChange
 from villagevote.pledges import service, store
 from villagevote.pledges.templates import ResignationTrigger, TermGoalItem
 from villagevote.pledges.term import commitments_from_pledges
-from villagevote.qualification.verdict import compute_verdict
 from villagevote.qualification.rules_engine import VerdictOutcome
+from villagevote.qualification.verdict import compute_verdict
 
 ADMIN = Actor(None, "admin", Role.ADMIN, "管理员")
 CLERK = Actor(None, "clerk", Role.CLERK, "录入员甲")

@@ -13,13 +13,27 @@ from villagevote.candidates.sample import build_world, id_number
 from villagevote.errors import LockedError, PermissionDenied, ValidationError
 from villagevote.models import AuditLog, Candidacy, ElectionCycle, Finding, ReviewStep, Rule, RuleSet
 from villagevote.models.db import open_database
-from villagevote.models.enums import (CandidacyStatus as S, FindingResult, NominationSource, OrgKind, PoliticalStatus,
-                                      RelationKind,
-                                      ReviewDecision, ReviewStage, Role, RuleGrade)
+from villagevote.models.enums import CandidacyStatus as S
+from villagevote.models.enums import (
+    FindingResult,
+    NominationSource,
+    OrgKind,
+    PoliticalStatus,
+    RelationKind,
+    ReviewDecision,
+    ReviewStage,
+    Role,
+    RuleGrade,
+)
 from villagevote.qualification import rulesets
 from villagevote.qualification.findings import findings_of, record_finding, rule_for_cover
-from villagevote.qualification.review import (county_departments, record_review, record_signoff, review_history,
-                                              settle_qualification)
+from villagevote.qualification.review import (
+    county_departments,
+    record_review,
+    record_signoff,
+    review_history,
+    settle_qualification,
+)
 from villagevote.qualification.rules_engine import VerdictOutcome
 from villagevote.qualification.verdict import compute_verdict, kinship_flags
 

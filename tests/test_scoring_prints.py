@@ -11,8 +11,8 @@ import pytest
 from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
 
-from villagevote.audit import SYSTEM
 from tests.helpers_candidates import qualified_secretaries
+from villagevote.audit import SYSTEM
 from villagevote.candidates.sample import build_world
 from villagevote.names import sort_by_strokes
 from villagevote.reports.registry import Options, find_form

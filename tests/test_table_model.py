@@ -137,7 +137,8 @@ def test_candidates_page_sorts_ages_numerically_and_names_by_strokes(qtbot, ctx,
     from villagevote.candidates.candidacies import register_candidacy
     from villagevote.candidates.sample import build_world, id_number
     from villagevote.models.enums import NominationSource, OrgKind
-    from villagevote.ui.pages.candidates import COLUMNS as CANDIDATE_COLUMNS, CandidatesPage
+    from villagevote.ui.pages.candidates import COLUMNS as CANDIDATE_COLUMNS
+    from villagevote.ui.pages.candidates import CandidatesPage
 
     today = dt.date.today()
     people = [("张三", 1998), ("李四", 1926), ("王五", 1993), ("赵六", 1960)]

@@ -92,6 +92,7 @@ def test_system_page_lists_audit_rows(qtbot, ctx, township):
 def test_township_tab_adds_a_village_with_organizations(qtbot, ctx, township, monkeypatch):
     from PySide6.QtWidgets import QDialog
     from sqlalchemy import func, select
+
     from villagevote.models import Organization, Village
     from villagevote.ui.pages import township_tab
 

@@ -1,8 +1,6 @@
 """Start-up flow and file actions: first administrator, township set-up, bad files, failing backups, restore."""
 from __future__ import annotations
 
-
-import pytest
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 

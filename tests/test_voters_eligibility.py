@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from villagevote.errors import ValidationError
+from villagevote.idcard import age_on
 from villagevote.models.enums import VoterCategory, VoterStatus
 from villagevote.voters.calendar import (
     DeadlineStatus,
@@ -16,7 +17,6 @@ from villagevote.voters.calendar import (
     publication_warnings,
     statutory_calendar,
 )
-from villagevote.idcard import age_on
 from villagevote.voters.eligibility import adulthood_date, ages_on, assess, check_removal
 
 ELECTION = dt.date(2026, 12, 20)

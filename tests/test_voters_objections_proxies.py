@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from tests.test_voters_import import make_id
 from villagevote.candidates.persons import add_relationship
 from villagevote.errors import ValidationError
 from villagevote.models.candidates import Person
@@ -17,7 +18,6 @@ from villagevote.voters.objections import answer_objection, list_objections, reg
 from villagevote.voters.proxies import list_proxies, register_proxy, revoke_proxy
 from villagevote.voters.schedule import village_calendar
 from villagevote.voters.search import initials_key, name_sort_key
-from tests.test_voters_import import make_id
 
 PUBLISHED = dt.date(2026, 11, 30)  # election day 2026-12-20 in the township fixture
 

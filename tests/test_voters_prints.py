@@ -5,17 +5,24 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import python_calamine
 import pytest
+import python_calamine
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from tests.test_voters_import import make_id, people, write_list
 from villagevote.errors import ValidationError
 from villagevote.names import sort_by_strokes
 from villagevote.reports.pdf.voter_cards import VillageCards, VoterCard, voter_cards_pdf
-from villagevote.reports.pdf.voter_notice import CHUNK_ROWS, PER_LINE, NoticeGroup, NoticeVoter, VillageNotice, voter_notice_pdf
+from villagevote.reports.pdf.voter_notice import (
+    CHUNK_ROWS,
+    PER_LINE,
+    NoticeGroup,
+    NoticeVoter,
+    VillageNotice,
+    voter_notice_pdf,
+)
 from villagevote.reports.registry import Options, find_form
-from tests.test_voters_import import make_id, people, write_list
 
 
 def pdf_text(path: Path) -> str:
@@ -79,10 +86,10 @@ def test_cards_and_proxy_list_render_their_facts(tmp_path):
 
 
 def test_cli_forms_over_the_register(db, admin, township, tmp_path):
-    from villagevote.voters.importer import import_file
-    from villagevote.voters import register as reg
     from villagevote.models.enums import VoterStatus
     from villagevote.models.voters import Voter
+    from villagevote.voters import register as reg
+    from villagevote.voters.importer import import_file
     east, west, _ = township.village_ids
     rows = people(12)
     rows[0][0] = "故人"
@@ -120,6 +127,7 @@ def test_cli_forms_over_the_register(db, admin, township, tmp_path):
 
 def test_template_round_trips_through_the_importer(db, admin, township, tmp_path):
     import openpyxl
+
     from villagevote.voters.workbook import read_voter_workbook
     with db.session() as s:
         path = find_form("export", "voter-template").run(s, admin, tmp_path / "t.xlsx", Options(village="东村"))

@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from tests.test_voters_import import make_id
 from villagevote.candidates.candidacies import register_candidacy
 from villagevote.candidates.persons import relationships_of
 from villagevote.errors import ValidationError
@@ -19,7 +20,6 @@ from villagevote.models.voters import Proxy, Voter
 from villagevote.reports.registry import Options, find_form
 from villagevote.voters.proxies import list_proxies, record_voter_kinship, register_proxy, revoke_proxy
 from villagevote.voters.search import initials_key, name_sort_key
-from tests.test_voters_import import make_id
 
 DAY = dt.date(2026, 11, 18)  # written authorizations; election day 2026-12-20 in the township fixture
 

@@ -6,8 +6,8 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from villagevote.ui.dialogs.common import Ask
 from tests.test_voters_import import make_id, voter_count
+from villagevote.ui.dialogs.common import Ask
 
 
 @pytest.fixture

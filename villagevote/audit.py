@@ -190,6 +190,7 @@ def _entry(row: AuditLog, sensitive: bool) -> AuditEntry:
 
 def _conditions(actor: Actor, filters: AuditFilter) -> list[Any]:
     from sqlalchemy import String, case, cast, func, literal_column, or_, select
+
     from villagevote.auth import Permission, can
     from villagevote.errors import PermissionDenied
     from villagevote.models.candidates import Candidacy, Person
@@ -250,6 +251,7 @@ def list_entries(session: Session, actor: Actor, filters: AuditFilter = AuditFil
     """One page of the audit log, newest first, as plain data for the viewer: actions, objects and fields in
     Chinese; for roles without VIEW_SENSITIVE, ID numbers masked (330102********123X) and review findings hidden."""
     from sqlalchemy import select
+
     from villagevote.auth import Permission, can
     sensitive = can(actor, Permission.VIEW_SENSITIVE)
     rows = session.scalars(select(AuditLog).where(*_conditions(actor, filters)).order_by(AuditLog.id.desc())

@@ -24,10 +24,10 @@ it to the rollback journal, which also works between page sizes (4 KiB ↔ 16 Ki
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 import os
 import re
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from villagevote.errors import BackupError, DatabaseFileError
@@ -114,7 +114,7 @@ def backup_database(db_path: Path, dest_dir: Path, *, reason: str = "manual", ke
                 leftover.unlink()
     except sqlite3.Error as exc:
         problem = _source_problem(db_path, exc)
-        raise BackupError(problem and tr("备份失败：{problem}").format(problem=problem) or tr(
+        raise BackupError((problem and tr("备份失败：{problem}").format(problem=problem)) or tr(
             "备份失败，数据库未受影响。备份位置：{dir}；原因：{error}").format(dir=dest_dir, error=exc)) from exc
     except OSError as exc:
         raise BackupError(tr("备份失败，数据库未受影响。备份位置：{dir}；原因：{error}").format(dir=dest_dir, error=exc)) from exc

@@ -6,7 +6,7 @@ them once the transaction has committed.
 from __future__ import annotations
 
 import enum
-from typing import Iterable
+from collections.abc import Iterable
 
 
 class Area(str, enum.Enum):

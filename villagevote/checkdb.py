@@ -29,8 +29,15 @@ class CheckReport:
 
 def check_database(path: Path | str) -> CheckReport:
     """Run integrity_check and foreign_key_check, read the schema version and count rows; never writes."""
-    from villagevote.models.db import (HotJournal, copy_with_journal, head_revision, inspect_file, known_revisions,
-                                       lock_holder, roll_back_journal)
+    from villagevote.models.db import (
+        HotJournal,
+        copy_with_journal,
+        head_revision,
+        inspect_file,
+        known_revisions,
+        lock_holder,
+        roll_back_journal,
+    )
 
     path = Path(path)
     report = CheckReport(path=path, ok=True)

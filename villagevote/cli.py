@@ -90,14 +90,14 @@ def cmd_check_db(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _read_only_actor() -> "Actor":
+def _read_only_actor() -> Actor:
     """Who a command runs as without --user: may read what any 只读 user may read, and write nothing."""
     from villagevote.audit import Actor
     from villagevote.models.enums import Role
     return Actor(user_id=None, username="cli", role=Role.READONLY, display_name=tr("命令行（只读）"))
 
 
-def _login(db: "Database", username: str) -> "Actor":
+def _login(db: Database, username: str) -> Actor:
     """Log ``username`` in on ``db`` (audited like a GUI login, with the same wait after failures). The password
     comes from the environment variable VILLAGEVOTE_PASSWORD, else from a prompt that does not echo."""
     import getpass

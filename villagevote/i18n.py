@@ -6,7 +6,7 @@ Every user-visible string goes through ``tr("...")`` with a literal argument so 
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 _translate: Callable[[str, str], str] | None = None
 _generation = 0

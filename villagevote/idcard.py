@@ -19,9 +19,9 @@ from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 
 __all__ = [
+    "PROVINCES",
     "IdInfo",
     "InvalidIdNumber",
-    "PROVINCES",
     "age_on",
     "check_character",
     "excel_mangled",

@@ -26,7 +26,8 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from typing import Any, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from villagevote.i18n import tr
 

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import product
-from typing import Iterable
 
 from villagevote.resources import resource_path
 

@@ -31,9 +31,10 @@ All arithmetic is on integers: "more than half of N" is ``votes * 2 > N`` and "a
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
@@ -46,7 +45,7 @@ def seed_defaults(session: Session) -> None:
 
 
 @requires(Permission.ADMIN)
-def set_setting(session: Session, actor: "Actor", key: str, value: object) -> None:
+def set_setting(session: Session, actor: Actor, key: str, value: object) -> None:
     """Change a setting (administrators only), audit-logged."""
     from villagevote import audit
     row = session.get(Setting, key)

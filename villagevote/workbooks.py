@@ -29,12 +29,12 @@ import gc
 import re
 import struct
 import zipfile
-import zlib
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 from xml.parsers import expat
 
 from villagevote.errors import ValidationError
@@ -301,7 +301,7 @@ def _xlsx_parts(zf: zipfile.ZipFile, path: Path) -> dict[str, str]:
             raise _damaged(path, what=tr("（工作簿目录异常庞大）"))
         try:
             return ET.fromstring(zf.read(info))
-        except Exception as exc:  # noqa: BLE001 - ParseError, zlib.error, BadZipFile, CRC errors …
+        except Exception as exc:
             raise _damaged(path, exc) from None
 
     book = load("xl/workbook.xml")
@@ -345,7 +345,7 @@ def _xlsx_preflight(zf: zipfile.ZipFile, path: Path) -> dict[str, str]:
         try:
             with zf.open(sst) as handle:
                 head = handle.read(4096)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise _damaged(path, exc) from None
         for m in _SST_COUNT.finditer(head[: head.find(b"<si") if b"<si" in head else len(head)]):
             if int(m.group(1)) > MAX_CELLS:
@@ -383,7 +383,7 @@ def _scan_xlsx_sheet(zf: zipfile.ZipFile, part: str, path: Path, sheet: str) -> 
                     break
                 tail = data[-keep:] if keep else b""
                 chunk = following
-    except Exception as exc:  # noqa: BLE001 - zlib.error, BadZipFile (CRC), EOFError on truncated members
+    except Exception as exc:
         raise _damaged(path, exc, tr("（工作表「{sheet}」的数据无法解压）").format(sheet=sheet)) from None
     if unusual:
         _exact_xlsx_sheet(zf, info, path, sheet)
@@ -403,7 +403,7 @@ def _feed(zf: zipfile.ZipFile, info: zipfile.ZipInfo, parser: Any, path: Path, b
         raise
     except expat.ExpatError as exc:
         raise _damaged(path, exc, bad_xml) from None
-    except Exception as exc:  # noqa: BLE001 - zlib.error, BadZipFile (CRC), EOFError on truncated members
+    except Exception as exc:
         raise _damaged(path, exc, bad_zip) from None
 
 
@@ -505,7 +505,7 @@ def _ods_preflight(zf: zipfile.ZipFile, path: Path) -> dict[str, _OdsTable]:
     """Parse content.xml once: the farthest non-empty cell (repeats counted), merged ranges, formulas without values."""
     try:
         manifest = zf.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in zf.namelist() else b""
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise _damaged(path, exc) from None
     if b"encryption-data" in manifest:
         raise WorkbookError(tr("文件「{name}」设置了打开密码，请在 WPS 或 LibreOffice 中取消密码后再导入").format(name=path.name))
@@ -774,7 +774,7 @@ class Workbook:
                 visible.append(meta.name)
         self.visible_sheet_names = visible
 
-    def __enter__(self) -> "Workbook":
+    def __enter__(self) -> Workbook:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -785,7 +785,7 @@ class Workbook:
             if closer is not None:
                 try:
                     closer()
-                except Exception:  # noqa: BLE001 - closing a broken file
+                except Exception:
                     pass
 
     def read(self, name: str) -> Sheet:
@@ -864,7 +864,7 @@ def open_workbook(path: str | Path, suffixes: Iterable[str] = SUPPORTED_SUFFIXES
         try:
             zf = zipfile.ZipFile(path)
             names = set(zf.namelist())
-        except Exception as exc:  # noqa: BLE001 - BadZipFile, EOFError, OSError, ValueError, NotImplementedError
+        except Exception as exc:
             raise WorkbookError(
                 tr("文件「{name}」不完整或已损坏（压缩结构缺失），可能没有下载或复制完整。"
                    "请重新获取文件，或用 Excel 打开后另存一份再导入（技术信息：{detail}）").format(

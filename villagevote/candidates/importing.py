@@ -7,8 +7,8 @@ inside the caller's session, so the whole import commits or rolls back as one.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,16 +16,16 @@ from sqlalchemy.orm import Session
 from villagevote import audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, requires
+from villagevote.candidates.rowcheck import ImportContext, ImportPreview, check_rows
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
 from villagevote.models import Candidacy, ElectionCycle, Organization, Person, Seat, Village, VillageGroup
 from villagevote.models.enums import CandidacyStatus, OrgKind
 from villagevote.names import pinyin_initials
-from villagevote.candidates.rowcheck import ImportContext, ImportPreview, check_rows
 from villagevote.reports.xlsx.candidate_import import read_candidate_rows, write_template
 
-__all__ = ["build_context", "commit_import", "export_template", "preview_import", "ImportResult"]
+__all__ = ["ImportResult", "build_context", "commit_import", "export_template", "preview_import"]
 
 Progress = Callable[[float, str], None]
 

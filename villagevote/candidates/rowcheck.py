@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from villagevote.candidates.checks import PersonFacts, check_person, clean_name
 from villagevote.cells import cell_text

@@ -37,7 +37,8 @@ from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
 from villagevote.models import BallotCandidate, Candidacy, Contest, Organization, Village
-from villagevote.models.enums import CandidacyStatus as S, ContestRound, OrgKind
+from villagevote.models.enums import CandidacyStatus as S
+from villagevote.models.enums import ContestRound, OrgKind
 from villagevote.versioning import check_version
 
 __all__ = ["ALLOWED", "NEEDS_REASON", "OUTCOMES", "Origin", "allowed_next", "can_transition", "edit_choices",

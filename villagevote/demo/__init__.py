@@ -29,11 +29,11 @@ class DemoContext:
     actor: Actor
     township_id: int
     cycle_id: int
-    election_day: "object"
+    election_day: object
     village_ids: list[int]
     voters_per_village: int
     persons_by_village: dict[int, list[int]] = field(default_factory=dict)
-    today: "object" = None  # the demo's fixed "today" (deterministic); set by the core
+    today: object = None  # the demo's fixed "today" (deterministic); set by the core
     notes: list[str] = field(default_factory=list)
 
 
@@ -45,7 +45,7 @@ class DemoSummary:
     notes: list[str]
 
 
-def populate_demo(session: "Session", actor: Actor, *, villages: int, voters_per_village: int, seed: int) -> list[str]:
+def populate_demo(session: Session, actor: Actor, *, villages: int, voters_per_village: int, seed: int) -> list[str]:
     """Fill an empty township database inside the caller's transaction; returns notes on areas not built yet."""
     from sqlalchemy import event
 
@@ -66,7 +66,7 @@ def populate_demo(session: "Session", actor: Actor, *, villages: int, voters_per
         event.remove(session, "loaded_as_persistent", hold)
 
 
-def _populate(session: "Session", actor: Actor, villages: int, voters_per_village: int, seed: int) -> list[str]:
+def _populate(session: Session, actor: Actor, villages: int, voters_per_village: int, seed: int) -> list[str]:
     from villagevote.demo import core
     ctx = core.populate(session, random.Random(seed), actor, villages, voters_per_village)
     loaded = []

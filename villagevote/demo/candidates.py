@@ -17,8 +17,15 @@ from villagevote.candidates.candidacies import register_candidacy
 from villagevote.candidates.status import transition
 from villagevote.demo import DemoContext
 from villagevote.models import ElectionCycle, Organization, Person, RuleSet
-from villagevote.models.enums import (CandidacyStatus, FindingResult, NominationSource, OrgKind, PoliticalStatus,
-                                      ReviewDecision, ReviewStage)
+from villagevote.models.enums import (
+    CandidacyStatus,
+    FindingResult,
+    NominationSource,
+    OrgKind,
+    PoliticalStatus,
+    ReviewDecision,
+    ReviewStage,
+)
 from villagevote.qualification.findings import record_finding
 from villagevote.qualification.review import county_departments, record_review, record_signoff, settle_qualification
 from villagevote.qualification.rulesets import bind_cycle, rule_defs

@@ -12,11 +12,11 @@ from villagevote.audit import Actor
 from villagevote.demo import DemoContext
 from villagevote.demo.names_pool import GIVEN_FEMALE, GIVEN_MALE, SURNAMES, VILLAGE_NAMES
 from villagevote.idcard import age_on, check_character
-from villagevote.names import pinyin_initials
-from villagevote.voters.eligibility import latest_birth_of_age
 from villagevote.models.candidates import Person, Relationship
 from villagevote.models.core import VillageGroup
 from villagevote.models.enums import Education, Gender, PoliticalStatus, RelationKind
+from villagevote.names import pinyin_initials
+from villagevote.voters.eligibility import latest_birth_of_age
 
 REGION = "330999"  # fictional county code in Zhejiang (33)
 ELECTION_DAY = dt.date(2026, 12, 20)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from villagevote.demo import DemoContext
 from villagevote.elections import service as svc
-from villagevote.elections.tally_logic import AGREE, ABSTAIN, DISAGREE, Ballot
+from villagevote.elections.tally_logic import ABSTAIN, AGREE, DISAGREE, Ballot
 from villagevote.models.core import Organization
 from villagevote.models.enums import OrgKind
 

@@ -16,8 +16,17 @@ from sqlalchemy.orm import Session
 from villagevote import audit, integrity
 from villagevote.audit import Actor
 from villagevote.auth import Permission, require, requires
-from villagevote.elections.tally_logic import (Ballot, BallotCheck, BallotCounter, PostTotals, TallyTotals,
-                                               check_ballot, contest_input, normalize_name, reconcile)
+from villagevote.elections.tally_logic import (
+    Ballot,
+    BallotCheck,
+    BallotCounter,
+    PostTotals,
+    TallyTotals,
+    check_ballot,
+    contest_input,
+    normalize_name,
+    reconcile,
+)
 from villagevote.elections.views import CandidateView, ContestView, PostView, VoteRow
 from villagevote.errors import LockedError, ValidationError
 from villagevote.i18n import tr
@@ -25,11 +34,29 @@ from villagevote.lookup import get_row
 from villagevote.models.base import row_dict
 from villagevote.models.candidates import Candidacy, Person
 from villagevote.models.core import ElectionCycle, Organization, Township, Village
-from villagevote.models.elections import (BallotCandidate, BallotRecord, Contest, ContestPost, LockEvent, Result,
-                                          SpoiltBallot, TallyEntry, TallyPost)
+from villagevote.models.elections import (
+    BallotCandidate,
+    BallotRecord,
+    Contest,
+    ContestPost,
+    LockEvent,
+    Result,
+    SpoiltBallot,
+    TallyEntry,
+    TallyPost,
+)
 from villagevote.models.enums import CandidacyStatus, ContestMode, ContestRound, Gender, OrgKind
-from villagevote.results import (BODY_PARTY, BODY_VILLAGE, COMMITTEE_MAX, COMMITTEE_MIN, WOMAN, decide,
-                                 ensure_candidate_margin, check_candidate_margin, required_candidates)
+from villagevote.results import (
+    BODY_PARTY,
+    BODY_VILLAGE,
+    COMMITTEE_MAX,
+    COMMITTEE_MIN,
+    WOMAN,
+    check_candidate_margin,
+    decide,
+    ensure_candidate_margin,
+    required_candidates,
+)
 
 BODIES: dict[OrgKind, str] = {OrgKind.VILLAGE_COMMITTEE: BODY_VILLAGE, OrgKind.PARTY_BRANCH: BODY_PARTY}
 ELIGIBLE = (CandidacyStatus.QUALIFIED, CandidacyStatus.PRELIMINARY, CandidacyStatus.CANDIDATE)

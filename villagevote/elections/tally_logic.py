@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
@@ -165,7 +166,7 @@ class TallyTotals:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "TallyTotals":
+    def from_dict(cls, d: dict[str, Any]) -> TallyTotals:
         t = cls(int(d.get("issued", 0)), int(d.get("returned", 0)), int(d.get("wholly_invalid", 0)),
                 ballots_entered=d.get("ballots_entered"))
         for p, pd in (d.get("posts") or {}).items():

@@ -1,16 +1,48 @@
 """ORM models. Importing this package registers every table on ``Base.metadata``."""
+from villagevote.models import candidates, core, elections, pledges, scoring, tracking, voters
 from villagevote.models.base import Base
-from villagevote.models import core, candidates, pledges, scoring, voters, elections, tracking  # noqa: F401
-from villagevote.models.core import (AuditLog, ElectionCycle, Organization, Seat, Setting, Township, User,
-                                     Village, VillageGroup)
-from villagevote.models.candidates import (Candidacy, DepartmentSignoff, Finding, Person, Relationship,
-                                           ReviewStep, Rule, RuleSet)
+from villagevote.models.candidates import (
+                                     Candidacy,
+                                     DepartmentSignoff,
+                                     Finding,
+                                     Person,
+                                     Relationship,
+                                     ReviewStep,
+                                     Rule,
+                                     RuleSet,
+)
+from villagevote.models.core import (
+                                     AuditLog,
+                                     ElectionCycle,
+                                     Organization,
+                                     Seat,
+                                     Setting,
+                                     Township,
+                                     User,
+                                     Village,
+                                     VillageGroup,
+)
+from villagevote.models.elections import (
+                                     BallotCandidate,
+                                     BallotRecord,
+                                     Contest,
+                                     ContestPost,
+                                     LockEvent,
+                                     Result,
+                                     TallyEntry,
+)
 from villagevote.models.pledges import Pledge, PledgeItem, PledgeReview, PledgeTemplate
-from villagevote.models.scoring import (Rater, RaterGroup, Recusal, Score, ScoreCriterion, ScoreDecision,
-                                        ScoreScheme, ScoreSheet)
+from villagevote.models.scoring import (
+                                     Rater,
+                                     RaterGroup,
+                                     Recusal,
+                                     Score,
+                                     ScoreCriterion,
+                                     ScoreDecision,
+                                     ScoreScheme,
+                                     ScoreSheet,
+)
+from villagevote.models.tracking import Commitment, CommitmentStatusChange, Evaluation, Flag, ProgressReport
 from villagevote.models.voters import Objection, Proxy, Voter
-from villagevote.models.elections import (BallotCandidate, BallotRecord, Contest, ContestPost, LockEvent, Result,
-                                          TallyEntry)
-from villagevote.models.tracking import (Commitment, CommitmentStatusChange, Evaluation, Flag, ProgressReport)
 
 __all__ = [name for name in dir() if name[0].isupper()]

@@ -2,31 +2,40 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
-from sqlalchemy import JSON, false, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from villagevote.models.base import Base, TimestampMixin, enum_type, utcnow
-from villagevote.models.enums import (CandidacyStatus, Education, FindingResult, Gender, NominationSource,
-                                      PoliticalStatus, RelationKind, ReviewDecision, ReviewStage, RuleGrade)
+from villagevote.models.enums import (
+    CandidacyStatus,
+    Education,
+    FindingResult,
+    Gender,
+    NominationSource,
+    PoliticalStatus,
+    RelationKind,
+    ReviewDecision,
+    ReviewStage,
+    RuleGrade,
+)
 
 
 class Person(TimestampMixin, Base):
     __tablename__ = "person"
     id: Mapped[int] = mapped_column(primary_key=True)
-    id_number: Mapped[Optional[str]] = mapped_column(String(18), unique=True, nullable=True)
+    id_number: Mapped[str | None] = mapped_column(String(18), unique=True, nullable=True)
     name: Mapped[str] = mapped_column(String(64), index=True)
     name_initials: Mapped[str] = mapped_column(String(32), default="", index=True)  # pinyin initials for search
-    gender: Mapped[Optional[Gender]] = mapped_column(enum_type(Gender), nullable=True)
-    birth_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
-    education: Mapped[Optional[Education]] = mapped_column(enum_type(Education), nullable=True)
-    political_status: Mapped[Optional[PoliticalStatus]] = mapped_column(enum_type(PoliticalStatus), nullable=True)
-    party_join_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    gender: Mapped[Gender | None] = mapped_column(enum_type(Gender), nullable=True)
+    birth_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    education: Mapped[Education | None] = mapped_column(enum_type(Education), nullable=True)
+    political_status: Mapped[PoliticalStatus | None] = mapped_column(enum_type(PoliticalStatus), nullable=True)
+    party_join_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     phone: Mapped[str] = mapped_column(String(32), default="")
-    village_id: Mapped[Optional[int]] = mapped_column(ForeignKey("village.id", ondelete="SET NULL"), nullable=True,
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id", ondelete="SET NULL"), nullable=True,
                                                       index=True)
-    group_id: Mapped[Optional[int]] = mapped_column(ForeignKey("village_group.id", ondelete="SET NULL"),
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("village_group.id", ondelete="SET NULL"),
                                                     nullable=True)
     current_post: Mapped[str] = mapped_column(String(64), default="")
     note: Mapped[str] = mapped_column(Text, default="")
@@ -61,7 +70,7 @@ class Candidacy(TimestampMixin, Base):
     # edit counter for concurrent-change detection (migration 0009)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": version}  # every ORM update bumps it and checks it (UPDATE … WHERE version=?)
-    person: Mapped["Person"] = relationship()
+    person: Mapped[Person] = relationship()
 
 
 class RuleSet(TimestampMixin, Base):
@@ -73,12 +82,12 @@ class RuleSet(TimestampMixin, Base):
     year: Mapped[int] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
     source: Mapped[str] = mapped_column(Text, default="")
-    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("rule_set.id"), nullable=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("rule_set.id"), nullable=True)
     catalog_key: Mapped[str] = mapped_column(String(64), default="", server_default="")  # e.g. zhejiang-2013
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
-    kinship_bar: Mapped[Optional[dict]] = mapped_column(JSON, nullable=True)  # {"relations": [...], "organizations": [...], "text": ...}
+    kinship_bar: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # {"relations": [...], "organizations": [...], "text": ...}
     frozen: Mapped[bool] = mapped_column(default=False, server_default=false())  # set once a cycle uses it
-    rules: Mapped[list["Rule"]] = relationship(back_populates="rule_set", order_by="Rule.sort_order",
+    rules: Mapped[list[Rule]] = relationship(back_populates="rule_set", order_by="Rule.sort_order",
                                                cascade="all, delete-orphan")
 
 
@@ -90,7 +99,7 @@ class Rule(Base):
     code: Mapped[str] = mapped_column(String(16))
     grade: Mapped[RuleGrade] = mapped_column(enum_type(RuleGrade))
     text: Mapped[str] = mapped_column(Text)
-    window_years: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+    window_years: Mapped[int | None] = mapped_column(Integer, nullable=True)
     until_expiry: Mapped[bool] = mapped_column(default=False)
     departments: Mapped[list] = mapped_column(JSON, default=list)
     evidence_hint: Mapped[str] = mapped_column(Text, default="")
@@ -112,8 +121,8 @@ class Finding(TimestampMixin, Base):
     result: Mapped[FindingResult] = mapped_column(enum_type(FindingResult), default=FindingResult.PENDING)
     department: Mapped[str] = mapped_column(String(64), default="")
     evidence: Mapped[str] = mapped_column(Text, default="")
-    event_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
-    expiry_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    event_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    expiry_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     recorded_by: Mapped[str] = mapped_column(String(64), default="")
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     # answers of other candidacies of the same person that migration 0010 merged into this one (kept, not shown)
@@ -139,8 +148,8 @@ class DepartmentSignoff(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     candidacy_id: Mapped[int] = mapped_column(ForeignKey("candidacy.id", ondelete="CASCADE"), index=True)
     department: Mapped[str] = mapped_column(String(64))
-    has_issue: Mapped[Optional[bool]] = mapped_column(nullable=True)
+    has_issue: Mapped[bool | None] = mapped_column(nullable=True)
     opinion: Mapped[str] = mapped_column(Text, default="")
     handler: Mapped[str] = mapped_column(String(64), default="")
-    signed_on: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    signed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     source_file: Mapped[str] = mapped_column(String(255), default="")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -17,7 +16,7 @@ class Township(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(64))
     county: Mapped[str] = mapped_column(String(64), default="")
     code: Mapped[str] = mapped_column(String(32), default="")
-    villages: Mapped[list["Village"]] = relationship(back_populates="township", order_by="Village.code")
+    villages: Mapped[list[Village]] = relationship(back_populates="township", order_by="Village.code")
 
 
 class Village(TimestampMixin, Base):
@@ -30,7 +29,7 @@ class Village(TimestampMixin, Base):
     households: Mapped[int] = mapped_column(Integer, default=0)
     population: Mapped[int] = mapped_column(Integer, default=0)
     township: Mapped[Township] = relationship(back_populates="villages")
-    groups: Mapped[list["VillageGroup"]] = relationship(back_populates="village", order_by="VillageGroup.number",
+    groups: Mapped[list[VillageGroup]] = relationship(back_populates="village", order_by="VillageGroup.number",
                                                         cascade="all, delete-orphan")
 
 
@@ -54,7 +53,7 @@ class ElectionCycle(TimestampMixin, Base):
     year: Mapped[int] = mapped_column(Integer)
     election_day: Mapped[dt.date] = mapped_column(Date)
     term_years: Mapped[int] = mapped_column(Integer, default=5)
-    rule_set_id: Mapped[Optional[int]] = mapped_column(ForeignKey("rule_set.id"), nullable=True)
+    rule_set_id: Mapped[int | None] = mapped_column(ForeignKey("rule_set.id"), nullable=True)
     # statutory timetable and caps (voter list days, objection days, proxy cap, …) as editable data
     profile: Mapped[dict] = mapped_column(JSON, default=dict)
 
@@ -67,7 +66,7 @@ class Organization(Base):
     cycle_id: Mapped[int] = mapped_column(ForeignKey("election_cycle.id", ondelete="CASCADE"), index=True)
     kind: Mapped[OrgKind] = mapped_column(enum_type(OrgKind))
     village: Mapped[Village] = relationship()
-    seats: Mapped[list["Seat"]] = relationship(back_populates="organization", order_by="Seat.rank",
+    seats: Mapped[list[Seat]] = relationship(back_populates="organization", order_by="Seat.rank",
                                                cascade="all, delete-orphan")
 
 
@@ -93,7 +92,7 @@ class User(TimestampMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_failed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, nullable=True)
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Setting(Base):
@@ -106,13 +105,13 @@ class AuditLog(Base):
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True)
     username: Mapped[str] = mapped_column(String(64), default="")
     action: Mapped[str] = mapped_column(String(64), index=True)
     entity: Mapped[str] = mapped_column(String(64), index=True)
-    entity_id: Mapped[Optional[str]] = mapped_column(String(64), nullable=True)
-    before: Mapped[Optional[dict]] = mapped_column(JSON, nullable=True)
-    after: Mapped[Optional[dict]] = mapped_column(JSON, nullable=True)
+    entity_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    before: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
     # hash chain (migration 0009): row_hash = SHA-256(prev_hash + canonical row content); see villagevote.audit
     prev_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")

@@ -23,9 +23,10 @@ import socket
 import sqlite3
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 from alembic import command
 from alembic.config import Config
@@ -162,7 +163,7 @@ def make_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
 # instance that has the file open; a second instance is refused (see open_database for why).
 
 _REGISTRY_LOCK = threading.RLock()
-_OPEN: dict[str, "Database"] = {}
+_OPEN: dict[str, Database] = {}
 _HELD: set[str] = set()  # lock files this process holds
 
 
@@ -178,7 +179,7 @@ def _file_id(path: Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino)
 
 
-def open_here(path: Path | str) -> "Database | None":
+def open_here(path: Path | str) -> Database | None:
     """The Database this process has open on ``path`` (same file by resolved name, or by device and inode through
     another name or link), or None."""
     path = Path(path)
@@ -234,7 +235,7 @@ class InstanceLock:
         self.path, self._fh = path, fh
 
     @classmethod
-    def acquire(cls, db_path: Path) -> "InstanceLock":
+    def acquire(cls, db_path: Path) -> InstanceLock:
         """Take the lock or raise DatabaseInUse (naming the computer, user and process that hold it)."""
         path = lock_path_for(db_path)
         key = _key(path)
@@ -250,7 +251,7 @@ class InstanceLock:
             raise
 
     @classmethod
-    def _acquire(cls, db_path: Path, path: Path) -> "InstanceLock":
+    def _acquire(cls, db_path: Path, path: Path) -> InstanceLock:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fh = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o666), "r+b")
@@ -266,7 +267,7 @@ class InstanceLock:
             raise DatabaseInUse(db_path, holder) from None
         try:
             user = getpass.getuser()
-        except Exception:  # noqa: BLE001 - no user name on this system: say so
+        except Exception:
             user = "?"
         record = json.dumps({"host": socket.gethostname(), "user": user, "pid": os.getpid(),
                              "since": dt.datetime.now().strftime("%Y-%m-%d %H:%M")}, ensure_ascii=False)
@@ -466,14 +467,13 @@ def migrate(path: Path, *, target: str = "head") -> None:
     foreign-key check before commit."""
     engine = make_engine(path, foreign_keys=False)
     try:
-        with engine.connect().execution_options(sqlite_begin="EXCLUSIVE") as conn:
-            with conn.begin():
-                cfg = alembic_config()
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, target)
-                problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                if problems:
-                    raise DatabaseFileError(tr("数据库升级后外键检查失败（{n} 处），升级已撤销。").format(n=len(problems)))
+        with engine.connect().execution_options(sqlite_begin="EXCLUSIVE") as conn, conn.begin():
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, target)
+            problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise DatabaseFileError(tr("数据库升级后外键检查失败（{n} 处），升级已撤销。").format(n=len(problems)))
     finally:
         engine.dispose()
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -17,22 +16,22 @@ class Contest(TimestampMixin, Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"), index=True)
     round: Mapped[ContestRound] = mapped_column(enum_type(ContestRound), default=ContestRound.FIRST)
     mode: Mapped[ContestMode] = mapped_column(enum_type(ContestMode), default=ContestMode.WITH_CANDIDATES)
-    held_on: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    held_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     electorate: Mapped[int] = mapped_column(Integer, default=0)
-    present: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+    present: Mapped[int | None] = mapped_column(Integer, nullable=True)
     ballots_printed: Mapped[int] = mapped_column(Integer, default=0)
     ballots_issued: Mapped[int] = mapped_column(Integer, default=0)
     ballots_returned: Mapped[int] = mapped_column(Integer, default=0)
     ballots_invalid: Mapped[int] = mapped_column(Integer, default=0)
     official: Mapped[bool] = mapped_column(default=False)
     official_by: Mapped[str] = mapped_column(String(64), default="")
-    official_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, nullable=True)
+    official_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     # "totals" (counts per candidate and mark) or "ballots" (唱票, ballot by ballot); migration 0006
     tally_mode: Mapped[str] = mapped_column(String(16), default="totals", server_default="totals")
     double_entry: Mapped[bool] = mapped_column(default=False, server_default=false())
     # SHA-256 of the stored decision and its tally, written at the official lock (migration 0009)
     official_digest: Mapped[str] = mapped_column(String(64), default="", server_default="")
-    posts: Mapped[list["ContestPost"]] = relationship(order_by="ContestPost.rank", cascade="all, delete-orphan")
+    posts: Mapped[list[ContestPost]] = relationship(order_by="ContestPost.rank", cascade="all, delete-orphan")
 
 
 class ContestPost(Base):
@@ -50,14 +49,14 @@ class BallotCandidate(Base):
     __tablename__ = "ballot_candidate"
     id: Mapped[int] = mapped_column(primary_key=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
-    candidacy_id: Mapped[Optional[int]] = mapped_column(ForeignKey("candidacy.id", ondelete="SET NULL"),
+    candidacy_id: Mapped[int | None] = mapped_column(ForeignKey("candidacy.id", ondelete="SET NULL"),
                                                         nullable=True)
     name: Mapped[str] = mapped_column(String(64))
-    gender: Mapped[Optional[str]] = mapped_column(String(4), nullable=True)
+    gender: Mapped[str | None] = mapped_column(String(4), nullable=True)
     post: Mapped[str] = mapped_column(String(32))
     order: Mapped[int] = mapped_column(Integer, default=0)
     write_in: Mapped[bool] = mapped_column(default=False)
-    merged_into_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ballot_candidate.id"), nullable=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("ballot_candidate.id"), nullable=True)
 
 
 class TallyEntry(TimestampMixin, Base):
@@ -94,7 +93,7 @@ class Result(TimestampMixin, Base):
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), unique=True)
     valid: Mapped[bool] = mapped_column(default=False)
     decision: Mapped[dict] = mapped_column(JSON, default=dict)  # decide() output
-    decided_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, nullable=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class LockEvent(TimestampMixin, Base):
@@ -116,7 +115,7 @@ class TallyPost(Base):
     entry_no: Mapped[int] = mapped_column(Integer, default=1)
     post: Mapped[str] = mapped_column(String(32))
     invalid_parts: Mapped[int] = mapped_column(Integer, default=0)
-    unused: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+    unused: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class SpoiltBallot(TimestampMixin, Base):

@@ -17,7 +17,7 @@ class LabeledEnum(str, enum.Enum):
         return _labels(i18n.generation())[type(self).__name__][self.value]
 
     @classmethod
-    def from_label(cls, label: str) -> "LabeledEnum":
+    def from_label(cls, label: str) -> LabeledEnum:
         for member in cls:
             if member.label == label or member.value == label:
                 return member

@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-from typing import Optional
-
 import enum
+from decimal import Decimal
 
 from sqlalchemy import JSON, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -40,14 +38,14 @@ class Pledge(TimestampMixin, Base):
     # The exact structured text (title, paragraphs, items table, signature lines, copies) printed for signing;
     # a signed pledge keeps it whatever happens to its template later.
     rendered_json: Mapped[str] = mapped_column(Text, default="", server_default="")
-    signed_on: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    signed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     witness: Mapped[str] = mapped_column(String(64), default="")
     copies: Mapped[int] = mapped_column(Integer, default=2)
     scan_path: Mapped[str] = mapped_column(String(255), default="")
     scan_sha256: Mapped[str] = mapped_column(String(64), default="")
-    refused_on: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    refused_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     refusal_note: Mapped[str] = mapped_column(Text, default="")
-    items: Mapped[list["PledgeItem"]] = relationship(back_populates="pledge", order_by="PledgeItem.sort_order",
+    items: Mapped[list[PledgeItem]] = relationship(back_populates="pledge", order_by="PledgeItem.sort_order",
                                                      cascade="all, delete-orphan")
 
 
@@ -66,12 +64,12 @@ class PledgeItem(Base):
     item_kind: Mapped[PledgeItemKind] = mapped_column(enum_type(PledgeItemKind), default=PledgeItemKind.GOAL,
                                                       server_default=PledgeItemKind.GOAL.value)
     code: Mapped[str] = mapped_column(String(32), default="", server_default="")  # trigger code, e.g. long_absence
-    params: Mapped[Optional[dict]] = mapped_column(JSON, nullable=True)  # trigger thresholds
+    params: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # trigger thresholds
     title: Mapped[str] = mapped_column(Text)  # goal title, or the trigger's text
     category: Mapped[str] = mapped_column(String(32), default="")
     target: Mapped[str] = mapped_column(Text, default="")
-    deadline: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
-    weight: Mapped[Optional[Decimal]] = mapped_column(Numeric(6, 2), nullable=True)
+    deadline: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    weight: Mapped[Decimal | None] = mapped_column(Numeric(6, 2), nullable=True)
     struck: Mapped[bool] = mapped_column(default=False)
     struck_reason: Mapped[str] = mapped_column(Text, default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)

@@ -6,10 +6,8 @@ mirror it (by ``code``) so that scores and raters can reference them. Empty cell
 """
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Optional
-
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -24,23 +22,23 @@ class ScoreScheme(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(128))
     version: Mapped[int] = mapped_column(Integer, default=1)
-    cycle_id: Mapped[Optional[int]] = mapped_column(ForeignKey("election_cycle.id", ondelete="SET NULL"),
+    cycle_id: Mapped[int | None] = mapped_column(ForeignKey("election_cycle.id", ondelete="SET NULL"),
                                                     nullable=True)
     aggregation: Mapped[AggregationRule] = mapped_column(enum_type(AggregationRule), default=AggregationRule.MEAN)
     per_group: Mapped[bool] = mapped_column(default=False)
     decimals: Mapped[int] = mapped_column(Integer, default=2)
-    cutoff_min: Mapped[Optional[Decimal]] = mapped_column(Numeric(8, 3), nullable=True)
-    cutoff_top_n: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+    cutoff_min: Mapped[Decimal | None] = mapped_column(Numeric(8, 3), nullable=True)
+    cutoff_top_n: Mapped[int | None] = mapped_column(Integer, nullable=True)
     tie_rule: Mapped[list] = mapped_column(JSON, default=list)  # priority criterion names
     definition: Mapped[dict] = mapped_column(JSON, default=dict)  # the full scheme as loaded (bonus items, …)
     frozen: Mapped[bool] = mapped_column(default=False)
     code: Mapped[str] = mapped_column(String(64), default="", server_default="")
     double_entry: Mapped[bool] = mapped_column(default=False, server_default=false())
-    outcome_applied_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, nullable=True)
+    outcome_applied_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     outcome_applied_by: Mapped[str] = mapped_column(String(64), default="", server_default="")
-    criteria: Mapped[list["ScoreCriterion"]] = relationship(order_by="ScoreCriterion.sort_order",
+    criteria: Mapped[list[ScoreCriterion]] = relationship(order_by="ScoreCriterion.sort_order",
                                                             cascade="all, delete-orphan")
-    groups: Mapped[list["RaterGroup"]] = relationship(cascade="all, delete-orphan")
+    groups: Mapped[list[RaterGroup]] = relationship(cascade="all, delete-orphan")
 
 
 class ScoreCriterion(Base):
@@ -52,7 +50,7 @@ class ScoreCriterion(Base):
     kind: Mapped[str] = mapped_column(String(16), default="criterion")  # criterion / bonus / deduction
     maximum: Mapped[Decimal] = mapped_column(Numeric(8, 3))
     weight: Mapped[Decimal] = mapped_column(Numeric(8, 4), default=Decimal("1"))
-    cap: Mapped[Optional[Decimal]] = mapped_column(Numeric(8, 3), nullable=True)
+    cap: Mapped[Decimal | None] = mapped_column(Numeric(8, 3), nullable=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -69,7 +67,7 @@ class Rater(TimestampMixin, Base):
     __tablename__ = "rater"
     id: Mapped[int] = mapped_column(primary_key=True)
     scheme_id: Mapped[int] = mapped_column(ForeignKey("score_scheme.id", ondelete="CASCADE"), index=True)
-    group_id: Mapped[Optional[int]] = mapped_column(ForeignKey("rater_group.id", ondelete="SET NULL"), nullable=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("rater_group.id", ondelete="SET NULL"), nullable=True)
     name: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(64), default="")
 
@@ -111,7 +109,7 @@ class ScoreDecision(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     scheme_id: Mapped[int] = mapped_column(ForeignKey("score_scheme.id", ondelete="CASCADE"), index=True)
     candidacy_id: Mapped[int] = mapped_column(ForeignKey("candidacy.id", ondelete="CASCADE"), index=True)
-    rank: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+    rank: Mapped[int | None] = mapped_column(Integer, nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     decided_by: Mapped[str] = mapped_column(String(64), default="")
     outcome: Mapped[str] = mapped_column(String(16), default="", server_default="")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -37,22 +37,22 @@ class Voter(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("election_cycle.id", ondelete="CASCADE"))
     village_id: Mapped[int] = mapped_column(ForeignKey("village.id", ondelete="CASCADE"))
-    group_id: Mapped[Optional[int]] = mapped_column(ForeignKey("village_group.id", ondelete="SET NULL"),
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("village_group.id", ondelete="SET NULL"),
                                                     nullable=True)
-    person_id: Mapped[Optional[int]] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), nullable=True)
-    id_number: Mapped[Optional[str]] = mapped_column(String(18), nullable=True, index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), nullable=True)
+    id_number: Mapped[str | None] = mapped_column(String(18), nullable=True, index=True)
     name: Mapped[str] = mapped_column(String(64))
     # space-separated pinyin initials, primary reading first ("zs cs"); see villagevote.voters.search
     name_initials: Mapped[str] = mapped_column(String(32), default="")
     # 姓氏笔画 order as a binary-comparable string, so SQL can page the register in stroke order
     name_sort: Mapped[str] = mapped_column(String(64), default="", server_default="")
-    gender: Mapped[Optional[Gender]] = mapped_column(enum_type(Gender, constraint=False), nullable=True)
-    birth_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    gender: Mapped[Gender | None] = mapped_column(enum_type(Gender, constraint=False), nullable=True)
+    birth_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     category: Mapped[VoterCategory] = mapped_column(enum_type(VoterCategory, constraint=False),
                                                     default=VoterCategory.RESIDENT)
     status: Mapped[VoterStatus] = mapped_column(enum_type(VoterStatus, constraint=False), default=VoterStatus.ACTIVE)
     status_reason: Mapped[str] = mapped_column(Text, default="")
-    status_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    status_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     consent_note: Mapped[str] = mapped_column(Text, default="")  # for non-registered residents
     # edit counter for concurrent-change detection (migration 0009)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
@@ -60,10 +60,10 @@ class Voter(TimestampMixin, Base):
     source: Mapped[str] = mapped_column(String(128), default="")
     # eligibility on the cycle's election day, stored when the register changes (villagevote.voters.register)
     eligible: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
-    age: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+    age: Mapped[int | None] = mapped_column(Integer, nullable=True)
     ineligible_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
-    residence_since: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
-    application_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    residence_since: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    application_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     phone: Mapped[str] = mapped_column(String(32), default="", server_default="")
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
@@ -75,10 +75,10 @@ class VoterEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     voter_id: Mapped[int] = mapped_column(ForeignKey("voter.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32))  # import, remove, restore, correct, objection
-    status_before: Mapped[Optional[str]] = mapped_column(String(32), nullable=True)
-    status_after: Mapped[Optional[str]] = mapped_column(String(32), nullable=True)
+    status_before: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    status_after: Mapped[str | None] = mapped_column(String(32), nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
-    event_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    event_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     username: Mapped[str] = mapped_column(String(64), default="")
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -101,22 +101,22 @@ class Objection(TimestampMixin, Base):
     __tablename__ = "objection"
     id: Mapped[int] = mapped_column(primary_key=True)
     village_id: Mapped[int] = mapped_column(ForeignKey("village.id", ondelete="CASCADE"), index=True)
-    voter_id: Mapped[Optional[int]] = mapped_column(ForeignKey("voter.id", ondelete="SET NULL"), nullable=True)
+    voter_id: Mapped[int | None] = mapped_column(ForeignKey("voter.id", ondelete="SET NULL"), nullable=True)
     raised_by: Mapped[str] = mapped_column(String(64))
     about_name: Mapped[str] = mapped_column(String(64), default="")
     ground: Mapped[str] = mapped_column(Text)
     received_on: Mapped[dt.date] = mapped_column(Date)
-    answer_due: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    answer_due: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     outcome: Mapped[ObjectionOutcome] = mapped_column(enum_type(ObjectionOutcome), default=ObjectionOutcome.PENDING)
-    answered_on: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    answered_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     answer: Mapped[str] = mapped_column(Text, default="")
-    cycle_id: Mapped[Optional[int]] = mapped_column(ForeignKey("election_cycle.id", ondelete="CASCADE"),
+    cycle_id: Mapped[int | None] = mapped_column(ForeignKey("election_cycle.id", ondelete="CASCADE"),
                                                     nullable=True)
     request: Mapped[ObjectionRequest] = mapped_column(enum_type(ObjectionRequest), default=ObjectionRequest.REMOVE,
                                                       server_default="remove")
     # for ADD: the person to list (name, id_number, group_id, category); for CORRECT: the fields to change
-    details: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON, nullable=True)
-    raise_deadline: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    raise_deadline: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     filed_late: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
@@ -129,4 +129,4 @@ class Proxy(TimestampMixin, Base):
     authorized_on: Mapped[dt.date] = mapped_column(Date)
     approved: Mapped[bool] = mapped_column(default=True)
     note: Mapped[str] = mapped_column(Text, default="")
-    relation: Mapped[Optional[RelationKind]] = mapped_column(enum_type(RelationKind), nullable=True)
+    relation: Mapped[RelationKind | None] = mapped_column(enum_type(RelationKind), nullable=True)

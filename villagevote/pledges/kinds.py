@@ -6,7 +6,7 @@ from villagevote.models.enums import PledgeKind
 __all__ = ["DEFAULT_REQUIRED_KINDS", "PledgeKind", "kind_label"]
 
 
-def kind_label(kind: "PledgeKind | str") -> str:
+def kind_label(kind: PledgeKind | str) -> str:
     """Chinese label of a kind, for lists and menus."""
     return PledgeKind(kind).label
 

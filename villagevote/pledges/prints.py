@@ -14,8 +14,7 @@ from villagevote.models.core import Township, Village
 from villagevote.models.enums import OrgKind, PledgeKind, PledgeStatus
 from villagevote.models.pledges import PledgeItemKind
 from villagevote.names import stroke_key
-from villagevote.pledges.service import (NOTICE_CANDIDACY, cycle_label, list_pledges, organization_name,
-                                         rendered_pledge)
+from villagevote.pledges.service import NOTICE_CANDIDACY, cycle_label, list_pledges, organization_name, rendered_pledge
 from villagevote.pledges.templates import RenderedPledge
 
 __all__ = ["NoticeCandidate", "NoticeData", "NoticeGoal", "notice_data", "printable_pledges", "village_by_name"]

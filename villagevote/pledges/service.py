@@ -9,9 +9,9 @@ caller's session commits or rolls back the whole step.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, selectinload
@@ -42,22 +42,22 @@ from villagevote.pledges.templates import (
 )
 
 __all__ = [
+    "REVIEW_BODIES",
     "PledgeDetail",
     "PledgeRow",
     "RefusalOutcome",
-    "REVIEW_BODIES",
     "ReviewInfo",
+    "cycle_label",
     "facts_for",
     "generate_pledges",
     "list_pledges",
     "organization_name",
     "pledge_detail",
-    "rendered_pledge",
     "refuse_pledge",
+    "rendered_pledge",
     "required_kinds",
     "review_body_label",
     "review_pledge",
-    "cycle_label",
     "save_goal_items",
     "save_triggers",
     "set_required_kinds",

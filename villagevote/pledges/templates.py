@@ -17,10 +17,11 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
@@ -28,12 +29,12 @@ from villagevote.pledges.kinds import PledgeKind, kind_label
 
 __all__ = [
     "BLOCK_PLACEHOLDERS",
+    "PLACEHOLDERS",
     "ItemsTable",
     "Paragraph",
-    "PLACEHOLDERS",
+    "Placeholder",
     "PledgeFacts",
     "PledgeTemplate",
-    "Placeholder",
     "RenderedPledge",
     "ResignationTrigger",
     "TermGoalItem",
@@ -200,7 +201,7 @@ class ResignationTrigger:
         return data
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "ResignationTrigger":
+    def from_dict(cls, data: Mapping[str, Any]) -> ResignationTrigger:
         return cls(code=str(data.get("code") or ""), text=str(data.get("text") or ""),
                    params=dict(data.get("params") or {}))
 
@@ -256,7 +257,7 @@ class PledgeTemplate:
         return data
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], source: str = "") -> "PledgeTemplate":
+    def from_dict(cls, data: Mapping[str, Any], source: str = "") -> PledgeTemplate:
         """Build and validate a template from JSON data; errors name the source and the field."""
         where = source or tr("承诺书模板")
 
@@ -542,7 +543,7 @@ class RenderedPledge:
         return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "RenderedPledge":
+    def from_dict(cls, data: Mapping[str, Any]) -> RenderedPledge:
         blocks: list[Block] = []
         for raw in data["blocks"]:
             if raw["type"] == "paragraph":
@@ -554,7 +555,7 @@ class RenderedPledge:
                    signature_lines=tuple(data["signature_lines"]), copies=tuple(data["copies"]))
 
     @classmethod
-    def from_json(cls, text: str) -> "RenderedPledge":
+    def from_json(cls, text: str) -> RenderedPledge:
         return cls.from_dict(json.loads(text))
 
 

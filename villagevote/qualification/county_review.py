@@ -34,9 +34,10 @@ import datetime as dt
 import hashlib
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,24 +50,36 @@ from villagevote.errors import NotFound, PermissionDenied, ValidationError
 from villagevote.i18n import tr
 from villagevote.idcard import InvalidIdNumber, mask_id_number, parse_id_number
 from villagevote.lookup import get_row
-from villagevote.models import (Candidacy, DepartmentSignoff, ElectionCycle, Finding, Organization, Person, Rule,
-                                Village)
+from villagevote.models import Candidacy, DepartmentSignoff, ElectionCycle, Finding, Organization, Person, Rule, Village
 from villagevote.models.core import AuditLog, Township
-from villagevote.models.enums import (CandidacyStatus, FindingResult, Gender, OrgKind, PoliticalStatus,
-                                      ReviewDecision, ReviewStage)
+from villagevote.models.enums import (
+    CandidacyStatus,
+    FindingResult,
+    Gender,
+    OrgKind,
+    PoliticalStatus,
+    ReviewDecision,
+    ReviewStage,
+)
 from villagevote.names import stroke_key
 from villagevote.qualification.findings import record_finding
 from villagevote.qualification.review import county_departments, current_steps, record_review, record_signoff
-from villagevote.reports.xlsx.county_review import (CountyRow, CountySheet, RawAnswer, ReturnedWorkbook,
-                                                    read_county_workbook, write_county_workbook)
+from villagevote.reports.xlsx.county_review import (
+    CountyRow,
+    CountySheet,
+    RawAnswer,
+    ReturnedWorkbook,
+    read_county_workbook,
+    write_county_workbook,
+)
 
 __all__ = [
-    "ApplyResult",
-    "CountyImportPreview",
     "EXPORT_ACTION",
     "IMPORT_ACTION",
-    "Issue",
+    "ApplyResult",
     "CountyDecisionPlan",
+    "CountyImportPreview",
+    "Issue",
     "PlannedDecision",
     "PlannedFinding",
     "PlannedSignoff",
@@ -349,7 +362,7 @@ def _check_file_level(session: Session, book: ReturnedWorkbook, preview: CountyI
             warn(tr("该部门没有填写任何意见，本次不会为该部门记录结果"), dept)
 
 
-def _classify(value: Any) -> bool | None | str:
+def _classify(value: Any) -> bool | str | None:
     """True = 有, False = 无, None = blank, str = unreadable (the text)."""
     text = cell_text(value).replace(" ", "").replace("\u3000", "")
     if not text:

@@ -38,12 +38,12 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 from collections import defaultdict
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Hashable, Iterable, Sequence
 
 from villagevote.i18n import tr
-from villagevote.periods import clears_on, period_end
 from villagevote.models.enums import FindingResult, RelationKind, RuleGrade
+from villagevote.periods import clears_on, period_end
 from villagevote.qualification.catalogs import RuleDef
 
 __all__ = [

@@ -104,7 +104,7 @@ def person_checks(session: Session, candidacy_id: int, depts: list[str], checks:
     findings = findings_of(session, candidacy_id)
     flagged = (FindingResult.HIT, FindingResult.DOUBT)
 
-    def line(f, with_text: bool = True) -> str:  # noqa: ANN001
+    def line(f, with_text: bool = True) -> str:
         rule = rules.get(f.rule_code)
         if with_text and rule is not None:
             text = tr("【{grade}】{code} {rule}（{result}）").format(

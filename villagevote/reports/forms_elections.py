@@ -12,14 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from villagevote.audit import Actor
-from villagevote.changes import Area
 from villagevote.auth import Permission, require
+from villagevote.changes import Area
 from villagevote.elections import service as svc
 from villagevote.errors import UserError
 from villagevote.i18n import tr
 from villagevote.models.core import Village
 from villagevote.reports.registry import Form, Options
-
 
 BODIES = {"village_committee": tr("村民委员会"), "party_branch": tr("党组织")}
 ROUNDS = {"first": tr("正式选举"), "additional": tr("另行选举")}

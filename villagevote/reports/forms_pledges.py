@@ -19,9 +19,9 @@ from villagevote.i18n import tr
 from villagevote.models import Candidacy, Person
 from villagevote.models.enums import PledgeKind
 from villagevote.pledges.prints import notice_data, printable_pledges, village_by_name
+from villagevote.reports.forms_candidates import cycle_of
 from villagevote.reports.pdf.pledge import PledgePrint, pledge_pdf
 from villagevote.reports.pdf.pledge_notice import pledge_notice_pdf
-from villagevote.reports.forms_candidates import cycle_of
 from villagevote.reports.registry import Form, Options
 
 __all__ = ["FORMS", "print_pledge_notice", "print_pledges"]

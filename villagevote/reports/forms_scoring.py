@@ -24,7 +24,7 @@ from villagevote.reports.xlsx.scores import scores_workbook
 from villagevote.scoring import service
 from villagevote.scoring.engine import Results
 
-__all__ = ["FORMS", "print_score_sheets", "print_score_summary", "export_scores"]
+__all__ = ["FORMS", "export_scores", "print_score_sheets", "print_score_summary"]
 
 
 def _village_filter(results: Results, participants: list[service.ParticipantRow], village: str | None) -> Results:
@@ -92,7 +92,7 @@ def export_scores(session: Session, actor: Actor, out: Path, options: Options) -
                            place=res.place, scheme_id=scheme_id)
 
 
-def _n(d) -> str:  # noqa: ANN001 - Decimal
+def _n(d) -> str:
     return format(d.normalize(), "f")
 
 

@@ -27,7 +27,7 @@ from villagevote.township import current_cycle
 from villagevote.voters.calendar import RuleProfile, statutory_calendar
 from villagevote.voters.register import milestones, publish_blockers
 
-__all__ = ["FORMS", "notice_data", "cards_data", "proxy_data", "register_rows"]
+__all__ = ["FORMS", "cards_data", "notice_data", "proxy_data", "register_rows"]
 
 
 def _cycle(session: Session) -> ElectionCycle:

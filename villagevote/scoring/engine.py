@@ -18,13 +18,13 @@ What the engine guarantees:
 """
 from __future__ import annotations
 
+import math
+import unicodedata
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-import math
-import unicodedata
-from typing import Hashable, Iterable, Mapping, Sequence
 
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
@@ -256,7 +256,7 @@ def parse_score(text: str | None, criterion: Criterion, entry_places: int, *, wh
         return None
     try:
         value = Decimal(raw)
-    except Exception:  # noqa: BLE001 - decimal raises several types
+    except Exception:
         raise ValidationError(tr("{where}“{c}”：“{v}”不是数字").format(where=where, c=criterion.name, v=raw)) from None
     if not value.is_finite():
         raise ValidationError(tr("{where}“{c}”：“{v}”不是数字").format(where=where, c=criterion.name, v=raw))

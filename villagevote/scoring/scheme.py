@@ -24,11 +24,12 @@ Model (all weights and caps are data, editable by an administrator):
 """
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-import json
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
@@ -514,7 +515,7 @@ def example_schemes_dir() -> Path:
     try:
         from villagevote.resources import resource_path  # type: ignore[attr-defined]
         return Path(resource_path("scoring_schemes"))
-    except Exception:  # noqa: BLE001 - the resources helper may not exist yet; fall back to the source tree
+    except Exception:
         return Path(__file__).resolve().parents[2] / "resources" / "scoring_schemes"
 
 

@@ -15,9 +15,10 @@ anything (a refused call leaves the database as it was) and writes the audit log
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -112,7 +113,7 @@ class RaterRow:
     group_code: str
     group_name: str
     recusals: tuple[RecusalRow, ...]
-    state: "SheetState"
+    state: SheetState
 
 
 @dataclass(frozen=True)
@@ -358,7 +359,7 @@ def copy_scheme(session: Session, actor: Actor, scheme_id: int) -> int:
     groups_old = {g.id: g.code for g in session.scalars(select(RaterGroup).where(RaterGroup.scheme_id == src.id))}
     for r in session.scalars(select(Rater).where(Rater.scheme_id == src.id).order_by(Rater.id)):
         nr = Rater(scheme_id=new_id, name=r.name, title=r.title,
-                   group_id=groups_new.get(groups_old.get(r.group_id, ""), None))
+                   group_id=groups_new.get(groups_old.get(r.group_id, "")))
         session.add(nr)
         session.flush()
         for rec in session.scalars(select(Recusal).where(Recusal.rater_id == r.id)):

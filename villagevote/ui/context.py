@@ -11,7 +11,8 @@ runs longer than half a second (see :mod:`villagevote.ui.workers`).
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget

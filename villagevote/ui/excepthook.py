@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from villagevote.config import log_dir
 from villagevote.errors import UserError
 from villagevote.i18n import tr
-from villagevote.logsafe import install as install_scrubbing, scrub
+from villagevote.logsafe import install as install_scrubbing
+from villagevote.logsafe import scrub
 
 log = logging.getLogger("villagevote")
 

@@ -1,14 +1,21 @@
 """Main window: township → village tree on the left, workflow pages on the right, File menu, status bar."""
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QLabel, QListWidget, QMainWindow, QSplitter, QStackedWidget, QTreeView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from villagevote.auth import Permission
 from villagevote.backup import backup_database
@@ -229,7 +236,7 @@ class MainWindow(QMainWindow):
             with self.ctx.session() as s:
                 keep = int(get_setting(s, "backup.keep", 10))  # type: ignore[arg-type]
             path = backup_database(self.ctx.db.path, self.ctx.db.backup_dir, reason="manual", keep=keep)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             show_error(self, exc, tr("备份失败"))
             return
         self.statusBar().showMessage(tr("已备份到：{path}").format(path=path), 8000)

@@ -98,7 +98,7 @@ class ProjectorWindow(QWidget):
             row += 1
         self.grid.setColumnStretch(1, 1)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_F11:
             self.showNormal() if self.isFullScreen() else self.showFullScreen()
         elif event.key() == Qt.Key.Key_Escape and self.isFullScreen():

@@ -19,17 +19,17 @@ directions. Note: a proxy over a lazily fetched model sorts only the rows fetche
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable, Literal, Sequence
+from typing import Any, Literal
 
-from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex,
-                            QSortFilterProxyModel, Qt)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from villagevote.names import stroke_key
 
-__all__ = ["Column", "ID_ROLE", "PAGE_SIZE", "RowsModel", "SORT_ROLE", "SortProxy", "sort_key", "sorting_proxy"]
+__all__ = ["ID_ROLE", "PAGE_SIZE", "SORT_ROLE", "Column", "RowsModel", "SortProxy", "sort_key", "sorting_proxy"]
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 500
@@ -88,7 +88,7 @@ class RowsModel(QAbstractTableModel):
     @classmethod
     def from_rows(cls, columns: Sequence[Column], rows: Sequence[Row], parent: Any = None,
                   row_brush: Callable[[Row], QColor | None] | None = None,
-                  id_of: Callable[[Row], Any] | None = None) -> "RowsModel":
+                  id_of: Callable[[Row], Any] | None = None) -> RowsModel:
         data = list(rows)
         return cls(columns, fetch=lambda off, lim: data[off:off + lim], count=lambda: len(data), parent=parent,
                    row_brush=row_brush, id_of=id_of)
@@ -122,16 +122,16 @@ class RowsModel(QAbstractTableModel):
         return getattr(item, field) if field is not None else item[column]
 
     # Qt model API
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.columns)
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
         return not parent.isValid() and len(self._rows) < self._total
 
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
         if parent.isValid() or self._fetch is None:
             return
         more = list(self._fetch(len(self._rows), PAGE_SIZE))
@@ -159,7 +159,7 @@ class RowsModel(QAbstractTableModel):
             return QBrush(color) if color is not None else None
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.columns[section].title
@@ -175,7 +175,7 @@ class SortProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
 
-    def lessThan(self, left: Index, right: Index) -> bool:  # noqa: N802
+    def lessThan(self, left: Index, right: Index) -> bool:
         source = self.sourceModel()
         lk = source.data(left, self.sortRole())
         rk = source.data(right, self.sortRole())

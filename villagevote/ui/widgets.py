@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import enum
-from typing import Any, Callable, Iterable, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from PySide6.QtWidgets import QComboBox, QPushButton
 from sqlalchemy import select

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import collections
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop, QObject, QThread, QTimer, Signal, Qt
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from villagevote.i18n import tr
@@ -24,7 +25,7 @@ class Cancelled(Exception):
 
 
 class Progress:
-    def __init__(self, thread: "_JobThread") -> None:
+    def __init__(self, thread: _JobThread) -> None:
         self._thread = thread
 
     def __call__(self, fraction: float, message: str = "") -> None:
@@ -50,7 +51,7 @@ class _JobThread(QThread):
     def run(self) -> None:  # runs in the worker thread
         try:
             result = self.fn(Progress(self))
-        except BaseException as exc:  # noqa: BLE001 - reported to the GUI thread
+        except BaseException as exc:
             self.failed.emit(exc, traceback.format_exc())
             return
         self.succeeded.emit(result)

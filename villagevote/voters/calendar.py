@@ -16,18 +16,19 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
-from typing import Any, Mapping
+from typing import Any
 
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 
 __all__ = [
+    "NOTICE_DAYS",
     "Deadline",
     "DeadlineStatus",
     "ObjectionDates",
     "RuleProfile",
-    "NOTICE_DAYS",
     "deadline_status",
     "notice_date_problem",
     "objection_dates",
@@ -76,7 +77,7 @@ class RuleProfile:
             raise ValidationError(tr("选民年龄下限 {value} 不合理").format(value=self.min_age))
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any] | None) -> "RuleProfile":
+    def from_mapping(cls, data: Mapping[str, Any] | None) -> RuleProfile:
         """Build from stored settings (unknown keys ignored, missing keys take the defaults)."""
         if not data:
             return cls()

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 from operator import sub
-from typing import Sequence
 
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
@@ -29,8 +29,8 @@ from villagevote.periods import clears_on
 
 __all__ = [
     "DEFAULT_MIN_AGE",
-    "Eligibility",
     "REMOVAL_STATUSES",
+    "Eligibility",
     "adulthood_date",
     "age_on_election_day",
     "ages_on",

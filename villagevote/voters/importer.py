@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from itertools import compress, repeat
-from operator import itemgetter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -47,11 +48,18 @@ from villagevote.voters.eligibility import ages_on, assess
 from villagevote.voters.groups import group_number, match_group
 from villagevote.voters.register import cycle_profile
 from villagevote.voters.search import name_keys_many
-from villagevote.voters.workbook import (ParsedSheet, RowError, VoterRow, flag_under_age, gc_paused,
-                                         read_voter_workbook)
+from villagevote.voters.workbook import ParsedSheet, RowError, VoterRow, flag_under_age, gc_paused, read_voter_workbook
 
-__all__ = ["ImportSummary", "MAPPINGS_SETTING", "check_settings", "header_signature", "import_file", "import_parsed",
-           "remembered_mapping", "remember_mapping"]
+__all__ = [
+    "MAPPINGS_SETTING",
+    "ImportSummary",
+    "check_settings",
+    "header_signature",
+    "import_file",
+    "import_parsed",
+    "remember_mapping",
+    "remembered_mapping",
+]
 
 MAPPINGS_SETTING = "voters.import_mappings"
 Progress = Callable[[float, str], None]

@@ -31,8 +31,17 @@ from villagevote.models.enums import CandidacyStatus, OrgKind, RelationKind, Vot
 from villagevote.models.voters import Proxy, Voter
 from villagevote.voters.register import cycle_profile
 
-__all__ = ["ProxyRow", "check_printable", "holder_candidacy", "near_relation", "list_proxies", "proxy_problem",
-           "record_voter_kinship", "register_proxy", "revoke_proxy"]
+__all__ = [
+    "ProxyRow",
+    "check_printable",
+    "holder_candidacy",
+    "list_proxies",
+    "near_relation",
+    "proxy_problem",
+    "record_voter_kinship",
+    "register_proxy",
+    "revoke_proxy",
+]
 
 # candidacies that no longer make a person a candidate
 _NOT_CANDIDATE = (CandidacyStatus.WITHDRAWN, CandidacyStatus.DISQUALIFIED)

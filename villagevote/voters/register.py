@@ -6,8 +6,8 @@ Domain layer: takes a ``Session`` and returns plain data; never commits (the cal
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -28,10 +28,10 @@ from villagevote.voters.eligibility import assess, check_removal
 from villagevote.voters.search import query_kind
 
 __all__ = [
+    "STATUS_FILTERS",
     "DuplicateEntry",
     "DuplicateGroup",
     "RegisterFilter",
-    "STATUS_FILTERS",
     "count_voters",
     "cross_village_duplicates",
     "cycle_profile",

@@ -16,12 +16,27 @@ from villagevote.i18n import tr
 from villagevote.models.core import Village
 from villagevote.models.enums import ObjectionOutcome
 from villagevote.models.voters import Objection, VillageMilestone
-from villagevote.voters.calendar import (DeadlineStatus, deadline_status, notice_date_problem, objection_overdue,
-                                         statutory_calendar)
+from villagevote.voters.calendar import (
+    DeadlineStatus,
+    deadline_status,
+    notice_date_problem,
+    objection_overdue,
+    statutory_calendar,
+)
 from villagevote.voters.register import cycle_profile, milestones
 
-__all__ = ["CalendarRow", "MARKABLE", "NoticeDateRefused", "NoticeOverride", "OVERRIDE_CODES", "check_notice_date",
-           "notice_override", "record_notice_override", "village_calendar", "township_calendar"]
+__all__ = [
+    "MARKABLE",
+    "OVERRIDE_CODES",
+    "CalendarRow",
+    "NoticeDateRefused",
+    "NoticeOverride",
+    "check_notice_date",
+    "notice_override",
+    "record_notice_override",
+    "township_calendar",
+    "village_calendar",
+]
 
 # Steps a clerk marks as done by hand (the others follow from the register and objections).
 MARKABLE = ("voter_list", "candidate_list", "proxy_list", "election")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import compress, islice, product, repeat
 from operator import add, itemgetter
 
@@ -25,7 +25,7 @@ MAX_KEY_LENGTH = 32  # the voter.name_initials column
 _ID_FRAGMENT = re.compile(r"^[0-9]{3,17}[0-9xX]?$|^[0-9]*[xX]$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _char_letters(char: str) -> tuple[str, ...]:
     """First letters of a character's readings, most common reading first; the character itself when not Chinese."""
     from pypinyin.pinyin_dict import pinyin_dict  # large table, loaded on first use
@@ -41,7 +41,7 @@ def _char_letters(char: str) -> tuple[str, ...]:
     return tuple(letters) or ("",)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _surname_letters(char: str) -> tuple[str, ...]:
     letters = _char_letters(char)
     special = SURNAME_READINGS.get(char)

@@ -18,12 +18,13 @@ import datetime as dt
 import gc
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from operator import eq, itemgetter, mul
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
@@ -34,11 +35,11 @@ from villagevote.workbooks import read_sheet as _read_sheet
 
 __all__ = [
     "FIELDS",
+    "SUPPORTED_SUFFIXES",
     "FieldSpec",
     "ParsedSheet",
     "RawSheet",
     "RowError",
-    "SUPPORTED_SUFFIXES",
     "VoterRow",
     "column_letter",
     "detect_header",

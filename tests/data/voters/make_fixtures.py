@@ -39,7 +39,7 @@ BAD = [
 
 
 def write_xls(path: Path) -> None:
-    import xlwt  # noqa: PLC0415 - build-time only
+    import xlwt
 
     book = xlwt.Workbook(encoding="utf-8")
     notes = book.add_sheet("填表说明")

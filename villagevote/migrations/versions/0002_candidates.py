@@ -9,8 +9,8 @@ Revises: 0001_initial
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0002_candidates"
 down_revision = "0001_initial"

@@ -9,8 +9,8 @@ Revises: 0002_candidates
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0003_pledges"
 down_revision = "0002_candidates"

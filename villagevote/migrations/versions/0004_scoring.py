@@ -13,8 +13,8 @@ Revises: 0003_pledges
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0004_scoring"
 down_revision = "0003_pledges"

@@ -13,8 +13,8 @@ Revises: 0004_scoring
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0005_voters"
 down_revision = "0004_scoring"

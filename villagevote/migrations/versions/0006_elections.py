@@ -9,8 +9,8 @@ Revises: 0005_voters
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0006_elections"
 down_revision = "0005_voters"

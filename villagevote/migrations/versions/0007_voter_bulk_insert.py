@@ -16,8 +16,8 @@ Revises: 0006_elections
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0007_voter_bulk_insert"
 down_revision = "0006_elections"

@@ -7,8 +7,9 @@ tens of thousands of rows is laid out in quadratic time.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import BinaryIO, Iterable, Sequence
+from typing import BinaryIO
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -167,5 +168,20 @@ def today_text(day: dt.date | None = None) -> str:
     return tr("{y}年{m}月{d}日").format(y=day.year, m=day.month, d=day.day)
 
 
-__all__ = ["A4", "mm", "Paragraph", "Spacer", "Table", "TableStyle", "build_pdf", "cell_table", "grid_table",
-           "grid_style", "signature_block", "seal_line", "styles", "today_text", "write_bytes"]
+__all__ = [
+    "A4",
+    "Paragraph",
+    "Spacer",
+    "Table",
+    "TableStyle",
+    "build_pdf",
+    "cell_table",
+    "grid_style",
+    "grid_table",
+    "mm",
+    "seal_line",
+    "signature_block",
+    "styles",
+    "today_text",
+    "write_bytes",
+]

@@ -7,9 +7,10 @@ every pledge starts on a new page; a long items table flows onto the next page w
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable, Sequence
+from typing import BinaryIO
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -29,11 +30,12 @@ from reportlab.platypus import (
 )
 
 from villagevote.i18n import tr
-from villagevote.pledges.templates import ItemsTable, Paragraph as TextParagraph, RenderedPledge
+from villagevote.pledges.templates import ItemsTable, RenderedPledge
+from villagevote.pledges.templates import Paragraph as TextParagraph
 from villagevote.reports.pdf.base import cell_table, write_bytes
 from villagevote.reports.pdf.pledge_fonts import draw_text, font_name, markup, missing_glyphs
 
-__all__ = ["PledgePrint", "pledge_pdf", "missing_glyphs"]
+__all__ = ["PledgePrint", "missing_glyphs", "pledge_pdf"]
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 25 * mm
@@ -73,7 +75,7 @@ class _CopyMarker(Flowable):
         self.header = header
         self.width = self.height = 0
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (reportlab API)
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return 0, 0
 
     def draw(self) -> None:
@@ -109,7 +111,7 @@ def _pledge_story(item: PledgePrint, styles: dict[str, ParagraphStyle], first: b
     return story
 
 
-def _decorate(canvas, doc) -> None:  # noqa: ANN001 (reportlab callback)
+def _decorate(canvas, doc) -> None:
     canvas.saveState()
     label = getattr(doc, "vv_copy_label", "")
     header = getattr(doc, "vv_header", "")

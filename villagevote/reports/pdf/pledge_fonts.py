@@ -2,10 +2,9 @@
 of ``reports/pdf/text.py``."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from villagevote.fonts import pdf_fonts
-
 from villagevote.reports.pdf import text as _text
 
 LATIN_FONT = _text.LATIN_FONT
@@ -33,7 +32,7 @@ def string_width(text: str, size: float) -> float:
     return _text.string_width(text, size, font_name())
 
 
-def draw_text(canvas, x: float, y: float, text: str, size: float, align: str = "left") -> None:  # noqa: ANN001
+def draw_text(canvas, x: float, y: float, text: str, size: float, align: str = "left") -> None:
     _text.draw_text(canvas, x, y, text, size, align, font_name())
 
 

@@ -9,9 +9,9 @@ The form carries the full ID number: its receivers (the county departments) need
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -25,7 +25,7 @@ from villagevote.reports.pdf.text import para as _para
 __all__ = ["DepartmentBox", "QualificationForm", "StageOpinion", "TownshipCheck", "render_qualification_forms"]
 
 
-def _p(text: str, style) -> Paragraph:  # noqa: ANN001
+def _p(text: str, style) -> Paragraph:
     """Mixed text; blanks left for handwriting (U+3000) stay blank."""
     return _para(text, style, keep_ideographic_spaces=True)
 

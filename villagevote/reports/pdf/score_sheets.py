@@ -6,10 +6,10 @@ the allowed grades when the criterion uses them), and a signature line for the r
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Sequence
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -19,8 +19,9 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, Ta
 
 from villagevote.i18n import tr
 from villagevote.names import stroke_key
-from villagevote.reports.pdf.text import markup as _m, para
 from villagevote.reports.pdf.base import MARGINS, build_pdf, grid_style, styles
+from villagevote.reports.pdf.text import markup as _m
+from villagevote.reports.pdf.text import para
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class SheetsHeader:
     instructions: Sequence[str] = field(default_factory=tuple)
 
 
-def P(text: str, style: ParagraphStyle) -> Paragraph:  # noqa: N802
+def P(text: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of mixed text: each character in a face that has it (shared fallback of reports/pdf/text.py)."""
     return para(text, style)
 

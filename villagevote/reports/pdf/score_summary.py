@@ -6,9 +6,9 @@ rounded once, which the note under the table says.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -17,8 +17,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from villagevote.i18n import tr
-from villagevote.reports.pdf.text import markup as _m, para
 from villagevote.reports.pdf.base import MARGINS, build_pdf, grid_style, styles
+from villagevote.reports.pdf.text import markup as _m
+from villagevote.reports.pdf.text import para
 from villagevote.scoring.engine import (
     OUTCOME_FAIL,
     OUTCOME_PASS,
@@ -36,7 +37,7 @@ class SummaryHeader:
     stamp: str = ""  # corner stamp, e.g. 未确认
 
 
-def P(text: str, style: ParagraphStyle) -> Paragraph:  # noqa: N802
+def P(text: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of mixed text: each character in a face that has it (shared fallback of reports/pdf/text.py)."""
     return para(text, style)
 
@@ -54,7 +55,7 @@ def _criterion_cell(r: CandidateResult, code: str, places: int) -> str:
     return "—" if score is None else format(round_half_up(score, places), "f")
 
 
-def _num(d) -> str:  # noqa: ANN001 - Decimal
+def _num(d) -> str:
     return format(d.normalize(), "f") if d != 0 else "0"
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
@@ -101,7 +101,7 @@ def string_width(text: str, size: float, font: str | None = None) -> float:
     return sum(pdfmetrics.stringWidth(chunk, face, size) for face, chunk in runs(text, font))
 
 
-def draw_text(canvas, x: float, y: float, text: str, size: float, align: str = "left",  # noqa: ANN001
+def draw_text(canvas, x: float, y: float, text: str, size: float, align: str = "left",
               font: str | None = None) -> None:
     """Draw one line of mixed text on a reportlab canvas; ``align`` is left, right or center."""
     width = string_width(text, size, font)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -24,7 +24,7 @@ from villagevote.names import stroke_key
 from villagevote.reports.pdf.voter_common import LATIN_FONT, cn_date
 from villagevote.voters.groups import group_sort_key
 
-__all__ = ["VillageCards", "VoterCard", "voter_cards_pdf", "CARDS_PER_PAGE"]
+__all__ = ["CARDS_PER_PAGE", "VillageCards", "VoterCard", "voter_cards_pdf"]
 
 COLS, ROWS = 2, 4
 CARDS_PER_PAGE = COLS * ROWS

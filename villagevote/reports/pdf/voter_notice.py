@@ -12,9 +12,9 @@ rare long names.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm

@@ -1,8 +1,9 @@
 """Styled workbooks with openpyxl: header row, column widths, frozen header, print setup, metadata sheet."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from villagevote.cells import is_blank
 from villagevote.errors import ValidationError
@@ -22,8 +23,8 @@ from villagevote.models.enums import Education, Gender, NominationSource, OrgKin
 
 __all__ = [
     "COLUMNS",
-    "Column",
     "SHEET_NAME",
+    "Column",
     "SheetRows",
     "read_candidate_rows",
     "write_template",

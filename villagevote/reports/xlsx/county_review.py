@@ -19,9 +19,10 @@ keep their sheet row numbers; judging the answers is ``villagevote.qualification
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -32,19 +33,18 @@ from openpyxl.worksheet.pagebreak import Break
 from villagevote.cells import cell_text, is_blank
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
-from villagevote.reports.xlsx.base import BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT, META_SHEET, save, \
-    set_metadata
+from villagevote.reports.xlsx.base import BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT, META_SHEET, save, set_metadata
 
 __all__ = [
     "ANSWER_FIELDS",
-    "CountyRow",
-    "CountySheet",
     "FIXED_COLUMNS",
     "META_KIND",
+    "SHEET_NAME",
+    "CountyRow",
+    "CountySheet",
     "RawAnswer",
     "ReturnedRow",
     "ReturnedWorkbook",
-    "SHEET_NAME",
     "read_county_workbook",
     "write_county_workbook",
 ]

@@ -1,8 +1,8 @@
 """Results workbook: one summary row per contest, per-candidate votes, the elected list (township → county)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from openpyxl import Workbook
 

@@ -2,17 +2,17 @@
 bonus/deduction entries, so that anyone can redo the arithmetic from the workbook alone."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from villagevote.i18n import tr
 from villagevote.reports.xlsx.base import save, set_metadata, write_table
-from villagevote.scoring.service import RawAdjustment, RawScore
 from villagevote.scoring.engine import OUTCOME_FAIL, OUTCOME_PASS, Results, outcome_label, round_half_up
+from villagevote.scoring.service import RawAdjustment, RawScore
 
 PASS_FILL = PatternFill("solid", fgColor="E2EFDA")
 PENDING_FILL = PatternFill("solid", fgColor="FFF2CC")

@@ -6,8 +6,22 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QListWidget, QListWidgetItem, QPushButton, QSpinBox, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 from sqlalchemy import select
 
@@ -197,7 +211,7 @@ class CatalogDialog(QDialog):
         try:
             with self.ctx.session() as s:
                 fn(s)
-        except Exception as exc:  # noqa: BLE001 - UserErrors shown, others re-raised by show_error
+        except Exception as exc:
             show_error(self, exc)
             return False
         self.ctx.data_changed.emit("candidates")

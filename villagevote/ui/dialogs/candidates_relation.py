@@ -1,7 +1,7 @@
 """Dialog: record a kinship relation of a person — find the relative by name, pinyin initials or ID fragment."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QListWidget, QListWidgetItem, QWidget
 

@@ -11,16 +11,32 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QListWidget, QListWidgetItem,
-                               QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from villagevote.auth import Permission
 from villagevote.errors import UserError
 from villagevote.i18n import tr
-from villagevote.qualification.county_review import (CountyImportPreview, apply_county_decisions,
-                                                     apply_county_import, build_county_sheet,
-                                                     export_county_review, plan_county_decisions,
-                                                     preview_county_import)
+from villagevote.qualification.county_review import (
+    CountyImportPreview,
+    apply_county_decisions,
+    apply_county_import,
+    build_county_sheet,
+    export_county_review,
+    plan_county_decisions,
+    preview_county_import,
+)
 from villagevote.qualification.review import county_departments
 from villagevote.ui.dialogs.common import Ask, ok_cancel, show_error
 from villagevote.ui.table_model import Column, RowsModel

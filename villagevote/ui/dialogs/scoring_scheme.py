@@ -9,14 +9,32 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QScrollArea, QSpinBox,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
-from villagevote.scoring.scheme import (METHOD_MEAN, METHOD_TRIMMED, SCOPE_PER_GROUP, SCOPE_POOLED, method_label,
-                                        scheme_from_dict, scope_label)
+from villagevote.scoring.scheme import (
+    METHOD_MEAN,
+    METHOD_TRIMMED,
+    SCOPE_PER_GROUP,
+    SCOPE_POOLED,
+    method_label,
+    scheme_from_dict,
+    scope_label,
+)
 from villagevote.ui.dialogs.common import Ask, ok_cancel
 from villagevote.ui.widgets import button
 

@@ -1,8 +1,8 @@
 """系统 → 用户: the new-user dialog and the password dialog (reset by an administrator, or change one's own)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 

@@ -6,8 +6,17 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-    QPlainTextEdit, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
 )
 
 from villagevote.errors import UserError, ValidationError
@@ -21,7 +30,7 @@ __all__ = ["ImportDialog", "start_import"]
 
 
 
-def start_import(parent: QWidget, ctx, village_id: int | None) -> "ImportDialog | None":  # type: ignore[no-untyped-def]
+def start_import(parent: QWidget, ctx, village_id: int | None) -> ImportDialog | None:  # type: ignore[no-untyped-def]
     path = Ask.open_file(parent, tr("选择选民名单文件"), tr("表格文件 (*.xlsx *.xls *.ods *.xlsm)"))
     if not path:
         return None

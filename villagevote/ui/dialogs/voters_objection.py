@@ -1,7 +1,7 @@
 """Registering and answering objections to a published voter list."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QComboBox, QDialog, QFormLayout, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 from sqlalchemy import select
 
 from villagevote.i18n import tr
@@ -69,7 +69,7 @@ class ObjectionDialog(QDialog):
                                    raised_by=self.raised_by.text(), ground=self.ground.toPlainText(),
                                    received_on=self.received.date().toPython(), request=request,
                                    voter_id=self.picker.current(), details=details)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             show_error(self, exc)
             return
         self.accept()
@@ -107,7 +107,7 @@ class AnswerDialog(QDialog):
             with self.ctx.session() as s:
                 notes = answer_objection(s, self.ctx.actor, self.objection_id, combo_enum(self.outcome, ObjectionOutcome),
                                          self.answer.toPlainText(), self.date.date().toPython())
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             show_error(self, exc)
             return
         if notes:

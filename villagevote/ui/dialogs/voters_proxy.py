@@ -83,7 +83,7 @@ class ProxyDialog(QDialog):
                 raise ValidationError(tr("请分别选中委托人和受托人，并选择二人的关系"))
             with self.ctx.session() as s:
                 record_voter_kinship(s, self.ctx.actor, p_id, h_id, kind, tr("登记委托投票时登记"))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             show_error(self, exc)
             return
         self.refresh_kinship()
@@ -97,7 +97,7 @@ class ProxyDialog(QDialog):
             with self.ctx.session() as s:
                 register_proxy(s, self.ctx.actor, self.principal.current(), self.holder.current(),
                                self.date.date().toPython(), self.note.text())
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             show_error(self, exc)
             return
         self.accept()

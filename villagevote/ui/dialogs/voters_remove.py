@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QWidge
 
 from villagevote.i18n import tr
 from villagevote.models.enums import VoterStatus
-from villagevote.ui.widgets import combo_enum
 from villagevote.ui.dialogs.common import date_edit, ok_cancel
+from villagevote.ui.widgets import combo_enum
 from villagevote.voters.eligibility import REMOVAL_STATUSES
 
 

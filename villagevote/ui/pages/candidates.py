@@ -6,13 +6,26 @@ prints, the county joint-review round trip and the rule catalogs.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 from sqlalchemy import select
 
 from villagevote.auth import Permission
@@ -27,8 +40,14 @@ from villagevote.models import Candidacy, ElectionCycle, Organization, RuleSet, 
 from villagevote.models.enums import CandidacyStatus, FindingResult, OrgKind, ReviewStage
 from villagevote.names import matches
 from villagevote.qualification.findings import record_finding
-from villagevote.qualification.review import (STAGES, current_steps, person_signoffs, record_review,
-                                              review_history, settle_qualification)
+from villagevote.qualification.review import (
+    STAGES,
+    current_steps,
+    person_signoffs,
+    record_review,
+    review_history,
+    settle_qualification,
+)
 from villagevote.qualification.rules_engine import VerdictOutcome
 from villagevote.qualification.rulesets import rule_defs
 from villagevote.qualification.verdict import compute_verdict, compute_verdicts, kinship_flags
@@ -424,7 +443,7 @@ class CandidatesPage(QWidget):
         try:
             with self.ctx.session() as s:
                 result = fn(s)
-        except Exception as exc:  # noqa: BLE001 - UserErrors are shown, anything else re-raised
+        except Exception as exc:
             show_error(self, exc)
             return None
         self.ctx.data_changed.emit("candidates")

@@ -2,15 +2,34 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFormLayout, QGroupBox,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QSpinBox, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from villagevote.auth import Permission
 from villagevote.elections import service as svc
@@ -39,7 +58,7 @@ def _spin(maximum: int = 1_000_000) -> QSpinBox:
 class _Panel(QWidget):
     """A sub-tab bound to the contest selected in the list."""
 
-    def __init__(self, tab: "ElectionTab") -> None:
+    def __init__(self, tab: ElectionTab) -> None:
         super().__init__()
         self.tab = tab
         self.ctx = tab.ctx
@@ -75,7 +94,7 @@ class _Panel(QWidget):
 # ---------------------------------------------------------------------------------------------------------------
 
 class BallotsPanel(_Panel):
-    def __init__(self, tab: "ElectionTab") -> None:
+    def __init__(self, tab: ElectionTab) -> None:
         super().__init__(tab)
         layout = QVBoxLayout(self)
         settings = QGroupBox(tr("选举设置"))
@@ -235,7 +254,7 @@ class BallotsPanel(_Panel):
 class TotalsPanel(_Panel):
     """Mode (a): totals per candidate and mark, write-ins, invalid parts; reconciliation; merges; double entry."""
 
-    def __init__(self, tab: "ElectionTab") -> None:
+    def __init__(self, tab: ElectionTab) -> None:
         super().__init__(tab)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -463,7 +482,7 @@ class TotalsPanel(_Panel):
 class CallPanel(_Panel):
     """Mode (b): ballot by ballot, keyboard only, validated as typed; projector window with running totals."""
 
-    def __init__(self, tab: "ElectionTab") -> None:
+    def __init__(self, tab: ElectionTab) -> None:
         super().__init__(tab)
         layout = QVBoxLayout(self)
         counts = QHBoxLayout()
@@ -623,7 +642,7 @@ class CallPanel(_Panel):
 # ---------------------------------------------------------------------------------------------------------------
 
 class SpoiltPanel(_Panel):
-    def __init__(self, tab: "ElectionTab") -> None:
+    def __init__(self, tab: ElectionTab) -> None:
         super().__init__(tab)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(tr("废票登记：逐张唱票时自动记入；合计录入时在此逐张登记原因。")))
@@ -679,7 +698,7 @@ class SpoiltPanel(_Panel):
 # ---------------------------------------------------------------------------------------------------------------
 
 class ResultPanel(_Panel):
-    def __init__(self, tab: "ElectionTab") -> None:
+    def __init__(self, tab: ElectionTab) -> None:
         super().__init__(tab)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()

@@ -6,7 +6,14 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout,
+    QAbstractItemView,
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -111,7 +118,7 @@ class CalendarPanel(QGroupBox):
                     publish_voter_list(s, self.ctx.actor, self.ctx.cycle_id(), row[8], on)
                 else:
                     set_milestone(s, self.ctx.actor, self.ctx.cycle_id(), row[8], row[9], on)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             show_error(self, exc)
             return
         self.ctx.data_changed.emit("voters")

@@ -6,15 +6,30 @@ All reads and writes go through ``villagevote.scoring.service``; this module onl
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
-from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QCheckBox, QComboBox, QGroupBox,
-                               QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTableView, QTabWidget,
-                               QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from villagevote.auth import Permission
 from villagevote.errors import UserError, ValidationError
@@ -22,11 +37,16 @@ from villagevote.i18n import tr
 from villagevote.reports.registry import Options
 from villagevote.scoring import engine, service
 from villagevote.scoring.engine import parse_score
-from villagevote.scoring.scheme import (SCOPE_PER_GROUP, load_example_schemes, method_label, scheme_to_dict,
-                                        scope_label)
+from villagevote.scoring.scheme import SCOPE_PER_GROUP, load_example_schemes, method_label, scheme_to_dict, scope_label
 from villagevote.ui.dialogs.common import Ask, show_error
-from villagevote.ui.dialogs.scoring_forms import (AdjustmentDialog, NewSchemeDialog, PickCandidaciesDialog,
-                                                  RaterDialog, RecusalDialog, TieDecisionDialog)
+from villagevote.ui.dialogs.scoring_forms import (
+    AdjustmentDialog,
+    NewSchemeDialog,
+    PickCandidaciesDialog,
+    RaterDialog,
+    RecusalDialog,
+    TieDecisionDialog,
+)
 from villagevote.ui.table_model import Column, RowsModel
 from villagevote.ui.widgets import button
 
@@ -95,13 +115,13 @@ class ScoreGridModel(QAbstractTableModel):
         return {k: v for k, v in self.values.items() if k[0] not in self.sheet.recused}
 
     # Qt API
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() or self.sheet is None else len(self.sheet.rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() or self.sheet is None else FIXED_COLS + len(self.sheet.criteria)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or self.sheet is None:
             return None
@@ -165,7 +185,7 @@ class ScoreGridModel(QAbstractTableModel):
             return tr("满分 {m}").format(m=_n(crit.max))
         return None
 
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable):
             return False
         p, crit = self._cell(index)  # type: ignore[misc]
@@ -211,7 +231,7 @@ class GridView(QTableView):
                 return candidate
         return QModelIndex()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         """Delete or Backspace on a cell (not while editing) empties it; everything else as usual."""
         index = self.currentIndex()
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and index.isValid() \
@@ -221,7 +241,7 @@ class GridView(QTableView):
             return
         super().keyPressEvent(event)
 
-    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:  # noqa: N802
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
         move = hint in (QAbstractItemDelegate.EndEditHint.SubmitModelCache,
                         QAbstractItemDelegate.EndEditHint.EditNextItem)
         super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)

@@ -3,8 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSpinBox, QTableView, QTabWidget,
-                               QVBoxLayout, QWidget, QHeaderView, QAbstractItemView)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from villagevote import users
 from villagevote.auth import Permission
@@ -15,8 +25,8 @@ from villagevote.models.enums import Role
 from villagevote.names import stroke_key
 from villagevote.seed import get_setting, set_setting
 from villagevote.ui.dialogs.common import Ask, show_error
-from villagevote.ui.pages.audit_log import AuditLogTab
 from villagevote.ui.dialogs.users import AddUserDialog, NewUser, PasswordDialog
+from villagevote.ui.pages.audit_log import AuditLogTab
 from villagevote.ui.table_model import Column, RowsModel
 from villagevote.ui.widgets import button, combo_enum, enum_combo, select_enum
 
@@ -217,7 +227,7 @@ class BackupsTab(QWidget):
                 keep = int(get_setting(s, "backup.keep", 10))  # type: ignore[arg-type]
             path = backup_database(self.ctx.db.path, self.ctx.db.backup_dir, reason="manual", keep=keep)
             Ask.info(self, tr("备份完成"), tr("已备份到：{path}").format(path=path))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             show_error(self, exc, tr("备份失败"))
         self.refresh()
 
@@ -246,7 +256,7 @@ class SettingsTab(QWidget):
         try:
             with self.ctx.session() as s:
                 set_setting(s, self.ctx.actor, "backup.keep", self.keep.value())
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             show_error(self, exc)
 
 

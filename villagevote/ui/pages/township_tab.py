@@ -1,9 +1,22 @@
 """系统 → 乡镇与村: villages (add, edit) and the current cycle's election day."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QPushButton, QSpinBox, QTableView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from villagevote import township as tw
 from villagevote.auth import Permission
@@ -95,7 +108,7 @@ class TownshipTab(QWidget):
         try:
             with self.ctx.session() as s:
                 tw.update_cycle(s, self.ctx.actor, self.cycle_id, election_day=self.day.date().toPython())
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             show_error(self, exc)
         self._changed()
 
@@ -109,7 +122,7 @@ class TownshipTab(QWidget):
                 tw.add_village(s, self.ctx.actor, township.id, dialog.name.text(), code=dialog.code.text(),
                                households=dialog.households.value(), population=dialog.population.value(),
                                groups=dialog.groups.value())
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             show_error(self, exc)
         self._changed()
 
@@ -126,6 +139,6 @@ class TownshipTab(QWidget):
                 tw.update_village(s, self.ctx.actor, row.id, name=dialog.name.text(), code=dialog.code.text(),
                                   households=dialog.households.value(), population=dialog.population.value(),
                                   groups=dialog.groups.value())
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             show_error(self, exc)
         self._changed()

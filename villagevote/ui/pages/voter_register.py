@@ -8,7 +8,14 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout,
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
     QWidget,
 )
 from sqlalchemy import select
@@ -23,7 +30,7 @@ from villagevote.ui.table_model import Column, RowsModel
 from villagevote.ui.widgets import button, combo_enum
 from villagevote.voters import register as reg
 
-__all__ = ["VoterRegisterTab", "ObjectionsTab", "ProxiesTab", "ChecksTab", "EXTRA_TABS"]
+__all__ = ["EXTRA_TABS", "ChecksTab", "ObjectionsTab", "ProxiesTab", "VoterRegisterTab"]
 
 EXTRA_TABS = [("ObjectionsTab", tr("名单异议")), ("ProxiesTab", tr("委托投票")), ("ChecksTab", tr("全镇查重"))]
 
@@ -252,7 +259,7 @@ class VoterRegisterTab(QWidget):
         try:
             with self.ctx.session() as s:
                 notes = reg.remove_voter(s, self.ctx.actor, vid, status, reason, on, expected_version=version)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             show_error(self, exc)
             return
         if notes:
@@ -270,7 +277,7 @@ class VoterRegisterTab(QWidget):
         try:
             with self.ctx.session() as s:
                 reg.restore_voter(s, self.ctx.actor, vid, reason, dt.date.today(), expected_version=version)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             show_error(self, exc)
             return
         self.ctx.data_changed.emit("voters")
@@ -304,7 +311,7 @@ class VoterRegisterTab(QWidget):
         try:
             with self.ctx.session() as s:
                 warnings = reg.publish_voter_list(s, self.ctx.actor, cycle_id, vid, on)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             show_error(self, exc)
             return
         Ask.info(self, tr("已登记"), "\n".join(warnings) or tr("已登记公布日期 {d}").format(d=on))
@@ -478,7 +485,7 @@ class ProxiesTab(_ListTab):
         try:
             with self.ctx.session() as s:
                 revoke_proxy(s, self.ctx.actor, row[-1], reason)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             show_error(self, exc)
             return
         self.ctx.data_changed.emit("voters")
