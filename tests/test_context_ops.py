@@ -121,3 +121,27 @@ def test_produce_refuses_a_sensitive_form_to_a_read_only_user(ctx, readonly, tow
     settle()
     assert not (tmp_path / "v.xlsx").exists()
     assert len(messages) == 1 and "无权查看敏感信息" in messages[0][1]
+
+
+def test_field_errors_show_beside_the_field_and_keep_the_text(qtbot):
+    from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit
+
+    from villagevote.errors import ValidationError
+    from villagevote.ui.dialogs.common import FieldErrors
+
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    form = QFormLayout(dialog)
+    id_edit, name_edit = QLineEdit("33010219800101001X"), QLineEdit("张三")
+    form.addRow("身份证号码", id_edit)
+    form.addRow("姓名", name_edit)
+    errors = FieldErrors(form)
+    errors.add("id_number", id_edit)
+    errors.add("name", name_edit)
+    errors.show_error(ValidationError("身份证号码校验位错误", field="id_number"))
+    assert errors.message("id_number") == "身份证号码校验位错误" and errors.message("name") == ""
+    assert id_edit.text() == "33010219800101001X"
+    _row, _role = form.getWidgetPosition(id_edit)
+    assert form.itemAt(_row + 1, QFormLayout.ItemRole.FieldRole).widget().text() == "身份证号码校验位错误"
+    errors.show_error(ValidationError("无法保存"))
+    assert errors.message() == "无法保存" and errors.message("id_number") == ""

@@ -16,7 +16,12 @@ class UserError(Exception):
 
 
 class ValidationError(UserError, ValueError):
-    """Input that breaks a rule; nothing was written."""
+    """Input that breaks a rule; nothing was written. ``field`` names the input it concerns (e.g. "id_number"), so
+    that a dialog can show the message beside that field and keep everything typed."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class PermissionDenied(UserError):

@@ -16,12 +16,15 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
-from sqlalchemy.orm import Session
 
 from villagevote.audit import Actor
 from villagevote.auth import Permission, can
 from villagevote.changes import Area, Areas, areas
-from villagevote.models.db import Database
+
+if TYPE_CHECKING:  # the UI never touches SQLAlchemy itself: it hands domain functions to query/write
+    from sqlalchemy.orm import Session
+
+    from villagevote.models.db import Database
 
 T = TypeVar("T")
 

@@ -11,7 +11,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QWidget,
@@ -131,3 +133,80 @@ def ask_date(parent: QWidget | None, title: str, label: str) -> dt.date | None:
     except ValueError:
         show_error(parent, UserError(tr("日期格式不对，应为 YYYY-MM-DD")))
         return None
+
+
+class FieldErrors:
+    """Shows a problem beside the field it concerns, in red under it, and keeps the dialog open with all that was
+    typed. ``add(form, name, widget)`` registers a field of a QFormLayout under a name (the ``field`` of a
+    :class:`~villagevote.errors.ValidationError`); ``show`` puts a message under it (or at the bottom for an error of no
+    registered field); ``clear`` hides them all. Typical use::
+
+        self.errors = FieldErrors(layout)          # the dialog's QFormLayout
+        self.errors.add("id_number", self.id_edit)
+        ...
+        ctx.write(fn, Area.CANDIDATES, on_done=lambda _r: self.accept(), on_error=self.errors.show_error)
+    """
+
+    STYLE = "color: #b00020;"
+
+    def __init__(self, form: QFormLayout) -> None:
+        self._form = form
+        self._fields: dict[str, tuple[QWidget, QLabel]] = {}
+        self._general = QLabel()
+        self._general.setStyleSheet(self.STYLE)
+        self._general.setWordWrap(True)
+        self._general.hide()
+        form.addRow(self._general)
+
+    def add(self, name: str, widget: QWidget) -> None:
+        label = QLabel()
+        label.setStyleSheet(self.STYLE)
+        label.setWordWrap(True)
+        label.hide()
+        row, _role = self._form.getWidgetPosition(widget)
+        if row < 0:  # the widget sits inside a row's layout: find that row
+            for i in range(self._form.rowCount()):
+                item = self._form.itemAt(i, QFormLayout.ItemRole.FieldRole)
+                if item is not None and item.layout() is not None and item.layout().indexOf(widget) >= 0:
+                    row = i
+                    break
+        self._form.insertRow(row + 1 if row >= 0 else self._form.rowCount(), "", label)
+        self._fields[name] = (widget, label)
+        # the general line stays last
+        self._form.removeWidget(self._general)
+        self._form.addRow(self._general)
+
+    def show(self, message: str, field: str | None = None) -> None:
+        self.clear()
+        if field in self._fields:
+            widget, label = self._fields[field]
+            label.setText(message)
+            label.show()
+            widget.setProperty("invalid", True)
+            widget.setStyleSheet("border: 1px solid #b00020;")
+            widget.setFocus()
+        else:
+            self._general.setText(message)
+            self._general.show()
+
+    def show_error(self, exc: BaseException) -> None:
+        """The ``on_error`` of a dialog's write: a UserError goes beside its field; anything else is a bug."""
+        if isinstance(exc, UserError):
+            self.show(str(exc), getattr(exc, "field", None))
+        else:
+            raise exc
+
+    def clear(self) -> None:
+        self._general.hide()
+        for widget, label in self._fields.values():
+            label.hide()
+            if widget.property("invalid"):
+                widget.setProperty("invalid", False)
+                widget.setStyleSheet("")
+
+    def message(self, field: str | None = None) -> str:
+        """The message shown (for tests and accessibility): beside ``field``, or the general one."""
+        if field is None:
+            return self._general.text() if not self._general.isHidden() else ""
+        _widget, label = self._fields[field]
+        return label.text() if not label.isHidden() else ""
