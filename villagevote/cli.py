@@ -153,7 +153,7 @@ def cmd_form(args: argparse.Namespace, kind: str) -> int:
 
 
 def cmd_result(args: argparse.Namespace) -> int:
-    from villagevote.results import decide
+    from villagevote.elections.results import decide
     try:
         raw = sys.stdin.read() if args.json == "-" else Path(args.json).read_text(encoding="utf-8")
         contest = json.loads(raw)
