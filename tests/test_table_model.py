@@ -59,6 +59,31 @@ def test_dates_and_datetimes_in_one_column_sort_together(qtbot):
     assert _column(proxy, 0) == ["2026-05-01 23:00:00", "2026-05-02", "2026-05-02 09:30:00"]
 
 
+def test_number_columns_of_formatted_text_sort_as_numbers(qtbot):
+    rows = [("1,234",), ("85.5",), ("12%",), ("3人",), ("",), ("-2",), ("—",)]
+    proxy = sorting_proxy(RowsModel.from_rows([Column("票数", kind="number")], rows))
+    proxy.sort(0, Qt.SortOrder.AscendingOrder)
+    assert _column(proxy, 0)[:5] == ["-2", "3人", "12%", "85.5", "1,234"]
+    proxy.sort(0, Qt.SortOrder.DescendingOrder)
+    assert _column(proxy, 0)[:5] == ["1,234", "85.5", "12%", "3人", "-2"]
+    assert set(_column(proxy, 0)[5:]) == {"—", ""}  # no number: at the bottom both ways, like a blank
+    # without kind="number" the same text sorts by code point ("1,234" before "12%" before "3人")
+    plain = sorting_proxy(RowsModel.from_rows([Column("票数")], rows[:4]))
+    plain.sort(0, Qt.SortOrder.AscendingOrder)
+    assert _column(plain, 0) == ["1,234", "12%", "3人", "85.5"]
+
+
+def test_date_columns_of_formatted_text_sort_by_date(qtbot):
+    rows = [("2026年12月2日",), ("2026-11-30 09:30",), ("2026/1/5",), ("待定",), (dt.date(2026, 12, 1),),
+            ("2026-11-30",), (None,)]
+    proxy = sorting_proxy(RowsModel.from_rows([Column("日期", kind="date")], rows))
+    proxy.sort(0, Qt.SortOrder.AscendingOrder)
+    assert _column(proxy, 0)[:5] == ["2026/1/5", "2026-11-30", "2026-11-30 09:30", "2026-12-01", "2026年12月2日"]
+    assert set(_column(proxy, 0)[5:]) == {"待定", ""}
+    proxy.sort(0, Qt.SortOrder.DescendingOrder)
+    assert _column(proxy, 0)[:2] == ["2026年12月2日", "2026-12-01"] and set(_column(proxy, 0)[5:]) == {"待定", ""}
+
+
 def test_name_columns_sort_by_surname_strokes(qtbot):
     model = RowsModel.from_rows([Column("姓名", kind="name")], [("王五",), ("丁一",), ("欧阳修",)])
     proxy = sorting_proxy(model)

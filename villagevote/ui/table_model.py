@@ -8,17 +8,21 @@ Roles beyond Qt's own:
 
 * :data:`SORT_ROLE` returns a key that sorts right: numbers (int, float, Decimal) as numbers, dates and datetimes
   chronologically, columns declared ``Column(title, kind="name")`` in 姓氏笔画 order (:func:`villagevote.names.
-  stroke_key`), other text by code point; empty cells (None or "") give ``None``.
+  stroke_key`), other text by code point; empty cells (None or "") give ``None``. Cells that hold TEXT for a number
+  or a date (already formatted by a query) sort right when the column says so: ``kind="number"`` reads "1,234",
+  "85.5", "12%", "3人" as numbers, ``kind="date"`` reads "2026-12-20", "2026/12/20", "2026年12月20日" and
+  "2026-12-20 09:30" as dates; text that does not read as one ("—", "待定") counts as empty there.
 * :data:`ID_ROLE` returns the row's id: ``id_of(row)`` when given, else the row's ``id`` attribute, else None.
 
 Sorting/filtering belongs in the query (SQL) for big tables, or in the proxy made by :func:`sorting_proxy` for
 small ones. That proxy compares :data:`SORT_ROLE` keys in Python and keeps empty cells at the bottom in both
-directions. Note: a proxy over a lazily fetched model sorts only the rows fetched so far (the first
+directions (so do "—" or "待定" in number and date columns). Note: a proxy over a lazily fetched model sorts only the rows fetched so far (the first
 ``PAGE_SIZE``, then more as the view scrolls); a big table that must be sorted as a whole sorts in its query.
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,14 +40,15 @@ PAGE_SIZE = 500
 ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 
-ColumnKind = Literal["text", "name"]
+ColumnKind = Literal["text", "name", "number", "date"]
 Row = Any  # a tuple (cells by position) or an object with attributes (cells by Column.field)
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column. ``kind="name"`` marks a person's name (sorts in 姓氏笔画 order); ``field`` names the attribute
-    holding the cell when rows are objects (dataclasses) rather than tuples."""
+    """One column. ``kind`` says how its cells sort: ``"name"`` a person's name (姓氏笔画 order), ``"number"`` /
+    ``"date"`` numbers or dates even when the cells hold formatted text, ``"text"`` (default) by value type; ``field``
+    names the attribute holding the cell when rows are objects (dataclasses) rather than tuples."""
     title: str
     align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
     kind: ColumnKind = "text"
@@ -54,10 +59,41 @@ class Column:
 _NUMBER, _DATE, _TEXT, _OTHER = range(4)
 
 
+_NUMBER_TEXT = re.compile(r"^[^\d+\-.]*([+\-]?\d[\d,，]*(?:\.\d+)?|[+\-]?\.\d+)\s*(%|％)?")
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                        r"(?:\s*T?\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?")
+
+
+def _number_from_text(text: str) -> Decimal | None:
+    """The number a formatted cell shows ("1,234" → 1234, "12.5%" → 12.5, "3人" → 3), or None."""
+    match = _NUMBER_TEXT.match(text.strip())
+    if match is None:
+        return None
+    return Decimal(match.group(1).replace(",", "").replace("，", ""))
+
+
+def _date_from_text(text: str) -> tuple[dt.date, dt.time] | None:
+    """(date, time) of a formatted date cell, or None when the text is not a valid date."""
+    match = _DATE_TEXT.match(text.strip())
+    if match is None:
+        return None
+    y, m, d, hh, mm, ss = (int(g) if g else 0 for g in match.groups())
+    try:
+        return dt.date(y, m, d), dt.time(hh, mm, ss)
+    except ValueError:
+        return None
+
+
 def sort_key(value: Any, kind: ColumnKind = "text") -> tuple | None:
     """The SORT_ROLE key of one cell: None for an empty cell, else (type group, comparable value)."""
-    if value is None or value == "":
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, str) and kind == "number":
+        number = _number_from_text(value)
+        return None if number is None else (_NUMBER, number)
+    if isinstance(value, str) and kind == "date":
+        when = _date_from_text(value)
+        return None if when is None else (_DATE, when)
     if isinstance(value, (bool, int, float, Decimal)):
         return (_NUMBER, value)
     if isinstance(value, dt.datetime):
