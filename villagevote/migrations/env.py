@@ -2,21 +2,32 @@
 
 The caller passes an open SQLAlchemy Connection in ``config.attributes["connection"]``; migrations run inside the
 caller's transaction. SQLite needs batch mode for ALTER TABLE, so render_as_batch is on.
+
+No live model is imported here (migrations must not change when the models do). Alembic names the constraints that
+migrations create through the target metadata's naming convention, so the convention the migrations were written with
+is frozen here (the models' ``villagevote.models.base.NAMING`` must stay equal: tests/test_migrations_frozen.py). A
+developer who wants alembic's autogenerate passes the models' metadata in ``config.attributes["target_metadata"]``.
 """
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import MetaData, create_engine
 
-from villagevote.models import Base
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = config.attributes.get("target_metadata") or MetaData(naming_convention=NAMING)
 
 
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:  # developer use: `alembic -x db=PATH ...` through villagevote.models.db
-        from sqlalchemy import create_engine
         url = config.get_main_option("sqlalchemy.url")
         engine = create_engine(url)
         with engine.begin() as conn:

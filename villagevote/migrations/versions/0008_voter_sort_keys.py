@@ -2,7 +2,8 @@
 
 voter.name_sort used to spell out each character's stroke count, stroke shapes and code point (about 44 bytes of
 non-ASCII text for a three-character name). The new key gives each character a three-character ASCII code from its
-place in the stroke-order table (``villagevote.voters.search``, format described there): the same order, about a
+place in the stroke-order table (format in ``villagevote.migrations.frozen_0008``, a frozen copy of
+``villagevote.voters.search.name_sort_key``): the same order, about a
 quarter of the size, and cheap to build (``str.translate``) and to bind on a 50,000-row import. Every stored key is
 recomputed here.
 
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 from alembic import op
 
+from villagevote.migrations.frozen_0008 import name_sort_key  # the key format of this revision, frozen
+
 revision = "0008_voter_sort_keys"
 down_revision = "0007_voter_bulk_insert"
 branch_labels = None
@@ -20,8 +23,6 @@ depends_on = None
 
 
 def upgrade() -> None:
-    from villagevote.voters.search import name_sort_key  # the key format of this release
-
     conn = op.get_bind()
     rows = conn.exec_driver_sql("SELECT id, name FROM voter").fetchall()
     if rows:
