@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test demo bundle bench clean-venv
+.PHONY: run test lint pytest demo bundle bench clean-venv
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,14 @@ $(TEST_STAMP): pyproject.toml | $(PY)
 run: $(STAMP)
 	$(PY) -m villagevote
 
-test: $(TEST_STAMP)
+# `make test` = lint, then the tests; each step stops the build on a failure.
+test: lint pytest
+
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check villagevote tests bench scripts
+	$(VENV)/bin/mypy
+
+pytest: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 demo: $(STAMP)
