@@ -83,6 +83,7 @@ def test_system_page_lists_audit_rows(qtbot, ctx, township):
     qtbot.addWidget(window)
     system = window.pages["系统"]
     system.audit.refresh()
+    assert ctx.wait_idle()  # the log loads on the database worker
     model = system.audit.model
     assert model.total >= 5  # township, 3 villages, cycle
     actions = {model.row_at(r)[2] for r in range(model.rowCount())}
@@ -90,7 +91,6 @@ def test_system_page_lists_audit_rows(qtbot, ctx, township):
 
 
 def test_township_tab_adds_a_village_with_organizations(qtbot, ctx, township, monkeypatch):
-    from PySide6.QtWidgets import QDialog
     from sqlalchemy import func, select
 
     from villagevote.models import Organization, Village
@@ -99,11 +99,14 @@ def test_township_tab_adds_a_village_with_organizations(qtbot, ctx, township, mo
     def fake_exec(self):  # type: ignore[no-untyped-def]
         self.name.setText("北村")
         self.groups.setValue(6)
-        return QDialog.DialogCode.Accepted
+        self.save()  # OK: the dialog saves through ctx.write and closes once it committed
+        assert ctx.wait_idle()
+        return self.result()
     monkeypatch.setattr(township_tab.VillageDialog, "exec", fake_exec)
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.pages["系统"].township.add_village()
+    assert ctx.wait_idle()
     root = window.tree_model.item(0)
     assert "北村" in [root.child(i).text() for i in range(root.rowCount())]
     with ctx.session() as s:
