@@ -1,9 +1,13 @@
-"""Shared fixtures: offscreen Qt, a private data dir, a fresh migrated database per test, users and a township."""
+"""Shared fixtures: offscreen Qt, a private data dir, a fresh migrated database per test (a copy of one migrated
+once per session), users and a township."""
 from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
@@ -30,10 +34,34 @@ def _fast_password_hashing(monkeypatch):
     monkeypatch.setattr(users, "SCRYPT_N", 2 ** 14)
 
 
-@pytest.fixture
-def db(tmp_path):
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> Path:
+    """A database migrated from empty and seeded once per test session; the ``db`` fixture copies this file instead
+    of running every migration for each test. Tests of the migrations themselves call ``open_database`` on a new
+    path (test_db_lifecycle.py, test_crash_safety.py) and still migrate from empty."""
     from villagevote.models.db import open_database
-    database = open_database(tmp_path / "test.sqlite3")
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "template.sqlite3"
+    database = open_database(path, backup_dir=folder / "backups", single_instance=False)
+    database.dispose()
+    conn = sqlite3.connect(path)  # fold any WAL content into the file so that copying the file alone is complete
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    for suffix in ("-wal", "-shm", "-journal"):
+        assert not Path(str(path) + suffix).exists(), f"template left a {suffix} file"
+    return path
+
+
+@pytest.fixture
+def db(tmp_path, migrated_template):
+    """A migrated, seeded database of the test's own (a copy of the session's template), opened as the program
+    opens it."""
+    from villagevote.models.db import open_database
+    path = tmp_path / "test.sqlite3"
+    shutil.copyfile(migrated_template, path)
+    database = open_database(path)
     yield database
     database.dispose()
 
