@@ -64,7 +64,7 @@ def print_score_sheets(session: Session, actor: Actor, out: Path, options: Optio
     instructions = [tr("请在每格填写 0 至该项满分之间的分数（最多 {n} 位小数）；标“回避”的人选不评分；"
                        "不要空格，确无法评分的请在备注栏说明。").format(n=scheme.entry_places)]
     row = next(x for x in service.list_schemes(session) if x.id == scheme_id)
-    place = service.place_text(session, session.get(service.ScoreScheme, scheme_id))
+    place = service.scheme_place(session, scheme_id)
     return score_sheets_pdf(out, SheetsHeader(scheme_name=row.label, place=place, instructions=instructions), sheets)
 
 

@@ -295,7 +295,7 @@ class Mismatch:
 def compare_entries(first: Sheet, second: Sheet) -> list[Mismatch]:
     """Cells where two entries of the same paper sheet differ. Empty and 0 differ; 80 and 80.0 agree."""
     out: list[Mismatch] = []
-    keys = list(first.keys()) + [k for k in second.keys() if k not in first]
+    keys = list(first.keys()) + [k for k in second if k not in first]
     for key in keys:
         a = first.get(key)
         b = second.get(key)

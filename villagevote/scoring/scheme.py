@@ -173,7 +173,7 @@ def _dec(value: Any, where: str, problems: list[str], *, allow_none: bool = Fals
             return None
         problems.append(tr("{where}：缺少数值").format(where=where))
         return None
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         problems.append(tr("{where}：数值须写成字符串（如 \"0.6\"），以免二进制小数误差").format(where=where))
         return None
     try:
