@@ -1,6 +1,8 @@
 """Shared test set-up for elections: a 村民委员会 contest with qualified candidates for 主任, 副主任 and 委员."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -9,6 +11,7 @@ from villagevote.elections import service as svc
 from villagevote.models.candidates import Candidacy, Person
 from villagevote.models.core import Organization
 from villagevote.models.enums import CandidacyStatus, Gender, NominationSource, OrgKind
+from villagevote.reports.registry import Options, find_form, produce
 
 PEOPLE = {  # post: [(name, gender)]
     "主任": [("王建国", Gender.MALE), ("李明", Gender.MALE)],
@@ -33,3 +36,9 @@ def committee_contest(s: Session, actor: Actor, village_id: int, cycle_id: int, 
                             source=NominationSource.VILLAGERS, status=CandidacyStatus.QUALIFIED))
     s.flush()
     return svc.create_contest(s, actor, org.id, electorate=electorate)
+
+
+def print_ballots(s: Session, actor: Actor, contest_id: int, out: Path, *, sample: bool, copies: int = 1) -> Path:
+    """Ballots through the registry form the GUI's button and ``villagevote print ballots`` use."""
+    options = Options(contest_id=contest_id, extra={"sample": "1" if sample else "0", "copies": str(copies)})
+    return produce(s, actor, find_form("print", "ballots"), Path(out), options)

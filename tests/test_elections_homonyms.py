@@ -10,8 +10,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tests.helpers_elections import committee_contest, organization
+from tests.helpers_elections import committee_contest, organization, print_ballots
 from villagevote.elections import service as svc
+from villagevote.elections.results import decide
 from villagevote.elections.tally_logic import AGREE, Ballot
 from villagevote.errors import ValidationError
 from villagevote.models.candidates import Candidacy, Person
@@ -20,7 +21,6 @@ from villagevote.models.enums import CandidacyStatus, Gender, NominationSource
 from villagevote.reports.pdf.certificates import render_certificates
 from villagevote.reports.pdf.result_report import render_result_report
 from villagevote.reports.pdf.winners_notice import render_winners_notice
-from villagevote.results import decide
 
 OLD = "王伟（男，1975年生）"
 YOUNG = "王伟（男，1988年生）"
@@ -92,7 +92,7 @@ def test_homonyms_through_tally_lock_and_certificates(db, clerk, reviewer, towns
         assert statuses[ids[1975][1]] is CandidacyStatus.NOT_ELECTED
         view = svc.contest_view(s, cid)
         rows = svc.vote_rows(s, cid)
-        ballot = svc.print_ballots(s, clerk, cid, tmp_path / "sample.pdf", sample=True)
+        ballot = print_ballots(s, clerk, cid, tmp_path / "sample.pdf", sample=True)
     report = _text(render_result_report(view, rows, tmp_path / "report.pdf"))
     assert f"{YOUNG}男700" in report and f"{OLD}男200" in report
     assert re.search(re.escape(YOUNG) + r".*?当选", report) and re.search(re.escape(OLD) + r"男200.*?未当选", report)

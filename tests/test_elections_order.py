@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tests.helpers_elections import committee_contest
+from tests.helpers_elections import committee_contest, print_ballots
 from villagevote.elections import service as svc
 from villagevote.errors import PermissionDenied, ValidationError
 from villagevote.models.core import AuditLog
@@ -54,7 +54,7 @@ def test_official_print_freezes_the_ballot_and_only_an_admin_with_a_reason_reope
     counted and kept under seal — so once official ballots are printed the names, posts and seats on them are fixed.
     Changing them takes an administrator's reopening with a reason, which voids the printed ballots (count → 0)."""
     with db.session() as s:
-        svc.print_ballots(s, clerk, contest_id, tmp_path / "b.pdf", sample=False, copies=900)
+        print_ballots(s, clerk, contest_id, tmp_path / "b.pdf", sample=False, copies=900)
         first = svc.contest_view(s, contest_id).candidates_for("委员")[0]
         with pytest.raises(ValidationError, match="东村的正式选票已印制 900 张.*已冻结"):
             svc.add_ballot_candidate(s, clerk, contest_id, "委员", "赵敏", gender="女")
@@ -87,14 +87,14 @@ def test_no_official_ballots_once_counting_has_begun(db, clerk, admin, contest_i
     official ballots would be ballots outside the count — refused (samples still print for the projector/training),
     and the ballot cannot be reopened either."""
     with db.session() as s:
-        svc.print_ballots(s, clerk, contest_id, tmp_path / "b.pdf", sample=False, copies=900)
+        print_ballots(s, clerk, contest_id, tmp_path / "b.pdf", sample=False, copies=900)
         svc.save_counts(s, clerk, contest_id, issued=900, returned=898)
     with db.session() as s:
         with pytest.raises(ValidationError, match="东村的选举已经开始计票.*不能再印制正式选票"):
-            svc.print_ballots(s, clerk, contest_id, tmp_path / "b2.pdf", sample=False)
+            print_ballots(s, clerk, contest_id, tmp_path / "b2.pdf", sample=False)
         with pytest.raises(ValidationError, match="已经开始计票"):
             svc.reopen_ballots(s, admin, contest_id, "补印")
-        svc.print_ballots(s, clerk, contest_id, tmp_path / "s.pdf", sample=True)
+        print_ballots(s, clerk, contest_id, tmp_path / "s.pdf", sample=True)
         assert s.get(Contest, contest_id).ballots_printed == 900
 
 
@@ -103,7 +103,7 @@ def test_no_official_ballots_after_tally_entries(db, clerk, contest_id, tmp_path
     with db.session() as s:
         svc.save_totals(s, clerk, contest_id, issued=900, returned=898, invalid=8, marks=MARKS)
         with pytest.raises(ValidationError, match="已经开始计票"):
-            svc.print_ballots(s, clerk, contest_id, tmp_path / "b.pdf", sample=False)
+            print_ballots(s, clerk, contest_id, tmp_path / "b.pdf", sample=False)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -236,7 +236,7 @@ def test_reopen_ballots_button_for_the_administrator_only(qapp, db, ctx, clerk, 
     tab = _election_tab(ctx, township, qtbot)
     assert not tab.ballots.reopen_ballots_btn.isEnabled()  # nothing printed yet
     with db.session() as s:
-        svc.print_ballots(s, clerk, contest_id, tmp_path / "b.pdf", sample=False, copies=900)
+        print_ballots(s, clerk, contest_id, tmp_path / "b.pdf", sample=False, copies=900)
     tab.refresh()
     assert tab.ballots.reopen_ballots_btn.isEnabled() and "900" in tab.ballots.printed.text()
     tab.grab().save(str(tmp_path / "ballots_frozen.png"))
@@ -258,7 +258,7 @@ def test_reopen_ballots_button_for_the_administrator_only(qapp, db, ctx, clerk, 
 
 
 def test_gui_voter_notice_asks_the_administrator_for_the_reason(qapp, db, ctx, township, qtbot, monkeypatch,
-                                                                tmp_path):
+                                                                tmp_path, messages, settle):
     """The 打印选民名单公告 button prints dated the recorded publication day (else today); here the list was recorded
     as published 14 days before the vote: the domain refuses; the administrator is asked for the reason, it is
     recorded and the notice prints with it (组织法 §14)."""
@@ -272,13 +272,11 @@ def test_gui_voter_notice_asks_the_administrator_for_the_reason(qapp, db, ctx, t
     tab.village.setCurrentIndex(tab.village.findData(township.village_ids[0]))
     out = tmp_path / "notice.pdf"
     asked: list[str] = []
-    infos: list[str] = []
     monkeypatch.setattr(Ask, "save_file", classmethod(lambda cls, *a, **k: str(out)))
     monkeypatch.setattr(Ask, "text", classmethod(lambda cls, parent, title, label, *a, **k: asked.append(label)
                                                  or "补登漏登选民后重新公布"))
-    monkeypatch.setattr(Ask, "info", classmethod(lambda cls, parent, title, text: infos.append(text)))
     tab.print_form("voter-notice")
-    qtbot.waitUntil(lambda: bool(infos), timeout=30000)
+    qtbot.waitUntil(lambda: ("已保存", str(out)) in messages, timeout=30000)
     assert asked and "至少 20 天" in asked[0]
     assert "补登漏登选民后重新公布" in _text(out) and "未满法定公告期" in _text(out)
     assert len(_audit(db, "notice_override")) == 1

@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from villagevote.elections.records import CandidateView, ContestView, PostView, VoteRow
+from villagevote.elections.results import decide
 from villagevote.elections.tally_logic import PostTotals, TallyTotals, contest_input
-from villagevote.elections.views import CandidateView, ContestView, PostView, VoteRow
 from villagevote.errors import ValidationError
 from villagevote.reports.pdf.ballot import render_ballots
 from villagevote.reports.pdf.certificates import render_certificates
 from villagevote.reports.pdf.result_report import render_result_report
 from villagevote.reports.pdf.winners_notice import render_winners_notice
 from villagevote.reports.xlsx.results_workbook import results_workbook
-from villagevote.results import decide
 
 
 def text_of(path) -> str:

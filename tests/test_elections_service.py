@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from tests.helpers_elections import committee_contest, organization
+from tests.helpers_elections import committee_contest, organization, print_ballots
 from villagevote.elections import service as svc
 from villagevote.elections.tally_logic import AGREE, DISAGREE, Ballot
 from villagevote.errors import LockedError, PermissionDenied, ValidationError
@@ -46,17 +46,17 @@ def test_contest_created_from_seats_and_qualified_candidacies_in_stroke_order(db
 def test_official_ballots_need_the_margin_and_are_counted(db, clerk, admin, contest_id, tmp_path):
     with db.session() as s:
         assert svc.margin_problems(s, contest_id) == []
-        svc.print_ballots(s, clerk, contest_id, tmp_path / "b.pdf", sample=False, copies=2)
-        svc.print_ballots(s, clerk, contest_id, tmp_path / "s.pdf", sample=True)
+        print_ballots(s, clerk, contest_id, tmp_path / "b.pdf", sample=False, copies=2)
+        print_ballots(s, clerk, contest_id, tmp_path / "s.pdf", sample=True)
         assert s.get(Contest, contest_id).ballots_printed == 2
-        bc = [c for c in svc.contest_view(s, contest_id).candidates_for("委员")][0]
+        bc = svc.contest_view(s, contest_id).candidates_for("委员")[0]
         with pytest.raises(ValidationError, match="已冻结"):  # official ballots freeze the list (issue 14)
             svc.remove_ballot_candidate(s, clerk, bc.ballot_candidate_id)
         svc.reopen_ballots(s, admin, contest_id, "候选人名单有误")
         svc.remove_ballot_candidate(s, clerk, bc.ballot_candidate_id)
         with pytest.raises(ValidationError, match="至少 4 名"):
-            svc.print_ballots(s, clerk, contest_id, tmp_path / "b2.pdf", sample=False)
-        svc.print_ballots(s, clerk, contest_id, tmp_path / "s2.pdf", sample=True)  # samples still print
+            print_ballots(s, clerk, contest_id, tmp_path / "b2.pdf", sample=False)
+        print_ballots(s, clerk, contest_id, tmp_path / "s2.pdf", sample=True)  # samples still print
         assert s.get(Contest, contest_id).ballots_printed == 0
 
 

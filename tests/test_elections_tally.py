@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from villagevote.elections.results import decide
 from villagevote.elections.tally_logic import (
     ABSTAIN,
     AGREE,
@@ -19,7 +20,6 @@ from villagevote.elections.tally_logic import (
     suggest_merges,
 )
 from villagevote.errors import ValidationError
-from villagevote.results import decide
 
 SEATS = {"主任": 1, "委员": 2}
 CANDS = {"主任": ["王一", "李二"], "委员": ["张三", "赵四", "钱五"]}

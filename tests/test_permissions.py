@@ -50,8 +50,8 @@ def test_table_has_the_decisions_that_matter():
         return set(RULES[name].roles())
     assert roles("villagevote.qualification.rulesets.import_catalog") == {Role.ADMIN}
     assert roles("villagevote.pledges.term.withdraw_commitments") == {Role.ADMIN}
-    assert roles("villagevote.elections.service.mark_official") == {Role.ADMIN, Role.REVIEWER}
-    assert roles("villagevote.elections.service.reopen") == {Role.ADMIN}
+    assert roles("villagevote.elections.outcome.mark_official") == {Role.ADMIN, Role.REVIEWER}
+    assert roles("villagevote.elections.outcome.reopen") == {Role.ADMIN}
     assert roles("villagevote.voters.importer.import_parsed") == {Role.ADMIN, Role.CLERK}
     assert roles("villagevote.users.create_user") == {Role.ADMIN}
     assert Role.READONLY not in roles("villagevote.candidates.status.transition")
@@ -216,7 +216,7 @@ ROLE_ARGS = {
     "villagevote.candidates.status.transition": lambda role: {
         "new_status": CandidacyStatus.QUALIFIED if role is Role.REVIEWER else CandidacyStatus.WITHDRAWN,
         "origin": Origin.STATUS_EDIT},
-    "villagevote.elections.service.print_ballots": lambda role: {"sample": role not in (Role.ADMIN, Role.CLERK)},
+    "villagevote.elections.contests.prepare_ballots": lambda role: {"sample": role not in (Role.ADMIN, Role.CLERK)},
 }
 
 

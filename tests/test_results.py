@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from villagevote.elections.results import check_candidate_margin, decide, ensure_candidate_margin, required_candidates
 from villagevote.errors import ValidationError
-from villagevote.results import check_candidate_margin, decide, ensure_candidate_margin, required_candidates
 
 
 def village(electorate=None, returned=600, issued=None, invalid=0, seats=None, candidates=(), rnd="first", **extra):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from villagevote.results import decide
+from villagevote.elections.results import decide
 
 DATA = Path(__file__).parent / "data" / "results"
 
@@ -37,7 +37,7 @@ def test_published_vote_shares_use_ballots_returned_as_basis():
 
 
 def test_published_turnout_percent():
-    from villagevote.results import share_percent
+    from villagevote.elections.results import share_percent
     case = load("wukan_2012_first_round.json")
     c = case["contest"]
     assert share_percent(c["ballots_returned"], c["electorate"]) == case["published"]["turnout_percent"]

@@ -1,9 +1,12 @@
-"""Plain data passed from the elections domain to prints, exports and the UI (no ORM objects, no Qt)."""
+"""Data objects (records) the elections domain hands to prints, exports and the UI: plain dataclasses, no ORM
+objects, no Qt."""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+
+from villagevote.i18n import tr
 
 
 @dataclass
@@ -64,14 +67,12 @@ class ContestView:
     @property
     def org_name(self) -> str:
         """青溪村村民委员会 / 青溪村党组织 (no doubled 村)."""
-        from villagevote.i18n import tr
         if self.body == "party_branch":
             return tr("{village}党组织").format(village=self.village)
         return tr("{village}村民委员会").format(village=self.village)
 
     @property
     def title(self) -> str:
-        from villagevote.i18n import tr
         rnd = tr("另行选举") if self.round == "additional" else ""
         if self.body == "party_branch":
             return tr("{village}{term}党组织选举{rnd}").format(village=self.village, term=self.term, rnd=rnd)

@@ -78,10 +78,10 @@ def check_ballot(ballot: Ballot, seats: dict[str, int], candidates_by_post: dict
     if ballot.wholly_invalid:
         return BallotCheck(True, ballot.invalid_reason or tr("整张选票无效"), {}, {}, {}, [])
     for post in list(ballot.marks) + list(ballot.write_ins):
-        if post not in seats or seats[post] <= 0:
-            if ballot.marks.get(post) or [n for n in ballot.write_ins.get(post, []) if normalize_name(n)]:
-                raise ValidationError(tr("“{post}”没有应选名额，不能在该职务下投票或另选他人（应选职务：{posts}）").format(
-                    post=post, posts="、".join(p for p in posts if seats[p] > 0)))
+        if (post not in seats or seats[post] <= 0) and (
+                ballot.marks.get(post) or [n for n in ballot.write_ins.get(post, []) if normalize_name(n)]):
+            raise ValidationError(tr("“{post}”没有应选名额，不能在该职务下投票或另选他人（应选职务：{posts}）").format(
+                post=post, posts="、".join(p for p in posts if seats[p] > 0)))
     choices: dict[str, list[str]] = {}
     unused: dict[str, int] = {}
     invalid_parts: dict[str, str] = {}
@@ -222,7 +222,7 @@ class BallotCounter:
             if check.wholly_invalid:
                 t.wholly_invalid += 1
                 continue
-            for post, reason in check.invalid_parts.items():
+            for post in check.invalid_parts:
                 t.post(post).invalid_parts += 1
             for post, names in check.choices.items():
                 pt = t.post(post)
@@ -361,7 +361,7 @@ def suggest_merges(names: Iterable[str], known: Iterable[str] = ()) -> list[tupl
 def contest_input(t: TallyTotals, body: str, round_: str, electorate: int, present: int | None,
                   seats: dict[str, int], genders: dict[str, str | None] | None = None,
                   women_seats: dict[str, int] | None = None) -> dict[str, Any]:
-    """Build the :func:`villagevote.results.decide` input from totals (votes = 同意 + write-ins, per person)."""
+    """Build the :func:`villagevote.elections.results.decide` input from totals (votes = 同意 + write-ins, per person)."""
     genders = genders or {}
     people: dict[str, dict[str, int]] = {}
     for post in seats:

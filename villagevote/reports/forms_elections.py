@@ -14,11 +14,18 @@ from sqlalchemy.orm import Session
 from villagevote.audit import Actor
 from villagevote.auth import Permission, require
 from villagevote.changes import Area
-from villagevote.elections import service as svc
+from villagevote.elections.contests import contest_view, list_contests, prepare_ballots
+from villagevote.elections.outcome import contests_for_export
+from villagevote.elections.tally import vote_rows
 from villagevote.errors import UserError
 from villagevote.i18n import tr
 from villagevote.models.core import Village
+from villagevote.reports.pdf.ballot import render_ballots
+from villagevote.reports.pdf.certificates import render_certificates
+from villagevote.reports.pdf.result_report import render_result_report
+from villagevote.reports.pdf.winners_notice import render_winners_notice
 from villagevote.reports.registry import Form, Options
+from villagevote.reports.xlsx.results_workbook import results_workbook
 
 BODIES = {"village_committee": tr("村民委员会"), "party_branch": tr("党组织")}
 ROUNDS = {"first": tr("正式选举"), "additional": tr("另行选举")}
@@ -48,7 +55,7 @@ def _pick_contest(session: Session, options: Options) -> int:
     village = _village(session, options.village)
     body = _choice(options, "body", BODIES, "village_committee")
     rnd = _choice(options, "round", ROUNDS, None)
-    rows = [r for r in svc.list_contests(session, village.id) if r.body == body]
+    rows = [r for r in list_contests(session, village.id) if r.body == body]
     if rnd:
         rows = [r for r in rows if r.round_label == ROUNDS[rnd]]
     if not rows:
@@ -64,38 +71,35 @@ def _ballots(session: Session, actor: Actor, out: Path, options: Options) -> Pat
         copies = int(options.extra.get("copies", "1"))
     except ValueError:
         raise UserError(tr("copies 应为整数")) from None
-    return svc.print_ballots(session, actor, _pick_contest(session, options), out, sample=sample, copies=copies)
+    view = prepare_ballots(session, actor, _pick_contest(session, options), sample=sample, copies=copies)
+    return render_ballots(view, out, sample=sample, copies=max(1, copies))
 
 
 def _report(session: Session, actor: Actor, out: Path, options: Options) -> Path:
-    from villagevote.reports.pdf.result_report import render_result_report
     require(actor, Permission.VIEW)
     cid = _pick_contest(session, options)
-    return render_result_report(svc.contest_view(session, cid), svc.vote_rows(session, cid), out)
+    return render_result_report(contest_view(session, cid), vote_rows(session, cid), out)
 
 
 def _notice(session: Session, actor: Actor, out: Path, options: Options) -> Path:
-    from villagevote.reports.pdf.winners_notice import render_winners_notice
     require(actor, Permission.VIEW)
-    return render_winners_notice(svc.contest_view(session, _pick_contest(session, options)), out)
+    return render_winners_notice(contest_view(session, _pick_contest(session, options)), out)
 
 
 def _certificates(session: Session, actor: Actor, out: Path, options: Options) -> Path:
-    from villagevote.reports.pdf.certificates import render_certificates
     require(actor, Permission.VIEW)
-    return render_certificates(svc.contest_view(session, _pick_contest(session, options)), out)
+    return render_certificates(contest_view(session, _pick_contest(session, options)), out)
 
 
 def _workbook(session: Session, actor: Actor, out: Path, options: Options) -> Path:
-    from villagevote.reports.xlsx.results_workbook import results_workbook
     require(actor, Permission.VIEW)
     village_id = None
     if options.village:
         village_id = _village(session, options.village).id
     if options.contest_id is not None:
-        contests = [(svc.contest_view(session, options.contest_id), svc.vote_rows(session, options.contest_id))]
+        contests = [(contest_view(session, options.contest_id), vote_rows(session, options.contest_id))]
     else:
-        contests = svc.contests_for_export(session, village_id=village_id)
+        contests = contests_for_export(session, village_id=village_id)
     return results_workbook(out, contests)
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from reportlab.platypus import KeepTogether, PageBreak
 
-from villagevote.elections.views import ContestView
+from villagevote.elections.records import ContestView
 from villagevote.i18n import tr
 from villagevote.reports.pdf.base import Spacer, build_pdf, cell_table, mm, styles
 from villagevote.reports.pdf.text import para

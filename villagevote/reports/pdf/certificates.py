@@ -7,7 +7,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import PageBreak
 
-from villagevote.elections.views import ContestView
+from villagevote.elections.records import ContestView
 from villagevote.errors import ValidationError
 from villagevote.fonts import pdf_fonts
 from villagevote.i18n import tr

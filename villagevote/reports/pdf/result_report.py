@@ -11,11 +11,11 @@ from pathlib import Path
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import KeepTogether, Table, TableStyle
 
-from villagevote.elections.views import ContestView, VoteRow
+from villagevote.elections.records import ContestView, VoteRow
+from villagevote.elections.results import share_percent
 from villagevote.i18n import tr
 from villagevote.reports.pdf.base import Spacer, build_pdf, cell_table, mm, styles
 from villagevote.reports.pdf.text import para
-from villagevote.results import share_percent
 
 UNCONFIRMED = "未确认"
 

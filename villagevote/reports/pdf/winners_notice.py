@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from villagevote.elections.views import ContestView
+from villagevote.elections.records import ContestView
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.reports.pdf.base import Spacer, build_pdf, mm, styles

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from villagevote.elections.views import ContestView, VoteRow
+from villagevote.elections.records import ContestView, VoteRow
+from villagevote.elections.results import share_percent
 from villagevote.i18n import tr
 from villagevote.reports.pdf.result_report import post_lines
 from villagevote.reports.xlsx.base import save, set_metadata, write_table
-from villagevote.results import share_percent
 
 
 def _round_label(c: ContestView) -> str:

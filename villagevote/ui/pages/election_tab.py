@@ -34,12 +34,14 @@ from PySide6.QtWidgets import (
 from villagevote.auth import Permission
 from villagevote.elections import service as svc
 from villagevote.elections.entry_code import describe, parse_code
+from villagevote.elections.records import ContestView
+from villagevote.elections.results import majority_minimum, one_third_minimum
 from villagevote.elections.tally_logic import check_ballot, suggest_merges
-from villagevote.elections.views import ContestView
 from villagevote.errors import UserError
 from villagevote.i18n import tr
-from villagevote.results import majority_minimum, one_third_minimum
+from villagevote.reports.registry import Options
 from villagevote.ui.dialogs.common import Ask, show_error
+from villagevote.ui.printing import produce
 from villagevote.ui.table_model import Column, RowsModel
 from villagevote.ui.widgets import button
 
@@ -237,16 +239,10 @@ class BallotsPanel(_Panel):
     def print_ballots(self, sample: bool) -> None:
         if self.view is None:
             return
-        name = tr("{v}{b}{kind}.pdf").format(v=self.view.village, b=self.view.body_label,
-                                              kind=tr("样票") if sample else tr("正式选票"))
-        out = Ask.save_file(self, tr("保存选票"), "PDF (*.pdf)", name)
-        if not out:
-            return
-        copies = self.copies.value()
-        path = self.run(lambda s: svc.print_ballots(s, self.ctx.actor, self.cid, out, sample=sample, copies=copies),
-                        refresh=not sample)
-        if path:
-            Ask.info(self, tr("已生成"), str(path))
+        name = tr("{v}{b}{kind}").format(v=self.view.village, b=self.view.body_label,
+                                         kind=tr("样票") if sample else tr("正式选票"))
+        extra = {"sample": "1" if sample else "0", "copies": str(self.copies.value())}
+        produce(self, self.ctx, "print", "ballots", Options(contest_id=self.cid, extra=extra), file_name=name)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -1,0 +1,143 @@
+"""What the elections modules share: the bodies elected, the contest look-ups every write starts from (refused
+once a result is official, or once official ballots froze the ballot), ballot rows in order, the committee size rule."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from villagevote.elections.results import (
+    BODY_PARTY,
+    BODY_VILLAGE,
+    COMMITTEE_MAX,
+    COMMITTEE_MIN,
+)
+from villagevote.errors import LockedError, ValidationError
+from villagevote.i18n import tr
+from villagevote.lookup import get_row
+from villagevote.models.core import ElectionCycle, Organization, Village
+from villagevote.models.elections import (
+    BallotCandidate,
+    BallotRecord,
+    Contest,
+    TallyEntry,
+)
+from villagevote.models.enums import CandidacyStatus, ContestMode, Gender, OrgKind
+from villagevote.names import stroke_key
+
+BODIES: dict[OrgKind, str] = {OrgKind.VILLAGE_COMMITTEE: BODY_VILLAGE, OrgKind.PARTY_BRANCH: BODY_PARTY}
+
+
+ELIGIBLE = (CandidacyStatus.QUALIFIED, CandidacyStatus.PRELIMINARY, CandidacyStatus.CANDIDATE)
+
+
+MODE_TEXT = {ContestMode.WITH_CANDIDATES: "差额", ContestMode.SELF_NOMINATION: "自荐直选"}
+
+
+WHOLE = "整张"
+
+
+def body_label(kind: OrgKind) -> str:
+    return tr("村民委员会") if kind is OrgKind.VILLAGE_COMMITTEE else tr("村党组织")
+
+
+def gender_text(g: Gender | str | None) -> str | None:
+    if g is None:
+        return None
+    g = Gender(g)
+    return "女" if g is Gender.FEMALE else "男"
+
+
+def cn_date(day: dt.date) -> str:
+    return tr("{y}年{m}月{d}日").format(y=day.year, m=day.month, d=day.day)
+
+
+def get_contest(session: Session, contest_id: int) -> Contest:
+    return get_row(session, Contest, contest_id, tr("找不到选举（编号 {id}）"))
+
+
+def ensure_unlocked(c: Contest) -> None:
+    if c.official:
+        raise LockedError(tr("该选举结果已确认为正式结果，计票和结果只读；如需更正，须由管理员填写理由后重新开启"))
+
+
+def unlocked_contest(session: Session, contest_id: int) -> Contest:
+    """The contest, for a write: refused once its result is official."""
+    c = get_contest(session, contest_id)
+    ensure_unlocked(c)
+    return c
+
+
+def org_of(session: Session, c: Contest) -> Organization:
+    org = session.get(Organization, c.organization_id)
+    assert org is not None
+    return org
+
+
+def village_name(session: Session, c: Contest) -> str:
+    village = session.get(Village, org_of(session, c).village_id)
+    return village.name if village else ""
+
+
+def election_day_of(session: Session, c: Contest) -> dt.date | None:
+    """The day the contest is held: its own date, else the cycle's election day."""
+    if c.held_on is not None:
+        return c.held_on
+    cycle = session.get(ElectionCycle, org_of(session, c).cycle_id)
+    return cycle.election_day if cycle else None
+
+
+def committee_size_limits(session: Session, org: Organization) -> tuple[int, int]:
+    """(fewest, most) members of a village committee: 村民委员会组织法 §6 says 3 to 7; a province's profile may set
+    ``village_committee_members`` [min, max] in the cycle's profile where its rule differs."""
+    cycle = session.get(ElectionCycle, org.cycle_id)
+    limits = (cycle.profile or {}).get("village_committee_members") if cycle is not None else None
+    if isinstance(limits, (list, tuple)) and len(limits) == 2 and all(isinstance(x, int) for x in limits):
+        return int(limits[0]), int(limits[1])
+    return COMMITTEE_MIN, COMMITTEE_MAX
+
+
+def check_committee_size(session: Session, org: Organization, total: int) -> None:
+    """Refuse a village committee contest whose seats add up to fewer or more members than the law allows."""
+    if OrgKind(org.kind) is not OrgKind.VILLAGE_COMMITTEE:
+        return
+    low, high = committee_size_limits(session, org)
+    if not low <= total <= high:
+        raise ValidationError(tr("{village}村民委员会应选 {n} 名：村民委员会由主任、副主任和委员共 {low} 至 {high} 人组成"
+                                 "（村民委员会组织法第六条），请调整各职务的应选名额").format(
+            village=org.village.name, n=total, low=low, high=high))
+
+
+def ballot_rows(session: Session, contest_id: int, *, include_merged: bool = True) -> list[BallotCandidate]:
+    q = select(BallotCandidate).where(BallotCandidate.contest_id == contest_id)
+    if not include_merged:
+        q = q.where(BallotCandidate.merged_into_id.is_(None))
+    return list(session.scalars(q.order_by(BallotCandidate.order, BallotCandidate.id)))
+
+
+def renumber(session: Session, contest_id: int, post: str) -> None:
+    bcs = session.scalars(select(BallotCandidate).where(BallotCandidate.contest_id == contest_id,
+                                                        BallotCandidate.post == post,
+                                                        BallotCandidate.write_in.is_(False))).all()
+    for i, bc in enumerate(sorted(bcs, key=lambda b: stroke_key(b.name)), start=1):
+        bc.order = i
+
+
+def has_tally(session: Session, contest_id: int) -> bool:
+    return bool(session.scalar(select(func.count(TallyEntry.id)).where(TallyEntry.contest_id == contest_id))
+                or session.scalar(select(func.count(BallotRecord.id)).where(BallotRecord.contest_id == contest_id)))
+
+
+def counting_begun(session: Session, c: Contest) -> bool:
+    """Any tally entry, ballot record or saved ballot counts: the count is under way (or done)."""
+    return bool(has_tally(session, c.id) or c.ballots_issued or c.ballots_returned or c.ballots_invalid)
+
+
+def ensure_not_frozen(session: Session, c: Contest) -> None:
+    """Official ballots fix the ballot's candidate list, posts and seats (选举规程: 选票印制后不得变更候选人名单)."""
+    if c.ballots_printed:
+        raise ValidationError(tr(
+            "{village}的正式选票已印制 {n} 张，选票上的候选人名单、职务和名额已冻结，不能再修改；"
+            "如确需更改，须由管理员填写理由“重新开启选票”，已印制的选票作废").format(
+            village=village_name(session, c), n=c.ballots_printed))
