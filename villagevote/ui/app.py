@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from villagevote.audit import Actor
 from villagevote.backup import backup_database, backup_if_due, restore_database
 from villagevote.config import default_db_path
+from villagevote.database import Database, open_database
 from villagevote.errors import UserError
 from villagevote.fonts import bundled_font_path, extra_font_path
 from villagevote.i18n import install_translator, tr
-from villagevote.models.db import Database, open_database
 from villagevote.resources import resource_path
 from villagevote.seed import get_setting
 from villagevote.ui.dialogs.common import Ask
