@@ -205,9 +205,9 @@ def build_world(db_path: Path, workdir: Path) -> World:
         ReviewStage,
         Role,
     )
-    from villagevote.qualification.county_review import export_county_review
     from villagevote.qualification.findings import record_finding
     from villagevote.qualification.review import record_review
+    from villagevote.reports.forms_county import export_county_review
 
     admin = Actor(None, "admin", Role.ADMIN, "管理员")
     db = open_database(db_path)
@@ -252,8 +252,8 @@ def voter_rows() -> list[list[Any]]:
 
 
 def candidate_rows() -> list[list[Any]]:
+    from villagevote.candidates.workbook import COLUMNS
     from villagevote.models.enums import NominationSource, OrgKind
-    from villagevote.reports.xlsx.candidate_import import COLUMNS
 
     header = [c.header for c in COLUMNS]
     rows: list[list[Any]] = [header]
@@ -305,7 +305,8 @@ def generate(out: Path, world: World, importers: tuple[str, ...] = IMPORTERS) ->
             others = [(n, sheet_xml(g)) for n, g in county_grid if n != main_name]
             hidden = (meta_name,)
 
-        def book(sheet: str, extra: dict[str, str] | None = None, name: str = main_name) -> bytes:
+        def book(sheet: str, extra: dict[str, str] | None = None, name: str = main_name,
+                 others: list[tuple[str, str]] = others, hidden: tuple[str, ...] = hidden) -> bytes:
             return xlsx_bytes([(name, sheet)] + others, extra, hidden)
 
         good = book(sheet_xml(rows))

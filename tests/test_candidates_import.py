@@ -11,12 +11,13 @@ from sqlalchemy import func, select
 
 from villagevote.audit import Actor
 from villagevote.candidates import persons
-from villagevote.candidates.importing import commit_import, export_template, preview_import
+from villagevote.candidates.importing import commit_import, preview_import
 from villagevote.candidates.sample import id_number
 from villagevote.errors import ValidationError
 from villagevote.models import Candidacy, Person
 from villagevote.models.enums import Education, NominationSource, Role
-from villagevote.reports.xlsx.candidate_import import COLUMNS, SHEET_NAME, read_candidate_rows
+from villagevote.candidates.workbook import COLUMNS, SHEET_NAME, read_candidate_rows
+from villagevote.reports.forms_candidates import export_template
 
 CLERK = Actor(None, "clerk", Role.CLERK, "录入员甲")
 TODAY = dt.date(2026, 2, 1)

@@ -8,7 +8,6 @@ import pytest
 
 from villagevote.candidates import persons
 from villagevote.candidates.candidacies import register_candidacy
-from villagevote.candidates.importing import export_template
 from villagevote.candidates.sample import build_world, id_number
 from villagevote.models.enums import (
     FindingResult,
@@ -19,8 +18,9 @@ from villagevote.models.enums import (
     ReviewStage,
 )
 from villagevote.qualification.rules_engine import VerdictOutcome
-from villagevote.reports.xlsx.candidate_import import COLUMNS as XLSX_COLUMNS
-from villagevote.reports.xlsx.candidate_import import SHEET_NAME
+from villagevote.candidates.workbook import COLUMNS as XLSX_COLUMNS
+from villagevote.candidates.workbook import SHEET_NAME
+from villagevote.reports.forms_candidates import export_template
 from villagevote.ui.dialogs.candidates_finding import FindingAnswer, FindingDialog
 from villagevote.ui.dialogs.candidates_import import ImportPreviewDialog
 from villagevote.ui.dialogs.candidates_review import ReviewAnswer, ReviewDialog

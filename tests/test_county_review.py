@@ -14,6 +14,7 @@ from villagevote.audit import Actor
 from villagevote.candidates import persons
 from villagevote.candidates.candidacies import register_candidacy
 from villagevote.candidates.sample import build_world, id_number
+from villagevote.changes import Area
 from villagevote.errors import PermissionDenied, ValidationError
 from villagevote.models import AuditLog, Candidacy, DepartmentSignoff, Finding
 from villagevote.models.db import open_database, table_counts
@@ -26,11 +27,12 @@ from villagevote.models.enums import (
     ReviewStage,
     Role,
 )
-from villagevote.qualification.county_review import apply_county_import, export_county_review, preview_county_import
+from villagevote.qualification.county_review import apply_county_import, preview_county_import
 from villagevote.qualification.findings import record_finding
 from villagevote.qualification.review import record_review
 from villagevote.qualification.rules_engine import VerdictOutcome
 from villagevote.qualification.verdict import compute_verdict
+from villagevote.reports.forms_county import export_county_review
 
 ADMIN = Actor(None, "admin", Role.ADMIN, "管理员")
 READONLY = Actor(None, "viewer", Role.READONLY)
@@ -372,7 +374,7 @@ SCREENSHOTS = (Path(__file__).resolve().parent.parent / "docs" / "screenshots"
                if os.environ.get("VILLAGEVOTE_SCREENSHOTS") == "1" else Path(tempfile.gettempdir()) / "vv-screens")
 
 
-def test_dialogs_export_then_preview_and_confirm(qtbot, ctx, tmp_path, monkeypatch):
+def test_dialogs_export_then_preview_and_confirm(qtbot, ctx, settle, tmp_path, monkeypatch):
     from villagevote.ui.dialogs import county_review as dlg
     from villagevote.ui.dialogs.common import Ask
 
@@ -381,6 +383,8 @@ def test_dialogs_export_then_preview_and_confirm(qtbot, ctx, tmp_path, monkeypat
     monkeypatch.setattr(Ask, "info", classmethod(lambda cls, parent, title, text: messages.append(text)))
     monkeypatch.setattr(Ask, "error", classmethod(lambda cls, parent, title, text: messages.append("ERR " + text)))
     monkeypatch.setattr(Ask, "save_file", classmethod(lambda cls, *a, **k: str(tmp_path / "out")))
+    monkeypatch.setattr(Ask, "saved", classmethod(lambda cls, parent, title, path: messages.append(f"已保存 {path}")
+                                                  and False))
     offered: list[str] = []  # the offer to take the 县级联审 decisions from the workbook (declined here)
     monkeypatch.setattr(Ask, "confirm", classmethod(lambda cls, parent, title, text: offered.append(text) or False))
 
@@ -393,9 +397,15 @@ def test_dialogs_export_then_preview_and_confirm(qtbot, ctx, tmp_path, monkeypat
         return dialog.chosen()
 
     monkeypatch.setattr(dlg.CountyExportDialog, "ask", classmethod(choose))
-    written = dlg.run_county_export(None, ctx)
-    assert written == tmp_path / "out.xlsx" and written.exists(), messages
-    assert "已导出 4 人、10 个部门" in messages[-1]
+    exported: list[Path] = []
+    dlg.run_county_export(None, ctx, on_done=exported.append)  # through the registry's county-review export
+    settle()
+    written = tmp_path / "out.xlsx"
+    assert exported == [written] and written.exists(), messages
+    assert messages[-1] == f"已保存 {written}"
+    with ctx.db.read_session() as s:  # the export is logged with its number, as from the command line
+        logged = s.scalars(select(AuditLog).where(AuditLog.action == "county_review_export")).all()
+        assert len(logged) == 1 and logged[0].after["rows"] == 4 and len(logged[0].after["departments"]) == 10
 
     returned = fill(written, {("李四", "公安"): ("有", "N1，2023年5月10日刑满释放", "刘警官", None)})
     seen = []
@@ -409,10 +419,11 @@ def test_dialogs_export_then_preview_and_confirm(qtbot, ctx, tmp_path, monkeypat
         return True
 
     monkeypatch.setattr(dlg.CountyImportDialog, "ask", classmethod(confirm))
-    changed = []
-    ctx.data_changed.connect(changed.append)
+    changed: list[frozenset] = []
+    ctx.changed.connect(changed.append)
     dlg.run_county_import(None, ctx, path=returned)
-    qtbot.waitUntil(lambda: bool(changed), timeout=20000)
+    settle()
+    assert changed and Area.QUALIFICATION in changed[0]
     assert seen == [True]
     assert "已导入：部门意见 40 条" in messages[-1]
     assert _verdicts(ctx.db, {"李四": ids["李四"]}) == {"李四": VerdictOutcome.DISQUALIFIED}
@@ -425,8 +436,9 @@ def test_import_dialog_with_errors_cannot_be_confirmed(qtbot, ctx, tmp_path):
     _populate(ctx.db)
     returned = fill(_export(ctx.db, tmp_path), {("张三", "公安"): ("无", "不同意提名", "刘警官", None),
                                                ("王五", "法院"): ("有", "", "吴法官", None)})
-    with ctx.session() as s:
-        preview = preview_county_import(s, returned, _cycle_id(ctx.db))
+    cycle_id = _cycle_id(ctx.db)
+    with ctx.db.read_session() as s:
+        preview = preview_county_import(s, returned, cycle_id)
     dialog = CountyImportDialog(None, preview)
     qtbot.addWidget(dialog)
     dialog.show()

@@ -12,12 +12,13 @@ from villagevote.audit import Actor
 from villagevote.candidates import persons
 from villagevote.candidates.candidacies import register_candidacy
 from villagevote.candidates.checks import PersonFacts, check_person
-from villagevote.candidates.importing import export_template, preview_import
+from villagevote.candidates.importing import preview_import
 from villagevote.candidates.sample import id_number
 from villagevote.errors import ValidationError
 from villagevote.models import Candidacy, Person
 from villagevote.models.enums import NominationSource, OrgKind, PoliticalStatus, Role
-from villagevote.reports.xlsx.candidate_import import COLUMNS, SHEET_NAME
+from villagevote.candidates.workbook import COLUMNS, SHEET_NAME
+from villagevote.reports.forms_candidates import export_template
 
 CLERK = Actor(None, "clerk", Role.CLERK, "录入员甲")
 TODAY = dt.date(2026, 2, 1)

@@ -157,7 +157,7 @@ def test_a_cannot_finding_disqualifies_every_candidacy_and_leaves_the_notice(db,
     assert "李四" not in after and "张三" in after
 
 
-def test_county_decision_taken_from_the_workbook_after_confirmation(db, ctx, tmp_path, monkeypatch):
+def test_county_decision_taken_from_the_workbook_after_confirmation(db, ctx, settle, tmp_path, monkeypatch):
     from tests.test_county_review import _apply, _export, _populate, _preview, fill
     from villagevote.qualification.county_review import apply_county_decisions, plan_county_decisions
     from villagevote.ui.dialogs import county_review as dialog
@@ -191,6 +191,7 @@ def test_county_decision_taken_from_the_workbook_after_confirmation(db, ctx, tmp
     monkeypatch.setattr(Ask, "confirm", classmethod(lambda cls, parent, title, text: asked.append(text) or False))
     monkeypatch.setattr(Ask, "info", classmethod(lambda cls, parent, title, text: None))
     dialog._offer_county_decisions(None, ctx, cycle_id)
+    settle()
     assert len(asked) == 1 and "张三（主任）：通过\n" in asked[0] and "需人工决定" in asked[0]
     assert "李四（委员）：不通过，理由：县级联审：不能 N1" in asked[0]
     with db.session() as s:
@@ -198,6 +199,7 @@ def test_county_decision_taken_from_the_workbook_after_confirmation(db, ctx, tmp
     # confirmed: the decisions are recorded like typed ones
     monkeypatch.setattr(Ask, "confirm", classmethod(lambda cls, parent, title, text: True))
     dialog._offer_county_decisions(None, ctx, cycle_id)
+    settle()
     with db.session() as s:
         steps = {s.get(Candidacy, st.candidacy_id).person.name: st for st in county_steps(s)}
         assert set(steps) == {"张三", "李四", "赵六"}

@@ -1,4 +1,7 @@
-"""Candidacies (参选登记): a person standing for a post of an organization in one cycle; listing for pages/prints."""
+"""Candidacies (参选登记): a person standing for a post of an organization in one cycle; listing for pages/prints.
+
+:func:`register_candidate` is the one workflow "reuse or register the person, find the organization, register the
+candidacy" used by the candidates page and anything else that registers one person at a time."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,6 +14,7 @@ from villagevote import audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, requires
 from villagevote.candidates.checks import PersonFacts, check_person
+from villagevote.candidates.persons import PersonData, person_by_id_number, register_person
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.idcard import age_on
@@ -19,7 +23,7 @@ from villagevote.models import Candidacy, ElectionCycle, Organization, Person, S
 from villagevote.models.enums import CandidacyStatus, NominationSource, OrgKind
 from villagevote.names import stroke_key
 
-__all__ = ["CandidacyRow", "list_candidacies", "register_candidacy"]
+__all__ = ["CandidacyRow", "list_candidacies", "register_candidacy", "register_candidate"]
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,8 @@ def register_candidacy(
             tr("「{post}」不是{village}{org}的职务（可选：{posts}）").format(
                 post=post, village=org.village.name, org=OrgKind(org.kind).label,
                 posts="、".join(posts) or tr("无，请先设置职数"),
-            )
+            ),
+            field="post",
         )
     cycle = session.get(ElectionCycle, org.cycle_id)
     facts = PersonFacts(person.name, person.id_number or "", person.political_status, person.party_join_date,
@@ -89,7 +94,8 @@ def register_candidacy(
             tr("{name}不能登记参选{village}{org}{post}：{problems}").format(
                 name=person.name, village=org.village.name, org=OrgKind(org.kind).label, post=post,
                 problems="；".join(checked.texts()),
-            )
+            ),
+            field=checked.problems[0].key,
         )
     try:
         source = NominationSource(source) if not isinstance(source, NominationSource) else source
@@ -104,11 +110,43 @@ def register_candidacy(
         raise ValidationError(
             tr("{name}已登记参选{village}{org}{post}，不能重复登记").format(
                 name=person.name, village=org.village.name, org=OrgKind(org.kind).label, post=post
-            )
+            ),
+            field="post",
         )
     cand = Candidacy(person_id=person.id, organization_id=org.id, cycle_id=org.cycle_id, post=post, source=source,
                      status=CandidacyStatus.REGISTERED, incumbent=incumbent)
     return audit.add_recorded(session, actor, "register", "candidacy", cand)
+
+
+@requires(Permission.EDIT)
+def register_candidate(
+    session: Session,
+    actor: Actor,
+    cycle_id: int,
+    person: PersonData,
+    org_kind: OrgKind,
+    post: str,
+    source: NominationSource,
+    incumbent: bool = False,
+    today: dt.date | None = None,
+) -> int:
+    """Register a candidacy for the person typed in a form: the person already registered with that ID number is
+    reused (the name must match), else registered; the organization is the village's ``org_kind`` in the cycle.
+    Returns the candidacy id. Errors name the field they concern (``ValidationError.field``)."""
+    cycle = get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
+    existing = person_by_id_number(session, person.id_number)
+    if existing is not None:
+        if existing.name != (person.name or "").strip():
+            raise ValidationError(tr("身份证号码已登记给「{name}」").format(name=existing.name), field="id_number")
+        person_id = existing.id
+    else:
+        person_id = register_person(session, actor, person, today=today)
+    org_id = session.scalar(select(Organization.id).where(
+        Organization.cycle_id == cycle.id, Organization.village_id == person.village_id,
+        Organization.kind == org_kind))
+    if org_id is None:
+        raise ValidationError(tr("该村本届没有设立{org}").format(org=OrgKind(org_kind).label), field="org_kind")
+    return register_candidacy(session, actor, person_id, org_id, post, source, incumbent, today=today)
 
 
 def list_candidacies(

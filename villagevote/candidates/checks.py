@@ -39,6 +39,11 @@ _PHONE_RE = re.compile(r"^[0-9\-+ ]{7,20}$")
 _MEMBERS = (PoliticalStatus.PARTY_MEMBER, PoliticalStatus.PROBATIONARY)
 
 
+# Chinese field label of a Problem -> the field name forms register (see ValidationError.field)
+_FIELD_KEYS = {tr("姓名"): "name", tr("身份证号码"): "id_number", tr("年龄"): "id_number",
+               tr("入党时间"): "party_join_date", tr("政治面貌"): "political_status", tr("联系电话"): "phone"}
+
+
 @dataclass(frozen=True)
 class PersonFacts:
     """What is known of a person, however it arrived (typed in a dialog, read from a workbook row, stored)."""
@@ -58,6 +63,11 @@ class Problem:
     person: str  # the name as given (may be empty or invalid)
     field: str  # Chinese field label, e.g. 身份证号码
     detail: str  # Chinese, already names the field where that reads better
+
+    @property
+    def key(self) -> str | None:
+        """The form field this problem concerns (the name a dialog registers it under), when it is one."""
+        return _FIELD_KEYS.get(self.field)
 
     @property
     def text(self) -> str:

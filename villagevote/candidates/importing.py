@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -17,15 +18,15 @@ from villagevote import audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, requires
 from villagevote.candidates.rowcheck import ImportContext, ImportPreview, check_rows
+from villagevote.candidates.workbook import read_candidate_rows
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
-from villagevote.models import Candidacy, ElectionCycle, Organization, Person, Seat, Village, VillageGroup
+from villagevote.models import Candidacy, ElectionCycle, Organization, Person, Seat, Township, Village, VillageGroup
 from villagevote.models.enums import CandidacyStatus, OrgKind
 from villagevote.names import pinyin_initials
-from villagevote.reports.xlsx.candidate_import import read_candidate_rows, write_template
 
-__all__ = ["ImportResult", "build_context", "commit_import", "export_template", "preview_import"]
+__all__ = ["ImportResult", "TemplateLists", "build_context", "commit_import", "preview_import", "template_lists"]
 
 Progress = Callable[[float, str], None]
 
@@ -199,12 +200,21 @@ def commit_import(
     return ImportResult(persons_created, len(preview.good), len(preview.errors))
 
 
-def export_template(session: Session, cycle_id: int, path: str | Path) -> Path:
-    """The registration template with this township's villages and posts in its drop-down lists."""
+@dataclass(frozen=True)
+class TemplateLists:
+    """What the registration template offers in its drop-down lists, and names in its notes."""
+
+    villages: list[str]
+    posts: list[str]
+    township: str
+    cycle: str
+
+
+def template_lists(session: Session, cycle_id: int) -> TemplateLists:
+    """The township's villages and the cycle's posts for the registration template (written by the
+    ``candidate-template`` export)."""
     cycle = _cycle(session, cycle_id)
     ctx = build_context(session, cycle_id)
-    posts = [p for plist in ctx.posts.values() for p in plist]
-    from villagevote.models import Township
-
     township = session.get(Township, cycle.township_id)
-    return write_template(path, list(ctx.villages), posts, township.name if township else "", cycle.name)
+    return TemplateLists(list(ctx.villages), [p for plist in ctx.posts.values() for p in plist],
+                         township.name if township else "", cycle.name)

@@ -74,7 +74,7 @@ def _check(session: Session, data: PersonData, today: dt.date, person_id: int | 
         holder = (other[0], other[1]) if other is not None else None
     checked = check_person(facts, today=today, holder=holder, person_id=person_id) if holder else first
     if checked.problems:
-        raise ValidationError(checked.message())
+        raise ValidationError(checked.message(), field=checked.problems[0].key)
     if data.village_id is not None and session.get(Village, data.village_id) is None:
         raise NotFound(tr("找不到所选的村（编号 {id}）").format(id=data.village_id))
     return checked.name, checked.id_info

@@ -203,7 +203,5 @@ def transition(
     session.flush()
     audit.record(session, actor, "status", "candidacy", cand.id, before=before, after=audit.snapshot(cand),
                  note=f"{current.value} -> {new.value}" + (f": {reason}" if reason else ""))
-    if new is S.ELECTED and importlib.util.find_spec("villagevote.pledges") is not None:
-        if importlib.util.find_spec("villagevote.pledges.term") is not None:
-            term = importlib.import_module("villagevote.pledges.term")
-            term.commitments_from_pledges(session, cand.id, actor)
+    if new is S.ELECTED and importlib.util.find_spec("villagevote.pledges.term") is not None:
+        importlib.import_module("villagevote.pledges.term").commitments_from_pledges(session, cand.id, actor)

@@ -1,6 +1,7 @@
 """County joint review round trip (县级联审): export one workbook per township, read back the departments' answers.
 
-Export (:func:`export_county_review`): one row per candidate (person) who passed the 乡镇复审 — ID number included,
+Export (:func:`build_county_sheet`, written by the ``county-review`` export of ``villagevote.reports.forms_county``,
+which logs it with :func:`record_county_export`): one row per candidate (person) who passed the 乡镇复审 — ID number included,
 because the departments look people up by it — and one column group per county department (有无情况 / 意见 /
 经办人 / 日期). The workbook carries the township, cycle and an export number in a hidden sheet.
 
@@ -45,6 +46,7 @@ from sqlalchemy.orm import Session
 from villagevote import audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, can, requires
+from villagevote.candidates.rowcheck import parse_date
 from villagevote.cells import cell_text
 from villagevote.errors import NotFound, PermissionDenied, ValidationError
 from villagevote.i18n import tr
@@ -62,16 +64,17 @@ from villagevote.models.enums import (
     ReviewStage,
 )
 from villagevote.names import stroke_key
-from villagevote.qualification.findings import record_finding
-from villagevote.qualification.review import county_departments, current_steps, record_review, record_signoff
-from villagevote.reports.xlsx.county_review import (
+from villagevote.qualification.county_workbook import (
     CountyRow,
     CountySheet,
     RawAnswer,
     ReturnedWorkbook,
     read_county_workbook,
-    write_county_workbook,
 )
+from villagevote.qualification.findings import record_finding
+from villagevote.qualification.review import county_departments, current_steps, record_review, record_signoff
+from villagevote.qualification.rules_engine import VerdictOutcome
+from villagevote.qualification.verdict import compute_verdict
 
 __all__ = [
     "EXPORT_ACTION",
@@ -86,9 +89,9 @@ __all__ = [
     "apply_county_decisions",
     "apply_county_import",
     "build_county_sheet",
-    "export_county_review",
     "plan_county_decisions",
     "preview_county_import",
+    "record_county_export",
 ]
 
 EXPORT_ACTION = "county_review_export"
@@ -197,15 +200,13 @@ def build_county_sheet(session: Session, cycle_id: int, departments: Iterable[st
 
 
 @requires(Permission.VIEW_SENSITIVE)
-def export_county_review(session: Session, actor: Actor, out_path: Path | str, cycle_id: int,
-                         departments: Iterable[str] | None = None, today: dt.date | None = None) -> Path:
-    """Write the joint-review workbook (contains full ID numbers) and log the export with its number."""
-    sheet = build_county_sheet(session, cycle_id, departments, today=today)
-    path = write_county_workbook(sheet, out_path)
+def record_county_export(session: Session, actor: Actor, cycle_id: int, export_id: str, file_name: str, rows: int,
+                         departments: list[str]) -> None:
+    """Log that the joint-review workbook (full ID numbers) ``export_id`` was written, so that the returned file is
+    recognised and the export can be traced."""
+    _cycle(session, cycle_id)
     audit.record(session, actor, EXPORT_ACTION, "election_cycle", cycle_id, after={
-        "export_id": sheet.export_id, "file": Path(path).name, "rows": len(sheet.rows),
-        "departments": list(sheet.departments)}, note=sheet.export_id)
-    return path
+        "export_id": export_id, "file": file_name, "rows": rows, "departments": list(departments)}, note=export_id)
 
 
 # --- import -------------------------------------------------------------------------------------------------------
@@ -295,8 +296,6 @@ def _sha256(path: Path) -> str:
 
 
 def _parse_date(value: Any) -> dt.date:
-    from villagevote.candidates.rowcheck import parse_date
-
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         # an Excel serial number that arrived without a date format
         return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
@@ -608,9 +607,6 @@ class CountyDecisionPlan:
 
 def plan_county_decisions(session: Session, cycle_id: int, today: dt.date | None = None) -> CountyDecisionPlan:
     """The 县级联审 decisions the recorded county answers support, for candidacies at 乡镇复审通过. Writes nothing."""
-    from villagevote.qualification.rules_engine import VerdictOutcome
-    from villagevote.qualification.verdict import compute_verdict
-
     today = today or dt.date.today()
     cycle = _cycle(session, cycle_id)
     depts = county_departments(session, cycle.id)

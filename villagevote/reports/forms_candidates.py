@@ -19,13 +19,37 @@ from sqlalchemy.orm import Session
 
 from villagevote.audit import Actor
 from villagevote.auth import Permission, require
+from villagevote.candidates.candidacies import list_candidacies
+from villagevote.candidates.importing import template_lists
+from villagevote.candidates.rowcheck import parse_date
 from villagevote.errors import NotFound, ValidationError
 from villagevote.i18n import tr
-from villagevote.models import ElectionCycle, Organization, Seat, Township, Village
-from villagevote.models.enums import CandidacyStatus, NominationSource, OrgKind, ReviewStage
+from villagevote.models import Candidacy, ElectionCycle, Organization, Seat, Township, Village
+from villagevote.models.enums import (
+    CandidacyStatus,
+    FindingResult,
+    NominationSource,
+    OrgKind,
+    ReviewDecision,
+    ReviewStage,
+)
+from villagevote.qualification.findings import findings_of
+from villagevote.qualification.review import (
+    LOCAL_DEPARTMENTS,
+    ReviewStep,
+    county_departments,
+    current_steps,
+    person_signoffs,
+)
+from villagevote.qualification.rules_engine import VerdictOutcome
+from villagevote.qualification.rulesets import rule_defs
+from villagevote.qualification.verdict import compute_verdicts
+from villagevote.reports.forms_voters import _notice_date_checked
 from villagevote.reports.registry import Form, Options
+from villagevote.township import current_cycle
 
-__all__ = ["FORMS", "NOTICE_STATUSES", "candidate_notice", "candidate_template", "cycle_of", "found_ineligible",
+__all__ = ["FORMS", "NOTICE_STATUSES", "candidate_notice", "candidate_template", "cycle_of", "export_template",
+           "found_ineligible",
            "person_checks", "qualification_forms"]
 
 #: Statuses that appear on the public notice: passed the review (and what may follow).
@@ -36,9 +60,6 @@ NOTICE_STATUSES = {CandidacyStatus.QUALIFIED, CandidacyStatus.PRELIMINARY, Candi
 def found_ineligible(session: Session, cycle_id: int, candidacy_ids: list[int]) -> set[int]:
     """Candidacies whose person's findings make the verdict 不能: never posted on a public notice, even before the
     verdict has been applied to the status (shared by the 名单公示 and the 示诺公示)."""
-    from villagevote.qualification.rules_engine import VerdictOutcome
-    from villagevote.qualification.verdict import compute_verdicts
-
     verdicts = compute_verdicts(session, cycle_id, candidacy_ids)
     return {cid for cid, v in verdicts.items() if v.outcome is VerdictOutcome.DISQUALIFIED}
 
@@ -46,8 +67,6 @@ def found_ineligible(session: Session, cycle_id: int, candidacy_ids: list[int]) 
 def cycle_of(session: Session, options: Options) -> ElectionCycle:
     """The cycle chosen with ``--option cycle=<id>``, else the current one; a clear error when there is none.
     Shared by the candidate, county-review and pledge forms."""
-    from villagevote.township import current_cycle
-
     raw = (options.extra or {}).get("cycle")
     if raw:
         try:
@@ -74,8 +93,6 @@ def _village_id(session: Session, cycle: ElectionCycle, name: str | None) -> int
 
 
 def _checks_by_department(session: Session, cycle: ElectionCycle) -> dict[str, str]:
-    from villagevote.qualification.rulesets import rule_defs
-
     if cycle.rule_set_id is None:
         return {}
     out: dict[str, list[str]] = {}
@@ -91,11 +108,6 @@ def person_checks(session: Session, candidacy_id: int, depts: list[str], checks:
     Both come from the person's answers (sign-offs merged over their candidacies, findings shared by them), so every
     form of one person shows the same. A department whose findings say 有/存疑 is shown 有情况 with those findings even
     where its sign-off says 无: the form never reads clearer than the verdict."""
-    from villagevote.models import Candidacy
-    from villagevote.models.enums import FindingResult
-    from villagevote.qualification.findings import findings_of
-    from villagevote.qualification.review import LOCAL_DEPARTMENTS, person_signoffs
-    from villagevote.qualification.rulesets import rule_defs
     from villagevote.reports.pdf.qualification_forms import DepartmentBox, TownshipCheck
 
     cand = session.get(Candidacy, candidacy_id)
@@ -139,8 +151,6 @@ def person_checks(session: Session, candidacy_id: int, depts: list[str], checks:
 
 
 def qualification_forms(session: Session, actor: Actor, out: Path, options: Options) -> Path:
-    from villagevote.candidates.candidacies import list_candidacies
-    from villagevote.qualification.review import county_departments, current_steps
     from villagevote.reports.pdf.qualification_forms import QualificationForm, StageOpinion, render_qualification_forms
 
     require(actor, Permission.VIEW_SENSITIVE)
@@ -163,11 +173,10 @@ def qualification_forms(session: Session, actor: Actor, out: Path, options: Opti
         boxes, township_check = person_checks(session, r.id, depts, checks)
         steps = current_steps(session, r.id)
 
-        def op(stage: ReviewStage) -> StageOpinion:
+        def op(stage: ReviewStage, steps: dict[ReviewStage, ReviewStep] = steps) -> StageOpinion:
             step = steps.get(stage)
             if step is None:
                 return StageOpinion()
-            from villagevote.models.enums import ReviewDecision
             return StageOpinion(ReviewDecision(step.decision).label, step.reason, step.reviewer, step.decided_on)
 
         forms.append(QualificationForm(
@@ -184,7 +193,6 @@ def qualification_forms(session: Session, actor: Actor, out: Path, options: Opti
 
 
 def candidate_notice(session: Session, actor: Actor, out: Path, options: Options) -> Path:
-    from villagevote.candidates.candidacies import list_candidacies
     from villagevote.reports.pdf.candidate_notice import NoticeEntry, NoticeGroup, render_candidate_notice
 
     require(actor, Permission.VIEW)
@@ -195,8 +203,6 @@ def candidate_notice(session: Session, actor: Actor, out: Path, options: Options
     township = session.get(Township, cycle.township_id)
     extra = options.extra or {}
     if extra.get("date"):
-        from villagevote.candidates.rowcheck import parse_date
-
         try:
             posted = parse_date(extra["date"])
         except ValueError as exc:
@@ -204,8 +210,6 @@ def candidate_notice(session: Session, actor: Actor, out: Path, options: Options
     else:
         days = int((cycle.profile or {}).get("candidate_list_days_before", 5))
         posted = cycle.election_day - dt.timedelta(days=days)
-    from villagevote.reports.forms_voters import _notice_date_checked
-
     assert village_id is not None
     late = _notice_date_checked(session, actor, cycle.id, village_id, "candidate_list", posted, options)
     rows = list_candidacies(session, cycle.id, village_id=village_id, statuses=NOTICE_STATUSES)
@@ -226,9 +230,15 @@ def candidate_notice(session: Session, actor: Actor, out: Path, options: Options
                                    late_note=late.text() if late else "")
 
 
-def candidate_template(session: Session, actor: Actor, out: Path, options: Options) -> Path:
-    from villagevote.candidates.importing import export_template
+def export_template(session: Session, cycle_id: int, path: str | Path) -> Path:
+    """The registration template with this township's villages and the cycle's posts in its drop-down lists."""
+    from villagevote.reports.xlsx.candidate_import import write_template  # openpyxl: loaded when exporting
 
+    lists = template_lists(session, cycle_id)
+    return write_template(path, lists.villages, lists.posts, lists.township, lists.cycle)
+
+
+def candidate_template(session: Session, actor: Actor, out: Path, options: Options) -> Path:
     require(actor, Permission.VIEW)
     return export_template(session, cycle_of(session, options).id, out)
 

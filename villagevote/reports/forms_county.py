@@ -2,26 +2,42 @@
 
 Options (``--option k=v``): ``departments=公安,法院`` limits the department column groups (default: every county
 department named by the cycle's rules); ``cycle=<id>`` picks a cycle other than the current one.
-The returned workbook is read back in the GUI (候选人与资格审查 → 导入县级联审意见), where the preview is shown
+:func:`export_county_review` writes the workbook for a cycle (the export logged with its number). The returned workbook
+is read back in the GUI (候选人与资格审查 → 导入县级联审意见), where the preview is shown
 before anything is written; the registry has no import kind.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from villagevote.audit import Actor
+from villagevote.auth import Permission, require
 from villagevote.changes import Area
 from villagevote.i18n import tr
+from villagevote.qualification.county_review import build_county_sheet, record_county_export
 from villagevote.reports.forms_candidates import cycle_of
 from villagevote.reports.registry import Form, Options
 
 
-def run_county_review(session: Session, actor: Actor, out: Path, options: Options) -> Path:
-    from villagevote.qualification.county_review import export_county_review
+def export_county_review(session: Session, actor: Actor, out_path: Path | str, cycle_id: int,
+                         departments: Iterable[str] | None = None, today: dt.date | None = None) -> Path:
+    """Write the joint-review workbook (contains full ID numbers) and log the export with its number."""
+    from villagevote.reports.xlsx.county_review import write_county_workbook  # openpyxl: loaded when exporting
 
+    require(actor, Permission.VIEW_SENSITIVE)
+    sheet = build_county_sheet(session, cycle_id, departments, today=today)
+    path = write_county_workbook(sheet, out_path)
+    record_county_export(session, actor, cycle_id, sheet.export_id, Path(path).name, len(sheet.rows),
+                         list(sheet.departments))
+    return path
+
+
+def run_county_review(session: Session, actor: Actor, out: Path, options: Options) -> Path:
     raw = (options.extra or {}).get("departments", "")
     departments = [d for d in re.split(r"[,，、;；\s]+", raw) if d] or None
     return export_county_review(session, actor, out, cycle_of(session, options).id, departments=departments)

@@ -1,11 +1,13 @@
 """County joint review (县级联审) dialogs: export the workbook, preview and confirm the returned one.
 
-The candidates page calls :func:`run_county_export` and :func:`run_county_import`. Nothing is written by the import
-until the user confirms a preview without errors.
+The candidates page calls :func:`run_county_export` (the ``county-review`` export of the registry, through
+``ui.printing.produce``) and :func:`run_county_import`. Nothing is written by the import until the user confirms a
+preview without errors; the preview is read on the database worker, the import is one write transaction.
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,19 +28,21 @@ from PySide6.QtWidgets import (
 )
 
 from villagevote.auth import Permission
-from villagevote.errors import UserError
+from villagevote.changes import Area
 from villagevote.i18n import tr
 from villagevote.qualification.county_review import (
+    ApplyResult,
+    CountyDecisionPlan,
     CountyImportPreview,
     apply_county_decisions,
     apply_county_import,
-    build_county_sheet,
-    export_county_review,
     plan_county_decisions,
     preview_county_import,
 )
-from villagevote.qualification.review import county_departments
-from villagevote.ui.dialogs.common import Ask, ok_cancel, show_error
+from villagevote.qualification.queries import CountyExportOverview, county_export_overview, require_cycle_id
+from villagevote.reports.registry import Options
+from villagevote.ui.dialogs.common import Ask, ok_cancel
+from villagevote.ui.printing import produce
 from villagevote.ui.table_model import Column, RowsModel
 
 __all__ = ["CountyExportDialog", "CountyImportDialog", "run_county_export", "run_county_import"]
@@ -55,7 +59,8 @@ class CountyExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(tr("{township}：已通过乡镇复审、待县级联审的候选人共 {n} 人。").format(
             township=township, n=count)))
-        warning = QLabel(tr("联审表含完整身份证号码，只发给县级联审部门，请妥善保管，勿公开张贴。"))
+        warning = QLabel(tr("联审表含完整身份证号码，只发给县级联审部门，请妥善保管，勿公开张贴。"
+                            "县里填好后请原文件返回，再用“导入县级联审意见”读回。"))
         warning.setStyleSheet("color: #a33;")
         warning.setWordWrap(True)
         layout.addWidget(warning)
@@ -87,42 +92,27 @@ class CountyExportDialog(QDialog):
         return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-def run_county_export(parent: QWidget | None, ctx: Any) -> Path | None:
-    """Export the joint-review workbook for the current cycle; returns the written path or None."""
+RESULT_AREAS = frozenset({Area.QUALIFICATION, Area.CANDIDATES})
+
+
+def run_county_export(parent: QWidget | None, ctx: Any, on_done: Callable[[Path], None] | None = None) -> None:
+    """Choose the departments, then export the joint-review workbook of the current cycle (the registry's
+    ``county-review`` export: asks where to save, logs the export, offers to open the file)."""
     title = tr("导出县级联审表")
     if not ctx.can(Permission.VIEW_SENSITIVE):
         Ask.error(parent, title, tr("当前用户无权查看完整身份证号码，不能导出联审表。"))
-        return None
-    cycle_id = ctx.cycle_id()
-    if cycle_id is None:
-        Ask.error(parent, title, tr("还没有换届届次，请先在“乡镇与届次”中建立。"))
-        return None
-    try:
-        with ctx.session() as s:
-            departments = county_departments(s, cycle_id)
-            sheet = build_county_sheet(s, cycle_id)
-    except UserError as exc:
-        show_error(parent, exc, title)
-        return None
-    chosen = CountyExportDialog.ask(parent, departments, len(sheet.rows), sheet.township)
-    if not chosen:
-        return None
-    default = tr("{township}县级联审表_{day}.xlsx").format(township=sheet.township, day=f"{dt.date.today():%Y%m%d}")
-    target = Ask.save_file(parent, title, tr("Excel 工作簿 (*.xlsx);;所有文件 (*)"), default)
-    if not target:
-        return None
-    path = Path(target)
-    if path.suffix.lower() != ".xlsx":
-        path = path.with_suffix(".xlsx")
-    try:
-        with ctx.session() as s:
-            written = export_county_review(s, ctx.actor, path, cycle_id, departments=chosen)
-    except UserError as exc:
-        show_error(parent, exc, title)
-        return None
-    Ask.info(parent, title, tr("已导出 {n} 人、{d} 个部门的联审表：\n{path}\n\n县里填好后请原文件返回，再用“导入县级联审意见”读回。").format(
-        n=len(sheet.rows), d=len(chosen), path=written))
-    return written
+        return
+
+    def chosen(overview: CountyExportOverview) -> None:
+        departments = CountyExportDialog.ask(parent, overview.departments, overview.count, overview.township)
+        if not departments:
+            return
+        options = Options(extra={"departments": ",".join(departments), "cycle": str(overview.cycle_id)})
+        name = tr("{township}县级联审表_{day}").format(township=overview.township, day=f"{dt.date.today():%Y%m%d}")
+        produce(parent, ctx, "export", "county-review", options, file_name=name,  # type: ignore[arg-type]  # None = no parent
+                on_done=on_done)
+
+    ctx.query(county_export_overview, chosen, title=title, parent=parent)
 
 
 class CountyImportDialog(QDialog):
@@ -200,51 +190,32 @@ class CountyImportDialog(QDialog):
 
 
 def run_county_import(parent: QWidget | None, ctx: Any, path: str | Path | None = None) -> None:
-    """Pick the returned workbook, preview it in a background job, and apply after confirmation."""
+    """Pick the returned workbook, preview it on the database worker, and apply it after confirmation."""
     title = tr("导入县级联审意见")
     if not (ctx.can(Permission.EDIT) or ctx.can(Permission.REVIEW)):
         Ask.error(parent, title, tr("当前用户无权导入县级联审意见。"))
-        return
-    cycle_id = ctx.cycle_id()
-    if cycle_id is None:
-        Ask.error(parent, title, tr("还没有换届届次，请先在“乡镇与届次”中建立。"))
         return
     chosen = path or Ask.open_file(parent, title, tr("联审表 (*.xlsx *.xls *.ods);;所有文件 (*)"))
     if not chosen:
         return
     source = Path(chosen)
-
-    def job(progress: Any) -> CountyImportPreview:
-        progress(0.1, tr("正在读取 {name}…").format(name=source.name))
-        with ctx.db.session() as s:
-            result = preview_county_import(s, source, cycle_id)
-        progress(1.0, "")
-        return result
-
-    def on_error(exc: BaseException, tb: str) -> None:
-        if isinstance(exc, UserError):
-            Ask.error(parent, title, str(exc))
-        else:  # a bug: let the global hook show and log it
-            raise exc
-
-    ctx.jobs.submit(job, title=tr("正在检查联审表…"), parent=parent,
-                    on_done=lambda preview: _confirm_and_apply(parent, ctx, preview), on_error=on_error)
+    ctx.query(lambda s: preview_county_import(s, source, require_cycle_id(s)),
+              lambda preview: _confirm_and_apply(parent, ctx, preview),
+              title=tr("正在检查联审表…"), parent=parent)
 
 
 def _confirm_and_apply(parent: QWidget | None, ctx: Any, preview: CountyImportPreview) -> None:
     title = tr("导入县级联审意见")
     if not CountyImportDialog.ask(parent, preview):
         return
-    try:
-        with ctx.session() as s:
-            result = apply_county_import(s, ctx.actor, preview)
-    except UserError as exc:
-        show_error(parent, exc, title)
-        return
-    ctx.data_changed.emit("candidates")
-    Ask.info(parent, title, tr("已导入：部门意见 {s} 条，核查结果 {f} 条。各候选人的资格结论已按新结果重新计算。").format(
-        s=result.signoffs, f=result.findings))
-    _offer_county_decisions(parent, ctx, preview.cycle_id)
+
+    def applied(result: ApplyResult) -> None:
+        Ask.info(parent, title, tr("已导入：部门意见 {s} 条，核查结果 {f} 条。各候选人的资格结论已按新结果重新计算。").format(
+            s=result.signoffs, f=result.findings))
+        _offer_county_decisions(parent, ctx, preview.cycle_id)
+
+    ctx.write(lambda s: apply_county_import(s, ctx.actor, preview), RESULT_AREAS, on_done=applied, title=title,
+              parent=parent)
 
 
 def _offer_county_decisions(parent: QWidget | None, ctx: Any, cycle_id: int) -> None:
@@ -252,19 +223,15 @@ def _offer_county_decisions(parent: QWidget | None, ctx: Any, cycle_id: int) -> 
     if not ctx.can(Permission.REVIEW):
         return
     title = tr("按联审表记录县级联审结论")
-    with ctx.read_session() as s:
-        plan = plan_county_decisions(s, cycle_id)
-    if not plan.decisions:
-        return
-    text = tr("根据已导入的联审意见，可以为以下 {n} 项候选人登记记录县级联审结论（审查人记为县委组织部）：\n\n{lines}"
-              "\n\n确认记录吗？").format(n=len(plan.decisions), lines=plan.summary())
-    if not Ask.confirm(parent, title, text):
-        return
-    try:
-        with ctx.session() as s:
-            count = apply_county_decisions(s, ctx.actor, plan)
-    except UserError as exc:
-        show_error(parent, exc, title)
-        return
-    ctx.data_changed.emit("candidates")
-    Ask.info(parent, title, tr("已记录县级联审结论 {n} 项。").format(n=count))
+
+    def offer(plan: CountyDecisionPlan) -> None:
+        if not plan.decisions:
+            return
+        text = tr("根据已导入的联审意见，可以为以下 {n} 项候选人登记记录县级联审结论（审查人记为县委组织部）：\n\n{lines}"
+                  "\n\n确认记录吗？").format(n=len(plan.decisions), lines=plan.summary())
+        if not Ask.confirm(parent, title, text):
+            return
+        ctx.write(lambda s: apply_county_decisions(s, ctx.actor, plan), RESULT_AREAS, title=title, parent=parent,
+                  on_done=lambda count: Ask.info(parent, title, tr("已记录县级联审结论 {n} 项。").format(n=count)))
+
+    ctx.query(lambda s: plan_county_decisions(s, cycle_id), offer, title=title, parent=parent)
