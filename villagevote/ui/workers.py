@@ -106,7 +106,7 @@ class JobRunner(QObject):
             self._thread.cancel_requested = True
 
     def _start_next(self) -> None:
-        if not self._queue:
+        if not self._queue or self._thread is not None:  # one job at a time (an on_done may have submitted one)
             return
         job = self._queue.popleft()
         thread = _JobThread(job.fn)
