@@ -83,17 +83,27 @@ def test_grid_model_checks_values_and_shows_empty_apart_from_zero(qtmodeltester,
     assert set(model.values_for_save()) == {(2, "work"), (2, "vote")}
 
 
-def test_keyboard_entry_save_and_results(qtbot, ctx, db, scheme, monkeypatch):
-    sid, cids, rid = scheme
+def open_page(qtbot, ctx, settle, sid, show=False):
+    """The page with scheme ``sid`` chosen, once its data (and the entry grid's) has arrived from the worker."""
     page = ScoringPage(ctx)
     qtbot.addWidget(page)
-    page.show()
+    if show:
+        page.show()
+    settle()
     page.scheme_box.setCurrentIndex(page.scheme_box.findData(sid))
+    settle()
+    return page
+
+
+def test_keyboard_entry_save_and_results(qtbot, ctx, db, scheme, monkeypatch, settle):
+    sid, cids, rid = scheme
+    page = open_page(qtbot, ctx, settle, sid, show=True)
     page.tabs.setCurrentIndex(2)
-    assert page.entry_rater.currentData() == rid
-    grid = page.grid
+    entry = page.entry
+    assert entry.entry_rater.currentData() == rid
+    grid = entry.grid
     # rows in stroke order: 王五 (recused, skipped), 李四, 张三; typing goes cell by cell with Enter
-    assert [p.name for p in page.grid_model.sheet.rows] == ["王五", "李四", "张三"]
+    assert [p.name for p in entry.grid_model.sheet.rows] == ["王五", "李四", "张三"]
     assert grid.currentIndex().row() == 1 and grid.currentIndex().column() == FIXED_COLS
     grid.setFocus()
     for text in ("50", "30", "45", "35"):
@@ -103,34 +113,40 @@ def test_keyboard_entry_save_and_results(qtbot, ctx, db, scheme, monkeypatch):
         qtbot.keyClicks(editor, text[1:])
         qtbot.keyClick(editor, Qt.Key.Key_Return)  # saves and moves to the next cell (queued by the delegate)
         qtbot.waitUntil(lambda: grid.state() != QAbstractItemView.State.EditingState, timeout=15000)
-    assert page.grid_model.values[(cids["李四"], "work")] == D(50)
-    assert page.grid_model.values[(cids["李四"], "vote")] == D(30)
-    assert page.grid_model.values[(cids["张三"], "work")] == D(45)
-    assert page.grid_model.values[(cids["张三"], "vote")] == D(35)
-    page.save_grid(True)
+    assert entry.grid_model.values[(cids["李四"], "work")] == D(50)
+    assert entry.grid_model.values[(cids["李四"], "vote")] == D(30)
+    assert entry.grid_model.values[(cids["张三"], "work")] == D(45)
+    assert entry.grid_model.values[(cids["张三"], "vote")] == D(35)
+    entry.save_grid(True)
+    settle()
     with db.session() as s:
         assert service.sheet_state(s, rid).counts
+    # the page reloaded after the save; the grid kept its values and says the sheet counts
+    assert entry.grid_model.values[(cids["张三"], "vote")] == D(35) and not entry.grid_model.dirty
+    assert "已保存。已计入" in entry.entry_info.text()
     page.tabs.setCurrentIndex(4)
-    rows = [page.result_model.row_at(i) for i in range(page.result_model.rowCount())]
+    results = page.results
+    rows = [results.result_model.row_at(i) for i in range(results.result_model.rowCount())]
     # 李四 50 + 30 = 80.00 first, 张三 45 + 35 = 80.00 too: equal totals, no top-N cut-off -> 并列1, both pass
-    assert [(r[2], r[-4]) for r in rows[:2]] in ([("李四", "80.00"), ("张三", "80.00")],
+    assert [(r[2], str(r[-4])) for r in rows[:2]] in ([("李四", "80.00"), ("张三", "80.00")],
                                                 [("张三", "80.00"), ("李四", "80.00")])
     assert all(r[1] == "并列1" for r in rows[:2])
     # 王五's only rater recused: no valid score, so the result says so instead of ranking him
     assert rows[2][2] == "王五" and rows[2][-3] == "评分未完成" and rows[2][1] == ""
-    page.result_view.setCurrentIndex(page.result_model.index(0, 0))
-    assert "满分 60" in page.breakdown.toPlainText()
+    results.result_view.setCurrentIndex(results.result_view.model().index(0, 0))
+    assert "满分 60" in results.breakdown.toPlainText()
 
 
-def test_refused_save_shows_message_and_changes_nothing(qtbot, ctx, db, scheme, monkeypatch):
+def test_refused_save_shows_message_and_changes_nothing(qtbot, ctx, db, scheme, monkeypatch, settle):
     sid, cids, rid = scheme
     shown = []
     monkeypatch.setattr(Ask, "error", classmethod(lambda cls, parent, title, text: shown.append(text)))
-    page = ScoringPage(ctx)
-    qtbot.addWidget(page)
-    page.scheme_box.setCurrentIndex(page.scheme_box.findData(sid))
-    page.grid_model.values[(cids["李四"], "work")] = D(50)  # only one of four cells
-    page.save_grid(True)
+    page = open_page(qtbot, ctx, settle, sid)
+    page.entry.grid_model.values[(cids["李四"], "work")] = D(50)  # only one of four cells
+    page.entry.save_grid(True)
+    settle()
+    assert page.entry.grid_model.values[(cids["李四"], "work")] == D(50)  # what was typed stays
+    assert "标记“已录完”前" in page.entry.entry_error.text()
     assert shown and "标记“已录完”前" in shown[-1] and "张三“服务中心工作”为空" in shown[-1]
     with db.session() as s:
         assert not service.load_sheet(s, rid).exists
@@ -138,14 +154,19 @@ def test_refused_save_shows_message_and_changes_nothing(qtbot, ctx, db, scheme, 
 
 def test_readonly_user_sees_disabled_actions(qtbot, db, readonly, scheme):
     from villagevote.ui.context import AppContext
-    page = ScoringPage(AppContext(db, readonly))
+    ro = AppContext(db, readonly)
+    page = ScoringPage(ro)
     qtbot.addWidget(page)
+    assert ro.wait_idle()
     page.scheme_box.setCurrentIndex(page.scheme_box.findData(scheme[0]))
-    assert not page.save_btn.isEnabled() and not page.apply_btn.isEnabled() and not page.new_btn.isEnabled()
-    assert not (page.grid_model.flags(page.grid_model.index(1, FIXED_COLS)) & Qt.ItemFlag.ItemIsEditable)
+    assert ro.wait_idle()
+    assert not page.entry.save_btn.isEnabled() and not page.results.apply_btn.isEnabled()
+    assert not page.new_btn.isEnabled()
+    grid = page.entry.grid_model
+    assert grid.sheet is not None and not (grid.flags(grid.index(1, FIXED_COLS)) & Qt.ItemFlag.ItemIsEditable)
 
 
-def test_tie_decision_then_outcome_from_the_page(qtbot, ctx, db, scheme, monkeypatch):
+def test_tie_decision_then_outcome_from_the_page(qtbot, ctx, db, scheme, monkeypatch, settle):
     sid, cids, rid = scheme
     with db.session() as s:
         from villagevote.audit import Actor
@@ -163,24 +184,41 @@ def test_tie_decision_then_outcome_from_the_page(qtbot, ctx, db, scheme, monkeyp
     monkeypatch.setattr(Ask, "info", classmethod(lambda cls, p, t, text: infos.append(text)))
     monkeypatch.setattr(Ask, "error", classmethod(lambda cls, p, t, text: errors.append(text)))
     monkeypatch.setattr(Ask, "confirm", classmethod(lambda cls, p, t, text: True))
-    page = ScoringPage(ctx)
-    qtbot.addWidget(page)
-    page.scheme_box.setCurrentIndex(page.scheme_box.findData(sid))
-    assert len(page.computed.results.open_ties) == 1
-    page.apply_outcome()  # refused while the tie is open
+    page = open_page(qtbot, ctx, settle, sid)
+    assert len(page.view.results.results.open_ties) == 1
+    page.results.apply_outcome()  # refused while the tie is open
+    settle()
     assert errors and "并列待决定" in errors[-1]
     from villagevote.ui.dialogs.scoring_forms import TieDecisionDialog
-    monkeypatch.setattr(TieDecisionDialog, "ask", classmethod(
-        lambda cls, parent, note, cands: ([cids["张三"], cids["李四"]], "乡镇党委会议研究决定")))
-    page.record_tie()
-    assert page.computed.results.open_ties == []
-    page.apply_outcome()
+    dialogs = []
+
+    def decide(dlg):  # the dialog as a user fills it: 张三 first; OK without a reason first
+        dialogs.append(dlg)
+        order = {cids["张三"]: 0, cids["李四"]: 1}
+        items = sorted((dlg.list.takeItem(0) for _ in range(dlg.list.count())),
+                       key=lambda it: order[it.data(Qt.ItemDataRole.UserRole)])
+        for it in items:
+            dlg.list.addItem(it)
+        dlg.submit()
+        settle()
+        assert dlg.result() != dlg.DialogCode.Accepted  # refused: the reason is required, shown in the dialog
+        assert "请写明并列的处理依据" in dlg.errors._fields["reason"][1].text()
+        dlg.reason.setPlainText("乡镇党委会议研究决定")
+        dlg.submit()
+        settle()
+        return dlg.result()
+    monkeypatch.setattr(TieDecisionDialog, "exec", decide)
+    page.results.record_tie()
+    settle()
+    assert dialogs and page.view.results.results.open_ties == []
+    page.results.apply_outcome()
+    settle()
     assert "入围（初步人选）：张三" in infos[-1]
     with db.session() as s:
         from villagevote.models import Candidacy
         assert s.get(Candidacy, cids["张三"]).status == S.PRELIMINARY
         assert s.get(Candidacy, cids["李四"]).status == S.QUALIFIED
-    assert not page.save_btn.isEnabled() and "锁定" in page.status.text()
+    assert not page.entry.save_btn.isEnabled() and "锁定" in page.status.text()
 
 
 def test_scheme_editor_refuses_weights_that_do_not_sum(qtbot, monkeypatch):
@@ -202,32 +240,32 @@ def test_scheme_editor_refuses_weights_that_do_not_sum(qtbot, monkeypatch):
     assert dlg.result["criteria"][0]["group_weights"] == {"township_leaders": "50", "stationed_cadres": "50"}
 
 
-def test_print_buttons_write_the_files_in_the_background(qtbot, ctx, db, scheme, monkeypatch, tmp_path):
+def test_print_buttons_write_the_files_in_the_background(qtbot, ctx, db, scheme, monkeypatch, tmp_path, settle,
+                                                         messages):
     sid, cids, rid = scheme
-    infos = []
-    monkeypatch.setattr(Ask, "info", classmethod(lambda cls, p, t, text: infos.append(text)))
-    page = ScoringPage(ctx)
-    qtbot.addWidget(page)
-    page.scheme_box.setCurrentIndex(page.scheme_box.findData(sid))
+    page = open_page(qtbot, ctx, settle, sid)
+    buttons = {"score-sheets": page.results.sheets_btn, "score-summary": page.results.summary_btn,
+               "scores": page.results.export_btn}
     for name, file in (("score-sheets", "sheets.pdf"), ("score-summary", "summary.pdf"), ("scores", "s.xlsx")):
         monkeypatch.setattr(Ask, "save_file", classmethod(lambda cls, *a, f=file: str(tmp_path / f)))
-        page.print_form(name)
-        qtbot.waitUntil(lambda f=file: any(f in t for t in infos), timeout=60000)
+        buttons[name].click()
+        settle(60_000)
+        assert ("已保存", str(tmp_path / file)) in messages
         assert (tmp_path / file).stat().st_size > 0
 
 
-def test_village_choice_filters_lists_and_results(qtbot, ctx, db, scheme):
+def test_village_choice_filters_lists_and_results(qtbot, ctx, db, scheme, settle):
     sid, cids, rid = scheme
     from villagevote.models.core import Village
-    page = ScoringPage(ctx)
-    qtbot.addWidget(page)
-    page.scheme_box.setCurrentIndex(page.scheme_box.findData(sid))
-    assert page.part_model.rowCount() == 3
+    page = open_page(qtbot, ctx, settle, sid)
+    assert page.people.part_model.rowCount() == 3
     with db.session() as s:
         other = s.query(Village).filter_by(name="绿水村").one().id
         own = s.query(Village).filter_by(name="青山村").one().id
     ctx.set_village(other)
-    assert page.part_model.rowCount() == 0 and page.result_model.rowCount() == 0
+    settle()
+    assert page.people.part_model.rowCount() == 0 and page.results.result_model.rowCount() == 0
     ctx.set_village(own)
-    assert page.part_model.rowCount() == 3 and page.result_model.rowCount() == 3
-    assert "只显示“青山村”的人选" in page.results_info.text()
+    settle()
+    assert page.people.part_model.rowCount() == 3 and page.results.result_model.rowCount() == 3
+    assert "只显示“青山村”的人选" in page.results.results_info.text()

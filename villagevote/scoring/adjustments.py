@@ -62,10 +62,13 @@ def add_adjustment(session: Session, actor: Actor, scheme_id: int, candidacy_id:
                                                             ScoreParticipant.candidacy_id == candidacy_id)):
         raise ValidationError(tr("该人选不在本次比选名单中"))
     crit = Criterion(code=item.code, name=item.name, max=Decimal("1000"), weight=Decimal(1))
-    value = points if isinstance(points, Decimal) else parse_score(str(points), crit, 3)
-    if value is None:
-        raise ValidationError(tr("“{i}”请填写分值").format(i=item.name))
-    engine.check_score(value, crit, 3)
+    try:
+        value = points if isinstance(points, Decimal) else parse_score(str(points), crit, 3)
+        if value is None:
+            raise ValidationError(tr("“{i}”请填写分值").format(i=item.name))
+        engine.check_score(value, crit, 3)
+    except ValidationError as exc:
+        raise ValidationError(exc.message, field="points") from exc
     adj = ScoreAdjustment(scheme_id=scheme_id, candidacy_id=candidacy_id, item_code=item_code, points=value,
                           note=(note or "").strip(), entered_by=actor.display_name or actor.username)
     return audit.add_recorded(session, actor, "create", "score_adjustment", adj)

@@ -94,13 +94,14 @@ def add_rater(session: Session, actor: Actor, scheme_id: int, name: str, group_c
     row = open_scheme(session, scheme_id)
     name = (name or "").strip()
     if not name:
-        raise ValidationError(tr("请填写评委姓名"))
+        raise ValidationError(tr("请填写评委姓名"), field="name")
     group = next((g for g in rater_groups(session, scheme_id).values() if g.code == group_code), None)
     if group is None:
         raise ValidationError(tr("评委组“{g}”不在评分方案“{s}”中").format(g=group_code, s=row.name))
     dup = session.scalar(select(Rater.id).where(Rater.scheme_id == scheme_id, Rater.name == name))
     if dup is not None:
-        raise ValidationError(tr("评委“{name}”已在本方案中，同名评委请在姓名后加注区分（如 王伟（驻村））").format(name=name))
+        raise ValidationError(tr("评委“{name}”已在本方案中，同名评委请在姓名后加注区分（如 王伟（驻村））").format(name=name),
+                              field="name")
     rater = Rater(scheme_id=scheme_id, group_id=group.id, name=name, title=(title or "").strip())
     return audit.add_recorded(session, actor, "create", "rater", rater)
 
@@ -128,13 +129,13 @@ def recuse(session: Session, actor: Actor, rater_id: int, candidacy_id: int, rea
     cand = get_row(session, Candidacy, candidacy_id, tr("找不到候选人登记（编号 {id}）"))
     if not reason:
         raise ValidationError(tr("登记评委“{r}”回避“{c}”需要填写理由（如 亲属关系、利害关系）").format(
-            r=rater.name, c=cand.person.name))
+            r=rater.name, c=cand.person.name), field="reason")
     part = session.scalar(select(ScoreParticipant.id).where(ScoreParticipant.scheme_id == rater.scheme_id,
                                                             ScoreParticipant.candidacy_id == candidacy_id))
     if part is None:
         raise ValidationError(tr("{c}不在本次比选名单中").format(c=cand.person.name))
     if session.scalar(select(Recusal.id).where(Recusal.rater_id == rater_id, Recusal.candidacy_id == candidacy_id)):
-        raise ValidationError(tr("评委“{r}”已登记回避“{c}”").format(r=rater.name, c=cand.person.name))
+        raise ValidationError(tr("评委“{r}”已登记回避“{c}”").format(r=rater.name, c=cand.person.name), field="candidate")
     scored = session.scalar(select(func.count(Score.id)).join(ScoreSheet, Score.sheet_id == ScoreSheet.id)
                             .where(ScoreSheet.rater_id == rater_id, Score.candidacy_id == candidacy_id)) or 0
     if scored:

@@ -138,7 +138,7 @@ def record_tie_decision(session: Session, actor: Actor, scheme_id: int, post: st
     open_scheme(session, scheme_id)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(tr("请写明并列的处理依据（如 乡镇党委会议研究决定、重新评议结果）"))
+        raise ValidationError(tr("请写明并列的处理依据（如 乡镇党委会议研究决定、重新评议结果）"), field="reason")
     current = compute(session, scheme_id)
     match = next((t for t in current.results.open_ties
                   if t.post == post and set(t.open_ids) == set(ranking) and len(ranking) == len(t.open_ids)), None)

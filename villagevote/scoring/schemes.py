@@ -31,14 +31,17 @@ from villagevote.scoring.scheme import (
     METHOD_TRIMMED,
     SCOPE_PER_GROUP,
     Scheme,
+    load_example_schemes,
     scheme_from_dict,
     scheme_to_dict,
 )
 from villagevote.scoring.store import (
+    get_scheme,
     open_scheme,
     scheme_row,
     score_count,
 )
+from villagevote.township import current_cycle
 
 # -- schemes -----------------------------------------------------------------------------------------------------------
 
@@ -114,6 +117,26 @@ def create_scheme(session: Session, actor: Actor, definition: Mapping[str, Any] 
     mirror_definition(session, row, scheme)
     audit.record(session, actor, "create", "score_scheme", row.id, after={"version": version, "definition": data})
     return row.id
+
+
+@requires(Permission.ADMIN)
+def new_scheme(session: Session, actor: Actor, source: str, name: str = "") -> int:
+    """A new scheme for the current cycle, started from ``source`` — ``"example:<code>"`` (a shipped example) or
+    ``"scheme:<id>"`` (a stored scheme's definition) — under ``name`` when given."""
+    kind, _, ident = source.partition(":")
+    if kind == "example":
+        found = next((s for s in load_example_schemes() if s.code == ident), None)
+        if found is None:
+            raise NotFound(tr("找不到示例评分方案“{c}”").format(c=ident))
+        data = scheme_to_dict(found)
+    elif kind == "scheme" and ident.isdigit():
+        data = scheme_to_dict(get_scheme(session, int(ident)))
+    else:
+        raise ValidationError(tr("请选择新方案的基础"), field="source")
+    if name.strip():
+        data["name"] = name.strip()
+    cycle = current_cycle(session)
+    return create_scheme(session, actor, data, cycle_id=cycle.id if cycle is not None else None)
 
 
 @requires(Permission.ADMIN)

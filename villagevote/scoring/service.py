@@ -56,6 +56,7 @@ from villagevote.scoring.schemes import (
     find_scheme,
     list_schemes,
     mirror_definition,
+    new_scheme,
     set_double_entry,
     update_scheme,
 )
@@ -102,6 +103,7 @@ __all__ = [
     "list_schemes",
     "load_sheet",
     "mirror_definition",
+    "new_scheme",
     "place_text",
     "post_key",
     "record_tie_decision",

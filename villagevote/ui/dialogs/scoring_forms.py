@@ -1,9 +1,14 @@
 """Small dialogs of the 实绩比选 page: add a rater, record a recusal, add a bonus/deduction entry, choose candidacies,
-order tied candidates, start a scheme from an example or file. Each has a class method ``ask`` that tests replace."""
+order tied candidates, start a scheme from an example or another scheme.
+
+The dialogs that record something save before they close: OK runs the given domain write through ``ctx.write``; a
+refusal is shown in red beside the field it concerns and everything typed stays. ``ask`` returns the write's result
+(None when cancelled)."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -21,9 +26,49 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from villagevote.changes import Area
 from villagevote.i18n import tr
-from villagevote.ui.dialogs.common import ok_cancel
+from villagevote.ui.dialogs.common import FieldErrors, ok_cancel
 from villagevote.ui.widgets import button
+
+I = TypeVar("I")  # noqa: E741 - what the dialog collects
+#: the domain write a dialog runs on OK: ``write(session, collected)``
+Write = Callable[[Any, Any], Any]
+
+
+class _SavingDialog(QDialog, Generic[I]):
+    """OK collects the input, runs ``write(session, input)`` on the database worker and closes only when it worked."""
+
+    AREAS: frozenset[Area] = frozenset({Area.SCORING})
+
+    def __init__(self, ctx: Any, write: Write, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._write = write
+        self.saved: Any = None
+        self.form = QFormLayout()
+
+    def _finish(self) -> None:
+        """Add the buttons and the error line (call at the end of the subclass's constructor)."""
+        self.errors = FieldErrors(self.form)
+        self.form.addRow(ok_cancel(self, self.submit))
+
+    def collected(self) -> I:
+        raise NotImplementedError
+
+    def submit(self) -> None:
+        self.errors.clear()
+        value = self.collected()
+        write = self._write
+        self.ctx.write(lambda s: write(s, value), self.AREAS, on_done=self._saved, on_error=self.errors.show_error,
+                       parent=self)
+
+    def _saved(self, result: Any) -> None:
+        self.saved = result
+        self.accept()
+
+    def run(self) -> Any:
+        return self.saved if self.exec() == QDialog.DialogCode.Accepted else None
 
 
 @dataclass(frozen=True)
@@ -33,56 +78,67 @@ class RaterInput:
     title: str
 
 
-class RaterDialog(QDialog):
+class RaterDialog(_SavingDialog[RaterInput]):
     """评委: name, group, title."""
 
-    def __init__(self, groups: Sequence[tuple[str, str]], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, ctx: Any, groups: Sequence[tuple[str, str]], write: Write,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx, write, parent)
         self.setWindowTitle(tr("添加评委"))
-        form = QFormLayout(self)
+        self.setLayout(self.form)
         self.name = QLineEdit()
         self.group = QComboBox()
         for code, name in groups:
             self.group.addItem(name, code)
         self.title_edit = QLineEdit()
         self.title_edit.setPlaceholderText(tr("如 党委副书记、驻村干部"))
-        form.addRow(tr("姓名"), self.name)
-        form.addRow(tr("评委组"), self.group)
-        form.addRow(tr("职务"), self.title_edit)
-        form.addRow(ok_cancel(self))
+        self.form.addRow(tr("姓名"), self.name)
+        self.form.addRow(tr("评委组"), self.group)
+        self.form.addRow(tr("职务"), self.title_edit)
+        self._finish()
+        self.errors.add("name", self.name)
+
+    def collected(self) -> RaterInput:
+        return RaterInput(self.name.text().strip(), self.group.currentData(), self.title_edit.text().strip())
 
     @classmethod
-    def ask(cls, parent: QWidget | None, groups: Sequence[tuple[str, str]]) -> RaterInput | None:
-        dlg = cls(groups, parent)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return RaterInput(dlg.name.text().strip(), dlg.group.currentData(), dlg.title_edit.text().strip())
+    def ask(cls, parent: QWidget | None, ctx: Any, groups: Sequence[tuple[str, str]], write: Write) -> Any:
+        return cls(ctx, groups, write, parent).run()
 
 
-class RecusalDialog(QDialog):
+@dataclass(frozen=True)
+class RecusalInput:
+    candidacy_id: int
+    reason: str
+
+
+class RecusalDialog(_SavingDialog[RecusalInput]):
     """回避: which candidate, and why."""
 
-    def __init__(self, rater: str, candidates: Sequence[tuple[int, str]], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, ctx: Any, rater: str, candidates: Sequence[tuple[int, str]], write: Write,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx, write, parent)
         self.setWindowTitle(tr("登记回避"))
-        form = QFormLayout(self)
-        form.addRow(QLabel(tr("评委：{r}").format(r=rater)))
+        self.setLayout(self.form)
+        self.form.addRow(QLabel(tr("评委：{r}").format(r=rater)))
         self.candidate = QComboBox()
         for cid, label in candidates:
             self.candidate.addItem(label, cid)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(tr("如 夫妻关系、近亲属、利害关系"))
-        form.addRow(tr("回避人选"), self.candidate)
-        form.addRow(tr("回避理由"), self.reason)
-        form.addRow(ok_cancel(self))
+        self.form.addRow(tr("回避人选"), self.candidate)
+        self.form.addRow(tr("回避理由"), self.reason)
+        self._finish()
+        self.errors.add("candidate", self.candidate)
+        self.errors.add("reason", self.reason)
+
+    def collected(self) -> RecusalInput:
+        return RecusalInput(self.candidate.currentData(), self.reason.text().strip())
 
     @classmethod
-    def ask(cls, parent: QWidget | None, rater: str,
-            candidates: Sequence[tuple[int, str]]) -> tuple[int, str] | None:
-        dlg = cls(rater, candidates, parent)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dlg.candidate.currentData(), dlg.reason.text().strip()
+    def ask(cls, parent: QWidget | None, ctx: Any, rater: str, candidates: Sequence[tuple[int, str]],
+            write: Write) -> Any:
+        return cls(ctx, rater, candidates, write, parent).run()
 
 
 @dataclass(frozen=True)
@@ -93,14 +149,14 @@ class AdjustmentInput:
     note: str
 
 
-class AdjustmentDialog(QDialog):
+class AdjustmentDialog(_SavingDialog[AdjustmentInput]):
     """加分 / 扣分: candidate, item (with its cap), points, note."""
 
-    def __init__(self, candidates: Sequence[tuple[int, str]], items: Sequence[tuple[str, str]],
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, ctx: Any, candidates: Sequence[tuple[int, str]], items: Sequence[tuple[str, str]],
+                 write: Write, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, write, parent)
         self.setWindowTitle(tr("录入加分或扣分"))
-        form = QFormLayout(self)
+        self.setLayout(self.form)
         self.candidate = QComboBox()
         for cid, label in candidates:
             self.candidate.addItem(label, cid)
@@ -111,20 +167,21 @@ class AdjustmentDialog(QDialog):
         self.points.setPlaceholderText(tr("扣分也填正数"))
         self.note = QLineEdit()
         self.note.setPlaceholderText(tr("依据，如 2024年度县级优秀共产党员"))
-        form.addRow(tr("人选"), self.candidate)
-        form.addRow(tr("项目"), self.item)
-        form.addRow(tr("分值"), self.points)
-        form.addRow(tr("依据"), self.note)
-        form.addRow(ok_cancel(self))
+        self.form.addRow(tr("人选"), self.candidate)
+        self.form.addRow(tr("项目"), self.item)
+        self.form.addRow(tr("分值"), self.points)
+        self.form.addRow(tr("依据"), self.note)
+        self._finish()
+        self.errors.add("points", self.points)
+
+    def collected(self) -> AdjustmentInput:
+        return AdjustmentInput(self.candidate.currentData(), self.item.currentData(), self.points.text().strip(),
+                               self.note.text().strip())
 
     @classmethod
-    def ask(cls, parent: QWidget | None, candidates: Sequence[tuple[int, str]],
-            items: Sequence[tuple[str, str]]) -> AdjustmentInput | None:
-        dlg = cls(candidates, items, parent)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return AdjustmentInput(dlg.candidate.currentData(), dlg.item.currentData(), dlg.points.text().strip(),
-                               dlg.note.text().strip())
+    def ask(cls, parent: QWidget | None, ctx: Any, candidates: Sequence[tuple[int, str]],
+            items: Sequence[tuple[str, str]], write: Write) -> Any:
+        return cls(ctx, candidates, items, write, parent).run()
 
 
 class PickCandidaciesDialog(QDialog):
@@ -168,11 +225,18 @@ class PickCandidaciesDialog(QDialog):
         return dlg.checked()
 
 
-class TieDecisionDialog(QDialog):
+@dataclass(frozen=True)
+class TieInput:
+    ranking: list[int]
+    reason: str
+
+
+class TieDecisionDialog(_SavingDialog[TieInput]):
     """Order the candidates still tied (best first) and write down on what basis."""
 
-    def __init__(self, note: str, candidates: Sequence[tuple[int, str]], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, ctx: Any, note: str, candidates: Sequence[tuple[int, str]], write: Write,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx, write, parent)
         self.setWindowTitle(tr("记录并列处理决定"))
         layout = QVBoxLayout(self)
         info = QLabel(note)
@@ -193,12 +257,13 @@ class TieDecisionDialog(QDialog):
         bar.addWidget(down)
         bar.addStretch(1)
         layout.addLayout(bar)
-        layout.addWidget(QLabel(tr("处理依据（必填）：")))
         self.reason = QTextEdit()
         self.reason.setPlaceholderText(tr("如 经乡镇党委2026年11月20日会议研究决定；或 重新评议结果"))
         self.reason.setFixedHeight(70)
-        layout.addWidget(self.reason)
-        layout.addWidget(ok_cancel(self))
+        self.form.addRow(tr("处理依据（必填）："), self.reason)
+        layout.addLayout(self.form)
+        self._finish()
+        self.errors.add("reason", self.reason)
 
     def _move(self, step: int) -> None:
         row = self.list.currentRow()
@@ -212,37 +277,46 @@ class TieDecisionDialog(QDialog):
     def order(self) -> list[int]:
         return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
 
+    def collected(self) -> TieInput:
+        return TieInput(self.order(), self.reason.toPlainText().strip())
+
     @classmethod
-    def ask(cls, parent: QWidget | None, note: str,
-            candidates: Sequence[tuple[int, str]]) -> tuple[list[int], str] | None:
-        dlg = cls(note, candidates, parent)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dlg.order(), dlg.reason.toPlainText().strip()
+    def ask(cls, parent: QWidget | None, ctx: Any, note: str, candidates: Sequence[tuple[int, str]],
+            write: Write) -> Any:
+        return cls(ctx, note, candidates, write, parent).run()
 
 
-class NewSchemeDialog(QDialog):
+@dataclass(frozen=True)
+class NewSchemeInput:
+    source: str
+    name: str
+
+
+class NewSchemeDialog(_SavingDialog[NewSchemeInput]):
     """Start a scheme from one of the shipped examples (or an existing scheme), under a new name."""
 
-    def __init__(self, sources: Sequence[tuple[str, str]], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, ctx: Any, sources: Sequence[tuple[str, str]], write: Write,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx, write, parent)
         self.setWindowTitle(tr("新建评分方案"))
-        form = QFormLayout(self)
+        self.setLayout(self.form)
         self.source = QComboBox()
         for key, label in sources:
             self.source.addItem(label, key)
         self.name = QLineEdit()
         self.name.setPlaceholderText(tr("如 2026年换届实绩比选"))
-        form.addRow(tr("以此为基础"), self.source)
-        form.addRow(tr("方案名称"), self.name)
+        self.form.addRow(tr("以此为基础"), self.source)
+        self.form.addRow(tr("方案名称"), self.name)
         hint = QLabel(tr("建立后可在“方案”页修改评分项、权重、上限和入围条件；一旦录入评分即冻结，需复制为新版本再改。"))
         hint.setWordWrap(True)
-        form.addRow(hint)
-        form.addRow(ok_cancel(self))
+        self.form.addRow(hint)
+        self._finish()
+        self.errors.add("source", self.source)
+        self.errors.add("name", self.name)
+
+    def collected(self) -> NewSchemeInput:
+        return NewSchemeInput(self.source.currentData() or "", self.name.text().strip())
 
     @classmethod
-    def ask(cls, parent: QWidget | None, sources: Sequence[tuple[str, str]]) -> tuple[str, str] | None:
-        dlg = cls(sources, parent)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dlg.source.currentData(), dlg.name.text().strip()
+    def ask(cls, parent: QWidget | None, ctx: Any, sources: Sequence[tuple[str, str]], write: Write) -> Any:
+        return cls(ctx, sources, write, parent).run()
