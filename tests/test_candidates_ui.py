@@ -9,6 +9,8 @@ import pytest
 from villagevote.candidates import persons
 from villagevote.candidates.candidacies import register_candidacy
 from villagevote.candidates.sample import build_world, id_number
+from villagevote.candidates.workbook import COLUMNS as XLSX_COLUMNS
+from villagevote.candidates.workbook import SHEET_NAME
 from villagevote.models.enums import (
     FindingResult,
     NominationSource,
@@ -18,8 +20,6 @@ from villagevote.models.enums import (
     ReviewStage,
 )
 from villagevote.qualification.rules_engine import VerdictOutcome
-from villagevote.candidates.workbook import COLUMNS as XLSX_COLUMNS
-from villagevote.candidates.workbook import SHEET_NAME
 from villagevote.reports.forms_candidates import export_template
 from villagevote.ui.dialogs.candidates_finding import FindingAnswer, FindingDialog
 from villagevote.ui.dialogs.candidates_import import ImportPreviewDialog
@@ -46,20 +46,30 @@ def world(db, admin):
 
 
 def _names(page) -> list[str]:
-    return [page.model.row_at(i)[3] for i in range(page.model.rowCount())]
+    """The names the list shows (after its filters)."""
+    return [r.name for r in page.visible_rows()]
 
 
-def _page(qtbot, ctx):
+def _page(qtbot, ctx, settle):
     from villagevote.ui.pages.candidates import CandidatesPage
     page = CandidatesPage(ctx)
     qtbot.addWidget(page)
+    settle()
     return page
 
 
-def test_table_filters(qtbot, ctx, world):
-    page = _page(qtbot, ctx)
+def _select(page, settle, name: str) -> None:
+    page.search.setText(name)
+    page.table.selectRow(0)
+    settle()
+
+
+def test_table_filters(qtbot, ctx, settle, world, monkeypatch):
+    page = _page(qtbot, ctx, settle)
     assert sorted(_names(page)) == sorted(p[0] for p in PEOPLE)
-    assert set(page.model.row_at(0)[9:10]) == {VerdictOutcome.UNDECIDED.label}
+    assert {r.verdict for r in page.visible_rows()} == {VerdictOutcome.UNDECIDED.label}
+    queries: list = []  # filtering runs in memory: no query per keystroke
+    monkeypatch.setattr(ctx, "query", lambda *a, **k: queries.append(a))
     page.village_box.setCurrentIndex(page.village_box.findData(world.villages["绿水村"]))
     assert sorted(_names(page)) == ["王五", "赵六"]
     page.village_box.setCurrentIndex(0)
@@ -69,30 +79,33 @@ def test_table_filters(qtbot, ctx, world):
     page.org_box.setCurrentIndex(page.org_box.findData(OrgKind.PARTY_BRANCH.value))
     assert _names(page) == []
     assert page.count_label.text() == "共 0 人次"
+    assert queries == []
 
 
-def test_record_finding_and_review_from_the_detail_panel(qtbot, ctx, world, monkeypatch):
-    page = _page(qtbot, ctx)
-    page.search.setText("李四")
-    page.table.selectRow(0)
-    assert "李四" in page.detail_title.text()
-    assert page.finding_btn.isEnabled()
+def test_record_finding_and_review_from_the_detail_panel(qtbot, ctx, settle, world, monkeypatch):
+    page = _page(qtbot, ctx, settle)
+    _select(page, settle, "李四")
+    detail = page.detail
+    assert "李四" in detail.detail_title.text()
+    assert detail.finding_btn.isEnabled()
     released = TODAY - dt.timedelta(days=365 * 4)  # well inside the 5-year window
     monkeypatch.setattr(FindingDialog, "ask", classmethod(lambda cls, parent, rules, code=None: FindingAnswer(
         "N1", FindingResult.HIT, "公安", "刑满释放证明", released, None)))
-    page._record_finding()
-    assert page.model.row_at(0)[9] == VerdictOutcome.DISQUALIFIED.label
-    assert "不能（取消资格）" in page.verdict_label.text() and "公安" in page.verdict_label.text()
-    rules_model: RowsModel = page.rules_view.model()
+    detail.finding_btn.click()
+    settle()
+    assert page.visible_rows()[0].verdict == VerdictOutcome.DISQUALIFIED.label
+    assert "不能（取消资格）" in detail.verdict_label.text() and "公安" in detail.verdict_label.text()
+    rules_model: RowsModel = detail.rules_view.model()
     assert rules_model.row_at(0)[0] == "N1" and rules_model.row_at(0)[4] == "有"
 
     monkeypatch.setattr(ReviewDialog, "ask", classmethod(lambda cls, parent, stage, reviewer="": ReviewAnswer(
         ReviewStage.TOWNSHIP, ReviewDecision.PASS, "", "镇党委", TODAY)))
     errors: list[str] = []
     monkeypatch.setattr(Ask, "error", classmethod(lambda cls, parent, title, text: errors.append(text)))
-    page._record_review()  # township before village: refused with a message, nothing written
+    detail.review_btn.click()  # township before village: refused with a message, nothing written
+    settle()
     assert errors and "还没有村级初审记录" in errors[0]
-    assert page.steps_view.model().row_at(0)[0] == "尚无审查记录"
+    assert detail.steps_view.model().row_at(0)[0] == "尚无审查记录"
 
 
 def test_readonly_user_sees_masked_ids_and_no_actions(qtbot, db, readonly, world):
@@ -102,16 +115,22 @@ def test_readonly_user_sees_masked_ids_and_no_actions(qtbot, db, readonly, world
     from villagevote.ui.context import AppContext
     setup_fonts(QApplication.instance())
     ctx = AppContext(db, readonly)
-    page = _page(qtbot, ctx)
+
+    def settle() -> None:
+        assert ctx.wait_idle(30_000)
+    page = _page(qtbot, ctx, settle)
     page.table.selectRow(0)
-    text = page.detail_title.text()
+    settle()
+    text = page.detail.detail_title.text()
     assert "********" in text
     assert not page.add_btn.isEnabled() and not page.import_btn.isEnabled() and not page.forms_btn.isEnabled()
-    assert not page.finding_btn.isEnabled() and not page.review_btn.isEnabled()
-    assert page.rules_view.model().row_at(0)[0] == "无权查看核查详情"
+    assert not page.detail.finding_btn.isEnabled() and not page.detail.review_btn.isEnabled()
+    assert page.detail.rules_view.model().row_at(0)[0] == "无权查看核查详情"
+    page.search.setText("330604")  # ID fragments find nobody for a user who may not see them
+    assert _names(page) == []
 
 
-def test_import_runs_in_background_with_preview(qtbot, ctx, db, world, tmp_path, monkeypatch):
+def test_import_runs_in_background_with_preview(qtbot, ctx, settle, db, world, tmp_path, monkeypatch):
     with db.session() as s:
         template = export_template(s, world.cycle_id, tmp_path / "t.xlsx")
     wb = openpyxl.load_workbook(template)
@@ -125,7 +144,7 @@ def test_import_runs_in_background_with_preview(qtbot, ctx, db, world, tmp_path,
         for c, h in enumerate(headers, start=1):
             ws.cell(row=r, column=c, value=row.get(h))
     wb.save(tmp_path / "in.xlsx")
-    page = _page(qtbot, ctx)
+    page = _page(qtbot, ctx, settle)
     seen: dict = {}
     monkeypatch.setattr(Ask, "open_file", classmethod(lambda cls, *a, **k: str(tmp_path / "in.xlsx")))
 
@@ -135,51 +154,89 @@ def test_import_runs_in_background_with_preview(qtbot, ctx, db, world, tmp_path,
     monkeypatch.setattr(ImportPreviewDialog, "ask", classmethod(choose))
     infos: list[str] = []
     monkeypatch.setattr(Ask, "info", classmethod(lambda cls, parent, title, text: infos.append(text)))
-    page._import()
-    qtbot.waitUntil(lambda: bool(infos), timeout=20000)
+    page.import_btn.click()
+    settle()
     assert seen["errors"] == [3]
     assert "已导入1条参选登记" in infos[0] and "有误的1行未导入" in infos[0]
     assert "孙七" in _names(page) and "周八" not in _names(page)
 
 
-def test_unbound_cycle_shows_banner(qtbot, ctx, db, admin):
+def test_unbound_cycle_shows_banner(qtbot, ctx, settle, db, admin):
     with db.session() as s:
         build_world(s, bind=False)
-    page = _page(qtbot, ctx)
+    page = _page(qtbot, ctx, settle)
     assert not page.banner.isHidden()
     assert "尚未选定资格条件目录" in page.banner.text()
 
 
-def test_edit_person_from_the_detail_panel(qtbot, ctx, db, world, monkeypatch):
-    import villagevote.ui.pages.candidates as page_mod
+def test_edit_person_from_the_detail_panel(qtbot, ctx, settle, db, world, monkeypatch):
     from villagevote.models import Person
-    page = _page(qtbot, ctx)
-    page.search.setText("王五")
-    page.table.selectRow(0)
+    from villagevote.ui.dialogs.candidates_person import PersonDialog
+    page = _page(qtbot, ctx, settle)
+    _select(page, settle, "王五")
+    seen = []
 
-    def edit(parent, villages, data):
-        assert data.name == "王五" and data.political_status is PoliticalStatus.PARTY_MEMBER
-        return persons.PersonData("王武", data.id_number, political_status=data.political_status,
-                                  phone="13811112222", village_id=data.village_id)
-    monkeypatch.setattr(page_mod, "edit_person", edit)
-    page._edit_person()
+    def exec_(dialog):
+        assert dialog.name.text() == "王五" and dialog.political.currentText() == "中共党员"
+        dialog.name.setText("王武")
+        dialog.phone.setText("13811112222")
+        dialog.submit()
+        settle()
+        seen.append(dialog.result())
+        return dialog.result()
+    monkeypatch.setattr(PersonDialog, "exec", exec_)
+    page.detail.edit_person_btn.click()
+    settle()
+    assert seen == [PersonDialog.DialogCode.Accepted]
     with db.session() as s:
         p = s.query(Person).filter_by(phone="13811112222").one()
         assert p.name == "王武" and p.name_initials == "ww"
+    page.search.setText("ww")  # the list was reloaded after the write: the new name and initials
+    assert _names(page) == ["王武"]
 
 
-def test_change_status_offers_no_outcomes(qtbot, ctx, world, monkeypatch):
+def test_register_keeps_what_was_typed_and_shows_the_error_beside_the_field(qtbot, ctx, settle, db, world,
+                                                                             monkeypatch):
+    """A wrong ID number: the message appears under the ID field, the dialog stays open with everything typed;
+    corrected, the person and the candidacy are registered in one write and the new candidacy is selected."""
+    from villagevote.ui.dialogs.candidates_person import PersonDialog
+    page = _page(qtbot, ctx, settle)
+    page.village_box.setCurrentIndex(page.village_box.findData(world.villages["青山村"]))
+    outcomes = []
+
+    def exec_(dialog):
+        dialog.name.setText("孙七")
+        dialog.id_number.setText("330604198002020000")  # wrong check digit
+        dialog.phone.setText("13900001111")
+        dialog.post.setCurrentIndex(dialog.post.findText("委员"))
+        dialog.submit()
+        settle()
+        outcomes.append((dialog.result(), dialog.message("id_number"), dialog.name.text(), dialog.phone.text()))
+        dialog.id_number.setText(id_number("330604", dt.date(1980, 2, 2), 21))
+        dialog.submit()
+        settle()
+        return dialog.result()
+    monkeypatch.setattr(PersonDialog, "exec", exec_)
+    page.add_btn.click()
+    settle()
+    rejected, message, name, phone = outcomes[0]
+    assert rejected != PersonDialog.DialogCode.Accepted
+    assert "身份证号码" in message and (name, phone) == ("孙七", "13900001111")
+    assert "孙七" in _names(page)
+    assert "孙七" in page.detail.detail_title.text()
+
+
+def test_change_status_offers_no_outcomes(qtbot, ctx, settle, world, monkeypatch):
     """更改状态 on a qualified candidacy offers no 当选 / 未当选 / 取消资格 (those come from an official result or a
     qualification decision) and applies the chosen move."""
     from villagevote.candidates import status
     from villagevote.models import Candidacy
     from villagevote.models.enums import CandidacyStatus as S
     from villagevote.ui.dialogs.candidates_review import StatusDialog
-    page = _page(qtbot, ctx)
-    page.search.setText("张三")
-    page.table.selectRow(0)
-    cid = page._current_id
-    with ctx.session() as s:
+    page = _page(qtbot, ctx, settle)
+    _select(page, settle, "张三")
+    cid = page.detail.current_id
+    with ctx.db.session() as s:
         for new in (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.COUNTY_REVIEWED, S.QUALIFIED):
             status.transition(s, cid, new, ctx.actor)
     offered = []
@@ -188,8 +245,9 @@ def test_change_status_offers_no_outcomes(qtbot, ctx, world, monkeypatch):
         offered.extend(allowed)
         return S.CANDIDATE, ""
     monkeypatch.setattr(StatusDialog, "ask", classmethod(ask))
-    page._change_status()
+    page.detail.status_btn.click()
+    settle()
     assert offered and not {S.ELECTED, S.NOT_ELECTED, S.DISQUALIFIED} & set(offered)
     assert S.CANDIDATE in offered
-    with ctx.session() as s:
+    with ctx.db.session() as s:
         assert s.get(Candidacy, cid).status is S.CANDIDATE

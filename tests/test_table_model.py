@@ -156,7 +156,7 @@ def test_model_and_proxy_pass_qt_model_checks(qtbot, qtmodeltester):
     qtmodeltester.check(proxy)
 
 
-def test_candidates_page_sorts_ages_numerically_and_names_by_strokes(qtbot, ctx, db, admin):
+def test_candidates_page_sorts_ages_numerically_and_names_by_strokes(qtbot, ctx, settle, db, admin):
     """Clicking the 年龄 and 姓名 headers on the candidate list; the id role still finds each candidacy."""
     from villagevote.candidates import persons
     from villagevote.candidates.candidacies import register_candidacy
@@ -177,6 +177,7 @@ def test_candidates_page_sorts_ages_numerically_and_names_by_strokes(qtbot, ctx,
             ids[name] = register_candidacy(s, admin, pid, org, "委员", NominationSource.SELF)
     page = CandidatesPage(ctx)
     qtbot.addWidget(page)
+    settle()  # the page loads on the database worker
     titles = [c.title for c in CANDIDATE_COLUMNS]
     name_col, age_col = titles.index("姓名"), titles.index("年龄")
 

@@ -1,8 +1,11 @@
 """Dialog: qualification rule catalogs — versions, their rules, copy to a new version, edit rules, add 兜底
-conditions, and choose the version the current cycle uses (which freezes it)."""
+conditions, and choose the version the current cycle uses (which freezes it). Reads through ``ctx.query``, writes
+through ``ctx.write`` (the qualification area: the candidates page reloads its verdicts)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,14 +26,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from villagevote.auth import Permission
+from villagevote.changes import Area
 from villagevote.i18n import tr
-from villagevote.models import ElectionCycle, Rule
 from villagevote.models.enums import RuleGrade
 from villagevote.qualification import rulesets
-from villagevote.ui.dialogs.common import Ask, ok_cancel, show_error
+from villagevote.qualification.queries import CatalogOverview, CatalogRule, catalog_overview, catalog_rules
+from villagevote.ui.dialogs.common import Ask, ok_cancel
 from villagevote.ui.table_model import Column, RowsModel
 from villagevote.ui.widgets import button, combo_enum, enum_combo
 
@@ -140,7 +143,8 @@ class CatalogDialog(QDialog):
         self.delete_btn.clicked.connect(self._delete)
         self.bind_btn.clicked.connect(self._bind)
         self.sets.currentRowChanged.connect(lambda _row: self._show_rules())
-        self._rule_ids: list[int] = []
+        self._rules: list[CatalogRule] = []
+        self.cycle_id: int | None = None
         self.reload()
 
     # data ------------------------------------------------------------------------------------------------------
@@ -149,16 +153,15 @@ class CatalogDialog(QDialog):
         return int(item.data(Qt.ItemDataRole.UserRole)) if item else None
 
     def reload(self, select_id: int | None = None) -> None:
-        cycle_id = self.ctx.cycle_id()
-        with self.ctx.session() as s:
-            infos = rulesets.list_rule_sets(s)
-            cycle = s.get(ElectionCycle, cycle_id) if cycle_id else None
-            bound = cycle.rule_set_id if cycle else None
-            self.cycle_label.setText(
-                tr("当前届次：{c}；使用的目录：{r}").format(
-                    c=cycle.name if cycle else tr("（尚未建立）"),
-                    r=next((f"{i.name} 第{i.version}版" for i in infos if i.id == bound), tr("（尚未选定）")))
-            )
+        self.ctx.query(catalog_overview, lambda overview: self._show_sets(overview, select_id), parent=self)
+
+    def _show_sets(self, overview: CatalogOverview, select_id: int | None) -> None:
+        infos, bound = overview.sets, overview.bound_id
+        self.cycle_id = overview.cycle_id
+        self.cycle_label.setText(
+            tr("当前届次：{c}；使用的目录：{r}").format(
+                c=overview.cycle_name or tr("（尚未建立）"),
+                r=next((f"{i.name} 第{i.version}版" for i in infos if i.id == bound), tr("（尚未选定）"))))
         current = select_id or self._current_set() or bound
         self.sets.blockSignals(True)
         self.sets.clear()
@@ -177,22 +180,21 @@ class CatalogDialog(QDialog):
 
     def _show_rules(self) -> None:
         rs_id = self._current_set()
-        rows = []
-        self._rule_ids = []
-        if rs_id is not None:
-            with self.ctx.session() as s:
-                from villagevote.models import RuleSet
-                rs = s.get(RuleSet, rs_id)
-                self.source.setText(tr("来源：{src}").format(src=rs.source) + ("\n" + rs.note if rs.note else ""))
-                for rule in s.scalars(select(Rule).where(Rule.rule_set_id == rs_id).order_by(Rule.sort_order)):
-                    self._rule_ids.append(rule.id)
-                    limit = (tr("{n}年").format(n=rule.window_years) if rule.window_years
-                             else tr("至期满日") if rule.until_expiry else tr("不限"))
-                    rows.append((rule.code, rule.grade.label, rule.text, limit, "、".join(rule.departments or []),
-                                 rule.evidence_hint))
+        if rs_id is None:
+            self._fill_rules("", [])
+            return
+        self.ctx.query(lambda s: catalog_rules(s, rs_id), lambda data: self._fill_rules(*data), parent=self)
+
+    def _fill_rules(self, source: str, rules: list[CatalogRule]) -> None:
+        self.source.setText(source)
+        self._rules = rules
+        rows = [(r.code, r.grade.label, r.text, r.limit, "、".join(r.departments), r.evidence_hint) for r in rules]
         model = RowsModel.from_rows([Column(tr("编号")), Column(tr("等级")), Column(tr("条件")), Column(tr("期限")),
                                      Column(tr("核查部门")), Column(tr("证据提示"))], rows, parent=self)
+        old = self.rules.model()
         self.rules.setModel(model)
+        if old is not None:
+            old.deleteLater()
         header = self.rules.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -202,20 +204,13 @@ class CatalogDialog(QDialog):
         self.rules.setWordWrap(True)
         self.rules.resizeRowsToContents()
 
-    def _selected_rule(self) -> int | None:
+    def _selected_rule(self) -> CatalogRule | None:
         idx = self.rules.currentIndex()
-        return self._rule_ids[idx.row()] if idx.isValid() and idx.row() < len(self._rule_ids) else None
+        return self._rules[idx.row()] if idx.isValid() and idx.row() < len(self._rules) else None
 
     # actions ---------------------------------------------------------------------------------------------------
-    def _run(self, fn) -> bool:  # type: ignore[no-untyped-def]
-        try:
-            with self.ctx.session() as s:
-                fn(s)
-        except Exception as exc:
-            show_error(self, exc)
-            return False
-        self.ctx.data_changed.emit("candidates")
-        return True
+    def _run(self, fn: Callable[[Any], Any], on_done: Callable[[Any], None] | None = None) -> None:
+        self.ctx.write(fn, Area.QUALIFICATION, on_done=on_done or (lambda _r: self.reload()), parent=self)
 
     def _copy(self) -> None:
         rs_id = self._current_set()
@@ -225,27 +220,24 @@ class CatalogDialog(QDialog):
                         self.sets.currentItem().text().split("\n")[0])
         if name is None:
             return
-        new: list[int] = []
-        if self._run(lambda s: new.append(rulesets.copy_rule_set(s, self.ctx.actor, rs_id, name))):
-            self.reload(new[0])
+        actor = self.ctx.actor
+        self._run(lambda s: rulesets.copy_rule_set(s, actor, rs_id, name), on_done=lambda new_id: self.reload(new_id))
 
     def _edit(self) -> None:
-        rule_id = self._selected_rule()
-        if rule_id is None:
+        r = self._selected_rule()
+        if r is None:
             Ask.info(self, tr("编辑资格条件"), tr("请先在右侧选中一条条件。"))
             return
-        with self.ctx.session() as s:
-            r = s.get(Rule, rule_id)
-            fields = RuleFields(r.code, r.grade, r.text, r.window_years, r.until_expiry, "、".join(r.departments or []),
-                                r.evidence_hint, r.event_label)
+        fields = RuleFields(r.code, r.grade, r.text, r.window_years, r.until_expiry, "、".join(r.departments),
+                            r.evidence_hint, r.event_label)
         answer = RuleEditDialog.ask(self, fields)
         if answer is None:
             return
-        if self._run(lambda s: rulesets.update_rule(
-                s, self.ctx.actor, rule_id, code=answer.code, grade=answer.grade, text=answer.text,
-                window_years=answer.window_years, until_expiry=answer.until_expiry, departments=answer.departments,
-                evidence_hint=answer.evidence_hint, event_label=answer.event_label)):
-            self.reload()
+        actor, rule_id = self.ctx.actor, r.id
+        self._run(lambda s: rulesets.update_rule(
+            s, actor, rule_id, code=answer.code, grade=answer.grade, text=answer.text,
+            window_years=answer.window_years, until_expiry=answer.until_expiry, departments=answer.departments,
+            evidence_hint=answer.evidence_hint, event_label=answer.event_label))
 
     def _add(self) -> None:
         rs_id = self._current_set()
@@ -254,29 +246,29 @@ class CatalogDialog(QDialog):
         answer = RuleEditDialog.ask(self, None)
         if answer is None:
             return
-        if self._run(lambda s: rulesets.add_rule(
-                s, self.ctx.actor, rs_id, answer.code, answer.text, answer.departments, grade=answer.grade,
-                window_years=answer.window_years, until_expiry=answer.until_expiry,
-                evidence_hint=answer.evidence_hint, event_label=answer.event_label)):
-            self.reload()
+        actor = self.ctx.actor
+        self._run(lambda s: rulesets.add_rule(
+            s, actor, rs_id, answer.code, answer.text, answer.departments, grade=answer.grade,
+            window_years=answer.window_years, until_expiry=answer.until_expiry,
+            evidence_hint=answer.evidence_hint, event_label=answer.event_label))
 
     def _delete(self) -> None:
-        rule_id = self._selected_rule()
-        if rule_id is None or not Ask.confirm(self, tr("删除资格条件"), tr("确定删除所选条件？")):
+        rule = self._selected_rule()
+        if rule is None or not Ask.confirm(self, tr("删除资格条件"), tr("确定删除所选条件？")):
             return
-        if self._run(lambda s: rulesets.delete_rule(s, self.ctx.actor, rule_id)):
-            self.reload()
+        actor, rule_id = self.ctx.actor, rule.id
+        self._run(lambda s: rulesets.delete_rule(s, actor, rule_id))
 
     def _bind(self) -> None:
-        rs_id, cycle_id = self._current_set(), self.ctx.cycle_id()
+        rs_id, cycle_id = self._current_set(), self.cycle_id
         if rs_id is None or cycle_id is None:
             Ask.info(self, tr("用于本届换届"), tr("请先建立换届届次。"))
             return
         if not Ask.confirm(self, tr("用于本届换届"),
                            tr("选定后此版本将被锁定，不能再修改（需要修改时请复制为新版本）。确定？")):
             return
-        if self._run(lambda s: rulesets.bind_cycle(s, self.ctx.actor, cycle_id, rs_id)):
-            self.reload(rs_id)
+        actor = self.ctx.actor
+        self._run(lambda s: rulesets.bind_cycle(s, actor, cycle_id, rs_id), on_done=lambda _r: self.reload(rs_id))
 
     @classmethod
     def show_for(cls, ctx, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
