@@ -259,8 +259,8 @@ def package_of(module: str) -> str:
 
 
 def check_cycles(tree: Tree) -> Iterator[Violation]:
-    """Strongly connected components of the package graph; each component of two or more packages is reported
-    with one example import (file:line) for each of its edges."""
+    """Cycles in the package graph: for each import between two packages of one strongly connected component, the
+    shortest way back, reported once per distinct cycle with an example import (file:line) for each step."""
     edges: dict[str, dict[str, Import]] = defaultdict(dict)
     for imp in tree.imports:
         if not _under(imp.target, "villagevote") or imp.target == "villagevote":
@@ -268,16 +268,45 @@ def check_cycles(tree: Tree) -> Iterator[Violation]:
         a, b = package_of(imp.module), package_of(imp.target)
         if a != b and a != "villagevote" and b not in edges[a]:
             edges[a][b] = imp
+    seen: set[tuple[str, ...]] = set()
     for component in strongly_connected(edges):
-        if len(component) < 2:
-            continue
         members = set(component)
-        names = ", ".join(sorted(members))
+        if len(members) < 2:
+            continue
         for a in sorted(members):
-            for b, imp in sorted(edges[a].items()):
-                if b in members:
-                    yield Violation(imp.path, imp.line, "package-cycle",
-                                    f"{a} -> {b} (imports {imp.target}); cycle among {names}")
+            for b in sorted(edges[a]):
+                if b not in members:
+                    continue
+                back = _shortest_path(edges, b, a, members)
+                cycle = [a] + back  # a -> b -> ... -> a
+                ring = cycle[:-1]
+                start = ring.index(min(ring))
+                key = tuple(ring[start:] + ring[:start])
+                if key in seen:
+                    continue
+                seen.add(key)
+                steps = [edges[x][y] for x, y in zip(key, key[1:] + key[:1])]
+                first = steps[0]
+                path = " -> ".join(key + key[:1])
+                where = "; ".join(f"{x.path}:{x.line} imports {x.target}" for x in steps)
+                yield Violation(first.path, first.line, "package-cycle", f"{path} ({where})")
+
+
+def _shortest_path(edges: dict[str, dict[str, Import]], start: str, goal: str, within: set[str]) -> list[str]:
+    """Nodes from start to goal (both included), breadth first inside ``within``."""
+    previous: dict[str, str | None] = {start: None}
+    queue = [start]
+    for node in queue:
+        if node == goal:
+            break
+        for nxt in sorted(edges.get(node, {})):
+            if nxt in within and nxt not in previous:
+                previous[nxt] = node
+                queue.append(nxt)
+    path = [goal]
+    while previous[path[-1]] is not None:
+        path.append(previous[path[-1]])  # type: ignore[arg-type]
+    return path[::-1]
 
 
 def strongly_connected(edges: dict[str, dict[str, Import]]) -> list[list[str]]:
@@ -403,5 +432,8 @@ def test_checker_sees_imports_in_functions_and_skips_type_checking(tmp_path: Pat
     assert not any(r == "qt-outside-ui" for _p, _l, r in got)
     assert ("villagevote/models/db.py", 1, "models-import-domain") in got
     assert ("villagevote/migrations/versions/0001.py", 2, "migration-imports-live-code") in got
-    cycles = {(p, r) for p, _l, r in got if r == "package-cycle"}
-    assert cycles == {("villagevote/models/db.py", "package-cycle"), ("villagevote/seed.py", "package-cycle")}
+    cycles = [v.what for v in all_violations(tree) if v.rule == "package-cycle"]
+    assert len(cycles) == 1, cycles
+    assert cycles[0].startswith("villagevote.models -> villagevote.seed -> villagevote.models (")
+    assert "villagevote/models/db.py:1 imports villagevote.seed" in cycles[0]
+    assert "villagevote/seed.py:1 imports villagevote.models.db" in cycles[0]
