@@ -243,3 +243,28 @@ def test_a_missing_file_is_created(tmp_path):
         assert db.revision() == head_revision()
     finally:
         db.dispose()
+
+
+def test_revision_graph_read_from_the_scripts_is_alembics():
+    """head_revision/known_revisions read the scripts' text (no alembic import at start-up): the same as alembic."""
+    from alembic.script import ScriptDirectory
+
+    from villagevote.models.db import alembic_config, known_revisions, revision_graph
+    scripts = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == scripts.get_current_head()
+    assert known_revisions() == {rev.revision for rev in scripts.walk_revisions()}
+    assert revision_graph() == {rev.revision: tuple(rev._all_down_revisions) for rev in scripts.walk_revisions()}
+
+
+def test_opening_a_current_database_imports_no_alembic(tmp_path, db):
+    """Start-up: a file already at head is neither migrated nor made to import alembic (~0.3 s)."""
+    import subprocess
+    import sys
+    path = tmp_path / "current.sqlite3"
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(db.path, path)
+    code = ("import sys; from villagevote.models.db import open_database; "
+            f"d = open_database({str(path)!r}); print(d.revision(), 'alembic' in sys.modules); d.dispose()")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == [head_revision(), "False"]

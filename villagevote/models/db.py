@@ -12,12 +12,15 @@ See ``open_database`` for the decisions and ``docs/backups.md`` for the whole pi
 """
 from __future__ import annotations
 
+import ast
 import contextlib
 import datetime as dt
+import functools
 import getpass
 import json
 import logging
 import os
+import re
 import shutil
 import socket
 import sqlite3
@@ -26,21 +29,21 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from villagevote.errors import DatabaseBusy, DatabaseFileError, EditConflict
 from villagevote.i18n import tr
 from villagevote.resources import migrations_dir
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 log = logging.getLogger("villagevote")
@@ -53,19 +56,42 @@ BACKGROUND_BUSY_TIMEOUT_MS = 15000
 
 
 def alembic_config() -> Config:
+    # Alembic (with SQLAlchemy's DDL compilers and mako) costs ~0.3 s to import: it is imported only to migrate.
+    from alembic.config import Config
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     return cfg
 
 
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.MULTILINE)
+
+
+@functools.cache
+def revision_graph() -> dict[str, tuple[str, ...]]:
+    """Each migration's revision → the revisions it revises, read from the scripts' ``revision`` and
+    ``down_revision`` lines without importing alembic (opening a current database needs no more; the scripts ship
+    as files, also in the bundle). tests/test_db_lifecycle.py checks it against alembic's own reading."""
+    graph: dict[str, tuple[str, ...]] = {}
+    for script in sorted((migrations_dir() / "versions").glob("*.py")):
+        found = {m.group(1): m.group(2) for m in _REVISION_LINE.finditer(script.read_text(encoding="utf-8"))}
+        if "revision" not in found:
+            continue
+        down = ast.literal_eval(found.get("down_revision", "None"))
+        graph[ast.literal_eval(found["revision"])] = () if down is None else (down,) if isinstance(down, str) \
+            else tuple(down)
+    return graph
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    graph = revision_graph()
+    revised = {down for downs in graph.values() for down in downs}
+    heads = [rev for rev in graph if rev not in revised]
+    assert len(heads) == 1, f"the migrations must have one head, found {heads}"
+    return heads[0]
 
 
 def known_revisions() -> set[str]:
-    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return set(revision_graph())
 
 
 def is_network_path(path: Path) -> bool:
@@ -95,7 +121,7 @@ PAGE_SIZE = 16384
 
 def _install_pragmas(engine: Engine, *, wal: bool, foreign_keys: bool = True) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (transactional DDL, see below)
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -122,7 +148,7 @@ def _install_pragmas(engine: Engine, *, wal: bool, foreign_keys: bool = True) ->
             return False
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "")
         dbapi_conn = conn.connection.dbapi_connection
         timeout = BUSY_TIMEOUT_MS
@@ -143,7 +169,7 @@ def _install_pragmas(engine: Engine, *, wal: bool, foreign_keys: bool = True) ->
             writers.open.append(dbapi_conn)
 
     @event.listens_for(engine, "checkin")
-    def _on_checkin(dbapi_conn, record):  # type: ignore[no-untyped-def]
+    def _on_checkin(dbapi_conn: sqlite3.Connection | None, record: ConnectionPoolEntry) -> None:
         # a connection used by Database.read_session() goes back to the pool writable
         if record.info.pop("query_only", False) and dbapi_conn is not None:
             dbapi_conn.execute("PRAGMA query_only=OFF")
@@ -282,10 +308,8 @@ class InstanceLock:
     def release(self) -> None:
         if self._fh.closed:
             return
-        try:
+        with contextlib.suppress(OSError):
             _unlock_byte(self._fh)
-        except OSError:
-            pass
         self._fh.close()
         with _REGISTRY_LOCK:
             _HELD.discard(_key(self.path))
@@ -465,6 +489,7 @@ def check_revision_supported(revision: str | None, path: Path) -> None:
 def migrate(path: Path, *, target: str = "head") -> None:
     """Run migrations in one exclusive transaction with foreign keys off (SQLite table rebuilds need it) and a
     foreign-key check before commit."""
+    from alembic import command  # only here: see alembic_config
     engine = make_engine(path, foreign_keys=False)
     try:
         with engine.connect().execution_options(sqlite_begin="EXCLUSIVE") as conn, conn.begin():
@@ -496,8 +521,13 @@ def _raise_translated(exc: BaseException) -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The schema revision stamped in the file (alembic's ``alembic_version`` table), None for an empty file."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'").first() is None:
+            return None
+        row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+        return None if row is None else str(row[0])
 
 
 @dataclass
@@ -687,11 +717,14 @@ def _open_new(path: Path, backup_dir: Path | None, *, seed: bool, keep_backups: 
             recover_hot_journal(path, backup_dir)
             info = inspect_file(path)
         check_revision_supported(info.revision, path)
-        if info.revision != head_revision():
+        current = info.revision == head_revision()
+        if not current:
             backup_mod.backup_database(path, backup_dir, reason="pre-upgrade", keep=keep_backups)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
-    migrate(path)
+        current = False
+    if not current:  # a file at head needs no migration (and no alembic import)
+        migrate(path)
     engine = make_engine(path)
     db = Database(path=path, engine=engine, backup_dir=backup_dir,
                   session_factory=sessionmaker(engine, expire_on_commit=False))
