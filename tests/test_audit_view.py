@@ -116,15 +116,19 @@ def test_viewer_pages_a_large_log_and_masks_for_readonly(qtbot, db, admin, reado
             audit.record(s, admin, "update", "setting", f"k{i}", before={"value": i}, after={"value": i + 1})
     with db.session() as s:
         total = s.query(AuditLog).count()
-    tab = AuditLogTab(AppContext(db, readonly))
+    ctx = AppContext(db, readonly)
+    tab = AuditLogTab(ctx)
     qtbot.addWidget(tab)
+    assert ctx.wait_idle()  # the page loads on the database worker
     assert tab.model.total == total and tab.model.rowCount() < total  # first page only
     while tab.model.canFetchMore():
         tab.model.fetchMore()
+        assert ctx.wait_idle()  # the next page arrives from the worker
     assert tab.model.rowCount() == total
     assert f"共 {total} 条" in tab.count_label.text()
     tab.person.setText("钱晓梅")
     tab.search_btn.click()
+    assert ctx.wait_idle()
     rows = [tab.model.row_at(r) for r in range(tab.model.rowCount())]
     assert rows and all(ID not in " ".join(map(str, r[:8])) for r in rows)
     assert any(r[2] == "登记" and r[3] == "人员" for r in rows)
@@ -134,9 +138,11 @@ def test_viewer_pages_a_large_log_and_masks_for_readonly(qtbot, db, admin, reado
     monkeypatch.setattr(Ask, "error", lambda parent, title, text: errors.append(text))
     tab.person.setText(ID[6:14])
     tab.search_btn.click()
+    assert ctx.wait_idle()
     assert errors and "身份证号码" in errors[0]
     assert tab.current_filters().person == ID[6:14] and tab.model.rowCount() == len(rows)  # previous result kept
     tab.clear_btn.click()
+    assert ctx.wait_idle()
     assert tab.model.total == total + 0
 
 
@@ -149,8 +155,10 @@ def test_screenshots_admin_and_readonly(qtbot, db, admin, readonly, person, town
                      after={"result": "hit", "evidence": "2019年受过刑事处罚", "department": "公安"})
         tw.add_village(s, admin, township.township_id, "北村", households=120)
     for name, actor in (("admin", admin), ("readonly", readonly)):
-        tab = AuditLogTab(AppContext(db, actor))
+        ctx = AppContext(db, actor)
+        tab = AuditLogTab(ctx)
         qtbot.addWidget(tab)
+        assert ctx.wait_idle()
         tab.resize(1280, 560)
         tab.show()
         qtbot.waitExposed(tab)

@@ -35,6 +35,7 @@ def started_new(monkeypatch, path):
     fake_township(monkeypatch)
     controller = app_mod.Controller()
     assert controller.open(path)
+    assert controller.window.ctx.wait_idle()  # the first page loads on the database worker
     return controller
 
 
@@ -47,6 +48,7 @@ def test_first_start_creates_admin_township_and_opens_main_window(qapp, tmp_path
     assert controller.open(path)
     try:
         assert controller.window is not None and controller.window.isVisible()
+        assert controller.window.ctx.wait_idle()
         assert str(path) in controller.window.db_label.text()
         with controller.db.session() as s:
             assert s.scalar(select(User.role).where(User.username == "zhang")).value == "admin"
@@ -118,6 +120,7 @@ def test_restore_from_menu_replaces_data_after_confirmation(qapp, tmp_path, monk
     monkeypatch.setattr(Ask, "open_file", classmethod(lambda cls, *a, **k: str(backup)))
     monkeypatch.setattr(Ask, "confirm", classmethod(lambda cls, *a, **k: True))
     controller.restore()
+    assert controller.window.ctx.wait_idle()  # pages reload the restored data on the database worker
     assert any(title == "恢复完成" for title, _ in messages)
     with controller.db.session() as s:
         assert s.scalar(select(Village).where(Village.name == "备份之后的村")) is None
@@ -134,6 +137,7 @@ def test_restore_refuses_a_damaged_file_and_keeps_working(qapp, tmp_path, monkey
     monkeypatch.setattr(Ask, "open_file", classmethod(lambda cls, *a, **k: str(junk)))
     monkeypatch.setattr(Ask, "confirm", classmethod(lambda cls, *a, **k: True))
     controller.restore()
+    assert controller.window.ctx.wait_idle()
     assert messages[-1][0] == "恢复失败"
     with controller.db.session() as s:
         assert s.scalar(select(Township.name)) == "新安镇"

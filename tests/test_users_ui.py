@@ -21,7 +21,7 @@ from villagevote.ui.widgets import combo_enum, enum_combo, select_enum
 
 
 @pytest.fixture
-def users_tab(qtbot, ctx):
+def users_tab(qtbot, ctx, settle):
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
@@ -29,6 +29,7 @@ def users_tab(qtbot, ctx):
     window.nav.setCurrentRow(list(window.pages).index("系统"))
     system = window.pages["系统"]
     system.tabs.setCurrentWidget(system.users)
+    settle()  # the list loads on the database worker
     return system.users
 
 
@@ -37,8 +38,17 @@ def ok_button(dialog: QDialog) -> QPushButton:
 
 
 def click(qtbot, widget) -> None:  # type: ignore[no-untyped-def]
+    """Click, then let the database worker finish what the click started (as the event loop would)."""
     assert widget.isEnabled(), widget.text()
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+    assert widget.window().ctx.wait_idle() if hasattr(widget.window(), "ctx") else True
+
+
+def ok_and_wait(dialog: QDialog) -> None:
+    """OK in a dialog that saves through ctx.write: it closes (or shows the refusal) once the worker is done, while
+    the real dialog's event loop keeps running."""
+    ok_button(dialog).click()
+    assert dialog.ctx.wait_idle()
 
 
 def answer_add_user(monkeypatch, username, display, role_label, password, password2=None, seen=None):
@@ -49,9 +59,9 @@ def answer_add_user(monkeypatch, username, display, role_label, password, passwo
         self.role.setCurrentIndex(self.role.findText(role_label))
         self.password.setText(password)
         self.password2.setText(password if password2 is None else password2)
-        ok_button(self).click()
+        ok_and_wait(self)
         if seen is not None:
-            seen.append(self.message.text())
+            seen.append(self.message())
         return self.result()
     monkeypatch.setattr(AddUserDialog, "exec", exec_)
 
@@ -62,20 +72,24 @@ def answer_password(monkeypatch, new, new2=None, old="", seen=None):
             self.old.setText(old)
         self.password.setText(new)
         self.password2.setText(new if new2 is None else new2)
-        ok_button(self).click()
+        ok_and_wait(self)
         if seen is not None:
-            seen.append(self.message.text())
+            seen.append(self.message())
         return self.result()
     monkeypatch.setattr(PasswordDialog, "exec", exec_)
 
 
 def select_user(tab, username: str) -> None:
-    row = next(i for i, u in enumerate(tab.rows) if u.username == username)
-    tab.view.setCurrentIndex(tab.model.index(row, 0))
+    assert tab.ctx.wait_idle()  # the list (re)loads on the database worker
+    tab.select_user(next(u.id for u in tab.rows if u.username == username))
 
 
 def shown_rows(tab) -> dict[str, tuple]:
-    return {tab.model.row_at(r)[0]: tab.model.row_at(r) for r in range(tab.model.rowCount())}
+    """user name -> the cells shown in its row."""
+    assert tab.ctx.wait_idle()
+    model = tab.model
+    cells = [tuple(model.value_at(r, c) for c in range(model.columnCount())) for r in range(model.rowCount())]
+    return {row[0]: row for row in cells}
 
 
 def user_row(db, username: str) -> User:
@@ -126,12 +140,12 @@ def test_add_user_button_creates_the_account_with_the_chosen_role(qtbot, users_t
 
 def test_add_user_refusal_keeps_the_dialog_open_and_writes_nothing(qtbot, users_tab, db, monkeypatch, messages):
     seen: list[str] = []
-    answer_add_user(monkeypatch, "admin", "", "录入员", "whatever-1")  # name taken
+    answer_add_user(monkeypatch, "admin", "", "录入员", "whatever-1", seen=seen)  # name taken
     click(qtbot, users_tab.add_btn)
-    assert messages and "已存在" in messages[-1][1]
+    assert seen and "已存在" in seen[-1]  # shown under the user name in the dialog, which stays open
     answer_add_user(monkeypatch, "zhao", "", "录入员", "zhao-pass-1", "zhao-pass-2", seen=seen)
     click(qtbot, users_tab.add_btn)
-    assert seen == ["两次输入的密码不一致。"]
+    assert seen[-1] == "两次输入的密码不一致。"
     with db.session() as s:
         assert s.scalar(select(User).where(User.username == "zhao")) is None
         assert len(s.scalars(select(User)).all()) == 1
@@ -181,9 +195,10 @@ def test_reset_password_button_sets_a_password_that_authenticates(qtbot, users_t
 
 
 def test_change_own_password_needs_the_old_one(qtbot, users_tab, db, monkeypatch, messages):
-    answer_password(monkeypatch, "admin-new-1", old="not-my-password")
+    seen: list[str] = []
+    answer_password(monkeypatch, "admin-new-1", old="not-my-password", seen=seen)
     click(qtbot, users_tab.own_pw_btn)
-    assert messages[-1] == ("未保存", "原密码不正确，密码未修改。")
+    assert seen == ["原密码不正确，密码未修改。"]  # under the old password; the dialog stays open
     answer_password(monkeypatch, "admin-new-1", old="admin-pass")
     click(qtbot, users_tab.own_pw_btn)
     assert can_login(db, "admin", "admin-new-1")
@@ -242,6 +257,7 @@ def controller(qapp, tmp_path, monkeypatch):
     log_in_as(monkeypatch, "zhang", "secret-1")
     c = app_mod.Controller()
     assert c.open(path)
+    assert c.window.ctx.wait_idle()
     yield c
     if c.window is not None:
         c.window.close()
@@ -283,6 +299,7 @@ def test_switch_user_logs_in_again_without_reopening_the_file(qtbot, controller,
     old_window.nav.setCurrentRow(system_row)
     never_open_again(monkeypatch)
     log_in_as(monkeypatch, "viewer", "viewer-pass")
+    assert old_window.ctx.wait_idle()  # switching waits for the pages' reads to finish
     old_window.action_switch_user.trigger()
     window = controller.window
     assert controller.db is db and window is not old_window
@@ -302,6 +319,7 @@ def test_switch_user_logs_in_again_without_reopening_the_file(qtbot, controller,
 def test_switch_user_cancelled_keeps_the_current_user(qtbot, controller, monkeypatch):
     window = controller.window
     log_in_as(monkeypatch, None)
+    assert window.ctx.wait_idle()  # switching waits for the pages' reads to finish
     window.action_switch_user.trigger()
     assert controller.window is window and window.ctx.actor.username == "zhang"
     assert controller.db is not None
@@ -311,6 +329,7 @@ def test_logout_shows_login_and_another_user_continues(qtbot, controller, monkey
     db, old_window = controller.db, controller.window
     never_open_again(monkeypatch)
     notes = log_in_as(monkeypatch, "viewer", "viewer-pass")
+    assert old_window.ctx.wait_idle()  # switching waits for the pages' reads to finish
     old_window.action_logout.trigger()
     assert notes and "已注销" in notes[0]
     assert controller.db is db and controller.window.ctx.actor.username == "viewer"
@@ -322,6 +341,7 @@ def test_logout_then_cancelling_the_login_quits(qtbot, controller, monkeypatch):
     monkeypatch.setattr(QApplication, "quit", staticmethod(lambda: quits.append(True)))
     window = controller.window
     log_in_as(monkeypatch, None)
+    assert window.ctx.wait_idle()  # switching waits for the pages' reads to finish
     window.action_logout.trigger()
     assert quits == [True]
     assert controller.db is None and controller.window is None and not window.isVisible()

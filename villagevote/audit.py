@@ -257,3 +257,17 @@ def list_entries(session: Session, actor: Actor, filters: AuditFilter = AuditFil
     rows = session.scalars(select(AuditLog).where(*_conditions(actor, filters)).order_by(AuditLog.id.desc())
                            .offset(offset).limit(limit))
     return [_entry(row, sensitive) for row in rows]
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """How many entries match and the first ``limit`` of them (the viewer asks for more as it scrolls)."""
+    total: int
+    entries: list[AuditEntry]
+
+
+def first_page(session: Session, actor: Actor, filters: AuditFilter = AuditFilter(), limit: int = 200) -> AuditPage:
+    """The count and the first page of a search; a refused search (an ID fragment without VIEW_SENSITIVE) raises
+    before anything is read, so the viewer keeps showing the previous result."""
+    total = count_entries(session, actor, filters)
+    return AuditPage(total, list_entries(session, actor, filters, 0, limit))

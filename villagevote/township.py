@@ -63,13 +63,19 @@ def create_township(session: Session, actor: Actor, name: str, county: str = "",
 
 
 @requires(Permission.EDIT)
-def add_village(session: Session, actor: Actor, township_id: int, name: str, *, code: str = "",
+def add_village(session: Session, actor: Actor, township_id: int | None, name: str, *, code: str = "",
                 households: int = 0, population: int = 0, groups: int = 0) -> int:
+    """A new village (``township_id`` None: the database's one township) with its organizations in every cycle."""
+    if township_id is None:
+        township = get_township(session)
+        if township is None:
+            raise ValidationError(tr("还没有设置乡镇（街道），请先设置。"))
+        township_id = township.id
     name = name.strip()
     if not name:
-        raise ValidationError(tr("村名不能为空。"))
+        raise ValidationError(tr("村名不能为空。"), field="name")
     if session.scalar(select(Village).where(Village.township_id == township_id, Village.name == name)):
-        raise ValidationError(tr("村“{name}”已存在。").format(name=name))
+        raise ValidationError(tr("村“{name}”已存在。").format(name=name), field="name")
     if households < 0 or population < 0 or groups < 0:
         raise ValidationError(tr("户数、人口和村民小组数不能为负数。"))
     village = Village(township_id=township_id, name=name, code=code, households=households, population=population)
@@ -94,11 +100,11 @@ def update_village(session: Session, actor: Actor, village_id: int, *, name: str
     if name is not None:
         name = name.strip()
         if not name:
-            raise ValidationError(tr("村名不能为空。"))
+            raise ValidationError(tr("村名不能为空。"), field="name")
         clash = session.scalar(select(Village).where(Village.township_id == village.township_id,
                                                      Village.name == name, Village.id != village_id))
         if clash:
-            raise ValidationError(tr("村“{name}”已存在。").format(name=name))
+            raise ValidationError(tr("村“{name}”已存在。").format(name=name), field="name")
         village.name = name
     if code is not None:
         village.code = code.strip()
@@ -110,7 +116,7 @@ def update_village(session: Session, actor: Actor, village_id: int, *, name: str
     if groups is not None:
         if groups < len(village.groups):
             raise ValidationError(tr("村民小组只能增加，不能减少（现有 {n} 个）；请合并小组后再调整。").format(
-                n=len(village.groups)))
+                n=len(village.groups)), field="groups")
         for i in range(len(village.groups) + 1, groups + 1):
             village.groups.append(VillageGroup(number=i, name=tr("第{n}村民小组").format(n=i)))
     session.flush()
@@ -174,3 +180,29 @@ def add_organizations(session: Session, village_id: int, cycle_id: int) -> list[
 
 def current_cycle(session: Session) -> ElectionCycle | None:
     return session.scalar(select(ElectionCycle).order_by(ElectionCycle.election_day.desc(), ElectionCycle.id.desc()))
+
+
+# -- read functions for the pages (plain data) ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CycleInfo:
+    id: int
+    name: str
+    election_day: dt.date
+
+
+@dataclass(frozen=True)
+class TownshipView:
+    """What the 乡镇与村 tab shows: the villages and the current cycle (None before one is set up)."""
+    villages: list[VillageRow]
+    cycle: CycleInfo | None
+
+
+def cycle_info(session: Session) -> CycleInfo | None:
+    """The current cycle as plain data, or None."""
+    cycle = current_cycle(session)
+    return CycleInfo(cycle.id, cycle.name, cycle.election_day) if cycle else None
+
+
+def township_view(session: Session) -> TownshipView:
+    return TownshipView(list_villages(session), cycle_info(session))

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -22,6 +23,10 @@ from villagevote.i18n import tr
 from villagevote.models.base import utcnow
 from villagevote.models.core import AuditLog, User
 from villagevote.models.enums import Role
+from villagevote.names import stroke_key
+
+if TYPE_CHECKING:
+    from villagevote.models.db import Database
 
 # scrypt cost for new hashes: N = 2**17, r = 8, p = 1 (about 128 MiB and a third of a second per hash, the current
 # OWASP recommendation). Each hash stores its own parameters, so older hashes (N = 2**14) still verify and are
@@ -116,6 +121,11 @@ def list_users(session: Session) -> list[UserRow]:
             for u in session.scalars(select(User).order_by(User.id))]
 
 
+def list_users_by_name(session: Session) -> list[UserRow]:
+    """:func:`list_users` with people in 姓氏笔画 order of their name (the user name when no name is given)."""
+    return sorted(list_users(session), key=lambda u: stroke_key(u.display_name or u.username))
+
+
 def _role(role: Role | str) -> Role:
     try:
         return Role(role)
@@ -125,20 +135,20 @@ def _role(role: Role | str) -> Role:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(tr("密码至少需要 {n} 个字符。").format(n=MIN_PASSWORD_LENGTH))
+        raise ValidationError(tr("密码至少需要 {n} 个字符。").format(n=MIN_PASSWORD_LENGTH), field="password")
 
 
 def _check_new(session: Session, username: str, password: str) -> None:
     name = username.strip()
     if not name:
-        raise ValidationError(tr("用户名不能为空。"))
+        raise ValidationError(tr("用户名不能为空。"), field="username")
     if len(name) > 64:
-        raise ValidationError(tr("用户名“{name}”太长（最多 64 个字符）。").format(name=name[:20] + "…"))
+        raise ValidationError(tr("用户名“{name}”太长（最多 64 个字符）。").format(name=name[:20] + "…"), field="username")
     if any(ch.isspace() or not ch.isprintable() for ch in name):
-        raise ValidationError(tr("用户名“{name}”不能含空格或控制字符。").format(name=name))
+        raise ValidationError(tr("用户名“{name}”不能含空格或控制字符。").format(name=name), field="username")
     _check_password(password)
     if session.scalar(select(User).where(User.username == name)):
-        raise ValidationError(tr("用户名“{name}”已存在。").format(name=name))
+        raise ValidationError(tr("用户名“{name}”已存在。").format(name=name), field="username")
 
 
 def _user(session: Session, user_id: int) -> User:
@@ -238,10 +248,10 @@ def change_own_password(session: Session, actor: Actor, old_password: str, new_p
         raise ValidationError(tr("当前用户没有账号，不能修改密码。"))
     user = _user(session, actor.user_id)
     if not verify_password(old_password, user.password_hash):
-        raise ValidationError(tr("原密码不正确，密码未修改。"))
+        raise ValidationError(tr("原密码不正确，密码未修改。"), field="old_password")
     _check_password(new_password)
     if new_password == old_password:
-        raise ValidationError(tr("新密码不能与原密码相同。"))
+        raise ValidationError(tr("新密码不能与原密码相同。"), field="password")
     user.password_hash = hash_password(new_password)
     audit.record(session, actor, "change_own_password", "app_user", user.id)
 
@@ -294,3 +304,15 @@ def authenticate(session: Session, username: str, password: str, now: dt.datetim
                      after={"scheme": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P})
     audit.record(session, actor, "login", "app_user", user.id)
     return actor
+
+
+def log_in(db: Database, username: str, password: str) -> Actor:
+    """The login dialog's one call, before any page exists: :func:`authenticate` in its own unit of work."""
+    with db.session() as session:
+        return authenticate(session, username, password)
+
+
+def set_up_first_admin(db: Database, username: str, password: str, display_name: str = "") -> Actor:
+    """The first start's one call: :func:`create_first_admin` in its own unit of work."""
+    with db.session() as session:
+        return create_first_admin(session, username, password, display_name)

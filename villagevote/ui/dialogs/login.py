@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -10,7 +11,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -19,8 +19,10 @@ from villagevote import users
 from villagevote.audit import Actor
 from villagevote.errors import UserError
 from villagevote.i18n import tr
-from villagevote.models.db import Database
-from villagevote.ui.dialogs.common import ok_cancel
+from villagevote.ui.dialogs.common import FieldErrors, ok_cancel
+
+if TYPE_CHECKING:  # the dialogs hand the database to the domain's log_in; they never open a session themselves
+    from villagevote.models.db import Database
 
 
 class LoginDialog(QDialog):
@@ -48,8 +50,7 @@ class LoginDialog(QDialog):
 
     def try_login(self) -> None:
         try:
-            with self.db.session() as session:
-                self.actor = users.authenticate(session, self.username.text(), self.password.text())
+            self.actor = users.log_in(self.db, self.username.text(), self.password.text())
         except UserError as exc:
             self.message.setText(str(exc))
             self.password.clear()
@@ -101,9 +102,8 @@ class FirstAdminDialog(QDialog):
             self.message.setText(tr("两次输入的密码不一致。"))
             return
         try:
-            with self.db.session() as session:
-                self.actor = users.create_first_admin(session, self.username.text(), self.password.text(),
-                                                      self.display.text())
+            self.actor = users.set_up_first_admin(self.db, self.username.text(), self.password.text(),
+                                                  self.display.text())
         except UserError as exc:
             self.message.setText(str(exc))
             return
@@ -139,6 +139,8 @@ class TownshipSetupDialog(QDialog):
         form.addRow(tr("所属县（市、区）"), self.county)
         form.addRow(tr("届次名称"), self.cycle)
         form.addRow(tr("选举日"), self.day)
+        self.errors = FieldErrors(form)
+        self.errors.add("name", self.name)
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         demo = buttons.addButton(tr("载入演示乡镇"), QDialogButtonBox.ButtonRole.ActionRole)
@@ -148,7 +150,7 @@ class TownshipSetupDialog(QDialog):
 
     def _check(self) -> None:
         if not self.name.text().strip():
-            QMessageBox.warning(self, tr("信息不完整"), tr("请填写乡镇（街道）名称。"))
+            self.errors.show(tr("请填写乡镇（街道）名称。"), "name")
             return
         self.accept()
 

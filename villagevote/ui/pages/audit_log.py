@@ -3,8 +3,9 @@ see (full ID numbers, review findings) is masked by the domain read function ``v
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -18,16 +19,17 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QVBoxLayout,
-    QWidget,
 )
 
 from villagevote import audit
 from villagevote.audit import AuditEntry, AuditFilter
 from villagevote.audit_labels import action_choices
+from villagevote.changes import Area
 from villagevote.errors import UserError
 from villagevote.i18n import tr
 from villagevote.ui.dialogs.common import date_edit, show_error
-from villagevote.ui.table_model import Column, RowsModel
+from villagevote.ui.pages.base import Page
+from villagevote.ui.table_model import PAGE_SIZE, Column, Index, RowsModel
 
 CELL_CHARS = 120
 
@@ -41,14 +43,54 @@ def _qdate(day: QDate) -> dt.date:
     return dt.date(day.year(), day.month(), day.day())
 
 
-class AuditLogTab(QWidget):
+class PagedRows(RowsModel):
+    """Rows that arrive page by page from the database worker: the first page and the total come with the search;
+    scrolling asks ``more(offset, limit, deliver)`` for the next page, and ``deliver(rows)`` appends it (a page of a
+    search that was replaced meanwhile is dropped)."""
+
+    def __init__(self, columns: list[Column]) -> None:
+        super().__init__(columns)
+        self._more: Callable[[int, int, Callable[[list], None]], None] | None = None
+        self._asked = False
+        self._generation = 0
+
+    def show(self, rows: list, total: int, more: Callable[[int, int, Callable[[list], None]], None]) -> None:
+        self._generation += 1
+        self._asked = False
+        self._more = more
+        self.set_source(lambda o, n: rows[o:o + n], lambda: total)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
+        return super().canFetchMore(parent) and not self._asked
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
+        if parent.isValid() or self._more is None or self._asked:
+            return
+        self._asked = True
+        generation = self._generation
+        self._more(self.rowCount(), PAGE_SIZE, lambda rows: self._deliver(generation, rows))
+
+    def _deliver(self, generation: int, rows: list) -> None:
+        if generation != self._generation:
+            return
+        self._asked = False
+        if not rows:
+            self._total = self.rowCount()
+            return
+        self.beginInsertRows(QModelIndex(), self.rowCount(), self.rowCount() + len(rows) - 1)
+        self._rows.extend(rows)
+        self.endInsertRows()
+
+
+class AuditLogTab(Page):
     """The audit log viewer. ``refresh()`` re-runs the current search (the 系统 page calls it when shown)."""
+
+    AREAS = frozenset(Area)  # every write leaves an audit row
 
     COLUMNS = (tr("时间"), tr("用户"), tr("操作"), tr("对象"), tr("编号"), tr("修改前"), tr("修改后"), tr("备注"))
 
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
-        super().__init__()
-        self.ctx = ctx
+        super().__init__(ctx)
         self._filters = AuditFilter()
         layout = QVBoxLayout(self)
 
@@ -76,7 +118,7 @@ class AuditLogTab(QWidget):
         self.count_label = QLabel()
         layout.addWidget(self.count_label)
 
-        self.model = RowsModel([Column(t) for t in self.COLUMNS])
+        self.model = PagedRows([Column(t) for t in self.COLUMNS])
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -104,7 +146,7 @@ class AuditLogTab(QWidget):
         self.person.returnPressed.connect(self.search)
         self.user.returnPressed.connect(self.search)
         self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_detail(cur.row()))
-        self.refresh()
+        self.reload()
 
     def _date_toggled(self, on: bool) -> None:
         self.date_from.setEnabled(on)
@@ -117,18 +159,12 @@ class AuditLogTab(QWidget):
                            action=self.action.currentData() or "", date_from=start, date_to=end)
 
     def search(self) -> None:
+        """Run the search typed; a refused one (an ID fragment without the right) keeps the previous result."""
         filters = self.current_filters()
         if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
             show_error(self, UserError(tr("开始日期晚于结束日期，请重新选择。")))
             return
-        try:
-            with self.ctx.session() as s:
-                audit.count_entries(s, self.ctx.actor, filters)  # refused searches say why before the table changes
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self._filters = filters
-        self.refresh()
+        self._load(filters)
 
     def clear(self) -> None:
         self.person.clear()
@@ -138,17 +174,28 @@ class AuditLogTab(QWidget):
         self.search()
 
     def refresh(self) -> None:
+        """Re-run the current search (the 系统 page calls it when the tab is shown)."""
+        self.reload()
+
+    def fetch(self, session) -> audit.AuditPage:  # type: ignore[no-untyped-def]
+        return audit.first_page(session, self.ctx.actor, self._filters, PAGE_SIZE)
+
+    def _load(self, filters: AuditFilter) -> None:
+        actor = self.ctx.actor
+
+        def done(page: audit.AuditPage) -> None:
+            self._filters = filters
+            self.show_data(page)
+        self.ctx.query(lambda s: audit.first_page(s, actor, filters, PAGE_SIZE), done, parent=self)
+
+    def show_data(self, data: audit.AuditPage) -> None:
         filters, actor = self._filters, self.ctx.actor
 
-        def count() -> int:
-            with self.ctx.session() as s:
-                return audit.count_entries(s, actor, filters)
-
-        def fetch(offset: int, limit: int) -> list[tuple]:
-            with self.ctx.session() as s:
-                return [self._row(e) for e in audit.list_entries(s, actor, filters, offset, limit)]
-        self.model.set_source(fetch, count)
-        self.count_label.setText(tr("共 {n} 条记录（最新的在前，向下滚动继续载入）").format(n=self.model.total))
+        def more(offset: int, limit: int, deliver: Callable[[list], None]) -> None:
+            self.ctx.query(lambda s: [self._row(e) for e in audit.list_entries(s, actor, filters, offset, limit)],
+                           deliver, parent=self)
+        self.model.show([self._row(e) for e in data.entries], data.total, more)
+        self.count_label.setText(tr("共 {n} 条记录（最新的在前，向下滚动继续载入）").format(n=data.total))
         self.detail.clear()
 
     @staticmethod

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
 
+from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -19,21 +22,26 @@ from PySide6.QtWidgets import (
 from villagevote import users
 from villagevote.auth import Permission
 from villagevote.backup import backup_database, describe_backups, retention_text
-from villagevote.errors import UserError
+from villagevote.changes import Area
 from villagevote.i18n import tr
 from villagevote.models.enums import Role
-from villagevote.names import stroke_key
 from villagevote.seed import get_setting, set_setting
 from villagevote.ui.dialogs.common import Ask, show_error
 from villagevote.ui.dialogs.users import AddUserDialog, NewUser, PasswordDialog
 from villagevote.ui.pages.audit_log import AuditLogTab
-from villagevote.ui.table_model import Column, RowsModel
+from villagevote.ui.pages.base import Page
+from villagevote.ui.table_model import ID_ROLE, Column, RowsModel, sorting_proxy
 from villagevote.ui.widgets import button, combo_enum, enum_combo, select_enum
 
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
-def _table(model: RowsModel) -> QTableView:
+
+def _table(model: QAbstractItemModel) -> QTableView:
+    """A single-selection row table that sorts by a header click (keeping the rows' own order until one)."""
     view = QTableView()
     view.setModel(model)
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    view.setSortingEnabled(True)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -41,16 +49,21 @@ def _table(model: RowsModel) -> QTableView:
     return view
 
 
-class UsersTab(QWidget):
+class UsersTab(Page):
     """系统 → 用户: add users, change roles, disable / re-enable (never delete), reset passwords, change one's own."""
 
+    AREAS = frozenset({Area.USERS})
+
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
-        super().__init__()
-        self.ctx = ctx
+        super().__init__(ctx)
+        self.rows: list[users.UserRow] = []
+        self._pending_select: int | None = None
         layout = QVBoxLayout(self)
-        self.model = RowsModel([Column(tr("用户名")), Column(tr("姓名"), kind="name"), Column(tr("角色")), Column(tr("状态")),
-                                Column(tr("最近登录"))])
-        self.view = _table(self.model)
+        self.model = RowsModel([Column(tr("用户名"), field="username"), Column(tr("姓名"), kind="name", field="display_name"),
+                                Column(tr("角色"), field="role_label"), Column(tr("状态"), field="state"),
+                                Column(tr("最近登录"), field="last_login")], id_of=lambda r: r.id)
+        self.proxy = sorting_proxy(self.model, self)
+        self.view = _table(self.proxy)
         layout.addWidget(self.view)
         row = QHBoxLayout()
         self.add_btn = QPushButton(tr("添加用户"))
@@ -79,31 +92,40 @@ class UsersTab(QWidget):
         self.pw_btn.clicked.connect(self.reset_password)
         self.own_pw_btn.clicked.connect(self.change_own_password)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
-        self.refresh()
+        self._update_buttons()
+        self.reload()
 
     def refresh(self) -> None:
+        self.reload()
+
+    def fetch(self, session) -> list[users.UserRow]:  # type: ignore[no-untyped-def]
+        return users.list_users_by_name(session)
+
+    def show_data(self, data: list[users.UserRow]) -> None:
         selected = self._selected()
-        with self.ctx.db.read_session() as s:
-            listed = users.list_users(s)
-        listed.sort(key=lambda u: stroke_key(u.display_name or u.username))  # people are listed by surname strokes
-        self.rows = listed
-        shown = [(u.username, u.display_name, u.role.label, tr("启用") if u.active else tr("停用"),
-                  _local_time(u.last_login)) for u in listed]
+        select_id = self._pending_select or (selected.id if selected is not None else None)
+        self._pending_select = None
+        self.rows = data
+        shown = [_UserLine(u.id, u.username, u.display_name, u.role.label, tr("启用") if u.active else tr("停用"),
+                           _local_time(u.last_login)) for u in data]
         self.model.set_source(lambda o, n: shown[o:o + n], lambda: len(shown))
-        if selected is not None:
-            self.select_user(selected.id)
+        if select_id is not None:
+            self.select_user(select_id)
         self._update_buttons()
 
     def select_user(self, user_id: int) -> None:
-        for i, u in enumerate(self.rows):
-            if u.id == user_id:
-                self.view.setCurrentIndex(self.model.index(i, 0))
+        for i in range(self.proxy.rowCount()):
+            index = self.proxy.index(i, 0)
+            if self.proxy.data(index, ID_ROLE) == user_id:
+                self.view.setCurrentIndex(index)
                 return
 
     def _selected(self) -> users.UserRow | None:
-        rows = getattr(self, "rows", [])
-        idx = self.view.currentIndex()
-        return rows[idx.row()] if idx.isValid() and idx.row() < len(rows) else None
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        user_id = self.proxy.data(index, ID_ROLE)
+        return next((u for u in self.rows if u.id == user_id), None)
 
     def _update_buttons(self) -> None:
         user = self._selected()
@@ -115,67 +137,66 @@ class UsersTab(QWidget):
         if chosen:
             select_enum(self.role_box, user.role)  # type: ignore[union-attr]
 
-    def _write(self, fn) -> bool:  # type: ignore[no-untyped-def]
-        try:
-            with self.ctx.session() as s:
-                fn(s)
-        except UserError as exc:
-            show_error(self, exc)
-            return False
-        finally:
-            self.refresh()
-        self.ctx.data_changed.emit("users")
-        return True
+    def _write(self, fn) -> None:  # type: ignore[no-untyped-def]
+        self.ctx.write(fn, Area.USERS, parent=self)
 
     def add_user(self) -> None:
-        created: list[int] = []
+        actor = self.ctx.actor
 
-        def submit(new: NewUser) -> None:
-            with self.ctx.session() as s:
-                created.append(users.create_user(s, self.ctx.actor, new.username, new.password, new.role,
-                                                 new.display_name))
-        if AddUserDialog.ask(self, submit, combo_enum(self.role_box, Role) or Role.CLERK) and created:
-            self.refresh()
-            self.select_user(created[-1])
-            self.ctx.data_changed.emit("users")
+        def writer(new: NewUser):  # type: ignore[no-untyped-def]
+            return lambda s: users.create_user(s, actor, new.username, new.password, new.role, new.display_name)
+
+        created = AddUserDialog.ask(self, self.ctx, writer, combo_enum(self.role_box, Role) or Role.CLERK)
+        if created is not None:
+            self._pending_select = created  # the reload that the write announced selects the new user
 
     def set_role(self) -> None:
-        user, role = self._selected(), combo_enum(self.role_box, Role)
+        user, role, actor = self._selected(), combo_enum(self.role_box, Role), self.ctx.actor
         if user is None or role is None:
             return
-        self._write(lambda s: users.set_user_role(s, self.ctx.actor, user.id, role))
+        self._write(lambda s: users.set_user_role(s, actor, user.id, role))
 
     def set_active(self, active: bool) -> None:
-        user = self._selected()
+        user, actor = self._selected(), self.ctx.actor
         if user is None:
             return
         if not active and not Ask.confirm(self, tr("停用用户"), tr(
                 "停用用户“{name}”？停用后该账号不能再登录；其操作记录保留，以后可以重新启用。").format(name=user.username)):
             return
-        self._write(lambda s: users.set_user_active(s, self.ctx.actor, user.id, active))
+        self._write(lambda s: users.set_user_active(s, actor, user.id, active))
 
     def reset_password(self) -> None:
-        user = self._selected()
+        user, actor = self._selected(), self.ctx.actor
         if user is None:
             return
 
-        def submit(passwords: tuple[str, str]) -> None:
-            with self.ctx.session() as s:
-                users.set_password(s, self.ctx.actor, user.id, passwords[1])
-        if PasswordDialog.ask(self, submit, tr("重设密码"), tr("为用户“{name}”设置新密码。请把新密码当面告诉本人。").format(
-                name=user.username)):
+        def writer(passwords: tuple[str, str]):  # type: ignore[no-untyped-def]
+            return lambda s: users.set_password(s, actor, user.id, passwords[1])
+        if PasswordDialog.ask(self, self.ctx, writer, tr("重设密码"),
+                              tr("为用户“{name}”设置新密码。请把新密码当面告诉本人。").format(name=user.username)):
             Ask.info(self, tr("重设密码"), tr("用户“{name}”的密码已重设。").format(name=user.username))
 
     def change_own_password(self) -> None:
         change_own_password(self, self.ctx)
 
 
+@dataclass(frozen=True)
+class _UserLine:
+    id: int
+    username: str
+    display_name: str
+    role_label: str
+    state: str
+    last_login: str
+
+
 def change_own_password(parent: QWidget, ctx) -> None:  # type: ignore[no-untyped-def]
     """The current user changes their own password (the old one is asked first)."""
-    def submit(passwords: tuple[str, str]) -> None:
-        with ctx.session() as s:
-            users.change_own_password(s, ctx.actor, *passwords)
-    if PasswordDialog.ask(parent, submit, tr("修改我的密码"), tr("用户：{name}").format(name=ctx.actor.username),
+    actor = ctx.actor
+
+    def writer(passwords: tuple[str, str]):  # type: ignore[no-untyped-def]
+        return lambda s: users.change_own_password(s, actor, *passwords)
+    if PasswordDialog.ask(parent, ctx, writer, tr("修改我的密码"), tr("用户：{name}").format(name=actor.username),
                           need_old=True):
         Ask.info(parent, tr("修改我的密码"), tr("密码已修改，下次登录请使用新密码。"))
 
@@ -185,6 +206,19 @@ def _local_time(when: dt.datetime | None) -> str:
     if when is None:
         return ""
     return when.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _backup_keep(session) -> int:  # type: ignore[no-untyped-def]
+    """How many automatic backups to keep at least (系统 → 设置)."""
+    return int(get_setting(session, "backup.keep", 10))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class _BackupLine:
+    made: dt.datetime
+    reason: str
+    size_kb: float
+    file: str
 
 
 class BackupsTab(QWidget):
@@ -198,9 +232,9 @@ class BackupsTab(QWidget):
         self.policy = QLabel()
         self.policy.setWordWrap(True)
         layout.addWidget(self.policy)
-        self.model = RowsModel([Column(tr("备份时间")), Column(tr("类型")), Column(tr("大小（KB）")),
-                                Column(tr("备份文件"))])
-        self.view = _table(self.model)
+        self.model = RowsModel([Column(tr("备份时间"), field="made"), Column(tr("类型"), field="reason"),
+                                Column(tr("大小（KB）"), _RIGHT, field="size_kb"), Column(tr("备份文件"), field="file")])
+        self.view = _table(sorting_proxy(self.model, self))
         layout.addWidget(self.view)
         row = QHBoxLayout()
         now = button(tr("立即备份"), self.backup_now)
@@ -214,22 +248,25 @@ class BackupsTab(QWidget):
 
     def refresh(self) -> None:
         self.where.setText(tr("备份位置：{dir}").format(dir=self.ctx.db.backup_dir))
-        with self.ctx.read_session() as s:
-            keep = int(get_setting(s, "backup.keep", 10))  # type: ignore[arg-type]
-        self.policy.setText(retention_text(keep))
-        rows = [(b.made.strftime("%Y-%m-%d %H:%M:%S"), b.reason, b.size_kb, b.path.name)
+        self.ctx.query(_backup_keep, lambda keep: self.policy.setText(retention_text(keep)), parent=self)
+        rows = [_BackupLine(b.made.replace(microsecond=0), b.reason, b.size_kb, b.path.name)
                 for b in describe_backups(self.ctx.db.backup_dir)]
         self.model.set_source(lambda o, n: rows[o:o + n], lambda: len(rows))
 
     def backup_now(self) -> None:
-        try:
-            with self.ctx.session() as s:
-                keep = int(get_setting(s, "backup.keep", 10))  # type: ignore[arg-type]
-            path = backup_database(self.ctx.db.path, self.ctx.db.backup_dir, reason="manual", keep=keep)
+        db_path, backup_dir = self.ctx.db.path, self.ctx.db.backup_dir
+
+        def back_up(session) -> Path:  # type: ignore[no-untyped-def]
+            return backup_database(db_path, backup_dir, reason="manual", keep=_backup_keep(session))
+
+        def done(path: Path) -> None:
             Ask.info(self, tr("备份完成"), tr("已备份到：{path}").format(path=path))
-        except Exception as exc:
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
             show_error(self, exc, tr("备份失败"))
-        self.refresh()
+            self.refresh()
+        self.ctx.query(back_up, done, on_error=failed, title=tr("立即备份"), parent=self)
 
 
 class SettingsTab(QWidget):
@@ -241,8 +278,7 @@ class SettingsTab(QWidget):
         row.addWidget(QLabel(tr("自动备份保留份数：")))
         self.keep = QSpinBox()
         self.keep.setRange(1, 365)
-        with ctx.session() as s:
-            self.keep.setValue(int(get_setting(s, "backup.keep", 10)))  # type: ignore[arg-type]
+        ctx.query(_backup_keep, self.keep.setValue, parent=self)
         row.addWidget(self.keep)
         save = button(tr("保存"), self.save)
         save.setEnabled(ctx.can(Permission.ADMIN))
@@ -253,11 +289,8 @@ class SettingsTab(QWidget):
         layout.addStretch(1)
 
     def save(self) -> None:
-        try:
-            with self.ctx.session() as s:
-                set_setting(s, self.ctx.actor, "backup.keep", self.keep.value())
-        except Exception as exc:
-            show_error(self, exc)
+        actor, keep = self.ctx.actor, self.keep.value()
+        self.ctx.write(lambda s: set_setting(s, actor, "backup.keep", keep), Area.TOWNSHIP, parent=self)
 
 
 class SystemPage(QWidget):
@@ -282,5 +315,5 @@ class SystemPage(QWidget):
 
     def _refresh_current(self, _index: int) -> None:
         widget = self.tabs.currentWidget()
-        if hasattr(widget, "refresh"):
+        if isinstance(widget, (BackupsTab, AuditLogTab)):  # files and the log change without an announced write
             widget.refresh()

@@ -1,11 +1,13 @@
 """系统 → 乡镇与村: villages (add, edit) and the current cycle's election day."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -20,15 +22,24 @@ from PySide6.QtWidgets import (
 
 from villagevote import township as tw
 from villagevote.auth import Permission
+from villagevote.changes import Area
 from villagevote.i18n import tr
-from villagevote.ui.dialogs.common import show_error
-from villagevote.ui.table_model import Column, RowsModel
+from villagevote.ui.dialogs.common import FieldErrors, ok_cancel, show_error
+from villagevote.ui.pages.base import Page
+from villagevote.ui.table_model import ID_ROLE, Column, RowsModel, sorting_proxy
 from villagevote.ui.widgets import button
+
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 class VillageDialog(QDialog):
-    def __init__(self, parent: QWidget | None, row: tw.VillageRow | None = None) -> None:
+    """Add or edit a village. OK saves through ``ctx.write``; a refusal (empty or duplicate name, fewer groups) is
+    shown under its field and the dialog stays open with everything typed."""
+
+    def __init__(self, ctx, parent: QWidget | None, row: tw.VillageRow | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
+        self.ctx = ctx
+        self.row = row
         self.setWindowTitle(tr("编辑村") if row else tr("添加村"))
         form = QFormLayout(self)
         self.name = QLineEdit(row.name if row else "")
@@ -44,17 +55,39 @@ class VillageDialog(QDialog):
         form.addRow(tr("户数"), self.households)
         form.addRow(tr("人口"), self.population)
         form.addRow(tr("村民小组数"), self.groups)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.errors = FieldErrors(form)
+        self.errors.add("name", self.name)
+        self.errors.add("groups", self.groups)
+        form.addRow(ok_cancel(self, self.save))
+
+    def writer(self) -> Callable:  # type: ignore[type-arg]
+        """The domain write for what is typed now."""
+        actor, row = self.ctx.actor, self.row
+        name, code = self.name.text(), self.code.text()
+        households, population, groups = self.households.value(), self.population.value(), self.groups.value()
+        if row is None:
+            return lambda s: tw.add_village(s, actor, None, name, code=code, households=households,
+                                            population=population, groups=groups)
+        return lambda s: tw.update_village(s, actor, row.id, name=name, code=code, households=households,
+                                           population=population, groups=groups)
+
+    def save(self) -> None:
+        self.errors.clear()
+        if not self.name.text().strip():
+            self.errors.show(tr("村名不能为空。"), "name")
+            return
+        self.ctx.write(self.writer(), Area.TOWNSHIP, on_done=lambda _r: self.accept(),
+                       on_error=self.errors.show_error, parent=self)
 
 
-class TownshipTab(QWidget):
+class TownshipTab(Page):
+    AREAS = frozenset({Area.TOWNSHIP})
+
     def __init__(self, ctx, on_changed=None) -> None:  # type: ignore[no-untyped-def]
-        super().__init__()
-        self.ctx = ctx
+        super().__init__(ctx)
         self.on_changed = on_changed
+        self.rows: list[tw.VillageRow] = []
+        self.cycle_id: int | None = None
         layout = QVBoxLayout(self)
         cycle_row = QHBoxLayout()
         self.cycle_label = QLabel()
@@ -67,10 +100,14 @@ class TownshipTab(QWidget):
             cycle_row.addWidget(w)
         cycle_row.addStretch(1)
         layout.addLayout(cycle_row)
-        self.model = RowsModel([Column(tr("编码")), Column(tr("村名")), Column(tr("户数")), Column(tr("人口")),
-                                Column(tr("村民小组"))])
+        self.model = RowsModel([Column(tr("编码"), field="code"), Column(tr("村名"), field="name"),
+                                Column(tr("户数"), _RIGHT, field="households"),
+                                Column(tr("人口"), _RIGHT, field="population"),
+                                Column(tr("村民小组"), _RIGHT, field="groups")])
+        self.proxy = sorting_proxy(self.model, self)
         self.view = QTableView()
-        self.view.setModel(self.model)
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.doubleClicked.connect(lambda _i: self.edit_village())
@@ -84,61 +121,52 @@ class TownshipTab(QWidget):
             row.addWidget(b)
         row.addStretch(1)
         layout.addLayout(row)
-        self.refresh()
+        self.reload()
 
     def refresh(self) -> None:
-        with self.ctx.session() as s:
-            self.rows = tw.list_villages(s)
-            cycle = tw.current_cycle(s)
-            self.cycle_id = cycle.id if cycle else None
-            if cycle:
-                self.cycle_label.setText(tr("当前届次：{name}").format(name=cycle.name))
-                self.day.setDate(cycle.election_day)
-        data = [(r.code, r.name, r.households, r.population, r.groups) for r in self.rows]
-        self.model.set_source(lambda o, n: data[o:o + n], lambda: len(data))
+        self.reload()
 
-    def _changed(self) -> None:
-        self.refresh()
+    def fetch(self, session) -> tw.TownshipView:  # type: ignore[no-untyped-def]
+        return tw.township_view(session)
+
+    def show_data(self, data: tw.TownshipView) -> None:
+        self.rows = data.villages
+        self.cycle_id = data.cycle.id if data.cycle else None
+        if data.cycle:
+            self.cycle_label.setText(tr("当前届次：{name}").format(name=data.cycle.name))
+            self.day.setDate(data.cycle.election_day)
+        rows = list(data.villages)
+        self.model.set_source(lambda o, n: rows[o:o + n], lambda: len(rows))
+
+    def selected(self) -> tw.VillageRow | None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        village_id = self.proxy.data(index, ID_ROLE)
+        return next((r for r in self.rows if r.id == village_id), None)
+
+    def _changed(self, _result: object = None) -> None:
         if self.on_changed:
             self.on_changed()
 
     def save_day(self) -> None:
         if self.cycle_id is None:
             return
-        try:
-            with self.ctx.session() as s:
-                tw.update_cycle(s, self.ctx.actor, self.cycle_id, election_day=self.day.date().toPython())
-        except Exception as exc:
-            show_error(self, exc)
-        self._changed()
+        cycle_id, actor, day = self.cycle_id, self.ctx.actor, self.day.date().toPython()
+        self.ctx.write(lambda s: tw.update_cycle(s, actor, cycle_id, election_day=day), Area.TOWNSHIP,
+                       on_done=self._changed, on_error=self._election_day_refused, parent=self)
+
+    def _election_day_refused(self, exc: BaseException) -> None:
+        show_error(self, exc)
+        self.reload()  # the saved day back in the field
 
     def add_village(self) -> None:
-        dialog = VillageDialog(self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        try:
-            with self.ctx.session() as s:
-                township = tw.get_township(s)
-                tw.add_village(s, self.ctx.actor, township.id, dialog.name.text(), code=dialog.code.text(),
-                               households=dialog.households.value(), population=dialog.population.value(),
-                               groups=dialog.groups.value())
-        except Exception as exc:
-            show_error(self, exc)
-        self._changed()
+        if VillageDialog(self.ctx, self).exec() == QDialog.DialogCode.Accepted:
+            self._changed()
 
     def edit_village(self) -> None:
-        idx = self.view.currentIndex()
-        if not idx.isValid():
+        row = self.selected()
+        if row is None:
             return
-        row = self.rows[idx.row()]
-        dialog = VillageDialog(self, row)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        try:
-            with self.ctx.session() as s:
-                tw.update_village(s, self.ctx.actor, row.id, name=dialog.name.text(), code=dialog.code.text(),
-                                  households=dialog.households.value(), population=dialog.population.value(),
-                                  groups=dialog.groups.value())
-        except Exception as exc:
-            show_error(self, exc)
-        self._changed()
+        if VillageDialog(self.ctx, self, row).exec() == QDialog.DialogCode.Accepted:
+            self._changed()
