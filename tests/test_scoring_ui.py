@@ -231,13 +231,13 @@ def test_scheme_editor_refuses_weights_that_do_not_sum(qtbot, monkeypatch):
     qtbot.addWidget(dlg)
     dlg.criteria.table.item(0, 3).setText("50")  # 服务中心工作 60 -> 50: weights now sum to 90, not 100
     dlg._accept()
-    assert dlg.result is None and "评分项权重之和为 90，方案要求等于 100" in errors[-1]
+    assert dlg.answer is None and "评分项权重之和为 90，方案要求等于 100" in errors[-1]
     dlg.criteria.table.item(1, 3).setText("25")  # 综合素质 15 -> 25: 50 + 25 + 15 + 10 = 100
     dlg.min_total.setText("70")
     dlg._accept()
-    assert dlg.result is not None
-    assert dlg.result["criteria"][0]["weight"] == "50" and dlg.result["cutoff"]["min_total"] == "70"
-    assert dlg.result["criteria"][0]["group_weights"] == {"township_leaders": "50", "stationed_cadres": "50"}
+    assert dlg.answer is not None
+    assert dlg.answer["criteria"][0]["weight"] == "50" and dlg.answer["cutoff"]["min_total"] == "70"
+    assert dlg.answer["criteria"][0]["group_weights"] == {"township_leaders": "50", "stationed_cadres": "50"}
 
 
 def test_print_buttons_write_the_files_in_the_background(qtbot, ctx, db, scheme, monkeypatch, tmp_path, settle,

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
@@ -35,7 +36,7 @@ from villagevote.scoring.scheme import (
     Scheme,
 )
 
-Id = Hashable
+Id = Any  # the caller's ids: candidacy and rater ids from the database, any hashable value in tests
 
 OUTCOME_PASS = "pass"
 OUTCOME_FAIL = "fail"
@@ -239,7 +240,7 @@ def fmt_num(value: Fraction | Decimal | int | None, max_places: int = 4) -> str:
     return "≈" + format(round_half_up(x, max_places), "f")
 
 
-def _d(value: Decimal) -> str:
+def _d(value: Decimal | None) -> str:
     return fmt_num(value, 8)
 
 
@@ -498,11 +499,12 @@ def _score_candidate(scheme: Scheme, cand: Candidate, raters: Sequence[Rater], s
         score: Fraction | None = None
         contribution: Fraction | None = None
         if not missing:
+            means = [(u.weight or Decimal(0), u.mean) for u in units if u.mean is not None]  # all of them: none missing
             if scheme.scope == SCOPE_PER_GROUP:
                 gsum = scheme.group_weights_must_sum_to or Decimal(1)
-                score = sum((Fraction(u.weight) * u.mean for u in units), Fraction(0)) / Fraction(gsum)
+                score = sum((Fraction(w) * m for w, m in means), Fraction(0)) / Fraction(gsum)
             else:
-                score = units[0].mean
+                score = means[0][1]
             contribution = score * Fraction(crit.weight) / Fraction(divisor)
         problems.extend(missing)
         details.append(CriterionDetail(code=crit.code, name=crit.name, max=crit.max, weight=crit.weight, units=units,
@@ -544,7 +546,7 @@ def _score_candidate(scheme: Scheme, cand: Candidate, raters: Sequence[Rater], s
     total_exact: Fraction | None = None
     total: Decimal | None = None
     if not problems:
-        criteria_total = sum((d.contribution for d in details), Fraction(0))  # type: ignore[misc]
+        criteria_total = sum((d.contribution for d in details if d.contribution is not None), Fraction(0))
         total_exact = criteria_total + Fraction(b_counted) - Fraction(d_counted)
         total = round_half_up(total_exact, scheme.places)
         if len(details) > 1:
@@ -709,7 +711,7 @@ def _rank_post(scheme: Scheme, post: str, rs: list[CandidateResult],
             steps.insert(0, tr("方案未规定同分规则"))
         open_parts = [p for p in resolved if len(p) > 1]
         status = TIE_OPEN if open_parts else (TIE_RESOLVED_BY_DECISION if used_decision else TIE_RESOLVED_BY_RULE)
-        tg = TieGroup(post=post, candidate_ids=[r.candidate.id for r in block], total=block[0].total,  # type: ignore
+        tg = TieGroup(post=post, candidate_ids=[r.candidate.id for r in block], total=block[0].total,  # type: ignore[arg-type]  # a ranked block has totals
                       at_cutoff=False, status=status,
                       note=tr("{post}：{names} 总分同为 {t}。").format(
                           post=post_label, names=_names(block), t=format(block[0].total, "f")) + "；".join(steps),
@@ -759,7 +761,7 @@ def _find_decision(decisions: list[TieDecision], post: str, part: list[Candidate
 
 def _decide(scheme: Scheme, r: CandidateResult, start: int, end: int, block: list[CandidateResult],
             n: int | None, post_has_incomplete: bool) -> None:
-    total = format(r.total, "f")  # type: ignore[arg-type]
+    total = format(r.total, "f")
     if scheme.min_total is not None and r.total < scheme.min_total:  # type: ignore[operator]
         r.outcome = OUTCOME_FAIL
         r.outcome_reason = tr("总分 {t} 低于最低分 {m}").format(t=total, m=_d(scheme.min_total))

@@ -152,10 +152,10 @@ def withdraw_recusal(session: Session, actor: Actor, rater_id: int, candidacy_id
     rec = session.scalar(select(Recusal).where(Recusal.rater_id == rater_id, Recusal.candidacy_id == candidacy_id))
     if rec is None:
         raise NotFound(tr("没有这条回避记录"))
-    before = audit.snapshot(rec)
+    rec_id, before = rec.id, audit.snapshot(rec)
     session.delete(rec)
     session.flush()
-    audit.record(session, actor, "delete", "recusal", before["id"], before=before)
+    audit.record(session, actor, "delete", "recusal", rec_id, before=before)
 
 
 def list_raters(session: Session, scheme_id: int) -> list[RaterRow]:

@@ -14,6 +14,7 @@ from villagevote.auth import Permission, requires
 from villagevote.candidates.status import can_transition, transition
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
+from villagevote.lookup import get_row
 from villagevote.models import Candidacy, ElectionCycle, Township
 from villagevote.models.base import utcnow
 from villagevote.models.enums import CandidacyStatus
@@ -167,7 +168,7 @@ def apply_outcome(session: Session, actor: Actor, scheme_id: int) -> OutcomeSumm
         raise ValidationError(tr("以下人选的结果尚未确定，不能确定比选结果：\n") + "\n".join(blocked[:MAX_LISTED_PROBLEMS]))
     status_problems = []
     for r in res.results.candidates:
-        cand = session.get(Candidacy, r.candidate.id)
+        cand = get_row(session, Candidacy, r.candidate.id, tr("找不到候选人登记（编号 {id}）"))
         if r.outcome == engine.OUTCOME_PASS and cand.status != CandidacyStatus.PRELIMINARY \
                 and not can_transition(CandidacyStatus(cand.status), CandidacyStatus.PRELIMINARY):
             status_problems.append(tr("{name}当前状态为「{s}」，不能改为「初步人选」").format(
@@ -180,7 +181,7 @@ def apply_outcome(session: Session, actor: Actor, scheme_id: int) -> OutcomeSumm
         total = format(r.total, "f") if r.total is not None else ""
         if r.outcome == engine.OUTCOME_PASS:
             reason = tr("实绩比选入围：总分 {t}，{why}").format(t=total, why=r.outcome_reason)
-            if session.get(Candidacy, r.candidate.id).status != CandidacyStatus.PRELIMINARY:
+            if get_row(session, Candidacy, r.candidate.id, "").status != CandidacyStatus.PRELIMINARY:
                 transition(session, r.candidate.id, CandidacyStatus.PRELIMINARY, actor, reason=reason)
             passed.append(r.candidate.name)
         else:

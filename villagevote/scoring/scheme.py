@@ -33,6 +33,7 @@ from typing import Any
 
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
+from villagevote.resources import resource_path
 
 METHOD_MEAN = "mean"
 METHOD_TRIMMED = "trimmed_mean"
@@ -512,11 +513,7 @@ def scheme_to_json(s: Scheme) -> str:
 
 def example_schemes_dir() -> Path:
     """Folder of the example schemes shipped with the application."""
-    try:
-        from villagevote.resources import resource_path  # type: ignore[attr-defined]
-        return Path(resource_path("scoring_schemes"))
-    except Exception:
-        return Path(__file__).resolve().parents[2] / "resources" / "scoring_schemes"
+    return resource_path("scoring_schemes")
 
 
 def load_example_schemes() -> list[Scheme]:

@@ -93,12 +93,12 @@ def mirror_definition(session: Session, row: ScoreScheme, scheme: Scheme) -> Non
                 raise ValidationError(tr("评委组“{g}”还有 {n} 位评委，不能从方案中删去；请先移除这些评委").format(
                     g=g.name, n=n))
             session.delete(g)
-    for g in scheme.rater_groups:
-        if g.code in existing:
-            existing[g.code].name = g.name
-            existing[g.code].weight = g.weight
+    for sg in scheme.rater_groups:
+        if sg.code in existing:
+            existing[sg.code].name = sg.name
+            existing[sg.code].weight = sg.weight
         else:
-            session.add(RaterGroup(scheme_id=row.id, code=g.code, name=g.name, weight=g.weight))
+            session.add(RaterGroup(scheme_id=row.id, code=sg.code, name=sg.name, weight=sg.weight))
     session.flush()
 
 
@@ -172,7 +172,7 @@ def copy_scheme(session: Session, actor: Actor, scheme_id: int) -> int:
     groups_old = {g.id: g.code for g in session.scalars(select(RaterGroup).where(RaterGroup.scheme_id == src.id))}
     for r in session.scalars(select(Rater).where(Rater.scheme_id == src.id).order_by(Rater.id)):
         nr = Rater(scheme_id=new_id, name=r.name, title=r.title,
-                   group_id=groups_new.get(groups_old.get(r.group_id, "")))
+                   group_id=groups_new.get(groups_old.get(r.group_id or 0, "")))
         session.add(nr)
         session.flush()
         for rec in session.scalars(select(Recusal).where(Recusal.rater_id == r.id)):

@@ -12,15 +12,19 @@ from villagevote.models.core import Setting
 from villagevote.models.enums import AggregationRule
 from villagevote.models.scoring import ScoreScheme
 from villagevote.scoring.scheme import load_example_schemes, scheme_to_dict
+from villagevote.scoring.schemes import mirror_definition
 
 SEEDED_KEY = "scoring.seeded_schemes"
 
 
-def seed(session: Session) -> None:
-    from villagevote.scoring.service import mirror_definition
+def _codes(value: object) -> set[str]:
+    """The example codes remembered in the setting (a JSON list)."""
+    return {str(v) for v in value} if isinstance(value, list) else set()
 
+
+def seed(session: Session) -> None:
     setting = session.get(Setting, SEEDED_KEY)
-    done = set(setting.value or []) if setting is not None else set()
+    done = _codes(setting.value) if setting is not None else set()
     existing = set(session.scalars(select(ScoreScheme.code)))
     added = False
     for scheme in load_example_schemes():
@@ -38,6 +42,6 @@ def seed(session: Session) -> None:
         added = True
     if setting is None:
         session.add(Setting(key=SEEDED_KEY, value=sorted(done)))
-    elif added or set(setting.value or []) != done:
+    elif added or _codes(setting.value) != done:
         setting.value = sorted(done)
     session.flush()

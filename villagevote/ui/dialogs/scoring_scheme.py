@@ -67,8 +67,8 @@ class _Grid(QGroupBox):
     def rows(self) -> list[list[str]]:
         out = []
         for r in range(self.table.rowCount()):
-            vals = [(self.table.item(r, c).text().strip() if self.table.item(r, c) else "")
-                    for c in range(self.table.columnCount())]
+            items = [self.table.item(r, c) for c in range(self.table.columnCount())]
+            vals = [item.text().strip() if item is not None else "" for item in items]
             if any(vals):
                 out.append(vals)
         return out
@@ -85,7 +85,7 @@ class SchemeEditor(QDialog):
         self.setWindowTitle(tr("修改评分方案"))
         self.resize(900, 760)
         self.original = dict(data)
-        self.result: dict[str, Any] | None = None
+        self.answer: dict[str, Any] | None = None
         outer = QVBoxLayout(self)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -204,7 +204,7 @@ class SchemeEditor(QDialog):
         except ValidationError as exc:
             Ask.error(self, tr("方案有误，未保存"), str(exc))
             return
-        self.result = data
+        self.answer = data
         self.accept()
 
     @classmethod
@@ -212,4 +212,4 @@ class SchemeEditor(QDialog):
         dlg = cls(data, parent)
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return None
-        return dlg.result
+        return dlg.answer

@@ -79,7 +79,11 @@ class EntryPanel(Panel):
         self.entry_rater.currentIndexChanged.connect(self.load_grid)
         self.entry_no.currentIndexChanged.connect(self.load_grid)
         self.grid_model.error.connect(self.entry_error.setText)
-        self.grid_model.edited.connect(lambda: (self.entry_error.setText(""), self.entry_info.setText("")))
+        self.grid_model.edited.connect(self._edited)
+
+    def _edited(self) -> None:
+        self.entry_error.setText("")
+        self.entry_info.setText("")
 
     # ------------------------------------------------------------------------------------------------ loading
     def _grid_key(self) -> tuple | None:

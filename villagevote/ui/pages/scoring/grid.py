@@ -113,8 +113,9 @@ class ScoreGridModel(QAbstractTableModel):
         if cell is None:
             return Qt.ItemFlag.NoItemFlags
         p, crit = cell
-        if crit is not None and p.candidacy_id not in self.sheet.recused and not self.sheet.locked_reason \
-                and not self.read_only:  # type: ignore[union-attr]
+        sheet = self.sheet
+        if sheet is not None and crit is not None and p.candidacy_id not in sheet.recused \
+                and not sheet.locked_reason and not self.read_only:
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 

@@ -26,7 +26,7 @@ from villagevote.ui.widgets import button
 class ScoringPage(Page):
     AREAS = frozenset({Area.SCORING, Area.CANDIDATES, Area.QUALIFICATION, Area.TOWNSHIP})
 
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.scheme_id: int | None = None   # the scheme asked for (the query falls back when it is gone)
         self.data: ScoringPageData | None = None
@@ -75,7 +75,7 @@ class ScoringPage(Page):
         return self.data.view if self.data is not None else None
 
     # ------------------------------------------------------------------------------------------------ loading
-    def fetch(self, session) -> ScoringPageData:  # type: ignore[no-untyped-def]
+    def fetch(self, session) -> ScoringPageData:
         return scoring_page(session, self.scheme_id, self.ctx.village_id)
 
     def show_data(self, data: ScoringPageData) -> None:
