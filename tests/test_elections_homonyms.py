@@ -234,7 +234,7 @@ def test_ambiguous_written_in_winner_blocks_the_lock_until_identified(db, clerk,
 
 
 def test_tally_entry_and_result_page_keep_homonyms_apart_and_identify_a_write_in(
-        ctx, db, township, homonyms, qtbot, monkeypatch, tmp_path):
+        ctx, db, township, homonyms, qtbot, monkeypatch, tmp_path, settle):
     """The totals grid lists both 王伟 with their notes and saves each one's count on its own row; the result page's
     核实另选当选人 records who an ambiguous written-in winner is."""
     from villagevote.ui.dialogs.common import Ask
@@ -249,6 +249,7 @@ def test_tally_entry_and_result_page_keep_homonyms_apart_and_identify_a_write_in
     qtbot.addWidget(tab)
     tab.resize(1280, 760)
     tab.select(cid)
+    settle()
     panel = tab.totals_panel
     shown = [panel.marks.item(r, 1).text() for r in range(panel.marks.rowCount())]
     assert OLD in shown and YOUNG in shown
@@ -257,6 +258,7 @@ def test_tally_entry_and_result_page_keep_homonyms_apart_and_identify_a_write_in
     panel.issued.setValue(900)
     panel.returned.setValue(900)
     panel.save()
+    settle()
     with db.read_session() as s:
         votes = svc.totals(s, cid).posts["委员"].votes
     assert votes[OLD] == 200 and votes[YOUNG] == 0
@@ -270,6 +272,7 @@ def test_tally_entry_and_result_page_keep_homonyms_apart_and_identify_a_write_in
                         write_ins={"委员": {"孔亮": 700}})
         svc.compute_result(s, ctx.actor, cid)
     tab.select(cid)
+    settle()
     result = tab.result
     assert result.identify_btn.isEnabled()
     seen = {}
@@ -280,6 +283,8 @@ def test_tally_entry_and_result_page_keep_homonyms_apart_and_identify_a_write_in
     monkeypatch.setattr(Ask, "choose", classmethod(choose))
     monkeypatch.setattr(Ask, "text", classmethod(lambda cls, *a, **k: "经本人身份证核对"))
     result.identify_write_in()
+    qtbot.waitUntil(lambda: "items" in seen, timeout=10_000)
+    settle()
     assert len(seen["items"]) == 3 and "都不是" in seen["items"][-1]
     with db.read_session() as s:
         d = svc.contest_view(s, cid).result

@@ -224,11 +224,12 @@ def _election_tab(ctx, township, qtbot):
     tab = ElectionTab(ctx)
     qtbot.addWidget(tab)
     tab.resize(1280, 760)
+    assert ctx.wait_idle()  # the tab loads on the database worker
     return tab
 
 
 def test_reopen_ballots_button_for_the_administrator_only(qapp, db, ctx, clerk, contest_id, township, qtbot,
-                                                          monkeypatch, tmp_path):
+                                                          monkeypatch, tmp_path, settle):
     """The frozen ballot in the 职务与选票 panel: a 录入员 sees the add/remove refusal; only an administrator's button
     reopens it, after giving a reason (选举规程: changing a printed ballot is an exceptional, recorded decision)."""
     from villagevote.ui.context import AppContext
@@ -238,20 +239,25 @@ def test_reopen_ballots_button_for_the_administrator_only(qapp, db, ctx, clerk, 
     with db.session() as s:
         print_ballots(s, clerk, contest_id, tmp_path / "b.pdf", sample=False, copies=900)
     tab.refresh()
+    settle()
     assert tab.ballots.reopen_ballots_btn.isEnabled() and "900" in tab.ballots.printed.text()
     tab.grab().save(str(tmp_path / "ballots_frozen.png"))
-    clerk_tab = _election_tab(AppContext(db, clerk), township, qtbot)
+    clerk_ctx = AppContext(db, clerk)
+    clerk_tab = _election_tab(clerk_ctx, township, qtbot)
     assert not clerk_tab.ballots.reopen_ballots_btn.isEnabled()
     assert not clerk_tab.ballots.add_btn.isEnabled() and not clerk_tab.ballots.remove_btn.isEnabled()
     errors: list[str] = []
     monkeypatch.setattr(Ask, "error", classmethod(lambda cls, parent, title, text: errors.append(text)))
     clerk_tab.ballots.add_name.setText("赵敏")
     clerk_tab.ballots.add_candidate()
+    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
     assert errors and "已冻结" in errors[0]
     infos: list[str] = []
     monkeypatch.setattr(Ask, "text", classmethod(lambda cls, *a, **k: "委员候选人刘芳已书面退出"))
     monkeypatch.setattr(Ask, "info", classmethod(lambda cls, parent, title, text: infos.append(text)))
     tab.ballots.reopen_ballots()
+    qtbot.waitUntil(lambda: bool(infos), timeout=10_000)
+    settle()
     assert infos and "900" in infos[0]
     assert "已印制正式选票 0 张" in tab.ballots.printed.text() and not tab.ballots.reopen_ballots_btn.isEnabled()
     assert tab.ballots.add_btn.isEnabled()
@@ -269,7 +275,9 @@ def test_gui_voter_notice_asks_the_administrator_for_the_reason(qapp, db, ctx, t
         set_milestone(s, ctx.actor, township.cycle_id, township.village_ids[0], "voter_list", DAY - dt.timedelta(days=14))
     tab = VoterRegisterTab(ctx)
     qtbot.addWidget(tab)
+    settle()  # the tab loads on the database worker
     tab.village.setCurrentIndex(tab.village.findData(township.village_ids[0]))
+    settle()
     out = tmp_path / "notice.pdf"
     asked: list[str] = []
     monkeypatch.setattr(Ask, "save_file", classmethod(lambda cls, *a, **k: str(out)))

@@ -5,11 +5,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.helpers_elections import committee_contest
-from villagevote.elections import service as svc
+from villagevote.elections.contests import organizations_for
+from villagevote.elections.tally import totals
 
 
 @pytest.fixture
-def tab(ctx, db, township, qtbot):
+def tab(ctx, db, township, qtbot, settle):
     with db.session() as s:
         committee_contest(s, ctx.actor, township.village_ids[0], township.cycle_id, electorate=7)
     from villagevote.ui.pages.election_tab import ElectionTab
@@ -17,15 +18,17 @@ def tab(ctx, db, township, qtbot):
     widget = ElectionTab(ctx)
     qtbot.addWidget(widget)
     widget.resize(1280, 760)
+    settle()
     return widget
 
 
-def test_keyboard_entry_validates_and_counts(tab, qtbot):
+def test_keyboard_entry_validates_and_counts(tab, qtbot, settle):
     assert tab.contest_id is not None
     call = tab.call
     call.issued.setValue(5)
     call.returned.setValue(5)
     call.save_counts()
+    settle()
     qtbot.keyClicks(call.code, "1/2/124")          # 委员 has 3 seats: three choices are fine
     assert "应选 3 名" not in call.live.text()
     call.code.clear()
@@ -35,16 +38,18 @@ def test_keyboard_entry_validates_and_counts(tab, qtbot):
     for code in ("1/1/234", "2/2/13+赵敏", "x 撕毁"):
         call.code.setText(code)
         qtbot.keyClick(call.code, Qt.Key.Key_Return)
-    with tab.ctx.session() as s:
-        t = svc.totals(s, tab.contest_id)
+    settle()
+    with tab.ctx.db.read_session() as s:
+        t = totals(s, tab.contest_id)
     assert t.ballots_entered == 4 and t.wholly_invalid == 1
     assert t.posts["委员"].invalid_parts == 1 and t.posts["委员"].write_ins == {"赵敏": 1}
     assert t.posts["主任"].votes == {"王建国": 2, "李明": 1}
     # undo with Ctrl+Z from the entry line
     call.code.setFocus()
     call.undo()
-    with tab.ctx.session() as s:
-        assert svc.totals(s, tab.contest_id).ballots_entered == 3
+    settle()
+    with tab.ctx.db.read_session() as s:
+        assert totals(s, tab.contest_id).ballots_entered == 3
     # projector shows the running totals in large type
     call.open_projector()
     proj = call.projector
@@ -55,13 +60,14 @@ def test_keyboard_entry_validates_and_counts(tab, qtbot):
     proj.close()
 
 
-def test_totals_entry_then_lock_makes_the_tab_read_only(tab, qtbot, monkeypatch):
+def test_totals_entry_then_lock_makes_the_tab_read_only(tab, qtbot, monkeypatch, settle):
     from villagevote.ui.dialogs.common import Ask
     monkeypatch.setattr(Ask, "confirm", classmethod(lambda cls, *a: True))
     monkeypatch.setattr(Ask, "info", classmethod(lambda cls, *a: None))
     from PySide6.QtCore import QDate
     tab.ballots.held_on.setDate(QDate.currentDate())  # held today: a result is confirmed on or after the day (issue 14)
     tab.ballots.save_settings()
+    settle()
     panel = tab.totals_panel
     panel.issued.setValue(7)
     panel.returned.setValue(6)
@@ -73,28 +79,33 @@ def test_totals_entry_then_lock_makes_the_tab_read_only(tab, qtbot, monkeypatch)
         for c, v in enumerate(values[name], start=2):
             panel.marks.item(r, c).setText(str(v))
     panel.save()
+    settle()
     assert "核对无误" in panel.problems.item(0).text()
     tab.result.compute()
+    settle()
     assert "选举有效" in tab.result.verdict.text()
     tab.result.lock()
+    settle()
     assert tab.view.official
     assert not tab.totals_panel.save_btn.isEnabled() and not tab.call.code.isEnabled()
     assert not tab.result.compute_btn.isEnabled() and tab.result.reopen_btn.isEnabled()
     assert "已确认" in tab.banner.text()
 
 
-def test_new_contest_from_the_dialog_and_reopen_needs_a_reason(tab, qtbot, monkeypatch, township):
+def test_new_contest_from_the_dialog_and_reopen_needs_a_reason(tab, qtbot, monkeypatch, township, settle):
     from villagevote.ui.dialogs.common import Ask
     from villagevote.ui.dialogs.election_new import NewContest, NewContestDialog
-    with tab.ctx.session() as s:
-        orgs = svc.organizations_for(s, township.village_ids[0], township.cycle_id)
+    with tab.ctx.db.read_session() as s:
+        orgs = organizations_for(s, township.village_ids[0], township.cycle_id)
     party = next(o for o in orgs if "党组织" in o.label)
     monkeypatch.setattr(NewContestDialog, "ask", classmethod(
         lambda cls, orgs, parent=None: NewContest(party.organization_id, "self_nomination", 40, 36)))
     tab.new_contest()
+    settle()
     assert len(tab._rows) == 2 and tab.view.body == "party_branch" and tab.view.present == 36
     assert "自荐直选" in tab.ballots.margin.text()
     errors = []
     monkeypatch.setattr(Ask, "error", classmethod(lambda cls, parent, title, text: errors.append(text)))
     tab.new_contest()                                   # the same organization twice is refused with a message
+    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
     assert errors and "不能重复建立" in errors[0]

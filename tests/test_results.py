@@ -121,7 +121,7 @@ def test_higher_post_votes_count_for_lower_posts():
         ("甲", "男", {"主任": 58}), ("乙", "男", {"主任": 40, "副主任": 15}),
         ("丙", "男", {"副主任": 45}), ("丁", "女", {"委员": 51})]))
     assert elected(res) == {("甲", "主任"), ("乙", "副主任"), ("丁", "委员")}
-    deputy = [e for e in res["elected"] if e["post"] == "副主任"][0]
+    deputy = next(e for e in res["elected"] if e["post"] == "副主任")
     assert deputy["votes"] == 55
 
 

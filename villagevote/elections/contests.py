@@ -154,6 +154,15 @@ def create_contest(session: Session, actor: Actor, organization_id: int, *,
     return c.id
 
 
+@requires(Permission.EDIT)
+def create_additional_contest(session: Session, actor: Actor, contest_id: int) -> int:
+    """The 另行选举 for the seats ``contest_id`` left unfilled: same organization, its electorate and attendance
+    carried over, the previous round's best-placed non-winners on the ballot (see :func:`create_contest`)."""
+    prev = get_contest(session, contest_id)
+    return create_contest(session, actor, prev.organization_id, round_=ContestRound.ADDITIONAL,
+                          from_contest_id=prev.id, electorate=prev.electorate, present=prev.present)
+
+
 def _add_candidacies(session: Session, c: Contest, org: Organization) -> None:
     posts = {p.post for p in c.posts}
     rows = session.scalars(select(Candidacy).where(Candidacy.organization_id == org.id,

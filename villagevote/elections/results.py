@@ -271,10 +271,10 @@ def _parse(contest: Any) -> _Contest:
     for post, n in women_in.items():
         if post not in seats:
             raise ValidationError(tr("妇女名额所在职务“{post}”不在应选职务中").format(post=post))
-        n = _int(n, tr("{post} 的妇女名额").format(post=post))
-        if n > seats[post]:
-            raise ValidationError(tr("{post} 的妇女名额 {n} 名多于应选名额 {s} 名").format(post=post, n=n, s=seats[post]))
-        women_seats[post] = n  # type: ignore[assignment]
+        count = _int(n, tr("{post} 的妇女名额").format(post=post)) or 0
+        if count > seats[post]:
+            raise ValidationError(tr("{post} 的妇女名额 {n} 名多于应选名额 {s} 名").format(post=post, n=count, s=seats[post]))
+        women_seats[post] = count
     scope = contest.get("women_scope") or "body"
     if scope not in ("body", "post"):
         raise ValidationError(tr("women_scope 应为 body 或 post"))

@@ -53,7 +53,7 @@ def _pick_contest(session: Session, options: Options) -> int:
     if not options.village:
         raise UserError(tr("请用 --contest 指定选举编号，或用 --village 指定村名"))
     village = _village(session, options.village)
-    body = _choice(options, "body", BODIES, "village_committee")
+    body = _choice(options, "body", BODIES, "village_committee") or "village_committee"
     rnd = _choice(options, "round", ROUNDS, None)
     rows = [r for r in list_contests(session, village.id) if r.body == body]
     if rnd:

@@ -57,8 +57,9 @@ class ProjectorWindow(QWidget):
         self.progress.setText(line)
         while self.grid.count():
             item = self.grid.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         row = 0
         top = max([1] + [v for pt in totals.posts.values() for v in list(pt.votes.values()) + list(pt.write_ins.values())])
         for post, n in seats.items():

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -30,24 +30,73 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from villagevote.auth import Permission
-from villagevote.elections import service as svc
+from villagevote.changes import Area
+from villagevote.elections import contests, outcome, queries, tally
+from villagevote.elections.contests import ContestRow, OrgChoice
 from villagevote.elections.entry_code import describe, parse_code
+from villagevote.elections.queries import ContestDetail
 from villagevote.elections.records import ContestView
 from villagevote.elections.results import majority_minimum, one_third_minimum
-from villagevote.elections.tally_logic import check_ballot, suggest_merges
+from villagevote.elections.tally_logic import check_ballot
 from villagevote.errors import UserError
 from villagevote.i18n import tr
-from villagevote.reports.registry import Options
+from villagevote.names import stroke_key
+from villagevote.reports.registry import Options, find_form
 from villagevote.ui.dialogs.common import Ask, show_error
+from villagevote.ui.dialogs.election_diff import DiffDialog
+from villagevote.ui.dialogs.election_new import NewContestDialog
+from villagevote.ui.pages.base import Page
 from villagevote.ui.printing import produce
-from villagevote.ui.table_model import Column, RowsModel
+from villagevote.ui.projector import ProjectorWindow
+from villagevote.ui.table_model import ID_ROLE, Column, RowsModel, sorting_proxy
 from villagevote.ui.widgets import button
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 RED = "color: #b00020;"
 GREEN = "color: #1b7f3b;"
+
+CONTEST_COLUMNS = [Column(tr("村"), field="village"), Column(tr("组织"), field="body_label"),
+                   Column(tr("轮次"), field="round_label"), Column(tr("方式"), field="mode_label"),
+                   Column(tr("应选"), RIGHT, kind="number", field="seats"),
+                   Column(tr("候选人"), RIGHT, kind="number", field="candidates"), Column(tr("状态"), field="status")]
+BALLOT_COLUMNS = [Column(tr("职务")), Column(tr("序号"), RIGHT, kind="number"), Column(tr("姓名"), kind="name"),
+                  Column(tr("性别"))]
+CALL_COLUMNS = [Column(tr("职务")), Column(tr("姓名"), kind="name"), Column(tr("得票"), RIGHT, kind="number")]
+SPOILT_COLUMNS = [Column(tr("选票序号"), RIGHT, kind="number"), Column(tr("范围")), Column(tr("原因")), Column(tr("来源"))]
+ELECTED_COLUMNS = [Column(tr("职务")), Column(tr("当选人"), kind="name"), Column(tr("得票"), RIGHT, kind="number"),
+                   Column(tr("得票率"), RIGHT, kind="number")]
+
+
+MARK_TITLES = (tr("同意"), tr("不同意"), tr("弃权"))
+
+
+@dataclass
+class TotalsEntry:
+    """What the totals grid holds, as :func:`villagevote.elections.tally.save_totals` takes it."""
+    marks: dict[tuple[str, str], tuple[int, int, int]]
+    write_ins: dict[str, dict[str, int]]
+    post_extra: dict[str, tuple[int, int | None]]
+
+
+def set_rows(view: QTableView, columns: list[Column], rows: list[Any], id_of: Callable[[Any], Any] | None = None) -> None:
+    """Show ``rows`` in ``view`` through a sorting proxy (numbers as numbers, names in 姓氏笔画 order); the view keeps
+    the rows' ids (``id_of``) for :func:`selected_id`."""
+    model = RowsModel.from_rows(columns, rows, parent=view, id_of=id_of)
+    view.setSortingEnabled(True)
+    view.setModel(sorting_proxy(model, view))
+
+
+def has_selection(view: QTableView) -> bool:
+    return bool(view.selectionModel() and view.selectionModel().selectedRows())
+
+
+def selected_id(view: QTableView) -> Any:
+    """The id (ID_ROLE) of the first selected row, None when nothing is selected."""
+    rows = view.selectionModel().selectedRows() if view.selectionModel() else []
+    return rows[0].data(ID_ROLE) if rows else None
 
 
 def _spin(maximum: int = 1_000_000) -> QSpinBox:
@@ -58,7 +107,7 @@ def _spin(maximum: int = 1_000_000) -> QSpinBox:
 
 
 class _Panel(QWidget):
-    """A sub-tab bound to the contest selected in the list."""
+    """A sub-tab bound to the contest selected in the list; :meth:`load` shows the tab's latest :class:`ContestDetail`."""
 
     def __init__(self, tab: ElectionTab) -> None:
         super().__init__()
@@ -73,18 +122,15 @@ class _Panel(QWidget):
     def view(self) -> ContestView | None:
         return self.tab.view
 
-    def run(self, fn: Callable[[Any], Any], *, refresh: bool = True) -> Any:
-        """Run a domain write in one transaction; show a UserError's message; refresh on success."""
-        try:
-            with self.ctx.session() as s:
-                out = fn(s)
-        except UserError as exc:
-            show_error(self, exc)
-            return None
-        if refresh:
-            self.tab.refresh()
-            self.ctx.data_changed.emit("elections")
-        return out
+    @property
+    def detail(self) -> ContestDetail | None:
+        return self.tab.contest
+
+    def run(self, fn: Callable[[Session], Any], on_done: Callable[[Any], None] | None = None, *,
+            on_error: Callable[[BaseException], None] | None = None) -> None:
+        """Run a domain write on the database worker in one transaction; the tab reloads once it is committed (it
+        shows Area.ELECTIONS), then ``on_done(result)``. A UserError is shown as a message."""
+        self.ctx.write(fn, Area.ELECTIONS, on_done=on_done, on_error=on_error, parent=self)
 
     def editable(self) -> bool:
         return self.view is not None and not self.view.official and self.ctx.can(Permission.EDIT)
@@ -150,27 +196,23 @@ class BallotsPanel(_Panel):
         self.reopen_ballots_btn = button(tr("重新开启选票（管理员）"), self.reopen_ballots)
         self.reopen_ballots_btn.setToolTip(tr("正式选票印制后，选票上的候选人名单、职务和名额冻结；管理员填写理由后可重新开启，"
                                               "已印制的选票作废"))
-        for w in (self.sample_btn, QLabel(tr("正式选票")), self.copies, self.official_btn, self.printed,
-                  self.reopen_ballots_btn):
-            prints.addWidget(w)
+        for pw in (self.sample_btn, QLabel(tr("正式选票")), self.copies, self.official_btn, self.printed,
+                   self.reopen_ballots_btn):
+            prints.addWidget(pw)
         prints.addStretch(1)
         layout.addLayout(prints)
-        self._ids: list[int | None] = []
 
     def load(self) -> None:
-        v = self.view
-        if v is None:
+        v, d = self.view, self.detail
+        if v is None or d is None:
             return
         if v.held_on:
             self.held_on.setDate(QDate(v.held_on.year, v.held_on.month, v.held_on.day))
         self.electorate.setValue(v.electorate)
         self.present.setValue(v.present or 0)
         self.mode.setCurrentIndex(0 if v.mode == "差额" else 1)
-        with self.ctx.read_session() as s:
-            from villagevote.models.elections import Contest
-            c = s.get(Contest, v.id)
-            self.double.setChecked(bool(c.double_entry))
-            problems = svc.margin_problems(s, v.id)
+        self.double.setChecked(d.double_entry)
+        problems = d.margin_problems
         parts = []
         for p in v.posts:
             text = tr("{post} {n} 名").format(post=p.post, n=p.seats)
@@ -178,14 +220,9 @@ class BallotsPanel(_Panel):
                 text += tr("（妇女至少 {w} 名）").format(w=p.women_seats)
             parts.append(text)
         self.posts.setText(tr("应选：") + "；".join(parts))
-        rows = []
-        self._ids = []
-        for p in v.posts:
-            for c in v.candidates_for(p.post):
-                rows.append((p.post, c.order, c.label, c.gender or ""))
-                self._ids.append(c.ballot_candidate_id)
-        self.table.setModel(RowsModel.from_rows([Column(tr("职务")), Column(tr("序号"), RIGHT), Column(tr("姓名")),
-                                                 Column(tr("性别"))], rows, parent=self))
+        rows = [(p.post, c.order, c.label, c.gender or "", c.ballot_candidate_id)
+                for p in v.posts for c in v.candidates_for(p.post)]
+        set_rows(self.table, BALLOT_COLUMNS, rows, id_of=lambda r: r[4])
         self.table.resizeColumnToContents(2)  # 王伟（男，1975年生） in full
         self.table.horizontalHeader().setStretchLastSection(True)
         self.add_post.clear()
@@ -212,29 +249,37 @@ class BallotsPanel(_Panel):
                                                      "（须销毁并重新印制）。\n请填写理由（将记入操作日志）"))
         if reason is None:
             return
-        voided = self.run(lambda s: svc.reopen_ballots(s, self.ctx.actor, self.cid, reason))
-        if voided:
-            Ask.info(self, tr("已重新开启选票"), tr("已作废印制的正式选票 {n} 张，选票名单可以修改").format(n=voided))
+        cid, actor = self.cid, self.ctx.actor
+        if cid is None:
+            return
+
+        def done(voided: int) -> None:
+            if voided:
+                Ask.info(self, tr("已重新开启选票"), tr("已作废印制的正式选票 {n} 张，选票名单可以修改").format(n=voided))
+        self.run(lambda s: contests.reopen_ballots(s, actor, cid, reason), done)
 
     def save_settings(self) -> None:
+        cid, actor = self.cid, self.ctx.actor
+        if cid is None:
+            return
         d = self.held_on.date()
-        self.run(lambda s: svc.update_contest(
-            s, self.ctx.actor, self.cid, held_on=dt.date(d.year(), d.month(), d.day()),
-            electorate=self.electorate.value(), present=self.present.value() or None,
-            mode=self.mode.currentData(), double_entry=self.double.isChecked()))
+        fields = {"held_on": dt.date(d.year(), d.month(), d.day()), "electorate": self.electorate.value(),
+                  "present": self.present.value() or None, "mode": self.mode.currentData(),
+                  "double_entry": self.double.isChecked()}
+        self.run(lambda s: contests.update_contest(s, actor, cid, **fields))
 
     def add_candidate(self) -> None:
-        self.run(lambda s: svc.add_ballot_candidate(s, self.ctx.actor, self.cid, self.add_post.currentText(),
-                                                    self.add_name.text(), self.add_gender.currentData()))
-        self.add_name.clear()
+        cid, actor = self.cid, self.ctx.actor
+        if cid is None:
+            return
+        post, name, gender = self.add_post.currentText(), self.add_name.text(), self.add_gender.currentData()
+        self.run(lambda s: contests.add_ballot_candidate(s, actor, cid, post, name, gender),
+                 lambda _id: self.add_name.clear())
 
     def remove_candidate(self) -> None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        if not rows:
-            return
-        bc_id = self._ids[rows[0].row()]
+        bc_id, actor = selected_id(self.table), self.ctx.actor
         if bc_id is not None:
-            self.run(lambda s: svc.remove_ballot_candidate(s, self.ctx.actor, bc_id))
+            self.run(lambda s: contests.remove_ballot_candidate(s, actor, bc_id))
 
     def print_ballots(self, sample: bool) -> None:
         if self.view is None:
@@ -268,7 +313,7 @@ class TotalsPanel(_Panel):
         layout.addLayout(top)
         split = QSplitter(Qt.Orientation.Horizontal)
         self.marks = QTableWidget(0, 5)
-        self.marks.setHorizontalHeaderLabels([tr("职务"), tr("候选人"), tr("同意"), tr("不同意"), tr("弃权")])
+        self.marks.setHorizontalHeaderLabels([tr("职务"), tr("候选人"), *MARK_TITLES])
         self.marks.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.marks.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         split.addWidget(self.marks)
@@ -307,23 +352,20 @@ class TotalsPanel(_Panel):
         self.m_btn = button(tr("合并"), self.merge)
         self.m_log = QLabel()
         self.m_log.setWordWrap(True)
-        for w in (QLabel(tr("把")), self.m_source, QLabel(tr("计为")), self.m_target, self.m_btn):
-            ml.addWidget(w)
+        for mw in (QLabel(tr("把")), self.m_source, QLabel(tr("计为")), self.m_target, self.m_btn):
+            ml.addWidget(mw)
         ml.addWidget(self.m_log, 1)
         layout.addWidget(merge)
+        self._hints_for: int | None = None   # the contest whose merge hints are shown (computed when first shown)
 
     def load(self) -> None:
-        v = self.view
-        if v is None:
+        v, d = self.view, self.detail
+        if v is None or d is None:
             return
         entry_no = int(self.entry.currentData() or 1)
-        with self.ctx.read_session() as s:
-            from villagevote.models.elections import Contest
-            c = s.get(Contest, v.id)
-            double = bool(c.double_entry)
-            mode = c.tally_mode
-            t = svc.totals(s, v.id, entry_no) if mode == "totals" else svc.totals(s, v.id)
-            log = svc.merge_log(s, v.id)
+        double, mode = d.double_entry, d.tally_mode
+        t = d.totals.get(entry_no, d.totals[1])
+        log = d.merge_log
         self.entry.setVisible(double)
         self.diff_btn.setVisible(double)
         self.issued.setValue(v.ballots_issued)
@@ -348,8 +390,8 @@ class TotalsPanel(_Panel):
             for name, k in (pt.write_ins.items() if pt else []):
                 r = self.writes.rowCount()
                 self.writes.insertRow(r)
-                for col, val in enumerate((p.post, name, str(k))):
-                    self.writes.setItem(r, col, QTableWidgetItem(val))
+                for col, text in enumerate((p.post, name, str(k))):
+                    self.writes.setItem(r, col, QTableWidgetItem(text))
         self.parts.setRowCount(0)
         for p in v.posts:
             pt = t.posts.get(p.post)
@@ -365,11 +407,11 @@ class TotalsPanel(_Panel):
             self.m_source.addItem(f"{post}：{name}", (post, name))
         targets = sorted({c.label for c in v.candidates} | {n for _, n in writes})
         self.m_target.addItems(targets)
-        hints = suggest_merges([n for _, n in writes], [c.label for c in v.candidates if not c.write_in])
-        text = "；".join(tr("已合并：{p} {a} → {b}").format(p=p, a=a, b=b) for p, a, b in log)
-        if hints:
-            text += ("；" if text else "") + tr("可能是同一人：") + "、".join(f"{a}≈{b}" for a, b, _ in hints)
-        self.m_log.setText(text)
+        self._log_text = "；".join(tr("已合并：{p} {a} → {b}").format(p=p, a=a, b=b) for p, a, b in log)
+        self.m_log.setText(self._log_text)
+        self._hints_for = None
+        if writes and self.isVisible():
+            self._ask_hints()
         ed = self.editable() and mode == "totals"
         for w in (self.save_btn, self.m_btn, self.marks, self.writes, self.add_w_btn, self.parts, self.issued,
                   self.returned, self.invalid, self.present):
@@ -379,6 +421,27 @@ class TotalsPanel(_Panel):
             self.problems.clear()
             self.problems.addItem(tr("本次选举按逐张唱票录入，合计由唱票自动汇总（只读）"))
         self.m_btn.setEnabled(self.editable())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.detail is not None and self._hints_for != self.detail.id and self.m_source.count():
+            self._ask_hints()
+
+    def _ask_hints(self) -> None:
+        """Probable same-person pairs among written-in names (pinyin comparison): computed on the database worker
+        when the panel is shown, not when the tab is built."""
+        cid = self.cid
+        if cid is None:
+            return
+        self._hints_for = cid
+
+        def show(hints: list[tuple[str, str, str]]) -> None:
+            if cid != self.cid or not hints:
+                return
+            text = self._log_text
+            self.m_log.setText(text + ("；" if text else "") + tr("可能是同一人：") + "、".join(
+                f"{a}≈{b}" for a, b, _ in hints))
+        self.ctx.query(lambda s: queries.merge_hints(s, cid), show, parent=self)
 
     @staticmethod
     def _ro(table: QTableWidget, r: int, c: int, text: str) -> None:
@@ -392,13 +455,18 @@ class TotalsPanel(_Panel):
         r = self.writes.rowCount()
         self.writes.insertRow(r)
         post = next((p.post for p in reversed(self.view.posts) if p.seats > 0), "")
-        for col, val in enumerate((post, "", "0")):
-            self.writes.setItem(r, col, QTableWidgetItem(val))
-        self.writes.editItem(self.writes.item(r, 1))
+        for col, text in enumerate((post, "", "0")):
+            self.writes.setItem(r, col, QTableWidgetItem(text))
+        self.writes.setCurrentCell(r, 1)
+        self.writes.editItem(self.writes.currentItem())
+
+    @staticmethod
+    def _text(table: QTableWidget, r: int, c: int) -> str:
+        item = table.item(r, c)
+        return item.text().strip() if item is not None else ""
 
     def _int(self, table: QTableWidget, r: int, c: int, what: str, allow_blank: bool = False) -> int | None:
-        item = table.item(r, c)
-        text = (item.text() if item else "").strip()
+        text = self._text(table, r, c)
         if not text and allow_blank:
             return None
         try:
@@ -409,26 +477,26 @@ class TotalsPanel(_Panel):
             raise UserError(tr("第 {r} 行“{what}”不能为负数").format(r=r + 1, what=what))
         return value
 
-    def _collect(self) -> dict[str, Any]:
-        marks = {}
+    def _collect(self) -> TotalsEntry:
+        marks: dict[tuple[str, str], tuple[int, int, int]] = {}
         for r in range(self.marks.rowCount()):
-            key = (self.marks.item(r, 0).text(), self.marks.item(r, 1).text())
-            marks[key] = tuple(self._int(self.marks, r, c, self.marks.horizontalHeaderItem(c).text())
-                               for c in (2, 3, 4))
+            key = (self._text(self.marks, r, 0), self._text(self.marks, r, 1))
+            agree, disagree, abstain = (self._int(self.marks, r, c, MARK_TITLES[c - 2]) or 0 for c in (2, 3, 4))
+            marks[key] = (agree, disagree, abstain)
         writes: dict[str, dict[str, int]] = {}
         for r in range(self.writes.rowCount()):
-            post = (self.writes.item(r, 0).text() if self.writes.item(r, 0) else "").strip()
-            name = (self.writes.item(r, 1).text() if self.writes.item(r, 1) else "").strip()
+            post = self._text(self.writes, r, 0)
+            name = self._text(self.writes, r, 1)
             if not name:
                 continue
             k = self._int(self.writes, r, 2, tr("票数")) or 0
             writes.setdefault(post, {})
             writes[post][name] = writes[post].get(name, 0) + k
-        extra = {}
+        extra: dict[str, tuple[int, int | None]] = {}
         for r in range(self.parts.rowCount()):
-            extra[self.parts.item(r, 0).text()] = (self._int(self.parts, r, 1, tr("无效张数")) or 0,
+            extra[self._text(self.parts, r, 0)] = (self._int(self.parts, r, 1, tr("无效张数")) or 0,
                                                    self._int(self.parts, r, 2, tr("空余数"), allow_blank=True))
-        return {"marks": marks, "write_ins": writes, "post_extra": extra}
+        return TotalsEntry(marks, writes, extra)
 
     def save(self) -> None:
         try:
@@ -436,14 +504,15 @@ class TotalsPanel(_Panel):
         except UserError as exc:
             show_error(self, exc)
             return
+        cid, actor = self.cid, self.ctx.actor
+        if cid is None:
+            return
         entry_no = int(self.entry.currentData() or 1)
         present = self.present.value() if self.view and self.view.body == "party_branch" else None
-        problems = self.run(lambda s: svc.save_totals(
-            s, self.ctx.actor, self.cid, issued=self.issued.value(), returned=self.returned.value(),
-            invalid=self.invalid.value(), present=present, entry_no=entry_no, **data))
-        if problems is None:
-            return
-        self.show_problems(problems)
+        issued, returned, invalid = self.issued.value(), self.returned.value(), self.invalid.value()
+        self.run(lambda s: tally.save_totals(s, actor, cid, issued=issued, returned=returned, invalid=invalid,
+                                             marks=data.marks, write_ins=data.write_ins, post_extra=data.post_extra,
+                                             present=present, entry_no=entry_no), self.show_problems)
 
     def show_problems(self, problems: list[str]) -> None:
         self.problems.clear()
@@ -457,20 +526,20 @@ class TotalsPanel(_Panel):
             self.problems.addItem(item)
 
     def show_diff(self) -> None:
-        from villagevote.ui.dialogs.election_diff import DiffDialog
-        with self.ctx.read_session() as s:
-            rows = svc.double_entry_diff(s, self.cid)
-        DiffDialog.show_diff(rows, self)
+        cid = self.cid
+        if cid is not None:
+            self.ctx.query(lambda s: tally.double_entry_diff(s, cid), lambda rows: DiffDialog.show_diff(rows, self),
+                           parent=self)
 
     def merge(self) -> None:
         data = self.m_source.currentData()
         target = self.m_target.currentText().strip()
-        if not data or not target:
+        cid, actor = self.cid, self.ctx.actor
+        if not data or not target or cid is None:
             return
         post, name = data
-        note = self.run(lambda s: svc.merge_write_in(s, self.ctx.actor, self.cid, post, name, target))
-        if note:
-            Ask.info(self, tr("已合并"), note)
+        self.run(lambda s: tally.merge_write_in(s, actor, cid, post, name, target),
+                 lambda note: Ask.info(self, tr("已合并"), note) if note else None)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -524,8 +593,8 @@ class CallPanel(_Panel):
         self._seats: dict[str, int] = {}
 
     def load(self) -> None:
-        v = self.view
-        if v is None:
+        v, d = self.view, self.detail
+        if v is None or d is None:
             return
         self._seats = v.seats
         self._cands = {p.post: [c.label for c in v.candidates_for(p.post)] for p in v.posts}
@@ -536,12 +605,8 @@ class CallPanel(_Panel):
         self.legend.setText("   /   ".join(lines))
         self.issued.setValue(v.ballots_issued)
         self.returned.setValue(v.ballots_returned)
-        with self.ctx.read_session() as s:
-            from villagevote.models.elections import Contest
-            mode = s.get(Contest, v.id).tally_mode
-            has_entries = mode == "totals" and any(pt.choices() for pt in svc.totals(s, v.id).posts.values())
-            counter = svc.ballot_counter(s, v.id) if mode == "ballots" else None
-        t = counter.totals() if counter else None
+        has_entries = d.has_totals_entries
+        t = d.ballot_totals if d.tally_mode == "ballots" else None
         rows = []
         if t:
             for p in v.posts:
@@ -552,16 +617,14 @@ class CallPanel(_Panel):
                     rows.append((p.post, n, pt.votes.get(n, 0)))
                 for n, k in pt.write_ins.items():
                     rows.append((p.post, n + tr("（另选）"), k))
-        self.totals_view.setModel(RowsModel.from_rows([Column(tr("职务")), Column(tr("姓名")), Column(tr("得票"), RIGHT)],
-                                                      rows, parent=self))
+        set_rows(self.totals_view, CALL_COLUMNS, rows)
         self.totals_view.horizontalHeader().setStretchLastSection(True)
         self.recent.clear()
-        if counter:
-            for i, chk in list(enumerate(counter.checks, start=1))[-12:][::-1]:
-                item = QListWidgetItem(tr("第 {n} 张：{d}").format(n=i, d=describe(chk, [p.post for p in v.posts])))
-                if chk.problems:
-                    item.setForeground(Qt.GlobalColor.red)
-                self.recent.addItem(item)
+        for i, chk in d.recent_ballots:
+            item = QListWidgetItem(tr("第 {n} 张：{d}").format(n=i, d=describe(chk, [p.post for p in v.posts])))
+            if chk.problems:
+                item.setForeground(Qt.GlobalColor.red)
+            self.recent.addItem(item)
         ed = self.editable() and not has_entries
         self.code.setEnabled(ed)
         self.counts_btn.setEnabled(self.editable())
@@ -599,7 +662,8 @@ class CallPanel(_Panel):
 
     def submit(self) -> None:
         text = self.code.text()
-        if not text.strip() or self.cid is None:
+        cid, actor = self.cid, self.ctx.actor
+        if not text.strip() or cid is None:
             return
         try:
             ballot = parse_code(text, list(self._seats), self._cands)
@@ -607,32 +671,42 @@ class CallPanel(_Panel):
             self.live.setText(str(exc))
             self.live.setStyleSheet(RED)
             return
-        out = self.run(lambda s: svc.add_ballot(s, self.ctx.actor, self.cid, ballot))
-        if out is not None:
-            self.code.clear()
-            self.code.setFocus()
+        self.code.clear()  # the next ballot can be typed while this one is saved
+
+        def refused(exc: BaseException) -> None:
+            if not isinstance(exc, UserError):
+                raise exc
+            if not self.code.text():
+                self.code.setText(text)  # give the refused line back for correction
+            self.live.setText(str(exc))
+            self.live.setStyleSheet(RED)
+        self.run(lambda s: tally.add_ballot(s, actor, cid, ballot), on_error=refused)
+        self.code.setFocus()
 
     def undo(self) -> None:
-        if self.cid is None:
+        cid, actor = self.cid, self.ctx.actor
+        if cid is None:
             return
-        serial = self.run(lambda s: svc.undo_last_ballot(s, self.ctx.actor, self.cid))
-        if serial:
-            self.live.setText(tr("已撤销第 {n} 张").format(n=serial))
-            self.live.setStyleSheet("")
+
+        def done(serial: int | None) -> None:
+            if serial:
+                self.live.setText(tr("已撤销第 {n} 张").format(n=serial))
+                self.live.setStyleSheet("")
+        self.run(lambda s: tally.undo_last_ballot(s, actor, cid), done)
 
     def save_counts(self) -> None:
-        self.run(lambda s: svc.save_counts(s, self.ctx.actor, self.cid, issued=self.issued.value(),
-                                           returned=self.returned.value()))
+        cid, actor = self.cid, self.ctx.actor
+        if cid is None:
+            return
+        issued, returned = self.issued.value(), self.returned.value()
+        self.run(lambda s: tally.save_counts(s, actor, cid, issued=issued, returned=returned))
 
     def open_projector(self) -> None:
-        from villagevote.ui.projector import ProjectorWindow
         if self.projector is None:
             self.projector = ProjectorWindow()
         self.projector.show()
         self.projector.raise_()
-        with self.ctx.read_session() as s:
-            t = svc.ballot_counter(s, self.cid).totals() if self.cid else None
-        self._push_projector(t)
+        self._push_projector(self.detail.ballot_totals if self.detail is not None else None)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -658,17 +732,14 @@ class SpoiltPanel(_Panel):
         for w in (self.serial, self.scope, self.reason, self.add_btn, self.del_btn):
             form.addWidget(w)
         layout.addLayout(form)
-        self._rows: list[svc.SpoiltRow] = []
 
     def load(self) -> None:
-        v = self.view
-        if v is None:
+        v, d = self.view, self.detail
+        if v is None or d is None:
             return
-        with self.ctx.read_session() as s:
-            self._rows = svc.spoilt_register(s, v.id)
-        self.table.setModel(RowsModel.from_rows(
-            [Column(tr("选票序号"), RIGHT), Column(tr("范围")), Column(tr("原因")), Column(tr("来源"))],
-            [(r.serial or "", r.scope, r.reason, r.source) for r in self._rows], parent=self))
+        # a row's id is the register entry's (None for a ballot called ballot by ballot: undone with its ballot)
+        set_rows(self.table, SPOILT_COLUMNS, [(r.serial or "", r.scope, r.reason, r.source, r.id) for r in d.spoilt],
+                 id_of=lambda r: r[4])
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.scope.clear()
         self.scope.addItems([tr("整张")] + [p.post for p in v.posts])
@@ -676,19 +747,20 @@ class SpoiltPanel(_Panel):
             w.setEnabled(self.editable())
 
     def add(self) -> None:
-        self.run(lambda s: svc.add_spoilt(s, self.ctx.actor, self.cid, self.scope.currentText(), self.reason.text(),
-                                          self.serial.value()))
-        self.reason.clear()
+        cid, actor = self.cid, self.ctx.actor
+        if cid is None:
+            return
+        scope, reason, serial = self.scope.currentText(), self.reason.text(), self.serial.value()
+        self.run(lambda s: tally.add_spoilt(s, actor, cid, scope, reason, serial), lambda _id: self.reason.clear())
 
     def delete(self) -> None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        if not rows:
+        if not has_selection(self.table):
             return
-        row = self._rows[rows[0].row()]
-        if row.id is None:
+        spoilt_id, actor = selected_id(self.table), self.ctx.actor
+        if spoilt_id is None:
             Ask.error(self, tr("不能删除"), tr("逐张唱票产生的废票记录随选票一起撤销，不能单独删除"))
             return
-        self.run(lambda s: svc.delete_spoilt(s, self.ctx.actor, row.id))
+        self.run(lambda s: tally.delete_spoilt(s, actor, spoilt_id))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -751,15 +823,12 @@ class ResultPanel(_Panel):
                 self.verdict.setStyleSheet(RED)
             for reason in r.get("reasons", []):
                 self.reasons.addItem(reason)
-            from villagevote.names import stroke_key
             rank = {p.post: i for i, p in enumerate(v.posts)}
             for e in sorted(r.get("elected", []), key=lambda e: (rank.get(e["post"], 99), stroke_key(e["name"]))):
                 rows.append((e["post"], e.get("label") or e["name"], e["votes"], (e.get("share") or "") + "%"))
-        self.elected.setModel(RowsModel.from_rows([Column(tr("职务")), Column(tr("当选人")), Column(tr("得票"), RIGHT),
-                                                   Column(tr("得票率"), RIGHT)], rows, parent=self))
+        set_rows(self.elected, ELECTED_COLUMNS, rows)
         self.elected.horizontalHeader().setStretchLastSection(True)
-        with self.ctx.read_session() as s:
-            history = svc.lock_history(s, v.id)
+        history = self.detail.lock_history if self.detail is not None else []
         lines = [tr("{when} {who} {what}{why}").format(
             when=when.strftime("%Y-%m-%d %H:%M") if when else "", who=who,
             what=tr("确认为正式结果") if action == "lock" else tr("重新开启"), why=f"：{reason}" if reason else "")
@@ -774,7 +843,9 @@ class ResultPanel(_Panel):
         self.reopen_btn.setEnabled(v.official and self.ctx.can(Permission.ADMIN))
 
     def compute(self) -> None:
-        self.run(lambda s: svc.compute_result(s, self.ctx.actor, self.cid))
+        cid, actor = self.cid, self.ctx.actor
+        if cid is not None:
+            self.run(lambda s: outcome.compute_result(s, actor, cid))
 
     def resolve_tie(self) -> None:
         r = (self.view.result or {}) if self.view else {}
@@ -790,7 +861,9 @@ class ResultPanel(_Panel):
         if not how:
             return
         chosen = [n.strip() for n in names.replace("，", "、").replace(",", "、").split("、") if n.strip()]
-        self.run(lambda s: svc.resolve_tie(s, self.ctx.actor, self.cid, t["post"], chosen, how))
+        cid, actor = self.cid, self.ctx.actor
+        if cid is not None:
+            self.run(lambda s: outcome.resolve_tie(s, actor, cid, t["post"], chosen, how))
 
     def identify_write_in(self) -> None:
         """A written-in winner whose name fits several people of the village, one of them barred: record who."""
@@ -798,9 +871,12 @@ class ResultPanel(_Panel):
         cases = r.get("write_in_unresolved") or []
         if not cases:
             return
-        case = cases[0]
-        with self.ctx.read_session() as s:
-            choices = svc.write_in_choices(s, self.cid, case["name"])
+        case, cid = cases[0], self.cid
+        if cid is not None:
+            self.ctx.query(lambda s: outcome.write_in_choices(s, cid, case["name"]),
+                           lambda choices: self._identify(cid, case, choices), parent=self)
+
+    def _identify(self, cid: int, case: dict[str, Any], choices: list[tuple[str, str]]) -> None:
         picked = Ask.choose(self, tr("核实另选当选人"), tr("另选当选{post}的“{name}”是哪一位？（{why}）").format(
             post=case["post"], name=case["name"], why=case["reason"]), [text for _, text in choices])
         if picked is None:
@@ -808,69 +884,68 @@ class ResultPanel(_Panel):
         reason = Ask.text(self, tr("核实另选当选人"), tr("核实依据（如：经本人身份证核对）"))
         if not reason:
             return
-        self.run(lambda s: svc.identify_write_in(s, self.ctx.actor, self.cid, case["name"], choices[picked][0], reason))
+        actor, who = self.ctx.actor, choices[picked][0]
+        self.run(lambda s: outcome.identify_write_in(s, actor, cid, case["name"], who, reason))
 
     def lock(self) -> None:
         if not Ask.confirm(self, tr("确认为正式结果"), tr("确认后计票和结果只读，当选人的候选人状态改为“当选”。确定吗？")):
             return
-        notes = self.run(lambda s: svc.mark_official(s, self.ctx.actor, self.cid))
-        if notes:
-            Ask.info(self, tr("已确认"), "\n".join(notes))
+        cid, actor = self.cid, self.ctx.actor
+        if cid is not None:
+            self.run(lambda s: outcome.mark_official(s, actor, cid),
+                     lambda notes: Ask.info(self, tr("已确认"), "\n".join(notes)) if notes else None)
 
     def reopen(self) -> None:
         reason = Ask.text(self, tr("重新开启"), tr("重新开启后计票可以更正，本次选举的当选、未当选人员改回“正式候选人”，"
                                                    "当选人的践诺事项撤回；更正后须重新确认。\n请填写重新开启的理由（将记入操作日志）"))
         if reason is None:
             return
-        notes = self.run(lambda s: svc.reopen(s, self.ctx.actor, self.cid, reason))
-        if notes:
-            Ask.info(self, tr("已重新开启"), "\n".join(notes))
+        cid, actor = self.cid, self.ctx.actor
+        if cid is not None:
+            self.run(lambda s: outcome.reopen(s, actor, cid, reason),
+                     lambda notes: Ask.info(self, tr("已重新开启"), "\n".join(notes)) if notes else None)
 
-    def _save(self, title: str, suffix: str, render: Callable[[Any, Path], Path]) -> None:
+    def _produce(self, kind: str, name: str) -> None:
+        """A print or export of the registry (the command line's forms), for the selected contest."""
         if self.view is None:
             return
-        out = Ask.save_file(self, title, f"{suffix.upper()} (*.{suffix})", f"{self.view.village}{title}.{suffix}")
-        if not out:
-            return
-        path = self.run(lambda s: render(s, Path(out)), refresh=False)
-        if path:
-            Ask.info(self, tr("已生成"), str(path))
+        produce(self, self.ctx, kind, name, Options(contest_id=self.cid),
+                file_name=f"{self.view.village}{self.view.body_label}{find_form(kind, name).title}")
 
     def print_report(self) -> None:
-        from villagevote.reports.pdf.result_report import render_result_report
-        self._save(tr("选举结果报告单"), "pdf", lambda s, out: render_result_report(
-            svc.contest_view(s, self.cid), svc.vote_rows(s, self.cid), out))
+        self._produce("print", "result-report")
 
     def print_notice(self) -> None:
-        from villagevote.reports.pdf.winners_notice import render_winners_notice
-        self._save(tr("当选公告"), "pdf", lambda s, out: render_winners_notice(svc.contest_view(s, self.cid), out))
+        self._produce("print", "winners-notice")
 
     def print_certificates(self) -> None:
-        from villagevote.reports.pdf.certificates import render_certificates
-        self._save(tr("当选证书"), "pdf", lambda s, out: render_certificates(svc.contest_view(s, self.cid), out))
+        self._produce("print", "certificates")
 
     def export(self) -> None:
-        from villagevote.reports.xlsx.results_workbook import results_workbook
-        vid = self.ctx.village_id
-        self._save(tr("选举结果汇总表"), "xlsx", lambda s, out: results_workbook(
-            out, svc.contests_for_export(s, village_id=vid)))
+        """The results workbook of every contest in the village shown (the whole township when none is chosen)."""
+        village = self.tab.village_name
+        produce(self, self.ctx, "export", "results", Options(village=village or None),
+                file_name=(village or tr("全乡镇")) + find_form("export", "results").title)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 
-class ElectionTab(QWidget):
+class ElectionTab(Page):
     """Contests of the current village (or the whole township) on the left, the selected contest on the right."""
 
+    AREAS = frozenset({Area.ELECTIONS, Area.CANDIDATES, Area.TOWNSHIP})
+
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.contest_id: int | None = None
         self.view: ContestView | None = None
-        self._rows: list[svc.ContestRow] = []
+        self.contest: ContestDetail | None = None
+        self.village_name = ""
+        self._rows: list[ContestRow] = []
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.new_btn = button(tr("新建选举"), self.new_contest)
-        self.additional_btn = button(tr("为缺额建立另行选举"), self.new_additional)
+        self.new_btn = button(tr("新建选举"), self.new_contest, ctx.can(Permission.EDIT))
+        self.additional_btn = button(tr("为缺额建立另行选举"), self.new_additional, ctx.can(Permission.EDIT))
         bar.addWidget(self.new_btn)
         bar.addWidget(self.additional_btn)
         bar.addStretch(1)
@@ -885,6 +960,11 @@ class ElectionTab(QWidget):
         self.list = QTableView()
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setSortingEnabled(True)
+        self.list_model = RowsModel.from_rows(CONTEST_COLUMNS, [], parent=self)
+        self.list_proxy = sorting_proxy(self.list_model, self)
+        self.list.setModel(self.list_proxy)
+        self.list.selectionModel().selectionChanged.connect(self._selected)
         split.addWidget(self.list)
         self.detail = QTabWidget()
         self.ballots = BallotsPanel(self)
@@ -897,100 +977,77 @@ class ElectionTab(QWidget):
         self.detail.addTab(self.call, tr("逐张唱票"))
         self.detail.addTab(self.spoilt, tr("废票登记"))
         self.detail.addTab(self.result, tr("结果与确认"))
+        self.detail.setEnabled(False)
         split.addWidget(self.detail)
         split.setSizes([380, 900])
         layout.addWidget(split, 1)
         self.empty = QLabel(tr("当前范围内还没有选举。选择村后点“新建选举”，从该村组织的职数和资格合格的候选人建立。"))
         self.empty.setWordWrap(True)
         layout.addWidget(self.empty)
-        ctx.village_changed.connect(lambda _v: self.reload())
-        ctx.database_replaced.connect(self.reload)
         self.reload()
 
-    def reload(self) -> None:
-        with self.ctx.read_session() as s:
-            self._rows = svc.list_contests(s, self.ctx.village_id, self.ctx.cycle_id())
-        model = RowsModel.from_rows([Column(tr("村")), Column(tr("组织")), Column(tr("轮次")), Column(tr("方式")),
-                                     Column(tr("应选"), RIGHT), Column(tr("候选人"), RIGHT), Column(tr("状态"))],
-                                    [(r.village, r.body_label, r.round_label, r.mode_label, r.seats, r.candidates,
-                                      r.status) for r in self._rows], parent=self)
-        self.list.setModel(model)
-        self.list.selectionModel().selectionChanged.connect(self._selected)
+    def fetch(self, session: Session) -> queries.ElectionPageData:
+        return queries.election_page(session, self.ctx.village_id, self.contest_id)
+
+    def show_data(self, data: queries.ElectionPageData) -> None:
+        self._rows = data.contests
+        self.village_name = data.village
+        self.list.selectionModel().blockSignals(True)
+        self.list_model = RowsModel.from_rows(CONTEST_COLUMNS, data.contests, parent=self)
+        self.list_proxy.setSourceModel(self.list_model)
         self.list.resizeColumnsToContents()
-        self.empty.setVisible(not self._rows)
-        self.detail.setEnabled(bool(self._rows))
-        self.new_btn.setEnabled(self.ctx.can(Permission.EDIT))
-        self.additional_btn.setEnabled(self.ctx.can(Permission.EDIT))
-        ids = [r.id for r in self._rows]
-        if self.contest_id in ids:
-            self.select(self.contest_id)
-        elif ids:
-            self.select(ids[0])
-        else:
-            self.contest_id, self.view = None, None
-            self.banner.setText("")
-
-    def select(self, contest_id: int) -> None:
-        ids = [r.id for r in self._rows]
-        if contest_id in ids:
-            self.list.selectRow(ids.index(contest_id))
-            self._load(contest_id)
-
-    def _selected(self) -> None:
-        rows = self.list.selectionModel().selectedRows()
-        if rows:
-            self._load(self._rows[rows[0].row()].id)
-
-    def _load(self, contest_id: int) -> None:
-        self.contest_id = contest_id
-        with self.ctx.read_session() as s:
-            self.view = svc.contest_view(s, contest_id)
+        self.empty.setVisible(not data.contests)
+        self.detail.setEnabled(data.detail is not None)
+        self.contest = data.detail
+        self.view = data.detail.view if data.detail is not None else None
+        self.contest_id = data.detail.id if data.detail is not None else None
+        for row in range(self.list_proxy.rowCount()):
+            if self.list_proxy.index(row, 0).data(ID_ROLE) == self.contest_id:
+                self.list.selectRow(row)
+        self.list.selectionModel().blockSignals(False)
         v = self.view
+        if v is None:
+            self.banner.setText("")
+            return
         state = tr("已确认") if v.official else tr("未确认")
         self.banner.setText(tr("{title}　{state}").format(title=v.title, state=state))
         self.banner.setStyleSheet(GREEN if v.official else RED)
         for panel in (self.ballots, self.totals_panel, self.call, self.spoilt, self.result):
             panel.load()
 
+    def select(self, contest_id: int) -> None:
+        """Show ``contest_id`` (loaded on the database worker)."""
+        self.contest_id = contest_id
+        self.reload()
+
+    def _selected(self) -> None:
+        contest_id = selected_id(self.list)
+        if contest_id is not None and contest_id != self.contest_id:
+            self.select(contest_id)
+
     def refresh(self) -> None:
-        """Reload the list (status column) and the selected contest after a write."""
+        """Reload the list (status column) and the selected contest."""
         self.reload()
 
     def new_contest(self) -> None:
-        from villagevote.ui.dialogs.election_new import NewContestDialog
-        with self.ctx.read_session() as s:
-            orgs = svc.organizations_for(s, self.ctx.village_id, self.ctx.cycle_id())
+        village_id = self.ctx.village_id
+        self.ctx.query(lambda s: queries.new_contest_choices(s, village_id), self._ask_new_contest, parent=self)
+
+    def _ask_new_contest(self, orgs: list[OrgChoice]) -> None:
         if not orgs:
             Ask.error(self, tr("无法新建"), tr("当前届次还没有村组织，请先在“乡镇与届次”中建立届次"))
             return
         choice = NewContestDialog.ask(orgs, self)
         if choice is None:
             return
-        try:
-            with self.ctx.session() as s:
-                cid = svc.create_contest(s, self.ctx.actor, choice.organization_id, mode=choice.mode,
-                                         electorate=choice.electorate or None, present=choice.present)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.contest_id = cid
-        self.reload()
-        self.ctx.data_changed.emit("elections")
+        actor = self.ctx.actor
+        self.ctx.write(lambda s: contests.create_contest(s, actor, choice.organization_id, mode=choice.mode,
+                                                         electorate=choice.electorate or None,
+                                                         present=choice.present),
+                       Area.ELECTIONS, on_done=self.select, parent=self)
 
     def new_additional(self) -> None:
-        if self.contest_id is None:
-            return
-        try:
-            with self.ctx.session() as s:
-                from villagevote.models.elections import Contest
-                org_id = s.get(Contest, self.contest_id).organization_id
-                cid = svc.create_contest(s, self.ctx.actor, org_id, round_="additional",
-                                         from_contest_id=self.contest_id,
-                                         electorate=self.view.electorate if self.view else None,
-                                         present=self.view.present if self.view else None)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.contest_id = cid
-        self.reload()
-        self.ctx.data_changed.emit("elections")
+        cid, actor = self.contest_id, self.ctx.actor
+        if cid is not None:
+            self.ctx.write(lambda s: contests.create_additional_contest(s, actor, cid), Area.ELECTIONS,
+                           on_done=self.select, parent=self)
