@@ -374,8 +374,8 @@ def test_import_dialog_check_names_the_under_age_row(qtbot, ctx, township, tmp_p
     dialog = ImportDialog(None, ctx, path, township.village_ids[0])
     qtbot.addWidget(dialog)
     dialog.check()
-    qtbot.waitUntil(lambda: "正在检查" not in dialog.result.toPlainText(), timeout=10000)
-    text = dialog.result.toPlainText()
+    qtbot.waitUntil(lambda: "正在检查" not in dialog.report.toPlainText(), timeout=10000)
+    text = dialog.report.toPlainText()
     assert "1 人选举日未满18周岁，不列入选民名单（不导入）" in text and "第 3 行 王小二：选举日" in text
     assert "第 4 行「登记类别」列：无法识别的登记类别「外来人员」" in text
     assert not dialog.import_button.isEnabled()

@@ -219,36 +219,45 @@ def test_a_lowered_cap_flags_the_later_proxies(db, admin, township):
 
 
 def test_proxy_dialog_records_the_kinship_of_two_plain_voters_then_the_proxy(qapp, ctx, db, admin, township,
-                                                                             monkeypatch, tmp_path):
-    from villagevote.ui.dialogs import voters_proxy
+                                                                             tmp_path, settle):
     from villagevote.ui.dialogs.voters_proxy import ProxyDialog
     from villagevote.ui.widgets import select_enum
 
-    errors: list[str] = []
-    monkeypatch.setattr(voters_proxy, "show_error", lambda _parent, exc, *a: errors.append(str(exc)))
     with db.session() as s:
         plain_voters(s, township, ["何建平", "吕淑珍"])
+
+    def errors() -> list[str]:  # what the dialog shows beside its fields or at the bottom
+        return [m for m in [dialog.errors.message()] + [dialog.errors.message(f) for f in
+                                                         ("principal", "holder", "kind", "authorized_on")] if m]
 
     def choose(picker, name: str) -> None:
         picker.search.setText(name)
         picker.reload()
+        settle()
         assert picker.model.rowCount() == 1
         picker.view.selectRow(0)
+        settle()
 
     dialog = ProxyDialog(None, ctx)
+    settle()
     dialog.village.setCurrentIndex(dialog.village.findData(township.village_ids[0]))
+    settle()
+    dialog.save()  # nobody chosen yet: said beside the field, the dialog stays open
+    assert dialog.errors.message("principal") == "请选中委托人" and dialog.result() == 0
     choose(dialog.principal, "吕淑珍")
     choose(dialog.holder, "何建平")
     assert "未登记吕淑珍与何建平的近亲属关系" in dialog.kinship.text()
     assert dialog.record_kinship.isEnabled()
     select_enum(dialog.kind, RelationKind.SPOUSE)
     dialog.record_kinship.click()
-    assert errors == []
+    settle()
+    assert errors() == []
     assert dialog.kinship.text() == "已登记：吕淑珍与何建平为配偶" and not dialog.record_kinship.isEnabled()
     dialog.grab().save(str(tmp_path / "proxy_dialog.png"))
     dialog.date.setDate(min(dt.date.today(), township.election_day))
     dialog.save()
-    assert errors == [] and dialog.result() == ProxyDialog.DialogCode.Accepted
+    settle()
+    assert errors() == [] and dialog.result() == ProxyDialog.DialogCode.Accepted
     with db.read_session() as s:
         (row,) = list_proxies(s, township.cycle_id)
     assert (row.principal, row.holder, row.relation, row.problem) == ("吕淑珍", "何建平", "配偶", "")

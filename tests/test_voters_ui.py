@@ -26,14 +26,17 @@ def big_register(db, admin, township, tmp_path):
     return township
 
 
-def test_register_model_fetches_lazily_and_filters(qtbot, ctx, big_register, qtmodeltester):
+def test_register_model_fetches_lazily_and_filters(qtbot, ctx, big_register, qtmodeltester, settle):
     from villagevote.ui.pages.voter_register import VoterRegisterTab
     from villagevote.ui.table_model import PAGE_SIZE
     tab = VoterRegisterTab(ctx)
     qtbot.addWidget(tab)
+    settle()
     assert tab.model.total == 1200
     assert tab.model.rowCount() == PAGE_SIZE and tab.model.canFetchMore()
-    tab.model.fetchMore()
+    tab.model.fetchMore()  # the next page is read on the database worker
+    assert not tab.model.canFetchMore()  # one page at a time
+    settle()
     assert tab.model.rowCount() == 2 * PAGE_SIZE
     # The clerk sees full ID numbers (VIEW_SENSITIVE); eligible column reads 是
     first = tab.model.row_at(0)
@@ -45,10 +48,13 @@ def test_register_model_fetches_lazily_and_filters(qtbot, ctx, big_register, qtm
     qtbot.waitUntil(lambda: tab.model.total == 1200)
     tab.group.setCurrentIndex(0)
     tab.village.setCurrentIndex(tab.village.findData(big_register.village_ids[0]))
+    settle()  # the village's groups come with the register
     tab.group.setCurrentIndex(tab.group.findText("第2村民小组"))
+    settle()
     assert tab.model.total == 300
     assert {tab.model.row_at(i)[1] for i in range(tab.model.rowCount())} == {"第2村民小组"}
     qtmodeltester.check(tab.model, force_py=True)
+    settle()
 
 
 def test_readonly_user_sees_masked_ids_and_no_import(qtbot, qapp, db, readonly, big_register):
@@ -56,8 +62,10 @@ def test_readonly_user_sees_masked_ids_and_no_import(qtbot, qapp, db, readonly, 
     from villagevote.ui.context import AppContext
     from villagevote.ui.pages.voter_register import VoterRegisterTab
     setup_fonts(qapp)
-    tab = VoterRegisterTab(AppContext(db, readonly))
+    ro = AppContext(db, readonly)
+    tab = VoterRegisterTab(ro)
     qtbot.addWidget(tab)
+    assert ro.wait_idle()
     assert "********" in tab.model.row_at(0)[6]
     assert not tab.import_button.isEnabled()
 
@@ -77,8 +85,8 @@ def test_import_dialog_checks_then_imports_in_a_job(qtbot, ctx, township, monkey
     dialog = ImportDialog(None, ctx, path, township.village_ids[0])
     qtbot.addWidget(dialog)
     dialog.check()
-    qtbot.waitUntil(lambda: "正在检查" not in dialog.result.toPlainText(), timeout=10000)
-    assert "第 4 行" in dialog.result.toPlainText() and not dialog.import_button.isEnabled()
+    qtbot.waitUntil(lambda: "正在检查" not in dialog.report.toPlainText(), timeout=10000)
+    assert "第 4 行" in dialog.report.toPlainText() and not dialog.import_button.isEnabled()
     ws.delete_rows(4)
     wb.save(path)
     dialog.check(use_form=True)
@@ -88,22 +96,23 @@ def test_import_dialog_checks_then_imports_in_a_job(qtbot, ctx, township, monkey
     assert voter_count(dialog.ctx.db) == 1 and infos and "新增 1 人" in infos[-1]
 
 
-def test_calendar_panel_highlights_late_items(qtbot, ctx, township):
+def test_calendar_panel_highlights_late_items(qtbot, ctx, township, settle):
     from villagevote.ui.pages.overview_calendar import CalendarPanel
     panel = CalendarPanel(ctx, today=dt.date(2026, 12, 1))
     qtbot.addWidget(panel)
+    settle()
     rows = [panel.model.row_at(i) for i in range(panel.model.rowCount())]
     late = [r for r in rows if r[5] == "已逾期"]
     assert {r[0] for r in late} == {"东村", "西村", "南村"} and all(r[1] == "公布选民名单" for r in late)
     assert "已逾期 3 项" in panel.summary.text()
 
 
-def test_objection_answer_dialog_opens_and_answers(qtbot, ctx, big_register, township, admin):
+def test_objection_answer_dialog_opens_and_answers(qtbot, ctx, big_register, township, admin, settle):
     from villagevote.models.voters import Objection
     from villagevote.ui.dialogs.voters_objection import AnswerDialog
     from villagevote.voters.objections import ObjectionRequest, register_objection
     from villagevote.voters.register import publish_voter_list
-    with ctx.session() as s:
+    with ctx.db.session() as s:
         publish_voter_list(s, admin, township.cycle_id, township.village_ids[0], dt.date(2026, 11, 18))
         oid = register_objection(s, admin, township.cycle_id, township.village_ids[0], raised_by="张三",
                                  ground="漏登本人", received_on=dt.date(2026, 11, 20), request=ObjectionRequest.ADD,
@@ -113,7 +122,9 @@ def test_objection_answer_dialog_opens_and_answers(qtbot, ctx, big_register, tow
     dialog.outcome.setCurrentIndex(dialog.outcome.count() - 1)  # 不成立
     dialog.answer.setPlainText("经核实，张小三户籍不在本村")
     dialog.date.setDate(dt.date(2026, 11, 22))  # within the answer period, whatever today is
-    dialog.save()
-    with ctx.session() as s:
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+        dialog.save()
+    settle()
+    with ctx.db.read_session() as s:
         row = s.get(Objection, oid)
         assert row.outcome.value == "rejected" and row.answer == "经核实，张小三户籍不在本村"

@@ -158,12 +158,12 @@ def check_removal(status: VoterStatus, reason: str, on: dt.date, today: dt.date 
         raise ValidationError(tr("「{status}」不是除名原因，应为：已死亡、已迁出、被剥夺政治权利或已除名").format(
             status=status.label))
     if not reason.strip():
-        raise ValidationError(tr("请填写除名的具体原因（如死亡证明、迁出证明）"))
+        raise ValidationError(tr("请填写除名的具体原因（如死亡证明、迁出证明）"), field="reason")
     if on is None:
-        raise ValidationError(tr("请填写除名的日期"))
+        raise ValidationError(tr("请填写除名的日期"), field="date")
     today = today or dt.date.today()
     if on > today:
-        raise ValidationError(tr("除名日期 {on} 晚于今天，不能预先登记").format(on=_cn(on)))
+        raise ValidationError(tr("除名日期 {on} 晚于今天，不能预先登记").format(on=_cn(on)), field="date")
 
 
 def _cn(day: dt.date) -> str:

@@ -28,7 +28,7 @@ from villagevote.voters.calendar import objection_dates, objection_overdue
 from villagevote.voters.register import cycle_profile, milestones, refresh_eligibility, remove_voter
 from villagevote.voters.search import initials_key, name_sort_key
 
-__all__ = ["ObjectionRow", "answer_objection", "list_objections", "register_objection"]
+__all__ = ["ObjectionRequest", "ObjectionRow", "answer_objection", "list_objections", "register_objection"]
 
 
 def _published_on(session: Session, cycle_id: int, village_id: int) -> dt.date:
@@ -51,9 +51,9 @@ def register_objection(session: Session, actor: Actor, cycle_id: int, village_id
     (name, id_number, group_id, category).
     """
     if not raised_by.strip():
-        raise ValidationError(tr("请填写异议提出人"))
+        raise ValidationError(tr("请填写异议提出人"), field="raised_by")
     if not ground.strip():
-        raise ValidationError(tr("请填写异议的事实和理由"))
+        raise ValidationError(tr("请填写异议的事实和理由"), field="ground")
     cycle, profile = cycle_profile(session, cycle_id)
     published = _published_on(session, cycle_id, village_id)
     dates = objection_dates(received_on, published, cycle.election_day, profile)
@@ -62,14 +62,18 @@ def register_objection(session: Session, actor: Actor, cycle_id: int, village_id
     if request in (ObjectionRequest.REMOVE, ObjectionRequest.CORRECT):
         voter = session.get(Voter, voter_id) if voter_id else None
         if voter is None or voter.village_id != village_id or voter.cycle_id != cycle_id:
-            raise ValidationError(tr("请选择本村名单上被提出异议的选民"))
+            raise ValidationError(tr("请选择本村名单上被提出异议的选民"), field="voter")
         about_name = voter.name
     else:
         name = str(details.get("name", "")).strip()
         if not name:
-            raise ValidationError(tr("漏登异议须填写应列入名单的人的姓名"))
+            raise ValidationError(tr("漏登异议须填写应列入名单的人的姓名"), field="name")
         if details.get("id_number"):
-            details["id_number"] = parse_id_number(details["id_number"]).number
+            try:
+                details["id_number"] = parse_id_number(details["id_number"]).number
+            except ValidationError as exc:
+                exc.field = "id_number"
+                raise
         about_name = name
     objection = Objection(village_id=village_id, cycle_id=cycle_id, voter_id=voter_id, raised_by=raised_by.strip(),
                           about_name=about_name, ground=ground.strip(), received_on=received_on,
@@ -91,11 +95,12 @@ def answer_objection(session: Session, actor: Actor, objection_id: int, outcome:
             day=objection.answered_on, outcome=objection.outcome.label))
     outcome = ObjectionOutcome(outcome)
     if outcome == ObjectionOutcome.PENDING:
-        raise ValidationError(tr("请选择处理结论：成立或不成立"))
+        raise ValidationError(tr("请选择处理结论：成立或不成立"), field="outcome")
     if not answer.strip():
-        raise ValidationError(tr("请填写处理意见（答复内容）"))
+        raise ValidationError(tr("请填写处理意见（答复内容）"), field="answer")
     if answered_on < objection.received_on:
-        raise ValidationError(tr("答复日期不能早于收到异议的日期 {day}").format(day=objection.received_on))
+        raise ValidationError(tr("答复日期不能早于收到异议的日期 {day}").format(day=objection.received_on),
+                              field="answered_on")
     before = audit.snapshot(objection)
     notes: list[str] = []
     if outcome == ObjectionOutcome.UPHELD:

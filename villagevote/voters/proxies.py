@@ -143,27 +143,29 @@ def register_proxy(session: Session, actor: Actor, principal_id: int, holder_id:
     if principal is None or holder is None:
         raise NotFound(tr("找不到委托人或受托人"))
     if principal.id == holder.id:
-        raise ValidationError(tr("委托人和受托人不能是同一人"))
+        raise ValidationError(tr("委托人和受托人不能是同一人"), field="holder")
     cycle, profile = cycle_profile(session, principal.cycle_id)
     if holder.cycle_id != principal.cycle_id or holder.village_id != principal.village_id:
         raise ValidationError(tr("受托人{h}不是{p}所在村的选民，只能委托本村有选举权的近亲属").format(
-            h=holder.name, p=principal.name))
+            h=holder.name, p=principal.name), field="holder")
     for who, role in ((principal, tr("委托人")), (holder, tr("受托人"))):
         if who.status != VoterStatus.ACTIVE or not who.eligible:
             why = who.status_reason if who.status != VoterStatus.ACTIVE else who.ineligible_reason
-            raise ValidationError(tr("{role}{name}在选举日没有选举权（{why}）").format(role=role, name=who.name, why=why))
+            raise ValidationError(tr("{role}{name}在选举日没有选举权（{why}）").format(role=role, name=who.name, why=why),
+                                  field="principal" if who is principal else "holder")
     standing = holder_candidacy(session, holder)
     if standing is not None:
-        raise ValidationError(_candidate_holder_message(holder, principal, standing))
+        raise ValidationError(_candidate_holder_message(holder, principal, standing), field="holder")
     relation = near_relation(session, principal, holder)
     if relation is None:
         raise ValidationError(tr("未登记{p}与{h}的近亲属关系。委托投票只能委托近亲属，请先登记二人的关系（“登记委托”窗口中的“登记亲属关系”）").format(
             p=principal.name, h=holder.name))
     today = today or dt.date.today()
     if authorized_on > today:
-        raise ValidationError(tr("书面委托日期 {d} 晚于今天").format(d=authorized_on))
+        raise ValidationError(tr("书面委托日期 {d} 晚于今天").format(d=authorized_on), field="authorized_on")
     if authorized_on > cycle.election_day:
-        raise ValidationError(tr("书面委托日期 {d} 晚于选举日 {e}").format(d=authorized_on, e=cycle.election_day))
+        raise ValidationError(tr("书面委托日期 {d} 晚于选举日 {e}").format(d=authorized_on, e=cycle.election_day),
+                              field="authorized_on")
     existing = session.scalar(select(Proxy).where(Proxy.principal_id == principal.id))
     if existing is not None:
         other = session.get(Voter, existing.holder_id)

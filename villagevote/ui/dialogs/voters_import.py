@@ -19,18 +19,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from villagevote.changes import Area
 from villagevote.errors import UserError, ValidationError
 from villagevote.i18n import tr
+from villagevote.ui.context import AppContext
 from villagevote.ui.dialogs.common import Ask, show_error
-from villagevote.ui.widgets import button, village_combo
+from villagevote.ui.dialogs.voters_pick import fill_villages
+from villagevote.ui.widgets import button
+from villagevote.ui.workers import Cancelled
 from villagevote.voters.importer import check_settings, header_signature, import_parsed, remembered_mapping
+from villagevote.voters.queries import current_cycle_id
 from villagevote.voters.workbook import FIELDS, ParsedSheet, column_letter, read_sheet, read_voter_workbook
 
 __all__ = ["ImportDialog", "start_import"]
 
 
-
-def start_import(parent: QWidget, ctx, village_id: int | None) -> ImportDialog | None:  # type: ignore[no-untyped-def]
+def start_import(parent: QWidget, ctx: AppContext, village_id: int | None) -> ImportDialog | None:
     path = Ask.open_file(parent, tr("选择选民名单文件"), tr("表格文件 (*.xlsx *.xls *.ods *.xlsm)"))
     if not path:
         return None
@@ -41,7 +45,7 @@ def start_import(parent: QWidget, ctx, village_id: int | None) -> ImportDialog |
 
 
 class ImportDialog(QDialog):
-    def __init__(self, parent: QWidget | None, ctx, path: Path, village_id: int | None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, parent: QWidget | None, ctx: AppContext, path: Path, village_id: int | None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.path = path
@@ -52,7 +56,8 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         form.addRow(tr("文件："), QLabel(str(path)))
-        self.village = village_combo(ctx, village_id, first=tr("按表格中的「所在村」列（全镇名单）"))
+        self.village = QComboBox()
+        fill_villages(ctx, self.village, village_id, first=tr("按表格中的「所在村」列（全镇名单）"))
         form.addRow(tr("导入到："), self.village)
         self.source = QLineEdit()
         self.source.setPlaceholderText(tr("如：派出所、村报送（同一来源下次自动沿用列对应）"))
@@ -74,9 +79,9 @@ class ImportDialog(QDialog):
             self.mapping_form.addRow(spec.label + "：", combo)
         layout.addWidget(box)
 
-        self.result = QPlainTextEdit()
-        self.result.setReadOnly(True)
-        layout.addWidget(self.result, 1)
+        self.report = QPlainTextEdit()
+        self.report.setReadOnly(True)
+        layout.addWidget(self.report, 1)
         buttons = QHBoxLayout()
         self.check_button = button(tr("按以上设置重新检查"), lambda: self.check(use_form=True))
         buttons.addWidget(self.check_button)
@@ -103,21 +108,20 @@ class ImportDialog(QDialog):
         if use_form:
             sheet = self.sheet.currentText() or None
         source = self.source.text().strip()
-        if mapping is None and source:
-            with self.ctx.session() as s:
-                mapping = remembered_mapping(s, source)
         self.import_button.setEnabled(False)
-        self.result.setPlainText(tr("正在检查文件…"))
-        path = self.path
-        ages: dict[str, Any] = {}  # persons under age on the election day are row errors at the check already
-        cycle_id = self.ctx.cycle_id()
-        if cycle_id is not None:
-            with self.ctx.read_session() as s:
-                ages["election_day"], ages["min_age"] = check_settings(s, cycle_id)
+        self.report.setPlainText(tr("正在检查文件…"))
+        path, db = self.path, self.ctx.db
 
-        def job(progress):  # type: ignore[no-untyped-def]
+        def job(progress):
             def report(i: int, n: int) -> None:
                 progress(i / max(n, 1), tr("正在检查第 {i} / {n} 行…").format(i=i, n=n))
+            nonlocal mapping
+            ages: dict[str, Any] = {}  # persons under age on the election day are row errors at the check already
+            with db.read_session() as s:
+                if mapping is None and source:
+                    mapping = remembered_mapping(s, source)
+                cycle_id = current_cycle_id(s)
+                ages["election_day"], ages["min_age"] = check_settings(s, cycle_id)
             try:
                 parsed = read_voter_workbook(path, sheet=sheet, mapping=mapping, progress=report, **ages)
             except ValidationError as exc:
@@ -130,7 +134,7 @@ class ImportDialog(QDialog):
                     return exc, [], "", {}
             if mapping is None:
                 # a layout seen before: use the mapping remembered for it
-                with self.ctx.db.session() as s:
+                with db.read_session() as s:
                     remembered = remembered_mapping(s, signature=header_signature(
                         [h for _, h in sorted(parsed.columns.values())] + list(parsed.unmapped.values())))
                 if remembered and remembered != parsed.mapping():
@@ -143,7 +147,7 @@ class ImportDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, UserError):
-            self.result.setPlainText(str(exc))
+            self.report.setPlainText(str(exc))
         else:
             show_error(self, exc)
 
@@ -170,7 +174,7 @@ class ImportDialog(QDialog):
             exc, names, current, headers = result
             self._fill_sheets(names, current)
             self._fill_combos(headers, {})
-            self.result.setPlainText(str(exc) + "\n\n" + tr("请在上方选择工作表并指定各列，然后点“按以上设置重新检查”。"))
+            self.report.setPlainText(str(exc) + "\n\n" + tr("请在上方选择工作表并指定各列，然后点“按以上设置重新检查”。"))
             self.parsed = None
             return
         parsed: ParsedSheet = result
@@ -196,39 +200,37 @@ class ImportDialog(QDialog):
                 lines.append(tr("……另有 {n} 处").format(n=len(parsed.errors) - 300))
         else:
             lines.append(tr("检查通过，可以导入。"))
-        self.result.setPlainText("\n".join(lines))
+        self.report.setPlainText("\n".join(lines))
         self.import_button.setEnabled(parsed.ok and parsed.row_count > 0)
 
     # ---- importing -----------------------------------------------------------------------------------------------
     def do_import(self) -> None:
         parsed = self.parsed
-        cycle_id = self.ctx.cycle_id()
-        if parsed is None or cycle_id is None:
+        if parsed is None:
             return
         village_id = self.village.currentData()
         source = self.source.text().strip()
         create = self.create_groups.isChecked()
-        actor = self.ctx.actor
+        actor, db = self.ctx.actor, self.ctx.db
         self.import_button.setEnabled(False)
 
-        def job(progress):  # type: ignore[no-untyped-def]
-            with self.ctx.db.session() as s:  # one transaction: cancel or any error rolls everything back
-                return import_parsed(s, actor, parsed, cycle_id, village_id, source=source, create_groups=create,
-                                     progress=progress)
+        def job(progress):
+            with db.session() as s:  # one transaction with progress: cancel or any error rolls everything back
+                return import_parsed(s, actor, parsed, current_cycle_id(s), village_id, source=source,
+                                     create_groups=create, progress=progress)
 
-        def done(summary) -> None:  # type: ignore[no-untyped-def]
+        def done(summary) -> None:
             self.summary_text = summary.text()
-            self.result.setPlainText(self.summary_text)
-            self.ctx.data_changed.emit("voters")
+            self.report.setPlainText(self.summary_text)
+            self.ctx.announce(Area.VOTERS)
             Ask.info(self, tr("导入完成"), self.summary_text)
             self.accept()
 
         def failed(exc: BaseException, _tb: str) -> None:
-            from villagevote.ui.workers import Cancelled
             if isinstance(exc, Cancelled):
-                self.result.setPlainText(tr("已取消导入，名单未作任何改动。"))
+                self.report.setPlainText(tr("已取消导入，名单未作任何改动。"))
             elif isinstance(exc, UserError):
-                self.result.setPlainText(str(exc))
+                self.report.setPlainText(str(exc))
             else:
                 show_error(self, exc)
             self.import_button.setEnabled(True)

@@ -1,26 +1,30 @@
-"""Registering and answering objections to a published voter list."""
+"""Registering and answering objections to a published voter list. Both dialogs save through ``ctx.write`` and stay
+open with everything typed when the domain refuses, showing the reason beside the field it concerns."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
-from sqlalchemy import select
 
+from villagevote.changes import Area
 from villagevote.i18n import tr
-from villagevote.models.core import VillageGroup
 from villagevote.models.enums import ObjectionOutcome
-from villagevote.models.voters import ObjectionRequest
-from villagevote.ui.dialogs.common import date_edit, ok_cancel, show_error
-from villagevote.ui.dialogs.voters_pick import VoterPicker
-from villagevote.ui.widgets import combo_enum, village_combo
+from villagevote.ui.context import AppContext
+from villagevote.ui.dialogs.common import Ask, FieldErrors, date_edit, ok_cancel
+from villagevote.ui.dialogs.voters_pick import VoterPicker, day_of, fill_groups, fill_villages
+from villagevote.ui.widgets import combo_enum
+from villagevote.voters.objections import ObjectionRequest, answer_objection, register_objection
+from villagevote.voters.queries import current_cycle_id
+
+__all__ = ["AnswerDialog", "ObjectionDialog"]
 
 
 class ObjectionDialog(QDialog):
-    def __init__(self, parent: QWidget | None, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, parent: QWidget | None, ctx: AppContext) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(tr("登记选民名单异议"))
         self.resize(640, 560)
         form = QFormLayout(self)
-        self.village = village_combo(ctx, ctx.village_id)
+        self.village = QComboBox()
         self.request = QComboBox()
         for r in ObjectionRequest:
             self.request.addItem(r.label, r)
@@ -28,7 +32,7 @@ class ObjectionDialog(QDialog):
         self.ground = QPlainTextEdit()
         self.ground.setFixedHeight(70)
         self.received = date_edit()
-        self.picker = VoterPicker(ctx, self.village.currentData())
+        self.picker = VoterPicker(ctx, None)
         self.add_name = QLineEdit()
         self.add_id = QLineEdit()
         self.group = QComboBox()
@@ -41,21 +45,21 @@ class ObjectionDialog(QDialog):
         form.addRow(tr("漏登者姓名："), self.add_name)
         form.addRow(tr("漏登者身份证号："), self.add_id)
         form.addRow(tr("村民小组（补登/更正为）："), self.group)
+        self.errors = FieldErrors(form)
+        for name, widget in (("raised_by", self.raised_by), ("ground", self.ground), ("received_on", self.received),
+                             ("voter", self.picker), ("name", self.add_name), ("id_number", self.add_id)):
+            self.errors.add(name, widget)
         form.addRow(ok_cancel(self, self.save))
         self.village.currentIndexChanged.connect(self._village_changed)
-        self._village_changed()
+        fill_villages(ctx, self.village, ctx.village_id, then=self._village_changed)
 
     def _village_changed(self) -> None:
         vid = self.village.currentData()
         self.picker.set_village(vid)
-        self.group.clear()
-        self.group.addItem(tr("（不变 / 未指定）"), None)
-        with self.ctx.session() as s:
-            for g in s.scalars(select(VillageGroup).where(VillageGroup.village_id == vid).order_by(VillageGroup.number)):
-                self.group.addItem(g.name, g.id)
+        fill_groups(self.ctx, self.group, vid, tr("（不变 / 未指定）"))
 
     def save(self) -> None:
-        from villagevote.voters.objections import register_objection
+        self.errors.clear()
         request = combo_enum(self.request, ObjectionRequest)
         details = {}
         if request == ObjectionRequest.ADD:
@@ -63,24 +67,24 @@ class ObjectionDialog(QDialog):
                        "group_id": self.group.currentData()}
         elif request == ObjectionRequest.CORRECT and self.group.currentData():
             details = {"group_id": self.group.currentData()}
-        try:
-            with self.ctx.session() as s:
-                register_objection(s, self.ctx.actor, self.ctx.cycle_id(), self.village.currentData(),
-                                   raised_by=self.raised_by.text(), ground=self.ground.toPlainText(),
-                                   received_on=self.received.date().toPython(), request=request,
-                                   voter_id=self.picker.current(), details=details)
-        except Exception as exc:
-            show_error(self, exc)
+        actor, village_id, voter_id = self.ctx.actor, self.village.currentData(), self.picker.current()
+        raised_by, ground = self.raised_by.text(), self.ground.toPlainText()
+        received_on = day_of(self.received)
+        if village_id is None or request is None:
+            self.errors.show(tr("请选择村"))
             return
-        self.accept()
+        self.ctx.write(lambda s: register_objection(
+            s, actor, current_cycle_id(s), village_id, raised_by=raised_by, ground=ground, received_on=received_on,
+            request=request, voter_id=voter_id, details=details),
+            Area.VOTERS, on_done=lambda _id: self.accept(), on_error=self.errors.show_error, parent=self)
 
     @classmethod
-    def ask_new(cls, parent: QWidget | None, ctx) -> bool:  # type: ignore[no-untyped-def]
+    def ask_new(cls, parent: QWidget | None, ctx: AppContext) -> bool:
         return cls(parent, ctx).exec() == QDialog.DialogCode.Accepted
 
 
 class AnswerDialog(QDialog):
-    def __init__(self, parent: QWidget | None, ctx, objection_id: int) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, parent: QWidget | None, ctx: AppContext, objection_id: int) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.objection_id = objection_id
@@ -98,22 +102,25 @@ class AnswerDialog(QDialog):
         note = QLabel(tr("异议成立时立即按请求更新选民名单（除名、补登或更正），并记入登记历史。"))
         note.setWordWrap(True)
         form.addRow(note)
+        self.errors = FieldErrors(form)
+        for name, widget in (("outcome", self.outcome), ("answer", self.answer), ("answered_on", self.date)):
+            self.errors.add(name, widget)
         form.addRow(ok_cancel(self, self.save))
 
     def save(self) -> None:
-        from villagevote.ui.dialogs.common import Ask
-        from villagevote.voters.objections import answer_objection
-        try:
-            with self.ctx.session() as s:
-                notes = answer_objection(s, self.ctx.actor, self.objection_id, combo_enum(self.outcome, ObjectionOutcome),
-                                         self.answer.toPlainText(), self.date.date().toPython())
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        if notes:
-            Ask.info(self, tr("已答复"), "\n".join(notes))
-        self.accept()
+        self.errors.clear()
+        actor, objection_id = self.ctx.actor, self.objection_id
+        outcome = combo_enum(self.outcome, ObjectionOutcome) or ObjectionOutcome.PENDING  # PENDING is refused
+        answer, on = self.answer.toPlainText(), day_of(self.date)
+
+        def done(notes: list[str]) -> None:
+            if notes:
+                Ask.info(self, tr("已答复"), "\n".join(notes))
+            self.accept()
+
+        self.ctx.write(lambda s: answer_objection(s, actor, objection_id, outcome, answer, on), Area.VOTERS,
+                       on_done=done, on_error=self.errors.show_error, parent=self)
 
     @classmethod
-    def ask(cls, parent: QWidget | None, ctx, objection_id: int) -> bool:  # type: ignore[no-untyped-def]
+    def ask(cls, parent: QWidget | None, ctx: AppContext, objection_id: int) -> bool:
         return cls(parent, ctx, objection_id).exec() == QDialog.DialogCode.Accepted

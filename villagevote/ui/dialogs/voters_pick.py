@@ -1,22 +1,64 @@
-"""A search box over one village's register for choosing a voter (by name, pinyin initials or ID fragment)."""
+"""A search box over one village's register for choosing a voter (by name, pinyin initials or ID fragment), and the
+village / 村民小组 choices the voter dialogs share; all read on the database worker."""
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTableView, QVBoxLayout, QWidget
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDateEdit, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from villagevote.auth import Permission
 from villagevote.i18n import tr
-from villagevote.ui.table_model import Column, RowsModel
-from villagevote.voters import register as reg
+from villagevote.ui.context import AppContext
+from villagevote.ui.table_model import Column, RowsModel, sorting_proxy
+from villagevote.voters.queries import Choice, group_choices, picker_rows, village_choices
 
-COLUMNS = [Column(tr("姓名"), kind="name"), Column(tr("村民小组")), Column(tr("性别")), Column(tr("出生日期")), Column(tr("身份证号")),
-           Column(tr("状态"))]
+__all__ = ["VoterPicker", "day_of", "fill_groups", "fill_villages"]
+
+COLUMNS = [Column(tr("姓名"), kind="name"), Column(tr("村民小组")), Column(tr("性别")), Column(tr("出生日期")),
+           Column(tr("身份证号")), Column(tr("状态"))]
+
+
+def day_of(edit: QDateEdit) -> dt.date:
+    """The day shown in a date field, as a ``datetime.date``."""
+    day = edit.date().toPython()
+    assert isinstance(day, dt.date)
+    return day
+
+
+def _fill(combo: QComboBox, first: str | None, choices: list[Choice], wanted: int | None) -> None:
+    combo.blockSignals(True)
+    combo.clear()
+    if first is not None:
+        combo.addItem(first, None)
+    for key, name in choices:
+        combo.addItem(name, key)
+    combo.setCurrentIndex(max(combo.findData(wanted), 0))
+    combo.blockSignals(False)
+
+
+def fill_villages(ctx: AppContext, combo: QComboBox, village_id: int | None, first: str | None = None,
+                  then: Callable[[], None] | None = None) -> None:
+    """Fill ``combo`` with the township's villages (item data: id), ``village_id`` selected when listed, else the top
+    item; ``first`` adds a top item with no village (data None). ``then()`` runs once it is filled."""
+    def done(choices: list[Choice]) -> None:
+        _fill(combo, first, choices, village_id)
+        if then is not None:
+            then()
+    ctx.query(village_choices, done, parent=combo.window())
+
+
+def fill_groups(ctx: AppContext, combo: QComboBox, village_id: int | None, first: str) -> None:
+    """Fill ``combo`` with a village's 村民小组 after ``first`` (data None)."""
+    ctx.query(lambda s: group_choices(s, village_id), lambda choices: _fill(combo, first, choices, None),
+              parent=combo.window())
 
 
 class VoterPicker(QWidget):
     picked = Signal(object)  # voter id or None
 
-    def __init__(self, ctx, village_id: int | None, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: AppContext, village_id: int | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.village_id = village_id
@@ -31,10 +73,14 @@ class VoterPicker(QWidget):
         self.view.setMinimumHeight(160)
         layout.addWidget(self.view)
         self.model = RowsModel.from_rows(COLUMNS, [])
-        self.view.setModel(self.model)
+        self.proxy = sorting_proxy(self.model, self)
+        self.view.setModel(self.proxy)
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # as read until clicked
+        self.view.setSortingEnabled(True)
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self.picked.emit(self.current()))
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(200)
+        self._timer.setInterval(250)
         self._timer.timeout.connect(self.reload)
         self.search.textChanged.connect(lambda _t: self._timer.start())
         self.reload()
@@ -44,17 +90,16 @@ class VoterPicker(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        cycle_id = self.ctx.cycle_id()
-        rows = []
-        if cycle_id is not None and self.village_id is not None:
-            f = reg.RegisterFilter(cycle_id, village_id=self.village_id, status="active", query=self.search.text())
-            with self.ctx.session() as s:
-                rows = reg.fetch_voters(s, f, 0, 50, full_ids=self.ctx.can(Permission.VIEW_SENSITIVE))
-        data = [(r[3], r[2], r[4], r[5], r[7], tr("有选举权") if r[10] else r[11], r[0]) for r in rows]
-        self.model = RowsModel.from_rows(COLUMNS, data)
-        self.view.setModel(self.model)
-        self.view.selectionModel().selectionChanged.connect(lambda *_: self.picked.emit(self.current()))
+        village_id, query, full = self.village_id, self.search.text(), self.ctx.can(Permission.VIEW_SENSITIVE)
+        self.ctx.query(lambda s: picker_rows(s, village_id, query, full), self._show, parent=self.window())
+
+    def _show(self, rows: list[tuple]) -> None:
+        self.model = RowsModel.from_rows(COLUMNS, rows)
+        self.proxy.setSourceModel(self.model)
+        self.picked.emit(None)
 
     def current(self) -> int | None:
         rows = self.view.selectionModel().selectedRows()
-        return self.model.row_at(rows[0].row())[-1] if rows else None
+        if not rows:
+            return None
+        return self.model.row_at(self.proxy.mapToSource(rows[0]).row())[-1]

@@ -18,11 +18,17 @@ from PySide6.QtWidgets import (
 )
 
 from villagevote.auth import Permission
+from villagevote.changes import Area
 from villagevote.i18n import tr
-from villagevote.ui.dialogs.common import Ask, ask_date, show_error
-from villagevote.ui.table_model import Column, RowsModel
+from villagevote.ui.context import AppContext
+from villagevote.ui.dialogs.common import Ask, ask_date
+from villagevote.ui.pages.base import Page
+from villagevote.ui.table_model import Column, RowsModel, sorting_proxy
 from villagevote.ui.widgets import button
 from villagevote.voters.calendar import DeadlineStatus
+from villagevote.voters.queries import CalendarView, calendar_view
+from villagevote.voters.register import publish_voter_list, set_milestone
+from villagevote.voters.schedule import MARKABLE, CalendarRow
 
 __all__ = ["CalendarPanel"]
 
@@ -31,22 +37,30 @@ COLUMNS = [Column(tr("村")), Column(tr("事项")), Column(tr("法定日期"), C
            Column(tr("完成日期"), CENTER), Column(tr("状态"), CENTER), Column(tr("说明"))]
 COLORS = {DeadlineStatus.LATE: QColor("#F8D7DA"), DeadlineStatus.DUE_SOON: QColor("#FFF4CE"),
           DeadlineStatus.DONE: QColor("#E2F0D9"), DeadlineStatus.DONE_LATE: QColor("#FCE4D6")}
+_STATUS, _VILLAGE_ID, _CODE = 7, 8, 9  # hidden cells of a row after the shown ones
 
 
-class CalendarPanel(QGroupBox):
+class CalendarPanel(Page):
     """Every village's statutory dates (or the chosen village's), coloured by status."""
 
-    def __init__(self, ctx, parent: QWidget | None = None, today: dt.date | None = None) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(tr("换届法定日程"), parent)
-        self.ctx = ctx
+    AREAS = frozenset({Area.VOTERS, Area.TOWNSHIP, Area.CANDIDATES, Area.ELECTIONS})
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, today: dt.date | None = None) -> None:
+        super().__init__(ctx, parent)
         self.today = today
-        layout = QVBoxLayout(self)
+        self.cycle_id: int | None = None
+        self._rows: list[CalendarRow] = []
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        box = QGroupBox(tr("换届法定日程"))
+        outer.addWidget(box)
+        layout = QVBoxLayout(box)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.open_only = QCheckBox(tr("只看未完成的事项"))
         self.open_only.setChecked(True)
-        self.open_only.toggled.connect(lambda _c: self.refresh())
+        self.open_only.toggled.connect(lambda _c: self._show_rows())
         top = QHBoxLayout()
         top.addWidget(self.open_only)
         top.addStretch(1)
@@ -62,63 +76,67 @@ class CalendarPanel(QGroupBox):
         self.view.verticalHeader().setDefaultSectionSize(22)
         self.view.setMinimumHeight(260)
         self.model = RowsModel.from_rows(COLUMNS, [])
-        self.view.setModel(self.model)
+        self.proxy = sorting_proxy(self.model, self)
+        self.view.setModel(self.proxy)
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # late and due first, as read
+        self.view.setSortingEnabled(True)
         layout.addWidget(self.view, 1)
-        ctx.village_changed.connect(lambda _v: self.refresh())
-        ctx.data_changed.connect(lambda _a: self.refresh())
-        ctx.database_replaced.connect(self.refresh)
-        self.refresh()
+        for col, width in enumerate((90, 170, 90, 120, 90, 90)):
+            self.view.setColumnWidth(col, width)
+        self.reload()
+
+    def _today(self) -> dt.date:
+        return self.today or dt.date.today()
+
+    def fetch(self, session) -> CalendarView:
+        return calendar_view(session, self.ctx.village_id, self._today())
+
+    def show_data(self, data: CalendarView) -> None:
+        self.cycle_id, self._rows = data.cycle_id, data.rows
+        self._show_rows()
 
     def refresh(self) -> None:
-        from villagevote.voters.schedule import township_calendar, village_calendar
-        today = self.today or dt.date.today()
-        cycle_id = self.ctx.cycle_id()
-        if cycle_id is None:
+        """Read the calendar again (kept for callers of the former name)."""
+        self.reload()
+
+    def _show_rows(self) -> None:
+        if self.cycle_id is None:
             self.summary.setText(tr("尚未设置换届届次，设置后这里显示各村的法定时间节点。"))
-            self.model = RowsModel.from_rows(COLUMNS, [])
-            self.view.setModel(self.model)
+            self._set_model([])
             return
-        with self.ctx.read_session() as s:
-            if self.ctx.village_id is not None:
-                rows = village_calendar(s, cycle_id, self.ctx.village_id, today)
-            else:
-                rows = township_calendar(s, cycle_id, today)
+        rows = self._rows
         late = [r for r in rows if r.status == DeadlineStatus.LATE]
         soon = [r for r in rows if r.status == DeadlineStatus.DUE_SOON]
         shown = [r for r in rows if not self.open_only.isChecked()
                  or r.status not in (DeadlineStatus.DONE, DeadlineStatus.DONE_LATE)]
         shown.sort(key=lambda r: (r.status != DeadlineStatus.LATE, r.status != DeadlineStatus.DUE_SOON, r.due))
-        data = [(r.village, r.label, r.due.isoformat(), r.basis, r.done_on.isoformat() if r.done_on else "",
-                 r.status.label, r.detail, r.status, r.village_id, r.code) for r in shown]
-        self.model = RowsModel.from_rows(COLUMNS, data, row_brush=lambda row: COLORS.get(row[7]))
-        self.view.setModel(self.model)
-        for col, width in enumerate((90, 170, 90, 120, 90, 90)):
-            self.view.setColumnWidth(col, width)
+        self._set_model([(r.village, r.label, r.due, r.basis, r.done_on, r.status.label, r.detail, r.status,
+                          r.village_id, r.code) for r in shown])
         self.summary.setText(tr("今天 {today}：已逾期 {late} 项（红色），3 天内到期 {soon} 项（黄色）。").format(
-            today=today.isoformat(), late=len(late), soon=len(soon)))
+            today=self._today().isoformat(), late=len(late), soon=len(soon)))
+
+    def _set_model(self, rows: list[tuple]) -> None:
+        self.model = RowsModel.from_rows(COLUMNS, rows, row_brush=lambda row: COLORS.get(row[_STATUS]))
+        self.proxy.setSourceModel(self.model)
 
     def mark_done(self) -> None:
-        from villagevote.voters.register import set_milestone
-        from villagevote.voters.schedule import MARKABLE
-        rows = self.view.selectionModel().selectedRows()
-        if not rows:
+        selected = self.view.selectionModel().selectedRows()
+        if not selected:
             Ask.info(self, tr("请选择事项"), tr("请先选中一个事项。"))
             return
-        row = self.model.row_at(rows[0].row())
-        if row[9] not in MARKABLE:
+        row = self.model.row_at(self.proxy.mapToSource(selected[0]).row())
+        if row[_CODE] not in MARKABLE:
             Ask.info(self, tr("无需登记"), tr("异议期和异议答复的完成情况由异议记录自动判断。"))
+            return
+        cycle_id = self.cycle_id
+        if cycle_id is None:
             return
         on = ask_date(self, tr("登记完成日期"), tr("{v}「{item}」完成日期（YYYY-MM-DD）：").format(v=row[0], item=row[1]))
         if on is None:
             return
-        try:
-            with self.ctx.session() as s:
-                if row[9] == "voter_list":
-                    from villagevote.voters.register import publish_voter_list
-                    publish_voter_list(s, self.ctx.actor, self.ctx.cycle_id(), row[8], on)
-                else:
-                    set_milestone(s, self.ctx.actor, self.ctx.cycle_id(), row[8], row[9], on)
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        self.ctx.data_changed.emit("voters")
+        actor, village_id, code = self.ctx.actor, row[_VILLAGE_ID], row[_CODE]
+        if code == "voter_list":  # publishing the list checks the register first and warns
+            self.ctx.write(lambda s: publish_voter_list(s, actor, cycle_id, village_id, on), Area.VOTERS, parent=self)
+        else:
+            self.ctx.write(lambda s: set_milestone(s, actor, cycle_id, village_id, code, on), Area.VOTERS,
+                           parent=self)

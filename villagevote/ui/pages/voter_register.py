@@ -1,11 +1,13 @@
 """选民与选举 page, register tabs: the township register (lazy, filtered, searchable), objections, proxies and the
-township-wide duplicate checks. Every write goes through villagevote.voters.* domain functions."""
+township-wide duplicate checks. Reads go through ``villagevote.voters.queries`` and writes through the voters
+domain functions, both on the database worker (``ctx.query`` / ``ctx.write``); prints through ``ui.printing``."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,17 +20,25 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from villagevote.auth import Permission
+from villagevote.changes import Area
 from villagevote.i18n import tr
-from villagevote.models.core import Village, VillageGroup
 from villagevote.models.enums import VoterCategory
-from villagevote.models.voters import Voter
+from villagevote.reports.registry import Options
+from villagevote.ui.context import AppContext
 from villagevote.ui.dialogs.common import Ask, ask_date, show_error
-from villagevote.ui.table_model import Column, RowsModel
+from villagevote.ui.dialogs.voters_import import start_import
+from villagevote.ui.dialogs.voters_objection import AnswerDialog, ObjectionDialog
+from villagevote.ui.dialogs.voters_proxy import ProxyDialog
+from villagevote.ui.dialogs.voters_remove import RemoveDialog
+from villagevote.ui.pages.base import Page
+from villagevote.ui.printing import produce
+from villagevote.ui.table_model import PAGE_SIZE, Column, RowsModel, SortProxy, sorting_proxy
 from villagevote.ui.widgets import button, combo_enum
+from villagevote.voters import queries
 from villagevote.voters import register as reg
+from villagevote.voters.proxies import revoke_proxy
 
 __all__ = ["EXTRA_TABS", "ChecksTab", "ObjectionsTab", "ProxiesTab", "VoterRegisterTab"]
 
@@ -41,6 +51,7 @@ REGISTER_COLUMNS = [Column(tr("村")), Column(tr("村民小组")), Column(tr("�
 _INELIGIBLE = QColor("#FFF4CE")
 _REMOVED = QColor("#E6E6E6")
 _LATE = QColor("#F8D7DA")
+Index = QModelIndex | QPersistentModelIndex
 
 
 def _table() -> QTableView:
@@ -54,53 +65,124 @@ def _table() -> QTableView:
     return view
 
 
-def _selected_row(tab: QWidget, view: QTableView, title: str, message: str) -> tuple | None:
-    """The selected row of the tab's table, or None after telling the user to select one."""
+def _selected_row(tab: QWidget, view: QTableView, model: RowsModel, title: str, message: str) -> Any:
+    """The selected row of the tab's table (through its sorting proxy, if any), or None after telling the user to
+    select one."""
     rows = view.selectionModel().selectedRows()
     if not rows:
         Ask.info(tab, title, message)
         return None
-    return view.model().row_at(rows[0].row())
+    index = rows[0]
+    proxy = view.model()
+    if isinstance(proxy, SortProxy):
+        index = proxy.mapToSource(index)
+    return model.row_at(index.row())
 
 
-class _ListTab(QWidget):
-    """A summary line over a small table and a row of buttons; reloads when the voters' data or the database changes
-    (and, with follow_village, when the village changes)."""
+def _fill(combo: QComboBox, first: str, choices: list[queries.Choice], wanted: int | None) -> None:
+    """Refill a filter combo (first item: no choice) keeping ``wanted`` selected when listed; no signals."""
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(first, None)
+    for key, name in choices:
+        combo.addItem(name, key)
+    combo.setCurrentIndex(max(combo.findData(wanted), 0))
+    combo.blockSignals(False)
 
-    def __init__(self, ctx, columns: list[Column], follow_village: bool = True,  # type: ignore[no-untyped-def]
-                 word_wrap: bool = False, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+
+class PagedRows(RowsModel):
+    """The register's rows: the first page arrives with the tab's query; further pages are read on the database
+    worker (``ctx.query``) when the view scrolls to the end, so 50,000 rows never load at once nor on the GUI
+    thread."""
+
+    def __init__(self, ctx: AppContext, columns: list[Column], row_brush: Callable[[Any], QColor | None]) -> None:
+        super().__init__(columns, row_brush=row_brush)
+        self._loaded: list[tuple] = []
         self.ctx = ctx
+        self._read_more: Callable[[Any, int, int], list[tuple]] | None = None
+        self._pending = False
+        self._generation = 0
+
+    def show(self, total: int, rows: list[tuple], read_more: Callable[[Any, int, int], list[tuple]] | None) -> None:
+        """Show ``total`` rows of which ``rows`` are the first; ``read_more(session, offset, limit)`` reads on."""
+        self._generation += 1
+        self._pending = False
+        self._loaded = list(rows)
+        self._read_more = read_more
+        self.set_source(lambda offset, limit: self._loaded[offset:offset + limit], lambda: total)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
+        return not self._pending and super().canFetchMore(parent)
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
+        if parent.isValid() or not self.canFetchMore(parent):
+            return
+        offset = len(self._loaded)
+        if offset > self.rowCount() or self._read_more is None:
+            super().fetchMore(parent)  # still in memory
+            return
+        self._pending = True
+        generation, read = self._generation, self._read_more
+
+        def done(rows: list[tuple]) -> None:
+            if generation != self._generation:
+                return  # the filter changed meanwhile
+            self._pending = False
+            self._loaded.extend(rows)
+            RowsModel.fetchMore(self, QModelIndex())
+
+        def failed(exc: BaseException) -> None:
+            self._pending = False
+            show_error(None, exc)
+
+        self.ctx.query(lambda s: read(s, offset, PAGE_SIZE), done, on_error=failed)
+
+
+class _ListTab(Page):
+    """A summary line over a small sortable table and a row of buttons; reloads when the voters' data, the
+    village or the database changes."""
+
+    AREAS = frozenset({Area.VOTERS, Area.TOWNSHIP})
+
+    def __init__(self, ctx: AppContext, columns: list[Column], word_wrap: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
         layout = QVBoxLayout(self)
         self.summary = QLabel()
         self.summary.setWordWrap(word_wrap)
         layout.addWidget(self.summary)
+        self.columns = columns
         self.model = RowsModel.from_rows(columns, [])
+        self.proxy = sorting_proxy(self.model, self)
         self.view = _table()
-        self.view.setModel(self.model)
+        self.view.setModel(self.proxy)
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # as read until clicked
+        self.view.setSortingEnabled(True)
         layout.addWidget(self.view, 1)
         row = QHBoxLayout()
         self.add_buttons(row)
         layout.addLayout(row)
-        if follow_village:
-            ctx.village_changed.connect(lambda _v: self.reload())
-        ctx.data_changed.connect(lambda area: area == "voters" and self.reload())
-        ctx.database_replaced.connect(self.reload)
+        self.cycle_id: int | None = None
         self.reload()
 
     def add_buttons(self, row: QHBoxLayout) -> None:
         raise NotImplementedError
 
-    def reload(self) -> None:
-        raise NotImplementedError
+    def set_rows(self, rows: list[tuple], row_brush: Callable[[Any], QColor | None] | None = None) -> None:
+        self.model = RowsModel.from_rows(self.columns, rows, row_brush=row_brush)
+        self.proxy.setSourceModel(self.model)
+
+    def selected(self, title: str, message: str) -> Any:
+        return _selected_row(self, self.view, self.model, title, message)
 
 
-class VoterRegisterTab(QWidget):
+class VoterRegisterTab(Page):
     """The register over the whole township (or one village): filters, search, import, removal, publication."""
 
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(parent)
-        self.ctx = ctx
+    AREAS = frozenset({Area.VOTERS, Area.TOWNSHIP})
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
         layout = QVBoxLayout(self)
         filters = QHBoxLayout()
         self.village = QComboBox()
@@ -124,7 +206,8 @@ class VoterRegisterTab(QWidget):
 
         self.count = QLabel()
         layout.addWidget(self.count)
-        self.model = RowsModel(REGISTER_COLUMNS, row_brush=self._brush)
+        # the register is sorted by its query (village, group, 姓氏笔画) and read page by page: no sorting proxy
+        self.model = PagedRows(ctx, REGISTER_COLUMNS, row_brush=self._brush)
         self.view = _table()
         self.view.setModel(self.model)
         for col, width in enumerate((80, 100, 80, 44, 90, 70, 160, 130, 90, 66)):
@@ -146,6 +229,8 @@ class VoterRegisterTab(QWidget):
         buttons.addWidget(button(tr("导出名单…"), self.export, ctx.can(Permission.VIEW_SENSITIVE)))
         layout.addLayout(buttons)
 
+        self.cycle_id: int | None = None
+        self._wanted: tuple = ()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(250)
@@ -155,23 +240,9 @@ class VoterRegisterTab(QWidget):
         for combo in (self.group, self.category, self.status):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
         ctx.village_changed.connect(self._follow_village)
-        ctx.data_changed.connect(lambda area: area == "voters" and self.reload())
-        ctx.database_replaced.connect(self.fill_villages)
-        self.fill_villages()
+        self.reload()
 
-    # ---- filters -------------------------------------------------------------------------------------------------
-    def fill_villages(self) -> None:
-        self.village.blockSignals(True)
-        self.village.clear()
-        self.village.addItem(tr("全镇"), None)
-        with self.ctx.read_session() as s:
-            for v in s.scalars(select(Village).order_by(Village.code, Village.id)):
-                self.village.addItem(v.name, v.id)
-        index = self.village.findData(self.ctx.village_id)
-        self.village.setCurrentIndex(max(index, 0))
-        self.village.blockSignals(False)
-        self._village_picked()
-
+    # ---- filters and loading -------------------------------------------------------------------------------------
     def _follow_village(self, village_id: int | None) -> None:
         index = self.village.findData(village_id)
         if index >= 0 and index != self.village.currentIndex():
@@ -179,205 +250,137 @@ class VoterRegisterTab(QWidget):
 
     def _village_picked(self) -> None:
         self.group.blockSignals(True)
-        self.group.clear()
-        self.group.addItem(tr("全部小组"), None)
-        vid = self.village.currentData()
-        if vid is not None:
-            with self.ctx.read_session() as s:
-                for g in s.scalars(select(VillageGroup).where(VillageGroup.village_id == vid)
-                                   .order_by(VillageGroup.number)):
-                    self.group.addItem(g.name, g.id)
+        self.group.setCurrentIndex(0)  # another village's groups are read with the register
         self.group.blockSignals(False)
         self.reload()
 
-    def current_filter(self) -> reg.RegisterFilter | None:
-        cycle_id = self.ctx.cycle_id()
-        if cycle_id is None:
-            return None
-        return reg.RegisterFilter(cycle_id, village_id=self.village.currentData(), group_id=self.group.currentData(),
-                                  category=combo_enum(self.category, VoterCategory), status=self.status.currentData() or "",
-                                  query=self.search.text())
+    def _village_id(self) -> int | None:
+        return self.village.currentData() if self.village.count() else self.ctx.village_id
 
     def reload(self) -> None:
-        f = self.current_filter()
-        if f is None:
-            self.model.set_source(lambda _o, _l: [], lambda: 0)
+        # the filters as chosen now (GUI thread); fetch reads them on the worker
+        self._wanted = (self._village_id(), self.group.currentData(), combo_enum(self.category, VoterCategory),
+                        self.status.currentData() or "", self.search.text(), self.ctx.can(Permission.VIEW_SENSITIVE))
+        super().reload()
+
+    def fetch(self, session) -> tuple[queries.RegisterView, tuple]:
+        wanted = self._wanted
+        village_id, group_id, category, status, query, full = wanted
+        return queries.register_view(session, village_id, group_id, category, status, query, full, PAGE_SIZE), wanted
+
+    def show_data(self, data: tuple[queries.RegisterView, tuple]) -> None:
+        view, (village_id, group_id, _category, _status, _query, full) = data
+        self.cycle_id = view.cycle_id
+        _fill(self.village, tr("全镇"), view.villages, village_id)
+        _fill(self.group, tr("全部小组"), view.groups, group_id)
+        if view.filter is None:
+            self.model.show(0, [], None)
             self.count.setText(tr("尚未设置换届届次，请先在系统页建立届次。"))
             return
-        full = self.ctx.can(Permission.VIEW_SENSITIVE)
-        yes, no = tr("是"), tr("否")
-
-        def fetch(offset: int, limit: int) -> list[tuple]:
-            with self.ctx.read_session() as s:
-                return [row[1:10] + (yes if row[10] else no,) + row[11:] + (row[0],)
-                        for row in reg.fetch_voters(s, f, offset, limit, full_ids=full)]
-
-        def count() -> int:
-            with self.ctx.read_session() as s:
-                return reg.count_voters(s, f)
-
-        self.model.set_source(fetch, count)
-        self.count.setText(tr("共 {n} 人（滚动时逐页加载）").format(n=self.model.total) +
+        f = view.filter
+        self.model.show(view.total, view.rows, lambda s, offset, limit: queries.register_page(s, f, offset, limit, full))
+        self.count.setText(tr("共 {n} 人（滚动时逐页加载）").format(n=view.total) +
                            ("" if full else tr("；身份证号已隐去中间八位")))
 
     @staticmethod
-    def _brush(row) -> QColor | None:  # type: ignore[no-untyped-def]
+    def _brush(row: tuple) -> QColor | None:
         if row[8] != tr("有效"):
             return _REMOVED
         if row[9] == tr("否"):
             return _INELIGIBLE
         return None
 
+    def selected_row(self) -> tuple | None:
+        return _selected_row(self, self.view, self.model, tr("请选择选民"), tr("请先在表格中选中一位选民。"))
+
     def selected_id(self) -> int | None:
-        row = _selected_row(self, self.view, tr("请选择选民"), tr("请先在表格中选中一位选民。"))
-        return None if row is None else row[-1]
+        row = self.selected_row()
+        return None if row is None else row[queries.REGISTER_ID]
+
+    def _village_name(self) -> str | None:
+        return self.village.currentText() if self.village.currentData() is not None else None
 
     # ---- actions -------------------------------------------------------------------------------------------------
     def import_file(self) -> None:
-        from villagevote.ui.dialogs.voters_import import start_import
         start_import(self, self.ctx, self.village.currentData())
 
     def save_template(self) -> None:
-        path = Ask.save_file(self, tr("保存导入模板"), tr("Excel 工作簿 (*.xlsx)"), "选民名单模板.xlsx")
-        if not path:
-            return
-        from villagevote.reports.xlsx.voters import voter_template_xlsx
-        groups = [self.group.itemText(i) for i in range(1, self.group.count())]
-        voter_template_xlsx(path, self.village.currentText() if self.village.currentData() else "", groups)
-        Ask.info(self, tr("已保存"), tr("模板已保存到：{p}").format(p=path))
+        produce(self, self.ctx, "export", "voter-template", Options(village=self._village_name()),
+                file_name=tr("选民名单模板"))
 
     def remove_selected(self) -> None:
-        vid = self.selected_id()
-        if vid is None:
+        row = self.selected_row()
+        if row is None:
             return
-        from villagevote.ui.dialogs.voters_remove import RemoveDialog
-        version = self._loaded_version(vid)
         answer = RemoveDialog.ask(self)
         if answer is None:
             return
         status, reason, on = answer
-        try:
-            with self.ctx.session() as s:
-                notes = reg.remove_voter(s, self.ctx.actor, vid, status, reason, on, expected_version=version)
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        if notes:
-            Ask.info(self, tr("已除名"), "\n".join(notes))
-        self.ctx.data_changed.emit("voters")
+        vid, version, actor = row[queries.REGISTER_ID], row[queries.REGISTER_VERSION], self.ctx.actor
+
+        def removed(notes: list[str]) -> None:
+            if notes:
+                Ask.info(self, tr("已除名"), "\n".join(notes))
+
+        self.ctx.write(lambda s: reg.remove_voter(s, actor, vid, status, reason, on, expected_version=version),
+                       Area.VOTERS, on_done=removed, parent=self)
 
     def restore_selected(self) -> None:
-        vid = self.selected_id()
-        if vid is None:
+        row = self.selected_row()
+        if row is None:
             return
-        version = self._loaded_version(vid)
         reason = Ask.text(self, tr("恢复登记"), tr("恢复登记的原因："))
         if not reason:
             return
-        try:
-            with self.ctx.session() as s:
-                reg.restore_voter(s, self.ctx.actor, vid, reason, dt.date.today(), expected_version=version)
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        self.ctx.data_changed.emit("voters")
-
-    def _loaded_version(self, voter_id: int) -> int | None:
-        """The entry's version when the clerk opens a form on it: saving is refused if another clerk changed it
-        meanwhile (see villagevote.versioning)."""
-        with self.ctx.read_session() as s:
-            voter = s.get(Voter, voter_id)
-            return voter.version if voter is not None else None
+        vid, version, actor, today = row[queries.REGISTER_ID], row[queries.REGISTER_VERSION], self.ctx.actor, \
+            dt.date.today()
+        self.ctx.write(lambda s: reg.restore_voter(s, actor, vid, reason, today, expected_version=version),
+                       Area.VOTERS, parent=self)
 
     def show_history(self) -> None:
         vid = self.selected_id()
         if vid is None:
             return
-        with self.ctx.read_session() as s:
-            rows = reg.voter_history(s, vid)
-        lines = [f"{h.at:%Y-%m-%d %H:%M}  {h.kind}  {h.status_before}→{h.status_after}  "
-                 f"{h.event_date or ''}  {h.reason}  {h.username}" for h in rows]
-        Ask.info(self, tr("登记历史"), "\n".join(lines))
+
+        def show(rows: list[reg.HistoryRow]) -> None:
+            lines = [f"{h.at:%Y-%m-%d %H:%M}  {h.kind}  {h.status_before}→{h.status_after}  "
+                     f"{h.event_date or ''}  {h.reason}  {h.username}" for h in rows]
+            Ask.info(self, tr("登记历史"), "\n".join(lines))
+
+        self.ctx.query(lambda s: reg.voter_history(s, vid), show, parent=self)
 
     def publish(self) -> None:
-        vid = self.village.currentData()
-        cycle_id = self.ctx.cycle_id()
+        vid, cycle_id = self.village.currentData(), self.cycle_id
         if vid is None or cycle_id is None:
             Ask.info(self, tr("请选择村"), tr("请先在上方选择要公布名单的村。"))
             return
         on = ask_date(self, tr("登记公布日期"), tr("选民名单公布日期（YYYY-MM-DD）："))
         if on is None:
             return
-        try:
-            with self.ctx.session() as s:
-                warnings = reg.publish_voter_list(s, self.ctx.actor, cycle_id, vid, on)
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        Ask.info(self, tr("已登记"), "\n".join(warnings) or tr("已登记公布日期 {d}").format(d=on))
-        self.ctx.data_changed.emit("voters")
+        actor = self.ctx.actor
+        self.ctx.write(lambda s: reg.publish_voter_list(s, actor, cycle_id, vid, on), Area.VOTERS, parent=self,
+                       on_done=lambda warnings: Ask.info(self, tr("已登记"), "\n".join(warnings)
+                                                         or tr("已登记公布日期 {d}").format(d=on)))
 
     def print_form(self, name: str) -> None:
-        _run_form(self, self.ctx, "print", name, self.village.currentText() if self.village.currentData() else None,
-                  tr("PDF 文件 (*.pdf)"), ".pdf")
+        produce(self, self.ctx, "print", name, Options(village=self._village_name()))
 
     def export(self) -> None:
-        _run_form(self, self.ctx, "export", "voters",
-                  self.village.currentText() if self.village.currentData() else None, tr("Excel 工作簿 (*.xlsx)"),
-                  ".xlsx")
-
-
-def _run_form(parent: QWidget, ctx, kind: str, name: str, village: str | None, filters: str,  # type: ignore[no-untyped-def]
-              suffix: str) -> None:
-    from villagevote.reports.registry import Options, find_form
-    form = find_form(kind, name)
-    path = Ask.save_file(parent, form.title, filters, f"{village or ''}{form.title}{suffix}")
-    if not path:
-        return
-
-    def job(progress) -> Path:  # type: ignore[no-untyped-def]
-        progress(0.1, tr("正在生成…"))
-        # voter forms only read: a read session does not hold the write lock while 300 pages render
-        with ctx.db.read_session() as s:
-            return form.run(s, ctx.actor, Path(path), Options(village=village))
-
-    def start() -> None:
-        ctx.jobs.submit(job, title=form.title, parent=parent,
-                        on_done=lambda out: Ask.info(parent, tr("已生成"), tr("已保存到：{p}").format(p=out)),
-                        on_error=lambda exc, _tb: start() if offer_notice_override(parent, ctx, exc)
-                        else show_error(parent, exc))
-    start()
-
-
-def offer_notice_override(parent: QWidget, ctx, exc: BaseException) -> bool:  # type: ignore[no-untyped-def]
-    """A notice dated inside the statutory period (选民名单 20 days, 候选人名单 5 days): an administrator may record
-    the reason (audited, printed on the notice). True when it was recorded and the print should run again."""
-    from villagevote.errors import UserError
-    from villagevote.voters.schedule import NoticeDateRefused, record_notice_override
-    if not isinstance(exc, NoticeDateRefused) or not ctx.can(Permission.ADMIN):
-        return False
-    reason = Ask.text(parent, tr("未满法定公告期"), tr("{msg}\n\n管理员如确需按此日期公布，请填写理由：").format(msg=exc.message))
-    if not reason or not reason.strip():
-        return False
-    try:
-        with ctx.session() as s:
-            record_notice_override(s, ctx.actor, exc.cycle_id, exc.village_id, exc.code, exc.on, reason)
-    except UserError as err:
-        show_error(parent, err)
-        return False
-    return True
+        produce(self, self.ctx, "export", "voters", Options(village=self._village_name()))
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Objections
 # ---------------------------------------------------------------------------------------------------------------
-OBJECTION_COLUMNS = [Column(tr("村")), Column(tr("提出人")), Column(tr("涉及")), Column(tr("请求")), Column(tr("理由")),
-                     Column(tr("收到日期"), CENTER), Column(tr("异议截止"), CENTER), Column(tr("应答复日期"), CENTER),
-                     Column(tr("结论"), CENTER), Column(tr("答复日期"), CENTER), Column(tr("提示"))]
+OBJECTION_COLUMNS = [Column(tr("村")), Column(tr("提出人"), kind="name"), Column(tr("涉及"), kind="name"),
+                     Column(tr("请求")), Column(tr("理由")), Column(tr("收到日期"), CENTER), Column(tr("异议截止"), CENTER),
+                     Column(tr("应答复日期"), CENTER), Column(tr("结论"), CENTER), Column(tr("答复日期"), CENTER),
+                     Column(tr("提示"))]
+_OBJECTION_ID, _OBJECTION_OVERDUE = 11, 12
 
 
 class ObjectionsTab(_ListTab):
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, OBJECTION_COLUMNS, parent=parent)
 
     def add_buttons(self, row: QHBoxLayout) -> None:
@@ -386,145 +389,115 @@ class ObjectionsTab(_ListTab):
         row.addWidget(button(tr("答复所选异议…"), self.answer, edit))
         row.addStretch(1)
 
-    def reload(self) -> None:
-        from villagevote.voters.objections import list_objections
-        cycle_id = self.ctx.cycle_id()
+    def fetch(self, session) -> queries.ObjectionsView:
+        return queries.objections_view(session, self.ctx.village_id)
+
+    def show_data(self, data: queries.ObjectionsView) -> None:
+        self.cycle_id = data.cycle_id
         rows = []
-        if cycle_id is not None:
-            with self.ctx.read_session() as s:
-                rows = list_objections(s, cycle_id, self.ctx.village_id)
-        data = []
-        for r in rows:
+        for r in data.rows:
             hint = []
             if r.overdue:
                 hint.append(tr("逾期未答复") if r.answered_on is None else tr("逾期答复"))
             if r.filed_late:
                 hint.append(tr("超过异议期提出"))
-            data.append((r.village, r.raised_by, r.about, r.request, r.ground, r.received_on, r.raise_deadline or "",
-                         r.answer_due or "", r.outcome, r.answered_on or "", "；".join(hint), r.id, r.overdue))
-        self.model = RowsModel.from_rows(OBJECTION_COLUMNS, data, row_brush=lambda row: _LATE if row[12] else None)
-        self.view.setModel(self.model)
-        late = sum(1 for r in rows if r.overdue and r.answered_on is None)
-        pending = sum(1 for r in rows if r.answered_on is None)
-        self.summary.setText(tr("共 {n} 件异议，待答复 {p} 件，其中逾期 {l} 件（红色）").format(n=len(rows), p=pending, l=late))
+            rows.append((r.village, r.raised_by, r.about, r.request, r.ground, r.received_on, r.raise_deadline,
+                         r.answer_due, r.outcome, r.answered_on, "；".join(hint), r.id, r.overdue))
+        self.set_rows(rows, row_brush=lambda row: _LATE if row[_OBJECTION_OVERDUE] else None)
+        late = sum(1 for r in data.rows if r.overdue and r.answered_on is None)
+        pending = sum(1 for r in data.rows if r.answered_on is None)
+        self.summary.setText(tr("共 {n} 件异议，待答复 {p} 件，其中逾期 {l} 件（红色）").format(
+            n=len(data.rows), p=pending, l=late))
 
     def add(self) -> None:
-        from villagevote.ui.dialogs.voters_objection import ObjectionDialog
-        if ObjectionDialog.ask_new(self, self.ctx):
-            self.ctx.data_changed.emit("voters")
+        ObjectionDialog.ask_new(self, self.ctx)
 
     def answer(self) -> None:
-        row = _selected_row(self, self.view, tr("请选择异议"), tr("请先选中一件异议。"))
-        if row is None:
-            return
-        from villagevote.ui.dialogs.voters_objection import AnswerDialog
-        if AnswerDialog.ask(self, self.ctx, row[11]):
-            self.ctx.data_changed.emit("voters")
+        row = self.selected(tr("请选择异议"), tr("请先选中一件异议。"))
+        if row is not None:
+            AnswerDialog.ask(self, self.ctx, row[_OBJECTION_ID])
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Proxies
 # ---------------------------------------------------------------------------------------------------------------
-PROXY_COLUMNS = [Column(tr("村")), Column(tr("受托人")), Column(tr("受托人所在组")), Column(tr("委托人")),
-                 Column(tr("委托人所在组")), Column(tr("关系"), CENTER), Column(tr("书面委托日期"), CENTER),
-                 Column(tr("问题（须撤销）"))]
+PROXY_COLUMNS = [Column(tr("村")), Column(tr("受托人"), kind="name"), Column(tr("受托人所在组")),
+                 Column(tr("委托人"), kind="name"), Column(tr("委托人所在组")), Column(tr("关系"), CENTER),
+                 Column(tr("书面委托日期"), CENTER), Column(tr("问题（须撤销）"))]
 
 
 class ProxiesTab(_ListTab):
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, PROXY_COLUMNS, parent=parent)
+        self.village_name: str | None = None
 
     def add_buttons(self, row: QHBoxLayout) -> None:
         edit = self.ctx.can(Permission.EDIT)
         row.addWidget(button(tr("登记委托…"), self.add, edit))
         row.addWidget(button(tr("撤销所选委托…"), self.revoke, edit))
         row.addStretch(1)
-        row.addWidget(button(tr("打印委托投票名单公告…"), lambda: _run_form(
-            self, self.ctx, "print", "proxy-list", self._village_name(), tr("PDF 文件 (*.pdf)"), ".pdf")))
+        row.addWidget(button(tr("打印委托投票名单公告…"), lambda: produce(
+            self, self.ctx, "print", "proxy-list", Options(village=self.village_name))))
 
-    def _village_name(self) -> str | None:
-        if self.ctx.village_id is None:
-            return None
-        with self.ctx.read_session() as s:
-            v = s.get(Village, self.ctx.village_id)
-            return v.name if v else None
+    def fetch(self, session) -> queries.ProxiesView:
+        return queries.proxies_view(session, self.ctx.village_id)
 
-    def reload(self) -> None:
-        from villagevote.voters.proxies import list_proxies
-        cycle_id = self.ctx.cycle_id()
-        rows, cap = [], 3
-        if cycle_id is not None:
-            with self.ctx.read_session() as s:
-                rows = list_proxies(s, cycle_id, self.ctx.village_id)
-                cap = reg.cycle_profile(s, cycle_id)[1].proxy_cap
-        data = [(r.village, r.holder, r.holder_group, r.principal, r.principal_group, r.relation, r.authorized_on,
-                 r.problem, r.id) for r in rows]
-        self.model = RowsModel.from_rows(PROXY_COLUMNS, data)
-        self.view.setModel(self.model)
+    def show_data(self, data: queries.ProxiesView) -> None:
+        self.cycle_id, self.village_name = data.cycle_id, data.village
+        rows = data.rows
+        self.set_rows([(r.village, r.holder, r.holder_group, r.principal, r.principal_group, r.relation,
+                        r.authorized_on, r.problem, r.id) for r in rows])
         holders = len({r.holder_id for r in rows})
         text = tr("委托 {n} 件，受托人 {h} 人；每位受托人最多接受 {cap} 人委托，只能委托本村有选举权的近亲属，候选人不得接受委托").format(
-            n=len(rows), h=holders, cap=cap)
+            n=len(rows), h=holders, cap=data.cap)
         bad = sum(1 for r in rows if r.problem)
         if bad:
             text += tr("。其中 {n} 件现在不符合规定（见“问题”列），撤销前不能打印委托投票名单公告").format(n=bad)
         self.summary.setText(text)
 
     def add(self) -> None:
-        from villagevote.ui.dialogs.voters_proxy import ProxyDialog
-        if ProxyDialog.ask_new(self, self.ctx):
-            self.ctx.data_changed.emit("voters")
+        ProxyDialog.ask_new(self, self.ctx)
 
     def revoke(self) -> None:
-        row = _selected_row(self, self.view, tr("请选择委托"), tr("请先选中一件委托。"))
+        row = self.selected(tr("请选择委托"), tr("请先选中一件委托。"))
         if row is None:
             return
         reason = Ask.text(self, tr("撤销委托"), tr("撤销原因："))
         if not reason:
             return
-        from villagevote.voters.proxies import revoke_proxy
-        try:
-            with self.ctx.session() as s:
-                revoke_proxy(s, self.ctx.actor, row[-1], reason)
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        self.ctx.data_changed.emit("voters")
+        proxy_id, actor = row[-1], self.ctx.actor
+        self.ctx.write(lambda s: revoke_proxy(s, actor, proxy_id, reason), Area.VOTERS, parent=self)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Township-wide checks
 # ---------------------------------------------------------------------------------------------------------------
 CHECK_COLUMNS = [Column(tr("问题")), Column(tr("身份证号 / 姓名与出生日期")), Column(tr("村")), Column(tr("村民小组")),
-                 Column(tr("姓名")), Column(tr("影响"))]
+                 Column(tr("姓名"), kind="name"), Column(tr("影响"))]
 
 
 class ChecksTab(_ListTab):
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(ctx, CHECK_COLUMNS, follow_village=False, word_wrap=True, parent=parent)
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, CHECK_COLUMNS, word_wrap=True, parent=parent)
 
     def add_buttons(self, row: QHBoxLayout) -> None:
         row.addWidget(button(tr("重新检查"), self.reload))
         row.addStretch(1)
 
-    def reload(self) -> None:
-        from villagevote.idcard import mask_id_number
-        cycle_id = self.ctx.cycle_id()
-        data = []
-        dups, maybe = [], []
-        if cycle_id is not None:
-            with self.ctx.read_session() as s:
-                dups = reg.cross_village_duplicates(s, cycle_id)
-                maybe = reg.possible_duplicates(s, cycle_id)
-        full = self.ctx.can(Permission.VIEW_SENSITIVE)
-        for g in dups:
+    def fetch(self, session) -> queries.ChecksView:
+        return queries.checks_view(session, self.ctx.can(Permission.VIEW_SENSITIVE))
+
+    def show_data(self, data: queries.ChecksView) -> None:
+        self.cycle_id = data.cycle_id
+        rows = []
+        for g in data.same_id:
             for e in g.entries:
-                data.append((tr("同一身份证号登记在多个村"), g.key if full else mask_id_number(g.key), e.village, e.group,
-                             e.name, tr("两村名单均不能公布，须在其中一村除名"), True))
-        for g in maybe:
+                rows.append((tr("同一身份证号登记在多个村"), g.key, e.village, e.group, e.name,
+                             tr("两村名单均不能公布，须在其中一村除名"), True))
+        for g in data.maybe_same:
             for e in g.entries:
-                data.append((tr("同名同出生日期（有人未登记身份证号）"), g.key, e.village, e.group, e.name,
+                rows.append((tr("同名同出生日期（有人未登记身份证号）"), g.key, e.village, e.group, e.name,
                              tr("请核实是否同一人"), False))
-        self.model = RowsModel.from_rows(CHECK_COLUMNS, data, row_brush=lambda r: _LATE if r[6] else _INELIGIBLE)
-        self.view.setModel(self.model)
+        self.set_rows(rows, row_brush=lambda r: _LATE if r[6] else _INELIGIBLE)
         self.summary.setText(tr("全镇查重：同一身份证号登记在多个村 {a} 处（阻止公布）；疑似重复 {b} 处（需核实）。").format(
-            a=len(dups), b=len(maybe)))
+            a=len(data.same_id), b=len(data.maybe_same)))
