@@ -137,8 +137,9 @@ def commit_import(
     known: dict[str, int] = {}
     for start in range(0, len(numbers), 500):
         chunk = numbers[start:start + 500]
-        known.update(dict(session.execute(
-            select(Person.id_number, Person.id).where(Person.id_number.in_(chunk))).all()))
+        for number, person_id in session.execute(
+                select(Person.id_number, Person.id).where(Person.id_number.in_(chunk))):
+            known[str(number)] = person_id
     for row in preview.good:
         registered = known.get(row.id_info.number)
         if registered is not None and registered != row.existing_person_id:
@@ -147,9 +148,9 @@ def commit_import(
                     row=row.row, number=row.id_info.number
                 )
             )
-    taken = set(session.execute(
-        select(Candidacy.person_id, Candidacy.organization_id, Candidacy.post).where(Candidacy.cycle_id == cycle_id)
-    ).all())
+    taken: set[tuple[int, int, str]] = {
+        (p, o, post) for p, o, post in session.execute(
+            select(Candidacy.person_id, Candidacy.organization_id, Candidacy.post).where(Candidacy.cycle_id == cycle_id))}
 
     # Persons first (one flush), then candidacies (one flush), then the audit rows.
     new_persons: dict[str, Person] = {}

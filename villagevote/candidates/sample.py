@@ -62,7 +62,8 @@ def build_world(
     if bind and rule_set_id is not None:
         cycle.rule_set_id = rule_set_id
         rs = session.get(RuleSet, rule_set_id)
-        rs.frozen = True
+        if rs is not None:
+            rs.frozen = True
     world = SampleWorld(town.id, cycle.id, rule_set_id if bind else None)
     for index, name in enumerate(villages, start=1):
         village = Village(township_id=town.id, code=f"{index:03d}", name=name, households=300 + index * 50,

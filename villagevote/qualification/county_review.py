@@ -165,7 +165,7 @@ def build_county_sheet(session: Session, cycle_id: int, departments: Iterable[st
         by_person.setdefault(cand.person_id, []).append(cand)
     entries = []
     for person_id, pcands in by_person.items():
-        person = session.get(Person, person_id)
+        person = get_row(session, Person, person_id, tr("找不到人员（编号 {id}）"))
         orgs = [session.get(Organization, c.organization_id) for c in pcands]
         village = session.get(Village, orgs[0].village_id) if orgs and orgs[0] is not None else None
         posts = "；".join(f"{OrgKind(o.kind).label}{c.post}" for c, o in zip(pcands, orgs) if o is not None)
@@ -439,8 +439,8 @@ def _check_rows(session: Session, book: ReturnedWorkbook, preview: CountyImportP
             warn(tr("各部门都没有填写"))
     preview.persons_matched = len(matched)
     for person_id in cands_by_person:
-        person = session.get(Person, person_id)
-        if person.id_number not in seen:
+        person = get_row(session, Person, person_id, tr("找不到人员（编号 {id}）"))
+        if (person.id_number or "") not in seen:
             preview.warnings.append(Issue("warning", None, person.name, "", tr(
                 "待联审的候选人{name}（{id}）不在返回的表中").format(
                 name=person.name, id=mask_id_number(person.id_number or ""))))
@@ -484,7 +484,8 @@ def _plan_answer(session: Session, preview: CountyImportPreview, dept: str, answ
         if any(w in opinion for w in _NEGATIVE_WORDS):
             err(tr("选了“无”，但意见为“{op}”，前后矛盾").format(op=opinion), dept)
             return
-        results = {r.code: (FindingResult.CLEAR, None) for r in dept_rules}
+        results: dict[str, tuple[FindingResult, dt.date | None]] = {
+            r.code: (FindingResult.CLEAR, None) for r in dept_rules}
     else:
         if not opinion or opinion in _CLEAN_OPINIONS:
             err(tr("选了“有”，但意见{op}，没有写明具体情况").format(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -81,7 +82,7 @@ def record_finding(
         result = FindingResult(result) if not isinstance(result, FindingResult) else result
     except ValueError:
         try:
-            result = FindingResult.from_label(str(result))  # type: ignore[assignment]
+            result = cast(FindingResult, FindingResult.from_label(str(result)))
         except ValueError:
             raise ValidationError(
                 tr("核查结果「{v}」无效，应为：待查、无、有、存疑").format(v=result)

@@ -8,6 +8,7 @@ of a candidacy and the rule catalogs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -131,7 +132,7 @@ def candidate_list(session: Session, cycle_id: int, sensitive: bool) -> list[Can
     verdicts = compute_verdicts(session, cycle_id, [r.id for r in rows])
     flagged: set[int] = set()
     for flag in kinship_flags(session, cycle_id):
-        flagged.update((int(flag.first.candidacy_id), int(flag.second.candidacy_id)))
+        flagged.update((cast(int, flag.first.candidacy_id), cast(int, flag.second.candidacy_id)))
     out = []
     for r in rows:
         verdict = verdicts.get(r.id)

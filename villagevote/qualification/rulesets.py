@@ -175,7 +175,7 @@ def seed_builtin_catalogs(session: Session) -> list[int]:
         if known is None:
             created.append(import_catalog(session, catalog))
         else:
-            _refresh_tags(session, session.get(RuleSet, known), catalog)
+            _refresh_tags(session, _rule_set(session, known), catalog)
     return created
 
 

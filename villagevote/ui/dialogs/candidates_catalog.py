@@ -33,9 +33,10 @@ from villagevote.i18n import tr
 from villagevote.models.enums import RuleGrade
 from villagevote.qualification import rulesets
 from villagevote.qualification.queries import CatalogOverview, CatalogRule, catalog_overview, catalog_rules
+from villagevote.ui.dialogs.candidates_finding import chosen
 from villagevote.ui.dialogs.common import Ask, ok_cancel
 from villagevote.ui.table_model import Column, RowsModel
-from villagevote.ui.widgets import button, combo_enum, enum_combo
+from villagevote.ui.widgets import button, enum_combo
 
 __all__ = ["CatalogDialog", "RuleEditDialog", "RuleFields"]
 
@@ -84,7 +85,7 @@ class RuleEditDialog(QDialog):
         form.addRow(ok_cancel(self))
 
     def answer(self) -> RuleFields:
-        return RuleFields(self.code.text().strip(), combo_enum(self.grade, RuleGrade), self.text.text().strip(),
+        return RuleFields(self.code.text().strip(), chosen(self.grade, RuleGrade), self.text.text().strip(),
                           self.window_years_edit.value() or None, self.until.isChecked(), self.departments.text().strip(),
                           self.hint.text().strip(), self.event_label.text().strip())
 
@@ -95,7 +96,7 @@ class RuleEditDialog(QDialog):
 
 
 class CatalogDialog(QDialog):
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(tr("资格条件目录"))
@@ -271,5 +272,5 @@ class CatalogDialog(QDialog):
         self._run(lambda s: rulesets.bind_cycle(s, actor, cycle_id, rs_id), on_done=lambda _r: self.reload(rs_id))
 
     @classmethod
-    def show_for(cls, ctx, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def show_for(cls, ctx: Any, parent: QWidget | None = None) -> None:
         cls(ctx, parent).exec()

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
@@ -14,7 +16,17 @@ from villagevote.qualification.catalogs import RuleDef
 from villagevote.ui.dialogs.common import date_edit, ok_cancel
 from villagevote.ui.widgets import combo_enum, enum_combo
 
-__all__ = ["FindingAnswer", "FindingDialog", "OptionalDate"]
+__all__ = ["FindingAnswer", "FindingDialog", "OptionalDate", "chosen"]
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def chosen(combo: QComboBox, enum_cls: type[E]) -> E:
+    """The member chosen in a combo that offers no empty choice (made by ``enum_combo`` without ``first``)."""
+    member = combo_enum(combo, enum_cls)
+    if member is None:  # pragma: no cover - such a combo always has a member selected
+        raise ValueError(f"no {enum_cls.__name__} chosen")
+    return member
 
 
 @dataclass(frozen=True)
@@ -66,9 +78,9 @@ class FindingDialog(QDialog):
         if code is not None:
             self.rule.setCurrentIndex(max(0, self.rule.findData(code)))
         form.addRow(tr("资格条件"), self.rule)
-        self.result = enum_combo(FindingResult)
-        self.result.setCurrentIndex(self.result.findData(FindingResult.CLEAR.value))
-        form.addRow(tr("核查结果"), self.result)
+        self.result_box = enum_combo(FindingResult)
+        self.result_box.setCurrentIndex(self.result_box.findData(FindingResult.CLEAR.value))
+        form.addRow(tr("核查结果"), self.result_box)
         self.department = QComboBox()
         self.department.setEditable(True)
         form.addRow(tr("核查部门"), self.department)
@@ -106,7 +118,7 @@ class FindingDialog(QDialog):
     def answer(self) -> FindingAnswer:
         return FindingAnswer(
             rule_code=self.rule.currentData(),
-            result=combo_enum(self.result, FindingResult),
+            result=chosen(self.result_box, FindingResult),
             department=self.department.currentText().strip(),
             evidence=self.evidence.text().strip(),
             event_date=self.event_date_edit.value(),

@@ -26,7 +26,7 @@ from villagevote.i18n import tr
 from villagevote.idcard import InvalidIdNumber, parse_id_number
 from villagevote.models.enums import Education, NominationSource, OrgKind, PoliticalStatus
 from villagevote.qualification.queries import PersonForm, RegistrationChoices
-from villagevote.ui.dialogs.candidates_finding import OptionalDate
+from villagevote.ui.dialogs.candidates_finding import OptionalDate, chosen
 from villagevote.ui.dialogs.common import FieldErrors, ok_cancel
 from villagevote.ui.widgets import combo_enum, enum_combo
 
@@ -117,8 +117,8 @@ class PersonDialog(QDialog):
         self._refresh_posts()
         if person is not None:  # edit mode: person fields only, the village stays in the 参选 box
             self._fill(person)
-            for widget in (self.org, self.post, self.source, self.incumbent):
-                cform.setRowVisible(widget, False)
+            for row_widget in (self.org, self.post, self.source, self.incumbent):
+                cform.setRowVisible(row_widget, False)
             cand_box.setTitle(tr("所在村"))
         outer.addWidget(ok_cancel(self, self.submit))
 
@@ -152,7 +152,7 @@ class PersonDialog(QDialog):
 
     def _refresh_posts(self) -> None:
         self.post.clear()
-        key = (self.village.currentData(), combo_enum(self.org, OrgKind))
+        key = (self.village.currentData(), chosen(self.org, OrgKind))
         for post in self.posts.get(key, []):
             self.post.addItem(post)
 
@@ -164,8 +164,8 @@ class PersonDialog(QDialog):
             village_id=self.village.currentData(), current_post=self.current_post.text().strip(),
             group_id=getattr(self, "_group_id", None), note=getattr(self, "_note", ""),
         )
-        return NewCandidacy(person, combo_enum(self.org, OrgKind), self.post.currentText(),
-                            combo_enum(self.source, NominationSource), self.incumbent.isChecked())
+        return NewCandidacy(person, chosen(self.org, OrgKind), self.post.currentText(),
+                            chosen(self.source, NominationSource), self.incumbent.isChecked())
 
     def show_error(self, exc: BaseException) -> None:
         """A write's error: beside its field (in the box holding that field), the rest at the bottom of the person

@@ -13,8 +13,9 @@ from villagevote.candidates.persons import PersonRow, find_persons
 from villagevote.i18n import tr
 from villagevote.idcard import mask_id_number
 from villagevote.models.enums import RelationKind
+from villagevote.ui.dialogs.candidates_finding import chosen
 from villagevote.ui.dialogs.common import ok_cancel
-from villagevote.ui.widgets import combo_enum, enum_combo
+from villagevote.ui.widgets import enum_combo
 
 __all__ = ["RelationDialog"]
 
@@ -67,4 +68,4 @@ class RelationDialog(QDialog):
         dialog = cls(ctx, person_name, exclude, parent)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.results.currentItem() is None:
             return None
-        return int(dialog.results.currentItem().data(256)), combo_enum(dialog.kind, RelationKind)
+        return int(dialog.results.currentItem().data(256)), chosen(dialog.kind, RelationKind)

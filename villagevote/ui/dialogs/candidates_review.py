@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QPlainTextEdit, Q
 
 from villagevote.i18n import tr
 from villagevote.models.enums import CandidacyStatus, ReviewDecision, ReviewStage
+from villagevote.ui.dialogs.candidates_finding import chosen
 from villagevote.ui.dialogs.common import date_edit, ok_cancel
-from villagevote.ui.widgets import combo_enum, enum_combo
+from villagevote.ui.widgets import enum_combo
 
 __all__ = ["ReviewAnswer", "ReviewDialog", "StatusDialog"]
 
@@ -47,7 +48,7 @@ class ReviewDialog(QDialog):
 
     def answer(self) -> ReviewAnswer:
         d = self.date.date()
-        return ReviewAnswer(combo_enum(self.stage, ReviewStage), combo_enum(self.decision, ReviewDecision),
+        return ReviewAnswer(chosen(self.stage, ReviewStage), chosen(self.decision, ReviewDecision),
                             self.reason.toPlainText().strip(), self.reviewer.text().strip(),
                             dt.date(d.year(), d.month(), d.day()))
 
@@ -76,4 +77,4 @@ class StatusDialog(QDialog):
         dialog = cls(current, allowed, parent)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.status.currentIndex() < 0:
             return None
-        return combo_enum(dialog.status, CandidacyStatus), dialog.reason.text().strip()
+        return chosen(dialog.status, CandidacyStatus), dialog.reason.text().strip()
