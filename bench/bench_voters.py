@@ -144,7 +144,7 @@ def main() -> int:
             with db.session() as s:
                 cycle_id = current_cycle(s).id
 
-            def run():
+            def run(db=db, cycle_id=cycle_id):
                 check = timed(lambda: read_voter_workbook(workbook))
                 check_times.append(check[:2])
                 with db.session() as s:
@@ -189,7 +189,7 @@ def main() -> int:
         with db.session() as s:
             for q in queries:
                 f = RegisterFilter(cycle_id, query=q)
-                wall, _cpu, _ = timed(lambda: (count_voters(s, f), fetch_voters(s, f, 0, 500)))
+                wall, _cpu, _ = timed(lambda f=f: (count_voters(s, f), fetch_voters(s, f, 0, 500)))
                 search_times.append(wall)
         search_times.sort()
         print(f"search ({len(queries)} queries: surname, given name, initials, ID fragment; count + first 500 rows): "
@@ -203,7 +203,7 @@ def main() -> int:
         pdf_times = []
         for i in range(max(1, args.runs - 1)):
             with db.session() as s:
-                wall, cpu, out = timed(lambda: _print_notice(s, SYSTEM, workdir / f"notice-{i}.pdf", Options()))
+                wall, cpu, out = timed(lambda i=i: _print_notice(s, SYSTEM, workdir / f"notice-{i}.pdf", Options()))
             pdf_times.append((wall, cpu))
         from pypdf import PdfReader
         pages = len(PdfReader(str(out)).pages)

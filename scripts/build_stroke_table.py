@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import bz2
+import contextlib
 import io
 import json
 import re
@@ -112,10 +113,8 @@ def gb2312_characters() -> list[str]:
     chars = []
     for hi in range(0xB0, 0xF8):
         for lo in range(0xA1, 0xFF):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):  # unassigned code points
                 chars.append(bytes([hi, lo]).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
     return chars
 
 

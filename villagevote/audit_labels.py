@@ -6,6 +6,7 @@ Codes stay English in the database; the audit viewer shows these labels, and a c
 from __future__ import annotations
 
 from villagevote.i18n import tr
+from villagevote.models import enums as e
 
 ACTIONS: dict[str, str] = {
     # generic
@@ -126,7 +127,6 @@ def action_choices() -> list[tuple[str, str]]:
 
 
 def _field_enums() -> dict[str, tuple]:
-    from villagevote.models import enums as e
     return {
         "role": (e.Role,), "gender": (e.Gender,), "education": (e.Education,),
         "political_status": (e.PoliticalStatus,), "relation": (e.RelationKind,), "source": (e.NominationSource,),
@@ -144,7 +144,6 @@ def value_label(entity: str, field: str, value: object) -> object:
     """A stored enum code shown with its Chinese label (``qualified`` → 资格审查通过); anything else unchanged."""
     if not isinstance(value, str):
         return value
-    from villagevote.models import enums as e
     if field == "status":
         name = _STATUS_BY_ENTITY.get(entity)
         candidates: tuple = (getattr(e, name),) if name else ()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import enum
 import functools
+import importlib
 import inspect
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -17,6 +19,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import villagevote
 from villagevote.audit import Actor
 from villagevote.errors import PermissionDenied
 from villagevote.i18n import tr
@@ -157,9 +160,6 @@ NOT_DOMAIN: tuple[str, ...] = ("villagevote.ui", "villagevote.reports.pdf", "vil
 
 def domain_module_names() -> list[str]:
     """Every module under ``villagevote`` outside :data:`NOT_DOMAIN`, by name."""
-    import pkgutil
-
-    import villagevote
     names = []
     for info in pkgutil.walk_packages(villagevote.__path__, "villagevote."):
         if any(info.name == n or info.name.startswith(n + ".") for n in NOT_DOMAIN):
@@ -170,7 +170,6 @@ def domain_module_names() -> list[str]:
 
 def load_write_functions() -> dict[str, WriteRule]:
     """Import every domain module and return the complete table, ordered by module and name."""
-    import importlib
     for name in domain_module_names():
         importlib.import_module(name)
     return dict(sorted(WRITE_FUNCTIONS.items()))

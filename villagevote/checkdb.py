@@ -15,8 +15,18 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from villagevote import integrity
 from villagevote.errors import DatabaseFileError
 from villagevote.i18n import tr
+from villagevote.models.db import (
+    HotJournal,
+    copy_with_journal,
+    head_revision,
+    inspect_file,
+    known_revisions,
+    lock_holder,
+    roll_back_journal,
+)
 
 
 @dataclass
@@ -29,15 +39,6 @@ class CheckReport:
 
 def check_database(path: Path | str) -> CheckReport:
     """Run integrity_check and foreign_key_check, read the schema version and count rows; never writes."""
-    from villagevote.models.db import (
-        HotJournal,
-        copy_with_journal,
-        head_revision,
-        inspect_file,
-        known_revisions,
-        lock_holder,
-        roll_back_journal,
-    )
 
     path = Path(path)
     report = CheckReport(path=path, ok=True)
@@ -71,9 +72,9 @@ def check_database(path: Path | str) -> CheckReport:
         return report
     conn = sqlite3.connect(checked.resolve().as_uri() + "?mode=ro", uri=True)
     try:
-        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-        report.lines.append(f"integrity_check: {'; '.join(integrity)}")
-        if integrity != ["ok"]:
+        integrity_lines = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        report.lines.append(f"integrity_check: {'; '.join(integrity_lines)}")
+        if integrity_lines != ["ok"]:
             report.ok = False
         fk = conn.execute("PRAGMA foreign_key_check").fetchall()
         report.lines.append(f"foreign_key_check: {'ok' if not fk else tr('{n} 处外键错误').format(n=len(fk))}")
@@ -97,7 +98,6 @@ def check_database(path: Path | str) -> CheckReport:
         for name in tables:
             report.counts[name] = conn.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
         # tamper evidence (issue 13): the audit hash chain, official result digests, roles and official flags
-        from villagevote import integrity
         if info.revision is not None:
             report.lines.extend(integrity.summary(conn))
             tampered = integrity.verify(conn)

@@ -4,6 +4,9 @@ Exit codes: 0 success, 1 a problem with the data or files (message on stderr), 2
 
 print and export run as a read-only user `cli` unless `--user NAME` logs in (password from VILLAGEVOTE_PASSWORD or
 a prompt): forms with full ID numbers and official (counted) ballots need a login, and are audited as that user.
+
+Each command imports what it needs inside its function: this module is also the GUI's entry point, and importing
+the reports, the demo or the database layer here would delay the first window (the GUI imports ``villagevote.ui``).
 """
 from __future__ import annotations
 

@@ -64,6 +64,7 @@ def office_font(filename: str) -> Path | None:
 @lru_cache(maxsize=1)
 def pdf_fonts() -> PdfFonts:
     """Register fonts with reportlab once and return the names to use."""
+    # lazy: reportlab's font modules take ~0.3 s, and the GUI imports this module at start-up for its own fonts
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 

@@ -101,7 +101,7 @@ def excel_mangled(value: object) -> bool:
         return False
     if isinstance(value, (float, Decimal)):
         # Any 15+ digit number held as a double (Excel's only number type) has lost the ID's last digits.
-        return value == value and abs(value) >= 10**14
+        return value == value and abs(float(value)) >= 1e14
     if isinstance(value, int):
         text = str(abs(value))
         return len(text) >= 16 and text.endswith("000")

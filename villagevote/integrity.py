@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from villagevote.i18n import tr
+from villagevote.models.enums import ContestRound, OrgKind, Role
 
 SHORT = 16          # hex digits printed on paper and shown by check-db
 MAX_CHAIN_PROBLEMS = 10
@@ -97,8 +98,13 @@ def short(digest: str) -> str:
 
 def _runner(conn: Any) -> Rows:
     if isinstance(conn, sqlite3.Connection):
-        return lambda sql, params=(): conn.execute(sql, tuple(params)).fetchall()
-    return lambda sql, params=(): list(conn.exec_driver_sql(sql, tuple(params)).fetchall())
+        def run_sqlite(sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
+            return conn.execute(sql, tuple(params)).fetchall()
+        return run_sqlite
+
+    def run_sqlalchemy(sql: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
+        return list(conn.exec_driver_sql(sql, tuple(params)).fetchall())
+    return run_sqlalchemy
 
 
 def _writer(conn: Any) -> Callable[[str, Sequence[Any]], None]:
@@ -212,7 +218,6 @@ def _check_chain(rows: Rows, conn: sqlite3.Connection) -> list[str]:
 
 def contest_label(rows: Rows, contest_id: int) -> str:
     """E.g. "东村 村民委员会 正式选举（第 3 号选举）" for messages."""
-    from villagevote.models.enums import ContestRound, OrgKind
     found = rows("SELECT v.name, o.kind, c.round FROM contest c JOIN organization o ON o.id = c.organization_id "
                  "JOIN village v ON v.id = o.village_id WHERE c.id = ?", (contest_id,))
     if not found:
@@ -273,7 +278,6 @@ def _check_contests(rows: Rows) -> list[str]:
 
 
 def _role_label(value: Any) -> str:
-    from villagevote.models.enums import Role
     try:
         return Role(value).label
     except ValueError:

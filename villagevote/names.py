@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import product
+from typing import Any
 
 from villagevote.resources import resource_path
 
@@ -155,12 +156,18 @@ COMPOUND_SURNAME_READINGS: dict[str, tuple[str, str]] = {
 }
 
 
+def _each_character(text: str) -> Any:
+    """pypinyin's ``errors`` hook: characters without a reading stay, one item each (pypinyin accepts a list
+    there; its annotation says str)."""
+    return list(text)
+
+
 @lru_cache(maxsize=200_000)
 def _syllables(chars: str, all_readings: bool) -> tuple[tuple[str, ...], ...]:
     """For each character, its pinyin syllables (surname reading first for the surname); cached per name."""
     from pypinyin import Style, pinyin  # imported lazily: the table is large
 
-    readings = pinyin(chars, style=Style.NORMAL, heteronym=all_readings, errors=lambda s: [c for c in s])
+    readings = pinyin(chars, style=Style.NORMAL, heteronym=all_readings, errors=_each_character)
     out: list[list[str]] = []
     for options in readings:
         opts = [o.lower() for o in options if o]

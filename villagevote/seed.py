@@ -1,25 +1,26 @@
 """Defaults written on every open (idempotent): settings, and each area's catalogs/templates/schemes.
 
-An area contributes by providing ``villagevote/<area>/seed.py`` with ``seed(session) -> None``; it must be
-idempotent (only add what is missing) and must not overwrite administrators' edits.
+An area contributes by providing ``villagevote/<area>/seed.py`` with ``seed(session) -> None``, listed in
+:data:`AREA_SEEDS`; it must be idempotent (only add what is missing) and must not overwrite administrators' edits.
 """
 from __future__ import annotations
 
-import importlib
-import importlib.util
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from villagevote import audit
+from villagevote.audit import Actor
 from villagevote.auth import Permission, requires
-from villagevote.models.core import Setting
+from villagevote.models.core import Setting, SettingValue
+from villagevote.pledges import seed as pledges_seed
+from villagevote.qualification import seed as qualification_seed
+from villagevote.scoring import seed as scoring_seed
 
-if TYPE_CHECKING:
-    from villagevote.audit import Actor
+# in this order: the candidates' checks need the rule catalogs; pledges and scoring are independent
+AREA_SEEDS: tuple[Callable[[Session], None], ...] = (qualification_seed.seed, pledges_seed.seed, scoring_seed.seed)
 
-SEED_AREAS = ("qualification", "candidates", "pledges", "scoring", "voters", "elections")
-
-DEFAULT_SETTINGS: dict[str, object] = {
+DEFAULT_SETTINGS: dict[str, SettingValue] = {
     "backup.keep": 10,
     "backup.daily": True,
 }
@@ -36,18 +37,14 @@ def seed_defaults(session: Session) -> None:
     for key, value in DEFAULT_SETTINGS.items():
         if session.get(Setting, key) is None:
             session.add(Setting(key=key, value=value))
-    for area in SEED_AREAS:
-        name = f"villagevote.{area}.seed"
-        if importlib.util.find_spec(f"villagevote.{area}") is None or importlib.util.find_spec(name) is None:
-            continue
-        importlib.import_module(name).seed(session)
+    for seed in AREA_SEEDS:
+        seed(session)
     session.flush()
 
 
 @requires(Permission.ADMIN)
-def set_setting(session: Session, actor: Actor, key: str, value: object) -> None:
+def set_setting(session: Session, actor: Actor, key: str, value: SettingValue) -> None:
     """Change a setting (administrators only), audit-logged."""
-    from villagevote import audit
     row = session.get(Setting, key)
     before = None if row is None else row.value
     if row is None:

@@ -8,15 +8,16 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
+from openpyxl import Workbook
+from python_calamine import CalamineWorkbook
+
+from villagevote.database import head_revision, open_database
+from villagevote.reports.pdf.base import Paragraph, build_pdf, styles
+from villagevote.reports.xlsx.base import save, write_table
+
 
 def self_test(out: TextIO | None = None) -> int:
     out = out or sys.stdout  # looked up at call time: a default bound at import would keep an old stdout
-    from openpyxl import Workbook
-    from python_calamine import CalamineWorkbook
-
-    from villagevote.models.db import head_revision, open_database
-    from villagevote.reports.pdf.base import Paragraph, build_pdf, styles
-    from villagevote.reports.xlsx.base import save, write_table
 
     with tempfile.TemporaryDirectory(prefix="villagevote-selftest-") as tmp:
         tmpdir = Path(tmp)

@@ -30,12 +30,14 @@ import re
 import struct
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
+
+import python_calamine
 
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
@@ -234,7 +236,7 @@ def _fill_merged(rows: list[list[Any]], merged: Merged) -> None:
     range spans — never only the first row. Other columns of a range stay empty (a merged footer or title stays one
     cell, as the importers expect)."""
     n = len(rows)
-    for (r0, c0), (r1, c1) in merged:
+    for (r0, c0), (r1, _c1) in merged:
         if r0 >= n or r1 <= r0 or c0 >= len(rows[r0]):
             continue
         value = rows[r0][c0]
@@ -290,7 +292,7 @@ class _Stop(Exception):
 
 def _xlsx_parts(zf: zipfile.ZipFile, path: Path) -> dict[str, str]:
     """sheet name -> zip part of its XML, from xl/workbook.xml and its relationships (small files)."""
-    import xml.etree.ElementTree as ET
+    import xml.etree.ElementTree as ET  # lazy: ~20 ms, needed only when an .xlsx is checked cell by cell
 
     def load(name: str) -> Any:
         try:
@@ -407,11 +409,24 @@ def _feed(zf: zipfile.ZipFile, info: zipfile.ZipInfo, parser: Any, path: Path, b
         raise _damaged(path, exc, bad_zip) from None
 
 
+@dataclass(slots=True)
+class _SheetScan:
+    """Where expat is in a sheet's XML (see :func:`_exact_xlsx_sheet`)."""
+    row: int = 0
+    col: int = 0
+    in_c: bool = False          # inside a <c> cell element
+    pos: tuple[int, int] = (0, 0)
+    has_f: bool = False         # the cell has a formula
+    value: bool = False         # the cell holds a value
+    in_v: bool = False          # inside its <v> element
+    max_row: int = -1
+    max_col: int = -1
+
+
 def _exact_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, sheet: str) -> None:
     """Parse the sheet XML with expat, tracking positions as calamine does: the farthest cell that holds a value
     and the formulas without a cached value. Stops at the first cell beyond the limits."""
-    state = {"row": 0, "col": 0, "in_c": False, "pos": (0, 0), "has_f": False, "value": False, "in_v": False,
-             "v_text": False, "max_row": -1, "max_col": -1}
+    state = _SheetScan()
     missing: list[str] = []
     count = [0]
 
@@ -422,67 +437,62 @@ def _exact_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, sh
         tag = local(name)
         if tag == "row":
             r = attrs.get("r")
-            if r is not None:
-                try:
-                    state["row"] = int(r) - 1
-                except ValueError:
-                    pass
-            if state["row"] >= MAX_ROWS:
-                state["max_row"] = max(state["max_row"], state["row"])
+            if r is not None and r.isdigit():
+                state.row = int(r) - 1
+            if state.row >= MAX_ROWS:
+                state.max_row = max(state.max_row, state.row)
         elif tag == "c":
             ref = attrs.get("r")
             pos = _ref_position(ref) if ref is not None else None
             if pos is None:
-                pos = (state["row"], state["col"])
+                pos = (state.row, state.col)
             else:
-                state["col"] = pos[1]
-            state.update(in_c=True, pos=pos, has_f=False, value=False, t=attrs.get("t"))
-        elif state["in_c"]:
+                state.col = pos[1]
+            state.in_c, state.pos, state.has_f, state.value = True, pos, False, False
+        elif state.in_c:
             if tag == "f":
-                state["has_f"] = True
+                state.has_f = True
             elif tag == "is":
-                state["value"] = True
+                state.value = True
             elif tag == "v":
-                state["in_v"] = True
+                state.in_v = True
 
     def end(name: str) -> None:
         tag = local(name)
         if tag == "row":
-            state["row"] += 1
-            state["col"] = 0
-        elif tag == "c" and state["in_c"]:
-            row, col = state["pos"]
-            if state["value"]:
-                if row > state["max_row"]:
-                    state["max_row"] = row
-                if col > state["max_col"]:
-                    state["max_col"] = col
+            state.row += 1
+            state.col = 0
+        elif tag == "c" and state.in_c:
+            row, col = state.pos
+            if state.value:
+                if row > state.max_row:
+                    state.max_row = row
+                if col > state.max_col:
+                    state.max_col = col
                 if row >= MAX_ROWS or col >= MAX_COLUMNS or (row + 1) * (col + 1) > MAX_CELLS:
                     raise _Stop
-            elif state["has_f"]:
+            elif state.has_f:
                 count[0] += 1
                 if len(missing) < 5:
                     missing.append(cell_name(row, col))
-            state["in_c"] = False
-            state["col"] += 1
+            state.in_c = False
+            state.col += 1
         elif tag == "v":
-            state["in_v"] = False
+            state.in_v = False
 
     def text(data: str) -> None:
-        if state["in_v"] and data.strip():
-            state["value"] = True
+        if state.in_v and data.strip():
+            state.value = True
 
     parser = expat.ParserCreate()
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text
     parser.buffer_text = True
-    try:
+    with suppress(_Stop):  # a cell beyond the limits: _check_extent below says which
         _feed(zf, info, parser, path, tr("（工作表「{sheet}」的 XML 不完整或有错）").format(sheet=sheet),
               tr("（工作表「{sheet}」的数据无法解压）").format(sheet=sheet))
-    except _Stop:
-        pass
-    _check_extent(path, sheet, state["max_row"], max(state["max_col"], 0))
+    _check_extent(path, sheet, state.max_row, max(state.max_col, 0))
     if missing:
         raise _formula_error(path, sheet, missing, count[0])
 
@@ -783,10 +793,8 @@ class Workbook:
     def close(self) -> None:
         for closer in (getattr(self._book, "close", None), getattr(self._zip, "close", None)):
             if closer is not None:
-                try:
+                with suppress(Exception):  # closing is best effort: the data was read already
                     closer()
-                except Exception:
-                    pass
 
     def read(self, name: str) -> Sheet:
         """Read one sheet (checked first; merged ranges filled down; invisible characters removed)."""
@@ -824,8 +832,6 @@ class Workbook:
 
 def open_workbook(path: str | Path, suffixes: Iterable[str] = SUPPORTED_SUFFIXES) -> Workbook:
     """Open a workbook after checking what it is; every problem is a :class:`WorkbookError` naming the file."""
-    import python_calamine
-
     path = Path(path)
     suffixes = tuple(suffixes)
     if not path.exists():

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from villagevote.candidates.candidacies import register_candidacy
 from villagevote.candidates.status import transition
-from villagevote.demo import DemoContext
+from villagevote.demo.context import DemoContext, existing
 from villagevote.models import ElectionCycle, Organization, Person, RuleSet
 from villagevote.models.enums import (
     CandidacyStatus,
@@ -66,12 +66,17 @@ def _months_before(day: dt.date, years: int, months: int) -> dt.date:
 
 def populate(session: Session, ctx: DemoContext) -> None:
     actor = ctx.actor
-    cycle = session.get(ElectionCycle, ctx.cycle_id)
+    cycle = existing(session, ElectionCycle, ctx.cycle_id)
     if cycle.rule_set_id is None:
-        rs = session.scalar(select(RuleSet.id).where(RuleSet.catalog_key == "zhejiang-2013").order_by(RuleSet.version))
+        rs = session.scalars(select(RuleSet.id).where(RuleSet.catalog_key == "zhejiang-2013")
+                             .order_by(RuleSet.version)).first()
+        if rs is None:
+            raise LookupError("demo: the shipped zhejiang-2013 rule catalog is missing")
         bind_cycle(session, actor, cycle.id, rs)
     election: dt.date = cycle.election_day
     today = election  # reviews are dated before the election; keeps the demo deterministic
+    if cycle.rule_set_id is None:
+        raise LookupError("demo: the cycle has no rule set")
     rules = rule_defs(session, cycle.rule_set_id)
     depts = county_departments(session, cycle.id)
     village_day = election - dt.timedelta(days=60)
@@ -85,16 +90,17 @@ def populate(session: Session, ctx: DemoContext) -> None:
             continue
         orgs = {OrgKind(o.kind): o.id for o in session.scalars(
             select(Organization).where(Organization.village_id == vid, Organization.cycle_id == cycle.id))}
-        members = [pid for pid in pool if session.get(Person, pid).political_status is PoliticalStatus.PARTY_MEMBER]
+        members = [pid for pid in pool if existing(session, Person, pid).political_status is PoliticalStatus.PARTY_MEMBER]
         # Party-branch posts go to Party members (person 4 first when a member: 一肩挑 with the committee)
         members.sort(key=lambda pid: (pid != pool[4], pool.index(pid)))
         branch_slots = iter(members)
         for p_index, (person_idx, kind, post, source) in enumerate(PLAN):
             person_id = pool[person_idx]
             if kind is OrgKind.PARTY_BRANCH:
-                person_id = next(branch_slots, None)
-                if person_id is None:
+                member = next(branch_slots, None)
+                if member is None:
                     continue
+                person_id = member
             cid = register_candidacy(session, actor, person_id, orgs[kind], post, source,
                                      incumbent=(p_index in (0, 9)))
             counts["candidacies"] += 1

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from villagevote import township as tw
 from villagevote.audit import Actor
-from villagevote.demo import DemoContext
+from villagevote.demo.context import DemoContext
 from villagevote.demo.names_pool import GIVEN_FEMALE, GIVEN_MALE, SURNAMES, VILLAGE_NAMES
 from villagevote.idcard import age_on, check_character
 from villagevote.models.candidates import Person, Relationship
@@ -93,7 +93,7 @@ def populate(session: Session, rng: random.Random, actor: Actor, villages: int, 
                 party_join_date=_join_date(rng, birth) if party else None,
                 phone=f"13{rng.randint(100000000, 999999999)}", village_id=vid, group_id=rng.choice(group_ids),
             ))
-            rows[-1]["name_initials"] = pinyin_initials(rows[-1]["name"])
+            rows[-1]["name_initials"] = pinyin_initials(str(rows[-1]["name"]))
         ids = list(session.scalars(insert(Person).returning(Person.id), rows))
         ctx.persons_by_village[vid] = ids
         # kinship: one married couple and one pair of siblings per village (exercises the kinship bar)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from villagevote.demo import DemoContext
+from villagevote.demo.context import DemoContext
 from villagevote.elections import service as svc
 from villagevote.elections.tally_logic import ABSTAIN, AGREE, DISAGREE, Ballot
 from villagevote.models.core import Organization
@@ -48,14 +48,14 @@ def populate(session: Session, ctx: DemoContext) -> None:
             write_ins[post.post] = {"陈小红": valid // 30, "陈晓红": valid // 60}
     svc.save_totals(session, actor, cid, issued=issued, returned=returned, invalid=invalid, marks=marks,
                     write_ins=write_ins)
-    for post, names in write_ins.items():
-        svc.merge_write_in(session, actor, cid, post, "陈晓红", "陈小红")
+    for post_name in write_ins:
+        svc.merge_write_in(session, actor, cid, post_name, "陈晓红", "陈小红")
     svc.add_spoilt(session, actor, cid, "整张", "选票上写有与选举无关的内容", serial=1)
     svc.add_spoilt(session, actor, cid, "委员", "委员栏选了4人，多于应选3名", serial=2)
     res = svc.compute_result(session, actor, cid)
     if res.get("valid") and not res.get("ties"):
         # the fictional township is shown after its count: the result is confirmed on the election day
-        svc.mark_official(session, actor, cid, today=ctx.election_day)  # type: ignore[arg-type]
+        svc.mark_official(session, actor, cid, today=ctx.election_day)
     ctx.notes.append("elections: {v} village committee counted, {n} elected, official={o}".format(
         v=view.village, n=len(res.get("elected", [])), o=bool(res.get("valid") and not res.get("ties"))))
 
@@ -68,14 +68,14 @@ def populate(session: Session, ctx: DemoContext) -> None:
     pid = svc.create_contest(session, actor, porg.id, electorate=46, present=42)
     svc.update_contest(session, actor, pid, posts=[("委员", 3, 1)])
     pview = svc.contest_view(session, pid)
-    names = [c.name for c in pview.candidates_for("委员")]
-    if len(names) < 4:  # too few qualified 委员 candidacies in the demo branch: add fictional candidates
-        for extra in ("王丽华", "方志强", "朱建明", "沈秀英")[: 4 - len(names)]:
+    members = [c.name for c in pview.candidates_for("委员")]
+    if len(members) < 4:  # too few qualified 委员 candidacies in the demo branch: add fictional candidates
+        for extra in ("王丽华", "方志强", "朱建明", "沈秀英")[: 4 - len(members)]:
             svc.add_ballot_candidate(session, actor, pid, "委员", extra, gender="女" if extra[-1] in "华英" else "男")
-        names = [c.name for c in svc.contest_view(session, pid).candidates_for("委员")]
+        members = [c.name for c in svc.contest_view(session, pid).candidates_for("委员")]
     svc.save_counts(session, actor, pid, issued=42, returned=42)
     for i in range(17):
-        chosen = rng.sample(names, 3 if i % 6 else 4)
-        marks_b = {"委员": {n: (AGREE if n in chosen else rng.choice([DISAGREE, ABSTAIN])) for n in names}}
+        chosen = rng.sample(members, 3 if i % 6 else 4)
+        marks_b = {"委员": {n: (AGREE if n in chosen else rng.choice([DISAGREE, ABSTAIN])) for n in members}}
         svc.add_ballot(session, actor, pid, Ballot(marks=marks_b))
     ctx.notes.append("elections: party branch of village 2 being counted ballot by ballot (17 of 42 entered)")

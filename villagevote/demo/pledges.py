@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from villagevote.demo import DemoContext
+from villagevote.demo.context import DemoContext, existing
 from villagevote.models import Candidacy, PledgeItem
 from villagevote.models.enums import CandidacyStatus, CommitmentStatus, PledgeKind
 from villagevote.models.tracking import Commitment, CommitmentStatusChange, ProgressReport
@@ -58,7 +58,7 @@ def populate(session: Session, ctx: DemoContext) -> None:
     if session.scalar(select(func.count()).select_from(Candidacy).where(Candidacy.cycle_id == ctx.cycle_id)) == 0:
         ctx.notes.append("pledges: no candidacies yet, no pledges made")
         return
-    election_day: dt.date = ctx.election_day  # type: ignore[assignment]
+    election_day = ctx.election_day
     # Pre-election steps are checked against the real clock by the domain functions, so they are dated no later
     # than the real today (fixed once the real date passes the demo election).
     today = min(dt.date.today(), election_day)
@@ -89,8 +89,10 @@ def populate(session: Session, ctx: DemoContext) -> None:
             if illegal and plan != "draft":
                 struck_villages.add(row.village_id)
                 service.review_pledge(session, actor, row.id, "village_party", "pass", reviewed_on=review_day)
-                bribe = session.scalar(select(PledgeItem.id).where(PledgeItem.pledge_id == row.id,
-                                                                   PledgeItem.title == ILLEGAL_PROMISE[1]))
+                bribe = session.scalars(select(PledgeItem.id).where(PledgeItem.pledge_id == row.id,
+                                                                    PledgeItem.title == ILLEGAL_PROMISE[1])).first()
+                if bribe is None:
+                    raise LookupError("demo: the illegal promise was not saved")
                 service.strike_item(session, actor, bribe, "以财物许诺拉票，违反换届纪律，审诺时删去")
                 passed_village.add(row.id)
         if row.candidacy_id == refuser and row.kind is PledgeKind.DISCIPLINE:
@@ -115,11 +117,11 @@ def add_progress(session: Session, ctx: DemoContext) -> None:
     if not elected:
         ctx.notes.append("pledges: no elected candidacies yet; run add_progress after the elections demo")
         return
-    election_day: dt.date = ctx.election_day  # type: ignore[assignment]
-    today: dt.date = ctx.today  # type: ignore[assignment]
+    election_day = ctx.election_day
+    today = ctx.fixed_today
     for cand_id in elected:
         for commitment_id in commitments_from_pledges(session, cand_id, ctx.actor):
-            commitment = session.get(Commitment, commitment_id)
+            commitment = existing(session, Commitment, commitment_id)
             if session.scalar(select(func.count()).select_from(ProgressReport)
                               .where(ProgressReport.commitment_id == commitment_id)):
                 continue

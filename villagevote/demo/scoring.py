@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from villagevote.demo import DemoContext
+from villagevote.demo.context import DemoContext
 from villagevote.models import Candidacy, Organization
 from villagevote.models.enums import CandidacyStatus, OrgKind
 from villagevote.scoring import service

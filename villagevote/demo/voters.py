@@ -8,14 +8,17 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from villagevote.demo import DemoContext
+from villagevote.demo.context import DemoContext, existing
 from villagevote.demo.core import make_id, make_name, random_birth
 from villagevote.idcard import age_on
 from villagevote.models.candidates import Person
 from villagevote.models.core import ElectionCycle, VillageGroup
-from villagevote.models.enums import ObjectionOutcome, VoterCategory, VoterStatus
+from villagevote.models.enums import ObjectionOutcome, RelationKind, VoterCategory, VoterStatus
 from villagevote.models.voters import ObjectionRequest, Voter
+from villagevote.voters import register as reg
 from villagevote.voters.eligibility import assess
+from villagevote.voters.objections import answer_objection, register_objection
+from villagevote.voters.proxies import record_voter_kinship, register_proxy
 from villagevote.voters.search import initials_key, name_sort_key
 
 SERIAL_BASE = 100_000
@@ -29,15 +32,18 @@ _INSERT = ("INSERT INTO voter (cycle_id, village_id, group_id, person_id, id_num
 
 def populate(session: Session, ctx: DemoContext) -> None:
     rng = ctx.rng
-    election_day: dt.date = ctx.election_day  # type: ignore[assignment]
-    min_age = int((session.get(ElectionCycle, ctx.cycle_id).profile or {}).get("min_age", 18))
+    election_day = ctx.election_day
+    min_age = int((existing(session, ElectionCycle, ctx.cycle_id).profile or {}).get("min_age", 18))
     serial = SERIAL_BASE
     raw = session.connection().connection.driver_connection
-    for vindex, vid in enumerate(ctx.village_ids):
+    assert raw is not None  # a checked-out SQLite connection
+    for vid in ctx.village_ids:
         group_ids = list(session.scalars(select(VillageGroup.id).where(VillageGroup.village_id == vid)))
-        rows = []
+        rows: list[tuple[object, ...]] = []
         # the village's registered persons (candidates pool) are voters too
         for p in session.scalars(select(Person).where(Person.village_id == vid)):
+            if p.birth_date is None:  # every demo person has one
+                continue
             age = age_on(p.birth_date, election_day)
             rows.append((ctx.cycle_id, vid, p.group_id, p.id, p.id_number, p.name, initials_key(p.name),
                          name_sort_key(p.name), p.gender.value if p.gender else None, p.birth_date.isoformat(),
@@ -73,9 +79,6 @@ def populate(session: Session, ctx: DemoContext) -> None:
 
 def _first_village_story(session: Session, ctx: DemoContext) -> None:
     """Removals, a published list with objections, proxies between recorded relatives (small; domain functions)."""
-    from villagevote.voters import register as reg
-    from villagevote.voters.objections import answer_objection, register_objection
-    from villagevote.voters.proxies import register_proxy
 
     actor = ctx.actor
     first = ctx.village_ids[0]
@@ -100,8 +103,6 @@ def _first_village_story(session: Session, ctx: DemoContext) -> None:
                            VillageGroup.village_id == first, VillageGroup.number == 2))})
     # proxies: in each of the first villages two plain voters (no person record yet) are recorded as spouses and
     # one gives the other a proxy (candidates may not hold proxies, so the demo persons, all candidates, cannot)
-    from villagevote.models.enums import RelationKind
-    from villagevote.voters.proxies import record_voter_kinship
     for vid in ctx.village_ids[:5]:
         pair = list(session.scalars(select(Voter.id).where(
             Voter.village_id == vid, Voter.cycle_id == ctx.cycle_id, Voter.person_id.is_(None),

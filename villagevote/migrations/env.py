@@ -29,6 +29,8 @@ def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:  # developer use: `alembic -x db=PATH ...` through villagevote.models.db
         url = config.get_main_option("sqlalchemy.url")
+        if not url:
+            raise SystemExit("alembic needs -x db=PATH or sqlalchemy.url")
         engine = create_engine(url)
         with engine.begin() as conn:
             context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)

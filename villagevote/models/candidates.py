@@ -41,7 +41,8 @@ class Person(TimestampMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     # edit counter for concurrent-change detection (migration 0009)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    __mapper_args__ = {"version_id_col": version}  # every ORM update bumps it and checks it (UPDATE … WHERE version=?)
+    # every ORM update bumps it and checks it (UPDATE … WHERE version=?); SQLAlchemy reads the dict once, at mapping
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class Relationship(Base):
@@ -69,7 +70,8 @@ class Candidacy(TimestampMixin, Base):
     incumbent: Mapped[bool] = mapped_column(default=False)
     # edit counter for concurrent-change detection (migration 0009)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    __mapper_args__ = {"version_id_col": version}  # every ORM update bumps it and checks it (UPDATE … WHERE version=?)
+    # every ORM update bumps it and checks it (UPDATE … WHERE version=?); SQLAlchemy reads the dict once, at mapping
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     person: Mapped[Person] = relationship()
 
 

@@ -95,10 +95,13 @@ class User(TimestampMixin, Base):
     last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
+SettingValue = dict | list | str | int | float | bool | None  # what a setting's JSON column holds
+
+
 class Setting(Base):
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[dict | list | str | int | float | bool | None] = mapped_column(JSON, nullable=True)
+    value: Mapped[SettingValue] = mapped_column(JSON, nullable=True)
 
 
 class AuditLog(Base):

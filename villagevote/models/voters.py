@@ -56,7 +56,8 @@ class Voter(TimestampMixin, Base):
     consent_note: Mapped[str] = mapped_column(Text, default="")  # for non-registered residents
     # edit counter for concurrent-change detection (migration 0009)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    __mapper_args__ = {"version_id_col": version}  # every ORM update bumps it and checks it (UPDATE … WHERE version=?)
+    # every ORM update bumps it and checks it (UPDATE … WHERE version=?); SQLAlchemy reads the dict once, at mapping
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     source: Mapped[str] = mapped_column(String(128), default="")
     # eligibility on the cycle's election day, stored when the register changes (villagevote.voters.register)
     eligible: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")

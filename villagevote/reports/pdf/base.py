@@ -16,7 +16,8 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from villagevote.fonts import pdf_fonts
 from villagevote.i18n import tr
@@ -121,7 +122,7 @@ def seal_line(text_before: str = "") -> Paragraph:
 
 
 def _footer_factory(footer_text: str, stamp: str | None):
-    def draw(canvas, doc):  # type: ignore[no-untyped-def]
+    def draw(canvas: Canvas, doc: BaseDocTemplate) -> None:
         f = pdf_fonts()
         canvas.saveState()
         width, _height = doc.pagesize
@@ -147,7 +148,7 @@ def build_pdf(out: Path | str, story: list[Flowable], *, title: str, footer: str
                             creator="villagevote", **MARGINS)
     footer_draw = _footer_factory(footer, stamp)
 
-    def on_page(canvas, d):  # type: ignore[no-untyped-def]
+    def on_page(canvas: Canvas, d: BaseDocTemplate) -> None:
         if watermark:
             canvas.saveState()
             canvas.setFont(pdf_fonts().heading, 90)
