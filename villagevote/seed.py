@@ -1,7 +1,7 @@
 """Defaults written on every open (idempotent): settings, and each area's catalogs/templates/schemes.
 
 An area contributes by providing ``villagevote/<area>/seed.py`` with ``seed(session) -> None``, listed in
-:data:`AREA_SEEDS`; it must be idempotent (only add what is missing) and must not overwrite administrators' edits.
+:func:`area_seeds`; it must be idempotent (only add what is missing) and must not overwrite administrators' edits.
 """
 from __future__ import annotations
 
@@ -13,12 +13,6 @@ from villagevote import audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, requires
 from villagevote.models.core import Setting, SettingValue
-from villagevote.pledges import seed as pledges_seed
-from villagevote.qualification import seed as qualification_seed
-from villagevote.scoring import seed as scoring_seed
-
-# in this order: the candidates' checks need the rule catalogs; pledges and scoring are independent
-AREA_SEEDS: tuple[Callable[[Session], None], ...] = (qualification_seed.seed, pledges_seed.seed, scoring_seed.seed)
 
 DEFAULT_SETTINGS: dict[str, SettingValue] = {
     "backup.keep": 10,
@@ -33,11 +27,23 @@ def get_setting(session: Session, key: str, default: object = None) -> object:
     return row.value
 
 
+def area_seeds() -> tuple[Callable[[Session], None], ...]:
+    """Each area's ``seed``, in order (the candidates' checks need the rule catalogs; pledges and scoring are
+    independent)."""
+    # Imported here, not at the top: the GUI imports this module at start-up for get_setting, and the areas' seed
+    # modules (their services, catalogs and schemes) are needed only when a file is seeded (see models.db).
+    from villagevote.pledges import seed as pledges_seed
+    from villagevote.qualification import seed as qualification_seed
+    from villagevote.scoring import seed as scoring_seed
+
+    return (qualification_seed.seed, pledges_seed.seed, scoring_seed.seed)
+
+
 def seed_defaults(session: Session) -> None:
     for key, value in DEFAULT_SETTINGS.items():
         if session.get(Setting, key) is None:
             session.add(Setting(key=key, value=value))
-    for seed in AREA_SEEDS:
+    for seed in area_seeds():
         seed(session)
     session.flush()
 
