@@ -268,3 +268,27 @@ def test_opening_a_current_database_imports_no_alembic(tmp_path, db):
             f"d = open_database({str(path)!r}); print(d.revision(), 'alembic' in sys.modules); d.dispose()")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == [head_revision(), "False"]
+
+
+def test_defaults_are_seeded_once_per_program_not_at_every_open(tmp_path, monkeypatch):
+    """Start-up: a file seeded by this very program (same fingerprint) is not seeded again; a file seeded by another
+    program (no or another fingerprint) is, and then carries this program's fingerprint."""
+    import villagevote.seed
+    from villagevote.models.db import SEED_FINGERPRINT_KEY, seed_fingerprint
+    path = tmp_path / "seeded.sqlite3"
+    open_database(path).dispose()
+    calls: list[int] = []
+    real = villagevote.seed.seed_defaults
+    monkeypatch.setattr(villagevote.seed, "seed_defaults", lambda s: calls.append(1) or real(s))
+    db = open_database(path)
+    with db.session() as s:
+        assert s.execute(text("SELECT value FROM setting WHERE key = :k"), {"k": SEED_FINGERPRINT_KEY}).scalar() \
+            == f'"{seed_fingerprint()}"'
+        s.execute(text("DELETE FROM setting WHERE key = :k"), {"k": SEED_FINGERPRINT_KEY})  # an older program's file
+    db.dispose()
+    assert calls == []
+    db = open_database(path)
+    db.dispose()
+    assert calls == [1]
+    open_database(path).dispose()
+    assert calls == [1]

@@ -82,6 +82,7 @@ def test_unused_shipped_version_picks_up_n2_undated_hit_but_a_used_one_stays(tmp
     with db.session() as s:  # as loaded by an earlier version of the program: N2 without its tag
         for rule in s.scalars(select(Rule).where(Rule.code == "N2")):
             rule.covers = []
+        s.connection().exec_driver_sql("DELETE FROM setting WHERE key = 'seed.fingerprint'")  # seeded by that one
     db.dispose()
     db = open_database(tmp_path / "a.db", backup_dir=tmp_path / "bk")
     with db.session() as s:
@@ -91,6 +92,7 @@ def test_unused_shipped_version_picks_up_n2_undated_hit_but_a_used_one_stays(tmp
         n2.covers = []  # now a cycle uses the version: it is frozen and keeps what its findings were weighed by
         world = build_world(s, township="北山镇", bind=False)
         rulesets.bind_cycle(s, ADMIN, world.cycle_id, n2.rule_set_id)
+        s.connection().exec_driver_sql("DELETE FROM setting WHERE key = 'seed.fingerprint'")  # an older one again
     db.dispose()
     db = open_database(tmp_path / "a.db", backup_dir=tmp_path / "bk")
     with db.session() as s:

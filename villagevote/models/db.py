@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import functools
 import getpass
+import hashlib
 import json
 import logging
 import os
@@ -40,7 +41,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from villagevote.errors import DatabaseBusy, DatabaseFileError, EditConflict
 from villagevote.i18n import tr
-from villagevote.resources import migrations_dir
+from villagevote.resources import migrations_dir, resource_path
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -728,15 +729,54 @@ def _open_new(path: Path, backup_dir: Path | None, *, seed: bool, keep_backups: 
     engine = make_engine(path)
     db = Database(path=path, engine=engine, backup_dir=backup_dir,
                   session_factory=sessionmaker(engine, expire_on_commit=False))
-    if seed:
-        from villagevote.seed import seed_defaults
+    if seed and stored_seed_fingerprint(engine) != seed_fingerprint():
         try:
-            with db.session() as sess:
-                seed_defaults(sess)
+            seed_database(db)
         except BaseException:
             engine.dispose()
             raise
     return db
+
+
+# Seeding (settings, rule catalogs, pledge templates, scoring schemes: ``villagevote.seed``) runs when the program
+# that opens the file differs from the one that seeded it last, not at every start (it imported the areas' seed modules
+# and ran their queries: ~0.1 s of start-up). The fingerprint covers the program version, the schema head, the shipped
+# catalogs/templates/schemes and SEED_REVISION. Bump SEED_REVISION when a seed function changes what it adds or
+# repairs without a new migration or a changed resource file.
+SEED_REVISION = 1
+SEED_FINGERPRINT_KEY = "seed.fingerprint"
+SEED_RESOURCES = ("rule_catalogs", "pledge_templates", "scoring_schemes")
+
+
+@functools.cache
+def seed_fingerprint() -> str:
+    """What decides whether defaults must be seeded again (see SEED_REVISION)."""
+    from villagevote import __version__
+    digest = hashlib.sha256(f"{SEED_REVISION}|{__version__}|{head_revision()}".encode())
+    for folder in SEED_RESOURCES:
+        root = resource_path(folder)
+        for file in sorted(p for p in root.rglob("*") if p.is_file()):
+            digest.update(file.relative_to(root).as_posix().encode("utf-8") + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def stored_seed_fingerprint(engine: Engine) -> str | None:
+    """The fingerprint of the program that last seeded the file (None: never, or an older program)."""
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT value FROM setting WHERE key = :key"), {"key": SEED_FINGERPRINT_KEY}).first()
+    if row is None or row[0] is None:
+        return None
+    value = json.loads(row[0]) if isinstance(row[0], str) else row[0]
+    return value if isinstance(value, str) else None
+
+
+def seed_database(db: Database) -> None:
+    """Seed defaults (idempotent: only what is missing) and record this program's fingerprint, in one transaction."""
+    from villagevote.models.core import Setting
+    from villagevote.seed import seed_defaults  # the areas' seed modules: imported only when seeding
+    with db.session() as sess:
+        seed_defaults(sess)
+        sess.merge(Setting(key=SEED_FINGERPRINT_KEY, value=seed_fingerprint()))
 
 
 def table_counts(engine: Engine) -> dict[str, int]:
