@@ -420,16 +420,17 @@ def _messy_sheet(seed: int, n: int, spread: int = 1) -> list[list[object]]:
 def test_fast_path_agrees_with_the_detailed_checker(seed, spread, monkeypatch):
     """The column-wise fast path must give exactly what the row-by-row checker gives: rows, values, errors (row,
     column, cell, reason and order), skipped rows and hints, also across block boundaries."""
+    from villagevote.voters import fastcheck, rowcheck
     from villagevote.voters import workbook as wb
 
-    monkeypatch.setattr(wb, "_BLOCK", 13)
+    monkeypatch.setattr(fastcheck, "_BLOCK", 13)
     raw = wb.RawSheet(Path("messy.xlsx"), "选民", ["选民"], _messy_sheet(seed, 900, spread), [])
     fast = wb.parse_voter_sheet(raw, today=TODAY)
 
     def detailed_only(rows, begin, end, columns, header_of, result, today, default_category, state):
-        wb._check_rows(rows, range(begin, end), columns, header_of, result, today, default_category, state)
+        rowcheck.check_rows(rows, range(begin, end), columns, header_of, result, today, default_category, state)
 
-    monkeypatch.setattr(wb, "_parse_block", detailed_only)
+    monkeypatch.setattr(fastcheck, "_parse_block", detailed_only)
     slow = wb.parse_voter_sheet(raw, today=TODAY)
     assert len(fast.rows) > 500 and len(fast.errors) > 10 and fast.skipped  # the sheet does exercise both paths
     assert any("重复" in e.reason for e in fast.errors)
