@@ -269,3 +269,48 @@ def test_village_choice_filters_lists_and_results(qtbot, ctx, db, scheme, settle
     settle()
     assert page.people.part_model.rowCount() == 3 and page.results.result_model.rowCount() == 3
     assert "只显示“青山村”的人选" in page.results.results_info.text()
+
+
+def test_typed_scores_survive_a_reload_of_the_page(qtbot, ctx, db, scheme, settle):
+    """Another write (here: a rater added) reloads the page; the grid keeps what was typed and not yet saved."""
+    sid, cids, rid = scheme
+    page = open_page(qtbot, ctx, settle, sid)
+    grid = page.entry.grid_model
+    assert grid.setData(grid.index(1, FIXED_COLS), "44")  # 李四 服务中心工作
+    with db.session() as s:
+        from villagevote.audit import Actor
+        from villagevote.models.core import User
+        admin = s.query(User).filter_by(username="admin").one()
+        service.add_rater(s, Actor(admin.id, "admin", admin.role), sid, "乙评委", "lead")
+    from villagevote.changes import Area
+    ctx.announce(Area.SCORING)
+    settle()
+    assert page.entry.entry_rater.count() == 2 and page.entry.entry_rater.currentData() == rid
+    assert grid.values[(cids["李四"], "work")] == D(44) and grid.dirty
+
+
+def test_rater_dialog_keeps_what_was_typed_and_shows_the_refusal_beside_the_name(qtbot, ctx, db, scheme, settle,
+                                                                                monkeypatch):
+    sid, cids, rid = scheme
+    page = open_page(qtbot, ctx, settle, sid)
+    from villagevote.ui.dialogs.scoring_forms import RaterDialog
+    seen = []
+
+    def fill(dlg):
+        seen.append(dlg)
+        dlg.name.setText("甲评委")  # already a rater of this scheme: refused by the domain
+        dlg.title_edit.setText("党委副书记")
+        dlg.submit()
+        settle()
+        assert dlg.result() != dlg.DialogCode.Accepted
+        assert "已在本方案中" in dlg.errors._fields["name"][1].text()
+        assert dlg.title_edit.text() == "党委副书记"  # everything typed stays
+        dlg.name.setText("丙评委")
+        dlg.submit()
+        settle()
+        return dlg.result()
+    monkeypatch.setattr(RaterDialog, "exec", fill)
+    page.people.add_rater()
+    settle()
+    assert seen and [r.name for r in page.view.raters if r.name == "丙评委"] == ["丙评委"]
+    assert page.entry.entry_rater.count() == 2

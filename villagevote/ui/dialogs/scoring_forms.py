@@ -41,12 +41,15 @@ class _SavingDialog(QDialog, Generic[I]):
 
     AREAS: frozenset[Area] = frozenset({Area.SCORING})
 
-    def __init__(self, ctx: Any, write: Write, parent: QWidget | None) -> None:
+    def __init__(self, ctx: Any, write: Write, parent: QWidget | None, title: str, *, form_is_layout: bool = True) -> None:
         super().__init__(parent)
+        self.setWindowTitle(title)
         self.ctx = ctx
         self._write = write
         self.saved: Any = None
         self.form = QFormLayout()
+        if form_is_layout:
+            self.setLayout(self.form)
 
     def _finish(self) -> None:
         """Add the buttons and the error line (call at the end of the subclass's constructor)."""
@@ -83,9 +86,7 @@ class RaterDialog(_SavingDialog[RaterInput]):
 
     def __init__(self, ctx: Any, groups: Sequence[tuple[str, str]], write: Write,
                  parent: QWidget | None = None) -> None:
-        super().__init__(ctx, write, parent)
-        self.setWindowTitle(tr("添加评委"))
-        self.setLayout(self.form)
+        super().__init__(ctx, write, parent, tr("添加评委"))
         self.name = QLineEdit()
         self.group = QComboBox()
         for code, name in groups:
@@ -117,9 +118,7 @@ class RecusalDialog(_SavingDialog[RecusalInput]):
 
     def __init__(self, ctx: Any, rater: str, candidates: Sequence[tuple[int, str]], write: Write,
                  parent: QWidget | None = None) -> None:
-        super().__init__(ctx, write, parent)
-        self.setWindowTitle(tr("登记回避"))
-        self.setLayout(self.form)
+        super().__init__(ctx, write, parent, tr("登记回避"))
         self.form.addRow(QLabel(tr("评委：{r}").format(r=rater)))
         self.candidate = QComboBox()
         for cid, label in candidates:
@@ -154,9 +153,7 @@ class AdjustmentDialog(_SavingDialog[AdjustmentInput]):
 
     def __init__(self, ctx: Any, candidates: Sequence[tuple[int, str]], items: Sequence[tuple[str, str]],
                  write: Write, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, write, parent)
-        self.setWindowTitle(tr("录入加分或扣分"))
-        self.setLayout(self.form)
+        super().__init__(ctx, write, parent, tr("录入加分或扣分"))
         self.candidate = QComboBox()
         for cid, label in candidates:
             self.candidate.addItem(label, cid)
@@ -236,8 +233,7 @@ class TieDecisionDialog(_SavingDialog[TieInput]):
 
     def __init__(self, ctx: Any, note: str, candidates: Sequence[tuple[int, str]], write: Write,
                  parent: QWidget | None = None) -> None:
-        super().__init__(ctx, write, parent)
-        self.setWindowTitle(tr("记录并列处理决定"))
+        super().__init__(ctx, write, parent, tr("记录并列处理决定"), form_is_layout=False)
         layout = QVBoxLayout(self)
         info = QLabel(note)
         info.setWordWrap(True)
@@ -297,9 +293,7 @@ class NewSchemeDialog(_SavingDialog[NewSchemeInput]):
 
     def __init__(self, ctx: Any, sources: Sequence[tuple[str, str]], write: Write,
                  parent: QWidget | None = None) -> None:
-        super().__init__(ctx, write, parent)
-        self.setWindowTitle(tr("新建评分方案"))
-        self.setLayout(self.form)
+        super().__init__(ctx, write, parent, tr("新建评分方案"))
         self.source = QComboBox()
         for key, label in sources:
             self.source.addItem(label, key)
