@@ -224,14 +224,13 @@ def test_tie_decision_then_outcome_from_the_page(qtbot, ctx, db, scheme, monkeyp
 def test_scheme_editor_refuses_weights_that_do_not_sum(qtbot, monkeypatch):
     from villagevote.scoring.scheme import load_example_schemes, scheme_to_dict
     from villagevote.ui.dialogs.scoring_scheme import SchemeEditor
-    errors = []
-    monkeypatch.setattr(Ask, "error", classmethod(lambda cls, p, t, text: errors.append(text)))
     data = scheme_to_dict(next(s for s in load_example_schemes() if s.code == "longyou-2017"))
     dlg = SchemeEditor(data)
     qtbot.addWidget(dlg)
     dlg.criteria.table.item(0, 3).setText("50")  # 服务中心工作 60 -> 50: weights now sum to 90, not 100
     dlg._accept()
-    assert dlg.answer is None and "评分项权重之和为 90，方案要求等于 100" in errors[-1]
+    assert dlg.answer is None and "评分项权重之和为 90，方案要求等于 100" in dlg.problems.text()
+    assert dlg.problems.isVisibleTo(dlg) and dlg.criteria.table.item(0, 3).text() == "50"  # stays open, kept
     dlg.criteria.table.item(1, 3).setText("25")  # 综合素质 15 -> 25: 50 + 25 + 15 + 10 = 100
     dlg.min_total.setText("70")
     dlg._accept()
@@ -314,3 +313,19 @@ def test_rater_dialog_keeps_what_was_typed_and_shows_the_refusal_beside_the_name
     settle()
     assert seen and [r.name for r in page.view.raters if r.name == "丙评委"] == ["丙评委"]
     assert page.entry.entry_rater.count() == 2
+
+
+def test_scheme_edit_saves_through_the_editor_before_it_closes(qtbot, ctx, db, scheme, settle, monkeypatch):
+    sid, cids, rid = scheme
+    page = open_page(qtbot, ctx, settle, sid)
+    from villagevote.ui.dialogs.scoring_scheme import SchemeEditor
+
+    def edit(dlg):
+        dlg.min_total.setText("70")
+        dlg._accept()
+        settle()
+        return dlg.result()
+    monkeypatch.setattr(SchemeEditor, "exec", edit)
+    page.scheme_panel.edit_scheme()
+    settle()
+    assert page.view.scheme.min_total == D(70) and "总分不低于 70 分" in page.scheme_panel.scheme_view.toPlainText()

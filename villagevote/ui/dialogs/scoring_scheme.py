@@ -6,6 +6,7 @@ The small editable tables here hold a handful of rows each, so plain item widget
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -24,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from villagevote.errors import ValidationError
+from villagevote.changes import Area
+from villagevote.errors import UserError, ValidationError
 from villagevote.i18n import tr
 from villagevote.scoring.scheme import (
     METHOD_MEAN,
@@ -35,7 +37,7 @@ from villagevote.scoring.scheme import (
     scheme_from_dict,
     scope_label,
 )
-from villagevote.ui.dialogs.common import Ask, ok_cancel
+from villagevote.ui.dialogs.common import FieldErrors, ok_cancel
 from villagevote.ui.widgets import button
 
 
@@ -80,9 +82,15 @@ def _none(text: str) -> str | None:
 
 
 class SchemeEditor(QDialog):
-    def __init__(self, data: dict[str, Any], parent: QWidget | None = None) -> None:
+    """The scheme's definition in editable grids. "检查并保存" checks the whole definition first, then (with ``ctx``
+    and ``write``) saves it through ``ctx.write(write(session, definition))``; a problem is shown in red above the
+    buttons and the dialog stays open with everything typed."""
+
+    def __init__(self, data: dict[str, Any], parent: QWidget | None = None, *, ctx: Any = None,
+                 write: Callable[[Any, dict[str, Any]], Any] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("修改评分方案"))
+        self._ctx, self._write = ctx, write
         self.resize(900, 760)
         self.original = dict(data)
         self.answer: dict[str, Any] | None = None
@@ -155,6 +163,11 @@ class SchemeEditor(QDialog):
         note.setStyleSheet("color:#666")
         lay.addWidget(note)
 
+        self.problems = QLabel()
+        self.problems.setStyleSheet(FieldErrors.STYLE)
+        self.problems.setWordWrap(True)
+        self.problems.hide()
+        outer.addWidget(self.problems)
         outer.addWidget(ok_cancel(self, self._accept, tr("检查并保存")))
 
     def data(self) -> dict[str, Any]:
@@ -197,19 +210,33 @@ class SchemeEditor(QDialog):
         })
         return d
 
+    def show_problem(self, exc: BaseException) -> None:
+        """A refusal (of the check or of the save) above the buttons; anything else is a bug."""
+        if not isinstance(exc, UserError):
+            raise exc
+        self.problems.setText(tr("方案有误，未保存：\n{msg}").format(msg=str(exc)))
+        self.problems.show()
+
     def _accept(self) -> None:
+        self.problems.hide()
         data = self.data()
         try:
             scheme_from_dict(data)
         except ValidationError as exc:
-            Ask.error(self, tr("方案有误，未保存"), str(exc))
+            self.show_problem(exc)
             return
         self.answer = data
-        self.accept()
+        ctx, write = self._ctx, self._write
+        if ctx is None or write is None:
+            self.accept()
+            return
+        ctx.write(lambda s: write(s, data), Area.SCORING, on_done=lambda _r: self.accept(),
+                  on_error=self.show_problem, parent=self)
 
     @classmethod
-    def ask(cls, parent: QWidget | None, data: dict[str, Any]) -> dict[str, Any] | None:
-        dlg = cls(data, parent)
+    def ask(cls, parent: QWidget | None, data: dict[str, Any], *, ctx: Any = None,
+            write: Callable[[Any, dict[str, Any]], Any] | None = None) -> dict[str, Any] | None:
+        dlg = cls(data, parent, ctx=ctx, write=write)
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return None
         return dlg.answer

@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QTextBrowser, QVBoxLayout
 
-from villagevote.changes import Area
 from villagevote.i18n import tr
 from villagevote.scoring import service
 from villagevote.scoring.queries import SchemeView
@@ -38,11 +37,9 @@ class SchemePanel(Panel):
         view = self.view
         if view is None:
             return
-        data = SchemeEditor.ask(self, scheme_to_dict(view.scheme))
-        if data is None:
-            return
         actor, scheme_id = self.ctx.actor, view.info.id
-        self.ctx.write(lambda s: service.update_scheme(s, actor, scheme_id, data), Area.SCORING, parent=self)
+        SchemeEditor.ask(self, scheme_to_dict(view.scheme), ctx=self.ctx,
+                         write=lambda s, data: service.update_scheme(s, actor, scheme_id, data))
 
 
 def scheme_html(s: Any) -> str:
