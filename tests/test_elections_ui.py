@@ -93,19 +93,32 @@ def test_totals_entry_then_lock_makes_the_tab_read_only(tab, qtbot, monkeypatch,
 
 
 def test_new_contest_from_the_dialog_and_reopen_needs_a_reason(tab, qtbot, monkeypatch, township, settle):
-    from villagevote.ui.dialogs.common import Ask
-    from villagevote.ui.dialogs.election_new import NewContest, NewContestDialog
+    """The dialog creates the contest before it closes; a second contest for the same organization is refused beside
+    the organization field and the dialog keeps what was chosen."""
+    from PySide6.QtWidgets import QDialog
+
+    from villagevote.ui.dialogs.election_new import NewContestDialog
     with tab.ctx.db.read_session() as s:
         orgs = organizations_for(s, township.village_ids[0], township.cycle_id)
     party = next(o for o in orgs if "党组织" in o.label)
-    monkeypatch.setattr(NewContestDialog, "ask", classmethod(
-        lambda cls, orgs, parent=None: NewContest(party.organization_id, "self_nomination", 40, 36)))
+    refused: list[tuple[str, int]] = []
+
+    def fill_and_ok(dlg: NewContestDialog) -> int:
+        dlg.org.setCurrentIndex(dlg.org.findData(party.organization_id))
+        dlg.mode.setCurrentIndex(dlg.mode.findData("self_nomination"))
+        dlg.electorate.setValue(40)
+        dlg.present.setValue(36)
+        dlg.check()
+        settle()
+        if dlg.result() != QDialog.DialogCode.Accepted:
+            refused.append((dlg.errors.message("organization_id"), dlg.electorate.value()))
+        return dlg.result()
+    monkeypatch.setattr(NewContestDialog, "exec", fill_and_ok)
     tab.new_contest()
     settle()
     assert len(tab._rows) == 2 and tab.view.body == "party_branch" and tab.view.present == 36
     assert "自荐直选" in tab.ballots.margin.text()
-    errors = []
-    monkeypatch.setattr(Ask, "error", classmethod(lambda cls, parent, title, text: errors.append(text)))
-    tab.new_contest()                                   # the same organization twice is refused with a message
-    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
-    assert errors and "不能重复建立" in errors[0]
+    tab.new_contest()                                   # the same organization twice is refused in the dialog
+    qtbot.waitUntil(lambda: bool(refused), timeout=10_000)
+    message, electorate = refused[0]
+    assert "不能重复建立" in message and electorate == 40

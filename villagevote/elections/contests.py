@@ -59,6 +59,7 @@ from villagevote.models.elections import (
 )
 from villagevote.models.enums import ContestMode, ContestRound, OrgKind
 from villagevote.names import stroke_key
+from villagevote.voters.register import registered_voter_count
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,6 @@ def organizations_for(session: Session, village_id: int | None, cycle_id: int | 
 def registered_voters(session: Session, village_id: int, cycle_id: int) -> int:
     """Voters on the register who may vote on the election day (active and eligible: under-18s and removed voters
     do not count towards "more than half of the registered voters"); 0 when the register is not used."""
-    from villagevote.voters.register import registered_voter_count
     return registered_voter_count(session, cycle_id, village_id)
 
 
@@ -118,7 +118,7 @@ def create_contest(session: Session, actor: Actor, organization_id: int, *,
     kind = OrgKind(org.kind)
     if kind not in BODIES:
         raise ValidationError(tr("选举结果只按村民委员会和村党组织的规则计算；{label}的选举请另行记录").format(
-            label=kind.label))
+            label=kind.label), field="organization_id")
     round_ = ContestRound(round_)
     mode = ContestMode(mode)
     cycle = session.get(ElectionCycle, org.cycle_id)
@@ -127,12 +127,13 @@ def create_contest(session: Session, actor: Actor, organization_id: int, *,
                                                            Contest.round == ContestRound.FIRST))
         if existing:
             raise ValidationError(tr("{village}{body}的正式选举已经建立（编号 {id}），不能重复建立").format(
-                village=org.village.name, body=body_label(kind), id=existing))
+                village=org.village.name, body=body_label(kind), id=existing), field="organization_id")
     if electorate is None:
         electorate = registered_voters(session, org.village_id, org.cycle_id) if kind is OrgKind.VILLAGE_COMMITTEE else 0
-    for what, value in ((tr("登记选民/应到会人数"), electorate), (tr("实到会人数"), present)):
+    for name, what, value in (("electorate", tr("登记选民/应到会人数"), electorate),
+                              ("present", tr("实到会人数"), present)):
         if value is not None and value < 0:
-            raise ValidationError(tr("{what}不能为负数").format(what=what))
+            raise ValidationError(tr("{what}不能为负数").format(what=what), field=name)
     c = Contest(organization_id=org.id, round=round_, mode=mode, held_on=held_on or (cycle.election_day if cycle else None),
                 electorate=electorate, present=present)
     session.add(c)

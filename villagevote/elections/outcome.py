@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from villagevote import audit, integrity
 from villagevote.audit import Actor
-from villagevote.auth import Permission, requires
+from villagevote.auth import Permission, can, requires
+from villagevote.candidates.status import Origin, can_transition, transition
 from villagevote.elections.common import (
     BODIES,
     ballot_rows,
@@ -36,6 +37,7 @@ from villagevote.elections.tally_logic import (
 )
 from villagevote.errors import LockedError, ValidationError
 from villagevote.i18n import tr
+from villagevote.idcard import age_on
 from villagevote.models.candidates import Candidacy, Person
 from villagevote.models.core import ElectionCycle
 from villagevote.models.elections import (
@@ -45,6 +47,9 @@ from villagevote.models.elections import (
     Result,
 )
 from villagevote.models.enums import CandidacyStatus, ContestRound, OrgKind
+from villagevote.models.voters import Voter
+from villagevote.qualification.rules_engine import VerdictOutcome
+from villagevote.qualification.verdict import compute_verdicts
 
 
 def engine_input(session: Session, contest_id: int) -> tuple[dict[str, Any], list[str]]:
@@ -122,9 +127,6 @@ def _decide(session: Session, c: Contest, data: dict[str, Any]) -> dict[str, Any
 
 def _write_in_bars(session: Session, cycle_id: int, day: dt.date | None, person: Any) -> list[str]:
     """Why a written-in person cannot be elected: a 不能 verdict or 取消资格 in the cycle, or under 18 on the day."""
-    from villagevote.idcard import age_on
-    from villagevote.qualification.rules_engine import VerdictOutcome
-    from villagevote.qualification.verdict import compute_verdicts
     bars: list[str] = []
     if isinstance(person, Person):
         cands = list(session.scalars(select(Candidacy).where(Candidacy.person_id == person.id,
@@ -147,7 +149,6 @@ def _write_in_bars(session: Session, cycle_id: int, day: dt.date | None, person:
 def write_in_matches(session: Session, contest_id: int, name: str) -> list[tuple[str, Any]]:
     """Who a written-in name may be: persons of the village with that name ("person:<id>") and voters on the
     cycle's register not linked to a person ("voter:<id>")."""
-    from villagevote.models.voters import Voter
     c = get_contest(session, contest_id)
     org = org_of(session, c)
     out: list[tuple[str, Any]] = [(f"person:{p.id}", p) for p in session.scalars(
@@ -361,8 +362,6 @@ def mark_official(session: Session, actor: Actor, contest_id: int, *, today: dt.
 def _update_candidacies(session: Session, actor: Actor, c: Contest, d: dict) -> list[str]:
     """Elected → 当选, others on the ballot → 未当选 (where the status machine allows). A 审核员 may confirm results
     but not edit candidacies, so then the change runs as the system with the confirming user named in the reason."""
-    from villagevote.auth import can
-    from villagevote.candidates.status import Origin, can_transition, transition
     notes: list[str] = []
     if not d.get("valid"):
         return notes
@@ -414,7 +413,6 @@ def reopen(session: Session, actor: Actor, contest_id: int, reason: str) -> list
     the commitments an elected cadre got are withdrawn. Refused, with nothing changed, while a later 另行选举 of the
     same organization has an official result, or once a cadre's term tracking has begun. Confirming again sets the
     outcome from the corrected result. Returns one line per candidacy changed."""
-    from villagevote.candidates.status import Origin, transition
     c = get_contest(session, contest_id)
     if not c.official:
         raise ValidationError(tr("该选举结果尚未确认，不需要重新开启"))

@@ -38,6 +38,7 @@ from typing import Any
 
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
+from villagevote.names import sort_by_strokes
 
 BODY_VILLAGE = "village_committee"
 BODY_PARTY = "party_branch"
@@ -375,12 +376,7 @@ def _fill_post(qualified: list[_Cand], post: str, seats: int, women_needed: int)
 # ---------------------------------------------------------------------------------------------------------------
 
 def _sort_names(names: Iterable[str]) -> list[str]:
-    names = list(names)
-    try:  # stroke order when the names module is present (another engineer's module)
-        from villagevote.names import sort_by_strokes
-    except ImportError:  # pragma: no cover - depends on the tree state
-        return names
-    return list(sort_by_strokes(names))
+    return list(sort_by_strokes(list(names)))
 
 
 def _empty_result(c: _Contest, outcome: str, reasons: list[str], basis: int | None) -> dict[str, Any]:

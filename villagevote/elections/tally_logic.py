@@ -327,11 +327,8 @@ def merge_write_in(t: TallyTotals, post: str, source: str, target: str) -> Merge
     return MergeRecord(post, source, target, k)
 
 
-def _pinyin(name: str) -> str | None:
-    try:
-        from pypinyin import lazy_pinyin
-    except ImportError:  # pragma: no cover
-        return None
+def _pinyin(name: str) -> str:
+    from pypinyin import lazy_pinyin  # lazy: loading its dictionaries is a real cost only the merge hints need
     return "".join(lazy_pinyin(name))
 
 

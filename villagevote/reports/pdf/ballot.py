@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportlab.platypus import KeepTogether, PageBreak
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Frame, KeepTogether, PageBreak
 
 from villagevote.elections.records import ContestView
+from villagevote.fonts import pdf_fonts
 from villagevote.i18n import tr
-from villagevote.reports.pdf.base import Spacer, build_pdf, cell_table, mm, styles
+from villagevote.reports.pdf.base import MARGINS, PAGE, Spacer, build_pdf, cell_table, mm, styles
 from villagevote.reports.pdf.text import para
 
 BOX = ""  # an empty bordered cell; the CJK font has no box glyph
@@ -75,11 +77,7 @@ def ballot_story(contest: ContestView, sample: bool, keep_together: bool = True)
 def _render_copies_fast(contest: ContestView, out: Path, copies: int) -> bool:
     """Lay the ballot out once as a PDF form object and place it on ``copies`` pages (fast for thousands).
     Returns False when the ballot does not fit on one page (the caller then lays out every copy)."""
-    from reportlab.pdfgen.canvas import Canvas
-    from reportlab.platypus import Frame
 
-    from villagevote.fonts import pdf_fonts
-    from villagevote.reports.pdf.base import MARGINS, PAGE
 
     width, height = PAGE
     frame = Frame(MARGINS["leftMargin"], MARGINS["bottomMargin"],

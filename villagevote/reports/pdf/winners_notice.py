@@ -7,16 +7,13 @@ from pathlib import Path
 from villagevote.elections.records import ContestView
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
+from villagevote.names import sort_by_strokes
 from villagevote.reports.pdf.base import Spacer, build_pdf, mm, styles
 from villagevote.reports.pdf.result_report import date_text, digest_lines, stamp_for
 from villagevote.reports.pdf.text import para
 
 
 def _sorted_by_strokes(names: list[str]) -> list[str]:
-    try:
-        from villagevote.names import sort_by_strokes
-    except ImportError:  # pragma: no cover
-        return names
     return list(sort_by_strokes(names))
 
 

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from villagevote.elections.records import ContestView, VoteRow
 from villagevote.elections.results import share_percent
 from villagevote.i18n import tr
+from villagevote.names import stroke_key
 from villagevote.reports.pdf.result_report import post_lines
 from villagevote.reports.xlsx.base import save, set_metadata, write_table
 
@@ -72,7 +73,6 @@ def results_workbook(out: Path | str, contests: Sequence[tuple[ContestView, Sequ
     for c, _ in contests:
         g = {x.label: x.gender for x in c.candidates}
         rank = {p.post: i for i, p in enumerate(c.posts)}
-        from villagevote.names import stroke_key
         for e in sorted((c.result or {}).get("elected") or [], key=lambda e: (rank.get(e["post"], 99),
                                                                              stroke_key(e["name"]))):
             winners.append([c.village, c.body_label, e["post"], e.get("label") or e["name"],

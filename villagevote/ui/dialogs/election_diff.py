@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableView, QVBoxLayout, QWidget
 
-from villagevote.elections.service import DiffRow
+from villagevote.elections.tally import DiffRow
 from villagevote.i18n import tr
 from villagevote.ui.table_model import Column, RowsModel
 

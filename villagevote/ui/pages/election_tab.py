@@ -1037,14 +1037,9 @@ class ElectionTab(Page):
         if not orgs:
             Ask.error(self, tr("无法新建"), tr("当前届次还没有村组织，请先在“乡镇与届次”中建立届次"))
             return
-        choice = NewContestDialog.ask(orgs, self)
-        if choice is None:
-            return
-        actor = self.ctx.actor
-        self.ctx.write(lambda s: contests.create_contest(s, actor, choice.organization_id, mode=choice.mode,
-                                                         electorate=choice.electorate or None,
-                                                         present=choice.present),
-                       Area.ELECTIONS, on_done=self.select, parent=self)
+        contest_id = NewContestDialog.ask(self.ctx, orgs, self)
+        if contest_id is not None:
+            self.select(contest_id)
 
     def new_additional(self) -> None:
         cid, actor = self.contest_id, self.ctx.actor
