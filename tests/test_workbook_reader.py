@@ -99,7 +99,7 @@ def test_chunk_boundaries_neither_hide_nor_invent_unusual_cells(tmp_path, monkey
     exact = workbooks._exact_xlsx_sheet
     for size in (7, 13, 37, 64, 1000):
         monkeypatch.setattr(workbooks, "_CHUNK", size)
-        monkeypatch.setattr(workbooks, "_exact_xlsx_sheet", lambda *a: pytest.fail(f"exact parse at chunk {size}"))
+        monkeypatch.setattr(workbooks, "_exact_xlsx_sheet", lambda *a, size=size: pytest.fail(f"exact parse at chunk {size}"))
         assert len(workbooks.read_sheet(plain).rows) == 301
         monkeypatch.setattr(workbooks, "_exact_xlsx_sheet", exact)
         with pytest.raises(workbooks.WorkbookError, match="XFD6"):
