@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from villagevote.audit import Actor
-from villagevote.elections import service as svc
+from villagevote.elections import contests
 from villagevote.models.candidates import Candidacy, Person
 from villagevote.models.core import Organization
 from villagevote.models.enums import CandidacyStatus, Gender, NominationSource, OrgKind
@@ -35,7 +35,7 @@ def committee_contest(s: Session, actor: Actor, village_id: int, cycle_id: int, 
             s.add(Candidacy(person_id=p.id, organization_id=org.id, cycle_id=cycle_id, post=post,
                             source=NominationSource.VILLAGERS, status=CandidacyStatus.QUALIFIED))
     s.flush()
-    return svc.create_contest(s, actor, org.id, electorate=electorate)
+    return contests.create_contest(s, actor, org.id, electorate=electorate)
 
 
 def print_ballots(s: Session, actor: Actor, contest_id: int, out: Path, *, sample: bool, copies: int = 1) -> Path:

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.helpers_elections import committee_contest, organization, print_ballots
-from villagevote.elections import service as svc
+from villagevote.elections import contests, outcome, tally
 from villagevote.elections.results import decide
 from villagevote.elections.tally_logic import AGREE, Ballot
 from villagevote.errors import ValidationError
@@ -32,9 +32,9 @@ def _text(path) -> str:
 
 def _lock(s, actor, contest_id, day):
     """mark_official, on the election day (the order-of-events check refuses it before)."""
-    if "today" in inspect.signature(svc.mark_official).parameters:
-        return svc.mark_official(s, actor, contest_id, today=day)
-    return svc.mark_official(s, actor, contest_id)
+    if "today" in inspect.signature(outcome.mark_official).parameters:
+        return outcome.mark_official(s, actor, contest_id, today=day)
+    return outcome.mark_official(s, actor, contest_id)
 
 
 def _person(s, village_id, name, gender, born):
@@ -71,15 +71,15 @@ MARKS = {("主任", "王建国"): (600, 150, 50), ("主任", "李明"): (180, 50
 def test_homonyms_through_tally_lock_and_certificates(db, clerk, reviewer, township, homonyms, tmp_path):
     cid, ids = homonyms
     with db.session() as s:
-        view = svc.contest_view(s, cid)
+        view = contests.contest_view(s, cid)
         # both stand, told apart on the ballot by gender and year of birth
         assert sorted(c.label for c in view.candidates_for("委员") if c.name == "王伟") == [OLD, YOUNG]
         assert len(view.candidates_for("委员")) == 6
-        assert svc.save_totals(s, clerk, cid, issued=900, returned=900, invalid=0, marks=MARKS) == []
-        t = svc.totals(s, cid)
+        assert tally.save_totals(s, clerk, cid, issued=900, returned=900, invalid=0, marks=MARKS) == []
+        t = tally.totals(s, cid)
         assert t.posts["委员"].votes[OLD] == 200 and t.posts["委员"].votes[YOUNG] == 700
         assert len([k for k in t.posts["委员"].votes if k.startswith("王伟")]) == 2   # no row lost
-        res = svc.compute_result(s, clerk, cid)
+        res = outcome.compute_result(s, clerk, cid)
         wang = [e for e in res["elected"] if e["name"] == "王伟"]
         assert len(wang) == 1 and wang[0]["id"] == ids[1988][0] and wang[0]["label"] == YOUNG
         assert {e["name"] for e in res["elected"] if e["post"] == "委员"} == {"王伟", "孙强", "刘芳"}
@@ -90,8 +90,8 @@ def test_homonyms_through_tally_lock_and_certificates(db, clerk, reviewer, towns
         statuses = {c.id: CandidacyStatus(c.status) for c in s.scalars(select(Candidacy))}
         assert statuses[ids[1988][1]] is CandidacyStatus.ELECTED
         assert statuses[ids[1975][1]] is CandidacyStatus.NOT_ELECTED
-        view = svc.contest_view(s, cid)
-        rows = svc.vote_rows(s, cid)
+        view = contests.contest_view(s, cid)
+        rows = tally.vote_rows(s, cid)
         ballot = print_ballots(s, clerk, cid, tmp_path / "sample.pdf", sample=True)
     report = _text(render_result_report(view, rows, tmp_path / "report.pdf"))
     assert f"{YOUNG}男700" in report and f"{OLD}男200" in report
@@ -109,25 +109,25 @@ def test_homonyms_kept_apart_ballot_by_ballot(db, clerk, homonyms):
     """唱票 mode (the projector shows these totals): a mark for one 王伟 never counts for the other."""
     cid, _ = homonyms
     with db.session() as s:
-        svc.add_ballot(s, clerk, cid, Ballot(marks={"委员": {YOUNG: AGREE}}))
-        svc.add_ballot(s, clerk, cid, Ballot(marks={"委员": {YOUNG: AGREE, OLD: AGREE}}))
-        counter = svc.ballot_counter(s, cid)
+        tally.add_ballot(s, clerk, cid, Ballot(marks={"委员": {YOUNG: AGREE}}))
+        tally.add_ballot(s, clerk, cid, Ballot(marks={"委员": {YOUNG: AGREE, OLD: AGREE}}))
+        counter = tally.ballot_counter(s, cid)
         assert counter.candidates_by_post["委员"].count(YOUNG) == 1 and OLD in counter.candidates_by_post["委员"]
-        t = svc.totals(s, cid)
+        t = tally.totals(s, cid)
         assert t.posts["委员"].votes[YOUNG] == 2 and t.posts["委员"].votes[OLD] == 1
         with pytest.raises(ValidationError, match="不是委员的候选人"):  # the bare name is ambiguous
-            svc.add_ballot(s, clerk, cid, Ballot(marks={"委员": {"王伟": AGREE}}))
+            tally.add_ballot(s, clerk, cid, Ballot(marks={"委员": {"王伟": AGREE}}))
         with pytest.raises(ValidationError, match="同名"):  # a third 王伟 now would rename the entered marks
-            svc.add_ballot_candidate(s, clerk, cid, "副主任", "王伟")
+            contests.add_ballot_candidate(s, clerk, cid, "副主任", "王伟")
 
 
 def test_projector_shows_both_homonyms(qtbot, db, clerk, homonyms):
     from villagevote.ui.projector import ProjectorWindow
     cid, _ = homonyms
     with db.session() as s:
-        svc.add_ballot(s, clerk, cid, Ballot(marks={"委员": {OLD: AGREE}}))
-        view = svc.contest_view(s, cid)
-        t = svc.totals(s, cid)
+        tally.add_ballot(s, clerk, cid, Ballot(marks={"委员": {OLD: AGREE}}))
+        view = contests.contest_view(s, cid)
+        t = tally.totals(s, cid)
     w = ProjectorWindow()
     qtbot.addWidget(w)
     w.show_totals(view.title, t, view.seats, {p.post: [c.label for c in view.candidates_for(p.post)]
@@ -189,14 +189,14 @@ def test_written_in_winner_under_18_or_disqualified_is_void_and_the_seat_unfille
         s.add(Candidacy(person_id=barred.id, organization_id=other_org.id, cycle_id=township.cycle_id, post="主任",
                         source=NominationSource.VILLAGERS, status=CandidacyStatus.DISQUALIFIED))
         s.flush()
-        svc.save_totals(s, clerk, cid, issued=900, returned=900, invalid=0, marks=WRITE_IN_MARKS,
+        tally.save_totals(s, clerk, cid, issued=900, returned=900, invalid=0, marks=WRITE_IN_MARKS,
                         write_ins={"委员": {"赵小宝": 0, "钱多": 0}})
         marks = dict(WRITE_IN_MARKS)
         marks[("委员", "周杰")] = (100, 160, 80)
         marks[("委员", "孙强")] = (100, 120, 70)
-        assert svc.save_totals(s, clerk, cid, issued=900, returned=900, invalid=0, marks=marks,
+        assert tally.save_totals(s, clerk, cid, issued=900, returned=900, invalid=0, marks=marks,
                                write_ins={"委员": {"赵小宝": 700, "钱多": 650}}) == []
-        res = svc.compute_result(s, clerk, cid)
+        res = outcome.compute_result(s, clerk, cid)
         assert {e["name"] for e in res["elected"] if e["post"] == "委员"} == {"刘芳"}
         void = {e["name"]: e["reason"] for e in res["invalidated"]}
         assert "未满十八周岁" in void["赵小宝"] and "取消候选人资格" in void["钱多"]
@@ -206,9 +206,9 @@ def test_written_in_winner_under_18_or_disqualified_is_void_and_the_seat_unfille
                               .order_by(AuditLog.id.desc())).first()
         assert "赵小宝" in str(audit_row.after)
         _lock(s, reviewer, cid, township.election_day)   # recorded in the result: the lock goes ahead
-        view = svc.contest_view(s, cid)
-        extra = svc.create_contest(s, clerk, organization(s, vid).id, round_="additional")
-        on_ballot = {c.name for c in svc.contest_view(s, extra).candidates}
+        view = contests.contest_view(s, cid)
+        extra = contests.create_contest(s, clerk, organization(s, vid).id, round_="additional")
+        on_ballot = {c.name for c in contests.contest_view(s, extra).candidates}
         assert on_ballot and not on_ballot & {"赵小宝", "钱多"}   # a void election does not put them on the 另行选举 ballot
     notice = _text(render_winners_notice(view, tmp_path / "n.pdf"))
     assert "赵小宝得700票" in notice and "当选无效" in notice and "委员尚缺2名" in notice
@@ -223,12 +223,12 @@ def test_ambiguous_written_in_winner_blocks_the_lock_until_identified(db, clerk,
         adult = _person(s, vid, "孔亮", Gender.MALE, dt.date(1980, 5, 5))
         marks = dict(WRITE_IN_MARKS)
         marks[("委员", "周杰")] = (100, 160, 80)
-        svc.save_totals(s, clerk, cid, issued=900, returned=900, invalid=0, marks=marks, write_ins={"委员": {"孔亮": 700}})
-        res = svc.compute_result(s, clerk, cid)
+        tally.save_totals(s, clerk, cid, issued=900, returned=900, invalid=0, marks=marks, write_ins={"委员": {"孔亮": 700}})
+        res = outcome.compute_result(s, clerk, cid)
         assert "孔亮" in {e["name"] for e in res["elected"]} and res["write_in_unresolved"]
         with pytest.raises(ValidationError, match="孔亮.*核实"):
             _lock(s, reviewer, cid, township.election_day)
-        res = svc.identify_write_in(s, clerk, cid, "孔亮", f"person:{adult.id}", "经核对身份证")
+        res = outcome.identify_write_in(s, clerk, cid, "孔亮", f"person:{adult.id}", "经核对身份证")
         assert "孔亮" in {e["name"] for e in res["elected"]} and not res.get("write_in_unresolved")
         _lock(s, reviewer, cid, township.election_day)
 
@@ -260,7 +260,7 @@ def test_tally_entry_and_result_page_keep_homonyms_apart_and_identify_a_write_in
     panel.save()
     settle()
     with db.read_session() as s:
-        votes = svc.totals(s, cid).posts["委员"].votes
+        votes = tally.totals(s, cid).posts["委员"].votes
     assert votes[OLD] == 200 and votes[YOUNG] == 0
     tab.grab().save(str(tmp_path / "ballot_list.png"))
     tab.detail.setCurrentWidget(panel)
@@ -268,9 +268,9 @@ def test_tally_entry_and_result_page_keep_homonyms_apart_and_identify_a_write_in
     with db.session() as s:  # a written-in 孔亮 wins a seat; two 孔亮 live in the village, one aged 16
         marks = {k: (v[0], 0, 0) for k, v in MARKS.items()}
         marks[("委员", YOUNG)] = (100, 0, 0)
-        svc.save_totals(s, ctx.actor, cid, issued=900, returned=900, invalid=0, marks=marks,
+        tally.save_totals(s, ctx.actor, cid, issued=900, returned=900, invalid=0, marks=marks,
                         write_ins={"委员": {"孔亮": 700}})
-        svc.compute_result(s, ctx.actor, cid)
+        outcome.compute_result(s, ctx.actor, cid)
     tab.select(cid)
     settle()
     result = tab.result
@@ -287,7 +287,7 @@ def test_tally_entry_and_result_page_keep_homonyms_apart_and_identify_a_write_in
     settle()
     assert len(seen["items"]) == 3 and "都不是" in seen["items"][-1]
     with db.read_session() as s:
-        d = svc.contest_view(s, cid).result
+        d = contests.contest_view(s, cid).result
     assert d["write_in_identities_input"] == {"孔亮": f"person:{adult.id}"} and not d.get("write_in_unresolved")
     assert not result.identify_btn.isEnabled()
 
@@ -296,12 +296,12 @@ def test_a_written_in_namesake_is_merged_onto_the_right_person(db, clerk, homony
     """另选 “王伟” fits two people: it stays apart until staff merge it onto one of them by the label."""
     cid, ids = homonyms
     with db.session() as s:
-        svc.save_totals(s, clerk, cid, issued=900, returned=900, invalid=0, marks=MARKS, write_ins={"委员": {"王伟": 5}})
-        assert svc.totals(s, cid).posts["委员"].write_ins == {"王伟": 5}
-        svc.merge_write_in(s, clerk, cid, "委员", "王伟", OLD)
-        votes = svc.totals(s, cid).posts["委员"]
+        tally.save_totals(s, clerk, cid, issued=900, returned=900, invalid=0, marks=MARKS, write_ins={"委员": {"王伟": 5}})
+        assert tally.totals(s, cid).posts["委员"].write_ins == {"王伟": 5}
+        tally.merge_write_in(s, clerk, cid, "委员", "王伟", OLD)
+        votes = tally.totals(s, cid).posts["委员"]
         assert votes.votes[OLD] == 205 and votes.votes[YOUNG] == 700 and not votes.write_ins
-        assert svc.merge_log(s, cid) == [("委员", "王伟", OLD)]
-        res = svc.compute_result(s, clerk, cid)
+        assert tally.merge_log(s, cid) == [("委员", "王伟", OLD)]
+        res = outcome.compute_result(s, clerk, cid)
         assert {e["id"]: e["votes"] for e in res["elected"] if e["name"] == "王伟"} == {ids[1988][0]: 700}
         assert res["effective_votes"][OLD]["委员"] == 205

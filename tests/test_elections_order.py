@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.helpers_elections import committee_contest, print_ballots
-from villagevote.elections import service as svc
+from villagevote.elections import contests, outcome, tally
 from villagevote.errors import PermissionDenied, ValidationError
 from villagevote.models.core import AuditLog
 from villagevote.models.elections import Contest
@@ -55,27 +55,27 @@ def test_official_print_freezes_the_ballot_and_only_an_admin_with_a_reason_reope
     Changing them takes an administrator's reopening with a reason, which voids the printed ballots (count → 0)."""
     with db.session() as s:
         print_ballots(s, clerk, contest_id, tmp_path / "b.pdf", sample=False, copies=900)
-        first = svc.contest_view(s, contest_id).candidates_for("委员")[0]
+        first = contests.contest_view(s, contest_id).candidates_for("委员")[0]
         with pytest.raises(ValidationError, match="东村的正式选票已印制 900 张.*已冻结"):
-            svc.add_ballot_candidate(s, clerk, contest_id, "委员", "赵敏", gender="女")
+            contests.add_ballot_candidate(s, clerk, contest_id, "委员", "赵敏", gender="女")
         with pytest.raises(ValidationError, match="已冻结"):
-            svc.remove_ballot_candidate(s, clerk, first.ballot_candidate_id)
+            contests.remove_ballot_candidate(s, clerk, first.ballot_candidate_id)
         with pytest.raises(ValidationError, match="已冻结"):
-            svc.update_contest(s, clerk, contest_id, posts=[("主任", 1, 0), ("副主任", 1, 0), ("委员", 2, 1)])
+            contests.update_contest(s, clerk, contest_id, posts=[("主任", 1, 0), ("副主任", 1, 0), ("委员", 2, 1)])
         # saving the contest with its posts unchanged (the dialog always sends them) is not a change
-        svc.update_contest(s, clerk, contest_id, posts=[("主任", 1, 0), ("副主任", 1, 0), ("委员", 3, 1)],
+        contests.update_contest(s, clerk, contest_id, posts=[("主任", 1, 0), ("副主任", 1, 0), ("委员", 3, 1)],
                            electorate=1001)
         with pytest.raises(PermissionDenied):
-            svc.reopen_ballots(s, clerk, contest_id, "名单有误")
+            contests.reopen_ballots(s, clerk, contest_id, "名单有误")
         with pytest.raises(ValidationError, match="理由"):
-            svc.reopen_ballots(s, admin, contest_id, "  ")
+            contests.reopen_ballots(s, admin, contest_id, "  ")
     with db.session() as s:
-        assert svc.reopen_ballots(s, admin, contest_id, "委员候选人刘芳已书面退出") == 900
+        assert contests.reopen_ballots(s, admin, contest_id, "委员候选人刘芳已书面退出") == 900
     with db.session() as s:
         assert s.get(Contest, contest_id).ballots_printed == 0
-        svc.add_ballot_candidate(s, clerk, contest_id, "委员", "赵敏", gender="女")  # editable again
+        contests.add_ballot_candidate(s, clerk, contest_id, "委员", "赵敏", gender="女")  # editable again
         with pytest.raises(ValidationError, match="还没有印制正式选票"):
-            svc.reopen_ballots(s, admin, contest_id, "再次")
+            contests.reopen_ballots(s, admin, contest_id, "再次")
     [row] = _audit(db, "reopen_ballots")
     assert row.username == "admin"
     assert row.before == {"ballots_printed": 900} and row.after == {"ballots_printed": 0}
@@ -88,12 +88,12 @@ def test_no_official_ballots_once_counting_has_begun(db, clerk, admin, contest_i
     and the ballot cannot be reopened either."""
     with db.session() as s:
         print_ballots(s, clerk, contest_id, tmp_path / "b.pdf", sample=False, copies=900)
-        svc.save_counts(s, clerk, contest_id, issued=900, returned=898)
+        tally.save_counts(s, clerk, contest_id, issued=900, returned=898)
     with db.session() as s:
         with pytest.raises(ValidationError, match="东村的选举已经开始计票.*不能再印制正式选票"):
             print_ballots(s, clerk, contest_id, tmp_path / "b2.pdf", sample=False)
         with pytest.raises(ValidationError, match="已经开始计票"):
-            svc.reopen_ballots(s, admin, contest_id, "补印")
+            contests.reopen_ballots(s, admin, contest_id, "补印")
         print_ballots(s, clerk, contest_id, tmp_path / "s.pdf", sample=True)
         assert s.get(Contest, contest_id).ballots_printed == 900
 
@@ -101,7 +101,7 @@ def test_no_official_ballots_once_counting_has_begun(db, clerk, admin, contest_i
 def test_no_official_ballots_after_tally_entries(db, clerk, contest_id, tmp_path):
     """The same rule when the count is entered as totals (tally entries) rather than issued/returned counts first."""
     with db.session() as s:
-        svc.save_totals(s, clerk, contest_id, issued=900, returned=898, invalid=8, marks=MARKS)
+        tally.save_totals(s, clerk, contest_id, issued=900, returned=898, invalid=8, marks=MARKS)
         with pytest.raises(ValidationError, match="已经开始计票"):
             print_ballots(s, clerk, contest_id, tmp_path / "b.pdf", sample=False)
 
@@ -114,26 +114,26 @@ def test_no_result_confirmed_before_the_election_day(db, clerk, reviewer, contes
     """组织法 §15/选举规程: the result is announced on the election day after the public count (当场公布选举结果); a
     result cannot be official before the vote has been held — refused with both dates named."""
     with db.session() as s:
-        svc.save_totals(s, clerk, contest_id, issued=900, returned=898, invalid=8, marks=MARKS)
-        svc.compute_result(s, clerk, contest_id)
+        tally.save_totals(s, clerk, contest_id, issued=900, returned=898, invalid=8, marks=MARKS)
+        outcome.compute_result(s, clerk, contest_id)
     with db.session() as s:
         with pytest.raises(ValidationError, match="东村的选举日是2026年12月20日，今天是2026年12月6日，选举日之前不能确认"):
-            svc.mark_official(s, reviewer, contest_id, today=DAY - dt.timedelta(days=14))
+            outcome.mark_official(s, reviewer, contest_id, today=DAY - dt.timedelta(days=14))
         assert not s.get(Contest, contest_id).official
     with db.session() as s:
-        svc.mark_official(s, reviewer, contest_id, today=DAY)
+        outcome.mark_official(s, reviewer, contest_id, today=DAY)
         assert s.get(Contest, contest_id).official
 
 
 def test_the_contests_own_date_decides(db, clerk, reviewer, contest_id):
     """A contest held on another day than the cycle's (e.g. 另行选举 a week later) is confirmed from its own date."""
     with db.session() as s:
-        svc.update_contest(s, clerk, contest_id, held_on=DAY + dt.timedelta(days=7))
-        svc.save_totals(s, clerk, contest_id, issued=900, returned=898, invalid=8, marks=MARKS)
-        svc.compute_result(s, clerk, contest_id)
+        contests.update_contest(s, clerk, contest_id, held_on=DAY + dt.timedelta(days=7))
+        tally.save_totals(s, clerk, contest_id, issued=900, returned=898, invalid=8, marks=MARKS)
+        outcome.compute_result(s, clerk, contest_id)
         with pytest.raises(ValidationError, match="2026年12月27日"):
-            svc.mark_official(s, reviewer, contest_id, today=DAY)
-        svc.mark_official(s, reviewer, contest_id, today=DAY + dt.timedelta(days=7))
+            outcome.mark_official(s, reviewer, contest_id, today=DAY)
+        outcome.mark_official(s, reviewer, contest_id, today=DAY + dt.timedelta(days=7))
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from tests.helpers_elections import committee_contest, organization
 from villagevote import township as tw
-from villagevote.elections import service as svc
+from villagevote.elections import contests, outcome, tally
 from villagevote.errors import ValidationError
 from villagevote.models.elections import Contest
 from villagevote.reports.pdf.result_report import render_result_report
@@ -38,8 +38,8 @@ def _pdf_text(path) -> str:
 def first_round(db, clerk, township) -> int:
     with db.session() as s:
         cid = committee_contest(s, clerk, township.village_ids[0], township.cycle_id, electorate=1000)
-        svc.save_totals(s, clerk, cid, issued=900, returned=900, invalid=0, marks=ROUND1)
-        res = svc.compute_result(s, clerk, cid)
+        tally.save_totals(s, clerk, cid, issued=900, returned=900, invalid=0, marks=ROUND1)
+        res = outcome.compute_result(s, clerk, cid)
     # the first round holds one 委员 seat for a woman: 马超 passes but men may take only 2 of the 3 seats
     assert {(e["name"], e["post"]) for e in res["elected"]} == {("王建国", "主任"), ("张伟", "副主任"),
                                                               ("孙强", "委员"), ("周杰", "委员")}
@@ -49,7 +49,7 @@ def first_round(db, clerk, township) -> int:
 
 def _additional(s, clerk, first_id: int) -> int:
     org_id = s.get(Contest, first_id).organization_id
-    return svc.create_contest(s, clerk, org_id, round_="additional", electorate=1000)
+    return contests.create_contest(s, clerk, org_id, round_="additional", electorate=1000)
 
 
 def test_women_seat_puts_the_best_placed_woman_on_the_additional_ballot_and_elects_her(db, clerk, first_round):
@@ -59,12 +59,12 @@ def test_women_seat_puts_the_best_placed_woman_on_the_additional_ballot_and_elec
     the women seat."""
     with db.session() as s:
         add_id = _additional(s, clerk, first_round)
-        v = svc.contest_view(s, add_id)
+        v = contests.contest_view(s, add_id)
         assert [(p.post, p.seats, p.women_seats) for p in v.posts] == [("委员", 1, 1)]
         assert [c.name for c in v.candidates_for("委员")] == ["马超", "刘芳", "李明"]   # 姓氏笔画: 马 3, 刘 6, 李 7
-        svc.save_totals(s, clerk, add_id, issued=700, returned=700, invalid=0, marks={
+        tally.save_totals(s, clerk, add_id, issued=700, returned=700, invalid=0, marks={
             ("委员", "马超"): (400, 0, 0), ("委员", "李明"): (50, 0, 0), ("委员", "刘芳"): (250, 0, 0)})
-        res = svc.compute_result(s, clerk, add_id)
+        res = outcome.compute_result(s, clerk, add_id)
     assert res["threshold"] == 234
     assert [(e["name"], e["post"], e["votes"]) for e in res["elected"]] == [("刘芳", "委员", 250)]
     assert res["unfilled"] == {} and res["vacant_women"] == {}
@@ -77,9 +77,9 @@ def test_women_seat_left_vacant_after_the_additional_round_and_not_held_again(db
     print it."""
     with db.session() as s:
         add_id = _additional(s, clerk, first_round)
-        svc.save_totals(s, clerk, add_id, issued=700, returned=700, invalid=0, marks={
+        tally.save_totals(s, clerk, add_id, issued=700, returned=700, invalid=0, marks={
             ("委员", "马超"): (450, 0, 0), ("委员", "李明"): (50, 0, 0), ("委员", "刘芳"): (200, 0, 0)})
-        res = svc.compute_result(s, clerk, add_id)
+        res = outcome.compute_result(s, clerk, add_id)
         assert res["valid"] is True and res["elected"] == []
         assert res["vacant_women"] == {"委员": 1} and res["unfilled"] == {} and res["unfilled_women"] == {}
         assert "委员须有妇女 1 名，另行选举中得票达到当选票数（至少 234 票）的女性不足，1 个妇女名额暂缺，不再留作另行选举" \
@@ -88,7 +88,7 @@ def test_women_seat_left_vacant_after_the_additional_round_and_not_held_again(db
         assert not any("再行选举" in r for r in res["reasons"])
         with pytest.raises(ValidationError, match="没有缺额"):
             _additional(s, clerk, add_id)
-        view, rows = svc.contest_view(s, add_id), svc.vote_rows(s, add_id)
+        view, rows = contests.contest_view(s, add_id), tally.vote_rows(s, add_id)
     # the public notice and the result report say so
     notice = _pdf_text(render_winners_notice(view, tmp_path / "notice.pdf"))
     assert "委员中应有的妇女名额1名，经另行选举无人当选，暂缺。" in notice
@@ -105,21 +105,21 @@ def test_two_women_seats_with_one_elected_in_round_one_are_not_subtracted_twice(
     marks[("委员", "马超")] = (500, 0, 0)
     with db.session() as s:
         cid = committee_contest(s, clerk, township.village_ids[0], township.cycle_id, electorate=1000)
-        svc.update_contest(s, clerk, cid, posts=[("主任", 1, 0), ("副主任", 1, 0), ("委员", 3, 2)])
-        svc.save_totals(s, clerk, cid, issued=900, returned=900, invalid=0, marks=marks)
-        first = svc.compute_result(s, clerk, cid)
+        contests.update_contest(s, clerk, cid, posts=[("主任", 1, 0), ("副主任", 1, 0), ("委员", 3, 2)])
+        tally.save_totals(s, clerk, cid, issued=900, returned=900, invalid=0, marks=marks)
+        first = outcome.compute_result(s, clerk, cid)
         assert ("刘芳", "委员") in {(e["name"], e["post"]) for e in first["elected"]}
         assert first["unfilled"] == {"委员": 1} and first["unfilled_women"] == {"委员": 1}
         add_id = _additional(s, clerk, cid)
-        v = svc.contest_view(s, add_id)
+        v = contests.contest_view(s, add_id)
         assert [(p.post, p.seats, p.women_seats) for p in v.posts] == [("委员", 1, 1)]
         assert sorted(c.name for c in v.candidates_for("委员")) == sorted(["周杰", "马超", "丁丽"])
-        data, _ = svc.engine_input(s, add_id)
+        data, _ = outcome.engine_input(s, add_id)
         assert {"name": "刘芳", "post": "委员", "gender": "女"} in [
             {k: e.get(k) for k in ("name", "post", "gender")} for e in data["elected_before"]]
-        svc.save_totals(s, clerk, add_id, issued=700, returned=700, invalid=0, marks={
+        tally.save_totals(s, clerk, add_id, issued=700, returned=700, invalid=0, marks={
             ("委员", "周杰"): (400, 0, 0), ("委员", "马超"): (60, 0, 0), ("委员", "丁丽"): (240, 0, 0)})
-        res = svc.compute_result(s, clerk, add_id)
+        res = outcome.compute_result(s, clerk, add_id)
     assert [(e["name"], e["post"]) for e in res["elected"]] == [("丁丽", "委员")]
 
 
@@ -132,11 +132,11 @@ def test_committee_of_three_to_seven_members_at_set_up(db, clerk, township, post
         cid = committee_contest(s, clerk, township.village_ids[0], township.cycle_id, electorate=1000)
     with pytest.raises(ValidationError, match=f"东村村民委员会应选 {total} 名：.*共 3 至 7 人组成（村民委员会组织法第六条）"):
         with db.session() as s:
-            svc.update_contest(s, clerk, cid, posts=posts)
+            contests.update_contest(s, clerk, cid, posts=posts)
     with db.session() as s:
-        assert sum(p.seats for p in svc.contest_view(s, cid).posts) == 5      # unchanged: 1 + 1 + 3
-        svc.update_contest(s, clerk, cid, posts=[("主任", 1, 0), ("委员", 2, 1)])        # 3 is fine
-        svc.update_contest(s, clerk, cid, posts=[("主任", 1, 0), ("副主任", 2, 0), ("委员", 4, 1)])  # 7 too
+        assert sum(p.seats for p in contests.contest_view(s, cid).posts) == 5      # unchanged: 1 + 1 + 3
+        contests.update_contest(s, clerk, cid, posts=[("主任", 1, 0), ("委员", 2, 1)])        # 3 is fine
+        contests.update_contest(s, clerk, cid, posts=[("主任", 1, 0), ("副主任", 2, 0), ("委员", 4, 1)])  # 7 too
 
 
 def test_committee_size_refused_when_the_contest_is_created_and_the_profile_may_narrow_it(db, admin, clerk, township):
@@ -150,7 +150,7 @@ def test_committee_size_refused_when_the_contest_is_created_and_the_profile_may_
         org_id = org.id
     with pytest.raises(ValidationError, match="西村村民委员会应选 8 名"):
         with db.session() as s:
-            svc.create_contest(s, clerk, org_id, electorate=800)
+            contests.create_contest(s, clerk, org_id, electorate=800)
     with db.session() as s:
         assert s.scalar(select(func.count(Contest.id))) == 0      # nothing half-written
         tw.update_cycle(s, admin, township.cycle_id, profile={"village_committee_members": [3, 5]})
@@ -159,7 +159,7 @@ def test_committee_size_refused_when_the_contest_is_created_and_the_profile_may_
                 seat.quota = 4                                   # 6 members: legal by §6, not by this profile
     with pytest.raises(ValidationError, match="应选 6 名：.*共 3 至 5 人组成"):
         with db.session() as s:
-            svc.create_contest(s, clerk, org_id, electorate=800)
+            contests.create_contest(s, clerk, org_id, electorate=800)
 
 
 def test_committee_left_below_three_after_the_additional_round_says_what_follows(db, admin, clerk, township,
@@ -174,19 +174,19 @@ def test_committee_left_below_three_after_the_additional_round_says_what_follows
     with db.session() as s:
         tw.update_cycle(s, admin, township.cycle_id, profile={"reelect_within": "三个月内"})
         cid = committee_contest(s, clerk, township.village_ids[0], township.cycle_id, electorate=1000)
-        svc.save_totals(s, clerk, cid, issued=900, returned=900, invalid=0, marks=low)
-        first = svc.compute_result(s, clerk, cid)
+        tally.save_totals(s, clerk, cid, issued=900, returned=900, invalid=0, marks=low)
+        first = outcome.compute_result(s, clerk, cid)
         assert [e["name"] for e in first["elected"]] == ["王建国"]
         add_id = _additional(s, clerk, cid)
-        v = svc.contest_view(s, add_id)
+        v = contests.contest_view(s, add_id)
         assert "刘芳" in [c.name for c in v.candidates_for("委员")]     # the women seat is open: a woman stands
         marks = {("委员", c.name): (0, 0, 0) for c in v.candidates_for("委员")}
         marks.update({("副主任", c.name): (0, 0, 0) for c in v.candidates_for("副主任")})
         marks[("委员", "孙强")] = (300, 0, 0)
         marks[("委员", "刘芳")] = (100, 0, 0)
-        svc.save_totals(s, clerk, add_id, issued=700, returned=700, invalid=0, marks=marks)
-        res = svc.compute_result(s, clerk, add_id)
-        view = svc.contest_view(s, add_id)
+        tally.save_totals(s, clerk, add_id, issued=700, returned=700, invalid=0, marks=marks)
+        res = outcome.compute_result(s, clerk, add_id)
+        view = contests.contest_view(s, add_id)
     assert [(e["name"], e["post"]) for e in res["elected"]] == [("孙强", "委员")]
     assert res["members_elected"] == 2 and res["vacant_women"] == {"委员": 1}
     assert res["unfilled"] == {"副主任": 1, "委员": 1}
