@@ -10,7 +10,8 @@ from fractions import Fraction
 import pytest
 
 from villagevote.errors import ValidationError
-from villagevote.scoring.engine import (
+from villagevote.scoring.engine import compute_results
+from villagevote.scoring.records import (
     OUTCOME_FAIL,
     OUTCOME_INCOMPLETE,
     OUTCOME_PASS,
@@ -24,11 +25,6 @@ from villagevote.scoring.engine import (
     Rater,
     Recusal,
     TieDecision,
-    compare_entries,
-    compute_results,
-    describe_mismatches,
-    parse_score,
-    round_half_up,
 )
 from villagevote.scoring.scheme import (
     load_example_schemes,
@@ -36,6 +32,7 @@ from villagevote.scoring.scheme import (
     scheme_from_json,
     scheme_to_dict,
 )
+from villagevote.scoring.values import compare_entries, describe_mismatches, parse_score, round_half_up
 
 
 def make_scheme(**over) -> dict:

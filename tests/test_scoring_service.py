@@ -16,7 +16,7 @@ from villagevote.candidates.sample import build_world
 from villagevote.errors import LockedError, PermissionDenied, ValidationError
 from villagevote.models import AuditLog, Candidacy, Score, ScoreScheme
 from villagevote.models.enums import CandidacyStatus as S
-from villagevote.scoring import engine, service
+from villagevote.scoring import records, service
 from villagevote.scoring.scheme import load_example_schemes
 
 NAMES = ["张三", "李四", "王五", "赵六"]
@@ -104,8 +104,8 @@ def test_full_flow_with_recusal_adjustment_and_outcome(db, admin, setup):
     totals = {r.candidate.name: r.total for r in res.candidates}
     assert totals == {"张三": D("81.00"), "李四": D("80.00"), "王五": D("65.00"), "赵六": D("91.00")}
     outcome = {r.candidate.name: r.outcome for r in res.candidates}
-    assert outcome == {"赵六": engine.OUTCOME_PASS, "张三": engine.OUTCOME_PASS, "李四": engine.OUTCOME_FAIL,
-                       "王五": engine.OUTCOME_FAIL}
+    assert outcome == {"赵六": records.OUTCOME_PASS, "张三": records.OUTCOME_PASS, "李四": records.OUTCOME_FAIL,
+                       "王五": records.OUTCOME_FAIL}
     with db.session() as s:
         summary = service.apply_outcome(s, admin, scheme_id)
     assert sorted(summary.passed) == ["张三", "赵六"]
@@ -266,7 +266,7 @@ def test_withdrawn_candidate_keeps_scores_but_leaves_the_ranking(db, admin, setu
         res = service.compute(s, scheme_id).results
     # 赵六 (55+38 = 93) would have been first; without him: 张三 80, 李四 80 tie on total, 服务中心工作 50 > 45
     assert [r.candidate.name for r in res.candidates] == ["张三", "李四", "王五"]
-    assert [r.outcome for r in res.candidates] == [engine.OUTCOME_PASS, engine.OUTCOME_PASS, engine.OUTCOME_FAIL]
+    assert [r.outcome for r in res.candidates] == [records.OUTCOME_PASS, records.OUTCOME_PASS, records.OUTCOME_FAIL]
     assert "赵六" in res.notes[0] and "不参加排名" in res.notes[0]
 
 

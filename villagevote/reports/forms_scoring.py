@@ -22,7 +22,7 @@ from villagevote.reports.pdf.score_summary import SummaryHeader, score_summary_p
 from villagevote.reports.registry import Form, Options
 from villagevote.reports.xlsx.scores import scores_workbook
 from villagevote.scoring import service
-from villagevote.scoring.engine import Results
+from villagevote.scoring.records import Results
 
 __all__ = ["FORMS", "export_scores", "print_score_sheets", "print_score_summary"]
 

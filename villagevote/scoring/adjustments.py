@@ -15,8 +15,6 @@ from villagevote.models.scoring import (
     ScoreAdjustment,
     ScoreParticipant,
 )
-from villagevote.scoring import engine
-from villagevote.scoring.engine import parse_score
 from villagevote.scoring.rows import (
     AdjustmentRow,
 )
@@ -29,6 +27,7 @@ from villagevote.scoring.store import (
     list_participants,
     open_scheme,
 )
+from villagevote.scoring.values import check_score, parse_score
 
 # -- adjustments -------------------------------------------------------------------------------------------------------
 
@@ -66,7 +65,7 @@ def add_adjustment(session: Session, actor: Actor, scheme_id: int, candidacy_id:
         value = points if isinstance(points, Decimal) else parse_score(str(points), crit, 3)
         if value is None:
             raise ValidationError(tr("“{i}”请填写分值").format(i=item.name))
-        engine.check_score(value, crit, 3)
+        check_score(value, crit, 3)
     except ValidationError as exc:
         raise ValidationError(exc.message, field="points") from exc
     adj = ScoreAdjustment(scheme_id=scheme_id, candidacy_id=candidacy_id, item_code=item_code, points=value,

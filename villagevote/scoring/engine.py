@@ -15,308 +15,55 @@ What the engine guarantees:
 * ties on the (rounded) total are detected everywhere; the scheme's tie rule is applied; whatever is still tied across
   a top-N boundary is reported as waiting for a recorded decision — never settled by sort order;
 * every candidate gets a breakdown in Chinese explaining every number.
+
+The data it works on is in :mod:`villagevote.scoring.records`; numbers and double entry in
+:mod:`villagevote.scoring.values`.
 """
 from __future__ import annotations
 
-import math
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
 
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
+from villagevote.scoring.records import (
+    OUTCOME_FAIL,
+    OUTCOME_INCOMPLETE,
+    OUTCOME_PASS,
+    OUTCOME_PENDING,
+    OUTCOME_TIE_PENDING,
+    TIE_OPEN,
+    TIE_RESOLVED_BY_DECISION,
+    TIE_RESOLVED_BY_RULE,
+    Adjustment,
+    AdjustmentDetail,
+    Candidate,
+    CandidateResult,
+    CriterionDetail,
+    Id,
+    Rater,
+    Recusal,
+    Results,
+    Sheet,
+    TieDecision,
+    TieGroup,
+    UnitDetail,
+    outcome_label,
+)
 from villagevote.scoring.scheme import (
     METHOD_TRIMMED,
     SCOPE_PER_GROUP,
-    Criterion,
     Scheme,
 )
-
-Id = Any  # the caller's ids: candidacy and rater ids from the database, any hashable value in tests
-
-OUTCOME_PASS = "pass"
-OUTCOME_FAIL = "fail"
-OUTCOME_TIE_PENDING = "tie_pending"
-OUTCOME_INCOMPLETE = "incomplete"
-OUTCOME_PENDING = "pending"
-
-TIE_RESOLVED_BY_RULE = "rule"
-TIE_RESOLVED_BY_DECISION = "decision"
-TIE_OPEN = "open"
-
-
-def outcome_label(outcome: str) -> str:
-    """Chinese label of an outcome code."""
-    return {
-        OUTCOME_PASS: tr("入围"),
-        OUTCOME_FAIL: tr("未入围"),
-        OUTCOME_TIE_PENDING: tr("并列待决定"),
-        OUTCOME_INCOMPLETE: tr("评分未完成"),
-        OUTCOME_PENDING: tr("待定"),
-    }.get(outcome, outcome)
-
-
-# -- inputs ----------------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Candidate:
-    id: Id
-    name: str
-    post: str = ""
-
-
-@dataclass(frozen=True)
-class Rater:
-    id: Id
-    name: str
-    group: str
-
-
-@dataclass(frozen=True)
-class Recusal:
-    rater_id: Id
-    candidate_id: Id
-    reason: str
-
-
-@dataclass(frozen=True)
-class Adjustment:
-    """Points for a bonus or deduction item (deductions are entered as positive points)."""
-
-    candidate_id: Id
-    item_code: str
-    points: Decimal
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class TieDecision:
-    """A recorded decision ordering candidates still tied after the tie rule (best first)."""
-
-    post: str
-    order: tuple[Id, ...]
-    reason: str
-    decided_by: str = ""
-    decided_on: date | None = None
-
-
-#: one rater's sheet: (candidate id, criterion code) -> score, or None for an empty cell
-Sheet = Mapping[tuple[Id, str], "Decimal | None"]
-
-
-# -- outputs ---------------------------------------------------------------------------------------------------------
-
-@dataclass
-class UnitDetail:
-    """Aggregation of one criterion within one unit: a rater group (per-group scope) or all raters (pooled)."""
-
-    group_code: str | None
-    group_name: str
-    weight: Decimal | None
-    values: list[tuple[str, Decimal]]
-    kept: list[Decimal]
-    dropped_high: tuple[str, Decimal] | None = None
-    dropped_low: tuple[str, Decimal] | None = None
-    fallback_to_mean: bool = False
-    mean: Fraction | None = None
-    recused: list[tuple[str, str]] = field(default_factory=list)
-
-
-@dataclass
-class CriterionDetail:
-    code: str
-    name: str
-    max: Decimal
-    weight: Decimal
-    units: list[UnitDetail]
-    score: Fraction | None
-    contribution: Fraction | None
-    missing: list[str] = field(default_factory=list)
-
-
-@dataclass
-class AdjustmentDetail:
-    code: str
-    name: str
-    cap: Decimal
-    entered: Decimal
-    counted: Decimal
-    notes: list[str]
-
-
-@dataclass
-class CandidateResult:
-    candidate: Candidate
-    criteria: list[CriterionDetail]
-    bonuses: list[AdjustmentDetail]
-    bonus_entered: Decimal
-    bonus_items_sum: Decimal
-    bonus_counted: Decimal
-    deductions: list[AdjustmentDetail]
-    deduction_entered: Decimal
-    deduction_items_sum: Decimal
-    deduction_counted: Decimal
-    criteria_total: Fraction | None
-    total_exact: Fraction | None
-    total: Decimal | None
-    problems: list[str]
-    rank: int | None = None
-    shared_rank: bool = False
-    outcome: str = OUTCOME_PENDING
-    outcome_reason: str = ""
-    tie_note: str = ""
-    lines: list[str] = field(default_factory=list)
-
-    @property
-    def complete(self) -> bool:
-        return self.total is not None
-
-    def criterion(self, code: str) -> CriterionDetail:
-        for c in self.criteria:
-            if c.code == code:
-                return c
-        raise KeyError(code)
-
-
-@dataclass
-class TieGroup:
-    """Candidates of one post with the same rounded total."""
-
-    post: str
-    candidate_ids: list[Id]
-    total: Decimal
-    at_cutoff: bool
-    status: str
-    note: str
-    open_ids: list[Id] = field(default_factory=list)
-
-
-@dataclass
-class Results:
-    scheme: Scheme
-    candidates: list[CandidateResult]
-    ties: list[TieGroup]
-    notes: list[str]
-
-    def by_id(self, candidate_id: Id) -> CandidateResult:
-        for r in self.candidates:
-            if r.candidate.id == candidate_id:
-                return r
-        raise KeyError(candidate_id)
-
-    @property
-    def open_ties(self) -> list[TieGroup]:
-        """Ties across a cut-off that the tie rule could not break and no recorded decision settles."""
-        return [t for t in self.ties if t.at_cutoff and t.status == TIE_OPEN]
-
-
-# -- numbers ---------------------------------------------------------------------------------------------------------
-
-def round_half_up(value: Fraction | Decimal | int, places: int) -> Decimal:
-    """Round an exact value half-up (away from zero at .5) to ``places`` decimals: 79.995 -> 80.00, 79.994 -> 79.99."""
-    x = Fraction(value)
-    scale = 10 ** places
-    n = abs(x) * scale
-    q = math.floor(n + Fraction(1, 2))
-    if x < 0:
-        q = -q
-    return Decimal(q).scaleb(-places)
-
-
-def fmt_num(value: Fraction | Decimal | int | None, max_places: int = 4) -> str:
-    """Exact decimal text when the value has at most ``max_places`` decimals, else "≈" and a half-up rounding."""
-    if value is None:
-        return "—"
-    x = Fraction(value)
-    scaled = x * 10 ** max_places
-    if scaled.denominator == 1:
-        d = Decimal(scaled.numerator).scaleb(-max_places)
-        text = format(d.normalize(), "f") if d != 0 else "0"
-        return text
-    return "≈" + format(round_half_up(x, max_places), "f")
-
-
-def _d(value: Decimal | None) -> str:
-    return fmt_num(value, 8)
-
-
-def parse_score(text: str | None, criterion: Criterion, entry_places: int, *, where: str = "") -> Decimal | None:
-    """Read a score typed by a person: empty -> None (not 0); otherwise a checked Decimal.
-
-    Full-width digits are accepted. Refused with a message naming ``where``: not a number, negative, above the
-    criterion's maximum, too many decimals, not one of the criterion's levels.
-    """
-    if text is None:
-        return None
-    raw = unicodedata.normalize("NFKC", str(text)).strip()
-    if raw == "":
-        return None
-    try:
-        value = Decimal(raw)
-    except Exception:
-        raise ValidationError(tr("{where}“{c}”：“{v}”不是数字").format(where=where, c=criterion.name, v=raw)) from None
-    if not value.is_finite():
-        raise ValidationError(tr("{where}“{c}”：“{v}”不是数字").format(where=where, c=criterion.name, v=raw))
-    check_score(value, criterion, entry_places, where=where)
-    return value
-
-
-def check_score(value: Decimal, criterion: Criterion, entry_places: int, *, where: str = "") -> None:
-    """Raise ValidationError unless 0 ≤ value ≤ max, with at most ``entry_places`` decimals (and a level if any)."""
-    if value < 0:
-        raise ValidationError(tr("{where}“{c}”：分数不能为负数（录入的是 {v}）").format(
-            where=where, c=criterion.name, v=_d(value)))
-    if value > criterion.max:
-        raise ValidationError(tr("{where}“{c}”：分数 {v} 超过满分 {m}").format(
-            where=where, c=criterion.name, v=_d(value), m=_d(criterion.max)))
-    exp = value.normalize().as_tuple().exponent
-    if isinstance(exp, int) and -exp > entry_places:
-        raise ValidationError(tr("{where}“{c}”：分数 {v} 的小数位太多，最多 {n} 位").format(
-            where=where, c=criterion.name, v=_d(value), n=entry_places))
-    if criterion.levels and value not in {lv.score for lv in criterion.levels}:
-        allowed = "、".join(f"{lv.label}{_d(lv.score)}" for lv in criterion.levels)
-        raise ValidationError(tr("{where}“{c}”：分数 {v} 不是规定的等次分值（{allowed}）").format(
-            where=where, c=criterion.name, v=_d(value), allowed=allowed))
-
-
-# -- double entry ----------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Mismatch:
-    candidate_id: Id
-    criterion_code: str
-    first: Decimal | None
-    second: Decimal | None
-
-
-def compare_entries(first: Sheet, second: Sheet) -> list[Mismatch]:
-    """Cells where two entries of the same paper sheet differ. Empty and 0 differ; 80 and 80.0 agree."""
-    out: list[Mismatch] = []
-    keys = list(first.keys()) + [k for k in second if k not in first]
-    for key in keys:
-        a = first.get(key)
-        b = second.get(key)
-        if (a is None) != (b is None) or (a is not None and b is not None and a != b):
-            out.append(Mismatch(candidate_id=key[0], criterion_code=key[1], first=a, second=b))
-    return out
-
-
-def describe_mismatches(mismatches: Sequence[Mismatch], candidate_names: Mapping[Id, str],
-                        criterion_names: Mapping[str, str]) -> list[str]:
-    """Chinese lines, one per mismatch: who, which criterion, both values side by side."""
-    lines = []
-    for m in mismatches:
-        lines.append(tr("{cand}“{crit}”：第一次录入 {a}，第二次录入 {b}").format(
-            cand=candidate_names.get(m.candidate_id, str(m.candidate_id)),
-            crit=criterion_names.get(m.criterion_code, m.criterion_code),
-            a=tr("（空）") if m.first is None else _d(m.first),
-            b=tr("（空）") if m.second is None else _d(m.second)))
-    return lines
-
+from villagevote.scoring.values import (
+    check_score,
+    fmt_num,
+    round_half_up,
+)
+from villagevote.scoring.values import (
+    decimal_text as _d,
+)
 
 # -- aggregation -----------------------------------------------------------------------------------------------------
 

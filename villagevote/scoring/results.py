@@ -26,8 +26,9 @@ from villagevote.models.scoring import (
     ScoreTieDecision,
 )
 from villagevote.names import stroke_key
-from villagevote.scoring import engine
+from villagevote.scoring import records
 from villagevote.scoring.adjustments import list_adjustments
+from villagevote.scoring.engine import compute_results
 from villagevote.scoring.rows import (
     OutcomeSummary,
     RawAdjustment,
@@ -77,21 +78,21 @@ def compute(session: Session, scheme_id: int) -> SchemeResults:
     everyone = list_participants(session, scheme_id)
     excluded = [p for p in everyone if p.status in EXCLUDED_STATUSES]
     participants = [p for p in everyone if p.status not in EXCLUDED_STATUSES]
-    cands = [engine.Candidate(p.candidacy_id, p.name, p.post_key) for p in participants]
+    cands = [records.Candidate(p.candidacy_id, p.name, p.post_key) for p in participants]
     names = {p.candidacy_id: p.name for p in participants}
     groups = rater_groups(session, scheme_id)
     codes = criterion_codes(session, scheme_id)
     crit_names = {c.code: c.name for c in scheme.criteria}
-    raters: list[engine.Rater] = []
+    raters: list[records.Rater] = []
     sheets: dict[int, dict[tuple[int, str], Decimal | None]] = {}
-    recusals: list[engine.Recusal] = []
+    recusals: list[records.Recusal] = []
     raw: list[RawScore] = []
     states = []
     for r in session.scalars(select(Rater).where(Rater.scheme_id == scheme_id).order_by(Rater.id)):
         g = groups.get(r.group_id) if r.group_id is not None else None
         if g is None:
             continue
-        raters.append(engine.Rater(r.id, r.name, g.code))
+        raters.append(records.Rater(r.id, r.name, g.code))
         state = state_of(session, r, row.double_entry)
         states.append(state)
         s1 = sheet_of(session, r.id, 1)
@@ -104,7 +105,7 @@ def compute(session: Session, scheme_id: int) -> SchemeResults:
                 raw.append(RawScore(rater=r.name, group=g.name, candidate=names[cid], criterion=crit_names.get(code, code),
                                     value=v, status=status))
         for rec in session.scalars(select(Recusal).where(Recusal.rater_id == r.id)):
-            recusals.append(engine.Recusal(r.id, rec.candidacy_id, rec.reason))
+            recusals.append(records.Recusal(r.id, rec.candidacy_id, rec.reason))
             if rec.candidacy_id in names:
                 raw.append(RawScore(rater=r.name, group=g.name, candidate=names[rec.candidacy_id], criterion="",
                                     value=None, status=tr("回避：{why}").format(why=rec.reason)))
@@ -113,15 +114,15 @@ def compute(session: Session, scheme_id: int) -> SchemeResults:
     for a in list_adjustments(session, scheme_id):
         if a.candidacy_id not in names:
             continue
-        adjustments.append(engine.Adjustment(a.candidacy_id, a.item_code, a.points, a.note))
+        adjustments.append(records.Adjustment(a.candidacy_id, a.item_code, a.points, a.note))
         raw_adj.append(RawAdjustment(candidate=a.candidate, kind=tr("加分") if a.kind == "bonus" else tr("扣分"),
                                      item=a.item_name, points=a.points, note=a.note))
-    decisions = [engine.TieDecision(post=d.post_key, order=tuple(d.ranking), reason=d.reason, decided_by=d.decided_by,
+    decisions = [records.TieDecision(post=d.post_key, order=tuple(d.ranking), reason=d.reason, decided_by=d.decided_by,
                                     decided_on=d.decided_on)
                  for d in session.scalars(select(ScoreTieDecision).where(ScoreTieDecision.scheme_id == scheme_id)
                                           .order_by(ScoreTieDecision.id))]
     labels = {p.post_key: p.post_label for p in participants}
-    results = engine.compute_results(scheme, cands, raters, sheets, recusals, adjustments, decisions,
+    results = compute_results(scheme, cands, raters, sheets, recusals, adjustments, decisions,
                                      post_labels=labels)
     if excluded:
         results.notes.insert(0, tr("以下人选已退出或被取消资格，不参加排名：{names}").format(
@@ -162,14 +163,14 @@ def apply_outcome(session: Session, actor: Actor, scheme_id: int) -> OutcomeSumm
     res = compute(session, scheme_id)
     if not res.participants:
         raise ValidationError(tr("本次比选还没有人选"))
-    blocked = [f"{r.candidate.name}：{engine.outcome_label(r.outcome)}（{r.outcome_reason}）"
-               for r in res.results.candidates if r.outcome not in (engine.OUTCOME_PASS, engine.OUTCOME_FAIL)]
+    blocked = [f"{r.candidate.name}：{records.outcome_label(r.outcome)}（{r.outcome_reason}）"
+               for r in res.results.candidates if r.outcome not in (records.OUTCOME_PASS, records.OUTCOME_FAIL)]
     if blocked:
         raise ValidationError(tr("以下人选的结果尚未确定，不能确定比选结果：\n") + "\n".join(blocked[:MAX_LISTED_PROBLEMS]))
     status_problems = []
     for r in res.results.candidates:
         cand = get_row(session, Candidacy, r.candidate.id, tr("找不到候选人登记（编号 {id}）"))
-        if r.outcome == engine.OUTCOME_PASS and cand.status != CandidacyStatus.PRELIMINARY \
+        if r.outcome == records.OUTCOME_PASS and cand.status != CandidacyStatus.PRELIMINARY \
                 and not can_transition(CandidacyStatus(cand.status), CandidacyStatus.PRELIMINARY):
             status_problems.append(tr("{name}当前状态为「{s}」，不能改为「初步人选」").format(
                 name=r.candidate.name, s=CandidacyStatus(cand.status).label))
@@ -179,7 +180,7 @@ def apply_outcome(session: Session, actor: Actor, scheme_id: int) -> OutcomeSumm
     who = actor.display_name or actor.username
     for r in res.results.candidates:
         total = format(r.total, "f") if r.total is not None else ""
-        if r.outcome == engine.OUTCOME_PASS:
+        if r.outcome == records.OUTCOME_PASS:
             reason = tr("实绩比选入围：总分 {t}，{why}").format(t=total, why=r.outcome_reason)
             if get_row(session, Candidacy, r.candidate.id, "").status != CandidacyStatus.PRELIMINARY:
                 transition(session, r.candidate.id, CandidacyStatus.PRELIMINARY, actor, reason=reason)

@@ -6,10 +6,11 @@ from decimal import Decimal
 
 from villagevote.i18n import tr
 from villagevote.models.enums import CandidacyStatus
-from villagevote.scoring.engine import Mismatch, Results
+from villagevote.scoring.records import Results
 from villagevote.scoring.scheme import (
     Criterion,
 )
+from villagevote.scoring.values import Mismatch
 
 # -- plain data returned to the UI, prints and the CLI -----------------------------------------------------------------
 

@@ -21,8 +21,6 @@ from villagevote.models.scoring import (
     ScoreSheet,
 )
 from villagevote.names import stroke_key
-from villagevote.scoring import engine
-from villagevote.scoring.engine import parse_score
 from villagevote.scoring.rows import (
     SheetData,
     SheetState,
@@ -42,6 +40,7 @@ from villagevote.scoring.store import (
     sheet_values,
     state_of,
 )
+from villagevote.scoring.values import check_score, parse_score
 
 
 def load_sheet(session: Session, rater_id: int, entry_no: int = 1) -> SheetData:
@@ -104,7 +103,7 @@ def save_sheet(session: Session, actor: Actor, rater_id: int, entry_no: int,
             continue
         try:
             if isinstance(raw, Decimal):
-                engine.check_score(raw, crit, scheme.entry_places, where=where)
+                check_score(raw, crit, scheme.entry_places, where=where)
                 value: Decimal | None = raw
             else:
                 value = parse_score(raw, crit, scheme.entry_places, where=where)

@@ -24,7 +24,6 @@ from villagevote.models.scoring import (
     ScoreSheet,
 )
 from villagevote.names import stroke_key
-from villagevote.scoring.engine import Mismatch, compare_entries
 from villagevote.scoring.rows import (
     ParticipantRow,
     SheetState,
@@ -33,6 +32,7 @@ from villagevote.scoring.scheme import (
     Scheme,
     scheme_from_dict,
 )
+from villagevote.scoring.values import Mismatch, compare_entries
 
 MAX_LISTED_PROBLEMS = 12
 #: candidacies in these statuses stay listed but take no part in the ranking (their scores are kept)

@@ -1,6 +1,6 @@
 """实绩比选 summary table: ranked per post with breakdown columns, ties and notes, then every candidate's breakdown.
 
-Input is the engine's :class:`~villagevote.scoring.engine.Results` (plain data). Criterion columns show each
+Input is the engine's :class:`~villagevote.scoring.records.Results` (plain data). Criterion columns show each
 criterion's aggregated score rounded half-up to the scheme's places; the total is computed from exact values and
 rounded once, which the note under the table says.
 """
@@ -20,14 +20,8 @@ from villagevote.i18n import tr
 from villagevote.reports.pdf.base import MARGINS, build_pdf, grid_style, styles
 from villagevote.reports.pdf.text import markup as _m
 from villagevote.reports.pdf.text import para
-from villagevote.scoring.engine import (
-    OUTCOME_FAIL,
-    OUTCOME_PASS,
-    CandidateResult,
-    Results,
-    outcome_label,
-    round_half_up,
-)
+from villagevote.scoring.records import OUTCOME_FAIL, OUTCOME_PASS, CandidateResult, Results, outcome_label
+from villagevote.scoring.values import round_half_up
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QTableVi
 
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
-from villagevote.scoring.engine import parse_score
 from villagevote.scoring.rows import ParticipantRow, SheetData
+from villagevote.scoring.values import parse_score
 
 __all__ = ["EMPTY_BG", "FIXED_COLS", "MISMATCH_BG", "PASS_BG", "PENDING_BG", "RECUSED_BG", "GridView", "ScoreGridModel",
            "num_text"]

@@ -12,10 +12,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QTextBrowser, QVBo
 from villagevote.changes import Area
 from villagevote.i18n import tr
 from villagevote.reports.registry import Options
-from villagevote.scoring import engine, service
-from villagevote.scoring.engine import CandidateResult
+from villagevote.scoring import records, service
 from villagevote.scoring.queries import SchemeView
+from villagevote.scoring.records import CandidateResult
 from villagevote.scoring.rows import OutcomeSummary
+from villagevote.scoring.values import round_half_up
 from villagevote.ui.dialogs.common import Ask
 from villagevote.ui.dialogs.scoring_forms import TieDecisionDialog
 from villagevote.ui.pages.scoring.common import Panel, rows_source, source_row, table
@@ -31,9 +32,9 @@ PRINTS = {"score-sheets": ("print", tr("实绩比选评分表")), "score-summary
 
 def _result_brush(row: Any) -> QColor | None:
     outcome = row[-1]
-    if outcome == engine.OUTCOME_PASS:
+    if outcome == records.OUTCOME_PASS:
         return PASS_BG
-    if outcome in (engine.OUTCOME_TIE_PENDING, engine.OUTCOME_PENDING, engine.OUTCOME_INCOMPLETE):
+    if outcome in (records.OUTCOME_TIE_PENDING, records.OUTCOME_PENDING, records.OUTCOME_INCOMPLETE):
         return PENDING_BG
     return None
 
@@ -98,12 +99,12 @@ class ResultsPanel(Panel):
             line: list[Any] = [computed.post_labels.get(r.candidate.post, ""), rank, r.candidate.name]
             for c in scheme.criteria:
                 score = r.criterion(c.code).score
-                line.append("—" if score is None else engine.round_half_up(score, scheme.places))
+                line.append("—" if score is None else round_half_up(score, scheme.places))
             if scheme.bonus_items:
                 line.append(num_text(r.bonus_counted))
             if scheme.deduction_items:
                 line.append(num_text(r.deduction_counted))
-            line += ["—" if r.total is None else r.total, engine.outcome_label(r.outcome), r.outcome_reason, r.outcome]
+            line += ["—" if r.total is None else r.total, records.outcome_label(r.outcome), r.outcome_reason, r.outcome]
             rows.append(tuple(line))
         self.result_rows = shown
         self.result_model.columns = cols  # the last (outcome code) value stays hidden: only for the row colour
