@@ -58,6 +58,18 @@ def _page(qtbot, ctx, settle):
     return page
 
 
+def _answer(monkeypatch, settle, dialog_cls, answer, seen: list) -> None:
+    """The dialog, when shown, is answered with ``answer`` and 确定; ``seen`` gets (accepted, message shown)."""
+    monkeypatch.setattr(dialog_cls, "answer", lambda self: answer)
+
+    def exec_(dialog):
+        dialog.submit()
+        settle()
+        seen.append((dialog.result() == dialog.DialogCode.Accepted, dialog.message()))
+        return dialog.result()
+    monkeypatch.setattr(dialog_cls, "exec", exec_)
+
+
 def _select(page, settle, name: str) -> None:
     page.search.setText(name)
     page.table.selectRow(0)
@@ -89,23 +101,39 @@ def test_record_finding_and_review_from_the_detail_panel(qtbot, ctx, settle, wor
     assert "李四" in detail.detail_title.text()
     assert detail.finding_btn.isEnabled()
     released = TODAY - dt.timedelta(days=365 * 4)  # well inside the 5-year window
-    monkeypatch.setattr(FindingDialog, "ask", classmethod(lambda cls, parent, rules, code=None: FindingAnswer(
-        "N1", FindingResult.HIT, "公安", "刑满释放证明", released, None)))
+    seen: list = []
+    _answer(monkeypatch, settle, FindingDialog,
+            FindingAnswer("N1", FindingResult.HIT, "公安", "刑满释放证明", released, None), seen)
     detail.finding_btn.click()
     settle()
+    assert seen == [(True, "")]
     assert page.visible_rows()[0].verdict == VerdictOutcome.DISQUALIFIED.label
     assert "不能（取消资格）" in detail.verdict_label.text() and "公安" in detail.verdict_label.text()
     rules_model: RowsModel = detail.rules_view.model()
     assert rules_model.row_at(0)[0] == "N1" and rules_model.row_at(0)[4] == "有"
 
-    monkeypatch.setattr(ReviewDialog, "ask", classmethod(lambda cls, parent, stage, reviewer="": ReviewAnswer(
-        ReviewStage.TOWNSHIP, ReviewDecision.PASS, "", "镇党委", TODAY)))
-    errors: list[str] = []
-    monkeypatch.setattr(Ask, "error", classmethod(lambda cls, parent, title, text: errors.append(text)))
-    detail.review_btn.click()  # township before village: refused with a message, nothing written
+    seen.clear()
+    _answer(monkeypatch, settle, ReviewDialog,
+            ReviewAnswer(ReviewStage.TOWNSHIP, ReviewDecision.PASS, "", "镇党委", TODAY), seen)
+    detail.review_btn.click()  # township before village: refused in the dialog, which stays open; nothing written
     settle()
-    assert errors and "还没有村级初审记录" in errors[0]
+    (accepted, message), = seen
+    assert not accepted and "还没有村级初审记录" in message
     assert detail.steps_view.model().row_at(0)[0] == "尚无审查记录"
+
+    seen.clear()  # a 不通过 without its reason: the message stands under the reason field
+    monkeypatch.setattr(ReviewDialog, "answer", lambda self: ReviewAnswer(
+        ReviewStage.VILLAGE, ReviewDecision.FAIL, "", "村党组织", TODAY))
+
+    def exec_(dialog):
+        dialog.submit()
+        settle()
+        seen.append(dialog.message("reason"))
+        return dialog.result()
+    monkeypatch.setattr(ReviewDialog, "exec", exec_)
+    detail.review_btn.click()
+    settle()
+    assert seen and "必须填写理由" in seen[0]
 
 
 def test_readonly_user_sees_masked_ids_and_no_actions(qtbot, db, readonly, world):
@@ -239,14 +267,18 @@ def test_change_status_offers_no_outcomes(qtbot, ctx, settle, world, monkeypatch
     with ctx.db.session() as s:
         for new in (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.COUNTY_REVIEWED, S.QUALIFIED):
             status.transition(s, cid, new, ctx.actor)
-    offered = []
+    offered: list = []
+    seen: list = []
+    _answer(monkeypatch, settle, StatusDialog, (S.CANDIDATE, ""), seen)
+    original = StatusDialog.__init__
 
-    def ask(cls, parent, current, allowed):
+    def init(dialog, ctx, current, allowed, *a, **k):
         offered.extend(allowed)
-        return S.CANDIDATE, ""
-    monkeypatch.setattr(StatusDialog, "ask", classmethod(ask))
+        original(dialog, ctx, current, allowed, *a, **k)
+    monkeypatch.setattr(StatusDialog, "__init__", init)
     page.detail.status_btn.click()
     settle()
+    assert seen == [(True, "")]
     assert offered and not {S.ELECTED, S.NOT_ELECTED, S.DISQUALIFIED} & set(offered)
     assert S.CANDIDATE in offered
     with ctx.db.session() as s:

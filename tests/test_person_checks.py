@@ -10,14 +10,14 @@ from sqlalchemy import func, select
 
 from villagevote.audit import Actor
 from villagevote.candidates import persons
-from villagevote.candidates.candidacies import register_candidacy
+from villagevote.candidates.candidacies import register_candidacy, register_candidate
 from villagevote.candidates.checks import PersonFacts, check_person
 from villagevote.candidates.importing import preview_import
 from villagevote.candidates.sample import id_number
+from villagevote.candidates.workbook import COLUMNS, SHEET_NAME
 from villagevote.errors import ValidationError
 from villagevote.models import Candidacy, Person
 from villagevote.models.enums import NominationSource, OrgKind, PoliticalStatus, Role
-from villagevote.candidates.workbook import COLUMNS, SHEET_NAME
 from villagevote.reports.forms_candidates import export_template
 
 CLERK = Actor(None, "clerk", Role.CLERK, "录入员甲")
@@ -67,18 +67,12 @@ def _counts(db):
 
 
 def _through_dialog(db, world, tmp_path, name, number, political, joined, org_kind):
-    """What the 候选人 page does on 登记: register the person (or reuse the same ID and name), then the candidacy."""
+    """What the 候选人 page's person dialog saves on 登记: the one register_candidate workflow (reuse the person with
+    the same ID and name, or register them; find the village's organization; register the candidacy)."""
     with db.session() as s:
-        existing = persons.person_by_id_number(s, number)
-        if existing is not None and existing.name == name:
-            pid = existing.id
-        else:
-            pid = persons.register_person(s, CLERK, persons.PersonData(
-                name, number, political_status=political, party_join_date=joined,
-                village_id=world.villages["青山村"]), today=TODAY)
-        post = "委员"
-        return register_candidacy(s, CLERK, pid, world.orgs[("青山村", org_kind)], post, NominationSource.SELF,
-                                  today=TODAY)
+        return register_candidate(s, CLERK, world.cycle_id, persons.PersonData(
+            name, number, political_status=political, party_join_date=joined, village_id=world.villages["青山村"]),
+            org_kind, "委员", NominationSource.SELF, today=TODAY)
 
 
 def _through_import(db, world, tmp_path, name, number, political, joined, org_kind):

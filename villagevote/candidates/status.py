@@ -193,7 +193,8 @@ def transition(
         raise ValidationError(
             tr("把{name}从「{cur}」改为「{new}」需要填写理由").format(
                 name=cand.person.name, cur=current.label, new=new.label
-            )
+            ),
+            field="reason",
         )
     if current is S.ELECTED and importlib.util.find_spec("villagevote.pledges.term") is not None:
         importlib.import_module("villagevote.pledges.term").withdraw_commitments(session, cand.id, actor, reason)

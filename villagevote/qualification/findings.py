@@ -92,13 +92,14 @@ def record_finding(
             raise ValidationError(
                 tr("{label}{date}晚于今天（{today}），请核对").format(
                     label=rule.event_label or tr("事件日期"), date=event_date.isoformat(), today=today.isoformat()
-                )
+                ),
+                field="event_date",
             )
         birth = cand.person.birth_date
         if birth is not None and event_date < birth:
-            raise ValidationError(tr("事件日期早于本人出生日期，请核对"))
+            raise ValidationError(tr("事件日期早于本人出生日期，请核对"), field="event_date")
     if expiry_date is not None and event_date is not None and expiry_date < event_date:
-        raise ValidationError(tr("期满日不能早于事件日期"))
+        raise ValidationError(tr("期满日不能早于事件日期"), field="expiry_date")
     dept = (department or "").strip()
     finding = session.scalar(
         select(Finding).where(

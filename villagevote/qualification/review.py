@@ -202,12 +202,14 @@ def record_review(
         raise ValidationError(
             tr("{stage}日期 {date} 晚于今天（{today}）").format(
                 stage=stage.label, date=decided_on.isoformat(), today=today.isoformat()
-            )
+            ),
+            field="decided_on",
         )
     reason = (reason or "").strip()
     if decision in (ReviewDecision.FAIL, ReviewDecision.ADVISE_WITHDRAW) and not reason:
         raise ValidationError(
-            tr("{stage}结论为「{decision}」时必须填写理由").format(stage=stage.label, decision=decision.label)
+            tr("{stage}结论为「{decision}」时必须填写理由").format(stage=stage.label, decision=decision.label),
+            field="reason",
         )
     status = S(cand.status)
     if status in (S.WITHDRAWN, S.ELECTED, S.NOT_ELECTED, S.CANDIDATE, S.PRELIMINARY):
@@ -223,7 +225,8 @@ def record_review(
     _check_previous_passed(current, stage, name)
     prev_step = current.get(stage)
     if prev_step is not None and decided_on < prev_step.decided_on:
-        raise ValidationError(tr("新的{stage}日期不能早于上一次记录的日期").format(stage=stage.label))
+        raise ValidationError(tr("新的{stage}日期不能早于上一次记录的日期").format(stage=stage.label),
+                              field="decided_on")
     index = STAGES.index(stage)
     if index > 0:
         earlier = current[STAGES[index - 1]]
@@ -232,7 +235,8 @@ def record_review(
                 tr("{stage}日期 {date} 早于{prev}日期 {prev_date}").format(
                     stage=stage.label, date=decided_on.isoformat(), prev=STAGES[index - 1].label,
                     prev_date=earlier.decided_on.isoformat(),
-                )
+                ),
+                field="decided_on",
             )
     if stage is ReviewStage.COUNTY and decision is ReviewDecision.PASS:
         depts = county_departments(session, cand.cycle_id)

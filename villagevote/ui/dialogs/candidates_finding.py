@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
+from villagevote.changes import Area
 from villagevote.i18n import tr
 from villagevote.models.enums import FindingResult
 from villagevote.qualification.catalogs import RuleDef
+from villagevote.ui.dialogs.candidates_saving import SavingDialog
 from villagevote.ui.dialogs.common import date_edit, ok_cancel
 from villagevote.ui.widgets import combo_enum, enum_combo
 
@@ -65,9 +67,12 @@ class OptionalDate(QWidget):
             self.edit.setDate(QDate(day.year, day.month, day.day))
 
 
-class FindingDialog(QDialog):
-    def __init__(self, rules: Sequence[RuleDef], code: str | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+class FindingDialog(SavingDialog):
+    """``save(session, FindingAnswer)`` records the finding before the dialog closes."""
+
+    def __init__(self, ctx: Any, rules: Sequence[RuleDef], code: str | None = None, parent: QWidget | None = None,
+                 save: Callable[[Any, FindingAnswer], Any] | None = None) -> None:
+        super().__init__(ctx, save, (Area.QUALIFICATION, Area.CANDIDATES), parent)
         self.setWindowTitle(tr("记录资格核查结果"))
         self.setMinimumWidth(520)
         self.rules = list(rules)
@@ -95,7 +100,9 @@ class FindingDialog(QDialog):
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color:#555")
         form.addRow(self.hint)
-        form.addRow(ok_cancel(self))
+        self.watch(form, {"rule_code": self.rule, "result": self.result_box, "department": self.department,
+                          "event_date": self.event_date_edit, "expiry_date": self.expiry_date_edit})
+        form.addRow(ok_cancel(self, self.submit))
         self.rule.currentIndexChanged.connect(self._rule_changed)
         self._rule_changed()
 
@@ -126,6 +133,7 @@ class FindingDialog(QDialog):
         )
 
     @classmethod
-    def ask(cls, parent: QWidget | None, rules: Sequence[RuleDef], code: str | None = None) -> FindingAnswer | None:
-        dialog = cls(rules, code, parent)
-        return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    def ask(cls, parent: QWidget | None, ctx: Any, rules: Sequence[RuleDef], code: str | None,
+            save: Callable[[Any, FindingAnswer], Any]) -> bool:
+        """Record a finding; True when it was saved."""
+        return cls(ctx, rules, code, parent, save).run()

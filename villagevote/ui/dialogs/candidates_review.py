@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QPlainTextEdit, QWidget
 
+from villagevote.changes import Area
 from villagevote.i18n import tr
 from villagevote.models.enums import CandidacyStatus, ReviewDecision, ReviewStage
 from villagevote.ui.dialogs.candidates_finding import chosen
+from villagevote.ui.dialogs.candidates_saving import SavingDialog
 from villagevote.ui.dialogs.common import date_edit, ok_cancel
 from villagevote.ui.widgets import enum_combo
 
@@ -25,9 +28,12 @@ class ReviewAnswer:
     decided_on: dt.date
 
 
-class ReviewDialog(QDialog):
-    def __init__(self, stage: ReviewStage, reviewer: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+class ReviewDialog(SavingDialog):
+    """``save(session, ReviewAnswer)`` records the decision before the dialog closes."""
+
+    def __init__(self, ctx: Any, stage: ReviewStage, reviewer: str = "", parent: QWidget | None = None,
+                 save: Callable[[Any, ReviewAnswer], Any] | None = None) -> None:
+        super().__init__(ctx, save, (Area.QUALIFICATION, Area.CANDIDATES), parent)
         self.setWindowTitle(tr("记录审查结论"))
         self.setMinimumWidth(420)
         form = QFormLayout(self)
@@ -44,7 +50,9 @@ class ReviewDialog(QDialog):
         form.addRow(tr("审查人（单位）"), self.reviewer)
         self.date = date_edit()
         form.addRow(tr("日期"), self.date)
-        form.addRow(ok_cancel(self))
+        self.watch(form, {"stage": self.stage, "decision": self.decision, "reason": self.reason,
+                          "reviewer": self.reviewer, "decided_on": self.date})
+        form.addRow(ok_cancel(self, self.submit))
 
     def answer(self) -> ReviewAnswer:
         d = self.date.date()
@@ -53,15 +61,19 @@ class ReviewDialog(QDialog):
                             dt.date(d.year(), d.month(), d.day()))
 
     @classmethod
-    def ask(cls, parent: QWidget | None, stage: ReviewStage, reviewer: str = "") -> ReviewAnswer | None:
-        dialog = cls(stage, reviewer, parent)
-        return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    def ask(cls, parent: QWidget | None, ctx: Any, stage: ReviewStage, reviewer: str,
+            save: Callable[[Any, ReviewAnswer], Any]) -> bool:
+        """Record a review decision; True when it was saved."""
+        return cls(ctx, stage, reviewer, parent, save).run()
 
 
-class StatusDialog(QDialog):
-    def __init__(self, current: CandidacyStatus, allowed: Sequence[CandidacyStatus],
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+class StatusDialog(SavingDialog):
+    """``save(session, (status, reason))`` changes the status before the dialog closes."""
+
+    def __init__(self, ctx: Any, current: CandidacyStatus, allowed: Sequence[CandidacyStatus],
+                 parent: QWidget | None = None,
+                 save: Callable[[Any, tuple[CandidacyStatus, str]], Any] | None = None) -> None:
+        super().__init__(ctx, save, (Area.CANDIDATES,), parent)
         self.setWindowTitle(tr("更改状态（当前：{s}）").format(s=current.label))
         form = QFormLayout(self)
         self.status = enum_combo(allowed)
@@ -69,12 +81,14 @@ class StatusDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(tr("劝退、退出、恢复、退回上一步等必须写明理由"))
         form.addRow(tr("理由"), self.reason)
-        form.addRow(ok_cancel(self))
+        self.watch(form, {"status": self.status, "reason": self.reason})
+        form.addRow(ok_cancel(self, self.submit))
+
+    def answer(self) -> tuple[CandidacyStatus, str]:
+        return chosen(self.status, CandidacyStatus), self.reason.text().strip()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, current: CandidacyStatus,
-            allowed: Sequence[CandidacyStatus]) -> tuple[CandidacyStatus, str] | None:
-        dialog = cls(current, allowed, parent)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.status.currentIndex() < 0:
-            return None
-        return chosen(dialog.status, CandidacyStatus), dialog.reason.text().strip()
+    def ask(cls, parent: QWidget | None, ctx: Any, current: CandidacyStatus, allowed: Sequence[CandidacyStatus],
+            save: Callable[[Any, tuple[CandidacyStatus, str]], Any]) -> bool:
+        """Change the status; True when it was saved."""
+        return cls(ctx, current, allowed, parent, save).run()

@@ -47,10 +47,10 @@ from villagevote.qualification.queries import (
 )
 from villagevote.qualification.review import record_review, settle_qualification
 from villagevote.qualification.rules_engine import VerdictOutcome
-from villagevote.ui.dialogs.candidates_finding import FindingDialog
+from villagevote.ui.dialogs.candidates_finding import FindingAnswer, FindingDialog
 from villagevote.ui.dialogs.candidates_person import edit_person
 from villagevote.ui.dialogs.candidates_relation import RelationDialog
-from villagevote.ui.dialogs.candidates_review import ReviewDialog, StatusDialog
+from villagevote.ui.dialogs.candidates_review import ReviewAnswer, ReviewDialog, StatusDialog
 from villagevote.ui.dialogs.common import Ask
 from villagevote.ui.table_model import Column, RowsModel, SortProxy
 
@@ -314,13 +314,13 @@ class DetailPanel(QWidget):
             if rules is None:
                 Ask.info(self, tr("记录核查结果"), tr("本届尚未选定资格条件目录。"))
                 return
-            answer = FindingDialog.ask(self, rules, code if isinstance(code, str) else None)
-            if answer is None:
-                return
             actor = self.ctx.actor
-            self._write(lambda s: record_finding(s, cid, answer.rule_code, answer.result, actor,
-                                                 department=answer.department, evidence=answer.evidence,
-                                                 event_date=answer.event_date, expiry_date=answer.expiry_date))
+
+            def save(s: Any, a: FindingAnswer) -> None:
+                record_finding(s, cid, a.rule_code, a.result, actor, department=a.department, evidence=a.evidence,
+                               event_date=a.event_date, expiry_date=a.expiry_date)
+
+            FindingDialog.ask(self, self.ctx, rules, code if isinstance(code, str) else None, save)
 
         self.ctx.query(lambda s: finding_rules(s, cycle_id), ask, parent=self)
 
@@ -330,12 +330,11 @@ class DetailPanel(QWidget):
             return
         actor = self.ctx.actor
 
+        def save(s: Any, a: ReviewAnswer) -> None:
+            record_review(s, actor, cid, a.stage, a.decision, a.reason, a.reviewer, a.decided_on)
+
         def ask(stage: Any) -> None:
-            answer = ReviewDialog.ask(self, stage, actor.display_name or actor.username)
-            if answer is None:
-                return
-            self._write(lambda s: record_review(s, actor, cid, answer.stage, answer.decision, answer.reason,
-                                                answer.reviewer, answer.decided_on))
+            ReviewDialog.ask(self, self.ctx, stage, actor.display_name or actor.username, save)
 
         self.ctx.query(lambda s: next_review_stage(s, cid), ask, parent=self)
 
@@ -367,11 +366,10 @@ class DetailPanel(QWidget):
                                          "取消资格只能由资格审查决定产生，其余改动当前用户无权进行。").format(
                     s=choices.current.label))
                 return
-            answer = StatusDialog.ask(self, choices.current, choices.allowed)
-            if answer is None:
-                return
-            self._write(lambda s: transition(s, cid, answer[0], actor, reason=answer[1],
-                                             expected_version=choices.version), frozenset({Area.CANDIDATES}))
+            def save(s: Any, a: tuple[CandidacyStatus, str]) -> None:
+                transition(s, cid, a[0], actor, reason=a[1], expected_version=choices.version)
+
+            StatusDialog.ask(self, self.ctx, choices.current, choices.allowed, save)
 
         def refused(exc: BaseException) -> None:  # e.g. the contest result is official
             if not isinstance(exc, UserError):
