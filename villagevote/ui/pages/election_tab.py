@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QFont, QKeySequence, QShortcut, QShowEvent
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from villagevote.auth import Permission
 from villagevote.changes import Area
@@ -53,6 +52,9 @@ from villagevote.ui.printing import produce
 from villagevote.ui.projector import ProjectorWindow
 from villagevote.ui.table_model import ID_ROLE, Column, RowsModel, sorting_proxy
 from villagevote.ui.widgets import button
+
+if TYPE_CHECKING:  # the page hands domain functions to ctx.query/ctx.write; it never uses SQLAlchemy itself
+    from sqlalchemy.orm import Session
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 RED = "color: #b00020;"
