@@ -9,6 +9,7 @@ limits sheets and summary to one village's candidates.
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -92,7 +93,7 @@ def export_scores(session: Session, actor: Actor, out: Path, options: Options) -
                            place=res.place, scheme_id=scheme_id)
 
 
-def _n(d) -> str:
+def _n(d: Decimal) -> str:
     return format(d.normalize(), "f")
 
 

@@ -12,7 +12,7 @@ from openpyxl.styles import Font, PatternFill
 from villagevote.i18n import tr
 from villagevote.reports.xlsx.base import save, set_metadata, write_table
 from villagevote.scoring.records import OUTCOME_FAIL, OUTCOME_PASS, Results, outcome_label
-from villagevote.scoring.service import RawAdjustment, RawScore
+from villagevote.scoring.rows import RawAdjustment, RawScore
 from villagevote.scoring.values import round_half_up
 
 PASS_FILL = PatternFill("solid", fgColor="E2EFDA")
