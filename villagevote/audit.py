@@ -17,22 +17,10 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from villagevote import integrity
+from villagevote.actor import SYSTEM, Actor  # noqa: F401  # SYSTEM re-exported: domain code imports both from here
 from villagevote.i18n import tr
 from villagevote.models.base import row_dict, utcnow
 from villagevote.models.core import AuditLog
-from villagevote.models.enums import Role
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The user on whose behalf a domain function runs."""
-    user_id: int | None
-    username: str
-    role: Role
-    display_name: str = ""
-
-
-SYSTEM = Actor(user_id=None, username="system", role=Role.ADMIN, display_name="系统")
 
 
 def snapshot(obj: Any) -> dict[str, Any] | None:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import villagevote
-from villagevote.audit import Actor
+from villagevote.actor import Actor
 from villagevote.errors import PermissionDenied
 from villagevote.i18n import tr
 from villagevote.models.core import User
