@@ -323,6 +323,26 @@ def scheme_from_dict(data: Mapping[str, Any]) -> Scheme:
 def scheme_problems(s: Scheme) -> list[str]:
     """Every rule the scheme breaks, in Chinese; an empty list means the scheme can be used."""
     p: list[str] = []
+    _general_problems(s, p)
+    _group_problems(s, p)
+    if not s.criteria:
+        p.append(tr("至少需要一个评分项"))
+    _unique([c.code for c in s.criteria], tr("评分项代码"), p)
+    for c in s.criteria:
+        _criterion_problems(s, c, p)
+    _weight_sum_problems(s, p)
+    _adjustment_problems(s, p)
+    _cutoff_problems(s, p)
+    if s.min_total is not None and s.criteria and not p:
+        ceiling = s.max_criteria_total + (s.bonus_total_cap if s.bonus_total_cap is not None
+                                          else sum((b.cap for b in s.bonus_items), Decimal(0)))
+        if s.min_total > ceiling:
+            p.append(tr("最低总分 {m} 高于可能的最高总分 {c}").format(m=_plain(s.min_total), c=_plain(ceiling)))
+    return p
+
+
+def _general_problems(s: Scheme, p: list[str]) -> None:
+    """Code, name, method, scope, rounding and decimals."""
     if not s.code.strip():
         p.append(tr("缺少方案代码"))
     if not s.name.strip():
@@ -340,7 +360,8 @@ def scheme_problems(s: Scheme) -> list[str]:
     if s.trim_min_raters < 3:
         p.append(tr("去掉最高最低分至少需要 3 位评委，方案写的是 {n}").format(n=s.trim_min_raters))
 
-    # rater groups
+
+def _group_problems(s: Scheme, p: list[str]) -> None:
     if not s.rater_groups:
         p.append(tr("至少需要一个评委组"))
     _unique([g.code for g in s.rater_groups], tr("评委组代码"), p)
@@ -349,42 +370,43 @@ def scheme_problems(s: Scheme) -> list[str]:
             p.append(tr("评委组缺少代码或名称"))
         if g.weight < 0:
             p.append(tr("评委组“{g}”的权重不能为负数：{w}").format(g=g.name, w=g.weight))
-    group_codes = {g.code for g in s.rater_groups}
 
-    # criteria
-    if not s.criteria:
-        p.append(tr("至少需要一个评分项"))
-    _unique([c.code for c in s.criteria], tr("评分项代码"), p)
-    for c in s.criteria:
-        label = c.name or c.code
-        if not c.code.strip() or not c.name.strip():
-            p.append(tr("评分项缺少代码或名称"))
-        if c.max <= 0:
-            p.append(tr("评分项“{c}”的满分应大于 0，现为 {v}").format(c=label, v=c.max))
-        if c.weight < 0:
-            p.append(tr("评分项“{c}”的权重不能为负数：{v}").format(c=label, v=c.weight))
-        for gcode in c.groups or ():
-            if gcode not in group_codes:
-                p.append(tr("评分项“{c}”指定的评委组“{g}”不存在").format(c=label, g=gcode))
-        if c.group_weights:
-            extra = set(c.group_weights) - set(s.groups_for(c))
-            missing = set(s.groups_for(c)) - set(c.group_weights)
-            if extra or missing:
-                p.append(tr("评分项“{c}”的组权重应恰好覆盖评分的评委组（{groups}）").format(
-                    c=label, groups="、".join(s.groups_for(c))))
-            for gcode, w in c.group_weights.items():
-                if w < 0:
-                    p.append(tr("评分项“{c}”中评委组“{g}”的权重不能为负数").format(c=label, g=gcode))
-        for lv in c.levels:
-            if not 0 <= lv.score <= c.max:
-                p.append(tr("评分项“{c}”的等次“{l}”分值 {v} 超出 0～{m}").format(
-                    c=label, l=lv.label, v=lv.score, m=c.max))
-        if s.scope == SCOPE_PER_GROUP and s.group_weights_must_sum_to is not None \
-                and set(s.groups_for(c)) <= group_codes:
-            total = sum(s.group_weights_for(c).values(), Decimal(0))
-            if total != s.group_weights_must_sum_to:
-                p.append(tr("评分项“{c}”所用评委组权重之和为 {t}，方案要求等于 {r}").format(
-                    c=label, t=_plain(total), r=_plain(s.group_weights_must_sum_to)))
+
+def _criterion_problems(s: Scheme, c: Criterion, p: list[str]) -> None:
+    """One criterion: code and name, maximum, weights, its rater groups and grades."""
+    group_codes = {g.code for g in s.rater_groups}
+    label = c.name or c.code
+    if not c.code.strip() or not c.name.strip():
+        p.append(tr("评分项缺少代码或名称"))
+    if c.max <= 0:
+        p.append(tr("评分项“{c}”的满分应大于 0，现为 {v}").format(c=label, v=c.max))
+    if c.weight < 0:
+        p.append(tr("评分项“{c}”的权重不能为负数：{v}").format(c=label, v=c.weight))
+    for gcode in c.groups or ():
+        if gcode not in group_codes:
+            p.append(tr("评分项“{c}”指定的评委组“{g}”不存在").format(c=label, g=gcode))
+    if c.group_weights:
+        extra = set(c.group_weights) - set(s.groups_for(c))
+        missing = set(s.groups_for(c)) - set(c.group_weights)
+        if extra or missing:
+            p.append(tr("评分项“{c}”的组权重应恰好覆盖评分的评委组（{groups}）").format(
+                c=label, groups="、".join(s.groups_for(c))))
+        for gcode, w in c.group_weights.items():
+            if w < 0:
+                p.append(tr("评分项“{c}”中评委组“{g}”的权重不能为负数").format(c=label, g=gcode))
+    for lv in c.levels:
+        if not 0 <= lv.score <= c.max:
+            p.append(tr("评分项“{c}”的等次“{l}”分值 {v} 超出 0～{m}").format(
+                c=label, l=lv.label, v=lv.score, m=c.max))
+    if s.scope == SCOPE_PER_GROUP and s.group_weights_must_sum_to is not None \
+            and set(s.groups_for(c)) <= group_codes:
+        total = sum(s.group_weights_for(c).values(), Decimal(0))
+        if total != s.group_weights_must_sum_to:
+            p.append(tr("评分项“{c}”所用评委组权重之和为 {t}，方案要求等于 {r}").format(
+                c=label, t=_plain(total), r=_plain(s.group_weights_must_sum_to)))
+
+
+def _weight_sum_problems(s: Scheme, p: list[str]) -> None:
     if s.criteria_weights_must_sum_to is not None:
         if s.criteria_weights_must_sum_to <= 0:
             p.append(tr("评分项权重之和的要求值应大于 0"))
@@ -397,7 +419,9 @@ def scheme_problems(s: Scheme) -> list[str]:
     if s.scope == SCOPE_PER_GROUP and s.group_weights_must_sum_to is None:
         p.append(tr("按评委组加权计算时必须规定组权重之和（如 1 或 100）"))
 
-    # bonuses and deductions
+
+def _adjustment_problems(s: Scheme, p: list[str]) -> None:
+    """Bonus and deduction items and their caps."""
     for items, total_cap, kind in ((s.bonus_items, s.bonus_total_cap, tr("加分项")),
                                    (s.deduction_items, s.deduction_total_cap, tr("扣分项"))):
         _unique([i.code for i in items], kind + tr("代码"), p)
@@ -412,7 +436,9 @@ def scheme_problems(s: Scheme) -> list[str]:
     if len(set(all_adj)) != len(all_adj):
         p.append(tr("加分项与扣分项的代码不能重复"))
 
-    # cut-off and tie rule
+
+def _cutoff_problems(s: Scheme, p: list[str]) -> None:
+    """The cut-off (minimum total, top N per post) and the tie rule."""
     if s.min_total is None and s.top_n_per_post is None:
         p.append(tr("须规定入围条件：最低总分，或每个职位前 N 名，或两者"))
     if s.min_total is not None and s.min_total < 0:
@@ -425,12 +451,6 @@ def scheme_problems(s: Scheme) -> list[str]:
             p.append(tr("同分规则中的评分项“{c}”不存在").format(c=code))
     if len(set(s.tie_priority)) != len(s.tie_priority):
         p.append(tr("同分规则中的评分项不能重复"))
-    if s.min_total is not None and s.criteria and not p:
-        ceiling = s.max_criteria_total + (s.bonus_total_cap if s.bonus_total_cap is not None
-                                          else sum((b.cap for b in s.bonus_items), Decimal(0)))
-        if s.min_total > ceiling:
-            p.append(tr("最低总分 {m} 高于可能的最高总分 {c}").format(m=_plain(s.min_total), c=_plain(ceiling)))
-    return p
 
 
 def validate_scheme(s: Scheme) -> None:
