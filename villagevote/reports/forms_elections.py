@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from villagevote.audit import Actor
@@ -19,22 +18,23 @@ from villagevote.elections.outcome import contests_for_export
 from villagevote.elections.tally import vote_rows
 from villagevote.errors import UserError
 from villagevote.i18n import tr
-from villagevote.models.core import Village
 from villagevote.reports.pdf.ballot import render_ballots
 from villagevote.reports.pdf.certificates import render_certificates
 from villagevote.reports.pdf.result_report import render_result_report
 from villagevote.reports.pdf.winners_notice import render_winners_notice
 from villagevote.reports.registry import Form, Options
 from villagevote.reports.xlsx.results_workbook import results_workbook
+from villagevote.township import VillageRow, list_villages
 
 BODIES = {"village_committee": tr("村民委员会"), "party_branch": tr("党组织")}
 ROUNDS = {"first": tr("正式选举"), "additional": tr("另行选举")}
 
 
-def _village(session: Session, name: str) -> Village:
-    village = session.scalar(select(Village).where(Village.name == name))
+def _village(session: Session, name: str) -> VillageRow:
+    villages = list_villages(session)
+    village = next((v for v in villages if v.name == name), None)
     if village is None:
-        names = "、".join(session.scalars(select(Village.name).order_by(Village.id)))
+        names = "、".join(v.name for v in villages)
         raise UserError(tr("没有名为“{v}”的村（有：{names}）").format(v=name, names=names or tr("（无）")))
     return village
 

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableView, QVB
 
 from villagevote.elections.tally import DiffRow
 from villagevote.i18n import tr
-from villagevote.ui.table_model import Column, RowsModel
+from villagevote.ui.table_model import Column, RowsModel, sorting_proxy
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -26,11 +26,12 @@ class DiffDialog(QDialog):
         layout.addWidget(label)
         self.view = QTableView()
         self.model = RowsModel.from_rows(
-            [Column(tr("职务")), Column(tr("姓名")), Column(tr("项目")), Column(tr("第 1 次"), RIGHT),
-             Column(tr("第 2 次"), RIGHT)],
+            [Column(tr("职务")), Column(tr("姓名"), kind="name"), Column(tr("项目")),
+             Column(tr("第 1 次"), RIGHT, kind="number"), Column(tr("第 2 次"), RIGHT, kind="number")],
             [(r.post, r.name, r.field, "" if r.first is None else r.first, "" if r.second is None else r.second)
              for r in rows], parent=self)
-        self.view.setModel(self.model)
+        self.view.setSortingEnabled(True)
+        self.view.setModel(sorting_proxy(self.model, self))
         self.view.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.view)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
