@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from villagevote.errors import NotFound, ValidationError
 from villagevote.i18n import tr
-from villagevote.models import Candidacy, ElectionCycle, Organization, Pledge, PledgeItem
+from villagevote.models import Candidacy, ElectionCycle, Organization, Person, Pledge, PledgeItem
 from villagevote.models.core import Township, Village
 from villagevote.models.enums import OrgKind, PledgeKind, PledgeStatus
 from villagevote.models.pledges import PledgeItemKind
@@ -17,7 +17,8 @@ from villagevote.names import stroke_key
 from villagevote.pledges.service import NOTICE_CANDIDACY, cycle_label, list_pledges, organization_name, rendered_pledge
 from villagevote.pledges.templates import RenderedPledge
 
-__all__ = ["NoticeCandidate", "NoticeData", "NoticeGoal", "notice_data", "printable_pledges", "village_by_name"]
+__all__ = ["NoticeCandidate", "NoticeData", "NoticeGoal", "PledgeToPrint", "candidacies_named", "notice_data",
+           "pledge_to_print", "printable_pledges", "village_by_name"]
 
 PRINTABLE = (PledgeStatus.REVIEWED, PledgeStatus.SIGNED)
 
@@ -67,6 +68,34 @@ def printable_pledges(session: Session, cycle_id: int, village_id: int | None = 
         raise ValidationError(tr("没有可打印的承诺书：只有审诺通过（已审核）或已签订的承诺书才能打印，"
                                  "所选范围内还有{n}份草稿").format(n=drafts))
     return [(f"{r.village}　{r.name}　{r.kind.label}", rendered_pledge(session, r.id)) for r in ready]
+
+
+def candidacies_named(session: Session, cycle_id: int, village_id: int, name: str) -> list[tuple[int, int]]:
+    """(candidacy id, person id) of the candidacies of persons called ``name`` in a village, by organization."""
+    return [(cid, pid) for cid, pid in session.execute(
+        select(Candidacy.id, Candidacy.person_id).join(Person, Person.id == Candidacy.person_id)
+        .join(Organization, Organization.id == Candidacy.organization_id)
+        .where(Person.name == name, Candidacy.cycle_id == cycle_id, Organization.village_id == village_id)
+        .order_by(Organization.id, Candidacy.id)).all()]
+
+
+@dataclass(frozen=True)
+class PledgeToPrint:
+    header: str                # page header: village, name, kind
+    kind: PledgeKind
+    village: str
+    rendered: RenderedPledge
+
+
+def pledge_to_print(session: Session, pledge_id: int) -> PledgeToPrint:
+    """One reviewed or signed pledge ready to print (a draft raises ValidationError)."""
+    pledge = session.get(Pledge, pledge_id)
+    if pledge is None:
+        raise NotFound(tr("找不到承诺书（编号 {id}）").format(id=pledge_id))
+    row = next(r for r in list_pledges(session, session.get(Candidacy, pledge.candidacy_id).cycle_id,
+                                       candidacy_id=pledge.candidacy_id) if r.id == pledge_id)
+    rendered = rendered_pledge(session, pledge_id)
+    return PledgeToPrint(f"{row.village}　{row.name}　{row.kind.label}", row.kind, row.village, rendered)
 
 
 @dataclass(frozen=True)

@@ -511,10 +511,10 @@ def review_pledge(session: Session, actor: Actor, pledge_id: int, body: str, dec
         raise ValidationError(tr("审诺结论只能是“通过”或“不通过”"))
     note = note.strip()
     if decision is ReviewDecision.FAIL and not note:
-        raise ValidationError(tr("审诺“不通过”须写明意见（哪一项、为什么）"))
+        raise ValidationError(tr("审诺“不通过”须写明意见（哪一项、为什么）"), field="note")
     reviewed_on = reviewed_on or dt.date.today()
     if reviewed_on > dt.date.today():
-        raise ValidationError(tr("审核日期{d}晚于今天").format(d=reviewed_on.isoformat()))
+        raise ValidationError(tr("审核日期{d}晚于今天").format(d=reviewed_on.isoformat()), field="date")
     if pledge.status == PledgeStatus.REVIEWED:
         raise ValidationError(tr("{who}已审核完成").format(who=_who(session, pledge)))
     reviews = _current_reviews(pledge, session)
@@ -526,7 +526,7 @@ def review_pledge(session: Session, actor: Actor, pledge_id: int, body: str, dec
                 first=review_body_label(earlier), body=review_body_label(body)))
     live = [r for r in reviews if not r.superseded]
     if live and reviewed_on < max(r.reviewed_on for r in live):
-        raise ValidationError(tr("审核日期{d}早于前一次审核日期").format(d=reviewed_on.isoformat()))
+        raise ValidationError(tr("审核日期{d}早于前一次审核日期").format(d=reviewed_on.isoformat()), field="date")
     if body == "township" and decision is ReviewDecision.PASS:
         # Freeze the text now: any problem (a missing date, no goals …) stops the pass before anything is written.
         rendered = _render_live(session, pledge)
@@ -564,18 +564,18 @@ def sign_pledge(session: Session, actor: Actor, pledge_id: int, signed_on: dt.da
         raise ValidationError(tr("{who}还没有通过审诺，不能签订").format(who=who))
     witness = (witness or "").strip()
     if not witness:
-        raise ValidationError(tr("{who}：请填写见证人").format(who=who))
+        raise ValidationError(tr("{who}：请填写见证人").format(who=who), field="witness")
     if not isinstance(signed_on, dt.date):
-        raise ValidationError(tr("{who}：请填写签订日期").format(who=who))
+        raise ValidationError(tr("{who}：请填写签订日期").format(who=who), field="date")
     today = today or dt.date.today()
     if signed_on > today:
-        raise ValidationError(tr("{who}：签订日期{d}晚于今天").format(who=who, d=signed_on.isoformat()))
+        raise ValidationError(tr("{who}：签订日期{d}晚于今天").format(who=who, d=signed_on.isoformat()), field="date")
     last_review = max((r.reviewed_on for r in _current_reviews(pledge, session) if not r.superseded), default=None)
     if last_review and signed_on < last_review:
         raise ValidationError(tr("{who}：签订日期{d}早于审核通过日期{r}").format(
             who=who, d=signed_on.isoformat(), r=last_review.isoformat()))
     if not isinstance(copies, int) or copies < 1 or copies > 10:
-        raise ValidationError(tr("{who}：份数应为1到10之间的整数（一般一式两份）").format(who=who))
+        raise ValidationError(tr("{who}：份数应为1到10之间的整数（一般一式两份）").format(who=who), field="copies")
     stored: tuple[str, str] | None = None
     if scan_file:
         from villagevote.pledges.scans import detect_scan_type, store_scan
@@ -642,10 +642,10 @@ def refuse_pledge(session: Session, actor: Actor, pledge_id: int, refused_on: dt
     who = _who(session, pledge)
     note = (note or "").strip()
     if not note:
-        raise ValidationError(tr("{who}：请写明拒签情况（何时、在场人员、本人理由）").format(who=who))
+        raise ValidationError(tr("{who}：请写明拒签情况（何时、在场人员、本人理由）").format(who=who), field="note")
     today = today or dt.date.today()
     if not isinstance(refused_on, dt.date) or refused_on > today:
-        raise ValidationError(tr("{who}：拒签日期应为今天或以前").format(who=who))
+        raise ValidationError(tr("{who}：拒签日期应为今天或以前").format(who=who), field="date")
     rule_code = rule_for_cover(session, pledge.candidacy_id, "pledge_refusal")
     before = audit.snapshot(pledge)
     pledge.status = PledgeStatus.REFUSED

@@ -101,6 +101,11 @@ def _get(session: Session, template_id: int) -> TemplateRow:
     return get_row(session, TemplateRow, template_id, tr("找不到承诺书模板（编号 {id}）"))
 
 
+def template_by_id(session: Session, template_id: int) -> PledgeTemplate:
+    """One template version's text and settings, for the editor."""
+    return template_of(_get(session, template_id))
+
+
 @requires(Permission.ADMIN)
 def save_template_version(session: Session, actor: Actor, template_id: int, edited: PledgeTemplate) -> int:
     """Save ``edited`` as the next version of the family of ``template_id``; older versions are retired.

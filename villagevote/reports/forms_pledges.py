@@ -1,6 +1,7 @@
 """Pledge prints for the CLI and GUI registry: `villagevote print pledges` and `villagevote print pledge-notice`.
 
 Options (``--option KEY=VALUE``; both forms also take ``cycle=<id>``, default the current cycle):
+- pledge: ``pledge=<id>`` (one pledge, as the 承诺 page prints it; a 资格承诺 needs the right to see ID numbers)
 - pledges: ``candidate=姓名`` (one candidate), ``kind=discipline|term_goals|…`` or its Chinese label
 - pledge-notice: ``from=2026-03-05``, ``until=2026-03-10`` (default: from today until the day before the election),
   ``issuer=落款`` (default: the township Party committee and the village Party organization)
@@ -16,15 +17,20 @@ from villagevote.audit import Actor
 from villagevote.auth import Permission, require
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
-from villagevote.models import Candidacy, Person
 from villagevote.models.enums import PledgeKind
-from villagevote.pledges.prints import notice_data, printable_pledges, village_by_name
+from villagevote.pledges.prints import (
+    candidacies_named,
+    notice_data,
+    pledge_to_print,
+    printable_pledges,
+    village_by_name,
+)
 from villagevote.reports.forms_candidates import cycle_of
 from villagevote.reports.pdf.pledge import PledgePrint, pledge_pdf
 from villagevote.reports.pdf.pledge_notice import pledge_notice_pdf
 from villagevote.reports.registry import Form, Options
 
-__all__ = ["FORMS", "print_pledge_notice", "print_pledges"]
+__all__ = ["FORMS", "print_one_pledge", "print_pledge_notice", "print_pledges"]
 
 
 def _parse_date(text: str, key: str) -> dt.date:
@@ -55,15 +61,7 @@ def print_pledges(session: Session, actor: Actor, out: Path, options: Options) -
     if not name:
         chosen = printable_pledges(session, cycle_id, village.id, None, kind)
     else:
-        from sqlalchemy import select
-
-        from villagevote.models import Organization
-
-        found = session.execute(
-            select(Candidacy.id, Candidacy.person_id).join(Person, Person.id == Candidacy.person_id)
-            .join(Organization, Organization.id == Candidacy.organization_id)
-            .where(Person.name == name, Candidacy.cycle_id == cycle_id, Organization.village_id == village.id)
-            .order_by(Organization.id, Candidacy.id)).all()
+        found = candidacies_named(session, cycle_id, village.id, name)
         if not found:
             raise ValidationError(tr("{village}没有名为“{name}”的候选人").format(village=village.name, name=name))
         if len({person_id for _, person_id in found}) > 1:
@@ -82,6 +80,18 @@ def print_pledges(session: Session, actor: Actor, out: Path, options: Options) -
                 name=name))
     return _write(out, pledge_pdf([PledgePrint(rendered, header) for header, rendered in chosen],
                                   title=tr("{village}承诺书").format(village=village.name)))
+
+
+def print_one_pledge(session: Session, actor: Actor, out: Path, options: Options) -> Path:
+    """One reviewed or signed pledge (``--option pledge=<id>``, the 承诺 page's 打印此份). A 资格承诺 carries the
+    full ID number: it needs the right to see it."""
+    text = (options.extra.get("pledge") or "").strip()
+    if not text.isdigit():
+        raise ValidationError(tr("请用 --option pledge=编号 指定要打印的承诺书（按村打印请用 pledges）"))
+    chosen = pledge_to_print(session, int(text))
+    if chosen.kind is PledgeKind.QUALIFICATION:
+        require(actor, Permission.VIEW_SENSITIVE)
+    return _write(out, pledge_pdf([PledgePrint(chosen.rendered, chosen.header)]))
 
 
 def print_pledge_notice(session: Session, actor: Actor, out: Path, options: Options) -> Path:
@@ -111,6 +121,7 @@ def _write(out: Path, data: bytes) -> Path:
 
 
 FORMS = [
+    Form(name="pledge", kind="print", title=tr("承诺书（一份）"), run=print_one_pledge),
     Form(name="pledges", kind="print", title=tr("承诺书（按村批量打印，一式两份）"), run=print_pledges,
          needs_village=True, sensitive=True),
     Form(name="pledge-notice", kind="print", title=tr("候选人承诺公示（示诺）"), run=print_pledge_notice,

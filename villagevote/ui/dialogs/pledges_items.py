@@ -1,12 +1,13 @@
 """Editors for a pledge's items: term goals (创业承诺) and resignation triggers (辞职承诺).
 
-The dialogs (``SubmitDialog``) hand the edited list to a ``save`` callback (a domain call); when it raises a UserError the message is
-shown and the dialog stays open with the user's input, so nothing is lost and nothing is half-saved.
+The dialogs (:class:`~villagevote.ui.dialogs.pledges_actions.WriteDialog`) save ``write(edited list)`` through
+``ctx.write``; when it refuses (a UserError) the message is shown and the dialog stays open with the user's input, so
+nothing is lost and nothing is half-saved.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QDate, Qt
@@ -14,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
@@ -29,7 +29,9 @@ from PySide6.QtWidgets import (
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.pledges.templates import ResignationTrigger, TermGoalItem, cn_date, format_weight
-from villagevote.ui.dialogs.common import SubmitDialog, ok_cancel
+from villagevote.ui.context import AppContext
+from villagevote.ui.dialogs.common import ok_cancel
+from villagevote.ui.dialogs.pledges_actions import Write, WriteDialog
 
 __all__ = ["GoalsDialog", "TriggersDialog"]
 
@@ -42,15 +44,14 @@ def _pydate(q: QDate) -> dt.date:
     return dt.date(q.year(), q.month(), q.day())
 
 
-class GoalsDialog(SubmitDialog):
+class GoalsDialog(WriteDialog):
     """Term-goal editor: 目标项目, 类别, 可量化目标, 完成时限 (not before the election day), 权重."""
 
     COLUMNS = (tr("目标项目"), tr("类别"), tr("可量化目标"), tr("完成时限"), tr("权重"), tr("删去理由"))
 
-    def __init__(self, title: str, goals: Sequence[TermGoalItem], categories: Sequence[str],
-                 election_day: dt.date, save: Callable[[list[TermGoalItem]], None],
-                 parent: QWidget | None = None) -> None:
-        super().__init__(save, parent)
+    def __init__(self, ctx: AppContext, title: str, goals: Sequence[TermGoalItem], categories: Sequence[str],
+                 election_day: dt.date, write: Write, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, write, parent)
         self.setWindowTitle(title)
         self.resize(980, 460)
         self.categories = list(categories)
@@ -150,18 +151,18 @@ class GoalsDialog(SubmitDialog):
         return self.goals()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, title: str, goals: Sequence[TermGoalItem], categories: Sequence[str],
-            election_day: dt.date, save: Callable[[list[TermGoalItem]], None]) -> bool:
+    def ask(cls, parent: QWidget | None, ctx: AppContext, title: str, goals: Sequence[TermGoalItem],
+            categories: Sequence[str], election_day: dt.date, write: Write) -> bool:
         """Open the editor; True when saved."""
-        return cls(title, goals, categories, election_day, save, parent).exec() == QDialog.DialogCode.Accepted
+        return cls(ctx, title, goals, categories, election_day, write, parent).ask_saved()
 
 
-class TriggersDialog(SubmitDialog):
+class TriggersDialog(WriteDialog):
     """Resignation trigger editor: one condition per row."""
 
-    def __init__(self, title: str, triggers: Sequence[ResignationTrigger],
-                 save: Callable[[list[ResignationTrigger]], None], parent: QWidget | None = None) -> None:
-        super().__init__(save, parent)
+    def __init__(self, ctx: AppContext, title: str, triggers: Sequence[ResignationTrigger], write: Write,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx, write, parent)
         self.setWindowTitle(title)
         self.resize(760, 380)
         layout = QVBoxLayout(self)
@@ -202,6 +203,6 @@ class TriggersDialog(SubmitDialog):
         return self.triggers()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, title: str, triggers: Sequence[ResignationTrigger],
-            save: Callable[[list[ResignationTrigger]], None]) -> bool:
-        return cls(title, triggers, save, parent).exec() == QDialog.DialogCode.Accepted
+    def ask(cls, parent: QWidget | None, ctx: AppContext, title: str, triggers: Sequence[ResignationTrigger],
+            write: Write) -> bool:
+        return cls(ctx, title, triggers, write, parent).ask_saved()

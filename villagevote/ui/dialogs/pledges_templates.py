@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from villagevote.auth import Permission
+from villagevote.changes import Area
 from villagevote.errors import UserError
 from villagevote.i18n import tr
-from villagevote.models import PledgeTemplate as TemplateRow
 from villagevote.models.enums import PledgeKind
-from villagevote.pledges import service, store
+from villagevote.pledges import queries, service, store
 from villagevote.pledges.templates import PLACEHOLDERS, PledgeTemplate, validate_template
 from villagevote.ui.dialogs.common import Ask, show_error
 from villagevote.ui.table_model import Column, RowsModel
@@ -109,14 +109,14 @@ class TemplatesDialog(QDialog):
         splitter.addWidget(helper)
         splitter.setSizes([420, 540, 300])
 
-        admin = ctx.can(Permission.ADMIN)
+        admin = self.admin = ctx.can(Permission.ADMIN)
+        self.cycle_id: int | None = None
         self.save_btn.setEnabled(admin)
         self.copy_btn.setEnabled(admin)
-        self.kinds_btn.setEnabled(admin and ctx.cycle_id() is not None)
+        self.kinds_btn.setEnabled(False)  # until the cycle is known
         for check in self.kind_checks.values():
             check.setEnabled(admin)
         self.kinds_btn.clicked.connect(self.save_kinds)
-        self.load_kinds()
         if not admin:
             self.status.setText(tr("只有管理员可以修改模板；当前只能查看。"))
         self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.load(cur.row()))
@@ -128,15 +128,18 @@ class TemplatesDialog(QDialog):
         self.refresh()
 
     def refresh(self, select_id: int | None = None) -> None:
-        with self.ctx.session() as s:
-            infos = store.list_templates(s, include_old_versions=True)
+        """Reload the list (and the required kinds), then select ``select_id`` (default: the first row)."""
+        self.ctx.query(queries.templates_view, lambda view: self.show_view(view, select_id), parent=self)
+
+    def show_view(self, view: queries.TemplatesView, select_id: int | None = None) -> None:
+        self.cycle_id = view.cycle_id
+        self.kinds_btn.setEnabled(self.admin and view.cycle_id is not None)
+        for kind, check in self.kind_checks.items():
+            check.setChecked(kind in view.required)
         rows = [(i.kind.label, i.name, i.version, tr("使用中") if i.active else tr("旧版本"), i.pledges, i.id)
-                for i in infos]
+                for i in view.templates]
         self.model.set_source(lambda o, n: rows[o:o + n], lambda: len(rows))
-        target = 0
-        for index, row in enumerate(rows):
-            if row[5] == select_id:
-                target = index
+        target = next((index for index, row in enumerate(rows) if row[5] == select_id), 0)
         if rows:
             self.view.selectRow(target)
             self.load(target)
@@ -145,13 +148,16 @@ class TemplatesDialog(QDialog):
         if row < 0 or row >= self.model.rowCount():
             return
         template_id = self.model.row_at(row)[5]
-        with self.ctx.session() as s:
-            self.current = store.template_of(s.get(TemplateRow, template_id))
+        self.ctx.query(lambda s: store.template_by_id(s, template_id),
+                       lambda template: self.show_template(template_id, template), parent=self)
+
+    def show_template(self, template_id: int, template: PledgeTemplate) -> None:
+        self.current = template
         self.current_id = template_id
-        self.title.setText(self.current.title)
-        self.body.setPlainText(self.current.body)
-        self.signature.setPlainText("\n".join(self.current.signature_lines))
-        self.copies.setPlainText("\n".join(self.current.copies))
+        self.title.setText(template.title)
+        self.body.setPlainText(template.body)
+        self.signature.setPlainText("\n".join(template.signature_lines))
+        self.copies.setPlainText("\n".join(template.copies))
 
     def edited(self) -> PledgeTemplate:
         if self.current is None:
@@ -177,51 +183,39 @@ class TemplatesDialog(QDialog):
     def save_version(self) -> None:
         try:
             edited = self.edited()
-            with self.ctx.session() as s:
-                new_id = store.save_template_version(s, self.ctx.actor, self.current_id, edited)
         except UserError as exc:
             show_error(self, exc, tr("未保存"))
             return
-        self.ctx.data_changed.emit("pledges")
-        self.refresh(new_id)
-        self.status.setText(tr("已保存为第{v}版。已签订的承诺书不受影响；草稿在“生成承诺书”时改用新版本。").format(
-            v=edited.version))
+        actor, template_id = self.ctx.actor, self.current_id
+
+        def saved(new_id: int) -> None:
+            self.refresh(new_id)
+            self.status.setText(tr("已保存为第{v}版。已签订的承诺书不受影响；草稿在“生成承诺书”时改用新版本。").format(
+                v=edited.version))
+        self.ctx.write(lambda s: store.save_template_version(s, actor, template_id, edited), Area.PLEDGES,
+                       on_done=saved, on_error=lambda exc: show_error(self, exc, tr("未保存")), parent=self)
 
     def copy(self) -> None:
-        if self.current_id is None:
+        if self.current_id is None or self.current is None:
             return
         name = Ask.text(self, tr("复制为新模板"), tr("新模板名称："), self.current.name + tr("（本镇）"))
         if not name:
             return
-        try:
-            with self.ctx.session() as s:
-                new_id = store.copy_template(s, self.ctx.actor, self.current_id, name)
-        except UserError as exc:
-            show_error(self, exc, tr("未复制"))
-            return
-        self.ctx.data_changed.emit("pledges")
-        self.refresh(new_id)
-
-    def load_kinds(self) -> None:
-        cycle_id = self.ctx.cycle_id()
-        if cycle_id is None:
-            return
-        with self.ctx.session() as s:
-            required = set(service.required_kinds(s, cycle_id))
-        for kind, check in self.kind_checks.items():
-            check.setChecked(kind in required)
+        actor, template_id = self.ctx.actor, self.current_id
+        self.ctx.write(lambda s: store.copy_template(s, actor, template_id, name), Area.PLEDGES,
+                       on_done=self.refresh, on_error=lambda exc: show_error(self, exc, tr("未复制")), parent=self)
 
     def save_kinds(self) -> None:
-        chosen = [kind for kind, check in self.kind_checks.items() if check.isChecked()]
-        try:
-            with self.ctx.session() as s:
-                service.set_required_kinds(s, self.ctx.actor, self.ctx.cycle_id(), chosen)
-        except UserError as exc:
-            show_error(self, exc, tr("未保存"))
+        if self.cycle_id is None:
             return
-        self.ctx.data_changed.emit("pledges")
-        self.status.setText(tr("已保存。点“生成承诺书”为候选人补上新增种类的承诺书；已有的承诺书不会删除。"))
-        self.status.setStyleSheet("color: #1b5e20;")
+        chosen = [kind for kind, check in self.kind_checks.items() if check.isChecked()]
+        actor, cycle_id = self.ctx.actor, self.cycle_id
+
+        def saved(_result: object) -> None:
+            self.status.setText(tr("已保存。点“生成承诺书”为候选人补上新增种类的承诺书；已有的承诺书不会删除。"))
+            self.status.setStyleSheet("color: #1b5e20;")
+        self.ctx.write(lambda s: service.set_required_kinds(s, actor, cycle_id, chosen), Area.PLEDGES,
+                       on_done=saved, on_error=lambda exc: show_error(self, exc, tr("未保存")), parent=self)
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx) -> None:  # type: ignore[no-untyped-def]

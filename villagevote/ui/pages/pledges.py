@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,22 +24,23 @@ from PySide6.QtWidgets import (
 )
 
 from villagevote.auth import Permission
-from villagevote.errors import PermissionDenied, UserError
+from villagevote.changes import Area
 from villagevote.i18n import tr
 from villagevote.idcard import mask_id_number
-from villagevote.models.core import Village
 from villagevote.models.enums import PledgeKind, PledgeStatus
 from villagevote.names import matches
 from villagevote.pledges import service
+from villagevote.pledges.queries import PledgeList, pledge_list
 from villagevote.pledges.templates import ItemsTable, Paragraph, RenderedPledge, cn_date
-from villagevote.reports.pdf.pledge import PledgePrint, pledge_pdf
 from villagevote.reports.pdf.pledge_fonts import missing_glyphs
 from villagevote.reports.registry import Options
-from villagevote.ui.dialogs.common import Ask, show_error
+from villagevote.ui.dialogs.common import Ask
 from villagevote.ui.dialogs.pledges_actions import RefuseDialog, ReviewDialog, SignDialog
 from villagevote.ui.dialogs.pledges_items import GoalsDialog, TriggersDialog
 from villagevote.ui.dialogs.pledges_templates import TemplatesDialog
-from villagevote.ui.table_model import Column, RowsModel
+from villagevote.ui.pages.base import Page
+from villagevote.ui.printing import produce
+from villagevote.ui.table_model import ID_ROLE, Column, RowsModel, sorting_proxy
 from villagevote.ui.widgets import combo_enum, enum_combo
 
 __all__ = ["PledgesPage", "rendered_html"]
@@ -52,8 +51,33 @@ _STATUS_COLORS = {
     PledgeStatus.SIGNED: QColor("#e8f5e9"),
     PledgeStatus.REFUSED: QColor("#ffebee"),
 }
-_ID_COL = 9  # hidden: the pledge id
-_STATUS_VALUE = 10  # hidden: the PledgeStatus, for the row colour
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One row of the pledge table (cells by Column.field)."""
+    id: int
+    village: str
+    name: str
+    post: str
+    kind: str
+    status_label: str
+    progress: str
+    goals: int | str
+    signed: str
+    witness: str
+    status: PledgeStatus
+
+
+def _line(r: service.PledgeRow) -> _Line:
+    progress = f"{len(r.reviews_passed)}/3"
+    nxt = r.next_review_body
+    if r.status is PledgeStatus.DRAFT and nxt:
+        progress += tr("（待{body}）").format(body=service.review_body_label(nxt))
+    signed = r.signed_on.isoformat() if r.signed_on else (
+        tr("拒签 ") + r.refused_on.isoformat() if r.refused_on else "")
+    return _Line(r.id, r.village, r.name, r.post, r.kind.label, r.status.label, progress,
+                 r.goals if r.kind is PledgeKind.TERM_GOALS else "", signed, r.witness, r.status)
 
 
 _ID_RE = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
@@ -79,11 +103,15 @@ def rendered_html(rendered: RenderedPledge) -> str:
     return "".join(parts)
 
 
-class PledgesPage(QWidget):
+class PledgesPage(Page):
+    AREAS = frozenset({Area.PLEDGES, Area.CANDIDATES, Area.QUALIFICATION, Area.TOWNSHIP})
+
     def __init__(self, ctx, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
+        self.data = PledgeList(None, None, [])
         self.rows: list[service.PledgeRow] = []
+        self._detail: service.PledgeDetail | None = None
+        self._select_after: int | None = None
         layout = QVBoxLayout(self)
         heading = QLabel(tr("承诺：提诺、审诺、签诺、示诺"))
         heading.setStyleSheet("font-size: 18px; font-weight: bold;")
@@ -108,11 +136,16 @@ class PledgesPage(QWidget):
         layout.addWidget(self.summary)
 
         splitter = QSplitter()
-        self.model = RowsModel([Column(tr("村")), Column(tr("候选人")), Column(tr("竞选职务")), Column(tr("承诺种类")),
-                                Column(tr("状态")), Column(tr("审诺进度")), Column(tr("目标项")), Column(tr("签订日期")),
-                                Column(tr("见证人"))], row_brush=self._brush)
+        self.model = RowsModel([Column(tr("村"), field="village"), Column(tr("候选人"), kind="name", field="name"),
+                                Column(tr("竞选职务"), field="post"), Column(tr("承诺种类"), field="kind"),
+                                Column(tr("状态"), field="status_label"), Column(tr("审诺进度"), field="progress"),
+                                Column(tr("目标项"), field="goals"), Column(tr("签订日期"), field="signed"),
+                                Column(tr("见证人"), field="witness")], row_brush=self._brush)
+        self.proxy = sorting_proxy(self.model, self)
         self.view = QTableView()
-        self.view.setModel(self.model)
+        self.view.setModel(self.proxy)
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSortingEnabled(True)  # the rows come in village, 姓氏笔画, kind order until a header is clicked
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -160,56 +193,48 @@ class PledgesPage(QWidget):
         self.refuse_btn.clicked.connect(self.refuse)
         self.print_btn.clicked.connect(self.print_one)
         self.scan_btn.clicked.connect(self.open_scan)
-        ctx.village_changed.connect(lambda _v: self.refresh())
-        ctx.data_changed.connect(self._on_data_changed)
-        ctx.database_replaced.connect(self.refresh)
         self.generate_btn.setEnabled(ctx.can(Permission.EDIT))
         self.batch_btn.setEnabled(ctx.can(Permission.VIEW_SENSITIVE))  # 资格承诺 carry the full ID number
-        self.refresh()
+        self._enable_actions(None)
+        self.reload()
 
     # ----------------------------------------------------------------------------------------------- list
-    def _brush(self, row) -> QColor | None:  # type: ignore[no-untyped-def]
-        return _STATUS_COLORS.get(row[_STATUS_VALUE])
-
-    def _on_data_changed(self, area: str) -> None:
-        if area in ("pledges", "candidates", "qualification"):
-            self.refresh()
+    def _brush(self, row: _Line) -> QColor | None:
+        return _STATUS_COLORS.get(row.status)
 
     def refresh(self) -> None:
-        cycle_id = self.ctx.cycle_id()
-        if cycle_id is None:
-            self.rows = []
-            self.summary.setText(tr("还没有换届届次，请先在“系统”中建立。"))
-        else:
-            with self.ctx.session() as s:
-                self.rows = service.list_pledges(s, cycle_id, self.ctx.village_id)
+        self.reload()
+
+    def fetch(self, session) -> PledgeList:  # type: ignore[no-untyped-def]
+        return pledge_list(session, self.ctx.village_id)
+
+    def show_data(self, data: PledgeList) -> None:
+        current = self.selected()
+        keep = self._select_after or (current.id if current is not None else None)
+        self._select_after = None
+        self.data = data
+        self.rows = data.rows
         self.apply_filter()
+        if keep is not None:
+            self.select_pledge(keep)
 
     def apply_filter(self) -> None:
+        """Filter the loaded rows (no database query: the list of one cycle is small)."""
         query = self.search.text().strip()
         status = combo_enum(self.status_box, PledgeStatus)
         kind = combo_enum(self.kind_box, PledgeKind)
-        shown = [r for r in self.rows if (status is None or r.status == status)
+        shown = [_line(r) for r in self.rows if (status is None or r.status == status)
                  and (kind is None or r.kind == kind)
                  and (not query or matches(r.name, query))]
-        table = []
-        for r in shown:
-            progress = f"{len(r.reviews_passed)}/3"
-            nxt = r.next_review_body
-            if r.status is PledgeStatus.DRAFT and nxt:
-                progress += tr("（待{body}）").format(body=service.review_body_label(nxt))
-            table.append((r.village, r.name, r.post, r.kind.label, r.status.label, progress,
-                          r.goals if r.kind is PledgeKind.TERM_GOALS else "",
-                          r.signed_on.isoformat() if r.signed_on else (tr("拒签 ") + r.refused_on.isoformat()
-                                                                       if r.refused_on else ""),
-                          r.witness, r.id, r.status))
-        self.model.set_source(lambda o, n: table[o:o + n], lambda: len(table))
+        self.model.set_source(lambda o, n: shown[o:o + n], lambda: len(shown))
         counts = {s: sum(1 for r in self.rows if r.status is s) for s in PledgeStatus}
-        if self.rows:
+        if self.data.cycle_id is None:
+            self.summary.setText(tr("还没有换届届次，请先在“系统”中建立。"))
+        elif self.rows:
             self.summary.setText(tr("共{n}份：草稿{d}，已审核{r}，已签订{s}，拒签{x}").format(
                 n=len(self.rows), d=counts[PledgeStatus.DRAFT], r=counts[PledgeStatus.REVIEWED],
                 s=counts[PledgeStatus.SIGNED], x=counts[PledgeStatus.REFUSED]))
-        elif self.ctx.cycle_id() is not None:
+        else:
             self.summary.setText(tr("还没有承诺书。候选人登记后，点“生成承诺书”按本届要求生成。"))
         self.show_detail()
 
@@ -217,28 +242,35 @@ class PledgesPage(QWidget):
         index = self.view.currentIndex()
         if not index.isValid():
             return None
-        pledge_id = self.model.row_at(index.row())[_ID_COL]
+        pledge_id = self.proxy.data(index, ID_ROLE)
         return next((r for r in self.rows if r.id == pledge_id), None)
 
     def select_pledge(self, pledge_id: int) -> None:
-        for i in range(self.model.rowCount()):
-            if self.model.row_at(i)[_ID_COL] == pledge_id:
+        for i in range(self.proxy.rowCount()):
+            if self.proxy.data(self.proxy.index(i, 0), ID_ROLE) == pledge_id:
                 self.view.selectRow(i)
                 return
 
     # ----------------------------------------------------------------------------------------------- detail
     def show_detail(self) -> None:
+        """Load the selected pledge's detail on the database worker; the actions wait for it."""
         row = self.selected()
-        buttons = (self.items_btn, self.review_btn, self.sign_btn, self.refuse_btn, self.print_btn, self.scan_btn)
+        self._detail = None
+        self._enable_actions(None)
         if row is None:
             self.detail_title.setText(tr("请在左边选择一份承诺书"))
             self.reviews.setText("")
             self.preview.setHtml("")
-            for b in buttons:
-                b.setEnabled(False)
             return
-        with self.ctx.session() as s:
-            detail = service.pledge_detail(s, row.id)
+        pledge_id = row.id
+        self.ctx.query(lambda s: service.pledge_detail(s, pledge_id), self._show_detail, parent=self)
+
+    def _show_detail(self, detail: service.PledgeDetail) -> None:
+        current = self.selected()
+        if current is None or current.id != detail.row.id:
+            return  # the selection moved on meanwhile
+        row = detail.row
+        self._detail = detail
         self.detail_title.setText(tr("{name}　{kind}　（{status}，模板：{tpl} 第{v}版）").format(
             name=row.name, kind=row.kind.label, status=row.status.label, tpl=row.template_name,
             v=row.template_version))
@@ -248,8 +280,7 @@ class PledgesPage(QWidget):
             lines.append(tr("{date} {body}：{decision}{note}{mark}").format(
                 date=review.reviewed_on.isoformat(), body=review.body_label, decision=review.decision.label,
                 note=("，" + review.note) if review.note else "", mark=mark))
-        struck = [g.item for g in detail.goals if g.item.struck]
-        for item in struck:
+        for item in (g.item for g in detail.goals if g.item.struck):
             lines.append(tr("已删去：{t}（{r}）").format(t=item.title, r=item.strike_reason))
         if row.status is PledgeStatus.SIGNED:
             lines.append(tr("签订：{d}，见证人 {w}，{c}份{scan}").format(
@@ -267,6 +298,15 @@ class PledgesPage(QWidget):
             self.preview.setHtml(prefix + body)
         else:
             self.preview.setHtml("<p style='color:#b00020'>" + html.escape(detail.preview_problem) + "</p>")
+        self._enable_actions(detail)
+
+    def _enable_actions(self, detail: service.PledgeDetail | None) -> None:
+        buttons = (self.items_btn, self.review_btn, self.sign_btn, self.refuse_btn, self.print_btn, self.scan_btn)
+        if detail is None:
+            for b in buttons:
+                b.setEnabled(False)
+            return
+        row = detail.row
         editable = row.status in (PledgeStatus.DRAFT, PledgeStatus.REVIEWED)
         has_items = row.kind in (PledgeKind.TERM_GOALS, PledgeKind.RESIGNATION)
         self.items_btn.setEnabled(editable and has_items and self.ctx.can(Permission.EDIT))
@@ -282,174 +322,133 @@ class PledgesPage(QWidget):
         else:
             self.scan_btn.setText(tr("补传扫描件…"))
             self.scan_btn.setEnabled(row.status is PledgeStatus.SIGNED and self.ctx.can(Permission.EDIT))
-        self._detail = detail
 
     # ----------------------------------------------------------------------------------------------- actions
-    def _after_write(self, pledge_id: int) -> None:
-        self.ctx.data_changed.emit("pledges")
-        self.refresh()
-        self.select_pledge(pledge_id)
+    def _keep_selected(self, pledge_id: int) -> None:
+        """After a write the page reloads (its areas changed); keep this pledge selected."""
+        self._select_after = pledge_id
 
-    def _write(self, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
-        """Run one domain write in its own unit of work; UserErrors propagate to the dialog that asked."""
-        with self.ctx.session() as s:
-            return fn(s, self.ctx.actor, *args, **kwargs)
+    def _who(self, detail: service.PledgeDetail) -> str:
+        return tr("{name}的{kind}").format(name=detail.row.name, kind=detail.row.kind.label)
 
     def generate(self) -> None:
-        cycle_id = self.ctx.cycle_id()
+        cycle_id, village_id, actor = self.data.cycle_id, self.ctx.village_id, self.ctx.actor
         if cycle_id is None:
             Ask.error(self, tr("生成承诺书"), tr("还没有换届届次"))
             return
-        try:
-            result = self._write(service.generate_pledges, cycle_id, self.ctx.village_id)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.ctx.data_changed.emit("pledges")
-        self.refresh()
-        Ask.info(self, tr("生成承诺书"), tr("新生成{n}份；{m}份草稿改用了最新模板。").format(
-            n=len(result.created), m=len(result.moved_to_new_template)))
+
+        def done(result: service.GenerateResult) -> None:
+            Ask.info(self, tr("生成承诺书"), tr("新生成{n}份；{m}份草稿改用了最新模板。").format(
+                n=len(result.created), m=len(result.moved_to_new_template)))
+        self.ctx.write(lambda s: service.generate_pledges(s, actor, cycle_id, village_id), Area.PLEDGES,
+                       on_done=done, title=tr("生成承诺书"), parent=self)
 
     def edit_items(self) -> None:
-        row = self.selected()
-        if row is None:
+        detail, actor = self._detail, self.ctx.actor
+        if detail is None:
             return
-        detail = self._detail
+        row = detail.row
         if row.status is PledgeStatus.REVIEWED and not Ask.confirm(
                 self, tr("修改已审核的承诺"), tr("修改后承诺书退回草稿，需要重新审诺。继续吗？")):
             return
-        title = tr("{name}的{kind}").format(name=row.name, kind=row.kind.label)
+        self._keep_selected(row.id)
         if row.kind is PledgeKind.TERM_GOALS:
-            saved = GoalsDialog.ask(self, title, [g.item for g in detail.goals], detail.categories,
-                                    detail.election_day,
-                                    lambda goals: self._write(service.save_goal_items, row.id, goals))
+            GoalsDialog.ask(self, self.ctx, self._who(detail), [g.item for g in detail.goals], detail.categories,
+                            detail.election_day,
+                            lambda goals: lambda s: service.save_goal_items(s, actor, row.id, goals))
         else:
-            saved = TriggersDialog.ask(self, title, detail.triggers,
-                                       lambda triggers: self._write(service.save_triggers, row.id, triggers))
-        if saved:
-            self._after_write(row.id)
+            TriggersDialog.ask(self, self.ctx, self._who(detail), detail.triggers,
+                               lambda triggers: lambda s: service.save_triggers(s, actor, row.id, triggers))
 
     def review(self) -> None:
-        row = self.selected()
-        if row is None or row.next_review_body is None:
+        detail, actor = self._detail, self.ctx.actor
+        if detail is None or detail.row.next_review_body is None:
             return
+        row = detail.row
         body = row.next_review_body
-        items = [(g.id, f"{g.item.title}：{g.item.target}") for g in self._detail.goals if not g.item.struck]
+        items = [(g.id, f"{g.item.title}：{g.item.target}") for g in detail.goals if not g.item.struck and g.id]
 
-        def submit(value) -> None:  # type: ignore[no-untyped-def]
-            self._write(service.review_pledge, row.id, value.body, "pass" if value.passed else "fail", value.note,
-                        value.reviewed_on, value.reviewer or None)
+        def write(value):  # type: ignore[no-untyped-def]
+            return lambda s: service.review_pledge(s, actor, row.id, value.body, "pass" if value.passed else "fail",
+                                                   value.note, value.reviewed_on, value.reviewer or None)
 
-        strike = (lambda item_id, reason: self._write(service.strike_item, item_id, reason)) if items else None
-        ReviewDialog.ask(self, tr("{name}的{kind}").format(name=row.name, kind=row.kind.label), body,
-                         service.review_body_label(body), items, submit, strike,
-                         self.ctx.actor.display_name or self.ctx.actor.username)
-        self._after_write(row.id)  # a strike may have been saved even when the review itself was cancelled
+        def strike(item_id: int, reason: str):  # type: ignore[no-untyped-def]
+            return lambda s: service.strike_item(s, actor, item_id, reason)
+
+        self._keep_selected(row.id)
+        ReviewDialog.ask(self, self.ctx, self._who(detail), body, service.review_body_label(body), items, write,
+                         strike if items else None, actor.display_name or actor.username)
 
     def sign(self) -> None:
-        row = self.selected()
-        if row is None:
+        detail, actor = self._detail, self.ctx.actor
+        if detail is None:
             return
-        if SignDialog.ask(self, tr("{name}的{kind}").format(name=row.name, kind=row.kind.label),
-                          lambda v: self._write(service.sign_pledge, row.id, v.signed_on, v.witness, v.copies,
-                                                v.scan_file)):
-            self._after_write(row.id)
+        pledge_id = detail.row.id
+        self._keep_selected(pledge_id)
+        SignDialog.ask(self, self.ctx, self._who(detail),
+                       lambda v: lambda s: service.sign_pledge(s, actor, pledge_id, v.signed_on, v.witness, v.copies,
+                                                               v.scan_file))
 
     def refuse(self) -> None:
-        row = self.selected()
-        if row is None:
+        detail, actor = self._detail, self.ctx.actor
+        if detail is None:
             return
-        outcome: list[service.RefusalOutcome] = []
-
-        def submit(v) -> None:  # type: ignore[no-untyped-def]
-            outcome.append(self._write(service.refuse_pledge, row.id, v.refused_on, v.note))
-
-        if RefuseDialog.ask(self, tr("{name}的{kind}").format(name=row.name, kind=row.kind.label), submit):
-            self.ctx.data_changed.emit("qualification")
-            self._after_write(row.id)
-            if outcome:
-                Ask.info(self, tr("记录拒签"), outcome[0].message)
+        pledge_id = detail.row.id
+        self._keep_selected(pledge_id)
+        outcome = RefuseDialog.ask(self, self.ctx, self._who(detail),
+                                   lambda v: lambda s: service.refuse_pledge(s, actor, pledge_id, v.refused_on,
+                                                                             v.note))
+        if outcome is not None:
+            Ask.info(self, tr("记录拒签"), outcome.message)
 
     def open_scan(self) -> None:
-        row = self.selected()
-        if row is None:
+        detail, actor = self._detail, self.ctx.actor
+        if detail is None:
             return
-        if not self._detail.scan_path:
-            path = Ask.open_file(self, tr("选择扫描件"), tr("扫描件 (*.pdf *.jpg *.jpeg *.png);;所有文件 (*)"))
-            if not path:
-                return
-            try:
-                self._write(service.attach_scan, row.id, path)
-            except UserError as exc:
-                show_error(self, exc)
-                return
-            self._after_write(row.id)
+        pledge_id = detail.row.id
+        if detail.scan_path:
+            self.ctx.query(lambda s: service.scan_file_of(s, pledge_id),
+                           lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(path)), parent=self)
             return
-        try:
-            with self.ctx.session() as s:
-                path = service.scan_file_of(s, row.id)
-        except UserError as exc:
-            show_error(self, exc)
+        path = Ask.open_file(self, tr("选择扫描件"), tr("扫描件 (*.pdf *.jpg *.jpeg *.png);;所有文件 (*)"))
+        if not path:
             return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        self._keep_selected(pledge_id)
+        self.ctx.write(lambda s: service.attach_scan(s, actor, pledge_id, path), Area.PLEDGES, parent=self)
 
     # ----------------------------------------------------------------------------------------------- prints
-    def _save_path(self, default_name: str) -> Path | None:
-        path = Ask.save_file(self, tr("保存 PDF"), tr("PDF 文件 (*.pdf)"), default_name)
-        return Path(path) if path else None
-
-    def _done(self, path: Path, texts: list[str]) -> None:
+    def _warn_missing_glyphs(self, texts: list[str]) -> None:
+        """Characters the print fonts lack come out blank on paper: say which, so staff write them in by hand."""
         missing = missing_glyphs(texts)
-        note = ""
         if missing:
-            note = "\n" + tr("注意：打印字体缺少这些字，打印稿上会是空白，请手写补上：{chars}").format(chars="".join(missing))
-        Ask.info(self, tr("已生成"), tr("已保存：{path}").format(path=path) + note)
+            Ask.info(self, tr("打印字体缺字"), tr("注意：打印字体缺少这些字，打印稿上会是空白，请手写补上：{chars}").format(
+                chars="".join(missing)))
 
     def print_one(self) -> None:
-        row = self.selected()
-        if row is None:
+        detail = self._detail
+        if detail is None:
             return
-        try:
-            if row.kind is PledgeKind.QUALIFICATION and not self.ctx.can(Permission.VIEW_SENSITIVE):
-                raise PermissionDenied(tr("资格承诺书印有完整身份证号，当前用户无权打印"))
-            with self.ctx.session() as s:
-                rendered = service.rendered_pledge(s, row.id)
-            path = self._save_path(f"{row.village}-{row.name}-{row.kind.label}.pdf")
-            if path is None:
-                return
-            pledge_pdf([PledgePrint(rendered, f"{row.village}　{row.name}　{row.kind.label}")], path)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self._done(path, [rendered.text])
+        row = detail.row
+        texts = [detail.rendered.text] if detail.rendered is not None else [row.name]
+        produce(self, self.ctx, "print", "pledge", Options(village=row.village, extra={"pledge": str(row.id)}),
+                file_name=f"{row.village}-{row.name}-{row.kind.label}",
+                on_done=lambda _path: self._warn_missing_glyphs(texts))
 
-    def _village_name(self) -> str | None:
-        if self.ctx.village_id is None:
+    def _village(self) -> str | None:
+        if self.data.village is None:
             Ask.error(self, tr("请选择村"), tr("请先在窗口上方选择一个村，再按村打印"))
-            return None
-        with self.ctx.session() as s:
-            return s.get(Village, self.ctx.village_id).name
+        return self.data.village
 
     def print_village(self) -> None:
-        from villagevote.reports.forms_pledges import print_pledges
-        self._print_for_village(print_pledges, tr("{v}承诺书.pdf"))
+        village = self._village()
+        if village is not None:
+            names = [r.name for r in self.rows]
+            produce(self, self.ctx, "print", "pledges", Options(village=village),
+                    file_name=tr("{v}承诺书").format(v=village), on_done=lambda _p: self._warn_missing_glyphs(names))
 
     def print_notice(self) -> None:
-        from villagevote.reports.forms_pledges import print_pledge_notice
-        self._print_for_village(print_pledge_notice, tr("{v}承诺公示.pdf"))
-
-    def _print_for_village(self, form: Callable[..., Any], file_name: str) -> None:
-        """Run a village print form (``file_name`` has a {v} slot for the village) to a file the user chooses."""
-        village = self._village_name()
-        if village is None:
-            return
-        path = self._save_path(file_name.format(v=village))
-        if path is None:
-            return
-        try:
-            with self.ctx.session() as s:
-                form(s, self.ctx.actor, path, Options(village=village))
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self._done(path, [r.name for r in self.rows])
+        village = self._village()
+        if village is not None:
+            names = [r.name for r in self.rows]
+            produce(self, self.ctx, "print", "pledge-notice", Options(village=village),
+                    file_name=tr("{v}承诺公示").format(v=village), on_done=lambda _p: self._warn_missing_glyphs(names))
