@@ -1,6 +1,7 @@
 """The 加分扣分 tab: bonus and deduction entries with the scheme's caps."""
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
@@ -69,7 +70,8 @@ class AdjustPanel(Panel):
 
 class _AdjLine:
     def __init__(self, a: AdjustmentRow) -> None:
-        self.id, self.candidate, self.item_name, self.points, self.note = a.id, a.candidate, a.item_name, a.points, a.note
+        self.id, self.candidate, self.item_name, self.note = a.id, a.candidate, a.item_name, a.note
+        self.points = Decimal(num_text(a.points))  # shown as entered ("2", not "2.000"), sorted as a number
         self.kind_label = tr("加分") if a.kind == "bonus" else tr("扣分")
 
 
