@@ -92,7 +92,7 @@ def _parse_block(rows: list[list[Any]], begin: int, end: int, columns: dict[str,
         return
     slow: set[int] = set()
 
-    def mark(flags: Iterable[bool]) -> None:  # flags[i] true -> row i needs the detailed checker
+    def mark(flags: Iterable[object]) -> None:  # flags[i] true -> row i needs the detailed checker
         slow.update(compress(range(n), flags))
 
     # Names: text, not empty, at most 64 characters, no blanks anywhere (nothing to strip or squeeze).
@@ -196,7 +196,7 @@ def _parse_block(rows: list[list[Any]], begin: int, end: int, columns: dict[str,
     numbers = range(begin + 1, end + 1)
     columns_out = (numbers, names, ids, genders, births, texts("group"), categories, deprived, texts("phone"),
                    texts("village"), texts("note"))
-    seen_ids: dict[str, int] = state.setdefault("seen_ids", {})
+    seen_ids: dict[str | None, int] = state.setdefault("seen_ids", {})
     if not slow and len(set(ids)) == n and seen_ids.keys().isdisjoint(ids):
         seen_ids.update(zip(ids, numbers))
         result.extend(columns_out)
@@ -210,7 +210,7 @@ def _parse_block(rows: list[list[Any]], begin: int, end: int, columns: dict[str,
             continue
         first = seen_ids.get(row.id_number)
         if first is not None:
-            errors.append(RowError(row.row, h_id, row.id_number, tr("身份证号码与第 {row} 行重复").format(row=first)))
+            errors.append(RowError(row.row, h_id, row.id_number or "", tr("身份证号码与第 {row} 行重复").format(row=first)))
             continue
         seen_ids[row.id_number] = row.row
         result.add(row)

@@ -174,18 +174,19 @@ def looks_like_voter_sheet(rows: list[list[Any]]) -> bool:
 def resolve_override(override: Mapping[str, str | int], labels: Mapping[int, str], width: int,
                       sheet: str) -> dict[str, int]:
     resolved: dict[str, int] = {}
-    by_text = {}
-    for col, text in labels.items():
-        by_text.setdefault(norm_header(text), col)
-        by_text.setdefault(text.strip(), col)
+    by_text: dict[str, int] = {}
+    for index, text in labels.items():
+        by_text.setdefault(norm_header(text), index)
+        by_text.setdefault(text.strip(), index)
     for key, ref in override.items():
         if key not in FIELDS_BY_KEY:
             raise ValidationError(tr("列对应设置里有未知的字段「{key}」").format(key=key))
         if ref is None or ref == "":
             resolved[key] = -1  # explicitly "not in this file"
             continue
+        col: int | None
         if isinstance(ref, int):
-            col: int | None = ref
+            col = ref
         else:
             col = by_text.get(ref.strip(), by_text.get(norm_header(ref)))
             if col is None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress, repeat
@@ -292,8 +292,8 @@ class _Context:
 
 def _context(session: Session, cycle_id: int, village_id: int | None, has_village_column: bool) -> _Context:
     cycle, profile = cycle_profile(session, cycle_id)
-    villages = dict(session.execute(select(Village.name, Village.id).where(Village.township_id == cycle.township_id))
-                    .all())
+    villages: dict[str, int] = {name: vid for name, vid in session.execute(
+        select(Village.name, Village.id).where(Village.township_id == cycle.township_id))}
     if village_id is not None and village_id not in villages.values():
         raise ValidationError(tr("所选的村不属于本届换届的乡镇"))
     if village_id is None and not has_village_column:
@@ -312,7 +312,8 @@ def _context(session: Session, cycle_id: int, village_id: int | None, has_villag
             other_village_ids.add(idn)
         else:
             existing_noid[(vil, name, birth)] = vid_
-    persons = dict(session.execute(select(Person.id_number, Person.id).where(Person.id_number.is_not(None))).all())
+    persons: dict[str, int] = {idn: pid for idn, pid in session.execute(
+        select(Person.id_number, Person.id).where(Person.id_number.is_not(None))) if idn is not None}
     timestamp = session.execute(text("SELECT CURRENT_TIMESTAMP")).scalar_one()  # text, exactly as a default
     return _Context(cycle_id, cycle.election_day, profile.min_age, profile.min_residence_years, villages, groups,
                     existing, existing_noid, other_village_ids, persons, str(timestamp))
@@ -427,7 +428,7 @@ def _insert(raw: Any, columns: list[list]) -> None:
         raw.execute(_insert_statement(variable, n - full // per_row), flat[full:] + shared)
 
 
-def _write_chunks(session: Session, tasks: list[Callable[[], tuple[list[list], list[tuple]]]],
+def _write_chunks(session: Session, tasks: Sequence[Callable[..., tuple[list[list], list[tuple]]]],
                   report: Progress, total: int) -> tuple[int, int]:
     """Run ``tasks`` (each validates/builds one chunk's INSERT/UPDATE tuples from plain data) and execute them on the
     session's own DB-API connection, inside the caller's transaction.
@@ -435,6 +436,7 @@ def _write_chunks(session: Session, tasks: list[Callable[[], tuple[list[list], l
     (Building the next chunk in a helper thread while SQLite inserts was tried: the per-row parameter binding needs
     the GIL, so on this workload the two threads mostly waited for each other and gained nothing measurable.)"""
     raw = session.connection().connection.driver_connection
+    assert raw is not None  # the session's connection is open inside the transaction
     added = updated = 0
     indexes: list[str] = []
     existing_rows = raw.execute("SELECT count(*) FROM voter").fetchone()[0]

@@ -118,9 +118,13 @@ def answer_objection(session: Session, actor: Actor, objection_id: int, outcome:
 def _apply(session: Session, actor: Actor, objection: Objection, on: dt.date, today: dt.date | None) -> list[str]:
     reason = tr("异议成立（{who}提出：{ground}）").format(who=objection.raised_by, ground=objection.ground)
     if objection.request == ObjectionRequest.REMOVE:
+        if objection.voter_id is None:
+            raise NotFound(tr("异议涉及的选民已不存在"))
         return remove_voter(session, actor, objection.voter_id, VoterStatus.REMOVED, reason, on,
                             today=max(today or dt.date.today(), on))
     cycle_id = objection.cycle_id
+    if cycle_id is None:
+        raise NotFound(tr("异议未记录换届届次"))
     details = objection.details or {}
     if objection.request == ObjectionRequest.ADD:
         idn = details.get("id_number") or None
@@ -133,18 +137,18 @@ def _apply(session: Session, actor: Actor, objection: Objection, on: dt.date, to
         name = str(details["name"]).strip()
         birth = info.birth_date if info else (dt.date.fromisoformat(details["birth_date"])
                                               if details.get("birth_date") else None)
-        voter = Voter(cycle_id=cycle_id, village_id=objection.village_id, group_id=details.get("group_id"),
+        added = Voter(cycle_id=cycle_id, village_id=objection.village_id, group_id=details.get("group_id"),
                       id_number=idn, name=name, name_initials=initials_key(name), name_sort=name_sort_key(name),
                       gender=(Gender.MALE if info.gender == "男" else Gender.FEMALE) if info else None,
                       birth_date=birth, category=VoterCategory(details.get("category", VoterCategory.RESIDENT.value)),
                       source=tr("异议补登"))
-        session.add(voter)
+        session.add(added)
         session.flush()
-        objection.voter_id = voter.id
-        session.add(VoterEvent(voter_id=voter.id, kind="objection", status_after=VoterStatus.ACTIVE.value,
+        objection.voter_id = added.id
+        session.add(VoterEvent(voter_id=added.id, kind="objection", status_after=VoterStatus.ACTIVE.value,
                                reason=reason, event_date=on, username=actor.username))
-        refresh_eligibility(session, cycle_id, voter_ids=[voter.id])
-        audit.record(session, actor, "add", "voter", voter.id, after=audit.snapshot(voter), note=reason)
+        refresh_eligibility(session, cycle_id, voter_ids=[added.id])
+        audit.record(session, actor, "add", "voter", added.id, after=audit.snapshot(added), note=reason)
         return []
     # CORRECT
     voter = session.get(Voter, objection.voter_id)

@@ -100,7 +100,8 @@ REGISTER_ID, REGISTER_VERSION = 11, 12
 def register_page(session: Session, f: RegisterFilter, offset: int, limit: int, full_ids: bool) -> list[tuple]:
     """One page of the register as display rows (see ``REGISTER_ID``); ID numbers masked unless ``full_ids``."""
     rows = fetch_voters(session, f, offset, limit, full_ids=full_ids)
-    versions = dict(session.execute(select(Voter.id, Voter.version).where(Voter.id.in_([r[0] for r in rows]))).all())
+    versions: dict[int, int] = {vid: version for vid, version in session.execute(
+        select(Voter.id, Voter.version).where(Voter.id.in_([r[0] for r in rows])))}
     yes, no = tr("是"), tr("否")
     return [row[1:10] + (yes if row[10] else no,) + row[11:] + (row[0], versions.get(row[0])) for row in rows]
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from villagevote import audit
@@ -160,7 +161,7 @@ def refresh_eligibility(session: Session, cycle_id: int, village_id: int | None 
                             "ineligible_reason": verdict.reason_text})
     if changed:
         session.execute(
-            update(Voter.__table__).where(Voter.__table__.c.id == bindparam("vid"))
+            update(cast(Table, Voter.__table__)).where(Voter.__table__.c.id == bindparam("vid"))
             .values(eligible=bindparam("eligible"), age=bindparam("age"),
                     ineligible_reason=bindparam("ineligible_reason")),
             changed,

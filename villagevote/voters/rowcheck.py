@@ -298,7 +298,7 @@ def check_rows(rows: list[list[Any]], indices: Iterable[int], columns: dict[str,
                         parsed = str(exc)
                     if type(birth_value) is str:
                         cell_date_cache[birth_value] = parsed
-                if type(parsed) is str:
+                if isinstance(parsed, str):
                     errors.append(RowError(excel_row, h_birth, cell_shown(birth_value), parsed))
                 elif id_birth is not None and parsed != id_birth:
                     errors.append(RowError(
@@ -345,10 +345,10 @@ def check_rows(rows: list[list[Any]], indices: Iterable[int], columns: dict[str,
                     except ValueError as exc:
                         cached = str(exc)
                     category_cache[cat_key] = cached
-                if type(cached) is str:
+                if type(cached) is str:  # a message; a VoterCategory is a str too, hence type(), not isinstance
                     errors.append(RowError(excel_row, header_of(c_cat), cell_shown(cat_value), cached))
                 else:
-                    category = cached
+                    category = cached  # type: ignore[assignment]  # the str-enum member (type() above tells it apart)
         deprived = False
         if c_dep >= 0 and c_dep < n and cells[c_dep] != "":
             try:

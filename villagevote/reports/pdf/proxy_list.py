@@ -49,7 +49,7 @@ class VillageProxyList:
     issuer: str = ""
 
 
-def _table(rows: list[list[object]], header: bool) -> Table:
+def _table(rows: Sequence[Sequence[object]], header: bool) -> Table:
     fonts = pdf_fonts()
     widths = [11 * mm, 25 * mm, 26 * mm, 25 * mm, 26 * mm, 20 * mm, 37 * mm]
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
@@ -83,9 +83,9 @@ def _village_story(plist: VillageProxyList) -> list[Flowable]:
             n=len(lines), h=holders, cap=plist.proxy_cap, election=cn_date(plist.election_day))), st["body"]),
         Spacer(1, 3 * mm),
     ]
-    head = [tr("序号"), tr("委托人"), tr("委托人所在组"), tr("受托人"), tr("受托人所在组"), tr("关系"), tr("委托日期")]
+    head: list[object] = [tr("序号"), tr("委托人"), tr("委托人所在组"), tr("受托人"), tr("受托人所在组"), tr("关系"), tr("委托日期")]
     cs = st["cell_center"]
-    body = [[str(i), cell(ln.principal, cs), cell(ln.principal_group, cs), cell(ln.holder, cs),
+    body: list[list[object]] = [[str(i), cell(ln.principal, cs), cell(ln.principal_group, cs), cell(ln.holder, cs),
              cell(ln.holder_group, cs), ln.relation, cell(cn_date(ln.authorized_on), cs)] for i, ln in enumerate(lines, start=1)]
     if not body:
         story.append(Paragraph(tr("（本村无委托投票）"), st["body_noindent"]))

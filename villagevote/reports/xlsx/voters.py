@@ -48,9 +48,9 @@ def voter_template_xlsx(out: Path | str, village: str = "", groups: Sequence[str
     category = DataValidation(type="list", allow_blank=True,
                               formula1='"户籍在本村并居住,户籍在本村不在本村居住,户籍不在本村居住一年以上"')
     deprived = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
-    for dv, col in ((gender, "C"), (category, "F"), (deprived, "G")):
+    for dv, letter in ((gender, "C"), (category, "F"), (deprived, "G")):
         ws.add_data_validation(dv)
-        dv.add(f"{col}3:{col}3002")
+        dv.add(f"{letter}3:{letter}3002")
     if groups:
         group_dv = DataValidation(type="list", formula1='"' + ",".join(groups) + '"', allow_blank=True)
         ws.add_data_validation(group_dv)

@@ -90,13 +90,20 @@ class VoterPicker(QWidget):
         self.reload()
 
     def reload(self) -> None:
+        self._timer.stop()  # the search typed so far is read now
         village_id, query, full = self.village_id, self.search.text(), self.ctx.can(Permission.VIEW_SENSITIVE)
         self.ctx.query(lambda s: picker_rows(s, village_id, query, full), self._show, parent=self.window())
 
     def _show(self, rows: list[tuple]) -> None:
+        chosen = self.current()
         self.model = RowsModel.from_rows(COLUMNS, rows)
         self.proxy.setSourceModel(self.model)
-        self.picked.emit(None)
+        # the voter chosen stays chosen when the new list still holds them
+        found = next((i for i, row in enumerate(rows) if chosen is not None and row[-1] == chosen), None)
+        if found is not None:
+            self.view.selectRow(self.proxy.mapFromSource(self.model.index(found, 0)).row())
+        if self.current() != chosen:
+            self.picked.emit(self.current())
 
     def current(self) -> int | None:
         rows = self.view.selectionModel().selectedRows()
