@@ -3,6 +3,7 @@ candidacies, and the prints (blank score sheets, the summary, the workbook) thro
 from __future__ import annotations
 
 import html
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -101,9 +102,9 @@ class ResultsPanel(Panel):
                 score = r.criterion(c.code).score
                 line.append("—" if score is None else round_half_up(score, scheme.places))
             if scheme.bonus_items:
-                line.append(num_text(r.bonus_counted))
+                line.append(Decimal(num_text(r.bonus_counted)))
             if scheme.deduction_items:
-                line.append(num_text(r.deduction_counted))
+                line.append(Decimal(num_text(r.deduction_counted)))
             line += ["—" if r.total is None else r.total, records.outcome_label(r.outcome), r.outcome_reason, r.outcome]
             rows.append(tuple(line))
         self.result_rows = shown
