@@ -5,6 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.helpers_elections import committee_contest
+from villagevote.elections import contests
 from villagevote.elections.contests import organizations_for
 from villagevote.elections.tally import totals
 
@@ -122,3 +123,44 @@ def test_new_contest_from_the_dialog_and_reopen_needs_a_reason(tab, qtbot, monke
     qtbot.waitUntil(lambda: bool(refused), timeout=10_000)
     message, electorate = refused[0]
     assert "不能重复建立" in message and electorate == 40
+
+
+def test_prints_go_through_the_registry_with_its_permission_check(tab, qtbot, monkeypatch, messages, settle, db,
+                                                                  readonly, tmp_path):
+    """Every print button of the tab runs the registry form the command line uses (as a job, asking where to save,
+    offering to open it); official ballots are counted, and a 只读 user's official ballots are refused there."""
+    from villagevote.ui.context import AppContext
+    from villagevote.ui.dialogs.common import Ask
+    from villagevote.ui.pages.election_tab import ElectionTab
+    asked: list[str] = []
+
+    def save_file(cls, parent, title, filters, directory=""):
+        asked.append(directory)
+        return str(tmp_path / f"{len(asked)}.{'xlsx' if 'xlsx' in filters else 'pdf'}")
+    monkeypatch.setattr(Ask, "save_file", classmethod(save_file))
+    tab.ballots.print_ballots(True)
+    tab.ballots.copies.setValue(3)
+    tab.ballots.print_ballots(False)
+    for print_it in (tab.result.print_report, tab.result.print_notice, tab.result.print_certificates,
+                     tab.result.export):
+        print_it()
+    settle()
+    saved = [text for title, text in messages if title == "已保存"]
+    assert saved == [str(tmp_path / name) for name in ("1.pdf", "2.pdf", "3.pdf", "6.xlsx")]
+    assert all(tmp_path.joinpath(name).stat().st_size > 1000 for name in ("1.pdf", "2.pdf", "3.pdf", "6.xlsx"))
+    refused = [text for title, text in messages if title != "已保存"]  # no result yet: said plainly, nothing written
+    assert len(refused) == 2 and "尚未计算选举结果" in refused[0] and "没有有效的当选人" in refused[1]
+    assert not tmp_path.joinpath("4.pdf").exists() and not tmp_path.joinpath("5.pdf").exists()
+    assert "正式选票" in asked[1] and "选举结果报告单" in asked[2]
+    assert "已印制正式选票 3 张" in tab.ballots.printed.text()     # counted, and the tab reloaded
+    ro_ctx = AppContext(db, readonly)
+    ro_ctx.set_village(tab.ctx.village_id)
+    ro_tab = ElectionTab(ro_ctx)
+    qtbot.addWidget(ro_tab)
+    assert ro_ctx.wait_idle()                                     # its own database worker
+    assert not ro_tab.ballots.official_btn.isEnabled()
+    ro_tab.ballots.print_ballots(False)                           # even if called: refused by the registry's form
+    assert ro_ctx.wait_idle()
+    assert len(messages) == 7 and "无权" in messages[-1][1], messages
+    with db.read_session() as s:
+        assert contests.contest_view(s, tab.contest_id).ballots_printed == 3
