@@ -121,6 +121,10 @@ def commit_import(
 
     Refuses a preview with errors unless ``only_good_rows`` (the user saw the errors and chose to skip those rows).
     Persons already registered (same ID number) are reused, not changed.
+
+    The rows were checked by the same person-and-candidacy check as :func:`candidacies.register_candidate` (the
+    dialog's workflow) when previewed; they are written here in bulk, because writing each row through that function
+    takes about 30 ms a row (500 rows: 15 s instead of under 2 s).
     """
     _cycle(session, cycle_id)
     if preview.errors and not only_good_rows:
