@@ -6,6 +6,9 @@
 (default: the recorded publication date, else today). A date later than the profile's voter_list_days_before
 (20) before the election is refused unless an administrator recorded a reason (``--option late_reason=…`` with
 ``--user`` an administrator records it); the reason is printed on the notice.
+
+The renderers (``reports.pdf.*``, ``reports.xlsx.voters``) are imported inside the functions that use them: they
+load reportlab / openpyxl, which ``villagevote print --list`` and the GUI's start-up should not pay for.
 """
 from __future__ import annotations
 
@@ -25,7 +28,9 @@ from villagevote.models.voters import Voter
 from villagevote.reports.registry import Form, Options
 from villagevote.township import current_cycle
 from villagevote.voters.calendar import RuleProfile, statutory_calendar
-from villagevote.voters.register import milestones, publish_blockers
+from villagevote.voters.proxies import check_printable, list_proxies
+from villagevote.voters.register import RegisterFilter, count_voters, fetch_voters, milestones, publish_blockers
+from villagevote.voters.schedule import NoticeDateRefused, check_notice_date, record_notice_override
 
 __all__ = ["FORMS", "cards_data", "notice_data", "proxy_data", "register_rows"]
 
@@ -103,8 +108,6 @@ def _notice_date_checked(session: Session, actor: Actor | None, cycle_id: int, v
                          on: dt.date, options: Options):  # -> NoticeOverride | None
     """The statutory-days check for a notice's date (shared with the candidate notice). ``--option late_reason=…``
     lets an administrator record the reason at once (needs a write session and the 管理 permission)."""
-    from villagevote.voters.schedule import NoticeDateRefused, check_notice_date, record_notice_override
-
     try:
         return check_notice_date(session, cycle_id, village_id, code, on)
     except NoticeDateRefused:
@@ -132,7 +135,6 @@ def cards_data(session: Session, options: Options):  # -> list[VillageCards]
 
 def proxy_data(session: Session, options: Options):  # -> list[VillageProxyList]
     from villagevote.reports.pdf.proxy_list import ProxyLine, VillageProxyList
-    from villagevote.voters.proxies import check_printable, list_proxies
 
     cycle = _cycle(session)
     profile = RuleProfile.from_mapping(cycle.profile)
@@ -155,8 +157,6 @@ def proxy_data(session: Session, options: Options):  # -> list[VillageProxyList]
 
 
 def register_rows(session: Session, options: Options, full_ids: bool):
-    from villagevote.voters.register import RegisterFilter, count_voters, fetch_voters
-
     cycle = _cycle(session)
     villages = _villages(session, cycle, options) if options.village else [None]
     for v in villages:

@@ -17,11 +17,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from villagevote import audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, requires
+from villagevote.candidates.persons import add_relationship
 from villagevote.errors import NotFound, ValidationError
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
@@ -29,6 +30,7 @@ from villagevote.models.candidates import Candidacy, Person, Relationship
 from villagevote.models.core import Organization, Village, VillageGroup
 from villagevote.models.enums import CandidacyStatus, OrgKind, RelationKind, VoterStatus
 from villagevote.models.voters import Proxy, Voter
+from villagevote.names import pinyin_initials, stroke_key
 from villagevote.voters.register import cycle_profile
 
 __all__ = [
@@ -98,7 +100,6 @@ def _ensure_person(session: Session, actor: Actor, voter: Voter) -> int:
             raise ValidationError(tr("选民{v}的身份证号 {n} 已登记给人员「{p}」，姓名不一致，请先核对选民名册或人员信息").format(
                 v=voter.name, n=voter.id_number, p=person.name))
     if person is None:
-        from villagevote.names import pinyin_initials
         person = Person(name=voter.name, name_initials=pinyin_initials(voter.name), id_number=voter.id_number or None,
                         gender=voter.gender, birth_date=voter.birth_date, village_id=voter.village_id,
                         group_id=voter.group_id, phone=voter.phone or "",
@@ -117,8 +118,6 @@ def record_voter_kinship(session: Session, actor: Actor, voter_a_id: int, voter_
     """Record a near-relative relationship between two register entries (voters need not be candidates): each gets
     a person record (linked or created from the entry) and the pair one ``Relationship``. Returns its id. Refuses the
     same person twice and a pair already related (with the recorded kind)."""
-    from villagevote.candidates.persons import add_relationship
-
     a, b = session.get(Voter, voter_a_id), session.get(Voter, voter_b_id)
     if a is None or b is None:
         raise NotFound(tr("找不到要登记亲属关系的选民"))
@@ -252,8 +251,6 @@ def check_printable(rows: list[ProxyRow]) -> None:
 
 
 def list_proxies(session: Session, cycle_id: int, village_id: int | None = None) -> list[ProxyRow]:
-    from sqlalchemy.orm import aliased
-
     p, h = aliased(Voter), aliased(Voter)
     gp, gh = aliased(VillageGroup), aliased(VillageGroup)
     stmt = (select(Proxy, p, h, Village.name, gp.name, gh.name)
@@ -269,6 +266,5 @@ def list_proxies(session: Session, cycle_id: int, village_id: int | None = None)
         rows.append(ProxyRow(proxy.id, pv.village_id, village, pv.id, pv.name, pg or "", hv.id, hv.name, hg or "",
                              proxy.relation.label if proxy.relation else "", proxy.authorized_on,
                              proxy_problem(session, proxy, profile.proxy_cap)))
-    from villagevote.names import stroke_key
     rows.sort(key=lambda r: (r.village, stroke_key(r.holder), stroke_key(r.principal)))
     return rows
