@@ -128,3 +128,58 @@ def test_objection_answer_dialog_opens_and_answers(qtbot, ctx, big_register, tow
     with ctx.db.read_session() as s:
         row = s.get(Objection, oid)
         assert row.outcome.value == "rejected" and row.answer == "经核实，张小三户籍不在本村"
+
+
+def test_register_prints_through_the_registry_and_removes_through_a_write(qtbot, ctx, big_register, monkeypatch,
+                                                                          tmp_path, messages, settle):
+    """选民证 goes through ui.printing.produce (asks where to save, says where it was saved); 除名 is one ctx.write
+    with the version loaded with the row, after which the register (a Page on Area.VOTERS) reloads by itself."""
+    from villagevote.models.enums import VoterStatus
+    from villagevote.ui.dialogs.voters_remove import RemoveDialog
+    from villagevote.ui.pages.voter_register import VoterRegisterTab
+    tab = VoterRegisterTab(ctx)
+    qtbot.addWidget(tab)
+    settle()
+    tab.village.setCurrentIndex(tab.village.findData(big_register.village_ids[0]))
+    settle()
+    out = tmp_path / "cards.pdf"
+    monkeypatch.setattr(Ask, "save_file", classmethod(lambda cls, *a, **k: str(out)))
+    tab.print_form("voter-cards")
+    settle()
+    assert out.stat().st_size > 0 and ("已保存", str(out)) in messages
+    monkeypatch.setattr(RemoveDialog, "ask", classmethod(
+        lambda cls, parent: (VoterStatus.DECEASED, "死亡证明", dt.date(2026, 10, 1))))
+    tab.status.setCurrentIndex(tab.status.findData("active"))
+    settle()
+    assert tab.model.total == 1200
+    tab.view.selectRow(0)
+    removed = tab.selected_id()
+    tab.remove_selected()
+    settle()
+    assert tab.model.total == 1199
+    assert removed not in {tab.model.row_at(i)[11] for i in range(tab.model.rowCount())}
+    tab.view.selectRow(0)
+    tab.show_history()
+    settle()
+    assert messages[-1][0] == "登记历史"
+
+
+def test_dialogs_keep_what_was_typed_and_say_what_is_wrong_beside_the_field(qtbot, ctx, township, settle):
+    from villagevote.ui.dialogs.voters_objection import ObjectionDialog
+    from villagevote.ui.dialogs.voters_remove import RemoveDialog
+    dialog = ObjectionDialog(None, ctx)
+    qtbot.addWidget(dialog)
+    settle()
+    dialog.ground.setPlainText("张三已迁出本村")
+    dialog.save()  # no 提出人: refused by the domain, shown under the field, nothing lost
+    settle()
+    assert dialog.errors.message("raised_by") == "请填写异议提出人"
+    assert dialog.ground.toPlainText() == "张三已迁出本村" and dialog.result() == 0
+    remove = RemoveDialog(None)
+    qtbot.addWidget(remove)
+    remove.check()  # no reason: said before the dialog closes
+    assert "请填写除名的具体原因" in remove.errors.message("reason") and remove.result() == 0
+    remove.reason.setText("死亡证明")
+    remove.date.setDate(dt.date(2026, 10, 1))
+    remove.check()
+    assert remove.result() == remove.DialogCode.Accepted
