@@ -18,6 +18,12 @@ from pathlib import Path
 def main() -> int:
     mode = sys.argv[1]
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if mode == "app":
+        # what ``villagevote`` does (cli → villagevote.ui.app), in the same order: the application's modules first
+        from villagevote.audit import Actor
+        from villagevote.database import open_database
+        from villagevote.models.enums import Role
+        from villagevote.ui.app import Controller, make_qapp
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow
 
@@ -48,10 +54,6 @@ def main() -> int:
         return app.exec()
 
     db_path = Path(sys.argv[2])
-    from villagevote.audit import Actor
-    from villagevote.models.db import open_database
-    from villagevote.models.enums import Role
-    from villagevote.ui.app import Controller, make_qapp
     print(f"villagevote from {sys.modules['villagevote'].__file__}", file=sys.stderr)
     app = make_qapp()
     watcher = FirstPaint(app)
@@ -61,7 +63,7 @@ def main() -> int:
     controller.show_main(Actor(user_id=None, username="admin", role=Role.ADMIN, display_name="管理员"))
     QTimer.singleShot(120_000, app.quit)  # never hang the benchmark
     status = app.exec()
-    controller.db.dispose()
+    controller.quit()  # waits for the window's database jobs (the tree, the overview), closes the database
     return status
 
 

@@ -67,15 +67,38 @@ def test_status_bar_shows_database_path_and_user(qtbot, ctx):
     assert "admin" in window.user_label.text()
 
 
-def test_village_tree_drives_context(qtbot, ctx, township):
+def test_village_tree_drives_context(qtbot, ctx, township, settle):
     window = MainWindow(ctx)
     qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.pages.is_built("概览"))  # at the first paint: the page in front, then the tree
+    settle()
     root = window.tree_model.item(0)
     assert root.text() == "测试镇"
     assert [root.child(i).text() for i in range(root.rowCount())] == ["东村", "西村", "南村"]
     with qtbot.waitSignal(ctx.village_changed) as sig:
         window.tree.setCurrentIndex(root.child(1).index())
     assert sig.args == [township.village_ids[1]]
+    # reloading the tree (a village was renamed) keeps the village chosen and does not announce a change
+    changes: list[object] = []
+    ctx.village_changed.connect(changes.append)
+    window.refresh_tree()
+    settle()
+    assert window.tree.currentIndex().data(Qt.ItemDataRole.UserRole) == township.village_ids[1]
+    assert ctx.village_id == township.village_ids[1] and changes == []
+
+
+def test_window_paints_before_any_page_or_data_is_loaded(qtbot, ctx, township, settle):
+    """Start-up: the frame is painted with a placeholder page and an empty tree; the page in front is built and the
+    tree is asked of the database worker after the first paint."""
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert [t for t in window.pages if window.pages.is_built(t)] == []
+    assert window.stack.currentWidget().objectName() == "page_placeholder" and window.tree_model.rowCount() == 0
+    window.show()
+    qtbot.waitUntil(lambda: window.pages.is_built("概览"))
+    settle()
+    assert window.tree_model.item(0).text() == "测试镇"
 
 
 def test_system_page_lists_audit_rows(qtbot, ctx, township):
@@ -134,6 +157,7 @@ def test_pages_are_built_when_first_shown(qtbot, ctx, township):
     from villagevote.ui.pages.scoring import ScoringPage
     window = MainWindow(ctx)
     qtbot.addWidget(window)
+    window.ensure_ready()  # what the first paint does
     titles = list(window.pages)
     assert titles[0] == "概览" and titles[-1] == "系统" and len(titles) == window.nav.count()
     # start-up builds only the page in front
@@ -164,5 +188,6 @@ def test_window_opens_on_a_chosen_page_building_only_that_one(qtbot, ctx, townsh
     row = list(probe.pages).index("系统")
     window = MainWindow(ctx, initial_page=row)  # switching user keeps the page that was in front
     qtbot.addWidget(window)
+    window.ensure_ready()
     assert window.current_page() == row and isinstance(window.stack.currentWidget(), SystemPage)
     assert [t for t in window.pages if window.pages.is_built(t)] == ["系统"]

@@ -1,6 +1,19 @@
 """Start-up: fonts, translator, exception hook, database (migrated before the event loop), login, main window."""
 from __future__ import annotations
 
+# The database layer (SQLAlchemy and the mapped models) is imported BEFORE Qt: once PySide6 is imported, its import
+# hook reads the source of every module imported after it to look for "PySide6" (shibokensupport.feature), which
+# made importing SQLAlchemy and the models ~0.1 s slower at start-up.
+from villagevote.audit import Actor
+from villagevote.backup import backup_database, backup_if_due, restore_database
+from villagevote.config import default_db_path
+from villagevote.database import Database, open_database
+from villagevote.errors import UserError
+from villagevote.fonts import bundled_font_path, extra_font_path
+from villagevote.i18n import install_translator, tr
+from villagevote.resources import resource_path
+
+# isort: split
 import logging
 import os
 import sys
@@ -10,15 +23,6 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTra
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from villagevote.audit import Actor
-from villagevote.backup import backup_database, backup_if_due, restore_database
-from villagevote.config import default_db_path
-from villagevote.database import Database, open_database
-from villagevote.errors import UserError
-from villagevote.fonts import bundled_font_path, extra_font_path
-from villagevote.i18n import install_translator, tr
-from villagevote.resources import resource_path
-from villagevote.seed import get_setting
 from villagevote.ui.dialogs.common import Ask
 
 log = logging.getLogger("villagevote")
@@ -103,13 +107,14 @@ def install_qt_translations(app: QApplication) -> list[Path]:
 
 
 def make_qapp(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
     app.setApplicationName("villagevote")
     app.setApplicationDisplayName(tr("村级组织换届与承诺管理"))
     install_translator(lambda context, text: QCoreApplication.translate(context, text))
-    install_qt_translations(app)  # type: ignore[arg-type]
-    setup_fonts(app)  # type: ignore[arg-type]
-    return app  # type: ignore[return-value]
+    install_qt_translations(app)
+    setup_fonts(app)
+    return app
 
 
 class Controller:
@@ -151,6 +156,7 @@ class Controller:
             return False
         self.startup_backup(db, parent)
         if self.db is not None:
+            self._wait_idle()  # the open window's queued reads and writes finish on the file they were meant for
             self.db.dispose()
         self.db = db
         self.show_main(actor)
@@ -174,6 +180,12 @@ class Controller:
         if Ask.confirm(parent, tr("数据库已打开"), tr(
                 "所选文件就是当前正在使用的数据库，不需要再次打开：\n{path}\n\n要切换用户吗？").format(path=self.db.path)):
             self.switch_user()
+
+    def _wait_idle(self) -> None:
+        """Let the window's database jobs finish (before its database is closed or replaced)."""
+        ctx = getattr(self.window, "ctx", None)
+        if ctx is not None:
+            ctx.wait_idle()
 
     def _current_actor(self) -> Actor | None:
         return getattr(getattr(self.window, "ctx", None), "actor", None)
@@ -228,6 +240,7 @@ class Controller:
     def quit(self) -> None:
         """Close the window and the database, then leave the event loop."""
         self.timer.stop()
+        self._wait_idle()
         if self.window is not None:
             self.window.close()
             self.window.deleteLater()
@@ -256,9 +269,10 @@ class Controller:
                 tw.create_cycle(s, actor, tid, cycle, day.year, day)
 
     def startup_backup(self, db: Database, parent: QWidget | None) -> None:
+        from villagevote.shell import backup_keep
         try:
-            with db.session() as s:
-                keep = int(get_setting(s, "backup.keep", 10))  # type: ignore[arg-type]
+            with db.read_session() as s:
+                keep = backup_keep(s)
             backup_database(db.path, db.backup_dir, reason="open", keep=keep)
         except UserError as exc:
             Ask.error(parent, tr("自动备份失败"), str(exc))
@@ -279,9 +293,12 @@ class Controller:
         old = self.window
         # the same page stays in front after switching user; it is the only page built before the window shows
         page = old.current_page() if old is not None and old.ctx.db is self.db else 0  # type: ignore[attr-defined]
-        self.window = MainWindow(ctx, open_other=lambda p: self.open(p, self.window), restore=self.restore,
-                                 switch_user=self.switch_user, logout=self.logout, initial_page=page)
-        self.window.show()
+        window = MainWindow(ctx, open_other=lambda p: self.open(p, self.window), restore=self.restore,
+                            switch_user=self.switch_user, logout=self.logout, initial_page=page)
+        self.window = window
+        if old is not None:
+            window.ensure_ready()  # another user's window replaces this one: its page is there when it appears
+        window.show()
         if old is not None:
             old.close()
             old.deleteLater()
@@ -303,6 +320,7 @@ class Controller:
                 "将用所选备份替换当前数据库的全部内容。恢复前会先自动备份当前数据。是否继续？")):
             return
         path, backup_dir = self.db.path, self.db.backup_dir
+        self._wait_idle()
         self.db.dispose()
         try:
             safety = restore_database(Path(chosen), path, backup_dir)

@@ -1,11 +1,18 @@
-"""Main window: township → village tree on the left, workflow pages on the right, File menu, status bar."""
+"""Main window: township → village tree on the left, workflow pages on the right, File menu, status bar.
+
+Start-up paints the frame first: the window is shown with an empty tree and a placeholder page; at its first paint
+it builds the page in front and asks the database worker for the tree (``ctx.query``), so nothing that reads data
+or imports an area's code delays the first paint.
+"""
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -19,27 +26,59 @@ from PySide6.QtWidgets import (
 
 from villagevote.auth import Permission
 from villagevote.backup import backup_database
+from villagevote.changes import Area
 from villagevote.i18n import tr
-from villagevote.seed import get_setting
-from villagevote.township import get_township, list_villages
 from villagevote.ui.context import AppContext
 from villagevote.ui.dialogs.common import Ask, show_error
-from villagevote.ui.pages.base import load_widget
+from villagevote.ui.pages.base import NotBuiltPage
+
+if TYPE_CHECKING:
+    from villagevote.shell import TownshipTree
 
 
-def pages() -> list[tuple[str, str, str, str]]:
-    """(title, module, class, note shown while the module is not built) of each workflow page, in menu order."""
+# Each page's module is imported when the page is first shown (start-up imports none of them): a page module pulls in
+# its area's domain code, which the first paint must not wait for.
+
+def _overview(ctx: AppContext) -> QWidget:
+    from villagevote.ui.pages.overview import OverviewPage
+    return OverviewPage(ctx)
+
+
+def _candidates(ctx: AppContext) -> QWidget:
+    from villagevote.ui.pages.candidates import CandidatesPage
+    return CandidatesPage(ctx)
+
+
+def _pledges(ctx: AppContext) -> QWidget:
+    from villagevote.ui.pages.pledges import PledgesPage
+    return PledgesPage(ctx)
+
+
+def _scoring(ctx: AppContext) -> QWidget:
+    from villagevote.ui.pages.scoring import ScoringPage
+    return ScoringPage(ctx)
+
+
+def _voters_elections(ctx: AppContext) -> QWidget:
+    from villagevote.ui.pages.voters_elections import VotersElectionsPage
+    return VotersElectionsPage(ctx)
+
+
+def _not_built(title: str, detail: str) -> tuple[str, Callable[[AppContext], QWidget]]:
+    """A page that says plainly it is not built yet (its slot keeps the menu's order)."""
+    return title, lambda _ctx: NotBuiltPage(title, detail)
+
+
+def pages() -> list[tuple[str, Callable[[AppContext], QWidget]]]:
+    """(title, page factory) of each workflow page, in menu order (系统 is added by the window)."""
     return [
-        (tr("概览"), "villagevote.ui.pages.overview", "OverviewPage", ""),
-        (tr("候选人与资格审查"), "villagevote.ui.pages.candidates", "CandidatesPage",
-         tr("候选人登记、五不能六不宜审查、三级联审。")),
-        (tr("承诺"), "villagevote.ui.pages.pledges", "PledgesPage", tr("承诺书模板、审诺、签诺、示诺。")),
-        (tr("实绩比选"), "villagevote.ui.pages.scoring", "ScoringPage", tr("评分方案、评分录入、汇总排名。")),
-        (tr("选民与选举"), "villagevote.ui.pages.voters_elections", "VotersElectionsPage", ""),
-        (tr("践诺跟踪"), "villagevote.ui.pages.tracking", "TrackingPage",
-         tr("任期承诺事项的进度报告、年度述诺评诺和辞职承诺触发。")),
-        (tr("统计上报"), "villagevote.ui.pages.statistics", "StatisticsPage",
-         tr("按村和全镇汇总换届结果并导出给县里的工作簿。")),
+        (tr("概览"), _overview),
+        (tr("候选人与资格审查"), _candidates),
+        (tr("承诺"), _pledges),
+        (tr("实绩比选"), _scoring),
+        (tr("选民与选举"), _voters_elections),
+        _not_built(tr("践诺跟踪"), tr("任期承诺事项的进度报告、年度述诺评诺和辞职承诺触发。")),
+        _not_built(tr("统计上报"), tr("按村和全镇汇总换届结果并导出给县里的工作簿。")),
     ]
 
 
@@ -95,12 +134,14 @@ class LazyPages(Mapping[str, QWidget]):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, *, open_other: Callable[[Path], None] | None = None,
+    def __init__(self, ctx: AppContext, *, open_other: Callable[[Path], object] | None = None,
                  restore: Callable[[], None] | None = None, switch_user: Callable[[], object] | None = None,
                  logout: Callable[[], object] | None = None, initial_page: int = 0) -> None:
-        """``initial_page``: the page shown first (menu order) — the only page built before the window is shown."""
+        """``initial_page``: the page shown first (menu order) — built at the window's first paint, the only one."""
         super().__init__()
         self.ctx = ctx
+        self._painted = False
+        self._rebuilding_tree = False
         self._open_other = open_other
         self._restore = restore
         self._switch_user = switch_user
@@ -134,19 +175,35 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
 
         self.pages = LazyPages(self.stack)
-        for title, module, cls, note in pages():
-            self._add_page(title, lambda m=module, c=cls, t=title, n=note: load_widget(m, c, ctx, t, n))
+        for title, factory in pages():
+            self._add_page(title, functools.partial(factory, ctx))
         self._add_page(tr("系统"), self._system_page)
-        self.nav.currentRowChanged.connect(self._page_selected)
         self.nav.setCurrentRow(initial_page if 0 <= initial_page < len(self.pages) else 0)
+        self.stack.setCurrentIndex(self.nav.currentRow())  # its placeholder until the first paint
+        self.nav.currentRowChanged.connect(self._page_selected)
 
         self._build_menu()
         self.db_label = QLabel()
         self.user_label = QLabel()
         self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.user_label)
-        self.refresh_tree()
         self.update_status()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        """The page in front and the village tree, once the frame is on screen."""
+        self._page_selected(self.nav.currentRow())
+        self.refresh_tree()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Queued reads and writes finish before the window (and then the database) goes away."""
+        self.ctx.wait_idle()
+        super().closeEvent(event)
 
     # construction helpers
     def _add_page(self, title: str, factory: Callable[[], QWidget]) -> None:
@@ -158,9 +215,16 @@ class MainWindow(QMainWindow):
         return SystemPage(self.ctx, self.restore_backup, self._township_changed)
 
     def _page_selected(self, row: int) -> None:
-        """Pages are constructed when first shown (start-up builds only the overview)."""
+        """Pages are constructed when first shown (start-up builds only the one in front, after the first paint)."""
         if 0 <= row < len(self.pages):
             self.stack.setCurrentWidget(self.pages.build(row))
+
+    def ensure_ready(self) -> None:
+        """Build the page in front and load the tree now if the first paint has not done it yet (tests, a window
+        never shown)."""
+        if not self._painted:
+            self._painted = True
+            self._after_first_paint()
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu(tr("文件(&F)"))
@@ -198,22 +262,38 @@ class MainWindow(QMainWindow):
 
     # state
     def refresh_tree(self) -> None:
-        self.tree_model.clear()
-        with self.ctx.read_session() as s:
-            township = get_township(s)
-            villages = list_villages(s)
-        root = QStandardItem(township.name if township else tr("（未设置乡镇）"))
-        root.setData(None, Qt.ItemDataRole.UserRole)
-        for v in villages:
-            item = QStandardItem(v.name)
-            item.setData(v.id, Qt.ItemDataRole.UserRole)
-            root.appendRow(item)
-        self.tree_model.appendRow(root)
-        self.tree.expandAll()
+        """Reload the township → village tree (on the database worker); the selected village stays selected."""
+        from villagevote import shell  # the domain layer's reads: imported after the first paint, not before
+        self.ctx.query(shell.township_tree, self._show_tree, parent=self)
+
+    def _show_tree(self, tree: TownshipTree) -> None:
+        """Rebuild the tree; the village chosen before stays chosen (the pages are not told of a change unless it
+        is gone)."""
+        selected = self.ctx.village_id
+        self._rebuilding_tree = True
+        try:
+            self.tree_model.clear()
+            root = QStandardItem(tree.name if tree.name is not None else tr("（未设置乡镇）"))
+            root.setData(None, Qt.ItemDataRole.UserRole)
+            for v in tree.villages:
+                item = QStandardItem(v.name)
+                item.setData(v.id, Qt.ItemDataRole.UserRole)
+                root.appendRow(item)
+            self.tree_model.appendRow(root)
+            self.tree.expandAll()
+            rows = [root.child(r) for r in range(root.rowCount())]
+            chosen = next((i for i in rows if selected is not None and i.data(Qt.ItemDataRole.UserRole) == selected),
+                          None)
+            if chosen is not None:
+                self.tree.setCurrentIndex(chosen.index())
+        finally:
+            self._rebuilding_tree = False
+        if selected is not None and chosen is None:
+            self.ctx.set_village(None)
 
     def _township_changed(self) -> None:
         self.refresh_tree()
-        self.ctx.data_changed.emit("township")
+        self.ctx.announce(Area.TOWNSHIP)
 
     def update_status(self) -> None:
         self.db_label.setText(tr("数据库：{path}").format(path=self.ctx.db.path))
@@ -227,14 +307,19 @@ class MainWindow(QMainWindow):
         if 0 <= index < self.nav.count():
             self.nav.setCurrentRow(index)
 
-    def _village_selected(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
+    def _village_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._rebuilding_tree:
+            return
         self.ctx.set_village(current.data(Qt.ItemDataRole.UserRole) if current.isValid() else None)
 
     # file actions
     def backup_now(self) -> None:
+        """文件 → 立即备份: the number of backups to keep is read on the worker, then the backup is made."""
+        from villagevote import shell
+        self.ctx.query(shell.backup_keep, self._backup, parent=self)
+
+    def _backup(self, keep: int) -> None:
         try:
-            with self.ctx.session() as s:
-                keep = int(get_setting(s, "backup.keep", 10))  # type: ignore[arg-type]
             path = backup_database(self.ctx.db.path, self.ctx.db.backup_dir, reason="manual", keep=keep)
         except Exception as exc:
             show_error(self, exc, tr("备份失败"))
