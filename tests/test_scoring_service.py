@@ -275,3 +275,43 @@ def test_tie_notes_name_the_post_in_words(db, admin, setup):
     with db.session() as s:
         [tie] = service.compute(s, scheme_id).results.ties
     assert tie.note.startswith("青山村 村党组织 书记：")
+
+
+def test_new_scheme_from_an_example_or_a_stored_scheme_for_the_current_cycle(db, admin, clerk, setup):
+    scheme_id, cids, raters = setup
+    code = load_example_schemes()[0].code
+    with db.session() as s:
+        from villagevote.township import current_cycle
+        cycle_id = current_cycle(s).id
+        from_example = service.new_scheme(s, admin, f"example:{code}", "  本镇2026年比选 ")
+        from_stored = service.new_scheme(s, admin, f"scheme:{scheme_id}")
+        with pytest.raises(ValidationError) as refused:
+            service.new_scheme(s, admin, "nothing")
+        assert refused.value.field == "source"
+        with pytest.raises(PermissionDenied):
+            service.new_scheme(s, clerk, f"scheme:{scheme_id}")
+        rows = {r.id: r for r in service.list_schemes(s)}
+    assert rows[from_example].name == "本镇2026年比选" and rows[from_example].cycle_id == cycle_id
+    # the stored scheme's definition under its own name: the next version, no participants copied
+    assert rows[from_stored].name == "测试比选" and rows[from_stored].version == 2
+    assert rows[from_stored].participants == 0
+
+
+def test_page_query_picks_the_scheme_and_limits_the_lists_to_the_chosen_village(db, admin, setup):
+    from villagevote.names import stroke_key
+    from villagevote.scoring.queries import scoring_page, sheet_entry
+    from villagevote.township import list_villages
+    scheme_id, cids, raters = setup
+    with db.session() as s:
+        villages = {v.name: v.id for v in list_villages(s)}
+        everything = scoring_page(s, None, None)   # none asked: the one with candidates
+        gone = scoring_page(s, 999_999, None)      # a scheme that is gone: the same fallback
+        elsewhere = scoring_page(s, scheme_id, villages["绿水村"])
+        entry = sheet_entry(s, raters["甲"], 1)
+    assert everything.scheme_id == gone.scheme_id == scheme_id
+    view = everything.view
+    assert len(view.participants) == 4 and [r.name for r in view.raters] == ["乙", "丙", "甲"]  # 姓氏笔画: 乙 1, 丙 5, 甲 5 strokes
+    assert view.results is not None and view.results_error == "" and view.village is None
+    assert elsewhere.view.participants == [] and elsewhere.view.village == "绿水村"
+    assert [p.name for p in entry.sheet.rows] == sorted(NAMES, key=stroke_key)
+    assert not entry.state.counts and entry.state.entry1 == ""
