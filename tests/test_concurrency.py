@@ -191,7 +191,8 @@ def voters(db, admin, township, tmp_path):
         return {v.name: v.id for v in s.scalars(select(Voter))}
 
 
-def test_a_ui_save_while_another_program_holds_the_lock_shows_the_message(qtbot, ctx, db, voters, monkeypatch):
+def test_a_ui_save_while_another_program_holds_the_lock_shows_the_message(qtbot, ctx, db, voters, monkeypatch,
+                                                                         settle):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QPushButton
 
@@ -205,12 +206,14 @@ def test_a_ui_save_while_another_program_holds_the_lock_shows_the_message(qtbot,
         lambda cls, parent: (VoterStatus.DECEASED, "死亡证明", dt.date.today())))
     tab = VoterRegisterTab(ctx)
     qtbot.addWidget(tab)
+    settle()  # the register loads on the database worker
     tab.view.selectRow(0)
     name = tab.model.row_at(0)[2]
     remove = next(b for b in tab.findChildren(QPushButton) if b.text() == "除名…")
     other = _locker(db)
     try:
         qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)  # an exception escaping the slot would fail the test
+        settle()  # the write runs on the database worker while the other program still holds the lock
     finally:
         other.rollback()
         other.close()
@@ -218,6 +221,7 @@ def test_a_ui_save_while_another_program_holds_the_lock_shows_the_message(qtbot,
     with db.read_session() as s:
         assert s.get(Voter, voters[name]).status is VoterStatus.ACTIVE
     qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)  # lock released: the clerk tries again and it is saved
+    settle()
     assert len(shown) == 1
     with db.read_session() as s:
         assert s.get(Voter, voters[name]).status is VoterStatus.DECEASED
