@@ -122,6 +122,10 @@ class EntryPanel(Panel):
             rater = next(r for r in raters if r.id == current)
             self._show_state(rater.state)
 
+    def forget(self) -> None:
+        """Another database was opened: the next reload reads the grid again even if the ids look the same."""
+        self._loaded_key = None
+
     def load_grid(self) -> None:
         """Read the chosen entry of the chosen rater's sheet (discarding what was typed and not saved)."""
         self.entry_error.setText("")

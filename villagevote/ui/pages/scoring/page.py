@@ -68,6 +68,7 @@ class ScoringPage(Page):
             self.tabs.addTab(panel, title)
         self.scheme_box.currentIndexChanged.connect(self._scheme_chosen)
         self.double_box.toggled.connect(self.toggle_double)
+        ctx.database_replaced.connect(self.entry.forget)
         self.reload()
 
     @property
