@@ -87,8 +87,15 @@ def set_rows(view: QTableView, columns: list[Column], rows: list[Any], id_of: Ca
     """Show ``rows`` in ``view`` through a sorting proxy (numbers as numbers, names in 姓氏笔画 order); the view keeps
     the rows' ids (``id_of``) for :func:`selected_id`."""
     model = RowsModel.from_rows(columns, rows, parent=view, id_of=id_of)
-    view.setSortingEnabled(True)
     view.setModel(sorting_proxy(model, view))
+    sortable(view)
+
+
+def sortable(view: QTableView) -> None:
+    """Sorting by a click on a header; until then the rows keep the order the domain gave (ballot order, village
+    code order)."""
+    view.setSortingEnabled(True)
+    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
 
 
 def has_selection(view: QTableView) -> bool:
@@ -591,6 +598,7 @@ class CallPanel(_Panel):
         split.addWidget(self.recent)
         layout.addWidget(split, 1)
         self.projector: Any = None
+        self._shown_contest: int | None = None
         self._cands: dict[str, list[str]] = {}
         self._seats: dict[str, int] = {}
 
@@ -632,6 +640,10 @@ class CallPanel(_Panel):
         self.counts_btn.setEnabled(self.editable())
         if has_entries:
             self.live.setText(tr("本次选举已按合计方式录入，不能再逐张唱票"))
+            self.live.setStyleSheet("")
+        elif self._shown_contest != v.id:  # another contest: the last line's verdict belongs to the one before
+            self.live.setText("")
+        self._shown_contest = v.id
         self._push_projector(t)
 
     def _threshold_text(self) -> str:
@@ -962,10 +974,10 @@ class ElectionTab(Page):
         self.list = QTableView()
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setSortingEnabled(True)
         self.list_model = RowsModel.from_rows(CONTEST_COLUMNS, [], parent=self)
         self.list_proxy = sorting_proxy(self.list_model, self)
         self.list.setModel(self.list_proxy)
+        sortable(self.list)
         self.list.selectionModel().selectionChanged.connect(self._selected)
         split.addWidget(self.list)
         self.detail = QTabWidget()
