@@ -34,12 +34,12 @@ def handle_exception(exc_type: type[BaseException], exc: BaseException, tb: Trac
         return
     app = QApplication.instance()
     if isinstance(exc, UserError):
-        if app is not None:
+        if isinstance(app, QApplication):
             QMessageBox.warning(app.activeWindow(), tr("操作未完成"), str(exc))
         return
     text = scrub("".join(traceback.format_exception(exc_type, exc, tb)))
     log.error("unhandled exception\n%s", text)
-    if app is None:
+    if not isinstance(app, QApplication):  # no GUI (yet): the plain traceback on stderr
         sys.__excepthook__(exc_type, exc, tb)
         return
     box = QMessageBox(app.activeWindow())

@@ -6,9 +6,6 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from PySide6.QtWidgets import QComboBox, QPushButton
-from sqlalchemy import select
-
-from villagevote.models.core import Village
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -19,19 +16,6 @@ def button(text: str, slot: Callable[[], Any], enabled: bool = True) -> QPushBut
     b.clicked.connect(slot)
     b.setEnabled(enabled)
     return b
-
-
-def village_combo(ctx, village_id: int | None, first: str | None = None) -> QComboBox:  # type: ignore[no-untyped-def]
-    """The township's villages in code order (item data: village id), ``village_id`` selected when listed, else the
-    top item; ``first`` adds a top item with no village (data None)."""
-    combo = QComboBox()
-    if first is not None:
-        combo.addItem(first, None)
-    with ctx.read_session() as s:
-        for v in s.scalars(select(Village).order_by(Village.code, Village.id)):
-            combo.addItem(v.name, v.id)
-    combo.setCurrentIndex(max(combo.findData(village_id), 0))
-    return combo
 
 
 def enum_combo(members: Iterable[Any], first: str | None = None) -> QComboBox:

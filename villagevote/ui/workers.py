@@ -105,6 +105,11 @@ class JobRunner(QObject):
         if self._thread is not None:
             self._thread.cancel_requested = True
 
+    def _show_dialog(self) -> None:
+        """The job has run for SHOW_AFTER_MS: show its progress dialog."""
+        if self._dialog is not None:
+            self._dialog.show()
+
     def _start_next(self) -> None:
         if not self._queue or self._thread is not None:  # one job at a time (an on_done may have submitted one)
             return
@@ -120,7 +125,7 @@ class JobRunner(QObject):
         self._dialog = dialog
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(lambda: self._dialog is not None and self._dialog.show())
+        self._timer.timeout.connect(self._show_dialog)
         self._timer.start(SHOW_AFTER_MS)
 
         def on_progress(fraction: float, message: str) -> None:
