@@ -13,10 +13,10 @@ from villagevote.audit import Actor
 from villagevote.candidates import persons
 from villagevote.candidates.importing import commit_import, preview_import
 from villagevote.candidates.sample import id_number
+from villagevote.candidates.workbook import COLUMNS, SHEET_NAME, read_candidate_rows
 from villagevote.errors import ValidationError
 from villagevote.models import Candidacy, Person
 from villagevote.models.enums import Education, NominationSource, Role
-from villagevote.candidates.workbook import COLUMNS, SHEET_NAME, read_candidate_rows
 from villagevote.reports.forms_candidates import export_template
 
 CLERK = Actor(None, "clerk", Role.CLERK, "录入员甲")

@@ -5,6 +5,7 @@ are errors, after seeing them), or cancels; nothing is written before this choic
 """
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 from villagevote.candidates.rowcheck import ImportPreview
 from villagevote.i18n import tr
 from villagevote.idcard import mask_id_number
-from villagevote.ui.table_model import Column, RowsModel
+from villagevote.ui.table_model import Column, RowsModel, sorting_proxy
 from villagevote.ui.widgets import button
 
 __all__ = ["ImportPreviewDialog"]
@@ -47,11 +48,12 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(tabs, 1)
         if preview.errors:
             errors = RowsModel.from_rows(
-                [Column(tr("行号")), Column(tr("姓名")), Column(tr("问题"))],
+                [Column(tr("行号"), kind="number"), Column(tr("姓名"), kind="name"), Column(tr("问题"))],
                 [(e.row, e.name, "；".join(e.problems)) for e in preview.errors], parent=self)
             tabs.addTab(self._table(errors, stretch=2), tr("有误的行（{n}）").format(n=len(preview.errors)))
         good = RowsModel.from_rows(
-            [Column(tr("行号")), Column(tr("姓名")), Column(tr("身份证号码")), Column(tr("村")), Column(tr("参选组织")),
+            [Column(tr("行号"), kind="number"), Column(tr("姓名"), kind="name"), Column(tr("身份证号码")), Column(tr("村")),
+             Column(tr("参选组织")),
              Column(tr("职务")), Column(tr("推荐方式")), Column(tr("人员"))],
             [(r.row, r.name, mask_id_number(r.id_info.number), r.village_name, r.org_kind.label, r.post,
               r.source.label, tr("已登记，沿用") if r.existing_person_id else tr("新建")) for r in preview.good],
@@ -71,7 +73,9 @@ class ImportPreviewDialog(QDialog):
 
     def _table(self, model: RowsModel, stretch: int) -> QTableView:
         view = QTableView()
-        view.setModel(model)
+        view.setModel(sorting_proxy(model, view))
+        view.setSortingEnabled(True)
+        view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.verticalHeader().setVisible(False)
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -43,7 +43,7 @@ from villagevote.qualification.queries import CountyExportOverview, county_expor
 from villagevote.reports.registry import Options
 from villagevote.ui.dialogs.common import Ask, ok_cancel
 from villagevote.ui.printing import produce
-from villagevote.ui.table_model import Column, RowsModel
+from villagevote.ui.table_model import Column, RowsModel, sorting_proxy
 
 __all__ = ["CountyExportDialog", "CountyImportDialog", "run_county_export", "run_county_import"]
 
@@ -145,7 +145,8 @@ class CountyImportDialog(QDialog):
         issues = [(tr("错误"), i.row or "", i.name, i.department, i.message) for i in preview.errors]
         issues += [(tr("提醒"), i.row or "", i.name, i.department, i.message) for i in preview.warnings]
         self.issue_model = RowsModel.from_rows(
-            [Column(tr("类别")), Column(tr("行号")), Column(tr("姓名")), Column(tr("部门")), Column(tr("问题"))], issues,
+            [Column(tr("类别")), Column(tr("行号"), kind="number"), Column(tr("姓名"), kind="name"), Column(tr("部门")),
+             Column(tr("问题"))], issues,
             parent=self, row_brush=lambda r: QColor("#fbe3e3") if r[0] == tr("错误") else None)
         tabs.addTab(self._table(self.issue_model), tr("问题（{n}）").format(n=len(issues)))
         changes = [(s.name, s.department, tr("部门意见"), tr("新增") if s.is_new else tr("更新"),
@@ -155,7 +156,8 @@ class CountyImportDialog(QDialog):
                      f.result.label + (f"，{f.event_date.isoformat()}" if f.event_date else ""))
                     for f in preview.findings]
         self.change_model = RowsModel.from_rows(
-            [Column(tr("姓名")), Column(tr("部门")), Column(tr("项目")), Column(tr("原来")), Column(tr("导入后"))],
+            [Column(tr("姓名"), kind="name"), Column(tr("部门")), Column(tr("项目")), Column(tr("原来")),
+             Column(tr("导入后"))],
             changes, parent=self,
             row_brush=lambda r: QColor("#fff3cd") if r[4].startswith((tr("有"), tr("存疑"))) else None)
         tabs.addTab(self._table(self.change_model), tr("将写入（{n}）").format(n=len(changes)))
@@ -174,7 +176,9 @@ class CountyImportDialog(QDialog):
 
     def _table(self, model: RowsModel) -> QTableView:
         view = QTableView()
-        view.setModel(model)
+        view.setModel(sorting_proxy(model, view))
+        view.setSortingEnabled(True)
+        view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         view.setWordWrap(True)
         view.verticalHeader().setVisible(False)
