@@ -215,3 +215,18 @@ def test_village_calendar_shows_due_done_and_late(db, admin, township):
     assert rows["voter_list"].status == DeadlineStatus.DONE and rows["voter_list"].done_on == dt.date(2026, 11, 28)
     assert rows["objection_deadline"].due == dt.date(2026, 12, 3)  # counted from the actual publication
     assert rows["objection_answers"].status == DeadlineStatus.LATE and "逾期答复 1 件" in rows["objection_answers"].detail
+
+
+def test_a_calendar_step_marked_done_is_one_domain_write(db, admin, township):
+    """The calendar's 登记完成日期: the voter list goes through publish_voter_list (checks, warnings), other markable
+    steps are recorded as they are, and the objection steps follow from the objections themselves."""
+    from villagevote.voters.schedule import record_step_done
+    east = township.village_ids[0]
+    with db.session() as s:
+        add_voters(s, township, 0, ["张三"])
+        assert isinstance(record_step_done(s, admin, township.cycle_id, east, "voter_list", PUBLISHED), list)
+        assert record_step_done(s, admin, township.cycle_id, east, "proxy_list", dt.date(2026, 12, 10)) == []
+        with pytest.raises(ValidationError, match="由异议记录自动判断"):
+            record_step_done(s, admin, township.cycle_id, east, "objection_deadline", PUBLISHED)
+        done = reg.milestones(s, township.cycle_id, east)
+    assert done[(east, "voter_list")] == PUBLISHED and done[(east, "proxy_list")] == dt.date(2026, 12, 10)

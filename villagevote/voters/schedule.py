@@ -23,7 +23,7 @@ from villagevote.voters.calendar import (
     objection_overdue,
     statutory_calendar,
 )
-from villagevote.voters.register import cycle_profile, milestones
+from villagevote.voters.register import cycle_profile, milestones, publish_voter_list, set_milestone
 
 __all__ = [
     "MARKABLE",
@@ -34,6 +34,7 @@ __all__ = [
     "check_notice_date",
     "notice_override",
     "record_notice_override",
+    "record_step_done",
     "township_calendar",
     "village_calendar",
 ]
@@ -219,3 +220,16 @@ def record_notice_override(session: Session, actor: Actor, cycle_id: int, villag
                  after=audit.snapshot(row), note=tr("{village}：{problem}；理由：{reason}").format(
                      village=village.name, problem=problem, reason=reason))
     return NoticeOverride(code, on, reason, by, at, problem)
+
+
+@requires(Permission.EDIT)
+def record_step_done(session: Session, actor: Actor, cycle_id: int, village_id: int, code: str,
+                     on: dt.date) -> list[str]:
+    """A statutory step marked done from the calendar (one of ``MARKABLE``). Publishing the voter list checks the
+    register first and returns its warnings (:func:`publish_voter_list`); the other steps are recorded as they are."""
+    if code not in MARKABLE:
+        raise ValidationError(tr("异议期和异议答复的完成情况由异议记录自动判断。"))
+    if code == "voter_list":
+        return publish_voter_list(session, actor, cycle_id, village_id, on)
+    set_milestone(session, actor, cycle_id, village_id, code, on)
+    return []

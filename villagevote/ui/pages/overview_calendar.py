@@ -27,8 +27,7 @@ from villagevote.ui.table_model import Column, RowsModel, sorting_proxy
 from villagevote.ui.widgets import button
 from villagevote.voters.calendar import DeadlineStatus
 from villagevote.voters.queries import CalendarView, calendar_view
-from villagevote.voters.register import publish_voter_list, set_milestone
-from villagevote.voters.schedule import MARKABLE, CalendarRow
+from villagevote.voters.schedule import MARKABLE, CalendarRow, record_step_done
 
 __all__ = ["CalendarPanel"]
 
@@ -135,8 +134,10 @@ class CalendarPanel(Page):
         if on is None:
             return
         actor, village_id, code = self.ctx.actor, row[_VILLAGE_ID], row[_CODE]
-        if code == "voter_list":  # publishing the list checks the register first and warns
-            self.ctx.write(lambda s: publish_voter_list(s, actor, cycle_id, village_id, on), Area.VOTERS, parent=self)
-        else:
-            self.ctx.write(lambda s: set_milestone(s, actor, cycle_id, village_id, code, on), Area.VOTERS,
-                           parent=self)
+
+        def done(warnings: list[str]) -> None:
+            if warnings:
+                Ask.info(self, tr("已登记"), "\n".join(warnings))
+
+        self.ctx.write(lambda s: record_step_done(s, actor, cycle_id, village_id, code, on), Area.VOTERS,
+                       on_done=done, parent=self)
