@@ -273,3 +273,56 @@ def test_candidacy_list_filters_and_stroke_order(db, world):
         assert all(r.age == 51 for r in rows)  # born 1975-01-01, election 2026-03-15
         assert [r.name for r in list_candidacies(s, world.cycle_id, statuses={S.REGISTERED})][-1] == "赵六"
         assert list_candidacies(s, world.cycle_id, org_kind=OrgKind.PARTY_BRANCH) == []
+
+
+def test_register_candidate_is_the_one_registration_workflow(db, world):
+    """Reuse the person by ID number (same name) or register them, find the village's organization, register the
+    candidacy; every refusal names the form field it concerns and writes nothing."""
+    from villagevote.candidates.candidacies import register_candidate
+
+    number = id_number("330604", dt.date(1975, 6, 9), 21)
+    qs = world.villages["青山村"]
+    typed = _data("张三", number, village_id=qs)
+    with db.session() as s:
+        first = register_candidate(s, CLERK, world.cycle_id, typed, OrgKind.VILLAGE_COMMITTEE, "委员",
+                                   NominationSource.SELF, today=TODAY)
+        second = register_candidate(s, CLERK, world.cycle_id, typed, OrgKind.VILLAGE_COMMITTEE, "主任",
+                                    NominationSource.SELF, today=TODAY)  # the same person, reused
+        assert s.get(Candidacy, first).person_id == s.get(Candidacy, second).person_id
+        assert s.scalar(select(func.count()).select_from(Person)) == 1
+
+    def refused(person, org_kind=OrgKind.VILLAGE_COMMITTEE, post="委员") -> ValidationError:
+        with pytest.raises(ValidationError) as info, db.session() as s:  # the session rolls back
+            register_candidate(s, CLERK, world.cycle_id, person, org_kind, post, NominationSource.SELF, today=TODAY)
+        return info.value
+
+    assert refused(_data("张山", number, village_id=qs)).field == "id_number"  # another name on that number
+    bad = number[:-1] + ("0" if number[-1] != "0" else "1")
+    assert refused(_data("李四", bad, village_id=qs)).field == "id_number"
+    assert refused(_data("李四", id_number("330604", dt.date(1976, 1, 1), 31), village_id=qs), post="书记").field \
+        == "post"
+    assert refused(_data("李", id_number("330604", dt.date(1976, 1, 1), 31), village_id=qs)).field == "name"
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Person)) == 1
+        assert s.scalar(select(func.count()).select_from(Candidacy)) == 2
+
+
+def test_page_queries_return_plain_rows_with_verdicts_and_masking(db, world):
+    from villagevote.qualification.queries import candidate_detail, candidate_list, page_header, registration_choices
+
+    number = id_number("330604", dt.date(1975, 6, 9), 21)
+    with db.session() as s:
+        pid = persons.register_person(s, CLERK, _data("张三", number, village_id=world.villages["青山村"]), today=TODAY)
+        cid = register_candidacy(s, CLERK, pid, world.orgs[("青山村", OrgKind.VILLAGE_COMMITTEE)], "委员",
+                                 NominationSource.SELF)
+    with db.read_session() as s:
+        header = page_header(s)
+        assert header.cycle_id == world.cycle_id and header.catalog and len(header.villages) == len(world.villages)
+        (row,) = candidate_list(s, world.cycle_id, sensitive=True)
+        assert (row.id, row.name, row.id_number, row.kinship) == (cid, "张三", number, "")
+        assert row.outcome is not None and row.verdict == row.outcome.label
+        assert candidate_list(s, world.cycle_id, sensitive=False)[0].id_number == ""
+        detail = candidate_detail(s, cid)
+        assert detail.row.id == cid and detail.verdict is not None and detail.steps == []
+        choices = registration_choices(s, world.cycle_id)
+        assert "委员" in choices.posts[(world.villages["青山村"], OrgKind.VILLAGE_COMMITTEE)]
