@@ -14,7 +14,7 @@ from villagevote.ui.context import AppContext
 from villagevote.ui.table_model import Column, RowsModel, sorting_proxy
 from villagevote.voters.queries import Choice, group_choices, picker_rows, village_choices
 
-__all__ = ["VoterPicker", "day_of", "fill_groups", "fill_villages"]
+__all__ = ["VoterPicker", "day_of", "fill_combo", "fill_groups", "fill_villages"]
 
 COLUMNS = [Column(tr("姓名"), kind="name"), Column(tr("村民小组")), Column(tr("性别")), Column(tr("出生日期")),
            Column(tr("身份证号")), Column(tr("状态"))]
@@ -27,7 +27,9 @@ def day_of(edit: QDateEdit) -> dt.date:
     return day
 
 
-def _fill(combo: QComboBox, first: str | None, choices: list[Choice], wanted: int | None) -> None:
+def fill_combo(combo: QComboBox, first: str | None, choices: list[Choice], wanted: int | None) -> None:
+    """Refill ``combo`` (``first``: a top item with no choice, data None) keeping ``wanted`` selected when listed,
+    else the top item; emits no signals."""
     combo.blockSignals(True)
     combo.clear()
     if first is not None:
@@ -43,7 +45,7 @@ def fill_villages(ctx: AppContext, combo: QComboBox, village_id: int | None, fir
     """Fill ``combo`` with the township's villages (item data: id), ``village_id`` selected when listed, else the top
     item; ``first`` adds a top item with no village (data None). ``then()`` runs once it is filled."""
     def done(choices: list[Choice]) -> None:
-        _fill(combo, first, choices, village_id)
+        fill_combo(combo, first, choices, village_id)
         if then is not None:
             then()
     ctx.query(village_choices, done, parent=combo.window())
@@ -51,7 +53,7 @@ def fill_villages(ctx: AppContext, combo: QComboBox, village_id: int | None, fir
 
 def fill_groups(ctx: AppContext, combo: QComboBox, village_id: int | None, first: str) -> None:
     """Fill ``combo`` with a village's 村民小组 after ``first`` (data None)."""
-    ctx.query(lambda s: group_choices(s, village_id), lambda choices: _fill(combo, first, choices, None),
+    ctx.query(lambda s: group_choices(s, village_id), lambda choices: fill_combo(combo, first, choices, None),
               parent=combo.window())
 
 

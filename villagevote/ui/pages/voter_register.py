@@ -30,6 +30,7 @@ from villagevote.ui.context import AppContext
 from villagevote.ui.dialogs.common import Ask, ask_date, show_error
 from villagevote.ui.dialogs.voters_import import start_import
 from villagevote.ui.dialogs.voters_objection import AnswerDialog, ObjectionDialog
+from villagevote.ui.dialogs.voters_pick import fill_combo
 from villagevote.ui.dialogs.voters_proxy import ProxyDialog
 from villagevote.ui.dialogs.voters_remove import RemoveDialog
 from villagevote.ui.pages.base import Page
@@ -77,17 +78,6 @@ def _selected_row(tab: QWidget, view: QTableView, model: RowsModel, title: str, 
     if isinstance(proxy, SortProxy):
         index = proxy.mapToSource(index)
     return model.row_at(index.row())
-
-
-def _fill(combo: QComboBox, first: str, choices: list[queries.Choice], wanted: int | None) -> None:
-    """Refill a filter combo (first item: no choice) keeping ``wanted`` selected when listed; no signals."""
-    combo.blockSignals(True)
-    combo.clear()
-    combo.addItem(first, None)
-    for key, name in choices:
-        combo.addItem(name, key)
-    combo.setCurrentIndex(max(combo.findData(wanted), 0))
-    combo.blockSignals(False)
 
 
 class PagedRows(RowsModel):
@@ -271,8 +261,8 @@ class VoterRegisterTab(Page):
     def show_data(self, data: tuple[queries.RegisterView, tuple]) -> None:
         view, (village_id, group_id, _category, _status, _query, full) = data
         self.cycle_id = view.cycle_id
-        _fill(self.village, tr("全镇"), view.villages, village_id)
-        _fill(self.group, tr("全部小组"), view.groups, group_id)
+        fill_combo(self.village, tr("全镇"), view.villages, village_id)
+        fill_combo(self.group, tr("全部小组"), view.groups, group_id)
         if view.filter is None:
             self.model.show(0, [], None)
             self.count.setText(tr("尚未设置换届届次，请先在系统页建立届次。"))
