@@ -640,6 +640,8 @@ def test_click_everything(role_name, mode, demo_township, qtbot, qtlog, tmp_path
     controller.show_main(actor)
     window = controller.window
     qtbot.addWidget(window)
+    window.ensure_ready()  # the page in front and the village tree (the first paint would do it)
+    assert window.ctx.wait_idle()
     clicker = Clicker(qtbot, qtlog, controller, mode, out_dir, demo_township.samples)
     clicker.install(monkeypatch)
     started = time.perf_counter()
