@@ -22,13 +22,12 @@ from villagevote.audit import Actor
 from villagevote.auth import Permission, require
 from villagevote.errors import UserError, ValidationError
 from villagevote.i18n import tr
-from villagevote.models.core import ElectionCycle, Township, Village, VillageGroup
-from villagevote.models.enums import VoterStatus
-from villagevote.models.voters import Voter
+from villagevote.models.core import ElectionCycle, Township, Village
 from villagevote.reports.registry import Form, Options
 from villagevote.township import current_cycle
 from villagevote.voters.calendar import RuleProfile, statutory_calendar
 from villagevote.voters.proxies import check_printable, list_proxies
+from villagevote.voters.queries import voters_by_group
 from villagevote.voters.register import RegisterFilter, count_voters, fetch_voters, milestones, publish_blockers
 from villagevote.voters.schedule import NoticeDateRefused, check_notice_date, record_notice_override
 
@@ -63,19 +62,6 @@ def _date_option(options: Options) -> dt.date | None:
         raise UserError(tr("日期“{t}”格式不对，应为 YYYY-MM-DD").format(t=text)) from None
 
 
-def _register_by_group(session: Session, cycle_id: int, village_id: int):  # -> list[(group name, [(name, gender)])]
-    rows = session.execute(
-        select(VillageGroup.name, Voter.name, Voter.gender, Voter.id)
-        .outerjoin(VillageGroup, VillageGroup.id == Voter.group_id)
-        .where(Voter.cycle_id == cycle_id, Voter.village_id == village_id, Voter.status == VoterStatus.ACTIVE,
-               Voter.eligible.is_(True))
-        .order_by(VillageGroup.number.is_(None), VillageGroup.number, Voter.name_sort, Voter.id))
-    groups: dict[str, list] = {}
-    for group, name, gender, vid in rows:
-        groups.setdefault(group or tr("未分组"), []).append((name, gender.label if gender else "", vid))
-    return groups
-
-
 def notice_data(session: Session, options: Options, actor: Actor | None = None):  # -> list[VillageNotice]
     from villagevote.reports.pdf.voter_notice import NoticeGroup, NoticeVoter, VillageNotice
 
@@ -96,7 +82,7 @@ def notice_data(session: Session, options: Options, actor: Actor | None = None):
         late = _notice_date_checked(session, actor, cycle.id, v.id, "voter_list", published, options)
         dates = {d.code: d.due for d in statutory_calendar(cycle.election_day, profile, published_on=published)}
         groups = [NoticeGroup(name, [NoticeVoter(n, g) for n, g, _ in members], presorted=True)
-                  for name, members in _register_by_group(session, cycle.id, v.id).items()]
+                  for name, members in voters_by_group(session, cycle.id, v.id).items()]
         notices.append(VillageNotice(village=v.name, township=township.name if township else "",
                                      cycle_label=cycle.name, election_day=cycle.election_day, published_on=published,
                                      objection_deadline=dates["objection_deadline"], groups=groups,
@@ -125,7 +111,7 @@ def cards_data(session: Session, options: Options):  # -> list[VillageCards]
     out = []
     for v in _villages(session, cycle, options):
         cards = []
-        for group, members in _register_by_group(session, cycle.id, v.id).items():
+        for group, members in voters_by_group(session, cycle.id, v.id).items():
             for name, gender, vid in members:
                 cards.append(VoterCard(number=f"{v.code or v.id}-{vid:06d}", name=name, gender=gender, group=group))
         out.append(VillageCards(village=v.name, township=township.name if township else "", cycle_label=cycle.name,

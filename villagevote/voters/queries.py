@@ -15,7 +15,7 @@ from villagevote.errors import UserError
 from villagevote.i18n import tr
 from villagevote.idcard import mask_id_number
 from villagevote.models.core import Village, VillageGroup
-from villagevote.models.enums import RelationKind, VoterCategory
+from villagevote.models.enums import RelationKind, VoterCategory, VoterStatus
 from villagevote.models.voters import Voter
 from villagevote.township import current_cycle
 from villagevote.voters.objections import ObjectionRow, list_objections
@@ -51,6 +51,7 @@ __all__ = [
     "register_view",
     "village_choices",
     "village_name",
+    "voters_by_group",
 ]
 
 Choice = tuple[int, str]  # (id, name) for a combo box
@@ -144,6 +145,21 @@ def picker_rows(session: Session, village_id: int | None, query: str, full_ids: 
     f = RegisterFilter(cycle_id, village_id=village_id, status="active", query=query)
     return [(r[3], r[2], r[4], r[5], r[7], tr("有选举权") if r[10] else r[11], r[0])
             for r in fetch_voters(session, f, 0, limit, full_ids=full_ids)]
+
+
+def voters_by_group(session: Session, cycle_id: int, village_id: int) -> dict[str, list[tuple[str, str, int]]]:
+    """The voters of a village's published list (on the list and entitled to vote) by 村民小组 in group number
+    order (未分组 last), each group in 姓氏笔画 order: group name -> [(name, gender, voter id)]."""
+    rows = session.execute(
+        select(VillageGroup.name, Voter.name, Voter.gender, Voter.id)
+        .outerjoin(VillageGroup, VillageGroup.id == Voter.group_id)
+        .where(Voter.cycle_id == cycle_id, Voter.village_id == village_id, Voter.status == VoterStatus.ACTIVE,
+               Voter.eligible.is_(True))
+        .order_by(VillageGroup.number.is_(None), VillageGroup.number, Voter.name_sort, Voter.id))
+    groups: dict[str, list[tuple[str, str, int]]] = {}
+    for group, name, gender, vid in rows:
+        groups.setdefault(group or tr("未分组"), []).append((name, gender.label if gender else "", vid))
+    return groups
 
 
 # ---------------------------------------------------------------------------------------------------------------
