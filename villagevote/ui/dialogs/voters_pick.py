@@ -87,6 +87,10 @@ class VoterPicker(QWidget):
         self.search.textChanged.connect(lambda _t: self._timer.start())
         self.reload()
 
+    def setStyleSheet(self, styleSheet: str) -> None:
+        """A dialog marks an invalid field by its border (FieldErrors): here the search box's, not every cell's."""
+        self.search.setStyleSheet(styleSheet)
+
     def set_village(self, village_id: int | None) -> None:
         self.village_id = village_id
         self.reload()
