@@ -16,7 +16,7 @@ def fake_first_admin(monkeypatch, password="secret-1"):
         self.display.setText("张主任")
         self.password.setText(password)
         self.password2.setText(password)
-        self.create()
+        self.create_admin()
         return self.result()
     monkeypatch.setattr(login_mod.FirstAdminDialog, "exec", exec_)
 
@@ -144,3 +144,15 @@ def test_restore_refuses_a_damaged_file_and_keeps_working(qapp, tmp_path, monkey
         assert s.scalar(select(Township.name)) == "新安镇"
     controller.window.close()
     controller.db.dispose()
+
+
+def test_backup_keep_reads_the_setting_with_a_safe_default(db, admin):
+    from villagevote.seed import set_setting
+    from villagevote.shell import DEFAULT_BACKUP_KEEP, backup_keep
+    with db.read_session() as s:
+        assert backup_keep(s) == DEFAULT_BACKUP_KEEP
+    for stored, expected in ((3, 3), ("7", 7), ("很多", DEFAULT_BACKUP_KEEP), (None, DEFAULT_BACKUP_KEEP)):
+        with db.session() as s:
+            set_setting(s, admin, "backup.keep", stored)
+        with db.read_session() as s:
+            assert backup_keep(s) == expected, stored
