@@ -283,3 +283,38 @@ def test_change_status_offers_no_outcomes(qtbot, ctx, settle, world, monkeypatch
     assert S.CANDIDATE in offered
     with ctx.db.session() as s:
         assert s.get(Candidacy, cid).status is S.CANDIDATE
+
+
+def test_relation_search_runs_on_the_worker_after_typing_stops(qtbot, ctx, settle, db, world, monkeypatch):
+    """登记亲属关系: the search waits for a pause in typing (one query, not one per keystroke), leaves the person out
+    and records the chosen relative."""
+    from villagevote.models import Relationship
+    from villagevote.models.enums import RelationKind
+    from villagevote.ui.dialogs.candidates_relation import RelationDialog
+    page = _page(qtbot, ctx, settle)
+    _select(page, settle, "张三")
+    queries: list = []
+    real_query = ctx.query
+
+    def counting(fn, on_done, **kw):
+        queries.append(fn)
+        real_query(fn, on_done, **kw)
+
+    def exec_(dialog):
+        monkeypatch.setattr(ctx, "query", counting)
+        for text in ("l", "li", "lis"):
+            dialog.query.setText(text)
+        qtbot.wait(RelationDialog.DEBOUNCE_MS + 100)
+        settle()
+        monkeypatch.setattr(ctx, "query", real_query)
+        assert len(queries) == 1
+        assert dialog.results.count() == 1 and "李四" in dialog.results.item(0).text()
+        dialog.kind.setCurrentIndex(dialog.kind.findData(RelationKind.SIBLING.value))
+        return dialog.DialogCode.Accepted
+    monkeypatch.setattr(RelationDialog, "exec", exec_)
+    page.detail.relation_btn.click()
+    settle()
+    with db.session() as s:
+        (rel,) = s.query(Relationship).all()
+        assert rel.kind is RelationKind.SIBLING
+    assert "李四" in page.detail.detail_title.text()  # the detail shows the new relative after the reload
