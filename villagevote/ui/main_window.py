@@ -193,7 +193,7 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
-            QTimer.singleShot(0, self._after_first_paint)
+            QTimer.singleShot(0, self, self._after_first_paint)  # not after the window is gone
 
     def _after_first_paint(self) -> None:
         """The page in front and the village tree, once the frame is on screen."""
