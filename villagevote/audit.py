@@ -49,7 +49,7 @@ def _chain_new_rows(session: Session, _flush_context: Any, _instances: Any) -> N
     new = [obj for obj in session.new if isinstance(obj, AuditLog)]
     if not new:
         return
-    new.sort(key=lambda obj: inspect(obj).insert_order)
+    new.sort(key=lambda obj: inspect(obj).insert_order or 0)
     with session.no_autoflush:
         conn = session.connection()
         last = conn.exec_driver_sql("SELECT id, row_hash FROM audit_log ORDER BY id DESC LIMIT 1").first()
@@ -202,10 +202,10 @@ def _conditions(actor: Actor, filters: AuditFilter) -> list[Any]:
         candidacies = select(Candidacy.id).where(Candidacy.person_id.in_(persons))
 
         def ref(column: str, key: str) -> Any:
-            col = literal_column(f"audit_log.{column}")
+            col: Any = literal_column(f"audit_log.{column}")
             return case((func.json_valid(col) == 1, func.json_extract(col, f"$.{key}")))
 
-        options = [
+        options: list[Any] = [
             (AuditLog.entity == "person") & AuditLog.entity_id.in_(select(cast(Person.id, String)).where(person_match)),
             (AuditLog.entity == "voter") & AuditLog.entity_id.in_(select(cast(Voter.id, String)).where(voter_match)),
             (AuditLog.entity == "candidacy") & AuditLog.entity_id.in_(

@@ -35,7 +35,7 @@ def _count_in(session: Session, model: type, village_id: int | None) -> int:
     query = select(func.count()).select_from(model)
     if village_id is not None:
         if model in (Pledge, Commitment):
-            query = query.join(Candidacy, model.candidacy_id == Candidacy.id)  # type: ignore[attr-defined]
+            query = query.join(Candidacy, model.candidacy_id == Candidacy.id)
         org_col = Contest.organization_id if model is Contest else Candidacy.organization_id
         query = query.join(Organization, org_col == Organization.id).where(Organization.village_id == village_id)
     return session.scalar(query) or 0

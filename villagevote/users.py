@@ -113,10 +113,10 @@ class UserRow:
 
 def list_users(session: Session) -> list[UserRow]:
     """All users (active and disabled) with the time of their last successful login (from the audit log)."""
-    last = dict(session.execute(
+    last: dict[int | None, dt.datetime] = {user_id: at for user_id, at in session.execute(
         select(AuditLog.user_id, func.max(AuditLog.at))
         .where(AuditLog.entity == "app_user", AuditLog.action == "login", AuditLog.user_id.is_not(None))
-        .group_by(AuditLog.user_id)).all())
+        .group_by(AuditLog.user_id))}
     return [UserRow(u.id, u.username, u.display_name, u.role, u.active, last.get(u.id))
             for u in session.scalars(select(User).order_by(User.id))]
 

@@ -14,7 +14,15 @@ from villagevote.models.core import Township, Village
 from villagevote.models.enums import OrgKind, PledgeKind, PledgeStatus
 from villagevote.models.pledges import PledgeItemKind
 from villagevote.names import stroke_key
-from villagevote.pledges.service import NOTICE_CANDIDACY, cycle_label, list_pledges, organization_name, rendered_pledge
+from villagevote.pledges.service import (
+    NOTICE_CANDIDACY,
+    cycle_label,
+    goal_deadline,
+    linked,
+    list_pledges,
+    organization_name,
+    rendered_pledge,
+)
 from villagevote.pledges.templates import RenderedPledge
 
 __all__ = ["NoticeCandidate", "NoticeData", "NoticeGoal", "PledgeToPrint", "candidacies_named", "notice_data",
@@ -92,7 +100,7 @@ def pledge_to_print(session: Session, pledge_id: int) -> PledgeToPrint:
     pledge = session.get(Pledge, pledge_id)
     if pledge is None:
         raise NotFound(tr("找不到承诺书（编号 {id}）").format(id=pledge_id))
-    row = next(r for r in list_pledges(session, session.get(Candidacy, pledge.candidacy_id).cycle_id,
+    row = next(r for r in list_pledges(session, linked(session, Candidacy, pledge.candidacy_id).cycle_id,
                                        candidacy_id=pledge.candidacy_id) if r.id == pledge_id)
     rendered = rendered_pledge(session, pledge_id)
     return PledgeToPrint(f"{row.village}　{row.name}　{row.kind.label}", row.kind, row.village, rendered)
@@ -145,7 +153,7 @@ def notice_data(session: Session, cycle_id: int, village_id: int) -> NoticeData:
                 for item in session.scalars(select(PledgeItem).where(
                         PledgeItem.pledge_id == pledge.id, PledgeItem.item_kind == PledgeItemKind.GOAL,
                         PledgeItem.struck.is_(False)).order_by(PledgeItem.sort_order, PledgeItem.id)):
-                    goals.append(NoticeGoal(item.title, item.category, item.target, item.deadline))
+                    goals.append(NoticeGoal(item.title, item.category, item.target, goal_deadline(item)))
         entry = NoticeCandidate(
             name=cand.person.name, organization=organization_name(village.name, org.kind.label), post=cand.post,
             signed_kinds=tuple(PledgeKind(p.kind).label for p in signed), goals=tuple(goals),

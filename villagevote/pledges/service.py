@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, selectinload
@@ -161,8 +162,16 @@ class GenerateResult:
 
 
 # --------------------------------------------------------------------------------------------------- lookups
+T = TypeVar("T")
+
 def _pledge(session: Session, pledge_id: int) -> Pledge:
     return get_row(session, Pledge, pledge_id, tr("找不到承诺书（编号 {id}）"))
+
+
+def linked(session: Session, model: type[T], row_id: Any) -> T:
+    """A row that another row refers to (its candidacy, organization, village, cycle, template): NotFound when the
+    database lost it."""
+    return get_row(session, model, row_id, tr("数据不完整：找不到关联记录（编号 {id}）"))
 
 
 def _who(session: Session, pledge: Pledge) -> str:
@@ -199,10 +208,10 @@ def term_end_of(cycle: ElectionCycle) -> dt.date:
 def facts_for(session: Session, candidacy_id: int, signed_on: dt.date | None = None,
               printed_on: dt.date | None = None) -> PledgeFacts:
     cand = get_row(session, Candidacy, candidacy_id, tr("找不到候选人登记（编号 {id}）"))
-    org = session.get(Organization, cand.organization_id)
-    village = session.get(Village, org.village_id)
+    org = linked(session, Organization, cand.organization_id)
+    village = linked(session, Village, org.village_id)
     township = session.get(Township, village.township_id)
-    cycle = session.get(ElectionCycle, cand.cycle_id)
+    cycle = linked(session, ElectionCycle, cand.cycle_id)
     person: Person = cand.person
     return PledgeFacts(
         name=person.name, gender=person.gender.label if person.gender else "",
@@ -341,8 +350,15 @@ def list_pledges(session: Session, cycle_id: int, village_id: int | None = None,
     return out
 
 
+def goal_deadline(item: PledgeItem) -> dt.date:
+    """A term goal's 完成时限 (goal rows always carry one; only trigger rows have none)."""
+    if item.deadline is None:
+        raise ValidationError(tr("目标“{t}”没有完成时限").format(t=item.title))
+    return item.deadline
+
+
 def _goal_items(pledge: Pledge) -> list[GoalLine]:
-    return [GoalLine(i.id, TermGoalItem(i.title, i.category, i.target, i.deadline, i.weight, i.struck,
+    return [GoalLine(i.id, TermGoalItem(i.title, i.category, i.target, goal_deadline(i), i.weight, i.struck,
                                         i.struck_reason))
             for i in pledge.items if i.item_kind == PledgeItemKind.GOAL]
 
@@ -353,7 +369,7 @@ def _triggers(pledge: Pledge) -> list[ResignationTrigger]:
 
 
 def _render_live(session: Session, pledge: Pledge, printed_on: dt.date | None = None) -> RenderedPledge:
-    template_row = session.get(TemplateRow, pledge.template_id)
+    template_row = linked(session, TemplateRow, pledge.template_id)
     template = template_of(template_row)
     facts = facts_for(session, pledge.candidacy_id, printed_on=printed_on)
     return render(template, build_context(facts, template.id_number),
@@ -371,11 +387,11 @@ def rendered_pledge(session: Session, pledge_id: int) -> RenderedPledge:
 
 def pledge_detail(session: Session, pledge_id: int) -> PledgeDetail:
     pledge = _pledge(session, pledge_id)
-    cand = session.get(Candidacy, pledge.candidacy_id)
-    org = session.get(Organization, cand.organization_id)
-    village = session.get(Village, org.village_id)
-    cycle = session.get(ElectionCycle, cand.cycle_id)
-    template_row = session.get(TemplateRow, pledge.template_id)
+    cand = linked(session, Candidacy, pledge.candidacy_id)
+    org = linked(session, Organization, cand.organization_id)
+    village = linked(session, Village, org.village_id)
+    cycle = linked(session, ElectionCycle, cand.cycle_id)
+    template_row = linked(session, TemplateRow, pledge.template_id)
     template = template_of(template_row)
     reviews = _current_reviews(pledge, session)
     problem = ""
@@ -429,9 +445,9 @@ def save_goal_items(session: Session, actor: Actor, pledge_id: int, goals: Seque
     _ensure_editable(session, pledge)
     if pledge.kind != PledgeKind.TERM_GOALS:
         raise ValidationError(tr("只有创业承诺（任期目标）有目标项"))
-    cand = session.get(Candidacy, pledge.candidacy_id)
-    cycle = session.get(ElectionCycle, cand.cycle_id)
-    template = template_of(session.get(TemplateRow, pledge.template_id))
+    cand = linked(session, Candidacy, pledge.candidacy_id)
+    cycle = linked(session, ElectionCycle, cand.cycle_id)
+    template = template_of(linked(session, TemplateRow, pledge.template_id))
     validate_term_goal_items(goals, cycle.election_day, template.categories, template.weights_total,
                              term_end_of(cycle))
     before = [audit.snapshot(i) for i in pledge.items]

@@ -81,7 +81,8 @@ def seed_default_templates(session: Session) -> int:
 
 
 def list_templates(session: Session, include_old_versions: bool = False) -> list[TemplateInfo]:
-    counts = dict(session.execute(select(Pledge.template_id, func.count()).group_by(Pledge.template_id)).all())
+    counts: dict[int, int] = {template_id: n for template_id, n in session.execute(
+        select(Pledge.template_id, func.count()).group_by(Pledge.template_id))}
     query = select(TemplateRow).order_by(TemplateRow.kind, TemplateRow.name, TemplateRow.version.desc())
     if not include_old_versions:
         query = query.where(TemplateRow.active.is_(True))

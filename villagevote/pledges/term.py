@@ -37,7 +37,7 @@ def commitments_from_pledges(session: Session, candidacy_id: int, actor: Actor) 
     if CandidacyStatus(cand.status) is not CandidacyStatus.ELECTED:
         raise ValidationError(tr("{name}的状态是“{status}”，当选后才能把任期目标转为践诺事项").format(
             name=cand.person.name, status=CandidacyStatus(cand.status).label))
-    cycle = session.get(ElectionCycle, cand.cycle_id)
+    cycle = get_row(session, ElectionCycle, cand.cycle_id, tr("找不到换届届次（编号 {id}）"))
     items = list(session.scalars(
         select(PledgeItem).join(Pledge, Pledge.id == PledgeItem.pledge_id)
         .where(Pledge.candidacy_id == cand.id, Pledge.kind == PledgeKind.TERM_GOALS,

@@ -79,7 +79,7 @@ class _CopyMarker(Flowable):
         return 0, 0
 
     def draw(self) -> None:
-        doc = self.canv._doctemplate  # type: ignore[attr-defined]
+        doc = self.canv._doctemplate
         doc.vv_copy_label = self.copy_label
         doc.vv_header = self.header
 

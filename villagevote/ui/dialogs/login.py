@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -93,11 +94,11 @@ class FirstAdminDialog(QDialog):
         self.message.setStyleSheet("color: #B00020")
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.create)
+        buttons.accepted.connect(self.create_admin)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
-    def create(self) -> None:
+    def create_admin(self) -> None:
         if self.password.text() != self.password2.text():
             self.message.setText(tr("两次输入的密码不一致。"))
             return
@@ -132,7 +133,8 @@ class TownshipSetupDialog(QDialog):
         self.name = QLineEdit()
         self.county = QLineEdit()
         self.cycle = QLineEdit(tr("{year}年村级组织换届").format(year=dt.date.today().year))
-        self.day = QDateEdit(dt.date.today() + dt.timedelta(days=60))
+        day = dt.date.today() + dt.timedelta(days=60)
+        self.day = QDateEdit(QDate(day.year, day.month, day.day))
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
         form.addRow(tr("乡镇（街道）名称"), self.name)
@@ -155,4 +157,5 @@ class TownshipSetupDialog(QDialog):
         self.accept()
 
     def values(self) -> tuple[str, str, str, dt.date]:
-        return (self.name.text(), self.county.text(), self.cycle.text(), self.day.date().toPython())
+        day = self.day.date()
+        return (self.name.text(), self.county.text(), self.cycle.text(), dt.date(day.year(), day.month(), day.day()))

@@ -80,8 +80,8 @@ class GoalsDialog(WriteDialog):
         layout.addWidget(ok_cancel(self, self.try_submit, tr("保存"), ok_button=QDialogButtonBox.StandardButton.Save))
         self.add_btn.clicked.connect(lambda: self.add_row())
         self.remove_btn.clicked.connect(self.remove_selected)
-        self.up_btn.clicked.connect(lambda: self.move(-1))
-        self.down_btn.clicked.connect(lambda: self.move(1))
+        self.up_btn.clicked.connect(lambda: self.move_row(-1))
+        self.down_btn.clicked.connect(lambda: self.move_row(1))
         for goal in goals:
             self.add_row(goal)
 
@@ -113,7 +113,7 @@ class GoalsDialog(WriteDialog):
         for r in rows:
             self.table.removeRow(r)
 
-    def move(self, step: int) -> None:
+    def move_row(self, step: int) -> None:
         r = self.table.currentRow()
         target = r + step
         if r < 0 or not 0 <= target < self.table.rowCount():
@@ -125,14 +125,20 @@ class GoalsDialog(WriteDialog):
             self.add_row(goal)
         self.table.selectRow(target)
 
+    def _text(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        return item.text().strip() if item is not None else ""
+
     def goals(self, check: bool = True) -> list[TermGoalItem]:
         out = []
         for r in range(self.table.rowCount()):
-            title = (self.table.item(r, 0).text() if self.table.item(r, 0) else "").strip()
-            category = self.table.cellWidget(r, 1).currentText()
-            target = (self.table.item(r, 2).text() if self.table.item(r, 2) else "").strip()
-            deadline = _pydate(self.table.cellWidget(r, 3).date())
-            weight_text = (self.table.item(r, 4).text() if self.table.item(r, 4) else "").strip()
+            title = self._text(r, 0)
+            combo, date = self.table.cellWidget(r, 1), self.table.cellWidget(r, 3)
+            assert isinstance(combo, QComboBox) and isinstance(date, QDateEdit)  # made by add_row
+            category = combo.currentText()
+            target = self._text(r, 2)
+            deadline = _pydate(date.date())
+            weight_text = self._text(r, 4)
             weight = None
             if weight_text:
                 try:
@@ -195,6 +201,8 @@ class TriggersDialog(WriteDialog):
         out = []
         for r in range(self.table.rowCount()):
             item = self.table.item(r, 0)
+            if item is None:
+                continue
             code, params = item.data(Qt.ItemDataRole.UserRole) or ("", {})
             out.append(ResignationTrigger(code, item.text().strip(), params))
         return out

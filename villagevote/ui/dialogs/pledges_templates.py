@@ -36,7 +36,7 @@ __all__ = ["TemplatesDialog"]
 
 
 class TemplatesDialog(QDialog):
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(tr("承诺书模板"))
@@ -187,6 +187,8 @@ class TemplatesDialog(QDialog):
             show_error(self, exc, tr("未保存"))
             return
         actor, template_id = self.ctx.actor, self.current_id
+        if template_id is None:
+            return
 
         def saved(new_id: int) -> None:
             self.refresh(new_id)
@@ -218,5 +220,5 @@ class TemplatesDialog(QDialog):
                        on_done=saved, on_error=lambda exc: show_error(self, exc, tr("未保存")), parent=self)
 
     @classmethod
-    def ask(cls, parent: QWidget | None, ctx) -> None:  # type: ignore[no-untyped-def]
+    def ask(cls, parent: QWidget | None, ctx) -> None:
         cls(ctx, parent).exec()

@@ -43,7 +43,7 @@ class _WriteDialog(QDialog, Generic[V]):
     """A form whose OK runs ``writer(value())`` through ``ctx.write`` and closes when it committed; ``saved`` holds
     the write's result. A refusal stays in the dialog, beside its field."""
 
-    def __init__(self, ctx, writer: Writer[V], parent: QWidget | None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx, writer: Writer[V], parent: QWidget | None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._writer = writer
@@ -90,7 +90,7 @@ class _WriteDialog(QDialog, Generic[V]):
 class AddUserDialog(_WriteDialog[NewUser]):
     """User name, name, role and the initial password (typed twice). OK saves ``writer(NewUser)``."""
 
-    def __init__(self, ctx, writer: Writer[NewUser], parent: QWidget | None = None,  # type: ignore[no-untyped-def]
+    def __init__(self, ctx, writer: Writer[NewUser], parent: QWidget | None = None,
                  role: Role = Role.CLERK) -> None:
         super().__init__(ctx, writer, parent)
         self.setWindowTitle(tr("添加用户"))
@@ -122,7 +122,7 @@ class AddUserDialog(_WriteDialog[NewUser]):
         return NewUser(self.username.text().strip(), self.display.text().strip(), role, self.password.text())
 
     @classmethod
-    def ask(cls, parent: QWidget | None, ctx, writer: Writer[NewUser],  # type: ignore[no-untyped-def]
+    def ask(cls, parent: QWidget | None, ctx, writer: Writer[NewUser],
             role: Role = Role.CLERK) -> Any:
         """The write's result (the new user's id) when saved, None when cancelled."""
         dialog = cls(ctx, writer, parent, role)
@@ -133,7 +133,7 @@ class PasswordDialog(_WriteDialog[tuple[str, str]]):
     """A new password typed twice; with ``need_old`` also the current password (a user changing their own). OK
     saves ``writer((old, new))``."""
 
-    def __init__(self, ctx, writer: Writer[tuple[str, str]], parent: QWidget | None,  # type: ignore[no-untyped-def]
+    def __init__(self, ctx, writer: Writer[tuple[str, str]], parent: QWidget | None,
                  title: str, intro: str, need_old: bool = False) -> None:
         super().__init__(ctx, writer, parent)
         self.setWindowTitle(title)
@@ -162,7 +162,7 @@ class PasswordDialog(_WriteDialog[tuple[str, str]]):
         return (self.old.text() if self.old is not None else ""), self.password.text()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, ctx, writer: Writer[tuple[str, str]], title: str,  # type: ignore[no-untyped-def]
+    def ask(cls, parent: QWidget | None, ctx, writer: Writer[tuple[str, str]], title: str,
             intro: str = "", need_old: bool = False) -> bool:
         """True when the password was saved, False when cancelled."""
         return cls(ctx, writer, parent, title, intro, need_old).exec() == QDialog.DialogCode.Accepted

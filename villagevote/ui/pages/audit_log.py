@@ -89,7 +89,7 @@ class AuditLogTab(Page):
 
     COLUMNS = (tr("时间"), tr("用户"), tr("操作"), tr("对象"), tr("编号"), tr("修改前"), tr("修改后"), tr("备注"))
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._filters = AuditFilter()
         layout = QVBoxLayout(self)
@@ -177,7 +177,7 @@ class AuditLogTab(Page):
         """Re-run the current search (the 系统 page calls it when the tab is shown)."""
         self.reload()
 
-    def fetch(self, session) -> audit.AuditPage:  # type: ignore[no-untyped-def]
+    def fetch(self, session) -> audit.AuditPage:
         return audit.first_page(session, self.ctx.actor, self._filters, PAGE_SIZE)
 
     def _load(self, filters: AuditFilter) -> None:

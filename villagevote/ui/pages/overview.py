@@ -12,7 +12,7 @@ from villagevote.ui.pages.base import Page, load_widget
 class OverviewPage(Page):
     AREAS = frozenset({Area.TOWNSHIP, Area.VOTERS, Area.CANDIDATES, Area.PLEDGES, Area.ELECTIONS, Area.TRACKING})
 
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         layout = QVBoxLayout(self)
         self.heading = QLabel()
@@ -33,14 +33,14 @@ class OverviewPage(Page):
         """Reload the counts (kept for callers of the former synchronous page)."""
         self.reload()
 
-    def fetch(self, session) -> Overview:  # type: ignore[no-untyped-def]
+    def fetch(self, session) -> Overview:
         return overview(session, self.ctx.village_id)
 
     def show_data(self, data: Overview) -> None:
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+        while (item := self.grid.takeAt(0)) is not None:
+            widget = item.widget()
+            if widget is not None:
+                widget.deleteLater()
         name = data.township or tr("（尚未设置乡镇）")
         self.heading.setText(name + (f" · {data.village}" if data.village else ""))
         cycle = data.cycle

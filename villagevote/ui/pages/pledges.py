@@ -106,7 +106,7 @@ def rendered_html(rendered: RenderedPledge) -> str:
 class PledgesPage(Page):
     AREAS = frozenset({Area.PLEDGES, Area.CANDIDATES, Area.QUALIFICATION, Area.TOWNSHIP})
 
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.data = PledgeList(None, None, [])
         self.rows: list[service.PledgeRow] = []
@@ -129,8 +129,8 @@ class PledgesPage(Page):
         for w in (QLabel(tr("查找：")), self.search, self.status_box, self.kind_box):
             bar.addWidget(w)
         bar.addStretch(1)
-        for w in (self.generate_btn, self.templates_btn, self.batch_btn, self.notice_btn):
-            bar.addWidget(w)
+        for b in (self.generate_btn, self.templates_btn, self.batch_btn, self.notice_btn):
+            bar.addWidget(b)
         layout.addLayout(bar)
         self.summary = QLabel()
         layout.addWidget(self.summary)
@@ -205,7 +205,7 @@ class PledgesPage(Page):
     def refresh(self) -> None:
         self.reload()
 
-    def fetch(self, session) -> PledgeList:  # type: ignore[no-untyped-def]
+    def fetch(self, session) -> PledgeList:
         return pledge_list(session, self.ctx.village_id)
 
     def show_data(self, data: PledgeList) -> None:
@@ -284,10 +284,11 @@ class PledgesPage(Page):
             lines.append(tr("已删去：{t}（{r}）").format(t=item.title, r=item.strike_reason))
         if row.status is PledgeStatus.SIGNED:
             lines.append(tr("签订：{d}，见证人 {w}，{c}份{scan}").format(
-                d=cn_date(row.signed_on), w=row.witness, c=detail.copies,
+                d=cn_date(row.signed_on) if row.signed_on else "", w=row.witness, c=detail.copies,
                 scan=tr("，有扫描件") if detail.scan_path else ""))
         if row.status is PledgeStatus.REFUSED:
-            lines.append(tr("拒签：{d}，{n}").format(d=cn_date(row.refused_on), n=detail.refusal_note))
+            lines.append(tr("拒签：{d}，{n}").format(d=cn_date(row.refused_on) if row.refused_on else "",
+                                                    n=detail.refusal_note))
         self.reviews.setText("\n".join(lines) or tr("尚未审诺"))
         if detail.rendered is not None:
             prefix = "" if row.status is not PledgeStatus.DRAFT else \
@@ -365,14 +366,14 @@ class PledgesPage(Page):
         if detail is None or detail.row.next_review_body is None:
             return
         row = detail.row
-        body = row.next_review_body
+        body: str = detail.row.next_review_body
         items = [(g.id, f"{g.item.title}：{g.item.target}") for g in detail.goals if not g.item.struck and g.id]
 
-        def write(value):  # type: ignore[no-untyped-def]
+        def write(value):
             return lambda s: service.review_pledge(s, actor, row.id, value.body, "pass" if value.passed else "fail",
                                                    value.note, value.reviewed_on, value.reviewer or None)
 
-        def strike(item_id: int, reason: str):  # type: ignore[no-untyped-def]
+        def strike(item_id: int, reason: str):
             return lambda s: service.strike_item(s, actor, item_id, reason)
 
         self._keep_selected(row.id)

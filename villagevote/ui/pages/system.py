@@ -54,7 +54,7 @@ class UsersTab(Page):
 
     AREAS = frozenset({Area.USERS})
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self.rows: list[users.UserRow] = []
         self._pending_select: int | None = None
@@ -98,7 +98,7 @@ class UsersTab(Page):
     def refresh(self) -> None:
         self.reload()
 
-    def fetch(self, session) -> list[users.UserRow]:  # type: ignore[no-untyped-def]
+    def fetch(self, session) -> list[users.UserRow]:
         return users.list_users_by_name(session)
 
     def show_data(self, data: list[users.UserRow]) -> None:
@@ -137,13 +137,13 @@ class UsersTab(Page):
         if chosen:
             select_enum(self.role_box, user.role)  # type: ignore[union-attr]
 
-    def _write(self, fn) -> None:  # type: ignore[no-untyped-def]
+    def _write(self, fn) -> None:
         self.ctx.write(fn, Area.USERS, parent=self)
 
     def add_user(self) -> None:
         actor = self.ctx.actor
 
-        def writer(new: NewUser):  # type: ignore[no-untyped-def]
+        def writer(new: NewUser):
             return lambda s: users.create_user(s, actor, new.username, new.password, new.role, new.display_name)
 
         created = AddUserDialog.ask(self, self.ctx, writer, combo_enum(self.role_box, Role) or Role.CLERK)
@@ -170,7 +170,7 @@ class UsersTab(Page):
         if user is None:
             return
 
-        def writer(passwords: tuple[str, str]):  # type: ignore[no-untyped-def]
+        def writer(passwords: tuple[str, str]):
             return lambda s: users.set_password(s, actor, user.id, passwords[1])
         if PasswordDialog.ask(self, self.ctx, writer, tr("重设密码"),
                               tr("为用户“{name}”设置新密码。请把新密码当面告诉本人。").format(name=user.username)):
@@ -190,11 +190,11 @@ class _UserLine:
     last_login: str
 
 
-def change_own_password(parent: QWidget, ctx) -> None:  # type: ignore[no-untyped-def]
+def change_own_password(parent: QWidget, ctx) -> None:
     """The current user changes their own password (the old one is asked first)."""
     actor = ctx.actor
 
-    def writer(passwords: tuple[str, str]):  # type: ignore[no-untyped-def]
+    def writer(passwords: tuple[str, str]):
         return lambda s: users.change_own_password(s, actor, *passwords)
     if PasswordDialog.ask(parent, ctx, writer, tr("修改我的密码"), tr("用户：{name}").format(name=actor.username),
                           need_old=True):
@@ -208,9 +208,10 @@ def _local_time(when: dt.datetime | None) -> str:
     return when.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def _backup_keep(session) -> int:  # type: ignore[no-untyped-def]
+def _backup_keep(session) -> int:
     """How many automatic backups to keep at least (系统 → 设置)."""
-    return int(get_setting(session, "backup.keep", 10))  # type: ignore[arg-type]
+    value = get_setting(session, "backup.keep", 10)
+    return value if isinstance(value, int) else int(str(value))
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,7 @@ class _BackupLine:
 
 
 class BackupsTab(QWidget):
-    def __init__(self, ctx, restore_callback) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx, restore_callback) -> None:
         super().__init__()
         self.ctx = ctx
         layout = QVBoxLayout(self)
@@ -256,7 +257,7 @@ class BackupsTab(QWidget):
     def backup_now(self) -> None:
         db_path, backup_dir = self.ctx.db.path, self.ctx.db.backup_dir
 
-        def back_up(session) -> Path:  # type: ignore[no-untyped-def]
+        def back_up(session) -> Path:
             return backup_database(db_path, backup_dir, reason="manual", keep=_backup_keep(session))
 
         def done(path: Path) -> None:
@@ -270,7 +271,7 @@ class BackupsTab(QWidget):
 
 
 class SettingsTab(QWidget):
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx) -> None:
         super().__init__()
         self.ctx = ctx
         layout = QVBoxLayout(self)
@@ -294,7 +295,7 @@ class SettingsTab(QWidget):
 
 
 class SystemPage(QWidget):
-    def __init__(self, ctx, restore_callback, on_township_changed=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx, restore_callback, on_township_changed=None) -> None:
         super().__init__()
         from villagevote.ui.pages.township_tab import TownshipTab
         layout = QVBoxLayout(self)

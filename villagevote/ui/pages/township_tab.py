@@ -1,9 +1,10 @@
 """系统 → 乡镇与村: villages (add, edit) and the current cycle's election day."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -36,7 +37,7 @@ class VillageDialog(QDialog):
     """Add or edit a village. OK saves through ``ctx.write``; a refusal (empty or duplicate name, fewer groups) is
     shown under its field and the dialog stays open with everything typed."""
 
-    def __init__(self, ctx, parent: QWidget | None, row: tw.VillageRow | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx, parent: QWidget | None, row: tw.VillageRow | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.row = row
@@ -60,7 +61,7 @@ class VillageDialog(QDialog):
         self.errors.add("groups", self.groups)
         form.addRow(ok_cancel(self, self.save))
 
-    def writer(self) -> Callable:  # type: ignore[type-arg]
+    def writer(self) -> Callable:
         """The domain write for what is typed now."""
         actor, row = self.ctx.actor, self.row
         name, code = self.name.text(), self.code.text()
@@ -83,7 +84,7 @@ class VillageDialog(QDialog):
 class TownshipTab(Page):
     AREAS = frozenset({Area.TOWNSHIP})
 
-    def __init__(self, ctx, on_changed=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx, on_changed=None) -> None:
         super().__init__(ctx)
         self.on_changed = on_changed
         self.rows: list[tw.VillageRow] = []
@@ -126,7 +127,7 @@ class TownshipTab(Page):
     def refresh(self) -> None:
         self.reload()
 
-    def fetch(self, session) -> tw.TownshipView:  # type: ignore[no-untyped-def]
+    def fetch(self, session) -> tw.TownshipView:
         return tw.township_view(session)
 
     def show_data(self, data: tw.TownshipView) -> None:
@@ -134,7 +135,8 @@ class TownshipTab(Page):
         self.cycle_id = data.cycle.id if data.cycle else None
         if data.cycle:
             self.cycle_label.setText(tr("当前届次：{name}").format(name=data.cycle.name))
-            self.day.setDate(data.cycle.election_day)
+            day = data.cycle.election_day
+            self.day.setDate(QDate(day.year, day.month, day.day))
         rows = list(data.villages)
         self.model.set_source(lambda o, n: rows[o:o + n], lambda: len(rows))
 
@@ -152,7 +154,8 @@ class TownshipTab(Page):
     def save_day(self) -> None:
         if self.cycle_id is None:
             return
-        cycle_id, actor, day = self.cycle_id, self.ctx.actor, self.day.date().toPython()
+        chosen = self.day.date()
+        cycle_id, actor, day = self.cycle_id, self.ctx.actor, dt.date(chosen.year(), chosen.month(), chosen.day())
         self.ctx.write(lambda s: tw.update_cycle(s, actor, cycle_id, election_day=day), Area.TOWNSHIP,
                        on_done=self._changed, on_error=self._election_day_refused, parent=self)
 
