@@ -368,3 +368,42 @@ def test_opening_the_open_file_again_offers_switch_user_and_never_inspects_it(qt
     log_in_as(monkeypatch, "viewer", "viewer-pass")
     window.action_open.trigger()
     assert controller.db is db and controller.window.ctx.actor.username == "viewer"
+
+
+# --- 系统 → 乡镇与村: the village dialog validates before it closes -------------------------------------------------
+
+def test_village_dialog_keeps_what_was_typed_when_the_name_is_taken(qtbot, ctx, township, settle):
+    from villagevote import township as tw
+    from villagevote.ui.pages.township_tab import TownshipTab, VillageDialog
+
+    tab = TownshipTab(ctx)
+    qtbot.addWidget(tab)
+    settle()
+    taken = tab.rows[0].name
+    dialog = VillageDialog(ctx, tab)
+    qtbot.addWidget(dialog)
+    dialog.save()  # empty name: said under the field at once, nothing written
+    assert dialog.errors.message("name") == "村名不能为空。" and dialog.result() == 0
+    dialog.name.setText(taken)
+    dialog.households.setValue(321)
+    dialog.groups.setValue(4)
+    dialog.save()
+    settle()
+    assert "已存在" in dialog.errors.message("name") and dialog.result() == 0  # refused by the domain, still open
+    assert dialog.households.value() == 321 and dialog.groups.value() == 4  # everything typed stays
+    dialog.name.setText("北村")
+    dialog.save()
+    settle()
+    assert dialog.result() == 1 and dialog.errors.message("name") == ""
+    settle()  # the tab reloads: its area was announced
+    assert "北村" in [r.name for r in tab.rows]
+    # fewer groups than the village has: refused beside the groups field
+    row = next(r for r in tab.rows if r.name == "北村")
+    edit = VillageDialog(ctx, tab, row)
+    qtbot.addWidget(edit)
+    edit.groups.setValue(2)
+    edit.save()
+    settle()
+    assert "只能增加" in edit.errors.message("groups") and edit.result() == 0
+    with ctx.read_session() as s:
+        assert next(v for v in tw.list_villages(s) if v.name == "北村").groups == 4

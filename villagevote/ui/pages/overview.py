@@ -6,7 +6,8 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidg
 from villagevote.changes import Area
 from villagevote.i18n import tr
 from villagevote.overview import Overview, overview
-from villagevote.ui.pages.base import Page, load_widget
+from villagevote.ui.pages.base import Page
+from villagevote.ui.pages.overview_calendar import CalendarPanel
 
 
 class OverviewPage(Page):
@@ -23,8 +24,7 @@ class OverviewPage(Page):
         box = QGroupBox(tr("数据概况"))
         self.grid = QGridLayout(box)
         layout.addWidget(box)
-        self.calendar = load_widget("villagevote.ui.pages.overview_calendar", "CalendarPanel", ctx,
-                                    tr("换届日程"), tr("法定日程（选民名单公布、异议处理、候选人公示等）将在选民登记功能建成后显示。"))
+        self.calendar = CalendarPanel(ctx)
         layout.addWidget(self.calendar)
         layout.addStretch(1)
         self.reload()
