@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from villagevote.i18n import tr
-from villagevote.idcard import PROVINCES, InvalidIdNumber, excel_mangled, parse_id_number
+from villagevote.idcard import PROVINCES, IdInfo, InvalidIdNumber, excel_mangled, parse_id_number
 from villagevote.models.enums import VoterCategory
 from villagevote.voters.cells import (
     EARLIEST_BIRTH,
@@ -180,11 +180,61 @@ def invisible_errors(raw: RawSheet, first_row: int, columns: dict[str, int], hea
     result.errors.sort(key=lambda e: e.row)
 
 
+def _id_cell(value: Any, today: dt.date) -> tuple[IdInfo | None, str, bool]:
+    """An ID-number cell through the full GB 11643 checker: (info, "", False), or (None, the reason, whether Excel
+    stored the number as a number and lost its last digits)."""
+    try:
+        return parse_id_number(value, today=today), "", False
+    except InvalidIdNumber as exc:
+        reason = exc.message
+        lost = excel_mangled(value)
+        if lost and isinstance(value, (int, float)):
+            reason += tr("；单元格里是数字，末几位已经丢失，无法恢复，请从原始资料重新录入")
+        return None, reason, lost
+
+
+def _gender_cell(value: Any) -> tuple[str | None, str]:
+    """A 性别 cell: ("男"/"女" or None, "") or (None, the reason it names neither)."""
+    if value == "男" or value == "女":
+        return value, ""
+    try:
+        return parse_gender(value), ""
+    except ValueError as exc:
+        return None, str(exc)
+
+
+def _birth_cell(value: Any, today: dt.date) -> dt.date | str:
+    """A 出生日期 cell as a date, or the reason it is not a plausible birth date."""
+    try:
+        day = parse_date_value(value)
+    except ValueError as exc:
+        return str(exc)
+    if day > today:
+        return tr("出生日期 {date} 晚于今天").format(date=day.isoformat())
+    if day < EARLIEST_BIRTH:
+        return tr("出生日期 {date} 早于1900年，不合理").format(date=day.isoformat())
+    return day
+
+
+def _category_cell(value: Any, default: VoterCategory, cache: dict[Any, VoterCategory | str]) -> VoterCategory | str:
+    """A 登记类别 cell as a category, or the reason it names none (cached: a column repeats a few values). Keyed by
+    type too: True == 1 == 1.0 in Python, and a yes/no cell must not borrow the verdict of a 1."""
+    key = value if type(value) is str else (type(value), value)
+    cached = cache.get(key)
+    if cached is None:
+        try:
+            cached = parse_category(value, default)
+        except ValueError as exc:
+            cached = str(exc)
+        cache[key] = cached
+    return cached
+
+
 def check_rows(rows: list[list[Any]], indices: Iterable[int], columns: dict[str, int],
                 header_of: Callable[[int], str], result: ParsedSheet, today: dt.date, default_category: VoterCategory,
                 state: dict) -> None:
     """The detailed per-row checker: every rule, every message. Used for the rows the column-wise fast path in
-    :func:`_parse_block` does not vouch for (and for whole blocks it cannot handle)."""
+    :func:`villagevote.voters.fastcheck._parse_block` does not vouch for (and for whole blocks it cannot handle)."""
     # Hot loop for 50,000+ rows: locals only, the common case (a clean text ID) never calls parse_id_number.
     errors = result.errors
     add = result.add
@@ -261,14 +311,9 @@ def check_rows(rows: list[list[Any]], indices: Iterable[int], columns: dict[str,
                         number = s
                         id_gender = "男" if ord(s[16]) & 1 else "女"
             if number is None:
-                try:
-                    info = parse_id_number(id_value, today=today)
-                except InvalidIdNumber as exc:
-                    reason = exc.message
-                    if excel_mangled(id_value):
-                        mangled += 1
-                        if isinstance(id_value, (int, float)):
-                            reason += tr("；单元格里是数字，末几位已经丢失，无法恢复，请从原始资料重新录入")
+                info, reason, lost = _id_cell(id_value, today)
+                if info is None:
+                    mangled += lost
                     errors.append(RowError(excel_row, h_id, cell_shown(id_value), reason))
                 else:
                     number, id_birth, id_gender = info.number, info.birth_date, info.gender
@@ -288,14 +333,7 @@ def check_rows(rows: list[list[Any]], indices: Iterable[int], columns: dict[str,
                     id_birth is not None and birth_value in (id_iso, id_birth)):
                 parsed = cell_date_cache.get(birth_value) if type(birth_value) is str else None
                 if parsed is None:
-                    try:
-                        parsed = parse_date_value(birth_value)
-                        if parsed > today:
-                            parsed = tr("出生日期 {date} 晚于今天").format(date=parsed.isoformat())
-                        elif parsed < EARLIEST_BIRTH:
-                            parsed = tr("出生日期 {date} 早于1900年，不合理").format(date=parsed.isoformat())
-                    except ValueError as exc:
-                        parsed = str(exc)
+                    parsed = _birth_cell(birth_value, today)
                     if type(birth_value) is str:
                         cell_date_cache[birth_value] = parsed
                 if isinstance(parsed, str):
@@ -316,14 +354,9 @@ def check_rows(rows: list[list[Any]], indices: Iterable[int], columns: dict[str,
         if c_gender >= 0 and c_gender < n:
             gender_value = cells[c_gender]
             if gender_value != "":
-                if gender_value == "男" or gender_value == "女":
-                    given = gender_value
-                else:
-                    try:
-                        given = parse_gender(gender_value)
-                    except ValueError as exc:
-                        errors.append(RowError(excel_row, h_gender, cell_shown(gender_value), str(exc)))
-                        given = None
+                given, reason = _gender_cell(gender_value)
+                if reason:
+                    errors.append(RowError(excel_row, h_gender, cell_shown(gender_value), reason))
                 if given is not None:
                     if id_gender is not None and given != id_gender:
                         errors.append(RowError(
@@ -337,14 +370,7 @@ def check_rows(rows: list[list[Any]], indices: Iterable[int], columns: dict[str,
         if c_cat >= 0 and c_cat < n:
             cat_value = cells[c_cat]
             if cat_value != "":
-                cat_key = cat_value if type(cat_value) is str else (type(cat_value), cat_value)
-                cached = category_cache.get(cat_key)
-                if cached is None:
-                    try:
-                        cached = parse_category(cat_value, default_category)
-                    except ValueError as exc:
-                        cached = str(exc)
-                    category_cache[cat_key] = cached
+                cached = _category_cell(cat_value, default_category, category_cache)
                 if type(cached) is str:  # a message; a VoterCategory is a str too, hence type(), not isinstance
                     errors.append(RowError(excel_row, header_of(c_cat), cell_shown(cat_value), cached))
                 else:
