@@ -64,6 +64,21 @@ _VERDICT_COLORS = {VerdictOutcome.DISQUALIFIED: "#b71c1c", VerdictOutcome.ADVISE
                    VerdictOutcome.QUALIFIED: "#1b5e20"}
 
 
+def _settles(d: CandidateDetail) -> bool:
+    """Whether 按核查结论定资格 would change anything: 不能 → 取消资格, 不宜 → 劝退, 合格 only after 县级联审通过;
+    an open verdict is let through (the button then says what is still open)."""
+    if d.verdict is None:
+        return False
+    outcome, status = d.verdict.outcome, d.row.status
+    if outcome is VerdictOutcome.DISQUALIFIED:
+        return status is not CandidacyStatus.DISQUALIFIED
+    if outcome is VerdictOutcome.QUALIFIED:
+        return status is CandidacyStatus.COUNTY_REVIEWED
+    if outcome is VerdictOutcome.ADVISED_WITHDRAW:
+        return status is not CandidacyStatus.ADVISED_WITHDRAW
+    return True
+
+
 def set_model(view: QTableView, model: RowsModel) -> None:
     """Show ``model`` in ``view`` and free the model it replaces (detail tables are rebuilt on every click)."""
     old = view.model()
@@ -233,6 +248,8 @@ class DetailPanel(QWidget):
         self._fill_rules(d)
         self._fill_steps(d)
         self._set_enabled(True)
+        if self.settle_btn.isEnabled() and not _settles(d):
+            self.settle_btn.setEnabled(False)
 
     def _fill_title(self, d: CandidateDetail) -> None:
         row = d.row
