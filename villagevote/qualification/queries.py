@@ -40,11 +40,13 @@ from villagevote.qualification.verdict import compute_verdict, compute_verdicts,
 from villagevote.township import current_cycle
 
 __all__ = [
+    "NOTICE_STATUSES",
     "CandidateDetail",
     "CandidateListRow",
     "CatalogOverview",
     "CatalogRule",
     "CountyExportOverview",
+    "NoticePost",
     "PageHeader",
     "PersonForm",
     "RegistrationChoices",
@@ -55,7 +57,9 @@ __all__ = [
     "catalog_rules",
     "county_export_overview",
     "finding_rules",
+    "found_ineligible",
     "next_review_stage",
+    "notice_posts",
     "page_header",
     "person_form",
     "registration_choices",
@@ -255,6 +259,49 @@ def county_export_overview(session: Session) -> CountyExportOverview:
     cycle_id = require_cycle_id(session)
     sheet = build_county_sheet(session, cycle_id)
     return CountyExportOverview(cycle_id, sheet.township, county_departments(session, cycle_id), len(sheet.rows))
+
+
+# --- the public list (名单公示) -------------------------------------------------------------------------------------
+
+#: Statuses that appear on the public notice: passed the review (and what may follow).
+NOTICE_STATUSES = frozenset({CandidacyStatus.QUALIFIED, CandidacyStatus.PRELIMINARY, CandidacyStatus.CANDIDATE,
+                             CandidacyStatus.ELECTED, CandidacyStatus.NOT_ELECTED})
+
+
+def found_ineligible(session: Session, cycle_id: int, candidacy_ids: list[int]) -> set[int]:
+    """Candidacies whose person's findings make the verdict 不能: never posted on a public notice, even before the
+    verdict has been applied to the status (shared by the 名单公示 and the 示诺公示)."""
+    verdicts = compute_verdicts(session, cycle_id, candidacy_ids)
+    return {cid for cid, v in verdicts.items() if v.outcome is VerdictOutcome.DISQUALIFIED}
+
+
+@dataclass(frozen=True)
+class NoticePost:
+    """One post of one organization on a village's 名单公示, with the candidacies posted for it."""
+
+    org_kind: OrgKind
+    post: str
+    quota: int
+    rows: list[CandidacyRow]
+
+
+def notice_posts(session: Session, cycle_id: int, village_id: int) -> list[NoticePost]:
+    """The village's posts in organization and seat order, each with its candidacies that passed the review and
+    are not found ineligible (posts with nobody are left out)."""
+    rows = list_candidacies(session, cycle_id, village_id=village_id, statuses=set(NOTICE_STATUSES))
+    barred = found_ineligible(session, cycle_id, [r.id for r in rows])
+    rows = [r for r in rows if r.id not in barred]
+    kinds = {org_id: OrgKind(kind) for org_id, kind in session.execute(
+        select(Organization.id, Organization.kind).where(Organization.cycle_id == cycle_id,
+                                                         Organization.village_id == village_id))}
+    out = []
+    for org_id, kind in sorted(kinds.items(), key=lambda kv: list(OrgKind).index(kv[1])):
+        for post, quota in session.execute(
+                select(Seat.post, Seat.quota).where(Seat.organization_id == org_id).order_by(Seat.rank)):
+            posted = [r for r in rows if r.organization_id == org_id and r.post == post]
+            if posted:
+                out.append(NoticePost(kind, post, quota, posted))
+    return out
 
 
 # --- the rule catalogs ---------------------------------------------------------------------------------------------

@@ -24,16 +24,16 @@ from villagevote.candidates.importing import template_lists
 from villagevote.candidates.rowcheck import parse_date
 from villagevote.errors import NotFound, ValidationError
 from villagevote.i18n import tr
-from villagevote.models import Candidacy, ElectionCycle, Organization, Seat, Township, Village
+from villagevote.models import Candidacy, ElectionCycle, Township, Village
 from villagevote.models.enums import (
     CandidacyStatus,
     FindingResult,
     NominationSource,
-    OrgKind,
     ReviewDecision,
     ReviewStage,
 )
 from villagevote.qualification.findings import findings_of
+from villagevote.qualification.queries import NOTICE_STATUSES, found_ineligible, notice_posts
 from villagevote.qualification.review import (
     LOCAL_DEPARTMENTS,
     ReviewStep,
@@ -41,9 +41,7 @@ from villagevote.qualification.review import (
     current_steps,
     person_signoffs,
 )
-from villagevote.qualification.rules_engine import VerdictOutcome
 from villagevote.qualification.rulesets import rule_defs
-from villagevote.qualification.verdict import compute_verdicts
 from villagevote.reports.forms_voters import _notice_date_checked
 from villagevote.reports.registry import Form, Options
 from villagevote.township import current_cycle
@@ -51,18 +49,6 @@ from villagevote.township import current_cycle
 __all__ = ["FORMS", "NOTICE_STATUSES", "candidate_notice", "candidate_template", "cycle_of", "export_template",
            "found_ineligible",
            "person_checks", "qualification_forms"]
-
-#: Statuses that appear on the public notice: passed the review (and what may follow).
-NOTICE_STATUSES = {CandidacyStatus.QUALIFIED, CandidacyStatus.PRELIMINARY, CandidacyStatus.CANDIDATE,
-                   CandidacyStatus.ELECTED, CandidacyStatus.NOT_ELECTED}
-
-
-def found_ineligible(session: Session, cycle_id: int, candidacy_ids: list[int]) -> set[int]:
-    """Candidacies whose person's findings make the verdict 不能: never posted on a public notice, even before the
-    verdict has been applied to the status (shared by the 名单公示 and the 示诺公示)."""
-    verdicts = compute_verdicts(session, cycle_id, candidacy_ids)
-    return {cid for cid, v in verdicts.items() if v.outcome is VerdictOutcome.DISQUALIFIED}
-
 
 def cycle_of(session: Session, options: Options) -> ElectionCycle:
     """The cycle chosen with ``--option cycle=<id>``, else the current one; a clear error when there is none.
@@ -212,18 +198,11 @@ def candidate_notice(session: Session, actor: Actor, out: Path, options: Options
         posted = cycle.election_day - dt.timedelta(days=days)
     assert village_id is not None
     late = _notice_date_checked(session, actor, cycle.id, village_id, "candidate_list", posted, options)
-    rows = list_candidacies(session, cycle.id, village_id=village_id, statuses=NOTICE_STATUSES)
-    rows = [r for r in rows if r.id not in found_ineligible(session, cycle.id, [r.id for r in rows])]
-    groups: list[NoticeGroup] = []
-    kinds = {o.id: OrgKind(o.kind) for o in session.scalars(
-        select(Organization).where(Organization.cycle_id == cycle.id, Organization.village_id == village_id))}
-    for org_id, kind in sorted(kinds.items(), key=lambda kv: list(OrgKind).index(kv[1])):
-        for seat in session.scalars(select(Seat).where(Seat.organization_id == org_id).order_by(Seat.rank)):
-            entries = [NoticeEntry(r.name, r.gender, r.age, r.education, r.political_status, r.current_post,
-                                   r.source.label)
-                       for r in rows if r.organization_id == org_id and r.post == seat.post]
-            if entries:
-                groups.append(NoticeGroup(kind.label, seat.post, seat.quota, entries))
+    posts = notice_posts(session, cycle.id, village_id)
+    groups = [NoticeGroup(p.org_kind.label, p.post, p.quota,
+                          [NoticeEntry(r.name, r.gender, r.age, r.education, r.political_status, r.current_post,
+                                       r.source.label) for r in p.rows]) for p in posts]
+    rows = [r for p in posts for r in p.rows]
     self_mode = extra.get("mode") == "self" or (bool(rows) and all(r.source is NominationSource.SELF for r in rows))
     return render_candidate_notice(out, township.name if township else "", options.village, groups, posted,
                                    cycle.election_day, self_nomination=self_mode,
