@@ -169,3 +169,24 @@ def test_cli_print_commands(village_db, tmp_path):
     listing = subprocess.run([sys.executable, "-m", "villagevote", "print", "--list"], cwd=root,
                              capture_output=True, text=True, timeout=120)
     assert "pledge-notice" in listing.stdout and "pledges" in listing.stdout
+
+
+def test_print_one_pledge_by_id(village_db, tmp_path):
+    from villagevote.reports.registry import produce
+
+    form = find_form("print", "pledge")
+    assert not form.sensitive and not form.needs_village  # the 承诺 page's 打印此份: checked per kind inside
+    with village_db.read_session() as s:
+        ids = {p.kind: p.id for p in s.scalars(select(Pledge).where(Pledge.status == "signed"))}
+        discipline, qualification = ids[PledgeKind.DISCIPLINE], ids[PledgeKind.QUALIFICATION]
+        out = produce(s, READONLY, form, tmp_path / "one.pdf", Options(extra={"pledge": str(discipline)}))
+        pages = text_pages(out)
+        assert len(pages) == 2 and "换届" in pages[0]  # one pledge, 一式两份
+        with pytest.raises(PermissionDenied):  # the 资格承诺 carries the full ID number
+            produce(s, READONLY, form, tmp_path / "q.pdf", Options(extra={"pledge": str(qualification)}))
+        assert produce(s, ADMIN, form, tmp_path / "q.pdf", Options(extra={"pledge": str(qualification)})).exists()
+        with pytest.raises(ValidationError, match="pledge=编号"):
+            produce(s, ADMIN, form, tmp_path / "x.pdf", Options())
+        draft = s.scalar(select(Pledge.id).where(Pledge.status == "draft"))
+        with pytest.raises(ValidationError, match="还没有通过审诺"):
+            produce(s, ADMIN, form, tmp_path / "d.pdf", Options(extra={"pledge": str(draft)}))
