@@ -83,7 +83,8 @@ class TotalsEntry:
     post_extra: dict[str, tuple[int, int | None]]
 
 
-def set_rows(view: QTableView, columns: list[Column], rows: list[Any], id_of: Callable[[Any], Any] | None = None) -> None:
+def set_rows(view: QTableView, columns: list[Column], rows: list[Any],
+             id_of: Callable[[Any], Any] | None = None) -> None:
     """Show ``rows`` in ``view`` through a sorting proxy (numbers as numbers, names in 姓氏笔画 order); the view keeps
     the rows' ids (``id_of``) for :func:`selected_id`."""
     model = RowsModel.from_rows(columns, rows, parent=view, id_of=id_of)
@@ -116,7 +117,8 @@ def _spin(maximum: int = 1_000_000) -> QSpinBox:
 
 
 class _Panel(QWidget):
-    """A sub-tab bound to the contest selected in the list; :meth:`load` shows the tab's latest :class:`ContestDetail`."""
+    """A sub-tab bound to the contest selected in the list; :meth:`load` shows the tab's latest
+    :class:`ContestDetail`. Writes go through ``ctx.write(fn, Area.ELECTIONS)``: the tab reloads once they commit."""
 
     def __init__(self, tab: ElectionTab) -> None:
         super().__init__()
@@ -134,12 +136,6 @@ class _Panel(QWidget):
     @property
     def detail(self) -> ContestDetail | None:
         return self.tab.contest
-
-    def run(self, fn: Callable[[Session], Any], on_done: Callable[[Any], None] | None = None, *,
-            on_error: Callable[[BaseException], None] | None = None) -> None:
-        """Run a domain write on the database worker in one transaction; the tab reloads once it is committed (it
-        shows Area.ELECTIONS), then ``on_done(result)``. A UserError is shown as a message."""
-        self.ctx.write(fn, Area.ELECTIONS, on_done=on_done, on_error=on_error, parent=self)
 
     def editable(self) -> bool:
         return self.view is not None and not self.view.official and self.ctx.can(Permission.EDIT)
@@ -265,7 +261,8 @@ class BallotsPanel(_Panel):
         def done(voided: int) -> None:
             if voided:
                 Ask.info(self, tr("已重新开启选票"), tr("已作废印制的正式选票 {n} 张，选票名单可以修改").format(n=voided))
-        self.run(lambda s: contests.reopen_ballots(s, actor, cid, reason), done)
+        self.ctx.write(lambda s: contests.reopen_ballots(s, actor, cid, reason), Area.ELECTIONS,
+                       on_done=done, parent=self)
 
     def save_settings(self) -> None:
         cid, actor = self.cid, self.ctx.actor
@@ -275,20 +272,20 @@ class BallotsPanel(_Panel):
         fields = {"held_on": dt.date(d.year(), d.month(), d.day()), "electorate": self.electorate.value(),
                   "present": self.present.value() or None, "mode": self.mode.currentData(),
                   "double_entry": self.double.isChecked()}
-        self.run(lambda s: contests.update_contest(s, actor, cid, **fields))
+        self.ctx.write(lambda s: contests.update_contest(s, actor, cid, **fields), Area.ELECTIONS, parent=self)
 
     def add_candidate(self) -> None:
         cid, actor = self.cid, self.ctx.actor
         if cid is None:
             return
         post, name, gender = self.add_post.currentText(), self.add_name.text(), self.add_gender.currentData()
-        self.run(lambda s: contests.add_ballot_candidate(s, actor, cid, post, name, gender),
-                 lambda _id: self.add_name.clear())
+        self.ctx.write(lambda s: contests.add_ballot_candidate(s, actor, cid, post, name, gender), Area.ELECTIONS,
+                       on_done=lambda _id: self.add_name.clear(), parent=self)
 
     def remove_candidate(self) -> None:
         bc_id, actor = selected_id(self.table), self.ctx.actor
         if bc_id is not None:
-            self.run(lambda s: contests.remove_ballot_candidate(s, actor, bc_id))
+            self.ctx.write(lambda s: contests.remove_ballot_candidate(s, actor, bc_id), Area.ELECTIONS, parent=self)
 
     def print_ballots(self, sample: bool) -> None:
         if self.view is None:
@@ -519,9 +516,10 @@ class TotalsPanel(_Panel):
         entry_no = int(self.entry.currentData() or 1)
         present = self.present.value() if self.view and self.view.body == "party_branch" else None
         issued, returned, invalid = self.issued.value(), self.returned.value(), self.invalid.value()
-        self.run(lambda s: tally.save_totals(s, actor, cid, issued=issued, returned=returned, invalid=invalid,
-                                             marks=data.marks, write_ins=data.write_ins, post_extra=data.post_extra,
-                                             present=present, entry_no=entry_no), self.show_problems)
+        self.ctx.write(lambda s: tally.save_totals(s, actor, cid, issued=issued, returned=returned, invalid=invalid,
+                                                   marks=data.marks, write_ins=data.write_ins,
+                                                   post_extra=data.post_extra, present=present, entry_no=entry_no),
+                       Area.ELECTIONS, on_done=self.show_problems, parent=self)
 
     def show_problems(self, problems: list[str]) -> None:
         self.problems.clear()
@@ -547,8 +545,8 @@ class TotalsPanel(_Panel):
         if not data or not target or cid is None:
             return
         post, name = data
-        self.run(lambda s: tally.merge_write_in(s, actor, cid, post, name, target),
-                 lambda note: Ask.info(self, tr("已合并"), note) if note else None)
+        self.ctx.write(lambda s: tally.merge_write_in(s, actor, cid, post, name, target), Area.ELECTIONS,
+                       on_done=lambda note: Ask.info(self, tr("已合并"), note) if note else None, parent=self)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -694,7 +692,7 @@ class CallPanel(_Panel):
                 self.code.setText(text)  # give the refused line back for correction
             self.live.setText(str(exc))
             self.live.setStyleSheet(RED)
-        self.run(lambda s: tally.add_ballot(s, actor, cid, ballot), on_error=refused)
+        self.ctx.write(lambda s: tally.add_ballot(s, actor, cid, ballot), Area.ELECTIONS, on_error=refused, parent=self)
         self.code.setFocus()
 
     def undo(self) -> None:
@@ -706,14 +704,15 @@ class CallPanel(_Panel):
             if serial:
                 self.live.setText(tr("已撤销第 {n} 张").format(n=serial))
                 self.live.setStyleSheet("")
-        self.run(lambda s: tally.undo_last_ballot(s, actor, cid), done)
+        self.ctx.write(lambda s: tally.undo_last_ballot(s, actor, cid), Area.ELECTIONS, on_done=done, parent=self)
 
     def save_counts(self) -> None:
         cid, actor = self.cid, self.ctx.actor
         if cid is None:
             return
         issued, returned = self.issued.value(), self.returned.value()
-        self.run(lambda s: tally.save_counts(s, actor, cid, issued=issued, returned=returned))
+        self.ctx.write(lambda s: tally.save_counts(s, actor, cid, issued=issued, returned=returned), Area.ELECTIONS,
+                       parent=self)
 
     def open_projector(self) -> None:
         if self.projector is None:
@@ -765,7 +764,8 @@ class SpoiltPanel(_Panel):
         if cid is None:
             return
         scope, reason, serial = self.scope.currentText(), self.reason.text(), self.serial.value()
-        self.run(lambda s: tally.add_spoilt(s, actor, cid, scope, reason, serial), lambda _id: self.reason.clear())
+        self.ctx.write(lambda s: tally.add_spoilt(s, actor, cid, scope, reason, serial), Area.ELECTIONS,
+                       on_done=lambda _id: self.reason.clear(), parent=self)
 
     def delete(self) -> None:
         if not has_selection(self.table):
@@ -774,7 +774,7 @@ class SpoiltPanel(_Panel):
         if spoilt_id is None:
             Ask.error(self, tr("不能删除"), tr("逐张唱票产生的废票记录随选票一起撤销，不能单独删除"))
             return
-        self.run(lambda s: tally.delete_spoilt(s, actor, spoilt_id))
+        self.ctx.write(lambda s: tally.delete_spoilt(s, actor, spoilt_id), Area.ELECTIONS, parent=self)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -859,7 +859,7 @@ class ResultPanel(_Panel):
     def compute(self) -> None:
         cid, actor = self.cid, self.ctx.actor
         if cid is not None:
-            self.run(lambda s: outcome.compute_result(s, actor, cid))
+            self.ctx.write(lambda s: outcome.compute_result(s, actor, cid), Area.ELECTIONS, parent=self)
 
     def resolve_tie(self) -> None:
         r = (self.view.result or {}) if self.view else {}
@@ -877,7 +877,8 @@ class ResultPanel(_Panel):
         chosen = [n.strip() for n in names.replace("，", "、").replace(",", "、").split("、") if n.strip()]
         cid, actor = self.cid, self.ctx.actor
         if cid is not None:
-            self.run(lambda s: outcome.resolve_tie(s, actor, cid, t["post"], chosen, how))
+            self.ctx.write(lambda s: outcome.resolve_tie(s, actor, cid, t["post"], chosen, how), Area.ELECTIONS,
+                           parent=self)
 
     def identify_write_in(self) -> None:
         """A written-in winner whose name fits several people of the village, one of them barred: record who."""
@@ -899,15 +900,17 @@ class ResultPanel(_Panel):
         if not reason:
             return
         actor, who = self.ctx.actor, choices[picked][0]
-        self.run(lambda s: outcome.identify_write_in(s, actor, cid, case["name"], who, reason))
+        self.ctx.write(lambda s: outcome.identify_write_in(s, actor, cid, case["name"], who, reason), Area.ELECTIONS,
+                       parent=self)
 
     def lock(self) -> None:
         if not Ask.confirm(self, tr("确认为正式结果"), tr("确认后计票和结果只读，当选人的候选人状态改为“当选”。确定吗？")):
             return
         cid, actor = self.cid, self.ctx.actor
         if cid is not None:
-            self.run(lambda s: outcome.mark_official(s, actor, cid),
-                     lambda notes: Ask.info(self, tr("已确认"), "\n".join(notes)) if notes else None)
+            self.ctx.write(lambda s: outcome.mark_official(s, actor, cid), Area.ELECTIONS,
+                           on_done=lambda notes: Ask.info(self, tr("已确认"), "\n".join(notes)) if notes else None,
+                           parent=self)
 
     def reopen(self) -> None:
         reason = Ask.text(self, tr("重新开启"), tr("重新开启后计票可以更正，本次选举的当选、未当选人员改回“正式候选人”，"
@@ -916,8 +919,9 @@ class ResultPanel(_Panel):
             return
         cid, actor = self.cid, self.ctx.actor
         if cid is not None:
-            self.run(lambda s: outcome.reopen(s, actor, cid, reason),
-                     lambda notes: Ask.info(self, tr("已重新开启"), "\n".join(notes)) if notes else None)
+            self.ctx.write(lambda s: outcome.reopen(s, actor, cid, reason), Area.ELECTIONS,
+                           on_done=lambda notes: Ask.info(self, tr("已重新开启"), "\n".join(notes)) if notes else None,
+                           parent=self)
 
     def _produce(self, kind: str, name: str) -> None:
         """A print or export of the registry (the command line's forms), for the selected contest."""
