@@ -65,3 +65,28 @@ def test_jobs_run_one_after_another(qtbot):
     with qtbot.waitSignal(runner.job_finished, timeout=5000, check_params_cb=lambda r: r == "b"):
         runner.submit(lambda p: order.append("b") or "b")
     assert order == ["a", "b"]
+
+
+def test_a_window_closed_while_its_job_runs_takes_the_dialog_but_not_the_runner(qtbot):
+    """The progress dialog is parented to the page that asked; when that page goes away first (a window closed, a
+    user switched), the job still finishes and reports, and the next one runs."""
+    from PySide6.QtWidgets import QWidget
+    runner = JobRunner()
+    page = QWidget()
+    go = threading.Event()
+    progressed: list[float] = []
+
+    def job(progress):  # type: ignore[no-untyped-def]
+        go.wait(5)
+        progress(0.5, "一半")
+        progressed.append(0.5)
+        return "done"
+
+    runner.submit(job, parent=page)
+    page.deleteLater()
+    qtbot.waitUntil(lambda: not runner._live_dialog())  # the dialog went with its parent
+    with qtbot.waitSignal(runner.job_finished, timeout=5000, check_params_cb=lambda r: r == "done"):
+        go.set()
+    assert progressed == [0.5] and not runner.busy
+    with qtbot.waitSignal(runner.job_finished, timeout=5000, check_params_cb=lambda r: r == "next"):
+        runner.submit(lambda p: "next")

@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import isValid
 
 from villagevote.i18n import tr
 
@@ -105,10 +106,16 @@ class JobRunner(QObject):
         if self._thread is not None:
             self._thread.cancel_requested = True
 
+    def _live_dialog(self) -> QProgressDialog | None:
+        """The running job's progress dialog, or None when there is none or it went with its parent (a window
+        closed while the job ran deletes the dialog parented to it)."""
+        return self._dialog if self._dialog is not None and isValid(self._dialog) else None
+
     def _show_dialog(self) -> None:
         """The job has run for SHOW_AFTER_MS: show its progress dialog."""
-        if self._dialog is not None:
-            self._dialog.show()
+        dialog = self._live_dialog()
+        if dialog is not None:
+            dialog.show()
 
     def _start_next(self) -> None:
         if not self._queue or self._thread is not None:  # one job at a time (an on_done may have submitted one)
@@ -129,17 +136,19 @@ class JobRunner(QObject):
         self._timer.start(SHOW_AFTER_MS)
 
         def on_progress(fraction: float, message: str) -> None:
-            if self._dialog is not None:
-                self._dialog.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
+            dialog = self._live_dialog()
+            if dialog is not None:
+                dialog.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
                 if message:
-                    self._dialog.setLabelText(message)
+                    dialog.setLabelText(message)
 
         def finish() -> None:
             if self._timer is not None:
                 self._timer.stop()
-            if self._dialog is not None:
-                self._dialog.hide()
-                self._dialog.deleteLater()
+            dialog = self._live_dialog()
+            if dialog is not None:
+                dialog.hide()
+                dialog.deleteLater()
             self._dialog, self._timer, self._thread = None, None, None
             thread.wait()
             thread.deleteLater()
