@@ -19,7 +19,9 @@ from villagevote.changes import Area
 from villagevote.i18n import tr
 from villagevote.reports.registry import Form, Options, find_form
 from villagevote.reports.registry import produce as produce_form
+from villagevote.ui.context import AppContext
 from villagevote.ui.dialogs.common import Ask, show_error
+from villagevote.ui.workers import Progress
 
 _FILTERS = {".pdf": tr("PDF 文件 (*.pdf)"), ".xlsx": tr("Excel 工作簿 (*.xlsx)")}
 
@@ -49,7 +51,7 @@ def open_file(path: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-def produce(parent: QWidget, ctx, kind: str, name: str, options: Options | None = None, *,  # type: ignore[no-untyped-def]
+def produce(parent: QWidget, ctx: AppContext, kind: str, name: str, options: Options | None = None, *,
             file_name: str | None = None, on_done: Callable[[Path], None] | None = None) -> None:
     """Print (``kind="print"``) or export the registry form ``name``; nothing happens if the user cancels."""
     options = options or Options()
@@ -66,7 +68,7 @@ def produce(parent: QWidget, ctx, kind: str, name: str, options: Options | None 
     remember_folder(form.name, out)
     db, actor = ctx.db, ctx.actor
 
-    def job(progress) -> Path:  # type: ignore[no-untyped-def]
+    def job(progress: Progress) -> Path:
         progress(0.05, tr("正在生成“{title}”……").format(title=form.title))
         with (db.session() if form.writes else db.read_session()) as s:
             return produce_form(s, actor, form, out, options)
@@ -89,7 +91,7 @@ def produce(parent: QWidget, ctx, kind: str, name: str, options: Options | None 
     start()
 
 
-def offer_notice_override(parent: QWidget, ctx, exc: BaseException,  # type: ignore[no-untyped-def]
+def offer_notice_override(parent: QWidget, ctx: AppContext, exc: BaseException,
                           retry: Callable[[], None]) -> bool:
     """A notice dated inside the statutory period (选民名单 20 days, 候选人名单 5 days): an administrator may record
     the reason (audited, printed on the notice), after which ``retry`` runs. False when nothing was offered or the

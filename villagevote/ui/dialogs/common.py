@@ -163,11 +163,12 @@ class FieldErrors:
         label.setStyleSheet(self.STYLE)
         label.setWordWrap(True)
         label.hide()
-        row, _role = self._form.getWidgetPosition(widget)
+        row: int = self._form.getWidgetPosition(widget)[0]  # type: ignore[index]  # PySide6 stubs say object
         if row < 0:  # the widget sits inside a row's layout: find that row
             for i in range(self._form.rowCount()):
                 item = self._form.itemAt(i, QFormLayout.ItemRole.FieldRole)
-                if item is not None and item.layout() is not None and item.layout().indexOf(widget) >= 0:
+                inner = item.layout() if item is not None else None
+                if inner is not None and inner.indexOf(widget) >= 0:
                     row = i
                     break
         self._form.insertRow(row + 1 if row >= 0 else self._form.rowCount(), "", label)

@@ -3,11 +3,19 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from villagevote.changes import Area
 from villagevote.i18n import tr
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from villagevote.ui.context import AppContext
 
 
 class NotBuiltPage(QWidget):
@@ -45,9 +53,9 @@ class Page(QWidget):
     again, so a write on one page does not make every built page query the database.
     """
 
-    AREAS: frozenset = frozenset()
+    AREAS: frozenset[Area] = frozenset()
 
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._stale = False
@@ -55,11 +63,11 @@ class Page(QWidget):
         ctx.village_changed.connect(lambda _v: self.reload())
         ctx.database_replaced.connect(self.reload)
 
-    def fetch(self, session):  # type: ignore[no-untyped-def]
+    def fetch(self, session: Session) -> Any:
         """Read what the page shows (runs on the database worker; return plain data)."""
         raise NotImplementedError
 
-    def show_data(self, data) -> None:  # type: ignore[no-untyped-def]
+    def show_data(self, data: Any) -> None:
         """Put ``data`` on screen (GUI thread)."""
         raise NotImplementedError
 
@@ -70,11 +78,11 @@ class Page(QWidget):
         self._stale = False
         self.ctx.query(self.fetch, self.show_data, parent=self)
 
-    def _on_changed(self, written: frozenset) -> None:
+    def _on_changed(self, written: frozenset[Area]) -> None:
         if written & self.AREAS:
             self.reload()
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._stale:
             self.reload()
