@@ -103,12 +103,12 @@ POLICY: dict[str, FormPolicy] = {
     "score-sheets": _p("实绩比选评分表（空白）", "发给评委本人", own=("rater",), rater=FULL),
     "score-summary": _p("实绩比选结果汇总表", "公布"),
     "score-summary:internal": _p("实绩比选结果汇总表（内部存档）", "乡镇存档", rater=FULL, relation=FULL),
-    "scores": _p("实绩比选评分与结果（Excel）", "乡镇存档", rater=FULL, relation=FULL),
+    "scores": _p("实绩比选评分与结果（Excel）", "乡镇存档", rater=FULL),
     # --- voters -------------------------------------------------------------------------------------------------
     "voter-notice": _p("选民名单公告", "张贴公示"),
     "voter-cards": _p("选民证", "发给选民本人"),
     "proxy-list": _p("委托投票名单公告", "张贴公示"),
-    "voters": _p("选民名单（Excel）", "乡镇存档", id_number=FULL, phone=FULL, birth_date=FULL),
+    "voters": _p("选民名单（Excel）", "乡镇存档", id_number=FULL, birth_date=FULL),
     "voter-template": _p("选民名单导入模板", "空白模板"),
     # --- elections ----------------------------------------------------------------------------------------------
     "ballots": _p("选票", "发给选民"),
