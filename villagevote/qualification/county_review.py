@@ -144,8 +144,10 @@ def _rules_by_department(session: Session, cycle: ElectionCycle) -> dict[str, li
 
 
 def build_county_sheet(session: Session, cycle_id: int, departments: Iterable[str] | None = None,
-                       export_id: str | None = None, today: dt.date | None = None) -> CountySheet:
-    """Plain data for the workbook: candidates who passed 乡镇复审, by village, in stroke order within a village."""
+                       export_id: str | None = None, today: dt.date | None = None,
+                       village: str | None = None) -> CountySheet:
+    """Plain data for the workbook: candidates who passed 乡镇复审, by village, in stroke order within a village;
+    only those of ``village`` (a village name) when given."""
     cycle = _cycle(session, cycle_id)
     township = _township(session, cycle)
     all_depts = county_departments(session, cycle.id)
@@ -157,8 +159,16 @@ def build_county_sheet(session: Session, cycle_id: int, departments: Iterable[st
         raise ValidationError(tr("“{depts}”不是本届县级联审的部门（有：{all}）").format(
             depts="、".join(unknown), all="、".join(all_depts)))
     cands = _exportable(session, cycle.id)
+    if village:
+        chosen = session.scalar(select(Village).where(Village.township_id == cycle.township_id,
+                                                      Village.name == village))
+        if chosen is None:
+            raise ValidationError(tr("没有名为“{v}”的村").format(v=village), field="village")
+        cands = [c for c in cands if (org := session.get(Organization, c.organization_id)) is not None
+                 and org.village_id == chosen.id]
     if not cands:
-        raise ValidationError(tr("{cycle}没有已通过乡镇复审、待县级联审的候选人。").format(cycle=cycle.name))
+        raise ValidationError(tr("{cycle}{village}没有已通过乡镇复审、待县级联审的候选人。").format(
+            cycle=cycle.name, village=village or ""))
 
     by_person: dict[int, list[Candidacy]] = {}
     for cand in cands:
@@ -167,9 +177,9 @@ def build_county_sheet(session: Session, cycle_id: int, departments: Iterable[st
     for person_id, pcands in by_person.items():
         person = get_row(session, Person, person_id, tr("找不到人员（编号 {id}）"))
         orgs = [session.get(Organization, c.organization_id) for c in pcands]
-        village = session.get(Village, orgs[0].village_id) if orgs and orgs[0] is not None else None
+        home = session.get(Village, orgs[0].village_id) if orgs and orgs[0] is not None else None
         posts = "；".join(f"{OrgKind(o.kind).label}{c.post}" for c, o in zip(pcands, orgs) if o is not None)
-        entries.append((village.code if village else "", village.name if village else "", person, posts))
+        entries.append((home.code if home else "", home.name if home else "", person, posts))
     entries.sort(key=lambda e: (e[0], e[1], stroke_key(e[2].name)))
 
     rows = []
@@ -196,6 +206,7 @@ def build_county_sheet(session: Session, cycle_id: int, departments: Iterable[st
         departments=tuple(depts),
         rules_by_department={d: [(r.code, r.text) for r in rules.get(d, [])] for d in depts},
         rows=rows,
+        village=village or "",
     )
 
 

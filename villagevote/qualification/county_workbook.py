@@ -101,6 +101,7 @@ class CountySheet:
     departments: tuple[str, ...]
     rules_by_department: dict[str, list[tuple[str, str]]]  # department -> [(code, text)]
     rows: Sequence[CountyRow]
+    village: str = ""  # the one village exported, or "" for the whole township
 
 
 @dataclass(frozen=True)

@@ -25,12 +25,14 @@ from villagevote.reports.registry import Form, Options
 
 
 def export_county_review(session: Session, actor: Actor, out_path: Path | str, cycle_id: int,
-                         departments: Iterable[str] | None = None, today: dt.date | None = None) -> Path:
-    """Write the joint-review workbook (contains full ID numbers) and log the export with its number."""
+                         departments: Iterable[str] | None = None, today: dt.date | None = None,
+                         village: str | None = None) -> Path:
+    """Write the joint-review workbook (contains full ID numbers) and log the export with its number; only the
+    candidates of ``village`` (a name) when given."""
     from villagevote.reports.xlsx.county_review import write_county_workbook  # openpyxl: loaded when exporting
 
     require(actor, Permission.VIEW_SENSITIVE)
-    sheet = build_county_sheet(session, cycle_id, departments, today=today)
+    sheet = build_county_sheet(session, cycle_id, departments, today=today, village=village)
     path = write_county_workbook(sheet, out_path)
     record_county_export(session, actor, cycle_id, sheet.export_id, Path(path).name, len(sheet.rows),
                          list(sheet.departments))
@@ -40,7 +42,8 @@ def export_county_review(session: Session, actor: Actor, out_path: Path | str, c
 def run_county_review(session: Session, actor: Actor, out: Path, options: Options) -> Path:
     raw = (options.extra or {}).get("departments", "")
     departments = [d for d in re.split(r"[,，、;；\s]+", raw) if d] or None
-    return export_county_review(session, actor, out, cycle_of(session, options).id, departments=departments)
+    return export_county_review(session, actor, out, cycle_of(session, options).id, departments=departments,
+                                village=options.village)
 
 
 FORMS = [

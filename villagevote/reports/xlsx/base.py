@@ -1,12 +1,16 @@
-"""Styled workbooks with openpyxl: header row, column widths, frozen header, print setup, metadata sheet."""
+"""Styled workbooks with openpyxl: header row, column widths, frozen header, print setup, metadata sheet.
+
+Exports keep values typed: numbers as numbers (a rate as a fraction with ``PERCENT_FORMAT``), dates as dates with
+``DATE_FORMAT``; fill-in sheets are protected except their fill-in cells (``protect_fill_in``)."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -16,6 +20,23 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_FONT = Font(name="宋体", bold=True, size=11)
 BODY_FONT = Font(name="宋体", size=11)
 META_SHEET = "_meta"
+DATE_FORMAT = "yyyy-mm-dd"
+PERCENT_FORMAT = "0.00%"
+
+
+def protect_fill_in(ws: Worksheet, cell_ranges: Sequence[str]) -> None:
+    """Protect a fill-in sheet against accidental edits (no password) except ``cell_ranges`` (e.g. "A3:I3002"), which
+    are unlocked; columns and rows may still be resized and the filled rows sorted and filtered."""
+    unlocked = Protection(locked=False)
+    for cell_range in cell_ranges:
+        for row in ws[cell_range]:
+            for cell in row:
+                cell.protection = unlocked
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.sort = False
+    ws.protection.autoFilter = False
 
 
 def write_table(ws: Worksheet, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None,
@@ -38,6 +59,8 @@ def write_table(ws: Worksheet, headers: Sequence[str], rows: Iterable[Sequence[A
             cell.font, cell.border = BODY_FONT, BORDER
             if (c - 1) in text_columns:
                 cell.number_format = "@"
+            elif isinstance(value, dt.date):
+                cell.number_format = DATE_FORMAT
     for col, header in enumerate(headers, start=1):
         width = widths[col - 1] if widths and col - 1 < len(widths) else max(10, min(40, len(str(header)) * 2 + 4))
         ws.column_dimensions[get_column_letter(col)].width = width

@@ -3,9 +3,14 @@
 The layout (sheet and column names, the hidden export information) and the plain data written here are
 ``villagevote.qualification.county_workbook``'s, which also reads the returned file; the ``county-review`` export
 (``villagevote.reports.forms_county``) builds the data with a domain function and calls :func:`write_county_workbook`.
+
+The sheet is protected (no password: against accidental edits of the names, ID numbers and headers) except the
+departments' answer cells; the 序号 is a number and the 出生年月 a date shown as "1970年5月".
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -27,9 +32,33 @@ from villagevote.qualification.county_workbook import (
     SHEET_NAME,
     CountySheet,
 )
-from villagevote.reports.xlsx.base import BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT, save, set_metadata
+from villagevote.reports.xlsx.base import (
+    BODY_FONT,
+    BORDER,
+    DATE_FORMAT,
+    HEADER_FILL,
+    HEADER_FONT,
+    protect_fill_in,
+    save,
+    set_metadata,
+)
 
 __all__ = ["write_county_workbook"]
+
+BIRTH_FORMAT = 'yyyy"年"m"月"'
+_YEAR_MONTH = re.compile(r"(\d{4})[.\-/年](\d{1,2})月?")
+
+
+def _birth_value(text: str) -> dt.date | str:
+    """The 出生年月 ("1970.05") as a date (the first of the month, shown as 1970年5月); other text as it is."""
+    match = _YEAR_MONTH.fullmatch(text.strip()) if text else None
+    if match and 1 <= int(match.group(2)) <= 12:
+        return dt.date(int(match.group(1)), int(match.group(2)), 1)
+    return text
+
+
+def _cn_date(day: dt.date) -> str:
+    return tr("{y}年{m}月{d}日").format(y=day.year, m=day.month, d=day.day)
 
 
 def write_county_workbook(sheet: CountySheet, out: Path | str) -> Path:
@@ -39,15 +68,15 @@ def write_county_workbook(sheet: CountySheet, out: Path | str) -> Path:
     ws.title = SHEET_NAME
     n_fixed = len(FIXED_COLUMNS)
 
-    title = tr("{township}村级组织换届候选人资格县级联审表（{cycle}）").format(
-        township=sheet.township, cycle=sheet.cycle_name)
+    title = tr("{township}{village}村级组织换届候选人资格县级联审表（{cycle}）").format(
+        township=sheet.township, village=sheet.village, cycle=sheet.cycle_name)
     # The title sits over the columns that repeat on every printed page (A–E), the export note beside it.
     id_col = 1 + [k for k, _, _ in FIXED_COLUMNS].index("id_number")
     ws.cell(row=1, column=1, value=title).font = Font(name="黑体", bold=True, size=13)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=id_col)
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
     note = tr("导出编号：{export_id}\n导出日期：{day}　共 {n} 人").format(
-        export_id=sheet.export_id, day=sheet.exported_on.isoformat(), n=len(sheet.rows))
+        export_id=sheet.export_id, day=_cn_date(sheet.exported_on), n=len(sheet.rows))
     ws.cell(row=1, column=id_col + 1, value=note).font = Font(name="宋体", size=10)
     ws.cell(row=1, column=id_col + 1).alignment = Alignment(vertical="center", wrap_text=True)
     ws.merge_cells(start_row=1, start_column=id_col + 1, end_row=1, end_column=n_fixed)
@@ -79,11 +108,14 @@ def write_county_workbook(sheet: CountySheet, out: Path | str) -> Path:
     last_row = FIRST_DATA_ROW + len(sheet.rows) - 1
     for r, row in enumerate(sheet.rows, start=FIRST_DATA_ROW):
         ws.row_dimensions[r].height = 30  # two lines: posts and the departments' opinions wrap
-        values = [row.seq, row.village, row.name, row.gender, row.id_number, row.birth, row.political, row.posts]
+        birth = _birth_value(row.birth)
+        values = [row.seq, row.village, row.name, row.gender, row.id_number, birth, row.political, row.posts]
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c, value=value)
             cell.font, cell.border = BODY_FONT, BORDER
             cell.alignment = Alignment(vertical="center", wrap_text=(c == n_fixed))
+            if isinstance(value, dt.date):
+                cell.number_format = BIRTH_FORMAT
         ws.cell(row=r, column=id_col).number_format = "@"  # keep all 18 characters
         for d in range(len(sheet.departments)):
             first = n_fixed + 1 + d * len(ANSWER_FIELDS)
@@ -92,7 +124,7 @@ def write_county_workbook(sheet: CountySheet, out: Path | str) -> Path:
                 cell.font, cell.border = BODY_FONT, BORDER
                 cell.alignment = Alignment(vertical="center", wrap_text=(key == "opinion"))
                 if key == "date":
-                    cell.number_format = "yyyy-mm-dd"
+                    cell.number_format = DATE_FORMAT
                 elif key in ("opinion", "handler", "has_issue"):
                     cell.number_format = "@"
 
@@ -130,6 +162,12 @@ def write_county_workbook(sheet: CountySheet, out: Path | str) -> Path:
     ws.page_margins.top = ws.page_margins.bottom = 0.5
     ws.oddFooter.center.text = tr("第 &P 页，共 &N 页")
     ws.oddHeader.center.text = title
+    if sheet.departments and sheet.rows:
+        answers_from = get_column_letter(n_fixed + 1)
+        answers_to = get_column_letter(n_fixed + len(sheet.departments) * len(ANSWER_FIELDS))
+        protect_fill_in(ws, [f"{answers_from}{FIRST_DATA_ROW}:{answers_to}{last_row}"])
+    else:
+        protect_fill_in(ws, [])
 
     _write_help(wb, sheet)
     set_metadata(wb, {
@@ -141,6 +179,7 @@ def write_county_workbook(sheet: CountySheet, out: Path | str) -> Path:
         "county": sheet.county,
         "cycle_id": sheet.cycle_id,
         "cycle": sheet.cycle_name,
+        "village": sheet.village,
         "exported_on": sheet.exported_on.isoformat(),
         "departments": "|".join(sheet.departments),
         "rows": len(sheet.rows),
@@ -155,7 +194,8 @@ def _write_help(wb: Workbook, sheet: CountySheet) -> None:
         tr("填写说明"),
         tr("1. 每个部门只填写本部门的四列：有无情况（下拉选择“无”或“有”）、意见、经办人、日期。"),
         tr("2. 选“有”时，请在意见中写明具体情况和所涉条款编号（如 N1），有时限的情况请写明日期（如刑满释放日期）。"),
-        tr("3. 请勿修改姓名、身份证号码等左侧各列，勿增删行列，勿改工作表名称；身份证号码按文本保存。"),
+        tr("3. 表头和姓名、身份证号码等左侧各列已锁定（工作表保护，无密码），只有各部门的填写栏可以录入；请勿撤销保护后修改，"
+           "勿增删行列，勿改工作表名称；身份证号码按文本保存。"),
         tr("4. 填好后原文件返回乡镇（街道），由乡镇导入系统。"),
         "",
         tr("各部门核查的资格条件："),
