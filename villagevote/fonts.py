@@ -6,7 +6,8 @@ Bundled, so Chinese prints and shows on any machine:
 - Droid Sans Fallback (Apache-2.0): the same design family; it adds ~6,500 CJK Extension A characters (e.g. 䶮)
   that turn up in names, used per character where the main face lacks a glyph (see reports/pdf/text.py).
 When the Windows office fonts are installed (宋体 SimSun, 仿宋 FangSong, 黑体 SimHei) print prefers them; they are
-never shipped.
+never shipped. ``pdf_fonts()`` also points reportlab's defaults (a canvas' initial font, ParagraphStyle, table
+cells) at the body face: reportlab's own default, Helvetica, is never embedded.
 """
 from __future__ import annotations
 
@@ -82,4 +83,20 @@ def pdf_fonts() -> PdfFonts:
             except Exception:  # a broken or CFF-flavoured office font: keep the bundled one
                 name = MAIN
         names[key] = name
+    _no_builtin_fonts(names["body"])
     return PdfFonts(extra=EXTRA, **names)
+
+
+def _no_builtin_fonts(face: str) -> None:
+    """reportlab's defaults name its built-in Helvetica, which is referenced but never embedded: the initial font
+    of every canvas (written into each page's preamble), ParagraphStyle's fontName/bulletFontName and a table
+    cell's font when a style gives none. Point them at an embedded face, so that no printed PDF references a font
+    it does not carry."""
+    from reportlab import rl_config
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus.tables import CellStyle
+
+    rl_config.canvas_basefontname = face
+    ParagraphStyle.defaults["fontName"] = face
+    ParagraphStyle.defaults["bulletFontName"] = face
+    CellStyle.fontname = face

@@ -1,50 +1,65 @@
-"""Mixed text for every printed form: each character is set in the first face that has a glyph for it.
+"""Mixed text and Chinese line breaking for every printed form.
 
-Order: the style's face (bundled 文泉驿微米黑 or an office font) → the bundled Droid Sans Fallback (CJK
-Extension A, e.g. 䶮) → Helvetica (Latin-1 and typographic quotes, for office fonts without them). A character no
-face has (e.g. 𠮷 U+20BB7, outside the BMP) is reported by ``missing_glyphs`` so the UI can warn that it must be
-written in by hand.
+Faces: each character is set in the first face that has a glyph for it — the style's face (bundled 文泉驿微米黑 or
+an office font) → the bundled main face (digits, Latin letters and typographic quotes, when an office font lacks
+them) → the bundled Droid Sans Fallback (CJK Extension A, e.g. 䶮). Every face is embedded; no built-in PDF font
+(Helvetica) is ever referenced. A character no face has (e.g. 𠮷 U+20BB7, outside the BMP) is reported by
+``missing_glyphs`` so the UI can warn that it must be written in by hand.
+
+Line breaking (禁则, kinsoku): no line starts with closing punctuation (，。、；：？！）》」』”’… and their ASCII
+forms) and none ends with opening punctuation (（《「『“‘); a run of digits or Latin letters is not cut in the middle
+when a shorter line avoids it. reportlab's ``wordWrap='CJK'`` only knows the Japanese closing marks (its list lacks
+"，", "；", "：", "？", "！", "》", "”") and lets a single one hang in the margin, so lines of the forms began with "，"
+and "；". ``install_line_breaking`` (run when this module is imported — every renderer imports it, directly or
+through ``base``) replaces reportlab's two CJK splitters, the single-font path (``wordSplit``) and the mixed-font
+path (``cjkFragSplit``), by ``break_lines`` here: every Paragraph with ``wordWrap='CJK'`` breaks by the same rule,
+whoever created it.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph
+from reportlab.platypus import paragraph as rl_para
 
-from villagevote.fonts import pdf_fonts
+from villagevote.fonts import MAIN, pdf_fonts
 
-LATIN_FONT = "Helvetica"
-_WINANSI_EXTRA = set("‘’“”–—•…€™")
+# Never starts a line: closing brackets and quotes, stops, commas, colons, the ellipsis, the middle dot, units.
+CANNOT_START = frozenset("，。、；：？！）》」』〕】］｝〉〗〙”’…‥·・％‰℃°′″～"
+                         ",.;:?!)]}%")
+# Never ends a line: opening brackets and quotes, currency signs.
+CANNOT_END = frozenset("（《「『〔【［｛〈〖〘“‘([{￥¥$£#@§")
+_FUZZ = 1e-6
+# The face that draws digits and Latin letters an office font lacks: the bundled (embedded) main face. The name is
+# kept for modules that imported it when this was reportlab's non-embedded Helvetica.
+LATIN_FONT = MAIN
 
 
 @lru_cache(maxsize=16)
 def cmap(font: str) -> frozenset[int]:
     face = getattr(pdfmetrics.getFont(font), "face", None)
-    if face is None or not hasattr(face, "charToGlyph"):  # a built-in Type 1 font
-        return frozenset(range(0x20, 0x100))
+    if face is None or not hasattr(face, "charToGlyph"):  # a built-in Type 1 font (not used for printing)
+        return frozenset(range(0x20, 0x7F))
     return frozenset(face.charToGlyph)
 
 
-def _latin_ok(ch: str) -> bool:
-    return 0x20 <= ord(ch) <= 0xFF or ch in _WINANSI_EXTRA
-
-
 def face_for(ch: str, font: str) -> str | None:
-    """The face that draws ``ch`` (None when no bundled or built-in face has it)."""
+    """The embedded face that draws ``ch`` (None when no bundled or office face has it)."""
     code = ord(ch)
     if code in cmap(font) or ch.isspace():
         return font
+    if font != MAIN and code in cmap(MAIN):
+        return MAIN
     extra = pdf_fonts().extra
     if code in cmap(extra):
         return extra
-    if _latin_ok(ch):
-        return LATIN_FONT
     return None
 
 
@@ -101,7 +116,7 @@ def string_width(text: str, size: float, font: str | None = None) -> float:
     return sum(pdfmetrics.stringWidth(chunk, face, size) for face, chunk in runs(text, font))
 
 
-def draw_text(canvas, x: float, y: float, text: str, size: float, align: str = "left",
+def draw_text(canvas: Any, x: float, y: float, text: str, size: float, align: str = "left",
               font: str | None = None) -> None:
     """Draw one line of mixed text on a reportlab canvas; ``align`` is left, right or center."""
     width = string_width(text, size, font)
@@ -124,3 +139,120 @@ def missing_glyphs(texts: Iterable[str], font: str | None = None) -> list[str]:
             if ord(ch) >= 0x20 and face_for(ch, font) is None and ch not in missing:
                 missing.append(ch)
     return missing
+
+
+# --- line breaking ----------------------------------------------------------------------------------------------
+def _wordish(ch: str) -> bool:
+    """Part of a Latin word or a number ("2026", "S1", "85.79"): not cut in the middle if a break nearby avoids it."""
+    return len(ch) == 1 and ord(ch) < 0x2E80 and not ch.isspace() and ch not in CANNOT_END
+
+
+def _break_ok(chars: Sequence[str], b: int) -> bool:
+    return chars[b] not in CANNOT_START and chars[b - 1] not in CANNOT_END
+
+
+def _adjust(chars: Sequence[str], start: int, end: int) -> int:
+    """Move a soft break between ``end - 1`` and ``end`` back so that the next line does not start with closing
+    punctuation, this one does not end with opening punctuation and a Latin word or number stays whole. The line
+    keeps at least one character (progress)."""
+    b = end
+    if _wordish(chars[b]) and _wordish(chars[b - 1]):  # inside a word or number: break before it if not too far
+        j = b - 1
+        while j > start and _wordish(chars[j - 1]):
+            j -= 1
+        if j > start + (b - start) // 2:
+            b = j
+    j = b
+    while j > start + 1 and not _break_ok(chars, j):
+        j -= 1
+    if _break_ok(chars, j):
+        return j
+    return b  # a line of nothing but punctuation: no good break exists, keep the greedy one
+
+
+def break_lines(chars: Sequence[str], width: Callable[[int, float], float], max_widths: Sequence[float],
+                hard_breaks: frozenset[int] = frozenset()) -> list[tuple[int, int, float]]:
+    """Greedy CJK line breaking with 禁则: (start, end, width used) per line over ``chars`` (one character or an
+    empty inline item each); ``width(i, line_width)`` is the advance of item i; a line ends after every index in
+    ``hard_breaks`` (<br/>)."""
+    lines: list[tuple[int, int, float]] = []
+    n = len(chars)
+    start = 0
+    while start < n:
+        max_width = max_widths[min(len(lines), len(max_widths) - 1)]
+        used = 0.0
+        i = start
+        hard = False
+        while i < n:
+            w = width(i, max_width)
+            if i > start and used + w > max_width + _FUZZ and used + w > 0:
+                break
+            used += w
+            i += 1
+            if i - 1 in hard_breaks:
+                hard = True
+                break
+        end = i
+        if not hard and end < n:
+            end = _adjust(chars, start, end)
+            if end != i:
+                used = sum(width(k, max_width) for k in range(start, end))
+        lines.append((start, end, used))
+        start = end
+    return lines
+
+
+def _word_split(word: str | bytes, maxWidths: Any, fontName: str, fontSize: float,
+                encoding: str = "utf8") -> list[list[Any]]:
+    """reportlab's single-font CJK splitter (``textsplit.wordSplit``) with 禁则: [[extra space, line text], …]."""
+    text = word.decode(encoding) if isinstance(word, bytes) else word
+    if not isinstance(maxWidths, (list, tuple)):
+        maxWidths = [maxWidths]
+    widths = [pdfmetrics.stringWidth(ch, fontName, fontSize) for ch in text]
+    out: list[list[Any]] = []
+    lines = break_lines(text, lambda k, _mw: widths[k], maxWidths)
+    for n, (start, end, used) in enumerate(lines):
+        max_width = maxWidths[min(n, len(maxWidths) - 1)]
+        line = text[start:end]
+        if end < len(text):
+            line = line.strip(" ")
+        out.append([max_width - used, line.encode(encoding) if isinstance(word, bytes) else line])
+    return out
+
+
+def _cjk_frag_split(frags: Any, maxWidths: Any, calcBounds: Any, encoding: str = "utf8") -> Any:
+    """reportlab's mixed-font CJK splitter (``paragraph.cjkFragSplit``) with 禁则."""
+    items: list[Any] = []
+    for f in frags:
+        text = f.text
+        if isinstance(text, bytes):
+            text = text.decode(encoding)
+        if text:
+            items.extend(rl_para.cjkU(t, f, encoding) for t in text)
+        else:
+            items.append(rl_para.cjkU(text, f, encoding))
+
+    def width(k: int, max_width: float) -> float:
+        w = items[k].width
+        if hasattr(w, "normalizedValue"):
+            w._normalizer = max_width
+            w = w.normalizedValue(max_width)
+        return float(w)
+
+    hard = frozenset(k for k, u in enumerate(items) if hasattr(u.frag, "lineBreak"))
+    lines = []
+    for n, (start, end, used) in enumerate(break_lines([str(u) for u in items], width, maxWidths, hard)):
+        max_width = maxWidths[min(n, len(maxWidths) - 1)]
+        line_break = (end - 1) in hard
+        lines.append(rl_para.makeCJKParaLine(items[start:end], max_width, used, max_width - used, line_break,
+                                             calcBounds))
+    return rl_para.ParaLines(kind=1, lines=lines)
+
+
+def install_line_breaking() -> None:
+    """Make every ``wordWrap='CJK'`` Paragraph break by ``break_lines`` (idempotent)."""
+    rl_para.wordSplit = _word_split
+    rl_para.cjkFragSplit = _cjk_frag_split
+
+
+install_line_breaking()
