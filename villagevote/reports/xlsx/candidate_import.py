@@ -3,6 +3,7 @@
 One header row, frozen, with drop-down lists for gender, education, political status, village, organization, post,
 nomination source and 是/否, and the ID-number column formatted as text so Excel does not turn the number into
 3.30102E+17. The columns (and the reader of the filled workbook) are ``villagevote.candidates.workbook``'s.
+The sheet is protected (no password; against accidental edits of the header) except the rows to fill in.
 """
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from villagevote.candidates.workbook import COLUMNS, LISTS_SHEET, SHEET_NAME, TEMPLATE_ROWS
 from villagevote.i18n import tr
 from villagevote.models.enums import Education, Gender, NominationSource, OrgKind, PoliticalStatus
+from villagevote.reports.xlsx.base import DATE_FORMAT, protect_fill_in
 
 __all__ = ["write_template"]
-
 
 
 def write_template(
@@ -83,7 +84,7 @@ def write_template(
                 ws.cell(row=row, column=col_index).number_format = "@"
         if column.key == "party_join_date":
             for row in range(2, TEMPLATE_ROWS + 2):
-                ws.cell(row=row, column=col_index).number_format = "yyyy-mm-dd"
+                ws.cell(row=row, column=col_index).number_format = DATE_FORMAT
             dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
             dv.error = tr("请填写日期，如 2008-07-01")
             dv.showErrorMessage = True
@@ -91,6 +92,7 @@ def write_template(
             dv.add(f"{get_column_letter(col_index)}2:{get_column_letter(col_index)}{TEMPLATE_ROWS + 1}")
     ws.freeze_panes = "A2"
     ws.row_dimensions[1].height = 22
+    protect_fill_in(ws, [f"A2:{get_column_letter(len(COLUMNS))}{TEMPLATE_ROWS + 1}"])
 
     info = wb.create_sheet(tr("填表说明"))
     lines = [
@@ -102,6 +104,7 @@ def write_template(
         tr("4. 所在村、参选组织、参选职务、推荐方式、文化程度、政治面貌请从下拉列表选择。"),
         tr("5. 入党时间填日期，不能晚于今天。"),
         tr("6. 请不要改动第一行的列名；可以调整列的顺序。"),
+        tr("7. 工作表已保护（无密码），只能在第2行起的填写区录入，以免误改表头；如需调整列的顺序，请先撤销工作表保护。"),
     ]
     for row, line in enumerate(lines, start=1):
         info.cell(row=row, column=1, value=line)
