@@ -75,7 +75,8 @@ def test_cards_and_proxy_list_render_their_facts(tmp_path):
              VoterCard("001-000012", "王五", "男", "第2组")]
     out = voter_cards_pdf([VillageCards("青山村", "清河镇", "第十二届", dt.date(2026, 12, 20), cards)], tmp_path / "c.pdf")
     text = compact(pdf_text(out))
-    assert text.count("选民证") == 3 and "001-000011" in text and "2026年12月20日" in text
+    assert text.count("选民证清河镇") == 3 and "001-000011" in text and "2026年12月20日" in text
+    assert "青山村选民证第1页共1页" in text
     assert text.index("王五") < text.index("张三") < text.index("丁一")  # group 2 before group 10, then strokes
     lines = [ProxyLine("张妻", "第1组", "张三", "第1组", "配偶", dt.date(2026, 12, 1))]
     out = proxy_list_pdf([VillageProxyList("青山村", "清河镇", "第十二届", dt.date(2026, 12, 20), dt.date(2026, 12, 15), 2,

@@ -33,7 +33,16 @@ class ListChange:
     gender: str  # 男 / 女 / ""
     group: str  # 村民小组 now ("" when none)
     on: dt.date  # date of the (last) change
-    reason: str  # why, as recorded (death, moving out, an upheld objection …)
+    reason: str  # why, as recorded (death, moving out, an upheld objection …): for the file, not for posting
+    basis: str  # why, in the few words a posted notice gives (死亡, 户籍迁出, 漏登（异议成立）…)
+
+
+_REMOVAL_BASIS = {VoterStatus.DECEASED: "死亡", VoterStatus.MOVED_OUT: "户籍迁出",
+                  VoterStatus.DEPRIVED: "被依法剥夺政治权利", VoterStatus.REMOVED: "不符合登记条件"}
+
+
+def _by_objection(reason: str) -> bool:
+    return reason.startswith(tr("异议成立"))
 
 
 def _day(event: VoterEvent) -> dt.date:
@@ -98,16 +107,27 @@ def changes_since(session: Session, cycle_id: int, village_id: int, published_on
         on = _day(last) if last is not None else (v.created_at.date() if v.created_at else published_on)
         if active_then and not active_now:
             removal = next((e for e in reversed(history) if e.kind == "remove"), last)
-            out.append(ListChange(REMOVED, vid, v.name, gender, group, _day(removal) if removal else on,
-                                  v.status_reason or (removal.reason if removal else "") or v.status.label))
+            reason = v.status_reason or (removal.reason if removal else "") or v.status.label
+            basis = tr(_REMOVAL_BASIS.get(v.status, "不符合登记条件"))
+            if _by_objection(reason):
+                basis += tr("（异议成立）")
+            out.append(ListChange(REMOVED, vid, v.name, gender, group, _day(removal) if removal else on, reason,
+                                  basis))
         elif active_now and not active_then:
-            reason = last.reason if last is not None and last.kind in ("objection", "restore") else (
+            kind = last.kind if last is not None else ""
+            reason = last.reason if last is not None and kind in ("objection", "restore") else (
                 v.source or tr("补充登记"))
-            out.append(ListChange(ADDED, vid, v.name, gender, group, on, reason))
+            basis = {"objection": tr("漏登（异议成立）"), "restore": tr("恢复登记")}.get(kind, tr("补充登记"))
+            out.append(ListChange(ADDED, vid, v.name, gender, group, on, reason, basis))
         elif active_now:
             fixes = [e for e in history if e.kind == "correct"]
             if fixes:
-                out.append(ListChange(CORRECTED, vid, v.name, gender, group, _day(fixes[-1]), fixes[-1].reason))
+                what = fixes[-1].reason.partition(tr("；更正："))[2]
+                basis = tr("更正{what}").format(what=what) if what else tr("登记信息更正")
+                if _by_objection(fixes[-1].reason):
+                    basis += tr("（异议成立）")
+                out.append(ListChange(CORRECTED, vid, v.name, gender, group, _day(fixes[-1]), fixes[-1].reason,
+                                      basis))
     order = {ADDED: 0, REMOVED: 1, CORRECTED: 2}
     out.sort(key=lambda c: (order[c.kind], group_sort_key(c.group) if c.group else (2, 0, ""), name_sort_key(c.name), c.voter_id))
     return out

@@ -3,7 +3,8 @@
 One line per approved written authorization: principal, group, holder, relationship, authorization date. The list is
 posted before the vote so villagers can check that every holder is a near relative and carries no more proxies
 than allowed. No ID numbers are printed. Lines are ordered by the holder's surname strokes, so each holder's
-principals stand together, and the count per holder is shown.
+principals stand together, and the count per holder is shown. Each village is one document (page numbers restart);
+dates read 2026年11月18日; the seal and date stay on the page of the last rows.
 """
 from __future__ import annotations
 
@@ -14,13 +15,13 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from villagevote.fonts import pdf_fonts
 from villagevote.i18n import tr
 from villagevote.names import stroke_key
 from villagevote.reports.pdf.base import build_pdf, styles
-from villagevote.reports.pdf.voter_common import LATIN_FONT, cell, cn_date, mixed
+from villagevote.reports.pdf.voter_common import body_title, cell, closing, cn_date, doc_break, mixed, running_head
 
 __all__ = ["ProxyLine", "VillageProxyList", "proxy_list_pdf"]
 
@@ -55,7 +56,6 @@ def _table(rows: Sequence[Sequence[object]], header: bool) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
     cmds = [
         ("FONTNAME", (0, 0), (-1, -1), fonts.body),
-        ("FONTNAME", (0, 0), (0, -1), LATIN_FONT),
         ("FONTSIZE", (0, 0), (-1, -1), 10.5),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
@@ -64,7 +64,7 @@ def _table(rows: Sequence[Sequence[object]], header: bool) -> Table:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
     ]
     if header:
-        cmds += [("FONTNAME", (0, 0), (-1, 0), fonts.heading), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE"))]
+        cmds += [("FONTNAME", (0, 0), (-1, 0), fonts.heading)]
     table.setStyle(TableStyle(cmds))
     return table
 
@@ -74,9 +74,10 @@ def _village_story(plist: VillageProxyList) -> list[Flowable]:
     issuer = plist.issuer or tr("{village}村民选举委员会").format(village=plist.village)
     lines = sorted(plist.lines, key=lambda ln: (stroke_key(ln.holder), ln.holder_group, stroke_key(ln.principal)))
     holders = len({(ln.holder, ln.holder_group) for ln in lines})
+    title = body_title(plist.village, plist.cycle_label, "")
     story: list[Flowable] = [
-        Paragraph(mixed(tr("{village}{cycle}村民委员会选举").format(village=plist.village, cycle=plist.cycle_label))
-                  + "<br/>" + mixed(tr("委托投票名单公告")), st["title"]),
+        running_head(tr("{title}委托投票名单公告").format(title=title)),
+        Paragraph(mixed(title) + "<br/>" + mixed(tr("委托投票名单公告")), st["title"]),
         Paragraph(mixed(tr(
             "经村民选举委员会审核同意，下列 {n} 名选民书面委托其近亲属代为投票，受托人共 {h} 人，"
             "每位受托人接受委托不超过 {cap} 人。现予公布，村民如有异议，请于选举日（{election}）前向村民选举委员会提出。").format(
@@ -87,17 +88,22 @@ def _village_story(plist: VillageProxyList) -> list[Flowable]:
     cs = st["cell_center"]
     body: list[list[object]] = [[str(i), cell(ln.principal, cs), cell(ln.principal_group, cs), cell(ln.holder, cs),
              cell(ln.holder_group, cs), ln.relation, cell(cn_date(ln.authorized_on), cs)] for i, ln in enumerate(lines, start=1)]
+    seal = [Spacer(1, 10 * mm), Paragraph(mixed(tr("{issuer}（盖章）").format(issuer=issuer)), st["right"]),
+            Paragraph(mixed(cn_date(plist.published_on)), st["right"])]
     if not body:
-        story.append(Paragraph(tr("（本村无委托投票）"), st["body_noindent"]))
-    for start in range(0, len(body), CHUNK_ROWS):
-        chunk = body[start:start + CHUNK_ROWS]
-        table = _table([head] + chunk, header=True)
-        story.append(table)
-    story.append(Spacer(1, 12 * mm))
-    story.append(KeepTogether([
-        Paragraph(mixed(tr("{issuer}（盖章）").format(issuer=issuer)), st["right"]),
-        Paragraph(mixed(cn_date(plist.published_on)), st["right"]),
-    ]))
+        story.append(closing(Paragraph(tr("（本村无委托投票）"), st["body_noindent"]), *seal))
+        return story
+    chunks = [body[start:start + CHUNK_ROWS] for start in range(0, len(body), CHUNK_ROWS)]
+    for chunk in chunks[:-1]:
+        story.append(_table([head] + chunk, header=True))
+    # the last rows (at most a few) carry the seal with them onto the page
+    last = chunks[-1]
+    keep = min(len(last), 3)
+    if len(last) > keep:
+        story.append(_table([head] + last[:-keep], header=True))
+        story.append(closing(_table(last[-keep:], header=False), *seal))
+    else:
+        story.append(closing(_table([head] + last, header=True), *seal))
     return story
 
 
@@ -106,7 +112,7 @@ def proxy_list_pdf(lists: Sequence[VillageProxyList], out: Path | str) -> Path:
     story: list[Flowable] = []
     for index, plist in enumerate(lists):
         if index:
-            story.append(PageBreak())
+            story.append(doc_break())
         story.extend(_village_story(plist))
     if not story:
         story.append(Paragraph(tr("（没有委托投票记录）"), styles()["body"]))

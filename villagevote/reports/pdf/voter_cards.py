@@ -2,12 +2,13 @@
 
 Each card: title, township/village and round, card number, name, gender, 村民小组, election day and the election
 committee's seal line. Cards are drawn straight on the canvas (no platypus layout), so a township's 50,000 cards
-print in seconds. No ID numbers are printed.
+print in seconds. No ID numbers are printed. Cards come in print order — by 村民小组, then 姓氏笔画 — and their numbers
+run in that order (村编码-序号), so a cut stack can be checked and handed out in sequence. Every glyph, digits
+included, comes from an embedded face (``reports.pdf.text``).
 """
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,13 +16,13 @@ from pathlib import Path
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from villagevote.fonts import pdf_fonts
 from villagevote.i18n import tr
 from villagevote.names import stroke_key
-from villagevote.reports.pdf.voter_common import LATIN_FONT, cn_date
+from villagevote.reports.pdf.text import draw_text, string_width
+from villagevote.reports.pdf.voter_common import cn_date
 from villagevote.voters.groups import group_sort_key
 
 __all__ = ["CARDS_PER_PAGE", "VillageCards", "VoterCard", "voter_cards_pdf"]
@@ -30,12 +31,11 @@ COLS, ROWS = 2, 4
 CARDS_PER_PAGE = COLS * ROWS
 CARD_W = 85 * mm
 CARD_H = 62 * mm
-_ASCII = re.compile(r"([\x20-\x7e]+)")
 
 
 @dataclass(frozen=True)
 class VoterCard:
-    number: str  # card number, e.g. 青山-0001
+    number: str  # card number in print order, e.g. 001-0001
     name: str
     gender: str
     group: str
@@ -53,16 +53,8 @@ class VillageCards:
 
 
 def _draw_mixed(c: Canvas, x: float, y: float, text: str, font: str, size: float, centred: bool = False) -> None:
-    """Draw ``text`` with ASCII runs in the Latin font (the bundled CJK font has no digits)."""
-    parts = [p for p in _ASCII.split(text) if p]
-    faces = [(LATIN_FONT if _ASCII.fullmatch(p) else font, p) for p in parts]
-    if centred:
-        width = sum(stringWidth(p, f, size) for f, p in faces)
-        x -= width / 2
-    for face, part in faces:
-        c.setFont(face, size)
-        c.drawString(x, y, part)
-        x += stringWidth(part, face, size)
+    """Draw ``text``, each character in an embedded face that has it."""
+    draw_text(c, x, y, text, size, "center" if centred else "left", font)
 
 
 def _draw_template(c: Canvas, fonts, issuer: str, subtitle: str, election: str) -> None:
@@ -72,7 +64,10 @@ def _draw_template(c: Canvas, fonts, issuer: str, subtitle: str, election: str) 
     c.setLineWidth(0.8)
     c.rect(3 * mm, 3 * mm, CARD_W - 6 * mm, CARD_H - 6 * mm)
     _draw_mixed(c, CARD_W / 2, top - 14 * mm, tr("选 民 证"), fonts.heading, 18, centred=True)
-    _draw_mixed(c, CARD_W / 2, top - 20 * mm, subtitle, fonts.body, 8.5, centred=True)
+    size = 10.5  # as large as the card's width allows (a long township and cycle name shrinks it, not below 8)
+    while size > 8 and string_width(subtitle, size, fonts.body) > CARD_W - 14 * mm:
+        size -= 0.5
+    _draw_mixed(c, CARD_W / 2, top - 20 * mm, subtitle, fonts.body, size, centred=True)
     left = 8 * mm
     _draw_mixed(c, left, top - 28 * mm, tr("姓名："), fonts.body, 12)
     _draw_mixed(c, CARD_W - 30 * mm, top - 28 * mm, tr("性别："), fonts.body, 12)
@@ -80,7 +75,7 @@ def _draw_template(c: Canvas, fonts, issuer: str, subtitle: str, election: str) 
     _draw_mixed(c, left, top - 41 * mm, tr("编号："), fonts.body, 10.5)
     _draw_mixed(c, left, top - 47 * mm, tr("选举日：{day}").format(day=election), fonts.body, 10.5)
     seal = issuer + tr("（盖章）")
-    _draw_mixed(c, CARD_W - 8 * mm - stringWidth(seal, fonts.body, 9), 8 * mm, seal, fonts.body, 9)
+    draw_text(c, CARD_W - 8 * mm, 8 * mm, seal, 9, "right", fonts.body)
 
 
 def _draw_card(c: Canvas, x: float, y: float, card: VoterCard, form: str, fonts) -> None:
@@ -90,11 +85,13 @@ def _draw_card(c: Canvas, x: float, y: float, card: VoterCard, form: str, fonts)
     c.restoreState()
     top = y + CARD_H
     left = x + 8 * mm
-    _draw_mixed(c, left + stringWidth(tr("姓名："), fonts.body, 12), top - 28 * mm, card.name, fonts.body, 12)
-    _draw_mixed(c, x + CARD_W - 30 * mm + stringWidth(tr("性别："), fonts.body, 12), top - 28 * mm, card.gender,
+    _draw_mixed(c, left + string_width(tr("姓名："), 12, fonts.body), top - 28 * mm, card.name, fonts.body, 12)
+    _draw_mixed(c, x + CARD_W - 30 * mm + string_width(tr("性别："), 12, fonts.body), top - 28 * mm, card.gender,
                 fonts.body, 12)
-    _draw_mixed(c, left + stringWidth(tr("村民小组："), fonts.body, 10.5), top - 35 * mm, card.group, fonts.body, 10.5)
-    _draw_mixed(c, left + stringWidth(tr("编号："), fonts.body, 10.5), top - 41 * mm, card.number, fonts.body, 10.5)
+    _draw_mixed(c, left + string_width(tr("村民小组："), 10.5, fonts.body), top - 35 * mm, card.group, fonts.body,
+                10.5)
+    _draw_mixed(c, left + string_width(tr("编号："), 10.5, fonts.body), top - 41 * mm, card.number, fonts.body,
+                10.5)
 
 
 def _cut_lines(c: Canvas, x0: float, y0: float) -> None:
@@ -117,7 +114,8 @@ def voter_cards_pdf(villages: Sequence[VillageCards], out: Path | str) -> Path:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     fonts = pdf_fonts()
-    c = Canvas(str(out), pagesize=A4)
+    # the page preamble's font is the bundled face (reportlab's default, Helvetica, is never embedded)
+    c = Canvas(str(out), pagesize=A4, initialFontName=fonts.body, initialFontSize=10)
     c.setTitle(tr("选民证"))
     c.setAuthor("villagevote")
     page_w, page_h = A4
@@ -134,6 +132,7 @@ def voter_cards_pdf(villages: Sequence[VillageCards], out: Path | str) -> Path:
         c.endForm()
         cards = village.cards if village.presorted else sorted(
             village.cards, key=lambda card: (group_sort_key(card.group), stroke_key(card.name)))
+        sheets = -(-len(cards) // CARDS_PER_PAGE)
         for start in range(0, len(cards), CARDS_PER_PAGE):
             if page:
                 c.showPage()
@@ -142,8 +141,8 @@ def voter_cards_pdf(villages: Sequence[VillageCards], out: Path | str) -> Path:
             for i, card in enumerate(cards[start:start + CARDS_PER_PAGE]):
                 col, row = i % COLS, i // COLS
                 _draw_card(c, x0 + col * CARD_W, y0 + (ROWS - 1 - row) * CARD_H, card, form, fonts)
-            _draw_mixed(c, page_w / 2, 8 * mm, tr("{village} 第 {p} 页 · 沿虚线裁开").format(
-                village=village.village, p=start // CARDS_PER_PAGE + 1), fonts.body, 8, centred=True)
+            _draw_mixed(c, page_w / 2, 8 * mm, tr("{village}选民证 第 {p} 页 共 {n} 页 · 沿虚线裁开").format(
+                village=village.village, p=start // CARDS_PER_PAGE + 1, n=sheets), fonts.body, 9, centred=True)
     if page == 0:
         _draw_mixed(c, page_w / 2, page_h / 2, tr("（没有选民证可打印）"), fonts.body, 14, centred=True)
     c.save()

@@ -8,6 +8,9 @@ Speed: a township register has 50,000 voters. One reportlab ``Table`` with thous
 and every split re-measures the rest of the table, which is quadratic. The grid is therefore cut into tables of at
 most ``CHUNK_ROWS`` lines (less than a page), each laid out once; cells are plain strings, not Paragraphs, except for
 rare long names.
+
+Each village is one document: page numbers restart for it, later pages repeat the notice's title and the current
+group ("第3村民小组（续）"), and the seal and date stay on the page of the summary table above them.
 """
 from __future__ import annotations
 
@@ -18,13 +21,13 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from villagevote.fonts import pdf_fonts
 from villagevote.i18n import tr
 from villagevote.names import stroke_key
 from villagevote.reports.pdf.base import build_pdf, styles
-from villagevote.reports.pdf.voter_common import LATIN_FONT, cell, cn_date, mixed
+from villagevote.reports.pdf.voter_common import cell, closing, cn_date, doc_break, mixed, plain_ok, running_head
 
 __all__ = ["CHUNK_ROWS", "NoticeGroup", "NoticeVoter", "VillageNotice", "voter_notice_pdf"]
 
@@ -55,7 +58,7 @@ class VillageNotice:
 
     village: str  # e.g. 青山村
     township: str
-    cycle_label: str  # e.g. 第十二届
+    cycle_label: str  # the 届次, e.g. 第十二届 (the cycle's name when no 届次 is recorded)
     election_day: dt.date
     published_on: dt.date
     objection_deadline: dt.date
@@ -72,7 +75,7 @@ def _cn(day: dt.date) -> str:
     return cn_date(day)
 
 
-def _grid_style(font: str, rows: int) -> TableStyle:
+def _grid_style(font: str) -> TableStyle:
     cmds: list[tuple] = [
         ("FONTNAME", (0, 0), (-1, -1), font),
         ("FONTSIZE", (0, 0), (-1, -1), 10.5),
@@ -83,9 +86,6 @@ def _grid_style(font: str, rows: int) -> TableStyle:
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
     ]
-    # Shade the gender columns lightly so names read as the main column.
-    for block in range(PER_LINE):
-        cmds.append(("TEXTCOLOR", (block * 2 + 1, 0), (block * 2 + 1, rows - 1), colors.HexColor("#333333")))
     return TableStyle(cmds)
 
 
@@ -93,7 +93,8 @@ def _group_tables(group: NoticeGroup, font: str, cell_style) -> list[Flowable]:
     voters = group.voters if group.presorted else sorted(group.voters, key=lambda v: stroke_key(v.name))
     cells: list[object] = []
     for v in voters:
-        name: object = v.name if len(v.name) <= _LONG_NAME and v.name.isalpha() else Paragraph(mixed(v.name), cell_style)
+        name: object = v.name if len(v.name) <= _LONG_NAME and plain_ok(v.name, font) else Paragraph(
+            mixed(v.name, font), cell_style)
         cells.append(name)
         cells.append(v.gender)
     width = PER_LINE * 2
@@ -105,7 +106,7 @@ def _group_tables(group: NoticeGroup, font: str, cell_style) -> list[Flowable]:
     for start in range(0, len(lines), CHUNK_ROWS):
         chunk = lines[start:start + CHUNK_ROWS]
         table = Table(chunk, colWidths=col_widths)
-        table.setStyle(_grid_style(font, len(chunk)))
+        table.setStyle(_grid_style(font))
         tables.append(table)
     return tables
 
@@ -125,27 +126,30 @@ def _summary(notice: VillageNotice) -> Table:
     table = Table(rows, colWidths=[60 * mm, 30 * mm, 25 * mm, 25 * mm], repeatRows=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), fonts.body),
-        ("FONTNAME", (1, 1), (-1, -1), LATIN_FONT),
         ("FONTNAME", (0, 0), (-1, 0), fonts.heading),
         ("FONTNAME", (0, last), (0, last), fonts.heading),
         ("FONTSIZE", (0, 0), (-1, -1), 10.5),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ]))
     return table
 
 
+def notice_title(notice: VillageNotice) -> str:
+    return tr("{village}{cycle}村民委员会选举").format(village=notice.village, cycle=notice.cycle_label)
+
+
 def _village_story(notice: VillageNotice) -> list[Flowable]:
     st = styles()
     font = pdf_fonts().body
     issuer = notice.issuer or tr("{village}村民选举委员会").format(village=notice.village)
+    head_title = tr("{title}选民名单公告").format(title=notice_title(notice))
     story: list[Flowable] = [
-        Paragraph(mixed(tr("{village}{cycle}村民委员会选举").format(
-            village=notice.village, cycle=notice.cycle_label)) + "<br/>" + mixed(tr("选民名单公告")), st["title"]),
+        running_head(head_title),
+        Paragraph(mixed(notice_title(notice)) + "<br/>" + mixed(tr("选民名单公告")), st["title"]),
         Paragraph(mixed(tr(
-            "根据《中华人民共和国村民委员会组织法》和省村民委员会选举办法的规定，经登记，本村共有选民 {total} 人，"
+            "根据《中华人民共和国村民委员会组织法》和本省村民委员会选举办法的规定，经登记，本村共有选民 {total} 人，"
             "现将选民名单予以公布。本村定于{election}举行村民委员会选举。对公布的选民名单有不同意见的，"
             "请于{deadline}前向村民选举委员会书面提出，村民选举委员会将在收到之日起三日内依法作出处理。").format(
             total=notice.total, election=_cn(notice.election_day), deadline=_cn(notice.objection_deadline))),
@@ -159,6 +163,7 @@ def _village_story(notice: VillageNotice) -> list[Flowable]:
             group=group.name, n=len(group.voters), m=men, w=len(group.voters) - men)), st["heading"])
         tables = _group_tables(group, font, cell_style)
         story.append(CondPageBreak(30 * mm))
+        story.append(running_head(head_title, group.name))
         if tables:
             story.append(KeepTogether([heading, tables[0]]) if len(tables) == 1 else heading)
             if len(tables) > 1:
@@ -167,14 +172,15 @@ def _village_story(notice: VillageNotice) -> list[Flowable]:
             story.append(heading)
             story.append(Paragraph(tr("（本组无选民）"), st["small"]))
     story.append(CondPageBreak(60 * mm))
+    story.append(running_head(head_title, tr("选民人数汇总")))
     story.append(Paragraph(tr("选民人数汇总"), st["heading"]))
-    story.append(_summary(notice))
-    story.append(Spacer(1, 12 * mm))
-    story.append(KeepTogether([
+    story.append(closing(
+        _summary(notice),
+        Spacer(1, 10 * mm),
         Paragraph(mixed(tr("{issuer}（盖章）").format(issuer=issuer)), st["right"]),
         Paragraph(mixed(_cn(notice.published_on)), st["right"]),
         *([Spacer(1, 4 * mm), Paragraph(mixed(notice.late_note), st["small"])] if notice.late_note else []),
-    ]))
+    ))
     return story
 
 
@@ -184,7 +190,7 @@ def voter_notice_pdf(notices: Sequence[VillageNotice] | Iterable[VillageNotice],
     story: list[Flowable] = []
     for index, notice in enumerate(notices):
         if index:
-            story.append(PageBreak())
+            story.append(doc_break())
         story.extend(_village_story(notice))
     if not story:
         story.append(Paragraph(tr("（没有可公布的选民名单）"), styles()["body"]))
