@@ -209,17 +209,23 @@ def candidate_notice(session: Session, actor: Actor, out: Path, options: Options
                                    late_note=late.text() if late else "")
 
 
-def export_template(session: Session, cycle_id: int, path: str | Path) -> Path:
-    """The registration template with this township's villages and the cycle's posts in its drop-down lists."""
+def export_template(session: Session, cycle_id: int, path: str | Path, village: str | None = None) -> Path:
+    """The registration template with this township's villages (only ``village`` when given) and the cycle's posts
+    in its drop-down lists."""
     from villagevote.reports.xlsx.candidate_import import write_template  # openpyxl: loaded when exporting
 
     lists = template_lists(session, cycle_id)
-    return write_template(path, lists.villages, lists.posts, lists.township, lists.cycle)
+    villages = list(lists.villages)
+    if village:
+        if village not in villages:
+            raise ValidationError(tr("没有名为“{v}”的村").format(v=village), field="village")
+        villages = [village]
+    return write_template(path, villages, lists.posts, lists.township, lists.cycle)
 
 
 def candidate_template(session: Session, actor: Actor, out: Path, options: Options) -> Path:
     require(actor, Permission.VIEW)
-    return export_template(session, cycle_of(session, options).id, out)
+    return export_template(session, cycle_of(session, options).id, out, village=options.village)
 
 
 FORMS = [
