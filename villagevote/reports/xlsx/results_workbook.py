@@ -1,7 +1,11 @@
-"""Results workbook: one summary row per contest, per-candidate votes, the elected list (township → county)."""
+"""Results workbook: one summary row per contest, per-candidate votes, the elected list (township → county).
+
+Counts are numbers, the 投票率/到会率 a fraction formatted "0.00%" (the same rounding as the printed report), the
+election date a date."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -11,7 +15,9 @@ from villagevote.elections.results import share_percent
 from villagevote.i18n import tr
 from villagevote.names import stroke_key
 from villagevote.reports.pdf.result_report import post_lines
-from villagevote.reports.xlsx.base import save, set_metadata, write_table
+from villagevote.reports.xlsx.base import PERCENT_FORMAT, save, set_metadata, write_table
+
+TURNOUT_COLUMN = 12  # 1-based column of 投票率/到会率 in the summary sheet
 
 
 def _round_label(c: ContestView) -> str:
@@ -29,6 +35,14 @@ def _status(c: ContestView) -> str:
     return tr("已确认") if c.official else tr("未确认")
 
 
+def _rate(part: int, whole: int) -> float | None:
+    """part / whole as a fraction rounded as the printed percentage (two decimals of a percent); None without a
+    basis."""
+    if not whole:
+        return None
+    return float(Decimal(share_percent(part, whole)) / 100)
+
+
 def results_workbook(out: Path | str, contests: Sequence[tuple[ContestView, Sequence[VoteRow]]]) -> Path:
     wb = Workbook()
     ws = wb.active
@@ -41,9 +55,9 @@ def results_workbook(out: Path | str, contests: Sequence[tuple[ContestView, Sequ
         women = sum(1 for e in r.get("elected") or [] if (e.get("gender") or next(
             (x.gender for x in c.candidates if x.label == (e.get("label") or e["name"])), None)) == "女")
         turnout_base = (c.present or 0) if c.body == "party_branch" else c.ballots_returned
-        rows.append([c.township, c.village, c.body_label, _round_label(c), c.held_on.isoformat() if c.held_on else "",
-                     c.electorate, c.present if c.present is not None else "", c.ballots_printed, c.ballots_issued,
-                     c.ballots_returned, c.ballots_invalid, share_percent(turnout_base, c.electorate) + "%",
+        rows.append([c.township, c.village, c.body_label, _round_label(c), c.held_on,
+                     c.electorate, c.present, c.ballots_printed, c.ballots_issued,
+                     c.ballots_returned, c.ballots_invalid, _rate(turnout_base, c.electorate),
                      seats, elected, women,
                      sum((r.get("unfilled") or {}).values()) + sum((r.get("vacant_women") or {}).values()),  # 暂缺 too
                      len(r.get("ties") or []),
@@ -52,6 +66,8 @@ def results_workbook(out: Path | str, contests: Sequence[tuple[ContestView, Sequ
                      tr("实到党员"), tr("印制选票"), tr("发出选票"), tr("收回选票"), tr("废票"), tr("投票率/到会率"),
                      tr("应选"), tr("当选"), tr("其中妇女"), tr("缺额"), tr("票数相等"), tr("选举效力"), tr("状态")],
                 rows, title=tr("选举结果汇总表"))
+    for row_number in range(3, 3 + len(rows)):  # title row, header row, then the contests
+        ws.cell(row=row_number, column=TURNOUT_COLUMN).number_format = PERCENT_FORMAT
     ws2 = wb.create_sheet(tr("得票明细"))
     detail = []
     for c, vote_rows in contests:
