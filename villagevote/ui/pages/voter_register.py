@@ -214,7 +214,9 @@ class VoterRegisterTab(Page):
         buttons.addWidget(button(tr("登记历史"), self.show_history))
         buttons.addStretch(1)
         buttons.addWidget(button(tr("登记公布日期…"), self.publish, edit))
+        buttons.addWidget(button(tr("打印登记日和选举日公告…"), lambda: self.print_form("voter-day-notice")))
         buttons.addWidget(button(tr("打印选民名单公告…"), lambda: self.print_form("voter-notice")))
+        buttons.addWidget(button(tr("打印补登、除名公告…"), lambda: self.print_form("voter-changes")))
         buttons.addWidget(button(tr("打印选民证…"), lambda: self.print_form("voter-cards")))
         buttons.addWidget(button(tr("导出名单…"), self.export, ctx.can(Permission.VIEW_SENSITIVE)))
         layout.addLayout(buttons)
@@ -378,6 +380,7 @@ class ObjectionsTab(_ListTab):
         row.addWidget(button(tr("登记异议…"), self.add, edit))
         row.addWidget(button(tr("答复所选异议…"), self.answer, edit))
         row.addStretch(1)
+        row.addWidget(button(tr("打印异议处理决定通知书…"), self.print_decisions))
 
     def fetch(self, session) -> queries.ObjectionsView:
         return queries.objections_view(session, self.ctx.village_id)
@@ -407,6 +410,18 @@ class ObjectionsTab(_ListTab):
         if row is not None:
             AnswerDialog.ask(self, self.ctx, row[_OBJECTION_ID])
 
+    def print_decisions(self) -> None:
+        """The selected objection's decision notice, or every decided objection of the shown village(s)."""
+        chosen = self.view.selectionModel().selectedRows()
+        if chosen:
+            row = self.model.row_at(self.proxy.mapToSource(chosen[0]).row())
+            options = Options(extra={"objection": str(row[_OBJECTION_ID])})
+        else:
+            villages = {self.model.row_at(i)[0] for i in range(self.model.rowCount())}
+            one = villages.pop() if self.ctx.village_id is not None and len(villages) == 1 else None
+            options = Options(village=one)
+        produce(self, self.ctx, "print", "objection-decisions", options)
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # Proxies
@@ -428,6 +443,7 @@ class ProxiesTab(_ListTab):
         row.addStretch(1)
         row.addWidget(button(tr("打印委托投票名单公告…"), lambda: produce(
             self, self.ctx, "print", "proxy-list", Options(village=self.village_name))))
+        row.addWidget(button(tr("打印委托投票证…"), self.print_certificates))
 
     def fetch(self, session) -> queries.ProxiesView:
         return queries.proxies_view(session, self.ctx.village_id)
@@ -447,6 +463,16 @@ class ProxiesTab(_ListTab):
 
     def add(self) -> None:
         ProxyDialog.ask_new(self, self.ctx)
+
+    def print_certificates(self) -> None:
+        """The selected proxy's 委托投票证, or every approved proxy's of the shown village(s)."""
+        chosen = self.view.selectionModel().selectedRows()
+        if chosen:
+            row = self.model.row_at(self.proxy.mapToSource(chosen[0]).row())
+            options = Options(extra={"proxy": str(row[-1])})
+        else:
+            options = Options(village=self.village_name)
+        produce(self, self.ctx, "print", "proxy-certificates", options)
 
     def revoke(self) -> None:
         row = self.selected(tr("请选择委托"), tr("请先选中一件委托。"))
