@@ -77,9 +77,8 @@ def results_workbook(out: Path | str, contests: Sequence[tuple[ContestView, Sequ
             # The same lines and results as the printed 选举结果报告单 (未当选, 未计算, 票数相等 … spelled out).
             for line in post_lines(c, vote_rows, post):
                 detail.append([c.village, c.body_label, _round_label(c), post, line.name, line.gender,
-                               tr("是") if line.write_in else "", line.agree,
-                               "" if line.disagree is None else line.disagree,
-                               "" if line.abstain is None else line.abstain, line.effective, line.status,
+                               tr("是") if line.write_in else "", line.agree, line.disagree, line.abstain,
+                               line.effective, line.status,
                                tr("仅高职务得票计入") if line.from_higher else ""])
     write_table(ws2, [tr("村"), tr("组织"), tr("轮次"), tr("职务"), tr("姓名"), tr("性别"), tr("另选"), tr("同意"),
                       tr("不同意"), tr("弃权"), tr("计入本职务得票"), tr("结果"), tr("说明")], detail,

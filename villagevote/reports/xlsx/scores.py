@@ -36,7 +36,7 @@ def scores_workbook(out: Path | str, results: Results, post_labels: Mapping[str,
     rows = []
     for r in results.candidates:
         post = post_labels.get(r.candidate.post, r.candidate.post)
-        rank = "" if r.rank is None else (tr("并列{k}").format(k=r.rank) if r.shared_rank else r.rank)
+        rank = r.rank  # a number; a shared rank is shown "并列2" by its number format
         row: list[object] = [post, rank, r.candidate.name]
         for c in scheme.criteria:
             score = r.criterion(c.code).score
@@ -62,6 +62,9 @@ def scores_workbook(out: Path | str, results: Results, post_labels: Mapping[str,
         ws.cell(row=i, column=total_col).font = Font(name="宋体", bold=True, size=11)
         for col in range(4, 4 + len(scheme.criteria)):
             ws.cell(row=i, column=col).number_format = places_fmt
+        if r.shared_rank and r.rank is not None:
+            ws.cell(row=i, column=2).number_format = '"' + tr("并列") + '"0'
+        ws.cell(row=i, column=total_col - 1).number_format = "0.000000"
         if r.outcome == OUTCOME_PASS:
             ws.cell(row=i, column=total_col + 1).fill = PASS_FILL
         elif r.outcome != OUTCOME_FAIL:
