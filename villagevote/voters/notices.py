@@ -92,7 +92,7 @@ def changes_since(session: Session, cycle_id: int, village_id: int, published_on
     for vid in set(events) | late_entries:
         v = voters[vid]
         history = events.get(vid, [])
-        active_now = v.status == VoterStatus.ACTIVE
+        active_now = v.status == VoterStatus.ACTIVE and v.eligible  # on the list as posted (voters_by_group)
         if vid in late_entries:
             active_then = False
         elif history and history[0].kind in ("remove", "restore") and history[0].status_before:
