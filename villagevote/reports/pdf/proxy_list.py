@@ -93,17 +93,9 @@ def _village_story(plist: VillageProxyList) -> list[Flowable]:
     if not body:
         story.append(closing(Paragraph(tr("（本村无委托投票）"), st["body_noindent"]), *seal))
         return story
-    chunks = [body[start:start + CHUNK_ROWS] for start in range(0, len(body), CHUNK_ROWS)]
-    for chunk in chunks[:-1]:
-        story.append(_table([head] + chunk, header=True))
-    # the last rows (at most a few) carry the seal with them onto the page
-    last = chunks[-1]
-    keep = min(len(last), 3)
-    if len(last) > keep:
-        story.append(_table([head] + last[:-keep], header=True))
-        story.append(closing(_table(last[-keep:], header=False), *seal))
-    else:
-        story.append(closing(_table([head] + last, header=True), *seal))
+    for start in range(0, len(body), CHUNK_ROWS):
+        story.append(_table([head] + body[start:start + CHUNK_ROWS], header=True))
+    story.append(closing(*seal))  # carries the last rows with it when the page is full
     return story
 
 

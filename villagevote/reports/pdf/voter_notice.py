@@ -162,20 +162,13 @@ def _village_story(notice: VillageNotice) -> list[Flowable]:
         heading = Paragraph(mixed(tr("{group}（共 {n} 人，其中男 {m} 人、女 {w} 人）").format(
             group=group.name, n=len(group.voters), m=men, w=len(group.voters) - men)), st["heading"])
         tables = _group_tables(group, font, cell_style)
-        story.append(CondPageBreak(30 * mm))
-        story.append(running_head(head_title, group.name))
-        if tables:
-            story.append(KeepTogether([heading, tables[0]]) if len(tables) == 1 else heading)
-            if len(tables) > 1:
-                story.extend(tables)
-        else:
-            story.append(heading)
-            story.append(Paragraph(tr("（本组无选民）"), st["small"]))
-    story.append(CondPageBreak(60 * mm))
-    story.append(running_head(head_title, tr("选民人数汇总")))
-    story.append(Paragraph(tr("选民人数汇总"), st["heading"]))
+        story.append(CondPageBreak(30 * mm))  # a heading and a few lines of names, else a new page
+        # the running-head marker goes with the heading, so a group that starts a page is not "（续）" there
+        story.extend([running_head(head_title, group.name), heading])
+        story.extend(tables or [Paragraph(tr("（本组无选民）"), st["small"])])
+    story.append(KeepTogether([running_head(head_title, tr("选民人数汇总")),
+                               Paragraph(tr("选民人数汇总"), st["heading"]), _summary(notice)]))
     story.append(closing(
-        _summary(notice),
         Spacer(1, 10 * mm),
         Paragraph(mixed(tr("{issuer}（盖章）").format(issuer=issuer)), st["right"]),
         Paragraph(mixed(_cn(notice.published_on)), st["right"]),
