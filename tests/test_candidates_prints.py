@@ -6,6 +6,7 @@ import re
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import text
 
 from villagevote.audit import Actor
 from villagevote.candidates import persons
@@ -92,10 +93,44 @@ def test_qualification_forms_one_page_per_candidate_with_facts(printed):
         assert dept in page
     assert "信访有无以下情形：煽动群众闹事、扰乱公共秩序（S1）有情况曾信访一次，已化解" in page
     assert "公安有无以下情形：受过刑事处罚" in page and "无此情况" in page
-    assert "县委组织部" in page and "2026年1月25日" in page
-    assert "县委组织部：县委组织部" not in page  # the signer named once
+    # each opinion: the body seals, the responsible person signs by hand, then the date
+    assert "中共上虞区委员会组织部（盖章）负责人（签名）：______________2026年1月25日" in page
+    assert "中共城南镇委员会（盖章）负责人（签名）" in page and "青山村党组织（盖章）负责人（签名）" in page
+    assert "审查人：县委组织部" not in page and "负责人：" not in page  # never a body's name where a person signs
     assert "县经办2026年1月20日" in page  # department dates written like the rest of the form
+    assert "注意保密" in page and "现任职务无" in page
     assert "户籍不在本村" in by_name["马云飞"]
+
+
+def test_qualification_form_of_a_disqualified_person_carries_the_county_opinion(printed):
+    """A county department's finding that bars the person (不能): the 县级联审意见 says 取消资格 and why, dated by
+    the department's answer — never a blank county row on a disqualified form."""
+    from villagevote.models.enums import FindingResult
+    from villagevote.qualification.findings import record_finding
+    from villagevote.qualification.review import settle_qualification
+
+    db, _ids, tmp = printed
+    with db.session() as s:
+        world_org = s.scalar(text("SELECT organization_id FROM candidacy ORDER BY id LIMIT 1"))
+        village_id = s.scalar(text("SELECT id FROM village WHERE name = '青山村'"))
+        pid = persons.register_person(s, ADMIN, persons.PersonData(
+            "钱立新", id_number("330604", dt.date(1975, 4, 4), 41), village_id=village_id), today=TODAY)
+        cid = register_candidacy(s, ADMIN, pid, world_org, "委员", NominationSource.SELF)
+        record_review(s, ADMIN, cid, ReviewStage.VILLAGE, ReviewDecision.PASS, "", "村党支部", dt.date(2026, 1, 10),
+                      today=TODAY)
+        record_review(s, ADMIN, cid, ReviewStage.TOWNSHIP, ReviewDecision.PASS, "", "镇党委", dt.date(2026, 1, 15),
+                      today=TODAY)
+        record_finding(s, cid, "N1", FindingResult.HIT, ADMIN, department="公安", evidence="刑满释放证明书",
+                       event_date=dt.date(2023, 6, 1), today=TODAY)
+        record_signoff(s, ADMIN, cid, "公安", True, "有前科，刑满释放未满5年", "县经办", dt.date(2026, 1, 20),
+                       today=TODAY)
+        assert settle_qualification(s, ADMIN, cid) is S.DISQUALIFIED
+        out = find_form("print", "qualification-forms").run(s, ADMIN, tmp / "dq.pdf",
+                                                           Options(extra={"ids": str(cid)}))
+    page = _text(out)[0]
+    county = page[page.index("县级联审意见"):]
+    assert county.startswith("县级联审意见取消资格。不能N1") and "公安" in county
+    assert "中共上虞区委员会组织部（盖章）负责人（签名）：______________2026年1月20日" in county
 
 
 def test_qualification_forms_need_sensitive_permission_and_accept_ids(printed):
@@ -127,6 +162,37 @@ def test_candidate_notice_stroke_order_no_id_numbers(printed):
     assert text.index("王芳") < text.index("王志刚")
     assert "主任（应选1名，自荐人2名）" in text
     assert "2026年3月10日" in text  # posted 5 days before the 2026-03-15 election
+    assert "公示期：2026年3月10日至2026年3月14日（共5天）" in text
+    assert "乡镇（街道）换届选举工作指导组" not in text  # the township's real name, not a placeholder
+    assert "可向青山村村民选举委员会或城南镇换届选举工作指导组反映" in text
+    assert "青山村村民选举委员会（盖章）" in text and "党组织（盖章）" not in text  # only the bodies posting it
+    assert "现任职务" in text and "无" in text
+
+
+def test_candidate_notice_by_nomination_votes(printed):
+    db, _ids, tmp = printed
+    form = find_form("print", "candidate-notice")
+    votes = "赵大伟:120,丁小红:98,王芳:40,王志刚:77"
+    with db.session() as s:
+        out = form.run(s, READONLY, tmp / "votes.pdf", Options(village="青山村",
+                                                               extra={"order": "votes", "votes": votes}))
+        with pytest.raises(ValidationError, match="提名票数.*王志刚"):
+            form.run(s, READONLY, tmp / "x.pdf", Options(village="青山村",
+                                                         extra={"order": "votes", "votes": "赵大伟:1,丁小红:2,王芳:3"}))
+        with pytest.raises(ValidationError, match="order 选项"):
+            form.run(s, READONLY, tmp / "x.pdf", Options(village="青山村", extra={"order": "age"}))
+    text = "".join(_text(out))
+    assert "按提名得票多少为序" in text and "提名票数" in text
+    assert text.index("赵大伟") < text.index("丁小红")  # 120 before 98, against stroke order
+    assert text.index("王志刚") < text.index("王芳")
+
+
+def test_candidate_notice_with_nobody_to_post_says_so(printed):
+    db, _ids, tmp = printed
+    with db.session() as s:
+        with pytest.raises(ValidationError, match="还没有经资格审查合格"):
+            find_form("print", "candidate-notice").run(s, ADMIN, tmp / "n.pdf", Options(village="绿水村"))
+    assert not (tmp / "n.pdf").exists()
 
 
 def test_candidate_notice_needs_a_known_village(printed):

@@ -28,10 +28,6 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "masking.md"
 
 # form (or variant) -> why it is expected to disagree with the table today; remove the entry when wired.
 NOT_WIRED: dict[str, str] = {
-    "pledge": "forms_pledges (pledges engineer): a 资格承诺 prints the full ID number; to read "
-              "masking.mask_id(value, 'pledge')",
-    "pledges": "forms_pledges (pledges engineer): the 资格承诺 template prints the full ID number; to read "
-               "masking.mask_id(value, 'pledges')",
     "score-summary": "forms_scoring (scoring engineer): names the rater beside a dropped score and raters whose "
                      "sheets are missing",
     "score-summary:internal": "forms_scoring (scoring engineer): no internal copy (option internal=1) yet",

@@ -21,7 +21,7 @@ from villagevote.candidates.status import allowed_next, edit_choices
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
-from villagevote.models import Candidacy, ElectionCycle, Organization, Rule, RuleSet, Seat, Village
+from villagevote.models import Candidacy, ElectionCycle, Organization, Person, Rule, RuleSet, Seat, Village
 from villagevote.models.enums import CandidacyStatus, OrgKind, RelationKind, ReviewStage, RuleGrade
 from villagevote.qualification.catalogs import RuleDef
 from villagevote.qualification.county_review import build_county_sheet
@@ -56,6 +56,7 @@ __all__ = [
     "catalog_overview",
     "catalog_rules",
     "county_export_overview",
+    "current_posts",
     "finding_rules",
     "found_ineligible",
     "next_review_stage",
@@ -301,6 +302,28 @@ def notice_posts(session: Session, cycle_id: int, village_id: int) -> list[Notic
             posted = [r for r in rows if r.organization_id == org_id and r.post == post]
             if posted:
                 out.append(NoticePost(kind, post, quota, posted))
+    return out
+
+
+def current_posts(session: Session, cycle_id: int, person_ids: list[int]) -> dict[int, str]:
+    """现任职务 of each person for the forms: as recorded on the person; else the posts the person holds now and
+    stands for again (candidacies marked 现任 in the cycle, e.g. "村民委员会主任"); else "" (the form says 无)."""
+    ids = sorted(set(person_ids))
+    if not ids:
+        return {}
+    out: dict[int, str] = {}
+    recorded = dict(session.execute(select(Person.id, Person.current_post).where(Person.id.in_(ids))).tuples().all())
+    held: dict[int, list[str]] = {}
+    for person_id, kind, post in session.execute(
+            select(Candidacy.person_id, Organization.kind, Candidacy.post)
+            .join(Organization, Candidacy.organization_id == Organization.id)
+            .where(Candidacy.cycle_id == cycle_id, Candidacy.person_id.in_(ids), Candidacy.incumbent.is_(True))
+            .order_by(Candidacy.id)).tuples():
+        text = f"{OrgKind(kind).label}{post}"
+        if text not in held.setdefault(person_id, []):
+            held[person_id].append(text)
+    for person_id in ids:
+        out[person_id] = (recorded.get(person_id) or "").strip() or "、".join(held.get(person_id, []))
     return out
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,11 +30,12 @@ from villagevote.models.enums import (
     CandidacyStatus,
     FindingResult,
     NominationSource,
+    OrgKind,
     ReviewDecision,
     ReviewStage,
 )
 from villagevote.qualification.findings import findings_of
-from villagevote.qualification.queries import NOTICE_STATUSES, found_ineligible, notice_posts
+from villagevote.qualification.queries import NOTICE_STATUSES, current_posts, found_ineligible, notice_posts
 from villagevote.qualification.review import (
     LOCAL_DEPARTMENTS,
     ReviewStep,
@@ -43,8 +45,12 @@ from villagevote.qualification.review import (
 )
 from villagevote.qualification.rulesets import rule_defs
 from villagevote.reports.forms_voters import _notice_date_checked
+from villagevote.reports.masking import confidential, mask_id, mask_phone
 from villagevote.reports.registry import Form, Options
 from villagevote.township import current_cycle
+
+if TYPE_CHECKING:
+    from villagevote.reports.pdf.qualification_forms import StageOpinion
 
 __all__ = ["FORMS", "NOTICE_STATUSES", "candidate_notice", "candidate_template", "cycle_of", "export_template",
            "found_ineligible",
@@ -136,12 +142,46 @@ def person_checks(session: Session, candidacy_id: int, depts: list[str], checks:
     return boxes, township_check
 
 
+# Reviewers recorded as a body ("村党组织", "乡镇党委", "县委组织部") rather than a person.
+_BODY_ENDINGS = ("党组织", "党支部", "党总支", "党委", "组织部", "委员会", "指导组", "工作组", "联审组", "政府",
+                 "办事处")
+
+
+def _stage_opinion(step: ReviewStep | None, body: str, place: str) -> StageOpinion:
+    """The opinion row of one review stage: ``body`` seals (a recorded body naming its place replaces it), a recorded
+    person is printed as 审查人 — never on the signature line, which is left for the responsible person's hand."""
+    from villagevote.reports.pdf.qualification_forms import StageOpinion
+
+    if step is None:
+        return StageOpinion(body=body)
+    reviewer = (step.reviewer or "").strip()
+    person = ""
+    if reviewer.endswith(_BODY_ENDINGS):
+        if place and place in reviewer:
+            body = reviewer
+    else:
+        person = reviewer
+    return StageOpinion(ReviewDecision(step.decision).label, step.reason, person, step.decided_on, body)
+
+
+def _outcome_opinion(opinion: StageOpinion, status: CandidacyStatus, reason: str, decided_on: dt.date | None,
+                     ) -> StageOpinion:
+    """``opinion`` with the qualification outcome (取消资格 / 劝退 and its reason) when the stage recorded none."""
+    from villagevote.reports.pdf.qualification_forms import StageOpinion
+
+    if opinion.decision:
+        return opinion
+    return StageOpinion(status.label, reason, "", decided_on, opinion.body)
+
+
 def qualification_forms(session: Session, actor: Actor, out: Path, options: Options) -> Path:
-    from villagevote.reports.pdf.qualification_forms import QualificationForm, StageOpinion, render_qualification_forms
+    from villagevote.reports.pdf.qualification_forms import QualificationForm, render_qualification_forms
 
     require(actor, Permission.VIEW_SENSITIVE)
     cycle = cycle_of(session, options)
     township = session.get(Township, cycle.township_id)
+    town = township.name if township else ""
+    county = township.county if township else ""
     village_id = _village_id(session, cycle, options.village)
     ids = None
     raw_ids = (options.extra or {}).get("ids")
@@ -152,34 +192,70 @@ def qualification_forms(session: Session, actor: Actor, out: Path, options: Opti
             raise ValidationError(tr("ids 选项应为逗号分隔的编号，实际为“{v}”").format(v=raw_ids)) from None
     rows = [r for r in list_candidacies(session, cycle.id, village_id=village_id, ids=ids)
             if r.status is not CandidacyStatus.WITHDRAWN]
+    if not rows:
+        raise ValidationError(tr("所选范围内没有候选人（自荐人），资格审查表无可打印的内容。"))
     depts = county_departments(session, cycle.id)
     checks = _checks_by_department(session, cycle)
+    posts_now = current_posts(session, cycle.id, [r.person_id for r in rows])
+    term = term_of(cycle)
+    form_name = "qualification-forms"
     forms = []
     for r in rows:
         boxes, township_check = person_checks(session, r.id, depts, checks)
         steps = current_steps(session, r.id)
-
-        def op(stage: ReviewStage, steps: dict[ReviewStage, ReviewStep] = steps) -> StageOpinion:
-            step = steps.get(stage)
-            if step is None:
-                return StageOpinion()
-            return StageOpinion(ReviewDecision(step.decision).label, step.reason, step.reviewer, step.decided_on)
-
+        village_op = _stage_opinion(steps.get(ReviewStage.VILLAGE), tr("{v}党组织").format(v=r.village), r.village)
+        township_op = _stage_opinion(steps.get(ReviewStage.TOWNSHIP), tr("中共{t}委员会").format(t=town), town)
+        county_op = _stage_opinion(steps.get(ReviewStage.COUNTY),
+                                   tr("中共{c}委员会组织部").format(c=county) if county else tr("县委组织部"), county)
+        if r.status in (CandidacyStatus.DISQUALIFIED, CandidacyStatus.ADVISED_WITHDRAW):
+            # the outcome the findings led to, in the row of the body whose checks found it (a county department's
+            # finding: the 县级联审意见, never left blank on a disqualified form)
+            flagged = [b for b in boxes if b.has_issue]
+            if flagged:
+                county_op = _outcome_opinion(county_op, r.status, r.status_reason,
+                                             max((b.signed_on for b in flagged if b.signed_on), default=None))
+            elif township_check.items:
+                township_op = _outcome_opinion(township_op, r.status, r.status_reason, township_check.recorded_on)
         forms.append(QualificationForm(
-            township=township.name if township else "", village=r.village, cycle=cycle.name, name=r.name,
-            gender=r.gender, birth_date=r.birth_date, age=r.age, id_number=r.id_number, education=r.education,
-            political_status=r.political_status, party_join_date=r.party_join_date, phone=r.phone,
-            current_post=r.current_post, intended_post=f"{r.org_kind.label}{r.post}", source=r.source.label,
-            departments=boxes, township_check=township_check, village_opinion=op(ReviewStage.VILLAGE),
-            township_opinion=op(ReviewStage.TOWNSHIP),
-            county_opinion=op(ReviewStage.COUNTY),
+            township=town, village=r.village, cycle=cycle.name, name=r.name,
+            gender=r.gender, birth_date=r.birth_date, age=r.age, id_number=mask_id(r.id_number, form_name),
+            education=r.education, political_status=r.political_status, party_join_date=r.party_join_date,
+            phone=mask_phone(r.phone, form_name), current_post=posts_now.get(r.person_id, ""),
+            intended_post=f"{r.org_kind.label}{r.post}", source=r.source.label,
+            departments=boxes, township_check=township_check, village_opinion=village_op,
+            township_opinion=township_op, county_opinion=county_op, term=term,
+            confidential=confidential(form_name),
         ))
-    title = tr("{village}候选人（自荐人）资格审查表").format(village=options.village or (township.name if township else ""))
+    title = tr("{village}候选人（自荐人）资格审查表").format(village=options.village or town)
     return render_qualification_forms(out, forms, title=title)
 
 
+def _nomination_votes(text: str) -> dict[str, int]:
+    """``votes=丁小红:120,赵大伟:98`` → {name: votes} (the model records no nomination votes; the office gives them)."""
+    out: dict[str, int] = {}
+    for item in re.split(r"[,，;；\s]+", text.strip()):
+        if not item:
+            continue
+        match = re.fullmatch(r"(.+?)[:：=](\d+)", item)
+        if match is None:
+            raise ValidationError(tr("votes 选项应写成“姓名:票数”，以逗号分隔，实际有“{v}”").format(v=item))
+        out[match.group(1)] = int(match.group(2))
+    return out
+
+
+def term_of(cycle: ElectionCycle) -> str:
+    """The 届次 of the cycle ("第十二届"), "" when neither its profile nor its name gives one."""
+    from villagevote.reports.pdf import base
+
+    label = getattr(base, "term_label", None)
+    if label is not None:  # the typesetting helper, once it has landed
+        return str(label(cycle.profile or cycle.name) or label(cycle.name) or "")
+    match = re.search(r"第[一二三四五六七八九十百零〇\d]+届", cycle.name or "")
+    return match.group(0) if match else ""
+
+
 def candidate_notice(session: Session, actor: Actor, out: Path, options: Options) -> Path:
-    from villagevote.reports.pdf.candidate_notice import NoticeEntry, NoticeGroup, render_candidate_notice
+    from villagevote.reports.pdf.candidate_notice import ORDERS, NoticeEntry, NoticeGroup, render_candidate_notice
 
     require(actor, Permission.VIEW)
     cycle = cycle_of(session, options)
@@ -196,17 +272,41 @@ def candidate_notice(session: Session, actor: Actor, out: Path, options: Options
     else:
         days = int((cycle.profile or {}).get("candidate_list_days_before", 5))
         posted = cycle.election_day - dt.timedelta(days=days)
+    order = (extra.get("order") or "strokes").strip().lower()
+    order = {"strokes": "strokes", "stroke": "strokes", "笔画": "strokes", "votes": "votes", "得票": "votes"}.get(
+        order, order)
+    if order not in ORDERS:
+        raise ValidationError(tr("order 选项应为 strokes（按姓氏笔画）或 votes（按提名得票），实际为“{v}”").format(
+            v=extra.get("order")))
     assert village_id is not None
     late = _notice_date_checked(session, actor, cycle.id, village_id, "candidate_list", posted, options)
     posts = notice_posts(session, cycle.id, village_id)
-    groups = [NoticeGroup(p.org_kind.label, p.post, p.quota,
-                          [NoticeEntry(r.name, r.gender, r.age, r.education, r.political_status, r.current_post,
-                                       r.source.label) for r in p.rows]) for p in posts]
     rows = [r for p in posts for r in p.rows]
-    self_mode = extra.get("mode") == "self" or (bool(rows) and all(r.source is NominationSource.SELF for r in rows))
+    if not rows:
+        raise ValidationError(tr("{village}还没有经资格审查合格的候选人（自荐人），名单公示无可打印的内容。").format(
+            village=options.village))
+    votes = _nomination_votes(extra.get("votes", "")) if order == "votes" else {}
+    if order == "votes":
+        missing = [r.name for r in rows if r.name not in votes]
+        if missing:
+            raise ValidationError(tr("按提名得票排序须给出每位候选人的提名票数（本程序不记录提名票），"
+                                     "请用 --option votes=姓名:票数,… 提供。缺：{names}").format(
+                names="、".join(dict.fromkeys(missing))))
+    posts_now = current_posts(session, cycle.id, [r.person_id for r in rows])
+    groups = [NoticeGroup(p.org_kind.label, p.post, p.quota,
+                          [NoticeEntry(r.name, r.gender, r.age, r.education, r.political_status,
+                                       posts_now.get(r.person_id, ""), r.source.label, votes.get(r.name))
+                           for r in p.rows]) for p in posts]
+    self_mode = extra.get("mode") == "self" or all(r.source is NominationSource.SELF for r in rows)
+    issuers = []
+    if any(p.org_kind is OrgKind.PARTY_BRANCH for p in posts):
+        issuers.append(tr("中共{village}党组织").format(village=options.village))
+    if any(p.org_kind is not OrgKind.PARTY_BRANCH for p in posts):
+        issuers.append(tr("{village}村民选举委员会").format(village=options.village))
     return render_candidate_notice(out, township.name if township else "", options.village, groups, posted,
                                    cycle.election_day, self_nomination=self_mode,
-                                   late_note=late.text() if late else "")
+                                   late_note=late.text() if late else "", term=term_of(cycle), order=order,
+                                   issuers=issuers)
 
 
 def export_template(session: Session, cycle_id: int, path: str | Path, village: str | None = None) -> Path:

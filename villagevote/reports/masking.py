@@ -108,6 +108,10 @@ POLICY: dict[str, FormPolicy] = {
     "voter-notice": _p("选民名单公告", "张贴公示"),
     "voter-cards": _p("选民证", "发给选民本人"),
     "proxy-list": _p("委托投票名单公告", "张贴公示"),
+    "voter-day-notice": _p("选民登记日和选举日公告", "张贴公示"),
+    "voter-changes": _p("选民补登、除名公告", "张贴公示"),
+    "objection-decisions": _p("异议处理决定通知书", "送达异议人"),
+    "proxy-certificates": _p("委托投票证", "发给受托人"),
     "voters": _p("选民名单（Excel）", "乡镇存档", id_number=FULL, birth_date=FULL),
     "voter-template": _p("选民名单导入模板", "空白模板"),
     # --- elections ----------------------------------------------------------------------------------------------

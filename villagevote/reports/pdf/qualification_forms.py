@@ -4,7 +4,12 @@ own checks, township and county opinions, signature and seal lines). Plain data 
 Findings belong to the person within the cycle: the caller gives every candidacy of one person the same boxes and
 township row, so two forms of one person never contradict each other.
 
-The form carries the full ID number: its receivers (the county departments) need it to look the person up.
+The form carries the full ID number (masking table: ``qualification-forms`` — the caller masks through
+``villagevote.reports.masking``): its receivers (the county departments) need it to look the person up; every page
+says 注意保密.
+
+Each opinion row is closed the way the paper form is: the body that decides seals ("青溪村党组织（盖章）"), its
+responsible person signs by hand ("负责人（签名）："), then the date.
 """
 from __future__ import annotations
 
@@ -53,8 +58,9 @@ class TownshipCheck:
 class StageOpinion:
     decision: str = ""  # Chinese label, blank when not recorded
     reason: str = ""
-    reviewer: str = ""
+    reviewer: str = ""  # a person who recorded the decision (printed as 审查人), "" when the body decided
     decided_on: dt.date | None = None
+    body: str = ""  # the body that seals, e.g. 青溪村党组织 / 中共清河镇委员会 / 中共安平县委员会组织部
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,7 @@ class QualificationForm:
     political_status: str
     party_join_date: dt.date | None
     phone: str
-    current_post: str
+    current_post: str  # "" prints 无
     intended_post: str  # e.g. 村民委员会主任
     source: str
     departments: Sequence[DepartmentBox] = ()
@@ -79,6 +85,8 @@ class QualificationForm:
     village_opinion: StageOpinion = field(default_factory=StageOpinion)
     township_opinion: StageOpinion = field(default_factory=StageOpinion)
     county_opinion: StageOpinion = field(default_factory=StageOpinion)
+    term: str = ""  # 届次, e.g. 第十二届 ("" when unknown)
+    confidential: bool = True  # prints 注意保密 (the masking table says so for a form with a full ID number)
 
 
 def _ym(day: dt.date | None) -> str:
@@ -89,18 +97,23 @@ def _cn(day: dt.date | None) -> str:
     return tr("{y}年{m}月{d}日").format(y=day.year, m=day.month, d=day.day) if day else tr("　年　月　日")
 
 
-def _opinion_cell(title: str, op: StageOpinion, sign_label: str, st: dict) -> list:
+def _opinion_cell(title: str, op: StageOpinion, st: dict) -> list:
     text = op.decision + (tr("。{reason}").format(reason=op.reason) if op.reason else "") if op.decision else ""
-    who = op.reviewer or "__________"
-    # "县委组织部：县委组织部" reads as a mistake: the label alone when the reviewer is the body named by it.
-    label = sign_label if who == sign_label else tr("{label}：{who}").format(label=sign_label, who=who)
-    signed = tr("{label}　（盖章）　{date}").format(label=label, date=_cn(op.decided_on))
-    parts = [
-        _p(text, st["cell"]),
-        Spacer(1, 8 * mm if not text else 3 * mm),
-        _p(signed, st["cell_right"]),
-    ]
+    parts = [_p(text, st["cell"])]
+    if op.reviewer:
+        parts.append(_p(tr("审查人：{who}").format(who=op.reviewer), st["cell_small"]))
+    if not text:
+        parts.append(Spacer(1, 6 * mm))
+    # the body seals, its responsible person signs by hand: never a body's name on the signature line
+    parts.append(_p(tr("{body}（盖章）").format(body=op.body) if op.body else tr("（盖章）"), st["cell_right"]))
+    parts.append(_p(tr("负责人（签名）：{line}\u3000{date}").format(line="_" * 14, date=_cn(op.decided_on)),
+                    st["cell_right"]))
     return [_p(title, st["cell_center_bold"]), parts]
+
+
+def _signer(who: str, day: dt.date | None, st: dict) -> list:
+    """Who answered and when, on two lines (a date never splits)."""
+    return [_p(who, st["cell_small"]), _p(_cn(day) if day else "", st["cell_small"])]
 
 
 def _form_story(form: QualificationForm, st: dict) -> list:
@@ -109,10 +122,14 @@ def _form_story(form: QualificationForm, st: dict) -> list:
     P = lambda text, style="cell": _p(text, st[style])  # noqa: E731
     L = lambda text: _p(text, st["cell_center_bold"])  # noqa: E731
 
-    head = [
-        Paragraph(tr("村级组织换届候选人（自荐人）资格审查表"), st["title"]),
-        _p(tr("{township}　{village}　{cycle}").format(township=form.township, village=form.village,
-                                                    cycle=form.cycle), st["subtitle_small"]),
+    head = []
+    if form.confidential:
+        head.append(_p(tr("注意保密"), st["secret"]))
+    head += [
+        Paragraph(tr("村级组织换届候选人（自荐人）资格审查表"), st["form_title"]),
+        _p(tr("{township}　{village}　{cycle}{term}").format(
+            township=form.township, village=form.village, cycle=form.cycle,
+            term=tr("（{term}）").format(term=form.term) if form.term else ""), st["subtitle_small"]),
     ]
     c = width / 8
     ident = [
@@ -123,7 +140,7 @@ def _form_story(form: QualificationForm, st: dict) -> list:
          P(form.education, "cell_center"), L(tr("政治面貌")), P(form.political_status, "cell_center")],
         [L(tr("入党时间")), P(_ym(form.party_join_date), "cell_center"), L(tr("电话")), P(form.phone, "cell_center"), "",
          L(tr("推荐方式")), P(form.source, "cell_center"), ""],
-        [L(tr("现任职务")), P(form.current_post), "", "", L(tr("拟任职务")), P(form.intended_post), "", ""],
+        [L(tr("现任职务")), P(form.current_post or tr("无")), "", "", L(tr("拟任职务")), P(form.intended_post), "", ""],
     ]
     t1 = Table(ident, colWidths=[c * 1.05, c * 1.2, c * 0.75, c * 1.0, c * 1.0, c * 1.0, c * 0.95, c * 1.05])
     t1.setStyle(TableStyle([
@@ -138,7 +155,9 @@ def _form_story(form: QualificationForm, st: dict) -> list:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
     ]))
 
-    dept_rows = [[L(tr("审查部门")), L(tr("审查内容")), L(tr("有无情况及意见")), L(tr("经办人签名、日期（盖章）"))]]
+    # a deliberate two-line header: the words never split across lines
+    dept_rows = [[L(tr("审查部门")), L(tr("审查内容")), L(tr("有无情况及意见")),
+                  [L(tr("经办人签名")), L(tr("日期（盖章）"))]]]
     for box in form.departments:
         # The bundled font has no check-box glyphs: blank brackets to tick by hand, plain words once answered.
         if box.has_issue is None:
@@ -148,25 +167,24 @@ def _form_story(form: QualificationForm, st: dict) -> list:
             if box.opinion and box.opinion not in ("有", "无"):
                 answer += "\n" + box.opinion
         answer_cell = [_p(line, st["cell"]) for line in answer.split("\n")]
-        signer = "" if box.has_issue is None else tr("{who}　{date}").format(
-            who=box.handler, date=_cn(box.signed_on) if box.signed_on else "")
-        dept_rows.append([P(box.department, "cell_center"), P(box.checks, "cell_small"), answer_cell, P(signer, "cell_small")])
+        signer = _signer(box.handler, box.signed_on, st) if box.has_issue is not None else ""
+        dept_rows.append([P(box.department, "cell_center"), P(box.checks, "cell_small"), answer_cell, signer])
     if not form.departments:
         dept_rows.append([P(tr("（本届规则目录未列出县级审查部门）"), "cell_center"), "", "", ""])
     tc = form.township_check
     if not tc.checked:
         own_answer = [_p(tr("无（　）　有（　）"), st["cell"])]
-        own_signer = ""
+        own_signer: object = ""
     elif tc.items:
         own_answer = [_p(tr("有情况"), st["cell"])] + [_p(item, st["cell_small"]) for item in tc.items]
-        own_signer = tr("{who}　{date}").format(who=tc.recorded_by, date=_cn(tc.recorded_on) if tc.recorded_on else "")
+        own_signer = _signer(tc.recorded_by, tc.recorded_on, st)
     else:
         own_answer = [_p(tr("无此情况"), st["cell"])]
-        own_signer = tr("{who}　{date}").format(who=tc.recorded_by, date=_cn(tc.recorded_on) if tc.recorded_on else "")
+        own_signer = _signer(tc.recorded_by, tc.recorded_on, st)
     dept_rows.append([P(tr("乡镇（街道）"), "cell_center"),
                       P(tr("乡镇（街道）、村自行核查的情形（含“六不宜”等）"), "cell_small"), own_answer,
-                      P(own_signer, "cell_small")])
-    t2 = Table(dept_rows, colWidths=[width * 0.14, width * 0.44, width * 0.2, width * 0.22], repeatRows=1)
+                      own_signer])
+    t2 = Table(dept_rows, colWidths=[width * 0.16, width * 0.47, width * 0.19, width * 0.18], repeatRows=1)
     t2.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -178,23 +196,23 @@ def _form_story(form: QualificationForm, st: dict) -> list:
 
     opinions = Table(
         [
-            _opinion_cell(tr("村级初审意见"), form.village_opinion, tr("村党组织负责人"), st),
-            _opinion_cell(tr("乡镇（街道）党委复审意见"), form.township_opinion, tr("负责人"), st),
-            _opinion_cell(tr("县级联审意见"), form.county_opinion, tr("县委组织部"), st),
+            _opinion_cell(tr("村级初审意见"), form.village_opinion, st),
+            _opinion_cell(tr("乡镇（街道）党委复审意见"), form.township_opinion, st),
+            _opinion_cell(tr("县级联审意见"), form.county_opinion, st),
         ],
         colWidths=[width * 0.2, width * 0.8],
     )
     opinions.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]))
-    note = _p(tr("说明：各部门在「有无情况及意见」栏勾选并签署意见；有情况的请写明事由及时间（如刑满释放日期、处分期满日期）。"
-                 "本表含身份证号码，仅供资格审查使用，不得公开。"), st["cell_small"])
-    body = head + [t1, Spacer(1, 3 * mm), t2, Spacer(1, 3 * mm), opinions, Spacer(1, 2 * mm), note]
+    note = _p(tr("说明：各部门在“有无情况及意见”栏勾选并签署意见；有情况的请写明事由及时间（如刑满释放日期、处分期满日期）。"
+                 "本表含身份证号码，仅供资格审查使用，不得公开，注意保密。"), st["cell_small"])
+    body = head + [t1, Spacer(1, 2 * mm), t2, Spacer(1, 2 * mm), opinions, Spacer(1, 1.5 * mm), note]
     frame_height = PAGE[1] - MARGINS["topMargin"] - MARGINS["bottomMargin"] - 4 * mm
-    return [KeepInFrame(width, frame_height, body, mode="shrink")]
+    return [KeepInFrame(width, frame_height, body, mode="shrink", name="qualification-form")]
 
 
 def _styles() -> dict:
@@ -204,10 +222,12 @@ def _styles() -> dict:
     st = dict(styles())
     f = pdf_fonts()
     st["subtitle_small"] = ParagraphStyle("subtitle_small", parent=st["cell"], fontSize=11, leading=16,
-                                          alignment=TA_CENTER, spaceAfter=3 * mm)
+                                          alignment=TA_CENTER, spaceAfter=2 * mm)
+    st["form_title"] = ParagraphStyle("form_title", parent=st["title"], spaceAfter=1 * mm)
     st["cell_center_bold"] = ParagraphStyle("cell_center_bold", parent=st["cell_center"], fontName=f.heading)
-    st["cell_small"] = ParagraphStyle("cell_small", parent=st["cell"], fontSize=8.5, leading=11)
+    st["cell_small"] = ParagraphStyle("cell_small", parent=st["cell"], fontSize=10, leading=12.5)
     st["cell_right"] = ParagraphStyle("cell_right", parent=st["cell"], alignment=TA_RIGHT)
+    st["secret"] = ParagraphStyle("secret", parent=st["cell"], fontName=f.heading, fontSize=12, leading=16)
     return st
 
 
