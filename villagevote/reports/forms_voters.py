@@ -43,17 +43,9 @@ __all__ = ["FORMS", "cards_data", "certificate_data", "changes_data", "day_notic
 
 def _cycle_label(cycle: ElectionCycle) -> str:
     """The 届次 (第十二届) the forms name the body with; the cycle's name when no 届次 is recorded."""
-    from villagevote.reports.pdf import base  # reportlab: deferred like the renderers
+    from villagevote.reports.pdf.base import term_label  # reportlab: deferred like the renderers
 
-    shared = getattr(base, "term_label", None)
-    if shared is not None:
-        try:
-            label = shared(cycle)
-        except (TypeError, AttributeError, ValueError):
-            label = shared(cycle.name)
-        if label:
-            return str(label)
-    return cycle.name
+    return term_label(cycle) or cycle.name
 
 
 def _cycle(session: Session) -> ElectionCycle:

@@ -14,8 +14,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from villagevote.i18n import tr
-from villagevote.reports.pdf.base import build_pdf, styles
-from villagevote.reports.pdf.voter_common import body_title, closing, cn_date, doc_break, mixed
+from villagevote.reports.pdf.base import build_pdf, closing_block, cn_date, document_break, styles
+from villagevote.reports.pdf.voter_common import body_title, mixed
 
 __all__ = ["Decision", "objection_decisions_pdf"]
 
@@ -84,7 +84,7 @@ def _story(d: Decision) -> list[Flowable]:
     body = st["body"]
     verdict = tr("异议成立。") if d.upheld else tr("异议不成立。")
     return [
-        Paragraph(mixed(body_title(d.village, d.cycle_label, "")) + "<br/>" + mixed(tr("选民名单异议处理决定通知书")),
+        Paragraph(mixed(body_title(d.village, d.cycle_label)) + "<br/>" + mixed(tr("选民名单异议处理决定通知书")),
                   st["title"]),
         Paragraph(mixed(d.number), st["subtitle"]),
         Paragraph(mixed(tr("{who}：").format(who=d.raised_by)), st["body_noindent"]),
@@ -94,7 +94,7 @@ def _story(d: Decision) -> list[Flowable]:
                            "于{answered}作出处理决定如下：").format(answered=cn_date(d.answered_on))), body),
         Paragraph(mixed(verdict + (_clause(d.answer) + "。" if d.answer.strip() else "")), body),
         Paragraph(mixed(_outcome_text(d)), body),
-        closing(
+        closing_block(
             Paragraph(mixed(tr("特此通知。")), body),
             Spacer(1, 10 * mm),
             Paragraph(mixed(tr("{issuer}（盖章）").format(issuer=issuer)), st["right"]),
@@ -110,7 +110,7 @@ def objection_decisions_pdf(decisions: Sequence[Decision], out: Path | str) -> P
     story: list[Flowable] = []
     for index, d in enumerate(decisions):
         if index:
-            story.append(doc_break())
+            story.append(document_break())
         story.extend(_story(d))
     title = tr("选民名单异议处理决定通知书")
     return build_pdf(out, story, title=title, footer=decisions[0].township if decisions else "")

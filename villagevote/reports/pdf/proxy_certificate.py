@@ -7,11 +7,9 @@ Certificates carry no page numbers. No ID numbers are printed.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -19,8 +17,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from villagevote.i18n import tr
-from villagevote.reports.pdf.base import build_pdf, cell_table, styles
-from villagevote.reports.pdf.voter_common import body_title, cn_date, mixed
+from villagevote.reports.pdf.base import build_pdf, cell_table, cn_date, styles
+from villagevote.reports.pdf.voter_common import body_title, mixed
 
 __all__ = ["ProxyCertificate", "proxy_certificates_pdf"]
 
@@ -62,7 +60,7 @@ def _certificate(c: ProxyCertificate) -> Flowable:
     subtitle = ParagraphStyle("vv_cert_subtitle", parent=st["subtitle"], spaceAfter=0)
     inner: list[Flowable] = [
         Paragraph(mixed(tr("委托投票证")), title),
-        Paragraph(mixed(body_title(c.village, c.cycle_label, "")), subtitle),
+        Paragraph(mixed(body_title(c.village, c.cycle_label)), subtitle),
         Paragraph(mixed(tr("编号：{serial}").format(serial=c.serial)), st["right"]),
         grid,
         Spacer(1, 3 * mm),
@@ -81,7 +79,7 @@ def _certificate(c: ProxyCertificate) -> Flowable:
 
 
 def _cut_line() -> Flowable:
-    line = Table([[""]], colWidths=[_W + 10 * mm], rowHeights=[1])
+    line = Table([[""]], colWidths=[_W], rowHeights=[1])
     line.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.black, 1, (3, 3))]))
     return line
 
@@ -95,5 +93,4 @@ def proxy_certificates_pdf(certificates: Sequence[ProxyCertificate], out: Path |
         elif index:
             story += [Spacer(1, 5 * mm), _cut_line(), Spacer(1, 5 * mm)]
         story.append(_certificate(cert))
-    kwargs: dict[str, Any] = {"page_numbers": False} if "page_numbers" in inspect.signature(build_pdf).parameters else {}
-    return build_pdf(out, story, title=tr("委托投票证"), **kwargs)
+    return build_pdf(out, story, title=tr("委托投票证"), page_numbers=False)

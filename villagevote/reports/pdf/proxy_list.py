@@ -20,8 +20,8 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from villagevote.fonts import pdf_fonts
 from villagevote.i18n import tr
 from villagevote.names import stroke_key
-from villagevote.reports.pdf.base import build_pdf, styles
-from villagevote.reports.pdf.voter_common import body_title, cell, closing, cn_date, doc_break, mixed, running_head
+from villagevote.reports.pdf.base import build_pdf, closing_block, cn_date, continuation, document_break, styles
+from villagevote.reports.pdf.voter_common import body_title, cell, mixed
 
 __all__ = ["ProxyLine", "VillageProxyList", "proxy_list_pdf"]
 
@@ -74,9 +74,9 @@ def _village_story(plist: VillageProxyList) -> list[Flowable]:
     issuer = plist.issuer or tr("{village}村民选举委员会").format(village=plist.village)
     lines = sorted(plist.lines, key=lambda ln: (stroke_key(ln.holder), ln.holder_group, stroke_key(ln.principal)))
     holders = len({(ln.holder, ln.holder_group) for ln in lines})
-    title = body_title(plist.village, plist.cycle_label, "")
+    title = body_title(plist.village, plist.cycle_label)
     story: list[Flowable] = [
-        running_head(tr("{title}委托投票名单公告").format(title=title)),
+        continuation(tr("{title}委托投票名单公告").format(title=title)),
         Paragraph(mixed(title) + "<br/>" + mixed(tr("委托投票名单公告")), st["title"]),
         Paragraph(mixed(tr(
             "经村民选举委员会审核同意，下列 {n} 名选民书面委托其近亲属代为投票，受托人共 {h} 人，"
@@ -91,11 +91,11 @@ def _village_story(plist: VillageProxyList) -> list[Flowable]:
     seal = [Spacer(1, 10 * mm), Paragraph(mixed(tr("{issuer}（盖章）").format(issuer=issuer)), st["right"]),
             Paragraph(mixed(cn_date(plist.published_on)), st["right"])]
     if not body:
-        story.append(closing(Paragraph(tr("（本村无委托投票）"), st["body_noindent"]), *seal))
+        story.append(closing_block(Paragraph(tr("（本村无委托投票）"), st["body_noindent"]), *seal))
         return story
     for start in range(0, len(body), CHUNK_ROWS):
         story.append(_table([head] + body[start:start + CHUNK_ROWS], header=True))
-    story.append(closing(*seal))  # carries the last rows with it when the page is full
+    story.append(closing_block(*seal))  # carries the last rows with it when the page is full
     return story
 
 
@@ -104,7 +104,7 @@ def proxy_list_pdf(lists: Sequence[VillageProxyList], out: Path | str) -> Path:
     story: list[Flowable] = []
     for index, plist in enumerate(lists):
         if index:
-            story.append(doc_break())
+            story.append(document_break())
         story.extend(_village_story(plist))
     if not story:
         story.append(Paragraph(tr("（没有委托投票记录）"), styles()["body"]))

@@ -21,8 +21,8 @@ from reportlab.pdfgen.canvas import Canvas
 from villagevote.fonts import pdf_fonts
 from villagevote.i18n import tr
 from villagevote.names import stroke_key
+from villagevote.reports.pdf.base import cn_date
 from villagevote.reports.pdf.text import draw_text, string_width
-from villagevote.reports.pdf.voter_common import cn_date
 from villagevote.voters.groups import group_sort_key
 
 __all__ = ["CARDS_PER_PAGE", "VillageCards", "VoterCard", "voter_cards_pdf"]

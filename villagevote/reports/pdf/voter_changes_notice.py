@@ -16,8 +16,16 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from villagevote.i18n import tr
-from villagevote.reports.pdf.base import build_pdf, cell_table, styles
-from villagevote.reports.pdf.voter_common import body_title, closing, cn_date, doc_break, mixed, running_head
+from villagevote.reports.pdf.base import (
+    build_pdf,
+    cell_table,
+    closing_block,
+    cn_date,
+    continuation,
+    document_break,
+    styles,
+)
+from villagevote.reports.pdf.voter_common import body_title, mixed
 
 __all__ = ["ChangeLine", "VillageChanges", "voter_changes_notice_pdf"]
 
@@ -58,10 +66,10 @@ def _table(lines: Sequence[ChangeLine], basis_head: str) -> Flowable:
 def _village_story(v: VillageChanges) -> list[Flowable]:
     st = styles()
     issuer = v.issuer or tr("{village}村民选举委员会").format(village=v.village)
-    title = body_title(v.village, v.cycle_label, "")
+    title = body_title(v.village, v.cycle_label)
     body = st["body"]
     story: list[Flowable] = [
-        running_head(tr("{title}选民补登、除名公告").format(title=title)),
+        continuation(tr("{title}选民补登、除名公告").format(title=title)),
         Paragraph(mixed(title) + "<br/>" + mixed(tr("选民补登、除名公告")), st["title"]),
         Paragraph(mixed(tr(
             "本村选民名单已于{published}公布。名单公布后，经村民选举委员会审核，对选民名单作如下变动，现予公告：").format(
@@ -79,7 +87,7 @@ def _village_story(v: VillageChanges) -> list[Flowable]:
         story.append(_table(lines, basis_head))
         shown += 1
     story.append(Spacer(1, 3 * mm))
-    story.append(closing(
+    story.append(closing_block(
         Paragraph(mixed(tr(
             "变动后，本村共有选民 {total} 人。本村定于{election}举行村民委员会选举。对以上变动有不同意见的，"
             "请及时向村民选举委员会提出。").format(total=v.total, election=cn_date(v.election_day))), body),
@@ -95,7 +103,7 @@ def voter_changes_notice_pdf(villages: Sequence[VillageChanges], out: Path | str
     story: list[Flowable] = []
     for index, v in enumerate(villages):
         if index:
-            story.append(doc_break())
+            story.append(document_break())
         story.extend(_village_story(v))
     title = tr("选民补登、除名公告") if len(villages) != 1 else tr("{village}选民补登、除名公告").format(
         village=villages[0].village)

@@ -16,8 +16,16 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from villagevote.i18n import tr
-from villagevote.reports.pdf.base import build_pdf, cell_table, styles
-from villagevote.reports.pdf.voter_common import body_title, closing, cn_date, doc_break, mixed, running_head
+from villagevote.reports.pdf.base import (
+    build_pdf,
+    cell_table,
+    closing_block,
+    cn_date,
+    continuation,
+    document_break,
+    styles,
+)
+from villagevote.reports.pdf.voter_common import body_title, mixed
 
 __all__ = ["CalendarLine", "DayNotice", "voter_day_notice_pdf"]
 
@@ -62,10 +70,10 @@ def _registration_text(n: DayNotice) -> str:
 def _village_story(n: DayNotice) -> list[Flowable]:
     st = styles()
     issuer = n.issuer or tr("{village}村民选举委员会").format(village=n.village)
-    title = body_title(n.village, n.cycle_label, "")
+    title = body_title(n.village, n.cycle_label)
     body, plain = st["body"], st["body_noindent"]
     story: list[Flowable] = [
-        running_head(tr("{title}选民登记日和选举日公告").format(title=title)),
+        continuation(tr("{title}选民登记日和选举日公告").format(title=title)),
         Paragraph(mixed(title) + "<br/>" + mixed(tr("选民登记日和选举日公告")), st["title"]),
         Paragraph(mixed(tr(
             "根据《中华人民共和国村民委员会组织法》和本省村民委员会选举办法的规定，经本村村民选举委员会研究决定，"
@@ -92,7 +100,7 @@ def _village_story(n: DayNotice) -> list[Flowable]:
     story.append(Paragraph(mixed(tr(
         "请符合条件的村民在登记日内到村民选举委员会办理登记或者核对登记信息；户籍不在本村、申请参加选举的，"
         "请在登记日内向村民选举委员会提出书面申请。")), body))
-    story.append(closing(
+    story.append(closing_block(
         Paragraph(mixed(tr("特此公告。")), plain),
         Spacer(1, 10 * mm),
         Paragraph(mixed(tr("{issuer}（盖章）").format(issuer=issuer)), st["right"]),
@@ -106,7 +114,7 @@ def voter_day_notice_pdf(notices: Sequence[DayNotice], out: Path | str) -> Path:
     story: list[Flowable] = []
     for index, notice in enumerate(notices):
         if index:
-            story.append(doc_break())
+            story.append(document_break())
         story.extend(_village_story(notice))
     title = tr("选民登记日和选举日公告") if len(notices) != 1 else tr("{village}选民登记日和选举日公告").format(
         village=notices[0].village)

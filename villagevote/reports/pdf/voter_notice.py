@@ -26,8 +26,8 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 from villagevote.fonts import pdf_fonts
 from villagevote.i18n import tr
 from villagevote.names import stroke_key
-from villagevote.reports.pdf.base import build_pdf, styles
-from villagevote.reports.pdf.voter_common import cell, closing, cn_date, doc_break, mixed, plain_ok, running_head
+from villagevote.reports.pdf.base import build_pdf, closing_block, cn_date, continuation, document_break, styles
+from villagevote.reports.pdf.voter_common import cell, mixed, plain_ok
 
 __all__ = ["CHUNK_ROWS", "NoticeGroup", "NoticeVoter", "VillageNotice", "voter_notice_pdf"]
 
@@ -146,7 +146,7 @@ def _village_story(notice: VillageNotice) -> list[Flowable]:
     issuer = notice.issuer or tr("{village}村民选举委员会").format(village=notice.village)
     head_title = tr("{title}选民名单公告").format(title=notice_title(notice))
     story: list[Flowable] = [
-        running_head(head_title),
+        continuation(head_title),
         Paragraph(mixed(notice_title(notice)) + "<br/>" + mixed(tr("选民名单公告")), st["title"]),
         Paragraph(mixed(tr(
             "根据《中华人民共和国村民委员会组织法》和本省村民委员会选举办法的规定，经登记，本村共有选民 {total} 人，"
@@ -164,11 +164,11 @@ def _village_story(notice: VillageNotice) -> list[Flowable]:
         tables = _group_tables(group, font, cell_style)
         story.append(CondPageBreak(30 * mm))  # a heading and a few lines of names, else a new page
         # the running-head marker goes with the heading, so a group that starts a page is not "（续）" there
-        story.extend([running_head(head_title, group.name), heading])
+        story.extend([continuation(head_title, group.name), heading])
         story.extend(tables or [Paragraph(tr("（本组无选民）"), st["small"])])
-    story.append(KeepTogether([running_head(head_title, tr("选民人数汇总")),
+    story.append(KeepTogether([continuation(head_title, tr("选民人数汇总")),
                                Paragraph(tr("选民人数汇总"), st["heading"]), _summary(notice)]))
-    story.append(closing(
+    story.append(closing_block(
         Spacer(1, 10 * mm),
         Paragraph(mixed(tr("{issuer}（盖章）").format(issuer=issuer)), st["right"]),
         Paragraph(mixed(_cn(notice.published_on)), st["right"]),
@@ -183,7 +183,7 @@ def voter_notice_pdf(notices: Sequence[VillageNotice] | Iterable[VillageNotice],
     story: list[Flowable] = []
     for index, notice in enumerate(notices):
         if index:
-            story.append(doc_break())
+            story.append(document_break())
         story.extend(_village_story(notice))
     if not story:
         story.append(Paragraph(tr("（没有可公布的选民名单）"), styles()["body"]))
