@@ -6,7 +6,7 @@ import re
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from villagevote.audit import Actor
 from villagevote.candidates import persons
@@ -185,6 +185,22 @@ def test_candidate_notice_by_nomination_votes(printed):
     assert "按提名得票多少为序" in text and "提名票数" in text
     assert text.index("赵大伟") < text.index("丁小红")  # 120 before 98, against stroke order
     assert text.index("王志刚") < text.index("王芳")
+
+
+def test_term_and_page_numbers_per_document(printed):
+    """届次 from the cycle's profile on both forms; every 资格审查表 is its own document (第 1 页 共 1 页)."""
+    from villagevote.models import ElectionCycle
+
+    db, _ids, tmp = printed
+    with db.session() as s:
+        cycle = s.scalars(select(ElectionCycle)).first()
+        cycle.profile = {**(cycle.profile or {}), "term_number": 12}
+        s.flush()
+        notice = find_form("print", "candidate-notice").run(s, ADMIN, tmp / "n.pdf", Options(village="青山村"))
+        forms = find_form("print", "qualification-forms").run(s, ADMIN, tmp / "q.pdf", Options(village="青山村"))
+    assert "青山村第十二届村级组织换届自荐人名单公示" in "".join(_text(notice))
+    pages = _text(forms)
+    assert all("第十二届" in page and "第1页共1页" in page for page in pages), pages[0]
 
 
 def test_candidate_notice_with_nobody_to_post_says_so(printed):

@@ -245,13 +245,9 @@ def _nomination_votes(text: str) -> dict[str, int]:
 
 def term_of(cycle: ElectionCycle) -> str:
     """The 届次 of the cycle ("第十二届"), "" when neither its profile nor its name gives one."""
-    from villagevote.reports.pdf import base
+    from villagevote.reports.pdf.base import term_label  # reportlab: loaded when printing
 
-    label = getattr(base, "term_label", None)
-    if label is not None:  # the typesetting helper, once it has landed
-        return str(label(cycle.profile or cycle.name) or label(cycle.name) or "")
-    match = re.search(r"第[一二三四五六七八九十百零〇\d]+届", cycle.name or "")
-    return match.group(0) if match else ""
+    return term_label(cycle)
 
 
 def candidate_notice(session: Session, actor: Actor, out: Path, options: Options) -> Path:

@@ -14,7 +14,7 @@ from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
 from villagevote.i18n import tr
 from villagevote.names import stroke_key
-from villagevote.reports.pdf.base import build_pdf, cell_table, styles
+from villagevote.reports.pdf.base import build_pdf, cell_table, closing_block, cn_date, continuation, styles
 from villagevote.reports.pdf.text import para
 
 __all__ = ["ORDERS", "NoticeEntry", "NoticeGroup", "render_candidate_notice"]
@@ -43,10 +43,6 @@ class NoticeGroup:
     post: str
     seats: int
     entries: Sequence[NoticeEntry]
-
-
-def _cn(day: dt.date) -> str:
-    return tr("{y}年{m}月{d}日").format(y=day.year, m=day.month, d=day.day)
 
 
 def ordered(entries: Sequence[NoticeEntry], order: str = "strokes") -> list[NoticeEntry]:
@@ -84,9 +80,9 @@ def render_candidate_notice(
     story: list = [para(title, st["title"])]
     story.append(para(tr("根据村级组织换届选举有关规定，经村级初审、乡镇（街道）复审和县级联审，现将{village}{who}名单"
                          "公示如下（{order}）。选举日为{day}。").format(village=village, who=who, order=order_text,
-                                                                day=_cn(election_day)), st["body"]))
+                                                                day=cn_date(election_day)), st["body"]))
     days = (end - posted_on).days + 1
-    story.append(para(tr("公示期：{start}至{end}（共{n}天）。").format(start=_cn(posted_on), end=_cn(end), n=days),
+    story.append(para(tr("公示期：{start}至{end}（共{n}天）。").format(start=cn_date(posted_on), end=cn_date(end), n=days),
                       st["body"]))
     story.append(Spacer(1, 3 * mm))
     if not groups or not any(g.entries for g in groups):
@@ -113,10 +109,13 @@ def render_candidate_notice(
             rows.append(row)
         table = cell_table(rows, widths)
         story.append(CondPageBreak(40 * mm))
+        # later pages repeat the title and the post being listed
+        story.append(continuation(title, tr("{org}　{post}").format(org=group.organization, post=group.post)))
         story.append(KeepTogether([heading, table]) if len(rows) < 25 else heading)
         if len(rows) >= 25:
             story.append(table)
-    closing: list = [Spacer(1, 6 * mm)]
+    story.append(Spacer(1, 6 * mm))
+    closing: list = []
     closing.append(para(tr("公示期间，对名单有异议的，可向{village}村民选举委员会或{township}换届选举工作指导组反映。"
                            "反映情况须实事求是，署真实姓名。").format(village=village, township=township), st["body"]))
     closing.append(para(tr("联系电话：____________________"), st["body"]))
@@ -124,9 +123,9 @@ def render_candidate_notice(
     for issuer in issuers or [tr("{village}村民选举委员会").format(village=village)]:
         closing.append(para(tr("{issuer}（盖章）").format(issuer=issuer), st["right"]))
         closing.append(Spacer(1, 4 * mm))
-    closing.append(para(_cn(posted_on), st["right"]))
+    closing.append(para(cn_date(posted_on), st["right"]))
     if late_note:  # an administrator's reason for a date inside the statutory period (the file copy shows it)
         closing.append(Spacer(1, 4 * mm))
         closing.append(para(late_note, st["small"]))
-    story.append(KeepTogether(closing))
+    story.append(closing_block(*closing))  # the seals and the date stay with the lines above them
     return build_pdf(out, story, title=title, footer=tr("{village}　{who}名单公示").format(village=village, who=who))

@@ -20,11 +20,11 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepInFrame, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepInFrame, Paragraph, Spacer, Table, TableStyle
 
 from villagevote.fonts import pdf_fonts
 from villagevote.i18n import tr
-from villagevote.reports.pdf.base import MARGINS, PAGE, build_pdf, styles
+from villagevote.reports.pdf.base import MARGINS, PAGE, build_pdf, cn_date, document_break, styles
 from villagevote.reports.pdf.text import para as _para
 
 __all__ = ["DepartmentBox", "QualificationForm", "StageOpinion", "TownshipCheck", "render_qualification_forms"]
@@ -94,7 +94,7 @@ def _ym(day: dt.date | None) -> str:
 
 
 def _cn(day: dt.date | None) -> str:
-    return tr("{y}年{m}月{d}日").format(y=day.year, m=day.month, d=day.day) if day else tr("　年　月　日")
+    return cn_date(day) if day else tr("　年　月　日")
 
 
 def _opinion_cell(title: str, op: StageOpinion, st: dict) -> list:
@@ -240,7 +240,7 @@ def render_qualification_forms(out: Path | str, forms: Sequence[QualificationFor
         story.append(_p(tr("所选范围内没有候选人（自荐人）。"), st["body_noindent"]))
     for index, form in enumerate(forms):
         if index:
-            story.append(PageBreak())
+            story.append(document_break())  # one document per candidacy: 第 1 页 共 1 页 on each
         story.extend(_form_story(form, st))
     return build_pdf(out, story, title=title or tr("资格审查表"),
                      footer=tr("资格审查表（含身份证号码，注意保密）"))
