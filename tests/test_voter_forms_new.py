@@ -263,3 +263,30 @@ def test_print_buttons_pass_the_selected_objection_or_proxy(qtbot, ctx, township
     register.print_form("voter-changes")
     register.print_form("voter-day-notice")
     assert [a[0] for a in asked[-2:]] == ["voter-changes", "voter-day-notice"]
+
+
+def test_notice_numbers_pages_per_village_with_running_heads_and_the_seal_beside_the_summary(tmp_path):
+    from villagevote.reports.pdf.voter_notice import NoticeGroup, NoticeVoter, VillageNotice, voter_notice_pdf
+
+    def village(name: str, per_group: int) -> VillageNotice:
+        groups = [NoticeGroup(f"第{g}村民小组", [NoticeVoter(f"张{chr(0x4E00 + g * 300 + i)}", "男")
+                                                 for i in range(per_group)]) for g in (1, 2)]
+        return VillageNotice(name, "测试镇", "第十二届", dt.date(2026, 12, 20), dt.date(2026, 11, 30),
+                             dt.date(2026, 12, 5), groups)
+
+    out = voter_notice_pdf([village("东村", 260), village("西村", 40)], tmp_path / "n.pdf")
+    pages = [compact(p) for p in pdf_pages(out)]
+    east = [p for p in pages if "东村" in p]
+    west = [p for p in pages if "西村" in p]
+    assert len(east) + len(west) == len(pages) and len(east) > 2
+    assert [re.search(r"第(\d+)页共(\d+)页", p).groups() for p in east] == [
+        (str(i), str(len(east))) for i in range(1, len(east) + 1)]
+    assert re.search(r"第1页共(\d+)页", west[0]) and "西村第十二届村民委员会选举" in west[0]
+    assert "第1村民小组（续）" in east[1] and "东村第十二届村民委员会选举选民名单公告" in east[1]
+    sealed = [p for p in pages if "村民选举委员会（盖章）" in p]
+    assert len(sealed) == 2 and all("合计" in p for p in sealed)  # the seal never stands alone on a page
+
+
+def test_certificates_carry_no_page_numbers(db, admin, township, story, tmp_path):
+    out = render(db, admin, "proxy-certificates", tmp_path / "p.pdf", village="东村")
+    assert not re.search(r"第\d+页", compact("".join(pdf_pages(out))))
