@@ -75,12 +75,13 @@ def write_county_workbook(sheet: CountySheet, out: Path | str) -> Path:
     ws.cell(row=1, column=1, value=title).font = Font(name="黑体", bold=True, size=13)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=id_col)
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
-    note = tr("导出编号：{export_id}\n导出日期：{day}　共 {n} 人").format(
+    # full ID numbers (masking table: county-review): 注意保密 on the sheet and on every printed page
+    note = tr("注意保密\n导出编号：{export_id}\n导出日期：{day}　共 {n} 人").format(
         export_id=sheet.export_id, day=_cn_date(sheet.exported_on), n=len(sheet.rows))
     ws.cell(row=1, column=id_col + 1, value=note).font = Font(name="宋体", size=10)
     ws.cell(row=1, column=id_col + 1).alignment = Alignment(vertical="center", wrap_text=True)
     ws.merge_cells(start_row=1, start_column=id_col + 1, end_row=1, end_column=n_fixed)
-    ws.row_dimensions[1].height = 40
+    ws.row_dimensions[1].height = 48
 
     def header(row: int, col: int, text: str) -> None:
         cell = ws.cell(row=row, column=col, value=text)
@@ -162,6 +163,7 @@ def write_county_workbook(sheet: CountySheet, out: Path | str) -> Path:
     ws.page_margins.top = ws.page_margins.bottom = 0.5
     ws.oddFooter.center.text = tr("第 &P 页，共 &N 页")
     ws.oddHeader.center.text = title
+    ws.oddHeader.left.text = tr("注意保密")
     if sheet.departments and sheet.rows:
         answers_from = get_column_letter(n_fixed + 1)
         answers_to = get_column_letter(n_fixed + len(sheet.departments) * len(ANSWER_FIELDS))
