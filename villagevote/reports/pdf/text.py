@@ -154,7 +154,8 @@ def _break_ok(chars: Sequence[str], b: int) -> bool:
 def _adjust(chars: Sequence[str], start: int, end: int) -> int:
     """Move a soft break between ``end - 1`` and ``end`` back so that the next line does not start with closing
     punctuation, this one does not end with opening punctuation and a Latin word or number stays whole. The line
-    keeps at least one character (progress)."""
+    keeps at least one character (progress); when no break before ``end`` is allowed, one or two marks hang past
+    the line's end instead."""
     b = end
     if _wordish(chars[b]) and _wordish(chars[b - 1]):  # inside a word or number: break before it if not too far
         j = b - 1
@@ -167,7 +168,11 @@ def _adjust(chars: Sequence[str], start: int, end: int) -> int:
         j -= 1
     if _break_ok(chars, j):
         return j
-    return b  # a line of nothing but punctuation: no good break exists, keep the greedy one
+    # a line too narrow to move anything down (two characters wide): let up to two marks hang past its end
+    for j in range(b + 1, min(b + 3, len(chars)) + 1):
+        if j == len(chars) or _break_ok(chars, j):
+            return j
+    return b
 
 
 def break_lines(chars: Sequence[str], width: Callable[[int, float], float], max_widths: Sequence[float],
