@@ -75,9 +75,9 @@ def changes_since(session: Session, cycle_id: int, village_id: int, published_on
     anchor = _published_at(session, cycle_id, village_id)
 
     def later(at: dt.datetime | None, day: dt.date | None) -> bool:
-        if anchor is not None and at is not None:
+        if anchor is not None and at is not None and at != anchor:
             return at > anchor
-        return day is not None and day > published_on
+        return day is not None and day > published_on  # no audit entry, or recorded in the same instant
 
     events: dict[int, list[VoterEvent]] = {}
     for e in session.scalars(select(VoterEvent).where(VoterEvent.voter_id.in_(voters)).order_by(VoterEvent.id)):
