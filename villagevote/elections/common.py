@@ -3,6 +3,7 @@ once a result is official, or once official ballots froze the ballot), ballot ro
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -51,6 +52,48 @@ def gender_text(g: Gender | str | None) -> str | None:
 
 def cn_date(day: dt.date) -> str:
     return tr("{y}年{m}月{d}日").format(y=day.year, m=day.month, d=day.day)
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+_TERM_IN_NAME = re.compile(r"第\s*([0-9０-９]+|[零〇一二三四五六七八九十百千]+)\s*届")
+
+
+def _cn_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五 (Arabic digits above 9999)."""
+    if n < 0 or n > 9999:
+        return str(n)
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    out, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // value % 10
+        if digit:
+            out += ("零" if zero and out else "") + _CN_DIGITS[digit] + unit
+            zero = False
+        else:
+            zero = True
+    return out
+
+
+def term_text(cycle: ElectionCycle | None) -> str:
+    """The 届次 the election forms name the body with, "第十二届": the cycle profile's ``term_number`` when set, else
+    a "第…届" in the cycle's name (Arabic digits written in Chinese numerals), else "" (never guessed)."""
+    if cycle is None:
+        return ""
+    number = (cycle.profile or {}).get("term_number")
+    texts = [str(number)] if number not in (None, "") else []
+    for text in [*texts, cycle.name or ""]:
+        if text.strip().isdigit() and int(text) > 0:
+            return tr("第{n}届").format(n=_cn_number(int(text)))
+        match = _TERM_IN_NAME.search(text)
+        if match:
+            raw = match.group(1)
+            if raw[0] in "0123456789０１２３４５６７８９":
+                raw = _cn_number(int(raw))
+            return tr("第{n}届").format(n=raw)
+    return ""
 
 
 def get_contest(session: Session, contest_id: int) -> Contest:

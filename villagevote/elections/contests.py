@@ -31,6 +31,7 @@ from villagevote.elections.common import (
     has_tally,
     org_of,
     renumber,
+    term_text,
     unlocked_contest,
     village_name,
 )
@@ -411,7 +412,7 @@ def contest_view(session: Session, contest_id: int) -> ContestView:
              for bc in session.scalars(select(BallotCandidate).where(BallotCandidate.contest_id == c.id,
                                                                      BallotCandidate.merged_into_id.is_(None))
                                        .order_by(BallotCandidate.post, BallotCandidate.order, BallotCandidate.id))]
-    term = cycle.name if cycle and cycle.name.startswith("第") else ""
+    term = term_text(cycle)
     return ContestView(c.id, township.name if township else "", village.name if village else "", BODIES.get(kind, ""),
                        body_label(kind), ContestRound(c.round).value, MODE_TEXT[ContestMode(c.mode)], term, c.held_on,
                        c.electorate, c.present, c.ballots_printed, c.ballots_issued, c.ballots_returned,

@@ -15,6 +15,7 @@ from villagevote.auth import Permission, require
 from villagevote.changes import Area
 from villagevote.elections.contests import contest_view, list_contests, prepare_ballots
 from villagevote.elections.outcome import contests_for_export
+from villagevote.elections.print_data import result_facts
 from villagevote.elections.tally import vote_rows
 from villagevote.errors import UserError
 from villagevote.i18n import tr
@@ -78,7 +79,9 @@ def _ballots(session: Session, actor: Actor, out: Path, options: Options) -> Pat
 def _report(session: Session, actor: Actor, out: Path, options: Options) -> Path:
     require(actor, Permission.VIEW)
     cid = _pick_contest(session, options)
-    return render_result_report(contest_view(session, cid), vote_rows(session, cid), out)
+    facts = result_facts(session, cid)
+    return render_result_report(facts.view, vote_rows(session, cid), out, elected=facts.elected,
+                                proxies=facts.proxies)
 
 
 def _notice(session: Session, actor: Actor, out: Path, options: Options) -> Path:

@@ -3,14 +3,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Frame, KeepTogether, PageBreak
+from reportlab.platypus import Frame, KeepTogether
 
 from villagevote.elections.records import ContestView
 from villagevote.fonts import pdf_fonts
 from villagevote.i18n import tr
 from villagevote.reports.pdf.base import MARGINS, PAGE, Spacer, build_pdf, cell_table, mm, styles
+from villagevote.reports.pdf.result_report import closing, date_text, doc_break
 from villagevote.reports.pdf.text import para
+
+INSTRUCTION_PT = 11  # at least 10.5 pt (五号) for elderly voters
 
 BOX = ""  # an empty bordered cell; the CJK font has no box glyph
 
@@ -50,27 +54,32 @@ def _post_block(contest: ContestView, post_index: int, keep_together: bool = Tru
     for i in range(post.seats):
         rows.append([str(i + 1) if free else tr("另选他人"), "", BOX, "—", "—"])
     table = cell_table(rows, [24 * mm, 58 * mm, 26 * mm, 26 * mm, 26 * mm], font_size=12)
-    table.setStyle([("ROWBACKGROUNDS", (0, len(cands) + 1), (-1, -1), ["#F7F7F7"]),
-                    ("TOPPADDING", (0, 1), (-1, -1), 6), ("BOTTOMPADDING", (0, 1), (-1, -1), 6)])
-    block = [para(head, st["heading"]), table]
+    # black and white: no tinted rows or header
+    table.setStyle([("BACKGROUND", (0, 0), (-1, -1), None),
+                    ("TOPPADDING", (0, 1), (-1, -1), 4), ("BOTTOMPADDING", (0, 1), (-1, -1), 4)])
+    heading = ParagraphStyle("ballot_post", parent=st["heading"], spaceBefore=2 * mm, spaceAfter=1.5 * mm)
+    block = [para(head, heading), table]
     return [KeepTogether(block)] if keep_together else block
 
 
 def ballot_story(contest: ContestView, sample: bool, keep_together: bool = True) -> list:
     st = styles()
-    story: list = [para(ballot_title(contest), st["title"])]
+    title = ParagraphStyle("ballot_title", parent=st["title"], spaceAfter=2 * mm)
+    story: list = [para(ballot_title(contest), title)]
     if contest.held_on:
-        story.append(para(tr("选举日期：{y}年{m}月{d}日").format(
-            y=contest.held_on.year, m=contest.held_on.month, d=contest.held_on.day), st["right"]))
-    story.append(para(tr("填写说明"), st["heading"]))
+        story.append(para(tr("选举日期：{d}").format(d=date_text(contest)), st["right"]))
+    story.append(para(tr("填写说明"), ParagraphStyle("ballot_head", parent=st["heading"], spaceBefore=1 * mm,
+                                                 spaceAfter=1 * mm)))
+    note = ParagraphStyle("ballot_note", parent=st["small"], fontSize=INSTRUCTION_PT, leading=INSTRUCTION_PT * 1.4)
     for i, line in enumerate(instructions(contest), start=1):
-        story.append(para(f"{i}. {line}", st["small"]))
+        story.append(para(f"{i}. {line}", note))
     for idx in range(len(contest.posts)):
         story.extend(_post_block(contest, idx, keep_together))
-    story.append(Spacer(1, 6 * mm))
+    story.append(Spacer(1, 3 * mm))
     seal = tr("{village}村民选举委员会（盖章）").format(village=contest.village) if contest.body == "village_committee" \
         else tr("{village}党员大会选举（监票人签章）").format(village=contest.village)
-    story.append(para(seal, st["right"]))
+    seal_line = para(seal, st["right"])
+    story.append(closing(seal_line) if keep_together else seal_line)  # the fast path draws into one frame
     return story
 
 
@@ -114,7 +123,7 @@ def render_ballots(contest: ContestView, out: Path | str, *, sample: bool, copie
     story: list = []
     for i in range(copies):
         if i:
-            story.append(PageBreak())
+            story.append(doc_break())  # each copy numbered on its own
         story.extend(ballot_story(contest, sample))
     kind = tr("样票：仅供公示和培训，不得用于投票") if sample else tr("正式选票")
     return build_pdf(out, story, title=ballot_title(contest), footer=kind,

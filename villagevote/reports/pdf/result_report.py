@@ -4,20 +4,50 @@ Stamped 未确认 on every page until the result is marked official.
 """
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import KeepTogether, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Table, TableStyle
 
+from villagevote.elections.print_data import ElectedPerson
 from villagevote.elections.records import ContestView, VoteRow
 from villagevote.elections.results import share_percent
 from villagevote.i18n import tr
+from villagevote.reports.pdf import base
 from villagevote.reports.pdf.base import Spacer, build_pdf, cell_table, mm, styles
 from villagevote.reports.pdf.text import para
 
 UNCONFIRMED = "未确认"
+
+
+# --- the shared typesetting API of base.py (used when present) ---------------------------------------------------
+def closing(*flowables: Flowable) -> Flowable:
+    """A signature/seal/date block kept on the page of the lines above it."""
+    shared = getattr(base, "closing_block", None)
+    return shared(*flowables) if shared is not None else KeepTogether(list(flowables))
+
+
+def doc_break() -> Flowable:
+    """Between two documents of one file (a post's tally sheet, a certificate): page numbers restart."""
+    shared = getattr(base, "document_break", None)
+    return shared() if shared is not None else PageBreak()
+
+
+def running_head(title: str, group: str = "") -> Flowable | None:
+    """Later pages of the document repeat ``title`` and ``group`` (None without the shared API)."""
+    shared = getattr(base, "continuation", None)
+    return shared(title, group) if shared is not None else None
+
+
+def build(out: Path | str, story: list, *, title: str, page_numbers: bool = True, **kw: Any) -> Path:
+    """``build_pdf``; ``page_numbers=False`` (certificates) where the shared API offers it."""
+    if not page_numbers and "page_numbers" in inspect.signature(build_pdf).parameters:
+        kw["page_numbers"] = False
+    return Path(build_pdf(out, story, title=title, **kw))
 
 
 def stamp_for(contest: ContestView) -> str | None:
@@ -109,57 +139,112 @@ def _blank(n: int | None) -> str:
     return "" if n is None else str(n)
 
 
-def report_story(contest: ContestView, rows: Sequence[VoteRow]) -> list:
+def _elected_from_result(contest: ContestView) -> list[ElectedPerson]:
+    """Those elected as the stored decision names them (without the person records: gender from the ballot)."""
+    result = contest.result or {}
+    if not result.get("valid"):
+        return []
+    gender = {c.label: c.gender or "" for c in contest.candidates}
+    return [ElectedPerson(e["post"], e["name"], e.get("label") or e["name"],
+                          gender.get(e.get("label") or e["name"], ""), None, "", "", int(e.get("votes", 0)))
+            for e in result.get("elected", [])]
+
+
+def elected_table(contest: ContestView, elected: Sequence[ElectedPerson]) -> Table:
+    rows: list[list[str]] = [[tr("职务"), tr("姓名"), tr("性别"), tr("年龄"), tr("文化程度"), tr("政治面貌"), tr("得票")]]
+    order = {p.post: i for i, p in enumerate(contest.posts)}
+    for e in sorted(elected, key=lambda e: order.get(e.post, len(order))):
+        rows.append([e.post, e.label, e.gender, "" if e.age is None else str(e.age), e.education, e.political,
+                     str(e.votes)])
+    return cell_table(rows, [24 * mm, 40 * mm, 14 * mm, 14 * mm, 26 * mm, 30 * mm, 22 * mm])
+
+
+def proxy_text(proxies: int | None) -> str:
+    return tr("委托投票数：{n} 人（经村民选举委员会登记的委托投票）").format(n=proxies) if proxies is not None else ""
+
+
+def filing_text(contest: ContestView) -> str:
+    """Where the report goes: a village committee's result is filed with the township government (报乡镇（街道）备案);
+    a Party branch's goes to the township Party committee for approval."""
+    if contest.body == "party_branch":
+        return tr("报乡镇（街道）党（工）委审批：中共{t}委员会　　报送日期：______年____月____日").format(t=contest.township)
+    return tr("报乡镇（街道）备案：{t}人民政府　　报送日期：______年____月____日").format(t=contest.township)
+
+
+def report_story(contest: ContestView, rows: Sequence[VoteRow], elected: Sequence[ElectedPerson] | None = None,
+                 proxies: int | None = None) -> list:
     st = styles()
     post_head = ParagraphStyle("post_head", parent=st["body_noindent"], spaceBefore=2 * mm)
     result = contest.result or {}
-    story: list = [para(tr("{title}结果报告单").format(title=contest.title), st["title"])]
-    story.append(para(tr("乡镇：{t}　　选举日期：{d}").format(t=contest.township, d=date_text(contest)), st["body_noindent"]))
+    title = tr("{title}结果报告单").format(title=contest.title)
+    story: list = [para(title, st["title"])]
+    story.append(para(tr("乡镇：{t}　　选举日期：{d}").format(t=contest.township, d=date_text(contest)),
+                      st["body_noindent"], True))
     if not contest.official:
         story.append(para(tr("本结果尚未确认为正式结果（未确认）。"), st["small"]))
     story.append(para(tr("一、投票情况"), st["heading"]))
     story.append(cell_table(counts_rows(contest), [24 * mm] * 7))
+    if proxy_text(proxies):
+        story += [Spacer(1, 2 * mm), para(proxy_text(proxies), st["body_noindent"])]
     basis = result.get("basis") or contest.ballots_returned
     story.append(para(tr("二、得票情况"), st["heading"]))
+    carried = False
     for post in contest.posts:
         head = tr("{post}（应选 {n} 名）").format(post=post.post, n=post.seats)
         table_rows: list[list[str]] = [[tr("姓名"), tr("性别"), tr("同意"), tr("不同意"), tr("弃权"),
                                         tr("计入本职务得票"), tr("得票率"), tr("结果")]]
         for line in post_lines(contest, rows, post.post):
-            name = line.name + (tr("（另选）") if line.write_in else "") + (
-                tr("（高职务得票计入）") if line.from_higher else "")
-            table_rows.append([name, line.gender, str(line.agree), _blank(line.disagree), _blank(line.abstain),
-                               str(line.effective), share_percent(line.effective, basis) + "%", line.status])
+            carried = carried or line.from_higher
+            name = line.name + (tr("（另选）") if line.write_in else "") + ("※" if line.from_higher else "")
+            # a carried-over line was not on this post's ballot: nothing was asked, so no "同意 0"
+            table_rows.append([name, line.gender, "" if line.from_higher else str(line.agree),
+                               _blank(line.disagree), _blank(line.abstain), str(line.effective),
+                               share_percent(line.effective, basis) + "%", line.status])
         if len(table_rows) == 1:
             table_rows.append([tr("（无得票）"), "", "", "", "", "", "", ""])
-        story.append(KeepTogether([para(head, post_head),
-                                   cell_table(table_rows, [30 * mm, 12 * mm, 18 * mm, 18 * mm, 16 * mm, 26 * mm,
-                                                           20 * mm, 24 * mm])]))
+        mark = running_head(title, post.post)
+        story.append(KeepTogether([*([mark] if mark is not None else []), para(head, post_head),
+                                   cell_table(table_rows, [34 * mm, 13 * mm, 15 * mm, 16 * mm, 15 * mm, 30 * mm,
+                                                           20 * mm, 27 * mm])]))
+    if carried:
+        story.append(para(tr("注：姓名后有“※”的，未列入该职务的选票，其得票为在较高职务所得的票，按规定计入该职务。"),
+                          st["small"]))
     # The heading stays on the page of its first lines (it was left alone at the foot of page 1).
-    outcome: list = [para(tr("三、选举结果"), st["heading"])]
+    mark = running_head(title, tr("选举结果"))
+    outcome: list = [*([mark] if mark is not None else []), para(tr("三、选举结果"), st["heading"])]
     if not result:
         outcome.append(para(tr("尚未计算选举结果。"), st["body_noindent"]))
     else:
         outcome.append(para(tr("选举有效") if result.get("valid") else tr("选举无效或数据有误，未产生当选人"),
                             st["body_noindent"]))
         outcome += [para(f"{i}. {reason}", st["small"]) for i, reason in enumerate(result.get("reasons", []), start=1)]
-    story.append(KeepTogether(outcome[:3]))
-    story.extend(outcome[3:])
+    keep = 3 if mark is not None else 2
+    story.append(KeepTogether(outcome[:keep + 1]))
+    story.extend(outcome[keep + 1:])
+    people = list(elected) if elected is not None else _elected_from_result(contest)
+    if people:
+        story.append(KeepTogether([para(tr("四、当选人员名单"), st["heading"]), elected_table(contest, people)]))
     story.append(Spacer(1, 8 * mm))
-    sig = Table([[para(tr("监票人（签名）：________________"), st["body_noindent"]),
-                  para(tr("计票人（签名）：________________"), st["body_noindent"])],
-                 [para(tr("主持人（签名）：________________"), st["body_noindent"]),
-                  para(tr("日期：______年____月____日"), st["body_noindent"])]],
+    sig = Table([[para(tr("总监票人（签名）：______________"), st["body_noindent"]),
+                  para(tr("监票人（签名）：______________"), st["body_noindent"])],
+                 [para(tr("计票人（签名）：______________"), st["body_noindent"]),
+                  para(tr("主持人（签名）：______________"), st["body_noindent"])]],
                 colWidths=[85 * mm, 85 * mm])
     sig.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 10)]))
-    closing: list = [sig]
+    closing_parts: list = [sig, Spacer(1, 4 * mm), para(filing_text(contest), st["body_noindent"], True)]
     if contest.body == "village_committee":
-        closing += [Spacer(1, 6 * mm), para(tr("{village}村民选举委员会（盖章）").format(village=contest.village),
-                                             st["right"])]
-    story.append(KeepTogether(closing + digest_lines(contest)))
+        closing_parts += [Spacer(1, 6 * mm), para(tr("{village}村民选举委员会（盖章）").format(village=contest.village),
+                                                   st["right"])]
+    closing_parts.append(para(tr("日期：______年____月____日"), st["right"]))
+    story.append(closing(*closing_parts, *digest_lines(contest)))
     return story
 
 
-def render_result_report(contest: ContestView, rows: Sequence[VoteRow], out: Path | str) -> Path:
-    return build_pdf(out, report_story(contest, rows), title=tr("{title}结果报告单").format(title=contest.title),
-                     stamp=stamp_for(contest), watermark=stamp_for(contest))
+def render_result_report(contest: ContestView, rows: Sequence[VoteRow], out: Path | str,
+                         elected: Sequence[ElectedPerson] | None = None, proxies: int | None = None) -> Path:
+    """The report of ``contest``; ``elected`` (with the person records' particulars) and ``proxies`` (委托投票数)
+    from ``elections.print_data.result_facts`` — without them the table of those elected shows what the decision
+    holds."""
+    return build(out, report_story(contest, rows, elected, proxies),
+                 title=tr("{title}结果报告单").format(title=contest.title), stamp=stamp_for(contest),
+                 watermark=stamp_for(contest))
