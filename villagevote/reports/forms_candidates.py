@@ -166,12 +166,18 @@ def _stage_opinion(step: ReviewStep | None, body: str, place: str) -> StageOpini
 
 def _outcome_opinion(opinion: StageOpinion, status: CandidacyStatus, reason: str, decided_on: dt.date | None,
                      ) -> StageOpinion:
-    """``opinion`` with the qualification outcome (取消资格 / 劝退 and its reason) when the stage recorded none."""
+    """``opinion`` with the qualification outcome (取消资格 / 劝退 and its reason): in place of a decision the stage
+    never recorded, after one it recorded before the finding."""
     from villagevote.reports.pdf.qualification_forms import StageOpinion
 
-    if opinion.decision:
+    if not opinion.decision:
+        return StageOpinion(status.label, reason, "", decided_on, opinion.body)
+    if opinion.decision == status.label:
         return opinion
-    return StageOpinion(status.label, reason, "", decided_on, opinion.body)
+    # decided first, then found otherwise: the form shows both, never reads clearer than the outcome
+    later = tr("其后经核查：{status}。{reason}").format(status=status.label, reason=reason).rstrip("。")
+    return StageOpinion(opinion.decision, "；".join(x for x in (opinion.reason, later) if x), opinion.reviewer,
+                        opinion.decided_on, opinion.body)
 
 
 def qualification_forms(session: Session, actor: Actor, out: Path, options: Options) -> Path:

@@ -122,15 +122,15 @@ def _form_story(form: QualificationForm, st: dict) -> list:
     P = lambda text, style="cell": _p(text, st[style])  # noqa: E731
     L = lambda text: _p(text, st["cell_center_bold"])  # noqa: E731
 
-    head = []
-    if form.confidential:
-        head.append(_p(tr("注意保密"), st["secret"]))
-    head += [
-        Paragraph(tr("村级组织换届候选人（自荐人）资格审查表"), st["form_title"]),
-        _p(tr("{township}　{village}　{cycle}{term}").format(
-            township=form.township, village=form.village, cycle=form.cycle,
-            term=tr("（{term}）").format(term=form.term) if form.term else ""), st["subtitle_small"]),
-    ]
+    subtitle = _p(tr("{township}　{village}　{cycle}{term}").format(
+        township=form.township, village=form.village, cycle=form.cycle,
+        term=tr("（{term}）").format(term=form.term) if form.term else ""), st["subtitle_small"])
+    # 注意保密 at the left of the line under the title (the form must fit one page at full size)
+    mark = _p(tr("注意保密"), st["secret"]) if form.confidential else ""
+    line = Table([[mark, subtitle, ""]], colWidths=[width * 0.18, width * 0.64, width * 0.18])
+    line.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                              ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 2 * mm)]))
+    head = [Paragraph(tr("村级组织换届候选人（自荐人）资格审查表"), st["form_title"]), line]
     c = width / 8
     ident = [
         [L(tr("姓名")), P(form.name, "cell_center"), L(tr("性别")), P(form.gender, "cell_center"),
@@ -172,18 +172,19 @@ def _form_story(form: QualificationForm, st: dict) -> list:
     if not form.departments:
         dept_rows.append([P(tr("（本届规则目录未列出县级审查部门）"), "cell_center"), "", "", ""])
     tc = form.township_check
+    # the township's own findings go under what it checked (the wide column), the answer column says 有/无
+    own_checks = [_p(tr("乡镇（街道）、村自行核查的情形（含“六不宜”等）"), st["cell_small"])]
     if not tc.checked:
         own_answer = [_p(tr("无（　）　有（　）"), st["cell"])]
         own_signer: object = ""
     elif tc.items:
-        own_answer = [_p(tr("有情况"), st["cell"])] + [_p(item, st["cell_small"]) for item in tc.items]
+        own_answer = [_p(tr("有情况"), st["cell"])]
+        own_checks += [_p(tr("查有：{item}").format(item=item), st["cell_small"]) for item in tc.items]
         own_signer = _signer(tc.recorded_by, tc.recorded_on, st)
     else:
         own_answer = [_p(tr("无此情况"), st["cell"])]
         own_signer = _signer(tc.recorded_by, tc.recorded_on, st)
-    dept_rows.append([P(tr("乡镇（街道）"), "cell_center"),
-                      P(tr("乡镇（街道）、村自行核查的情形（含“六不宜”等）"), "cell_small"), own_answer,
-                      own_signer])
+    dept_rows.append([P(tr("乡镇（街道）"), "cell_center"), own_checks, own_answer, own_signer])
     t2 = Table(dept_rows, colWidths=[width * 0.16, width * 0.47, width * 0.19, width * 0.18], repeatRows=1)
     t2.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
@@ -222,7 +223,7 @@ def _styles() -> dict:
     st = dict(styles())
     f = pdf_fonts()
     st["subtitle_small"] = ParagraphStyle("subtitle_small", parent=st["cell"], fontSize=11, leading=16,
-                                          alignment=TA_CENTER, spaceAfter=2 * mm)
+                                          alignment=TA_CENTER)
     st["form_title"] = ParagraphStyle("form_title", parent=st["title"], spaceAfter=1 * mm)
     st["cell_center_bold"] = ParagraphStyle("cell_center_bold", parent=st["cell_center"], fontName=f.heading)
     st["cell_small"] = ParagraphStyle("cell_small", parent=st["cell"], fontSize=10, leading=12.5)
