@@ -15,7 +15,7 @@ from villagevote.audit import Actor
 from villagevote.candidates import persons
 from villagevote.candidates.candidacies import register_candidacy
 from villagevote.candidates.sample import build_world, id_number
-from villagevote.errors import NotFound, PermissionDenied, ValidationError
+from villagevote.errors import NotFound, ValidationError
 from villagevote.models import Candidacy, Pledge
 from villagevote.models.enums import CandidacyStatus, NominationSource, OrgKind, PledgeKind, PoliticalStatus, Role
 from villagevote.pledges import service
@@ -75,9 +75,9 @@ def village_db(db):
 
 def test_print_pledges_of_a_village(village_db, tmp_path):
     form = find_form("print", "pledges")
-    assert form.needs_village and form.sensitive
+    assert form.needs_village and not form.sensitive  # posted pledges: ID numbers masked (reports/masking.py)
     with village_db.session() as s:
-        out = form.run(s, ADMIN, tmp_path / "p.pdf", Options(village="青山村"))
+        out = form.run(s, READONLY, tmp_path / "p.pdf", Options(village="青山村"))
     pages = text_pages(out)
     # 丁一: 4 short pledges x 2 copies; 王小明: 3 short x 2 + term goals (30 items: 2 pages) x 2 copies
     assert len(pages) == 8 + 6 + 4
@@ -88,7 +88,11 @@ def test_print_pledges_of_a_village(village_db, tmp_path):
     assert len(goal_pages) == 4
     assert "河塘1号清淤" in goal_pages[0] and "河塘30号清淤" in goal_pages[1] and "第一联" in goal_pages[1]
     qualification = [p for p in pages if "资格承诺书" in p]
-    assert qualification and all(re.search(r"330604\d{11}[\dX]", p) for p in qualification)
+    # the 资格承诺 is posted like the others: its ID number is masked too
+    assert qualification and all(re.search(r"330604\*{8}\d{3}[\dX]", p) for p in qualification)
+    assert not any(re.search(r"\d{17}[\dX]", p) for p in pages)
+    # every copy is numbered on its own
+    assert all(re.search(r"第\d+页共\d+页", p) for p in pages) and not any("第3页" in p for p in pages)
 
 
 def test_print_pledges_filters_and_errors(village_db, tmp_path):
@@ -104,8 +108,6 @@ def test_print_pledges_filters_and_errors(village_db, tmp_path):
             form.run(s, ADMIN, tmp_path / "x.pdf", Options(village="黑山村"))
         with pytest.raises(ValidationError, match="承诺种类“保证书”不认识"):
             form.run(s, ADMIN, tmp_path / "x.pdf", Options(village="青山村", extra={"kind": "保证书"}))
-        with pytest.raises(PermissionDenied):
-            form.run(s, READONLY, tmp_path / "x.pdf", Options(village="青山村"))
 
 
 def test_print_pledges_of_one_person_standing_for_two_bodies(village_db, tmp_path):
@@ -139,13 +141,54 @@ def test_print_pledge_notice(village_db, tmp_path):
                        Options(village="青山村", extra={"from": "2026-03-05", "until": "2026-03-10"}))
     text = "".join(text_pages(out))
     assert "青山村村级组织换届候选人承诺公示" in text and "2026年3月5日至2026年3月10日" in text
-    assert text.index("青山村党组织候选人") < text.index("丁一") < text.index("青山村村民委员会候选人")
-    assert text.index("王小明") < text.index("刘䶮")
+    assert text.index("丁一") < text.index("王小明")  # one list in surname-stroke order
+    assert "丁一竞选职务：村党组织书记" in text and "王小明竞选职务：村民委员会主任" in text
     assert "河塘30号清淤" in text and "清淤3000立方米" in text and "安装路灯60盏" in text
-    assert "刘䶮竞选职务：委员已签订：（尚未签订承诺）任期目标：（创业承诺尚未签订）" in text
+    assert "刘䶮" not in text and "尚未签订" not in text  # drafts only: nothing signed, not posted
     assert not re.search(r"\d{17}[\dX]", text)
     assert "赵审" not in text  # qualification not yet passed
-    assert "中共城南镇委员会青山村党组织（盖章）" in text  # the notice is posted under the issuer's seal
+    # each body under its own seal
+    assert "中共城南镇委员会（盖章）" in text and "青山村党组织（盖章）" in text
+    with village_db.session() as s:
+        out = form.run(s, READONLY, tmp_path / "i.pdf", Options(village="青山村", extra={
+            "from": "2026-03-05", "until": "2026-03-10", "issuer": "青山村党组织；青山村村民委员会"}))
+    text = "".join(text_pages(out))
+    assert "青山村党组织（盖章）" in text and "青山村村民委员会（盖章）" in text and "城南镇委员会" not in text
+
+
+def test_pledge_notice_lists_a_person_standing_for_two_bodies_once(village_db, tmp_path):
+    from villagevote.models import Organization, Person
+
+    with village_db.session() as s:
+        first = s.scalar(select(Candidacy).join(Person, Person.id == Candidacy.person_id).where(Person.name == "丁一"))
+        party = s.get(Organization, first.organization_id)
+        committee = s.scalar(select(Organization.id).where(Organization.village_id == party.village_id,
+                                                           Organization.kind == OrgKind.VILLAGE_COMMITTEE))
+        second = register_candidacy(s, ADMIN, first.person_id, committee, "委员", NominationSource.SELF)
+        s.get(Candidacy, second).status = CandidacyStatus.QUALIFIED
+        service.generate_pledges(s, ADMIN, first.cycle_id)
+        goals = s.scalar(select(Pledge.id).where(Pledge.candidacy_id == second, Pledge.kind == PledgeKind.TERM_GOALS))
+        service.save_goal_items(s, ADMIN, goals, [
+            TermGoalItem("村道亮化", "美丽乡村", "安装路灯60盏", dt.date(2026, 12, 31), None),
+            TermGoalItem("垃圾分类", "美丽乡村", "分类准确率90%", dt.date(2027, 12, 31), None)])
+        for pledge in s.scalars(select(Pledge).where(Pledge.candidacy_id == second)):
+            for body in service.REVIEW_BODIES:
+                service.review_pledge(s, ADMIN, pledge.id, body, "pass", reviewed_on=DAY)
+            service.sign_pledge(s, ADMIN, pledge.id, dt.date(2026, 2, 25), "李见证")
+    with village_db.session() as s:
+        out = find_form("print", "pledge-notice").run(s, READONLY, tmp_path / "n.pdf", Options(
+            village="青山村", extra={"from": "2026-03-05", "until": "2026-03-10"}))
+    text = "".join(text_pages(out))
+    assert text.count("丁一竞选职务") == 1
+    assert "丁一竞选职务：村党组织书记、村民委员会委员" in text
+    assert text.count("安装路灯60盏") == 1 and "分类准确率90%" in text  # one goal list, the same goal once
+
+
+def test_pledge_notice_without_signed_pledges_says_so(db, tmp_path):
+    with db.session() as s:
+        build_world(s, catalog_key="generic-2018", election_day=ELECTION)
+    with db.session() as s, pytest.raises(ValidationError, match="还没有候选人签订承诺"):
+        find_form("print", "pledge-notice").run(s, READONLY, tmp_path / "n.pdf", Options(village="青山村"))
 
 
 def test_cli_print_commands(village_db, tmp_path):
@@ -153,7 +196,7 @@ def test_cli_print_commands(village_db, tmp_path):
 
     from villagevote import audit, users
     from villagevote.models.enums import Role
-    with village_db.session() as s:  # 承诺书 carry full ID numbers: the command line needs a login for them
+    with village_db.session() as s:  # a clerk's login, as in the office
         users.create_user(s, audit.SYSTEM, "lu", "lu-password", Role.CLERK)
     db_path = village_db.path
     village_db.dispose()
@@ -182,9 +225,11 @@ def test_print_one_pledge_by_id(village_db, tmp_path):
         out = produce(s, READONLY, form, tmp_path / "one.pdf", Options(extra={"pledge": str(discipline)}))
         pages = text_pages(out)
         assert len(pages) == 2 and "换届" in pages[0]  # one pledge, 一式两份
-        with pytest.raises(PermissionDenied):  # the 资格承诺 carries the full ID number
-            produce(s, READONLY, form, tmp_path / "q.pdf", Options(extra={"pledge": str(qualification)}))
-        assert produce(s, ADMIN, form, tmp_path / "q.pdf", Options(extra={"pledge": str(qualification)})).exists()
+        assert all("第1页共1页" in p for p in pages)
+        # the 资格承诺 is posted like the others: printed with the ID number masked, for everyone who may view
+        pages = text_pages(produce(s, READONLY, form, tmp_path / "q.pdf", Options(extra={"pledge": str(qualification)})))
+        assert all(re.search(r"330604\*{8}\d{3}[\dX]", p) for p in pages)
+        assert not any(re.search(r"\d{17}[\dX]", p) for p in pages)
         with pytest.raises(ValidationError, match="pledge=编号"):
             produce(s, ADMIN, form, tmp_path / "x.pdf", Options())
         draft = s.scalar(select(Pledge.id).where(Pledge.status == "draft"))

@@ -109,23 +109,51 @@ def test_notice_orders_by_strokes_shows_goals_and_no_id_numbers():
     candidates = [
         NoticeCandidate("王小明", "东山村村民委员会", "主任", ("竞职承诺", "辞职承诺"), (goal,)),
         NoticeCandidate("方芳", "东山村村民委员会", "委员", ("竞职承诺",), ()),
-        NoticeCandidate("丁一", "东山村村民委员会", "委员", ("竞职承诺",),
-                        (NoticeGoal("安装路灯", "民生实事", "路灯20盏", dt.date(2026, 12, 31)),)),
-        NoticeCandidate("刘䶮", "东山村党支部委员会", "书记", (), ()),
+        NoticeCandidate("丁一", "东山村党组织", "书记", ("竞职承诺",),
+                        (NoticeGoal("安装路灯", "民生实事", "路灯20盏", dt.date(2026, 12, 31)),),
+                        posts=(("东山村党组织", "书记"), ("东山村村民委员会", "委员"))),
+        NoticeCandidate("刘䶮", "东山村党组织", "委员", (), ()),  # nothing signed: not posted
     ]
-    data = pledge_notice_pdf(village="东山村", township="城关镇", cycle_label="第十二届", candidates=candidates,
+    data = pledge_notice_pdf(village="东山村", township="城关镇", cycle_label="2026年", candidates=candidates,
                              posted_from=dt.date(2026, 3, 5), posted_until=dt.date(2026, 3, 10),
-                             issuer="东山村党支部")
-    text = "".join(pages_text(data))
+                             issuer=["中共城关镇委员会", "东山村党组织"], term="第十二届")
+    pages = pages_text(data)
+    text = "".join(pages)
     assert "东山村村级组织换届候选人承诺公示" in text
-    assert "2026年3月5日至2026年3月10日" in text
+    assert "2026年3月5日至2026年3月10日" in text and "东山村第十二届" in text
     expected = ["丁一", "王小明", "方芳"]  # 丁 2 strokes; 王 and 方 4 strokes, 王 starts with 横, 方 with 点
     positions = [text.index(name + "竞选职务") for name in expected]
     assert positions == sorted(positions)
     assert text.index("王小明竞选职务") < text.index("清理河塘3处") < text.index("方芳竞选职务")
     assert "路灯20盏" in text and "2026年12月31日" in text
-    assert text.index("东山村村民委员会候选人") < text.index("东山村党支部委员会候选人") < text.index("刘䶮")
+    # one entry per person, with every post they stand for
+    assert text.count("丁一竞选职务") == 1 and "丁一竞选职务：村党组织书记、村民委员会委员" in text
+    assert "刘䶮" not in text and "尚未签订" not in text  # only signed pledges are posted
+    # one seal line per body, never two bodies under one seal
+    assert "中共城关镇委员会（盖章）" in text and "东山村党组织（盖章）" in text
+    assert all(f"第{n}页共{len(pages)}页" in p for n, p in enumerate(pages, start=1))
     assert not re.search(r"\d{17}[\dX]", text) and "*" not in text
+
+
+def test_notice_with_nothing_signed_is_refused():
+    import pytest
+
+    with pytest.raises(ValueError):
+        pledge_notice_pdf(village="东山村", township="城关镇", cycle_label="2026年",
+                          candidates=[NoticeCandidate("刘䶮", "东山村党组织", "委员")],
+                          posted_from=dt.date(2026, 3, 5), posted_until=dt.date(2026, 3, 10), issuer="东山村党组织")
+
+
+def test_page_numbers_count_each_copy_of_each_pledge():
+    """"第 N 页 共 M 页" restarts for every copy of every pledge in a batch (never "第 118 页" on a one-sheet pledge)."""
+    templates = load_default_templates()
+    prints = [PledgePrint(render(templates[PledgeKind.DISCIPLINE], build_context(facts("丁一")))),
+              PledgePrint(render(templates[PledgeKind.TERM_GOALS], build_context(facts()), items=long_items(30)))]
+    pages = pages_text(pledge_pdf(prints))
+    numbers = [re.search(r"第(\d+)页共(\d+)页", p).groups() for p in pages]  # type: ignore[union-attr]
+    per_copy = len(pages[2:]) // 2
+    assert numbers[:2] == [("1", "1"), ("1", "1")]
+    assert numbers[2:] == [(str(n), str(per_copy)) for n in range(1, per_copy + 1)] * 2
 
 
 def test_default_templates_name_village_and_cycle_once():

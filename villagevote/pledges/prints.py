@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,12 +41,21 @@ class NoticeGoal:
 
 @dataclass(frozen=True)
 class NoticeCandidate:
+    """One person on the 示诺 notice: every post they stand for, the pledges they signed (only signed ones) and the
+    goals of their signed 创业承诺 (one list even when they stand for two organizations)."""
+
     name: str
-    organization: str
+    organization: str  # the first organization they stand for (党组织 before 村民委员会)
     post: str
     signed_kinds: tuple[str, ...] = ()  # labels of the pledges signed, e.g. 竞职承诺（换届纪律）
     goals: tuple[NoticeGoal, ...] = ()
     term_goals_signed: bool = True  # False: the 创业承诺 is not signed yet, so no goals are shown
+    # every (organization, post) they stand for; empty means just (organization, post)
+    posts: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def all_posts(self) -> tuple[tuple[str, str], ...]:
+        return self.posts or ((self.organization, self.post),)
 
 
 def village_by_name(session: Session, name: str) -> Village:
@@ -59,8 +68,9 @@ def village_by_name(session: Session, name: str) -> Village:
 
 def printable_pledges(session: Session, cycle_id: int, village_id: int | None = None,
                       candidacy_id: int | None = None, kind: PledgeKind | None = None,
-                      pledge_ids: list[int] | None = None) -> list[tuple[str, RenderedPledge]]:
-    """(page header, frozen text) of the reviewed or signed pledges chosen, candidates in stroke order.
+                      pledge_ids: list[int] | None = None) -> list[PledgeToPrint]:
+    """The reviewed or signed pledges chosen (page header, frozen text, the candidate's ID number so the print can
+    mask it), candidates in stroke order.
 
     Raises ValidationError when nothing qualifies, naming how many are still drafts.
     """
@@ -75,7 +85,13 @@ def printable_pledges(session: Session, cycle_id: int, village_id: int | None = 
         drafts = sum(1 for r in rows if r.status is PledgeStatus.DRAFT)
         raise ValidationError(tr("没有可打印的承诺书：只有审诺通过（已审核）或已签订的承诺书才能打印，"
                                  "所选范围内还有{n}份草稿").format(n=drafts))
-    return [(f"{r.village}　{r.name}　{r.kind.label}", rendered_pledge(session, r.id)) for r in ready]
+    return [PledgeToPrint(f"{r.village}　{r.name}　{r.kind.label}", r.kind, r.village, rendered_pledge(session, r.id),
+                          _id_number(session, r.candidacy_id)) for r in ready]
+
+
+def _id_number(session: Session, candidacy_id: int) -> str:
+    return session.scalar(select(Person.id_number).join(Candidacy, Candidacy.person_id == Person.id)
+                          .where(Candidacy.id == candidacy_id)) or ""
 
 
 def candidacies_named(session: Session, cycle_id: int, village_id: int, name: str) -> list[tuple[int, int]]:
@@ -93,6 +109,7 @@ class PledgeToPrint:
     kind: PledgeKind
     village: str
     rendered: RenderedPledge
+    id_number: str = ""        # the candidate's ID number as recorded (the frozen text may carry it in full)
 
 
 def pledge_to_print(session: Session, pledge_id: int) -> PledgeToPrint:
@@ -103,7 +120,8 @@ def pledge_to_print(session: Session, pledge_id: int) -> PledgeToPrint:
     row = next(r for r in list_pledges(session, linked(session, Candidacy, pledge.candidacy_id).cycle_id,
                                        candidacy_id=pledge.candidacy_id) if r.id == pledge_id)
     rendered = rendered_pledge(session, pledge_id)
-    return PledgeToPrint(f"{row.village}　{row.name}　{row.kind.label}", row.kind, row.village, rendered)
+    return PledgeToPrint(f"{row.village}　{row.name}　{row.kind.label}", row.kind, row.village, rendered,
+                         _id_number(session, row.candidacy_id))
 
 
 @dataclass(frozen=True)
@@ -113,6 +131,8 @@ class NoticeData:
     cycle_label: str
     election_day: dt.date
     candidates: tuple[NoticeCandidate, ...]
+    cycle_name: str = ""  # the cycle as recorded (e.g. 第十二届 or 2026年村级组织换届), for the 届次
+    cycle_profile: dict = field(default_factory=dict)  # the cycle's profile (may name the 届次 of the bodies)
 
 
 def _found_ineligible(session: Session, cycle_id: int, candidacy_ids: list[int]) -> set[int]:
@@ -124,7 +144,9 @@ def _found_ineligible(session: Session, cycle_id: int, candidacy_ids: list[int])
 
 
 def notice_data(session: Session, cycle_id: int, village_id: int) -> NoticeData:
-    """Candidates of one village with the pledges they signed and their signed term goals (no ID numbers)."""
+    """The people of one village to post on the 示诺 notice: one entry per person (a person standing for the Party
+    organization and the village committee appears once, with both posts), only the pledges they signed and the
+    goals of their signed 创业承诺 (no ID numbers). A person with no signed pledge is not posted."""
     cycle = session.get(ElectionCycle, cycle_id)
     village = session.get(Village, village_id)
     if cycle is None or village is None:
@@ -133,33 +155,40 @@ def notice_data(session: Session, cycle_id: int, village_id: int) -> NoticeData:
     query = (select(Candidacy, Organization).join(Organization, Organization.id == Candidacy.organization_id)
              .where(Candidacy.cycle_id == cycle_id, Organization.village_id == village_id)
              .order_by(Organization.id, Candidacy.id))
-    keyed: list[tuple[int, tuple, NoticeCandidate]] = []
     kind_order = list(OrgKind)
     found = session.execute(query).all()
     ineligible = _found_ineligible(session, cycle_id, [cand.id for cand, _ in found])
+    # person id -> (name, [(org order, organization, post)], signed kinds, goals)
+    people: dict[int, tuple[str, list[tuple[int, str, str]], set[PledgeKind], list[NoticeGoal]]] = {}
     for cand, org in found:
         if cand.status not in NOTICE_CANDIDACY:  # still in review, withdrawn or struck off: not posted
             continue
         if cand.id in ineligible:  # the person's findings make the verdict 不能 (e.g. a refused pledge)
             continue
-        pledges = list(session.scalars(select(Pledge).where(Pledge.candidacy_id == cand.id)))
-        if not pledges:
+        signed = list(session.scalars(select(Pledge).where(Pledge.candidacy_id == cand.id,
+                                                           Pledge.status == PledgeStatus.SIGNED)))
+        if not signed:  # only signed pledges are posted
             continue
-        signed = sorted((p for p in pledges if p.status == PledgeStatus.SIGNED),
-                        key=lambda p: list(PledgeKind).index(PledgeKind(p.kind)))
-        goals: list[NoticeGoal] = []
+        name, posts, kinds, goals = people.setdefault(cand.person_id, (cand.person.name, [], set(), []))
+        posts.append((kind_order.index(OrgKind(org.kind)), organization_name(village.name, org.kind.label), cand.post))
         for pledge in signed:
+            kinds.add(PledgeKind(pledge.kind))
             if pledge.kind == PledgeKind.TERM_GOALS:
                 for item in session.scalars(select(PledgeItem).where(
                         PledgeItem.pledge_id == pledge.id, PledgeItem.item_kind == PledgeItemKind.GOAL,
                         PledgeItem.struck.is_(False)).order_by(PledgeItem.sort_order, PledgeItem.id)):
-                    goals.append(NoticeGoal(item.title, item.category, item.target, goal_deadline(item)))
+                    goal = NoticeGoal(item.title, item.category, item.target, goal_deadline(item))
+                    if goal not in goals:  # the same goal pledged for both posts is listed once
+                        goals.append(goal)
+    entries: list[tuple[int, tuple, NoticeCandidate]] = []
+    for name, posts, kinds, goals in people.values():
+        posts.sort(key=lambda x: x[0])
         entry = NoticeCandidate(
-            name=cand.person.name, organization=organization_name(village.name, org.kind.label), post=cand.post,
-            signed_kinds=tuple(PledgeKind(p.kind).label for p in signed), goals=tuple(goals),
-            term_goals_signed=any(p.kind == PledgeKind.TERM_GOALS for p in signed))
-        keyed.append((kind_order.index(OrgKind(org.kind)), stroke_key(entry.name), entry))
-    # Organizations in their usual order (党组织 first); the PDF groups by organization keeping this order.
-    keyed.sort(key=lambda k: (k[0], k[1]))
+            name=name, organization=posts[0][1], post=posts[0][2],
+            signed_kinds=tuple(k.label for k in PledgeKind if k in kinds), goals=tuple(goals),
+            term_goals_signed=PledgeKind.TERM_GOALS in kinds, posts=tuple((org, post) for _, org, post in posts))
+        entries.append((posts[0][0], stroke_key(name), entry))
+    # Surname strokes (姓氏笔画); the same strokes keep the usual order of organizations (党组织 first).
+    entries.sort(key=lambda k: (k[1], k[0]))
     return NoticeData(village.name, township.name if township else "", cycle_label(cycle.name), cycle.election_day,
-                      tuple(entry for _, _, entry in keyed))
+                      tuple(entry for _, _, entry in entries), cycle.name, dict(cycle.profile or {}))
