@@ -235,3 +235,16 @@ def test_print_one_pledge_by_id(village_db, tmp_path):
         draft = s.scalar(select(Pledge.id).where(Pledge.status == "draft"))
         with pytest.raises(ValidationError, match="还没有通过审诺"):
             produce(s, ADMIN, form, tmp_path / "d.pdf", Options(extra={"pledge": str(draft)}))
+
+
+def test_pledge_notice_names_the_term_of_the_cycle(village_db, tmp_path):
+    from villagevote.models import ElectionCycle
+
+    with village_db.session() as s:
+        cycle = s.scalar(select(ElectionCycle))
+        cycle.profile = {**(cycle.profile or {}), "term_number": 12}
+    with village_db.session() as s:
+        out = find_form("print", "pledge-notice").run(s, READONLY, tmp_path / "n.pdf", Options(
+            village="青山村", extra={"from": "2026-03-05", "until": "2026-03-10"}))
+    text = "".join(text_pages(out))
+    assert "现将青山村第十二届村党组织、村民委员会换届候选人" in text

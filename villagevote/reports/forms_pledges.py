@@ -38,6 +38,7 @@ from villagevote.pledges.templates import ItemsTable, RenderedPledge
 from villagevote.pledges.templates import Paragraph as TextParagraph
 from villagevote.reports.forms_candidates import cycle_of
 from villagevote.reports.masking import mask_id
+from villagevote.reports.pdf.base import term_label
 from villagevote.reports.pdf.pledge import PledgePrint, pledge_pdf
 from villagevote.reports.pdf.pledge_notice import pledge_notice_pdf
 from villagevote.reports.registry import Form, Options
@@ -150,7 +151,7 @@ def print_pledge_notice(session: Session, actor: Actor, out: Path, options: Opti
                    organization_name(data.village, OrgKind.PARTY_BRANCH.label)]
     return _write(out, pledge_notice_pdf(village=data.village, township=data.township, cycle_label=data.cycle_label,
                                          candidates=data.candidates, posted_from=start, posted_until=until,
-                                         issuer=issuers))
+                                         issuer=issuers, term=term_label(data.cycle_profile, data.cycle_name)))
 
 
 def _write(out: Path, data: bytes) -> Path:
