@@ -9,7 +9,7 @@ from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.names import sort_by_strokes
 from villagevote.reports.pdf.base import Spacer, build_pdf, mm, styles
-from villagevote.reports.pdf.result_report import date_text, digest_lines, stamp_for
+from villagevote.reports.pdf.result_report import closing, date_text, digest_lines, stamp_for
 from villagevote.reports.pdf.text import para
 
 
@@ -67,9 +67,8 @@ def notice_story(contest: ContestView) -> list:
     story.append(Spacer(1, 14 * mm))
     issuer = tr("{village}村民选举委员会").format(village=contest.village) if contest.body == "village_committee" \
         else tr("{village}党组织换届选举大会").format(village=contest.village)
-    story.append(para(tr("{issuer}（盖章）").format(issuer=issuer), st["right"]))
-    story.append(para(date_text(contest), st["right"]))
-    story.extend(digest_lines(contest))
+    story.append(closing(para(tr("{issuer}（盖章）").format(issuer=issuer), st["right"]),
+                         para(date_text(contest), st["right"]), *digest_lines(contest)))
     return story
 
 
