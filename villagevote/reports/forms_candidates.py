@@ -1,11 +1,15 @@
 """Registry entries for candidates and qualification review:
 
-* ``villagevote print qualification-forms [--village 名] --out X.pdf`` — 资格审查表, one page per candidacy
-  (full ID numbers: needs 查看敏感信息). Options: ``ids=1,2,3`` (candidacy ids), ``cycle=<id>``.
-* ``villagevote print candidate-notice --village 名 --out X.pdf`` — 候选人（自荐人）名单公示 in stroke order, no ID
-  numbers. Options: ``date=2026-03-10`` (posting date; default election day minus the cycle's
-  candidate_list_days_before), ``mode=self`` (自荐直选: title says 自荐人), ``cycle=<id>``. A posting date later
-  than that is refused unless an administrator recorded a reason (``late_reason=…`` records it; printed small).
+* ``villagevote print qualification-forms [--village 名] --out X.pdf`` — 资格审查表, one document (one page) per
+  candidacy, 注意保密; personal fields as the masking table says (``reports/masking.py``: full ID number and phone,
+  so it needs 查看敏感信息). Options: ``ids=1,2,3`` (candidacy ids), ``cycle=<id>``.
+* ``villagevote print candidate-notice --village 名 --out X.pdf`` — 候选人（自荐人）名单公示 with its 公示期 (from the
+  posting date to the day before the election), no ID numbers. Options: ``date=2026-03-10`` (posting date; default
+  election day minus the cycle's candidate_list_days_before), ``mode=self`` (自荐直选: title says 自荐人),
+  ``order=strokes|votes`` (姓氏笔画, the default, or by nomination votes, most first; the model records no
+  nomination votes, so ``votes=姓名:票数,…`` gives them), ``cycle=<id>``. A posting date later than that is refused
+  unless an administrator recorded a reason (``late_reason=…`` records it; printed small). Nobody qualified yet: a
+  Chinese refusal instead of an empty notice.
 * ``villagevote export candidate-template --out X.xlsx`` — the registration workbook template.
 """
 from __future__ import annotations
