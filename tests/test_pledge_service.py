@@ -13,9 +13,11 @@ from villagevote.candidates import persons
 from villagevote.candidates.candidacies import register_candidacy
 from villagevote.candidates.sample import build_world, id_number
 from villagevote.config import attachments_dir
+from villagevote.elections import contests, outcome, tally
 from villagevote.errors import LockedError, PermissionDenied, ValidationError
 from villagevote.models import Candidacy, Finding, Pledge, PledgeItem
 from villagevote.models import PledgeTemplate as TemplateRow
+from villagevote.models.elections import BallotCandidate
 from villagevote.models.enums import (
     CandidacyStatus,
     CommitmentStatus,
@@ -350,9 +352,19 @@ def test_names_used_in_pledge_text():
     assert service.cycle_label("换届") == "换届"
 
 
-def _elect_with_signed_goals(s, world, name: str) -> int:
-    """Sign GOALS as the candidacy's term goals and walk it through review to 当选 (status machine only)."""
-    from villagevote.candidates.status import Origin, transition
+def _confirm(s, contest_id: int) -> None:
+    """Count and confirm the contest's result: the one 主任 candidate gets a clear majority."""
+    name = s.scalar(select(BallotCandidate.name).where(BallotCandidate.contest_id == contest_id))
+    tally.save_totals(s, CLERK, contest_id, issued=100, returned=100, invalid=0,
+                      marks={("主任", name): (80, 15, 5)})
+    outcome.compute_result(s, CLERK, contest_id)
+    outcome.mark_official(s, REVIEWER, contest_id, today=ELECTION)
+
+
+def _elect_with_signed_goals(s, world, name: str) -> tuple[int, int]:
+    """Sign GOALS as the candidacy's term goals, walk it through review to 资格合格, and elect it by an official
+    result of its organization's contest; returns (candidacy id, contest id)."""
+    from villagevote.candidates.status import transition
     service.generate_pledges(s, CLERK, world.cycle_id)
     cand = world.cands[name]
     pid = pledge_id(s, cand, PledgeKind.TERM_GOALS)
@@ -362,14 +374,16 @@ def _elect_with_signed_goals(s, world, name: str) -> int:
     for status in (CandidacyStatus.VILLAGE_REVIEWED, CandidacyStatus.TOWNSHIP_REVIEWED,
                    CandidacyStatus.COUNTY_REVIEWED, CandidacyStatus.QUALIFIED):
         transition(s, cand, status, ADMIN)
-    transition(s, cand, CandidacyStatus.ELECTED, ADMIN, origin=Origin.CONTEST_RESULT)  # as an official result does
-    return cand
+    contest_id = contests.create_contest(s, CLERK, s.get(Candidacy, cand).organization_id, electorate=120)
+    _confirm(s, contest_id)
+    assert CandidacyStatus(s.get(Candidacy, cand).status) is CandidacyStatus.ELECTED
+    return cand, contest_id
 
 
-def test_status_transition_to_elected_creates_the_commitments(db, world):
-    """The candidates module calls commitments_from_pledges when a candidacy becomes 当选."""
+def test_confirming_the_result_creates_the_commitments(db, world):
+    """Confirming an official result calls commitments_from_pledges for each candidacy it makes 当选."""
     with db.session() as s:
-        cand = _elect_with_signed_goals(s, world, "方芳")
+        cand, _ = _elect_with_signed_goals(s, world, "方芳")
         titles = list(s.scalars(select(Commitment.title).where(Commitment.candidacy_id == cand)
                                 .order_by(Commitment.id)))
         assert titles == ["清理河塘", "村集体增收"]
@@ -378,25 +392,25 @@ def test_status_transition_to_elected_creates_the_commitments(db, world):
 def test_undoing_elected_withdraws_untracked_commitments_and_refuses_tracked_ones(db, world):
     """Leaving 当选 (a reopened result) is for administrators, needs a reason, withdraws the commitments made at
     election, and is refused with nothing changed once the term's tracking has begun."""
-    from villagevote.candidates.status import Origin, transition
     from villagevote.models.tracking import ProgressReport
 
     with db.session() as s:
-        cand = _elect_with_signed_goals(s, world, "方芳")
+        cand, contest_id = _elect_with_signed_goals(s, world, "方芳")
         assert s.scalar(select(func.count()).select_from(Commitment).where(Commitment.candidacy_id == cand)) == 2
         with pytest.raises(PermissionDenied):
-            transition(s, cand, CandidacyStatus.CANDIDATE, REVIEWER, "计票有误")
-        with pytest.raises(ValidationError, match="需要填写理由"):
-            transition(s, cand, CandidacyStatus.CANDIDATE, ADMIN, " ")
-        transition(s, cand, CandidacyStatus.CANDIDATE, ADMIN, "计票有误，重新确认")
+            outcome.reopen(s, REVIEWER, contest_id, "计票有误")
+        with pytest.raises(ValidationError, match="须填写理由"):
+            outcome.reopen(s, ADMIN, contest_id, " ")
+        outcome.reopen(s, ADMIN, contest_id, "计票有误，重新确认")
+        assert CandidacyStatus(s.get(Candidacy, cand).status) is CandidacyStatus.CANDIDATE
         assert s.scalar(select(func.count()).select_from(Commitment).where(Commitment.candidacy_id == cand)) == 0
         # elected again: the commitments come back from the pledge; once a progress report exists, no undo
-        transition(s, cand, CandidacyStatus.ELECTED, ADMIN, origin=Origin.CONTEST_RESULT)
+        _confirm(s, contest_id)
         first = s.scalar(select(Commitment.id).where(Commitment.candidacy_id == cand))
         s.add(ProgressReport(commitment_id=first, reported_on=dt.date(2027, 3, 1), percent=20, narrative="已开工"))
         s.flush()
         with pytest.raises(ValidationError, match="践诺跟踪已经开始"):
-            transition(s, cand, CandidacyStatus.CANDIDATE, ADMIN, "计票有误")
+            outcome.reopen(s, ADMIN, contest_id, "计票有误")
         assert CandidacyStatus(s.get(Candidacy, cand).status) is CandidacyStatus.ELECTED
         assert s.scalar(select(func.count()).select_from(Commitment).where(Commitment.candidacy_id == cand)) == 2
 

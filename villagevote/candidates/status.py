@@ -11,10 +11,9 @@
     elected ─▶ candidate (only when an administrator reopens the official result, with a reason)
 
 Leaving the normal path (disqualified, advised to withdraw, withdrawn, reinstating, going back a stage) needs a
-reason. Every change writes the audit log. When a candidacy becomes ``elected``, the pledges module turns its
-reviewed term goals into tracked commitments (``villagevote.pledges.term.commitments_from_pledges``) when that
-module is installed; when it leaves ``elected`` (a reopened result), those commitments are withdrawn again, and the
-move is refused once any of them has been tracked (``withdraw_commitments``).
+reason. Every change writes the audit log. What follows an outcome for the term (the elected cadre's term goals
+becoming tracked commitments, withdrawn again when the result is reopened) is the election outcome's business:
+:mod:`villagevote.elections.outcome` does it around the transition, so this machine knows nothing of pledges.
 
 Where a change comes from matters (:class:`Origin`): 当选 and 未当选 are recorded only by the elections service from an
 official contest result, 取消资格 only by a qualification decision (a review step or the verdict). A free status edit
@@ -24,8 +23,6 @@ result has to be reopened by an administrator first.
 from __future__ import annotations
 
 import enum
-import importlib
-import importlib.util
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -196,13 +193,9 @@ def transition(
             ),
             field="reason",
         )
-    if current is S.ELECTED and importlib.util.find_spec("villagevote.pledges.term") is not None:
-        importlib.import_module("villagevote.pledges.term").withdraw_commitments(session, cand.id, actor, reason)
     before = audit.snapshot(cand)
     cand.status = new
     cand.status_reason = reason
     session.flush()
     audit.record(session, actor, "status", "candidacy", cand.id, before=before, after=audit.snapshot(cand),
                  note=f"{current.value} -> {new.value}" + (f": {reason}" if reason else ""))
-    if new is S.ELECTED and importlib.util.find_spec("villagevote.pledges.term") is not None:
-        importlib.import_module("villagevote.pledges.term").commitments_from_pledges(session, cand.id, actor)

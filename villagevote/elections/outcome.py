@@ -38,6 +38,7 @@ from villagevote.elections.tally_logic import (
 from villagevote.errors import LockedError, ValidationError
 from villagevote.i18n import tr
 from villagevote.idcard import age_on
+from villagevote.lookup import get_row
 from villagevote.models.candidates import Candidacy, Person
 from villagevote.models.core import ElectionCycle
 from villagevote.models.elections import (
@@ -48,6 +49,7 @@ from villagevote.models.elections import (
 )
 from villagevote.models.enums import CandidacyStatus, ContestRound, OrgKind
 from villagevote.models.voters import Voter
+from villagevote.pledges.term import commitments_from_pledges, withdraw_commitments
 from villagevote.qualification.rules_engine import VerdictOutcome
 from villagevote.qualification.verdict import compute_verdicts
 
@@ -399,11 +401,26 @@ def _update_candidacies(session: Session, actor: Actor, c: Contest, d: dict) -> 
             continue
         try:
             for step in path:
-                transition(session, cand.id, step, system, why, origin=Origin.CONTEST_RESULT)
+                _apply_outcome(session, system, cand.id, step, why)
             notes.append(tr("{name}：{status}").format(name=shown, status=path[-1].label))
         except ValidationError as exc:
             notes.append(tr("{name} 的状态未改：{msg}").format(name=shown, msg=exc.message))
     return notes
+
+
+def _apply_outcome(session: Session, actor: Actor, candidacy_id: int, new: CandidacyStatus, reason: str) -> None:
+    """Move one candidacy as an official result (or its reopening) does, with what follows for the term: becoming
+    当选 turns its reviewed term goals into tracked commitments (践诺); leaving 当选 withdraws those commitments
+    first, refused with nothing changed once their tracking has begun (or for anyone but an administrator).
+    Callers (``mark_official``, ``reopen``) have checked the actor's permission."""
+    cand = get_row(session, Candidacy, candidacy_id, tr("找不到候选人登记（编号 {id}）"))
+    if CandidacyStatus(cand.status) is CandidacyStatus.ELECTED and new is not CandidacyStatus.ELECTED:
+        # before the move, as the move itself checks nothing withdrawing could spoil: leaving 当选 needs an
+        # administrator (withdraw_commitments checks that first) and a reason (the callers always give one)
+        withdraw_commitments(session, candidacy_id, actor, reason)
+    transition(session, candidacy_id, new, actor, reason, origin=Origin.CONTEST_RESULT)
+    if new is CandidacyStatus.ELECTED:
+        commitments_from_pledges(session, candidacy_id, actor)
 
 
 @requires(Permission.ADMIN)
@@ -436,7 +453,7 @@ def reopen(session: Session, actor: Actor, contest_id: int, reason: str) -> list
         cand = session.get(Candidacy, bc.candidacy_id) if bc.candidacy_id is not None else None
         if cand is None or CandidacyStatus(cand.status) not in (CandidacyStatus.ELECTED, CandidacyStatus.NOT_ELECTED):
             continue
-        transition(session, cand.id, CandidacyStatus.CANDIDATE, actor, why, origin=Origin.CONTEST_RESULT)
+        _apply_outcome(session, actor, cand.id, CandidacyStatus.CANDIDATE, why)
         notes.append(tr("{name}：改回“{status}”").format(name=bc.name, status=CandidacyStatus.CANDIDATE.label))
     return notes
 
