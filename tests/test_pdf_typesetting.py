@@ -349,3 +349,42 @@ def test_a_batch_restarts_numbering_per_village(demo):
     firsts = [i for i, f in enumerate(footers) if f and f[0] == 1]
     assert len(firsts) == len(demo["villages"]) >= 2, footers
     assert {v for i in firsts for v in demo["villages"] if v in pages[i]} == set(demo["villages"])
+
+
+def test_column_widths_keep_header_words_whole_and_two_line_headers():
+    from villagevote.reports.pdf.base import cell_table, column_widths
+
+    rows = [["序号", "姓名", "服务中心工作\n（权重60）", "综合素质（权重15）", "说明"],
+            ["1", "姜鑫鑫", "82.50", "81.60", "总分 82.15 不低于最低分 60；第 1 名，在前 1 名内" * 2]]
+    total = 170 * mm
+    widths = column_widths(rows, total)
+    assert abs(sum(widths) - total) < 0.01
+    header = cell_table(rows, widths)._cellvalues[0]
+    for c, cell in enumerate(header):
+        para = cell[0] if isinstance(cell, (list, tuple)) else cell
+        para.wrap(widths[c] - 12, 100)
+        lines = len(para.blPara.lines)
+        assert lines == (2 if c == 2 else 1), (rows[0][c], lines)
+    assert widths[4] == max(widths)  # the long body text takes what is left
+    narrow = column_widths(rows, 40 * mm)  # not even the headers fit: scaled down, still the whole width
+    assert abs(sum(narrow) - 40 * mm) < 0.01
+
+
+def test_a_character_no_font_has_prints_blank_and_is_reported():
+    from villagevote.reports.pdf.text import missing_glyphs, printable
+
+    assert missing_glyphs(["王𠮷明", "䶮"]) == ["𠮷"]
+    assert printable("王𠮷明") == "王\u3000明"
+    pages = _pages(build_pdf(io.BytesIO(), [_para("姓名：王𠮷明"), _para("无（　）　有（　）")], title="x").getvalue())
+    assert "𠮷" not in pages[0]
+    # the blank left for handwriting and the authored ideographic spaces keep their width
+    st = styles()["body_noindent"]
+    assert _width(markup("王　明", st.fontName)) >= _width(markup("王明", st.fontName)) + st.fontSize * 0.9
+
+
+def _width(markup_text: str) -> float:
+    """The width of the first line of a paragraph (body style) set in 400 pt."""
+    p = Paragraph(markup_text, styles()["body_noindent"])
+    p.wrap(400, 100)
+    line = p.blPara.lines[0]
+    return 400 - (line[0] if p.blPara.kind == 0 else line.extraSpace)

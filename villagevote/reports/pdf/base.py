@@ -11,6 +11,8 @@ Form modules build a list of flowables and call ``build_pdf``. The typesetting A
 - ``closing_block(*flowables)``: a signature/seal/date block that ``build_pdf`` keeps on the page of the last lines
   above it — when it does not fit, the last rows of the table (or lines of the paragraph) above move to the next
   page with it instead of the block landing alone, and no more than that moves.
+- ``column_widths(rows, total_width)``: widths from the content, so that table headers do not split a word; a
+  "\n" in a ``cell_table`` cell is a deliberate line break (a two-line header).
 - ``cn_date(day)`` → "2026年11月18日" (``today_text`` for today), ``term_label(cycle)`` → "第十二届".
 - ``styles()`` follow office practice: title 二号 22 pt, subtitle 三号 16 pt, heading 四号 14 pt, body 小四 12 pt,
   formal 四号 14 pt, table cells and notes ≥ 10 pt; black only (a light grey watermark at most).
@@ -56,7 +58,7 @@ from reportlab.platypus.flowables import _ContainerSpace, _listWrapOn
 
 from villagevote.fonts import pdf_fonts
 from villagevote.i18n import tr
-from villagevote.reports.pdf.text import draw_text, para
+from villagevote.reports.pdf.text import draw_text, markup, para, string_width
 
 PAGE = A4
 MARGINS = dict(leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, bottomMargin=18 * mm)
@@ -116,9 +118,11 @@ def cell_table(rows: Sequence[Sequence[object]], col_widths: Sequence[float] | N
                font_size: float = 10, align: str = "CENTER", repeat_header: bool = True, font: str | None = None,
                keep_ideographic_spaces: bool = False, h_align: str = "CENTER") -> Table:
     """A bordered grid (``grid_table``) whose string cells become wrapped paragraphs of mixed text (per-character
-    font fallback, see ``text.py``); header rows are centred in the heading font. ``align`` (CENTER or LEFT) is
-    for the body cells; ``font`` overrides the body face (e.g. ``pdf_fonts().formal``); other flowables pass
-    through unchanged."""
+    font fallback, see ``text.py``); header rows are centred in the heading font. A "\n" in a cell is a line
+    break: a deliberate two-line header ("服务中心工作\n（权重60）") instead of one split inside a word; widths
+    that keep every header line whole come from ``column_widths``. ``align`` (CENTER or LEFT) is for the body
+    cells; ``font`` overrides the body face (e.g. ``pdf_fonts().formal``); other flowables pass through
+    unchanged. ``keep_ideographic_spaces`` is kept for callers (ideographic spaces always keep their width)."""
     f = pdf_fonts()
     body = ParagraphStyle("vv_cell", fontName=font or f.body, fontSize=font_size, leading=font_size * 1.3,
                           alignment=TA_CENTER if align.upper() == "CENTER" else TA_LEFT, wordWrap="CJK")
@@ -126,11 +130,52 @@ def cell_table(rows: Sequence[Sequence[object]], col_widths: Sequence[float] | N
     out: list[list[object]] = []
     for r, row in enumerate(rows):
         style = head if r < header_rows else body
-        out.append([para(c, style, keep_ideographic_spaces) if isinstance(c, str) else c for c in row])
+        out.append([_cell_para(c, style) if isinstance(c, str) else c for c in row])
     table = grid_table(out, col_widths=col_widths, header_rows=header_rows, repeat_header=repeat_header,
                        font_size=font_size)
     table.hAlign = h_align
     return table
+
+
+def _cell_para(text: str, style: ParagraphStyle) -> Paragraph:
+    if "\n" not in text:
+        return para(text, style)
+    return Paragraph("<br/>".join(markup(line, style.fontName) for line in text.split("\n")), style)
+
+
+def column_widths(rows: Sequence[Sequence[object]], total_width: float, *, font_size: float = 10,
+                  header_rows: int = 1, padding: float = 6, font: str | None = None,
+                  heading_font: str | None = None) -> list[float]:
+    """Column widths summing to ``total_width`` taken from the content, so that header words do not split: every
+    column first gets the width of its widest header line (split a long header with "\n" for a deliberate
+    two-line header), then the columns whose body text is wider share what is left in proportion to what they
+    lack; any remainder goes to all in proportion. ``padding`` is the cell's left and right padding (reportlab's
+    6 pt by default). When even the headers do not fit, all are scaled down (headers then wrap)."""
+    f = pdf_fonts()
+    body_face, head_face = font or f.body, heading_font or (f.heading if font is None else font)
+    count = max((len(r) for r in rows), default=0)
+    need = [font_size + 2 * padding] * count   # at least one character
+    want = list(need)
+    for r, row in enumerate(rows):
+        face = head_face if r < header_rows else body_face
+        for c, cell in enumerate(row):
+            if not isinstance(cell, str):
+                continue
+            width = max(string_width(line, font_size, face) for line in cell.split("\n")) + 2 * padding + 1
+            if r < header_rows:
+                need[c] = max(need[c], width)
+            want[c] = max(want[c], width)
+    if not count:
+        return []
+    if sum(need) >= total_width:
+        return [w * total_width / sum(need) for w in need]
+    spare = total_width - sum(need)
+    lack = [w - n for w, n in zip(want, need, strict=True)]
+    if sum(lack) >= spare:
+        return [n + d * spare / sum(lack) for n, d in zip(need, lack, strict=True)]
+    widths = list(want)
+    rest = total_width - sum(widths)
+    return [w + w * rest / sum(widths) for w in widths]
 
 
 def write_bytes(data: bytes, out: Path | str | BinaryIO | None) -> bytes:
@@ -543,6 +588,7 @@ __all__ = [
     "closing_block",
     "cn_date",
     "cn_number",
+    "column_widths",
     "continuation",
     "document_break",
     "grid_style",

@@ -3,8 +3,9 @@
 Faces: each character is set in the first face that has a glyph for it — the style's face (bundled 文泉驿微米黑 or
 an office font) → the bundled main face (digits, Latin letters and typographic quotes, when an office font lacks
 them) → the bundled Droid Sans Fallback (CJK Extension A, e.g. 䶮). Every face is embedded; no built-in PDF font
-(Helvetica) is ever referenced. A character no face has (e.g. 𠮷 U+20BB7, outside the BMP) is reported by
-``missing_glyphs`` so the UI can warn that it must be written in by hand.
+(Helvetica) is ever referenced. A character no face has (e.g. 𠮷 U+20BB7, outside the BMP) prints as a blank
+one character wide and is reported by ``missing_glyphs`` so the UI can warn that it must be written in by hand.
+Ideographic spaces (U+3000) keep their width in paragraphs.
 
 Line breaking (禁则, kinsoku): no line starts with closing punctuation (，。、；：？！）》」』”’… and their ASCII
 forms) and none ends with opening punctuation (（《「『“‘); a run of digits or Latin letters is not cut in the middle
@@ -40,6 +41,7 @@ _FUZZ = 1e-6
 # The face that draws digits and Latin letters an office font lacks: the bundled (embedded) main face. The name is
 # kept for modules that imported it when this was reportlab's non-embedded Helvetica.
 LATIN_FONT = MAIN
+BLANK = "\u3000"  # what a character no face has prints as: room to write it in by hand
 
 
 @lru_cache(maxsize=16)
@@ -63,7 +65,7 @@ def face_for(ch: str, font: str) -> str | None:
     return None
 
 
-def printable(text: str) -> str:
+def _fold(text: str) -> str:
     """``text`` with characters no face has replaced by a compatibility form that prints (Ⅲ → III)."""
     font = pdf_fonts().body
     out = []
@@ -77,8 +79,16 @@ def printable(text: str) -> str:
     return "".join(out)
 
 
+def printable(text: str) -> str:
+    """``text`` as it prints: characters no face has become a compatibility form that prints (Ⅲ → III) or, when
+    there is none (𠮷), a blank one character wide to be written in by hand (``missing_glyphs`` names them so
+    that the UI can say so before printing)."""
+    font = pdf_fonts().body
+    return "".join(ch if ord(ch) < 0x20 or face_for(ch, font) is not None else BLANK for ch in _fold(text))
+
+
 def runs(text: str, font: str | None = None) -> list[tuple[str, str]]:
-    """Split ``text`` into (face, chunk) runs; characters no face has stay in ``font`` (they show as a box)."""
+    """Split ``text`` into (face, chunk) runs (characters no face has as blanks, see ``printable``)."""
     font = font or pdf_fonts().body
     out: list[tuple[str, str]] = []
     for ch in printable(text):
@@ -90,13 +100,14 @@ def runs(text: str, font: str | None = None) -> list[tuple[str, str]]:
     return out
 
 
-def markup(text: str, font: str | None = None, keep_ideographic_spaces: bool = False) -> str:
-    """Paragraph markup for ``text`` (XML-escaped) with runs in other faces wrapped in font tags. With
-    ``keep_ideographic_spaces`` blanks left for handwriting (U+3000) survive paragraph whitespace collapsing."""
+def markup(text: str, font: str | None = None, keep_ideographic_spaces: bool = True) -> str:
+    """Paragraph markup for ``text`` (XML-escaped) with runs in other faces wrapped in font tags. Ideographic
+    spaces (U+3000: "无（　）　有（　）", a blank left for handwriting) keep their width — reportlab would collapse
+    them into one narrow space; ``keep_ideographic_spaces`` is kept for callers that pass it."""
     font = font or pdf_fonts().body
     parts = []
     for face, chunk in runs(text, font):
-        if keep_ideographic_spaces and "\u3000" in chunk:
+        if "\u3000" in chunk:
             pieces = []
             for piece in re.split("(\u3000+)", chunk):
                 pieces.append("&#160;" * (4 * len(piece)) if piece.startswith("\u3000") else escape(piece))
@@ -107,8 +118,8 @@ def markup(text: str, font: str | None = None, keep_ideographic_spaces: bool = F
     return "".join(parts)
 
 
-def para(text: str, style: ParagraphStyle, keep_ideographic_spaces: bool = False) -> Paragraph:
-    """A Paragraph of mixed text in ``style`` (see ``markup`` for ``keep_ideographic_spaces``)."""
+def para(text: str, style: ParagraphStyle, keep_ideographic_spaces: bool = True) -> Paragraph:
+    """A Paragraph of mixed text in ``style`` (see ``markup``)."""
     return Paragraph(markup(text, style.fontName, keep_ideographic_spaces), style)
 
 
@@ -135,7 +146,7 @@ def missing_glyphs(texts: Iterable[str], font: str | None = None) -> list[str]:
     font = font or pdf_fonts().body
     missing: list[str] = []
     for text in texts:
-        for ch in printable(text):
+        for ch in _fold(text):
             if ord(ch) >= 0x20 and face_for(ch, font) is None and ch not in missing:
                 missing.append(ch)
     return missing
