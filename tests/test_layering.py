@@ -40,9 +40,6 @@ MODELS_MAY_IMPORT = ("villagevote.models", "villagevote.errors", "villagevote.i1
 DYNAMIC_LOOKUPS_ALLOWED = {
     "villagevote.reports.registry",  # every reports/forms_*.py found with pkgutil: a new form needs no edit
 }
-# pages not built yet, loaded by name while their module does not exist (ui/pages/base.py load_widget)
-NOT_BUILT_PAGES = ("villagevote.ui.pages.tracking", "villagevote.ui.pages.evaluation",
-                   "villagevote.ui.pages.statistics")
 
 
 @dataclass(frozen=True)
@@ -238,7 +235,7 @@ def check_lookups(tree: Tree) -> Iterator[Violation]:
         elif _under(look.name, "villagevote") and look.name in tree.modules:
             yield Violation(look.path, look.line, "importlib-lookup",
                             f"looks up {look.name}, which exists: import it")
-        elif _under(look.name, "villagevote") and look.name not in NOT_BUILT_PAGES:
+        elif _under(look.name, "villagevote"):
             yield Violation(look.path, look.line, "importlib-lookup",
                             f"looks up {look.name}, which does not exist: remove the look-up")
 

@@ -1,8 +1,6 @@
-"""Page plumbing: loading an area's page if it is built, and the plain notice for pages that are not."""
+"""Page plumbing: the base of every workflow page, and the plain notice for pages that are not built yet."""
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -34,14 +32,6 @@ class NotBuiltPage(QWidget):
         layout.addStretch(1)
         self.setObjectName("not_built")
         text.setAlignment(Qt.AlignmentFlag.AlignLeft)
-
-
-def load_widget(module: str, cls_name: str, ctx: object, title: str, detail: str = "") -> QWidget:
-    """Instantiate ``module.cls_name(ctx)`` when that module exists, else a NotBuiltPage."""
-    if importlib.util.find_spec(module) is None:
-        return NotBuiltPage(title, detail)
-    cls = getattr(importlib.import_module(module), cls_name)
-    return cls(ctx)
 
 
 class Page(QWidget):
