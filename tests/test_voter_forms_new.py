@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.test_voters_import import make_id
 from tests.test_voters_objections_proxies import _relate, add_voters
 from villagevote.errors import UserError, ValidationError
-from villagevote.models.core import ElectionCycle, VillageGroup
+from villagevote.models.core import AuditLog, ElectionCycle, VillageGroup
 from villagevote.models.enums import ObjectionOutcome, VoterStatus
 from villagevote.models.voters import ObjectionRequest, Voter
 from villagevote.reports.registry import Options, find_form
@@ -100,7 +100,11 @@ def story(db, admin, township):
                                        voter_id=sun, details={"group_id": groups[4]})
         pending = register_objection(s, admin, township.cycle_id, east, raised_by="周九", ground="李四不在本村居住",
                                      received_on=dt.date(2026, 12, 3), request=ObjectionRequest.REMOVE, voter_id=li)
-    with db.session() as s:
+    with db.session() as s:  # fixed instants: entered by 29 November, posted on the 30th, 冯十 entered on 3 December
+        s.execute(update(Voter).where(Voter.id.in_(ids)).values(created_at=dt.datetime(2026, 11, 29, 9, 0)))
+        s.execute(update(AuditLog).where(AuditLog.entity == "village_milestone")
+                  .values(at=dt.datetime(2026, 11, 30, 9, 0)))
+        s.execute(update(Voter).where(Voter.id == late).values(created_at=dt.datetime(2026, 12, 3, 9, 0)))
         answer_objection(s, admin, added, ObjectionOutcome.UPHELD, "经核实户籍在本村，予以补登", dt.date(2026, 12, 3),
                          today=dt.date(2026, 12, 3))
         answer_objection(s, admin, rejected, ObjectionOutcome.REJECTED, "王五户籍仍在本村", dt.date(2026, 12, 4))
@@ -164,6 +168,8 @@ def test_changes_notice_lists_additions_removals_and_corrections_since_publicati
     assert "东村村民选举委员会（盖章）2026年12月5日" in text
     with pytest.raises(UserError, match="尚未公布"):
         render(db, admin, "voter-changes", tmp_path / "x.pdf", village="西村")
+    with pytest.raises(ValidationError, match="早于最后一次变动"):
+        render(db, admin, "voter-changes", tmp_path / "x.pdf", village="东村", extra={"date": "2026-12-01"})
     # township-wide: only villages with changes
     out = render(db, admin, "voter-changes", tmp_path / "all.pdf")
     assert "西村" not in "".join(pdf_pages(out))

@@ -278,13 +278,18 @@ def changes_data(session: Session, options: Options):  # -> list[VillageChanges]
                 raise UserError(tr("{village}的选民名单自{day}公布以来没有补登、除名或更正，无需公告").format(
                     village=v.name, day=cn_day(published)))
             continue
+        dated = chosen or dt.date.today()
+        latest = max(c.on for c in changes)
+        if dated < latest:
+            raise ValidationError(tr("{village}：公告日期 {d} 早于最后一次变动的日期 {last}，请改用 {last} 或以后的日期").format(
+                village=v.name, d=cn_day(dated), last=cn_day(latest)))
         lines: dict[str, list[ChangeLine]] = {"add": [], "remove": [], "correct": []}
         for c in changes:
             lines[c.kind].append(ChangeLine(c.name, c.gender, c.group, c.basis, c.on))
         total = sum(len(m) for m in voters_by_group(session, cycle.id, v.id).values())
         out.append(VillageChanges(village=v.name, township=township.name if township else "", cycle_label=label,
                                   election_day=cycle.election_day, published_on=published,
-                                  dated=chosen or dt.date.today(), total=total, added=lines["add"],
+                                  dated=dated, total=total, added=lines["add"],
                                   removed=lines["remove"], corrected=lines["correct"]))
     if not out:
         raise UserError(tr("各村的选民名单公布以来都没有补登、除名或更正（或名单尚未公布），无需公告"))

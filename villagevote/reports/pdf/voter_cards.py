@@ -96,7 +96,7 @@ def _draw_card(c: Canvas, x: float, y: float, card: VoterCard, form: str, fonts)
 
 def _cut_lines(c: Canvas, x0: float, y0: float) -> None:
     c.saveState()
-    c.setStrokeColor(colors.grey)
+    c.setStrokeColor(colors.black)
     c.setLineWidth(0.3)
     c.setDash(3, 3)
     for col in range(COLS + 1):
