@@ -3,9 +3,16 @@
 Choose the contest with ``--contest ID``, or with ``--village 名`` plus ``--option body=village_committee|party_branch``
 (default village_committee) and ``--option round=first|additional`` (default: the latest). Ballots print as samples
 (样票) unless ``--option sample=0``; ``--option copies=N`` sets the number of official ballots (recorded).
+
+The database keeps no 监票人/计票人 and no 村民选举委员会 members: their notices take the names as options
+(``chief=``, ``scrutineers=``, ``tellers=``; ``chair=``, ``vice=``, ``members=``; names separated by 、) or print a
+blank notice to fill in by hand with ``--option blank=1``; without either they refuse, saying so. ``--option
+date=YYYY-MM-DD`` dates a notice (default today; ``date=none`` leaves it blank).
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -15,13 +22,16 @@ from villagevote.auth import Permission, require
 from villagevote.changes import Area
 from villagevote.elections.contests import contest_view, list_contests, prepare_ballots
 from villagevote.elections.outcome import contests_for_export
-from villagevote.elections.print_data import result_facts
+from villagevote.elections.print_data import result_facts, village_facts
 from villagevote.elections.tally import vote_rows
 from villagevote.errors import UserError
 from villagevote.i18n import tr
 from villagevote.reports.pdf.ballot import render_ballots
 from villagevote.reports.pdf.certificates import render_certificates
+from villagevote.reports.pdf.committee_notice import CommitteeNames, render_committee_notice
+from villagevote.reports.pdf.election_staff_notice import StaffNames, render_staff_notice
 from villagevote.reports.pdf.result_report import render_result_report
+from villagevote.reports.pdf.tally_sheet import render_tally_sheets
 from villagevote.reports.pdf.winners_notice import render_winners_notice
 from villagevote.reports.registry import Form, Options
 from villagevote.reports.xlsx.results_workbook import results_workbook
@@ -94,6 +104,61 @@ def _certificates(session: Session, actor: Actor, out: Path, options: Options) -
     return render_certificates(contest_view(session, _pick_contest(session, options)), out)
 
 
+def _tally_sheets(session: Session, actor: Actor, out: Path, options: Options) -> Path:
+    require(actor, Permission.VIEW)
+    return render_tally_sheets(contest_view(session, _pick_contest(session, options)), out)
+
+
+def names_option(options: Options, key: str) -> list[str]:
+    """Names given as ``--option key=张三、李四`` (、 ，, ; or spaces between them), in the order given."""
+    raw = options.extra.get(key, "")
+    return [n for n in re.split(r"[、，,;；\s]+", raw) if n]
+
+
+def _blank_wanted(options: Options) -> bool:
+    return options.extra.get("blank", "0") not in ("0", "no", "false", "")
+
+
+def _day_option(options: Options) -> dt.date | None:
+    """The notice's date: ``--option date=2026-11-18``; today when not given, blank with ``date=none``."""
+    raw = options.extra.get("date", "").strip()
+    if raw.lower() in ("none", "blank", "空"):
+        return None
+    if not raw:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise UserError(tr("date 应写成 YYYY-MM-DD，例如 2026-11-18")) from None
+
+
+def _staff_notice(session: Session, actor: Actor, out: Path, options: Options) -> Path:
+    require(actor, Permission.VIEW)
+    view = contest_view(session, _pick_contest(session, options))
+    staff = StaffNames(names_option(options, "chief"), names_option(options, "scrutineers"),
+                       names_option(options, "tellers"))
+    if staff.empty() and not _blank_wanted(options):
+        raise UserError(tr("本系统没有记录{title}的总监票人、监票人和计票人，没有可公告的名单。请给出姓名："
+                           "--option chief=总监票人 --option scrutineers=监票人、监票人 --option tellers=计票人、计票人；"
+                           "或用 --option blank=1 打印供手工填写的空白公告").format(title=view.title))
+    return render_staff_notice(view, None if staff.empty() else staff, out, _day_option(options))
+
+
+def _committee_notice(session: Session, actor: Actor, out: Path, options: Options) -> Path:
+    require(actor, Permission.VIEW)
+    village = _village(session, options.village or "")
+    facts = village_facts(session, village.id)
+    names = CommitteeNames(names_option(options, "chair"), names_option(options, "vice"),
+                           names_option(options, "members"))
+    if names.empty() and not _blank_wanted(options):
+        raise UserError(tr("本系统没有记录{v}村民选举委员会的成员，没有可公告的名单。请给出姓名："
+                           "--option chair=主任 --option vice=副主任 --option members=委员、委员；"
+                           "或用 --option blank=1 打印供手工填写的空白公告").format(v=village.name))
+    if not names.empty() and not names.chair:
+        raise UserError(tr("村民选举委员会须有主任：请用 --option chair=姓名 给出"))
+    return render_committee_notice(facts, None if names.empty() else names, out, _day_option(options))
+
+
 def _workbook(session: Session, actor: Actor, out: Path, options: Options) -> Path:
     require(actor, Permission.VIEW)
     village_id = None
@@ -111,5 +176,9 @@ FORMS = [
     Form(name="result-report", kind="print", title=tr("选举结果报告单"), run=_report),
     Form(name="winners-notice", kind="print", title=tr("当选公告"), run=_notice),
     Form(name="certificates", kind="print", title=tr("当选证书"), run=_certificates),
+    Form(name="tally-sheets", kind="print", title=tr("计票单（唱票用，每个职务一份）"), run=_tally_sheets),
+    Form(name="election-staff-notice", kind="print", title=tr("监票人、计票人名单公告"), run=_staff_notice),
+    Form(name="election-committee-notice", kind="print", title=tr("村民选举委员会成员名单公告"),
+         run=_committee_notice, needs_village=True),
     Form(name="results", kind="export", title=tr("选举结果汇总表（工作簿）"), run=_workbook),
 ]
