@@ -72,6 +72,8 @@ def _options(name: str, known: dict) -> Options:
         return Options(village=VILLAGE, contest_id=known["official"])
     if name == "pledge":
         return Options(village=VILLAGE, extra={"pledge": str(known["pledge"])})
+    if name in ("election-staff-notice", "election-committee-notice"):  # the model records no such members
+        return Options(village=VILLAGE, contest_id=known["official"], extra={"blank": "1"})
     if name == "score-summary:internal":
         return Options(village=VILLAGE, extra={"internal": "1"})
     return Options(village=VILLAGE)

@@ -119,6 +119,9 @@ POLICY: dict[str, FormPolicy] = {
     "result-report": _p("选举结果报告单", "报乡镇（街道）备案"),
     "winners-notice": _p("当选公告", "张贴公示"),
     "certificates": _p("当选证书", "发给当选人"),
+    "tally-sheets": _p("计票单（唱票用）", "计票现场使用"),
+    "election-staff-notice": _p("监票人、计票人名单公告", "张贴公示"),
+    "election-committee-notice": _p("村民选举委员会成员名单公告", "张贴公示"),
     "results": _p("选举结果汇总表（Excel）", "乡镇存档"),
 }
 
