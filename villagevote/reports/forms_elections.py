@@ -4,10 +4,10 @@ Choose the contest with ``--contest ID``, or with ``--village 名`` plus ``--opt
 (default village_committee) and ``--option round=first|additional`` (default: the latest). Ballots print as samples
 (样票) unless ``--option sample=0``; ``--option copies=N`` sets the number of official ballots (recorded).
 
-The database keeps no 监票人/计票人 and no 村民选举委员会 members: their notices take the names as options
-(``chief=``, ``scrutineers=``, ``tellers=``; ``chair=``, ``vice=``, ``members=``; names separated by 、) or print a
-blank notice to fill in by hand with ``--option blank=1``; without either they refuse, saying so. ``--option
-date=YYYY-MM-DD`` dates a notice (default today; ``date=none`` leaves it blank).
+The database keeps no 监票人/计票人 and no 村民选举委员会 members: their notices print what the database has (the
+village, the 届次, the election day) and take the names as options (``chief=``, ``scrutineers=``, ``tellers=``;
+``chair=``, ``vice=``, ``members=``; names separated by 、); without names the lines are left blank for handwriting
+and the notice says so. ``--option date=YYYY-MM-DD`` dates a notice (default today; ``date=none`` leaves it blank).
 """
 from __future__ import annotations
 
@@ -115,10 +115,6 @@ def names_option(options: Options, key: str) -> list[str]:
     return [n for n in re.split(r"[、，,;；\s]+", raw) if n]
 
 
-def _blank_wanted(options: Options) -> bool:
-    return options.extra.get("blank", "0") not in ("0", "no", "false", "")
-
-
 def _day_option(options: Options) -> dt.date | None:
     """The notice's date: ``--option date=2026-11-18``; today when not given, blank with ``date=none``."""
     raw = options.extra.get("date", "").strip()
@@ -137,10 +133,6 @@ def _staff_notice(session: Session, actor: Actor, out: Path, options: Options) -
     view = contest_view(session, _pick_contest(session, options))
     staff = StaffNames(names_option(options, "chief"), names_option(options, "scrutineers"),
                        names_option(options, "tellers"))
-    if staff.empty() and not _blank_wanted(options):
-        raise UserError(tr("本系统没有记录{title}的总监票人、监票人和计票人，没有可公告的名单。请给出姓名："
-                           "--option chief=总监票人 --option scrutineers=监票人、监票人 --option tellers=计票人、计票人；"
-                           "或用 --option blank=1 打印供手工填写的空白公告").format(title=view.title))
     return render_staff_notice(view, None if staff.empty() else staff, out, _day_option(options))
 
 
@@ -150,10 +142,6 @@ def _committee_notice(session: Session, actor: Actor, out: Path, options: Option
     facts = village_facts(session, village.id)
     names = CommitteeNames(names_option(options, "chair"), names_option(options, "vice"),
                            names_option(options, "members"))
-    if names.empty() and not _blank_wanted(options):
-        raise UserError(tr("本系统没有记录{v}村民选举委员会的成员，没有可公告的名单。请给出姓名："
-                           "--option chair=主任 --option vice=副主任 --option members=委员、委员；"
-                           "或用 --option blank=1 打印供手工填写的空白公告").format(v=village.name))
     if not names.empty() and not names.chair:
         raise UserError(tr("村民选举委员会须有主任：请用 --option chair=姓名 给出"))
     return render_committee_notice(facts, None if names.empty() else names, out, _day_option(options))

@@ -63,8 +63,6 @@ def committee_story(facts: VillageFacts, names: CommitteeNames | None, day: dt.d
                            "出缺的，按照原推选结果依次递补，也可以另行推选。"), st["body"])]
     if facts.election_day is not None:
         story.append(para(tr("本村村民委员会选举日：{d}。").format(d=date_text_of(facts.election_day)), st["body"]))
-    if names is None:
-        story.append(para(tr("（本公告为空白表，职务和姓名手工填写。）"), st["small"]))
     story.append(para(tr("特此公告。"), st["body"]))
     story.append(Spacer(1, 12 * mm))
     story.append(closing(para(tr("{village}村民选举委员会（盖章）").format(village=facts.village), st["right"]),

@@ -66,8 +66,6 @@ def staff_story(contest: ContestView, staff: StaffNames | None, day: dt.date | N
         rule = tr("候选人不得担任总监票人、监票人、计票人。")
     story: list = [para(staff_title(contest), st["title"]), para(intro, st["body"]), Spacer(1, 3 * mm),
                    _table(staff), Spacer(1, 4 * mm), para(rule, st["body"])]
-    if staff is None:
-        story.append(para(tr("（本公告为空白表，姓名由村民选举委员会手工填写。）"), st["small"]))
     story.append(para(tr("特此公告。"), st["body"]))
     story.append(Spacer(1, 12 * mm))
     story.append(closing(para(tr("{issuer}（盖章）").format(issuer=issuer(contest)), st["right"]),
