@@ -219,19 +219,19 @@ def test_free_status_edit_cannot_set_outcomes(db, world):
 def _official_committee(s, world, clerk, reviewer):
     """青山村's 村民委员会 contest with one 主任 seat (and two 委员 seats, nobody standing: a committee has 3–7 members),
     王建国 600 : 李明 180 of 900 ballots, locked official."""
-    from villagevote.elections import service as svc
+    from villagevote.elections import contests, outcome, tally
     from villagevote.models import Organization
 
     org = s.get(Organization, world.orgs[("青山村", OrgKind.VILLAGE_COMMITTEE)])
     cids = {}
     for seq, name in ((31, "王建国"), (33, "李明")):
         cids[name] = _qualified(s, world, name, seq)
-    contest = svc.create_contest(s, clerk, org.id, electorate=1000)
-    svc.update_contest(s, clerk, contest, posts=[("主任", 1, 0), ("委员", 2, 0)])
-    svc.save_totals(s, clerk, contest, issued=900, returned=900, invalid=0,
-                    marks={("主任", "王建国"): (600, 200, 100), ("主任", "李明"): (180, 600, 120)})
-    svc.compute_result(s, clerk, contest)
-    svc.mark_official(s, reviewer, contest)
+    contest = contests.create_contest(s, clerk, org.id, electorate=1000)
+    contests.update_contest(s, clerk, contest, posts=[("主任", 1, 0), ("委员", 2, 0)])
+    tally.save_totals(s, clerk, contest, issued=900, returned=900, invalid=0,
+                      marks={("主任", "王建国"): (600, 200, 100), ("主任", "李明"): (180, 600, 120)})
+    outcome.compute_result(s, clerk, contest)
+    outcome.mark_official(s, reviewer, contest)
     return contest, cids
 
 
@@ -255,8 +255,8 @@ def test_free_status_edit_refuses_candidacies_of_an_official_result(db, world):
         assert s.get(Candidacy, cids["李明"]).status is S.NOT_ELECTED
         assert _commitments(s) == commitments
         # the sanctioned way: an administrator reopens the result (both go back to 正式候选人)
-        from villagevote.elections import service as svc
-        svc.reopen(s, admin, contest, "计票有误")
+        from villagevote.elections import outcome
+        outcome.reopen(s, admin, contest, "计票有误")
         assert s.get(Candidacy, cids["李明"]).status is S.CANDIDATE
         assert S.WITHDRAWN in status.edit_choices(s, cids["李明"], CLERK)
 

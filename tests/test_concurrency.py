@@ -17,7 +17,7 @@ from tests.helpers_elections import committee_contest
 from tests.test_voters_import import make_id, write_list
 from villagevote.candidates import persons
 from villagevote.candidates.status import transition
-from villagevote.elections import service as svc
+from villagevote.elections import tally
 from villagevote.elections.tally_logic import AGREE, Ballot
 from villagevote.errors import DatabaseBusy, EditConflict, UserError
 from villagevote.models import db as db_mod
@@ -56,7 +56,7 @@ import json, sys
 from pathlib import Path
 from sqlalchemy.orm import sessionmaker
 from villagevote.audit import Actor
-from villagevote.elections import service as svc
+from villagevote.elections import contests, tally
 from villagevote.elections.tally_logic import AGREE, Ballot
 from villagevote.models.db import Database, make_engine
 from villagevote.models.enums import Role
@@ -67,14 +67,14 @@ db = Database(path=Path(path), engine=engine, backup_dir=Path(path).parent / "ch
               session_factory=sessionmaker(engine, expire_on_commit=False))
 actor = Actor(int(user_id), username, Role(role))
 with db.read_session() as s:
-    svc.contest_view(s, int(contest_id))
+    contests.contest_view(s, int(contest_id))
 print("ready", flush=True)
 sys.stdin.readline()
 saved, errors = 0, []
 for _ in range(int(count)):
     try:
         with db.session() as s:
-            svc.add_ballot(s, actor, int(contest_id), Ballot(marks={"主任": {candidate: AGREE}}))
+            tally.add_ballot(s, actor, int(contest_id), Ballot(marks={"主任": {candidate: AGREE}}))
         saved += 1
     except Exception as exc:
         errors.append(type(exc).__name__ + ": " + str(exc))
@@ -107,7 +107,7 @@ def test_two_processes_adding_150_ballots_each_store_300_without_an_error(db, cl
     assert [r["saved"] for r in reports] == [150, 150]
     with db.read_session() as s:
         serials = list(s.scalars(select(BallotRecord.serial).where(BallotRecord.contest_id == contest_id)))
-        votes = svc.totals(s, contest_id).posts["主任"].votes
+        votes = tally.totals(s, contest_id).posts["主任"].votes
     assert sorted(serials) == list(range(1, 301))  # every ballot stored once, numbered without gaps or doubles
     assert votes["王建国"] == 150 and votes["李明"] == 150
 
@@ -122,7 +122,7 @@ def test_a_lock_held_past_the_timeout_is_database_busy_in_chinese_and_nothing_is
     try:
         with pytest.raises(DatabaseBusy) as info:
             with db.session() as s:
-                svc.add_ballot(s, clerk, contest_id, Ballot(marks={"主任": {"王建国": AGREE}}))
+                tally.add_ballot(s, clerk, contest_id, Ballot(marks={"主任": {"王建国": AGREE}}))
         assert isinstance(info.value, UserError)
         assert str(info.value).startswith("另一位用户正在保存，请稍后再试。")
         with db.read_session() as s:  # readers do not wait for the writer (WAL)
@@ -131,7 +131,7 @@ def test_a_lock_held_past_the_timeout_is_database_busy_in_chinese_and_nothing_is
         other.rollback()
         other.close()
     with db.session() as s:  # the lock is gone: the same save goes through
-        svc.add_ballot(s, clerk, contest_id, Ballot(marks={"主任": {"王建国": AGREE}}))
+        tally.add_ballot(s, clerk, contest_id, Ballot(marks={"主任": {"王建国": AGREE}}))
     with db.read_session() as s:
         assert s.scalar(select(func.count(BallotRecord.id))) == 1
 

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from tests.helpers_elections import committee_contest
 from villagevote import integrity, users
 from villagevote.cli import main
-from villagevote.elections import service as svc
+from villagevote.elections import contests, outcome, tally
 from villagevote.models.db import open_database
 from villagevote.models.enums import Role
 
@@ -29,10 +29,10 @@ def official(db, admin, clerk, reviewer, readonly, township) -> int:
     """A 村民委员会 contest in 东村 whose result is locked official (王建国 elected 主任, 李明 not)."""
     with db.session() as s:
         cid = committee_contest(s, clerk, township.village_ids[0], township.cycle_id, electorate=1000)
-        svc.save_totals(s, clerk, cid, issued=900, returned=898, invalid=8, marks=FULL)
-        decision = svc.compute_result(s, clerk, cid)
+        tally.save_totals(s, clerk, cid, issued=900, returned=898, invalid=8, marks=FULL)
+        decision = outcome.compute_result(s, clerk, cid)
         assert ("王建国", "主任") in {(e["name"], e["post"]) for e in decision["elected"]}
-        svc.mark_official(s, reviewer, cid, today=ELECTION_DAY)
+        outcome.mark_official(s, reviewer, cid, today=ELECTION_DAY)
     return cid
 
 
@@ -170,16 +170,16 @@ def test_reopen_clears_the_digest_and_relocking_sets_a_new_one(db, official, adm
     with raw(db) as conn:
         first = conn.execute("SELECT official_digest FROM contest WHERE id = ?", (official,)).fetchone()[0]
     with db.session() as s:
-        svc.reopen(s, admin, official, "监票人发现漏计")
+        outcome.reopen(s, admin, official, "监票人发现漏计")
     with raw(db) as conn:
         assert conn.execute("SELECT official_digest FROM contest WHERE id = ?", (official,)).fetchone()[0] == ""
     assert check_db(db, capsys)[0] == 0
     corrected = dict(FULL)
     corrected[("主任", "王建国")], corrected[("主任", "李明")] = FULL[("主任", "李明")], FULL[("主任", "王建国")]
     with db.session() as s:
-        svc.save_totals(s, clerk, official, issued=900, returned=898, invalid=8, marks=corrected)
-        svc.compute_result(s, clerk, official)
-        svc.mark_official(s, reviewer, official, today=ELECTION_DAY)
+        tally.save_totals(s, clerk, official, issued=900, returned=898, invalid=8, marks=corrected)
+        outcome.compute_result(s, clerk, official)
+        outcome.mark_official(s, reviewer, official, today=ELECTION_DAY)
     with raw(db) as conn:
         second = conn.execute("SELECT official_digest FROM contest WHERE id = ?", (official,)).fetchone()[0]
     assert second and second != first
@@ -190,18 +190,18 @@ def test_digest_is_printed_on_the_result_report_and_winners_notice(db, official,
     from villagevote.reports.pdf.result_report import render_result_report
     from villagevote.reports.pdf.winners_notice import render_winners_notice
     with db.session() as s:
-        view = svc.contest_view(s, official)
-        report = render_result_report(view, svc.vote_rows(s, official), tmp_path / "report.pdf")
+        view = contests.contest_view(s, official)
+        report = render_result_report(view, tally.vote_rows(s, official), tmp_path / "report.pdf")
         notice = render_winners_notice(view, tmp_path / "notice.pdf")
     code = f"校验码：{view.official_digest[:16]}"
     for pdf in (report, notice):
         text = "".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
         assert code in text
     with db.session() as s:  # not official: no check code
-        svc.reopen(s, db_admin(s), official, "复核")
-        view = svc.contest_view(s, official)
+        outcome.reopen(s, db_admin(s), official, "复核")
+        view = contests.contest_view(s, official)
         text = "".join(p.extract_text() for p in PdfReader(str(render_result_report(
-            view, svc.vote_rows(s, official), tmp_path / "r2.pdf"))).pages)
+            view, tally.vote_rows(s, official), tmp_path / "r2.pdf"))).pages)
     assert "校验码" not in text
 
 

@@ -15,7 +15,7 @@ reason. Every change writes the audit log. What follows an outcome for the term 
 becoming tracked commitments, withdrawn again when the result is reopened) is the election outcome's business:
 :mod:`villagevote.elections.outcome` does it around the transition, so this machine knows nothing of pledges.
 
-Where a change comes from matters (:class:`Origin`): 当选 and 未当选 are recorded only by the elections service from an
+Where a change comes from matters (:class:`Origin`): 当选 and 未当选 are recorded only by the election outcome from an
 official contest result, 取消资格 only by a qualification decision (a review step or the verdict). A free status edit
 (更改状态, the default origin) cannot set them, and cannot touch a candidacy whose contest result is official: the
 result has to be reopened by an administrator first.
@@ -77,7 +77,7 @@ class Origin(str, enum.Enum):
     """Where a status change comes from."""
 
     STATUS_EDIT = "status_edit"        # 更改状态: staff choose the new status
-    CONTEST_RESULT = "contest_result"  # the elections service applies (or reopens) an official contest result
+    CONTEST_RESULT = "contest_result"  # elections.outcome applies (or reopens) an official contest result
     QUALIFICATION = "qualification"    # a review decision or the qualification verdict
 
 
@@ -149,7 +149,7 @@ def transition(
     """Move a candidacy to ``new_status``; checks the machine, the actor's role, the origin and the reason; audits.
 
     ``origin`` is :attr:`Origin.STATUS_EDIT` for a free edit (更改状态): it may not set 当选/未当选/取消资格 and may not
-    touch a candidacy whose contest result is official. The elections service passes ``CONTEST_RESULT`` (the only
+    touch a candidacy whose contest result is official. ``elections.outcome`` passes ``CONTEST_RESULT`` (the only
     origin that may set 当选/未当选), the qualification review ``QUALIFICATION`` (the only one for 取消资格).
 
     Raises ValidationError (with the person and the current and requested status in Chinese) for a move the machine
