@@ -32,7 +32,6 @@ NOT_WIRED: dict[str, str] = {
                      "sheets are missing",
     "score-summary:internal": "forms_scoring (scoring engineer): no internal copy (option internal=1) yet",
     "scores": "xlsx/scores.py: the workbook names raters (allowed: internal) but prints no 注意保密",
-    "voters": "xlsx/voters.py: the register export carries full ID numbers but prints no 注意保密",
 }
 
 

@@ -104,7 +104,10 @@ def export_voters_xlsx(rows: Iterable[Sequence[object]], out: Path | str, *, tit
     if title:
         cell = WriteOnlyCell(ws, value=title)
         cell.font = Font(name="黑体", bold=True, size=14)
-        ws.append([cell])
+        # full ID numbers (masking table: voters): 注意保密 at the far end of the title row
+        mark = WriteOnlyCell(ws, value=tr("注意保密（含完整身份证号码）"))
+        mark.font = Font(name="黑体", bold=True, size=12)
+        ws.append([cell, *([None] * (len(EXPORT_HEADERS) - 2)), mark])
     header = []
     for text in EXPORT_HEADERS:
         cell = WriteOnlyCell(ws, value=text)
