@@ -54,7 +54,7 @@ def test_ballot_pdf_text(tmp_path):
     c, _ = make_contest()
     sample = render_ballots(c, tmp_path / "sample.pdf", sample=True)
     txt = text_of(sample)
-    assert "东山村第十二届村民委员会选举选票" in txt
+    assert "东山村第十二届村民委员会选举选票" in txt   # the 届次 on the ballot
     assert "主任（应选1名）" in txt and "委员（应选2名），其中妇女不少于1名" in txt
     assert "样票" in txt
     # candidates in the order given (stroke order set by the domain), and one write-in line per seat
@@ -78,15 +78,48 @@ def test_result_report_text_and_unconfirmed_stamp(tmp_path):
     assert "未确认" not in text_of(render_result_report(c, rows, tmp_path / "r2.pdf"))
 
 
+def test_result_report_lists_those_elected_and_where_it_is_filed(tmp_path):
+    from villagevote.elections.print_data import ElectedPerson
+
+    c, rows = make_contest(official=True)
+    elected = [ElectedPerson("主任", "王一", "王一", "男", 52, "高中", "中共党员", 700),
+               ElectedPerson("委员", "孙六", "孙六", "男", 41, "大专", "群众", 610),
+               ElectedPerson("委员", "丁三", "丁三", "女", 38, "本科", "中共党员", 520)]
+    txt = text_of(render_result_report(c, rows, tmp_path / "r.pdf", elected=elected, proxies=12))
+    assert "四、当选人员名单" in txt
+    assert "职务姓名性别年龄文化程度政治面貌得票" in txt
+    assert "主任王一男52高中中共党员700" in txt and "委员丁三女38本科中共党员520" in txt
+    assert "委托投票数：12人" in txt
+    assert "总监票人（签名）" in txt and "报乡镇（街道）备案：城关镇人民政府" in txt
+    # 李二 stood for 主任 only: his line under 委员 carries the higher post's votes and no "同意 0"
+    assert "李二※男280" in txt and "较高职务" in txt
+    assert "高职务得票计入" not in txt
+    # without the person records the table still names those elected (from the decision)
+    txt = text_of(render_result_report(c, rows, tmp_path / "r2.pdf"))
+    assert "主任王一男700" in txt and "委托投票数" not in txt
+
+
+def test_party_branch_report_goes_for_approval(tmp_path):
+    c, rows = make_contest(official=True)
+    c.body, c.body_label = "party_branch", "村党组织"
+    txt = text_of(render_result_report(c, rows, tmp_path / "r.pdf"))
+    assert "审批：中共城关镇委员会" in txt and "备案：" not in txt
+
+
 def test_winners_notice_and_certificates(tmp_path):
     c, _ = make_contest(official=True)
     txt = text_of(render_winners_notice(c, tmp_path / "n.pdf"))
     assert "结果公告" in txt and "主任：王一（700票）" in txt
     assert "丁三（女）（520票）" in txt and "选举有效" in txt
     cert = render_certificates(c, tmp_path / "c.pdf")
-    assert len(PdfReader(str(cert)).pages) == 3
+    pages = PdfReader(str(cert)).pages
+    assert len(pages) == 3
     ctxt = text_of(cert)
     assert "当选证书" in ctxt and "城关镇人民政府" in ctxt and "当选为东山村村民委员会主任" in ctxt
+    # a legible serial on every certificate, and no page numbers
+    for n, page in enumerate(pages, start=1):
+        assert f"编号：2026-0007-0{n}" in re.sub(r"\s+", "", page.extract_text())
+    assert "页" not in ctxt
 
 
 def test_certificates_refused_without_winners(tmp_path):
@@ -188,3 +221,24 @@ def test_election_forms_explain_wrong_choices(db, admin, township):
             form.run(s, admin, Path("x.pdf"), Options(village="北村"))
         with pytest.raises(UserError, match="东村还没有村民委员会另行选举"):
             form.run(s, admin, Path("x.pdf"), Options(village="东村", extra={"round": "additional"}))
+
+
+def test_ballot_instructions_large_enough_and_black_only(tmp_path):
+    from reportlab.platypus import Paragraph
+
+    from villagevote.reports.pdf.ballot import ballot_story, instructions
+
+    c, _ = make_contest()
+    first_words = {line[:6] for line in instructions(c)}
+    notes = [f for f in ballot_story(c, sample=False) if isinstance(f, Paragraph)
+             and any(w in f.getPlainText() for w in first_words)]
+    assert len(notes) == len(instructions(c))
+    assert all(n.style.fontSize >= 10.5 for n in notes)
+    # an official ballot (no watermark): every colour set in the page content is black or white
+    path = render_ballots(c, tmp_path / "b.pdf", sample=False, copies=1)
+    page = PdfReader(str(path)).pages[0]
+    content = page.get_contents().get_data().decode("latin-1")
+    colours = set(re.findall(r"([\d.]+) ([\d.]+) ([\d.]+) (?:rg|RG)\b", content))
+    assert colours and all(len(set(rgb)) == 1 and float(rgb[0]) in (0.0, 1.0) for rgb in colours), colours
+    assert len(PdfReader(str(path)).pages) == 1
+

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, KeepTogether
@@ -54,10 +53,9 @@ def _post_block(contest: ContestView, post_index: int, keep_together: bool = Tru
         rows.append([str(i), cand.label, BOX, BOX, BOX])  # 王伟（男，1975年生） when two people share the name
     for i in range(post.seats):
         rows.append([str(i + 1) if free else tr("另选他人"), "", BOX, "—", "—"])
-    table = cell_table(rows, [24 * mm, 58 * mm, 26 * mm, 26 * mm, 26 * mm], font_size=12)
-    # black and white: no tinted rows or header
-    table.setStyle([("BACKGROUND", (0, 0), (-1, -1), colors.white),
-                    ("TOPPADDING", (0, 1), (-1, -1), 4), ("BOTTOMPADDING", (0, 1), (-1, -1), 4)])
+    # black and white: no tinted rows or header (header_rows=0: the header is a row of plain cells)
+    table = cell_table(rows, [24 * mm, 58 * mm, 26 * mm, 26 * mm, 26 * mm], font_size=12, header_rows=0)
+    table.setStyle([("TOPPADDING", (0, 1), (-1, -1), 4), ("BOTTOMPADDING", (0, 1), (-1, -1), 4)])
     heading = ParagraphStyle("ballot_post", parent=st["heading"], spaceBefore=2 * mm, spaceAfter=1.5 * mm)
     block = [para(head, heading), table]
     return [KeepTogether(block)] if keep_together else block

@@ -8,7 +8,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportlab.lib import colors
 from reportlab.platypus import Table
 
 from villagevote.elections.print_data import VillageFacts
@@ -44,8 +43,8 @@ def _table(names: CommitteeNames | None) -> Table:
     entries = names.rows() if names is not None else [(tr("主任"), "")] + [("", "")] * (BLANK_MEMBERS - 1)
     for i, (post, name) in enumerate(entries, start=1):
         rows.append([str(i), post, name])
-    table = cell_table(rows, [20 * mm, 50 * mm, 80 * mm], font_size=14)
-    table.setStyle([("BACKGROUND", (0, 0), (-1, 0), colors.white), ("TOPPADDING", (0, 1), (-1, -1), 6),
+    table = cell_table(rows, [20 * mm, 50 * mm, 80 * mm], font_size=14, header_rows=0)  # no tinted header
+    table.setStyle([("TOPPADDING", (0, 1), (-1, -1), 6),
                     ("BOTTOMPADDING", (0, 1), (-1, -1), 6)])
     return table
 

@@ -8,7 +8,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportlab.lib import colors
 from reportlab.platypus import Table
 
 from villagevote.elections.records import ContestView
@@ -47,8 +46,8 @@ def _table(staff: StaffNames | None) -> Table:
         names = getattr(staff, key) if staff is not None else [""] * BLANK_ROWS[key]
         for name in names:
             rows.append([label, name])
-    table = cell_table(rows, [50 * mm, 90 * mm], font_size=14)
-    table.setStyle([("BACKGROUND", (0, 0), (-1, 0), colors.white), ("TOPPADDING", (0, 1), (-1, -1), 6),
+    table = cell_table(rows, [50 * mm, 90 * mm], font_size=14, header_rows=0)  # no tinted header
+    table.setStyle([("TOPPADDING", (0, 1), (-1, -1), 6),
                     ("BOTTOMPADDING", (0, 1), (-1, -1), 6)])
     return table
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Table, TableStyle
@@ -29,12 +28,12 @@ def tally_title(contest: ContestView) -> str:
     return tr("{title}计票单").format(title=contest.title)
 
 
-def stroke_height(votes: int) -> float:
-    """Row height (points) for a box that holds ``votes`` strokes written as 正 (five to a character); from one
-    line to nine."""
+def stroke_height(votes: int, max_lines: int = 5) -> float:
+    """Row height (points) for a box that holds ``votes`` strokes written as 正 (five to a character), from one line
+    to ``max_lines`` (a large village continues on another sheet: "本单第__张")."""
     per_line = max(1, int((WIDTHS[3] / mm - 4) // STROKE_MM))
     lines = math.ceil(max(1, votes) / 5 / per_line)
-    return min(9, max(1, lines)) * LINE_MM * mm + 2 * mm
+    return min(max_lines, max(1, lines)) * LINE_MM * mm + 2 * mm
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -60,7 +59,7 @@ def post_table(contest: ContestView, post: PostView) -> Table:
     spans: list[tuple[str, tuple[int, int], tuple[int, int]]] = []
     # the 同意 box holds up to every ballot cast; 不同意/弃权 are usually fewer
     voters = contest.ballots_issued or contest.electorate or 0
-    big, small = stroke_height(voters), stroke_height(voters // 3)
+    big, small = stroke_height(voters), stroke_height(voters // 3, max_lines=2)
     cands = [] if free else sorted(contest.candidates_for(post.post), key=lambda c: c.order)
     for i, cand in enumerate(cands, start=1):
         first = len(rows)
@@ -73,8 +72,7 @@ def post_table(contest: ContestView, post: PostView) -> Table:
         rows.append([para(str(j + 1) if free else tr("另选"), st["cell"]), "", para(tr("同意"), st["cell"]), "", ""])
         heights.append(small if not free else big)
     table = Table(rows, colWidths=WIDTHS, rowHeights=heights, repeatRows=1)
-    style = grid_style(1, 12)
-    style.add("BACKGROUND", (0, 0), (-1, 0), colors.white)  # black and white
+    style = grid_style(0, 12)  # black and white: no tinted header
     for cmd in spans:
         style.add(*cmd)
     table.setStyle(style)
