@@ -115,6 +115,12 @@ def test_break_lines_never_starts_with_closing_nor_ends_with_opening_punctuation
                 assert text[s] not in CANNOT_START, (max_width, text[s:e])
             if e < len(text):
                 assert text[e - 1] not in CANNOT_END, (max_width, text[s:e])
+    # numbers and codes stay whole: "2026", "N3", "82.15"
+    text = "本村共有选民2026人，涉黑涉恶受过处理不满3年（N3）；总分82.15分，ABC级。" * 2
+    for max_width in range(6, 30):
+        for _s, e, _u in break_lines(text, lambda _k, _w: 1.0, [float(max_width)])[:-1]:
+            assert not (text[e - 1].isascii() and text[e].isascii()), (max_width, text[e - 3:e + 3])
+            assert text[e] not in CANNOT_START and text[e - 1] not in CANNOT_END
     # digits stay together when a break before them is near
     lines = break_lines("共有选民 2026 人", lambda _k, _w: 1.0, [7.0])
     assert "共有选民 2026 人"[: lines[0][1]] == "共有选民 "

@@ -158,32 +158,42 @@ def _wordish(ch: str) -> bool:
     return len(ch) == 1 and ord(ch) < 0x2E80 and not ch.isspace() and ch not in CANNOT_END
 
 
+_SHORT_WORD = 8  # a number or code this long ("2026", "N3", "82.15") moves whole even from a half-empty line
+
+
+def _inside_word(chars: Sequence[str], j: int, longest: int | None) -> bool:
+    """Whether a break before ``j`` cuts a word (of at most ``longest`` characters; any when None; none when 0)."""
+    if longest == 0 or not (_wordish(chars[j]) and _wordish(chars[j - 1])):
+        return False
+    if longest is None:
+        return True
+    a, b = j - 1, j
+    while a > 0 and _wordish(chars[a - 1]) and b - a < longest:
+        a -= 1
+    while b + 1 < len(chars) and _wordish(chars[b + 1]) and b - a < longest:
+        b += 1
+    return b - a + 1 <= longest
+
+
 def _break_ok(chars: Sequence[str], b: int) -> bool:
     return chars[b] not in CANNOT_START and chars[b - 1] not in CANNOT_END
 
 
 def _adjust(chars: Sequence[str], start: int, end: int) -> int:
     """Move a soft break between ``end - 1`` and ``end`` back so that the next line does not start with closing
-    punctuation, this one does not end with opening punctuation and a Latin word or number stays whole. The line
-    keeps at least one character (progress); when no break before ``end`` is allowed, one or two marks hang past
-    the line's end instead."""
-    b = end
-    if _wordish(chars[b]) and _wordish(chars[b - 1]):  # inside a word or number: break before it if not too far
-        j = b - 1
-        while j > start and _wordish(chars[j - 1]):
-            j -= 1
-        if j > start + (b - start) // 2:
-            b = j
-    j = b
-    while j > start + 1 and not _break_ok(chars, j):
-        j -= 1
-    if _break_ok(chars, j):
-        return j
+    punctuation, this one does not end with opening punctuation and a Latin word or number stays whole (a word
+    with no allowed break before it in the line is cut). The line keeps at least one character (progress); when
+    no break before ``end`` is allowed, one or two marks hang past the line's end instead."""
+    half = start + (end - start) // 2
+    for first, last, longest in ((end, half, None), (end, start, _SHORT_WORD), (end, half, 0), (end, start, 0)):
+        for j in range(first, last, -1):  # a long word is cut rather than leave more than half a line empty
+            if _break_ok(chars, j) and not _inside_word(chars, j, longest):
+                return j
     # a line too narrow to move anything down (two characters wide): let up to two marks hang past its end
-    for j in range(b + 1, min(b + 3, len(chars)) + 1):
+    for j in range(end + 1, min(end + 3, len(chars)) + 1):
         if j == len(chars) or _break_ok(chars, j):
             return j
-    return b
+    return end
 
 
 def break_lines(chars: Sequence[str], width: Callable[[int, float], float], max_widths: Sequence[float],
