@@ -97,8 +97,88 @@ def test_summary_pdf_ranks_with_breakdown(db, admin, scored, tmp_path):
     assert "比选结果尚未确定" in text
     # breakdown
     assert "(50+54)÷2 = 52" in text
-    assert "乙评委 回避（系李四之妻），其评分不计入" in text
     assert "党纪处分（严重警告） 录入 7，超过上限 5，计 5" in text
+    # the published copy is anonymous: no rater, no recusal relationship (the count of recusals only)
+    assert "甲评委" not in flat and "乙评委" not in flat and "系李四之妻" not in flat
+    assert "1位评委依规回避，其评分不计入" in flat
+    assert "注意保密" not in flat and "内部存档" not in flat
+    assert re.search(r"第1页共(\d+)页", flat)
+
+
+def test_summary_pages_are_black_and_white(db, admin, scored, tmp_path):
+    pdfium = pytest.importorskip("pypdfium2")
+    from PIL import ImageChops
+
+    with db.session() as s:
+        out = find_form("print", "score-summary").run(s, admin, tmp_path / "sum.pdf", Options())
+    pdf = pdfium.PdfDocument(str(out))
+    for index in range(len(pdf)):
+        red, green, blue = pdf[index].render(scale=50 / 72).to_pil().convert("RGB").split()
+        spread = max(ImageChops.difference(red, green).getextrema()[1],
+                     ImageChops.difference(green, blue).getextrema()[1])
+        assert spread <= 24, f"page {index + 1}: coloured pixels (channel spread {spread})"
+
+
+def test_internal_summary_names_raters_for_the_file(db, admin, scored, tmp_path):
+    from villagevote.audit import Actor
+    from villagevote.errors import PermissionDenied
+    from villagevote.models.enums import Role
+    from villagevote.reports.registry import produce
+
+    sid, cids = scored
+    form = find_form("print", "score-summary")
+    with db.session() as s:
+        with pytest.raises(PermissionDenied):
+            produce(s, Actor(None, "viewer", Role.READONLY), form, tmp_path / "x.pdf",
+                    Options(extra={"internal": "1"}))
+        out = form.run(s, admin, tmp_path / "int.pdf", Options(extra={"internal": "1"}))
+    pages = [re.sub(r"\s+", "", p) for p in pdf_text(out)]
+    flat = "".join(pages)
+    assert "实绩比选结果汇总表（内部存档）" in flat
+    assert all("注意保密" in p for p in pages)
+    assert "乙评委回避（系李四之妻），其评分不计入" in flat
+
+
+def trimmed_scheme() -> dict:
+    data = scheme_dict()
+    data["aggregation"] = {"method": "trimmed_mean", "scope": "pooled", "trim_min_raters": 3}
+    data["cutoff"] = {"min_total": "60", "top_n_per_post": 1}
+    return data
+
+
+def test_dropped_scores_never_name_their_rater(db, admin, tmp_path):
+    """'去掉一个最高分 93（王建国）' names who gave a score: neither copy prints it."""
+    with db.session() as s:
+        world = build_world(s)
+        cids = qualified_secretaries(s, admin, world, ["张三", "李四"], dt.date(1970, 5, 2), 21)
+        sid = service.create_scheme(s, admin, trimmed_scheme(), cycle_id=world.cycle_id)
+        service.add_participants(s, admin, sid, list(cids.values()))
+        for rater, (w, v) in (("甲评委", ("50", "30")), ("乙评委", ("55", "35")), ("丙评委", ("45", "25")),
+                              ("丁评委", ("52", "31"))):
+            rid = service.add_rater(s, admin, sid, rater, "lead")
+            service.save_sheet(s, admin, rid, 1, {(cid, c): x for cid in cids.values()
+                                                  for c, x in (("work", w), ("vote", v))}, complete=True)
+    form = find_form("print", "score-summary")
+    for extra in ({}, {"internal": "1"}):
+        with db.session() as s:
+            out = form.run(s, admin, tmp_path / "t.pdf", Options(extra={"scheme": str(sid), **extra}))
+        flat = re.sub(r"\s+", "", "".join(pdf_text(out)))
+        assert "去掉一个最高分55和一个最低分45" in flat, extra
+        assert not re.search(r"最高分\d+（|最低分\d+（", flat), extra
+        for rater in ("甲评委", "乙评委", "丙评委", "丁评委"):
+            assert rater not in flat, (extra, rater)
+
+
+def test_score_sheet_numbers_follow_the_print_order(db, admin, scored, tmp_path):
+    sid, cids = scored
+    with db.session() as s:
+        out = find_form("print", "score-sheets").run(s, admin, tmp_path / "sheets.pdf",
+                                                     Options(extra={"scheme": str(sid)}))
+        one = find_form("print", "score-sheets").run(s, admin, tmp_path / "one.pdf",
+                                                     Options(extra={"scheme": str(sid), "rater": "甲评委"}))
+    numbers = [re.search(r"表号：(\S+)", p).group(1) for p in pdf_text(out)]  # type: ignore[union-attr]
+    assert numbers == [f"{sid}-01", f"{sid}-02"]
+    assert f"表号：{sid}-02" in pdf_text(one)[0]  # 甲评委 keeps the number of the whole set
 
 
 def test_scores_workbook(db, admin, scored, tmp_path):

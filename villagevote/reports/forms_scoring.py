@@ -1,11 +1,14 @@
 """实绩比选 prints and export for the CLI and GUI registry.
 
 * ``villagevote print score-sheets``  — blank score sheets, one per rater (``--option rater=姓名`` for one rater)
-* ``villagevote print score-summary`` — ranked summary with breakdown columns and every candidate's breakdown
+* ``villagevote print score-summary`` — ranked summary with breakdown columns and every candidate's breakdown;
+  anonymous (no rater beside a dropped score, no recusal relationship). ``--option internal=1`` prints the internal
+  copy for the township's file (raters named, 注意保密; needs the right to see sensitive data)
 * ``villagevote export scores``       — the same as a styled workbook, with the raw scores and adjustments
 
 Common option: ``--option scheme=编号或名称`` (not needed when only one scheme has candidates). ``--village 村名``
-limits sheets and summary to one village's candidates.
+limits sheets and summary to one village's candidates. Score sheets are numbered in print order (``表号 4-01``,
+``4-02`` … for scheme 4); a sheet printed for one rater keeps its number in the full set.
 """
 from __future__ import annotations
 
@@ -35,7 +38,8 @@ def _village_filter(results: Results, participants: list[service.ParticipantRow]
     if not keep:
         raise NotFound(tr("本评分方案中没有“{v}”的人选").format(v=village))
     return Results(scheme=results.scheme, candidates=[r for r in results.candidates if r.candidate.id in keep],
-                   ties=[t for t in results.ties if set(t.candidate_ids) <= keep], notes=results.notes)
+                   ties=[t for t in results.ties if set(t.candidate_ids) <= keep], notes=results.notes,
+                   public_notes=results.public_notes)
 
 
 def print_score_sheets(session: Session, actor: Actor, out: Path, options: Options) -> Path:
@@ -48,20 +52,21 @@ def print_score_sheets(session: Session, actor: Actor, out: Path, options: Optio
         participants = [p for p in participants if p.village == options.village]
     if not participants:
         raise UserError(tr("评分方案“{s}”还没有人选，无法打印评分表").format(s=scheme.name))
-    raters = service.list_raters(session, scheme_id)
+    # sheet numbers follow the print order of the whole set (groups, then raters in stroke order)
+    numbered = list(enumerate(service.list_raters(session, scheme_id), start=1))
     want = options.extra.get("rater")
     if want:
-        raters = [r for r in raters if r.name == want]
-        if not raters:
+        numbered = [(n, r) for n, r in numbered if r.name == want]
+        if not numbered:
             raise NotFound(tr("评分方案中没有名为“{r}”的评委").format(r=want))
     sheets = []
-    for r in raters:
+    for number, r in numbered:
         criteria = [SheetCriterion(c.name, c.max, note=" ".join(f"{lv.label}{_n(lv.score)}" for lv in c.levels))
                     for c in scheme.criteria if r.group_code in scheme.groups_for(c)]
         recused = {x.candidacy_id for x in r.recusals}
         rows = [SheetRow(p.name, f"{p.village} {p.post}", recused=p.candidacy_id in recused) for p in participants]
         sheets.append(RaterSheet(rater_name=r.name, group_name=r.group_name, criteria=criteria, rows=rows,
-                                 sheet_no=f"{scheme_id}-{r.id}"))
+                                 sheet_no=f"{scheme_id}-{number:02d}"))
     instructions = [tr("请在每格填写 0 至该项满分之间的分数（最多 {n} 位小数）；标“回避”的人选不评分；"
                        "不要空格，确无法评分的请在备注栏说明。").format(n=scheme.entry_places)]
     row = next(x for x in service.list_schemes(session) if x.id == scheme_id)
@@ -70,14 +75,16 @@ def print_score_sheets(session: Session, actor: Actor, out: Path, options: Optio
 
 
 def print_score_summary(session: Session, actor: Actor, out: Path, options: Options) -> Path:
-    """The ranked summary with breakdown columns, the ties, the notes and every candidate's breakdown."""
-    require(actor, Permission.VIEW)
+    """The ranked summary with breakdown columns, the ties, the notes and every candidate's breakdown: anonymous,
+    or with ``internal=1`` the internal copy naming raters and recusals (VIEW_SENSITIVE; 注意保密)."""
+    internal = (options.extra.get("internal") or "").strip().lower() in ("1", "true", "yes", "是")
+    require(actor, Permission.VIEW_SENSITIVE if internal else Permission.VIEW)
     scheme_id = service.find_scheme(session, options.extra.get("scheme"))
     res = service.compute(session, scheme_id)
     results = _village_filter(res.results, res.participants, options.village)
     header = SummaryHeader(place=res.place,
                            status_note=tr("比选结果已确定") if res.outcome_applied else tr("比选结果尚未确定（仅供核对）"),
-                           stamp="" if res.outcome_applied else tr("未确定"))
+                           stamp="" if res.outcome_applied else tr("未确定"), internal=internal)
     return score_summary_pdf(out, results, res.post_labels, header)
 
 

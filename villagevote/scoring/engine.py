@@ -89,7 +89,7 @@ def _aggregate_unit(scheme: Scheme, unit: UnitDetail, order: list[tuple[str, Dec
     unit.mean = sum((Fraction(v) for v in unit.kept), Fraction(0)) / len(unit.kept)
 
 
-def _unit_text(scheme: Scheme, u: UnitDetail) -> str:
+def _unit_text(scheme: Scheme, u: UnitDetail, anonymous: bool = False) -> str:
     head = u.group_name
     if u.weight is not None:
         head += tr("（组权重 {w}）").format(w=_d(u.weight))
@@ -98,7 +98,10 @@ def _unit_text(scheme: Scheme, u: UnitDetail) -> str:
     vals = "、".join(_d(v) for _, v in u.values)
     text = head + tr("：{n} 位评委评分 {vals}").format(n=len(u.values), vals=vals)
     kept_sum = "+".join(_d(v) for v in u.kept)
-    if u.dropped_high is not None and u.dropped_low is not None:
+    if u.dropped_high is not None and u.dropped_low is not None and anonymous:  # no rater beside a dropped score
+        text += tr("；去掉一个最高分 {h} 和一个最低分 {l}，其余 {k} 个平均 = ({sum})÷{k} = {m}").format(
+            h=_d(u.dropped_high[1]), l=_d(u.dropped_low[1]), k=len(u.kept), sum=kept_sum, m=fmt_num(u.mean))
+    elif u.dropped_high is not None and u.dropped_low is not None:
         same_hi = sum(1 for _, v in u.values if v == u.dropped_high[1]) > 1
         same_lo = sum(1 for _, v in u.values if v == u.dropped_low[1]) > 1
         text += tr("；去掉一个最高分 {h}（{hn}{hs}）和一个最低分 {l}（{ln}{ls}），其余 {k} 个平均 = ({sum})÷{k} = {m}").format(
@@ -204,7 +207,11 @@ def _adjust_text(kind: str, details: list[AdjustmentDetail], items_sum: Decimal,
 
 
 def _score_candidate(scheme: Scheme, cand: Candidate, raters: Sequence[Rater], sheets: Mapping[Id, Sheet],
-                     recusal_reason: Mapping[tuple[Id, Id], str], adjustments: list[Adjustment]) -> CandidateResult:
+                     recusal_reason: Mapping[tuple[Id, Id], str], adjustments: list[Adjustment],
+                     anonymous: bool = False, dropped_named: bool = True) -> CandidateResult:
+    """Score one candidate. ``anonymous``: the breakdown names no rater and no recusal relationship (the lines of
+    the public summary); ``dropped_named=False``: no rater beside a dropped score (the internal copy). The figures
+    are the same."""
     problems: list[str] = []
     lines: list[str] = []
     details: list[CriterionDetail] = []
@@ -236,7 +243,8 @@ def _score_candidate(scheme: Scheme, cand: Candidate, raters: Sequence[Rater], s
                     continue
                 value = sheets[r.id].get((cand.id, crit.code))
                 if value is None:
-                    missing.append(tr("评委“{r}”的“{c}”评分为空").format(r=r.name, c=crit.name))
+                    missing.append(tr("一位评委的“{c}”评分为空").format(c=crit.name) if anonymous
+                                   else tr("评委“{r}”的“{c}”评分为空").format(r=r.name, c=crit.name))
                     continue
                 order.append((r.name, value))
             _aggregate_unit(scheme, unit, order)
@@ -260,8 +268,10 @@ def _score_candidate(scheme: Scheme, cand: Candidate, raters: Sequence[Rater], s
         # explanation
         lines.append(tr("【{c}】满分 {m}，权重 {w}").format(c=crit.name, m=_d(crit.max), w=_d(crit.weight)))
         for u in units:
-            lines.append("  " + _unit_text(scheme, u))
-            for rname, reason in u.recused:
+            lines.append("  " + _unit_text(scheme, u, anonymous or not dropped_named))
+            if anonymous and u.recused:
+                lines.append("  " + tr("  {n} 位评委依规回避，其评分不计入").format(n=len(u.recused)))
+            for rname, reason in ([] if anonymous else u.recused):
                 lines.append("  " + tr("  {r} 回避（{why}），其评分不计入").format(r=rname, why=reason))
         for m in missing:
             lines.append("  " + tr("缺：{m}").format(m=m))
@@ -376,15 +386,23 @@ def compute_results(scheme: Scheme, candidates: Sequence[Candidate], raters: Seq
     _validate_inputs(scheme, candidates, raters, sheets, recusals, adjustments)
     recusal_reason = {(x.rater_id, x.candidate_id): x.reason for x in recusals}
     notes: list[str] = []
+    public_notes: list[str] = []
     no_sheet = [r for r in raters if r.id not in sheets]
     if no_sheet:
         notes.append(tr("以下评委的评分表尚未录入（或两次录入尚未一致），未计入：{names}").format(
             names="、".join(r.name for r in no_sheet)))
+        public_notes.append(tr("有 {n} 位评委的评分表尚未录入（或两次录入尚未一致），未计入").format(n=len(no_sheet)))
     notes.append(tr("计分方法：{m}；{s}。中间结果按精确值计算，只对总分四舍五入保留 {p} 位小数；"
                     "排名、同分和入围都按舍入后的总分比较。").format(
         m=_method_text(scheme), s=_scope_text(scheme), p=scheme.places))
 
+    public_notes.append(notes[-1])
     results = [_score_candidate(scheme, c, raters, sheets, recusal_reason, adjustments) for c in candidates]
+    for r in results:
+        r.public_lines = _score_candidate(scheme, r.candidate, raters, sheets, recusal_reason, adjustments,
+                                          anonymous=True).lines
+        r.internal_lines = _score_candidate(scheme, r.candidate, raters, sheets, recusal_reason, adjustments,
+                                            dropped_named=False).lines
     ties: list[TieGroup] = []
     posts: list[str] = []
     for c in candidates:
@@ -396,7 +414,7 @@ def compute_results(scheme: Scheme, candidates: Sequence[Candidate], raters: Seq
     # present in rank order per post; incomplete at the end of their post
     order = {p: i for i, p in enumerate(posts)}
     results.sort(key=lambda r: (order[r.candidate.post], r.rank is None, r.rank or 0))
-    return Results(scheme=scheme, candidates=results, ties=ties, notes=notes)
+    return Results(scheme=scheme, candidates=results, ties=ties, notes=notes, public_notes=public_notes)
 
 
 def _method_text(scheme: Scheme) -> str:
@@ -538,9 +556,13 @@ def _decide(scheme: Scheme, r: CandidateResult, start: int, end: int, block: lis
 
 
 def _finish_lines(scheme: Scheme, r: CandidateResult) -> None:
+    tail = []
     if r.tie_note:
-        r.lines.append(tr("同分：{note}").format(note=r.tie_note))
+        tail.append(tr("同分：{note}").format(note=r.tie_note))
     if r.rank is not None:
-        r.lines.append(tr("排名：{shared}第 {k} 名").format(shared=tr("并列") if r.shared_rank else "", k=r.rank))
-    r.lines.append(tr("结果：{o}{why}").format(o=outcome_label(r.outcome),
-                                              why=tr("（{w}）").format(w=r.outcome_reason) if r.outcome_reason else ""))
+        tail.append(tr("排名：{shared}第 {k} 名").format(shared=tr("并列") if r.shared_rank else "", k=r.rank))
+    tail.append(tr("结果：{o}{why}").format(o=outcome_label(r.outcome),
+                                           why=tr("（{w}）").format(w=r.outcome_reason) if r.outcome_reason else ""))
+    r.lines.extend(tail)
+    r.public_lines.extend(tail)
+    r.internal_lines.extend(tail)

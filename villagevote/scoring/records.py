@@ -149,6 +149,10 @@ class CandidateResult:
     outcome_reason: str = ""
     tie_note: str = ""
     lines: list[str] = field(default_factory=list)
+    # the same breakdown without raters' names or recusal relationships (the public summary)
+    public_lines: list[str] = field(default_factory=list)
+    # the breakdown of the internal copy: recusals and missing scores named, but no rater beside a dropped score
+    internal_lines: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -180,6 +184,7 @@ class Results:
     candidates: list[CandidateResult]
     ties: list[TieGroup]
     notes: list[str]
+    public_notes: list[str] = field(default_factory=list)  # the notes without raters' names (the public summary)
 
     def by_id(self, candidate_id: Id) -> CandidateResult:
         for r in self.candidates:

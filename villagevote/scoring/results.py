@@ -125,8 +125,10 @@ def compute(session: Session, scheme_id: int) -> SchemeResults:
     results = compute_results(scheme, cands, raters, sheets, recusals, adjustments, decisions,
                                      post_labels=labels)
     if excluded:
-        results.notes.insert(0, tr("以下人选已退出或被取消资格，不参加排名：{names}").format(
-            names="、".join(f"{p.name}（{p.post_label}，{p.status.label}）" for p in excluded)))
+        note = tr("以下人选已退出或被取消资格，不参加排名：{names}").format(
+            names="、".join(f"{p.name}（{p.post_label}，{p.status.label}）" for p in excluded))
+        results.notes.insert(0, note)
+        results.public_notes.insert(0, note)
     return SchemeResults(scheme_id=scheme_id, scheme_label=tr("{name}（第{v}版）").format(name=row.name, v=row.version),
                          results=results, post_labels=labels, participants=participants, raw_scores=raw,
                          raw_adjustments=raw_adj, place=place_text(session, row),

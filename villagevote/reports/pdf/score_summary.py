@@ -3,6 +3,13 @@
 Input is the engine's :class:`~villagevote.scoring.records.Results` (plain data). Criterion columns show each
 criterion's aggregated score rounded half-up to the scheme's places; the total is computed from exact values and
 rounded once, which the note under the table says.
+
+The public copy (published) is anonymous: the breakdown and the notes are the engine's ``public_lines`` and
+``public_notes`` — no rater beside a dropped score, no recusal relationship, no rater named as missing. The
+internal copy (``internal=True``, filed by the township) names the raters who recused (with the relationship) or
+whose scores are missing (``internal_lines``, ``notes``) — still never a rater beside a dropped score — and prints
+注意保密 on every page.
+Black and white only; the signature lines are a closing block kept with the notes above.
 """
 from __future__ import annotations
 
@@ -10,17 +17,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from villagevote.i18n import tr
-from villagevote.reports.pdf.base import MARGINS, build_pdf, grid_style, styles
+from villagevote.reports.masking import CONFIDENTIAL_MARK
+from villagevote.reports.pdf.base import MARGINS, build_pdf, closing_block, continuation, grid_style, styles
 from villagevote.reports.pdf.text import markup as _m
-from villagevote.reports.pdf.text import para
-from villagevote.scoring.records import OUTCOME_FAIL, OUTCOME_PASS, CandidateResult, Results, outcome_label
+from villagevote.reports.pdf.text import para, string_width
+from villagevote.scoring.records import CandidateResult, Results, outcome_label
 from villagevote.scoring.values import round_half_up
 
 
@@ -29,6 +36,7 @@ class SummaryHeader:
     place: str = ""  # township / cycle
     status_note: str = ""  # a line under the title, e.g. 初步人选已于 2026年11月20日 确定
     stamp: str = ""  # corner stamp, e.g. 未确认
+    internal: bool = False  # the internal copy: raters named in the breakdown, 注意保密
 
 
 def P(text: str, style: ParagraphStyle) -> Paragraph:
@@ -82,9 +90,10 @@ def summary_rows(results: Results, post_labels: Mapping[str, str]) -> list[tuple
 
 
 def summary_headers(results: Results) -> list[str]:
+    """Column headers; a criterion's weight goes on a line of its own (``\n``) so that words are not split."""
     scheme = results.scheme
     heads = [tr("排名"), tr("姓名")]
-    heads += [tr("{name}（权重{w}）").format(name=c.name, w=_num(c.weight)) for c in scheme.criteria]
+    heads += [tr("{name}\n（权重{w}）").format(name=c.name, w=_num(c.weight)) for c in scheme.criteria]
     if scheme.bonus_items:
         heads.append(tr("加分"))
     if scheme.deduction_items:
@@ -110,8 +119,12 @@ def score_summary_pdf(out: Path | str, results: Results, post_labels: Mapping[st
     scheme = results.scheme
     pagesize = landscape(A4)
     width = pagesize[0] - MARGINS["leftMargin"] - MARGINS["rightMargin"]
-    story: list[Flowable] = [P(tr("实绩比选结果汇总表"), st["title"]),
+    title = tr("实绩比选结果汇总表（内部存档）") if header.internal else tr("实绩比选结果汇总表")
+    story: list[Flowable] = [P(title, st["title"]), continuation(title, scheme.name),
                              P(scheme.name, st["subtitle"])]
+    if header.internal:
+        story.append(P(tr("{mark}：本表列出评委姓名和回避关系，仅供乡镇存档，不得张贴公布。").format(
+            mark=CONFIDENTIAL_MARK), st["body_noindent"]))
     if header.place:
         story.append(P(header.place, st["body_noindent"]))
     story.append(P(_cutoff_text(results), st["body_noindent"]))
@@ -120,27 +133,14 @@ def score_summary_pdf(out: Path | str, results: Results, post_labels: Mapping[st
     story.append(Spacer(1, 2 * mm))
 
     heads = summary_headers(results)
-    n_crit = len(heads) - 5
-    fixed = {0: 14 * mm, 1: 22 * mm}
-    total_w, outcome_w = 18 * mm, 20 * mm
-    reason_w = 70 * mm
-    crit_w = max(14 * mm, (width - sum(fixed.values()) - total_w - outcome_w - reason_w) / max(1, n_crit))
-    reason_w = width - sum(fixed.values()) - total_w - outcome_w - crit_w * n_crit
-    col_widths = [fixed[0], fixed[1]] + [crit_w] * n_crit + [total_w, outcome_w, reason_w]
-    for post_label, rows in summary_rows(results, post_labels):
+    by_post = summary_rows(results, post_labels)
+    col_widths = _column_widths([row for _, rows in by_post for row in rows], heads, width)
+    for post_label, rows in by_post:
         heading = P(post_label, st["heading"])
-        data: list[list[object]] = [[P(h, st["cell_center"]) for h in heads]]
+        data: list[list[object]] = [[_head_cell(h, st["cell_center"]) for h in heads]]
         style = grid_style(1)
-        for i, row in enumerate(rows, start=1):
-            cells: list[object] = [P(x, st["cell_center"]) for x in row[:-2]]
-            outcome = row[-2]
-            if outcome == outcome_label(OUTCOME_PASS):
-                cells.append(Paragraph('<font color="#006100">' + _m(outcome, st["cell_center"].fontName) + "</font>", st["cell_center"]))
-            else:
-                cells.append(P(outcome, st["cell_center"]))
-            data.append(cells + [P(row[-1], st["small"])])
-            if outcome not in (outcome_label(OUTCOME_PASS), outcome_label(OUTCOME_FAIL)):
-                style.add("BACKGROUND", (0, i), (-1, i), colors.HexColor("#FFF2CC"))
+        for row in rows:  # black and white only: the result is a word (入围/未入围/待定), not a colour
+            data.append([P(x, st["cell_center"]) for x in row[:-1]] + [P(row[-1], st["cell"])])
         table = Table(data, colWidths=col_widths, repeatRows=1)
         table.setStyle(style)
         story.append(KeepTogether([heading, table]) if len(rows) <= 20 else heading)
@@ -149,7 +149,7 @@ def score_summary_pdf(out: Path | str, results: Results, post_labels: Mapping[st
 
     story.append(Spacer(1, 3 * mm))
     notes_heading = P(tr("说明"), st["heading"])
-    notes = list(results.notes)
+    notes = list(results.notes if header.internal else results.public_notes)
     notes.append(tr("各评分项栏为该项平均得分（四舍五入保留 {p} 位，仅供查看）；总分由精确值计算后只舍入一次，"
                     "因此各栏相加可能与总分相差最后一位。").format(p=scheme.places))
     if scheme.tie_priority:
@@ -162,20 +162,43 @@ def score_summary_pdf(out: Path | str, results: Results, post_labels: Mapping[st
     if results.open_ties:
         notes.append(tr("尚有 {n} 处并列待记录决定，相关人选的结果为“并列待决定”。").format(n=len(results.open_ties)))
     # the notes and the signature lines stay on one page (the signatures never stand alone on a page)
-    story.append(KeepTogether([notes_heading] + [P("· " + n, st["small"]) for n in notes]
-                              + [Spacer(1, 6 * mm), _signatures([tr("制表人"), tr("审核人")], width)]))
+    story.append(KeepTogether([notes_heading] + [P("· " + n, st["cell"]) for n in notes]))
+    story.append(closing_block(Spacer(1, 6 * mm), _signatures([tr("制表人"), tr("审核人")], width)))
 
     story.append(PageBreak())
-    story.append(P(tr("计分明细"), st["title"]))
-    indented = {n: ParagraphStyle(f"bd{n}", parent=st["small"], leftIndent=n * 6) for n in range(5)}
-    for r in results.candidates:
-        block: list[Flowable] = [P(tr("{name}（{post}）").format(
+    story.append(continuation(title, tr("计分明细")))
+    indented = {n: ParagraphStyle(f"bd{n}", parent=st["cell"], leftIndent=n * 6) for n in range(5)}
+    for index, r in enumerate(results.candidates):
+        block: list[Flowable] = [P(tr("计分明细"), st["subtitle"])] if index == 0 else []
+        block.append(P(tr("{name}（{post}）").format(
             name=r.candidate.name, post=post_labels.get(r.candidate.post, r.candidate.post) or tr("未分职位")),
-            st["heading"])]
-        for line in r.lines:
+            st["heading"]))
+        for line in (r.internal_lines if header.internal else r.public_lines):
             indent = len(line) - len(line.lstrip(" "))
             block.append(para(line.strip(), indented[min(indent, 4)]))
-        story.append(CondPageBreak(50 * mm))  # a candidate's heading never sits alone at the foot of a page
-        story.extend(block)
-    return build_pdf(out, story, title=tr("实绩比选结果汇总表"), footer=scheme.name, landscape_pages=True,
-                     stamp=header.stamp or None)
+        # a candidate's breakdown on one page when it fits (no heading alone at the foot, no result line alone
+        # at the top of the next page); a longer one splits
+        story.append(KeepTogether(block))
+    footer = f"{scheme.name}　{CONFIDENTIAL_MARK}" if header.internal else scheme.name
+    return build_pdf(out, story, title=title, footer=footer, landscape_pages=True, stamp=header.stamp or None)
+
+
+def _column_widths(rows: list[list[str]], heads: list[str], width: float) -> list[float]:
+    """Widths from content: every header line and every value (but the 说明) fits on one line at 10 pt, so no
+    word is split; the 说明 column takes what is left."""
+    pad = 14  # cell padding and rules, points
+    size = 10
+
+    def fit(text: str) -> float:
+        return max(string_width(part, size) for part in text.split("\n")) + pad
+
+    widths = []
+    for col, head in enumerate(heads[:-1]):
+        need = max([fit(head)] + [fit(row[col]) for row in rows if col < len(row)])
+        widths.append(min(max(need, 12 * mm), 45 * mm))
+    return widths + [max(width - sum(widths), 40 * mm)]
+
+
+def _head_cell(text: str, style: ParagraphStyle) -> Paragraph:
+    """A header cell: each ``\n``-separated part on a line of its own (a deliberate two-line header)."""
+    return Paragraph("<br/>".join(_m(part, style.fontName) for part in text.split("\n")), style)
