@@ -37,7 +37,7 @@ def test_write_commits_then_announces_typed_areas(ctx, township, settle):
     ctx.write(rename, Area.TOWNSHIP, on_done=done.append)
     settle()
     assert done == ["ok"] and heard == [frozenset({Area.TOWNSHIP})]
-    with ctx.read_session() as s:
+    with ctx.db.read_session() as s:
         assert s.get(Village, township.village_ids[0]).name == "东山村"
 
 
@@ -52,7 +52,7 @@ def test_failed_write_rolls_back_shows_chinese_message_and_announces_nothing(ctx
     ctx.write(half_then_refuse, Area.TOWNSHIP)
     settle()
     assert messages == [("操作未完成", "村名不能这样改")] and heard == []
-    with ctx.read_session() as s:
+    with ctx.db.read_session() as s:
         assert s.get(Village, township.village_ids[0]).name == "东村"
     # the worker is still usable afterwards
     names: list = []

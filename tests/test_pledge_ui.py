@@ -119,14 +119,14 @@ def test_review_and_sign_through_the_page(qtbot, ctx, data, monkeypatch, answers
     dialog.try_submit()
     assert ctx.wait_idle()
     assert dialog.result() == 1
-    with ctx.session() as s:
+    with ctx.db.session() as s:
         pledge = s.get(Pledge, row.id)
         assert pledge.status == PledgeStatus.SIGNED and pledge.witness == "驻村干部 陈建国" and pledge.copies == 2
 
 
 def test_goals_dialog_keeps_input_when_a_deadline_is_before_the_election(qtbot, ctx, data, answers):
     world, cands = data
-    with ctx.session() as s:
+    with ctx.db.session() as s:
         pid = s.scalar(select(Pledge.id).where(Pledge.candidacy_id == cands["王小明"],
                                                Pledge.kind == PledgeKind.TERM_GOALS))
 
@@ -141,12 +141,12 @@ def test_goals_dialog_keeps_input_when_a_deadline_is_before_the_election(qtbot, 
     assert ctx.wait_idle()
     assert "第2项目标“修路”" in answers[-1][1] and "早于选举日" in answers[-1][1]
     assert dialog.table.rowCount() == 2 and dialog.result() == 0
-    with ctx.session() as s:
+    with ctx.db.session() as s:
         assert s.scalar(select(PledgeItem.id).where(PledgeItem.pledge_id == pid)) is None
     dialog.table.cellWidget(1, 3).setDate(dialog.table.cellWidget(1, 3).date().fromString("2027-12-31", "yyyy-MM-dd"))
     dialog.try_submit()
     assert ctx.wait_idle()
-    with ctx.session() as s:
+    with ctx.db.session() as s:
         titles = list(s.scalars(select(PledgeItem.title).where(PledgeItem.pledge_id == pid)
                                 .order_by(PledgeItem.sort_order)))
     assert titles == ["清理河塘", "修路"]
@@ -154,7 +154,7 @@ def test_goals_dialog_keeps_input_when_a_deadline_is_before_the_election(qtbot, 
 
 def test_review_dialog_strikes_an_item_with_reason(qtbot, ctx, data, monkeypatch, answers):
     world, cands = data
-    with ctx.session() as s:
+    with ctx.db.session() as s:
         pid = s.scalar(select(Pledge.id).where(Pledge.candidacy_id == cands["王小明"],
                                                Pledge.kind == PledgeKind.TERM_GOALS))
         service.save_goal_items(s, ctx.actor, pid, [
@@ -173,7 +173,7 @@ def test_review_dialog_strikes_an_item_with_reason(qtbot, ctx, data, monkeypatch
     dialog.strike_selected()
     assert ctx.wait_idle()
     assert dialog.items.item(1).text().startswith("（已删去：以财物许诺拉票）")
-    with ctx.session() as s:
+    with ctx.db.session() as s:
         item = s.get(PledgeItem, items[1][0])
         assert item.struck and item.struck_reason == "以财物许诺拉票"
 
@@ -192,7 +192,7 @@ def test_templates_dialog_checks_placeholders_and_sets_required_kinds(qtbot, ctx
     dialog.kind_checks[PledgeKind.INTEGRITY].setChecked(True)
     dialog.save_kinds()
     assert ctx.wait_idle()
-    with ctx.session() as s:
+    with ctx.db.session() as s:
         assert PledgeKind.INTEGRITY in service.required_kinds(s, world.cycle_id)
 
 
@@ -219,7 +219,7 @@ def test_prints_go_through_the_registry_and_remember_the_folder(qtbot, ctx, data
     from villagevote.ui import printing
 
     world, cands = data
-    with ctx.session() as s:
+    with ctx.db.session() as s:
         pid = s.scalar(select(Pledge.id).where(Pledge.candidacy_id == cands["丁一"],
                                                Pledge.kind == PledgeKind.DISCIPLINE))
         _review_all(s, pid)
@@ -282,6 +282,6 @@ def test_refusal_is_recorded_from_the_page_and_reported(qtbot, ctx, data, monkey
     page.refuse()
     assert ctx.wait_idle()
     assert messages and messages[-1][0] == "记录拒签"
-    with ctx.session() as s:
+    with ctx.db.session() as s:
         assert s.get(Pledge, pid).status == PledgeStatus.REFUSED
     assert page.selected().id == pid and page.selected().status is PledgeStatus.REFUSED

@@ -132,7 +132,7 @@ def test_township_tab_adds_a_village_with_organizations(qtbot, ctx, township, mo
     assert ctx.wait_idle()
     root = window.tree_model.item(0)
     assert "北村" in [root.child(i).text() for i in range(root.rowCount())]
-    with ctx.session() as s:
+    with ctx.db.session() as s:
         vid = s.scalar(select(Village.id).where(Village.name == "北村"))
         assert s.scalar(select(func.count(Organization.id)).where(Organization.village_id == vid)) == 4
 

@@ -84,7 +84,7 @@ def test_failing_backup_shows_error_and_keeps_data(qtbot, ctx, township, tmp_pat
     window.backup_now()
     assert ctx.wait_idle()  # the number of backups to keep is read on the database worker
     assert messages and messages[-1][0] == "备份失败" and "数据库未受影响" in messages[-1][1]
-    with ctx.session() as s:
+    with ctx.db.session() as s:
         assert s.scalar(select(Township.name)) == "测试镇"
 
 

@@ -405,5 +405,5 @@ def test_village_dialog_keeps_what_was_typed_when_the_name_is_taken(qtbot, ctx, 
     edit.save()
     settle()
     assert "只能增加" in edit.errors.message("groups") and edit.result() == 0
-    with ctx.read_session() as s:
+    with ctx.db.read_session() as s:
         assert next(v for v in tw.list_villages(s) if v.name == "北村").groups == 4

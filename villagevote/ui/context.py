@@ -10,8 +10,7 @@ runs longer than half a second (see :mod:`villagevote.ui.workers`).
 """
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
@@ -34,7 +33,6 @@ class AppContext(QObject):
 
     village_changed = Signal(object)   # village id or None
     changed = Signal(object)           # frozenset[Area] after a committed write
-    data_changed = Signal(str)         # the same, one area value at a time (kept while pages move to ``changed``)
     database_replaced = Signal()       # after open/restore: pages must reload everything
 
     def __init__(self, db: Database, actor: Actor) -> None:
@@ -44,18 +42,6 @@ class AppContext(QObject):
         self.village_id: int | None = None
         from villagevote.ui.workers import JobRunner
         self.jobs = JobRunner(self)
-
-    @contextlib.contextmanager
-    def session(self) -> Iterator[Session]:
-        """A write unit of work (takes the database's write lock at its first statement; see Database.session)."""
-        with self.db.session() as session:
-            yield session
-
-    @contextlib.contextmanager
-    def read_session(self) -> Iterator[Session]:
-        """A read-only unit of work: never waits for another clerk's save (see Database.read_session)."""
-        with self.db.read_session() as session:
-            yield session
 
     # -- the one way from a page to the data -------------------------------------------------------------------
 
@@ -101,8 +87,6 @@ class AppContext(QObject):
         """Tell the pages that ``changes`` were written (``write`` does this itself)."""
         written: Areas = areas(changes)
         self.changed.emit(written)
-        for area in sorted(written, key=lambda a: a.value):
-            self.data_changed.emit(area.value)
 
     def wait_idle(self, timeout_ms: int = 60_000) -> bool:
         """Process events until every queued job has finished (closing a file, tests). False on timeout."""
@@ -126,9 +110,3 @@ class AppContext(QObject):
         if village_id != self.village_id:
             self.village_id = village_id
             self.village_changed.emit(village_id)
-
-    def cycle_id(self) -> int | None:
-        from villagevote.township import current_cycle
-        with self.read_session() as s:
-            cycle = current_cycle(s)
-            return cycle.id if cycle else None

@@ -102,26 +102,6 @@ def date_edit(day: dt.date | None = None) -> QDateEdit:
     return edit
 
 
-class SubmitDialog(QDialog):
-    """Calls ``submit(value())`` on OK; a UserError is shown and keeps the dialog open with the user's input, so
-    nothing is lost and nothing is half-saved."""
-
-    def __init__(self, submit: Callable[[Any], None], parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self._submit = submit
-
-    def value(self) -> Any:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def try_submit(self) -> None:
-        try:
-            self._submit(self.value())
-        except UserError as exc:
-            show_error(self, exc, tr("未保存"))
-            return
-        self.accept()
-
-
 def ask_date(parent: QWidget | None, title: str, label: str) -> dt.date | None:
     """Ask for a date typed as YYYY-MM-DD (today filled in). None when cancelled, or when mistyped (after saying
     so)."""
