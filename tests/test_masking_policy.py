@@ -28,10 +28,6 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "masking.md"
 
 # form (or variant) -> why it is expected to disagree with the table today; remove the entry when wired.
 NOT_WIRED: dict[str, str] = {
-    "score-summary": "forms_scoring (scoring engineer): names the rater beside a dropped score and raters whose "
-                     "sheets are missing",
-    "score-summary:internal": "forms_scoring (scoring engineer): no internal copy (option internal=1) yet",
-    "scores": "xlsx/scores.py: the workbook names raters (allowed: internal) but prints no 注意保密",
 }
 
 
@@ -73,8 +69,8 @@ def _options(name: str, known: dict) -> Options:
         return Options(village=VILLAGE, extra={"pledge": str(known["pledge"])})
     if name in ("election-staff-notice", "election-committee-notice"):  # the model records no such members
         return Options(village=VILLAGE, contest_id=known["official"], extra={"blank": "1"})
-    if name == "score-summary:internal":
-        return Options(village=VILLAGE, extra={"internal": "1"})
+    if name == "score-summary:internal":  # the whole scheme: the demo's one recusal is in the other village
+        return Options(extra={"internal": "1"})
     return Options(village=VILLAGE)
 
 

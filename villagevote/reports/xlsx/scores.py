@@ -53,6 +53,7 @@ def scores_workbook(out: Path | str, results: Results, post_labels: Mapping[str,
     title = tr("实绩比选结果汇总表　{scheme}").format(scheme=scheme.name)
     if place:
         title = place + "　" + title
+    title += tr("　（内部存档，注意保密）")  # raters named with their scores (masking table: scores)
     write_table(ws, heads, rows, title=title,
                 widths=[22, 8, 10] + [14] * (len(heads) - 7) + [14, 10, 12, 50])
     places_fmt = "0" if scheme.places == 0 else "0." + "0" * scheme.places
