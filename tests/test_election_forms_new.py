@@ -190,3 +190,39 @@ def test_demo_notices_through_the_registry(demo, tmp_path):
     assert "总监票人王建国" in staff and "计票人张伟" in staff
     sheets = pages_of(_produce(demo, tmp_path / "t.pdf", "tally-sheets", Options(village=VILLAGE)))
     assert sheets and all("计票单" in p or "（续）" in p for p in sheets)
+
+
+# --- the election tab's buttons -------------------------------------------------------------------------------------
+def test_election_tab_buttons_print_the_new_forms(ctx, db, township, qtbot, settle, messages, monkeypatch, tmp_path):
+    from tests.helpers_elections import committee_contest
+    from villagevote.ui.dialogs.common import Ask
+    from villagevote.ui.pages.election_tab import ElectionTab
+
+    with db.session() as s:
+        committee_contest(s, ctx.actor, township.village_ids[0], township.cycle_id, electorate=7)
+    ctx.set_village(township.village_ids[0])
+    tab = ElectionTab(ctx)
+    qtbot.addWidget(tab)
+    settle()
+    saved: list[str] = []
+
+    def save_file(cls, parent, title, filters, directory=""):
+        saved.append(directory)
+        return str(tmp_path / f"{len(saved)}.pdf")
+    answers = iter(["钱大同", "孟涛、赵红", "", "周立新", "", "吴敏、郑海"])
+    monkeypatch.setattr(Ask, "save_file", classmethod(save_file))
+    monkeypatch.setattr(Ask, "text", classmethod(lambda cls, *a, **k: next(answers)))
+    for button in (tab.ballots.tally_btn, tab.ballots.staff_btn, tab.ballots.committee_btn):
+        button.click()
+    settle()
+    assert [t for t, _ in messages] == ["已保存"] * 3, messages
+    assert "计票单" in saved[0] and "监票人、计票人名单公告" in saved[1] and "村民选举委员会成员名单公告" in saved[2]
+    tally, staff, committee = ("".join(pages_of(tmp_path / f"{n}.pdf")) for n in (1, 2, 3))
+    assert "计票单" in tally and "王建国" in tally            # a candidate of the helper's contest
+    assert "总监票人钱大同" in staff and "监票人赵红" in staff and "计票人" in staff
+    assert "1主任周立新" in committee and "3委员郑海" in committee
+    # cancelling a question prints nothing
+    monkeypatch.setattr(Ask, "text", classmethod(lambda cls, *a, **k: None))
+    tab.ballots.staff_btn.click()
+    settle()
+    assert len(saved) == 3

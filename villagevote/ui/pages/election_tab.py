@@ -206,6 +206,16 @@ class BallotsPanel(_Panel):
             prints.addWidget(pw)
         prints.addStretch(1)
         layout.addLayout(prints)
+        # the forms of the election day: 计票单 per post, the notices of who counts and who presides
+        day_prints = QHBoxLayout()
+        self.tally_btn = button(tr("打印计票单"), self.print_tally_sheets)
+        self.tally_btn.setToolTip(tr("唱票计票用：每个职务一份，列出候选人姓名，留出划“正”字和合计的格子"))
+        self.staff_btn = button(tr("打印监票人、计票人名单公告"), self.print_staff_notice)
+        self.committee_btn = button(tr("打印村民选举委员会成员名单公告"), self.print_committee_notice)
+        for pw in (self.tally_btn, self.staff_btn, self.committee_btn):
+            day_prints.addWidget(pw)
+        day_prints.addStretch(1)
+        layout.addLayout(day_prints)
 
     def load(self) -> None:
         v, d = self.view, self.detail
@@ -294,6 +304,46 @@ class BallotsPanel(_Panel):
                                          kind=tr("样票") if sample else tr("正式选票"))
         extra = {"sample": "1" if sample else "0", "copies": str(self.copies.value())}
         produce(self, self.ctx, "print", "ballots", Options(contest_id=self.cid, extra=extra), file_name=name)
+
+    def print_tally_sheets(self) -> None:
+        if self.view is None:
+            return
+        produce(self, self.ctx, "print", "tally-sheets", Options(contest_id=self.cid),
+                file_name=tr("{v}{b}计票单").format(v=self.view.village, b=self.view.body_label))
+
+    def _ask_names(self, title: str, questions: list[tuple[str, str]]) -> dict[str, str] | None:
+        """Names typed for each (option key, question); None when cancelled. The database keeps no such list:
+        names left empty print as blank lines to fill in by hand."""
+        answers: dict[str, str] = {}
+        for key, question in questions:
+            text = Ask.text(self, title, question + tr("\n（多人用“、”隔开；不填则留空格，打印后手工填写）"))
+            if text is None:
+                return None
+            if text.strip():
+                answers[key] = text.strip()
+        return answers
+
+    def print_staff_notice(self) -> None:
+        if self.view is None:
+            return
+        title = tr("监票人、计票人名单公告")
+        extra = self._ask_names(title, [("chief", tr("总监票人姓名：")), ("scrutineers", tr("监票人姓名：")),
+                                        ("tellers", tr("计票人姓名："))])
+        if extra is None:
+            return
+        produce(self, self.ctx, "print", "election-staff-notice", Options(contest_id=self.cid, extra=extra),
+                file_name=tr("{v}{b}监票人、计票人名单公告").format(v=self.view.village, b=self.view.body_label))
+
+    def print_committee_notice(self) -> None:
+        if self.view is None:
+            return
+        title = tr("村民选举委员会成员名单公告")
+        extra = self._ask_names(title, [("chair", tr("村民选举委员会主任姓名：")), ("vice", tr("副主任姓名（没有可不填）：")),
+                                        ("members", tr("委员姓名："))])
+        if extra is None:
+            return
+        produce(self, self.ctx, "print", "election-committee-notice", Options(village=self.view.village, extra=extra),
+                file_name=tr("{v}村民选举委员会成员名单公告").format(v=self.view.village))
 
 
 # ---------------------------------------------------------------------------------------------------------------
