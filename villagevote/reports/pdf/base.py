@@ -482,7 +482,7 @@ class NumberedDocTemplate(BaseDocTemplate):
             self.canv._vv_head = (title, tr("{group}（续）").format(group=group) if group else tr("（续）"))
 
     def afterFlowable(self, flowable: Flowable) -> None:
-        if not isinstance(flowable, (ActionFlowable, _Continuation, PageBreak)):
+        if not isinstance(flowable, (ActionFlowable, _Continuation, PageBreak)) and type(flowable) is not Spacer:
             self._vv_page_has_body = True
 
     def handle_vvDocumentBreak(self) -> None:
