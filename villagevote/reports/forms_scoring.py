@@ -22,7 +22,7 @@ from villagevote.auth import Permission, require
 from villagevote.errors import NotFound, UserError
 from villagevote.i18n import tr
 from villagevote.reports.pdf.score_sheets import RaterSheet, SheetCriterion, SheetRow, SheetsHeader, score_sheets_pdf
-from villagevote.reports.pdf.score_summary import SummaryHeader, score_summary_pdf
+from villagevote.reports.pdf.score_summary import RaterLine, SummaryHeader, score_summary_pdf
 from villagevote.reports.registry import Form, Options
 from villagevote.reports.xlsx.scores import scores_workbook
 from villagevote.scoring import service
@@ -82,9 +82,15 @@ def print_score_summary(session: Session, actor: Actor, out: Path, options: Opti
     scheme_id = service.find_scheme(session, options.extra.get("scheme"))
     res = service.compute(session, scheme_id)
     results = _village_filter(res.results, res.participants, options.village)
+    raters: tuple[RaterLine, ...] = ()
+    if internal:  # who rated, and who stood aside from whom (only the candidates on this copy)
+        shown = {r.candidate.id for r in results.candidates}
+        raters = tuple(RaterLine(r.group_name, r.name, r.state.text, tuple(
+            tr("{c}：{why}").format(c=x.candidate, why=x.reason) for x in r.recusals if x.candidacy_id in shown))
+            for r in service.list_raters(session, scheme_id))
     header = SummaryHeader(place=res.place,
                            status_note=tr("比选结果已确定") if res.outcome_applied else tr("比选结果尚未确定（仅供核对）"),
-                           stamp="" if res.outcome_applied else tr("未确定"), internal=internal)
+                           stamp="" if res.outcome_applied else tr("未确定"), internal=internal, raters=raters)
     return score_summary_pdf(out, results, res.post_labels, header)
 
 

@@ -32,11 +32,21 @@ from villagevote.scoring.values import round_half_up
 
 
 @dataclass(frozen=True)
+class RaterLine:
+    """A rater on the internal copy: group, name, the state of their sheet and their recusals ("李四：系李四之妻")."""
+    group: str
+    name: str
+    sheet: str
+    recusals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SummaryHeader:
     place: str = ""  # township / cycle
     status_note: str = ""  # a line under the title, e.g. 初步人选已于 2026年11月20日 确定
     stamp: str = ""  # corner stamp, e.g. 未确认
     internal: bool = False  # the internal copy: raters named in the breakdown, 注意保密
+    raters: tuple[RaterLine, ...] = ()  # printed on the internal copy only
 
 
 def P(text: str, style: ParagraphStyle) -> Paragraph:
@@ -163,6 +173,8 @@ def score_summary_pdf(out: Path | str, results: Results, post_labels: Mapping[st
         notes.append(tr("尚有 {n} 处并列待记录决定，相关人选的结果为“并列待决定”。").format(n=len(results.open_ties)))
     # the notes and the signature lines stay on one page (the signatures never stand alone on a page)
     story.append(KeepTogether([notes_heading] + [P("· " + n, st["cell"]) for n in notes]))
+    if header.internal and header.raters:
+        story.append(KeepTogether([P(tr("评委及回避情况"), st["heading"]), _raters_table(header.raters, width)]))
     story.append(closing_block(Spacer(1, 6 * mm), _signatures([tr("制表人"), tr("审核人")], width)))
 
     story.append(PageBreak())
@@ -197,6 +209,19 @@ def _column_widths(rows: list[list[str]], heads: list[str], width: float) -> lis
         need = max([fit(head)] + [fit(row[col]) for row in rows if col < len(row)])
         widths.append(min(max(need, 12 * mm), 45 * mm))
     return widths + [max(width - sum(widths), 40 * mm)]
+
+
+def _raters_table(raters: tuple[RaterLine, ...], width: float) -> Table:
+    st = styles()
+    data: list[list[object]] = [[P(h, st["cell_center"]) for h in (tr("序号"), tr("组别"), tr("评委"), tr("评分表"),
+                                                                  tr("回避（人选：关系）"))]]
+    for i, r in enumerate(raters, start=1):
+        data.append([P(str(i), st["cell_center"]), P(r.group, st["cell_center"]), P(r.name, st["cell_center"]),
+                     P(r.sheet, st["cell_center"]), P("；".join(r.recusals) or tr("无"), st["cell"])])
+    fixed = [14 * mm, 32 * mm, 26 * mm, 48 * mm]
+    table = Table(data, colWidths=fixed + [width - sum(fixed)], repeatRows=1)
+    table.setStyle(grid_style(1))
+    return table
 
 
 def _head_cell(text: str, style: ParagraphStyle) -> Paragraph:
