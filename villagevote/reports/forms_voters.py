@@ -110,7 +110,7 @@ def notice_data(session: Session, options: Options, actor: Actor | None = None):
         notices.append(VillageNotice(village=v.name, township=township.name if township else "",
                                      cycle_label=label, election_day=cycle.election_day, published_on=published,
                                      objection_deadline=dates["objection_deadline"], groups=groups,
-                                     late_note=late.text() if late else ""))
+                                     late_note=late.text() if late else "", answer_days=profile.objection_answer_days))
     if not notices:
         raise UserError(tr("本乡镇各村都还没有登记选民，没有可公布的选民名单"))
     return notices

@@ -26,7 +26,15 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 from villagevote.fonts import pdf_fonts
 from villagevote.i18n import tr
 from villagevote.names import stroke_key
-from villagevote.reports.pdf.base import build_pdf, closing_block, cn_date, continuation, document_break, styles
+from villagevote.reports.pdf.base import (
+    build_pdf,
+    closing_block,
+    cn_date,
+    cn_number,
+    continuation,
+    document_break,
+    styles,
+)
 from villagevote.reports.pdf.voter_common import cell, mixed, plain_ok
 
 __all__ = ["CHUNK_ROWS", "NoticeGroup", "NoticeVoter", "VillageNotice", "voter_notice_pdf"]
@@ -65,6 +73,7 @@ class VillageNotice:
     groups: list[NoticeGroup] = field(default_factory=list)
     issuer: str = ""  # default: "{village}村民选举委员会"
     late_note: str = ""  # an administrator's reason for a date inside the statutory period, printed small
+    answer_days: int = 3  # the committee answers an objection within this many days (the cycle's rule profile)
 
     @property
     def total(self) -> int:
@@ -151,8 +160,8 @@ def _village_story(notice: VillageNotice) -> list[Flowable]:
         Paragraph(mixed(tr(
             "根据《中华人民共和国村民委员会组织法》和本省村民委员会选举办法的规定，经登记，本村共有选民 {total} 人，"
             "现将选民名单予以公布。本村定于{election}举行村民委员会选举。对公布的选民名单有不同意见的，"
-            "请于{deadline}前向村民选举委员会书面提出，村民选举委员会将在收到之日起三日内依法作出处理。").format(
-            total=notice.total, election=_cn(notice.election_day), deadline=_cn(notice.objection_deadline))),
+            "请于{deadline}前向村民选举委员会书面提出，村民选举委员会将在收到之日起{days}日内依法作出处理。").format(
+            total=notice.total, election=_cn(notice.election_day), deadline=_cn(notice.objection_deadline), days=cn_number(notice.answer_days))),
             st["body"]),
         Spacer(1, 3 * mm),
     ]
