@@ -180,6 +180,8 @@ def test_score_sheet_numbers_follow_the_print_order(db, admin, scored, tmp_path)
                                                      Options(extra={"scheme": str(sid), "rater": "甲评委"}))
     numbers = [re.search(r"表号：(\S+)", p).group(1) for p in pdf_text(out)]  # type: ignore[union-attr]
     assert numbers == [f"{sid}-01", f"{sid}-02"]
+    # every rater's sheet is a document of its own: its pages are counted alone
+    assert all("第 1 页 共 1 页" in page for page in pdf_text(out))
     assert f"表号：{sid}-02" in pdf_text(one)[0]  # 甲评委 keeps the number of the whole set
 
 

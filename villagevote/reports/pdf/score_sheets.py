@@ -2,7 +2,9 @@
 
 Each sheet shows the scheme, the rater and their group, one row per candidate (a candidate the rater recused from is
 marked 回避 and shaded so it is not scored), one column per criterion the rater's group scores with its maximum (and
-the allowed grades when the criterion uses them), and a signature line for the rater.
+the allowed grades when the criterion uses them), and a signature line for the rater kept with the table. Each
+rater's sheet is a document of its own: "第 N 页 共 M 页" counts its pages only. Column widths come from the headers
+(each header line whole); the pages turn to landscape when the criteria need it.
 """
 from __future__ import annotations
 
@@ -15,13 +17,22 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from villagevote.i18n import tr
 from villagevote.names import stroke_key
-from villagevote.reports.pdf.base import MARGINS, build_pdf, grid_style, styles
+from villagevote.reports.pdf.base import (
+    MARGINS,
+    build_pdf,
+    closing_block,
+    column_widths,
+    continuation,
+    document_break,
+    grid_style,
+    styles,
+)
 from villagevote.reports.pdf.text import markup as _m
-from villagevote.reports.pdf.text import para
+from villagevote.reports.pdf.text import para, string_width
 
 
 @dataclass(frozen=True)
@@ -63,10 +74,37 @@ def _num(d: Decimal) -> str:
     return format(d.normalize(), "f")
 
 
+def _header_texts(sheet: RaterSheet) -> list[str]:
+    """Header cells; a criterion's maximum and grades each go on a line of their own (no word split)."""
+    heads = [tr("序号"), tr("姓名"), tr("村·职位")]
+    for c in sheet.criteria:
+        heads.append("\n".join([c.name, tr("（满分 {max}）").format(max=_num(c.max))] + ([c.note] if c.note else [])))
+    heads.append(tr("备注"))
+    return heads
+
+
+def _widths(sheet: RaterSheet, width: float) -> list[float]:
+    rows: list[list[object]] = [_header_texts(sheet)]
+    rows += [[str(len(sheet.rows)), r.name, r.detail] + [""] * len(sheet.criteria) + [tr("回避，不评分")]
+             for r in sheet.rows]
+    return column_widths(rows, width)
+
+
+def _needed_width(sheet: RaterSheet) -> float:
+    """The width the headers need on one line each, with room to write a score (at least 16 mm a criterion)."""
+    pad = 13
+    heads = _header_texts(sheet)
+    need = [max(string_width(line, 10) for line in h.split("\n")) + pad for h in heads]
+    for i in range(3, 3 + len(sheet.criteria)):
+        need[i] = max(need[i], 16 * mm)
+    return sum(need) + 30 * mm  # names and 村·职位 beyond their headers
+
+
 def _sheet_story(header: SheetsHeader, sheet: RaterSheet, width: float) -> list[Flowable]:
     st = styles()
     story: list[Flowable] = [
         P(tr("实绩比选评分表"), st["title"]),
+        continuation(tr("实绩比选评分表"), tr("评委：{name}").format(name=sheet.rater_name)),
         P(header.scheme_name, st["subtitle"]),
     ]
     info = tr("评委：{name}（{group}）").format(name=sheet.rater_name, group=sheet.group_name)
@@ -75,15 +113,13 @@ def _sheet_story(header: SheetsHeader, sheet: RaterSheet, width: float) -> list[
     if sheet.sheet_no:
         info += "　　" + tr("表号：{no}").format(no=sheet.sheet_no)
     story.append(Paragraph(_m(info, st["body_noindent"].fontName, keep_ideographic_spaces=True), st["body_noindent"]))
+    note = ParagraphStyle("sheet-note", parent=st["cell"], fontSize=10.5, leading=15)  # instructions ≥ 10.5 pt
     for line in header.instructions:
-        story.append(P(line, st["small"]))
+        story.append(P(line, note))
     story.append(Spacer(1, 3 * mm))
 
-    head = [P(tr("序号"), st["cell_center"]), P(tr("姓名"), st["cell_center"]), P(tr("村·职位"), st["cell_center"])]
-    for c in sheet.criteria:
-        parts = [c.name, tr("（满分 {max}）").format(max=_num(c.max))] + ([c.note] if c.note else [])
-        head.append(Paragraph("<br/>".join(_m(x, st["cell_center"].fontName) for x in parts), st["cell_center"]))
-    head.append(P(tr("备注"), st["cell_center"]))
+    head = [Paragraph("<br/>".join(_m(x, st["cell_center"].fontName) for x in h.split("\n")), st["cell_center"])
+            for h in _header_texts(sheet)]
     rows: list[list[object]] = [head]
     ordered = sorted(sheet.rows, key=lambda r: stroke_key(r.name))
     shaded: list[int] = []
@@ -95,34 +131,31 @@ def _sheet_story(header: SheetsHeader, sheet: RaterSheet, width: float) -> list[
         else:
             cells += [""] * len(sheet.criteria) + [""]
         rows.append(cells)
-    fixed = [12 * mm, 22 * mm, 38 * mm]
-    note_w = 24 * mm
-    crit_w = max(14 * mm, (width - sum(fixed) - note_w) / max(1, len(sheet.criteria)))
-    table = Table(rows, colWidths=fixed + [crit_w] * len(sheet.criteria) + [note_w], repeatRows=1,
+    table = Table(rows, colWidths=_widths(sheet, width), repeatRows=1,
                   rowHeights=[None] + [11 * mm] * len(ordered))
     style = grid_style(1)
-    for r in shaded:
-        style.add("BACKGROUND", (0, r), (-1, r), colors.HexColor("#DDDDDD"))
+    for r in shaded:  # a light grey, as a photocopier prints it
+        style.add("BACKGROUND", (0, r), (-1, r), colors.HexColor("#E6E6E6"))
     table.setStyle(style)
     story.append(table)
-    story.append(Spacer(1, 8 * mm))
     sign = Table([[P(tr("评委签名：________________"), st["body_noindent"]),
                    P(tr("日期：______年____月____日"), st["body_noindent"])]],
                  colWidths=[width / 2, width / 2])
     sign.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    story.append(sign)
+    story.append(closing_block(Spacer(1, 8 * mm), sign))  # never alone on a page
     return story
 
 
 def score_sheets_pdf(out: Path | str, header: SheetsHeader, sheets: Sequence[RaterSheet]) -> Path:
-    """Write one blank score sheet per rater (page break between raters)."""
-    landscape_pages = any(len(s.criteria) > 4 for s in sheets)
+    """Write one blank score sheet per rater; each sheet is a document of its own (its pages numbered from 1)."""
+    portrait = A4[0] - MARGINS["leftMargin"] - MARGINS["rightMargin"]
+    landscape_pages = any(len(s.criteria) > 4 or _needed_width(s) > portrait for s in sheets)
     pagesize = landscape(A4) if landscape_pages else A4
     width = pagesize[0] - MARGINS["leftMargin"] - MARGINS["rightMargin"]
     story: list[Flowable] = []
     for i, sheet in enumerate(sheets):
         if i:
-            story.append(PageBreak())
+            story.append(document_break())
         story.extend(_sheet_story(header, sheet, width))
     if not sheets:
         story.append(P(tr("该评分方案还没有评委，无评分表可打印。"), styles()["body_noindent"]))
