@@ -36,7 +36,7 @@ def staff_title(contest: ContestView) -> str:
 def issuer(contest: ContestView) -> str:
     if contest.body == "village_committee":
         return tr("{village}村民选举委员会").format(village=contest.village)
-    return tr("{village}党组织换届选举大会").format(village=contest.village)
+    return contest.org_name  # 青溪村党组织: the branch proposes the list to the Party members' meeting
 
 
 def _table(staff: StaffNames | None) -> Table:
