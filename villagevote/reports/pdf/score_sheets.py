@@ -84,7 +84,7 @@ def _header_texts(sheet: RaterSheet) -> list[str]:
 
 
 def _widths(sheet: RaterSheet, width: float) -> list[float]:
-    rows: list[list[object]] = [_header_texts(sheet)]
+    rows: list[list[str]] = [_header_texts(sheet)]
     rows += [[str(len(sheet.rows)), r.name, r.detail] + [""] * len(sheet.criteria) + [tr("回避，不评分")]
              for r in sheet.rows]
     return column_widths(rows, width)
