@@ -320,7 +320,7 @@ def decision_data(session: Session, options: Options):  # -> list[Decision]
         where = options.village or tr("本乡镇")
         raise UserError(tr("{where}还没有已作出处理决定的选民名单异议，没有通知书可打印").format(where=where))
     return [Decision(number=tr("{village}选委异〔{year}〕{n}号").format(village=r.village, year=r.answered_on.year,
-                                                                      n=r.id),
+                                                                      n=r.seq or r.id),
                      village=r.village, township=township.name if township else "", cycle_label=label,
                      raised_by=r.raised_by, about=r.about, about_group=r.about_group, request=r.request.value,
                      ground=r.ground, received_on=r.received_on, upheld=r.upheld, answer=r.answer,

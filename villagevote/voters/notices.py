@@ -151,6 +151,7 @@ class ObjectionDecision:
     answered_on: dt.date
     answer_due: dt.date | None
     voter_status: str  # the voter's status now ("" when no voter entry), e.g. 已除名
+    seq: int = 0  # the objection's number within its village (1, 2, … in order of registration)
 
 
 def decided_objections(session: Session, cycle_id: int, village_id: int | None = None,
@@ -167,6 +168,12 @@ def decided_objections(session: Session, cycle_id: int, village_id: int | None =
         stmt = stmt.where(Objection.village_id == village_id)
     if objection_id is not None:
         stmt = stmt.where(Objection.id == objection_id)
+    seq: dict[int, int] = {}
+    counts: dict[int, int] = {}
+    for oid, vid in session.execute(select(Objection.id, Objection.village_id)
+                                    .where(Objection.cycle_id == cycle_id).order_by(Objection.id)).tuples():
+        counts[vid] = counts.get(vid, 0) + 1
+        seq[oid] = counts[vid]
     out = []
     for o, village, voter, group in session.execute(stmt).tuples():
         assert o.answered_on is not None  # filtered above
@@ -175,5 +182,5 @@ def decided_objections(session: Session, cycle_id: int, village_id: int | None =
             about=o.about_name or (voter.name if voter else ""), about_group=group or "", request=o.request,
             ground=o.ground, received_on=o.received_on, upheld=o.outcome == ObjectionOutcome.UPHELD,
             answer=o.answer, answered_on=o.answered_on, answer_due=o.answer_due,
-            voter_status=voter.status.label if voter is not None else ""))
+            voter_status=voter.status.label if voter is not None else "", seq=seq.get(o.id, 0)))
     return out
