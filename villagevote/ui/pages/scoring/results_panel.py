@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QTextBrowser, QVBoxLayout
 
+from villagevote.auth import Permission
 from villagevote.changes import Area
 from villagevote.i18n import tr
 from villagevote.reports.registry import Options
@@ -62,9 +63,11 @@ class ResultsPanel(Panel):
         self.apply_btn = button(tr("确定比选结果（入围者转为初步人选）"), self.apply_outcome)
         self.sheets_btn = button(tr("打印空白评分表"), lambda: self.print_form("score-sheets"))
         self.summary_btn = button(tr("打印汇总表"), lambda: self.print_form("score-summary"))
+        # the copy for the township's file: names the raters and recusals (注意保密)
+        self.internal_btn = button(tr("打印汇总表（内部存档）"), lambda: self.print_form("score-summary", internal=True))
         self.export_btn = button(tr("导出 Excel"), lambda: self.print_form("scores"))
         for b in (self.refresh_results_btn, self.tie_btn, self.apply_btn, self.sheets_btn, self.summary_btn,
-                  self.export_btn):
+                  self.internal_btn, self.export_btn):
             row.addWidget(b)
         row.addStretch(1)
         lay.addLayout(row)
@@ -75,6 +78,7 @@ class ResultsPanel(Panel):
         self.tie_btn.setEnabled(self.page.can_review)
         for b in (self.refresh_results_btn, self.sheets_btn, self.summary_btn, self.export_btn):
             b.setEnabled(view is not None)
+        self.internal_btn.setEnabled(view is not None and self.ctx.can(Permission.VIEW_SENSITIVE))
         computed = view.results if view is not None else None
         if view is None or computed is None:
             self.result_rows = []
@@ -162,10 +166,11 @@ class ResultsPanel(Panel):
         self.ctx.write(lambda s: service.apply_outcome(s, actor, scheme_id), {Area.SCORING, Area.CANDIDATES},
                        on_done=done, parent=self)
 
-    def print_form(self, name: str) -> None:
+    def print_form(self, name: str, internal: bool = False) -> None:
         view = self.view
         if view is None:
             return
         kind, file_name = PRINTS[name]
-        produce(self, self.ctx, kind, name, Options(village=view.village, extra={"scheme": str(view.info.id)}),
-                file_name=f"{view.village or ''}{file_name}")
+        extra = {"scheme": str(view.info.id), **({"internal": "1"} if internal else {})}
+        produce(self, self.ctx, kind, name, Options(village=view.village, extra=extra),
+                file_name=f"{view.village or ''}{file_name}{tr('（内部存档）') if internal else ''}")
