@@ -12,7 +12,7 @@ from reportlab.platypus import Table
 
 from villagevote.elections.records import ContestView
 from villagevote.i18n import tr
-from villagevote.reports.pdf.base import Spacer, cell_table, mm, styles
+from villagevote.reports.pdf.base import Spacer, cell_table, cn_date, mm, styles
 from villagevote.reports.pdf.result_report import build, closing, date_text
 from villagevote.reports.pdf.text import para
 
@@ -73,9 +73,8 @@ def staff_story(contest: ContestView, staff: StaffNames | None, day: dt.date | N
 
 
 def date_text_of(day: dt.date | None) -> str:
-    if day is None:
-        return tr("______年____月____日")
-    return tr("{y}年{m}月{d}日").format(y=day.year, m=day.month, d=day.day)
+    """2026年11月18日, or blank lines to write the date by hand."""
+    return cn_date(day) if day is not None else tr("______年____月____日")
 
 
 def render_staff_notice(contest: ContestView, staff: StaffNames | None, out: Path | str,

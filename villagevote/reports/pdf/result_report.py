@@ -4,50 +4,53 @@ Stamped 未确认 on every page until the result is marked official.
 """
 from __future__ import annotations
 
-import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 
 from villagevote.elections.print_data import ElectedPerson
 from villagevote.elections.records import ContestView, VoteRow
 from villagevote.elections.results import share_percent
 from villagevote.i18n import tr
-from villagevote.reports.pdf import base
-from villagevote.reports.pdf.base import Spacer, build_pdf, cell_table, mm, styles
+from villagevote.reports.pdf.base import (
+    Spacer,
+    build_pdf,
+    cell_table,
+    closing_block,
+    cn_date,
+    continuation,
+    document_break,
+    mm,
+    styles,
+)
 from villagevote.reports.pdf.text import para
 
 UNCONFIRMED = "未确认"
 
 
-# --- the shared typesetting API of base.py (used when present) ---------------------------------------------------
+# --- the shared typesetting API of base.py, under the names the election renderers use ----------------------------
 def closing(*flowables: Flowable) -> Flowable:
     """A signature/seal/date block kept on the page of the lines above it."""
-    shared = getattr(base, "closing_block", None)
-    return shared(*flowables) if shared is not None else KeepTogether(list(flowables))
+    return closing_block(*flowables)
 
 
 def doc_break() -> Flowable:
     """Between two documents of one file (a post's tally sheet, a certificate): page numbers restart."""
-    shared = getattr(base, "document_break", None)
-    return shared() if shared is not None else PageBreak()
+    return document_break()
 
 
-def running_head(title: str, group: str = "") -> Flowable | None:
-    """Later pages of the document repeat ``title`` and ``group`` (None without the shared API)."""
-    shared = getattr(base, "continuation", None)
-    return shared(title, group) if shared is not None else None
+def running_head(title: str, group: str = "") -> Flowable:
+    """Later pages of the document repeat ``title`` and ``group`` ("委员（续）")."""
+    return continuation(title, group)
 
 
 def build(out: Path | str, story: list, *, title: str, page_numbers: bool = True, **kw: Any) -> Path:
-    """``build_pdf``; ``page_numbers=False`` (certificates) where the shared API offers it."""
-    if not page_numbers and "page_numbers" in inspect.signature(build_pdf).parameters:
-        kw["page_numbers"] = False
-    return Path(build_pdf(out, story, title=title, **kw))
+    """``build_pdf`` to a path; ``page_numbers=False`` for certificates."""
+    return build_pdf(Path(out), story, title=title, page_numbers=page_numbers, **kw)
 
 
 def stamp_for(contest: ContestView) -> str | None:
@@ -63,8 +66,7 @@ def digest_lines(contest: ContestView) -> list:
 
 
 def date_text(contest: ContestView) -> str:
-    d = contest.held_on
-    return tr("{y}年{m}月{d}日").format(y=d.year, m=d.month, d=d.day) if d else tr("____年__月__日")
+    return cn_date(contest.held_on) if contest.held_on else tr("____年__月__日")
 
 
 def counts_rows(contest: ContestView) -> list[list[str]]:
@@ -202,25 +204,22 @@ def report_story(contest: ContestView, rows: Sequence[VoteRow], elected: Sequenc
                                share_percent(line.effective, basis) + "%", line.status])
         if len(table_rows) == 1:
             table_rows.append([tr("（无得票）"), "", "", "", "", "", "", ""])
-        mark = running_head(title, post.post)
-        story.append(KeepTogether([*([mark] if mark is not None else []), para(head, post_head),
+        story.append(KeepTogether([running_head(title, post.post), para(head, post_head),
                                    cell_table(table_rows, [34 * mm, 13 * mm, 15 * mm, 16 * mm, 15 * mm, 30 * mm,
                                                            20 * mm, 27 * mm])]))
     if carried:
         story.append(para(tr("注：姓名后有“※”的，未列入该职务的选票，其得票为在较高职务所得的票，按规定计入该职务。"),
                           st["small"]))
     # The heading stays on the page of its first lines (it was left alone at the foot of page 1).
-    mark = running_head(title, tr("选举结果"))
-    outcome: list = [*([mark] if mark is not None else []), para(tr("三、选举结果"), st["heading"])]
+    outcome: list = [running_head(title, tr("选举结果")), para(tr("三、选举结果"), st["heading"])]
     if not result:
         outcome.append(para(tr("尚未计算选举结果。"), st["body_noindent"]))
     else:
         outcome.append(para(tr("选举有效") if result.get("valid") else tr("选举无效或数据有误，未产生当选人"),
                             st["body_noindent"]))
         outcome += [para(f"{i}. {reason}", st["small"]) for i, reason in enumerate(result.get("reasons", []), start=1)]
-    keep = 3 if mark is not None else 2
-    story.append(KeepTogether(outcome[:keep + 1]))
-    story.extend(outcome[keep + 1:])
+    story.append(KeepTogether(outcome[:4]))  # the mark, the heading, the verdict and its first reason
+    story.extend(outcome[4:])
     people = list(elected) if elected is not None else _elected_from_result(contest)
     if people:
         story.append(KeepTogether([para(tr("四、当选人员名单"), st["heading"]), elected_table(contest, people)]))

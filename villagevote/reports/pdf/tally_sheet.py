@@ -102,8 +102,7 @@ def tally_story(contest: ContestView) -> list:
         head = tr("{post}（应选 {n} 名）").format(post=post.post, n=post.seats)
         if post.women_seats:
             head += tr("，其中妇女不少于 {w} 名").format(w=post.women_seats)
-        mark = running_head(title, post.post)
-        story += [para(title, st["title"]), *([mark] if mark is not None else []),
+        story += [para(title, st["title"]), running_head(title, post.post),
                   para(tr("职务：{head}").format(head=head), st["heading"]),
                   para(tr("选举日期：{d}　　计票地点：____________　　本单第____张").format(
                       d=date_text(contest)), st["body_noindent"], True),
