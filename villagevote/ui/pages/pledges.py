@@ -194,7 +194,7 @@ class PledgesPage(Page):
         self.print_btn.clicked.connect(self.print_one)
         self.scan_btn.clicked.connect(self.open_scan)
         self.generate_btn.setEnabled(ctx.can(Permission.EDIT))
-        self.batch_btn.setEnabled(ctx.can(Permission.VIEW_SENSITIVE))  # 资格承诺 carry the full ID number
+        self.batch_btn.setEnabled(ctx.can(Permission.VIEW))  # printed pledges carry masked ID numbers only
         self._enable_actions(None)
         self.reload()
 
@@ -315,8 +315,8 @@ class PledgesPage(Page):
         self.review_btn.setEnabled(row.status is PledgeStatus.DRAFT and self.ctx.can(Permission.REVIEW))
         self.sign_btn.setEnabled(row.status is PledgeStatus.REVIEWED and self.ctx.can(Permission.EDIT))
         self.refuse_btn.setEnabled(editable and self.ctx.can(Permission.EDIT))
-        self.print_btn.setEnabled(row.status in (PledgeStatus.REVIEWED, PledgeStatus.SIGNED) and (
-            row.kind is not PledgeKind.QUALIFICATION or self.ctx.can(Permission.VIEW_SENSITIVE)))
+        # printed pledges carry masked ID numbers only (资格承诺 included): whoever may view may print
+        self.print_btn.setEnabled(row.status in (PledgeStatus.REVIEWED, PledgeStatus.SIGNED))
         if detail.scan_path:
             self.scan_btn.setText(tr("打开扫描件"))
             self.scan_btn.setEnabled(True)
