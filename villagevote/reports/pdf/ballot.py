@@ -125,5 +125,6 @@ def render_ballots(contest: ContestView, out: Path | str, *, sample: bool, copie
             story.append(doc_break())  # each copy numbered on its own
         story.extend(ballot_story(contest, sample))
     kind = tr("样票：仅供公示和培训，不得用于投票") if sample else tr("正式选票")
-    return build_pdf(out, story, title=ballot_title(contest), footer=kind,
-                     watermark=tr("样票") if sample else None)
+    # a ballot paper carries no page numbers (nor do the official copies of the fast path)
+    return Path(build_pdf(out, story, title=ballot_title(contest), footer=kind, page_numbers=False,
+                          watermark=tr("样票") if sample else None))
