@@ -372,10 +372,10 @@ class _ClosingGroup(_ContainerSpace, Flowable):
             parts = anchor.splitOn(canv, availWidth, availHeight)   # it breaks here anyway
         else:
             parts = anchor.splitOn(canv, availWidth, anchor_h - 1)  # carry the last row/line over
-        if len(parts) >= 2 and not all(isinstance(p, ActionFlowable) for p in parts[:-1] if p is not None):
+        if len(parts) >= 2 and not isinstance(parts[-1], ActionFlowable):
+            # the first parts stay here (or, for a KeepTogether, move on by its own frame break); the last part
+            # goes with the block
             return [NullActionFlowable(), *parts[:-1], _ClosingGroup(parts[-1], self._rest)]
-        if len(parts) >= 2:  # a container moving itself to the next frame (KeepTogether): keep the block with it
-            return [*parts[:-1], _ClosingGroup(parts[-1], self._rest)]
         frame = getattr(self, "_frame", None)
         if frame is not None and getattr(frame, "_atTop", False):
             return [NullActionFlowable(), *self._content]  # taller than a page: nothing better is possible
