@@ -72,7 +72,8 @@ def populate(session: Session, rng: random.Random, actor: Actor, villages: int, 
         village_ids.append(tw.add_village(session, actor, township_id, name, code=f"{i + 1:03d}",
                                           households=households, population=int(voters_per_village * 1.3) + 50,
                                           groups=groups))
-    cycle_id = tw.create_cycle(session, actor, township_id, "2026年村级组织换届", 2026, ELECTION_DAY)
+    cycle_id = tw.create_cycle(session, actor, township_id, "2026年村级组织换届", 2026, ELECTION_DAY,
+                               profile={"term_number": 12})
     ctx = DemoContext(rng=rng, actor=actor, township_id=township_id, cycle_id=cycle_id, election_day=ELECTION_DAY,
                       village_ids=village_ids, voters_per_village=voters_per_village, today=AS_OF)
     serial = 0
