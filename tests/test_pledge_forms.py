@@ -248,3 +248,16 @@ def test_pledge_notice_names_the_term_of_the_cycle(village_db, tmp_path):
             village="青山村", extra={"from": "2026-03-05", "until": "2026-03-10"}))
     text = "".join(text_pages(out))
     assert "现将青山村第十二届村党组织、村民委员会换届候选人" in text
+
+
+def test_masked_pledge_masks_a_number_frozen_before_a_correction():
+    from villagevote.pledges.templates import ItemsTable, RenderedPledge
+    from villagevote.pledges.templates import Paragraph as TextParagraph
+    from villagevote.reports.forms_pledges import masked_pledge
+
+    rendered = RenderedPledge(PledgeKind.QUALIFICATION, "t", 1, "资格承诺书", (
+        TextParagraph("本人王小明，身份证号33060419710506001x，现号码330604197105060029。"),
+        ItemsTable(("号码",), (("330604197105060029",),))), ("承诺人：",), ("第一联",))
+    out = masked_pledge(rendered, "330604197105060029", "pledges")
+    assert out.text.count("330604********0029") == 2 and "330604********001X" in out.text  # mask_id_number upper-cases
+    assert not re.search(r"\d{17}[\dXx]", out.text)

@@ -64,18 +64,20 @@ def _kind(text: str) -> PledgeKind:
                 k=text, kinds="、".join(f"{k.value}（{k.label}）" for k in PledgeKind))) from None
 
 
+_ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+
+
 def masked_pledge(rendered: RenderedPledge, id_number: str, form: str) -> RenderedPledge:
-    """The frozen text with the candidate's ID number shown as the masking table says for ``form`` (a 资格承诺
-    template prints it in full when the pledge is generated)."""
-    if not id_number:
-        return rendered
-    shown = mask_id(id_number, form)
-    variants = {id_number, id_number.upper(), id_number.lower()}
+    """The frozen text with the candidate's ID number (and any other 18-character ID number in it) shown as the
+    masking table says for ``form`` (a 资格承诺 template prints it in full when the pledge is generated)."""
+    shown = mask_id(id_number, form) if id_number else ""
+    variants = {id_number, id_number.upper(), id_number.lower()} - {""}
 
     def fix(text: str) -> str:
         for value in variants:
             text = text.replace(value, shown)
-        return text
+        # a number frozen before the person's record was corrected: any ID number in the text follows the table too
+        return _ID_NUMBER.sub(lambda m: mask_id(m.group(0), form), text)
 
     blocks = tuple(TextParagraph(fix(b.text)) if isinstance(b, TextParagraph)
                    else ItemsTable(tuple(fix(c) for c in b.columns), tuple(tuple(fix(c) for c in r) for r in b.rows))
