@@ -138,6 +138,9 @@ def update_cycle(session: Session, actor: Actor, cycle_id: int, *, name: str | N
         cycle.election_day = election_day
         cycle.year = election_day.year
     if profile is not None:
+        term = profile.get("term_number")
+        if term is not None and not (isinstance(term, int) and 1 <= term <= 99):
+            raise ValidationError(tr("届次应为 1 到 99 之间的整数（如第十二届填 12）。"), field="term_number")
         cycle.profile = {**(cycle.profile or {}), **profile}
     session.flush()
     audit.record(session, actor, "update", "election_cycle", cycle_id, before=before, after=row_dict(cycle))
@@ -189,6 +192,7 @@ class CycleInfo:
     id: int
     name: str
     election_day: dt.date
+    term_number: int | None = None  # 届次 (第十二届 → 12) printed on the forms that name a body
 
 
 @dataclass(frozen=True)
@@ -201,7 +205,10 @@ class TownshipView:
 def cycle_info(session: Session) -> CycleInfo | None:
     """The current cycle as plain data, or None."""
     cycle = current_cycle(session)
-    return CycleInfo(cycle.id, cycle.name, cycle.election_day) if cycle else None
+    if cycle is None:
+        return None
+    term = (cycle.profile or {}).get("term_number")
+    return CycleInfo(cycle.id, cycle.name, cycle.election_day, term if isinstance(term, int) else None)
 
 
 def township_view(session: Session) -> TownshipView:

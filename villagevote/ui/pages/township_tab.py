@@ -95,9 +95,15 @@ class TownshipTab(Page):
         self.day = QDateEdit()
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
-        save_day = button(tr("保存选举日"), self.save_day)
+        # 届次 (第十二届 → 12): printed on ballots, notices, certificates and reports; 0 = not recorded
+        self.term = QSpinBox()
+        self.term.setRange(0, 99)
+        self.term.setSpecialValueText(tr("未填"))
+        self.term.setPrefix(tr("第 "))
+        self.term.setSuffix(tr(" 届"))
+        save_day = button(tr("保存选举日和届次"), self.save_day)
         save_day.setEnabled(ctx.can(Permission.ADMIN))
-        for w in (self.cycle_label, QLabel(tr("选举日：")), self.day, save_day):
+        for w in (self.cycle_label, QLabel(tr("选举日：")), self.day, QLabel(tr("届次：")), self.term, save_day):
             cycle_row.addWidget(w)
         cycle_row.addStretch(1)
         layout.addLayout(cycle_row)
@@ -138,6 +144,7 @@ class TownshipTab(Page):
             self.cycle_label.setText(tr("当前届次：{name}").format(name=data.cycle.name))
             day = data.cycle.election_day
             self.day.setDate(QDate(day.year, day.month, day.day))
+            self.term.setValue(data.cycle.term_number or 0)
         rows = list(data.villages)
         self.model.set_source(lambda o, n: rows[o:o + n], lambda: len(rows))
 
@@ -157,7 +164,8 @@ class TownshipTab(Page):
             return
         chosen = self.day.date()
         cycle_id, actor, day = self.cycle_id, self.ctx.actor, dt.date(chosen.year(), chosen.month(), chosen.day())
-        self.ctx.write(lambda s: tw.update_cycle(s, actor, cycle_id, election_day=day), Area.TOWNSHIP,
+        profile = {"term_number": self.term.value() or None}
+        self.ctx.write(lambda s: tw.update_cycle(s, actor, cycle_id, election_day=day, profile=profile), Area.TOWNSHIP,
                        on_done=self._changed, on_error=self._election_day_refused, parent=self)
 
     def _election_day_refused(self, exc: BaseException) -> None:
