@@ -218,3 +218,21 @@ def test_unknown_scheme_option_is_a_clear_error(db, admin, scored, tmp_path):
     with db.session() as s:
         with pytest.raises(NotFound, match="没有名为“不存在”的评分方案"):
             find_form("print", "score-summary").run(s, SYSTEM, tmp_path / "x.pdf", Options(extra={"scheme": "不存在"}))
+
+
+def test_nothing_to_print_is_said_in_chinese(db, admin, tmp_path):
+    from villagevote.errors import UserError
+
+    with db.session() as s:
+        world = build_world(s)
+        sid = service.create_scheme(s, admin, scheme_dict(), cycle_id=world.cycle_id)
+    with db.session() as s:
+        with pytest.raises(UserError, match="还没有人选"):
+            find_form("print", "score-summary").run(s, admin, tmp_path / "x.pdf", Options(extra={"scheme": str(sid)}))
+        with pytest.raises(UserError, match="还没有人选"):
+            find_form("print", "score-sheets").run(s, admin, tmp_path / "x.pdf", Options(extra={"scheme": str(sid)}))
+    with db.session() as s:
+        cids = qualified_secretaries(s, admin, world, ["张三"], dt.date(1970, 5, 2), 21)
+        service.add_participants(s, admin, sid, list(cids.values()))
+    with db.session() as s, pytest.raises(UserError, match="还没有评委"):
+        find_form("print", "score-sheets").run(s, admin, tmp_path / "x.pdf", Options(extra={"scheme": str(sid)}))

@@ -59,6 +59,8 @@ def print_score_sheets(session: Session, actor: Actor, out: Path, options: Optio
         numbered = [(n, r) for n, r in numbered if r.name == want]
         if not numbered:
             raise NotFound(tr("评分方案中没有名为“{r}”的评委").format(r=want))
+    if not numbered:
+        raise UserError(tr("评分方案“{s}”还没有评委，无评分表可打印").format(s=scheme.name))
     sheets = []
     for number, r in numbered:
         criteria = [SheetCriterion(c.name, c.max, note=" ".join(f"{lv.label}{_n(lv.score)}" for lv in c.levels))
@@ -82,6 +84,8 @@ def print_score_summary(session: Session, actor: Actor, out: Path, options: Opti
     scheme_id = service.find_scheme(session, options.extra.get("scheme"))
     res = service.compute(session, scheme_id)
     results = _village_filter(res.results, res.participants, options.village)
+    if not results.candidates:
+        raise UserError(tr("评分方案还没有人选，没有可汇总的结果"))
     raters: tuple[RaterLine, ...] = ()
     if internal:  # who rated, and who stood aside from whom (only the candidates on this copy)
         shown = {r.candidate.id for r in results.candidates}
