@@ -45,7 +45,7 @@ class AppContext(QObject):
 
     # -- the one way from a page to the data -------------------------------------------------------------------
 
-    def query(self, fn: Callable[[Session], T], on_done: Callable[[T], None], *,
+    def query(self, fn: Callable[[Session], T], on_done: Callable[[T], object], *,
               on_error: Callable[[BaseException], None] | None = None, title: str = "",
               parent: QWidget | None = None) -> None:
         """Run the domain read ``fn(session)`` on the database worker; ``on_done(result)`` on the GUI thread.
@@ -62,7 +62,7 @@ class AppContext(QObject):
                          on_error=self._error_handler(on_error, parent))
 
     def write(self, fn: Callable[[Session], T], changes: Area | Iterable[Area], *,
-              on_done: Callable[[T], None] | None = None,
+              on_done: Callable[[T], object] | None = None,
               on_error: Callable[[BaseException], None] | None = None, title: str = "",
               parent: QWidget | None = None) -> None:
         """Run the domain write ``fn(session)`` in one transaction on the database worker, then announce
