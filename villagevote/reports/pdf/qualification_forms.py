@@ -127,7 +127,7 @@ def _form_story(form: QualificationForm, st: dict) -> list:
         term=tr("（{term}）").format(term=form.term) if form.term else ""), st["subtitle_small"])
     # 注意保密 at the left of the line under the title (the form must fit one page at full size)
     mark = _p(tr("注意保密"), st["secret"]) if form.confidential else ""
-    line = Table([[mark, subtitle, ""]], colWidths=[width * 0.18, width * 0.64, width * 0.18])
+    line = Table([[mark, subtitle, ""]], colWidths=[width * 0.14, width * 0.72, width * 0.14])
     line.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                               ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 2 * mm)]))
     head = [Paragraph(tr("村级组织换届候选人（自荐人）资格审查表"), st["form_title"]), line]
