@@ -62,7 +62,7 @@ class _JobThread(QThread):
 class _Job:
     fn: Callable[[Progress], Any]
     title: str
-    on_done: Callable[[Any], None] | None
+    on_done: Callable[[Any], object] | None
     on_error: Callable[[BaseException, str], None] | None
     parent: QWidget | None
 
@@ -85,7 +85,7 @@ class JobRunner(QObject):
     def busy(self) -> bool:
         return self._thread is not None
 
-    def submit(self, fn: Callable[[Progress], Any], *, title: str = "", on_done: Callable[[Any], None] | None = None,
+    def submit(self, fn: Callable[[Progress], Any], *, title: str = "", on_done: Callable[[Any], object] | None = None,
                on_error: Callable[[BaseException, str], None] | None = None, parent: QWidget | None = None) -> None:
         self._queue.append(_Job(fn, title or tr("正在处理…"), on_done, on_error, parent))
         if self._thread is None:
