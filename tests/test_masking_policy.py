@@ -27,8 +27,7 @@ VILLAGE = "青溪村"
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "masking.md"
 
 # form (or variant) -> why it is expected to disagree with the table today; remove the entry when wired.
-NOT_WIRED: dict[str, str] = {
-}
+NOT_WIRED: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
