@@ -194,6 +194,10 @@ def test_form_output_follows_the_masking_table(demo, known, tmp_path, name):
     if form_name.startswith("score"):  # rater names are common names: checked where raters are the subject
         problems += _check(text, p.show("rater"), known["raters"], set(), "rater")
         problems += _check(text, p.show("relation"), known["reasons"], set(), "recusal relationship")
+    if form_name == "score-summary":  # public or internal: never a rater's name beside a dropped score
+        dropped = re.findall(r"去掉一个最[高低]分[\d.]+（([^）]*)）", text)
+        if any(name in known["raters"] for name in dropped):
+            problems.append(f"a rater named beside a dropped score: {dropped[:3]}")
     if p.confidential and masking.CONFIDENTIAL_MARK not in text:
         problems.append(f"shows personal data in full but does not print {masking.CONFIDENTIAL_MARK}")
     assert not problems, f"{name}: " + "; ".join(problems)
