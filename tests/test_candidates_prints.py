@@ -133,6 +133,37 @@ def test_qualification_form_of_a_disqualified_person_carries_the_county_opinion(
     assert "中共上虞区委员会组织部（盖章）负责人（签名）：______________2026年1月20日" in county
 
 
+def test_qualification_form_shows_the_townships_own_findings_and_a_later_advice_to_withdraw(printed):
+    """The township's own check (S3 长期外出) is listed under what it checked; the 劝退 it led to after a recorded
+    复审通过 is added to the 复审 opinion, so the form never reads clearer than the outcome."""
+    from villagevote.models.enums import FindingResult
+    from villagevote.qualification.findings import record_finding
+    from villagevote.qualification.review import settle_qualification
+
+    db, _ids, tmp = printed
+    with db.session() as s:
+        org = s.scalar(text("SELECT organization_id FROM candidacy ORDER BY id LIMIT 1"))
+        village_id = s.scalar(text("SELECT id FROM village WHERE name = '青山村'"))
+        pid = persons.register_person(s, ADMIN, persons.PersonData(
+            "孙长林", id_number("330604", dt.date(1968, 7, 7), 51), village_id=village_id), today=TODAY)
+        cid = register_candidacy(s, ADMIN, pid, org, "委员", NominationSource.SELF)
+        record_review(s, ADMIN, cid, ReviewStage.VILLAGE, ReviewDecision.PASS, "", "村党支部", dt.date(2026, 1, 10),
+                      today=TODAY)
+        record_review(s, ADMIN, cid, ReviewStage.TOWNSHIP, ReviewDecision.PASS, "", "镇党委", dt.date(2026, 1, 15),
+                      today=TODAY)
+        for dept in county_departments(s, s.scalar(text("SELECT cycle_id FROM candidacy WHERE id = :c"),
+                                                   {"c": cid})):
+            record_signoff(s, ADMIN, cid, dept, False, "无", "县经办", dt.date(2026, 1, 20), today=TODAY)
+        record_finding(s, cid, "S3", FindingResult.HIT, ADMIN, department="乡镇", evidence="常年在外省经商",
+                       today=TODAY)
+        assert settle_qualification(s, ADMIN, cid) is S.ADVISED_WITHDRAW
+        out = find_form("print", "qualification-forms").run(s, ADMIN, tmp / "s3.pdf", Options(extra={"ids": str(cid)}))
+    page = _text(out)[0]
+    assert "查有：【不宜】S3长期外出、不能正常履行职责（有）：常年在外省经商" in page
+    township = page[page.index("复审意见"):page.index("县级联审意见")]
+    assert township.startswith("复审意见通过。其后经核查：劝退。") and "S3" in township
+
+
 def test_qualification_forms_need_sensitive_permission_and_accept_ids(printed):
     db, ids, tmp = printed
     form = find_form("print", "qualification-forms")
