@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -21,7 +22,10 @@ from villagevote.changes import Area
 from villagevote.i18n import tr
 from villagevote.qualification.county_review import build_county_sheet, record_county_export
 from villagevote.reports.forms_candidates import cycle_of
+from villagevote.reports.masking import mask_id
 from villagevote.reports.registry import Form, Options
+
+FORM_NAME = "county-review"
 
 
 def export_county_review(session: Session, actor: Actor, out_path: Path | str, cycle_id: int,
@@ -33,6 +37,8 @@ def export_county_review(session: Session, actor: Actor, out_path: Path | str, c
 
     require(actor, Permission.VIEW_SENSITIVE)
     sheet = build_county_sheet(session, cycle_id, departments, today=today, village=village)
+    # the departments look people up by ID number: the masking table says full (and the sheet says 注意保密)
+    sheet = replace(sheet, rows=[replace(r, id_number=mask_id(r.id_number, FORM_NAME)) for r in sheet.rows])
     path = write_county_workbook(sheet, out_path)
     record_county_export(session, actor, cycle_id, sheet.export_id, Path(path).name, len(sheet.rows),
                          list(sheet.departments))
@@ -47,6 +53,6 @@ def run_county_review(session: Session, actor: Actor, out: Path, options: Option
 
 
 FORMS = [
-    Form(name="county-review", kind="export", title=tr("县级联审表（候选人资格，含身份证号码）"), run=run_county_review,
+    Form(name=FORM_NAME, kind="export", title=tr("县级联审表（候选人资格，含身份证号码）"), run=run_county_review,
          sensitive=True, writes=Area.QUALIFICATION),
 ]
