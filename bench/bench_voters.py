@@ -103,7 +103,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from villagevote.audit import SYSTEM
-    from villagevote.models.db import open_database
+    from villagevote.database import open_database
     from villagevote.reports.registry import Options
 
     if not args.db.exists():

@@ -21,7 +21,10 @@ def main() -> int:
     if mode == "app":
         # what ``villagevote`` does (cli → villagevote.ui.app), in the same order: the application's modules first
         from villagevote.audit import Actor
-        from villagevote.models.db import open_database  # (not villagevote.database: --baseline runs older code)
+        try:
+            from villagevote.database import open_database
+        except ImportError:  # --baseline runs older code, from before villagevote.database
+            from villagevote.models.db import open_database  # type: ignore[attr-defined,no-redef]  # older code
         from villagevote.models.enums import Role
         from villagevote.ui.app import Controller, make_qapp
     from PySide6.QtCore import QEvent, QObject, QTimer

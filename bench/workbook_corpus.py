@@ -195,7 +195,7 @@ def build_world(db_path: Path, workdir: Path) -> World:
     from villagevote.candidates.candidacies import register_candidacy
     from villagevote.candidates.sample import build_world as sample_world
     from villagevote.candidates.sample import id_number
-    from villagevote.models.db import open_database
+    from villagevote.database import open_database
     from villagevote.models.enums import (
         FindingResult,
         NominationSource,

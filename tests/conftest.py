@@ -39,7 +39,7 @@ def migrated_template(tmp_path_factory) -> Path:
     """A database migrated from empty and seeded once per test session; the ``db`` fixture copies this file instead
     of running every migration for each test. Tests of the migrations themselves call ``open_database`` on a new
     path (test_db_lifecycle.py, test_crash_safety.py) and still migrate from empty."""
-    from villagevote.models.db import open_database
+    from villagevote.database import open_database
     folder = tmp_path_factory.mktemp("template")
     path = folder / "template.sqlite3"
     database = open_database(path, backup_dir=folder / "backups", single_instance=False)
@@ -58,7 +58,7 @@ def migrated_template(tmp_path_factory) -> Path:
 def db(tmp_path, migrated_template):
     """A migrated, seeded database of the test's own (a copy of the session's template), opened as the program
     opens it."""
-    from villagevote.models.db import open_database
+    from villagevote.database import open_database
     path = tmp_path / "test.sqlite3"
     shutil.copyfile(migrated_template, path)
     database = open_database(path)

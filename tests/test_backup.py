@@ -18,9 +18,9 @@ from villagevote.backup import (
     prune_backups,
     restore_database,
 )
+from villagevote.database import open_database
 from villagevote.errors import BackupError, DatabaseFileError
 from villagevote.models import Village
-from villagevote.models.db import open_database
 
 
 def village_names(db) -> set[str]:

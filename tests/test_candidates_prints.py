@@ -13,8 +13,8 @@ from villagevote.candidates import persons
 from villagevote.candidates.candidacies import register_candidacy
 from villagevote.candidates.sample import build_world, id_number
 from villagevote.candidates.status import transition
+from villagevote.database import open_database
 from villagevote.errors import PermissionDenied, ValidationError
-from villagevote.models.db import open_database
 from villagevote.models.enums import CandidacyStatus as S
 from villagevote.models.enums import NominationSource, OrgKind, PoliticalStatus, ReviewDecision, ReviewStage, Role
 from villagevote.qualification.review import county_departments, record_review, record_signoff

@@ -90,7 +90,7 @@ def demo_with_users(tmp_path_factory):
     """A small demo township with a 录入员 and a 只读 account (the demo itself has no users). Module-scoped; tests
     copy it before changing it."""
     from villagevote import audit, users
-    from villagevote.models.db import open_database
+    from villagevote.database import open_database
     from villagevote.models.enums import Role
 
     with pytest.MonkeyPatch.context() as mp:

@@ -92,8 +92,8 @@ def _png(path: Path) -> Path:
 def demo_township(tmp_path_factory) -> DemoFiles:
     """One demo township per test session (3 villages × 60 voters), plus sample files the app itself exports."""
     from villagevote.audit import SYSTEM
+    from villagevote.database import open_database
     from villagevote.demo import build_demo
-    from villagevote.models.db import open_database
     from villagevote.reports.registry import Options, find_form
     from villagevote.township import list_villages
 
@@ -625,7 +625,7 @@ def _menu_actions(actions: list[QAction], prefix: str) -> list[tuple[str, QActio
 # ------------------------------------------------------------------------------------------------ the test
 @pytest.mark.parametrize("role_name,mode", CASES, ids=[f"{ROLE_IDS[r]}-{m}" for r, m in CASES])
 def test_click_everything(role_name, mode, demo_township, qtbot, qtlog, tmp_path, monkeypatch, capsys):
-    from villagevote.models.db import open_database
+    from villagevote.database import open_database
     from villagevote.ui.app import Controller, setup_fonts
 
     setup_fonts(QApplication.instance())

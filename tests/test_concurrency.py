@@ -178,6 +178,36 @@ def test_read_sessions_refuse_writes_and_a_nested_write_session_fails_at_once(db
             assert inner.scalar(select(func.count(Person.id))) == 1
 
 
+def test_a_read_in_another_thread_on_a_connection_this_thread_wrote_with_is_no_nested_write(db):
+    """The GUI thread saved on a pooled connection earlier; the database worker now holds a read transaction open on
+    that same connection. A new save on the GUI thread is not nested in anything and goes through."""
+    db.engine.dispose()  # an empty pool: the write below makes its only connection, which the reader then gets
+    with db.session() as s:
+        s.add(Person(name="王五"))
+    reading, done = threading.Event(), threading.Event()
+    used: list[object] = []
+
+    def reader() -> None:
+        with db.read_session() as s:
+            assert s.scalar(select(func.count(Person.id))) == 1
+            used.append(s.connection().connection.dbapi_connection)
+            reading.set()
+            done.wait(10)
+
+    worker = threading.Thread(target=reader)
+    worker.start()
+    try:
+        assert reading.wait(10)
+        with db.session() as s:  # a second connection: the reader holds the first one
+            assert s.connection().connection.dbapi_connection is not used[0]
+            s.add(Person(name="赵六"))
+    finally:
+        done.set()
+        worker.join()
+    with db.read_session() as s:
+        assert s.scalar(select(func.count(Person.id))) == 2
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Through the UI: a message, never the crash dialog
 # ---------------------------------------------------------------------------------------------------------------

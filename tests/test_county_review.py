@@ -15,9 +15,10 @@ from villagevote.candidates import persons
 from villagevote.candidates.candidacies import register_candidacy
 from villagevote.candidates.sample import build_world, id_number
 from villagevote.changes import Area
+from villagevote.database import open_database
 from villagevote.errors import PermissionDenied, ValidationError
 from villagevote.models import AuditLog, Candidacy, DepartmentSignoff, Finding
-from villagevote.models.db import open_database, table_counts
+from villagevote.models.db import table_counts
 from villagevote.models.enums import (
     FindingResult,
     NominationSource,

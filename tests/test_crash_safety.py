@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from villagevote.checkdb import check_database
-from villagevote.models.db import DatabaseInUse, journal_path, open_database
+from villagevote.database import open_database
+from villagevote.models.db import DatabaseInUse, journal_path
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and POSIX locks; the logic is shared")
 
@@ -63,7 +64,7 @@ def sha(path: Path) -> str:
 LOST_SAVE_CHILD = """
     import sys
     from sqlalchemy import text
-    from villagevote.models.db import open_database
+    from villagevote.database import open_database
 
     path = sys.argv[1]
     db = open_database(path)
@@ -111,9 +112,10 @@ HOT_JOURNAL_CHILD = """
     import sys
     from sqlalchemy import text
     import villagevote.models.db as dbmod
+    from villagevote.database import open_database
 
     dbmod.is_network_path = lambda p: True  # a file on a network share: rollback journal (DELETE mode), no WAL
-    db = dbmod.open_database(sys.argv[1])
+    db = open_database(sys.argv[1])
     with db.session() as s:
         assert s.execute(text("PRAGMA journal_mode")).scalar() == "delete"
         s.execute(text("PRAGMA cache_size=2"))  # spill changed pages into the database file before the commit
@@ -164,7 +166,7 @@ def test_hot_journal_after_a_kill_is_rolled_back_after_a_copy(tmp_path):
 
 HOLDER_CHILD = """
     import sys
-    from villagevote.models.db import open_database
+    from villagevote.database import open_database
     db = open_database(sys.argv[1])
     print("open", flush=True)
     sys.stdin.readline()

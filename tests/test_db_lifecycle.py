@@ -11,9 +11,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select, text
 
+from villagevote.database import open_database
 from villagevote.errors import DatabaseFileError
 from villagevote.models import Base, Person, Township
-from villagevote.models.db import head_revision, open_database
+from villagevote.models.db import head_revision
 
 FIXTURE = Path(__file__).parent / "fixtures" / "db_0001.sqlite3"
 
@@ -264,7 +265,7 @@ def test_opening_a_current_database_imports_no_alembic(tmp_path, db):
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copyfile(db.path, path)
-    code = ("import sys; from villagevote.models.db import open_database; "
+    code = ("import sys; from villagevote.database import open_database; "
             f"d = open_database({str(path)!r}); print(d.revision(), 'alembic' in sys.modules); d.dispose()")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == [head_revision(), "False"]

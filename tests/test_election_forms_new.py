@@ -136,7 +136,7 @@ def demo(tmp_path_factory):
 
 
 def _produce(demo: Path, out: Path, name: str, options: Options) -> Path:
-    from villagevote.models.db import open_database
+    from villagevote.database import open_database
 
     db = open_database(demo, single_instance=False)
     try:
@@ -153,8 +153,8 @@ def test_new_forms_are_registered():
 
 
 def test_demo_result_report_and_facts(demo, tmp_path):
+    from villagevote.database import open_database
     from villagevote.elections.print_data import result_facts
-    from villagevote.models.db import open_database
 
     with sqlite3.connect(demo) as conn:
         official = conn.execute("SELECT id FROM contest WHERE official = 1 ORDER BY id").fetchone()[0]

@@ -167,7 +167,7 @@ def test_mask_functions_follow_the_table():
 
 @pytest.mark.parametrize("name", _cases())
 def test_form_output_follows_the_masking_table(demo, known, tmp_path, name):
-    from villagevote.models.db import open_database
+    from villagevote.database import open_database
     from villagevote.reports.registry import find_form
 
     form_name = name.split(":")[0]

@@ -294,7 +294,7 @@ def _options(name: str, module: str, demo: dict) -> Options:
 
 
 def _render(demo: dict, name: str) -> Path:
-    from villagevote.models.db import open_database
+    from villagevote.database import open_database
     from villagevote.reports.registry import find_form, produce
 
     if name not in demo["pdfs"]:

@@ -167,7 +167,7 @@ def test_the_walk_would_catch_an_unregistered_write():
 def world_db(tmp_path_factory):
     """One database with a township, villages and a cycle for all the calls (each call's session is rolled back)."""
     from villagevote import township as tw
-    from villagevote.models.db import open_database
+    from villagevote.database import open_database
     with pytest.MonkeyPatch.context() as mp:
         home = tmp_path_factory.mktemp("home")
         mp.setenv("VILLAGEVOTE_HOME", str(home))

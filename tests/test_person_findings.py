@@ -21,9 +21,9 @@ from villagevote.candidates import persons
 from villagevote.candidates.candidacies import register_candidacy
 from villagevote.candidates.sample import build_world, id_number
 from villagevote.candidates.status import transition
+from villagevote.database import open_database
 from villagevote.errors import PermissionDenied
 from villagevote.models import AuditLog, Candidacy, Finding, Pledge, ReviewStep
-from villagevote.models.db import open_database
 from villagevote.models.enums import CandidacyStatus as S
 from villagevote.models.enums import (
     FindingResult,

@@ -10,9 +10,9 @@ from villagevote.audit import Actor
 from villagevote.candidates import persons
 from villagevote.candidates.candidacies import register_candidacy
 from villagevote.candidates.sample import build_world, id_number
+from villagevote.database import open_database
 from villagevote.errors import LockedError, PermissionDenied, ValidationError
 from villagevote.models import AuditLog, Candidacy, ElectionCycle, Finding, ReviewStep, Rule, RuleSet
-from villagevote.models.db import open_database
 from villagevote.models.enums import CandidacyStatus as S
 from villagevote.models.enums import (
     FindingResult,

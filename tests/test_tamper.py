@@ -12,8 +12,8 @@ from pypdf import PdfReader
 from tests.helpers_elections import committee_contest
 from villagevote import integrity, users
 from villagevote.cli import main
+from villagevote.database import open_database
 from villagevote.elections import contests, outcome, tally
-from villagevote.models.db import open_database
 from villagevote.models.enums import Role
 
 FULL = {("主任", "王建国"): (600, 150, 50), ("主任", "李明"): (180, 500, 120),

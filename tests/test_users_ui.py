@@ -245,7 +245,7 @@ def test_users_page_screenshot(qtbot, users_tab, db, admin, clerk, reviewer, rea
 def controller(qapp, tmp_path, monkeypatch):
     """The application started on a new township file, logged in as its administrator (zhang)."""
     from villagevote import township as tw
-    from villagevote.models.db import open_database
+    from villagevote.database import open_database
     path = tmp_path / "town.sqlite3"
     db = open_database(path)
     with db.session() as s:
@@ -284,12 +284,14 @@ def log_in_as(monkeypatch, username: str | None, password: str = "") -> list[str
 
 def never_open_again(monkeypatch):
     """Fail the test if anything opens or inspects a database file."""
+    import villagevote.database as database_mod
     import villagevote.models.db as db_mod
 
     def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError(f"database file opened again: {args}")
     monkeypatch.setattr(app_mod, "open_database", refuse)
-    monkeypatch.setattr(db_mod, "open_database", refuse)
+    monkeypatch.setattr(database_mod, "open_database", refuse)
+    monkeypatch.setattr(database_mod, "inspect_file", refuse)
     monkeypatch.setattr(db_mod, "inspect_file", refuse)
 
 

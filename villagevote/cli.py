@@ -115,7 +115,7 @@ def _login(db: Database, username: str) -> Actor:
 
 
 def cmd_form(args: argparse.Namespace, kind: str) -> int:
-    from villagevote.models.db import open_database
+    from villagevote.database import open_database
     from villagevote.reports.registry import Options, find_form, forms_of, produce
 
     if args.list:

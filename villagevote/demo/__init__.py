@@ -15,11 +15,12 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from villagevote.audit import SYSTEM, Actor
+from villagevote.database import open_database
 from villagevote.demo import candidates, core, elections, pledges, scoring, voters
 from villagevote.demo.context import DemoContext
 from villagevote.errors import UserError
 from villagevote.i18n import tr
-from villagevote.models.db import open_database, table_counts
+from villagevote.models.db import table_counts
 
 __all__ = ["AREAS", "DemoContext", "DemoSummary", "build_demo", "populate_demo"]
 

@@ -1,14 +1,15 @@
-"""The one entry point to a township database: check, back up, migrate, seed, and hand out sessions.
+"""The database file underneath everything: the engine and its pragmas, write and read sessions, one open per file
+in a process and one program instance per file, inspecting a file without touching it, recovering a hot journal,
+migrating, and the seed fingerprint.
 
-``open_database(path)`` refuses files that are not SQLite, are corrupt, are empty (0 bytes), or were written by a
-newer villagevote (leaving them untouched), recovers a hot rollback journal after copying file and journal, backs the
-file up with SQLite's online backup API before any migration, runs the Alembic migrations programmatically in one
-exclusive transaction, and seeds defaults. Every connection gets ``foreign_keys=ON``, a busy timeout, and WAL
-journaling unless the file sits on a network share.
+Opening a township database is composed above the domain in :func:`villagevote.database.open_database` (which backs
+the file up before an upgrade and seeds the defaults, both domain work); this module imports no domain module
+(tests/test_layering.py). Every connection gets ``foreign_keys=ON``, a busy timeout, and WAL journaling unless the
+file sits on a network share.
 
 The open file is touched by nothing but SQLite: a path open in this process is re-used, never inspected with
 ``open()``; a second program instance on the same file is refused (``DatabaseInUse``, an OS lock on ``<db>.lock``).
-See ``open_database`` for the decisions and ``docs/backups.md`` for the whole picture.
+See ``villagevote.database.open_database`` for the decisions and ``docs/backups.md`` for the whole picture.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ import socket
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -120,6 +121,9 @@ def is_network_path(path: Path) -> bool:
 PAGE_SIZE = 16384
 
 
+WRITER_THREAD = "writer_thread"  # pooled connection info: the thread that began its current write, None for a read
+
+
 def _install_pragmas(engine: Engine, *, wal: bool, foreign_keys: bool = True) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
@@ -136,13 +140,18 @@ def _install_pragmas(engine: Engine, *, wal: bool, foreign_keys: bool = True) ->
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
-    # The DB-API connections of this engine that began a write transaction, per thread. A second write transaction
+    # The pooled connections of this engine that began a write transaction, per thread. A second write transaction
     # in the same thread would wait for the lock its own thread holds, so it is refused at once (RuntimeError, a
-    # programming error) instead of failing after the timeout. Entries that are no longer in a transaction (committed,
-    # rolled back, closed) are dropped on the next BEGIN.
+    # programming error) instead of failing after the timeout. Each BEGIN records in the pooled connection's info
+    # which thread began it (a write) or that it is a read: a connection this thread wrote with earlier may since have
+    # gone back to the pool and be in ANOTHER thread's read transaction, which is no write of this thread. Entries
+    # whose write is over (committed, rolled back, closed, or the connection begun again since) are dropped on the
+    # next BEGIN.
     writers = threading.local()
 
-    def _still_writing(dbapi_conn: sqlite3.Connection) -> bool:
+    def _still_writing(dbapi_conn: sqlite3.Connection, info: dict, me: int) -> bool:
+        if info.get(WRITER_THREAD) != me:
+            return False
         try:
             return dbapi_conn.in_transaction
         except sqlite3.ProgrammingError:  # closed
@@ -152,22 +161,25 @@ def _install_pragmas(engine: Engine, *, wal: bool, foreign_keys: bool = True) ->
     def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "")
         dbapi_conn = conn.connection.dbapi_connection
+        info = conn.connection.info
+        me = threading.get_ident()
         timeout = BUSY_TIMEOUT_MS
         if mode:
-            open_writes = [c for c in getattr(writers, "open", []) if c is not dbapi_conn and _still_writing(c)]
+            open_writes = [(c, i) for c, i in getattr(writers, "open", [])
+                           if c is not dbapi_conn and _still_writing(c, i, me)]
             writers.open = open_writes
             if open_writes:
                 raise RuntimeError("nested write transaction in one thread: it would wait for the thread's own lock "
                                    "(use db.read_session() for the inner reads, or pass the outer session down)")
             if threading.current_thread() is not threading.main_thread():
                 timeout = BACKGROUND_BUSY_TIMEOUT_MS
-        info = conn.connection.info
         if info.get("busy_timeout") != timeout:
             conn.exec_driver_sql(f"PRAGMA busy_timeout={int(timeout)}")
             info["busy_timeout"] = timeout
+        info[WRITER_THREAD] = me if mode else None
         conn.exec_driver_sql(f"BEGIN {mode}".strip())
         if mode:
-            writers.open.append(dbapi_conn)
+            writers.open.append((dbapi_conn, info))
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(dbapi_conn: sqlite3.Connection | None, record: ConnectionPoolEntry) -> None:
@@ -618,40 +630,23 @@ class Database:
                 self._lock = None
 
 
-def open_database(path: Path | str, *, backup_dir: Path | None = None, seed: bool = True,
-                  keep_backups: int = 10, create: bool = False, single_instance: bool = True,
-                  beside_program: bool = False) -> Database:
-    """Open (creating if needed) and upgrade a township database. Raises DatabaseFileError for unusable files.
+def connect(path: Path, backup_dir: Path) -> Database:
+    """A Database on ``path`` as it is (no checks, no upgrade, not registered): the engine with the program's
+    pragmas and the session factory."""
+    engine = make_engine(path)
+    return Database(path=path, engine=engine, backup_dir=backup_dir,
+                    session_factory=sessionmaker(engine, expire_on_commit=False))
 
-    - **Already open in this process** (same file by resolved path, link or inode): the open Database is returned
-      and its user count raised; nothing touches the file, the other arguments are ignored. Every caller disposes
-      what it opened, and the last ``dispose`` closes the file. (Re-opening must never run ``inspect_file``'s plain
-      ``open()`` on the live file: closing that descriptor drops the process's SQLite locks — "How To Corrupt"
-      §2.2 — and another program could then delete the -wal file that still holds later saves.)
-    - **Open in another program instance** (the OS lock on ``<db>.lock`` is held): refused with
-      :class:`DatabaseInUse`, which names the computer, user and process. Refused rather than opened read-only:
-      the program has no read-only mode (logging in records the login, opening seeds defaults, every page saves),
-      so a "read-only" window would fail at the first save; and with two writable instances a restore, an upgrade
-      or a hot-journal recovery in one would pull the file from under the other, and two clerks would silently
-      overwrite each other. Command-line commands that only read (``check-db``, ``backup``) do not take the lock
-      and may run. ``single_instance=False`` skips the lock for programs that coordinate access themselves (tests
-      of concurrent writers); the GUI never passes it.
-    - ``beside_program=True`` (the command line's ``print`` and ``export``): when a program window holds the lock,
-      open the file anyway for one short unit of work, without taking the lock, upgrading, seeding or recovering —
-      write transactions begin IMMEDIATE and wait for the window's saves, record edits check their version, so a
-      print run beside the open program is as safe as a second clerk's save. A file that would need an upgrade is
-      still refused (the window's older code must not find a newer schema under it).
-    - **Zero-byte file**: refused (a truncated file is not a new township) unless ``create=True`` — the caller is
-      explicitly making a new database. A path that does not exist is created (first start, 新建数据库).
-    - **Hot rollback journal** (a write in DELETE-journal mode was interrupted): the file and the journal are first
-      copied to ``<backup dir>/hot-journal-<time>/``, then SQLite rolls the journal back in a read-write open; the
-      last committed state is what opens. Never reported as corruption.
-    - Not SQLite, failing ``quick_check``, or written by a newer version: refused, file left byte-for-byte as it was.
-    - Leftover ``.partial`` files of interrupted backups are removed from the backup folder (by the instance that
-      holds the lock), a backup is made before any migration, migrations run in one exclusive transaction, and
-      defaults are seeded.
-    """
-    path = Path(path)
+
+def open_registered(path: Path, open_new: Callable[[bool], Database], *, single_instance: bool = True,
+                    beside_program: bool = False, backup_dir: Path | None = None) -> Database:
+    """One open per file in this process and one program instance per file (the rules are explained at
+    :func:`villagevote.database.open_database`, which passes its own ``open_new``).
+
+    Returns the Database this process already has open on ``path`` (its user count raised; nothing touches the file),
+    else takes the instance lock (unless ``single_instance`` is False) and returns ``open_new(holds_lock)``,
+    registered so that the last ``dispose`` releases the lock. When another instance holds the lock: DatabaseInUse,
+    or with ``beside_program`` the file opened for one short command (:func:`open_beside_program`)."""
     with _REGISTRY_LOCK:
         existing = open_here(path)
         if existing is not None:
@@ -662,10 +657,9 @@ def open_database(path: Path | str, *, backup_dir: Path | None = None, seed: boo
         except DatabaseInUse:
             if not beside_program:
                 raise
-            return _open_beside_program(path, backup_dir)
+            return open_beside_program(path, backup_dir)
         try:
-            db = _open_new(path, backup_dir, seed=seed, keep_backups=keep_backups, create=create,
-                           clean_partials=lock is not None)
+            db = open_new(lock is not None)
         except BaseException:
             if lock is not None:
                 lock.release()
@@ -677,9 +671,9 @@ def open_database(path: Path | str, *, backup_dir: Path | None = None, seed: boo
         return db
 
 
-def _open_beside_program(path: Path, backup_dir: Path | None) -> Database:
-    """A short command's own engine on a file a program window has open (see ``beside_program``); not registered,
-    so the caller's ``dispose`` closes it."""
+def open_beside_program(path: Path, backup_dir: Path | None) -> Database:
+    """A short command's own engine on a file a program window has open (see ``beside_program`` at
+    :func:`villagevote.database.open_database`); not registered, so the caller's ``dispose`` closes it."""
     from villagevote.config import backup_dir_for
 
     info = inspect_file(path)  # another process's locks are not affected by this process's descriptors
@@ -688,54 +682,7 @@ def _open_beside_program(path: Path, backup_dir: Path | None) -> Database:
         raise DatabaseFileError(tr(
             "此数据库需要升级到本程序的版本，但它正被另一个 villagevote 程序打开：{path}\n"
             "请先关闭那个程序，再运行本命令。").format(path=path))
-    engine = make_engine(path)
-    return Database(path=path, engine=engine, backup_dir=backup_dir or backup_dir_for(path),
-                    session_factory=sessionmaker(engine, expire_on_commit=False))
-
-
-def _open_new(path: Path, backup_dir: Path | None, *, seed: bool, keep_backups: int, create: bool,
-              clean_partials: bool) -> Database:
-    from villagevote import backup as backup_mod
-    from villagevote.config import backup_dir_for
-
-    backup_dir = backup_dir or backup_dir_for(path)
-    if clean_partials:
-        backup_mod.remove_partial_files(backup_dir)
-    size = path.stat().st_size if path.exists() else None
-    if size == 0 and not create:
-        newest = backup_mod.list_backups(backup_dir)
-        raise DatabaseFileError(tr(
-            "数据库文件是空的（0 字节）：{path}\n这通常是复制、同步或保存时被截断造成的，程序不会把它当作新数据库使用，"
-            "以免把空白数据当成本镇的数据。{advice}如果确认这里本来就该是一个新的空数据库，请删除该文件后再新建。").format(
-                path=path, advice=tr(
-                    "可以从备份恢复：关闭程序，把备份文件夹 {dir} 中最新的备份 {name} 复制过来，改名为 {file} 替换它。").format(
-                    dir=backup_dir, name=newest[0].name, file=path.name) if newest else tr(
-                    "此位置没有备份（备份文件夹：{dir}）；如有其他副本，请用它替换该文件。").format(dir=backup_dir)))
-    if size:
-        try:
-            info = inspect_file(path)
-        except HotJournal:
-            recover_hot_journal(path, backup_dir)
-            info = inspect_file(path)
-        check_revision_supported(info.revision, path)
-        current = info.revision == head_revision()
-        if not current:
-            backup_mod.backup_database(path, backup_dir, reason="pre-upgrade", keep=keep_backups)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        current = False
-    if not current:  # a file at head needs no migration (and no alembic import)
-        migrate(path)
-    engine = make_engine(path)
-    db = Database(path=path, engine=engine, backup_dir=backup_dir,
-                  session_factory=sessionmaker(engine, expire_on_commit=False))
-    if seed and stored_seed_fingerprint(engine) != seed_fingerprint():
-        try:
-            seed_database(db)
-        except BaseException:
-            engine.dispose()
-            raise
-    return db
+    return connect(path, backup_dir or backup_dir_for(path))
 
 
 # Seeding (settings, rule catalogs, pledge templates, scoring schemes: ``villagevote.seed``) runs when the program
@@ -768,15 +715,6 @@ def stored_seed_fingerprint(engine: Engine) -> str | None:
         return None
     value = json.loads(row[0]) if isinstance(row[0], str) else row[0]
     return value if isinstance(value, str) else None
-
-
-def seed_database(db: Database) -> None:
-    """Seed defaults (idempotent: only what is missing) and record this program's fingerprint, in one transaction."""
-    from villagevote.models.core import Setting
-    from villagevote.seed import seed_defaults  # the areas' seed modules: imported only when seeding
-    with db.session() as sess:
-        seed_defaults(sess)
-        sess.merge(Setting(key=SEED_FINGERPRINT_KEY, value=seed_fingerprint()))
 
 
 def table_counts(engine: Engine) -> dict[str, int]:
