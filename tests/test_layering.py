@@ -372,8 +372,6 @@ def violations() -> list[Violation]:
     return all_violations(load_tree())
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15: the pages and domain packages are being converted; "
-                                        "run this file to see the violations left (the lead removes this mark)")
 @pytest.mark.parametrize("rule", sorted(RULES))
 def test_layering(violations: list[Violation], rule: str) -> None:
     mine = [str(v) for v in violations if v.rule == rule]
