@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from tests.test_voters_import import make_id
 from villagevote.candidates.candidacies import register_candidacy
 from villagevote.candidates.persons import relationships_of
-from villagevote.errors import ValidationError
+from villagevote.errors import UserError, ValidationError
 from villagevote.models.candidates import Person
 from villagevote.models.core import AuditLog, ElectionCycle, Organization
 from villagevote.models.enums import Gender, NominationSource, OrgKind, RelationKind
@@ -199,8 +199,10 @@ def test_a_proxy_made_invalid_later_is_shown_and_blocks_the_print(db, admin, tow
     assert "东村：朱晓燕 委托 杨树林" in err.value.message and "请先撤销" in err.value.message
     with db.session() as s:
         revoke_proxy(s, admin, pid, "受托人已登记为候选人")
-    text = print_list(db, admin, tmp_path)
-    assert "本村无委托投票" in text and "朱晓燕" not in text
+    # with the only proxy revoked there is nothing to announce: a Chinese refusal, not an empty notice (issue 16)
+    with pytest.raises(UserError) as err:
+        print_list(db, admin, tmp_path)
+    assert "没有登记委托投票" in err.value.message
 
 
 def test_a_lowered_cap_flags_the_later_proxies(db, admin, township):
