@@ -175,7 +175,7 @@ def test_demo_result_report_and_facts(demo, tmp_path):
 def test_demo_notices_through_the_registry(demo, tmp_path):
     text = "".join(pages_of(_produce(demo, tmp_path / "c.pdf", "election-committee-notice", Options(
         village=VILLAGE, extra={"chair": "周立新", "members": "吴敏、郑海", "date": "2026-11-20"}))))
-    assert f"{VILLAGE}村民选举委员会成员名单公告" in text and "2026年11月20日" in text and "2委员吴敏" in text
+    assert f"{VILLAGE}第十二届村民选举委员会成员名单公告" in text and "2026年11月20日" in text and "2委员吴敏" in text
     blank = "".join(pages_of(_produce(demo, tmp_path / "b.pdf", "election-committee-notice",
                                       Options(village=VILLAGE, extra={"date": "none"}))))
     assert "周立新" not in blank and "____年" in blank

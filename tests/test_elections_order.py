@@ -33,6 +33,20 @@ def contest_id(db, clerk, township) -> int:
         return committee_contest(s, clerk, township.village_ids[0], township.cycle_id, electorate=1000)
 
 
+@pytest.fixture
+def east_village_lists(db, admin, township) -> None:
+    """东村 (and 西村) have something to post: a few registered voters and a qualified candidate (the notices refuse to print an
+    empty list, issue 16)."""
+    from tests.test_voters_proxies_kinship import make_candidate, plain_voters
+    from villagevote.models.candidates import Candidacy
+    from villagevote.models.enums import CandidacyStatus
+    with db.session() as s:
+        voters = plain_voters(s, township, ["王建国", "李明", "张伟"])
+        plain_voters(s, township, ["赵敏", "钱进"], village_index=1, with_ids=False)  # 西村 too: its own notice date is checked
+        candidacy = s.get(Candidacy, make_candidate(s, admin, township, voters[0]))
+        candidacy.status = CandidacyStatus.QUALIFIED
+
+
 def _text(path) -> str:
     return re.sub(r"\s+", "", "".join(page.extract_text() or "" for page in PdfReader(str(path)).pages))
 
@@ -154,7 +168,7 @@ def test_notice_days_from_the_profile():
 
 
 def test_voter_notice_dated_14_days_before_is_refused_and_an_admin_reason_is_printed_and_audited(
-        db, clerk, admin, township, tmp_path):
+        db, clerk, admin, township, east_village_lists, tmp_path):
     """组织法 §14 (二十日以前公布). The reported case: the 选民名单公告 printed on 2026-12-06 for a vote on 2026-12-20
     carried that date with no warning. Now refused for everyone (the GUI button and the CLI call the same form); an
     administrator may record a reason, which is audited and printed on the notice."""
@@ -188,7 +202,7 @@ def test_voter_notice_dated_14_days_before_is_refused_and_an_admin_reason_is_pri
 
 
 def test_candidate_notice_inside_five_days_is_refused_and_late_reason_needs_an_admin(db, clerk, admin, township,
-                                                                                     tmp_path):
+                                                                                     east_village_lists, tmp_path):
     """选举规程: 候选人名单 is posted at least 5 days before the vote (profile candidate_list_days_before). The default
     date (election day − 5) prints; a date 3 days before is refused; ``late_reason`` (CLI --option) records the
     reason only for an administrator, then prints it on the notice."""
@@ -263,8 +277,8 @@ def test_reopen_ballots_button_for_the_administrator_only(qapp, db, ctx, clerk, 
     assert tab.ballots.add_btn.isEnabled()
 
 
-def test_gui_voter_notice_asks_the_administrator_for_the_reason(qapp, db, ctx, township, qtbot, monkeypatch,
-                                                                tmp_path, messages, settle):
+def test_gui_voter_notice_asks_the_administrator_for_the_reason(qapp, db, ctx, township, east_village_lists, qtbot,
+                                                                monkeypatch, tmp_path, messages, settle):
     """The 打印选民名单公告 button prints dated the recorded publication day (else today); here the list was recorded
     as published 14 days before the vote: the domain refuses; the administrator is asked for the reason, it is
     recorded and the notice prints with it (组织法 §14)."""

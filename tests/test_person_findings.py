@@ -225,6 +225,15 @@ def test_pledge_refusal_disqualifies_and_leaves_both_notices(db, tmp_path):
         for cid in (liu_vc, liu_sc, wang_vc):
             _qualify(s, cid)
         service.generate_pledges(s, CLERK, world.cycle_id)
+        # the 示诺公示 posts signed pledges only (issue 16): every pledge but the term goals (none written
+        # here) is reviewed and signed, except the one 刘䶮 refuses
+        refused = s.scalar(select(Pledge.id).where(Pledge.candidacy_id == liu_vc, Pledge.kind == PledgeKind.DISCIPLINE))
+        for pledge in s.scalars(select(Pledge).where(Pledge.candidacy_id.in_([liu_vc, liu_sc, wang_vc]),
+                                                     Pledge.kind != PledgeKind.TERM_GOALS)).all():
+            for body in service.REVIEW_BODIES:
+                service.review_pledge(s, ADMIN, pledge.id, body, "pass", reviewed_on=dt.date(2026, 2, 20))
+            if pledge.id != refused:
+                service.sign_pledge(s, ADMIN, pledge.id, dt.date(2026, 2, 24), "李见证")
 
     def notices(tag: str) -> tuple[str, str]:
         with db.session() as s:
