@@ -144,8 +144,13 @@ def messages(monkeypatch):
     monkeypatch.setattr(Ask, "error", classmethod(lambda cls, parent, title, text: seen.append((title, text))))
     monkeypatch.setattr(Ask, "info", classmethod(lambda cls, parent, title, text: seen.append((title, text))))
     # a printed form or export: recorded as ("已保存", path); the test does not open it in a viewer
-    monkeypatch.setattr(Ask, "saved", classmethod(lambda cls, parent, title, path: seen.append(("已保存", str(path)))
-                                                  and False))
+    # (and the note about names to write in by hand, when there is one, as ("手写", note))
+    def saved(cls, parent, title, path, note=""):  # type: ignore[no-untyped-def]
+        seen.append(("已保存", str(path)))
+        if note:
+            seen.append(("手写", note))
+        return False
+    monkeypatch.setattr(Ask, "saved", classmethod(saved))
     return seen
 
 

@@ -41,4 +41,4 @@ def committee_contest(s: Session, actor: Actor, village_id: int, cycle_id: int, 
 def print_ballots(s: Session, actor: Actor, contest_id: int, out: Path, *, sample: bool, copies: int = 1) -> Path:
     """Ballots through the registry form the GUI's button and ``villagevote print ballots`` use."""
     options = Options(contest_id=contest_id, extra={"sample": "1" if sample else "0", "copies": str(copies)})
-    return produce(s, actor, find_form("print", "ballots"), Path(out), options)
+    return produce(s, actor, find_form("print", "ballots"), Path(out), options).path

@@ -145,3 +145,40 @@ def test_field_errors_show_beside_the_field_and_keep_the_text(qtbot):
     assert form.itemAt(_row + 1, QFormLayout.ItemRole.FieldRole).widget().text() == "身份证号码校验位错误"
     errors.show_error(ValidationError("无法保存"))
     assert errors.message() == "无法保存" and errors.message("id_number") == ""
+
+
+def test_a_name_no_font_can_print_is_left_blank_and_named_before_printing(ctx, admin, township, settle, messages,
+                                                                          monkeypatch, tmp_path, qtbot):
+    """𠮷 (U+20BB7) is in no bundled face: the 选民名单公告 leaves it blank for handwriting, and the user is told which
+    name, before printing and posting it (issue 16, bad input); the command line says the same on stderr."""
+    import datetime as dt
+
+    from pypdf import PdfReader
+    from PySide6.QtWidgets import QWidget
+
+    from villagevote.models.enums import Gender
+    from villagevote.models.voters import Voter
+    from villagevote.reports.registry import Options, find_form, produce
+    from villagevote.ui import printing
+    from villagevote.ui.dialogs.common import Ask
+    from villagevote.voters.search import initials_key, name_sort_key
+
+    with ctx.db.session() as s:
+        for name in ("𠮷祥", "王建国"):
+            s.add(Voter(cycle_id=township.cycle_id, village_id=township.village_ids[0], name=name,
+                        name_initials=initials_key(name), name_sort=name_sort_key(name),
+                        birth_date=dt.date(1970, 1, 1), gender=Gender.MALE, eligible=True, age=56))
+    posted = Options(village="东村", extra={"date": "2026-11-30"})
+    with ctx.db.read_session() as s:
+        produced = produce(s, admin, find_form("print", "voter-notice"), tmp_path / "cli.pdf", posted)
+    assert produced.handwritten == ("𠮷祥",) and "𠮷祥" in produced.handwriting_note()
+    text = "".join(p.extract_text() or "" for p in PdfReader(str(produced.path)).pages)
+    assert "王建国" in text and "𠮷" not in text and "祥" in text  # the rest of the name prints
+    monkeypatch.setattr(Ask, "save_file", classmethod(lambda cls, p, t, f, d="": str(tmp_path / "gui.pdf")))
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    printing.produce(parent, ctx, "print", "voter-notice", posted)
+    settle()
+    assert ("已保存", str(tmp_path / "gui.pdf")) in messages
+    [note] = [text for title, text in messages if title == "手写"]
+    assert "𠮷祥" in note and "手写" in note

@@ -384,7 +384,7 @@ def test_dialogs_export_then_preview_and_confirm(qtbot, ctx, settle, tmp_path, m
     monkeypatch.setattr(Ask, "info", classmethod(lambda cls, parent, title, text: messages.append(text)))
     monkeypatch.setattr(Ask, "error", classmethod(lambda cls, parent, title, text: messages.append("ERR " + text)))
     monkeypatch.setattr(Ask, "save_file", classmethod(lambda cls, *a, **k: str(tmp_path / "out")))
-    monkeypatch.setattr(Ask, "saved", classmethod(lambda cls, parent, title, path: messages.append(f"已保存 {path}")
+    monkeypatch.setattr(Ask, "saved", classmethod(lambda cls, parent, title, path, note="": messages.append(f"已保存 {path}")
                                                   and False))
     offered: list[str] = []  # the offer to take the 县级联审 decisions from the workbook (declined here)
     monkeypatch.setattr(Ask, "confirm", classmethod(lambda cls, parent, title, text: offered.append(text) or False))

@@ -141,7 +141,7 @@ def _produce(demo: Path, out: Path, name: str, options: Options) -> Path:
     db = open_database(demo, single_instance=False)
     try:
         with db.session() as s:
-            return produce(s, ADMIN, find_form("print", name), out, options)
+            return produce(s, ADMIN, find_form("print", name), out, options).path
     finally:
         db.dispose()
 

@@ -222,12 +222,12 @@ def test_print_one_pledge_by_id(village_db, tmp_path):
     with village_db.read_session() as s:
         ids = {p.kind: p.id for p in s.scalars(select(Pledge).where(Pledge.status == "signed"))}
         discipline, qualification = ids[PledgeKind.DISCIPLINE], ids[PledgeKind.QUALIFICATION]
-        out = produce(s, READONLY, form, tmp_path / "one.pdf", Options(extra={"pledge": str(discipline)}))
+        out = produce(s, READONLY, form, tmp_path / "one.pdf", Options(extra={"pledge": str(discipline)})).path
         pages = text_pages(out)
         assert len(pages) == 2 and "换届" in pages[0]  # one pledge, 一式两份
         assert all("第1页共1页" in p for p in pages)
         # the 资格承诺 is posted like the others: printed with the ID number masked, for everyone who may view
-        pages = text_pages(produce(s, READONLY, form, tmp_path / "q.pdf", Options(extra={"pledge": str(qualification)})))
+        pages = text_pages(produce(s, READONLY, form, tmp_path / "q.pdf", Options(extra={"pledge": str(qualification)})).path)
         assert all(re.search(r"330604\*{8}\d{3}[\dX]", p) for p in pages)
         assert not any(re.search(r"\d{17}[\dX]", p) for p in pages)
         with pytest.raises(ValidationError, match="pledge=编号"):

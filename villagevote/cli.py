@@ -142,8 +142,8 @@ def cmd_form(args: argparse.Namespace, kind: str) -> int:
         actor = _login(db, args.user) if args.user else _read_only_actor()
         try:
             with (db.session() if form.writes else db.read_session()) as session:
-                out = produce(session, actor, form, args.out, Options(village=args.village, contest_id=args.contest,
-                                                                       extra=extra))
+                produced = produce(session, actor, form, args.out,
+                                   Options(village=args.village, contest_id=args.contest, extra=extra))
         except PermissionDenied as exc:
             if args.user:
                 raise
@@ -151,7 +151,9 @@ def cmd_form(args: argparse.Namespace, kind: str) -> int:
                            "{env} 中）。").format(why=exc.message, title=form.title, env=PASSWORD_ENV))
     finally:
         db.dispose()
-    print(tr("已生成：{path}").format(path=out))
+    print(tr("已生成：{path}").format(path=produced.path))
+    if produced.handwritten:
+        print(produced.handwriting_note(), file=sys.stderr)
     return 0
 
 

@@ -20,6 +20,7 @@ from villagevote.auth import Permission, require
 from villagevote.changes import Area
 from villagevote.errors import UserError
 from villagevote.i18n import tr
+from villagevote.reports import glyphs
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,26 @@ def find_form(kind: str, name: str) -> Form:
         name=name, kind=tr("打印") if kind == "print" else tr("导出"), names=names))
 
 
-def produce(session: Session, actor: Actor, form: Form, out: Path, options: Options) -> Path:
+@dataclass(frozen=True)
+class Produced:
+    """A written form: where it is, and the texts (names, mostly) that carry a character no bundled font has — those
+    characters are printed blank, to be written in by hand before the form is posted or filed."""
+    path: Path
+    handwritten: tuple[str, ...] = ()
+
+    def handwriting_note(self) -> str:
+        if not self.handwritten:
+            return ""
+        return tr("注意：以下文字含字库中没有的字，已在打印件上留空，请手写补全后再张贴或归档：{texts}").format(
+            texts="、".join(self.handwritten))
+
+
+def produce(session: Session, actor: Actor, form: Form, out: Path, options: Options) -> Produced:
     """The one way to print or export, for the GUI and the command line alike: the permission is checked here
     (``sensitive`` forms need VIEW_SENSITIVE; each form checks what else it needs), then the form writes ``out``."""
     require(actor, Permission.VIEW_SENSITIVE if form.sensitive else Permission.VIEW)
     if form.needs_village and not options.village:
         raise UserError(tr("“{title}”按村生成，请先选择村。").format(title=form.title))
-    return form.run(session, actor, out, options)
+    with glyphs.collecting() as handwritten:
+        path = form.run(session, actor, out, options)
+    return Produced(path, tuple(handwritten))

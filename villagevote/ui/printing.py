@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QWidget
 from villagevote.auth import Permission
 from villagevote.changes import Area
 from villagevote.i18n import tr
-from villagevote.reports.registry import Form, Options, find_form
+from villagevote.reports.registry import Form, Options, Produced, find_form
 from villagevote.reports.registry import produce as produce_form
 from villagevote.ui.context import AppContext
 from villagevote.ui.dialogs.common import Ask, show_error
@@ -68,18 +68,19 @@ def produce(parent: QWidget, ctx: AppContext, kind: str, name: str, options: Opt
     remember_folder(form.name, out)
     db, actor = ctx.db, ctx.actor
 
-    def job(progress: Progress) -> Path:
+    def job(progress: Progress) -> Produced:
         progress(0.05, tr("正在生成“{title}”……").format(title=form.title))
         with (db.session() if form.writes else db.read_session()) as s:
             return produce_form(s, actor, form, out, options)
 
-    def done(path: Path) -> None:
+    def done(produced: Produced) -> None:
         if form.writes is not None:
             ctx.announce(form.writes)
         if on_done is not None:
-            on_done(path)
-        if Ask.saved(parent, form.title, path):
-            open_file(path)
+            on_done(produced.path)
+        # names with a character no font has were left blank: say which, before the form is printed and posted
+        if Ask.saved(parent, form.title, produced.path, note=produced.handwriting_note()):
+            open_file(produced.path)
 
     def failed(exc: BaseException, _tb: str) -> None:
         if not offer_notice_override(parent, ctx, exc, retry=start):

@@ -31,6 +31,7 @@ from reportlab.platypus import Paragraph
 from reportlab.platypus import paragraph as rl_para
 
 from villagevote.fonts import MAIN, pdf_fonts
+from villagevote.reports import glyphs
 
 # Never starts a line: closing brackets and quotes, stops, commas, colons, the ellipsis, the middle dot, units.
 CANNOT_START = frozenset("，。、；：？！）》」』〕】］｝〉〗〙”’…‥·・％‰℃°′″～"
@@ -84,7 +85,11 @@ def printable(text: str) -> str:
     there is none (𠮷), a blank one character wide to be written in by hand (``missing_glyphs`` names them so
     that the UI can say so before printing)."""
     font = pdf_fonts().body
-    return "".join(ch if ord(ch) < 0x20 or face_for(ch, font) is not None else BLANK for ch in _fold(text))
+    folded = _fold(text)
+    out = "".join(ch if ord(ch) < 0x20 or face_for(ch, font) is not None else BLANK for ch in folded)
+    if out.count(BLANK) > folded.count(BLANK):
+        glyphs.record(text)  # the caller says which names to write in by hand (registry.produce)
+    return out
 
 
 def runs(text: str, font: str | None = None) -> list[tuple[str, str]]:

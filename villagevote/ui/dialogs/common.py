@@ -55,9 +55,11 @@ class Ask:
         return path or None
 
     @classmethod
-    def saved(cls, parent: QWidget | None, title: str, path: object) -> bool:
-        """Tell where a printed form or export was saved; True when the user wants to open it now."""
-        box = QMessageBox(QMessageBox.Icon.Information, title, tr("已保存到：{p}").format(p=path),
+    def saved(cls, parent: QWidget | None, title: str, path: object, note: str = "") -> bool:
+        """Tell where a printed form or export was saved (and ``note``, e.g. names to write in by hand); True when
+        the user wants to open it now."""
+        text = tr("已保存到：{p}").format(p=path) + (f"\n\n{note}" if note else "")
+        box = QMessageBox(QMessageBox.Icon.Warning if note else QMessageBox.Icon.Information, title, text,
                           QMessageBox.StandardButton.NoButton, parent)
         open_button = box.addButton(tr("打开"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(tr("关闭"), QMessageBox.ButtonRole.RejectRole)
