@@ -308,6 +308,16 @@ def document_break() -> Flowable:
     return _DocumentBreak()
 
 
+def documents(stories: Iterable[list[Flowable]]) -> list[Flowable]:
+    """One batch of documents (one per village or person): their stories joined by ``document_break()``."""
+    out: list[Flowable] = []
+    for index, story in enumerate(stories):
+        if index:
+            out.append(document_break())
+        out.extend(story)
+    return out
+
+
 class _Continuation(Flowable):
     """Zero-size marker: from here on, later pages of this document repeat ``title`` and ``group`` at the top."""
     _ZEROSIZE = True

@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from villagevote.i18n import tr
-from villagevote.reports.pdf.base import build_pdf, closing_block, cn_date, document_break, styles
+from villagevote.reports.pdf.base import build_pdf, closing_block, cn_date, documents, styles
 from villagevote.reports.pdf.voter_common import body_title, mixed
 
 __all__ = ["Decision", "objection_decisions_pdf"]
@@ -108,9 +108,6 @@ def _story(d: Decision) -> list[Flowable]:
 def objection_decisions_pdf(decisions: Sequence[Decision], out: Path | str) -> Path:
     """Render one 异议处理决定通知书 per decided objection (one document each) to ``out``."""
     story: list[Flowable] = []
-    for index, d in enumerate(decisions):
-        if index:
-            story.append(document_break())
-        story.extend(_story(d))
+    story.extend(documents(_story(d) for d in decisions))
     title = tr("选民名单异议处理决定通知书")
     return build_pdf(out, story, title=title, footer=decisions[0].township if decisions else "")

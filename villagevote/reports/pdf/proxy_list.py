@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from villagevote.fonts import pdf_fonts
 from villagevote.i18n import tr
 from villagevote.names import stroke_key
-from villagevote.reports.pdf.base import build_pdf, closing_block, cn_date, continuation, document_break, styles
+from villagevote.reports.pdf.base import build_pdf, closing_block, cn_date, continuation, documents, styles
 from villagevote.reports.pdf.voter_common import body_title, cell, mixed
 
 __all__ = ["ProxyLine", "VillageProxyList", "proxy_list_pdf"]
@@ -102,10 +102,7 @@ def _village_story(plist: VillageProxyList) -> list[Flowable]:
 def proxy_list_pdf(lists: Sequence[VillageProxyList], out: Path | str) -> Path:
     """Render the 委托投票名单公告 of one or more villages (each on new pages) to ``out``."""
     story: list[Flowable] = []
-    for index, plist in enumerate(lists):
-        if index:
-            story.append(document_break())
-        story.extend(_village_story(plist))
+    story.extend(documents(_village_story(plist) for plist in lists))
     if not story:
         story.append(Paragraph(tr("（没有委托投票记录）"), styles()["body"]))
     title = tr("委托投票名单公告")

@@ -24,7 +24,7 @@ from reportlab.platypus import KeepInFrame, Paragraph, Spacer, Table, TableStyle
 
 from villagevote.fonts import pdf_fonts
 from villagevote.i18n import tr
-from villagevote.reports.pdf.base import MARGINS, PAGE, build_pdf, cn_date, document_break, styles
+from villagevote.reports.pdf.base import MARGINS, PAGE, build_pdf, cn_date, documents, styles
 from villagevote.reports.pdf.text import para as _para
 
 __all__ = ["DepartmentBox", "QualificationForm", "StageOpinion", "TownshipCheck", "render_qualification_forms"]
@@ -239,9 +239,7 @@ def render_qualification_forms(out: Path | str, forms: Sequence[QualificationFor
     if not forms:
         story.append(Paragraph(tr("村级组织换届候选人（自荐人）资格审查表"), st["title"]))
         story.append(_p(tr("所选范围内没有候选人（自荐人）。"), st["body_noindent"]))
-    for index, form in enumerate(forms):
-        if index:
-            story.append(document_break())  # one document per candidacy: 第 1 页 共 1 页 on each
-        story.extend(_form_story(form, st))
+    # one document per candidacy: 第 1 页 共 1 页 on each
+    story.extend(documents(_form_story(form, st) for form in forms))
     return build_pdf(out, story, title=title or tr("资格审查表"),
                      footer=tr("资格审查表（含身份证号码，注意保密）"))

@@ -27,7 +27,7 @@ from villagevote.reports.pdf.base import (
     closing_block,
     column_widths,
     continuation,
-    document_break,
+    documents,
     grid_style,
     styles,
 )
@@ -153,10 +153,7 @@ def score_sheets_pdf(out: Path | str, header: SheetsHeader, sheets: Sequence[Rat
     pagesize = landscape(A4) if landscape_pages else A4
     width = pagesize[0] - MARGINS["leftMargin"] - MARGINS["rightMargin"]
     story: list[Flowable] = []
-    for i, sheet in enumerate(sheets):
-        if i:
-            story.append(document_break())
-        story.extend(_sheet_story(header, sheet, width))
+    story.extend(documents(_sheet_story(header, sheet, width) for sheet in sheets))
     if not sheets:
         story.append(P(tr("该评分方案还没有评委，无评分表可打印。"), styles()["body_noindent"]))
     return build_pdf(out, story, title=tr("实绩比选评分表"), footer=header.scheme_name,

@@ -22,7 +22,7 @@ from villagevote.reports.pdf.base import (
     closing_block,
     cn_date,
     continuation,
-    document_break,
+    documents,
     styles,
 )
 from villagevote.reports.pdf.voter_common import body_title, mixed
@@ -101,10 +101,7 @@ def _village_story(v: VillageChanges) -> list[Flowable]:
 def voter_changes_notice_pdf(villages: Sequence[VillageChanges], out: Path | str) -> Path:
     """Render the 选民补登、除名公告 of one or more villages (one document each) to ``out``."""
     story: list[Flowable] = []
-    for index, v in enumerate(villages):
-        if index:
-            story.append(document_break())
-        story.extend(_village_story(v))
+    story.extend(documents(_village_story(v) for v in villages))
     title = tr("选民补登、除名公告") if len(villages) != 1 else tr("{village}选民补登、除名公告").format(
         village=villages[0].village)
     return build_pdf(out, story, title=title, footer=villages[0].township if villages else "")

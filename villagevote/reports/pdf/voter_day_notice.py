@@ -22,7 +22,7 @@ from villagevote.reports.pdf.base import (
     closing_block,
     cn_date,
     continuation,
-    document_break,
+    documents,
     styles,
 )
 from villagevote.reports.pdf.voter_common import body_title, mixed
@@ -112,10 +112,7 @@ def _village_story(n: DayNotice) -> list[Flowable]:
 def voter_day_notice_pdf(notices: Sequence[DayNotice], out: Path | str) -> Path:
     """Render the 选民登记日和选举日公告 of one or more villages (one document each) to ``out``."""
     story: list[Flowable] = []
-    for index, notice in enumerate(notices):
-        if index:
-            story.append(document_break())
-        story.extend(_village_story(notice))
+    story.extend(documents(_village_story(notice) for notice in notices))
     title = tr("选民登记日和选举日公告") if len(notices) != 1 else tr("{village}选民登记日和选举日公告").format(
         village=notices[0].village)
     return build_pdf(out, story, title=title, footer=notices[0].township if notices else "")

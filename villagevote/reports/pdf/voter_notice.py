@@ -32,7 +32,7 @@ from villagevote.reports.pdf.base import (
     cn_date,
     cn_number,
     continuation,
-    document_break,
+    documents,
     styles,
 )
 from villagevote.reports.pdf.voter_common import cell, mixed, plain_ok
@@ -190,10 +190,7 @@ def voter_notice_pdf(notices: Sequence[VillageNotice] | Iterable[VillageNotice],
     """Render the 选民名单公告 of one or more villages (each starting on a new page) to ``out``."""
     notices = list(notices)
     story: list[Flowable] = []
-    for index, notice in enumerate(notices):
-        if index:
-            story.append(document_break())
-        story.extend(_village_story(notice))
+    story.extend(documents(_village_story(notice) for notice in notices))
     if not story:
         story.append(Paragraph(tr("（没有可公布的选民名单）"), styles()["body"]))
     title = tr("选民名单公告") if len(notices) != 1 else tr("{village}选民名单公告").format(village=notices[0].village)
