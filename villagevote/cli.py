@@ -1,6 +1,7 @@
 """Entry point: the GUI with no arguments; sub-commands for scripts, batch work and tests.
 
-Exit codes: 0 success, 1 a problem with the data or files (message on stderr), 2 wrong usage.
+Exit codes: 0 success, 1 a problem with the data or files (message on stderr), 2 wrong usage (and for
+``evaluate``: a session the engine refuses, the reasons on stderr).
 
 print and export run as a read-only user `cli` unless `--user NAME` logs in (password from VILLAGEVOTE_PASSWORD or
 a prompt): forms with full ID numbers and official (counted) ballots need a login, and are audited as that user.
@@ -56,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("result", help=tr("按选举规则计算结果（JSON 输入输出）"))
     r.add_argument("--json", required=True, metavar="FILE", help=tr("JSON 文件，或 - 表示标准输入"))
+
+    e = sub.add_parser("evaluate", help=tr("民主评议计票与等次评定（JSON 输入输出）"))
+    e.add_argument("--json", required=True, metavar="FILE", help=tr("JSON 文件，或 - 表示标准输入"))
 
     b = sub.add_parser("backup", help=tr("立即备份数据库"))
     b.add_argument("--db", type=Path, dest="backup_db", required=True)
@@ -168,6 +172,23 @@ def cmd_result(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Exit 0 for a valid session; 2 when the engine refuses it (bad input or below quorum: the JSON answer is
+    still printed, the reasons also go to stderr); 1 when the file cannot be read."""
+    from villagevote.evaluation import decide
+    try:
+        raw = sys.stdin.read() if args.json == "-" else Path(args.json).read_text(encoding="utf-8")
+        session = json.loads(raw)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return _err(tr("无法读取 JSON 输入：{error}").format(error=exc))
+    answer = decide(session)
+    print(json.dumps(answer, ensure_ascii=False, indent=2))
+    if not answer["valid"]:
+        print("\n".join(answer["reasons"]), file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from villagevote.backup import backup_database
     from villagevote.config import backup_dir_for
@@ -188,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             from villagevote.ui.app import run_gui
             return run_gui(args.db)
-        handlers = {"demo": cmd_demo, "check-db": cmd_check_db, "result": cmd_result, "backup": cmd_backup,
+        handlers = {"demo": cmd_demo, "check-db": cmd_check_db, "result": cmd_result, "evaluate": cmd_evaluate,
+                    "backup": cmd_backup,
                     "print": lambda a: cmd_form(a, "print"), "export": lambda a: cmd_form(a, "export")}
         return handlers[args.command](args)
     except UserError as exc:
