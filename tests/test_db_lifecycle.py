@@ -19,6 +19,22 @@ from villagevote.models.db import head_revision
 FIXTURE = Path(__file__).parent / "fixtures" / "db_0001.sqlite3"
 
 
+def downgrade(path: Path, target: str) -> None:
+    """Run the migrations down to ``target`` (each revision's downgrade), as a developer would with alembic."""
+    from alembic import command
+
+    from villagevote.models.db import alembic_config, make_engine
+
+    engine = make_engine(path, foreign_keys=False)
+    try:
+        with engine.connect() as conn, conn.begin():
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, target)
+    finally:
+        engine.dispose()
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -76,6 +92,8 @@ def test_upgrade_recomputes_voter_sort_keys(tmp_path, township, db):
     would page in the wrong order)."""
     from villagevote.voters.search import name_sort_key
 
+    db.dispose()
+    downgrade(db.path, "0010_person_findings")
     with db.engine.begin() as conn:
         for name in ("王五", "丁一", "欧阳修"):
             conn.exec_driver_sql(
@@ -293,3 +311,45 @@ def test_defaults_are_seeded_once_per_program_not_at_every_open(tmp_path, monkey
     assert calls == [1]
     open_database(path).dispose()
     assert calls == [1]
+
+
+def test_upgrade_to_0011_numbers_existing_commitments_and_weeks(tmp_path, township, db):
+    """Migration 0011 completes the commitments and reports written before it: the cycle and village of the
+    candidacy, a ledger number per village in id order, the current deadline, and the ISO week of each report; its
+    downgrade keeps them and the upgrade again gives the same numbers."""
+    from villagevote.models.enums import CandidacyStatus
+
+    db.dispose()
+    downgrade(db.path, "0010_person_findings")
+    with db.engine.begin() as conn:
+        person = conn.exec_driver_sql("INSERT INTO person (name, name_initials, phone, current_post, note, version) "
+                                      "VALUES ('王五', 'ww', '', '', '', 1)").lastrowid
+        org = conn.exec_driver_sql("SELECT id FROM organization WHERE village_id = ? AND cycle_id = ? LIMIT 1",
+                                   (township.village_ids[0], township.cycle_id)).scalar()
+        cand = conn.exec_driver_sql(
+            "INSERT INTO candidacy (person_id, organization_id, cycle_id, post, source, status, status_reason, "
+            "incumbent, version) VALUES (?, ?, ?, '主任', 'self', ?, '', 0, 1)",
+            (person, org, township.cycle_id, CandidacyStatus.ELECTED.value)).lastrowid
+        ids = [conn.exec_driver_sql(
+            "INSERT INTO commitment (candidacy_id, title, category, target, deadline, weight, status, percent_done, "
+            "final_verdict_note) VALUES (?, ?, '', '', '2027-06-30', 1, 'registered', 0, '')",
+            (cand, title)).lastrowid for title in ("修路", "建桥")]
+        conn.exec_driver_sql("INSERT INTO progress_report (commitment_id, reported_on, percent, narrative, evidence, "
+                             "reported_by) VALUES (?, '2027-01-06', 10, '', '', '')", (ids[0],))
+    db.dispose()
+    reopened = open_database(db.path)
+    try:
+        with reopened.engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT ledger_no, cycle_id, village_id, deadline_current FROM commitment "
+                                        "ORDER BY id").fetchall()
+            village = conn.exec_driver_sql("SELECT name FROM village WHERE id = ?",
+                                           (township.village_ids[0],)).scalar()
+            year = conn.exec_driver_sql("SELECT year FROM election_cycle WHERE id = ?", (township.cycle_id,)).scalar()
+            period = conn.exec_driver_sql("SELECT period FROM progress_report").scalar()
+    finally:
+        reopened.dispose()
+    short = village[:-1] if village.endswith("村") else village
+    assert [r[0] for r in rows] == [f"{short}-{year}-001", f"{short}-{year}-002"]
+    assert {(r[1], r[2]) for r in rows} == {(township.cycle_id, township.village_ids[0])}
+    assert str(rows[0][3]) == "2027-06-30"
+    assert period == "2027-W01"

@@ -175,6 +175,112 @@ class CommitmentStatus(LabeledEnum):
     KEPT = "kept"
     PARTLY_KEPT = "partly_kept"
     BROKEN = "broken"
+    EXCUSED = "excused"        # 未兑现·免责: an approved exemption (保护清单) covers it
+    WITHDRAWN = "withdrawn"    # 撤销: struck with approval
+
+
+class Verdict(LabeledEnum):
+    """A commitment's verdict, yearly for annual items and at the end of the term (tracking.md A6)."""
+    KEPT = "kept"
+    PARTLY_KEPT = "partly_kept"
+    BROKEN = "broken"
+    EXCUSED = "excused"
+    WITHDRAWN = "withdrawn"
+
+
+class CommitmentSource(LabeledEnum):
+    PLEDGE = "pledge"              # a reviewed term-goal item of a signed pledge
+    ASSIGNED = "assigned"          # 交办
+    INSPECTION = "inspection"      # a rectification of an inspection finding
+    SPECIAL = "special"            # 专项任务 (剿劣清单)
+    PERSONAL_GOAL = "personal_goal"  # 个人工作目标承诺
+
+
+class CommitmentKind(LabeledEnum):
+    METRIC = "metric"        # baseline → target in a unit; progress computed
+    MILESTONE = "milestone"  # done or not; progress reported
+
+
+class AttachmentKind(LabeledEnum):
+    PHOTO = "photo"
+    ACCEPTANCE = "acceptance"  # 验收单
+    MINUTES = "minutes"        # 会议记录
+    PATROL = "patrol"          # 巡查记录
+    DOCUMENT = "document"      # 文件
+
+
+class InspectionKind(LabeledEnum):
+    MONTHLY = "monthly"          # 月查
+    QUARTERLY = "quarterly"      # 季度督察
+    UNANNOUNCED = "unannounced"  # 暗访
+    ANNOUNCED = "announced"      # 明查
+    SPECIAL = "special"          # 专项检查
+    UPPER = "upper"              # 上级督查
+    UNIT_VISIT = "unit_visit"    # 派出单位检查
+    PATROL = "patrol"            # 巡河
+
+
+class SupervisionLevel(LabeledEnum):
+    TOWNSHIP = "township"
+    COUNTY = "county"
+    CITY = "city"
+
+
+class SupervisionReason(LabeledEnum):
+    KEY = "key"                  # 重点事项
+    SLOW = "slow"                # 进度缓慢
+    POOR_EFFECT = "poor_effect"  # 效果不理想
+    COMPLAINT = "complaint"      # 群众反映
+    OVERDUE = "overdue"          # 逾期未完成
+
+
+class DecisionState(LabeledEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class ExemptionCategory(LabeledEnum):
+    """保护清单: the three cases of the Shenzhen special assessment, plus force majeure."""
+    EXTERNAL = "external"        # 敢啃硬骨头但受外部因素影响未达预期
+    EXPLORATION = "exploration"  # 探索创新、先行先试中出现失误
+    POLICY = "policy"            # 因政策调整、上级决策变化未完成
+    FORCE_MAJEURE = "force_majeure"  # 不可抗力
+
+
+class AssessedRoleKind(LabeledEnum):
+    ELECTED = "elected"          # 当选村干部
+    ECO_INSTRUCTOR = "eco_instructor"  # 生态指导员 / 剿劣督导员
+    RIVER_CHIEF = "river_chief"  # 河长
+    LIAISON = "liaison"          # 联村干部
+
+
+class ConsequenceState(LabeledEnum):
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    EXECUTED = "executed"
+    WAIVED = "waived"
+
+
+class ResignationOutcome(LabeledEnum):
+    RESIGNED = "resigned"
+    REFUSED = "refused"
+
+
+class EvaluationKind(LabeledEnum):
+    PEOPLE = "people"        # 村述民评
+    TOWNSHIP = "township"    # 村述镇评
+    MID_TERM = "mid_term"    # 届中评估
+    END_TERM = "end_term"    # 届末考评
+    SPECIAL = "special"      # 专题述职
+
+
+class MeetingKind(LabeledEnum):
+    REPRESENTATIVES = "representatives"  # 村民代表会议
+    VILLAGERS = "villagers"              # 村民会议
+    PARTY = "party"                      # 党员大会
+    TOWNSHIP_PANEL = "township_panel"    # 乡镇评议组
+    COMMITTEES = "committees"            # 两委联席会议
 
 
 class EvaluationGrade(LabeledEnum):
@@ -185,10 +291,19 @@ class EvaluationGrade(LabeledEnum):
 
 
 class FlagKind(LabeledEnum):
+    """Consequence kinds (a ``flag`` row is a proposed, confirmed, executed or waived consequence)."""
     OVERDUE = "overdue"
     WARNING_TALK = "warning_talk"
     RESIGNATION_TRIGGER = "resignation_trigger"
     TEAM_ADJUSTMENT = "team_adjustment"
+    REMINDER_TALK = "reminder_talk"
+    INQUIRY = "inquiry"
+    INTERVIEW = "interview"
+    TERMINATION = "termination"
+    RECALL = "recall"
+    COMMENDATION = "commendation"
+    PUBLIC_NOTICE = "public_notice"
+    ALERT = "alert"
 
 
 # Chinese labels, kept beside the enums as tr() literals; rebuilt when another translator is installed.
@@ -225,8 +340,34 @@ def _labels(generation: int) -> dict[str, dict[str, str]]:
         "ContestRound": {"first": tr("正式选举"), "additional": tr("另行选举")},
         "ContestMode": {"with_candidates": tr("有候选人差额选举"), "self_nomination": tr("无候选人自荐直选")},
         "CommitmentStatus": {"registered": tr("已挂号"), "in_progress": tr("推进中"), "reported_done": tr("已报结"), "closed": tr("已销号"),
-                             "overdue": tr("逾期"), "kept": tr("已兑现"), "partly_kept": tr("部分兑现"), "broken": tr("未兑现")},
+                             "overdue": tr("逾期"), "kept": tr("已兑现"), "partly_kept": tr("部分兑现"), "broken": tr("未兑现"),
+                             "excused": tr("未兑现·免责"), "withdrawn": tr("撤销")},
+        "Verdict": {"kept": tr("已兑现"), "partly_kept": tr("部分兑现"), "broken": tr("未兑现"), "excused": tr("未兑现·免责"),
+                    "withdrawn": tr("撤销")},
+        "CommitmentSource": {"pledge": tr("竞职承诺"), "assigned": tr("交办事项"), "inspection": tr("检查整改"),
+                             "special": tr("专项任务"), "personal_goal": tr("个人工作目标承诺")},
+        "CommitmentKind": {"metric": tr("指标类"), "milestone": tr("节点类")},
+        "AttachmentKind": {"photo": tr("照片"), "acceptance": tr("验收单"), "minutes": tr("会议记录"), "patrol": tr("巡查记录"),
+                           "document": tr("文件")},
+        "InspectionKind": {"monthly": tr("月查"), "quarterly": tr("季度督察"), "unannounced": tr("暗访"), "announced": tr("明查"),
+                           "special": tr("专项检查"), "upper": tr("上级督查"), "unit_visit": tr("派出单位检查"), "patrol": tr("巡河")},
+        "SupervisionLevel": {"township": tr("乡镇"), "county": tr("县"), "city": tr("市")},
+        "SupervisionReason": {"key": tr("重点事项"), "slow": tr("进度缓慢"), "poor_effect": tr("效果不理想"),
+                              "complaint": tr("群众反映"), "overdue": tr("逾期未完成")},
+        "DecisionState": {"pending": tr("待审批"), "approved": tr("已批准"), "rejected": tr("不予批准")},
+        "ExemptionCategory": {"external": tr("受外部因素影响未达预期"), "exploration": tr("探索创新出现失误"),
+                              "policy": tr("政策调整未能完成"), "force_majeure": tr("不可抗力")},
+        "AssessedRoleKind": {"elected": tr("当选村干部"), "eco_instructor": tr("生态指导员"), "river_chief": tr("河长"),
+                             "liaison": tr("联村干部")},
+        "ConsequenceState": {"proposed": tr("建议"), "confirmed": tr("已确认"), "executed": tr("已执行"), "waived": tr("免责")},
+        "ResignationOutcome": {"resigned": tr("已辞职"), "refused": tr("拒不辞职")},
+        "EvaluationKind": {"people": tr("村述民评"), "township": tr("村述镇评"), "mid_term": tr("届中评估"), "end_term": tr("届末考评"),
+                           "special": tr("专题述职")},
+        "MeetingKind": {"representatives": tr("村民代表会议"), "villagers": tr("村民会议"), "party": tr("党员大会"),
+                        "township_panel": tr("乡镇评议组"), "committees": tr("两委联席会议")},
         "EvaluationGrade": {"excellent": tr("优秀"), "satisfied": tr("满意"), "basic": tr("基本满意"), "unsatisfied": tr("不满意")},
         "FlagKind": {"overdue": tr("逾期"), "warning_talk": tr("诫勉谈话"), "resignation_trigger": tr("触发辞职承诺"),
-                     "team_adjustment": tr("班子调整")},
+                     "team_adjustment": tr("班子调整"), "reminder_talk": tr("提醒谈话"), "inquiry": tr("询函"),
+                     "interview": tr("约谈"), "termination": tr("职务终止"), "recall": tr("召回"), "commendation": tr("表彰"),
+                     "public_notice": tr("通报曝光"), "alert": tr("预警")},
     }
