@@ -350,7 +350,7 @@ def test_consistency_checks_fire() -> None:
     assert any("交叉任职人数 4 大于党组织成员 3" in e for e in errors)
     # women above total
     errors = consistency_errors(_edit(values, A, "S20.vc_women", 5))
-    assert any("村 330101001：村委会女性成员 5 大于村委会成员 3" == e for e in errors)
+    assert any(e == "村 330101001：村委会女性成员 5 大于村委会成员 3" for e in errors)
     # 一肩挑 above the villages, on the total row
     errors = consistency_errors(_edit(values, "", "S14.one_shoulder", 4))
     assert any(e.startswith("合计：一肩挑村数 4 大于村数 3") for e in errors)
