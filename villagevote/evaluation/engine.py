@@ -143,6 +143,9 @@ def _is_int(value: Any) -> bool:
 
 def _count(value: Any, what: str, errors: list[str]) -> int:
     """A non-negative integer count, or 0 with a problem recorded."""
+    if value is None:
+        errors.append(tr("缺少{what}").format(what=what))
+        return 0
     if not _is_int(value):
         errors.append(tr("{what}应为整数，而不是 {value!r}").format(what=what, value=value))
         return 0
@@ -181,7 +184,7 @@ def _parse(data: Any) -> tuple[_Session | None, list[str]]:
     meeting = meeting_name(meeting_raw)
     quorum: Quorum | None = None
     if not meeting:
-        errors.append(tr("缺少会议类型 meeting（村民代表会议、村民会议、党员大会或乡镇评议组）"))
+        errors.append(tr("缺少会议类型（meeting：村民代表会议、村民会议、党员大会或乡镇评议组）"))
     elif meeting not in thresholds.quorum:
         errors.append(tr("未知的会议类型“{m}”（可用：{known}）").format(m=meeting_raw, known="、".join(thresholds.quorum)))
     else:
@@ -190,24 +193,24 @@ def _parse(data: Any) -> tuple[_Session | None, list[str]]:
     scale_raw = data.get("scale")
     scale: list[str] = []
     if not isinstance(scale_raw, list) or not all(isinstance(c, str) and c.strip() for c in scale_raw):
-        errors.append(tr("评议档次 scale 应为文字列表，最好的在前（如 满意、基本满意、不满意）"))
+        errors.append(tr("评议档次（scale）应为文字列表，最好的在前（如 满意、基本满意、不满意）"))
     else:
         scale = [c.strip() for c in scale_raw]
         if len(scale) < 2:
-            errors.append(tr("评议档次 scale 至少要有两档，现有 {n} 档").format(n=len(scale)))
+            errors.append(tr("评议档次（scale）至少要有两档，现有 {n} 档").format(n=len(scale)))
         dup = sorted({c for c in scale if scale.count(c) > 1})
         if dup:
             errors.append(tr("评议档次“{c}”重复").format(c="、".join(dup)))
 
-    due = _count(data.get("due"), tr("应到人数 due"), errors)
-    present = _count(data.get("present"), tr("实到人数 present"), errors)
+    due = _count(data.get("due"), tr("应到人数（due）"), errors)
+    present = _count(data.get("present"), tr("实到人数（present）"), errors)
     if present > due:
         errors.append(tr("实到 {p} 人，多于应到 {d} 人").format(p=present, d=due))
 
     year: int | None = None
     if data.get("year") is not None:
         if not _is_int(data.get("year")):
-            errors.append(tr("评议年度 year 应为整数，而不是 {v!r}").format(v=data.get("year")))
+            errors.append(tr("评议年度（year）应为整数，而不是 {v!r}").format(v=data.get("year")))
         else:
             year = int(data["year"])
 
@@ -262,7 +265,7 @@ def _parse(data: Any) -> tuple[_Session | None, list[str]]:
     history: list[_Past] = []
     raw_history = data.get("history") or []
     if not isinstance(raw_history, list):
-        errors.append(tr("历年评议 history 应为列表"))
+        errors.append(tr("历年评议（history）应为列表"))
         raw_history = []
     for index, raw in enumerate(raw_history, 1):
         if not isinstance(raw, Mapping) or not _text(raw.get("name")) or not _is_int(raw.get("year")):
