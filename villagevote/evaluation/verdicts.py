@@ -178,8 +178,10 @@ def _field(item: Any, name: str, default: Any) -> Any:
     return getattr(item, name, default)
 
 
-def fulfilment_rate(items: Iterable[RatedItem | ItemVerdict | Mapping[str, Any]]) -> Fraction | None:
-    """践诺率 (see the module docstring) as an exact fraction 0..1; None when no item counts."""
+def fulfilment_rate(items: Iterable[Any]) -> Fraction | None:
+    """践诺率 (see the module docstring) as an exact fraction 0..1; None when no item counts. Each item is a
+    RatedItem, an ItemVerdict, a triggers.ItemRecord or a mapping with ``verdict``, ``weight`` (default 1) and
+    ``measurable`` (default True)."""
     kept = partly = counted = Fraction(0)
     for item in items:
         code = _field(item, "verdict", None)
