@@ -63,6 +63,16 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("backup", help=tr("立即备份数据库"))
     b.add_argument("--db", type=Path, dest="backup_db", required=True)
+
+    m = sub.add_parser("county-merge", help=tr("校验并汇总各乡镇报送的统计工作簿（不需要数据库）"))
+    m.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    m.add_argument("--out", type=Path, required=True, dest="merge_out")
+    m.add_argument("--code", help=tr("汇总单位的区划代码（默认取各乡镇区划代码的共同前缀）"))
+    m.add_argument("--name", help=tr("汇总单位名称，如 某某县"))
+    m.add_argument("--csv", type=Path, help=tr("另存 _data 规范 CSV"))
+    m.add_argument("--filled-by", default="", help=tr("填表人"))
+    m.add_argument("--reviewed-by", default="", help=tr("审核人"))
+    m.add_argument("--serial", type=int, default=1, help=tr("报送序号"))
     return p
 
 
@@ -200,6 +210,31 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_county_merge(args: argparse.Namespace) -> int:
+    """Exit 0 when anything was merged, 2 when every file was refused."""
+    from villagevote.statistics.merge import merge_files, write_county
+    from villagevote.statistics.sealed import write_data_csv
+    result = merge_files(args.files, unit_code=args.code, unit_name=args.name)
+    for outcome in result.outcomes:
+        line = f"[{outcome.status_label}] {outcome.path.name}"
+        if outcome.unit_code:
+            line += tr("　{name}（{code}）报送序号 {serial}").format(name=outcome.unit_name, code=outcome.unit_code,
+                                                               serial=outcome.serial)
+        print(line)
+        if outcome.reason:
+            print("    " + outcome.reason.replace("\n", "\n    "))
+    if not result.accepted:
+        print(tr("没有可汇总的文件，未生成汇总表。"), file=sys.stderr)
+        return 2
+    path = write_county(result, args.merge_out, filled_by=args.filled_by, reviewed_by=args.reviewed_by,
+                        serial=args.serial)
+    if args.csv:
+        write_data_csv(result.rows, args.csv)
+    print(tr("已汇总 {a} 个文件（被更正取代 {s} 个，拒收 {r} 个）：{path}").format(
+        a=len(result.accepted), s=len(result.superseded), r=len(result.refused), path=path))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -211,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_gui(args.db)
         handlers = {"demo": cmd_demo, "check-db": cmd_check_db, "result": cmd_result, "evaluate": cmd_evaluate,
                     "backup": cmd_backup,
-                    "print": lambda a: cmd_form(a, "print"), "export": lambda a: cmd_form(a, "export")}
+                    "print": lambda a: cmd_form(a, "print"), "export": lambda a: cmd_form(a, "export"),
+                    "county-merge": cmd_county_merge}
         return handlers[args.command](args)
     except UserError as exc:
         return _err(str(exc))
