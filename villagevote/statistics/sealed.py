@@ -37,6 +37,7 @@ from typing import Any
 from villagevote.i18n import tr
 from villagevote.statistics import catalog as cat
 from villagevote.statistics.catalog import TOTAL, Indicator, Value
+from villagevote.statistics.compliance import consistency_problems
 from villagevote.workbooks import WorkbookError, cell_name, column_letter, open_workbook
 
 __all__ = [
@@ -430,10 +431,6 @@ def _read_manifest(rows: list[list[Any]]) -> dict[str, str]:
     return found
 
 
-def _row_range(lines: list[int]) -> str:
-    return f"{lines[0] + 1}" if len(lines) == 1 or lines[0] == lines[-1] else f"{lines[0] + 1}–{lines[-1] + 1}"
-
-
 def _check_data(path: Path, cover: Cover, data: list[DataRow], lines: list[int], problems: list[str]) -> None:
     """Row by row: codes match the cover, known indicators, no duplicates, value = numerator/denominator shown."""
     seen: dict[tuple[str, str, str], int] = {}
@@ -515,44 +512,20 @@ def _compare_totals(got: dict[str, tuple[DataRow, int]], expected: list[Value], 
 
 
 def _check_consistency(data: list[DataRow], lines: list[int], problems: list[str]) -> None:
-    """tracking.md §B4 rules on every block (the other slice's ``compliance.consistency_errors``); each message is
-    given the block's rows and, where it names an indicator, that indicator's cells."""
-    try:
-        from villagevote.statistics.compliance import consistency_errors
-    except ImportError:  # the compliance module is built by another slice; until it lands the rules are not run
-        return
+    """tracking.md §B4 rules on every block (:func:`villagevote.statistics.compliance.consistency_problems`), each
+    problem named at the ``_data`` cells of the indicators it involves (the first is the one to look at)."""
     blocks: dict[tuple[str, str], list[tuple[DataRow, int]]] = {}
     for row, r in zip(data, lines, strict=True):
         blocks.setdefault(row.group, []).append((row, r))
-    for (t, v), members in blocks.items():
-        values = [row.as_value() for row, _r in members]
-        errors = consistency_errors(values)
-        if not errors:
+    for (t, _v), members in blocks.items():
+        found = consistency_problems([row.as_value() for row, _r in members])
+        if not found:
             continue
         by_code = {row.indicator: r for row, r in members}
-        labels = sorted(((cat.indicator(code).label, code) for code in by_code if _known(code)),
-                        key=lambda p: -len(p[0]))
-        for message in errors:
-            text = str(message)
-            cells = [code for code in by_code if code in text]
-            if not cells:
-                rest = text
-                for label, code in labels:
-                    if label in rest:
-                        cells.append(code)
-                        rest = rest.replace(label, "")
-            where = "、".join(_where(DATA_SHEET, by_code[code], 6) for code in cells[:4]) or tr(
-                "{sheet} 第 {rows} 行").format(sheet=DATA_SHEET, rows=_row_range(sorted(r for _row, r in members)))
-            problems.append(tr("{where}（乡镇 {t} 村 {v}）：{msg}").format(where=where, t=t, v=v or tr("合计"),
-                                                                     msg=text))
-
-
-def _known(code: str) -> bool:
-    try:
-        cat.indicator(code)
-    except KeyError:
-        return False
-    return True
+        for problem in found:
+            cells = [_where(DATA_SHEET, by_code[code], 6) for code in problem.indicators if code in by_code]
+            problems.append(tr("{where}（乡镇 {t}）：{msg}").format(where="、".join(cells[:4]) or DATA_SHEET, t=t,
+                                                               msg=problem.message))
 
 
 def _check_table(sheet_rows: list[list[Any]], layout: TableLayout, data: dict[tuple[str, str, str], DataRow],
@@ -587,8 +560,7 @@ def _check_table(sheet_rows: list[list[Any]], layout: TableLayout, data: dict[tu
                 continue
             if not _same_value(cell, row.value):
                 problems.append(tr("{where}：「{label}」显示为「{got}」，与 _data 的「{want}」不符（表格单元格被改过）").format(
-                    where=_where(sheet, r, c), label=definition.label, got=_text(cell) if not isinstance(
-                        cell, float) else repr(cell), want=row.value))
+                    where=_where(sheet, r, c), label=definition.label, got=_text(cell), want=row.value))
     for t, v in sorted(groups - seen):
         problems.append(tr("工作表「{sheet}」缺少乡镇 {t} 村 {v} 的行").format(sheet=sheet, t=t, v=v or tr("合计")))
     return count, names
