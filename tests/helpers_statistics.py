@@ -104,9 +104,17 @@ def township_rows(township_code: str, villages: int, seed: int = 1,
 
 
 def write_township(out: Path, township_code: str, villages: int = 4, seed: int = 1, serial: int = 1,
-                   name: str = "清河镇", period: str = PERIOD, correction: str = "") -> Path:
+                   name: str = "清河镇", period: str = PERIOD, correction: str = "",
+                   values: list[Value] | None = None) -> Path:
+    """A sealed township workbook of synthetic villages (or of ``values``, village codes "001"…, totals added)."""
     from villagevote.statistics.workbook import write_workbook
-    rows, names = township_rows(township_code, villages, seed, period)
+    if values is None:
+        rows, names = township_rows(township_code, villages, seed, period)
+    else:
+        villages_only = [v for v in values if v.village_code != cat.TOTAL]
+        rows = rows_from_values(cat.STRUCTURE, cat.TEMPLATE_VERSION, period, township_code,
+                                villages_only + cat.township_totals(villages_only))
+        names = {(township_code, v.village_code): f"{v.village_code}村" for v in villages_only}
     cover = Cover(report_code=cat.STRUCTURE, template_version=cat.TEMPLATE_VERSION, period=period, unit_name=name,
                   unit_code=township_code, filled_by="张三", reviewed_by="李四", phone="0570-1234567",
                   submitted_on="2026年11月20日", serial=serial, correction=correction, software="villagevote test")
