@@ -397,3 +397,13 @@ def test_cli_evaluate_bad_json_exits_1(tmp_path, capsys):
     bad.write_text("{not json")
     assert main(["evaluate", "--json", str(bad)]) == 1
     assert "JSON" in capsys.readouterr().err
+
+
+def test_the_engines_are_pure():
+    """No database, Qt or PDF code is loaded by the evaluation engines (plain data in, plain data out)."""
+    import subprocess
+    import sys
+    code = ("import sys, villagevote.evaluation, villagevote.evaluation.verdicts, villagevote.evaluation.triggers; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'PySide6', 'reportlab'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
