@@ -77,12 +77,24 @@ def test_representatives_two_thirds_rounds_up_for_an_uneven_roll():
     assert decide(session([cadre(counts=votes(31, 0, 0))], due=46, present=31))["valid"] is True
 
 
-@pytest.mark.parametrize("meeting", ["村民会议", "党员大会", "villagers", "party"])
+@pytest.mark.parametrize("meeting", ["村民会议", "villagers"])
 def test_more_than_half_meetings(meeting):
     half = decide(session([cadre(counts=votes(50, 0, 0))], meeting=meeting, due=100, present=50))
     assert half["outcome"] == "below_quorum"
     assert any("过半数（须至少 51 人）" in r for r in half["reasons"])
     assert decide(session([cadre(counts=votes(51, 0, 0))], meeting=meeting, due=100, present=51))["valid"] is True
+
+
+@pytest.mark.parametrize("meeting", ["党员大会", "party"])
+def test_party_members_meeting_needs_half_or_more(meeting):
+    # 支部工作条例（试行）§11: 半数以上有表决权的党员到会 (以上 includes the number)
+    half = decide(session([cadre(counts=votes(50, 0, 0))], meeting=meeting, due=100, present=50))
+    assert half["valid"] is True
+    assert any("达到半数以上（至少 50 人）" in r for r in half["reasons"])
+    short = decide(session([cadre(counts=votes(49, 0, 0))], meeting=meeting, due=100, present=49))
+    assert short["outcome"] == "below_quorum"
+    assert decide(session([cadre(counts=votes(50, 0, 0))], meeting=meeting, due=101, present=50))["outcome"] == \
+        "below_quorum"
 
 
 def test_township_panel_has_no_quorum():

@@ -54,9 +54,9 @@ GRADE_SYNONYMS: dict[str, str] = {
 DEFAULTS: dict[str, Any] = {
     # 组织法 §26: 村民代表会议 "有三分之二以上的组成人员参加方可召开" (以上 includes the number);
     # 组织法 §22: 村民会议 "应当有本村十八周岁以上村民的过半数……参加";
-    # 党员大会: 应到会有表决权的党员超过半数 (党内规定; 组织法 has nothing); 乡镇评议组: no quorum;
-    # 两委联席会议: more than half [D].
-    "quorum": {REPRESENTATIVES: ">=2/3", VILLAGERS: ">1/2", PARTY: ">1/2", TOWNSHIP_PANEL: None,
+    # 党员大会: 中国共产党支部工作条例（试行）§11 "表决必须有半数以上有表决权的党员到会方可进行" (以上 includes
+    # the number; 组织法 has nothing on it); 乡镇评议组: no quorum; 两委联席会议: more than half [D].
+    "quorum": {REPRESENTATIVES: ">=2/3", VILLAGERS: ">1/2", PARTY: ">=1/2", TOWNSHIP_PANEL: None,
                COMMITTEES: ">1/2"},
     "unfit_percent": 50,        # worst choice >= 50 % of valid ballots -> 不称职
     "warning_percent": 30,      # else worst choice >= 30 % -> 基本称职, proposed 诫勉谈话 (also for 不称职)
@@ -103,7 +103,7 @@ class Quorum:
         fraction = _fraction_words(self.numerator, self.denominator)
         if self.strict:
             return tr("过半数") if (self.numerator, self.denominator) == (1, 2) else tr("超过{f}").format(f=fraction)
-        return tr("{f}以上").format(f=fraction)
+        return tr("半数以上") if (self.numerator, self.denominator) == (1, 2) else tr("{f}以上").format(f=fraction)
 
 
 _DIGITS = "零一二三四五六七八九十"
