@@ -1,0 +1,164 @@
+"""From the database to the indicators: elected candidacies, contests, representatives, the previous cycle (stored or
+imported), and the settings (reference date, 预备党员)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from villagevote import township as tw
+from villagevote.models.candidates import Candidacy, Person
+from villagevote.models.core import Organization
+from villagevote.models.elections import Contest, ContestPost, Result
+from villagevote.models.enums import (
+    CandidacyStatus,
+    ContestRound,
+    Education,
+    Gender,
+    NominationSource,
+    OrgKind,
+    PoliticalStatus,
+)
+from villagevote.models.statistics import PreviousRosterEntry
+from villagevote.seed import set_setting
+from villagevote.statistics import roster
+from villagevote.statistics.catalog import Value
+from villagevote.statistics.compliance import consistency_errors
+from villagevote.statistics.gather import gather
+from villagevote.statistics.indicators import compute
+
+
+def _org(s, village_id: int, cycle_id: int, kind: OrgKind) -> Organization:
+    org = s.scalar(select(Organization).where(Organization.village_id == village_id,
+                                              Organization.cycle_id == cycle_id, Organization.kind == kind))
+    assert org is not None
+    return org
+
+
+def _person(s, name: str, gender: Gender, born: dt.date | None, edu: Education | None,
+            status: PoliticalStatus | None, village_id: int) -> Person:
+    person = Person(name=name, gender=gender, birth_date=born, education=edu, political_status=status,
+                    village_id=village_id)
+    s.add(person)
+    s.flush()
+    return person
+
+
+def _elect(s, person: Person, org: Organization, post: str,
+           status: CandidacyStatus = CandidacyStatus.ELECTED) -> None:
+    s.add(Candidacy(person_id=person.id, organization_id=org.id, cycle_id=org.cycle_id, post=post,
+                    source=NominationSource.SELF, status=status))
+    s.flush()
+
+
+def _contest(s, org: Organization, *, round_: ContestRound = ContestRound.FIRST, seats: int = 3, elected: int = 3,
+             official: bool = True, valid: bool = True, electorate: int = 0, returned: int = 0,
+             present: int | None = None, held_on: dt.date | None = None) -> None:
+    c = Contest(organization_id=org.id, round=round_, official=official, electorate=electorate,
+                ballots_returned=returned, present=present, held_on=held_on)
+    c.posts = [ContestPost(post="委员", rank=1, seats=seats)]
+    s.add(c)
+    s.flush()
+    s.add(Result(contest_id=c.id, valid=valid,
+                 decision={"valid": valid, "elected": [{"name": f"n{i}", "post": "委员"} for i in range(elected)]}))
+    s.flush()
+
+
+def _table(values: list[Value]) -> dict[tuple[str, str], tuple[int, int]]:
+    return {(v.village_code, v.indicator): (v.numerator, v.denominator) for v in values}
+
+
+def test_gather_from_the_database(db, township, admin, clerk) -> None:
+    east, west, _south = township.village_ids
+    with db.session() as s:
+        previous = tw.create_cycle(s, admin, township.township_id, "2021年换届", 2021, dt.date(2021, 12, 20))
+        zhang = _person(s, "张一", Gender.MALE, dt.date(1970, 3, 1), Education.BACHELOR, PoliticalStatus.PARTY_MEMBER,
+                        east)
+        li = _person(s, "李二", Gender.FEMALE, dt.date(1991, 12, 20), Education.SENIOR, PoliticalStatus.PROBATIONARY,
+                     east)
+        wang = _person(s, "王三", Gender.MALE, dt.date(1960, 1, 1), Education.JUNIOR, PoliticalStatus.MASSES, east)
+        old = _person(s, "孙老", Gender.MALE, dt.date(1950, 6, 1), None, None, east)
+        # previous cycle in the database: 张一 and 孙老 in 东村's two bodies
+        _elect(s, zhang, _org(s, east, previous, OrgKind.PARTY_BRANCH), "书记")
+        _elect(s, old, _org(s, east, previous, OrgKind.VILLAGE_COMMITTEE), "主任")
+        # this cycle: 张一 书记 + 主任 (一肩挑), 李二 branch 委员, 王三 村委会 委员; 李二 not elected to the 村委会
+        pb, vc = _org(s, east, township.cycle_id, OrgKind.PARTY_BRANCH), _org(s, east, township.cycle_id,
+                                                                              OrgKind.VILLAGE_COMMITTEE)
+        _elect(s, zhang, pb, "书记")
+        _elect(s, zhang, vc, "主任")
+        _elect(s, li, pb, "委员")
+        _elect(s, wang, vc, "委员")
+        _elect(s, li, vc, "副主任", CandidacyStatus.NOT_ELECTED)
+        _contest(s, pb, seats=2, elected=2, electorate=30, present=27)
+        _contest(s, vc, seats=3, elected=2, electorate=800, returned=700)
+        _contest(s, vc, round_=ContestRound.ADDITIONAL, seats=1, elected=0, held_on=dt.date(2026, 12, 27))
+        # 西村: a first round that is not official yet
+        _contest(s, _org(s, west, township.cycle_id, OrgKind.VILLAGE_COMMITTEE), official=False, electorate=500,
+                 returned=450)
+    with db.session() as s:
+        for name, gender, status in (("甲", Gender.FEMALE, PoliticalStatus.PARTY_MEMBER),
+                                     ("乙", Gender.MALE, PoliticalStatus.PROBATIONARY),
+                                     ("丙", Gender.MALE, PoliticalStatus.MASSES)):
+            roster.add_representative(s, clerk, east, name, gender=gender, political_status=status)
+        set_setting(s, admin, "statistics.stat_date", "2026-12-20")
+    with db.read_session() as s:
+        data = gather(s)
+    assert data.stat_date == dt.date(2026, 12, 20)
+    assert data.previous_stat_date == dt.date(2021, 12, 20)  # the previous cycle's election day
+    assert [v.code for v in data.villages] == ["001", "002", "003"]
+    got = _table(compute(data))
+    assert got[("001", "S10.members")] == (2, 1)
+    assert got[("001", "S11.members")] == (2, 1)
+    assert got[("001", "S12.members")] == (3, 1)  # 张一 once
+    assert got[("001", "S14.one_shoulder")] == (1, 1)
+    assert got[("001", "S30.age_le35")] == (1, 1)  # 李二 35 on 2026-12-20 exactly
+    assert got[("001", "S30.youth_villages")] == (1, 1)
+    # 连任: 张一 (in the previous 党组织); 新进: 李二, 王三
+    assert got[("001", "S60.reelected")] == (1, 1) and got[("001", "S60.new")] == (2, 1)
+    # previous average on 2021-12-20: 张一 51, 孙老 71 → 122/2
+    assert got[("001", "S60.prev_avg_age")] == (122, 2)
+    assert got[("002", "S60.new_rate")] == (0, 0)  # 西村 had nobody elected last cycle
+    # 村委会 first round filled 2 of 3 → not a first-round success; the additional election was held
+    assert got[("001", "S03.first_success")] == (0, 1)
+    assert got[("001", "S04.additional")] == (1, 1)
+    assert got[("001", "S80.turnout")] == (700, 800)
+    assert got[("001", "S80.party_attendance")] == (27, 30)
+    assert got[("002", "S80.turnout")] == (450, 500)  # counted, though not yet official
+    # 预备党员 counted by default: 李二 is not on the 村委会; representatives 甲 + 乙 of 3
+    assert got[("001", "S70.reps_party")] == (2, 1)
+    assert consistency_errors(compute(data)) == []
+    with db.session() as s:
+        set_setting(s, admin, "statistics.count_probationary", False)
+    with db.read_session() as s:
+        strict = _table(compute(gather(s)))
+    assert strict[("001", "S70.reps_party")] == (1, 1)
+
+
+def test_previous_roster_imported_when_the_previous_cycle_is_not_in_the_database(db, township, admin) -> None:
+    east = township.village_ids[0]
+    with db.session() as s:
+        zhang = _person(s, "张一", Gender.MALE, dt.date(1970, 3, 1), None, None, east)
+        zhang2 = _person(s, "张 二", Gender.MALE, dt.date(1980, 3, 1), None, None, east)
+        other = _person(s, "张一", Gender.MALE, dt.date(1985, 1, 1), None, None, east)  # same name, another person
+        pb = _org(s, east, township.cycle_id, OrgKind.PARTY_BRANCH)
+        vc = _org(s, east, township.cycle_id, OrgKind.VILLAGE_COMMITTEE)
+        _elect(s, zhang, pb, "书记")
+        _elect(s, zhang2, pb, "委员")
+        _elect(s, other, vc, "主任")
+        s.add_all([
+            PreviousRosterEntry(cycle_id=township.cycle_id, village_id=east, name="张一",
+                                birth_date=dt.date(1970, 3, 1), body=OrgKind.PARTY_BRANCH, post="书记"),
+            PreviousRosterEntry(cycle_id=township.cycle_id, village_id=east, name="张二", birth_date=None,
+                                body=OrgKind.VILLAGE_COMMITTEE, post="委员"),
+        ])
+    with db.read_session() as s:
+        data = gather(s)
+    # reference date: the cycle's election day; previous: five years (term_years) earlier
+    assert data.stat_date == township.election_day
+    assert data.previous_stat_date == dt.date(2021, 12, 20)
+    got = _table(compute(data))
+    # 张一 (1970) matches by name and birth date, 张 二 by name (the roster has no birth date); the other 张一 (1985)
+    # does not match the 1970 entry → 新进
+    assert got[("001", "S60.reelected")] == (2, 1)
+    assert got[("001", "S60.new")] == (1, 1)
+    assert got[("001", "S60.prev_avg_age")] == (51, 1)  # only 张一 has a birth date: 51 on 2021-12-20
