@@ -27,6 +27,9 @@ integer arithmetic, "worst at least 50 %" is ``worst * 100 >= 50 * valid``):
 3. else the best choice (first of the scale) >= ``excellent_percent`` (90) → 优秀, proposed 表彰 (``commendation``);
 4. else 称职.
 
+This is the order of issue 18 (tracking.md A4 lists 优秀 before the 30 % line); with the default lines they cannot
+disagree (the best choice at 90 % leaves the worst at most 10 %), with overridden lines the worse grade wins.
+
 The worst choice at or above ``warning_percent`` proposes 诫勉谈话 (``warning_talk``) whatever the grade (so 不称职
 too). 不称职 this year and in each of the ``unfit_years`` − 1 years before (history, same person) proposes 职务终止
 (``termination``, 组织法 §33) for a village-committee member and 班子调整 (``team_adjustment``) for anyone else, and
