@@ -24,7 +24,16 @@ from decimal import Decimal
 
 import pytest
 
-from villagevote.models.enums import Education, Gender, OrgKind, PoliticalStatus
+from villagevote.errors import ValidationError
+from villagevote.models.enums import (
+    CommitmentStatus,
+    ConsequenceState,
+    Education,
+    FlagKind,
+    Gender,
+    OrgKind,
+    PoliticalStatus,
+)
 from villagevote.statistics.catalog import (
     STRUCTURE,
     TABLES,
@@ -44,6 +53,15 @@ from villagevote.statistics.indicators import (
     VillageIn,
     age_in_years,
     compute,
+)
+from villagevote.statistics.tracking_stats import (
+    ConsequenceIn,
+    GradeIn,
+    ItemIn,
+    TrackingInput,
+    compute_tracking,
+    parse_period,
+    weeks_in,
 )
 
 PB, VC = OrgKind.PARTY_BRANCH, OrgKind.VILLAGE_COMMITTEE
@@ -361,3 +379,87 @@ def test_consistency_checks_fire() -> None:
     # a share above 100 %
     errors = consistency_errors(_edit(values, A, "S70.reps_women_rate", 10, 9))
     assert any("妇女代表占比 为 10/9，超出 0–100%" in e for e in errors)
+
+
+# --------------------------------------------------------------------------------------------- tracking (JNTJ-01)
+# May 2027: the weeks whose Sunday is in May are W17 (26 Apr–2 May), W18, W19, W20 and W21 (24–30 May).
+MAY = ("2027-05", dt.date(2027, 5, 1), dt.date(2027, 5, 31))
+
+
+def _items() -> list[ItemIn]:
+    d = dt.date
+    return [
+        # i1: due 30 Apr, closed 25 Apr (on time); closed before W17's Monday → owes no weekly report
+        ItemIn(A, CommitmentStatus.CLOSED, d(2027, 3, 1), d(2027, 4, 30), d(2027, 4, 30), 200,
+               d(2027, 4, 20), d(2027, 4, 25)),
+        # i2: extended to 20 May, closed 19 May: due and closed, but after the original deadline; owes W17–W20 (4),
+        # on time in W17, W18, W20 (3)
+        ItemIn(A, CommitmentStatus.CLOSED, d(2027, 3, 1), d(2027, 4, 30), d(2027, 5, 20), 100,
+               d(2027, 5, 18), d(2027, 5, 19), on_time_weeks=frozenset({"2027-W17", "2027-W18", "2027-W20"})),
+        # i3: new on 10 May, due 25 May, open → overdue; under 挂牌督办 since 26 May; owes W19–W21 (3), on time in 1
+        ItemIn(A, CommitmentStatus.OVERDUE, d(2027, 5, 10), d(2027, 5, 25), d(2027, 5, 25), 100,
+               supervisions=((d(2027, 5, 26), None),), on_time_weeks=frozenset({"2027-W19"})),
+        # i4: 免责 from 10 May: not due, not overdue; owes W17 and W18 (2), reported none
+        ItemIn(A, CommitmentStatus.EXCUSED, d(2027, 4, 1), d(2027, 5, 15), d(2027, 5, 15), 100,
+               exemptions=((d(2027, 5, 10), None),)),
+        # withdrawn, and registered after the period: nowhere
+        ItemIn(A, CommitmentStatus.WITHDRAWN, d(2027, 3, 1), d(2027, 4, 1), d(2027, 4, 1)),
+        ItemIn(A, CommitmentStatus.REGISTERED, d(2027, 6, 2), d(2027, 6, 30), d(2027, 6, 30)),
+        # a parent (一点一策) with no deadline: registered, never due, reports through its children
+        ItemIn(A, CommitmentStatus.IN_PROGRESS, d(2027, 3, 1), None, None, has_children=True),
+        # 西村 j1: due 31 May, open (not overdue on the 31st itself), weight 3.00; reported on time every week
+        ItemIn(B, CommitmentStatus.IN_PROGRESS, d(2027, 1, 1), d(2027, 5, 31), d(2027, 5, 31), 300,
+               on_time_weeks=frozenset({"2027-W17", "2027-W18", "2027-W19", "2027-W20", "2027-W21"})),
+    ]
+
+
+def _tracking(as_of: dt.date = dt.date(2027, 5, 31)) -> dict[tuple[str, str], Value]:
+    period, start, end = MAY
+    grades = [GradeIn(A, g) for g in ("优秀", "满意", "基本合格", "不称职", "称职")]
+    cons = [ConsequenceIn(A, FlagKind.WARNING_TALK, ConsequenceState.PROPOSED),
+            ConsequenceIn(A, FlagKind.WARNING_TALK, ConsequenceState.CONFIRMED),
+            ConsequenceIn(A, FlagKind.COMMENDATION, ConsequenceState.EXECUTED)]
+    return table(compute_tracking(TrackingInput([A, B], period, start, end, as_of, _items(), grades, cons)))
+
+
+def test_tracking_counts_and_rates() -> None:
+    got = _tracking()
+    # 东村: 挂号 i1 i2 i3 i4 parent = 5, new i3, 报结 i1 i2, 销号 i1 i2, 逾期 i3, 督办 i3, 免责 i4
+    assert [frac(got, A, f"J01.{k}")[0] for k in
+            ("registered", "new", "reported", "closed", "overdue", "supervised", "exempted")] == [5, 1, 2, 2, 1, 1, 1]
+    # due by 31 May (not 免责): i1 i2 i3; closed i1 i2 → 2/3; by weight (2.00 + 1.00)/(2.00 + 1.00 + 1.00) = 75 %
+    assert frac(got, A, "J02.closed_rate") == (2, 3) and text(got, A, "J02.closed_rate") == "66.7"
+    assert frac(got, A, "J02.closed_weight_rate") == (300, 400) and text(got, A, "J02.closed_weight_rate") == "75.0"
+    assert frac(got, A, "J02.on_time_rate") == (1, 3)  # only i1 by its original deadline
+    # weekly reports owed 0 + 4 + 3 + 2 = 9, on time 3 + 1 = 4
+    assert frac(got, A, "J02.report_rate") == (4, 9) and text(got, A, "J02.report_rate") == "44.4"
+    assert frac(got, B, "J01.overdue") == (0, 1)
+    assert frac(got, B, "J02.report_rate") == (5, 5)
+    # totals from summed fractions: 销号率 2/4 = 50.0, by weight 300/700 = 42.9, 及时率 9/14 = 64.3
+    assert frac(got, "", "J02.closed_rate") == (2, 4)
+    assert text(got, "", "J02.closed_weight_rate") == "42.9"
+    assert frac(got, "", "J02.report_rate") == (9, 14) and text(got, "", "J02.report_rate") == "64.3"
+    # grades by any scale's words; consequences by state and kind
+    assert [frac(got, A, f"J03.grade_{g}")[0] for g in ("top", "pass", "basic", "fail")] == [1, 2, 1, 1]
+    assert [frac(got, A, f"J04.{s}")[0] for s in ("proposed", "confirmed", "executed", "waived")] == [1, 1, 1, 0]
+    assert frac(got, A, "J05.warning_talk") == (2, 1) and frac(got, "", "J05.commendation") == (1, 1)
+    assert consistency_errors(list(got.values())) == []
+
+
+def test_tracking_part_way_through_the_period() -> None:
+    got = _tracking(as_of=dt.date(2027, 5, 20))
+    # on 20 May only W17–W19 have ended: 西村 owes 3; i3 is not overdue yet (due 25 May), nor under 督办
+    assert frac(got, B, "J02.report_rate") == (3, 3)
+    assert frac(got, A, "J01.overdue") == (0, 1)
+    assert frac(got, A, "J01.supervised") == (0, 1)
+    # i2 (extended to 20 May) is due and closed; i3 (25 May) not yet due: i1 i2 of i1 i2 → 2/2
+    assert frac(got, A, "J02.closed_rate") == (2, 2)
+
+
+def test_periods() -> None:
+    assert parse_period("2027-5") == ("2027-05", dt.date(2027, 5, 1), dt.date(2027, 5, 31))
+    assert parse_period("2027q4") == ("2027-Q4", dt.date(2027, 10, 1), dt.date(2027, 12, 31))
+    assert parse_period("2028-02")[2] == dt.date(2028, 2, 29)
+    with pytest.raises(ValidationError, match="2027-Q2"):
+        parse_period("2027-13")
+    assert [w[0] for w in weeks_in(*MAY[1:])] == ["2027-W17", "2027-W18", "2027-W19", "2027-W20", "2027-W21"]

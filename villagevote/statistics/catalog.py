@@ -20,6 +20,7 @@ from typing import Literal
 
 from villagevote import i18n
 from villagevote.i18n import tr
+from villagevote.models.enums import FlagKind
 
 __all__ = [
     "KINDS",
@@ -236,14 +237,15 @@ def _tracking_indicators() -> list[Indicator]:
         t("J02.closed_weight_rate", tr("销号率（按权重）"), rates, "ratio", tr("本期末应销号事项的权重之和"), 1),
         t("J02.on_time_rate", tr("按期销号率"), rates, "ratio", due, 1),
         t("J02.report_rate", tr("周报及时率"), rates, "ratio", tr("本期应报周报份数"), 1),
-        t("J03.grade_top", tr("优秀/满意"), grades),
-        t("J03.grade_pass", tr("称职/合格"), grades),
-        t("J03.grade_basic", tr("基本称职/基本合格"), grades),
-        t("J03.grade_fail", tr("不称职/不合格"), grades),
-        t("J04.proposed", tr("拟采取"), cons),
+        t("J03.grade_top", tr("优秀"), grades),
+        t("J03.grade_pass", tr("称职（满意、合格）"), grades),
+        t("J03.grade_basic", tr("基本称职（基本满意、基本合格）"), grades),
+        t("J03.grade_fail", tr("不称职（不满意、不合格）"), grades),
+        t("J04.proposed", tr("建议"), cons),
         t("J04.confirmed", tr("已确认"), cons),
         t("J04.executed", tr("已执行"), cons),
-        t("J04.waived", tr("已免除"), cons),
+        t("J04.waived", tr("已免责"), cons),
+        *(t(f"J05.{kind.value}", kind.label, tr("组织措施种类")) for kind in FlagKind),
     ]
 
 
