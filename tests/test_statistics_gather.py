@@ -3,6 +3,7 @@ imported), and the settings (reference date, 预备党员)."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -12,20 +13,30 @@ from villagevote.models.core import Organization
 from villagevote.models.elections import Contest, ContestPost, Result
 from villagevote.models.enums import (
     CandidacyStatus,
+    CommitmentStatus,
     ContestRound,
     Education,
+    EvaluationKind,
+    ExemptionCategory,
+    FlagKind,
     Gender,
+    MeetingKind,
     NominationSource,
     OrgKind,
     PoliticalStatus,
+    SupervisionLevel,
+    SupervisionReason,
 )
+from villagevote.models.evaluation import EvaluationCount, EvaluationSession
 from villagevote.models.statistics import PreviousRosterEntry
+from villagevote.models.tracking import Commitment, Exemption, Flag, ProgressReport, Supervision
 from villagevote.seed import set_setting
 from villagevote.statistics import roster
 from villagevote.statistics.catalog import Value
 from villagevote.statistics.compliance import consistency_errors
 from villagevote.statistics.gather import gather
 from villagevote.statistics.indicators import compute
+from villagevote.statistics.tracking_stats import gather_tracking, tracking_values
 
 
 def _org(s, village_id: int, cycle_id: int, kind: OrgKind) -> Organization:
@@ -162,3 +173,56 @@ def test_previous_roster_imported_when_the_previous_cycle_is_not_in_the_database
     assert got[("001", "S60.reelected")] == (2, 1)
     assert got[("001", "S60.new")] == (1, 1)
     assert got[("001", "S60.prev_avg_age")] == (51, 1)  # only 张一 has a birth date: 51 on 2021-12-20
+
+
+def test_tracking_statistics_from_the_database(db, township, admin) -> None:
+    east, west, _south = township.village_ids
+    d = dt.date
+    with db.session() as s:
+        person = _person(s, "张一", Gender.MALE, d(1970, 3, 1), None, None, east)
+        vc = _org(s, east, township.cycle_id, OrgKind.VILLAGE_COMMITTEE)
+        _elect(s, person, vc, "主任")
+        cand = s.scalar(select(Candidacy).where(Candidacy.person_id == person.id))
+        done = Commitment(cycle_id=township.cycle_id, village_id=east, title="修路", status=CommitmentStatus.CLOSED,
+                          registered_on=d(2027, 3, 1), deadline=d(2027, 4, 30), deadline_current=d(2027, 4, 30),
+                          weight=Decimal("2.5"), reported_done_on=d(2027, 4, 20), closed_on=d(2027, 4, 25))
+        late = Commitment(cycle_id=township.cycle_id, village_id=east, title="建桥", status=CommitmentStatus.OVERDUE,
+                          registered_on=d(2027, 5, 3), deadline=d(2027, 5, 20), deadline_current=d(2027, 5, 20))
+        excused = Commitment(cycle_id=township.cycle_id, village_id=west, title="治水",
+                             status=CommitmentStatus.EXCUSED, registered_on=d(2027, 3, 1), deadline=d(2027, 5, 1),
+                             deadline_current=d(2027, 5, 1))
+        s.add_all([done, late, excused])
+        s.flush()
+        s.add(Supervision(commitment_id=late.id, level=SupervisionLevel.TOWNSHIP, reason=SupervisionReason.OVERDUE,
+                          notice_no="督-1", issued_on=d(2027, 5, 21), limit_date=d(2027, 6, 10)))
+        s.add(Exemption(commitment_id=excused.id, category=next(iter(ExemptionCategory)), reason="暴雨",
+                        decided_on=d(2027, 4, 20)))
+        # 建桥 (registered Monday 3 May) owes W18–W21: on time in W19, late in W20, none in W18 and W21
+        s.add(ProgressReport(commitment_id=late.id, period="2027-W19", reported_on=d(2027, 5, 17), percent=10))
+        s.add(ProgressReport(commitment_id=late.id, period="2027-W20", reported_on=d(2027, 5, 26), percent=20,
+                             on_time=False))
+        s.add(Flag(candidacy_id=cand.id if cand else None, cycle_id=township.cycle_id, kind=FlagKind.REMINDER_TALK,
+                   raised_on=d(2027, 5, 22)))
+        session_row = EvaluationSession(cycle_id=township.cycle_id, village_id=east, year=2027,
+                                        kind=EvaluationKind.PEOPLE, meeting=MeetingKind.REPRESENTATIVES,
+                                        scale=["满意", "基本满意", "不满意"], held_on=d(2027, 5, 8))
+        s.add(session_row)
+        s.flush()
+        s.add(EvaluationCount(session_id=session_row.id, person_id=person.id, name="张一", grade="称职"))
+    with db.read_session() as s:
+        data = gather_tracking(s, "2027-05", as_of=d(2027, 6, 15))
+        values = {(v.village_code, v.indicator): (v.numerator, v.denominator) for v in tracking_values(
+            s, "2027-05", as_of=d(2027, 6, 15))}
+    assert data.as_of == d(2027, 5, 31)  # capped at the end of the period
+    assert values[("001", "J01.registered")] == (2, 1)
+    assert values[("001", "J01.new")] == (1, 1)
+    assert values[("001", "J01.overdue")] == (1, 1)
+    assert values[("001", "J01.supervised")] == (1, 1)
+    assert values[("002", "J01.exempted")] == (1, 1)
+    assert values[("001", "J02.closed_rate")] == (1, 2)
+    assert values[("001", "J02.closed_weight_rate")] == (250, 350)  # weights in hundredths
+    assert values[("001", "J02.report_rate")] == (1, 4)
+    assert values[("002", "J02.closed_rate")] == (0, 0)  # the 免责 item is not due
+    assert values[("001", "J03.grade_pass")] == (1, 1)
+    assert values[("001", "J05.reminder_talk")] == (1, 1)  # the village from the cadre's candidacy
+    assert values[("", "J04.proposed")] == (1, 1)
