@@ -38,6 +38,11 @@ ACTIONS: dict[str, str] = {
     "ballot_undo": tr("撤销上一张选票"), "merge_write_in": tr("合并另选他人"), "unmerge_write_in": tr("取消合并另选他人"),
     "compute_result": tr("计算选举结果"), "resolve_tie": tr("记录票数相等处理"), "lock": tr("确认为正式结果"),
     "reopen": tr("重新开启结果"),
+    # 践诺跟踪 (a commitment's "reopen" is 反弹: the same code, shown as above)
+    "report_done": tr("报结"), "accept": tr("销号"), "reject": tr("退回"), "withdraw": tr("撤销事项"),
+    "attach": tr("添加佐证材料"), "supervise": tr("挂牌督办"), "urge": tr("催办"), "receipt": tr("督办回执"),
+    "lift": tr("解除督办"), "request_extension": tr("申请延期"), "decide_extension": tr("审批延期"),
+    "grant_exemption": tr("列入保护清单"), "appoint": tr("任命考核岗位"), "end_role": tr("离任"),
 }
 
 ENTITIES: dict[str, str] = {
@@ -50,6 +55,9 @@ ENTITIES: dict[str, str] = {
     "recusal": tr("回避"), "score_adjustment": tr("加减分"), "score_tie_decision": tr("同分处理"),
     "voter": tr("选民"), "objection": tr("选民名单异议"), "proxy": tr("委托投票"), "import_mapping": tr("导入列对应"),
     "contest": tr("选举"), "ballot_candidate": tr("选票候选人"), "spoilt_ballot": tr("废票登记"),
+    "progress_report": tr("进展报告"), "attachment": tr("佐证材料"), "supervision": tr("挂牌督办"),
+    "supervision_urge": tr("催办记录"), "extension": tr("延期申请"), "exemption": tr("保护清单"),
+    "assessed_role": tr("考核岗位"), "inspection_finding": tr("检查发现问题"), "flag": tr("处理"),
 }
 
 FIELDS: dict[str, str] = {
@@ -106,6 +114,25 @@ FIELDS: dict[str, str] = {
     "elected": tr("当选"), "unfilled": tr("缺额"), "ties": tr("票数相等"), "official": tr("正式结果"),
     "official_by": tr("确认人"), "official_at": tr("确认时间"), "official_digest": tr("结果校验码"),
     "digest": tr("结果校验码"), "outcome": tr("结论"), "params": tr("参数"), "details": tr("详情"),
+    # 践诺跟踪
+    "ledger_no": tr("台账编号"), "commitment_id": tr("践诺事项"), "assessed_role_id": tr("考核岗位"),
+    "metric_baseline": tr("基数"), "metric_target": tr("目标值"), "metric_current": tr("当前值"), "unit": tr("单位"),
+    "deadline_current": tr("时限（延期后）"), "registered_on": tr("挂号日期"), "reported_done_on": tr("报结日期"),
+    "reported_done_by": tr("报结录入人"), "closed_on": tr("销号日期"), "closed_by": tr("验收人"),
+    "acceptance_opinion": tr("验收意见"), "reopen_count": tr("反弹次数"), "verdict": tr("兑现结论"),
+    "verdict_on": tr("结论日期"), "verdict_evidence": tr("结论依据"), "period": tr("周次"), "reported_on": tr("报告日期"),
+    "percent": tr("进度%"), "confidence": tr("信心指数"), "narrative": tr("本周进展"), "problems": tr("问题"),
+    "next_plan": tr("下周计划"), "no_progress_reason": tr("无进展原因"), "reported_by": tr("报告人"),
+    "confirmed_by": tr("确认人（联村干部）"), "on_time": tr("按时"), "owner_type": tr("所属记录类型"),
+    "owner_id": tr("所属记录"), "file_name": tr("文件名"), "stored_path": tr("存放位置"), "size": tr("大小"),
+    "taken_on": tr("拍摄日期"), "caption": tr("说明"), "added_by": tr("添加人"), "level": tr("督办级别"),
+    "notice_no": tr("督办编号"), "issued_on": tr("签发日期"), "issued_by": tr("签发人"), "limit_date": tr("限期"),
+    "receipt_on": tr("回执日期"), "receipt_text": tr("办理情况"), "lifted_on": tr("解除日期"),
+    "lifted_note": tr("解除说明"), "urged_on": tr("催办日期"), "urged_by": tr("催办人"), "method": tr("方式"),
+    "requested_on": tr("申请日期"), "requested_by": tr("申请人"), "old_date": tr("原时限"), "new_date": tr("新时限"),
+    "state": tr("状态"), "decided_by": tr("决定人"), "decision_note": tr("审批意见"), "decision_no": tr("决定文号"),
+    "revoked_on": tr("撤销日期"), "ends_on": tr("离任日期"), "end_reason": tr("离任原因"),
+    "appointing_unit": tr("派出（任命）单位"), "patrol_min": tr("最少巡查次数"), "patrol_period": tr("巡查周期"),
 }
 
 
