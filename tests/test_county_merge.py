@@ -214,11 +214,14 @@ def test_a_higher_serial_supersedes_with_a_warning(tmp_path: Path, newer_first: 
 
 
 def test_another_period_or_report_is_refused(tmp_path: Path) -> None:
+    """The 统计时点 most files carry is merged, even when the odd file comes first."""
     a = write_township(tmp_path / "a.xlsx", T1, seed=1)
     b = write_township(tmp_path / "b.xlsx", T2, seed=2, period="2021-11-18")
-    result = merge_files([a, b])
-    assert result.outcomes[1].status == REFUSED
-    assert "统计时点「2021-11-18」" in result.outcomes[1].reason
+    c = write_township(tmp_path / "c.xlsx", T3, seed=3)
+    result = merge_files([b, a, c])
+    assert [o.status for o in result.outcomes] == [REFUSED, ACCEPTED, ACCEPTED]
+    result.outcomes[1] = result.outcomes[0]
+    assert "统计时点「2021-11-18」与其他文件的「2026-11-18」不同" in result.outcomes[1].reason
 
 
 def test_county_total_recomputed_from_counts_and_the_output_verifies(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ Each file is verified on its own (:func:`villagevote.statistics.sealed.read_seal
 the visible tables against ``_data``, the template version, the B4 consistency rules); a refused file contributes
 nothing. Among the files that pass:
 
-- the first one fixes the report code, template version and 统计时点; a file with another is refused;
+- the report code, template version and 统计时点 most files carry are merged; a file with another is refused;
 - the same unit (区划代码) twice: the same 报送序号 is a duplicate and the later file is refused; a higher 报送序号
   supersedes the lower one with a warning (whichever order they come in);
 - a township already inside another accepted file (a township file beside the county file that contains it) is
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,30 +111,39 @@ def merge_files(paths: Sequence[Path | str], unit_code: str | None = None, unit_
     unit (default: the common 区划代码 prefix of the accepted units, and "汇总"). Raises nothing for bad files: each
     outcome says what happened to its file."""
     result = MergeResult()
-    kept: dict[str, tuple[FileOutcome, SealedFile]] = {}  # unit code -> the file that counts for it
+    checked: list[tuple[FileOutcome, SealedFile | None]] = []
     for i, raw in enumerate(paths):
         path = Path(raw)
         if progress is not None:
             progress(i / max(len(paths), 1), tr("正在校验 {name}").format(name=path.name))
         try:
-            sealed = read_sealed(path)
+            verified = read_sealed(path)
         except UserError as exc:
-            result.outcomes.append(FileOutcome(path=path, status=REFUSED, reason=exc.message))
+            checked.append((FileOutcome(path=path, status=REFUSED, reason=exc.message), None))
             continue
-        outcome = _outcome(sealed)
+        checked.append((_outcome(verified), verified))
+    # the report, template version and 统计时点 most files carry (the first of them on a tie) is what is merged
+    kinds = Counter((s.cover.report_code, s.cover.template_version, s.cover.period) for _o, s in checked if s)
+    if kinds:
+        top = max(kinds.values())
+        result.report_code, result.template_version, result.period = next(
+            k for k in ((s.cover.report_code, s.cover.template_version, s.cover.period) for _o, s in checked if s)
+            if kinds[k] == top)
+
+    kept: dict[str, tuple[FileOutcome, SealedFile]] = {}  # unit code -> the file that counts for it
+    for outcome, sealed in checked:
+        result.outcomes.append(outcome)
+        if sealed is None:
+            continue
         cover = sealed.cover
-        if not result.report_code:
-            result.report_code, result.template_version, result.period = (
-                cover.report_code, cover.template_version, cover.period)
         mismatch = [(label, got, want) for label, got, want in (
             (tr("报表代码"), cover.report_code, result.report_code),
             (tr("模板版本"), cover.template_version, result.template_version),
             (tr("统计时点"), cover.period, result.period)) if got != want]
         if mismatch:
             outcome.status = REFUSED
-            outcome.reason = "；".join(tr("封面的{label}「{got}」与先汇总的文件「{want}」不同").format(
+            outcome.reason = "；".join(tr("封面的{label}「{got}」与其他文件的「{want}」不同").format(
                 label=label, got=got, want=want) for label, got, want in mismatch)
-            result.outcomes.append(outcome)
             continue
         previous = kept.get(cover.unit_code)
         if previous is not None:
@@ -143,7 +153,6 @@ def merge_files(paths: Sequence[Path | str], unit_code: str | None = None, unit_
                 same = tr("，内容也相同") if old.sha256 == outcome.sha256 else tr("，但内容不同，请向报送单位核实")
                 outcome.reason = tr("{unit}（{code}）报送序号 {serial} 已由文件「{other}」报送，重复报送{same}").format(
                     unit=cover.unit_name, code=cover.unit_code, serial=cover.serial, other=old.path.name, same=same)
-                result.outcomes.append(outcome)
                 continue
             loser, winner = (old, outcome) if cover.serial > old.serial else (outcome, old)
             loser.status = SUPERSEDED
@@ -151,10 +160,9 @@ def merge_files(paths: Sequence[Path | str], unit_code: str | None = None, unit_
                 unit=loser.unit_name, code=loser.unit_code, a=loser.serial, other=winner.path.name, b=winner.serial)
             if winner is outcome:
                 kept[cover.unit_code] = (outcome, sealed)
-            result.outcomes.append(outcome)
             continue
         kept[cover.unit_code] = (outcome, sealed)
-        result.outcomes.append(outcome)
+    del checked
 
     # a township inside two accepted files (a county file and that township's own file): refuse the later one
     owner: dict[str, FileOutcome] = {}

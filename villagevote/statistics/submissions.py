@@ -243,6 +243,11 @@ def _who(actor: Actor) -> str:
     return actor.username
 
 
+def _name_of(session: Session, actor: Actor) -> str:
+    """The name printed on the cover (frozen with the submission: a later rename does not change it)."""
+    return actor.display_name or _display(session, actor.username)
+
+
 def _display(session: Session, username: str) -> str:
     name = session.scalar(select(User.display_name).where(User.username == username))
     return name or username
@@ -280,7 +285,8 @@ def generate_submission(session: Session, actor: Actor, cycle_id: int | None = N
         sha256=data_sha256(computed.rows), source_hash=computed.source_hash, state=DRAFT, filled_by=_who(actor),
         phone=phone, correction_reason=reason,
         options={"township_code": computed.township_code, "township_name": computed.township_name,
-                 "names": computed.names, "software": f"villagevote {__version__}"})
+                 "names": computed.names, "software": f"villagevote {__version__}",
+                 "filled_by_name": _name_of(session, actor)})
     session.add(row)
     session.flush()
     audit.record(session, actor, "generate" if serial == 1 else "correct", "report_submission", row.id,
@@ -309,6 +315,7 @@ def approve_submission(session: Session, actor: Actor, submission_id: int) -> Su
     before = {"state": row.state}
     row.state = APPROVED
     row.reviewed_by = _who(actor)
+    row.options = {**(row.options or {}), "reviewed_by_name": _name_of(session, actor)}
     row.reviewed_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     audit.record(session, actor, "approve", "report_submission", row.id, before=before,
                  after={"state": APPROVED, "reviewed_by": row.reviewed_by, "sha256": row.sha256})
@@ -319,8 +326,9 @@ def submission_cover(session: Session, row: ReportSubmission, today: dt.date | N
     options = row.options or {}
     return Cover(report_code=row.report_code, template_version=row.template_version, period=row.period,
                  unit_name=str(options.get("township_name", "")), unit_code=str(options.get("township_code", "")),
-                 filled_by=_display(session, row.filled_by),
-                 reviewed_by=_display(session, row.reviewed_by) if row.reviewed_by else "", phone=row.phone,
+                 filled_by=str(options.get("filled_by_name") or _display(session, row.filled_by)),
+                 reviewed_by=str(options.get("reviewed_by_name") or (
+                     _display(session, row.reviewed_by) if row.reviewed_by else "")), phone=row.phone,
                  submitted_on=cn_date_text(today or (row.reviewed_at or row.generated_at).date()), serial=row.serial,
                  correction=row.correction_reason, software=str(options.get("software", "")), sha256=row.sha256)
 

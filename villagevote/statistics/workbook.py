@@ -77,6 +77,12 @@ def _cell(ws: WriteOnlyWorksheet, value: object, font: Font = _BODY_FONT, alignm
     return cell
 
 
+def _text_cell(ws: WriteOnlyWorksheet, value: object = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = "@"
+    return cell
+
+
 def _column_width(title: str) -> float:
     """Readable without being wide: about 1.8 units a Chinese character, the header wraps onto 2–3 lines."""
     return max(7.0, min(14.0, len(title) * 1.8 / 2 + 2))
@@ -90,7 +96,8 @@ def _write_cover(wb: Workbook, cover: Cover, blocks: int) -> None:
     ws.append([_cell(ws, tr("{title}（封面）").format(title=report_title(cover.report_code)), _TITLE_FONT, _CENTER,
                      border=False), None])
     for label, text in cover_items(cover):
-        ws.append([_cell(ws, label, _HEAD_FONT, _LEFT, fill=_HEAD_FILL), _cell(ws, text, _BODY_FONT, _LEFT)])
+        ws.append([_cell(ws, label, _HEAD_FONT, _LEFT, fill=_HEAD_FILL),
+                   _cell(ws, text, _BODY_FONT, _LEFT, number_format="@")])
     ws.append([])
     notes = [
         tr("本表由 villagevote 生成。数据指纹是 _data 工作表规范文本（UTF-8 CSV，按行排序）的 SHA-256，"
@@ -196,7 +203,7 @@ def _write_extra(wb: Workbook, sheet: ExtraSheet) -> None:
         ws.column_dimensions[get_column_letter(i + 1)].width = w
     ws.append([_cell(ws, h, _HEAD_FONT, _CENTER, fill=_HEAD_FILL) for h in headers])
     for row in rows:
-        ws.append([_cell(ws, v, alignment=_LEFT) for v in row])
+        ws.append([_cell(ws, v, alignment=_LEFT, number_format="@" if isinstance(v, str) else None) for v in row])
     if not rows:
         ws.append([_cell(ws, tr("（无）"), alignment=_LEFT)])
     ws.freeze_panes = "A2"
@@ -232,12 +239,17 @@ def write_workbook(out: Path | str, cover: Cover, rows: Sequence[DataRow],
         ws.column_dimensions[letter].width = w
     ws.append(list(DATA_COLUMNS))
     position = {code: i for i, code in enumerate(i.code for i in cat.catalog())}
+    # text columns stored as text ("@": codes and the shown value stay exactly as written); one cell per column,
+    # reused: a write-only sheet turns each appended row into XML at once
+    texts = [_text_cell(ws) for _ in range(7)]
     for block in order:
         members = sorted((row for row in (index.get((block[0], block[1], code)) for code in position)
                           if row is not None), key=lambda r: position[r.indicator])
         for row in members:
-            ws.append([row.report_code, row.template_version, row.period, row.township_code, row.village_code,
-                       row.indicator, row.numerator, row.denominator, row.value])
+            for cell, value in zip(texts, (row.report_code, row.template_version, row.period, row.township_code,
+                                           row.village_code, row.indicator, row.value), strict=True):
+                cell.value = value
+            ws.append([*texts[:6], row.numerator, row.denominator, texts[6]])
     ws.freeze_panes = "A2"
 
     manifest = Manifest(report_code=cover.report_code, template_version=cover.template_version, period=cover.period,
@@ -247,8 +259,8 @@ def write_workbook(out: Path | str, cover: Cover, rows: Sequence[DataRow],
     ms.column_dimensions["A"].width = 34
     ms.column_dimensions["B"].width = 72
     ms.append(["key", "value"])
-    for key, value in manifest_items(manifest):
-        ms.append([key, value])
+    for key, item in manifest_items(manifest):
+        ms.append([key, _text_cell(ms, item) if isinstance(item, str) else item])
 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(out.suffix + ".partial")
