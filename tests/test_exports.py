@@ -144,7 +144,10 @@ def test_county_review_numbers_and_birth_dates(township: Any) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 # --village
 # ---------------------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", export_names())
+TOWNSHIP_ONLY = ("stats-workbook",)  # the sealed county report is the township's whole report: --village refused
+
+
+@pytest.mark.parametrize("name", [n for n in export_names() if n not in TOWNSHIP_ONLY])
 def test_village_option_is_honoured(township: Any, name: str) -> None:
     whole = texts(export(township, name))
     one = texts(export(township, name, VILLAGE))
@@ -152,6 +155,13 @@ def test_village_option_is_honoured(township: Any, name: str) -> None:
     assert not [t for t in one if OTHER in t], f"“{name}” for {VILLAGE} still lists {OTHER}"
     if name != "voter-template":  # the blank voter list names no village unless one is chosen
         assert any(OTHER in t for t in whole), f"“{name}” of the whole township leaves out {OTHER}"
+
+
+def test_township_only_exports_refuse_a_village(township: Any) -> None:
+    from villagevote.errors import UserError
+    for name in TOWNSHIP_ONLY:
+        with pytest.raises(UserError, match="按乡镇整体报送"):
+            export(township, name, VILLAGE)
 
 
 def test_unknown_village_is_refused(township: Any) -> None:

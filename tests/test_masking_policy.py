@@ -70,6 +70,8 @@ def _options(name: str, known: dict) -> Options:
         return Options(village=VILLAGE, contest_id=known["official"], extra={"blank": "1"})
     if name == "score-summary:internal":  # the whole scheme: the demo's one recusal is in the other village
         return Options(extra={"internal": "1"})
+    if name == "stats-workbook":  # the township's whole report (a village is refused)
+        return Options()
     return Options(village=VILLAGE)
 
 

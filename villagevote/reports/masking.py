@@ -114,6 +114,14 @@ POLICY: dict[str, FormPolicy] = {
     "proxy-certificates": _p("委托投票证", "发给受托人"),
     "voters": _p("选民名单（Excel）", "乡镇存档", id_number=FULL, birth_date=FULL),
     "voter-template": _p("选民名单导入模板", "空白模板"),
+    # --- commitment tracking (践诺跟踪) ---------------------------------------------------------------------------
+    "tracking-ledger": _p("践诺台账（打印、工作簿）", "乡镇存档"),
+    "weekly-summary": _p("周报汇总", "乡镇存档"),
+    "weekly-missing": _p("周报缺报清单", "发各村催报"),
+    "monthly-comparison": _p("月查月比表", "乡镇存档，通报各村"),
+    "closure-register": _p("销号备案表", "报市委组织部备案"),
+    "supervision-notice": _p("挂牌督办通知书（含回执）", "送达责任村和责任人"),
+    "ranking-circular": _p("季度排名通报", "印发各村"),
     # --- elections ----------------------------------------------------------------------------------------------
     "ballots": _p("选票", "发给选民"),
     "result-report": _p("选举结果报告单", "报乡镇（街道）备案"),
@@ -123,6 +131,8 @@ POLICY: dict[str, FormPolicy] = {
     "election-staff-notice": _p("监票人、计票人名单公告", "张贴公示"),
     "election-committee-notice": _p("村民选举委员会成员名单公告", "张贴公示"),
     "results": _p("选举结果汇总表（Excel）", "乡镇存档"),
+    # --- statistics ---------------------------------------------------------------------------------------------
+    "stats-workbook": _p("统计上报工作簿（Excel，含数据指纹）", "报县委组织部汇总"),
 }
 
 
