@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from villagevote import township as tw
+from villagevote.errors import PermissionDenied, ValidationError
 from villagevote.models.candidates import Candidacy, Person
 from villagevote.models.core import Organization
 from villagevote.models.elections import Contest, ContestPost, Result
@@ -31,11 +33,12 @@ from villagevote.models.evaluation import EvaluationCount, EvaluationSession
 from villagevote.models.statistics import PreviousRosterEntry
 from villagevote.models.tracking import Commitment, Exemption, Flag, ProgressReport, Supervision
 from villagevote.seed import set_setting
-from villagevote.statistics import roster
+from villagevote.statistics import options, roster
 from villagevote.statistics.catalog import Value
 from villagevote.statistics.compliance import consistency_errors
 from villagevote.statistics.gather import gather
 from villagevote.statistics.indicators import compute
+from villagevote.statistics.queries import structure_view, tracking_view
 from villagevote.statistics.tracking_stats import gather_tracking, tracking_values
 
 
@@ -226,3 +229,41 @@ def test_tracking_statistics_from_the_database(db, township, admin) -> None:
     assert values[("001", "J03.grade_pass")] == (1, 1)
     assert values[("001", "J05.reminder_talk")] == (1, 1)  # the village from the cadre's candidacy
     assert values[("", "J04.proposed")] == (1, 1)
+
+
+def test_options_and_the_page_views(db, township, admin, clerk, readonly) -> None:
+    east = township.village_ids[0]
+    d = dt.date
+    with db.session() as s, pytest.raises(PermissionDenied):
+        options.set_stat_dates(s, readonly, d(2026, 12, 31))
+    with db.session() as s, pytest.raises(ValidationError, match="应早于本届统计时点"):
+        options.set_stat_dates(s, clerk, d(2026, 12, 31), d(2027, 1, 1))
+    with db.session() as s, pytest.raises(PermissionDenied):
+        options.set_count_probationary(s, clerk, False)
+    with db.session() as s:
+        options.set_stat_dates(s, clerk, d(2026, 12, 31), d(2021, 12, 31))
+        options.set_count_probationary(s, admin, False)
+        zhang = _person(s, "张一", Gender.FEMALE, d(1991, 12, 31), Education.SENIOR, PoliticalStatus.PROBATIONARY,
+                        east)
+        vc = _org(s, east, township.cycle_id, OrgKind.VILLAGE_COMMITTEE)
+        _elect(s, zhang, vc, "主任")
+        cand = s.scalar(select(Candidacy).where(Candidacy.person_id == zhang.id))
+        # an item written without its cycle and village (older code): both come from the cadre's candidacy
+        s.add(Commitment(candidacy_id=cand.id if cand else None, title="修路", status=CommitmentStatus.REGISTERED,
+                         registered_on=d(2027, 1, 5), deadline=d(2027, 3, 1)))
+    with db.read_session() as s:
+        view = structure_view(s)
+        track = tracking_view(s, "2027-Q1", as_of=d(2027, 3, 31))
+    assert view.period == "2026-12-31"
+    assert view.villages[-1] == ("", "合计") and [c for c, _n in view.villages[:-1]] == ["001", "002", "003"]
+    assert "统计时点 2026-12-31（年龄按该日足岁计算）" in view.notes and "预备党员不计入党员" in view.notes
+    assert view.cells[("001", "S30.age_le35")] == "1"  # 35 on 2026-12-31
+    assert view.cells[("001", "S50.vc_party_rate")] == "0.0"  # the 预备党员 not counted
+    assert view.cells[("", "S20.vc_women_rate")] == "100.0"
+    assert view.problems == ()
+    # 东村 has a 村委会 of one member and no representatives; 西村 and 南村 have nothing elected
+    assert ("东村", "C5") in {(r.village, r.rule) for r in view.compliance}
+    assert [c.code for c in track.columns][:2] == ["J01.registered", "J01.new"]
+    assert track.cells[("001", "J01.registered")] == "1"
+    assert track.cells[("001", "J01.overdue")] == "1"
+    assert track.cells[("", "J02.closed_rate")] == "0.0"

@@ -223,8 +223,29 @@ def gather_tracking(session: Session, period: str, cycle_id: int | None = None,
                                     .order_by(Village.code, Village.id))) if township is not None else []
     codes = {v.id: village_code(v) for v in villages}
     day = min(as_of or dt.date.today(), end)
-    rows = [c for c in session.scalars(select(Commitment).where(Commitment.cycle_id == cycle.id))
-            if c.village_id in codes]
+    # items store their cycle and village; rows written without them (older code) take them from the owner
+    candidates = list(session.scalars(select(Commitment).where(
+        (Commitment.cycle_id == cycle.id) | Commitment.cycle_id.is_(None))))
+    owner_orgs = {c.candidacy_id for c in candidates if c.cycle_id is None or c.village_id is None}
+    by_candidacy = dict(session.execute(
+        select(Candidacy.id, Organization.id).join(Organization, Organization.id == Candidacy.organization_id)
+        .where(Candidacy.id.in_({i for i in owner_orgs if i is not None}))).tuples().all())
+    org_ids = set(by_candidacy.values()) | {c.organization_id for c in candidates if c.organization_id is not None}
+    orgs = {o.id: (o.cycle_id, o.village_id) for o in session.scalars(
+        select(Organization).where(Organization.id.in_(org_ids)))} if org_ids else {}
+
+    def owner_org(c: Commitment) -> tuple[int | None, int | None]:
+        org = by_candidacy.get(c.candidacy_id or 0) or c.organization_id
+        return orgs.get(org or 0, (None, None))
+
+    rows: list[Commitment] = []
+    village_of: dict[int, int] = {}
+    for c in candidates:
+        org_cycle, org_village = owner_org(c) if c.cycle_id is None or c.village_id is None else (None, None)
+        village = c.village_id or org_village
+        if (c.cycle_id or org_cycle) == cycle.id and village in codes:
+            rows.append(c)
+            village_of[c.id] = village
     ids = [c.id for c in rows]
     parents = set(session.scalars(select(Commitment.parent_id).where(Commitment.parent_id.is_not(None))))
     supervision: dict[int, list[Span]] = defaultdict(list)
@@ -242,7 +263,7 @@ def gather_tracking(session: Session, period: str, cycle_id: int | None = None,
                        ProgressReport.period != "")).tuples():
             weeks_ok[cid].add(week)
     items = [ItemIn(
-        codes[c.village_id] if c.village_id is not None else "", CommitmentStatus(c.status),
+        codes[village_of[c.id]], CommitmentStatus(c.status),
         c.registered_on or (c.created_at.date() if c.created_at else None), c.deadline,
         c.deadline_current or c.deadline, _hundredths(c.weight), c.reported_done_on, c.closed_on, c.id in parents,
         tuple(supervision.get(c.id, ())), tuple(exemption.get(c.id, ())), frozenset(weeks_ok.get(c.id, ())))
@@ -254,14 +275,14 @@ def gather_tracking(session: Session, period: str, cycle_id: int | None = None,
                EvaluationSession.held_on <= end)).tuples() if village_id in codes]
     consequences: list[ConsequenceIn] = []
     flags = list(session.scalars(select(Flag).where(Flag.raised_on >= start, Flag.raised_on <= end)))
-    org_village = dict(session.execute(
+    cadre_village = dict(session.execute(
         select(Candidacy.id, Organization.village_id).join(Organization, Organization.id == Candidacy.organization_id)
         .where(Candidacy.id.in_({f.candidacy_id for f in flags if f.candidacy_id is not None}))).tuples().all())
-    item_village = {c.id: c.village_id for c in rows}
     for f in flags:
         if f.cycle_id is not None and f.cycle_id != cycle.id:
             continue
-        village_id = f.village_id or org_village.get(f.candidacy_id or 0) or item_village.get(f.commitment_id or 0)
+        village_id = (f.village_id or cadre_village.get(f.candidacy_id or 0)
+                      or village_of.get(f.commitment_id or 0))
         if village_id in codes:
             consequences.append(ConsequenceIn(codes[village_id], FlagKind(f.kind), ConsequenceState(f.state)))
     return TrackingInput(list(codes.values()), label, start, end, day, items, grades, consequences)
