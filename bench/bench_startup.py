@@ -1,17 +1,25 @@
-"""Start-up benchmark: process start → main window painted, on the demo township (20 villages × 2,500 voters).
+"""Start-up benchmark: process start → the first window painted, on the demo township (20 villages × 2,500 voters).
 
-    .venv/bin/python bench/bench_startup.py [--db demo.sqlite3] [--runs 7]
+    .venv/bin/python bench/bench_startup.py [--db demo.sqlite3] [--runs 7] [--baseline /tmp/old]
 
 Builds the demo township when --db does not exist (``villagevote demo --villages 20 --voters-per-village 2500``,
-about 25 s; the same file bench_voters.py uses), copies it to a scratch folder, then alternates ``--runs`` times:
-(a) a process that opens the copy and shows the application's main window as an administrator through
-``Controller.show_main`` (bench/startup_entry.py app), and (b) a process that shows a bare QMainWindow
-(bench/startup_entry.py bare). Each is timed from before the process is started until it reports its first paint.
-Prints the medians (wall, and the child's CPU time) and the ratios of the medians. Target: at most 4× (wall).
-On a shared, loaded machine the CPU ratio is the steadier figure (wall time then includes waiting for a core).
+about 25 s; the same file bench_voters.py uses), copies it to a scratch folder and gives the copy an administrator
+(the demo has no users), then alternates ``--runs`` times (bench/startup_entry.py):
+
+(a) ``start``: the program as a user starts it, ``villagevote --db <copy>``. Its first window is the login dialog;
+    timed from before the process is started until the dialog's first paint — the figure the target is about. The
+    same run then reports when the database behind the dialog is open, logs in and reports the time from 登录 to
+    the main window's first paint (the password check, the township check, the open backup and the window).
+(b) ``main``: the older definition, kept for comparison with the earlier figures: the database opened first, then
+    the main window shown as an administrator through ``Controller.show_main`` (no login dialog).
+(c) ``bare``: a bare QMainWindow, the baseline.
+
+Prints the medians (wall, and the child's CPU time) and the ratios to the bare window. Target: login dialog painted
+within 4× the bare window (wall). On a shared, loaded machine the CPU ratio is the steadier figure (wall time then
+includes waiting for a core).
 
 Set PYTHONPATH to another checkout to measure that code (e.g. ``git worktree add /tmp/old <commit>``), or pass
-``--baseline /tmp/old`` to alternate that checkout's start-up with this one's and the bare window in one run.
+``--baseline /tmp/old`` to alternate that checkout's (a) and (b) with this one's and the bare window in one run.
 """
 from __future__ import annotations
 
@@ -28,24 +36,40 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ENTRY = Path(__file__).resolve().parent / "startup_entry.py"
 TARGET_RATIO = 4.0
+USER, PASSWORD = "admin", "bench-admin-1"
+
+Run = dict[str, tuple[float, float]]  # line kind → (seconds, child CPU seconds)
 
 
-def run_once(args: list[str], code: Path | None = None) -> tuple[float, float]:
-    """(wall seconds from process start to the first paint, child CPU seconds at that moment); ``code``: the checkout
-    whose villagevote the child imports (default: whatever the interpreter finds)."""
+def run_once(args: list[str], code: Path | None = None) -> Run:
+    """The child's reports: for each line kind (painted, ready, main) the wall seconds from process start to the
+    line (for ``main``: the seconds from 登录 to the main window's paint, measured by the child) and the child's CPU
+    seconds then; ``code``: the checkout whose villagevote the child imports (default: whatever the interpreter
+    finds)."""
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     if code is not None:
         env["PYTHONPATH"] = str(code)
+    expected = {"start": 3, "main": 1, "bare": 1, "adduser": 0}[args[0]]
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, str(ENTRY), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=env)
     assert proc.stdout is not None
-    line = proc.stdout.readline()
-    wall = time.perf_counter() - start
+    result: Run = {}
+    for _ in range(expected):
+        line = proc.stdout.readline()
+        wall = time.perf_counter() - start
+        kind, *values = line.split() or [""]
+        if kind not in ("painted", "ready", "main"):
+            break
+        result[kind] = (float(values[0]), float(values[1])) if kind == "main" else (wall, float(values[0]))
     _out, err = proc.communicate(timeout=180)
-    if not line.startswith("painted"):
-        raise SystemExit(f"start-up run failed ({' '.join(args)}):\n{err}")
-    return wall, float(line.split()[1])
+    if len(result) != expected or proc.returncode:
+        raise SystemExit(f"start-up run failed ({' '.join(args)}, exit {proc.returncode}, got {result}):\n{err}")
+    return result
+
+
+def median(runs: list[Run], kind: str) -> tuple[float, float]:
+    return (statistics.median(r[kind][0] for r in runs), statistics.median(r[kind][1] for r in runs))
 
 
 def main() -> int:
@@ -64,37 +88,49 @@ def main() -> int:
     db = workdir / "demo.sqlite3"
     shutil.copy2(args.db, db)  # the benchmark never writes to the shared demo file
     old_db = workdir / "baseline.sqlite3"
+    kinds: list[tuple[str, list[str], Path | None]] = [
+        ("start", ["start", str(db), USER, PASSWORD], None), ("main", ["main", str(db)], None)]
     if args.baseline is not None:
         shutil.copy2(args.db, old_db)  # a file of its own: each program seeds/stamps what it opens
+        kinds += [("baseline start", ["start", str(old_db), USER, PASSWORD], args.baseline),
+                  ("baseline main", ["main", str(old_db)], args.baseline)]
+    kinds.append(("bare", ["bare"], None))
+    runs: dict[str, list[Run]] = {label: [] for label, _a, _c in kinds}
     try:
-        run_once(["app", str(db)])  # warm-up: migrate the copy if needed, fill the OS file cache
-        run_once(["bare"])
+        run_once(["adduser", str(db), USER, PASSWORD])  # also migrates the copy if needed
         if args.baseline is not None:
-            run_once(["app", str(old_db)], args.baseline)
-        app_runs, bare_runs, old_runs = [], [], []
+            run_once(["adduser", str(old_db), USER, PASSWORD], args.baseline)
+        for _label, child_args, code in kinds:
+            run_once(child_args, code)  # warm-up: fill the OS file cache
         for i in range(max(args.runs, 1)):
-            app_runs.append(run_once(["app", str(db)]))
-            bare_runs.append(run_once(["bare"]))
-            line = f"  run {i + 1}: app {app_runs[-1][0]:.2f} s, bare {bare_runs[-1][0]:.2f} s"
-            if args.baseline is not None:
-                old_runs.append(run_once(["app", str(old_db)], args.baseline))
-                line += f", baseline app {old_runs[-1][0]:.2f} s"
-            print(line, flush=True)
+            parts = []
+            for label, child_args, code in kinds:
+                runs[label].append(run_once(child_args, code))
+                parts.append(f"{label} {runs[label][-1]['painted'][0]:.2f} s")
+            print(f"  run {i + 1}: " + ", ".join(parts), flush=True)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    bare_wall = statistics.median(w for w, _c in bare_runs)
-    bare_cpu = statistics.median(c for _w, c in bare_runs)
+    bare_wall, bare_cpu = median(runs["bare"], "painted")
     ratio = 0.0
-    for label, runs in (("main window painted", app_runs), (f"baseline ({args.baseline})", old_runs)):
-        if not runs:
+    for prefix in ("", "baseline "):
+        start_runs, main_runs = runs.get(prefix + "start"), runs.get(prefix + "main")
+        if not start_runs or not main_runs:
             continue
-        wall = statistics.median(w for w, _c in runs)
-        cpu = statistics.median(c for _w, c in runs)
-        print(f"{label}: median {wall:.2f} s wall, {cpu:.2f} s CPU ({len(runs)} runs); "
-              f"ratio to bare {wall / bare_wall:.1f}x wall, {cpu / bare_cpu:.1f}x CPU")
+        who = f"baseline ({args.baseline}) " if prefix else ""
+        wall, cpu = median(start_runs, "painted")
+        print(f"{who}login dialog painted (the first window): median {wall:.2f} s wall, {cpu:.2f} s CPU "
+              f"({len(start_runs)} runs); ratio to bare {wall / bare_wall:.1f}x wall, {cpu / bare_cpu:.1f}x CPU")
         ratio = ratio or wall / bare_wall
-    print(f"bare QMainWindow: median {bare_wall:.2f} s wall, {bare_cpu:.2f} s CPU ({len(bare_runs)} runs)")
-    print(f"ratio {ratio:.1f}x (target at most {TARGET_RATIO:.0f}x): {'met' if ratio <= TARGET_RATIO else 'MISSED'}")
+        wall, cpu = median(start_runs, "ready")
+        print(f"{who}  database open behind it: median {wall:.2f} s wall, {cpu:.2f} s CPU after process start")
+        wall, cpu = median(start_runs, "main")
+        print(f"{who}  登录 → main window painted: median {wall:.2f} s wall (CPU at that paint {cpu:.2f} s)")
+        wall, cpu = median(main_runs, "painted")
+        print(f"{who}main window painted, older definition (database first, no login): median {wall:.2f} s wall, "
+              f"{cpu:.2f} s CPU; ratio to bare {wall / bare_wall:.1f}x wall, {cpu / bare_cpu:.1f}x CPU")
+    print(f"bare QMainWindow: median {bare_wall:.2f} s wall, {bare_cpu:.2f} s CPU ({len(runs['bare'])} runs)")
+    print(f"ratio {ratio:.1f}x (first window, target at most {TARGET_RATIO:.0f}x): "
+          f"{'met' if ratio <= TARGET_RATIO else 'MISSED'}")
     return 0
 
 

@@ -1,10 +1,20 @@
-"""Start-up flow and file actions: first administrator, township set-up, bad files, failing backups, restore."""
+"""Start-up flow and file actions: the login dialog painted before the database opens, first administrator,
+township set-up, bad files, failing backups, restore."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from sqlalchemy import select
 
 from villagevote.models import Township, User
+from villagevote.models.enums import Role
 from villagevote.ui import app as app_mod
 from villagevote.ui.dialogs import login as login_mod
 from villagevote.ui.dialogs.common import Ask
@@ -156,3 +166,248 @@ def test_backup_keep_reads_the_setting_with_a_safe_default(db, admin):
             set_setting(s, admin, "backup.keep", stored)
         with db.read_session() as s:
             assert backup_keep(s) == expected, stored
+
+
+# ------------------------------------------------------------------------------- start-up: login dialog first
+ROLE_USERS = {Role.ADMIN: ("admin", "admin-pass"), Role.CLERK: ("clerk", "clerk-pass"),
+              Role.REVIEWER: ("reviewer", "reviewer-pass"), Role.READONLY: ("viewer", "viewer-pass")}
+
+
+@pytest.fixture
+def township_file(tmp_path, migrated_template) -> Path:
+    """A township database on disk, closed, with one user of each role (what the program finds at start-up)."""
+    from villagevote import township as tw
+    from villagevote import users
+    from villagevote.database import open_database
+    path = tmp_path / "town.sqlite3"
+    shutil.copyfile(migrated_template, path)
+    db = open_database(path)
+    try:
+        with db.session() as s:
+            admin = users.create_first_admin(s, "admin", "admin-pass", "管理员")
+            for role, (name, password) in ROLE_USERS.items():
+                if role is not Role.ADMIN:
+                    users.create_user(s, admin, name, password, role)
+            tw.create_township(s, admin, "新安镇", "新安县")
+    finally:
+        db.dispose()
+    return path
+
+
+def run_login(monkeypatch, qtbot, username: str | None, password: str = "", *,
+              while_opening=None) -> list[str]:  # type: ignore[no-untyped-def]
+    """Answer the start-up login dialog: show it, wait for its first paint, call ``while_opening(dialog)`` (checks
+    made while the database may still be opening), type the credentials and press 登录 (``username`` None: 退出),
+    then wait until the dialog has closed. Returns what happened, in order."""
+    seen: list[str] = []
+
+    def exec_(self):  # type: ignore[no-untyped-def]
+        self.show()
+        qtbot.waitUntil(lambda: self._painted, timeout=5000)
+        seen.append("painted")
+        if while_opening is not None:
+            while_opening(self)
+        if username is None:
+            self.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel).click()
+        else:
+            self.username.setText(username)
+            self.password.setText(password)
+            self.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        qtbot.waitUntil(lambda: self._closed, timeout=30_000)
+        seen.append(f"closed {self.result()}")
+        return self.result()
+    monkeypatch.setattr(login_mod.LoginDialog, "exec", exec_)
+    return seen
+
+
+def held_open(monkeypatch) -> tuple[threading.Event, list[str]]:
+    """``open_database`` made to wait for the returned event (the file opens only when the test says so); the list
+    records when the opening started and finished."""
+    release = threading.Event()
+    events: list[str] = []
+    real = app_mod.open_database
+
+    def slow_open(path):  # type: ignore[no-untyped-def]
+        events.append("open started")
+        assert release.wait(30), "the test never released the opening"
+        db = real(path)
+        events.append("open finished")
+        return db
+    monkeypatch.setattr(app_mod, "open_database", slow_open)
+    return release, events
+
+
+def close(controller) -> None:  # type: ignore[no-untyped-def]
+    if controller.window is not None:
+        controller.window.ctx.wait_idle()
+        controller.window.close()
+    if controller.db is not None:
+        controller.db.dispose()
+
+
+def test_login_dialog_paints_before_the_database_is_opened(qapp, qtbot, township_file, monkeypatch, messages):
+    release, events = held_open(monkeypatch)
+    original_paint = login_mod.LoginDialog.paintEvent
+
+    def paint(self, event):  # type: ignore[no-untyped-def]
+        if "dialog painted" not in events:
+            events.append("dialog painted")
+        original_paint(self, event)
+    monkeypatch.setattr(login_mod.LoginDialog, "paintEvent", paint)
+
+    def while_opening(dialog) -> None:  # type: ignore[no-untyped-def]
+        qtbot.waitUntil(lambda: events == ["dialog painted", "open started"], timeout=5000)
+        assert dialog.db is None and not dialog.opening.done
+        assert dialog.status.text() == "正在打开数据库…"
+        assert str(township_file) in " ".join(label.text() for label in dialog.findChildren(type(dialog.status)))
+        events.append("dialog checked")
+
+    seen = run_login(monkeypatch, qtbot, "clerk", "clerk-pass", while_opening=while_opening)
+    # 登录 pressed while the database is still opening: the dialog says so and logs in once it is open
+    original_try = login_mod.LoginDialog.try_login
+
+    def try_login(self):  # type: ignore[no-untyped-def]
+        original_try(self)
+        if self.db is None:
+            assert "打开后自动登录" in self.status.text()
+            release.set()
+    monkeypatch.setattr(login_mod.LoginDialog, "try_login", try_login)
+    controller = app_mod.Controller()
+    try:
+        assert controller.start(township_file)
+        assert events == ["dialog painted", "open started", "dialog checked", "open finished"]
+        assert seen == ["painted", f"closed {int(QDialog.DialogCode.Accepted)}"]
+        assert controller.window.isVisible() and controller.window.ctx.actor.username == "clerk"
+        assert controller.db is not None and controller.db.path == township_file
+        assert list(controller.db.backup_dir.glob("villagevote-*-open.sqlite3"))  # the open backup, as before
+    finally:
+        close(controller)
+
+
+@pytest.mark.parametrize("role", list(ROLE_USERS), ids=[r.value for r in ROLE_USERS])
+def test_start_logs_in_as_each_role(qapp, qtbot, township_file, monkeypatch, messages, role):
+    name, password = ROLE_USERS[role]
+
+    def exec_(self):  # type: ignore[no-untyped-def]
+        self.show()
+        self.wait_until_open()
+        qtbot.waitUntil(lambda: self.db is not None, timeout=30_000)
+        self.username.setText(name)
+        self.password.setText("wrong-password")  # a wrong password first: the dialog stays open
+        self.try_login()
+        assert not self._closed and self.message.text() == "用户名或密码错误。"
+        self.password.setText(password)
+        self.try_login()
+        return self.result()
+    monkeypatch.setattr(login_mod.LoginDialog, "exec", exec_)
+    controller = app_mod.Controller()
+    try:
+        assert controller.start(township_file)
+        actor = controller.window.ctx.actor
+        assert actor.username == name and actor.role is role
+        assert role.label in controller.window.user_label.text()
+        assert controller.window.ctx.wait_idle()
+    finally:
+        close(controller)
+
+
+def test_start_shows_why_a_damaged_file_cannot_be_opened(qapp, qtbot, tmp_path, monkeypatch, messages):
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"not a database at all")
+    seen = run_login(monkeypatch, qtbot, "admin", "admin-pass")
+    controller = app_mod.Controller()
+    assert not controller.start(junk)
+    assert seen[0] == "painted" and seen[-1] == f"closed {login_mod.LoginDialog.OPEN_FAILED}"
+    assert messages == [("无法打开数据库", messages[0][1])] and "不是 SQLite" in messages[0][1]
+    assert junk.read_bytes() == b"not a database at all"
+    assert controller.db is None and controller.window is None
+
+
+def test_start_refuses_a_file_of_a_newer_version_unchanged(qapp, qtbot, township_file, monkeypatch, messages):
+    conn = sqlite3.connect(township_file)
+    with conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'f0f0f0f0f0f0'")
+    conn.close()
+    before = township_file.read_bytes()
+    run_login(monkeypatch, qtbot, "admin", "admin-pass")
+    controller = app_mod.Controller()
+    assert not controller.start(township_file)
+    assert len(messages) == 1 and messages[0][0] == "无法打开数据库"
+    assert "更新版本" in messages[0][1] and "f0f0f0f0f0f0" in messages[0][1]
+    assert township_file.read_bytes() == before
+
+
+def test_quitting_the_login_while_opening_closes_the_file(qapp, qtbot, township_file, monkeypatch, messages):
+    from villagevote.models.db import open_here
+    release, events = held_open(monkeypatch)
+    run_login(monkeypatch, qtbot, None, while_opening=lambda _d: qtbot.waitUntil(lambda: bool(events)))
+    threading.Timer(0.3, release.set).start()  # the opening finishes after 退出 was pressed
+    controller = app_mod.Controller()
+    assert not controller.start(township_file)
+    assert events == ["open started", "open finished"] and messages == []
+    assert open_here(township_file) is None  # disposed: the instance lock is free for the next open
+    assert controller.db is None and controller.window is None
+
+
+def test_start_on_a_file_without_users_creates_the_first_administrator(qapp, qtbot, tmp_path, migrated_template,
+                                                                       monkeypatch, messages):
+    path = tmp_path / "empty-users.sqlite3"
+    shutil.copyfile(migrated_template, path)
+    seen = run_login(monkeypatch, qtbot, "nobody", "x")
+    fake_first_admin(monkeypatch)
+    fake_township(monkeypatch)
+    controller = app_mod.Controller()
+    try:
+        assert controller.start(path)
+        assert seen[-1] == f"closed {login_mod.LoginDialog.FIRST_START}"
+        assert controller.window.ctx.actor.username == "zhang"
+    finally:
+        close(controller)
+
+
+def test_nothing_heavy_is_imported_before_the_login_dialog_paints(tmp_path, township_file):
+    """The real entry point (``villagevote --db FILE``) in a child process: at the first paint of its first window
+    (the login dialog) neither SQLAlchemy nor the models, nor the print/workbook/pinyin libraries or extra Qt
+    modules have been imported."""
+    child = tmp_path / "child.py"
+    child.write_text(FIRST_PAINT_CHILD, encoding="utf-8")
+    out = subprocess.run([sys.executable, str(child), str(township_file)], capture_output=True, text=True,
+                         timeout=120, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    lines = [line for line in out.stdout.splitlines() if line.startswith("FIRST")]
+    assert lines, out.stdout + out.stderr
+    assert lines[0] == "FIRST LoginDialog []", lines[0]
+
+
+FIRST_PAINT_CHILD = """
+import os, sys
+import villagevote.cli
+import villagevote.ui.app as app_mod
+from PySide6.QtCore import QEvent, QObject
+
+HEAVY = ("sqlalchemy", "villagevote.models", "villagevote.database", "alembic", "pypinyin", "reportlab",
+         "openpyxl", "PySide6.QtCharts", "PySide6.QtPrintSupport", "PySide6.QtSql")
+
+
+class Watch(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            heavy = sorted(m for m in sys.modules if m.startswith(HEAVY))
+            print("FIRST", type(obj.window()).__name__, heavy, flush=True)
+            os._exit(0)
+        return False
+
+
+make = app_mod.make_qapp
+
+
+def hooked(argv=None):
+    app = make(argv)
+    app._watch = Watch()
+    app.installEventFilter(app._watch)
+    return app
+
+
+app_mod.make_qapp = hooked
+villagevote.cli.main(["--db", sys.argv[1]])
+print("NO PAINT", flush=True)
+"""

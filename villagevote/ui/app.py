@@ -1,29 +1,31 @@
-"""Start-up: fonts, translator, exception hook, database (migrated before the event loop), login, main window."""
+"""Start-up: fonts, translator, exception hook, the login dialog (painted first), database, main window.
+
+Nothing here imports SQLAlchemy or the models at module level: at start-up the login dialog paints first and the
+database layer is imported and the file opened behind it (:meth:`Controller.start`, :mod:`villagevote.ui.opening`);
+``bench/bench_startup.py`` measures it."""
 from __future__ import annotations
 
-# The database layer (SQLAlchemy and the mapped models) is imported BEFORE Qt: once PySide6 is imported, its import
-# hook reads the source of every module imported after it to look for "PySide6" (shibokensupport.feature), which
-# made importing SQLAlchemy and the models ~0.1 s slower at start-up.
-from villagevote.audit import Actor
-from villagevote.backup import backup_database, backup_if_due, restore_database
-from villagevote.config import default_db_path
-from villagevote.database import Database, open_database
-from villagevote.errors import UserError
-from villagevote.fonts import bundled_font_path, extra_font_path
-from villagevote.i18n import install_translator, tr
-from villagevote.resources import resource_path
-
-# isort: split
 import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from villagevote.backup import backup_database, backup_if_due, restore_database
+from villagevote.config import default_db_path
+from villagevote.errors import UserError
+from villagevote.fonts import bundled_font_path, extra_font_path
+from villagevote.i18n import install_translator, tr
+from villagevote.resources import resource_path
 from villagevote.ui.dialogs.common import Ask
+
+if TYPE_CHECKING:  # types only: importing either imports the models (villagevote.models.enums is in that package)
+    from villagevote.actor import Actor
+    from villagevote.database import Database
 
 log = logging.getLogger("villagevote")
 PREFERRED_UI_FAMILIES = ("Microsoft YaHei", "微软雅黑", "SimSun", "宋体", "SimHei", "黑体")
@@ -117,6 +119,13 @@ def make_qapp(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def open_database(path: Path) -> Database:
+    """:func:`villagevote.database.open_database`, imported on first use: importing it imports SQLAlchemy and the
+    mapped models (about half a second), which must not happen before the first window has painted."""
+    from villagevote.database import open_database as open_file
+    return open_file(path)
+
+
 class Controller:
     """Owns the open database and the main window; switches databases and restores backups."""
 
@@ -141,6 +150,39 @@ class Controller:
         except OSError:
             return False
 
+    def start(self, path: Path) -> bool:
+        """The program's first open: the login dialog paints at once and the database opens behind it, on a thread
+        of its own (:class:`~villagevote.ui.opening.DatabaseOpening`; the import of SQLAlchemy and the models, the
+        checks, the backup before an upgrade, the migrations and the seeding, exactly as :meth:`open` does them);
+        登录 waits for it. A file that cannot be opened shows its message as :meth:`open` does; a new file (or one
+        without users) goes through the first-start dialogs."""
+        from villagevote.ui.dialogs.login import FirstAdminDialog, LoginDialog
+        from villagevote.ui.opening import DatabaseOpening
+        path = Path(path)
+        if not path.exists():  # first start on a new file: nothing to log in to yet
+            return self.open(path)
+        opening = DatabaseOpening(path, open_database)
+        dialog = LoginDialog(opening)
+        code = dialog.exec()
+        actor = dialog.actor
+        if actor is None and code != LoginDialog.FIRST_START:
+            opening.discard()  # cancelled (perhaps while still opening): close what was opened
+            if opening.error is not None:
+                if isinstance(opening.error, UserError):
+                    Ask.error(None, tr("无法打开数据库"), str(opening.error))
+                    return False
+                raise opening.error  # a bug: the exception hook reports it, as before
+            return False
+        db = opening.take()
+        if actor is None:  # the file has no user yet
+            actor = FirstAdminDialog.ask(db)
+            if actor is None:
+                db.dispose()
+                return False
+        self.ensure_township(db, actor, None)
+        self._enter(db, actor, None)
+        return True
+
     def open(self, path: Path, parent: QWidget | None = None) -> bool:
         if self.is_open(path):
             self.already_open(parent)
@@ -154,6 +196,12 @@ class Controller:
         if actor is None:
             db.dispose()
             return False
+        self._enter(db, actor, parent)
+        return True
+
+    def _enter(self, db: Database, actor: Actor, parent: QWidget | None) -> None:
+        """``actor`` has logged in on ``db``: the open backup, then ``db`` replaces the open database and the main
+        window is shown."""
         self.startup_backup(db, parent)
         if self.db is not None:
             self._wait_idle()  # the open window's queued reads and writes finish on the file they were meant for
@@ -161,7 +209,6 @@ class Controller:
         self.db = db
         self.show_main(actor)
         self.timer.start()
-        return True
 
     def login(self, db: Database, parent: QWidget | None) -> Actor | None:
         from villagevote import users
@@ -340,7 +387,7 @@ def run_gui(db_path: Path | None = None) -> int:
     excepthook.install()
     controller = Controller()
     path = Path(db_path) if db_path else default_db_path()
-    while not controller.open(path):
+    while not controller.start(path):
         chosen = Ask.open_file(None, tr("选择其他数据库文件，或取消退出"), tr("villagevote 数据库 (*.sqlite3 *.db);;所有文件 (*)"))
         if not chosen:
             return 1

@@ -1,10 +1,15 @@
-"""Login, and the first start: create the administrator, then the township (or load the demo)."""
+"""Login, and the first start: create the administrator, then the township (or load the demo).
+
+At start-up the login dialog is the first window, shown while the database is still opening behind it (a
+:class:`~villagevote.ui.opening.DatabaseOpening`, see :meth:`villagevote.ui.app.Controller.start`): this module
+imports neither SQLAlchemy nor the models (``villagevote.users`` is imported when a button is pressed)."""
 from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QTimer
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -16,22 +21,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from villagevote import users
-from villagevote.audit import Actor
 from villagevote.errors import UserError
 from villagevote.i18n import tr
 from villagevote.ui.dialogs.common import FieldErrors, ok_cancel
+from villagevote.ui.opening import DatabaseOpening
 
 if TYPE_CHECKING:  # the dialogs hand the database to the domain's log_in; they never open a session themselves
+    from villagevote.actor import Actor  # a type only: villagevote.actor imports the models (Role)
     from villagevote.models.db import Database
 
 
 class LoginDialog(QDialog):
-    def __init__(self, db: Database, parent: QWidget | None = None, note: str = "",
+    """User name and password. ``db`` is the open Database, or at start-up the :class:`DatabaseOpening` still under
+    way: the dialog starts it at its first paint, and 登录 pressed before it has finished logs in as soon as it has.
+    When the opening fails the dialog closes with :attr:`OPEN_FAILED`, when the file has no user yet with
+    :attr:`FIRST_START` (the caller then shows the error, or creates the first administrator)."""
+
+    OPEN_FAILED = 2
+    FIRST_START = 3
+
+    def __init__(self, db: Database | DatabaseOpening, parent: QWidget | None = None, note: str = "",
                  cancel_text: str | None = None) -> None:
         super().__init__(parent)
-        self.db = db
+        self.opening = db if isinstance(db, DatabaseOpening) else None
+        self.db: Database | None = None if isinstance(db, DatabaseOpening) else db
         self.actor: Actor | None = None
+        self._login_requested = False
+        self._painted = False
+        self._closed = False
         self.setWindowTitle(tr("登录 — 村级组织换届与承诺管理"))
         layout = QVBoxLayout(self)
         if note:
@@ -44,12 +61,61 @@ class LoginDialog(QDialog):
         form.addRow(tr("密码"), self.password)
         layout.addWidget(QLabel(tr("数据库：{path}").format(path=db.path)))
         layout.addLayout(form)
+        self.status = QLabel(tr("正在打开数据库…") if self.db is None else "")
+        self.status.setStyleSheet("color: #555555")
+        layout.addWidget(self.status)
+        self.status.setVisible(self.db is None)
         self.message = QLabel("")
         self.message.setStyleSheet("color: #B00020")
         layout.addWidget(self.message)
         layout.addWidget(ok_cancel(self, self.try_login, tr("登录"), cancel_text=cancel_text or tr("退出")))
+        if self.opening is not None:
+            self.opening.ready.connect(self._opened)
+            if self.opening.done:  # handled once the dialog runs (done() before exec() would be undone by it)
+                QTimer.singleShot(0, self, self._opened)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted and self.opening is not None:
+            self._painted = True
+            # the database opens once this frame is on screen (its import would only slow the paint down)
+            QTimer.singleShot(0, self, self.opening.start)
+
+    def done(self, result: int) -> None:
+        self._closed = True
+        super().done(result)
+
+    def _opened(self) -> None:
+        """The opening has finished: close for the caller on failure or a first start, else log in if asked."""
+        assert self.opening is not None
+        if self.db is not None or self._closed:
+            return
+        if self.opening.error is not None:
+            self.done(self.OPEN_FAILED)
+            return
+        if self.opening.first_start:
+            self.done(self.FIRST_START)
+            return
+        self.db = self.opening.db
+        self.status.setText("")
+        self.status.hide()
+        if self._login_requested:
+            self.try_login()
+
+    def wait_until_open(self) -> None:
+        """Block until the database behind the dialog is open (tests, the start-up benchmark)."""
+        if self.opening is not None:
+            self.opening.wait()
 
     def try_login(self) -> None:
+        if self.db is None:  # still opening: log in as soon as it is open
+            assert self.opening is not None
+            self._login_requested = True
+            self.status.setText(tr("正在打开数据库，打开后自动登录…"))
+            self.status.show()
+            self.opening.start()
+            return
+        from villagevote import users  # imports the models; not before the dialog has painted
         try:
             self.actor = users.log_in(self.db, self.username.text(), self.password.text())
         except UserError as exc:
@@ -99,6 +165,7 @@ class FirstAdminDialog(QDialog):
         layout.addWidget(buttons)
 
     def create_admin(self) -> None:
+        from villagevote import users  # imports the models (see the module's docstring)
         if self.password.text() != self.password2.text():
             self.message.setText(tr("两次输入的密码不一致。"))
             return
