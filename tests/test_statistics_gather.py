@@ -40,6 +40,7 @@ from villagevote.statistics.gather import gather
 from villagevote.statistics.indicators import compute
 from villagevote.statistics.queries import structure_view, tracking_view
 from villagevote.statistics.tracking_stats import gather_tracking, tracking_values
+from villagevote.tracking.monthly import monthly_comparison
 
 
 def _org(s, village_id: int, cycle_id: int, kind: OrgKind) -> Organization:
@@ -229,6 +230,16 @@ def test_tracking_statistics_from_the_database(db, township, admin) -> None:
     assert values[("001", "J03.grade_pass")] == (1, 1)
     assert values[("001", "J05.reminder_talk")] == (1, 1)  # the village from the cadre's candidacy
     assert values[("", "J04.proposed")] == (1, 1)
+    # the same figures as the 月查月比表 of the tracking pages
+    with db.read_session() as s:
+        month = {r.village: r for r in monthly_comparison(s, cycle_id=township.cycle_id, month="2027-05",
+                                                         today=d(2027, 6, 15))}
+    for code, name in (("001", "东村"), ("002", "西村")):
+        row = month[name]
+        assert [values[(code, f"J01.{k}")][0] for k in
+                ("registered", "new", "reported", "closed", "overdue", "supervised")] == [
+            row.registered, row.new, row.reported_done, row.closed, row.overdue, row.supervised]
+        assert values[(code, "J02.report_rate")] == (row.reports_on_time, row.reports_due)
 
 
 def test_options_and_the_page_views(db, township, admin, clerk, readonly) -> None:
@@ -248,9 +259,9 @@ def test_options_and_the_page_views(db, township, admin, clerk, readonly) -> Non
         vc = _org(s, east, township.cycle_id, OrgKind.VILLAGE_COMMITTEE)
         _elect(s, zhang, vc, "主任")
         cand = s.scalar(select(Candidacy).where(Candidacy.person_id == zhang.id))
-        # an item written without its cycle and village (older code): both come from the cadre's candidacy
-        s.add(Commitment(candidacy_id=cand.id if cand else None, title="修路", status=CommitmentStatus.REGISTERED,
-                         registered_on=d(2027, 1, 5), deadline=d(2027, 3, 1)))
+        s.add(Commitment(cycle_id=township.cycle_id, village_id=east, candidacy_id=cand.id if cand else None,
+                         title="修路", status=CommitmentStatus.REGISTERED, registered_on=d(2027, 1, 5),
+                         deadline=d(2027, 3, 1), deadline_current=d(2027, 3, 1)))
     with db.read_session() as s:
         view = structure_view(s)
         track = tracking_view(s, "2027-Q1", as_of=d(2027, 3, 31))

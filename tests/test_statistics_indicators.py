@@ -61,7 +61,6 @@ from villagevote.statistics.tracking_stats import (
     TrackingInput,
     compute_tracking,
     parse_period,
-    weeks_in,
 )
 
 PB, VC = OrgKind.PARTY_BRANCH, OrgKind.VILLAGE_COMMITTEE
@@ -382,34 +381,31 @@ def test_consistency_checks_fire() -> None:
 
 
 # --------------------------------------------------------------------------------------------- tracking (JNTJ-01)
-# May 2027: the weeks whose Sunday is in May are W17 (26 Apr–2 May), W18, W19, W20 and W21 (24–30 May).
+# May 2027, taken on the 31st (or part-way, on the 20th).
 MAY = ("2027-05", dt.date(2027, 5, 1), dt.date(2027, 5, 31))
 
 
 def _items() -> list[ItemIn]:
     d = dt.date
     return [
-        # i1: due 30 Apr, closed 25 Apr (on time); closed before W17's Monday → owes no weekly report
+        # i1: due 30 Apr, 报结 20 Apr, 销号 25 Apr (on time), weight 2.00
         ItemIn(A, CommitmentStatus.CLOSED, d(2027, 3, 1), d(2027, 4, 30), d(2027, 4, 30), 200,
                d(2027, 4, 20), d(2027, 4, 25)),
-        # i2: extended to 20 May, closed 19 May: due and closed, but after the original deadline; owes W17–W20 (4),
-        # on time in W17, W18, W20 (3)
+        # i2: extended to 20 May, 销号 19 May: due and closed, but after its original deadline
         ItemIn(A, CommitmentStatus.CLOSED, d(2027, 3, 1), d(2027, 4, 30), d(2027, 5, 20), 100,
-               d(2027, 5, 18), d(2027, 5, 19), on_time_weeks=frozenset({"2027-W17", "2027-W18", "2027-W20"})),
-        # i3: new on 10 May, due 25 May, open → overdue; under 挂牌督办 since 26 May; owes W19–W21 (3), on time in 1
+               d(2027, 5, 18), d(2027, 5, 19)),
+        # i3: new on 10 May, due 25 May, open → 逾期; under 挂牌督办 since 26 May
         ItemIn(A, CommitmentStatus.OVERDUE, d(2027, 5, 10), d(2027, 5, 25), d(2027, 5, 25), 100,
-               supervisions=((d(2027, 5, 26), None),), on_time_weeks=frozenset({"2027-W19"})),
-        # i4: 免责 from 10 May: not due, not overdue; owes W17 and W18 (2), reported none
+               supervisions=((d(2027, 5, 26), None),)),
+        # i4: 免责 from 10 May: counted as registered and 免责, in no rate, never 逾期
         ItemIn(A, CommitmentStatus.EXCUSED, d(2027, 4, 1), d(2027, 5, 15), d(2027, 5, 15), 100,
                exemptions=((d(2027, 5, 10), None),)),
-        # withdrawn, and registered after the period: nowhere
+        # 撤销, registered after the period, a parent (its children count): nowhere
         ItemIn(A, CommitmentStatus.WITHDRAWN, d(2027, 3, 1), d(2027, 4, 1), d(2027, 4, 1)),
         ItemIn(A, CommitmentStatus.REGISTERED, d(2027, 6, 2), d(2027, 6, 30), d(2027, 6, 30)),
-        # a parent (一点一策) with no deadline: registered, never due, reports through its children
-        ItemIn(A, CommitmentStatus.IN_PROGRESS, d(2027, 3, 1), None, None, has_children=True),
-        # 西村 j1: due 31 May, open (not overdue on the 31st itself), weight 3.00; reported on time every week
-        ItemIn(B, CommitmentStatus.IN_PROGRESS, d(2027, 1, 1), d(2027, 5, 31), d(2027, 5, 31), 300,
-               on_time_weeks=frozenset({"2027-W17", "2027-W18", "2027-W19", "2027-W20", "2027-W21"})),
+        ItemIn(A, CommitmentStatus.IN_PROGRESS, d(2027, 3, 1), d(2027, 4, 1), d(2027, 4, 1), is_parent=True),
+        # 西村 j1: due 31 May, open (not 逾期 on the 31st itself), weight 3.00
+        ItemIn(B, CommitmentStatus.IN_PROGRESS, d(2027, 1, 1), d(2027, 5, 31), d(2027, 5, 31), 300),
     ]
 
 
@@ -419,22 +415,24 @@ def _tracking(as_of: dt.date = dt.date(2027, 5, 31)) -> dict[tuple[str, str], Va
     cons = [ConsequenceIn(A, FlagKind.WARNING_TALK, ConsequenceState.PROPOSED),
             ConsequenceIn(A, FlagKind.WARNING_TALK, ConsequenceState.CONFIRMED),
             ConsequenceIn(A, FlagKind.COMMENDATION, ConsequenceState.EXECUTED)]
-    return table(compute_tracking(TrackingInput([A, B], period, start, end, as_of, _items(), grades, cons)))
+    # (on-time reports, reports due) per village, as tracking.weekly.timeliness_counts gives them
+    reports = {A: (4, 9), B: (5, 5)}
+    return table(compute_tracking(TrackingInput([A, B], period, start, end, as_of, _items(), reports, grades,
+                                                cons)))
 
 
 def test_tracking_counts_and_rates() -> None:
     got = _tracking()
-    # 东村: 挂号 i1 i2 i3 i4 parent = 5, new i3, 报结 i1 i2, 销号 i1 i2, 逾期 i3, 督办 i3, 免责 i4
+    # 东村: 挂号 i1–i4 = 4, 新增 i3, 报结 i1 i2, 销号 i1 i2, 逾期 i3, 督办 i3, 免责 i4
     assert [frac(got, A, f"J01.{k}")[0] for k in
-            ("registered", "new", "reported", "closed", "overdue", "supervised", "exempted")] == [5, 1, 2, 2, 1, 1, 1]
-    # due by 31 May (not 免责): i1 i2 i3; closed i1 i2 → 2/3; by weight (2.00 + 1.00)/(2.00 + 1.00 + 1.00) = 75 %
+            ("registered", "new", "reported", "closed", "overdue", "supervised", "exempted")] == [4, 1, 2, 2, 1, 1, 1]
+    # due by 31 May (not 免责): i1 i2 i3; 销号 i1 i2 → 2/3; by weight (2.00 + 1.00)/(2.00 + 1.00 + 1.00) = 75 %
     assert frac(got, A, "J02.closed_rate") == (2, 3) and text(got, A, "J02.closed_rate") == "66.7"
     assert frac(got, A, "J02.closed_weight_rate") == (300, 400) and text(got, A, "J02.closed_weight_rate") == "75.0"
-    assert frac(got, A, "J02.on_time_rate") == (1, 3)  # only i1 by its original deadline
-    # weekly reports owed 0 + 4 + 3 + 2 = 9, on time 3 + 1 = 4
+    # original deadline come: i1 i2 i3; 销号 by it: i1 only
+    assert frac(got, A, "J02.on_time_rate") == (1, 3)
     assert frac(got, A, "J02.report_rate") == (4, 9) and text(got, A, "J02.report_rate") == "44.4"
     assert frac(got, B, "J01.overdue") == (0, 1)
-    assert frac(got, B, "J02.report_rate") == (5, 5)
     # totals from summed fractions: 销号率 2/4 = 50.0, by weight 300/700 = 42.9, 及时率 9/14 = 64.3
     assert frac(got, "", "J02.closed_rate") == (2, 4)
     assert text(got, "", "J02.closed_weight_rate") == "42.9"
@@ -448,11 +446,10 @@ def test_tracking_counts_and_rates() -> None:
 
 def test_tracking_part_way_through_the_period() -> None:
     got = _tracking(as_of=dt.date(2027, 5, 20))
-    # on 20 May only W17–W19 have ended: 西村 owes 3; i3 is not overdue yet (due 25 May), nor under 督办
-    assert frac(got, B, "J02.report_rate") == (3, 3)
+    # on 20 May i3 is not 逾期 yet (due 25 May) nor under 督办 (26 May)
     assert frac(got, A, "J01.overdue") == (0, 1)
     assert frac(got, A, "J01.supervised") == (0, 1)
-    # i2 (extended to 20 May) is due and closed; i3 (25 May) not yet due: i1 i2 of i1 i2 → 2/2
+    # due by then: i1 and i2 (extended to the 20th), both 销号 → 2/2
     assert frac(got, A, "J02.closed_rate") == (2, 2)
 
 
@@ -460,6 +457,6 @@ def test_periods() -> None:
     assert parse_period("2027-5") == ("2027-05", dt.date(2027, 5, 1), dt.date(2027, 5, 31))
     assert parse_period("2027q4") == ("2027-Q4", dt.date(2027, 10, 1), dt.date(2027, 12, 31))
     assert parse_period("2028-02")[2] == dt.date(2028, 2, 29)
-    with pytest.raises(ValidationError, match="2027-Q2"):
-        parse_period("2027-13")
-    assert [w[0] for w in weeks_in(*MAY[1:])] == ["2027-W17", "2027-W18", "2027-W19", "2027-W20", "2027-W21"]
+    for bad in ("2027-13", "2027", "2027-W14", ""):
+        with pytest.raises(ValidationError, match="2027-Q2"):
+            parse_period(bad)

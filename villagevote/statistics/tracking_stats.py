@@ -1,32 +1,30 @@
 """Tracking statistics (tracking.md §B2; report JNTJ-01) for a month (``2027-05``) or a quarter (``2027-Q2``): per
 village and a township total recomputed from the villages' numerators and denominators.
 
-Definitions, at the end of the period (``end``; for a period not over yet, as of ``as_of``), over the cycle's items
-of a village (township-level items without a village are not in these village tables); 撤销 (withdrawn) items count
-nowhere:
-- 挂号: items registered by the end; 本期新增: registered within the period;
-- 报结: items with a 报结 by the end (cumulative, whether accepted since or not); 销号: items closed (销号) by the end;
-- 逾期: items whose current deadline has passed by the end and that were not closed by then (免责 items excluded);
-- 督办: items under a 挂牌督办 at the end (issued by then, not lifted by then);
-- 免责: items covered by an exemption in force at the end;
-- 销号率 (count): items due by the end (current deadline ≤ end, not 免责) and closed by the end ÷ items due;
-  (weight): the same in weights (hundredths, exact); 按期销号率: items due and closed by their ORIGINAL deadline ÷
-  items due;
-- 周报及时率: on-time weekly reports ÷ reports due, over (item, ISO week) pairs of the weeks that end (Sunday)
-  within the period and by ``as_of``; an item owes a week's report when it was registered by the Sunday and was not
-  finished by the Monday (not 免责, not 销号 and not waiting for acceptance after a 报结 made before the Monday), and
-  it has no child items (a parent's progress is its children's);
-- 评议 grades: the 民主评议 counts of sessions held within the period, by grade (any scale's words);
-- consequences raised within the period, by current state and by kind.
+The figures use the same rules as the tracking pages, so a village's number is the same in the 月查月比表, the
+quarterly ranking and this report: the items are the cycle's village items as ``tracking.weekly.item_facts`` reads
+them, leaf items only (a parent's children count, not the parent), never 撤销; everything is taken as of the end of
+the period (``as_of``: the last day, or today while the period runs):
+- 挂号: items registered by then (an item without a registration date counts); 本期新增: registered within the
+  period; 报结: a 报结 by then (an item 退回 no longer has one); 销号: 销号 (or kept) by then;
+- 逾期: past the current deadline by then, neither 报结 nor 销号, not 免责 (as the 月查月比表);
+- 督办: under a 挂牌督办 issued by then and not lifted by then; 免责: 免责 status or an exemption in force then;
+- 销号率 by count and by weight: of the items due (current deadline ≤ as_of), not 免责, those 销号 by then (as the
+  ranking's ``closed_rate``; weights in hundredths, exact); 按期销号率: of the items whose ORIGINAL deadline has come,
+  those 销号 no later than it (the ranking's ``on_time_rate``);
+- 周报及时率: on-time reports ÷ reports due over the (item, week) pairs of the period's ISO weeks whose reports were
+  due by as_of (``tracking.weekly.timeliness_counts``);
+- 评议 grades: the 民主评议 counts of the sessions held within the period, by grade (any scale's words);
+- consequences raised within the period, by current state and by kind (placed in a village by the flag, the cadre's
+  candidacy or the item).
 
 ``compute_tracking`` is pure; ``gather_tracking`` reads the database.
 """
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -37,14 +35,16 @@ from villagevote.errors import ValidationError
 from villagevote.evaluation.thresholds import BASIC, COMPETENT, EXCELLENT, UNFIT, grade_name
 from villagevote.i18n import tr
 from villagevote.models.candidates import Candidacy
-from villagevote.models.core import ElectionCycle, Organization, Township, Village
+from villagevote.models.core import ElectionCycle, Organization, Village
 from villagevote.models.enums import CommitmentStatus, ConsequenceState, FlagKind
 from villagevote.models.evaluation import EvaluationCount, EvaluationSession
-from villagevote.models.tracking import Commitment, Exemption, Flag, ProgressReport, Supervision
+from villagevote.models.tracking import Exemption, Flag, Supervision
 from villagevote.statistics.catalog import TRACKING, Value, catalog, township_totals
 from villagevote.statistics.gather import village_code
+from villagevote.tracking import weekly
 
 __all__ = [
+    "CLOSED",
     "ConsequenceIn",
     "GradeIn",
     "ItemIn",
@@ -53,41 +53,26 @@ __all__ = [
     "gather_tracking",
     "parse_period",
     "tracking_values",
-    "weeks_in",
 ]
 
-_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
-_QUARTER = re.compile(r"^\s*(\d{4})-?Q([1-4])\s*$", re.IGNORECASE)
 Span = tuple[dt.date, dt.date | None]  # from, until (None = still in force)
+# 销号 and the verdicts that follow it (as tracking.ranking.CLOSED)
+CLOSED = frozenset({CommitmentStatus.CLOSED, CommitmentStatus.KEPT, CommitmentStatus.PARTLY_KEPT})
 
 
 def parse_period(text: str) -> tuple[str, dt.date, dt.date]:
     """``2027-05`` or ``2027-Q2`` → (canonical text, first day, last day); a Chinese error otherwise."""
-    m = _MONTH.match(text or "")
-    if m and 1 <= int(m.group(2)) <= 12:
-        year, month = int(m.group(1)), int(m.group(2))
-        first = dt.date(year, month, 1)
-        nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-        return f"{year}-{month:02d}", first, nxt - dt.timedelta(days=1)
-    m = _QUARTER.match(text or "")
-    if m:
-        year, q = int(m.group(1)), int(m.group(2))
-        first = dt.date(year, 3 * q - 2, 1)
-        nxt = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1)
-        return f"{year}-Q{q}", first, nxt - dt.timedelta(days=1)
-    raise ValidationError(tr("统计期“{v}”不对，应写成 2027-05（月）或 2027-Q2（季度）").format(v=text), field="period")
-
-
-def weeks_in(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
-    """ISO weeks whose Sunday falls within [start, end]: (``2027-W14``, Monday, Sunday)."""
-    sunday = start + dt.timedelta(days=(6 - start.weekday()) % 7)
-    out = []
-    while sunday <= end:
-        monday = sunday - dt.timedelta(days=6)
-        year, week, _ = monday.isocalendar()
-        out.append((f"{year}-W{week:02d}", monday, sunday))
-        sunday += dt.timedelta(days=7)
-    return out
+    period = str(text or "").strip().upper().replace("Q", "-Q").replace("--Q", "-Q")
+    if period[:4].isdigit() and len(period) == 6 and period[4] == "-" and period[5].isdigit():
+        period = f"{period[:5]}0{period[5]}"  # 2027-5 → 2027-05
+    try:
+        kind = weekly.period_kind(period)
+    except ValidationError:
+        kind = ""
+    if kind not in ("month", "quarter"):
+        raise ValidationError(tr("统计期“{v}”不对，应写成 2027-05（月）或 2027-Q2（季度）").format(v=text), field="period")
+    start, end = weekly.period_bounds(period)
+    return period, start, end
 
 
 @dataclass(frozen=True)
@@ -100,10 +85,9 @@ class ItemIn:
     weight: int = 100  # hundredths
     reported_done_on: dt.date | None = None
     closed_on: dt.date | None = None
-    has_children: bool = False
+    is_parent: bool = False
     supervisions: tuple[Span, ...] = ()
     exemptions: tuple[Span, ...] = ()
-    on_time_weeks: frozenset[str] = field(default_factory=frozenset)  # weeks with an on-time report
 
 
 @dataclass(frozen=True)
@@ -127,6 +111,7 @@ class TrackingInput:
     end: dt.date
     as_of: dt.date  # ≤ end: the day the figures are taken (today for a period not over)
     items: Sequence[ItemIn] = ()
+    reports: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # village → (on time, due)
     grades: Sequence[GradeIn] = ()  # of sessions held within the period
     consequences: Sequence[ConsequenceIn] = ()  # raised within the period
 
@@ -155,41 +140,41 @@ def compute_tracking(data: TrackingInput) -> list[Value]:
     for c in data.consequences:
         cons[c.village_code].append(c)
     day = min(data.as_of, data.end)
-    weeks = [w for w in weeks_in(data.start, data.end) if w[2] <= data.as_of]
     values: list[Value] = []
     for code in sorted(data.villages):
         out: dict[str, tuple[int, int]] = {}
-        live = [i for i in items.get(code, []) if i.status is not CommitmentStatus.WITHDRAWN
-                and _by(i.registered_on, day)]
-        is_exempt = [_in_force(i.exemptions, day) or i.status is CommitmentStatus.EXCUSED for i in live]
-        exempt = [i for i, e in zip(live, is_exempt) if e]
+        live = [i for i in items.get(code, []) if i.status is not CommitmentStatus.WITHDRAWN and not i.is_parent
+                and (i.registered_on is None or i.registered_on <= day)]
+        excused = [i.status is CommitmentStatus.EXCUSED or _in_force(i.exemptions, day) for i in live]
+        closed = [i.status in CLOSED and _by(i.closed_on, day) for i in live]
+        done = [_by(i.reported_done_on, day) for i in live]
         out["J01.registered"] = (len(live), 1)
         out["J01.new"] = (sum(1 for i in live if i.registered_on is not None and i.registered_on >= data.start), 1)
-        out["J01.reported"] = (sum(1 for i in live if _by(i.reported_done_on, day)), 1)
-        out["J01.closed"] = (sum(1 for i in live if _by(i.closed_on, day)), 1)
-        counted = [i for i, e in zip(live, is_exempt) if not e]
-        out["J01.overdue"] = (sum(1 for i in counted if i.deadline_current is not None and i.deadline_current < day
-                                  and not _by(i.closed_on, day)), 1)
+        out["J01.reported"] = (sum(done), 1)
+        out["J01.closed"] = (sum(closed), 1)
+        out["J01.overdue"] = (sum(1 for i, shut, told, free in zip(live, closed, done, excused)
+                                  if i.deadline_current is not None and i.deadline_current < day
+                                  and not (shut or told or free)), 1)
         out["J01.supervised"] = (sum(1 for i in live if _in_force(i.supervisions, day)), 1)
-        out["J01.exempted"] = (len(exempt), 1)
-        due = [i for i in counted if _by(i.deadline_current or i.deadline, day)]
-        closed = [i for i in due if _by(i.closed_on, day)]
-        out["J02.closed_rate"] = (len(closed), len(due))
-        out["J02.closed_weight_rate"] = (sum(i.weight for i in closed), sum(i.weight for i in due))
-        on_time = [i for i in closed if i.deadline is None or _by(i.closed_on, i.deadline)]
-        out["J02.on_time_rate"] = (len(on_time), len(due))
-        owed = reported = 0
-        for label, monday, sunday in weeks:
-            for i in live:
-                if i.has_children or not _by(i.registered_on, sunday):
-                    continue
-                if _in_force(i.exemptions, monday) or (i.closed_on is not None and i.closed_on < monday):
-                    continue
-                if i.reported_done_on is not None and i.reported_done_on < monday and i.closed_on is None:
-                    continue  # waiting for acceptance
-                owed += 1
-                reported += label in i.on_time_weeks
-        out["J02.report_rate"] = (reported, owed)
+        out["J01.exempted"] = (sum(excused), 1)
+        n_due = n_closed = w_due = w_closed = n_orig = n_on_time = 0
+        for i, shut, free in zip(live, closed, excused):
+            if free:
+                continue
+            current = i.deadline_current or i.deadline
+            original = i.deadline or i.deadline_current
+            if _by(current, day):
+                n_due += 1
+                w_due += i.weight
+                n_closed += shut
+                w_closed += i.weight if shut else 0
+            if original is not None and original <= day:
+                n_orig += 1
+                n_on_time += bool(shut and i.closed_on is not None and i.closed_on <= original)
+        out["J02.closed_rate"] = (n_closed, n_due)
+        out["J02.closed_weight_rate"] = (w_closed, w_due)
+        out["J02.on_time_rate"] = (n_on_time, n_orig)
+        out["J02.report_rate"] = data.reports.get(code, (0, 0))
         tally = dict.fromkeys(_GRADE_CODE.values(), 0)
         for g in grades.get(code, []):
             name = grade_name(g.grade)
@@ -218,56 +203,28 @@ def gather_tracking(session: Session, period: str, cycle_id: int | None = None,
         select(ElectionCycle).order_by(ElectionCycle.election_day.desc(), ElectionCycle.id.desc()))
     if cycle is None:
         raise ValidationError(tr("还没有换届届次，无法统计"))
-    township = session.get(Township, cycle.township_id)
     villages = list(session.scalars(select(Village).where(Village.township_id == cycle.township_id)
-                                    .order_by(Village.code, Village.id))) if township is not None else []
+                                    .order_by(Village.code, Village.id)))
     codes = {v.id: village_code(v) for v in villages}
     day = min(as_of or dt.date.today(), end)
-    # items store their cycle and village; rows written without them (older code) take them from the owner
-    candidates = list(session.scalars(select(Commitment).where(
-        (Commitment.cycle_id == cycle.id) | Commitment.cycle_id.is_(None))))
-    owner_orgs = {c.candidacy_id for c in candidates if c.cycle_id is None or c.village_id is None}
-    by_candidacy = dict(session.execute(
-        select(Candidacy.id, Organization.id).join(Organization, Organization.id == Candidacy.organization_id)
-        .where(Candidacy.id.in_({i for i in owner_orgs if i is not None}))).tuples().all())
-    org_ids = set(by_candidacy.values()) | {c.organization_id for c in candidates if c.organization_id is not None}
-    orgs = {o.id: (o.cycle_id, o.village_id) for o in session.scalars(
-        select(Organization).where(Organization.id.in_(org_ids)))} if org_ids else {}
-
-    def owner_org(c: Commitment) -> tuple[int | None, int | None]:
-        org = by_candidacy.get(c.candidacy_id or 0) or c.organization_id
-        return orgs.get(org or 0, (None, None))
-
-    rows: list[Commitment] = []
-    village_of: dict[int, int] = {}
-    for c in candidates:
-        org_cycle, org_village = owner_org(c) if c.cycle_id is None or c.village_id is None else (None, None)
-        village = c.village_id or org_village
-        if (c.cycle_id or org_cycle) == cycle.id and village in codes:
-            rows.append(c)
-            village_of[c.id] = village
-    ids = [c.id for c in rows]
-    parents = set(session.scalars(select(Commitment.parent_id).where(Commitment.parent_id.is_not(None))))
+    facts = [f for f in weekly.item_facts(session, cycle_id=cycle.id) if f.village_id in codes]
+    ids = [f.id for f in facts]
     supervision: dict[int, list[Span]] = defaultdict(list)
     exemption: dict[int, list[Span]] = defaultdict(list)
-    weeks_ok: dict[int, set[str]] = defaultdict(set)
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
         for sup in session.scalars(select(Supervision).where(Supervision.commitment_id.in_(chunk))):
             supervision[sup.commitment_id].append((sup.issued_on, sup.lifted_on))
         for ex in session.scalars(select(Exemption).where(Exemption.commitment_id.in_(chunk))):
             if ex.commitment_id is not None:
                 exemption[ex.commitment_id].append((ex.decided_on, ex.revoked_on))
-        for cid, week in session.execute(
-                select(ProgressReport.commitment_id, ProgressReport.period)
-                .where(ProgressReport.commitment_id.in_(chunk), ProgressReport.on_time.is_(True),
-                       ProgressReport.period != "")).tuples():
-            weeks_ok[cid].add(week)
     items = [ItemIn(
-        codes[village_of[c.id]], CommitmentStatus(c.status),
-        c.registered_on or (c.created_at.date() if c.created_at else None), c.deadline,
-        c.deadline_current or c.deadline, _hundredths(c.weight), c.reported_done_on, c.closed_on, c.id in parents,
-        tuple(supervision.get(c.id, ())), tuple(exemption.get(c.id, ())), frozenset(weeks_ok.get(c.id, ())))
-        for c in rows]
+        codes[f.village_id or 0], f.status, f.registered_on, f.deadline, f.deadline_current, _hundredths(f.weight),
+        f.reported_done_on, f.closed_on, f.is_parent, tuple(supervision.get(f.id, ())),
+        tuple(exemption.get(f.id, ()))) for f in facts]
+    weekday = weekly.due_weekday(session)
+    weeks = [w for w in weekly.weeks_in(start, end) if weekly.due_date(w, weekday) <= day]
+    reports = {codes[v]: counts for v, counts in
+               weekly.timeliness_counts(session, cycle_id=cycle.id, periods=weeks).items() if v in codes}
     grades = [GradeIn(codes[village_id], grade) for village_id, grade in session.execute(
         select(EvaluationSession.village_id, EvaluationCount.grade)
         .join(EvaluationCount, EvaluationCount.session_id == EvaluationSession.id)
@@ -278,14 +235,15 @@ def gather_tracking(session: Session, period: str, cycle_id: int | None = None,
     cadre_village = dict(session.execute(
         select(Candidacy.id, Organization.village_id).join(Organization, Organization.id == Candidacy.organization_id)
         .where(Candidacy.id.in_({f.candidacy_id for f in flags if f.candidacy_id is not None}))).tuples().all())
-    for f in flags:
-        if f.cycle_id is not None and f.cycle_id != cycle.id:
+    village_of = {f.id: f.village_id for f in facts}
+    for flag in flags:
+        if flag.cycle_id is not None and flag.cycle_id != cycle.id:
             continue
-        village_id = (f.village_id or cadre_village.get(f.candidacy_id or 0)
-                      or village_of.get(f.commitment_id or 0))
+        village_id = (flag.village_id or cadre_village.get(flag.candidacy_id or 0)
+                      or village_of.get(flag.commitment_id or 0))
         if village_id in codes:
-            consequences.append(ConsequenceIn(codes[village_id], FlagKind(f.kind), ConsequenceState(f.state)))
-    return TrackingInput(list(codes.values()), label, start, end, day, items, grades, consequences)
+            consequences.append(ConsequenceIn(codes[village_id], FlagKind(flag.kind), ConsequenceState(flag.state)))
+    return TrackingInput(list(codes.values()), label, start, end, day, items, reports, grades, consequences)
 
 
 def tracking_values(session: Session, period: str, cycle_id: int | None = None,
