@@ -43,6 +43,10 @@ ACTIONS: dict[str, str] = {
     "attach": tr("添加佐证材料"), "supervise": tr("挂牌督办"), "urge": tr("催办"), "receipt": tr("督办回执"),
     "lift": tr("解除督办"), "request_extension": tr("申请延期"), "decide_extension": tr("审批延期"),
     "grant_exemption": tr("列入保护清单"), "appoint": tr("任命考核岗位"), "end_role": tr("离任"),
+    # 双述双评 (issue 18)
+    "propose": tr("提出处理建议"), "grade": tr("评定等次"), "confirm": tr("确认"), "record_meeting": tr("登记会议缺席"),
+    "record_absence": tr("登记离村"), "resigned": tr("记录辞职"), "refused_resignation": tr("记录拒不辞职"),
+    "verdict": tr("认定兑现结论"), "special_assessment": tr("专项考核"),
 }
 
 ENTITIES: dict[str, str] = {
@@ -58,6 +62,8 @@ ENTITIES: dict[str, str] = {
     "progress_report": tr("进展报告"), "attachment": tr("佐证材料"), "supervision": tr("挂牌督办"),
     "supervision_urge": tr("催办记录"), "extension": tr("延期申请"), "exemption": tr("保护清单"),
     "assessed_role": tr("考核岗位"), "inspection_finding": tr("检查发现问题"), "flag": tr("处理"),
+    "evaluation_session": tr("评议会议"), "evaluation_count": tr("评议票数"), "meeting_record": tr("会议记录"),
+    "meeting_absence": tr("会议缺席"), "absence_record": tr("离村记录"),
 }
 
 FIELDS: dict[str, str] = {
@@ -133,6 +139,13 @@ FIELDS: dict[str, str] = {
     "state": tr("状态"), "decided_by": tr("决定人"), "decision_note": tr("审批意见"), "decision_no": tr("决定文号"),
     "revoked_on": tr("撤销日期"), "ends_on": tr("离任日期"), "end_reason": tr("离任原因"),
     "appointing_unit": tr("派出（任命）单位"), "patrol_min": tr("最少巡查次数"), "patrol_period": tr("巡查周期"),
+    # 双述双评
+    "scale": tr("评议档次"), "due": tr("应到人数"), "first_ballot_no": tr("评议票起始编号"), "scrutineers": tr("监票人"),
+    "counters": tr("计票人"), "thresholds": tr("阈值设置"), "confirmed_at": tr("确认时间"), "counts": tr("各档票数"),
+    "blank": tr("空白票"), "invalid": tr("无效票"), "with_reason": tr("有正当理由"), "from_on": tr("离村日期"),
+    "to_on": tr("返村日期"), "why": tr("理由"), "source_type": tr("来源类型"), "source_id": tr("来源记录"),
+    "raised_on": tr("提出日期"), "proposed_by": tr("提出人"), "executed_on": tr("执行日期"),
+    "outcome_on": tr("辞职/拒辞日期"), "resolved_on": tr("办结日期"), "meeting_id": tr("会议"), "flag_id": tr("处理"),
 }
 
 
