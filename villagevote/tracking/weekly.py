@@ -266,7 +266,7 @@ def owner_label(candidate: str | None, post: str | None, org_village: str | None
         return f"{role_person}（{role_title}）" if role_title else role_person
     if org_village and org_kind:
         kind = OrgKind(org_kind).label
-        if org_village.endswith("村") and kind.startswith("村"):
+        if org_village.endswith("村") and kind.startswith("村党"):  # as pledges.service.organization_name
             return org_village + kind[1:]
         return org_village + kind
     return ""
