@@ -1,0 +1,1119 @@
+"""What the 践诺跟踪 prints read (issue 17 item 6, tracking.md A7): plain dataclasses gathered with SQL from the
+tracking models, for ``reports/forms_tracking.py`` and its renderers. No ORM object leaves this module.
+
+- ``ledger_print`` — the 践诺台账 of a village or the township, grouped by village (township items last), each row
+  with the columns of A7 and the light of the day (``as_of``);
+- ``weekly_print`` / ``weekly_missing_print`` — the reports of one ISO week (``2027-W14``) and the items due a report
+  that week that have none ("未报");
+- ``monthly_print`` — the 月查月比表 of one month (``2027-05``): per village counts, 销号率, 周报及时率, 月查得分,
+  环比 and 名次;
+- ``closure_print`` — the 销号备案表: items 销号 in the month, with their evidence count;
+- ``supervision_notices`` — 挂牌督办通知书 data, one notice or every open one;
+- ``ranking_print`` — the 季度排名通报 from the FROZEN ranking snapshot (never recomputed) and its circular.
+
+Periods are validated here with Chinese messages naming the expected form; every function refuses (UserError) when
+its print would be empty. Rates are Decimal percentages rounded half-up to one place; counts are integers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from villagevote.errors import NotFound, UserError, ValidationError
+from villagevote.i18n import tr
+from villagevote.models.candidates import Candidacy, Person
+from villagevote.models.core import ElectionCycle, Organization, Setting, Township, User, Village
+from villagevote.models.enums import CommitmentStatus, InspectionKind, OrgKind
+from villagevote.models.tracking import (
+    AssessedRole,
+    Attachment,
+    Circular,
+    Commitment,
+    Inspection,
+    ProgressReport,
+    RankingSnapshot,
+    Supervision,
+    SupervisionUrge,
+)
+from villagevote.names import stroke_key
+
+__all__ = [
+    "ClosureLine",
+    "ClosurePrint",
+    "Heading",
+    "LedgerLine",
+    "LedgerPrint",
+    "MissingLine",
+    "MissingPrint",
+    "MonthlyLine",
+    "MonthlyPrint",
+    "NoticeData",
+    "RankingLine",
+    "RankingPrint",
+    "WeeklyLine",
+    "WeeklyPrint",
+    "closure_print",
+    "ledger_print",
+    "month_bounds",
+    "monthly_print",
+    "parse_month",
+    "parse_quarter",
+    "parse_week",
+    "percent_text",
+    "quarter_bounds",
+    "ranking_print",
+    "supervision_notices",
+    "village_id_by_name",
+    "week_bounds",
+    "weekly_missing_print",
+    "weekly_print",
+]
+
+OPEN = (CommitmentStatus.REGISTERED, CommitmentStatus.IN_PROGRESS, CommitmentStatus.OVERDUE)
+NOT_COUNTED = (CommitmentStatus.WITHDRAWN,)
+TOWNSHIP_GROUP = "乡镇"  # the group of items that belong to no village
+_ORG_SHORT = {OrgKind.PARTY_BRANCH: "党组织", OrgKind.VILLAGE_COMMITTEE: "村委会",
+              OrgKind.SUPERVISION_COMMITTEE: "监委会", OrgKind.COOP: "合作社"}
+
+
+# --- periods ------------------------------------------------------------------------------------------------------
+_WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+_QUARTER = re.compile(r"^\s*(\d{4})-?Q([1-4])\s*$", re.IGNORECASE)
+
+
+def parse_week(text: str) -> str:
+    """``2027-W14`` (also ``2027W14``, ``2027-w4``) → the canonical ``2027-W14``; a Chinese error otherwise."""
+    m = _WEEK.match(text or "")
+    if m:
+        year, week = int(m.group(1)), int(m.group(2))
+        try:
+            dt.date.fromisocalendar(year, week, 1)
+        except ValueError:
+            pass
+        else:
+            return f"{year}-W{week:02d}"
+    raise ValidationError(tr("周次“{v}”不对，应写成 2027-W14（年份-W周序号）").format(v=text))
+
+
+def week_bounds(week: str) -> tuple[dt.date, dt.date]:
+    """Monday and Sunday of an ISO week ``2027-W14``."""
+    year, number = week.split("-W")
+    monday = dt.date.fromisocalendar(int(year), int(number), 1)
+    return monday, monday + dt.timedelta(days=6)
+
+
+def week_of(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def parse_month(text: str) -> str:
+    m = _MONTH.match(text or "")
+    if m and 1 <= int(m.group(2)) <= 12:
+        return f"{int(m.group(1))}-{int(m.group(2)):02d}"
+    raise ValidationError(tr("月份“{v}”不对，应写成 2027-05（年份-月份）").format(v=text))
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    year, number = (int(x) for x in month.split("-"))
+    first = dt.date(year, number, 1)
+    nxt = dt.date(year + (number == 12), number % 12 + 1, 1)
+    return first, nxt - dt.timedelta(days=1)
+
+
+def _previous_month(month: str) -> str:
+    first, _ = month_bounds(month)
+    prev = first - dt.timedelta(days=1)
+    return f"{prev.year}-{prev.month:02d}"
+
+
+def parse_quarter(text: str) -> str:
+    m = _QUARTER.match(text or "")
+    if m:
+        return f"{int(m.group(1))}-Q{int(m.group(2))}"
+    raise ValidationError(tr("季度“{v}”不对，应写成 2027-Q2（年份-Q季度序号）").format(v=text))
+
+
+def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
+    year, q = quarter.split("-Q")
+    first = dt.date(int(year), 3 * int(q) - 2, 1)
+    return first, month_bounds(f"{first.year}-{first.month + 2:02d}")[1]
+
+
+def week_label(week: str) -> str:
+    """2027-W14 → 2027年第14周."""
+    year, number = week.split("-W")
+    return tr("{y}年第{n}周").format(y=year, n=int(number))
+
+
+def month_label(month: str) -> str:
+    year, number = month.split("-")
+    return tr("{y}年{m}月").format(y=year, m=int(number))
+
+
+def quarter_label(quarter: str) -> str:
+    year, q = quarter.split("-Q")
+    return tr("{y}年第{q}季度").format(y=year, q="一二三四"[int(q) - 1])
+
+
+# --- numbers ------------------------------------------------------------------------------------------------------
+def rate(part: int, whole: int) -> Decimal | None:
+    """part / whole as a percentage rounded half-up to one place; None without a basis."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def percent_text(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+def _num(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text
+
+
+# --- shared parts -------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Heading:
+    """Who the form is about: the township, the 届次 and the village (None for the whole township)."""
+    township: str
+    term: str          # 第十二届, "" when the cycle records none
+    cycle_name: str
+    village: str | None
+
+
+def heading(session: Session, cycle_id: int, village_id: int | None, term: str = "") -> Heading:
+    cycle = session.get(ElectionCycle, cycle_id)
+    if cycle is None:
+        raise UserError(tr("没有编号为 {v} 的换届届次").format(v=cycle_id))
+    township = session.get(Township, cycle.township_id)
+    village = session.get(Village, village_id) if village_id is not None else None
+    return Heading(township.name if township else "", term, cycle.name, village.name if village else None)
+
+
+def _villages(session: Session, cycle_id: int, village_id: int | None) -> list[tuple[int, str]]:
+    cycle = session.get(ElectionCycle, cycle_id)
+    q = select(Village.id, Village.name).order_by(Village.code, Village.id)
+    if cycle is not None:
+        q = q.where(Village.township_id == cycle.township_id)
+    if village_id is not None:
+        q = q.where(Village.id == village_id)
+    return [(int(i), str(n)) for i, n in session.execute(q)]
+
+
+def _user_names(session: Session) -> dict[str, str]:
+    return {u: (d or u) for u, d in session.execute(select(User.username, User.display_name))}
+
+
+@dataclass(frozen=True)
+class _Owner:
+    name: str
+    post: str
+
+
+def _owners(session: Session, items: Sequence[Commitment]) -> dict[int, _Owner]:
+    """commitment id → its owner's name and post (a cadre, an organization, a role holder)."""
+    cand = {c.candidacy_id for c in items if c.candidacy_id}
+    orgs = {c.organization_id for c in items if c.organization_id}
+    roles = {c.assessed_role_id for c in items if c.assessed_role_id}
+    by_cand: dict[int, _Owner] = {}
+    for chunk in _chunks(cand):
+        for cid, name, post, kind in session.execute(
+                select(Candidacy.id, Person.name, Candidacy.post, Organization.kind)
+                .join(Person, Person.id == Candidacy.person_id)
+                .join(Organization, Organization.id == Candidacy.organization_id)
+                .where(Candidacy.id.in_(chunk))):
+            by_cand[cid] = _Owner(name, _ORG_SHORT.get(OrgKind(kind), "") + post)
+    by_org: dict[int, _Owner] = {}
+    for chunk in _chunks(orgs):
+        for oid, kind, vname in session.execute(
+                select(Organization.id, Organization.kind, Village.name)
+                .join(Village, Village.id == Organization.village_id).where(Organization.id.in_(chunk))):
+            label = OrgKind(kind).label
+            name = vname + label[1:] if vname.endswith("村") and label.startswith("村党") else vname + label
+            by_org[oid] = _Owner(name, tr("集体承诺"))
+    by_role: dict[int, _Owner] = {}
+    for chunk in _chunks(roles):
+        for rid, name, title, kind in session.execute(
+                select(AssessedRole.id, Person.name, AssessedRole.title, AssessedRole.kind)
+                .join(Person, Person.id == AssessedRole.person_id).where(AssessedRole.id.in_(chunk))):
+            by_role[rid] = _Owner(name, title or kind.label)
+    out: dict[int, _Owner] = {}
+    for c in items:
+        owner = (by_cand.get(c.candidacy_id or 0) or by_org.get(c.organization_id or 0)
+                 or by_role.get(c.assessed_role_id or 0) or _Owner("", ""))
+        out[c.id] = owner
+    return out
+
+
+def _chunks(ids: Iterable[int], size: int = 500) -> Iterable[list[int]]:
+    values = sorted(ids)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _items(session: Session, cycle_id: int, village_id: int | None) -> list[Commitment]:
+    q = select(Commitment).where(Commitment.cycle_id == cycle_id)
+    if village_id is not None:
+        q = q.where(Commitment.village_id == village_id)
+    return list(session.scalars(q))
+
+
+def _ledger_sort_key(ledger_no: str | None, cid: int) -> tuple:
+    parts = re.split(r"(\d+)", ledger_no or "")
+    return (tuple(int(p) if p.isdigit() else p for p in parts), cid)
+
+
+def _category(c: Commitment) -> str:
+    label = c.source.label
+    return f"{label}\n{c.category}" if c.category and c.category != label else label
+
+
+def _target_text(c: Commitment) -> str:
+    if c.metric_target is not None:
+        base = _num(c.metric_baseline) if c.metric_baseline is not None else "0"
+        unit = f"（{c.unit}）" if c.unit else ""
+        return f"{base}→{_num(c.metric_target)}{unit}"
+    return c.target or ""
+
+
+def light(deadline_current: dt.date | None, status: CommitmentStatus, today: dt.date, warn_days: int) -> str:
+    """ok / due_soon / overdue / done (the ledger's light; tracking.md A2)."""
+    if status not in OPEN:
+        return "done"
+    if deadline_current is None:
+        return "ok"
+    if status is CommitmentStatus.OVERDUE or deadline_current < today:
+        return "overdue"
+    if (deadline_current - today).days <= warn_days:
+        return "due_soon"
+    return "ok"
+
+
+def _warn_days(session: Session) -> int:
+    row = session.get(Setting, "tracking.warn_days")
+    value = row.value if row is not None else 7
+    try:
+        return int(str(value))
+    except ValueError:
+        return 7
+
+
+def _status_text(c: Commitment, lamp: str) -> str:
+    if lamp == "overdue":
+        return CommitmentStatus.OVERDUE.label
+    if lamp == "due_soon":
+        return tr("{s}\n（临期）").format(s=c.status.label)
+    return c.status.label
+
+
+# --- 践诺台账 ------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LedgerLine:
+    """One row of the 践诺台账 (tracking.md A7); dates are dates, the renderer writes them."""
+    id: int
+    ledger_no: str
+    village: str
+    owner_name: str
+    owner_post: str
+    title: str
+    category: str
+    target: str            # 基数→目标（单位） or the goal in words
+    weight: Decimal
+    starts_on: dt.date | None
+    deadline: dt.date | None
+    deadline_current: dt.date | None
+    percent: int
+    status: str            # the status of the day (逾期 when past the current deadline)
+    light: str             # ok / due_soon / overdue / done
+    supervision: str       # 县级督办 限2027年6月30日, or ""
+    last_report: str       # 2027-W14 or 未报
+    last_report_on: dt.date | None
+    reported_done_on: dt.date | None
+    closed_on: dt.date | None
+    closed_by: str
+    is_child: bool = False
+    # the same, split and typed for the workbook
+    source: str = ""
+    category_name: str = ""
+    kind: str = ""
+    baseline: Decimal | None = None
+    target_value: Decimal | None = None
+    unit: str = ""
+    goal: str = ""
+
+
+@dataclass(frozen=True)
+class LedgerPrint:
+    heading: Heading
+    as_of: dt.date
+    groups: list[tuple[str, list[LedgerLine]]]
+
+    @property
+    def count(self) -> int:
+        return sum(len(lines) for _, lines in self.groups)
+
+
+def ledger_print(session: Session, cycle_id: int, village_id: int | None, *, today: dt.date,
+                 term: str = "") -> LedgerPrint:
+    """Every item of the cycle (of one village, or all — township items last), grouped by village in code order,
+    each group in ledger-number order with 一点一策 children after their parent."""
+    items = _items(session, cycle_id, village_id)
+    head = heading(session, cycle_id, village_id, term)
+    if not items:
+        where = head.village or head.township or tr("本乡镇")
+        raise UserError(tr("{where}还没有挂号的践诺事项，践诺台账无内容可打印").format(where=where))
+    owners = _owners(session, items)
+    users = _user_names(session)
+    warn = _warn_days(session)
+    ids = [c.id for c in items]
+    last: dict[int, tuple[str, dt.date]] = {}
+    for chunk in _chunks(ids):
+        latest = (select(ProgressReport.commitment_id, func.max(ProgressReport.period).label("p"))
+                  .where(ProgressReport.commitment_id.in_(chunk)).group_by(ProgressReport.commitment_id).subquery())
+        for cid, period, on in session.execute(
+                select(ProgressReport.commitment_id, ProgressReport.period, func.max(ProgressReport.reported_on))
+                .join(latest, (latest.c.commitment_id == ProgressReport.commitment_id)
+                      & (latest.c.p == ProgressReport.period))
+                .group_by(ProgressReport.commitment_id, ProgressReport.period)):
+            last[cid] = (period, on)
+    sup: dict[int, str] = {}
+    for chunk in _chunks(ids):
+        for cid, level, limit in session.execute(
+                select(Supervision.commitment_id, Supervision.level, Supervision.limit_date)
+                .where(Supervision.commitment_id.in_(chunk), Supervision.lifted_on.is_(None))
+                .order_by(Supervision.issued_on)):
+            sup[cid] = tr("{level}级督办\n限{date}").format(level=level.label, date=_cn(limit).replace("年", "年\n", 1))
+    vnames = dict(_villages(session, cycle_id, None))
+    by_id = {c.id: c for c in items}
+    lines: dict[int | None, list[LedgerLine]] = defaultdict(list)
+    children: dict[int, list[Commitment]] = defaultdict(list)
+    roots: list[Commitment] = []
+    for c in items:
+        if c.parent_id is not None and c.parent_id in by_id:
+            children[c.parent_id].append(c)
+        else:
+            roots.append(c)
+
+    def line(c: Commitment, child: bool) -> LedgerLine:
+        lamp = light(c.deadline_current or c.deadline, c.status, today, warn)
+        report = last.get(c.id)
+        owner = owners[c.id]
+        return LedgerLine(
+            c.id, c.ledger_no or "", vnames.get(c.village_id or 0, TOWNSHIP_GROUP), owner.name, owner.post,
+            c.title, _category(c), _target_text(c), Decimal(c.weight), c.starts_on, c.deadline,
+            c.deadline_current, int(c.percent_done or 0), _status_text(c, lamp), lamp, sup.get(c.id, ""),
+            report[0] if report else tr("未报"), report[1] if report else None, c.reported_done_on, c.closed_on,
+            users.get(c.closed_by, c.closed_by) if c.closed_by else "", child, c.source.label, c.category or "",
+            c.kind.label, _dec(c.metric_baseline), _dec(c.metric_target), c.unit or "", c.target or "")
+
+    def walk(c: Commitment, child: bool) -> None:
+        lines[c.village_id].append(line(c, child))
+        for k in sorted(children.get(c.id, []), key=lambda x: _ledger_sort_key(x.ledger_no, x.id)):
+            walk(k, True)
+
+    for c in sorted(roots, key=lambda x: _ledger_sort_key(x.ledger_no, x.id)):
+        walk(c, False)
+    groups = [(name, lines[vid]) for vid, name in _villages(session, cycle_id, village_id) if lines.get(vid)]
+    if village_id is None and lines.get(None):
+        groups.append((TOWNSHIP_GROUP, lines[None]))
+    return LedgerPrint(head, today, groups)
+
+
+def _dec(value: Decimal | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _cn(day: dt.date | None) -> str:
+    return "" if day is None else tr("{y}年{m}月{d}日").format(y=day.year, m=day.month, d=day.day)
+
+
+# --- weekly ---------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WeeklyLine:
+    """One report of the week (周报汇总)."""
+    village: str
+    ledger_no: str
+    title: str
+    progress: str       # 本周进展 (or 无进展：reason)
+    cumulative: str     # 累计值/%: "12（户），60%" or "60%"
+    problems: str
+    next_plan: str
+    reported_by: str
+    on_time: bool
+
+
+@dataclass(frozen=True)
+class WeeklyPrint:
+    heading: Heading
+    week: str
+    monday: dt.date
+    sunday: dt.date
+    groups: list[tuple[str, list[WeeklyLine]]]
+    due: int          # items due a report this week
+    reported: int     # of them, reported
+    on_time: int      # of the reports, on time
+    missing: int
+
+
+@dataclass(frozen=True)
+class MissingLine:
+    village: str
+    ledger_no: str
+    title: str
+    owner_name: str
+    owner_post: str
+    last_report: str     # the last week reported before, or 从未报告
+    deadline: dt.date | None
+
+
+@dataclass(frozen=True)
+class MissingPrint:
+    heading: Heading
+    week: str
+    monday: dt.date
+    sunday: dt.date
+    groups: list[tuple[str, list[MissingLine]]]
+    due: int
+    missing: int
+
+
+def _due_in_week(c: Commitment, monday: dt.date, sunday: dt.date, parents: set[int]) -> bool:
+    """Whether an item owed a report in the week: registered by its end, neither 报结 nor 销号 before it began,
+    not withdrawn or excused, not a parent (a parent's progress is its children's)."""
+    if c.id in parents or c.status in (CommitmentStatus.WITHDRAWN, CommitmentStatus.EXCUSED):
+        return False
+    start = c.registered_on or c.starts_on
+    if start is None or start > sunday:
+        return False
+    return all(ended is None or ended >= monday for ended in (c.reported_done_on, c.closed_on))
+
+
+def _due_date(c: Commitment) -> dt.date | None:
+    return c.deadline_current or c.deadline
+
+
+def _overdue_at(c: Commitment, day: dt.date) -> bool:
+    """Past its current deadline on ``day`` with neither 报结 nor 销号 by then (撤销 and 免责 items never)."""
+    due = _due_date(c)
+    if c.status in (CommitmentStatus.WITHDRAWN, CommitmentStatus.EXCUSED) or due is None or due >= day:
+        return False
+    return all(ended is None or ended > day for ended in (c.closed_on, c.reported_done_on))
+
+
+def _parents(items: Sequence[Commitment]) -> set[int]:
+    return {c.parent_id for c in items if c.parent_id is not None}
+
+
+def _week_reports(session: Session, ids: Sequence[int], week: str) -> dict[int, ProgressReport]:
+    out: dict[int, ProgressReport] = {}
+    for chunk in _chunks(ids):
+        for r in session.scalars(select(ProgressReport).where(ProgressReport.commitment_id.in_(chunk),
+                                                              ProgressReport.period == week)
+                                 .order_by(ProgressReport.reported_on, ProgressReport.id)):
+            out[r.commitment_id] = r  # a later one for the same week replaces the earlier
+    return out
+
+
+def _latest_week_with_reports(session: Session, ids: Sequence[int]) -> str | None:
+    best: str | None = None
+    for chunk in _chunks(ids):
+        value = session.scalar(select(func.max(ProgressReport.period))
+                               .where(ProgressReport.commitment_id.in_(chunk), ProgressReport.period != ""))
+        if value and (best is None or value > best):
+            best = value
+    return best
+
+
+def _cumulative(c: Commitment, r: ProgressReport) -> str:
+    pct = f"{r.percent}%"
+    if r.value is not None:
+        unit = f"（{c.unit}）" if c.unit else ""
+        return f"{_num(Decimal(r.value))}{unit}\n{pct}"
+    return pct
+
+
+def weekly_print(session: Session, cycle_id: int, village_id: int | None, week: str | None, *,
+                 term: str = "") -> WeeklyPrint:
+    """The 周报汇总 of one ISO week (default: the latest week anybody reported)."""
+    items = _items(session, cycle_id, village_id)
+    head = heading(session, cycle_id, village_id, term)
+    ids = [c.id for c in items]
+    week = parse_week(week) if week else _latest_week_with_reports(session, ids)
+    where = head.village or head.township or tr("本乡镇")
+    if week is None:
+        raise UserError(tr("{where}还没有任何周报，周报汇总无内容可打印").format(where=where))
+    monday, sunday = week_bounds(week)
+    reports = _week_reports(session, ids, week)
+    if not reports:
+        raise UserError(tr("{where}{week}（{w}）没有周报，周报汇总无内容可打印").format(
+            where=where, week=week_label(week), w=week))
+    parents = _parents(items)
+    due = [c for c in items if _due_in_week(c, monday, sunday, parents)]
+    vnames = dict(_villages(session, cycle_id, None))
+    lines: dict[int | None, list[WeeklyLine]] = defaultdict(list)
+    for c in sorted(items, key=lambda x: _ledger_sort_key(x.ledger_no, x.id)):
+        r = reports.get(c.id)
+        if r is None:
+            continue
+        progress = r.narrative
+        if r.no_progress_reason:
+            progress = (progress + "\n" if progress else "") + tr("无进展：{why}").format(why=r.no_progress_reason)
+        lines[c.village_id].append(WeeklyLine(
+            vnames.get(c.village_id or 0, TOWNSHIP_GROUP), c.ledger_no or "", c.title, progress, _cumulative(c, r),
+            r.problems, r.next_plan, r.reported_by, bool(r.on_time)))
+    groups = _grouped(session, cycle_id, village_id, lines)
+    reported = sum(1 for c in due if c.id in reports)
+    return WeeklyPrint(head, week, monday, sunday, groups, len(due), reported,
+                       sum(1 for r in reports.values() if r.on_time), len(due) - reported)
+
+
+def _grouped(session: Session, cycle_id: int, village_id: int | None,
+             lines: dict[int | None, list]) -> list[tuple[str, list]]:
+    groups = [(name, lines[vid]) for vid, name in _villages(session, cycle_id, village_id) if lines.get(vid)]
+    if village_id is None and lines.get(None):
+        groups.append((TOWNSHIP_GROUP, lines[None]))
+    return groups
+
+
+def weekly_missing_print(session: Session, cycle_id: int, village_id: int | None, week: str | None, *,
+                         term: str = "") -> MissingPrint:
+    """The 周报缺报清单 of one ISO week: the items due a report that have none (default: the latest week with a
+    report in which something is missing)."""
+    items = _items(session, cycle_id, village_id)
+    head = heading(session, cycle_id, village_id, term)
+    where = head.village or head.township or tr("本乡镇")
+    ids = [c.id for c in items]
+    parents = _parents(items)
+    if week:
+        week = parse_week(week)
+    else:
+        week = _latest_week_with_missing(session, items, parents)
+        if week is None:
+            raise UserError(tr("{where}没有缺报的周报，缺报清单无内容可打印").format(where=where))
+    monday, sunday = week_bounds(week)
+    due = [c for c in items if _due_in_week(c, monday, sunday, parents)]
+    reported = {cid for chunk in _chunks([c.id for c in due]) for cid in session.scalars(
+        select(ProgressReport.commitment_id).where(ProgressReport.commitment_id.in_(chunk),
+                                                   ProgressReport.period == week))}
+    missing = [c for c in due if c.id not in reported]
+    if not missing:
+        raise UserError(tr("{where}{week}（{w}）应报的{n}项周报都已报送，缺报清单无内容可打印").format(
+            where=where, week=week_label(week), w=week, n=len(due)))
+    owners = _owners(session, missing)
+    before: dict[int, str] = {}
+    for chunk in _chunks([c.id for c in missing]):
+        for cid, period in session.execute(
+                select(ProgressReport.commitment_id, func.max(ProgressReport.period))
+                .where(ProgressReport.commitment_id.in_(chunk), ProgressReport.period < week)
+                .group_by(ProgressReport.commitment_id)):
+            before[cid] = period
+    vnames = dict(_villages(session, cycle_id, None))
+    lines: dict[int | None, list[MissingLine]] = defaultdict(list)
+    for c in sorted(missing, key=lambda x: _ledger_sort_key(x.ledger_no, x.id)):
+        lines[c.village_id].append(MissingLine(
+            vnames.get(c.village_id or 0, TOWNSHIP_GROUP), c.ledger_no or "", c.title, owners[c.id].name,
+            owners[c.id].post, before.get(c.id, tr("从未报告")), c.deadline_current or c.deadline))
+    del ids
+    return MissingPrint(head, week, monday, sunday, _grouped(session, cycle_id, village_id, lines), len(due),
+                        len(missing))
+
+
+def _latest_week_with_missing(session: Session, items: Sequence[Commitment], parents: set[int]) -> str | None:
+    ids = [c.id for c in items]
+    by_week: dict[str, set[int]] = defaultdict(set)
+    for chunk in _chunks(ids):
+        for cid, period in session.execute(select(ProgressReport.commitment_id, ProgressReport.period)
+                                           .where(ProgressReport.commitment_id.in_(chunk),
+                                                  ProgressReport.period != "")):
+            by_week[period].add(cid)
+    for week in sorted(by_week, reverse=True):
+        try:
+            monday, sunday = week_bounds(week)
+        except ValueError:
+            continue
+        if any(_due_in_week(c, monday, sunday, parents) and c.id not in by_week[week] for c in items):
+            return week
+    return None
+
+
+# --- 月查月比表 ------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MonthlyLine:
+    village: str
+    registered: int          # 挂号 (by the month's end, withdrawn items not counted)
+    new: int                 # 本月新增
+    reported_done: int       # 累计报结
+    closed: int              # 累计销号
+    overdue: int             # 逾期 at the month's end
+    supervised: int          # 督办 open at the month's end
+    closure_rate: Decimal | None   # 销号率 = 累计销号 / 挂号
+    report_rate: Decimal | None    # 周报及时率 = on-time reports / reports due in the month's weeks
+    inspection_score: Decimal | None  # 月查得分
+    change: Decimal | None   # 环比: closure rate minus last month's, percentage points
+    rank: int | None         # by 销号率 (ties share a rank)
+
+
+@dataclass(frozen=True)
+class MonthlyPrint:
+    heading: Heading
+    month: str
+    first: dt.date
+    last: dt.date
+    lines: list[MonthlyLine]
+    total: MonthlyLine
+
+
+def _weeks_of_month(first: dt.date, last: dt.date) -> list[str]:
+    """The ISO weeks whose Thursday falls in the month (each week belongs to one month)."""
+    day = first + dt.timedelta(days=(3 - first.weekday()) % 7)  # first Thursday
+    out = []
+    while day <= last:
+        out.append(week_of(day))
+        day += dt.timedelta(days=7)
+    return out
+
+
+@dataclass(frozen=True)
+class _Counts:
+    registered: int
+    new: int
+    reported_done: int
+    closed: int
+    overdue: int
+    supervised: int
+    due: int        # (item, week) pairs owing a report in the month's weeks
+    on_time: int    # of them, reported on time
+
+
+def _month_counts(items: Sequence[Commitment], sup: Sequence[tuple[int, dt.date, dt.date | None]],
+                  reports: dict[str, dict[int, bool]], parents: set[int], first: dt.date, last: dt.date,
+                  weeks: Sequence[str]) -> _Counts:
+    counted = [c for c in items if c.status not in NOT_COUNTED and (c.registered_on or first) <= last]
+    ids = {c.id for c in counted}
+    due = on_time = 0
+    for week in weeks:
+        monday, sunday = week_bounds(week)
+        got = reports.get(week, {})
+        for c in counted:
+            if _due_in_week(c, monday, sunday, parents):
+                due += 1
+                on_time += 1 if got.get(c.id) else 0
+    return _Counts(
+        registered=len(counted),
+        new=sum(1 for c in counted if c.registered_on is not None and first <= c.registered_on <= last),
+        reported_done=sum(1 for c in counted if c.reported_done_on is not None and c.reported_done_on <= last),
+        closed=sum(1 for c in counted if c.closed_on is not None and c.closed_on <= last),
+        overdue=sum(1 for c in counted if _overdue_at(c, last)),
+        supervised=sum(1 for cid, issued, lifted in sup
+                       if cid in ids and issued <= last and (lifted is None or lifted > last)),
+        due=due, on_time=on_time)
+
+
+def monthly_print(session: Session, cycle_id: int, month: str | None, *, village_id: int | None = None,
+                  term: str = "") -> MonthlyPrint:
+    """The 月查月比表 of one month (default: the month of the latest report or 销号), one row per village."""
+    items = _items(session, cycle_id, None)
+    head = heading(session, cycle_id, village_id, term)
+    if not items:
+        raise UserError(tr("{where}还没有挂号的践诺事项，月查月比表无内容可打印").format(
+            where=head.township or tr("本乡镇")))
+    if month:
+        month = parse_month(month)
+    else:
+        month = _latest_month(session, cycle_id, items)
+    first, last = month_bounds(month)
+    prev_first, prev_last = month_bounds(_previous_month(month))
+    villages = _villages(session, cycle_id, None)
+    parents = _parents(items)
+    ids = [c.id for c in items]
+    sup = [(cid, issued, lifted) for chunk in _chunks(ids) for cid, issued, lifted in session.execute(
+        select(Supervision.commitment_id, Supervision.issued_on, Supervision.lifted_on)
+        .where(Supervision.commitment_id.in_(chunk)))]
+    weeks = _weeks_of_month(first, last)
+    prev_weeks = _weeks_of_month(prev_first, prev_last)
+    reports: dict[str, dict[int, bool]] = defaultdict(dict)
+    for chunk in _chunks(ids):
+        for cid, period, on_time in session.execute(
+                select(ProgressReport.commitment_id, ProgressReport.period, ProgressReport.on_time)
+                .where(ProgressReport.commitment_id.in_(chunk), ProgressReport.period.in_(weeks))):
+            reports[period][cid] = bool(on_time) or reports[period].get(cid, False)
+    scores: dict[int, Decimal] = {}
+    for vid, score in session.execute(
+            select(Inspection.village_id, Inspection.score)
+            .where(Inspection.cycle_id == cycle_id, Inspection.kind == InspectionKind.MONTHLY,
+                   Inspection.period == month, Inspection.score.is_not(None))
+            .order_by(Inspection.held_on)):
+        if vid is not None:
+            scores[vid] = Decimal(score)
+    by_village: dict[int | None, list[Commitment]] = defaultdict(list)
+    for c in items:
+        by_village[c.village_id].append(c)
+    if not any(c.registered_on is None or c.registered_on <= last for c in items):
+        raise UserError(tr("{m}底以前还没有挂号的践诺事项，月查月比表无内容可打印").format(m=month_label(month)))
+    counts: list[tuple[str, _Counts, Decimal | None]] = []
+    for vid, name in villages:
+        vitems = by_village.get(vid, [])
+        now = _month_counts(vitems, sup, reports, parents, first, last, weeks)
+        prev = _month_counts(vitems, sup, {}, parents, prev_first, prev_last, prev_weeks)
+        closure, prev_rate = rate(now.closed, now.registered), rate(prev.closed, prev.registered)
+        change = closure - prev_rate if closure is not None and prev_rate is not None else None
+        counts.append((name, now, change))
+    rates = {name: rate(n.closed, n.registered) for name, n, _ in counts}
+    ordered = sorted((r for r in rates.values() if r is not None), reverse=True)
+    ranks = {name: ordered.index(r) + 1 for name, r in rates.items() if r is not None}  # ties share a rank
+    lines = [MonthlyLine(name, n.registered, n.new, n.reported_done, n.closed, n.overdue, n.supervised,
+                         rates[name], rate(n.on_time, n.due), scores.get(vid), change, ranks.get(name))
+             for (vid, _), (name, n, change) in zip(villages, counts, strict=True)]
+    if village_id is not None:
+        chosen = dict(villages).get(village_id)
+        lines = [ln for ln in lines if ln.village == chosen]
+
+    def total_of(attr: str) -> int:
+        return sum(int(getattr(n, attr)) for _, n, _ in counts)
+
+    all_scores = list(scores.values())
+    mean = (sum(all_scores, Decimal(0)) / len(all_scores)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) \
+        if all_scores else None
+    total = MonthlyLine(tr("合计"), total_of("registered"), total_of("new"), total_of("reported_done"),
+                        total_of("closed"), total_of("overdue"), total_of("supervised"),
+                        rate(total_of("closed"), total_of("registered")), rate(total_of("on_time"), total_of("due")),
+                        mean, None, None)
+    return MonthlyPrint(head, month, first, last, lines, total)
+
+
+def _latest_month(session: Session, cycle_id: int, items: Sequence[Commitment]) -> str:
+    days = [d for c in items for d in (c.registered_on, c.closed_on, c.reported_done_on) if d is not None]
+    ids = [c.id for c in items]
+    for chunk in _chunks(ids):
+        value = session.scalar(select(func.max(ProgressReport.reported_on))
+                               .where(ProgressReport.commitment_id.in_(chunk)))
+        if value is not None:
+            days.append(value)
+    latest = max(days) if days else dt.date.today()
+    return f"{latest.year}-{latest.month:02d}"
+
+
+# --- 销号备案表 ------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ClosureLine:
+    ledger_no: str
+    village: str
+    title: str
+    owner: str
+    registered_on: dt.date | None
+    reported_done_on: dt.date | None
+    closed_on: dt.date | None
+    closed_by: str
+    evidence: int      # attachments on the item and its reports
+
+
+@dataclass(frozen=True)
+class ClosurePrint:
+    heading: Heading
+    month: str
+    lines: list[ClosureLine]
+
+
+def closure_print(session: Session, cycle_id: int, village_id: int | None, month: str | None, *,
+                  term: str = "") -> ClosurePrint:
+    """Items 销号 in the month (default: the latest month with a 销号), for the monthly 备案 upward."""
+    head = heading(session, cycle_id, village_id, term)
+    where = head.village or head.township or tr("本乡镇")
+    q = select(Commitment).where(Commitment.cycle_id == cycle_id, Commitment.closed_on.is_not(None))
+    if village_id is not None:
+        q = q.where(Commitment.village_id == village_id)
+    closed = list(session.scalars(q))
+    if month:
+        month = parse_month(month)
+    elif closed:
+        latest = max(c.closed_on for c in closed if c.closed_on is not None)
+        month = f"{latest.year}-{latest.month:02d}"
+    else:
+        raise UserError(tr("{where}还没有销号的践诺事项，销号备案表无内容可打印").format(where=where))
+    first, last = month_bounds(month)
+    chosen = [c for c in closed if c.closed_on is not None and first <= c.closed_on <= last]
+    if not chosen:
+        raise UserError(tr("{where}{m}没有销号的践诺事项，销号备案表无内容可打印").format(
+            where=where, m=month_label(month)))
+    ids = [c.id for c in chosen]
+    evidence: dict[int, int] = defaultdict(int)
+    for chunk in _chunks(ids):
+        for cid, n in session.execute(select(Attachment.owner_id, func.count())
+                                      .where(Attachment.owner_type == "commitment",
+                                             Attachment.owner_id.in_(chunk)).group_by(Attachment.owner_id)):
+            evidence[cid] += int(n)
+        for cid, n in session.execute(select(ProgressReport.commitment_id, func.count(Attachment.id))
+                                      .join(Attachment, (Attachment.owner_type == "progress_report")
+                                            & (Attachment.owner_id == ProgressReport.id))
+                                      .where(ProgressReport.commitment_id.in_(chunk))
+                                      .group_by(ProgressReport.commitment_id)):
+            evidence[cid] += int(n)
+    owners = _owners(session, chosen)
+    users = _user_names(session)
+    vnames = dict(_villages(session, cycle_id, None))
+    order = {vid: i for i, (vid, _) in enumerate(_villages(session, cycle_id, None))}
+    chosen.sort(key=lambda c: (order.get(c.village_id or 0, len(order)), _ledger_sort_key(c.ledger_no, c.id)))
+    lines = [ClosureLine(c.ledger_no or "", vnames.get(c.village_id or 0, TOWNSHIP_GROUP), c.title,
+                         "".join(x for x in (owners[c.id].name, f"（{owners[c.id].post}）" if owners[c.id].post
+                                                                 else "")),
+                         c.registered_on, c.reported_done_on, c.closed_on,
+                         users.get(c.closed_by, c.closed_by) if c.closed_by else "", evidence.get(c.id, 0))
+             for c in chosen]
+    return ClosurePrint(head, month, lines)
+
+
+# --- 挂牌督办通知书 -------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NoticeData:
+    notice_no: str
+    township: str
+    ledger_no: str
+    title: str
+    target: str
+    village: str
+    owner: str           # 张三（村委会主任）
+    reason: str          # 进度缓慢：…
+    level: str           # 乡镇 / 县 / 市
+    issued_on: dt.date
+    issued_by: str
+    limit_date: dt.date
+    deadline: dt.date | None
+    percent: int
+    status: str
+    urges: list[str] = field(default_factory=list)   # 2027年5月3日 电话催办：…
+    lifted_on: dt.date | None = None
+
+
+def supervision_notices(session: Session, cycle_id: int, village_id: int | None, notice_no: str | None
+                        ) -> list[NoticeData]:
+    """One notice (by its number, open or lifted), or every open one of the village / township."""
+    cycle = session.get(ElectionCycle, cycle_id)
+    township = session.get(Township, cycle.township_id) if cycle else None
+    q = (select(Supervision, Commitment).join(Commitment, Commitment.id == Supervision.commitment_id)
+         .where(Commitment.cycle_id == cycle_id))
+    if notice_no:
+        q = q.where(Supervision.notice_no == notice_no.strip())
+    else:
+        q = q.where(Supervision.lifted_on.is_(None))
+    if village_id is not None:
+        q = q.where(Commitment.village_id == village_id)
+    rows = list(session.execute(q.order_by(Supervision.issued_on, Supervision.id)).tuples())
+    if not rows:
+        if notice_no:
+            raise UserError(tr("没有督办编号为“{no}”的挂牌督办").format(no=notice_no))
+        village = session.get(Village, village_id) if village_id is not None else None
+        where = village.name if village is not None else (township.name if township else tr("本乡镇"))
+        raise UserError(tr("{where}没有未解除的挂牌督办，督办通知书无内容可打印").format(where=where))
+    owners = _owners(session, [c for _, c in rows])
+    users = _user_names(session)
+    vnames = dict(_villages(session, cycle_id, None))
+    urges: dict[int, list[str]] = defaultdict(list)
+    for u in session.scalars(select(SupervisionUrge).where(SupervisionUrge.supervision_id.in_([s.id for s, _ in rows]))
+                             .order_by(SupervisionUrge.urged_on, SupervisionUrge.id)):
+        urges[u.supervision_id].append(" ".join(x for x in (_cn(u.urged_on), u.method, u.note) if x))
+    out = []
+    for s, c in rows:
+        owner = owners[c.id]
+        reason = s.reason.label + (tr("：{t}").format(t=s.reason_text) if s.reason_text else "")
+        lamp = light(c.deadline_current or c.deadline, c.status, s.issued_on, 0)
+        out.append(NoticeData(
+            s.notice_no, township.name if township else "", c.ledger_no or "", c.title, _target_text(c),
+            vnames.get(c.village_id or 0, TOWNSHIP_GROUP),
+            owner.name + (f"（{owner.post}）" if owner.post else ""), reason, s.level.label, s.issued_on,
+            users.get(s.issued_by, s.issued_by), s.limit_date, c.deadline_current or c.deadline,
+            int(c.percent_done or 0), _status_text(c, lamp), urges.get(s.id, []), s.lifted_on))
+    return out
+
+
+# --- 季度排名通报 ---------------------------------------------------------------------------------------------------
+PART_LABELS = {
+    "closed_rate": "销号率", "closure": "销号率", "closure_rate": "销号率", "weighted_closure": "销号率",
+    "on_time": "按期率", "on_time_rate": "按期率", "deadline": "按期率",
+    "report": "周报及时率", "report_rate": "周报及时率", "reports": "周报及时率", "weekly": "周报及时率",
+    "inspection": "检查得分", "inspections": "检查得分", "inspection_score": "检查得分",
+    "deduction": "扣分", "deductions": "扣分", "bonus": "加分", "early": "加分", "rank_points": "名次分",
+}
+
+
+@dataclass(frozen=True)
+class RankingLine:
+    rank: int | None
+    village: str
+    total: str            # Decimal text, two places
+    parts: list[str]
+    change: str           # 较上季: 上升2位 / 下降1位 / 持平 / 新列入
+    veto: bool
+
+
+@dataclass(frozen=True)
+class RankingPrint:
+    heading: Heading
+    quarter: str
+    serial: int
+    issue: int           # 期数: the quarters ranked so far in the cycle, this one included
+    number: str          # 文号 (the circular's), "" when none was issued
+    title: str
+    body: list[str]      # paragraphs of the circular's text
+    part_labels: list[str]
+    lines: list[RankingLine]
+    red: list[str]       # 红榜 villages
+    bottom: list[str]    # 末位 villages
+    cadres: list[str]    # cadres named, in stroke order
+    supervised: list[str]   # 督办: "东山-2027-003 东山村 修路（县级督办，限2027年6月30日）"
+    overdue: list[str]      # 逾期 at the quarter's end
+    signed_by: str
+    issued_on: dt.date | None
+    scheme_version: int
+    digest: str
+
+
+def _part_label(key: str, scheme: dict) -> str:
+    for comp in scheme.get("components", []) if isinstance(scheme.get("components"), list) else []:
+        if isinstance(comp, dict) and comp.get("key") == key and comp.get("label"):
+            return str(comp["label"])
+    labels = scheme.get("labels") if isinstance(scheme.get("labels"), dict) else {}
+    if labels and key in labels:
+        return str(labels[key])
+    return PART_LABELS.get(key, key)
+
+
+def _dec_text(value: object) -> str:
+    if value is None or value == "":
+        return ""
+    try:
+        return format(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
+    except ArithmeticError:
+        return str(value)
+
+
+def _change(rank: int | None, previous: int | None) -> str:
+    if rank is None:
+        return ""
+    if previous is None:
+        return tr("新列入")
+    if previous > rank:
+        return tr("上升{n}位").format(n=previous - rank)
+    if previous < rank:
+        return tr("下降{n}位").format(n=rank - previous)
+    return tr("持平")
+
+
+def ranking_print(session: Session, cycle_id: int, quarter: str | None, *, term: str = "") -> RankingPrint:
+    """The 季度排名通报 from the frozen snapshot of the quarter (default: the latest snapshot; the highest serial of a
+    quarter). Scores, ranks and parts are the snapshot's; nothing of the ranking is recomputed. The lists of items
+    under 督办 and overdue are as of the quarter's last day."""
+    head = heading(session, cycle_id, None, term)
+    q = select(RankingSnapshot).where(RankingSnapshot.cycle_id == cycle_id, RankingSnapshot.period.like("%-Q%"))
+    if quarter:
+        quarter = parse_quarter(quarter)
+        q = q.where(RankingSnapshot.period == quarter)
+    snap = session.scalar(q.order_by(RankingSnapshot.period.desc(), RankingSnapshot.serial.desc()).limit(1))
+    if snap is None:
+        if quarter:
+            raise UserError(tr("{q}（{v}）还没有冻结的季度排名，请先在践诺跟踪页生成并签署排名").format(
+                q=quarter_label(quarter), v=quarter))
+        raise UserError(tr("还没有冻结的季度排名，季度排名通报无内容可打印"))
+    quarter = snap.period
+    circular = session.scalar(select(Circular).where(Circular.snapshot_id == snap.id).order_by(Circular.id.desc()))
+    scheme = snap.scheme if isinstance(snap.scheme, dict) else {}
+    rows = [r for r in (snap.rows or []) if isinstance(r, dict)]
+    if not rows:
+        raise UserError(tr("{q}的排名快照没有任何村，季度排名通报无内容可打印").format(q=quarter_label(quarter)))
+    keys: list[str] = []
+    for r in rows:
+        for k in (r.get("parts") or {}):
+            if k not in keys:
+                keys.append(k)
+    previous = _previous_ranks(session, cycle_id, snap)
+    lines = []
+    for r in sorted(rows, key=lambda x: (x.get("rank") is None, x.get("rank") or 0)):
+        rank = r.get("rank")
+        prev = r.get("previous_rank", previous.get(r.get("village_id")))
+        parts = r.get("parts") or {}
+        lines.append(RankingLine(rank, str(r.get("village", "")), _dec_text(r.get("total")),
+                                 [_dec_text(parts.get(k)) for k in keys], _change(rank, prev), bool(r.get("veto"))))
+    ranked = [ln for ln in lines if ln.rank is not None]
+    named = circular.named if circular is not None and isinstance(circular.named, dict) else {}
+    red = [str(x) for x in named.get("red", [])] or [ln.village for ln in ranked if ln.rank == 1]
+    worst = max((ln.rank for ln in ranked if ln.rank is not None), default=None)
+    bottom = [str(x) for x in named.get("villages", [])] or [
+        ln.village for ln in lines if ln.veto or (ln.rank is not None and ln.rank == worst and len(ranked) > 1)]
+    cadres = sorted((str(x) for x in named.get("cadres", [])), key=stroke_key)
+    _, q_end = quarter_bounds(quarter)
+    supervised, overdue = _quarter_lists(session, cycle_id, q_end)
+    title = circular.title if circular is not None and circular.title else tr(
+        "关于{q}村级践诺事项排名情况的通报").format(q=quarter_label(quarter))
+    body = [p.strip() for p in (circular.body if circular is not None else "").split("\n") if p.strip()]
+    if not body:
+        body = [tr("根据村干部践诺“挂号、报结、销号”管理和“每周一报、每月一查一比、每季一排名一通报”制度，"
+                   "按照第{v}版排名办法，对各村{q}践诺事项推进情况进行了排名，现将有关情况通报如下。").format(
+                       v=snap.scheme_version, q=quarter_label(quarter))]
+    signed = circular.signed_by if circular is not None and circular.signed_by else snap.signed_by
+    users = _user_names(session)
+    issue = len(set(session.scalars(select(RankingSnapshot.period).where(
+        RankingSnapshot.cycle_id == cycle_id, RankingSnapshot.period.like("%-Q%"), RankingSnapshot.period <= quarter))))
+    return RankingPrint(head, quarter, snap.serial, issue, circular.number if circular is not None else "", title, body,
+                        [_part_label(k, scheme) for k in keys], lines, red, bottom, cadres, supervised, overdue,
+                        users.get(signed, signed), circular.issued_on if circular is not None else None,
+                        snap.scheme_version, snap.digest)
+
+
+def _previous_ranks(session: Session, cycle_id: int, snap: RankingSnapshot) -> dict[object, int | None]:
+    prev = session.scalar(select(RankingSnapshot).where(RankingSnapshot.cycle_id == cycle_id,
+                                                        RankingSnapshot.period.like("%-Q%"),
+                                                        RankingSnapshot.period < snap.period)
+                          .order_by(RankingSnapshot.period.desc(), RankingSnapshot.serial.desc()).limit(1))
+    if prev is None:
+        return {}
+    return {r.get("village_id"): r.get("rank") for r in (prev.rows or []) if isinstance(r, dict)}
+
+
+def _quarter_lists(session: Session, cycle_id: int, end: dt.date) -> tuple[list[str], list[str]]:
+    vnames = dict(_villages(session, cycle_id, None))
+    supervised = []
+    for s, c in session.execute(
+            select(Supervision, Commitment).join(Commitment, Commitment.id == Supervision.commitment_id)
+            .where(Commitment.cycle_id == cycle_id, Supervision.issued_on <= end)
+            .where((Supervision.lifted_on.is_(None)) | (Supervision.lifted_on > end))
+            .order_by(Supervision.issued_on, Supervision.id)).tuples():
+        supervised.append(tr("{no}　{village}　{title}（{level}级督办，限{limit}）").format(
+            no=c.ledger_no or "", village=vnames.get(c.village_id or 0, TOWNSHIP_GROUP), title=c.title,
+            level=s.level.label, limit=_cn(s.limit_date)))
+    overdue = []
+    items = [c for c in session.scalars(select(Commitment).where(Commitment.cycle_id == cycle_id))
+             if _overdue_at(c, end)]
+    order = {vid: i for i, (vid, _) in enumerate(_villages(session, cycle_id, None))}
+    owners = _owners(session, items)
+    for c in sorted(items, key=lambda c: (order.get(c.village_id or 0, len(order)),
+                                          _ledger_sort_key(c.ledger_no, c.id))):
+        overdue.append(tr("{no}　{village}　{title}（{owner}，时限{date}）").format(
+            no=c.ledger_no or "", village=vnames.get(c.village_id or 0, TOWNSHIP_GROUP), title=c.title,
+            owner=owners[c.id].name or owners[c.id].post, date=_cn(c.deadline_current or c.deadline)))
+    return supervised, overdue
+
+
+def village_id_by_name(session: Session, cycle_id: int, name: str | None) -> int | None:
+    """The id of the village named (None for none); NotFound naming the villages there are."""
+    if not name or not name.strip():
+        return None
+    cycle = session.get(ElectionCycle, cycle_id)
+    q = select(Village.id).where(Village.name == name.strip())
+    if cycle is not None:
+        q = q.where(Village.township_id == cycle.township_id)
+    vid = session.scalar(q)
+    if vid is None:
+        names = "、".join(n for _, n in _villages(session, cycle_id, None))
+        raise NotFound(tr("没有名为“{name}”的村。现有：{names}").format(name=name, names=names or tr("（无）")))
+    return int(vid)
