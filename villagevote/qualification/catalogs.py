@@ -18,8 +18,9 @@ File format (``format`` 1)::
                 "event_label": "刑满释放或缓刑期满日期", "departments": ["公安", "法院"], "evidence_hint": "...",
                 "covers": []}, ...]}
 
-``covers`` tags a rule as the one a workflow raises findings against automatically; the only tag so far is
-``pledge_refusal`` (refusing to sign the election-discipline or 竞职/创业/辞职 pledges), used by the pledges module.
+``covers`` tags a rule as the one a workflow raises findings against automatically: ``pledge_refusal`` (refusing to
+sign the election-discipline or 竞职/创业/辞职 pledges), used by the pledges module; ``resignation_refusal`` (a
+辞职承诺 trigger the cadre refused to honour), raised in the next cycle by ``qualification.findings``.
 ``undated_hit`` is a rule property rather than a workflow: the rule's text bars the unhandled case as well (N2
 "违反计划生育政策未处理，或处理后不满5年"), so a hit recorded without an event date disqualifies.
 """
@@ -55,6 +56,8 @@ FORMAT_VERSION = 1
 #: Workflow tags a rule may carry in ``covers``; value = Chinese description for messages.
 COVER_TAGS: dict[str, str] = {
     "pledge_refusal": "拒签竞选纪律承诺书或竞职、创业、辞职承诺",
+    # a 辞职承诺 trigger recorded as refused (villagevote.evaluation.resignation): a finding in the next cycle
+    "resignation_refusal": "达到辞职承诺情形而拒不辞职",
     # not a workflow: marks a windowed rule whose text also bars the unhandled case ("未处理，或处理后不满5年"), so a
     # hit recorded without an event date is a hit, not a doubt (see villagevote.qualification.rules_engine)
     "undated_hit": "有此情形而未录入日期时按未处理认定",
