@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from villagevote import audit
@@ -21,10 +21,12 @@ from villagevote.i18n import tr
 from villagevote.lookup import get_row
 from villagevote.models import Candidacy, ElectionCycle, Finding, Rule
 from villagevote.models.base import utcnow
-from villagevote.models.enums import FindingResult
+from villagevote.models.enums import FindingResult, FlagKind, ResignationOutcome
+from villagevote.models.tracking import Flag
 from villagevote.qualification.rulesets import cycle_rule_set
 
-__all__ = ["FindingRow", "findings_of", "person_findings", "record_finding", "rule_for_cover"]
+__all__ = ["FindingRow", "carry_resignation_refusals", "findings_of", "person_findings", "record_finding",
+           "rule_for_cover"]
 
 
 @dataclass(frozen=True)
@@ -156,3 +158,57 @@ def rule_for_cover(session: Session, candidacy_id: int, tag: str) -> str | None:
         if tag in (rule.covers or []):
             return rule.code
     return None
+
+
+@requires(Permission.EDIT, Permission.REVIEW)
+def carry_resignation_refusals(session: Session, actor: Actor, cycle_id: int, person_ids: list[int] | None = None,
+                               today: dt.date | None = None) -> list[int]:
+    """A cadre who refused to resign when a 辞职承诺 trigger fired (a Flag ``resignation_trigger`` with outcome
+    refused, recorded by ``villagevote.evaluation.resignation``) stands again: record the finding (result 有,
+    department 乡镇党委, event date = the refusal) under the rule of this cycle's catalog tagged
+    ``resignation_refusal``, for each person of ``person_ids`` (default: everyone with a candidacy in the cycle) with
+    such a refusal in an EARLIER cycle, like a pledge refusal (:func:`record_finding`). Nothing is retyped; a finding
+    already recorded is left as it is; a catalog without the tag records nothing. Returns the new finding ids."""
+    cycle = session.get(ElectionCycle, cycle_id)
+    if cycle is None or cycle.rule_set_id is None:
+        return []
+    stmt = select(Candidacy.person_id, func.min(Candidacy.id)).where(Candidacy.cycle_id == cycle_id)
+    if person_ids is not None:
+        if not person_ids:
+            return []
+        stmt = stmt.where(Candidacy.person_id.in_(person_ids))
+    standing = dict(session.execute(stmt.group_by(Candidacy.person_id)).tuples().all())
+    if not standing:
+        return []
+    refusals = session.execute(
+        select(Flag, ElectionCycle.name).join(ElectionCycle, ElectionCycle.id == Flag.cycle_id)
+        .where(Flag.kind == FlagKind.RESIGNATION_TRIGGER, Flag.outcome == ResignationOutcome.REFUSED,
+               Flag.person_id.in_(list(standing)), ElectionCycle.election_day < cycle.election_day,
+               ElectionCycle.id != cycle_id)
+        .order_by(Flag.outcome_on, Flag.id)).all()
+    if not refusals:
+        return []
+    rule_code = rule_for_cover(session, next(iter(standing.values())), "resignation_refusal")
+    if rule_code is None:
+        return []
+    rule = session.scalar(select(Rule).where(Rule.rule_set_id == cycle.rule_set_id, Rule.code == rule_code))
+    department = tr("乡镇党委")
+    done: set[int] = set()
+    created: list[int] = []
+    for flag, cycle_name in refusals:
+        person_id = flag.person_id
+        if person_id is None or person_id in done:
+            continue
+        done.add(person_id)
+        exists = session.scalar(select(Finding.id).where(
+            Finding.person_id == person_id, Finding.cycle_id == cycle_id, Finding.rule_id == rule.id,
+            Finding.department == department, Finding.result == FindingResult.HIT)) if rule is not None else None
+        if exists is not None:
+            continue
+        evidence = tr("{cycle}任期内触发辞职承诺（{why}），{day}拒不辞职（处理编号 {id}{no}）").format(
+            cycle=cycle_name, why=flag.why, day=flag.outcome_on.isoformat() if flag.outcome_on else "",
+            id=flag.id, no=tr("，{no}").format(no=flag.decision_no) if flag.decision_no else "")
+        created.append(record_finding(session, standing[person_id], rule_code, FindingResult.HIT, actor,
+                                      department=department, evidence=evidence,
+                                      event_date=flag.outcome_on or flag.raised_on, today=today))
+    return created

@@ -23,6 +23,7 @@ from villagevote.lookup import get_row
 from villagevote.models import Candidacy, DepartmentSignoff, ElectionCycle, ReviewStep, Rule
 from villagevote.models.enums import CandidacyStatus as S
 from villagevote.models.enums import ReviewDecision, ReviewStage
+from villagevote.qualification.findings import carry_resignation_refusals
 from villagevote.qualification.rules_engine import VerdictOutcome
 from villagevote.qualification.verdict import compute_verdict, person_candidacies
 
@@ -198,6 +199,8 @@ def record_review(
     decided_on = decided_on or today
     cand = _candidacy(session, candidacy_id)
     name = cand.person.name
+    # a 辞职承诺 refused in an earlier term becomes a finding before the check (issue 18)
+    carry_resignation_refusals(session, audit.SYSTEM, cand.cycle_id, [cand.person_id], today=today)
     if decided_on > today:
         raise ValidationError(
             tr("{stage}日期 {date} 晚于今天（{today}）").format(
