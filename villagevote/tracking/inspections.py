@@ -291,7 +291,7 @@ def inspection_list(session: Session, *, cycle_id: int, village_id: int | None =
         numbers = dict(session.execute(select(Commitment.id, Commitment.ledger_no).where(
             Commitment.id.in_(select(InspectionFinding.commitment_id).where(InspectionFinding.inspection_id.in_(ids)))
             | Commitment.id.in_(select(InspectionFinding.rectification_id).where(
-                InspectionFinding.inspection_id.in_(ids))))).tuples())
+                InspectionFinding.inspection_id.in_(ids))))).tuples().all())
         for f in session.scalars(select(InspectionFinding).where(InspectionFinding.inspection_id.in_(ids))
                                  .order_by(InspectionFinding.id)):
             findings[f.inspection_id].append(FindingRow(
