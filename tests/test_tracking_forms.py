@@ -133,10 +133,10 @@ def build_tracking(s: Any, township_id: int, cycle_id: int, village_ids: list[in
                           "inspection": "25.00"}, "veto": False}]
     rows_q2 = [{"village_id": v2, "village": "西村", "rank": 1, "total": "90.10",
                 "parts": {"closed_rate": "38.00", "on_time_rate": "18.10", "report_rate": "9.00",
-                          "inspection": "25.00"}, "veto": False},
+                          "inspection": "25.00"}, "veto": False, "previous_rank": 2},
                {"village_id": v1, "village": "东村", "rank": 2, "total": "86.40",
                 "parts": {"closed_rate": "34.00", "on_time_rate": "17.40", "report_rate": "8.00",
-                          "inspection": "27.00"}, "veto": False}]
+                          "inspection": "27.00"}, "deduction": "0.50", "veto": False, "previous_rank": 1}]
     scheme = {"version": 1, "components": {"closed_rate": "40", "on_time_rate": "20", "report_rate": "10",
                                            "inspection": "30"}}
     snaps = []

@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,19 +31,17 @@ from villagevote.errors import NotFound, UserError, ValidationError
 from villagevote.i18n import tr
 from villagevote.models.candidates import Candidacy, Person
 from villagevote.models.core import ElectionCycle, Organization, Setting, Township, User, Village
-from villagevote.models.enums import CommitmentStatus, InspectionKind, OrgKind
+from villagevote.models.enums import CommitmentStatus, OrgKind
 from villagevote.models.tracking import (
     AssessedRole,
-    Attachment,
     Circular,
     Commitment,
-    Inspection,
     ProgressReport,
-    RankingSnapshot,
     Supervision,
     SupervisionUrge,
 )
 from villagevote.names import stroke_key
+from villagevote.tracking import monthly, ranking, weekly
 
 __all__ = [
     "ClosureLine",
@@ -90,29 +89,13 @@ _QUARTER = re.compile(r"^\s*(\d{4})-?Q([1-4])\s*$", re.IGNORECASE)
 
 
 def parse_week(text: str) -> str:
-    """``2027-W14`` (also ``2027W14``, ``2027-w4``) → the canonical ``2027-W14``; a Chinese error otherwise."""
+    """``2027-W14`` (also ``2027W14``, ``2027-w4``) → the canonical ``2027-W14``, checked by ``weekly.parse_week``."""
     m = _WEEK.match(text or "")
     if m:
-        year, week = int(m.group(1)), int(m.group(2))
-        try:
-            dt.date.fromisocalendar(year, week, 1)
-        except ValueError:
-            pass
-        else:
-            return f"{year}-W{week:02d}"
+        period = f"{int(m.group(1))}-W{int(m.group(2)):02d}"
+        weekly.parse_week(period)
+        return period
     raise ValidationError(tr("周次“{v}”不对，应写成 2027-W14（年份-W周序号）").format(v=text))
-
-
-def week_bounds(week: str) -> tuple[dt.date, dt.date]:
-    """Monday and Sunday of an ISO week ``2027-W14``."""
-    year, number = week.split("-W")
-    monday = dt.date.fromisocalendar(int(year), int(number), 1)
-    return monday, monday + dt.timedelta(days=6)
-
-
-def week_of(day: dt.date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def parse_month(text: str) -> str:
@@ -122,19 +105,6 @@ def parse_month(text: str) -> str:
     raise ValidationError(tr("月份“{v}”不对，应写成 2027-05（年份-月份）").format(v=text))
 
 
-def month_bounds(month: str) -> tuple[dt.date, dt.date]:
-    year, number = (int(x) for x in month.split("-"))
-    first = dt.date(year, number, 1)
-    nxt = dt.date(year + (number == 12), number % 12 + 1, 1)
-    return first, nxt - dt.timedelta(days=1)
-
-
-def _previous_month(month: str) -> str:
-    first, _ = month_bounds(month)
-    prev = first - dt.timedelta(days=1)
-    return f"{prev.year}-{prev.month:02d}"
-
-
 def parse_quarter(text: str) -> str:
     m = _QUARTER.match(text or "")
     if m:
@@ -142,26 +112,21 @@ def parse_quarter(text: str) -> str:
     raise ValidationError(tr("季度“{v}”不对，应写成 2027-Q2（年份-Q季度序号）").format(v=text))
 
 
+week_bounds = weekly.week_bounds
+week_label = weekly.week_label
+month_bounds = monthly.month_bounds
+
+
 def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
-    year, q = quarter.split("-Q")
-    first = dt.date(int(year), 3 * int(q) - 2, 1)
-    return first, month_bounds(f"{first.year}-{first.month + 2:02d}")[1]
-
-
-def week_label(week: str) -> str:
-    """2027-W14 → 2027年第14周."""
-    year, number = week.split("-W")
-    return tr("{y}年第{n}周").format(y=year, n=int(number))
+    return weekly.period_bounds(quarter)
 
 
 def month_label(month: str) -> str:
-    year, number = month.split("-")
-    return tr("{y}年{m}月").format(y=year, m=int(number))
+    return weekly.period_label(month)
 
 
 def quarter_label(quarter: str) -> str:
-    year, q = quarter.split("-Q")
-    return tr("{y}年第{q}季度").format(y=year, q="一二三四"[int(q) - 1])
+    return weekly.period_label(quarter)
 
 
 # --- numbers ------------------------------------------------------------------------------------------------------
@@ -170,6 +135,14 @@ def rate(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def fraction_percent(value: Fraction | None) -> Decimal | None:
+    """A Fraction as a percentage rounded half-up to one place (the rates of the cadence modules)."""
+    if value is None:
+        return None
+    return (Decimal(value.numerator) * 100 / Decimal(value.denominator)).quantize(Decimal("0.1"),
+                                                                                 rounding=ROUND_HALF_UP)
 
 
 def percent_text(value: Decimal | None) -> str:
@@ -489,33 +462,6 @@ class MissingPrint:
     missing: int
 
 
-def _due_in_week(c: Commitment, monday: dt.date, sunday: dt.date, parents: set[int]) -> bool:
-    """Whether an item owed a report in the week: registered by its end, neither 报结 nor 销号 before it began,
-    not withdrawn or excused, not a parent (a parent's progress is its children's)."""
-    if c.id in parents or c.status in (CommitmentStatus.WITHDRAWN, CommitmentStatus.EXCUSED):
-        return False
-    start = c.registered_on or c.starts_on
-    if start is None or start > sunday:
-        return False
-    return all(ended is None or ended >= monday for ended in (c.reported_done_on, c.closed_on))
-
-
-def _due_date(c: Commitment) -> dt.date | None:
-    return c.deadline_current or c.deadline
-
-
-def _overdue_at(c: Commitment, day: dt.date) -> bool:
-    """Past its current deadline on ``day`` with neither 报结 nor 销号 by then (撤销 and 免责 items never)."""
-    due = _due_date(c)
-    if c.status in (CommitmentStatus.WITHDRAWN, CommitmentStatus.EXCUSED) or due is None or due >= day:
-        return False
-    return all(ended is None or ended > day for ended in (c.closed_on, c.reported_done_on))
-
-
-def _parents(items: Sequence[Commitment]) -> set[int]:
-    return {c.parent_id for c in items if c.parent_id is not None}
-
-
 def _week_reports(session: Session, ids: Sequence[int], week: str) -> dict[int, ProgressReport]:
     out: dict[int, ProgressReport] = {}
     for chunk in _chunks(ids):
@@ -530,7 +476,7 @@ def _latest_week_with_reports(session: Session, ids: Sequence[int]) -> str | Non
     best: str | None = None
     for chunk in _chunks(ids):
         value = session.scalar(select(func.max(ProgressReport.period))
-                               .where(ProgressReport.commitment_id.in_(chunk), ProgressReport.period != ""))
+                               .where(ProgressReport.commitment_id.in_(chunk), ProgressReport.period.like("%-W%")))
         if value and (best is None or value > best):
             best = value
     return best
@@ -546,7 +492,8 @@ def _cumulative(c: Commitment, r: ProgressReport) -> str:
 
 def weekly_print(session: Session, cycle_id: int, village_id: int | None, week: str | None, *,
                  term: str = "") -> WeeklyPrint:
-    """The 周报汇总 of one ISO week (default: the latest week anybody reported)."""
+    """The 周报汇总 of one ISO week (default: the latest week anybody reported). Which items owed a report is the
+    weekly grid's rule (``weekly.open_in_week``)."""
     items = _items(session, cycle_id, village_id)
     head = heading(session, cycle_id, village_id, term)
     ids = [c.id for c in items]
@@ -559,8 +506,8 @@ def weekly_print(session: Session, cycle_id: int, village_id: int | None, week: 
     if not reports:
         raise UserError(tr("{where}{week}（{w}）没有周报，周报汇总无内容可打印").format(
             where=where, week=week_label(week), w=week))
-    parents = _parents(items)
-    due = [c for c in items if _due_in_week(c, monday, sunday, parents)]
+    due = [f for f in weekly.item_facts(session, cycle_id=cycle_id, village_id=village_id)
+           if weekly.open_in_week(f, monday, sunday)]
     vnames = dict(_villages(session, cycle_id, None))
     lines: dict[int | None, list[WeeklyLine]] = defaultdict(list)
     for c in sorted(items, key=lambda x: _ledger_sort_key(x.ledger_no, x.id)):
@@ -574,7 +521,7 @@ def weekly_print(session: Session, cycle_id: int, village_id: int | None, week: 
             vnames.get(c.village_id or 0, TOWNSHIP_GROUP), c.ledger_no or "", c.title, progress, _cumulative(c, r),
             r.problems, r.next_plan, r.reported_by, bool(r.on_time)))
     groups = _grouped(session, cycle_id, village_id, lines)
-    reported = sum(1 for c in due if c.id in reports)
+    reported = sum(1 for f in due if f.id in reports)
     return WeeklyPrint(head, week, monday, sunday, groups, len(due), reported,
                        sum(1 for r in reports.values() if r.on_time), len(due) - reported)
 
@@ -589,61 +536,48 @@ def _grouped(session: Session, cycle_id: int, village_id: int | None,
 
 def weekly_missing_print(session: Session, cycle_id: int, village_id: int | None, week: str | None, *,
                          term: str = "") -> MissingPrint:
-    """The 周报缺报清单 of one ISO week: the items due a report that have none (default: the latest week with a
-    report in which something is missing)."""
-    items = _items(session, cycle_id, village_id)
+    """The 周报缺报清单 of one ISO week: ``weekly.missing_reports`` (default: the latest week with a report in which
+    something is missing)."""
     head = heading(session, cycle_id, village_id, term)
     where = head.village or head.township or tr("本乡镇")
-    ids = [c.id for c in items]
-    parents = _parents(items)
+    facts = weekly.item_facts(session, cycle_id=cycle_id, village_id=village_id)
     if week:
         week = parse_week(week)
     else:
-        week = _latest_week_with_missing(session, items, parents)
+        week = _latest_week_with_missing(session, facts)
         if week is None:
             raise UserError(tr("{where}没有缺报的周报，缺报清单无内容可打印").format(where=where))
     monday, sunday = week_bounds(week)
-    due = [c for c in items if _due_in_week(c, monday, sunday, parents)]
-    reported = {cid for chunk in _chunks([c.id for c in due]) for cid in session.scalars(
-        select(ProgressReport.commitment_id).where(ProgressReport.commitment_id.in_(chunk),
-                                                   ProgressReport.period == week))}
-    missing = [c for c in due if c.id not in reported]
+    due = sum(1 for f in facts if weekly.open_in_week(f, monday, sunday))
+    missing = weekly.missing_reports(session, cycle_id=cycle_id, period=week, village_id=village_id)
     if not missing:
         raise UserError(tr("{where}{week}（{w}）应报的{n}项周报都已报送，缺报清单无内容可打印").format(
-            where=where, week=week_label(week), w=week, n=len(due)))
-    owners = _owners(session, missing)
-    before: dict[int, str] = {}
-    for chunk in _chunks([c.id for c in missing]):
-        for cid, period in session.execute(
-                select(ProgressReport.commitment_id, func.max(ProgressReport.period))
-                .where(ProgressReport.commitment_id.in_(chunk), ProgressReport.period < week)
-                .group_by(ProgressReport.commitment_id)):
-            before[cid] = period
-    vnames = dict(_villages(session, cycle_id, None))
+            where=where, week=week_label(week), w=week, n=due))
+    by_id = {f.id: f for f in facts}
     lines: dict[int | None, list[MissingLine]] = defaultdict(list)
-    for c in sorted(missing, key=lambda x: _ledger_sort_key(x.ledger_no, x.id)):
-        lines[c.village_id].append(MissingLine(
-            vnames.get(c.village_id or 0, TOWNSHIP_GROUP), c.ledger_no or "", c.title, owners[c.id].name,
-            owners[c.id].post, before.get(c.id, tr("从未报告")), c.deadline_current or c.deadline))
-    del ids
-    return MissingPrint(head, week, monday, sunday, _grouped(session, cycle_id, village_id, lines), len(due),
+    for m in missing:
+        f = by_id.get(m.commitment_id)
+        lines[m.village_id].append(MissingLine(
+            m.village or TOWNSHIP_GROUP, m.ledger_no, m.title, m.owner, "", m.last_period or tr("从未报告"),
+            (f.deadline_current or f.deadline) if f is not None else None))
+    return MissingPrint(head, week, monday, sunday, _grouped(session, cycle_id, village_id, lines), due,
                         len(missing))
 
 
-def _latest_week_with_missing(session: Session, items: Sequence[Commitment], parents: set[int]) -> str | None:
-    ids = [c.id for c in items]
+def _latest_week_with_missing(session: Session, facts: Sequence[weekly.ItemFacts]) -> str | None:
+    ids = [f.id for f in facts]
     by_week: dict[str, set[int]] = defaultdict(set)
     for chunk in _chunks(ids):
         for cid, period in session.execute(select(ProgressReport.commitment_id, ProgressReport.period)
                                            .where(ProgressReport.commitment_id.in_(chunk),
-                                                  ProgressReport.period != "")):
+                                                  ProgressReport.period.like("%-W%"))):
             by_week[period].add(cid)
     for week in sorted(by_week, reverse=True):
         try:
             monday, sunday = week_bounds(week)
-        except ValueError:
+        except ValidationError:
             continue
-        if any(_due_in_week(c, monday, sunday, parents) and c.id not in by_week[week] for c in items):
+        if any(weekly.open_in_week(f, monday, sunday) and f.id not in by_week[week] for f in facts):
             return week
     return None
 
@@ -662,7 +596,8 @@ class MonthlyLine:
     report_rate: Decimal | None    # 周报及时率 = on-time reports / reports due in the month's weeks
     inspection_score: Decimal | None  # 月查得分
     change: Decimal | None   # 环比: closure rate minus last month's, percentage points
-    rank: int | None         # by 销号率 (ties share a rank)
+    rank: int | None         # by the 月比得分 of the ranking scheme (ties share a rank)
+    score: Decimal | None = None   # 月比得分
 
 
 @dataclass(frozen=True)
@@ -675,121 +610,37 @@ class MonthlyPrint:
     total: MonthlyLine
 
 
-def _weeks_of_month(first: dt.date, last: dt.date) -> list[str]:
-    """The ISO weeks whose Thursday falls in the month (each week belongs to one month)."""
-    day = first + dt.timedelta(days=(3 - first.weekday()) % 7)  # first Thursday
-    out = []
-    while day <= last:
-        out.append(week_of(day))
-        day += dt.timedelta(days=7)
-    return out
-
-
-@dataclass(frozen=True)
-class _Counts:
-    registered: int
-    new: int
-    reported_done: int
-    closed: int
-    overdue: int
-    supervised: int
-    due: int        # (item, week) pairs owing a report in the month's weeks
-    on_time: int    # of them, reported on time
-
-
-def _month_counts(items: Sequence[Commitment], sup: Sequence[tuple[int, dt.date, dt.date | None]],
-                  reports: dict[str, dict[int, bool]], parents: set[int], first: dt.date, last: dt.date,
-                  weeks: Sequence[str]) -> _Counts:
-    counted = [c for c in items if c.status not in NOT_COUNTED and (c.registered_on or first) <= last]
-    ids = {c.id for c in counted}
-    due = on_time = 0
-    for week in weeks:
-        monday, sunday = week_bounds(week)
-        got = reports.get(week, {})
-        for c in counted:
-            if _due_in_week(c, monday, sunday, parents):
-                due += 1
-                on_time += 1 if got.get(c.id) else 0
-    return _Counts(
-        registered=len(counted),
-        new=sum(1 for c in counted if c.registered_on is not None and first <= c.registered_on <= last),
-        reported_done=sum(1 for c in counted if c.reported_done_on is not None and c.reported_done_on <= last),
-        closed=sum(1 for c in counted if c.closed_on is not None and c.closed_on <= last),
-        overdue=sum(1 for c in counted if _overdue_at(c, last)),
-        supervised=sum(1 for cid, issued, lifted in sup
-                       if cid in ids and issued <= last and (lifted is None or lifted > last)),
-        due=due, on_time=on_time)
-
-
 def monthly_print(session: Session, cycle_id: int, month: str | None, *, village_id: int | None = None,
-                  term: str = "") -> MonthlyPrint:
-    """The 月查月比表 of one month (default: the month of the latest report or 销号), one row per village."""
+                  term: str = "", today: dt.date | None = None) -> MonthlyPrint:
+    """The 月查月比表 of one month (default: the month of the latest report or 销号): the rows of
+    ``monthly.monthly_comparison`` as of the month's end (or ``today`` while it runs), with a 合计 row summed from the
+    villages' counts."""
     items = _items(session, cycle_id, None)
     head = heading(session, cycle_id, village_id, term)
     if not items:
         raise UserError(tr("{where}还没有挂号的践诺事项，月查月比表无内容可打印").format(
             where=head.township or tr("本乡镇")))
-    if month:
-        month = parse_month(month)
-    else:
-        month = _latest_month(session, cycle_id, items)
+    month = parse_month(month) if month else _latest_month(session, cycle_id, items)
     first, last = month_bounds(month)
-    prev_first, prev_last = month_bounds(_previous_month(month))
-    villages = _villages(session, cycle_id, None)
-    parents = _parents(items)
-    ids = [c.id for c in items]
-    sup = [(cid, issued, lifted) for chunk in _chunks(ids) for cid, issued, lifted in session.execute(
-        select(Supervision.commitment_id, Supervision.issued_on, Supervision.lifted_on)
-        .where(Supervision.commitment_id.in_(chunk)))]
-    weeks = _weeks_of_month(first, last)
-    prev_weeks = _weeks_of_month(prev_first, prev_last)
-    reports: dict[str, dict[int, bool]] = defaultdict(dict)
-    for chunk in _chunks(ids):
-        for cid, period, on_time in session.execute(
-                select(ProgressReport.commitment_id, ProgressReport.period, ProgressReport.on_time)
-                .where(ProgressReport.commitment_id.in_(chunk), ProgressReport.period.in_(weeks))):
-            reports[period][cid] = bool(on_time) or reports[period].get(cid, False)
-    scores: dict[int, Decimal] = {}
-    for vid, score in session.execute(
-            select(Inspection.village_id, Inspection.score)
-            .where(Inspection.cycle_id == cycle_id, Inspection.kind == InspectionKind.MONTHLY,
-                   Inspection.period == month, Inspection.score.is_not(None))
-            .order_by(Inspection.held_on)):
-        if vid is not None:
-            scores[vid] = Decimal(score)
-    by_village: dict[int | None, list[Commitment]] = defaultdict(list)
-    for c in items:
-        by_village[c.village_id].append(c)
     if not any(c.registered_on is None or c.registered_on <= last for c in items):
         raise UserError(tr("{m}底以前还没有挂号的践诺事项，月查月比表无内容可打印").format(m=month_label(month)))
-    counts: list[tuple[str, _Counts, Decimal | None]] = []
-    for vid, name in villages:
-        vitems = by_village.get(vid, [])
-        now = _month_counts(vitems, sup, reports, parents, first, last, weeks)
-        prev = _month_counts(vitems, sup, {}, parents, prev_first, prev_last, prev_weeks)
-        closure, prev_rate = rate(now.closed, now.registered), rate(prev.closed, prev.registered)
-        change = closure - prev_rate if closure is not None and prev_rate is not None else None
-        counts.append((name, now, change))
-    rates = {name: rate(n.closed, n.registered) for name, n, _ in counts}
-    ordered = sorted((r for r in rates.values() if r is not None), reverse=True)
-    ranks = {name: ordered.index(r) + 1 for name, r in rates.items() if r is not None}  # ties share a rank
-    lines = [MonthlyLine(name, n.registered, n.new, n.reported_done, n.closed, n.overdue, n.supervised,
-                         rates[name], rate(n.on_time, n.due), scores.get(vid), change, ranks.get(name))
-             for (vid, _), (name, n, change) in zip(villages, counts, strict=True)]
+    today = today or dt.date.today()
+    # a month after the clock (data entered ahead, the demo) is read as of its end
+    rows = monthly.monthly_comparison(session, cycle_id=cycle_id, month=month,
+                                      today=today if today >= first else last)
+    lines = [MonthlyLine(r.village, r.registered, r.new, r.reported_done, r.closed, r.overdue, r.supervised,
+                         fraction_percent(r.closure_rate), fraction_percent(r.timeliness), r.inspection_score,
+                         r.closure_change, r.rank, r.score) for r in rows]
+    scores = [r.inspection_score for r in rows if r.inspection_score is not None]
+    mean = (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) \
+        if scores else None
+    total = MonthlyLine(tr("合计"), sum(r.registered for r in rows), sum(r.new for r in rows),
+                        sum(r.reported_done for r in rows), sum(r.closed for r in rows),
+                        sum(r.overdue for r in rows), sum(r.supervised for r in rows),
+                        rate(sum(r.closed for r in rows), sum(r.registered for r in rows)),
+                        rate(sum(r.reports_on_time for r in rows), sum(r.reports_due for r in rows)), mean, None, None)
     if village_id is not None:
-        chosen = dict(villages).get(village_id)
-        lines = [ln for ln in lines if ln.village == chosen]
-
-    def total_of(attr: str) -> int:
-        return sum(int(getattr(n, attr)) for _, n, _ in counts)
-
-    all_scores = list(scores.values())
-    mean = (sum(all_scores, Decimal(0)) / len(all_scores)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) \
-        if all_scores else None
-    total = MonthlyLine(tr("合计"), total_of("registered"), total_of("new"), total_of("reported_done"),
-                        total_of("closed"), total_of("overdue"), total_of("supervised"),
-                        rate(total_of("closed"), total_of("registered")), rate(total_of("on_time"), total_of("due")),
-                        mean, None, None)
+        lines = [ln for r, ln in zip(rows, lines, strict=True) if r.village_id == village_id]
     return MonthlyPrint(head, month, first, last, lines, total)
 
 
@@ -828,49 +679,29 @@ class ClosurePrint:
 
 def closure_print(session: Session, cycle_id: int, village_id: int | None, month: str | None, *,
                   term: str = "") -> ClosurePrint:
-    """Items 销号 in the month (default: the latest month with a 销号), for the monthly 备案 upward."""
+    """Items 销号 in the month (``monthly.closure_register``; default: the latest month with a 销号), for the monthly
+    备案 upward."""
     head = heading(session, cycle_id, village_id, term)
     where = head.village or head.township or tr("本乡镇")
-    q = select(Commitment).where(Commitment.cycle_id == cycle_id, Commitment.closed_on.is_not(None))
-    if village_id is not None:
-        q = q.where(Commitment.village_id == village_id)
-    closed = list(session.scalars(q))
     if month:
         month = parse_month(month)
-    elif closed:
-        latest = max(c.closed_on for c in closed if c.closed_on is not None)
-        month = f"{latest.year}-{latest.month:02d}"
     else:
-        raise UserError(tr("{where}还没有销号的践诺事项，销号备案表无内容可打印").format(where=where))
-    first, last = month_bounds(month)
-    chosen = [c for c in closed if c.closed_on is not None and first <= c.closed_on <= last]
-    if not chosen:
+        q = select(func.max(Commitment.closed_on)).where(Commitment.cycle_id == cycle_id,
+                                                        Commitment.status.in_([s.value for s in ranking.CLOSED]))
+        if village_id is not None:
+            q = q.where(Commitment.village_id == village_id)
+        latest = session.scalar(q)
+        if latest is None:
+            raise UserError(tr("{where}还没有销号的践诺事项，销号备案表无内容可打印").format(where=where))
+        month = f"{latest.year}-{latest.month:02d}"
+    rows = monthly.closure_register(session, cycle_id=cycle_id, month=month)
+    if head.village is not None:
+        rows = [r for r in rows if r.village == head.village]
+    if not rows:
         raise UserError(tr("{where}{m}没有销号的践诺事项，销号备案表无内容可打印").format(
             where=where, m=month_label(month)))
-    ids = [c.id for c in chosen]
-    evidence: dict[int, int] = defaultdict(int)
-    for chunk in _chunks(ids):
-        for cid, n in session.execute(select(Attachment.owner_id, func.count())
-                                      .where(Attachment.owner_type == "commitment",
-                                             Attachment.owner_id.in_(chunk)).group_by(Attachment.owner_id)):
-            evidence[cid] += int(n)
-        for cid, n in session.execute(select(ProgressReport.commitment_id, func.count(Attachment.id))
-                                      .join(Attachment, (Attachment.owner_type == "progress_report")
-                                            & (Attachment.owner_id == ProgressReport.id))
-                                      .where(ProgressReport.commitment_id.in_(chunk))
-                                      .group_by(ProgressReport.commitment_id)):
-            evidence[cid] += int(n)
-    owners = _owners(session, chosen)
-    users = _user_names(session)
-    vnames = dict(_villages(session, cycle_id, None))
-    order = {vid: i for i, (vid, _) in enumerate(_villages(session, cycle_id, None))}
-    chosen.sort(key=lambda c: (order.get(c.village_id or 0, len(order)), _ledger_sort_key(c.ledger_no, c.id)))
-    lines = [ClosureLine(c.ledger_no or "", vnames.get(c.village_id or 0, TOWNSHIP_GROUP), c.title,
-                         "".join(x for x in (owners[c.id].name, f"（{owners[c.id].post}）" if owners[c.id].post
-                                                                 else "")),
-                         c.registered_on, c.reported_done_on, c.closed_on,
-                         users.get(c.closed_by, c.closed_by) if c.closed_by else "", evidence.get(c.id, 0))
-             for c in chosen]
+    lines = [ClosureLine(r.ledger_no, r.village or TOWNSHIP_GROUP, r.title, r.owner, r.registered_on,
+                         r.reported_done_on, r.closed_on, r.closed_by, r.evidence) for r in rows]
     return ClosurePrint(head, month, lines)
 
 
@@ -938,15 +769,6 @@ def supervision_notices(session: Session, cycle_id: int, village_id: int | None,
 
 
 # --- 季度排名通报 ---------------------------------------------------------------------------------------------------
-PART_LABELS = {
-    "closed_rate": "销号率", "closure": "销号率", "closure_rate": "销号率", "weighted_closure": "销号率",
-    "on_time": "按期率", "on_time_rate": "按期率", "deadline": "按期率",
-    "report": "周报及时率", "report_rate": "周报及时率", "reports": "周报及时率", "weekly": "周报及时率",
-    "inspection": "检查得分", "inspections": "检查得分", "inspection_score": "检查得分",
-    "deduction": "扣分", "deductions": "扣分", "bonus": "加分", "early": "加分", "rank_points": "名次分",
-}
-
-
 @dataclass(frozen=True)
 class RankingLine:
     rank: int | None
@@ -977,79 +799,60 @@ class RankingPrint:
     issued_on: dt.date | None
     scheme_version: int
     digest: str
+    intact: bool = True  # the snapshot's digest still matches its rows
 
 
-def _part_label(key: str, scheme: dict) -> str:
-    for comp in scheme.get("components", []) if isinstance(scheme.get("components"), list) else []:
-        if isinstance(comp, dict) and comp.get("key") == key and comp.get("label"):
-            return str(comp["label"])
-    labels = scheme.get("labels") if isinstance(scheme.get("labels"), dict) else {}
-    if labels and key in labels:
-        return str(labels[key])
-    return PART_LABELS.get(key, key)
-
-
-def _dec_text(value: object) -> str:
-    if value is None or value == "":
-        return ""
-    try:
-        return format(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
-    except ArithmeticError:
-        return str(value)
-
-
-def _change(rank: int | None, previous: int | None) -> str:
-    if rank is None:
-        return ""
-    if previous is None:
+def _change(change: int | None) -> str:
+    if change is None:
         return tr("新列入")
-    if previous > rank:
-        return tr("上升{n}位").format(n=previous - rank)
-    if previous < rank:
-        return tr("下降{n}位").format(n=rank - previous)
+    if change > 0:
+        return tr("上升{n}位").format(n=change)
+    if change < 0:
+        return tr("下降{n}位").format(n=-change)
     return tr("持平")
 
 
+def _quantized(value: Decimal) -> str:
+    return format(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
+
+
 def ranking_print(session: Session, cycle_id: int, quarter: str | None, *, term: str = "") -> RankingPrint:
-    """The 季度排名通报 from the frozen snapshot of the quarter (default: the latest snapshot; the highest serial of a
-    quarter). Scores, ranks and parts are the snapshot's; nothing of the ranking is recomputed. The lists of items
-    under 督办 and overdue are as of the quarter's last day."""
+    """The 季度排名通报 from the frozen snapshot of the quarter (default: the latest quarter frozen; its highest serial):
+    ranks, totals and parts are ``ranking.snapshot_rows`` — never recomputed. The circular of the snapshot gives the
+    文号, title, text and the names; the lists of items under 督办 and overdue are as of the quarter's last day."""
     head = heading(session, cycle_id, None, term)
-    q = select(RankingSnapshot).where(RankingSnapshot.cycle_id == cycle_id, RankingSnapshot.period.like("%-Q%"))
+    frozen = [i for i in ranking.snapshots(session, cycle_id) if weekly.period_kind(i.period) == "quarter"]
     if quarter:
         quarter = parse_quarter(quarter)
-        q = q.where(RankingSnapshot.period == quarter)
-    snap = session.scalar(q.order_by(RankingSnapshot.period.desc(), RankingSnapshot.serial.desc()).limit(1))
-    if snap is None:
-        if quarter:
+        chosen = [i for i in frozen if i.period == quarter]
+        if not chosen:
             raise UserError(tr("{q}（{v}）还没有冻结的季度排名，请先在践诺跟踪页生成并签署排名").format(
                 q=quarter_label(quarter), v=quarter))
+    elif not frozen:
         raise UserError(tr("还没有冻结的季度排名，季度排名通报无内容可打印"))
-    quarter = snap.period
-    circular = session.scalar(select(Circular).where(Circular.snapshot_id == snap.id).order_by(Circular.id.desc()))
-    scheme = snap.scheme if isinstance(snap.scheme, dict) else {}
-    rows = [r for r in (snap.rows or []) if isinstance(r, dict)]
+    else:
+        chosen = frozen
+    info = chosen[0]  # latest period first, highest serial first
+    quarter = info.period
+    rows = ranking.snapshot_rows(session, info.id)
     if not rows:
         raise UserError(tr("{q}的排名快照没有任何村，季度排名通报无内容可打印").format(q=quarter_label(quarter)))
     keys: list[str] = []
     for r in rows:
-        for k in (r.get("parts") or {}):
-            if k not in keys:
-                keys.append(k)
-    previous = _previous_ranks(session, cycle_id, snap)
+        keys += [k for k in r.parts if k not in keys]
+    extra = [(tr("扣分"), "deduction")] if any(r.deduction for r in rows) else []
+    extra += [(tr("加分"), "bonus")] if any(r.bonus for r in rows) else []
     lines = []
-    for r in sorted(rows, key=lambda x: (x.get("rank") is None, x.get("rank") or 0)):
-        rank = r.get("rank")
-        prev = r.get("previous_rank", previous.get(r.get("village_id")))
-        parts = r.get("parts") or {}
-        lines.append(RankingLine(rank, str(r.get("village", "")), _dec_text(r.get("total")),
-                                 [_dec_text(parts.get(k)) for k in keys], _change(rank, prev), bool(r.get("veto"))))
-    ranked = [ln for ln in lines if ln.rank is not None]
+    for r in sorted(rows, key=lambda x: (x.veto, x.rank)):
+        parts = [_quantized(r.parts[k]) if k in r.parts else "" for k in keys]
+        parts += [_quantized(getattr(r, attr)) for _, attr in extra]
+        lines.append(RankingLine(r.rank, r.village, _quantized(r.total), parts, _change(r.change), r.veto))
+    circular = session.scalar(select(Circular).where(Circular.snapshot_id == info.id).order_by(Circular.id.desc()))
     named = circular.named if circular is not None and isinstance(circular.named, dict) else {}
-    red = [str(x) for x in named.get("red", [])] or [ln.village for ln in ranked if ln.rank == 1]
-    worst = max((ln.rank for ln in ranked if ln.rank is not None), default=None)
+    worst = max((r.rank for r in rows), default=None)
+    red = [str(x) for x in named.get("red", [])] or [r.village for r in rows if r.rank == 1 and not r.veto]
     bottom = [str(x) for x in named.get("villages", [])] or [
-        ln.village for ln in lines if ln.veto or (ln.rank is not None and ln.rank == worst and len(ranked) > 1)]
+        r.village for r in rows if r.veto or (len(rows) > 1 and r.rank == worst)]
     cadres = sorted((str(x) for x in named.get("cadres", [])), key=stroke_key)
     _, q_end = quarter_bounds(quarter)
     supervised, overdue = _quarter_lists(session, cycle_id, q_end)
@@ -1059,25 +862,15 @@ def ranking_print(session: Session, cycle_id: int, quarter: str | None, *, term:
     if not body:
         body = [tr("根据村干部践诺“挂号、报结、销号”管理和“每周一报、每月一查一比、每季一排名一通报”制度，"
                    "按照第{v}版排名办法，对各村{q}践诺事项推进情况进行了排名，现将有关情况通报如下。").format(
-                       v=snap.scheme_version, q=quarter_label(quarter))]
-    signed = circular.signed_by if circular is not None and circular.signed_by else snap.signed_by
+                       v=info.scheme_version, q=quarter_label(quarter))]
+    signed = circular.signed_by if circular is not None and circular.signed_by else info.signed_by
     users = _user_names(session)
-    issue = len(set(session.scalars(select(RankingSnapshot.period).where(
-        RankingSnapshot.cycle_id == cycle_id, RankingSnapshot.period.like("%-Q%"), RankingSnapshot.period <= quarter))))
-    return RankingPrint(head, quarter, snap.serial, issue, circular.number if circular is not None else "", title, body,
-                        [_part_label(k, scheme) for k in keys], lines, red, bottom, cadres, supervised, overdue,
-                        users.get(signed, signed), circular.issued_on if circular is not None else None,
-                        snap.scheme_version, snap.digest)
-
-
-def _previous_ranks(session: Session, cycle_id: int, snap: RankingSnapshot) -> dict[object, int | None]:
-    prev = session.scalar(select(RankingSnapshot).where(RankingSnapshot.cycle_id == cycle_id,
-                                                        RankingSnapshot.period.like("%-Q%"),
-                                                        RankingSnapshot.period < snap.period)
-                          .order_by(RankingSnapshot.period.desc(), RankingSnapshot.serial.desc()).limit(1))
-    if prev is None:
-        return {}
-    return {r.get("village_id"): r.get("rank") for r in (prev.rows or []) if isinstance(r, dict)}
+    issue = len({i.period for i in frozen if i.period <= quarter})
+    return RankingPrint(head, quarter, info.serial, issue, circular.number if circular is not None else "", title,
+                        body, [ranking.component_label(k) for k in keys] + [label for label, _ in extra], lines, red,
+                        bottom, cadres, supervised, overdue, users.get(signed, signed),
+                        circular.issued_on if circular is not None else None, info.scheme_version, info.digest,
+                        info.intact)
 
 
 def _quarter_lists(session: Session, cycle_id: int, end: dt.date) -> tuple[list[str], list[str]]:
@@ -1092,15 +885,14 @@ def _quarter_lists(session: Session, cycle_id: int, end: dt.date) -> tuple[list[
             no=c.ledger_no or "", village=vnames.get(c.village_id or 0, TOWNSHIP_GROUP), title=c.title,
             level=s.level.label, limit=_cn(s.limit_date)))
     overdue = []
-    items = [c for c in session.scalars(select(Commitment).where(Commitment.cycle_id == cycle_id))
-             if _overdue_at(c, end)]
-    order = {vid: i for i, (vid, _) in enumerate(_villages(session, cycle_id, None))}
-    owners = _owners(session, items)
-    for c in sorted(items, key=lambda c: (order.get(c.village_id or 0, len(order)),
-                                          _ledger_sort_key(c.ledger_no, c.id))):
+    for f in weekly.item_facts(session, cycle_id=cycle_id):
+        due = f.deadline_current or f.deadline
+        if (f.is_parent or f.status in weekly.STRUCK or due is None or due >= end
+                or any(d is not None and d <= end for d in (f.closed_on, f.reported_done_on))):
+            continue
         overdue.append(tr("{no}　{village}　{title}（{owner}，时限{date}）").format(
-            no=c.ledger_no or "", village=vnames.get(c.village_id or 0, TOWNSHIP_GROUP), title=c.title,
-            owner=owners[c.id].name or owners[c.id].post, date=_cn(c.deadline_current or c.deadline)))
+            no=f.ledger_no, village=f.village or TOWNSHIP_GROUP, title=f.title,
+            owner=f.owner or tr("无责任人"), date=_cn(due)))
     return supervised, overdue
 
 
