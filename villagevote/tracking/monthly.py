@@ -146,11 +146,12 @@ def monthly_comparison(session: Session, *, cycle_id: int, month: str, today: dt
     supervised = _supervised(session, cycle_id, as_of)
     weekday = due_weekday(session)
     weeks = [w for w in weeks_in(start, end) if due_date(w, weekday) <= as_of]
-    reports = timeliness_counts(session, cycle_id=cycle_id, periods=weeks)
+    facts = item_facts(session, cycle_id=cycle_id, owners=False)
+    reports = timeliness_counts(session, cycle_id=cycle_id, periods=weeks, facts=facts)
     scores = _monthly_scores(session, cycle_id, month, start, end)
     scheme = ranking.current_scheme(session)
     ranked = {r.village_id: r for r in ranking.score_period(session, cycle_id=cycle_id, start=start, end=end,
-                                                            today=today, scheme=scheme)}
+                                                            today=today, scheme=scheme, facts=facts)}
     prev = previous_period(month)
     prev_start, prev_end = period_bounds(prev)
     prev_rates: dict[int, Fraction] = {}
@@ -158,7 +159,7 @@ def monthly_comparison(session: Session, *, cycle_id: int, month: str, today: dt
     if prev_end >= cycle.election_day:  # before the election there was nothing to compare
         prev_rates = _closure_rates(session, cycle_id, prev_start, prev_end)
         prev_ranks = {r.village_id: r.rank for r in ranking.score_period(
-            session, cycle_id=cycle_id, start=prev_start, end=prev_end, today=today, scheme=scheme)}
+            session, cycle_id=cycle_id, start=prev_start, end=prev_end, today=today, scheme=scheme, facts=facts)}
     rows = []
     for vid, name in villages:
         registered, new, done, closed, overdue = counts.get(vid, (0, 0, 0, 0, 0))

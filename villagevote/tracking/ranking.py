@@ -226,8 +226,9 @@ def _leaf(f: ItemFacts) -> bool:
 
 
 def score_period(session: Session, *, cycle_id: int, start: dt.date, end: dt.date, today: dt.date,
-                 scheme: Scheme | None = None) -> list[RankRow]:
-    """Score and rank every village of the cycle's township over [start, min(end, today)] (no previous ranks)."""
+                 scheme: Scheme | None = None, facts: Sequence[ItemFacts] | None = None) -> list[RankRow]:
+    """Score and rank every village of the cycle's township over [start, min(end, today)] (no previous ranks).
+    ``facts``: the cycle's items when the caller has read them already."""
     cycle = get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
     scheme = scheme or current_scheme(session)
     as_of = min(end, today)
@@ -243,7 +244,8 @@ def score_period(session: Session, *, cycle_id: int, start: dt.date, end: dt.dat
     n_on_time: dict[int, int] = defaultdict(int)
     early: dict[int, int] = defaultdict(int)
     overdue: dict[int, int] = defaultdict(int)
-    for f in item_facts(session, cycle_id=cycle_id):
+    facts = item_facts(session, cycle_id=cycle_id, owners=False) if facts is None else facts
+    for f in facts:
         if not _leaf(f) or f.village_id is None:
             continue
         v = f.village_id
@@ -268,7 +270,7 @@ def score_period(session: Session, *, cycle_id: int, start: dt.date, end: dt.dat
             early[v] += 1
     weekday = due_weekday(session)
     weeks = [w for w in weeks_in(start, end) if due_date(w, weekday) <= as_of]
-    reports = timeliness_counts(session, cycle_id=cycle_id, periods=weeks)
+    reports = timeliness_counts(session, cycle_id=cycle_id, periods=weeks, facts=facts)
     # inspections of the period: scores and findings
     scores: dict[int, list[Decimal]] = defaultdict(list)
     for village_id, score in session.execute(

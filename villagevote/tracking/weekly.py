@@ -24,7 +24,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import null, select
 from sqlalchemy.orm import Session, aliased
 
 from villagevote.audit import Actor
@@ -273,31 +273,35 @@ def owner_label(candidate: str | None, post: str | None, org_village: str | None
 
 
 def item_facts(session: Session, *, cycle_id: int, village_id: int | None = None,
-               ids: Iterable[int] | None = None) -> list[ItemFacts]:
-    """The items of a cycle (optionally one village, or some ids), in village and ledger-number order: one query."""
+               ids: Iterable[int] | None = None, owners: bool = True) -> list[ItemFacts]:
+    """The items of a cycle (optionally one village, or some ids), in village and ledger-number order: one query.
+    ``owners=False`` leaves ``owner`` empty and skips its joins (the counts of the monthly table and the ranking)."""
     cand_person = aliased(Person)
     role_person = aliased(Person)
     org_village = aliased(Village)
     parents = select(Commitment.parent_id).where(Commitment.parent_id.is_not(None)).distinct().subquery()
+    owner_columns: tuple[Any, ...] = (
+        (cand_person.name, Candidacy.post, org_village.name, Organization.kind, role_person.name, AssessedRole.title)
+        if owners else (null(), null(), null(), null(), null(), null()))
     stmt = (
         select(Commitment.id, Commitment.ledger_no, Commitment.village_id, Village.name, Commitment.title,
-               cand_person.name, Candidacy.post, org_village.name, Organization.kind, role_person.name,
-               AssessedRole.title, Commitment.kind, Commitment.unit, Commitment.metric_baseline,
+               *owner_columns, Commitment.kind, Commitment.unit, Commitment.metric_baseline,
                Commitment.metric_target, Commitment.weight, Commitment.status, Commitment.percent_done,
                Commitment.registered_on, Commitment.starts_on, Commitment.deadline, Commitment.deadline_current,
                Commitment.reported_done_on, Commitment.closed_on, Commitment.closed_by, Commitment.verdict_on,
                parents.c.parent_id)
         .outerjoin(Village, Village.id == Commitment.village_id)
-        .outerjoin(Candidacy, Candidacy.id == Commitment.candidacy_id)
-        .outerjoin(cand_person, cand_person.id == Candidacy.person_id)
-        .outerjoin(Organization, Organization.id == Commitment.organization_id)
-        .outerjoin(org_village, org_village.id == Organization.village_id)
-        .outerjoin(AssessedRole, AssessedRole.id == Commitment.assessed_role_id)
-        .outerjoin(role_person, role_person.id == AssessedRole.person_id)
         .outerjoin(parents, parents.c.parent_id == Commitment.id)
         .where(Commitment.cycle_id == cycle_id)
         .order_by(Village.code, Village.id, Commitment.ledger_no, Commitment.id)
     )
+    if owners:
+        stmt = (stmt.outerjoin(Candidacy, Candidacy.id == Commitment.candidacy_id)
+                .outerjoin(cand_person, cand_person.id == Candidacy.person_id)
+                .outerjoin(Organization, Organization.id == Commitment.organization_id)
+                .outerjoin(org_village, org_village.id == Organization.village_id)
+                .outerjoin(AssessedRole, AssessedRole.id == Commitment.assessed_role_id)
+                .outerjoin(role_person, role_person.id == AssessedRole.person_id))
     if village_id is not None:
         stmt = stmt.where(Commitment.village_id == village_id)
     if ids is not None:
@@ -306,7 +310,7 @@ def item_facts(session: Session, *, cycle_id: int, village_id: int | None = None
     for r in session.execute(stmt):
         out.append(ItemFacts(
             id=r[0], ledger_no=r[1] or f"#{r[0]}", village_id=r[2], village=r[3] or "", title=r[4],
-            owner=owner_label(r[5], r[6], r[7], r[8], r[9], r[10]), kind=CommitmentKind(r[11]), unit=r[12] or "",
+            owner=owner_label(r[5], r[6], r[7], r[8], r[9], r[10]) if owners else "", kind=CommitmentKind(r[11]), unit=r[12] or "",
             baseline=r[13], target=r[14], weight=r[15] if r[15] is not None else Decimal(1),
             status=CommitmentStatus(r[16]), percent=r[17] or 0, registered_on=r[18], starts_on=r[19], deadline=r[20],
             deadline_current=r[21], reported_done_on=r[22], closed_on=r[23], closed_by=r[24] or "", verdict_on=r[25],
@@ -529,11 +533,13 @@ def save_week(session: Session, actor: Actor, *, village_id: int, period: str, e
 
 
 # --------------------------------------------------------------------------------------------------- 及时率
-def timeliness_counts(session: Session, *, cycle_id: int, periods: Sequence[str],
-                      village_id: int | None = None) -> dict[int | None, tuple[int, int]]:
-    """Per village: (on-time reports, reports due) over the (item, week) pairs of the given weeks."""
+def timeliness_counts(session: Session, *, cycle_id: int, periods: Sequence[str], village_id: int | None = None,
+                      facts: Sequence[ItemFacts] | None = None) -> dict[int | None, tuple[int, int]]:
+    """Per village: (on-time reports, reports due) over the (item, week) pairs of the given weeks (``facts``: the
+    cycle's items when the caller has read them already)."""
     bounds = {p: week_bounds(p) for p in periods}
-    items = item_facts(session, cycle_id=cycle_id, village_id=village_id)
+    items = (item_facts(session, cycle_id=cycle_id, village_id=village_id, owners=False) if facts is None
+             else [f for f in facts if village_id is None or f.village_id == village_id])
     due: dict[int | None, int] = defaultdict(int)
     owed: set[tuple[int, str]] = set()
     village_of: dict[int, int | None] = {}
