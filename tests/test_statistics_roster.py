@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from villagevote.errors import PermissionDenied, ValidationError
 from villagevote.models.core import AuditLog
-from villagevote.models.enums import Gender, PoliticalStatus
+from villagevote.models.enums import Education, Gender, OrgKind, PoliticalStatus
 from villagevote.models.statistics import PreviousRosterEntry, VillageRepresentative
 from villagevote.statistics import roster
 
@@ -139,3 +139,21 @@ def test_not_a_workbook(db, township, clerk, tmp_path) -> None:
     path.write_text("村,姓名\n东村,张三\n", encoding="utf-8")
     with db.session() as s, pytest.raises(ValidationError, match="reps.xlsx"):
         roster.import_representatives(s, clerk, path)
+
+
+def test_previous_member_by_hand(db, township, clerk, readonly) -> None:
+    east = township.village_ids[0]
+    with db.session() as s:
+        entry = roster.add_previous_member(s, clerk, east, "张一", OrgKind.PARTY_BRANCH, post="书记",
+                                           birth_date=dt.date(1970, 3, 1), education=Education.BACHELOR)
+        with pytest.raises(ValidationError, match="只记村党组织和村民委员会"):
+            roster.add_previous_member(s, clerk, east, "李二", OrgKind.COOP)
+        with pytest.raises(ValidationError, match="上届成员的姓名不能为空"):
+            roster.add_previous_member(s, clerk, east, " ", OrgKind.VILLAGE_COMMITTEE)
+        with pytest.raises(PermissionDenied):
+            roster.delete_previous_member(s, readonly, entry)
+    with db.session() as s:
+        assert [(r.name, r.body, r.post) for r in roster.list_previous_roster(s)] == [("张一", "村党组织", "书记")]
+        roster.delete_previous_member(s, clerk, entry)
+    with db.session() as s:
+        assert roster.list_previous_roster(s) == []

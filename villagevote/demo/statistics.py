@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from villagevote.audit import Actor
+from villagevote.demo import stat_rosters
 from villagevote.demo.context import DemoContext
 from villagevote.models.enums import Role
 from villagevote.statistics.submissions import approve_submission, generate_submission
@@ -15,7 +16,9 @@ REVIEWER = Actor(None, "demo-reviewer", Role.REVIEWER, "陈国华")
 
 
 def populate(session: Session, ctx: DemoContext) -> None:
-    """Nothing in the first pass: the report is frozen in :func:`finish`, after every area's data."""
+    """The representatives and the previous-cycle roster (``demo.stat_rosters``); the report is frozen in
+    :func:`finish`, after every area's data."""
+    stat_rosters.populate(session, ctx)
 
 
 def finish(session: Session, ctx: DemoContext) -> None:

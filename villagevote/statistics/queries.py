@@ -70,7 +70,7 @@ def structure_view(session: Session, cycle_id: int | None = None, *, stat_date: 
         tr("预备党员计入党员") if options.count_probationary else tr("预备党员不计入党员"),
         tr("村民代表 {n} 人").format(n=reps) if reps else tr("尚未录入村民代表（S70 为空）"),
         tr("上届名单取自本数据库的上届届次") if any(p for p in data.previous) and not roster
-        else tr("上届名单为导入的 {n} 条").format(n=roster) if roster else tr("没有上届名单（S60 为空）"),
+        else tr("上届名单 {n} 条（导入或录入）").format(n=roster) if roster else tr("没有上届名单（S60 为空）"),
     ]
     return StatsView(
         STRUCTURE, options.stat_date.isoformat(), data.name, data.code, catalog(STRUCTURE),

@@ -40,8 +40,10 @@ __all__ = [
     "PreviousRow",
     "RepresentativeData",
     "RepresentativeRow",
+    "add_previous_member",
     "add_representative",
     "clear_previous_roster",
+    "delete_previous_member",
     "delete_representative",
     "import_previous_roster",
     "import_representatives",
@@ -108,11 +110,11 @@ def _cycle(session: Session, cycle_id: int | None) -> ElectionCycle:
     return cycle
 
 
-def _check(session: Session, data: RepresentativeData) -> tuple[Village, str]:
+def _check(session: Session, data: RepresentativeData, who: str = "") -> tuple[Village, str]:
     village = get_row(session, Village, data.village_id, tr("找不到村（编号 {id}）"))
     name = " ".join(data.name.split())
     if not name:
-        raise ValidationError(tr("村民代表的姓名不能为空"), field="name")
+        raise ValidationError(tr("{who}的姓名不能为空").format(who=who or tr("村民代表")), field="name")
     if len(name) > MAX_NAME:
         raise ValidationError(tr("姓名「{name}」太长（最多 {n} 个字）").format(name=name[:20], n=MAX_NAME), field="name")
     if data.birth_date is not None and data.birth_date > dt.date.today():
@@ -191,6 +193,30 @@ def list_previous_roster(session: Session, village_id: int | None = None,
             for e, v in session.execute(q).tuples()]
     order = {v.id: (v.code, v.id) for v in session.scalars(select(Village))}
     return sorted(rows, key=lambda r: (order.get(r.village_id, ("", 0)), r.body, stroke_key(r.name)))
+
+
+@requires(Permission.EDIT)
+def add_previous_member(session: Session, actor: Actor, village_id: int, name: str, body: OrgKind, *,
+                        post: str = "", gender: Gender | None = None, birth_date: dt.date | None = None,
+                        education: Education | None = None, cycle_id: int | None = None) -> int:
+    """Add one member of the previous cycle's 党组织 or 村委会 by hand (when the previous cycle is not in the
+    database); matched to this cycle's members by name and, when given, birth date."""
+    if OrgKind(body) not in (OrgKind.PARTY_BRANCH, OrgKind.VILLAGE_COMMITTEE):
+        raise ValidationError(tr("上届名单只记村党组织和村民委员会的成员"), field="body")
+    _village, clean = _check(session, RepresentativeData(village_id, name, gender, None, birth_date),
+                             tr("上届成员"))
+    cycle = _cycle(session, cycle_id)
+    row = PreviousRosterEntry(cycle_id=cycle.id, village_id=village_id, name=clean, gender=gender,
+                              birth_date=birth_date, education=education, body=OrgKind(body), post=post.strip())
+    return audit.add_recorded(session, actor, "create", "previous_roster_entry", row)
+
+
+@requires(Permission.EDIT)
+def delete_previous_member(session: Session, actor: Actor, entry_id: int) -> None:
+    row = get_row(session, PreviousRosterEntry, entry_id, tr("找不到上届名单中的记录（编号 {id}）"))
+    before = audit.snapshot(row)
+    session.delete(row)
+    audit.record(session, actor, "delete", "previous_roster_entry", entry_id, before=before)
 
 
 # ------------------------------------------------------------------------------------------------ workbooks
