@@ -460,3 +460,14 @@ def test_periods() -> None:
     for bad in ("2027-13", "2027", "2027-W14", ""):
         with pytest.raises(ValidationError, match="2027-Q2"):
             parse_period(bad)
+
+
+def test_docs_list_every_indicator() -> None:
+    """docs/statistics.md ends with the catalogue as a table; regenerate its rows from catalog() when this fails."""
+    from pathlib import Path
+
+    kinds = {"count": "计数", "ratio": "比例（%）", "average": "平均数"}
+    doc = (Path(__file__).parent.parent / "docs" / "statistics.md").read_text(encoding="utf-8")
+    for d in catalog():
+        assert f"| `{d.code}` | {d.title} | {d.table} | {d.group} | {kinds[d.kind]} | {d.denominator or '—'} |" \
+            in doc, d.code
