@@ -261,3 +261,41 @@ def test_ranking_of_twenty_villages_under_a_second(db, admin, township, clerk):
         rows = ranking.compute_ranking(s, cycle_id=township.cycle_id, quarter=Q2, today=AFTER)
         elapsed = time.perf_counter() - started
     assert len(rows) == 20 and elapsed < 1.0
+
+
+def test_circular_from_the_snapshot(db, world, clerk, reviewer):
+    from villagevote.models.enums import SupervisionLevel, SupervisionReason
+    from villagevote.models.tracking import Supervision
+    from villagevote.tracking import circulars
+    township, ids = world
+    with db.session() as s:
+        # the south village's open item is overdue and supervised
+        s.add(Supervision(commitment_id=ids["south"][1], level=SupervisionLevel.TOWNSHIP,
+                          reason=SupervisionReason.OVERDUE, notice_no="督〔2027〕3号", issued_on=dt.date(2027, 6, 20),
+                          limit_date=dt.date(2027, 7, 31)))
+        c = s.get(Commitment, ids["south"][1])
+        c.status = CommitmentStatus.OVERDUE
+        snap_id = ranking.freeze_ranking(s, clerk, cycle_id=township.cycle_id, quarter=Q2, today=AFTER)
+    with db.session() as s:
+        circular_id = circulars.draft_circular(s, clerk, snap_id, number="践诺通报〔2027〕2期", issued_on=AFTER)
+        with pytest.raises(ValidationError, match="已被另一份通报使用"):
+            circulars.draft_circular(s, clerk, snap_id, number="践诺通报〔2027〕2期", issued_on=AFTER)
+    with db.session() as s:
+        data = circulars.circular_data(s, circular_id)
+        assert data.title == "关于测试镇2027年第二季度践诺工作排名情况的通报"
+        assert [row["village"] for row in data.table] == ["东村", "西村", "南村"]
+        assert data.table[0]["parts"]["销号率"] == "40.00" and data.table[0]["change"] == "—"
+        assert data.named["red"] == ["东村", "西村", "南村"] and data.named["bottom"] == ["西村", "南村"]
+        assert [x["ledger_no"] for x in data.named["supervised"]] == [s.get(Commitment, ids["south"][1]).ledger_no]
+        assert len(data.named["overdue"]) == 2  # south's and west's second items, both past 2027-06-15
+        assert "红榜" in data.body and "末位" in data.body and "督〔2027〕3号" in data.body
+        assert "全镇3个村参加排名" in data.body
+        with pytest.raises(ValidationError, match="尚未签发"):
+            circulars.sign_circular(s, reviewer, circular_id)
+    with db.session() as s:
+        ranking.sign_ranking(s, reviewer, snap_id)
+        circulars.sign_circular(s, reviewer, circular_id)
+    with db.session() as s, pytest.raises(LockedError):
+        circulars.sign_circular(s, reviewer, circular_id)
+    with db.session() as s:
+        assert [c.number for c in circulars.circulars_of(s, township.cycle_id)] == ["践诺通报〔2027〕2期"]

@@ -161,7 +161,7 @@ def draft_circular(session: Session, actor: Actor, snapshot_id: int, *, number: 
     cycle = get_row(session, ElectionCycle, snap.cycle_id, tr("找不到换届届次（编号 {id}）"))
     township = session.get(Township, cycle.township_id)
     township_name = township.name if township else ""
-    rows = sorted((RankRow.from_json(r) for r in snap.rows), key=lambda r: (r.rank, r.village))
+    rows = sorted((RankRow.from_json(r) for r in snap.rows), key=lambda r: r.rank)  # stable: code order in a tie
     label = period_label(snap.period)
     red = [r for r in rows if r.rank <= RED_LIST_SIZE and not r.veto]
     last_rank = rows[-1].rank if rows else 0
