@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session
 from villagevote.errors import NotFound, UserError, ValidationError
 from villagevote.i18n import tr
 from villagevote.models.candidates import Candidacy, Person
-from villagevote.models.core import ElectionCycle, Organization, Setting, Township, User, Village
-from villagevote.models.enums import CommitmentStatus, OrgKind
+from villagevote.models.core import ElectionCycle, Organization, Township, User, Village
+from villagevote.models.enums import CommitmentKind, CommitmentStatus, OrgKind
 from villagevote.models.tracking import (
     AssessedRole,
     Circular,
@@ -41,7 +41,7 @@ from villagevote.models.tracking import (
     SupervisionUrge,
 )
 from villagevote.names import stroke_key
-from villagevote.tracking import monthly, ranking, weekly
+from villagevote.tracking import machine, monthly, queries, ranking, weekly
 
 __all__ = [
     "ClosureLine",
@@ -75,8 +75,6 @@ __all__ = [
     "weekly_print",
 ]
 
-OPEN = (CommitmentStatus.REGISTERED, CommitmentStatus.IN_PROGRESS, CommitmentStatus.OVERDUE)
-NOT_COUNTED = (CommitmentStatus.WITHDRAWN,)
 TOWNSHIP_GROUP = "乡镇"  # the group of items that belong to no village
 _ORG_SHORT = {OrgKind.PARTY_BRANCH: "党组织", OrgKind.VILLAGE_COMMITTEE: "村委会",
               OrgKind.SUPERVISION_COMMITTEE: "监委会", OrgKind.COOP: "合作社"}
@@ -248,47 +246,12 @@ def _ledger_sort_key(ledger_no: str | None, cid: int) -> tuple:
     return (tuple(int(p) if p.isdigit() else p for p in parts), cid)
 
 
-def _category(c: Commitment) -> str:
-    label = c.source.label
-    return f"{label}\n{c.category}" if c.category and c.category != label else label
-
-
 def _target_text(c: Commitment) -> str:
     if c.metric_target is not None:
         base = _num(c.metric_baseline) if c.metric_baseline is not None else "0"
         unit = f"（{c.unit}）" if c.unit else ""
         return f"{base}→{_num(c.metric_target)}{unit}"
     return c.target or ""
-
-
-def light(deadline_current: dt.date | None, status: CommitmentStatus, today: dt.date, warn_days: int) -> str:
-    """ok / due_soon / overdue / done (the ledger's light; tracking.md A2)."""
-    if status not in OPEN:
-        return "done"
-    if deadline_current is None:
-        return "ok"
-    if status is CommitmentStatus.OVERDUE or deadline_current < today:
-        return "overdue"
-    if (deadline_current - today).days <= warn_days:
-        return "due_soon"
-    return "ok"
-
-
-def _warn_days(session: Session) -> int:
-    row = session.get(Setting, "tracking.warn_days")
-    value = row.value if row is not None else 7
-    try:
-        return int(str(value))
-    except ValueError:
-        return 7
-
-
-def _status_text(c: Commitment, lamp: str) -> str:
-    if lamp == "overdue":
-        return CommitmentStatus.OVERDUE.label
-    if lamp == "due_soon":
-        return tr("{s}\n（临期）").format(s=c.status.label)
-    return c.status.label
 
 
 # --- 践诺台账 ------------------------------------------------------------------------------------------------------
@@ -340,68 +303,55 @@ class LedgerPrint:
 
 def ledger_print(session: Session, cycle_id: int, village_id: int | None, *, today: dt.date,
                  term: str = "") -> LedgerPrint:
-    """Every item of the cycle (of one village, or all — township items last), grouped by village in code order,
-    each group in ledger-number order with 一点一策 children after their parent."""
-    items = _items(session, cycle_id, village_id)
+    """Every item of the cycle (of one village, or all — township items last) from ``queries.ledger_all``, grouped
+    by village in code order, each group in ledger-number order with 一点一策 children after their parent."""
     head = heading(session, cycle_id, village_id, term)
-    if not items:
+    rows = queries.ledger_all(session, queries.LedgerFilter(cycle_id=cycle_id, village_id=village_id), today=today)
+    if not rows:
         where = head.village or head.township or tr("本乡镇")
         raise UserError(tr("{where}还没有挂号的践诺事项，践诺台账无内容可打印").format(where=where))
-    owners = _owners(session, items)
     users = _user_names(session)
-    warn = _warn_days(session)
-    ids = [c.id for c in items]
-    last: dict[int, tuple[str, dt.date]] = {}
-    for chunk in _chunks(ids):
-        latest = (select(ProgressReport.commitment_id, func.max(ProgressReport.period).label("p"))
-                  .where(ProgressReport.commitment_id.in_(chunk)).group_by(ProgressReport.commitment_id).subquery())
-        for cid, period, on in session.execute(
-                select(ProgressReport.commitment_id, ProgressReport.period, func.max(ProgressReport.reported_on))
-                .join(latest, (latest.c.commitment_id == ProgressReport.commitment_id)
-                      & (latest.c.p == ProgressReport.period))
-                .group_by(ProgressReport.commitment_id, ProgressReport.period)):
-            last[cid] = (period, on)
-    sup: dict[int, str] = {}
-    for chunk in _chunks(ids):
-        for cid, level, limit in session.execute(
-                select(Supervision.commitment_id, Supervision.level, Supervision.limit_date)
-                .where(Supervision.commitment_id.in_(chunk), Supervision.lifted_on.is_(None))
-                .order_by(Supervision.issued_on)):
-            sup[cid] = tr("{level}级督办\n限{date}").format(level=level.label, date=_cn(limit).replace("年", "年\n", 1))
-    vnames = dict(_villages(session, cycle_id, None))
-    by_id = {c.id: c for c in items}
-    lines: dict[int | None, list[LedgerLine]] = defaultdict(list)
-    children: dict[int, list[Commitment]] = defaultdict(list)
-    roots: list[Commitment] = []
-    for c in items:
-        if c.parent_id is not None and c.parent_id in by_id:
-            children[c.parent_id].append(c)
+    by_id = {r.id: r for r in rows}
+    children: dict[int, list[queries.LedgerRow]] = defaultdict(list)
+    roots: list[queries.LedgerRow] = []
+    for r in rows:
+        if r.parent_id is not None and r.parent_id in by_id:
+            children[r.parent_id].append(r)
         else:
-            roots.append(c)
+            roots.append(r)
 
-    def line(c: Commitment, child: bool) -> LedgerLine:
-        lamp = light(c.deadline_current or c.deadline, c.status, today, warn)
-        report = last.get(c.id)
-        owner = owners[c.id]
+    def line(r: queries.LedgerRow, child: bool) -> LedgerLine:
+        supervision = ""
+        if r.supervision_level is not None and r.supervision_limit is not None:
+            supervision = tr("{level}级督办\n限{date}").format(
+                level=r.supervision_level.label, date=_cn(r.supervision_limit).replace("年", "年\n", 1))
+        if r.light == "overdue":
+            status = CommitmentStatus.OVERDUE.label
+        elif r.light == "due_soon":
+            status = tr("{s}\n（临期）").format(s=r.status_label)
+        else:
+            status = r.status_label
+        category = r.source_label + (f"\n{r.category}" if r.category and r.category != r.source_label else "")
+        target = r.target_text
+        if r.kind is CommitmentKind.METRIC and r.target is not None:
+            target = f"{_num(r.baseline) or '0'}→{_num(r.target)}" + (f"（{r.unit}）" if r.unit else "")
         return LedgerLine(
-            c.id, c.ledger_no or "", vnames.get(c.village_id or 0, TOWNSHIP_GROUP), owner.name, owner.post,
-            c.title, _category(c), _target_text(c), Decimal(c.weight), c.starts_on, c.deadline,
-            c.deadline_current, int(c.percent_done or 0), _status_text(c, lamp), lamp, sup.get(c.id, ""),
-            report[0] if report else tr("未报"), report[1] if report else None, c.reported_done_on, c.closed_on,
-            users.get(c.closed_by, c.closed_by) if c.closed_by else "", child, c.source.label, c.category or "",
-            c.kind.label, _dec(c.metric_baseline), _dec(c.metric_target), c.unit or "", c.target or "")
+            r.id, r.ledger_no, r.village if r.village_id is not None else TOWNSHIP_GROUP, r.owner_name, r.owner_post,
+            r.title, category, target, r.weight, r.starts_on, r.deadline, r.deadline_current, r.percent, status,
+            r.light, supervision, r.last_period or tr("未报"), r.last_reported_on, r.reported_done_on, r.closed_on,
+            users.get(r.closed_by, r.closed_by) if r.closed_by else "", child, r.source_label, r.category,
+            r.kind_label, _dec(r.baseline), _dec(r.target), r.unit, r.target_text)
 
-    def walk(c: Commitment, child: bool) -> None:
-        lines[c.village_id].append(line(c, child))
-        for k in sorted(children.get(c.id, []), key=lambda x: _ledger_sort_key(x.ledger_no, x.id)):
+    lines: dict[int | None, list[LedgerLine]] = defaultdict(list)
+
+    def walk(r: queries.LedgerRow, child: bool) -> None:
+        lines[r.village_id].append(line(r, child))
+        for k in children.get(r.id, []):
             walk(k, True)
 
-    for c in sorted(roots, key=lambda x: _ledger_sort_key(x.ledger_no, x.id)):
-        walk(c, False)
-    groups = [(name, lines[vid]) for vid, name in _villages(session, cycle_id, village_id) if lines.get(vid)]
-    if village_id is None and lines.get(None):
-        groups.append((TOWNSHIP_GROUP, lines[None]))
-    return LedgerPrint(head, today, groups)
+    for r in roots:
+        walk(r, False)
+    return LedgerPrint(head, today, _grouped(session, cycle_id, village_id, lines))
 
 
 def _dec(value: Decimal | None) -> Decimal | None:
@@ -758,13 +708,13 @@ def supervision_notices(session: Session, cycle_id: int, village_id: int | None,
     for s, c in rows:
         owner = owners[c.id]
         reason = s.reason.label + (tr("：{t}").format(t=s.reason_text) if s.reason_text else "")
-        lamp = light(c.deadline_current or c.deadline, c.status, s.issued_on, 0)
+        lamp = machine.light(c.deadline_current or c.deadline, c.status, s.issued_on, 0)
         out.append(NoticeData(
             s.notice_no, township.name if township else "", c.ledger_no or "", c.title, _target_text(c),
             vnames.get(c.village_id or 0, TOWNSHIP_GROUP),
             owner.name + (f"（{owner.post}）" if owner.post else ""), reason, s.level.label, s.issued_on,
             users.get(s.issued_by, s.issued_by), s.limit_date, c.deadline_current or c.deadline,
-            int(c.percent_done or 0), _status_text(c, lamp), urges.get(s.id, []), s.lifted_on))
+            int(c.percent_done or 0), CommitmentStatus.OVERDUE.label if lamp == "overdue" else c.status.label, urges.get(s.id, []), s.lifted_on))
     return out
 
 
