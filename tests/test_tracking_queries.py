@@ -200,6 +200,7 @@ def test_supervisions_and_owner_choices(db, data):
         choices = queries.owner_choices(s, data["cycle"])
         labels = [o.label for o in choices.owners]
         assert "张三（村委会主任）" in labels and "李四（村级河长）" in labels and "东村党组织" in labels
+        assert "东村村民委员会" in labels and queries.organization_label("东山社区", OrgKind.PARTY_BRANCH) == "东山社区村党组织"
 
 
 def test_first_page_of_a_large_ledger_is_one_query_under_100_ms(db, township, clerk):

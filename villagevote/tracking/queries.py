@@ -281,11 +281,12 @@ class SupervisionRow:
 # ------------------------------------------------------------------------------------------------------- helpers
 
 def organization_label(village: str, kind: OrgKind | str | None) -> str:
-    """东村 + 村民委员会 → 东村村民委员会; 东村 + 村党组织 → 东村党组织 (no doubled 村)."""
+    """东村 + 村民委员会 → 东村村民委员会; 东村 + 村党组织 → 东村党组织 (no doubled 村; the same rule as
+    ``pledges.service.organization_name``, which this package cannot import)."""
     if kind is None:
         return village
     label = OrgKind(kind).label
-    if village.endswith("村") and label.startswith("村"):
+    if village.endswith("村") and label.startswith("村党"):
         label = label[1:]
     return f"{village}{label}"
 
