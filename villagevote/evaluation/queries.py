@@ -13,39 +13,70 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from villagevote.evaluation import engine
-from villagevote.evaluation.office import holders
+from villagevote.evaluation.office import holders, term_end
+from villagevote.evaluation.resignation import evaluate_triggers
 from villagevote.evaluation.sessions import engine_input
-from villagevote.evaluation.thresholds import meeting_name, merge
+from villagevote.evaluation.term_verdicts import RateRow, judge_items, person_items, person_rate, thresholds_of
+from villagevote.evaluation.thresholds import grade_name, meeting_name, merge
+from villagevote.evaluation.verdicts import cn_date, composite, fulfilment_rate, rate_percent
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
-from villagevote.models import Person, Village
+from villagevote.models import Candidacy, ElectionCycle, Person, Pledge, Village
 from villagevote.models.enums import (
+    AttachmentKind,
+    CandidacyStatus,
+    CommitmentSource,
+    CommitmentStatus,
     ConsequenceState,
     EvaluationKind,
+    ExemptionCategory,
     FlagKind,
+    InspectionKind,
     MeetingKind,
+    PledgeKind,
+    PledgeStatus,
     ResignationOutcome,
 )
 from villagevote.models.evaluation import EvaluationCount, EvaluationSession
-from villagevote.models.tracking import Flag
+from villagevote.models.tracking import (
+    AssessedRole,
+    Attachment,
+    Commitment,
+    Exemption,
+    Flag,
+    Inspection,
+    InspectionFinding,
+    ProgressReport,
+)
 from villagevote.names import stroke_key
 
 __all__ = [
+    "TRIGGER_LABELS",
     "CadreRow",
     "CountRow",
+    "Dossier",
+    "DossierItem",
+    "ExemptionRow",
+    "GradeRow",
+    "PledgeBrief",
     "ProposalRow",
     "SessionDetail",
     "SessionSummary",
+    "SummaryRow",
+    "annual_summary",
     "cadres_in_office",
+    "dossier",
     "proposals",
     "session_detail",
     "sessions_of",
+    "trigger_label",
 ]
 
 
@@ -252,3 +283,258 @@ def proposals(session: Session, cycle_id: int, *, village_id: int | None = None,
                               stroke_key(names.get(f.person_id or 0, "")), f.raised_on, f.id))
     return [_proposal_row(f, names.get(f.person_id or 0, ""), villages.get(f.village_id or 0, ("", ""))[1])
             for f in flags]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 任期践诺档案 (a cadre's dossier)
+# ---------------------------------------------------------------------------------------------------------------
+
+TRIGGER_LABELS: dict[str, str] = {
+    "missed_meetings": "无正当理由累计缺席会议",
+    "long_absence": "连续离村6个月以上",
+    "assigned_tasks": "交办任务未完成造成不良影响",
+    "annual_evaluation": "年度评议不合格",
+    "term_goals": "任期目标承诺未兑现",
+}
+
+
+def trigger_label(code: str) -> str:
+    return tr(TRIGGER_LABELS[code]) if code in TRIGGER_LABELS else code
+
+
+@dataclass(frozen=True)
+class PledgeBrief:
+    kind_label: str
+    status_label: str
+    signed_on: dt.date | None
+    title: str
+
+
+@dataclass(frozen=True)
+class DossierItem:
+    commitment_id: int
+    ledger_no: str
+    title: str
+    source_label: str
+    target: str
+    weight: Decimal
+    deadline: dt.date | None
+    deadline_current: dt.date | None
+    status_label: str
+    percent: int
+    verdict: str | None          # code (kept, partly_kept, broken, excused, withdrawn) or None: not due
+    verdict_label: str
+    verdict_why: str
+    stored_verdict_on: dt.date | None   # when a reviewer's run stored it (judge)
+    evidence: list[str]          # 照片 村东河清淤.jpg（2027年5月3日）, 月查 2027-05 …
+    evidence_missing: bool
+
+
+@dataclass(frozen=True)
+class GradeRow:
+    year: int
+    kind_label: str
+    meeting_label: str
+    grade: str
+    percent: dict[str, str]
+    session_id: int
+
+
+@dataclass(frozen=True)
+class ExemptionRow:
+    id: int
+    subject: str                 # the item, the consequence, or 本人 2028 年度
+    category_label: str
+    reason: str
+    decision_no: str
+    decided_on: dt.date
+    revoked_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class Dossier:
+    person_id: int
+    name: str
+    village: str
+    posts: list[str]
+    cycle_name: str
+    term_from: dt.date
+    term_to: dt.date
+    as_of: dt.date
+    pledges: list[PledgeBrief]
+    items: list[DossierItem]
+    rate: RateRow
+    grades: list[GradeRow]
+    consequences: list[ProposalRow]
+    exemptions: list[ExemptionRow]
+
+
+def _evidence_texts(session: Session, commitment_ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {cid: [] for cid in commitment_ids}
+    if not commitment_ids:
+        return out
+    report_owner = dict(session.execute(select(ProgressReport.id, ProgressReport.commitment_id).where(
+        ProgressReport.commitment_id.in_(commitment_ids))).tuples().all())
+    rows = session.scalars(select(Attachment).where(or_(
+        (Attachment.owner_type == "commitment") & Attachment.owner_id.in_(commitment_ids),
+        (Attachment.owner_type == "progress_report") & Attachment.owner_id.in_(list(report_owner) or [-1])))
+        .order_by(Attachment.id))
+    for a in rows:
+        cid = a.owner_id if a.owner_type == "commitment" else report_owner.get(a.owner_id)
+        if cid is None:
+            continue
+        text = tr("{kind} {name}").format(kind=AttachmentKind(a.kind).label, name=a.caption or a.file_name)
+        if a.taken_on:
+            text += tr("（{d}）").format(d=cn_date(a.taken_on))
+        out[cid].append(text)
+    for f, kind, held_on in session.execute(
+            select(InspectionFinding, Inspection.kind, Inspection.held_on)
+            .join(Inspection, Inspection.id == InspectionFinding.inspection_id)
+            .where(InspectionFinding.commitment_id.in_(commitment_ids)).order_by(Inspection.held_on)).tuples():
+        if f.commitment_id is not None:
+            out[f.commitment_id].append(tr("{kind}（{d}）：{text}").format(
+                kind=InspectionKind(kind).label, d=cn_date(held_on), text=f.text))
+    return out
+
+
+def dossier(session: Session, cycle_id: int, person_id: int, *, as_of: dt.date | None = None) -> Dossier:
+    """The cadre's 任期践诺档案 for the cycle: pledges, items with their verdicts at ``as_of`` (default: today, or the
+    end of the term once it is over) and the evidence they cite, the yearly grades, the consequences, the
+    exemptions."""
+    cycle = get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
+    person = get_row(session, Person, person_id, tr("找不到人员（编号 {id}）"))
+    end = term_end(cycle) - dt.timedelta(days=1)
+    day = min(as_of or dt.date.today(), end)
+    cands, roles = person_items(session, cycle_id, person_id)
+    posts = [p for (p,) in session.execute(select(Candidacy.post).where(
+        Candidacy.id.in_(cands or [-1]), Candidacy.status == CandidacyStatus.ELECTED).order_by(Candidacy.id))]
+    posts += [t for (t,) in session.execute(select(AssessedRole.title).where(
+        AssessedRole.id.in_(roles or [-1]), AssessedRole.candidacy_id.is_(None)).order_by(AssessedRole.id))]
+    village = session.get(Village, person.village_id) if person.village_id else None
+    pledges = [PledgeBrief(PledgeKind(p.kind).label, PledgeStatus(p.status).label, p.signed_on, p.rendered_title)
+               for p in session.scalars(select(Pledge).where(Pledge.candidacy_id.in_(cands or [-1]))
+                                        .order_by(Pledge.candidacy_id, Pledge.kind))]
+    commitments = list(session.scalars(select(Commitment).where(
+        Commitment.cycle_id == cycle_id, Commitment.parent_id.is_(None),
+        or_(Commitment.candidacy_id.in_(cands or [-1]), Commitment.assessed_role_id.in_(roles or [-1])))
+        .order_by(Commitment.ledger_no, Commitment.id)))
+    ids = [c.id for c in commitments]
+    judged = {j.commitment_id: j for j in judge_items(session, cycle_id, as_of=day, ids=ids,
+                                                      final=day >= end)} if ids else {}
+    evidence = _evidence_texts(session, ids)
+    items = []
+    for c in commitments:
+        j = judged[c.id]
+        items.append(DossierItem(
+            c.id, c.ledger_no or "", c.title, CommitmentSource(c.source).label, c.target, Decimal(c.weight or 1),
+            c.deadline, c.deadline_current, CommitmentStatus(c.status).label, c.percent_done, j.verdict.verdict,
+            j.label, j.verdict.why, c.verdict_on, evidence.get(c.id, []), j.verdict.evidence_missing))
+    rate_rows = [{"verdict": j.verdict.verdict, "weight": j.weight} for j in judged.values()]
+    rate = fulfilment_rate(rate_rows)
+    grades = [GradeRow(year, EvaluationKind(kind).label, MeetingKind(meeting).label, grade or tr("未确认"),
+                       dict(percent or {}), sid)
+              for year, kind, meeting, grade, percent, sid in session.execute(
+                  select(EvaluationSession.year, EvaluationSession.kind, EvaluationSession.meeting,
+                         EvaluationCount.grade, EvaluationCount.percent, EvaluationSession.id)
+                  .join(EvaluationCount, EvaluationCount.session_id == EvaluationSession.id)
+                  .where(EvaluationCount.person_id == person_id, EvaluationSession.cycle_id == cycle_id)
+                  .order_by(EvaluationSession.year, EvaluationSession.kind, EvaluationSession.id)).tuples()]
+    flags = proposals(session, cycle_id, person_id=person_id)
+    flag_ids = [f.id for f in flags]
+    ex_rows = session.scalars(select(Exemption).where(or_(
+        Exemption.person_id == person_id, Exemption.assessed_role_id.in_(roles or [-1]),
+        Exemption.commitment_id.in_(ids or [-1]), Exemption.flag_id.in_(flag_ids or [-1])))
+        .order_by(Exemption.decided_on, Exemption.id))
+    titles = {c.id: c.ledger_no or c.title for c in commitments}
+    exempt = []
+    for e in ex_rows:
+        if e.commitment_id is not None:
+            subject = tr("事项 {t}").format(t=titles.get(e.commitment_id, e.commitment_id))
+        elif e.flag_id is not None:
+            subject = tr("处理（编号 {id}）").format(id=e.flag_id)
+        else:
+            subject = tr("本人 {y} 年度").format(y=e.year) if e.year else tr("本人")
+        exempt.append(ExemptionRow(e.id, subject, ExemptionCategory(e.category).label, e.reason, e.decision_no,
+                                   e.decided_on, e.revoked_on))
+    verdicts = [j.verdict.verdict for j in judged.values()]
+    rate_row = RateRow(person_id, person.name, village.name if village else "",
+                       sum(1 for v in verdicts if v in ("kept", "partly_kept", "broken")), verdicts.count("kept"),
+                       verdicts.count("partly_kept"), verdicts.count("broken"), verdicts.count("excused"),
+                       verdicts.count("withdrawn"), rate, rate_percent(rate))
+    return Dossier(person_id, person.name, village.name if village else "", posts, cycle.name,
+                   cycle.election_day, end, day, pledges, items, rate_row, grades, flags, exempt)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 年度述职评议汇总
+# ---------------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SummaryRow:
+    village_id: int | None
+    village: str
+    person_id: int
+    name: str
+    post: str
+    people_grade: str            # 民评 (村述民评), "" when none confirmed
+    township_grade: str          # 镇评 (村述镇评)
+    rate_text: str               # 践诺率 at the end of the year, "66.7" or "—"
+    score: Decimal | None        # 综合分
+    score_why: str
+    grade: str                   # 等次: the 民评 grade, else the 镇评 grade
+    triggers: list[str]          # 触发情形 (labels; “（已免责）” when neutralised)
+    opinion: str                 # 乡镇党委意见: the consequences confirmed or waived for the year, with numbers
+
+
+def _worse(a: str, b: str) -> str:
+    order = {"不称职": 0, "基本称职": 1, "称职": 2, "优秀": 3}
+    if not a:
+        return b
+    if not b:
+        return a
+    return a if order.get(grade_name(a) or "", 9) <= order.get(grade_name(b) or "", 9) else b
+
+
+def annual_summary(session: Session, cycle_id: int, year: int, *, village_id: int | None = None) -> list[SummaryRow]:
+    """One row per cadre in office in ``year`` (by village code, surname strokes): 村, 姓名, 职务, 民评, 镇评, 践诺率,
+    综合分, 等次, 触发情形, 乡镇党委意见. Grades from the CONFIRMED sessions of the year (the worse one when a kind was
+    held twice); 践诺率 over the cadre's items judged at the year's end; the composite score of A4 with the weights
+    of the thresholds setting."""
+    cycle = get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
+    as_of = min(dt.date(year, 12, 31), term_end(cycle) - dt.timedelta(days=1))
+    people = holders(session, cycle_id, village_id, year)
+    grades: dict[tuple[int, EvaluationKind], str] = {}
+    for pid, kind, grade in session.execute(
+            select(EvaluationCount.person_id, EvaluationSession.kind, EvaluationCount.grade)
+            .join(EvaluationSession, EvaluationSession.id == EvaluationCount.session_id)
+            .where(EvaluationSession.cycle_id == cycle_id, EvaluationSession.year == year,
+                   EvaluationSession.confirmed_at.is_not(None))).tuples():
+        key = (pid, EvaluationKind(kind))
+        grades[key] = _worse(grades.get(key, ""), grade)
+    fired: dict[int, list[str]] = {}
+    for p in evaluate_triggers(session, cycle_id=cycle_id, as_of=as_of):
+        labels = [trigger_label(f.code) for f in p.fired]
+        labels += [tr("{t}（已免责）").format(t=trigger_label(f.code)) for f in p.results if f.neutralised]
+        fired[p.person_id] = labels
+    villages = {v.id: (v.code, v.name) for v in session.scalars(select(Village))}
+    th = thresholds_of(session)
+    rows = []
+    for h in people:
+        people_grade = grades.get((h.person_id, EvaluationKind.PEOPLE), "")
+        township_grade = grades.get((h.person_id, EvaluationKind.TOWNSHIP), "")
+        rate = person_rate(session, cycle_id, h.person_id, as_of=as_of)
+        score = composite(people_grade or None, township_grade or None, rate.rate, thresholds=th)
+        opinions = []
+        for f in proposals(session, cycle_id, person_id=h.person_id, year=year):
+            if f.year != year or f.state is ConsequenceState.PROPOSED:
+                continue
+            if f.state is ConsequenceState.WAIVED:
+                opinions.append(tr("{k}免责（{no}）").format(k=f.kind_label, no=f.decision_no))
+            else:
+                opinions.append(tr("{k}（{no}）").format(k=f.kind_label, no=f.decision_no))
+        vid = h.village_id
+        rows.append(SummaryRow(vid, villages.get(vid or 0, ("", ""))[1], h.person_id, h.name, h.post, people_grade,
+                               township_grade, rate.rate_text, score.score, score.why,
+                               people_grade or township_grade, fired.get(h.person_id, []), "；".join(opinions)))
+    rows.sort(key=lambda r: (villages.get(r.village_id or 0, ("", ""))[0], stroke_key(r.name)))
+    return rows
