@@ -192,6 +192,14 @@ def test_detail_of_a_parent_lists_children_and_the_roll_up(db, data, clerk):
         assert queries.item_detail(s, kids[0], today=TODAY).detail == {"名称": "前塘", "类型": "河塘"}
 
 
+def test_overdue_items_without_supervision_are_proposed(db, data, admin):
+    from villagevote.seed import set_setting
+    with db.session() as s:
+        assert [r.id for r in queries.supervision_proposals(s, cycle_id=data["cycle"], today=TODAY)] == [data["b"]]
+        set_setting(s, admin, "tracking.propose_supervision_when_overdue", False)
+        assert queries.supervision_proposals(s, cycle_id=data["cycle"], today=TODAY) == []
+
+
 def test_supervisions_and_owner_choices(db, data):
     with db.session() as s:
         rows = queries.supervisions(s, cycle_id=data["cycle"])

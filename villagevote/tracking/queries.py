@@ -53,7 +53,8 @@ from villagevote.tracking.settings import tracking_settings
 
 __all__ = ["ExtensionInfo", "ItemDetail", "LedgerFilter", "LedgerRow", "OwnerChoice", "OwnerChoices", "ReportInfo",
            "SupervisionRow", "TimelineEntry", "VillageChoice", "item_detail", "ledger_all", "ledger_count",
-           "ledger_page", "metric_text", "organization_label", "owner_choices", "supervisions"]
+           "ledger_page", "metric_text", "organization_label", "owner_choices", "supervision_proposals",
+           "supervisions"]
 
 NOT_REPORTED = "未报"
 
@@ -446,6 +447,17 @@ def ledger_page(session: Session, f: LedgerFilter, *, offset: int, limit: int, t
     rows = _ordered(full.where(Commitment.id.in_(page_ids)), full_aliases)
     warn = tracking_settings(session).warn_days
     return [_row(m, today, warn) for m in session.execute(rows)]
+
+
+def supervision_proposals(session: Session, *, cycle_id: int, today: dt.date,
+                          village_id: int | None = None) -> list[LedgerRow]:
+    """A2 "逾期 → proposes 挂牌督办": the overdue items without an active supervision, for a reviewer to decide on
+    (empty when the setting ``propose_supervision_when_overdue`` is off). A proposal only; nothing is written."""
+    if not tracking_settings(session).propose_supervision_when_overdue:
+        return []
+    rows = ledger_all(session, LedgerFilter(cycle_id=cycle_id, village_id=village_id, overdue_only=True),
+                      today=today)
+    return [r for r in rows if r.supervision_id is None]
 
 
 def ledger_all(session: Session, f: LedgerFilter, *, today: dt.date) -> list[LedgerRow]:
