@@ -234,7 +234,7 @@ def _write_sheet(ws: Any, grid: WeekGrid, now: dt.datetime) -> None:
                 cell.number_format = "@"
         ws.row_dimensions[r].height = 32
     _validations(ws, last_row)
-    ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=_col("narrative"))
+    ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=_col("owner"))  # 编号 and 事项 stay in view
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
@@ -292,6 +292,7 @@ def _write_help(wb: Workbook, grid: WeekGrid) -> None:
         cell = ws.cell(row=i, column=1, value=text)
         cell.font = _BOLD if i == 1 else _FONT
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[i].height = 16 * max(1, -(-len(text) // 60))  # about 60 characters a line at width 110
     ws.column_dimensions["A"].width = 110
 
 
