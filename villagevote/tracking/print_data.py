@@ -29,11 +29,9 @@ from sqlalchemy.orm import Session
 
 from villagevote.errors import NotFound, UserError, ValidationError
 from villagevote.i18n import tr
-from villagevote.models.candidates import Candidacy, Person
-from villagevote.models.core import ElectionCycle, Organization, Township, User, Village
-from villagevote.models.enums import CommitmentKind, CommitmentStatus, OrgKind
+from villagevote.models.core import ElectionCycle, Township, User, Village
+from villagevote.models.enums import CommitmentKind, CommitmentStatus
 from villagevote.models.tracking import (
-    AssessedRole,
     Circular,
     Commitment,
     ProgressReport,
@@ -76,8 +74,6 @@ __all__ = [
 ]
 
 TOWNSHIP_GROUP = "乡镇"  # the group of items that belong to no village
-_ORG_SHORT = {OrgKind.PARTY_BRANCH: "党组织", OrgKind.VILLAGE_COMMITTEE: "村委会",
-              OrgKind.SUPERVISION_COMMITTEE: "监委会", OrgKind.COOP: "合作社"}
 
 
 # --- periods ------------------------------------------------------------------------------------------------------
@@ -187,47 +183,6 @@ def _user_names(session: Session) -> dict[str, str]:
     return {u: (d or u) for u, d in session.execute(select(User.username, User.display_name))}
 
 
-@dataclass(frozen=True)
-class _Owner:
-    name: str
-    post: str
-
-
-def _owners(session: Session, items: Sequence[Commitment]) -> dict[int, _Owner]:
-    """commitment id → its owner's name and post (a cadre, an organization, a role holder)."""
-    cand = {c.candidacy_id for c in items if c.candidacy_id}
-    orgs = {c.organization_id for c in items if c.organization_id}
-    roles = {c.assessed_role_id for c in items if c.assessed_role_id}
-    by_cand: dict[int, _Owner] = {}
-    for chunk in _chunks(cand):
-        for cid, name, post, kind in session.execute(
-                select(Candidacy.id, Person.name, Candidacy.post, Organization.kind)
-                .join(Person, Person.id == Candidacy.person_id)
-                .join(Organization, Organization.id == Candidacy.organization_id)
-                .where(Candidacy.id.in_(chunk))):
-            by_cand[cid] = _Owner(name, _ORG_SHORT.get(OrgKind(kind), "") + post)
-    by_org: dict[int, _Owner] = {}
-    for chunk in _chunks(orgs):
-        for oid, kind, vname in session.execute(
-                select(Organization.id, Organization.kind, Village.name)
-                .join(Village, Village.id == Organization.village_id).where(Organization.id.in_(chunk))):
-            label = OrgKind(kind).label
-            name = vname + label[1:] if vname.endswith("村") and label.startswith("村党") else vname + label
-            by_org[oid] = _Owner(name, tr("集体承诺"))
-    by_role: dict[int, _Owner] = {}
-    for chunk in _chunks(roles):
-        for rid, name, title, kind in session.execute(
-                select(AssessedRole.id, Person.name, AssessedRole.title, AssessedRole.kind)
-                .join(Person, Person.id == AssessedRole.person_id).where(AssessedRole.id.in_(chunk))):
-            by_role[rid] = _Owner(name, title or kind.label)
-    out: dict[int, _Owner] = {}
-    for c in items:
-        owner = (by_cand.get(c.candidacy_id or 0) or by_org.get(c.organization_id or 0)
-                 or by_role.get(c.assessed_role_id or 0) or _Owner("", ""))
-        out[c.id] = owner
-    return out
-
-
 def _chunks(ids: Iterable[int], size: int = 500) -> Iterable[list[int]]:
     values = sorted(ids)
     for start in range(0, len(values), size):
@@ -244,14 +199,6 @@ def _items(session: Session, cycle_id: int, village_id: int | None) -> list[Comm
 def _ledger_sort_key(ledger_no: str | None, cid: int) -> tuple:
     parts = re.split(r"(\d+)", ledger_no or "")
     return (tuple(int(p) if p.isdigit() else p for p in parts), cid)
-
-
-def _target_text(c: Commitment) -> str:
-    if c.metric_target is not None:
-        base = _num(c.metric_baseline) if c.metric_baseline is not None else "0"
-        unit = f"（{c.unit}）" if c.unit else ""
-        return f"{base}→{_num(c.metric_target)}{unit}"
-    return c.target or ""
 
 
 # --- 践诺台账 ------------------------------------------------------------------------------------------------------
@@ -679,42 +626,44 @@ class NoticeData:
 
 def supervision_notices(session: Session, cycle_id: int, village_id: int | None, notice_no: str | None
                         ) -> list[NoticeData]:
-    """One notice (by its number, open or lifted), or every open one of the village / township."""
+    """One notice (by its number, open or lifted), or every open one of the village / township:
+    ``queries.supervisions`` with the item's ledger row (时限, 进度, 状态) and the 催办 log."""
     cycle = session.get(ElectionCycle, cycle_id)
     township = session.get(Township, cycle.township_id) if cycle else None
-    q = (select(Supervision, Commitment).join(Commitment, Commitment.id == Supervision.commitment_id)
-         .where(Commitment.cycle_id == cycle_id))
+    rows = queries.supervisions(session, cycle_id=cycle_id, village_id=village_id, open_only=not notice_no)
     if notice_no:
-        q = q.where(Supervision.notice_no == notice_no.strip())
-    else:
-        q = q.where(Supervision.lifted_on.is_(None))
-    if village_id is not None:
-        q = q.where(Commitment.village_id == village_id)
-    rows = list(session.execute(q.order_by(Supervision.issued_on, Supervision.id)).tuples())
+        rows = [r for r in rows if r.notice_no == notice_no.strip()]
     if not rows:
         if notice_no:
             raise UserError(tr("没有督办编号为“{no}”的挂牌督办").format(no=notice_no))
         village = session.get(Village, village_id) if village_id is not None else None
         where = village.name if village is not None else (township.name if township else tr("本乡镇"))
         raise UserError(tr("{where}没有未解除的挂牌督办，督办通知书无内容可打印").format(where=where))
-    owners = _owners(session, [c for _, c in rows])
+    items = {r.id: r for r in queries.ledger_all(session, queries.LedgerFilter(
+        cycle_id=cycle_id, ids=tuple({r.commitment_id for r in rows})), today=dt.date.today())}
     users = _user_names(session)
-    vnames = dict(_villages(session, cycle_id, None))
     urges: dict[int, list[str]] = defaultdict(list)
-    for u in session.scalars(select(SupervisionUrge).where(SupervisionUrge.supervision_id.in_([s.id for s, _ in rows]))
+    for u in session.scalars(select(SupervisionUrge).where(SupervisionUrge.supervision_id.in_([r.id for r in rows]))
                              .order_by(SupervisionUrge.urged_on, SupervisionUrge.id)):
         urges[u.supervision_id].append(" ".join(x for x in (_cn(u.urged_on), u.method, u.note) if x))
     out = []
-    for s, c in rows:
-        owner = owners[c.id]
-        reason = s.reason.label + (tr("：{t}").format(t=s.reason_text) if s.reason_text else "")
-        lamp = machine.light(c.deadline_current or c.deadline, c.status, s.issued_on, 0)
+    for r in rows:
+        item = items.get(r.commitment_id)
+        due = (item.deadline_current or item.deadline) if item is not None else None
+        status = r.status_label
+        if item is not None and machine.light(due, item.status, r.issued_on, 0) == "overdue":
+            status = CommitmentStatus.OVERDUE.label
+        target = ""
+        if item is not None:
+            target = item.target_text
+            if item.kind is CommitmentKind.METRIC and item.target is not None:
+                target = f"{_num(item.baseline) or '0'}→{_num(item.target)}" + (f"（{item.unit}）" if item.unit else "")
         out.append(NoticeData(
-            s.notice_no, township.name if township else "", c.ledger_no or "", c.title, _target_text(c),
-            vnames.get(c.village_id or 0, TOWNSHIP_GROUP),
-            owner.name + (f"（{owner.post}）" if owner.post else ""), reason, s.level.label, s.issued_on,
-            users.get(s.issued_by, s.issued_by), s.limit_date, c.deadline_current or c.deadline,
-            int(c.percent_done or 0), CommitmentStatus.OVERDUE.label if lamp == "overdue" else c.status.label, urges.get(s.id, []), s.lifted_on))
+            r.notice_no, township.name if township else "", r.ledger_no, r.title, target,
+            r.village if item is None or item.village_id is not None else TOWNSHIP_GROUP, r.owner,
+            r.reason_label + (tr("：{t}").format(t=r.reason_text) if r.reason_text else ""), r.level_label,
+            r.issued_on, users.get(r.issued_by, r.issued_by), r.limit_date, due,
+            item.percent if item is not None else 0, status, urges.get(r.id, []), r.lifted_on))
     return out
 
 
