@@ -148,7 +148,8 @@ class ItemJudgement:
 def _as_of(cycle: ElectionCycle, year: int | None, as_of: dt.date | None) -> tuple[dt.date, bool]:
     end = term_end(cycle) - dt.timedelta(days=1)
     if year is not None:
-        return as_of or dt.date(year, 12, 31), False
+        # the year is over: each annual item of it gets its verdict, as every item does at the end of the term
+        return as_of or dt.date(year, 12, 31), True
     day = as_of or end
     return day, day >= end
 
