@@ -62,7 +62,8 @@ def compliance_rows(values: Iterable[Value], villages: Mapping[str, str] | None 
     """One row per village and rule it breaks, by village code and rule code (the total row is not judged):
     no woman on the 村委会; no 青年委员; Party-member or women representatives under one third (a village with
     no representatives recorded gets one row saying so); a 村委会 of fewer or more members than ``committee_limits``
-    (a village with no 村委会 elected yet included)."""
+    (a village with no 村委会 elected yet included — and then only that: no woman / no 青年委员 are not judged on an
+    empty body)."""
     names = villages or {}
     low, high = committee_limits
     rows: list[ComplianceRow] = []
@@ -78,9 +79,10 @@ def compliance_rows(values: Iterable[Value], villages: Mapping[str, str] | None 
         def add(rule: str, figure: str, code: str = code, name: str = name) -> None:
             rows.append(ComplianceRow(code, name, rule, rule_text(rule), figure))
 
-        if "S20.vc_women" in got and n("S20.vc_women") == 0:
+        # a village with no 村委会 (or no 两委) elected yet is flagged once, by the committee size
+        if "S20.vc_women" in got and n("S20.vc_women") == 0 and n("S11.members") > 0:
             add(NO_WOMAN, tr("村委会成员 {n} 人，其中女性 0 人").format(n=n("S11.members")))
-        if "S30.youth_villages" in got and n("S30.youth_villages") == 0:
+        if "S30.youth_villages" in got and n("S30.youth_villages") == 0 and n("S12.members") > 0:
             add(NO_YOUTH, tr("两委成员 {n} 人，35周岁以下 {y} 人，无高中（中专）以上学历的青年委员").format(
                 n=n("S12.members"), y=n("S30.age_le35")))
         if "S70.reps" in got:
