@@ -8,7 +8,9 @@ default installation that folder is the program's data directory (``villagevote.
 pledge scans already are (``attachments/pledge_scans``). An in-memory database falls back to
 ``config.data_dir()``. Every function takes ``data_dir=`` to override it (tests, a moved archive).
 
-Files are content-addressed: the same photo attached twice is stored once. The copy is written to a temporary name
+Files are content-addressed and never overwritten or deleted by the program: the same photo attached twice is
+stored once, and a database restored from an older backup (the backup copies the database file only) still finds
+every file it refers to. The copy is written to a temporary name
 and renamed, so a failed copy leaves nothing; a copy whose transaction is later rolled back leaves an unreferenced
 file, which is harmless (nothing points at it).
 """

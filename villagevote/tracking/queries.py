@@ -323,7 +323,7 @@ _O = aliased(Organization, name="lo")
 _S = aliased(Supervision, name="ls")
 
 
-def _base(f: LedgerFilter, today: dt.date | None) -> tuple[Select, dict[str, Any]]:
+def _base(f: LedgerFilter, today: dt.date | None, *, any_cycle: bool = False) -> tuple[Select, dict[str, Any]]:
     """The ledger's SELECT with every column of a LedgerRow, filtered by ``f`` (unordered, unpaged)."""
     c, v, k, r, p, o, s = Commitment, _V, _K, _R, _P, _O, _S
     active_sup = (select(func.max(Supervision.id)).where(Supervision.commitment_id == c.id,
@@ -355,8 +355,9 @@ def _base(f: LedgerFilter, today: dt.date | None) -> tuple[Select, dict[str, Any
         .outerjoin(r, r.id == c.assessed_role_id)
         .outerjoin(p, p.id == person_id)
         .outerjoin(o, o.id == c.organization_id)
-        .outerjoin(s, s.id == active_sup)
-        .where(c.cycle_id == f.cycle_id))
+        .outerjoin(s, s.id == active_sup))
+    if not any_cycle:
+        query = query.where(c.cycle_id == f.cycle_id)
     if f.ids is not None:
         query = query.where(c.id.in_(list(f.ids)))
     if f.village_id is not None:
@@ -507,11 +508,9 @@ def item_detail(session: Session, commitment_id: int, *, today: dt.date,
     if c is None:
         raise NotFound(tr("找不到践诺事项（编号 {id}）").format(id=commitment_id))
     warn = tracking_settings(session).warn_days
-    query, _aliases = _base(LedgerFilter(cycle_id=c.cycle_id or 0, ids=(c.id,)), today)
-    if c.cycle_id is None:
-        query = query.where(Commitment.cycle_id.is_(None))
+    query, _aliases = _base(LedgerFilter(cycle_id=c.cycle_id or 0, ids=(c.id,)), today, any_cycle=True)
     row = _row(session.execute(query).one(), today, warn)
-    child_query, aliases = _base(LedgerFilter(cycle_id=c.cycle_id or 0), today)
+    child_query, aliases = _base(LedgerFilter(cycle_id=c.cycle_id or 0), today, any_cycle=True)
     children = [_row(m, today, warn) for m in session.execute(
         _ordered(child_query.where(Commitment.parent_id == c.id), aliases))]
     timeline: list[TimelineEntry] = []
