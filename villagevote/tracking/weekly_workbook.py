@@ -470,7 +470,9 @@ def import_week(session: Session, actor: Actor, path: Path, *, expected_village_
                 today=today))
         except UserError as exc:
             no = p.commitment.ledger_no or ""
-            text = exc.message.replace(tr("事项 {no}「{title}」").format(no=no, title=p.commitment.title), "").lstrip("：:")
+            name = tr("事项 {no}「{title}」").format(no=no, title=p.commitment.title)
+            text = exc.message
+            text = text[len(name):].lstrip("：:") if text.startswith(name + "：") else text.replace(name, tr("该事项"))
             errors.append(tr("第 {row} 行（{no}）：{message}").format(row=p.row_number, no=no, message=text))
     if errors:
         raise _refusal(path, errors)
