@@ -112,11 +112,15 @@ class Value:
         digits = definition.precision if precision is None else precision
         if self.denominator == 0:
             return None
-        exact = Decimal(self.numerator) / Decimal(self.denominator)
-        if definition.kind == "ratio":
-            exact = Decimal(self.numerator * 100) / Decimal(self.denominator)
-        quantum = Decimal(1).scaleb(-digits)
-        return exact.quantize(quantum, rounding=ROUND_HALF_UP)
+        # integer arithmetic throughout: round half away from zero (ROUND_HALF_UP) at ``digits`` places
+        scaled = self.numerator * (100 if definition.kind == "ratio" else 1) * 10 ** digits
+        den = abs(self.denominator)
+        quotient, rest = divmod(abs(scaled), den)
+        if 2 * rest >= den:
+            quotient += 1
+        negative = (scaled < 0) != (self.denominator < 0)
+        return Decimal(-quotient if negative else quotient).scaleb(-digits).quantize(
+            Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
     def value_text(self, precision: int | None = None) -> str:
         """"33.3" for 1/3 as a ratio at precision 1, "48.25" for an average, "12" for a count, "—" without a
