@@ -167,3 +167,52 @@ def test_dossier_and_annual_summary(db, town):
         assert [(g.year, g.kind_label, g.grade) for g in dossier.grades] == [(2027, "村述民评", "基本称职"),
                                                                             (2027, "村述镇评", "称职")]
         assert [(c.kind_label, c.state) for c in dossier.consequences] == [("诫勉谈话", ConsequenceState.CONFIRMED)]
+
+
+def test_special_assessment_of_an_appointed_role(db, town):
+    from villagevote.evaluation import special
+    from villagevote.models.enums import AssessedRoleKind, FlagKind, InspectionKind
+    from villagevote.models.tracking import Inspection, ProgressReport
+    from villagevote.tracking.roles import appoint
+
+    with db.session() as s:
+        person = Person(name="李河长", village_id=town.villages["青山村"])
+        s.add(person)
+        s.flush()
+        role = appoint(s, CLERK, cycle_id=town.cycle_id, person_id=person.id, kind=AssessedRoleKind.RIVER_CHIEF,
+                       title="村级河长", village_id=town.villages["青山村"], starts_on=dt.date(2026, 4, 1),
+                       patrol_min=2, patrol_period="month")
+        water = ledger.register(s, CLERK, cycle_id=town.cycle_id, village_id=town.villages["青山村"],
+                                owner=Owner(assessed_role_id=role), title="剿灭劣V类水体：村东河",
+                                source=CommitmentSource.SPECIAL, deadline=dt.date(2027, 6, 30),
+                                today=dt.date(2026, 4, 1))
+        for week, on_time in ((10, True), (20, True), (30, False), (40, True)):
+            s.add(ProgressReport(commitment_id=water, period=f"2027-W{week}", percent=10 * week // 10,
+                                 reported_on=dt.date(2027, 1, 4) + dt.timedelta(weeks=week - 1), on_time=on_time))
+        for month in range(1, 13):  # one patrol a month where two are due
+            s.add(Inspection(cycle_id=town.cycle_id, kind=InspectionKind.PATROL, held_on=dt.date(2027, month, 15),
+                             village_id=town.villages["青山村"], assessed_role_id=role))
+        s.flush()
+        [row] = special.assess_special(s, cycle_id=town.cycle_id, year=2027)
+        # daily: reports 3/4 = 75, patrols 12/24 = 50 → 62.5; effect: the item broken → 0; overall: none
+        assert row.parts["daily.reports"] == Decimal("75.00") and row.parts["daily.inspections"] == Decimal("50.00")
+        assert row.parts["daily"] == Decimal("62.50") and row.parts["effect"] == Decimal("0.00")
+        assert row.parts["overall"] is None
+        assert row.score == Decimal("26.79")  # (62.5·30 + 0·40) / 70
+        assert [k for k, _r, _w in row.proposals] == [FlagKind.INTERVIEW, FlagKind.RECALL]
+        with pytest.raises(ValidationError, match="尚未结束"):
+            special.propose_special(s, REVIEWER, cycle_id=town.cycle_id, year=2027, today=dt.date(2027, 12, 1))
+        ids = special.propose_special(s, REVIEWER, cycle_id=town.cycle_id, year=2027, today=dt.date(2028, 1, 10))
+        flags = [s.get(Flag, i) for i in ids]
+        assert [(f.kind, f.state, f.assessed_role_id) for f in flags] == [
+            (FlagKind.INTERVIEW, ConsequenceState.PROPOSED, role), (FlagKind.RECALL, ConsequenceState.PROPOSED, role)]
+        assert special.propose_special(s, REVIEWER, cycle_id=town.cycle_id, year=2027,
+                                       today=dt.date(2028, 1, 11)) == ids  # once
+        # the scheme is a setting: weights change the score
+        from villagevote.models import Setting
+        s.add(Setting(key=special.SCHEME_KEY, value={"stages": {"effect": {"weight": "0"}}}))
+        s.flush()
+        [row] = special.assess_special(s, cycle_id=town.cycle_id, year=2027)
+        # 62.5: not below the 约谈 line (60), below the 预警 line (70)
+        assert row.score == Decimal("62.50") and [k for k, _r, _w in row.proposals] == [FlagKind.ALERT,
+                                                                                        FlagKind.RECALL]
