@@ -33,14 +33,10 @@ from villagevote.models.enums import CommitmentStatus, InspectionKind
 from villagevote.models.tracking import Attachment, Commitment, Inspection, ProgressReport, Supervision
 from villagevote.tracking import ranking
 from villagevote.tracking.weekly import (
-    due_date,
-    due_weekday,
     item_facts,
     period_bounds,
     period_kind,
     previous_period,
-    timeliness_counts,
-    weeks_in,
 )
 
 __all__ = ["ClosureRow", "MonthRow", "closure_register", "month_bounds", "monthly_comparison"]
@@ -144,10 +140,7 @@ def monthly_comparison(session: Session, *, cycle_id: int, month: str, today: dt
                                     .order_by(Village.code, Village.id)))
     counts = _counts(session, cycle_id, start, as_of)
     supervised = _supervised(session, cycle_id, as_of)
-    weekday = due_weekday(session)
-    weeks = [w for w in weeks_in(start, end) if due_date(w, weekday) <= as_of]
     facts = item_facts(session, cycle_id=cycle_id, owners=False)
-    reports = timeliness_counts(session, cycle_id=cycle_id, periods=weeks, facts=facts)
     scores = _monthly_scores(session, cycle_id, month, start, end)
     scheme = ranking.current_scheme(session)
     ranked = {r.village_id: r for r in ranking.score_period(session, cycle_id=cycle_id, start=start, end=end,
@@ -165,8 +158,9 @@ def monthly_comparison(session: Session, *, cycle_id: int, month: str, today: dt
         registered, new, done, closed, overdue = counts.get(vid, (0, 0, 0, 0, 0))
         rate = Fraction(closed, registered) if registered else None
         change = _points(rate - prev_rates[vid]) if rate is not None and vid in prev_rates else None
-        on_time, due = reports.get(vid, (0, 0))
         r = ranked[vid]
+        # the scheme's 周报及时率 is over the same weeks (those of the month due by as_of)
+        on_time, due = int(r.figures["reports_on_time"]), int(r.figures["reports_due"])
         rows.append(MonthRow(village_id=vid, village=name, registered=registered, new=new, reported_done=done,
                              closed=closed, overdue=overdue, supervised=supervised.get(vid, 0), closure_rate=rate,
                              reports_on_time=on_time, reports_due=due, inspection_score=scores.get(vid),

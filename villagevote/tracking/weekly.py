@@ -24,7 +24,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import null, select
+from sqlalchemy import and_, func, null, select
 from sqlalchemy.orm import Session, aliased
 
 from villagevote.audit import Actor
@@ -395,16 +395,22 @@ def _report(r: ProgressReport) -> WeekReport:
 def _latest_reports(session: Session, ids: Sequence[int], *, before: str | None = None,
                     period: str | None = None) -> dict[int, ProgressReport]:
     """Per item: the report of ``period``, or the latest report before ``before`` (by period, then id)."""
-    if not ids:
-        return {}
-    stmt = select(ProgressReport).where(ProgressReport.commitment_id.in_(list(ids)))
-    if period is not None:
-        stmt = stmt.where(ProgressReport.period == period)
-    if before is not None:
-        stmt = stmt.where(ProgressReport.period < before, ProgressReport.period != "")
     out: dict[int, ProgressReport] = {}
-    for rep in session.scalars(stmt.order_by(ProgressReport.period, ProgressReport.reported_on, ProgressReport.id)):
-        out[rep.commitment_id] = rep  # the last one wins
+    for chunk in _chunks(ids):
+        stmt = select(ProgressReport).where(ProgressReport.commitment_id.in_(chunk))
+        if period is not None:
+            stmt = stmt.where(ProgressReport.period == period)
+        if before is not None:
+            # only each item's latest week before ``before`` (the (commitment_id, period) index), not its history
+            latest = (select(ProgressReport.commitment_id.label("cid"), func.max(ProgressReport.period).label("last"))
+                      .where(ProgressReport.commitment_id.in_(chunk), ProgressReport.period < before,
+                             ProgressReport.period != "")
+                      .group_by(ProgressReport.commitment_id).subquery())
+            stmt = stmt.join(latest, and_(latest.c.cid == ProgressReport.commitment_id,
+                                          latest.c.last == ProgressReport.period))
+        for rep in session.scalars(stmt.order_by(ProgressReport.period, ProgressReport.reported_on,
+                                                 ProgressReport.id)):
+            out[rep.commitment_id] = rep  # the last one wins
     return out
 
 
