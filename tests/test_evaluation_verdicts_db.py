@@ -216,3 +216,24 @@ def test_special_assessment_of_an_appointed_role(db, town):
         # 62.5: not below the 约谈 line (60), below the 预警 line (70)
         assert row.score == Decimal("62.50") and [k for k, _r, _w in row.proposals] == [FlagKind.ALERT,
                                                                                         FlagKind.RECALL]
+
+
+def test_a_composite_below_sixty_proposes_team_adjustment(db, town):
+    from villagevote.models.enums import FlagKind
+
+    with db.session() as s:
+        item(s, town, "方主任", "修桥", dt.date(2027, 6, 30))  # open at the year's end: broken, 践诺率 0
+        fang = s.get(Candidacy, town.cands["方主任"]).person_id
+        sid = sessions.create_session(s, CLERK, cycle_id=town.cycle_id, village_id=town.villages["绿水村"], year=2027,
+                                      kind="people", meeting="representatives", scale=THREE, due=45, present=40,
+                                      held_on=dt.date(2027, 12, 20), today=dt.date(2028, 1, 1))
+        sessions.enter_counts(s, CLERK, sid, [CountInput(fang, counts={"满意": 20, "基本满意": 8, "不满意": 12})])
+        sessions.confirm_session(s, REVIEWER, sid, today=dt.date(2028, 1, 1))
+        # 民评 基本称职 60 × 50 + 践诺率 0 × 20, 镇评 missing: 3000 / 70 = 42.86 < 60
+        ids = term_verdicts.propose_composite(s, REVIEWER, cycle_id=town.cycle_id, year=2027,
+                                              today=dt.date(2028, 1, 15))
+        [flag] = [s.get(Flag, i) for i in ids]
+        assert flag.kind == FlagKind.TEAM_ADJUSTMENT and flag.rule == "composite_adjust_below"
+        assert "42.86" in flag.why and flag.person_id == fang
+        assert term_verdicts.propose_composite(s, REVIEWER, cycle_id=town.cycle_id, year=2027,
+                                               today=dt.date(2028, 1, 16)) == ids

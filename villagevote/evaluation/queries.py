@@ -23,9 +23,9 @@ from villagevote.evaluation import engine
 from villagevote.evaluation.office import holders, term_end
 from villagevote.evaluation.resignation import evaluate_triggers
 from villagevote.evaluation.sessions import engine_input
-from villagevote.evaluation.term_verdicts import RateRow, judge_items, person_items, person_rate, thresholds_of
-from villagevote.evaluation.thresholds import grade_name, meeting_name, merge
-from villagevote.evaluation.verdicts import cn_date, composite, fulfilment_rate, rate_percent
+from villagevote.evaluation.term_verdicts import RateRow, judge_items, person_items, year_scores
+from villagevote.evaluation.thresholds import meeting_name, merge
+from villagevote.evaluation.verdicts import cn_date, fulfilment_rate, rate_percent
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
 from villagevote.models import Candidacy, ElectionCycle, Person, Pledge, Village
@@ -486,15 +486,6 @@ class SummaryRow:
     opinion: str                 # 乡镇党委意见: the consequences confirmed or waived for the year, with numbers
 
 
-def _worse(a: str, b: str) -> str:
-    order = {"不称职": 0, "基本称职": 1, "称职": 2, "优秀": 3}
-    if not a:
-        return b
-    if not b:
-        return a
-    return a if order.get(grade_name(a) or "", 9) <= order.get(grade_name(b) or "", 9) else b
-
-
 def annual_summary(session: Session, cycle_id: int, year: int, *, village_id: int | None = None) -> list[SummaryRow]:
     """One row per cadre in office in ``year`` (by village code, surname strokes): 村, 姓名, 职务, 民评, 镇评, 践诺率,
     综合分, 等次, 触发情形, 乡镇党委意见. Grades from the CONFIRMED sessions of the year (the worse one when a kind was
@@ -502,28 +493,15 @@ def annual_summary(session: Session, cycle_id: int, year: int, *, village_id: in
     of the thresholds setting."""
     cycle = get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
     as_of = min(dt.date(year, 12, 31), term_end(cycle) - dt.timedelta(days=1))
-    people = holders(session, cycle_id, village_id, year)
-    grades: dict[tuple[int, EvaluationKind], str] = {}
-    for pid, kind, grade in session.execute(
-            select(EvaluationCount.person_id, EvaluationSession.kind, EvaluationCount.grade)
-            .join(EvaluationSession, EvaluationSession.id == EvaluationCount.session_id)
-            .where(EvaluationSession.cycle_id == cycle_id, EvaluationSession.year == year,
-                   EvaluationSession.confirmed_at.is_not(None))).tuples():
-        key = (pid, EvaluationKind(kind))
-        grades[key] = _worse(grades.get(key, ""), grade)
     fired: dict[int, list[str]] = {}
     for p in evaluate_triggers(session, cycle_id=cycle_id, as_of=as_of):
         labels = [trigger_label(f.code) for f in p.fired]
         labels += [tr("{t}（已免责）").format(t=trigger_label(f.code)) for f in p.results if f.neutralised]
         fired[p.person_id] = labels
     villages = {v.id: (v.code, v.name) for v in session.scalars(select(Village))}
-    th = thresholds_of(session)
     rows = []
-    for h in people:
-        people_grade = grades.get((h.person_id, EvaluationKind.PEOPLE), "")
-        township_grade = grades.get((h.person_id, EvaluationKind.TOWNSHIP), "")
-        rate = person_rate(session, cycle_id, h.person_id, as_of=as_of)
-        score = composite(people_grade or None, township_grade or None, rate.rate, thresholds=th)
+    for score in year_scores(session, cycle_id, year, village_id=village_id):
+        h = score.holder
         opinions = []
         for f in proposals(session, cycle_id, person_id=h.person_id, year=year):
             if f.year != year or f.state is ConsequenceState.PROPOSED:
@@ -533,8 +511,10 @@ def annual_summary(session: Session, cycle_id: int, year: int, *, village_id: in
             else:
                 opinions.append(tr("{k}（{no}）").format(k=f.kind_label, no=f.decision_no))
         vid = h.village_id
-        rows.append(SummaryRow(vid, villages.get(vid or 0, ("", ""))[1], h.person_id, h.name, h.post, people_grade,
-                               township_grade, rate.rate_text, score.score, score.why,
-                               people_grade or township_grade, fired.get(h.person_id, []), "；".join(opinions)))
+        rows.append(SummaryRow(vid, villages.get(vid or 0, ("", ""))[1], h.person_id, h.name, h.post,
+                               score.people_grade, score.township_grade, score.rate.rate_text,
+                               score.composite.score, score.composite.why,
+                               score.people_grade or score.township_grade, fired.get(h.person_id, []),
+                               "；".join(opinions)))
     rows.sort(key=lambda r: (villages.get(r.village_id or 0, ("", ""))[0], stroke_key(r.name)))
     return rows

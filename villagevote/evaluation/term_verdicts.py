@@ -27,9 +27,11 @@ from villagevote import audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, requires
 from villagevote.errors import ValidationError
-from villagevote.evaluation.office import term_end
-from villagevote.evaluation.thresholds import Thresholds, merge
+from villagevote.evaluation.office import Holder, holders, term_end
+from villagevote.evaluation.proposals import Target, propose
+from villagevote.evaluation.thresholds import Thresholds, grade_name, merge
 from villagevote.evaluation.verdicts import (
+    Composite,
     ItemFacts,
     ItemVerdict,
     composite,
@@ -41,7 +43,15 @@ from villagevote.evaluation.verdicts import (
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
 from villagevote.models import Candidacy, ElectionCycle, Person, Setting, Village
-from villagevote.models.enums import CommitmentKind, CommitmentSource, CommitmentStatus, Verdict
+from villagevote.models.enums import (
+    CommitmentKind,
+    CommitmentSource,
+    CommitmentStatus,
+    EvaluationKind,
+    FlagKind,
+    Verdict,
+)
+from villagevote.models.evaluation import EvaluationCount, EvaluationSession
 from villagevote.models.tracking import (
     AssessedRole,
     Attachment,
@@ -57,6 +67,7 @@ __all__ = [
     "RateRow",
     "Rates",
     "VerdictRun",
+    "YearScore",
     "composite_of",
     "evidence_count",
     "fulfilment_rates",
@@ -65,7 +76,9 @@ __all__ = [
     "judge_items",
     "person_items",
     "person_rate",
+    "propose_composite",
     "thresholds_of",
+    "year_scores",
 ]
 
 MISSING_EVIDENCE = "缺佐证"
@@ -335,3 +348,68 @@ def composite_of(session: Session, people_grade: str | None, township_grade: str
                  rate: Fraction | None) -> Any:
     """The composite score of A4 (weights and grade points from the thresholds setting)."""
     return composite(people_grade or None, township_grade or None, rate, thresholds=thresholds_of(session))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the year's composite score (A4) and its 班子调整 proposal
+# ---------------------------------------------------------------------------------------------------------------
+
+_ORDER = {"不称职": 0, "基本称职": 1, "称职": 2, "优秀": 3}
+
+
+def _worse(a: str, b: str) -> str:
+    if not a or not b:
+        return a or b
+    return a if _ORDER.get(grade_name(a) or "", 9) <= _ORDER.get(grade_name(b) or "", 9) else b
+
+
+@dataclass(frozen=True)
+class YearScore:
+    holder: Holder
+    people_grade: str          # 民评: the confirmed 村述民评 grade of the year ("" for none; the worse of two)
+    township_grade: str        # 镇评: the confirmed 村述镇评 grade
+    rate: RateRow              # 践诺率 of the cadre's items judged at the end of the year
+    composite: Composite
+
+
+def year_scores(session: Session, cycle_id: int, year: int, *, village_id: int | None = None) -> list[YearScore]:
+    """Per cadre in office in ``year`` (surname strokes within the village order of :func:`holders`): the year's
+    grades, 践诺率 and composite score (weights and grade points from the thresholds setting)."""
+    cycle = get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
+    as_of = min(dt.date(year, 12, 31), term_end(cycle) - dt.timedelta(days=1))
+    grades: dict[tuple[int, EvaluationKind], str] = {}
+    for pid, kind, grade in session.execute(
+            select(EvaluationCount.person_id, EvaluationSession.kind, EvaluationCount.grade)
+            .join(EvaluationSession, EvaluationSession.id == EvaluationCount.session_id)
+            .where(EvaluationSession.cycle_id == cycle_id, EvaluationSession.year == year,
+                   EvaluationSession.confirmed_at.is_not(None))).tuples():
+        key = (pid, EvaluationKind(kind))
+        grades[key] = _worse(grades.get(key, ""), grade)
+    th = thresholds_of(session)
+    out = []
+    for h in holders(session, cycle_id, village_id, year):
+        people = grades.get((h.person_id, EvaluationKind.PEOPLE), "")
+        township = grades.get((h.person_id, EvaluationKind.TOWNSHIP), "")
+        rate = person_rate(session, cycle_id, h.person_id, as_of=as_of)
+        out.append(YearScore(h, people, township, rate,
+                             composite(people or None, township or None, rate.rate, thresholds=th)))
+    return out
+
+
+@requires(Permission.REVIEW, note=tr("综合得分低于设定分数的，提出班子调整建议"))
+def propose_composite(session: Session, actor: Actor, *, cycle_id: int, year: int,
+                      today: dt.date | None = None) -> list[int]:
+    """After the year: a composite score below ``composite_adjust_below`` (60) proposes 班子调整 (tracking.md A4);
+    returns the proposals' ids. Refused before the year is over."""
+    today = today or dt.date.today()
+    if dt.date(year, 12, 31) > today:
+        raise ValidationError(tr("{y} 年度尚未结束，不能计算综合得分").format(y=year))
+    ids = []
+    for score in year_scores(session, cycle_id, year):
+        h = score.holder
+        for p in score.composite.proposals:
+            target = Target(cycle_id, h.person_id, h.candidacy_id, h.assessed_role_id, h.village_id)
+            ids.append(propose(session, actor, target, kind=FlagKind(p["kind"]), rule=p["rule"],
+                               why=tr("{y}年{why}（{detail}）").format(y=year, why=p["why"], detail=score.composite.why),
+                               year=year, raised_on=today, source_type="composite_score"))
+    return ids
