@@ -332,7 +332,8 @@ def _base(f: LedgerFilter, today: dt.date | None, *, any_cycle: bool = False) ->
     last_period = (select(func.max(ProgressReport.period)).where(ProgressReport.commitment_id == c.id)
                    .correlate(c).scalar_subquery())
     last_on = (select(ProgressReport.reported_on).where(ProgressReport.commitment_id == c.id)
-               .order_by(ProgressReport.period.desc(), ProgressReport.id.desc()).limit(1)
+               .order_by(ProgressReport.period.desc(), ProgressReport.reported_on.desc(), ProgressReport.id.desc())
+               .limit(1)
                .correlate(c).scalar_subquery())
     reports = select(ProgressReport.id).where(ProgressReport.commitment_id == c.id).correlate(c)
     evidence = (select(func.count(Attachment.id)).where(or_(
@@ -405,7 +406,12 @@ def _row(m: Any, today: dt.date, warn_days: int) -> LedgerRow:
     sup_level = SupervisionLevel(m.sup_level) if m.sup_level is not None else None
     supervision = tr("{level}督办 限 {limit}").format(level=sup_level.label, limit=m.sup_limit.isoformat()) \
         if sup_level is not None and m.sup_limit is not None else ""
-    last_report = f"{m.last_period}（{m.last_on.isoformat()}）" if m.last_period and m.last_on else NOT_REPORTED
+    if m.last_on is None:
+        last_report = NOT_REPORTED
+    elif m.last_period:
+        last_report = f"{m.last_period}（{m.last_on.isoformat()}）"
+    else:  # a dated update without a week (rows from before weekly reporting)
+        last_report = m.last_on.isoformat()
     weight = Decimal(m.weight) if m.weight is not None else Decimal(1)
     return LedgerRow(
         id=m.id, ledger_no=m.ledger_no or "", village_id=m.village_id, village=village, owner_name=owner_name,
