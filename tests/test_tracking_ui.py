@@ -140,6 +140,11 @@ def test_page_loads_ledger_with_lights_and_filters(qtbot, db, admin, township, i
     assert set(_ledger_ids(tab)) == {items["west1"], items["west2"]}
     tab.village.setCurrentIndex(0)
     _settle(ctx)
+    ctx.set_village(township.village_ids[1])  # the main window's village tree
+    _settle(ctx)
+    assert set(_ledger_ids(tab)) == {items["west1"], items["west2"]}
+    ctx.set_village(None)
+    _settle(ctx)
     # the detail of an item: fields, the timeline with the report and the registration
     assert tab.select_item(items["road"])
     _settle(ctx)
@@ -365,3 +370,113 @@ def test_weekly_workbook_round_trip_through_the_buttons(qtbot, db, admin, townsh
     _settle(ctx)
     assert messages[-1][0] == "导入周报表" and "2" in messages[-1][1], messages[-1]
     assert tab.grid is not None and tab.grid.missing == len(tab.grid.rows) - 2
+
+
+def test_inspection_supervision_and_ranking_through_the_buttons(qtbot, db, admin, reviewer, township, items,
+                                                                monkeypatch, messages):
+    """月查 with a finding, 挂牌督办 of the overdue item and a 催办, then the quarter's ranking frozen — all through the
+    page's buttons and dialogs; the tabs show what was written."""
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    from villagevote.tracking import queries
+    from villagevote.ui.dialogs.common import Ask
+    from villagevote.ui.pages.tracking import dialogs
+    from villagevote.ui.pages.tracking.inspections_tab import InspectionsTab
+    from villagevote.ui.pages.tracking.ledger_tab import LedgerTab
+    from villagevote.ui.pages.tracking.ranking_tab import RankingTab
+    from villagevote.ui.pages.tracking.supervision_tab import SupervisionTab
+    monkeypatch.setattr(Ask, "confirm", classmethod(lambda cls, *a, **k: True))
+    page, ctx = _page(qtbot, db, admin)
+    ledger = page.show_tab(LedgerTab)
+    _settle(ctx)
+    with db.read_session() as s:
+        late_no = queries.item_detail(s, items["late"], today=TODAY).row.ledger_no
+
+    def fill_inspection(d: dialogs.InspectionDialog) -> None:
+        d.village.setCurrentIndex(d.village.findData(township.village_ids[0]))
+        d.inspectors.setText("王五、赵六")
+        d.score.setText("86.5")
+        d.summary.setPlainText("礼堂修缮未开工")
+        d.add_finding()
+        d.grid.setItem(0, 0, QTableWidgetItem("文化礼堂修缮逾期未开工"))
+        d.grid.setItem(0, 5, QTableWidgetItem(late_no))
+    _answer(monkeypatch, dialogs.InspectionDialog, fill_inspection)
+    inspections = page.show_tab(InspectionsTab)
+    _settle(ctx)
+    inspections.add_btn.click()
+    _settle(ctx)
+    assert inspections.model.rowCount() == 1
+    inspections.view.selectRow(0)
+    assert "文化礼堂修缮逾期未开工" in inspections.findings.toPlainText()
+    _shot(page, "inspections")
+
+    page.show_tab(LedgerTab)
+    _settle(ctx)
+    assert ledger.select_item(items["late"])
+    _answer(monkeypatch, dialogs.SuperviseDialog, lambda d: d.reason_text.setPlainText("逾期未开工"))
+    ledger.supervise_btn.click()
+    _settle(ctx)
+    sup = page.show_tab(SupervisionTab)
+    _settle(ctx)
+    assert sup.model.rowCount() == 1 and sup.model.row_at(0).ledger_no == late_no
+    sup.view.selectRow(0)
+    assert sup.urge_btn.isEnabled()
+    _answer(monkeypatch, dialogs.UrgeDialog, lambda d: d.note.setPlainText("电话催促村书记"))
+    sup.urge_btn.click()
+    _settle(ctx)
+    assert sup.model.row_at(0).urges == 1
+    _shot(page, "supervision")
+    # the ledger and the detail show the supervision and the finding
+    page.show_tab(LedgerTab)
+    _settle(ctx)
+    assert ledger.select_item(items["late"])
+    _settle(ctx)
+    timeline = ledger.detail.browser.toPlainText()
+    assert "挂牌督办" in timeline and "催办" in timeline and "发现问题" in timeline
+
+    ranking = page.show_tab(RankingTab)
+    _settle(ctx)
+    assert ranking.freeze_btn.isEnabled()
+    ranking.freeze_btn.click()
+    _settle(ctx)
+    assert ranking.data is not None and ranking.data.snapshot is not None
+    assert not ranking.sign_btn.isEnabled() or ranking.data.snapshot.created_by == "admin"
+    _shot(page, "ranking")
+    # another user signs it
+    page2, ctx2 = _page(qtbot, db, reviewer)
+    ranking2 = page2.show_tab(RankingTab)
+    _settle(ctx2)
+    assert ranking2.sign_btn.isEnabled()
+    ranking2.sign_btn.click()
+    _settle(ctx2)
+    assert ranking2.data is not None and ranking2.data.snapshot is not None and ranking2.data.snapshot.signed
+    assert ranking2.interview_btn.isEnabled() and ranking2.print_btn.isEnabled()
+    assert not [m for m in messages if m[0] != "已保存"], messages
+
+
+def test_ledger_reads_page_by_page(qtbot, db, admin, township, messages):
+    """More items than one page: the first page comes with the tab's query, the next one on the worker when the view
+    asks for more (scrolling to the end)."""
+    from villagevote.models.core import Organization
+    from villagevote.tracking import ledger
+    from villagevote.tracking.ledger import Owner
+    from villagevote.ui.pages.tracking.ledger_tab import LedgerTab
+    from villagevote.ui.table_model import PAGE_SIZE
+    n = PAGE_SIZE + 12
+    with db.session() as s:
+        org = s.query(Organization).filter_by(cycle_id=township.cycle_id, village_id=township.village_ids[0],
+                                              kind=OrgKind.VILLAGE_COMMITTEE).one()
+        for i in range(n):
+            ledger.register(s, admin, cycle_id=township.cycle_id, village_id=None, owner=Owner(organization_id=org.id),
+                            title=f"事项{i:04d}", source=CommitmentSource.ASSIGNED, deadline=dt.date(2027, 12, 31),
+                            starts_on=dt.date(2027, 1, 4), today=dt.date(2027, 1, 4))
+    page, ctx = _page(qtbot, db, admin)
+    tab = page.show_tab(LedgerTab)
+    _settle(ctx)
+    assert tab.model.total == n and tab.model.rowCount() == PAGE_SIZE
+    assert tab.model.canFetchMore()
+    tab.view.scrollToBottom()
+    tab.model.fetchMore()
+    _settle(ctx)
+    assert tab.model.rowCount() == n and not tab.model.canFetchMore()
+    assert len(set(_ledger_ids(tab))) == n

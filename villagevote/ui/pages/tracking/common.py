@@ -14,7 +14,7 @@ from villagevote.changes import Area
 from villagevote.i18n import tr
 from villagevote.ui.dialogs.common import Ask, show_error
 from villagevote.ui.pages.base import Page
-from villagevote.ui.table_model import PAGE_SIZE, Column, RowsModel, SortProxy, sorting_proxy
+from villagevote.ui.table_model import ID_ROLE, PAGE_SIZE, Column, RowsModel, SortProxy, sorting_proxy
 
 if TYPE_CHECKING:
     from villagevote.ui.context import AppContext
@@ -93,7 +93,7 @@ def date_text(day: dt.date | None) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------- tables
-def table(model: Any, parent: QWidget, *, sortable: bool = True) -> QTableView:
+def table(model: Any, parent: QWidget, *, sortable: bool = True, fit: bool = True) -> QTableView:
     """A read-only table selecting one row; sortable ones sort by header click through a proxy (names in 姓氏笔画
     order, numbers as numbers), in the order the domain gave until a header is clicked."""
     view = QTableView()
@@ -108,10 +108,23 @@ def table(model: Any, parent: QWidget, *, sortable: bool = True) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
     view.verticalHeader().setDefaultSectionSize(24)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    # small tables fit their columns to the contents; the paged ledger sets widths (fitting would read every row)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents if fit
+                                                 else QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
     view.verticalHeader().hide()
     return view
+
+
+def reselect(view: QTableView, wanted_id: Any) -> None:
+    """Select the row whose id is ``wanted_id`` again after a reload (nothing when it is gone)."""
+    if wanted_id is None:
+        return
+    model = view.model()
+    for r in range(model.rowCount()):
+        if model.index(r, 0).data(ID_ROLE) == wanted_id:
+            view.selectRow(r)
+            return
 
 
 def current_row(view: QTableView) -> Any:
@@ -210,6 +223,7 @@ class PagedRows(RowsModel):
 def fill_villages(combo: QComboBox, villages: list[Any], chosen: int | None, first: str | None = None) -> None:
     """The village choice (``first`` = the whole township, data None) keeping ``chosen`` selected; no signal."""
     combo.blockSignals(True)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
     combo.clear()
     if first is not None:
         combo.addItem(first, None)
@@ -222,6 +236,7 @@ def fill_villages(combo: QComboBox, villages: list[Any], chosen: int | None, fir
 
 def fill_texts(combo: QComboBox, items: list[tuple[str, Any]], chosen: Any) -> None:
     combo.blockSignals(True)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
     combo.clear()
     for text, data in items:
         combo.addItem(text, data)

@@ -121,7 +121,6 @@ class DetailPanel(QWidget):
         row.addWidget(self.window_btn)
         row.addStretch(1)
         layout.addLayout(row)
-        self._windows: list[DetailDialog] = []
 
     def forget(self) -> None:
         """Read the item again next time (it was just written)."""
@@ -153,9 +152,7 @@ class DetailPanel(QWidget):
         """The detail in a window of its own (double-click on the ledger), to read a long timeline."""
         if self.loaded is None:
             return
-        dialog = DetailDialog(self.loaded, self)
-        self._windows = [w for w in self._windows if w.isVisible()] + [dialog]
-        dialog.show()
+        DetailDialog(self.loaded, self).show()  # kept alive by its parent; deleted when closed
 
     def _open_link(self, url: QUrl) -> None:
         open_link(self.loaded, url)

@@ -19,6 +19,7 @@ from villagevote.ui.pages.tracking.common import (
     current_row,
     fill_texts,
     month_of,
+    reselect,
     rows_model,
     set_rows,
     table,
@@ -105,7 +106,9 @@ class InspectionsTab(TrackingTab):
         months = _months(self.today)
         fill_texts(self.month, [(tr("{y}年{m}月").format(y=m[:4], m=int(m[5:])), m) for m in months],
                    self.chosen_month())
+        keep = current_row(self.view)
         set_rows(self.model, rows)
+        reselect(self.view, keep.id if keep is not None else None)
         self.info.setText(tr("本月检查 {n} 次，发现问题 {f} 条。").format(
             n=len(rows), f=sum(r.finding_count for r in rows)) if rows else tr("本月还没有检查记录。"))
         self._show_findings()

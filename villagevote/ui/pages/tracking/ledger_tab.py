@@ -141,7 +141,7 @@ class LedgerTab(TrackingTab):
         splitter = QSplitter()
         self.model = PagedRows(ctx, LEDGER_COLUMNS, row_brush=_brush, foreground=_foreground)
         # the ledger is ordered by its query (village, ledger number) and read page by page: no sorting proxy
-        self.view = table(self.model, self, sortable=False)
+        self.view = table(self.model, self, sortable=False, fit=False)
         for col, width in enumerate((104, 56, 130, 200, 100, 48, 60, 44, 120, 140, 70, 100, 44, 84)):
             self.view.setColumnWidth(col, width)
         splitter.addWidget(self.view)
@@ -195,11 +195,14 @@ class LedgerTab(TrackingTab):
 
     # ------------------------------------------------------------------------------------------------ loading
     def _follow_village(self, village_id: int | None) -> None:
+        """The village chosen in the main window's tree becomes the filter (the base class reloaded before this
+        ran, with the old choice: read again)."""
         index = self.village.findData(village_id)
         if index >= 0 and index != self.village.currentIndex():
             self.village.blockSignals(True)
             self.village.setCurrentIndex(index)
             self.village.blockSignals(False)
+            self.reload()
 
     def wanted(self) -> dict[str, Any]:
         """The filters as chosen now (read on the GUI thread; the query runs on the worker)."""

@@ -14,7 +14,15 @@ from villagevote.reports.registry import Options
 from villagevote.township import cycle_info
 from villagevote.tracking import queries, supervision
 from villagevote.ui.pages.tracking import dialogs
-from villagevote.ui.pages.tracking.common import OVERDUE_BG, TrackingTab, current_row, rows_model, set_rows, table
+from villagevote.ui.pages.tracking.common import (
+    OVERDUE_BG,
+    TrackingTab,
+    current_row,
+    reselect,
+    rows_model,
+    set_rows,
+    table,
+)
 from villagevote.ui.printing import produce
 from villagevote.ui.table_model import Column
 from villagevote.ui.widgets import button
@@ -84,8 +92,10 @@ class SupervisionTab(TrackingTab):
                                     open_only=not self.include_lifted.isChecked())
 
     def show_data(self, rows: list[Any]) -> None:
+        keep = self.selected()
         self.rows = rows
         set_rows(self.model, rows)
+        reselect(self.view, keep.id if keep is not None else None)
         open_rows = [r for r in rows if r.lifted_on is None]
         late = [r for r in open_rows if r.limit_date < self.today]
         self.info.setText(tr("未解除 {n} 项，其中超过限期 {m} 项。").format(n=len(open_rows), m=len(late)) if rows

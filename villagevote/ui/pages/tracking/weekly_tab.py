@@ -304,8 +304,11 @@ class WeeklyTab(TrackingTab):
 
     # ------------------------------------------------------------------------------------------------ loading
     def _follow_village(self, village_id: int | None) -> None:
-        if village_id is not None:
+        """The village chosen in the main window's tree is the one entered (read again: the base class reloaded
+        before this ran)."""
+        if village_id is not None and village_id != self._wanted[0]:
             self._wanted = (village_id, self._wanted[1])
+            self.reload()
 
     def _changed_choice(self) -> None:
         if self.model.dirty and not Ask.confirm(self, tr("周报未保存"), tr("本周已修改的内容还没有保存，放弃这些修改吗？")):
