@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from villagevote.audit import Actor
 from villagevote.auth import Permission, requires
 from villagevote.errors import ValidationError
+from villagevote.evaluation.office import term_years
 from villagevote.evaluation.proposals import Target, exemption_for, propose
 from villagevote.evaluation.term_verdicts import judge_items, thresholds_of
 from villagevote.evaluation.thresholds import grade_name
@@ -261,6 +262,9 @@ def propose_special(session: Session, actor: Actor, *, cycle_id: int, year: int,
     """Assess and store the proposals (预警, 约谈, 召回) of the year's 专项考核; returns their ids. Refused before the
     year is over."""
     today = today or dt.date.today()
+    cycle = get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
+    if year not in term_years(cycle):
+        raise ValidationError(tr("{y} 年不在本届任期内").format(y=year))
     if dt.date(year, 12, 31) > today:
         raise ValidationError(tr("{y} 年度尚未结束，不能作专项考核").format(y=year))
     ids = []

@@ -27,7 +27,7 @@ from villagevote import audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, requires
 from villagevote.errors import ValidationError
-from villagevote.evaluation.office import Holder, holders, term_end
+from villagevote.evaluation.office import Holder, holders, term_end, term_years
 from villagevote.evaluation.proposals import Target, propose
 from villagevote.evaluation.thresholds import Thresholds, grade_name, merge
 from villagevote.evaluation.verdicts import (
@@ -402,6 +402,9 @@ def propose_composite(session: Session, actor: Actor, *, cycle_id: int, year: in
     """After the year: a composite score below ``composite_adjust_below`` (60) proposes 班子调整 (tracking.md A4);
     returns the proposals' ids. Refused before the year is over."""
     today = today or dt.date.today()
+    cycle = get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
+    if year not in term_years(cycle):
+        raise ValidationError(tr("{y} 年不在本届任期内").format(y=year))
     if dt.date(year, 12, 31) > today:
         raise ValidationError(tr("{y} 年度尚未结束，不能计算综合得分").format(y=year))
     ids = []
