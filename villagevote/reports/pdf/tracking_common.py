@@ -5,14 +5,16 @@ the signature and seal block. Black and white, every text ≥ 10 pt, dates as 20
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
 from villagevote.fonts import pdf_fonts
 from villagevote.i18n import tr
@@ -21,18 +23,19 @@ from villagevote.reports.pdf.base import (
     MARGINS,
     NumberedDocTemplate,
     PageMarks,
-    cell_table,
     cn_date,
     column_widths,
     continuation,
+    grid_table,
     styles,
 )
-from villagevote.reports.pdf.text import draw_text, para, string_width
+from villagevote.reports.pdf.text import draw_text, markup, para, printable, string_width
 
 __all__ = ["CHUNK_ROWS", "FOOTER_SIZE", "build_tracking_pdf", "date_cell", "date_lines", "fitted_widths",
            "footer_text", "frame_width", "group_block", "ledger_no_lines", "signature_row", "table_chunks", "title_block"]
 
 CHUNK_ROWS = 60       # rows per table: long registers are split (a huge reportlab Table lays out in quadratic time)
+GROUP_ROOM = 45 * mm  # a village group starts on a new page when less is left
 FOOTER_SIZE = 10      # the footer's 填表人 / 审核人 / 日期 line (≥ 10 pt like everything printed)
 
 
@@ -103,17 +106,58 @@ def title_block(title: str, lines: Sequence[str]) -> list[Flowable]:
     return out
 
 
+class CachedParagraph(Paragraph):
+    """A table cell's paragraph that keeps its last wrap: reportlab wraps every cell of a long table again at each
+    page split (and once more for a KeepTogether), and the Chinese line breaking is most of a register's cost."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self.__dict__.get("_vv_wrapped") == availWidth:
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._vv_wrapped = availWidth
+        return size
+
+
+def _cell_styles(align: str) -> tuple[ParagraphStyle, ParagraphStyle]:
+    f = pdf_fonts()
+    body = ParagraphStyle("vv_tracking_cell", fontName=f.body, fontSize=10, leading=13, wordWrap="CJK",
+                          alignment=TA_LEFT if align.upper() == "LEFT" else TA_CENTER)
+    head = ParagraphStyle("vv_tracking_head", parent=body, fontName=f.heading, alignment=TA_CENTER)
+    return body, head
+
+
+def _cell(text: str, style: ParagraphStyle) -> CachedParagraph:
+    return CachedParagraph("<br/>".join(markup(line, style.fontName) for line in text.split("\n")), style)
+
+
 def table_chunks(header: Sequence[str], rows: Sequence[Sequence[object]], width: float, *,
                  widths: Sequence[float] | None = None, align: str = "CENTER", padding: float = 6,
-                 chunk: int = CHUNK_ROWS) -> list[Table]:
+                 plain: Collection[int] = (), left: Collection[int] = (), chunk: int = CHUNK_ROWS) -> list[Table]:
     """The rows as bordered tables of at most ``chunk`` rows each, every one with the header (repeated on each page);
     column widths from the content of all rows (or ``widths``) so that the chunks line up. ``padding`` is the cells'
-    left and right padding (narrow for the 15 columns of the ledger)."""
+    left and right padding (narrow for the 15 columns of the ledger). Cells of the ``plain`` columns (dates, numbers,
+    status words: text the body face has, "\n" for a deliberate break) are drawn as strings, the others are wrapped
+    paragraphs (names and free text, with the per-character face fallback); ``left`` columns are left-aligned."""
     all_rows: list[Sequence[object]] = [list(header), *rows]
     cols = list(widths) if widths is not None else column_widths(all_rows, width, padding=padding)
+    body, head = _cell_styles(align)
+    body_left, _ = _cell_styles("LEFT")
+    head_cells: list[object] = [_cell(h, head) for h in header]
+    out_rows: list[list[object]] = []
+    for row in rows:
+        cells: list[object] = []
+        for c, value in enumerate(row):
+            if not isinstance(value, str):
+                cells.append(value)
+            elif c in plain:
+                cells.append(printable(value))
+            else:
+                cells.append(_cell(value, body_left if c in left else body))
+        out_rows.append(cells)
     tables = []
-    for start in range(0, max(len(rows), 1), chunk):
-        table = cell_table([list(header), *[list(r) for r in rows[start:start + chunk]]], cols, align=align)
+    for start in range(0, max(len(out_rows), 1), chunk):
+        table = grid_table([head_cells, *out_rows[start:start + chunk]], cols, header_rows=1)
+        table.hAlign = "CENTER"
         if padding != 6:
             table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), padding),
                                        ("RIGHTPADDING", (0, 0), (-1, -1), padding)]))
@@ -122,14 +166,13 @@ def table_chunks(header: Sequence[str], rows: Sequence[Sequence[object]], width:
 
 
 def group_block(title: str, group: str, heading: str | None, tables: Sequence[Flowable]) -> list[Flowable]:
-    """A village's part of a register: the running-head marker, its heading (None: none) and its tables; the marker
-    and the heading stay with the first table, so a group never starts at the foot of a page."""
-    first: list[Flowable] = [continuation(title, group)]
+    """A village's part of a register: the running-head marker, its heading (None: none) and its tables, on a new
+    page when less than ``GROUP_ROOM`` is left (a heading never stands alone at the foot of a page, and the first
+    rows come with it)."""
+    first: list[Flowable] = [CondPageBreak(GROUP_ROOM), continuation(title, group)]
     if heading:
         first.append(para(heading, styles()["heading"]))
-    if not tables:
-        return first
-    return [KeepTogether([*first, tables[0]]), *tables[1:]]
+    return [*first, *tables]
 
 
 def fitted_widths(header: Sequence[str], spec: Sequence[float | str | None], width: float, *,

@@ -41,6 +41,7 @@ def _weight(line: LedgerLine) -> str:
 LEDGER_WIDTHS: list[float | str | None] = ["2027-001", "青溪村", 17, None, "竞职承诺", 19, "权重", "12月31日", "12月31日",
                                            "100", 11, "12月31日", "2027-W20", "12月31日", "12月31日"]
 PADDING = 2
+PLAIN = (6, 7, 8, 9, 10, 11, 12, 13)  # 权重 … 报结日: numbers, dates, status words (drawn as strings)
 
 
 def _deadline(line: LedgerLine) -> str:
@@ -55,7 +56,7 @@ def ledger_cells(line: LedgerLine) -> list[str]:
     owner = line.owner_name + (f"\n（{line.owner_post}）" if line.owner_post else "")
     title = (tr("　└ {t}").format(t=line.title)) if line.is_child else line.title
     closed = "\n".join(x for x in (date_lines(line.closed_on), line.closed_by) if x)
-    last = line.last_report if line.last_report_on is None else f"{line.last_report}\n{date_lines(line.last_report_on)}"
+    last = line.last_report  # the ISO week (2027-W19) or 未报; the date is on the item's timeline
     return [ledger_no_lines(line.ledger_no), line.village, owner, title, line.category, line.target, _weight(line),
             date_lines(line.starts_on), _deadline(line), str(line.percent), line.status, line.supervision, last,
             date_lines(line.reported_done_on), closed]
@@ -92,5 +93,6 @@ def ledger_pdf(out: Path | str, data: LedgerPrint, *, preparer: str, printed_on:
         start += len(lines)
         story.extend(group_block(title, group, tr("{g}（{n}项）").format(g=group, n=len(lines))
                                  if len(data.groups) > 1 or head.village is None else None,
-                                 table_chunks(LEDGER_HEADERS, chunk, width, widths=widths, padding=PADDING)))
+                                 table_chunks(LEDGER_HEADERS, chunk, width, widths=widths, padding=PADDING, plain=PLAIN,
+                                              left=(3,))))
     return build_tracking_pdf(out, story, title=title, footer=footer_text(preparer, printed_on))
