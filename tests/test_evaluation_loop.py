@@ -83,6 +83,11 @@ def _elect(s, world) -> None:
         for body in service.REVIEW_BODIES:
             service.review_pledge(s, REVIEWER, pid, body, "pass", reviewed_on=dt.date(2026, 2, 20))
         service.sign_pledge(s, CLERK, pid, dt.date(2026, 2, 25), "李见证")
+        # and the 辞职承诺 with the template's five triggers
+        rid = s.scalar(select(Pledge.id).where(Pledge.candidacy_id == cand, Pledge.kind == PledgeKind.RESIGNATION))
+        for body in service.REVIEW_BODIES:
+            service.review_pledge(s, REVIEWER, rid, body, "pass", reviewed_on=dt.date(2026, 2, 20))
+        service.sign_pledge(s, CLERK, rid, dt.date(2026, 2, 25), "李见证")
         for status in (CandidacyStatus.VILLAGE_REVIEWED, CandidacyStatus.TOWNSHIP_REVIEWED,
                        CandidacyStatus.COUNTY_REVIEWED, CandidacyStatus.QUALIFIED):
             transition(s, cand, status, ADMIN)
@@ -156,6 +161,11 @@ def test_the_whole_loop_from_pledge_to_the_next_cycles_finding(db, world):
         assert resignation.record_refusal(s, REVIEWER, flag.id, on=dt.date(2029, 2, 1),
                                           note="经谈话，本人拒不辞职", today=dt.date(2029, 3, 1)) == []
         assert s.get(Flag, flag.id).outcome == ResignationOutcome.REFUSED
+        notice = queries.trigger_notice(s, flag.id)
+        assert (notice.name, notice.village, notice.post) == ("王小明", "青山村", "主任")
+        assert notice.pledged_text == "年度考核或者民主评议不合格的" and notice.decision_no == "青委〔2029〕1号"
+        assert notice.pledge_signed_on == dt.date(2026, 2, 25)
+        assert notice.outcome_label == "拒不辞职" and "2027 年、2028 年" in notice.why
         with pytest.raises(ValidationError, match="已记录为“拒不辞职”"):
             resignation.record_refusal(s, REVIEWER, flag.id, on=dt.date(2029, 2, 2), note="又拒",
                                        today=dt.date(2029, 3, 1))

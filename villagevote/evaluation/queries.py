@@ -19,9 +19,10 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from villagevote.errors import ValidationError
 from villagevote.evaluation import engine
 from villagevote.evaluation.office import holders, term_end
-from villagevote.evaluation.resignation import evaluate_triggers
+from villagevote.evaluation.resignation import evaluate_triggers, pledged_triggers
 from villagevote.evaluation.sessions import engine_input
 from villagevote.evaluation.term_verdicts import RateRow, judge_items, person_items, year_scores
 from villagevote.evaluation.thresholds import meeting_name, merge
@@ -70,6 +71,7 @@ __all__ = [
     "SessionDetail",
     "SessionSummary",
     "SummaryRow",
+    "TriggerNotice",
     "annual_summary",
     "cadres_in_office",
     "dossier",
@@ -77,6 +79,7 @@ __all__ = [
     "session_detail",
     "sessions_of",
     "trigger_label",
+    "trigger_notice",
 ]
 
 
@@ -518,3 +521,61 @@ def annual_summary(session: Session, cycle_id: int, year: int, *, village_id: in
                                "；".join(opinions)))
     rows.sort(key=lambda r: (villages.get(r.village_id or 0, ("", ""))[0], stroke_key(r.name)))
     return rows
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 辞职承诺触发告知书
+# ---------------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TriggerNotice:
+    flag_id: int
+    person_id: int | None
+    name: str
+    village: str
+    post: str
+    cycle_name: str
+    code: str                  # the trigger code (Flag.rule)
+    pledged_text: str          # the clause of the signed 辞职承诺 (or the trigger's label when none was signed)
+    pledge_signed_on: dt.date | None
+    why: str                   # the facts, quoting the threshold and the records
+    raised_on: dt.date
+    state: ConsequenceState
+    state_label: str
+    decision_no: str
+    decided_on: dt.date | None
+    outcome_label: str
+    outcome_on: dt.date | None
+
+
+def trigger_notice(session: Session, flag_id: int) -> TriggerNotice:
+    """What the 辞职承诺触发告知书 prints for one trigger proposal: who, the clause of the pledge the person signed,
+    the facts, the decision (once confirmed) and the outcome."""
+    flag = get_row(session, Flag, flag_id, tr("找不到处理建议（编号 {id}）"))
+    if FlagKind(flag.kind) is not FlagKind.RESIGNATION_TRIGGER:
+        raise ValidationError(tr("编号 {id} 的处理是“{kind}”，不是辞职承诺情形").format(
+            id=flag.id, kind=FlagKind(flag.kind).label))
+    person = session.get(Person, flag.person_id) if flag.person_id is not None else None
+    cycle = session.get(ElectionCycle, flag.cycle_id) if flag.cycle_id is not None else None
+    village = session.get(Village, flag.village_id) if flag.village_id is not None else None
+    post = ""
+    if flag.candidacy_id is not None:
+        cand = session.get(Candidacy, flag.candidacy_id)
+        post = cand.post if cand else ""
+    elif flag.assessed_role_id is not None:
+        role = session.get(AssessedRole, flag.assessed_role_id)
+        post = role.title if role else ""
+    pledged = pledged_triggers(session, flag.cycle_id, flag.person_id) if (
+        flag.cycle_id is not None and flag.person_id is not None) else None
+    text = pledged.get(flag.rule, ("", {}))[0] if pledged else ""
+    signed_on = None
+    if flag.person_id is not None and flag.cycle_id is not None:
+        signed_on = session.scalar(select(Pledge.signed_on).join(Candidacy, Candidacy.id == Pledge.candidacy_id).where(
+            Candidacy.cycle_id == flag.cycle_id, Candidacy.person_id == flag.person_id,
+            Pledge.kind == PledgeKind.RESIGNATION, Pledge.signed_on.is_not(None)).order_by(Pledge.signed_on))
+    outcome = ResignationOutcome(flag.outcome) if flag.outcome is not None else None
+    return TriggerNotice(flag.id, flag.person_id, person.name if person else "", village.name if village else "",
+                         post, cycle.name if cycle else "", flag.rule, text or trigger_label(flag.rule), signed_on,
+                         flag.why, flag.raised_on, ConsequenceState(flag.state),
+                         ConsequenceState(flag.state).label, flag.decision_no, flag.decided_on,
+                         outcome.label if outcome else "", flag.outcome_on)

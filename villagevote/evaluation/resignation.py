@@ -36,13 +36,15 @@ from villagevote.evaluation.term_verdicts import judge_items, person_items, thre
 from villagevote.evaluation.verdicts import cn_date
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
-from villagevote.models import ElectionCycle, Person
+from villagevote.models import Candidacy, ElectionCycle, Person, Pledge, PledgeItem
 from villagevote.models.enums import (
     CommitmentSource,
     CommitmentStatus,
     ConsequenceState,
     EvaluationKind,
     FlagKind,
+    PledgeKind,
+    PledgeStatus,
     ResignationOutcome,
 )
 from villagevote.models.evaluation import (
@@ -52,11 +54,12 @@ from villagevote.models.evaluation import (
     MeetingAbsence,
     MeetingRecord,
 )
+from villagevote.models.pledges import PledgeItemKind
 from villagevote.models.tracking import AssessedRole, Commitment, Flag
 from villagevote.qualification.findings import carry_resignation_refusals
 
-__all__ = ["PersonTriggers", "evaluate_triggers", "judge_assigned_tasks", "propose_triggers", "record_refusal",
-           "record_resignation"]
+__all__ = ["PersonTriggers", "evaluate_triggers", "judge_assigned_tasks", "pledged_triggers", "propose_triggers",
+           "record_refusal", "record_resignation"]
 
 _OPEN = (CommitmentStatus.REGISTERED, CommitmentStatus.IN_PROGRESS, CommitmentStatus.OVERDUE,
          CommitmentStatus.REPORTED_DONE)
@@ -113,8 +116,35 @@ def _grades(session: Session, person_id: int, kind: EvaluationKind, up_to: int) 
     return grades
 
 
+def pledged_triggers(session: Session, cycle_id: int, person_id: int) -> dict[str, tuple[str, dict]] | None:
+    """The triggers of the person's signed (or reviewed) resignation pledge in the cycle: code → (text, params);
+    None when the person has no such pledge (an appointed role, say: every trigger applies with the defaults)."""
+    rows = session.execute(
+        select(PledgeItem.code, PledgeItem.title, PledgeItem.params)
+        .join(Pledge, Pledge.id == PledgeItem.pledge_id).join(Candidacy, Candidacy.id == Pledge.candidacy_id)
+        .where(Candidacy.cycle_id == cycle_id, Candidacy.person_id == person_id,
+               Pledge.kind == PledgeKind.RESIGNATION, Pledge.status.in_((PledgeStatus.SIGNED, PledgeStatus.REVIEWED)),
+               PledgeItem.item_kind == PledgeItemKind.TRIGGER, PledgeItem.struck.is_(False))
+        .order_by(PledgeItem.sort_order, PledgeItem.id)).tuples().all()
+    if not rows:
+        return None
+    out: dict[str, tuple[str, dict]] = {}
+    for code, title, params in rows:
+        out.setdefault(code or "", (title, dict(params or {})))
+    return out
+
+
+def _int_param(params: dict, key: str) -> int | None:
+    value = params.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
 def _person_triggers(session: Session, cycle: ElectionCycle, person_id: int, as_of: dt.date) -> list[triggers.Fired]:
     th = thresholds_of(session)
+    pledged = pledged_triggers(session, cycle.id, person_id)
+
+    def params(code: str) -> dict:
+        return pledged.get(code, ("", {}))[1] if pledged else {}
     exemption = exemption_for(session, person_id, as_of.year)
     exempted = exemption is not None
     absences = [triggers.Absence(day, with_reason, mid) for day, with_reason, mid in session.execute(
@@ -142,13 +172,21 @@ def _person_triggers(session: Session, cycle: ElectionCycle, person_id: int, as_
         Commitment.candidacy_id.in_(cands or [-1]), Commitment.assessed_role_id.in_(roles or [-1])))))
     judged = judge_items(session, cycle.id, as_of=as_of, ids=ids, final=final) if ids else []
     items = [triggers.ItemRecord(j.verdict.verdict, j.special, j.commitment_id, j.weight) for j in judged]
-    return [
-        triggers.missed_meetings(absences, as_of, exempted=exempted, thresholds=th),
-        triggers.long_absence(periods, as_of, exempted=exempted, thresholds=th),
+    missed = params(triggers.MISSED_MEETINGS)
+    results = [
+        triggers.missed_meetings(absences, as_of, _int_param(missed, "count"), _int_param(missed, "period_months"),
+                                 exempted=exempted, thresholds=th),
+        triggers.long_absence(periods, as_of, _int_param(params(triggers.LONG_ABSENCE), "months"),
+                              exempted=exempted, thresholds=th),
         triggers.assigned_tasks(overdue, _harm_judged(session, cycle.id, person_id), exempted=exempted),
         annual,
         triggers.term_goals(items, final=final, exempted=exempted, thresholds=th),
     ]
+    if pledged is None:
+        return results
+    # a trigger struck from the signed pledge does not apply to this cadre
+    return [r if r.code in pledged else triggers.Fired(r.code, False, tr("本人签订的辞职承诺不含此情形"))
+            for r in results]
 
 
 def evaluate_triggers(session: Session, *, cycle_id: int, person_id: int | None = None,
