@@ -404,20 +404,22 @@ def _read_data(rows: list[list[Any]], problems: list[str]) -> tuple[list[DataRow
         return [], []
     out: list[DataRow] = []
     lines: list[int] = []
+    intern = sys.intern
     for r in range(1, len(rows)):
         raw = rows[r]
-        if not any(_text(v) for v in raw):
+        t = [intern(v.strip()) if type(v) is str else intern(_text(v)) for v in raw[:6]]
+        if not any(t) and not any(_text(v) for v in raw[6:]):
             continue
-        t = [sys.intern(_text(v)) for v in raw[:6]]
         numbers: list[int] = []
         for c in (6, 7):
-            number = _integer(raw[c])
+            cell = raw[c]
+            number = int(cell) if type(cell) is float and cell.is_integer() else _integer(cell)
             if number is None:
-                problems.append(tr("{where}：「{v}」不是整数").format(where=_where(DATA_SHEET, r, c), v=_text(raw[c])))
+                problems.append(tr("{where}：「{v}」不是整数").format(where=_where(DATA_SHEET, r, c), v=_text(cell)))
                 number = 0
             numbers.append(number)
         value = raw[8]
-        value_text = _text(value) if not isinstance(value, float) else repr(value)
+        value_text = value.strip() if type(value) is str else repr(value) if isinstance(value, float) else _text(value)
         out.append(DataRow(t[0], t[1], t[2], t[3], t[4], t[5], numbers[0], numbers[1], value_text))
         lines.append(r)
     return out, lines
@@ -434,34 +436,46 @@ def _read_manifest(rows: list[list[Any]]) -> dict[str, str]:
 def _check_data(path: Path, cover: Cover, data: list[DataRow], lines: list[int], problems: list[str]) -> None:
     """Row by row: codes match the cover, known indicators, no duplicates, value = numerator/denominator shown."""
     seen: dict[tuple[str, str, str], int] = {}
+    labels = (tr("报表代码"), tr("模板版本"), tr("统计时点"))
+    wanted = (cover.report_code, cover.template_version, cover.period)
+    definitions: dict[str, Indicator | None] = {}
+    shown: dict[tuple[str, int, int], str] = {}
     for row, r in zip(data, lines, strict=True):
-        for c, (got, want, label) in enumerate(((row.report_code, cover.report_code, tr("报表代码")),
-                                                (row.template_version, cover.template_version, tr("模板版本")),
-                                                (row.period, cover.period, tr("统计时点")))):
-            if got != want:
-                problems.append(tr("{where}：{label}「{got}」与封面的「{want}」不一致").format(
-                    where=_where(DATA_SHEET, r, c), label=label, got=got, want=want))
-        try:
-            definition = cat.indicator(row.indicator)
-        except KeyError:
+        if (row.report_code, row.template_version, row.period) != wanted:
+            for c, (got, want, label) in enumerate(zip((row.report_code, row.template_version, row.period), wanted,
+                                                       labels, strict=True)):
+                if got != want:
+                    problems.append(tr("{where}：{label}「{got}」与封面的「{want}」不一致").format(
+                        where=_where(DATA_SHEET, r, c), label=label, got=got, want=want))
+        if row.indicator not in definitions:
+            try:
+                definitions[row.indicator] = cat.indicator(row.indicator)
+            except KeyError:
+                definitions[row.indicator] = None
+        definition = definitions[row.indicator]
+        if definition is None:
             problems.append(tr("{where}：指标代码「{code}」不在模板 {v} 中").format(
                 where=_where(DATA_SHEET, r, 5), code=row.indicator, v=cover.template_version))
             continue
         if definition.report != cover.report_code:
             problems.append(tr("{where}：指标「{code}」不属于报表 {report}").format(
                 where=_where(DATA_SHEET, r, 5), code=row.indicator, report=cover.report_code))
-        if row.key in seen:
+        key = (row.township_code, row.village_code, row.indicator)
+        if key in seen:
             problems.append(tr("{where}：乡镇 {t} 村 {v} 的指标「{code}」重复（另见第 {other} 行）").format(
                 where=_where(DATA_SHEET, r, 5), t=row.township_code, v=row.village_code or tr("合计"),
-                code=row.indicator, other=seen[row.key] + 1))
-        seen[row.key] = r
+                code=row.indicator, other=seen[key] + 1))
+        seen[key] = r
         if row.denominator < 0 or (row.numerator < 0 and definition.difference_of is None):
             problems.append(tr("{where}：分子、分母不能为负数").format(where=_where(DATA_SHEET, r, 6)))
             continue
         if definition.kind == "count" and row.denominator != 1:
             problems.append(tr("{where}：「{label}」是人数或村数，分母应为 1，实际为 {d}").format(
                 where=_where(DATA_SHEET, r, 7), label=definition.label, d=row.denominator))
-        expected = Value(row.indicator, row.village_code, row.numerator, row.denominator).value_text()
+        fraction = (row.indicator, row.numerator, row.denominator)
+        expected = shown.get(fraction)
+        if expected is None:
+            expected = shown[fraction] = Value(row.indicator, "", row.numerator, row.denominator).value_text()
         if row.value != expected:
             problems.append(tr("{where}：「{label}」的值「{got}」与分子 {n} ÷ 分母 {d} 算出的「{want}」不符").format(
                 where=_where(DATA_SHEET, r, 8), label=definition.label, got=row.value, n=row.numerator,

@@ -7,9 +7,11 @@ streamed to the file, so a county of 1,500 villages does not hold a million styl
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -116,7 +118,8 @@ def _write_cover(wb: Workbook, cover: Cover, blocks: int) -> None:
 
 def _write_table(wb: Workbook, layout: TableLayout, order: list[tuple[str, str]],
                  index: dict[tuple[str, str, str], DataRow], names: dict[tuple[str, str], str],
-                 cover: Cover) -> int:
+                 cover: Cover) -> list[str]:
+    """The sheet with its title and header rows; returns the XML of its data rows (written into the file later)."""
     ws = wb.create_sheet(layout.title)
     width = LEAD_COLUMNS + len(layout.indicators)
     last = get_column_letter(width)
@@ -124,6 +127,8 @@ def _write_table(wb: Workbook, layout: TableLayout, order: list[tuple[str, str]]
         ws.column_dimensions[get_column_letter(i + 1)].width = w
     for i, definition in enumerate(layout.indicators):
         ws.column_dimensions[get_column_letter(LEAD_COLUMNS + i + 1)].width = _column_width(definition.title)
+    ws.freeze_panes = f"D{HEADER_ROWS + 1}"  # before the first row: a write-only sheet writes its views then
+    ws.row_dimensions[3].height = 54
     # title
     ws.merged_cells.add(f"A1:{last}1")
     title = tr("{table}（{unit}　统计时点：{period}）").format(table=layout.title, unit=cover.unit_name,
@@ -148,34 +153,27 @@ def _write_table(wb: Workbook, layout: TableLayout, order: list[tuple[str, str]]
             start = i + 1
     ws.append(row2)
     ws.append(row3)
-    ws.row_dimensions[3].height = 54
     formats = {0: "0", 1: "0.0", 2: "0.00"}
-    count = 0
-    for township, village in order:
-        total = village == TOTAL
-        font = _BOLD_FONT if total else _BODY_FONT
-        fill = _TOTAL_FILL if total else None
-        name = names.get((township, village), "")
-        if total and not name:
-            name = tr("合计")
-        cells: list[object] = [_cell(ws, township, font, _CENTER, fill=fill, number_format="@"),
-                               _cell(ws, village, font, _CENTER, fill=fill, number_format="@"),
-                               _cell(ws, name, font, _LEFT, fill=fill)]
-        for definition in layout.indicators:
-            row = index.get((township, village, definition.code))
-            value = "" if row is None else value_cell(row)
-            cells.append(_cell(ws, value, font, Alignment(horizontal="right"), fill=fill,
-                               number_format=formats.get(definition.precision, "General")))
-        ws.append(cells)
-        count += 1
-    ws.freeze_panes = f"D{HEADER_ROWS + 1}"
+    right = Alignment(horizontal="right")
+
+    # the data rows are written as XML straight into the file (see _table_rows); here only their styles are
+    # registered with the workbook: one per column and row kind
+    def styles(font: Font, fill: PatternFill | None) -> list[int]:
+        cells = ([_cell(ws, None, font, _CENTER, fill=fill, number_format="@") for _ in range(2)]
+                 + [_cell(ws, None, font, _LEFT, fill=fill)]
+                 + [_cell(ws, None, font, right, fill=fill, number_format=formats.get(d.precision, "General"))
+                    for d in layout.indicators])
+        return [cell.style_id for cell in cells]
+
+    plain, bold = styles(_BODY_FONT, None), styles(_BOLD_FONT, _TOTAL_FILL)
+    rows = _table_rows(layout, order, index, names, plain, bold)
     ws.print_title_rows = f"2:{HEADER_ROWS}"
     ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    return count
+    return rows
 
 
 def _write_notes(wb: Workbook, layouts: Sequence[TableLayout]) -> None:
@@ -228,34 +226,29 @@ def write_workbook(out: Path | str, cover: Cover, rows: Sequence[DataRow],
     wb = Workbook(write_only=True)
     _write_cover(wb, cover, len(order))
     sheet_rows: dict[str, int] = {}
+    tables: dict[str, list[str]] = {}
     for layout in layouts:
-        sheet_rows[layout.title] = _write_table(wb, layout, order, index, names, cover)
+        table_xml = _write_table(wb, layout, order, index, names, cover)
+        sheet_rows[layout.title] = len(table_xml)
+        tables[f"xl/worksheets/sheet{len(wb.worksheets)}.xml"] = table_xml
     for sheet in extra_sheets:
         _write_extra(wb, sheet)
     _write_notes(wb, layouts)
 
-    ws = wb.create_sheet(DATA_SHEET)
-    for letter, w in zip("ABCDEFGHI", (12, 16, 12, 14, 14, 26, 12, 12, 10), strict=True):
-        ws.column_dimensions[letter].width = w
-    ws.append(list(DATA_COLUMNS))
+    data_sheet = wb.create_sheet(DATA_SHEET)  # a placeholder: its XML is written below, straight into the file
+    data_sheet.sheet_state = "hidden"
+    data_part = f"xl/worksheets/sheet{wb.worksheets.index(data_sheet) + 1}.xml"
     position = {code: i for i, code in enumerate(i.code for i in cat.catalog())}
-    # text columns stored as text ("@": codes and the shown value stay exactly as written); one cell per column,
-    # reused: a write-only sheet turns each appended row into XML at once
-    texts = [_text_cell(ws) for _ in range(7)]
+    ordered: list[DataRow] = []
     for block in order:
-        members = sorted((row for row in (index.get((block[0], block[1], code)) for code in position)
-                          if row is not None), key=lambda r: position[r.indicator])
-        for row in members:
-            for cell, value in zip(texts, (row.report_code, row.template_version, row.period, row.township_code,
-                                           row.village_code, row.indicator, row.value), strict=True):
-                cell.value = value
-            ws.append([*texts[:6], row.numerator, row.denominator, texts[6]])
-    ws.freeze_panes = "A2"
+        ordered += sorted((row for row in (index.get((block[0], block[1], code)) for code in position)
+                           if row is not None), key=lambda r: position[r.indicator])
 
     manifest = Manifest(report_code=cover.report_code, template_version=cover.template_version, period=cover.period,
                         unit_code=cover.unit_code, serial=cover.serial, sheet_rows=sheet_rows, data_rows=len(rows),
                         data_sha256=digest, groups={k: blocks[k] for k in order})
     ms = wb.create_sheet(MANIFEST_SHEET)
+    ms.sheet_state = "hidden"
     ms.column_dimensions["A"].width = 34
     ms.column_dimensions["B"].width = 72
     ms.append(["key", "value"])
@@ -263,7 +256,119 @@ def write_workbook(out: Path | str, cover: Cover, rows: Sequence[DataRow],
         ms.append([key, _text_cell(ms, item) if isinstance(item, str) else item])
 
     out.parent.mkdir(parents=True, exist_ok=True)
+    styled = out.with_suffix(out.suffix + ".styled.partial")
     tmp = out.with_suffix(out.suffix + ".partial")
-    wb.save(tmp)
-    tmp.replace(out)
+    try:
+        wb.save(styled)
+        _replace_parts(styled, tmp, data_part, ordered, tables)
+        tmp.replace(out)
+    finally:
+        styled.unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
     return out, cover
+
+
+class _Texts(dict[str, str]):
+    """Inline-string XML of a text, escaped once (codes and shown values repeat thousands of times)."""
+
+    def __missing__(self, value: str) -> str:
+        xml = f'<is><t>{escape(value)}</t></is>'
+        self[value] = xml
+        return xml
+
+
+def _table_rows(layout: TableLayout, order: list[tuple[str, str]], index: dict[tuple[str, str, str], DataRow],
+                names: dict[tuple[str, str], str], plain: list[int], bold: list[int]) -> list[str]:
+    """XML of a table's data rows (from Excel row HEADER_ROWS + 1): codes and names as text, values as numbers
+    (a "—" without a denominator as text), each cell with its registered style."""
+    letters = [get_column_letter(c + 1) for c in range(LEAD_COLUMNS + len(layout.indicators))]
+    texts = _Texts()
+    out: list[str] = []
+    for r, (township, village) in enumerate(order, start=HEADER_ROWS + 1):
+        total = village == TOTAL
+        style = bold if total else plain
+        name = names.get((township, village), "") or (tr("合计") if total else "")
+        cells = [f'<row r="{r}">']
+        for c, text in enumerate((township, village, name)):
+            cells.append(f'<c r="{letters[c]}{r}" s="{style[c]}" t="inlineStr">{texts[text]}</c>' if text
+                         else f'<c r="{letters[c]}{r}" s="{style[c]}"/>')
+        for c, definition in enumerate(layout.indicators, start=LEAD_COLUMNS):
+            row = index.get((township, village, definition.code))
+            value = "" if row is None else value_cell(row)
+            ref = f"{letters[c]}{r}"
+            if isinstance(value, str):
+                cells.append(f'<c r="{ref}" s="{style[c]}" t="inlineStr">{texts[value]}</c>' if value
+                             else f'<c r="{ref}" s="{style[c]}"/>')
+            else:
+                cells.append(f'<c r="{ref}" s="{style[c]}"><v>{value}</v></c>')
+        cells.append("</row>")
+        out.append("".join(cells))
+    return out
+
+
+_DATA_WIDTHS = (12, 16, 12, 14, 14, 26, 12, 12, 10)
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _data_xml(rows: Sequence[DataRow]) -> Iterator[str]:
+    """The ``_data`` worksheet XML: header and rows, text as inline strings, numerator and denominator as numbers,
+    the header frozen. Written directly (openpyxl spends ~20 µs a cell; a county has about a million)."""
+    yield (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_NS}">'
+           f'<dimension ref="A1:I{len(rows) + 1}"/><sheetViews><sheetView workbookViewId="0">'
+           '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+           '<sheetFormatPr defaultRowHeight="15"/><cols>')
+    yield "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(_DATA_WIDTHS, 1))
+    yield "</cols><sheetData>"
+    texts = _Texts()
+
+    def text(ref: str, value: str) -> str:
+        return f'<c r="{ref}" t="inlineStr">{texts[value]}</c>' if value else ""
+
+    yield '<row r="1">' + "".join(text(f"{chr(65 + i)}1", name) for i, name in enumerate(DATA_COLUMNS)) + "</row>"
+    chunk: list[str] = []
+    for r, row in enumerate(rows, start=2):
+        chunk.append(f'<row r="{r}">{text(f"A{r}", row.report_code)}{text(f"B{r}", row.template_version)}'
+                     f'{text(f"C{r}", row.period)}{text(f"D{r}", row.township_code)}'
+                     f'{text(f"E{r}", row.village_code)}{text(f"F{r}", row.indicator)}'
+                     f'<c r="G{r}"><v>{row.numerator}</v></c><c r="H{r}"><v>{row.denominator}</v></c>'
+                     f'{text(f"I{r}", row.value)}</row>')
+        if len(chunk) >= 2000:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk)
+    yield ('</sheetData><pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
+           "</worksheet>")
+
+
+def _with_rows(xml: bytes, rows: list[str]) -> Iterator[bytes]:
+    """openpyxl's XML of a sheet holding its header rows, with ``rows`` added at the end of its sheetData."""
+    head, sep, tail = xml.partition(b"</sheetData>")
+    if not sep:
+        raise RuntimeError("sheetData not found")
+    yield head
+    for i in range(0, len(rows), 500):
+        yield "".join(rows[i:i + 500]).encode("utf-8")
+    yield sep + tail
+
+
+def _replace_parts(source: Path, out: Path, data_part: str, rows: Sequence[DataRow],
+                   tables: dict[str, list[str]]) -> None:
+    """Copy the workbook ``source`` to ``out``, writing ``data_part`` from ``rows`` and adding to each part of
+    ``tables`` its data rows."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+        names = set(zin.namelist())
+        missing = [p for p in (data_part, *tables) if p not in names]
+        if missing:
+            raise RuntimeError(f"workbook parts not found: {missing}")
+        for info in zin.infolist():
+            name = info.filename
+            if name == data_part:
+                pieces: Iterator[bytes] = (piece.encode("utf-8") for piece in _data_xml(rows))
+            elif name in tables:
+                pieces = _with_rows(zin.read(name), tables[name])
+            else:
+                zout.writestr(name, zin.read(name))
+                continue
+            with zout.open(name, "w", force_zip64=True) as handle:
+                for piece in pieces:
+                    handle.write(piece)
