@@ -41,7 +41,7 @@ def _weight(line: LedgerLine) -> str:
 LEDGER_WIDTHS: list[float | str | None] = ["2027-001", "青溪村", 17, None, "竞职承诺", 19, "权重", "12月31日", "12月31日",
                                            "100", 11, "12月31日", "2027-W20", "12月31日", "12月31日"]
 PADDING = 2
-PLAIN = (6, 7, 8, 9, 10, 11, 12, 13)  # 权重 … 报结日: numbers, dates, status words (drawn as strings)
+PLAIN = (6, 7, 8, 9, 12, 13)  # 权重, 开始, 时限, 进度, 最近报告, 报结日: numbers and dates (drawn as strings)
 
 
 def _deadline(line: LedgerLine) -> str:

@@ -78,7 +78,7 @@ def monthly_comparison_pdf(out: Path | str, data: MonthlyPrint, *, preparer: str
             t=head.township, term=head.term or head.cycle_name, m=month_label(data.month), a=date_cell(data.first),
             b=date_cell(data.last))])
     story.append(continuation(title, month_label(data.month)))
-    story.extend(table_chunks(MONTHLY_HEADERS, rows, width, widths=widths))
+    story.extend(table_chunks(MONTHLY_HEADERS, rows, width, widths=widths, plain=range(1, 12)))
     story.append(Spacer(1, 2 * mm))
     story.append(para(tr(
         "说明：挂号、累计报结、累计销号均计至月末，撤销的事项不计；逾期指月末已过当前时限（含批准延期）而未报结、未销号的事项；"
@@ -108,7 +108,8 @@ def closure_register_pdf(out: Path | str, data: ClosurePrint, *, preparer: str, 
             t=head.township, term=head.term or head.cycle_name, m=month_label(data.month)),
         tr("本月销号{n}项，均经乡镇验收（验收人与报结录入人不同），佐证材料已存档备查。").format(n=len(data.lines))])
     story.append(continuation(title, month_label(data.month)))
-    story.extend(table_chunks(CLOSURE_HEADERS, rows, width, widths=widths, padding=CLOSURE_PADDING))
+    story.extend(table_chunks(CLOSURE_HEADERS, rows, width, widths=widths, padding=CLOSURE_PADDING,
+                              plain=(0, 5, 6, 7, 9), left=(3,)))
     story.append(Spacer(1, 6 * mm))
     story.append(closing_block(signature_row([tr("乡镇党委负责人（签字）")], width,
                                              seal=tr("中共{t}委员会").format(t=head.township), day=printed_on)))

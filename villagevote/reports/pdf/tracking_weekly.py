@@ -57,7 +57,8 @@ def weekly_summary_pdf(out: Path | str, data: WeeklyPrint, *, preparer: str, pri
     for (group, lines), rows in zip(data.groups, rows_by_group, strict=True):
         story.extend(group_block(title, group, tr("{g}（{n}份）").format(g=group, n=len(lines))
                                  if len(data.groups) > 1 or head.village is None else None,
-                                 table_chunks(WEEKLY_HEADERS, rows, width, widths=widths)))
+                                 table_chunks(WEEKLY_HEADERS, rows, width, widths=widths, plain=(0, 5, 9),
+                                              left=(3, 4, 6, 7))))
     return build_tracking_pdf(out, story, title=title, footer=footer_text(preparer, printed_on))
 
 
@@ -77,5 +78,6 @@ def weekly_missing_pdf(out: Path | str, data: MissingPrint, *, preparer: str, pr
     for (group, lines), rows in zip(data.groups, rows_by_group, strict=True):
         story.extend(group_block(title, group, tr("{g}（未报{n}项）").format(g=group, n=len(lines))
                                  if len(data.groups) > 1 or head.village is None else None,
-                                 table_chunks(MISSING_HEADERS, rows, width, widths=widths)))
+                                 table_chunks(MISSING_HEADERS, rows, width, widths=widths, plain=(0, 5, 6, 7),
+                                              left=(3,))))
     return build_tracking_pdf(out, story, title=title, footer=footer_text(preparer, printed_on))
