@@ -165,6 +165,8 @@ def test_clerk_cannot_accept_and_reviewer_cannot_report_done(db, w, clerk, revie
             machine.accept(s, clerk, cid, on=TODAY, opinion="合格", today=TODAY)
         with pytest.raises(PermissionDenied):
             machine.report_done(s, reviewer, cid, on=TODAY, today=TODAY)
+        with pytest.raises(PermissionDenied):  # A3: the clerk registers
+            _register(s, reviewer, w, title="审核员挂号")
 
 
 def _done(s, clerk, w, cid, week=4) -> None:

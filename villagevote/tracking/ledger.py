@@ -190,7 +190,7 @@ def _check_text(value: str, message: str, field: str) -> str:
     return text
 
 
-@requires(Permission.EDIT, Permission.REVIEW)
+@requires(Permission.EDIT)
 def register(session: Session, actor: Actor, *, cycle_id: int, village_id: int | None, owner: Owner, title: str,
              source: CommitmentSource, kind: CommitmentKind = CommitmentKind.MILESTONE, category: str = "",
              target_text: str = "", baseline: Decimal | None = None, target: Decimal | None = None,
@@ -201,6 +201,19 @@ def register(session: Session, actor: Actor, *, cycle_id: int, village_id: int |
     exactly one of a candidacy, an organization or an assessed role; the village defaults to the owner's. Metric
     items need a baseline and a target that differ; a child (一点一策) belongs to a parent of the same cycle.
     Returns the new item's id."""
+    return _register(session, actor, cycle_id=cycle_id, village_id=village_id, owner=owner, title=title,
+                     source=source, kind=kind, category=category, target_text=target_text, baseline=baseline,
+                     target=target, unit=unit, deadline=deadline, weight=weight, parent_id=parent_id, year=year,
+                     starts_on=starts_on, detail=detail, today=today, pledge_item_id=pledge_item_id)
+
+
+def _register(session: Session, actor: Actor, *, cycle_id: int, village_id: int | None, owner: Owner, title: str,
+              source: CommitmentSource, kind: CommitmentKind, category: str, target_text: str,
+              baseline: Decimal | None, target: Decimal | None, unit: str, deadline: dt.date | None, weight: Decimal,
+              parent_id: int | None, year: int | None, starts_on: dt.date | None, detail: dict | None,
+              today: dt.date | None, pledge_item_id: int | None) -> int:
+    """The body of :func:`register`, shared with :func:`register_pledged` (whose own permission admits the
+    reviewer confirming an election result)."""
     today = today or dt.date.today()
     cycle = get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
     title = _check_text(title, tr("请填写承诺事项的名称"), "title")
@@ -263,7 +276,7 @@ def register(session: Session, actor: Actor, *, cycle_id: int, village_id: int |
     return c.id
 
 
-@requires(Permission.EDIT, Permission.REVIEW)
+@requires(Permission.EDIT, Permission.REVIEW, note=tr("确认选举结果的审核员也会触发"))
 def register_pledged(session: Session, actor: Actor, candidacy_id: int, *, today: dt.date | None = None) -> list[int]:
     """Turn the reviewed term-goal items of an elected candidacy into ledger items owned by that cadre (source 竞职承诺,
     starting on the election day, registered on ``today`` or else the election day). Struck items are left out;
@@ -287,12 +300,14 @@ def register_pledged(session: Session, actor: Actor, candidacy_id: int, *, today
     for item in items:
         cid = existing.get(item.id)
         if cid is None:
-            cid = register(
+            cid = _register(
                 session, actor, cycle_id=cycle.id, village_id=None, owner=Owner(candidacy_id=cand.id),
-                title=item.title, source=CommitmentSource.PLEDGE, category=item.category or "",
-                target_text=item.target or "", deadline=item.deadline,
+                title=item.title, source=CommitmentSource.PLEDGE, kind=CommitmentKind.MILESTONE,
+                category=item.category or "", target_text=item.target or "", baseline=None, target=None, unit="",
+                deadline=item.deadline,
                 weight=item.weight if item.weight is not None and item.weight > 0 else Decimal("1"),
-                starts_on=cycle.election_day, today=day, pledge_item_id=item.id)
+                parent_id=None, year=None, starts_on=cycle.election_day, detail=None, today=day,
+                pledge_item_id=item.id)
         ids.append(cid)
     session.flush()
     return ids
