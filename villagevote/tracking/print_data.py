@@ -220,7 +220,7 @@ class LedgerLine:
     percent: int
     status: str            # the status of the day (逾期 when past the current deadline)
     light: str             # ok / due_soon / overdue / done
-    supervision: str       # 县级督办 限2027年6月30日, or ""
+    supervision: str       # 县级督办，限2027年6月30日, or ""
     last_report: str       # 2027-W14 or 未报
     last_report_on: dt.date | None
     reported_done_on: dt.date | None
@@ -270,8 +270,8 @@ def ledger_print(session: Session, cycle_id: int, village_id: int | None, *, tod
     def line(r: queries.LedgerRow, child: bool) -> LedgerLine:
         supervision = ""
         if r.supervision_level is not None and r.supervision_limit is not None:
-            supervision = tr("{level}级督办\n限{date}").format(
-                level=r.supervision_level.label, date=_cn(r.supervision_limit).replace("年", "年\n", 1))
+            supervision = tr("{level}级督办，限{date}").format(level=r.supervision_level.label,
+                                                          date=_cn(r.supervision_limit))
         if r.light == "overdue":
             status = CommitmentStatus.OVERDUE.label
         elif r.light == "due_soon":

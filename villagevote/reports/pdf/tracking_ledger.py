@@ -57,8 +57,9 @@ def ledger_cells(line: LedgerLine) -> list[str]:
     title = (tr("　└ {t}").format(t=line.title)) if line.is_child else line.title
     closed = "\n".join(x for x in (date_lines(line.closed_on), line.closed_by) if x)
     last = line.last_report  # the ISO week (2027-W19) or 未报; the date is on the item's timeline
+    supervision = line.supervision.replace("，", "\n", 1)  # 县级督办 / 限2027年6月30日
     return [ledger_no_lines(line.ledger_no), line.village, owner, title, line.category, line.target, _weight(line),
-            date_lines(line.starts_on), _deadline(line), str(line.percent), line.status, line.supervision, last,
+            date_lines(line.starts_on), _deadline(line), str(line.percent), line.status, supervision, last,
             date_lines(line.reported_done_on), closed]
 
 

@@ -38,7 +38,7 @@ def ledger_workbook(out: Path | str, data: LedgerPrint, *, title: str) -> Path:
             rows.append([ln.ledger_no, ln.village, ln.owner_name, ln.owner_post, ln.title, ln.source,
                          ln.category_name, ln.kind, ln.baseline, ln.target_value, ln.unit, ln.goal, ln.weight,
                          ln.starts_on, ln.deadline, ln.deadline_current, Decimal(ln.percent) / 100,
-                         ln.status.replace("\n", ""), ln.supervision.replace("\n", " "),
+                         ln.status.replace("\n", ""), ln.supervision,
                          ln.last_report, ln.last_report_on, ln.reported_done_on, ln.closed_on, ln.closed_by])
     write_table(ws, [h for h, _ in LEDGER_COLUMNS], rows, title=title, widths=[w for _, w in LEDGER_COLUMNS])
     for r in range(3, 3 + len(rows)):
