@@ -169,18 +169,24 @@ def next_ledger_no(session: Session, prefix: str, year: int) -> str:
     return f"{head}{highest + 1:03d}"
 
 
-def _owner_village(session: Session, owner: Owner) -> int | None:
+def _owner_village(session: Session, owner: Owner, cycle_id: int, title: str) -> int | None:
+    """The owner's village; the owner must belong to the item's cycle."""
+    village_id: int | None = None
+    owner_cycle: int | None = cycle_id
     if owner.candidacy_id is not None:
         cand = get_row(session, Candidacy, owner.candidacy_id, tr("找不到候选人登记（编号 {id}）"))
         org = session.get(Organization, cand.organization_id)
-        return org.village_id if org is not None else None
-    if owner.organization_id is not None:
+        village_id, owner_cycle = (org.village_id if org is not None else None), cand.cycle_id
+    elif owner.organization_id is not None:
         org = get_row(session, Organization, owner.organization_id, tr("找不到组织（编号 {id}）"))
-        return org.village_id
-    if owner.assessed_role_id is not None:
+        village_id, owner_cycle = org.village_id, org.cycle_id
+    elif owner.assessed_role_id is not None:
         role = get_row(session, AssessedRole, owner.assessed_role_id, tr("找不到考核岗位（编号 {id}）"))
-        return role.village_id
-    return None
+        village_id, owner_cycle = role.village_id, role.cycle_id
+    if owner_cycle != cycle_id:
+        raise ValidationError(tr("事项「{title}」的责任主体不属于本届，请选择本届的干部、组织或岗位").format(title=title),
+                              field="owner")
+    return village_id
 
 
 def _check_text(value: str, message: str, field: str) -> str:
@@ -221,7 +227,7 @@ def _register(session: Session, actor: Actor, *, cycle_id: int, village_id: int 
     if len(owners) != 1:
         raise ValidationError(tr("事项「{title}」须有且只有一个责任主体（当选干部、组织或考核岗位）").format(title=title),
                               field="owner")
-    owner_village = _owner_village(session, owner)
+    owner_village = _owner_village(session, owner, cycle_id, title)
     if village_id is None:
         village_id = owner_village
     elif session.get(Village, village_id) is None:
