@@ -72,8 +72,9 @@ def world(db):
         return world
 
 
-def _elect(s, world) -> None:
-    """Both sign their term goals, pass review and are elected by an official result (the real path)."""
+def _elect(s, world, triggers=None) -> None:
+    """Both sign their term goals and 辞职承诺 (``triggers(default) -> edited`` changes the latter's triggers),
+    pass review and are elected by an official result (the real path)."""
     service.generate_pledges(s, CLERK, world.cycle_id)
     for cand in world.cands.values():
         pid = s.scalar(select(Pledge.id).where(Pledge.candidacy_id == cand, Pledge.kind == PledgeKind.TERM_GOALS))
@@ -85,6 +86,8 @@ def _elect(s, world) -> None:
         service.sign_pledge(s, CLERK, pid, dt.date(2026, 2, 25), "李见证")
         # and the 辞职承诺 with the template's five triggers
         rid = s.scalar(select(Pledge.id).where(Pledge.candidacy_id == cand, Pledge.kind == PledgeKind.RESIGNATION))
+        if triggers is not None:
+            service.save_triggers(s, CLERK, rid, triggers(service.pledge_detail(s, rid).triggers))
         for body in service.REVIEW_BODIES:
             service.review_pledge(s, REVIEWER, rid, body, "pass", reviewed_on=dt.date(2026, 2, 20))
         service.sign_pledge(s, CLERK, rid, dt.date(2026, 2, 25), "李见证")
@@ -313,3 +316,35 @@ def test_meetings_and_absences_fire_their_triggers(db, world):
         with pytest.raises(ValidationError, match="晚于今天"):
             attendance.record_absence(s, CLERK, cycle_id=world.cycle_id, person_id=fang,
                                       from_on=dt.date(2028, 7, 1), today=dt.date(2028, 6, 1))
+
+
+def test_the_signed_pledge_sets_the_trigger_thresholds(db, world):
+    """A pledge that says 5 absences (not the default 4) and has no long-absence clause: 4 absences and a six-month
+    absence fire nothing."""
+    from villagevote.pledges.templates import ResignationTrigger
+
+    def edit(default):
+        out = []
+        for t in default:
+            if t.code == "long_absence":
+                continue
+            if t.code == "missed_meetings":
+                t = ResignationTrigger(t.code, "一年内无正当理由累计5次以上不参加村级组织重要会议的",
+                                       {"count": 5, "period_months": 12})
+            out.append(t)
+        return out
+
+    with db.session() as s:
+        _elect(s, world, triggers=edit)
+        wang = _person(s, world, "王小明")
+        for day in (dt.date(2027, 1, 10), dt.date(2027, 4, 10), dt.date(2027, 8, 10), dt.date(2027, 11, 9)):
+            attendance.record_meeting(s, CLERK, cycle_id=world.cycle_id, village_id=world.villages["青山村"],
+                                      held_on=day, kind="committees", absent=[AbsentInput(wang)],
+                                      today=dt.date(2028, 6, 1))
+        attendance.record_absence(s, CLERK, cycle_id=world.cycle_id, person_id=wang, from_on=dt.date(2027, 3, 1),
+                                  to_on=dt.date(2027, 8, 31), today=dt.date(2028, 6, 1))
+        [p] = resignation.evaluate_triggers(s, cycle_id=world.cycle_id, person_id=wang, as_of=dt.date(2027, 12, 31))
+        results = {r.code: r for r in p.results}
+        assert p.fired == []
+        assert "未达到 5 次" in results["missed_meetings"].why
+        assert results["long_absence"].why == "本人签订的辞职承诺不含此情形"
