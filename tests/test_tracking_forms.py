@@ -274,3 +274,32 @@ def test_ledger_workbook(tracked: Any, tmp_path: Path) -> None:
     assert road[col["基数"]] == 0 and road[col["目标"]] == 3 and road[col["单位"]] == "公里"
     one = load_workbook(produce(db, "export", "tracking-ledger", tmp_path / "v.xlsx", village="东村")).worksheets[0]
     assert {r[1] for r in one.iter_rows(min_row=3, values_only=True) if r[0]} == {"东村"}
+
+
+PRINTS = {"tracking-ledger": {"date": "2027-05-20"}, "weekly-summary": {"week": "2027-W20"},
+          "weekly-missing": {"week": "2027-W20"}, "monthly-comparison": {"month": "2027-05"},
+          "closure-register": {"month": "2027-04"}, "supervision-notice": {}, "ranking-circular": {"quarter": "2027-Q2"}}
+
+
+def test_typesetting_of_every_tracking_print(tracked: Any, tmp_path: Path) -> None:
+    """The rules tests/test_pdf_typesetting.py checks on the demo township, on this module's township: every font
+    embedded, no line beginning with closing punctuation, "第 N 页 共 M 页" counting each document (one per notice),
+    no text under 10 pt."""
+    from pypdf import PdfReader
+
+    from tests.test_pdf_typesetting import CLOSING, _footers, _lines, _pages, _unembedded_fonts
+
+    db, _facts = tracked
+    for name, extra in PRINTS.items():
+        path = produce(db, "print", name, tmp_path / f"{name}.pdf", **extra)
+        assert _unembedded_fonts(path) == [], name
+        pages = _pages(path)
+        starts = [line for line in _lines(pages) if line[0] in CLOSING]
+        assert not starts, (name, starts[:3])
+        footers = _footers(pages)
+        assert None not in footers and footers[0] == (1, footers[0][1]), (name, footers)
+        sizes: set[float] = set()
+        for page in PdfReader(str(path)).pages:
+            page.extract_text(visitor_operand_before=lambda op, args, cm, tm: sizes.add(float(args[1]))
+                              if op == b"Tf" else None)
+        assert min(sizes) >= 10, (name, sorted(sizes)[:3])

@@ -27,6 +27,8 @@ def bar_chart(labels: Sequence[str], values: Sequence[Decimal | None], *, width:
     largest value rounded up to a tenth of the scale when None); each bar's value printed above it with ``suffix``."""
     font = pdf_fonts().body
     drawing = Drawing(width, height)
+    drawing.initialFontName = font  # reportlab's graphics state starts in Times-Roman, a font no PDF may reference
+    drawing.initialFontSize = FONT_SIZE
     title_room = FONT_SIZE * 2 if title else 0
     chart = VerticalBarChart()
     chart.x, chart.y = 40, 30
