@@ -107,7 +107,10 @@ def _write_cover(wb: Workbook, cover: Cover, blocks: int) -> None:
         tr("填表人与审核人须为两个不同的人；更正报送时报送序号加一并写明更正说明。"),
         tr("本表共 {n} 个统计单元（村及合计行），不含任何身份证号码。").format(n=blocks),
     ]
-    for note in notes:
+    first = len(cover_items(cover)) + 3  # title, the items, a blank row
+    for i, note in enumerate(notes):
+        ws.merged_cells.add(f"A{first + i}:B{first + i}")
+        ws.row_dimensions[first + i].height = 30
         ws.append([_cell(ws, note, _BODY_FONT, _LEFT, border=False)])
     ws.append([])
     ws.append([_cell(ws, tr("单位（盖章）："), _BODY_FONT, border=False),
