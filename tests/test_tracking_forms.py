@@ -298,8 +298,16 @@ def test_typesetting_of_every_tracking_print(tracked: Any, tmp_path: Path) -> No
         assert not starts, (name, starts[:3])
         footers = _footers(pages)
         assert None not in footers and footers[0] == (1, footers[0][1]), (name, footers)
-        sizes: set[float] = set()
-        for page in PdfReader(str(path)).pages:
-            page.extract_text(visitor_operand_before=lambda op, args, cm, tm: sizes.add(float(args[1]))
-                              if op == b"Tf" else None)
-        assert min(sizes) >= 10, (name, sorted(sizes)[:3])
+        assert min(_font_sizes(PdfReader(str(path)))) >= 10, name
+
+
+def _font_sizes(reader: Any) -> set[float]:
+    sizes: set[float] = set()
+
+    def visit(op: bytes, args: list[Any], cm: Any, tm: Any) -> None:
+        if op == b"Tf":
+            sizes.add(float(args[1]))
+
+    for page in reader.pages:
+        page.extract_text(visitor_operand_before=visit)
+    return sizes
