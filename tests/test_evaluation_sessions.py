@@ -249,3 +249,23 @@ def test_entering_again_replaces_and_merging_keeps_the_others(db, town):
         sessions.enter_counts(s, CLERK, sid, [row(town, "丁书记", 36, 4, 0)])
         assert [c.name for c in s.scalars(select(EvaluationCount))] == ["丁书记"]
         assert [x.cadres for x in queries.sessions_of(s, town.cycle_id, year=2027)] == [1]
+
+
+def test_one_person_in_both_bodies_is_one_cadre_and_a_committee_member(db, town):
+    """一肩挑: 丁书记 is also elected 主任 of the village committee — one row, both posts, and 不称职 twice ends
+    the committee office (职务终止), not only a 班子调整."""
+    with db.session() as s:
+        ding = pid(town, "丁书记")
+        org = s.scalar(select(Organization).where(Organization.id == town.orgs[("青山村", OrgKind.VILLAGE_COMMITTEE)]))
+        s.add(Candidacy(person_id=ding, organization_id=org.id, cycle_id=town.cycle_id, post="副主任",
+                        source=NominationSource.SELF, status=CandidacyStatus.ELECTED))
+        s.flush()
+        rows = queries.cadres_in_office(s, town.cycle_id, town.villages["青山村"], 2027)
+        assert [(r.name, r.post, r.body) for r in rows if r.name == "丁书记"] == [
+            ("丁书记", "书记、副主任", "village_committee")]
+        for year in (2027, 2028):
+            sid = new_session(s, town, year=year)
+            sessions.enter_counts(s, CLERK, sid, [row(town, "丁书记", 10, 5, 25)])
+            sessions.confirm_session(s, REVIEWER, sid, today=TODAY)
+        kinds = {FlagKind(f.kind) for f in s.scalars(select(Flag).where(Flag.year == 2028))}
+        assert FlagKind.TERMINATION in kinds and FlagKind.TEAM_ADJUSTMENT not in kinds

@@ -4,7 +4,7 @@ ended before the year (职务终止, 辞职, 调离) takes the person out of off
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -47,7 +47,8 @@ def _active(starts: dt.date | None, ends: dt.date | None, year: int) -> bool:
 
 def holders(session: Session, cycle_id: int, village_id: int | None, year: int) -> list[Holder]:
     """Everyone in office in the village (None: roles without a village too) during ``year``, by surname strokes;
-    one row per person (the first post in seat order: 书记 before 委员, the Party branch first)."""
+    one row per person: a person elected to two posts (一肩挑) shows both (书记、主任, the Party branch first) and
+    counts as a village-committee member (组织法 §33)."""
     cycle = session.get(ElectionCycle, cycle_id)
     if cycle is None:
         return []
@@ -69,9 +70,14 @@ def holders(session: Session, cycle_id: int, village_id: int | None, year: int) 
             role = role_of_candidacy.get(cand.id)
             if role is not None and not _active(role.starts_on, role.ends_on, year):
                 continue
-            if cand.person_id not in out:
+            known = out.get(cand.person_id)
+            if known is None:
                 out[cand.person_id] = Holder(cand.person_id, name, cand.post, OrgKind(kind).value, cand.id,
                                              role.id if role is not None else None, vid)
+            elif cand.post not in known.post.split("、"):
+                # 一肩挑 (书记 and 主任): both posts; a village-committee member for 组织法 §33 whatever else he is
+                body = OrgKind.VILLAGE_COMMITTEE.value if OrgKind(kind) is OrgKind.VILLAGE_COMMITTEE else known.body
+                out[cand.person_id] = replace(known, post=f"{known.post}、{cand.post}", body=body)
     names = dict(session.execute(select(Person.id, Person.name).where(
         Person.id.in_({r.person_id for r in roles}))).tuples().all()) if roles else {}
     for role in roles:
