@@ -125,3 +125,19 @@ def test_a_changed_draft_cannot_be_approved(db, coded, clerk: Actor, reviewer: A
 def test_a_township_without_code_is_refused(db, township, clerk: Actor) -> None:
     with db.session() as s, pytest.raises(ValidationError, match="区划代码"):
         generate_submission(s, clerk, township.cycle_id, stat_date=DAY)
+
+
+def test_tracking_report_submission(db, coded, clerk: Actor, reviewer: Actor, tmp_path: Path) -> None:
+    """JNTJ-01 for a month goes through the same freeze, approval and export (T4 践诺跟踪)."""
+    with db.session() as s:
+        sub = generate_submission(s, clerk, coded["cycle"], report_code=cat.TRACKING, period="2027-5")
+        approve_submission(s, reviewer, sub.id)
+    assert sub.period == "2027-05" and sub.rows == 3 * len(cat.catalog(cat.TRACKING))
+    with db.session() as s:
+        out = export_submission(s, clerk, latest_approved(s, coded["cycle"], cat.TRACKING), tmp_path / "t.xlsx")
+    sealed = read_sealed(out)
+    assert sealed.cover.report_code == cat.TRACKING and sealed.cover.period == "2027-05"
+    with db.read_session() as s:
+        assert not submission_status(s, sub.id).changed
+    with db.session() as s, pytest.raises(ValidationError, match="统计期"):
+        generate_submission(s, clerk, coded["cycle"], report_code=cat.TRACKING)

@@ -2,7 +2,8 @@
 
 The export writes the sealed township workbook of an APPROVED submission (its frozen rows, never a recomputation;
 layout in :mod:`villagevote.statistics.sealed`). Options (``--option k=v``): ``submission=<id>`` picks one (default:
-the newest approved submission of the current cycle), ``csv=<path>`` also writes the canonical ``_data`` CSV. The
+the newest approved submission of the current cycle), ``report=JNTJ-01`` the newest approved 践诺跟踪 submission
+instead of the structure report (HJTJ-01), ``csv=<path>`` also writes the canonical ``_data`` CSV. The
 workbook is the township's whole report: ``--village`` is refused.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from villagevote.changes import Area
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.reports.registry import Form, Options
+from villagevote.statistics import catalog as cat
 from villagevote.statistics.submissions import export_submission, latest_approved
 
 FORM_NAME = "stats-workbook"
@@ -33,7 +35,7 @@ def run_stats_workbook(session: Session, actor: Actor, out: Path, options: Optio
         except ValueError:
             raise ValidationError(tr("报送编号“{raw}”不是数字").format(raw=raw)) from None
     else:
-        submission_id = latest_approved(session)
+        submission_id = latest_approved(session, report_code=extra.get("report", "").strip() or cat.STRUCTURE)
     csv_out = extra.get("csv", "").strip() or None
     return export_submission(session, actor, submission_id, out, csv_out=csv_out)
 

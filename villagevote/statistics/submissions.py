@@ -32,7 +32,7 @@ from villagevote.audit import Actor
 from villagevote.auth import Permission, requires
 from villagevote.errors import NotFound, ValidationError
 from villagevote.i18n import tr
-from villagevote.models.core import ElectionCycle, Township, User
+from villagevote.models.core import ElectionCycle, Township, User, Village
 from villagevote.models.statistics import ReportSubmission
 from villagevote.seed import get_setting
 from villagevote.statistics import catalog as cat
@@ -106,9 +106,10 @@ def _cycle(session: Session, cycle_id: int | None) -> ElectionCycle:
 
 
 def compute_report(session: Session, cycle_id: int | None = None, report_code: str = cat.STRUCTURE,
-                   stat_date: dt.date | None = None) -> Computed:
-    """The report's rows as the database gives them now (structure: S01–S90 on the 统计时点)."""
-    from villagevote.statistics.gather import gather, stat_options
+                   stat_date: dt.date | None = None, period: str | None = None) -> Computed:
+    """The report's rows as the database gives them now: structure (HJTJ-01) on the 统计时点 ``stat_date`` (the
+    setting or the election day when None); tracking (JNTJ-01) for ``period`` ("2027-05" or "2027-Q2")."""
+    from villagevote.statistics.gather import gather, stat_options, village_code
     from villagevote.statistics.indicators import compute
 
     cycle = _cycle(session, cycle_id)
@@ -118,15 +119,30 @@ def compute_report(session: Session, cycle_id: int | None = None, report_code: s
     if not township.code.strip():
         raise ValidationError(tr("乡镇“{name}”还没有填写区划代码：县级汇总按区划代码识别乡镇，请先在 系统 → 乡镇信息 中填写").format(
             name=township.name), field="code")
-    if report_code != cat.STRUCTURE:
-        raise ValidationError(tr("报表 {code} 暂不能生成报送（目前只支持 {ok}）").format(code=report_code, ok=cat.STRUCTURE))
-    options = stat_options(session, cycle, stat_date)
-    source = gather(session, cycle.id, stat_date=options.stat_date)
-    values = compute(source)
-    period = options.stat_date.isoformat()
-    rows = rows_from_values(report_code, cat.TEMPLATE_VERSION, period, township.code.strip(), values)
-    names = {v.code: v.name for v in source.villages}
-    return Computed(report_code, period, township.code.strip(), township.name, rows, names, _source_hash(source))
+    if report_code == cat.STRUCTURE:
+        options = stat_options(session, cycle, stat_date)
+        source = gather(session, cycle.id, stat_date=options.stat_date)
+        values = compute(source)
+        label = options.stat_date.isoformat()
+        names = {v.code: v.name for v in source.villages}
+        source_hash = _source_hash(source)
+    elif report_code == cat.TRACKING:
+        from villagevote.statistics.tracking_stats import compute_tracking, gather_tracking
+        if not period:
+            raise ValidationError(tr("践诺跟踪统计要写明统计期，如 2027-05（月）或 2027-Q2（季度）"), field="period")
+        tracking = gather_tracking(session, period, cycle.id)
+        values = compute_tracking(tracking)
+        label = tracking.period
+        villages = session.scalars(select(Village).where(Village.township_id == township.id))
+        names = {village_code(v): v.name for v in villages}
+        source = _plain(tracking)
+        source.pop("as_of", None)  # the day the figures are taken moves with the calendar, the data do not
+        source_hash = _source_hash(source)
+    else:
+        raise ValidationError(tr("没有报表 {code}（本程序的报表：{ok}）").format(code=report_code,
+                                                                         ok="、".join(cat.REPORT_CODES)))
+    rows = rows_from_values(report_code, cat.TEMPLATE_VERSION, label, township.code.strip(), values)
+    return Computed(report_code, label, township.code.strip(), township.name, rows, names, source_hash)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -227,7 +243,7 @@ def submission_status(session: Session, submission_id: int) -> SubmissionStatus:
     """Recompute the report from the database and compare it with the frozen submission (已变更 and the diff)."""
     row = _get(session, submission_id)
     stat_date = dt.date.fromisoformat(row.period) if row.report_code == cat.STRUCTURE else None
-    now = compute_report(session, row.cycle_id, row.report_code, stat_date=stat_date)
+    now = compute_report(session, row.cycle_id, row.report_code, stat_date=stat_date, period=row.period)
     old = _frozen_rows(row)
     names = dict((row.options or {}).get("names", {}))
     names.update(now.names)
@@ -256,10 +272,11 @@ def _display(session: Session, username: str) -> str:
 @requires(Permission.EDIT, note=tr("同一报表、同一统计时点再次生成即为更正，须写明更正说明"))
 def generate_submission(session: Session, actor: Actor, cycle_id: int | None = None,
                         report_code: str = cat.STRUCTURE, stat_date: dt.date | None = None,
-                        correction_reason: str = "") -> SubmissionView:
-    """Freeze the report as the database gives it now under the next 报送序号 (the actor is the 填表人)."""
+                        correction_reason: str = "", period: str | None = None) -> SubmissionView:
+    """Freeze the report as the database gives it now under the next 报送序号 (the actor is the 填表人): the
+    structure report on ``stat_date``, the tracking report for ``period`` (2027-05, 2027-Q2)."""
     cycle = _cycle(session, cycle_id)
-    computed = compute_report(session, cycle.id, report_code, stat_date)
+    computed = compute_report(session, cycle.id, report_code, stat_date, period)
     earlier = list(session.scalars(select(ReportSubmission).where(
         ReportSubmission.cycle_id == cycle.id, ReportSubmission.report_code == report_code,
         ReportSubmission.period == computed.period)))
