@@ -64,6 +64,11 @@ def _voters_elections(ctx: AppContext) -> QWidget:
     return VotersElectionsPage(ctx)
 
 
+def _tracking(ctx: AppContext) -> QWidget:
+    from villagevote.ui.pages.tracking import TrackingPage
+    return TrackingPage(ctx)
+
+
 def _not_built(title: str, detail: str) -> tuple[str, Callable[[AppContext], QWidget]]:
     """A page that says plainly it is not built yet (its slot keeps the menu's order)."""
     return title, lambda _ctx: NotBuiltPage(title, detail)
@@ -77,7 +82,7 @@ def pages() -> list[tuple[str, Callable[[AppContext], QWidget]]]:
         (tr("承诺"), _pledges),
         (tr("实绩比选"), _scoring),
         (tr("选民与选举"), _voters_elections),
-        _not_built(tr("践诺跟踪"), tr("任期承诺事项的进度报告、年度述诺评诺和辞职承诺触发。")),
+        (tr("践诺跟踪"), _tracking),
         _not_built(tr("统计上报"), tr("按村和全镇汇总换届结果并导出给县里的工作簿。")),
     ]
 
