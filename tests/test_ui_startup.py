@@ -385,7 +385,7 @@ import villagevote.ui.app as app_mod
 from PySide6.QtCore import QEvent, QObject
 
 HEAVY = ("sqlalchemy", "villagevote.models", "villagevote.database", "alembic", "pypinyin", "reportlab",
-         "openpyxl", "PySide6.QtCharts", "PySide6.QtPrintSupport", "PySide6.QtSql")
+         "openpyxl", "pyqtgraph", "numpy", "PySide6.QtCharts", "PySide6.QtPrintSupport", "PySide6.QtSql")
 
 
 class Watch(QObject):
