@@ -24,8 +24,9 @@ ADMIN = Actor(None, "admin", Role.ADMIN, "管理员")
 TODAY = D(2027, 5, 20)
 
 
-def build_tracking(s: Any, township_id: int, cycle_id: int, village_ids: list[int]) -> dict[str, Any]:
-    """Tracking data written straight into the tables: what the forms read, dated in 2027."""
+def build_tracking(s: Any, actor: Actor, cycle_id: int, village_ids: list[int]) -> dict[str, Any]:
+    """Tracking data written straight into the tables (the circular drafted by ``circulars.draft_circular`` as
+    ``actor``): what the forms read, dated in 2027."""
     from villagevote.models import Candidacy, Organization, Person
     from villagevote.models.enums import (
         CandidacyStatus,
@@ -40,7 +41,6 @@ def build_tracking(s: Any, township_id: int, cycle_id: int, village_ids: list[in
     )
     from villagevote.models.tracking import (
         Attachment,
-        Circular,
         Commitment,
         Inspection,
         ProgressReport,
@@ -48,6 +48,8 @@ def build_tracking(s: Any, township_id: int, cycle_id: int, village_ids: list[in
         Supervision,
         SupervisionUrge,
     )
+    from villagevote.tracking.circulars import draft_circular
+    from villagevote.tracking.ranking import snapshot_digest
 
     def org(vid: int, kind: OrgKind) -> int:
         return int(s.scalar(select(Organization.id).where(Organization.village_id == vid,
@@ -138,18 +140,16 @@ def build_tracking(s: Any, township_id: int, cycle_id: int, village_ids: list[in
                 "parts": {"closed_rate": "34.00", "on_time_rate": "17.40", "report_rate": "8.00",
                           "inspection": "27.00"}, "deduction": "0.50", "veto": False, "previous_rank": 1}]
     scheme = {"version": 1, "components": {"closed_rate": "40", "on_time_rate": "20", "report_rate": "10",
-                                           "inspection": "30"}}
+                                           "inspection": "30"}, "as_of": "2027-06-30"}
     snaps = []
     for period, rows in (("2027-Q1", rows_q1), ("2027-Q2", rows_q2)):
         snap = RankingSnapshot(cycle_id=cycle_id, period=period, serial=1, scheme_version=1, scheme=scheme,
-                               rows=rows, digest="ab" * 32, created_by="clerk", signed_by="reviewer")
+                               rows=rows, digest=snapshot_digest(cycle_id, period, 1, scheme, rows),
+                               created_by="clerk", signed_by="reviewer")
         s.add(snap)
         s.flush()
         snaps.append(snap.id)
-    s.add(Circular(cycle_id=cycle_id, snapshot_id=snaps[1], number="测组通〔2027〕7号", period="2027-Q2",
-                   title="关于2027年第二季度村干部践诺情况的通报", body="第一段通报正文。\n第二段通报正文。",
-                   named={"red": ["西村"], "villages": ["东村"], "cadres": ["王建国", "李秀英"]},
-                   issued_on=D(2027, 7, 5), signed_by="reviewer"))
+    draft_circular(s, actor, snaps[1], number="测组通〔2027〕7号", issued_on=D(2027, 7, 5))
     s.flush()
     return {"road": road.ledger_no, "pond": pond.ledger_no, "lamps": lamps.ledger_no}
 
@@ -157,7 +157,7 @@ def build_tracking(s: Any, township_id: int, cycle_id: int, village_ids: list[in
 @pytest.fixture
 def tracked(db: Any, township: Any, reviewer: Actor, clerk: Actor) -> Any:
     with db.session() as s:
-        facts = build_tracking(s, township.township_id, township.cycle_id, township.village_ids)
+        facts = build_tracking(s, reviewer, township.cycle_id, township.village_ids)
     return db, facts
 
 
@@ -235,15 +235,19 @@ def test_supervision_notice_with_receipt(tracked: Any, tmp_path: Path) -> None:
 
 
 def test_ranking_circular_from_the_frozen_snapshot(tracked: Any, tmp_path: Path) -> None:
-    db, _facts = tracked
+    db, facts = tracked
     f = flat(pdf_text(produce(db, "print", "ranking-circular", tmp_path / "r.pdf", quarter="2027-Q2")))
-    assert "测组通〔2027〕7号" in f and "第二季度" in f and "第一段通报正文" in f
+    assert "测组通〔2027〕7号" in f and "第二季度" in f and "第2期" in f
+    assert "各村党组织、村民委员会" in f and "总体情况" in f  # the drafted circular's text
     assert f.index("90.10") < f.index("86.40")  # the snapshot's order: 西村 first
-    assert "上升1位" in f and "下降1位" in f
-    assert "红榜" in f and "末位" in f and "督〔2027〕3号" not in f  # the lists name items, not notices
-    assert "前塘水体整治" in f  # supervised and overdue at the quarter's end
+    assert "上升1位" in f and "下降1位" in f and "扣分" in f
+    assert "红榜" in f and "末位（拟约谈）" in f and "点名通报的村干部（按姓氏笔画排列）：李秀英" in f
+    # the lists frozen in the circular on its date: the pond is supervised and overdue
+    assert "督〔2027〕3号" in f and f.count(facts["pond"]) >= 2 and "截至2027年7月5日" in f
+    assert "校验不符" not in f and "快照数据与其校验码不符" not in f
     q1 = flat(pdf_text(produce(db, "print", "ranking-circular", tmp_path / "q1.pdf", quarter="2027-Q1")))
-    assert q1.index("88.50") < q1.index("80.25")
+    assert q1.index("88.50") < q1.index("80.25") and "（文号待编）" in q1 and "第1期" in q1
+    assert "截至2027年3月31日" in q1 and "红榜：东村" in q1
     with pytest.raises(UserError, match="2027年第三季度"):
         produce(db, "print", "ranking-circular", tmp_path / "x.pdf", quarter="2027-Q3")
 

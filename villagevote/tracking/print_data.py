@@ -32,14 +32,13 @@ from villagevote.i18n import tr
 from villagevote.models.core import ElectionCycle, Township, User, Village
 from villagevote.models.enums import CommitmentKind, CommitmentStatus
 from villagevote.models.tracking import (
-    Circular,
     Commitment,
     ProgressReport,
     Supervision,
     SupervisionUrge,
 )
 from villagevote.names import stroke_key
-from villagevote.tracking import machine, monthly, queries, ranking, weekly
+from villagevote.tracking import circulars, machine, monthly, queries, ranking, weekly
 
 __all__ = [
     "ClosureLine",
@@ -52,8 +51,10 @@ __all__ = [
     "MonthlyLine",
     "MonthlyPrint",
     "NoticeData",
+    "OverdueLine",
     "RankingLine",
     "RankingPrint",
+    "SupervisedLine",
     "WeeklyLine",
     "WeeklyPrint",
     "closure_print",
@@ -679,26 +680,48 @@ class RankingLine:
 
 
 @dataclass(frozen=True)
+class SupervisedLine:
+    notice_no: str
+    level: str            # 乡镇 / 县 / 市
+    ledger_no: str
+    village: str
+    title: str
+    owner: str            # 张三（主任）
+    limit_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class OverdueLine:
+    ledger_no: str
+    village: str
+    title: str
+    owner: str
+    deadline: dt.date | None
+
+
+@dataclass(frozen=True)
 class RankingPrint:
     heading: Heading
     quarter: str
     serial: int
     issue: int           # 期数: the quarters ranked so far in the cycle, this one included
-    number: str          # 文号 (the circular's), "" when none was issued
+    number: str          # 文号 (the circular's), "" when none was drafted
     title: str
-    body: list[str]      # paragraphs of the circular's text
+    body: list[str]      # the circular's text, one paragraph a line
     part_labels: list[str]
     lines: list[RankingLine]
     red: list[str]       # 红榜 villages
     bottom: list[str]    # 末位 villages
     cadres: list[str]    # cadres named, in stroke order
-    supervised: list[str]   # 督办: "东山-2027-003 东山村 修路（县级督办，限2027年6月30日）"
-    overdue: list[str]      # 逾期 at the quarter's end
+    supervised: list[SupervisedLine]   # under 挂牌督办 (frozen in the circular when it was drafted)
+    overdue: list[OverdueLine]         # open past the current deadline (idem)
+    lists_as_of: dt.date | None        # the day of those lists
     signed_by: str
     issued_on: dt.date | None
     scheme_version: int
     digest: str
     intact: bool = True  # the snapshot's digest still matches its rows
+    drafted: bool = False  # a circular was drafted from the snapshot (else the text is a default introduction)
 
 
 def _change(change: int | None) -> str:
@@ -715,10 +738,18 @@ def _quantized(value: Decimal) -> str:
     return format(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
 
 
+def _iso(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
 def ranking_print(session: Session, cycle_id: int, quarter: str | None, *, term: str = "") -> RankingPrint:
     """The 季度排名通报 from the frozen snapshot of the quarter (default: the latest quarter frozen; its highest serial):
-    ranks, totals and parts are ``ranking.snapshot_rows`` — never recomputed. The circular of the snapshot gives the
-    文号, title, text and the names; the lists of items under 督办 and overdue are as of the quarter's last day."""
+    ranks, totals and parts are ``ranking.snapshot_rows`` — never recomputed. The circular drafted from it
+    (``circulars.circulars_of``, the latest) gives the 文号, title, text, 红榜/末位, the cadres named and the lists of
+    overdue and supervised items frozen on its date; without one, the lists are read as of the quarter's last day."""
     head = heading(session, cycle_id, None, term)
     frozen = [i for i in ranking.snapshots(session, cycle_id) if weekly.period_kind(i.period) == "quarter"]
     if quarter:
@@ -746,18 +777,30 @@ def ranking_print(session: Session, cycle_id: int, quarter: str | None, *, term:
         parts = [_quantized(r.parts[k]) if k in r.parts else "" for k in keys]
         parts += [_quantized(getattr(r, attr)) for _, attr in extra]
         lines.append(RankingLine(r.rank, r.village, _quantized(r.total), parts, _change(r.change), r.veto))
-    circular = session.scalar(select(Circular).where(Circular.snapshot_id == info.id).order_by(Circular.id.desc()))
-    named = circular.named if circular is not None and isinstance(circular.named, dict) else {}
+    drafted = circulars.circulars_of(session, cycle_id, info.id)
+    circular = drafted[0] if drafted else None
+    named = circular.named if circular is not None else {}
     worst = max((r.rank for r in rows), default=None)
-    red = [str(x) for x in named.get("red", [])] or [r.village for r in rows if r.rank == 1 and not r.veto]
-    bottom = [str(x) for x in named.get("villages", [])] or [
+    red = [str(x) for x in named.get("red", [])] if circular is not None else [
+        r.village for r in rows if r.rank == 1 and not r.veto]
+    bottom = [str(x) for x in named.get("bottom", [])] if circular is not None else [
         r.village for r in rows if r.veto or (len(rows) > 1 and r.rank == worst)]
     cadres = sorted((str(x) for x in named.get("cadres", [])), key=stroke_key)
-    _, q_end = quarter_bounds(quarter)
-    supervised, overdue = _quarter_lists(session, cycle_id, q_end)
+    if circular is not None:
+        as_of = circular.issued_on
+        supervised = [SupervisedLine(str(x.get("notice_no", "")), str(x.get("level", "")), str(x.get("ledger_no", "")),
+                                     str(x.get("village", "")) or TOWNSHIP_GROUP, str(x.get("title", "")),
+                                     str(x.get("owner", "")), _iso(x.get("limit_date")))
+                      for x in named.get("supervised", []) if isinstance(x, dict)]
+        overdue = [OverdueLine(str(x.get("ledger_no", "")), str(x.get("village", "")) or TOWNSHIP_GROUP,
+                               str(x.get("title", "")), str(x.get("owner", "")), _iso(x.get("deadline")))
+                   for x in named.get("overdue", []) if isinstance(x, dict)]
+    else:
+        as_of = quarter_bounds(quarter)[1]
+        supervised, overdue = _quarter_lists(session, cycle_id, as_of)
     title = circular.title if circular is not None and circular.title else tr(
         "关于{q}村级践诺事项排名情况的通报").format(q=quarter_label(quarter))
-    body = [p.strip() for p in (circular.body if circular is not None else "").split("\n") if p.strip()]
+    body = [p for p in (circular.body if circular is not None else "").split("\n") if p.strip()]
     if not body:
         body = [tr("根据村干部践诺“挂号、报结、销号”管理和“每周一报、每月一查一比、每季一排名一通报”制度，"
                    "按照第{v}版排名办法，对各村{q}践诺事项推进情况进行了排名，现将有关情况通报如下。").format(
@@ -767,31 +810,29 @@ def ranking_print(session: Session, cycle_id: int, quarter: str | None, *, term:
     issue = len({i.period for i in frozen if i.period <= quarter})
     return RankingPrint(head, quarter, info.serial, issue, circular.number if circular is not None else "", title,
                         body, [ranking.component_label(k) for k in keys] + [label for label, _ in extra], lines, red,
-                        bottom, cadres, supervised, overdue, users.get(signed, signed),
+                        bottom, cadres, supervised, overdue, as_of, users.get(signed, signed),
                         circular.issued_on if circular is not None else None, info.scheme_version, info.digest,
-                        info.intact)
+                        info.intact, circular is not None)
 
 
-def _quarter_lists(session: Session, cycle_id: int, end: dt.date) -> tuple[list[str], list[str]]:
-    vnames = dict(_villages(session, cycle_id, None))
+def _quarter_lists(session: Session, cycle_id: int, end: dt.date) -> tuple[list[SupervisedLine], list[OverdueLine]]:
+    """Without a circular: the items under 挂牌督办 on ``end`` and those open past their current deadline then."""
+    facts = {f.id: f for f in weekly.item_facts(session, cycle_id=cycle_id)}
     supervised = []
-    for s, c in session.execute(
-            select(Supervision, Commitment).join(Commitment, Commitment.id == Supervision.commitment_id)
-            .where(Commitment.cycle_id == cycle_id, Supervision.issued_on <= end)
-            .where((Supervision.lifted_on.is_(None)) | (Supervision.lifted_on > end))
-            .order_by(Supervision.issued_on, Supervision.id)).tuples():
-        supervised.append(tr("{no}　{village}　{title}（{level}级督办，限{limit}）").format(
-            no=c.ledger_no or "", village=vnames.get(c.village_id or 0, TOWNSHIP_GROUP), title=c.title,
-            level=s.level.label, limit=_cn(s.limit_date)))
+    for s in session.scalars(select(Supervision).where(Supervision.issued_on <= end)
+                             .where((Supervision.lifted_on.is_(None)) | (Supervision.lifted_on > end))
+                             .order_by(Supervision.issued_on, Supervision.id)):
+        f = facts.get(s.commitment_id)
+        if f is not None:
+            supervised.append(SupervisedLine(s.notice_no, s.level.label, f.ledger_no, f.village or TOWNSHIP_GROUP,
+                                             f.title, f.owner, s.limit_date))
     overdue = []
-    for f in weekly.item_facts(session, cycle_id=cycle_id):
+    for f in facts.values():
         due = f.deadline_current or f.deadline
         if (f.is_parent or f.status in weekly.STRUCK or due is None or due >= end
                 or any(d is not None and d <= end for d in (f.closed_on, f.reported_done_on))):
             continue
-        overdue.append(tr("{no}　{village}　{title}（{owner}，时限{date}）").format(
-            no=f.ledger_no, village=f.village or TOWNSHIP_GROUP, title=f.title,
-            owner=f.owner or tr("无责任人"), date=_cn(due)))
+        overdue.append(OverdueLine(f.ledger_no, f.village or TOWNSHIP_GROUP, f.title, f.owner, due))
     return supervised, overdue
 
 
