@@ -11,28 +11,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select, text
 
+from tests.helpers_migrations import downgrade
 from villagevote.database import open_database
 from villagevote.errors import DatabaseFileError
 from villagevote.models import Base, Person, Township
 from villagevote.models.db import head_revision
 
 FIXTURE = Path(__file__).parent / "fixtures" / "db_0001.sqlite3"
-
-
-def downgrade(path: Path, target: str) -> None:
-    """Run the migrations down to ``target`` (each revision's downgrade), as a developer would with alembic."""
-    from alembic import command
-
-    from villagevote.models.db import alembic_config, make_engine
-
-    engine = make_engine(path, foreign_keys=False)
-    try:
-        with engine.connect() as conn, conn.begin():
-            cfg = alembic_config()
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, target)
-    finally:
-        engine.dispose()
 
 
 def digest(path: Path) -> str:

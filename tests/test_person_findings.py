@@ -16,6 +16,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from tests.helpers_migrations import downgrade
 from villagevote.audit import Actor
 from villagevote.candidates import persons
 from villagevote.candidates.candidacies import register_candidacy
@@ -280,6 +281,7 @@ def test_migration_moves_per_candidacy_findings_to_the_person(tmp_path):
         rule = {r.code: r.id for r in s.scalars(select(Rule).where(Rule.rule_set_id == world.rule_set_id))}
         cycle_id = world.cycle_id
     db.dispose()
+    downgrade(path, "0010_person_findings")  # the later revisions' tables go, as they would not exist at 0009
     # put the finding table back in its 0009 shape (the exact DDL of the old fixture) and fill it with raw SQL
     with sqlite3.connect(FIXTURE_0001) as old:
         ddl = [sql for (sql,) in old.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'finding' AND sql "
