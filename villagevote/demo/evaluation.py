@@ -144,7 +144,9 @@ class _Builder:
         return self._split(valid, shares)
 
     # -------------------------------------------------------------------------------------------- sessions
-    def session_of(self, village_id: int, index: int, year: int, kind: EvaluationKind) -> int:
+    def session_of(self, village_id: int, index: int, year: int, kind: EvaluationKind) -> int | None:
+        if not self.rated(village_id, year):
+            return None  # nobody in office (the demo left the village's election unfinished)
         people = kind is EvaluationKind.PEOPLE
         held_on = dt.date(year, 12, 3 + index + (0 if people else 4))
         due = REPRESENTATIVES + self.rng.randint(-6, 6) if people else PANEL
