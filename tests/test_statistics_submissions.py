@@ -141,3 +141,28 @@ def test_tracking_report_submission(db, coded, clerk: Actor, reviewer: Actor, tm
         assert not submission_status(s, sub.id).changed
     with db.session() as s, pytest.raises(ValidationError, match="统计期"):
         generate_submission(s, clerk, coded["cycle"], report_code=cat.TRACKING)
+
+
+def test_printed_summary_carries_the_fingerprint(db, coded, clerk: Actor, reviewer: Actor, tmp_path: Path) -> None:
+    """stats-summary: the cover that gets the seal prints the 数据指纹 (in groups of eight), the 报送序号 and who
+    filled and approved it; a changed source shows in the state."""
+    import re as _re
+
+    from pypdf import PdfReader
+
+    from villagevote.reports.pdf.statistics_summary import fingerprint_groups
+    from villagevote.reports.registry import Options, find_form, produce
+
+    with db.session() as s:
+        add_representative(s, clerk, coded["v1"], "王芳", gender=Gender.FEMALE)
+        sub = generate_submission(s, clerk, coded["cycle"], stat_date=DAY)
+        approve_submission(s, reviewer, sub.id)
+        add_representative(s, clerk, coded["v2"], "李强", gender=Gender.MALE)
+    with db.read_session() as s:
+        out = produce(s, clerk, find_form("print", "stats-summary"), tmp_path / "summary.pdf", Options()).path
+    text = _re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(str(out)).pages))
+    assert fingerprint_groups(sub.sha256).replace(" ", "") in text
+    assert "清河镇村级组织换届统计表" in text and "报送序号：1" in text
+    assert "已审核（生成后数据已变更）" in text
+    assert "东山村" in text and "西岭村" in text and "合规提示" in text
+    assert fingerprint_groups("a" * 64) == " ".join(["a" * 8] * 8)

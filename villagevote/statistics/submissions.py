@@ -20,6 +20,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, is_dataclass
+from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ __all__ = [
     "generate_submission",
     "latest_approved",
     "list_submissions",
+    "submission_print",
     "submission_status",
 ]
 
@@ -387,3 +389,99 @@ def export_submission(session: Session, actor: Actor, submission_id: int, out: P
                  after={"file": Path(path).name, "serial": row.serial, "sha256": row.sha256})
     return path
 
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The printed summary (the cover that gets the seal, the township figures, the compliance sheet, a chart)
+# --------------------------------------------------------------------------------------------------------------
+# per report: the indicators of the summary table (township total, per village) and the chart's indicator
+SUMMARY_COLUMNS: dict[str, tuple[str, ...]] = {
+    cat.STRUCTURE: ("S12.members", "S13.cross_rate", "S14.one_shoulder", "S20.lw_women_rate", "S30.avg_age",
+                    "S30.age_le35_rate", "S40.edu_senior_rate", "S50.vc_party_rate", "S70.reps_party_rate",
+                    "S70.reps_women_rate", "S80.turnout"),
+    cat.TRACKING: ("J01.registered", "J01.new", "J01.reported", "J01.closed", "J01.overdue", "J01.supervised",
+                   "J02.closed_rate", "J02.on_time_rate", "J02.report_rate"),
+}
+CHART_INDICATOR = {cat.STRUCTURE: "S20.lw_women_rate", cat.TRACKING: "J02.closed_rate"}
+
+
+@dataclass(frozen=True)
+class TotalLine:
+    code: str
+    label: str           # with its unit: "交叉任职率（%）"
+    value: str           # as shown
+    fraction: str        # "12 / 50" for ratios and averages, "" for counts
+    denominator: str     # what it is taken over (the template states it)
+
+
+@dataclass(frozen=True)
+class SubmissionPrint:
+    cover: Cover
+    state_label: str
+    changed: bool                         # 已变更 since it was frozen
+    title: str                            # 村级组织换届统计表 / 践诺跟踪统计表
+    totals: list[TotalLine]
+    columns: list[str]                    # labels of the per-village table's indicator columns
+    villages: list[tuple[str, list[str]]]  # (name, values) in code order, then ("合计", …)
+    compliance: list[tuple[str, str, str]]  # (village, rule, figure)
+    chart_title: str
+    chart: list[tuple[str, Decimal | None]]  # (village, value) for the chart
+
+
+def submission_print(session: Session, submission_id: int | None = None, report_code: str = cat.STRUCTURE,
+                     village: str | None = None) -> SubmissionPrint:
+    """What the printed summary shows of a submission (the newest approved one of ``report_code`` when None); with
+    ``village`` (a name) the per-village table and the chart keep that village only."""
+    from villagevote.statistics.compliance import compliance_rows
+
+    if submission_id is None:
+        submission_id = latest_approved(session, report_code=report_code)
+    row = _get(session, submission_id)
+    rows = _frozen_rows(row)
+    names: dict[str, str] = dict((row.options or {}).get("names", {}))
+    if village is not None and village not in names.values():
+        raise ValidationError(tr("报送中没有名为“{v}”的村").format(v=village))
+    values = [r.as_value() for r in rows]
+    by_key = {(v.village_code, v.indicator): v for v in values}
+    codes = sorted({v.village_code for v in values if v.village_code != TOTAL})
+    if village is not None:
+        codes = [c for c in codes if names.get(c) == village]
+    try:
+        changed = submission_status(session, row.id).changed
+    except ValidationError:
+        changed = False
+    totals: list[TotalLine] = []
+    for definition in cat.catalog(row.report_code):
+        total = by_key.get((TOTAL, definition.code))
+        if total is None:
+            continue
+        fraction = "" if definition.kind == "count" else f"{total.numerator} / {total.denominator}"
+        if definition.difference_of is not None:
+            fraction = ""
+        totals.append(TotalLine(definition.code, definition.title, total.value_text(), fraction,
+                                definition.denominator))
+    columns = [c for c in SUMMARY_COLUMNS.get(row.report_code, ()) if _known_code(c)]
+    table: list[tuple[str, list[str]]] = []
+    for code in [*codes, TOTAL]:
+        cells = [by_key[(code, c)].value_text() if (code, c) in by_key else "" for c in columns]
+        table.append((tr("合计") if code == TOTAL else names.get(code, code), cells))
+    compliance = [(names.get(r.village_code, r.village_code), r.text, r.figure)
+                  for r in compliance_rows(values, names) if r.village_code in codes] \
+        if row.report_code == cat.STRUCTURE else []
+    chart_code = CHART_INDICATOR.get(row.report_code, "")
+    chart = [(names.get(code, code), by_key[(code, chart_code)].decimal() if (code, chart_code) in by_key else None)
+             for code in codes] if _known_code(chart_code) else []
+    title = tr("村级组织换届统计表") if row.report_code == cat.STRUCTURE else tr("践诺跟踪统计表")
+    return SubmissionPrint(cover=submission_cover(session, row), state_label=state_label(row.state),
+                           changed=changed, title=title, totals=totals,
+                           columns=[cat.indicator(c).title for c in columns], villages=table, compliance=compliance,
+                           chart_title=tr("各村{label}").format(label=cat.indicator(chart_code).title)
+                           if _known_code(chart_code) else "", chart=chart)
+
+
+def _known_code(code: str) -> bool:
+    try:
+        cat.indicator(code)
+    except KeyError:
+        return False
+    return True
