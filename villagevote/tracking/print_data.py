@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from villagevote.errors import NotFound, UserError, ValidationError
 from villagevote.i18n import tr
 from villagevote.models.core import ElectionCycle, Township, User, Village
-from villagevote.models.enums import CommitmentKind, CommitmentStatus
+from villagevote.models.enums import CommitmentKind, CommitmentStatus, SupervisionLevel
 from villagevote.models.tracking import (
     Commitment,
     ProgressReport,
@@ -271,8 +271,8 @@ def ledger_print(session: Session, cycle_id: int, village_id: int | None, *, tod
     def line(r: queries.LedgerRow, child: bool) -> LedgerLine:
         supervision = ""
         if r.supervision_level is not None and r.supervision_limit is not None:
-            supervision = tr("{level}级督办，限{date}").format(level=r.supervision_level.label,
-                                                          date=_cn(r.supervision_limit))
+            supervision = tr("{level}，限{date}").format(level=level_text(r.supervision_level),
+                                                      date=_cn(r.supervision_limit))
         if r.light == "overdue":
             status = CommitmentStatus.OVERDUE.label
         elif r.light == "due_soon":
@@ -300,6 +300,11 @@ def ledger_print(session: Session, cycle_id: int, village_id: int | None, *, tod
     for r in roots:
         walk(r, False)
     return LedgerPrint(head, today, _grouped(session, cycle_id, village_id, lines))
+
+
+def level_text(level: SupervisionLevel) -> str:
+    """乡镇督办 / 县级督办 / 市级督办."""
+    return tr("乡镇督办") if level is SupervisionLevel.TOWNSHIP else tr("{l}级督办").format(l=level.label)
 
 
 def _dec(value: Decimal | None) -> Decimal | None:
@@ -614,7 +619,7 @@ class NoticeData:
     village: str
     owner: str           # 张三（村委会主任）
     reason: str          # 进度缓慢：…
-    level: str           # 乡镇 / 县 / 市
+    level: str           # 乡镇督办 / 县级督办 / 市级督办
     issued_on: dt.date
     issued_by: str
     limit_date: dt.date
@@ -662,7 +667,7 @@ def supervision_notices(session: Session, cycle_id: int, village_id: int | None,
         out.append(NoticeData(
             r.notice_no, township.name if township else "", r.ledger_no, r.title, target,
             r.village if item is None or item.village_id is not None else TOWNSHIP_GROUP, r.owner,
-            r.reason_label + (tr("：{t}").format(t=r.reason_text) if r.reason_text else ""), r.level_label,
+            r.reason_label + (tr("：{t}").format(t=r.reason_text) if r.reason_text else ""), level_text(r.level),
             r.issued_on, users.get(r.issued_by, r.issued_by), r.limit_date, due,
             item.percent if item is not None else 0, status, urges.get(r.id, []), r.lifted_on))
     return out

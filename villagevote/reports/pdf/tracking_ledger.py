@@ -38,8 +38,9 @@ def _weight(line: LedgerLine) -> str:
 
 
 # per column: mm (free text, wraps), a sample of the widest value (fitted), None: 承诺事项 takes the rest
-LEDGER_WIDTHS: list[float | str | None] = ["2027-001", "青溪村", 17, None, "竞职承诺", 19, "权重", "12月31日", "12月31日",
-                                           "100", 11, "12月31日", "2027-W20", "12月31日", "12月31日"]
+LEDGER_WIDTHS: list[float | str | None] = ["2027-001", "青溪村", 17, None, "竞职承诺", 26, "权重", "12月31日",
+                                           "12月31日", "100", "已销号", "县级督办", "2027-W20", "12月31日",
+                                           "12月31日"]
 PADDING = 2
 PLAIN = (6, 7, 8, 9, 12, 13)  # 权重, 开始, 时限, 进度, 最近报告, 报结日: numbers and dates (drawn as strings)
 

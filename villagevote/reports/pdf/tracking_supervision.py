@@ -76,7 +76,7 @@ def _notice_story(n: NoticeData, width: float) -> list[Flowable]:
         para(tr("{village}、{owner}：").format(village=n.village, owner=n.owner) if n.owner else
              tr("{village}：").format(village=n.village), st["body_noindent"]),
         para(tr("你村（你）承担的践诺事项“{title}”（台账编号{ledger}，时限{deadline}，目前进度{pct}%，状态：{status}），"
-                "因{reason}，经研究，决定对该事项实行{level}级挂牌督办。请于{limit}前办结，并将办理情况填写回执，"
+                "因{reason}，经研究，决定对该事项实行挂牌督办（{level}）。请于{limit}前办结，并将办理情况填写回执，"
                 "连同佐证材料报乡镇。逾期仍未办结的，将按有关规定予以通报，并对责任人实行约谈。").format(
             title=n.title, ledger=n.ledger_no, deadline=date_cell(n.deadline) or tr("未定"), pct=n.percent,
             status=n.status.replace("\n", ""), reason=n.reason, level=n.level, limit=cn_date(n.limit_date)),
@@ -86,7 +86,7 @@ def _notice_story(n: NoticeData, width: float) -> list[Flowable]:
     w1 = 28 * mm
     rows = [
         [para(tr("督办编号"), label), para(n.notice_no, cell), para(tr("督办级别"), label),
-         para(tr("{l}级").format(l=n.level), cell)],
+         para(n.level, cell)],
         [para(tr("督办事项"), label), para(f"{n.ledger_no}　{n.title}" + (f"（{n.target}）" if n.target else ""),
                                          cell), "", ""],
         [para(tr("责任村/人"), label), para(f"{n.village}　{n.owner}", cell), "", ""],
