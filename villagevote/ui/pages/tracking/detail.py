@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from villagevote.i18n import tr
 from villagevote.tracking import queries
@@ -21,6 +21,7 @@ from villagevote.ui.widgets import button
 __all__ = ["DetailDialog", "DetailPanel", "detail_html"]
 
 THUMB = 140
+RECENT_REPORTS = 4  # weekly reports shown in the timeline unless all are asked for
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
 
 
@@ -57,7 +58,9 @@ def _attachment_html(a: Any, thumbs: dict[int, QImage]) -> str:
             f"{('　' + _e(a.caption)) if a.caption else ''}{mark}{image}")
 
 
-def detail_html(loaded: Loaded) -> str:
+def detail_html(loaded: Loaded, *, all_reports: bool = False) -> str:
+    """The item as HTML: fields, children with the roll-up, and the timeline (only the latest
+    :data:`RECENT_REPORTS` weekly reports unless ``all_reports``: two years of weekly reports would bury the rest)."""
     d = loaded.detail
     r = d.row
     parts = [f"<h3>{_e(r.ledger_no)}　{_e(r.title)}</h3>"]
@@ -67,8 +70,10 @@ def detail_html(loaded: Loaded) -> str:
         (tr("权重"), r.weight), (tr("开始"), r.starts_on), (tr("时限"), r.deadline_text),
         (tr("进度"), f"{r.percent}%"), (tr("状态"), r.status_label), (tr("督办"), r.supervision or tr("无")),
         (tr("最近报告"), r.last_report), (tr("报结日"), r.reported_done_on),
-        (tr("销号"), f"{r.closed_on or ''} {r.closed_by}".strip()),
+        (tr("销号"), f"{r.closed_on or ''} {r.closed_by}".strip()), (tr("验收意见"), d.acceptance_opinion),
+        (tr("反弹次数"), r.reopen_count or ""), (tr("结论"), d.verdict_label), (tr("结论依据"), d.verdict_evidence),
     ]
+    facts += [(str(k), v) for k, v in d.detail.items() if isinstance(v, (str, int)) and v != ""]  # e.g. a water body
     parts.append("<table cellspacing='0' cellpadding='2'>" + "".join(
         f"<tr><td style='color:#555'>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in facts if v not in (None, ""))
         + "</table>")
@@ -84,11 +89,19 @@ def detail_html(loaded: Loaded) -> str:
     if not d.timeline:
         parts.append(f"<p style='color:#666'>{_e(tr('还没有任何记录。'))}</p>")
     attachments = {a.id: a for a in d.attachments}
+    reports = [ev for ev in d.timeline if ev.kind == "report"]
+    hidden = set() if all_reports else {id(ev) for ev in reports[:-RECENT_REPORTS]}
+    if hidden:
+        parts.append(f"<p style='color:#666'>{_e(tr('较早的 {n} 条周报已折叠（勾选“显示全部周报”查看）。').format(n=len(hidden)))}</p>")
     rows = []
     for ev in d.timeline:
+        if id(ev) in hidden:
+            continue
         text = _e(ev.text).replace("\n", "<br/>")
         if ev.attachment_id is not None and ev.attachment_id in attachments:
             text = _attachment_html(attachments[ev.attachment_id], loaded.thumbs)
+        elif ev.warning:
+            text = f"<span style='color:#c62828'>{text}</span>"
         rows.append(f"<tr><td valign='top' style='white-space:nowrap'>{_e(ev.on)}</td>"
                     f"<td valign='top' style='white-space:nowrap'><b>{_e(ev.label)}</b></td>"
                     f"<td valign='top'>{text}</td><td valign='top' style='color:#555'>{_e(ev.by)}</td></tr>")
@@ -118,6 +131,9 @@ class DetailPanel(QWidget):
         layout.addWidget(self.browser, 1)
         row = QHBoxLayout()
         self.window_btn = button(tr("在新窗口中查看"), self.raise_detail, False)
+        self.all_reports = QCheckBox(tr("显示全部周报"))
+        self.all_reports.toggled.connect(lambda _on: self._redraw())
+        row.addWidget(self.all_reports)
         row.addWidget(self.window_btn)
         row.addStretch(1)
         layout.addLayout(row)
@@ -144,9 +160,13 @@ class DetailPanel(QWidget):
         if loaded.detail.row.id != self.commitment_id:
             return  # the selection moved on meanwhile
         self.loaded = loaded
-        show_in(self.browser, loaded)
+        self._redraw()
         self.title.setText(tr("事项详情"))
         self.window_btn.setEnabled(True)
+
+    def _redraw(self) -> None:
+        if self.loaded is not None:
+            show_in(self.browser, self.loaded, all_reports=self.all_reports.isChecked())
 
     def raise_detail(self) -> None:
         """The detail in a window of its own (double-click on the ledger), to read a long timeline."""
@@ -158,11 +178,11 @@ class DetailPanel(QWidget):
         open_link(self.loaded, url)
 
 
-def show_in(browser: QTextBrowser, loaded: Loaded) -> None:
+def show_in(browser: QTextBrowser, loaded: Loaded, *, all_reports: bool = False) -> None:
     doc = browser.document()
     for aid, image in loaded.thumbs.items():
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"thumb:{aid}"), image)
-    browser.setHtml(detail_html(loaded))
+    browser.setHtml(detail_html(loaded, all_reports=all_reports))
 
 
 def open_link(loaded: Loaded | None, url: QUrl) -> None:
@@ -191,4 +211,4 @@ class DetailDialog(QDialog):
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(lambda url: open_link(self.loaded, url))
         layout.addWidget(self.browser)
-        show_in(self.browser, loaded)
+        show_in(self.browser, loaded, all_reports=True)  # the window is for reading everything

@@ -224,7 +224,7 @@ class LedgerTab(TrackingTab):
         if cycle is None:
             return LedgerData(None, villages, 0, [], None)
         f = LedgerFilter(cycle_id=cycle.id, **wanted)
-        total = queries.ledger_count(session, f)
+        total = queries.ledger_count(session, f, today=self.today)
         rows = queries.ledger_page(session, f, offset=0, limit=PAGE_SIZE, today=self.today) if total else []
         return LedgerData(cycle.id, villages, total, rows, f)
 

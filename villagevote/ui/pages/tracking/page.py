@@ -101,12 +101,11 @@ class TrackingPage(Page):
         villages = {v.id: v.name for v in list_villages(session)}
         if cycle is None:
             return Summary(None, villages, 0, 0, 0)
-        village = self.ctx.village_id
-        f = LedgerFilter(cycle_id=cycle.id, village_id=village)
-        return Summary(cycle, villages, ledger_count(session, f),
-                       ledger_count(session, LedgerFilter(cycle_id=cycle.id, village_id=village, overdue_only=True)),
-                       ledger_count(session, LedgerFilter(cycle_id=cycle.id, village_id=village,
-                                                          supervised_only=True)))
+        cycle_id, village, today = cycle.id, self.ctx.village_id, self.today()
+
+        def count(**kw: Any) -> int:
+            return ledger_count(session, LedgerFilter(cycle_id=cycle_id, village_id=village, **kw), today=today)
+        return Summary(cycle, villages, count(), count(overdue_only=True), count(supervised_only=True))
 
     def show_data(self, data: Summary) -> None:
         self.cycle = data.cycle

@@ -4,15 +4,18 @@ not the one who froze it), 拟约谈 (末位 villages get a proposed 约谈 that
 季度排名通报."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from villagevote.auth import Permission
 from villagevote.changes import Area
+from villagevote.evaluation.queries import proposals
 from villagevote.i18n import tr
+from villagevote.models.enums import FlagKind
 from villagevote.reports.registry import Options
 from villagevote.township import cycle_info
 from villagevote.tracking import ranking
@@ -35,6 +38,7 @@ class RankingData:
     rows: list[RankRow]
     snapshot: SnapshotInfo | None     # the latest frozen version of the quarter, whose rows are shown
     components: list[tuple[str, str]]  # (key, label) of the scheme's parts
+    interviews: list[Any] = field(default_factory=list)  # 末位约谈 proposals of the quarter's snapshots
 
 
 def read_ranking(session: Any, quarter: str, today: Any) -> RankingData:
@@ -52,7 +56,10 @@ def read_ranking(session: Any, quarter: str, today: Any) -> RankingData:
     keys: list[str] = []
     for r in rows:
         keys += [k for k in r.parts if k not in keys]
-    return RankingData(cycle.id, quarter, rows, snap, [(k, ranking.component_label(k)) for k in keys])
+    snapshot_ids = {s.id for s in frozen}
+    interviews = [p for p in proposals(session, cycle.id, kinds=frozenset({FlagKind.INTERVIEW}))
+                  if p.source_type == "ranking_snapshot" and p.source_id in snapshot_ids]
+    return RankingData(cycle.id, quarter, rows, snap, [(k, ranking.component_label(k)) for k in keys], interviews)
 
 
 def _change(r: RankRow) -> str:
@@ -116,10 +123,11 @@ class RankingTab(TrackingTab):
         self.data = data
         fill_texts(self.quarter, [(tr("{y}年第{q}季度").format(y=q[:4], q=q[-1]), q)
                                   for q in recent_quarters(self.today)], data.quarter)
-        columns = [Column(tr("名次"), kind="number"), Column(tr("村")), Column(tr("总分"), kind="number")]
-        columns += [Column(label, kind="number") for _, label in data.components]
-        columns += [Column(tr("扣分"), kind="number"), Column(tr("加分"), kind="number"), Column(tr("一票否决")),
-                    Column(tr("较上季"))]
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        columns = [Column(tr("名次"), right, kind="number"), Column(tr("村")), Column(tr("总分"), right, kind="number")]
+        columns += [Column(label, right, kind="number") for _, label in data.components]
+        columns += [Column(tr("扣分"), right, kind="number"), Column(tr("加分"), right, kind="number"),
+                    Column(tr("一票否决")), Column(tr("较上季"))]
         rows = []
         for r in data.rows:
             rows.append((r.rank, r.village, r.total, *(r.parts.get(k) for k, _ in data.components), r.deduction,
@@ -143,6 +151,10 @@ class RankingTab(TrackingTab):
         self.sign_btn.setEnabled(self.ctx.can(Permission.REVIEW) and snap is not None and not snap.signed)
         self.interview_btn.setEnabled(prepare and snap is not None and snap.signed)
         self.print_btn.setEnabled(snap is not None)
+        self.proposals.setText(tr("末位约谈：{items}").format(items="；".join(
+            tr("{v}（{state}{no}）").format(v=p.village, state=p.state_label,
+                                            no=f"，{p.decision_no}" if p.decision_no else "")
+            for p in data.interviews)) if data.interviews else "")
 
     # ------------------------------------------------------------------------------------------------ writes
     def freeze(self) -> None:
@@ -179,9 +191,8 @@ class RankingTab(TrackingTab):
             return
 
         def done(ids: list[int]) -> None:
-            last = [r.village for r in sorted(data.rows, key=lambda r: r.rank)[-bottom:]]
-            self.proposals.setText(tr("已提出 {n} 项末位约谈建议（{v}），待审核员确认。").format(
-                n=len(ids), v="、".join(last)) if ids else tr("这些村已提出过约谈建议，没有新增。"))
+            Ask.info(self, tr("提出末位约谈"), tr("已提出 {n} 项末位约谈建议，待乡镇党委确认。").format(n=len(ids)) if ids
+                     else tr("这些村已提出过约谈建议，没有新增。"))
         self.ctx.write(lambda s: ranking.propose_interviews(s, actor, snapshot_id, bottom, today=today),
                        Area.TRACKING, on_done=done, parent=self)
 

@@ -61,6 +61,11 @@ class SupervisionTab(TrackingTab):
         self.model = rows_model(COLUMNS, row_brush=self._brush)
         self.view = table(self.model, self)
         layout.addWidget(self.view, 1)
+        self.proposed = QLabel()
+        self.proposed.setWordWrap(True)
+        self.proposed.setStyleSheet("color: #b26a00;")
+        self.proposed.hide()
+        layout.addWidget(self.proposed)
         row = QHBoxLayout()
         edit, review = ctx.can(Permission.EDIT), ctx.can(Permission.REVIEW)
         self.urge_btn = button(tr("催办…"), self.urge, False)
@@ -84,14 +89,21 @@ class SupervisionTab(TrackingTab):
     def _brush(self, row: Any) -> QColor | None:
         return OVERDUE_BG if row.lifted_on is None and row.limit_date < self.today else None
 
-    def fetch(self, session: Any) -> list[Any]:
+    def fetch(self, session: Any) -> tuple[list[Any], list[Any]]:
         cycle = cycle_info(session)
         if cycle is None:
-            return []
-        return queries.supervisions(session, cycle_id=cycle.id, village_id=self.ctx.village_id,
-                                    open_only=not self.include_lifted.isChecked())
+            return [], []
+        village = self.ctx.village_id
+        return (queries.supervisions(session, cycle_id=cycle.id, village_id=village,
+                                     open_only=not self.include_lifted.isChecked()),
+                queries.supervision_proposals(session, cycle_id=cycle.id, today=self.today, village_id=village))
 
-    def show_data(self, rows: list[Any]) -> None:
+    def show_data(self, data: tuple[list[Any], list[Any]]) -> None:
+        rows, proposed = data
+        self.proposed.setText(tr("逾期尚未挂牌督办 {n} 项（建议审核员在“践诺台账”中挂牌督办）：{items}").format(
+            n=len(proposed), items="、".join(f"{r.ledger_no} {r.title}" for r in proposed[:8])
+            + ("……" if len(proposed) > 8 else "")) if proposed else "")
+        self.proposed.setVisible(bool(proposed))
         keep = self.selected()
         self.rows = rows
         set_rows(self.model, rows)
