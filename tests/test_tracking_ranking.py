@@ -285,11 +285,11 @@ def test_circular_from_the_snapshot(db, world, clerk, reviewer):
         assert data.title == "关于测试镇2027年第二季度践诺工作排名情况的通报"
         assert [row["village"] for row in data.table] == ["东村", "西村", "南村"]
         assert data.table[0]["parts"]["销号率"] == "40.00" and data.table[0]["change"] == "—"
-        assert data.named["red"] == ["东村", "西村", "南村"] and data.named["bottom"] == ["西村", "南村"]
+        assert data.named["red"] == ["东村"] and data.named["bottom"] == ["西村", "南村"]  # 3 villages: a red list of 1
         assert [x["ledger_no"] for x in data.named["supervised"]] == [s.get(Commitment, ids["south"][1]).ledger_no]
         assert len(data.named["overdue"]) == 2  # south's and west's second items, both past 2027-06-15
         assert "红榜" in data.body and "末位" in data.body and "督〔2027〕3号" in data.body
-        assert "全镇3个村参加排名" in data.body
+        assert "全镇3个村参加排名" in data.body and "数据截至2027年6月30日" in data.body and "限2027年7月31日前办结" in data.body
         with pytest.raises(ValidationError, match="尚未签发"):
             circulars.sign_circular(s, reviewer, circular_id)
     with db.session() as s:

@@ -30,7 +30,7 @@ from villagevote.tracking.weekly import item_facts, period_label
 
 __all__ = ["CircularData", "circular_data", "circulars_of", "draft_circular", "sign_circular"]
 
-RED_LIST_SIZE = 3
+RED_LIST_SIZE = 3  # 红榜: the first three — fewer in a small township (a third of the villages, at least one)
 OPEN = frozenset({CommitmentStatus.REGISTERED, CommitmentStatus.IN_PROGRESS, CommitmentStatus.OVERDUE})
 
 
@@ -82,11 +82,13 @@ def _person(owner: str) -> str:
     return owner.split("（", 1)[0]
 
 
-def _lists(session: Session, cycle_id: int, on: dt.date) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Open items past their current deadline on ``on``, and items under 挂牌督办 then; village and ledger order."""
+def _lists(session: Session, cycle_id: int, on: dt.date,
+           township_level: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Open items past their current deadline on ``on``, and items under 挂牌督办 then; village and ledger order
+    (an item of no village is listed as ``township_level``, e.g. 清河镇)."""
     facts = item_facts(session, cycle_id=cycle_id)
     by_id = {f.id: f for f in facts}
-    overdue = [{"ledger_no": f.ledger_no, "village": f.village, "title": f.title, "owner": f.owner,
+    overdue = [{"ledger_no": f.ledger_no, "village": f.village or township_level, "title": f.title, "owner": f.owner,
                 "deadline": f.deadline_current.isoformat()}
                for f in facts if not f.is_parent and f.status in OPEN and f.deadline_current is not None
                and f.deadline_current < on]
@@ -97,7 +99,7 @@ def _lists(session: Session, cycle_id: int, on: dt.date) -> tuple[list[dict[str,
         if f is None:
             continue
         supervised.append({"notice_no": sup.notice_no, "level": SupervisionLevel(sup.level).label,
-                           "ledger_no": f.ledger_no, "village": f.village, "title": f.title, "owner": f.owner,
+                           "ledger_no": f.ledger_no, "village": f.village or township_level, "title": f.title, "owner": f.owner,
                            "limit_date": sup.limit_date.isoformat()})
     return overdue, supervised
 
@@ -110,6 +112,15 @@ def _unit(township: str) -> str:
     return tr("乡镇")
 
 
+def _cn(text: str) -> str:
+    """An ISO date as it prints: 2027-10-13 -> 2027年10月13日 (other text unchanged)."""
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return text
+    return tr("{y}年{m}月{d}日").format(y=day.year, m=day.month, d=day.day)
+
+
 def _body(township: str, period: str, as_of: str, version: int, rows: list[RankRow], red: list[RankRow],
           bottom: list[RankRow], overdue: list[dict[str, Any]], supervised: list[dict[str, Any]]) -> str:
     n = len(rows)
@@ -120,7 +131,7 @@ def _body(township: str, period: str, as_of: str, version: int, rows: list[RankR
     parts = [
         tr("各村党组织、村民委员会："),
         tr("　　根据践诺工作季度排名办法（第 {v} 版），乡镇对各村{period}践诺工作进行了排名（数据截至{as_of}），现将有关情况通报如下。").format(
-            v=version, period=period, as_of=as_of),
+            v=version, period=period, as_of=_cn(as_of)),
         tr("　　一、总体情况。全{township}{n}个村参加排名，平均得分{avg}分。应销号事项{due}件，已销号{closed}件，销号率{rate}；"
            "逾期未完成事项{overdue}件，挂牌督办事项{supervised}件。").format(
             township=_unit(township), n=n, avg=average, due=due, closed=closed, rate=rate,
@@ -140,11 +151,11 @@ def _body(township: str, period: str, as_of: str, version: int, rows: list[RankR
         for item in supervised:
             parts.append(tr("　　{notice}　{village}　{title}（{no}），责任人{owner}，限{limit}前办结。").format(
                 notice=item["notice_no"], village=item["village"], title=item["title"], no=item["ledger_no"],
-                owner=item["owner"] or tr("（未定）"), limit=item["limit_date"]))
+                owner=item["owner"] or tr("（未定）"), limit=_cn(item["limit_date"])))
         for item in overdue:
             parts.append(tr("　　逾期　{village}　{title}（{no}），责任人{owner}，时限{deadline}。").format(
                 village=item["village"], title=item["title"], no=item["ledger_no"], owner=item["owner"] or tr("（未定）"),
-                deadline=item["deadline"]))
+                deadline=_cn(item["deadline"])))
     parts.append(tr("　　各村要对照排名和问题清单，认真查找差距，落实每周一报、每月一查一比，确保承诺事项按期销号。"))
     return "\n".join(parts)
 
@@ -163,10 +174,11 @@ def draft_circular(session: Session, actor: Actor, snapshot_id: int, *, number: 
     township_name = township.name if township else ""
     rows = sorted((RankRow.from_json(r) for r in snap.rows), key=lambda r: r.rank)  # stable: code order in a tie
     label = period_label(snap.period)
-    red = [r for r in rows if r.rank <= RED_LIST_SIZE and not r.veto]
     last_rank = rows[-1].rank if rows else 0
     bottom = [r for r in rows if r.rank == last_rank] if len(rows) > 1 else []
-    overdue, supervised = _lists(session, snap.cycle_id, issued_on)
+    red_size = min(RED_LIST_SIZE, max(1, len(rows) // 3))
+    red = [r for r in rows if r.rank <= red_size and not r.veto and r not in bottom]
+    overdue, supervised = _lists(session, snap.cycle_id, issued_on, township_name or tr("乡镇"))
     as_of = str((snap.scheme or {}).get("as_of", ""))
     body = _body(township_name, label, as_of, snap.scheme_version, rows, red, bottom, overdue, supervised)
     table = [{"rank": r.rank, "village": r.village, "total": str(r.total),
