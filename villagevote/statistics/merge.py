@@ -87,7 +87,7 @@ def _outcome(sealed: SealedFile) -> FileOutcome:
     cover = sealed.cover
     return FileOutcome(path=sealed.path, status=ACCEPTED, unit_code=cover.unit_code, unit_name=cover.unit_name,
                        serial=cover.serial, sha256=sealed.sha256, filled_by=cover.filled_by,
-                       reviewed_by=cover.reviewed_by, blocks=len({r.group for r in sealed.rows}))
+                       reviewed_by=cover.reviewed_by, blocks=len({(r.township_code, r.village_code) for r in sealed.rows}))
 
 
 def common_code(codes: Sequence[str]) -> str:

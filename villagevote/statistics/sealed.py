@@ -136,7 +136,7 @@ def group_hashes(rows: Iterable[DataRow]) -> dict[tuple[str, str], str]:
     """SHA-256 of the canonical lines (without header) of each (township_code, village_code) block."""
     groups: dict[tuple[str, str], list[tuple[str, ...]]] = {}
     for row in rows:
-        groups.setdefault(row.group, []).append(row.fields())
+        groups.setdefault((row.township_code, row.village_code), []).append(row.fields())
     return {key: hashlib.sha256(_csv_lines(sorted(lines)).encode("utf-8")).hexdigest()
             for key, lines in groups.items()}
 
@@ -487,7 +487,7 @@ def _check_complete(cover: Cover, data: list[DataRow], lines: list[int], problem
     wanted = [i.code for i in cat.catalog(cover.report_code)]
     blocks: dict[tuple[str, str], dict[str, tuple[DataRow, int]]] = {}
     for row, r in zip(data, lines, strict=True):
-        blocks.setdefault(row.group, {})[row.indicator] = (row, r)
+        blocks.setdefault((row.township_code, row.village_code), {})[row.indicator] = (row, r)
     for (t, v), got in blocks.items():
         missing = [code for code in wanted if code not in got]
         if missing:
@@ -530,7 +530,7 @@ def _check_consistency(data: list[DataRow], lines: list[int], problems: list[str
     problem named at the ``_data`` cells of the indicators it involves (the first is the one to look at)."""
     blocks: dict[tuple[str, str], list[tuple[DataRow, int]]] = {}
     for row, r in zip(data, lines, strict=True):
-        blocks.setdefault(row.group, []).append((row, r))
+        blocks.setdefault((row.township_code, row.village_code), []).append((row, r))
     for (t, _v), members in blocks.items():
         found = consistency_problems([row.as_value() for row, _r in members])
         if not found:
