@@ -480,3 +480,17 @@ def test_ledger_reads_page_by_page(qtbot, db, admin, township, messages):
     _settle(ctx)
     assert tab.model.rowCount() == n and not tab.model.canFetchMore()
     assert len(set(_ledger_ids(tab))) == n
+
+
+def test_charts_without_data_say_so(qtbot, db, admin, township, messages):
+    """A township with no items yet: each chart says in Chinese that there is nothing to draw."""
+    from PySide6.QtWidgets import QLabel
+
+    from villagevote.ui.pages.tracking.charts import ChartsTab
+    page, ctx = _page(qtbot, db, admin)
+    charts = page.show_tab(ChartsTab)
+    _settle(ctx)
+    notes = [w.text() for w in charts.findChildren(QLabel) if w.objectName() == "chart_no_data"]
+    assert any("暂无数据" in t and "挂号" in t for t in notes)
+    assert any("逾期" in t for t in notes)
+    assert not any(w.objectName() == "chart" for w in charts.charts[:2])

@@ -142,7 +142,7 @@ class LedgerTab(TrackingTab):
         self.model = PagedRows(ctx, LEDGER_COLUMNS, row_brush=_brush, foreground=_foreground)
         # the ledger is ordered by its query (village, ledger number) and read page by page: no sorting proxy
         self.view = table(self.model, self, sortable=False, fit=False)
-        for col, width in enumerate((104, 56, 130, 200, 100, 48, 60, 44, 120, 140, 70, 100, 44, 84)):
+        for col, width in enumerate((110, 56, 130, 200, 100, 48, 60, 56, 150, 150, 70, 110, 44, 84)):
             self.view.setColumnWidth(col, width)
         splitter.addWidget(self.view)
         self.detail = DetailPanel(page)

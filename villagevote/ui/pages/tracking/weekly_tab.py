@@ -274,7 +274,7 @@ class WeeklyTab(TrackingTab):
         self.view.setModel(self.model)
         self.view.verticalHeader().setDefaultSectionSize(26)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((110, 220, 70, 120, 50, 80, 200, 140, 140, 120, 70, 70)):
+        for col, width in enumerate((110, 220, 120, 130, 50, 80, 200, 140, 140, 120, 70, 70)):
             self.view.setColumnWidth(col, width)
         layout.addWidget(self.view, 1)
         self.message = QLabel()
