@@ -418,7 +418,7 @@ def weekly_print(session: Session, cycle_id: int, village_id: int | None, week: 
         if r is None:
             continue
         progress = r.narrative
-        if r.no_progress_reason:
+        if r.no_progress_reason and r.no_progress_reason not in progress:
             progress = (progress + "\n" if progress else "") + tr("无进展：{why}").format(why=r.no_progress_reason)
         lines[c.village_id].append(WeeklyLine(
             vnames.get(c.village_id or 0, TOWNSHIP_GROUP), c.ledger_no or "", c.title, progress, _cumulative(c, r),

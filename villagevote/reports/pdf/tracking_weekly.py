@@ -10,13 +10,14 @@ from pathlib import Path
 from reportlab.platypus import Flowable
 
 from villagevote.i18n import tr
-from villagevote.reports.pdf.base import column_widths
 from villagevote.reports.pdf.tracking_common import (
     build_tracking_pdf,
     date_cell,
+    fitted_widths,
     footer_text,
     frame_width,
     group_block,
+    ledger_no_lines,
     table_chunks,
     title_block,
 )
@@ -28,6 +29,12 @@ WEEKLY_HEADERS = [tr("周次"), tr("村"), tr("编号"), tr("承诺事项"), tr(
                   tr("下周计划"), tr("报告人"), tr("按时")]
 MISSING_HEADERS = [tr("周次"), tr("村"), tr("编号"), tr("承诺事项"), tr("责任人（职务）"), tr("上次报告"), tr("时限"),
                    tr("本周")]
+
+# per column: a sample of the widest value (fitted), mm (free text, wraps), None: 承诺事项 takes the rest
+WEEKLY_WIDTHS: list[float | str | None] = ["2027-W20", "青溪村", "2027-001", None, 48, "12.5（公里）", 34, 34, 18,
+                                           "按时"]
+MISSING_WIDTHS: list[float | str | None] = ["2027-W20", "青溪村", "2027-001", None, 34, "从未报告", "2027年12月31日",
+                                            "本周"]
 
 
 def _where(village: str | None, township: str) -> str:
@@ -43,10 +50,11 @@ def weekly_summary_pdf(out: Path | str, data: WeeklyPrint, *, preparer: str, pri
     head = data.heading
     title = tr("{where}践诺事项周报汇总").format(where=_where(head.village, head.township))
     width = frame_width(True)
-    rows_by_group = [[[data.week, ln.village, ln.ledger_no, ln.title, ln.progress, ln.cumulative, ln.problems,
+    rows_by_group = [[[data.week, ln.village, ledger_no_lines(ln.ledger_no), ln.title, ln.progress, ln.cumulative,
+                       ln.problems,
                        ln.next_plan, ln.reported_by, tr("是") if ln.on_time else tr("否")] for ln in lines]
                      for _, lines in data.groups]
-    widths = column_widths([WEEKLY_HEADERS, *[r for rows in rows_by_group for r in rows]], width)
+    widths = fitted_widths(WEEKLY_HEADERS, WEEKLY_WIDTHS, width)
     reported = sum(len(lines) for _, lines in data.groups)
     story: list[Flowable] = title_block(title, [
         tr("乡镇：{t}　　届次：{term}").format(t=head.township, term=head.term or head.cycle_name),
@@ -66,10 +74,10 @@ def weekly_missing_pdf(out: Path | str, data: MissingPrint, *, preparer: str, pr
     head = data.heading
     title = tr("{where}周报缺报清单").format(where=_where(head.village, head.township))
     width = frame_width(True)
-    rows_by_group = [[[data.week, ln.village, ln.ledger_no, ln.title,
+    rows_by_group = [[[data.week, ln.village, ledger_no_lines(ln.ledger_no), ln.title,
                        ln.owner_name + (f"（{ln.owner_post}）" if ln.owner_post else ""), ln.last_report,
                        date_cell(ln.deadline), tr("未报")] for ln in lines] for _, lines in data.groups]
-    widths = column_widths([MISSING_HEADERS, *[r for rows in rows_by_group for r in rows]], width)
+    widths = fitted_widths(MISSING_HEADERS, MISSING_WIDTHS, width)
     story: list[Flowable] = title_block(title, [
         tr("乡镇：{t}　　届次：{term}").format(t=head.township, term=head.term or head.cycle_name),
         _period_line(data.week, data.monday, data.sunday),
