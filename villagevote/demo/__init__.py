@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from villagevote.audit import SYSTEM, Actor
 from villagevote.database import open_database
-from villagevote.demo import candidates, core, elections, evaluation, pledges, scoring, statistics, voters
+from villagevote.demo import candidates, core, elections, evaluation, pledges, scoring, statistics, tracking, voters
 from villagevote.demo.context import DemoContext
 from villagevote.errors import UserError
 from villagevote.i18n import tr
@@ -24,7 +24,9 @@ from villagevote.models.db import table_counts
 
 __all__ = ["AREAS", "DemoContext", "DemoSummary", "build_demo", "populate_demo"]
 
-AREAS = (candidates, pledges, scoring, voters, elections, evaluation, statistics)  # in order; populate(session, ctx)
+# run in this order; each has populate(session, ctx). tracking needs the elections' official result; evaluation the
+# elected cadres and the tracking items.
+AREAS = (candidates, pledges, scoring, voters, elections, tracking, evaluation, statistics)
 
 
 @dataclass

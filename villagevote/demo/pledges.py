@@ -143,5 +143,3 @@ def add_progress(session: Session, ctx: DemoContext) -> None:
                 commitment.percent_done = percent
     session.flush()
 
-
-finish = add_progress  # run after every area's populate (the elections demo marks the winners)
