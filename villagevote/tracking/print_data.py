@@ -30,9 +30,10 @@ from sqlalchemy.orm import Session
 from villagevote.errors import NotFound, UserError, ValidationError
 from villagevote.i18n import tr
 from villagevote.models.core import ElectionCycle, Township, User, Village
-from villagevote.models.enums import CommitmentKind, CommitmentStatus, SupervisionLevel
+from villagevote.models.enums import CommitmentKind, CommitmentStatus, InspectionKind, SupervisionLevel
 from villagevote.models.tracking import (
     Commitment,
+    Inspection,
     ProgressReport,
     Supervision,
     SupervisionUrge,
@@ -548,6 +549,12 @@ def monthly_print(session: Session, cycle_id: int, month: str | None, *, village
 
 
 def _latest_month(session: Session, cycle_id: int, items: Sequence[Commitment]) -> str:
+    """The month of the latest 月查 (the table is the month's check and comparison); without one, the month of the
+    latest report, 挂号, 报结 or 销号."""
+    checked = session.scalar(select(func.max(Inspection.period)).where(
+        Inspection.cycle_id == cycle_id, Inspection.kind == InspectionKind.MONTHLY, Inspection.period.like("____-__")))
+    if checked:
+        return str(checked)
     days = [d for c in items for d in (c.registered_on, c.closed_on, c.reported_done_on) if d is not None]
     ids = [c.id for c in items]
     for chunk in _chunks(ids):

@@ -38,7 +38,8 @@ from villagevote.tracking.print_data import ClosurePrint, MonthlyLine, MonthlyPr
 __all__ = ["CLOSURE_HEADERS", "MONTHLY_HEADERS", "closure_register_pdf", "monthly_comparison_pdf"]
 
 MONTHLY_HEADERS = [tr("村"), tr("挂号"), tr("本月\n新增"), tr("累计\n报结"), tr("累计\n销号"), tr("逾期"), tr("督办"),
-                   tr("销号率"), tr("周报\n及时率"), tr("月查\n得分"), tr("环比\n（百分点）"), tr("名次")]
+                   tr("销号率"), tr("周报\n及时率"), tr("月查\n得分"), tr("环比\n（百分点）"), tr("月比\n得分"),
+                   tr("名次")]
 CLOSURE_HEADERS = [tr("序号"), tr("编号"), tr("村"), tr("事项"), tr("责任人"), tr("挂号日"), tr("报结日"), tr("销号日"),
                    tr("验收人"), tr("佐证数")]
 
@@ -60,7 +61,7 @@ def _row(ln: MonthlyLine) -> list[str]:
     return [ln.village, str(ln.registered), str(ln.new), str(ln.reported_done), str(ln.closed), str(ln.overdue),
             str(ln.supervised), percent_text(ln.closure_rate), percent_text(ln.report_rate),
             "—" if ln.inspection_score is None else str(ln.inspection_score), _change(ln.change),
-            "—" if ln.rank is None else str(ln.rank)]
+            "—" if ln.score is None else str(ln.score), "—" if ln.rank is None else str(ln.rank)]
 
 
 def monthly_comparison_pdf(out: Path | str, data: MonthlyPrint, *, preparer: str, printed_on: dt.date) -> Path:
@@ -78,12 +79,13 @@ def monthly_comparison_pdf(out: Path | str, data: MonthlyPrint, *, preparer: str
             t=head.township, term=head.term or head.cycle_name, m=month_label(data.month), a=date_cell(data.first),
             b=date_cell(data.last))])
     story.append(continuation(title, month_label(data.month)))
-    story.extend(table_chunks(MONTHLY_HEADERS, rows, width, widths=widths, plain=range(1, 12)))
+    story.extend(table_chunks(MONTHLY_HEADERS, rows, width, widths=widths, plain=range(1, 13)))
     story.append(Spacer(1, 2 * mm))
     story.append(para(tr(
         "说明：挂号、累计报结、累计销号均计至月末，撤销的事项不计；逾期指月末已过当前时限（含批准延期）而未报结、未销号的事项；"
         "督办指月末尚未解除的挂牌督办；销号率＝累计销号÷挂号；周报及时率＝按时报送的周报÷应报周报（本月各周）；"
-        "月查得分取本月月查记录；环比为销号率较上月增减的百分点；名次按销号率排列，相同者并列。"), st["small"]))
+        "月查得分取本月月查记录的平均分；环比为销号率较上月增减的百分点；月比得分按季度排名办法计算本月得分，名次按月比得分排列，"
+        "相同者并列。"), st["small"]))
     if len(data.lines) > 1:
         chart = bar_chart([ln.village for ln in data.lines], [ln.closure_rate for ln in data.lines],
                           width=width, height=70 * mm, title=tr("{m}各村销号率").format(m=month_label(data.month)),
