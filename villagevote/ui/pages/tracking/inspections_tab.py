@@ -90,27 +90,33 @@ class InspectionsTab(TrackingTab):
         self._stale = True
 
     def chosen_month(self) -> str:
-        return self.month.currentData() or month_of(self.today)
+        """The month chosen ("" = every month; this month before the choice is filled)."""
+        data = self.month.currentData()
+        return month_of(self.today) if data is None else data
+
+    def reload(self) -> None:
+        self._wanted = (self.chosen_month(), self.ctx.village_id)  # read on the GUI thread, used on the worker
+        super().reload()
 
     def fetch(self, session: Any) -> tuple[int | None, list[Any], list[Any]]:
+        month, village_id = self._wanted
         cycle = cycle_info(session)
         villages = list_villages(session)
         if cycle is None:
             return None, villages, []
-        return cycle.id, villages, inspections.inspection_list(session, cycle_id=cycle.id,
-                                                               village_id=self.ctx.village_id,
-                                                               month=self.chosen_month())
+        return cycle.id, villages, inspections.inspection_list(session, cycle_id=cycle.id, village_id=village_id,
+                                                               month=month or None)
 
     def show_data(self, data: tuple[int | None, list[Any], list[Any]]) -> None:
         self.cycle_id, self.villages, rows = data
         months = _months(self.today)
-        fill_texts(self.month, [(tr("{y}年{m}月").format(y=m[:4], m=int(m[5:])), m) for m in months],
-                   self.chosen_month())
+        fill_texts(self.month, [(tr("全部月份"), "")] + [(tr("{y}年{m}月").format(y=m[:4], m=int(m[5:])), m)
+                                                      for m in months], self._wanted[0])
         keep = current_row(self.view)
         set_rows(self.model, rows)
         reselect(self.view, keep.id if keep is not None else None)
-        self.info.setText(tr("本月检查 {n} 次，发现问题 {f} 条。").format(
-            n=len(rows), f=sum(r.finding_count for r in rows)) if rows else tr("本月还没有检查记录。"))
+        self.info.setText(tr("检查 {n} 次，发现问题 {f} 条。").format(
+            n=len(rows), f=sum(r.finding_count for r in rows)) if rows else tr("所选月份还没有检查记录。"))
         self._show_findings()
 
     def _show_findings(self) -> None:
@@ -149,7 +155,7 @@ class InspectionsTab(TrackingTab):
                                  parent=self).ask_saved()
 
     def print_form(self, name: str) -> None:
-        month = self.chosen_month()
+        month = self.chosen_month() or month_of(self.today)
         title = tr("月查月比表") if name == "monthly-comparison" else tr("销号备案表")
         produce(self, self.ctx, "print", name, Options(village=self.village_name(), extra={"month": month}),
                 file_name=f"{self.village_name() or ''}{month}{title}")

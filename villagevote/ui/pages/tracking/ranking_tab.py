@@ -116,8 +116,12 @@ class RankingTab(TrackingTab):
     def _brush(row: Any) -> QColor | None:
         return VETO_BG if row[-1] else None
 
+    def reload(self) -> None:
+        self._quarter = self.chosen_quarter()  # read on the GUI thread, used on the worker
+        super().reload()
+
     def fetch(self, session: Any) -> RankingData:
-        return read_ranking(session, self.chosen_quarter(), self.today)
+        return read_ranking(session, self._quarter, self.today)
 
     def show_data(self, data: RankingData) -> None:
         self.data = data

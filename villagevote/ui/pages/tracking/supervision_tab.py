@@ -89,13 +89,16 @@ class SupervisionTab(TrackingTab):
     def _brush(self, row: Any) -> QColor | None:
         return OVERDUE_BG if row.lifted_on is None and row.limit_date < self.today else None
 
+    def reload(self) -> None:
+        self._open_only = not self.include_lifted.isChecked()  # read on the GUI thread, used on the worker
+        super().reload()
+
     def fetch(self, session: Any) -> tuple[list[Any], list[Any]]:
         cycle = cycle_info(session)
         if cycle is None:
             return [], []
         village = self.ctx.village_id
-        return (queries.supervisions(session, cycle_id=cycle.id, village_id=village,
-                                     open_only=not self.include_lifted.isChecked()),
+        return (queries.supervisions(session, cycle_id=cycle.id, village_id=village, open_only=self._open_only),
                 queries.supervision_proposals(session, cycle_id=cycle.id, today=self.today, village_id=village))
 
     def show_data(self, data: tuple[list[Any], list[Any]]) -> None:
