@@ -101,11 +101,11 @@ def _notice_story(n: NoticeData, width: float) -> list[Flowable]:
         story.append(Spacer(1, 2 * mm))
         story.append(para(tr("催办记录：") + "；".join(n.urges), st["small"]))
     story += [
-        Spacer(1, 6 * mm),
+        Spacer(1, 4 * mm),
         para(tr("签发人：{who}").format(who=n.issued_by or "____________"), st["right"]),
         para(tr("{issuer}（盖章）").format(issuer=issuer), st["right"]),
         para(cn_date(n.issued_on), st["right"]),
-        Spacer(1, 4 * mm),
+        Spacer(1, 2 * mm),
     ]
     receipt: list[Flowable] = [
         CutLine(tr("（沿此线剪开）")),
@@ -116,7 +116,7 @@ def _notice_story(n: NoticeData, width: float) -> list[Flowable]:
              para(cn_date(n.limit_date), cell)],
             [para(tr("督办事项"), label), para(f"{n.ledger_no}　{n.title}", cell), "", ""],
             [para(tr("责任村/人"), label), para(f"{n.village}　{n.owner}", cell), "", ""],
-            [para(tr("办理情况"), label), Spacer(1, 38 * mm), "", ""],
+            [para(tr("办理情况"), label), Spacer(1, 28 * mm), "", ""],
             [para(tr("完成时间"), label), para(tr("______年____月____日"), cell), para(tr("佐证材料"), label),
              para(tr("______份"), cell)],
             [para(tr("责任人签字"), label), "", para(tr("村党组织盖章"), label), ""],
