@@ -176,6 +176,8 @@ def test_monthly_comparison_and_closure_register(db, month_world):
         assert register[0].evidence == 2 and register[1].evidence == 0
         assert register[0].closed_by == "reviewer" and register[0].closed_on == dt.date(2027, 5, 10)
         assert monthly.closure_register(s, cycle_id=township.cycle_id, month="2027-04") == []
+        with pytest.raises(ValidationError, match="2027年7月尚未开始"):
+            monthly.monthly_comparison(s, cycle_id=township.cycle_id, month="2027-07", today=TODAY)
         with pytest.raises(ValidationError, match="2026-05"):
             monthly.monthly_comparison(s, cycle_id=township.cycle_id, month="2027-Q2", today=TODAY)
 

@@ -36,6 +36,7 @@ from villagevote.tracking.weekly import (
     item_facts,
     period_bounds,
     period_kind,
+    period_label,
     previous_period,
 )
 
@@ -135,6 +136,8 @@ def monthly_comparison(session: Session, *, cycle_id: int, month: str, today: dt
     start, end = month_bounds(month)
     today = today or dt.date.today()
     cycle = get_row(session, ElectionCycle, cycle_id, tr("找不到换届届次（编号 {id}）"))
+    if today < start:
+        raise ValidationError(tr("{month}尚未开始，没有月比数据。").format(month=period_label(month)), field="month")
     as_of = min(end, today)
     villages = list(session.execute(select(Village.id, Village.name).where(Village.township_id == cycle.township_id)
                                     .order_by(Village.code, Village.id)))
