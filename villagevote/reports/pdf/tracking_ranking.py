@@ -39,7 +39,8 @@ def ranking_circular_pdf(out: Path | str, data: RankingPrint, *, printed_on: dt.
     quarter = quarter_label(data.quarter)
     story: list[Flowable] = [
         para(banner, st["title"]),
-        para(tr("{q}　第{n}期").format(q=quarter, n=data.issue), st["subtitle"]),
+        # the issue count unless the 文号 already numbers the issue (清河践诺通报〔2028〕4期)
+        para(quarter if "期" in data.number else tr("{q}　第{n}期").format(q=quarter, n=data.issue), st["subtitle"]),
         para(data.number or tr("（文号待编）"), st["right"]),
         Spacer(1, 2 * mm),
         continuation(banner, quarter),
