@@ -127,7 +127,8 @@ class _Builder:
         if h.person_id == self.unfit:
             shares = (20, 25, 55) if first else (18, 26, 56)
             if not people:  # the township's panel is kinder: 基本称职 (a third or more, under half)
-                return [valid - 4, 2, 2] if valid >= 6 else self._split(valid, (40, 25, 35))
+                bottom = (valid + 2) // 3
+                return [valid - 2 - bottom, 2, bottom] if valid >= 6 else self._split(valid, (40, 25, 35))
         elif h.person_id == self.warned and first and people:
             shares = (40, 26, 34)
         elif h.person_id == self.exempt and not first and people:
