@@ -69,6 +69,11 @@ def _tracking(ctx: AppContext) -> QWidget:
     return TrackingPage(ctx)
 
 
+def _statistics(ctx: AppContext) -> QWidget:
+    from villagevote.ui.pages.statistics import StatisticsPage
+    return StatisticsPage(ctx)
+
+
 def _not_built(title: str, detail: str) -> tuple[str, Callable[[AppContext], QWidget]]:
     """A page that says plainly it is not built yet (its slot keeps the menu's order)."""
     return title, lambda _ctx: NotBuiltPage(title, detail)
@@ -83,7 +88,7 @@ def pages() -> list[tuple[str, Callable[[AppContext], QWidget]]]:
         (tr("实绩比选"), _scoring),
         (tr("选民与选举"), _voters_elections),
         (tr("践诺跟踪"), _tracking),
-        _not_built(tr("统计上报"), tr("按村和全镇汇总换届结果并导出给县里的工作簿。")),
+        (tr("统计上报"), _statistics),
     ]
 
 
