@@ -40,11 +40,11 @@ __all__ = ["CLOSURE_HEADERS", "MONTHLY_HEADERS", "closure_register_pdf", "monthl
 MONTHLY_HEADERS = [tr("村"), tr("挂号"), tr("本月\n新增"), tr("累计\n报结"), tr("累计\n销号"), tr("逾期"), tr("督办"),
                    tr("销号率"), tr("周报\n及时率"), tr("月查\n得分"), tr("环比\n（百分点）"), tr("月比\n得分"),
                    tr("名次")]
-CLOSURE_HEADERS = [tr("序号"), tr("编号"), tr("村"), tr("事项"), tr("责任人"), tr("挂号日"), tr("报结日"), tr("销号日"),
-                   tr("验收人"), tr("佐证数")]
+CLOSURE_HEADERS = [tr("序号"), tr("编号"), tr("村"), tr("事项"), tr("挂号日"), tr("报结日"), tr("销号日"), tr("验收人"),
+                   tr("佐证数")]
 
 # per column: a sample of the widest value (fitted), mm (wraps), None: 事项 takes the rest of the portrait width
-CLOSURE_WIDTHS: list[float | str | None] = ["序号", "2027-001", "青溪村", None, 22, "12月31日", "12月31日", "12月31日",
+CLOSURE_WIDTHS: list[float | str | None] = ["序号", "2027-001", "青溪村", None, "12月31日", "12月31日", "12月31日",
                                             "验收人", "佐证数"]
 CLOSURE_PADDING = 3
 
@@ -100,7 +100,7 @@ def closure_register_pdf(out: Path | str, data: ClosurePrint, *, preparer: str, 
     where = head.village or head.township
     title = tr("{where}村干部践诺事项销号备案表").format(where=where)
     width = frame_width(False)
-    rows = [[str(i), ledger_no_lines(ln.ledger_no), ln.village, ln.title, ln.owner, date_lines(ln.registered_on),
+    rows = [[str(i), ledger_no_lines(ln.ledger_no), ln.village, ln.title, date_lines(ln.registered_on),
              date_lines(ln.reported_done_on), date_lines(ln.closed_on), ln.closed_by, str(ln.evidence)]
             for i, ln in enumerate(data.lines, start=1)]
     widths = fitted_widths(CLOSURE_HEADERS, CLOSURE_WIDTHS, width, padding=CLOSURE_PADDING)
@@ -111,7 +111,7 @@ def closure_register_pdf(out: Path | str, data: ClosurePrint, *, preparer: str, 
         tr("本月销号{n}项，均经乡镇验收（验收人与报结录入人不同），佐证材料已存档备查。").format(n=len(data.lines))])
     story.append(continuation(title, month_label(data.month)))
     story.extend(table_chunks(CLOSURE_HEADERS, rows, width, widths=widths, padding=CLOSURE_PADDING,
-                              plain=(0, 5, 6, 7, 9), left=(3,)))
+                              plain=(0, 4, 5, 6, 8), left=(3,)))
     story.append(Spacer(1, 6 * mm))
     story.append(closing_block(signature_row([tr("乡镇党委负责人（签字）")], width,
                                              seal=tr("中共{t}委员会").format(t=head.township), day=printed_on)))
