@@ -68,7 +68,12 @@ class LoginDialog(QDialog):
         self.message = QLabel("")
         self.message.setStyleSheet("color: #B00020")
         layout.addWidget(self.message)
-        layout.addWidget(ok_cancel(self, self.try_login, tr("登录"), cancel_text=cancel_text or tr("退出")))
+        buttons = ok_cancel(self, self.try_login, tr("登录"), cancel_text=cancel_text or tr("退出"))
+        # the county mode merges townships' workbooks and needs no township database (nor a login)
+        county = buttons.addButton(tr("县级汇总…"), QDialogButtonBox.ButtonRole.ResetRole)
+        county.setObjectName("county_mode")
+        county.clicked.connect(self.open_county_mode)
+        layout.addWidget(buttons)
         if self.opening is not None:
             self.opening.ready.connect(self._opened)
             if self.opening.done:  # handled once the dialog runs (done() before exec() would be undone by it)
@@ -101,6 +106,11 @@ class LoginDialog(QDialog):
         self.status.hide()
         if self._login_requested:
             self.try_login()
+
+    def open_county_mode(self) -> None:
+        """县级汇总 (issue 19): verify and merge the townships' statistics workbooks; no database is opened."""
+        from villagevote.ui.pages.statistics.county import open_county_mode  # statistics code: when asked for
+        open_county_mode(self)
 
     def wait_until_open(self) -> None:
         """Block until the database behind the dialog is open (tests, the start-up benchmark)."""
