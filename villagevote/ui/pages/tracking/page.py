@@ -23,6 +23,7 @@ from villagevote.tracking.queries import LedgerFilter, ledger_count
 from villagevote.ui.dialogs.common import show_error
 from villagevote.ui.pages.base import Page
 from villagevote.ui.pages.tracking.charts import ChartsTab
+from villagevote.ui.pages.tracking.evaluation_tab import EvaluationTab
 from villagevote.ui.pages.tracking.inspections_tab import InspectionsTab
 from villagevote.ui.pages.tracking.ledger_tab import LedgerTab
 from villagevote.ui.pages.tracking.ranking_tab import RankingTab
@@ -41,6 +42,7 @@ def tabs() -> list[tuple[str, Callable[[Any], QWidget]]]:
         (tr("挂牌督办"), SupervisionTab),
         (tr("季度排名"), RankingTab),
         (tr("图表"), ChartsTab),
+        (tr("双述双评"), EvaluationTab),
     ]
 
 
