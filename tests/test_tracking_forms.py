@@ -230,8 +230,14 @@ def test_supervision_notice_with_receipt(tracked: Any, tmp_path: Path) -> None:
     assert "回执" in f and "办理情况" in f and "2027年5月31日" in f
     with pytest.raises(UserError, match="督〔2027〕99号"):
         produce(db, "print", "supervision-notice", tmp_path / "x.pdf", notice="督〔2027〕99号")
-    with pytest.raises(UserError, match="东村没有未解除的挂牌督办"):
+    with pytest.raises(UserError, match="东村没有挂牌督办事项"):
         produce(db, "print", "supervision-notice", tmp_path / "x.pdf", village="东村")
+    from villagevote.models.tracking import Supervision
+
+    with db.session() as s:  # none open: every notice issued, each saying when it was lifted
+        s.scalars(select(Supervision)).one().lifted_on = D(2027, 6, 10)
+    lifted = flat(pdf_text(produce(db, "print", "supervision-notice", tmp_path / "l.pdf", village="西村")))
+    assert "督〔2027〕3号" in lifted and "本督办已于2027年6月10日解除" in lifted
 
 
 def test_ranking_circular_from_the_frozen_snapshot(tracked: Any, tmp_path: Path) -> None:

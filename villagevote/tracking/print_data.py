@@ -639,19 +639,22 @@ class NoticeData:
 
 def supervision_notices(session: Session, cycle_id: int, village_id: int | None, notice_no: str | None
                         ) -> list[NoticeData]:
-    """One notice (by its number, open or lifted), or every open one of the village / township:
-    ``queries.supervisions`` with the item's ledger row (时限, 进度, 状态) and the 催办 log."""
+    """One notice (by its number, open or lifted), or every open one of the village / township — or, when none is
+    open, every one issued there (a reprint for the file; each says when it was lifted): ``queries.supervisions``
+    with the item's ledger row (时限, 进度, 状态) and the 催办 log."""
     cycle = session.get(ElectionCycle, cycle_id)
     township = session.get(Township, cycle.township_id) if cycle else None
-    rows = queries.supervisions(session, cycle_id=cycle_id, village_id=village_id, open_only=not notice_no)
+    every = queries.supervisions(session, cycle_id=cycle_id, village_id=village_id, open_only=False)
     if notice_no:
-        rows = [r for r in rows if r.notice_no == notice_no.strip()]
+        rows = [r for r in every if r.notice_no == notice_no.strip()]
+    else:
+        rows = [r for r in every if r.lifted_on is None] or every
     if not rows:
         if notice_no:
             raise UserError(tr("没有督办编号为“{no}”的挂牌督办").format(no=notice_no))
         village = session.get(Village, village_id) if village_id is not None else None
         where = village.name if village is not None else (township.name if township else tr("本乡镇"))
-        raise UserError(tr("{where}没有未解除的挂牌督办，督办通知书无内容可打印").format(where=where))
+        raise UserError(tr("{where}没有挂牌督办事项，督办通知书无内容可打印").format(where=where))
     items = {r.id: r for r in queries.ledger_all(session, queries.LedgerFilter(
         cycle_id=cycle_id, ids=tuple({r.commitment_id for r in rows})), today=dt.date.today())}
     users = _user_names(session)

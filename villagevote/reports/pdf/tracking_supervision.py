@@ -72,6 +72,8 @@ def _notice_story(n: NoticeData, width: float) -> list[Flowable]:
     story: list[Flowable] = [
         para(tr("挂牌督办通知书"), st["title"]),
         para(tr("督办编号：{no}").format(no=n.notice_no), st["right"]),
+        *([para(tr("（本督办已于{d}解除，此件为存档补印）").format(d=cn_date(n.lifted_on)), st["right"])]
+          if n.lifted_on is not None else []),
         Spacer(1, 2 * mm),
         para(tr("{village}、{owner}：").format(village=n.village, owner=n.owner) if n.owner else
              tr("{village}：").format(village=n.village), st["body_noindent"]),
