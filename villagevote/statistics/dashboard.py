@@ -46,12 +46,12 @@ TRACKING_KEYS: tuple[str, ...] = (
 def _charts() -> tuple[tuple[str, str, Decimal | None], ...]:
     """(indicator, title, reference line: a share the law or the county asks for, or None) of each chart."""
     return (
-        ("S20.lw_women_rate", tr("各村两委女性成员占比"), None),
-        ("S30.avg_age", tr("各村两委成员平均年龄"), None),
-        ("S70.reps_party_rate", tr("各村党员代表占比（不低于三分之一）"), Decimal("33.3")),
-        ("S70.reps_women_rate", tr("各村妇女代表占比（三分之一以上）"), Decimal("33.3")),
-        ("J02.closed_rate", tr("各村销号率（{period}）"), None),
-        ("J01.overdue", tr("各村逾期事项（{period}）"), None),
+        ("S20.lw_women_rate", tr("两委女性成员占比"), None),
+        ("S30.avg_age", tr("两委平均年龄"), None),
+        ("S70.reps_party_rate", tr("党员代表占比（不低于1/3）"), Decimal("33.3")),
+        ("S70.reps_women_rate", tr("妇女代表占比（1/3以上）"), Decimal("33.3")),
+        ("J02.closed_rate", tr("销号率 {period}"), None),
+        ("J01.overdue", tr("逾期事项 {period}"), None),
     )
 
 

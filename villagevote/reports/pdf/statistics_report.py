@@ -76,7 +76,7 @@ def _indicator_tables(view: StatsView, codes: Sequence[str], villages: Sequence[
 
 def _chart(spec: ChartSpec, width: float) -> Drawing:
     drawing = bar_chart(list(spec.labels), list(spec.values), width=width, height=CHART_HEIGHT,
-                        title=tr("{title}（全乡镇 {total}）").format(title=spec.title, total=spec.total),
+                        title=tr("各村{title}（全乡镇 {total}）").format(title=spec.title, total=spec.total),
                         suffix="%" if spec.percent else "", top=spec.top)
     if spec.line is not None and spec.top:
         # the chart's plot area as tracking_charts.bar_chart lays it out: x 40, y 30, height - 45 - title room

@@ -1,4 +1,5 @@
-"""概览: the township at a glance (real counts from the database) and the statutory calendar when built."""
+"""概览: the township at a glance (real counts from the database), the statutory calendar when built, and the
+statistics dashboard (structure indicators, tracking figures, charts, compliance warnings)."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
@@ -8,6 +9,7 @@ from villagevote.i18n import tr
 from villagevote.overview import Overview, overview
 from villagevote.ui.pages.base import Page
 from villagevote.ui.pages.overview_calendar import CalendarPanel
+from villagevote.ui.pages.overview_dashboard import DashboardPanel
 
 
 class OverviewPage(Page):
@@ -26,7 +28,8 @@ class OverviewPage(Page):
         layout.addWidget(box)
         self.calendar = CalendarPanel(ctx)
         layout.addWidget(self.calendar)
-        layout.addStretch(1)
+        self.dashboard = DashboardPanel(ctx)  # issue 19 item 6: figures, charts and compliance warnings
+        layout.addWidget(self.dashboard, 1)
         self.reload()
 
     def refresh(self) -> None:
