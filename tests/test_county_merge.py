@@ -291,3 +291,21 @@ def test_seal_error_lists_problems(good: Path, tmp_path: Path) -> None:
     with pytest.raises(SealError) as info:
         read_sealed(bad)
     assert info.value.problems and all(isinstance(p, str) for p in info.value.problems)
+
+
+def test_a_merge_is_audited_when_a_database_is_open(db, readonly, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from villagevote.models import AuditLog
+    from villagevote.statistics.merge import record_merge
+
+    a = write_township(tmp_path / "a.xlsx", T1, seed=1)
+    bad = edit(a, tmp_path / "bad.xlsx", "封面", "B3", "2027.1")
+    result = merge_files([a, bad])
+    with db.session() as s:
+        record_merge(s, readonly, result, tmp_path / "county.xlsx")
+    with db.read_session() as s:
+        row = s.scalars(select(AuditLog).where(AuditLog.action == "county_merge")).one()
+    assert row.username == "viewer" and row.after is not None
+    assert [f["status"] for f in row.after["files"]] == [ACCEPTED, REFUSED]
+    assert row.after["sha256"] == data_sha256(result.rows)

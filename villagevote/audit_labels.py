@@ -47,6 +47,9 @@ ACTIONS: dict[str, str] = {
     "propose": tr("提出处理建议"), "grade": tr("评定等次"), "confirm": tr("确认"), "record_meeting": tr("登记会议缺席"),
     "record_absence": tr("登记离村"), "resigned": tr("记录辞职"), "refused_resignation": tr("记录拒不辞职"),
     "verdict": tr("认定兑现结论"), "special_assessment": tr("专项考核"),
+    # 统计上报 (issue 19)
+    "generate": tr("生成统计报送"), "approve": tr("审核通过"), "supersede": tr("被更正报送取代"), "export": tr("导出"),
+    "county_merge": tr("汇总统计工作簿"),
 }
 
 ENTITIES: dict[str, str] = {
@@ -55,7 +58,7 @@ ENTITIES: dict[str, str] = {
     "person": tr("人员"), "relationship": tr("亲属关系"), "candidacy": tr("候选人登记"), "finding": tr("资格核查结果"),
     "review_step": tr("资格审查"), "department_signoff": tr("部门联审"), "rule_set": tr("资格条件目录"),
     "rule": tr("资格条件"), "pledge": tr("承诺书"), "pledge_item": tr("承诺条目"), "pledge_template": tr("承诺模板"),
-    "commitment": tr("践诺事项"), "score_scheme": tr("评分方案"), "score_sheet": tr("评分表"), "rater": tr("评分人"),
+    "commitment": tr("践诺事项"), "report_submission": tr("统计报送"), "county_merge": tr("统计汇总"), "score_scheme": tr("评分方案"), "score_sheet": tr("评分表"), "rater": tr("评分人"),
     "recusal": tr("回避"), "score_adjustment": tr("加减分"), "score_tie_decision": tr("同分处理"),
     "voter": tr("选民"), "objection": tr("选民名单异议"), "proxy": tr("委托投票"), "import_mapping": tr("导入列对应"),
     "contest": tr("选举"), "ballot_candidate": tr("选票候选人"), "spoilt_ballot": tr("废票登记"),

@@ -25,15 +25,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from villagevote import __version__
+from sqlalchemy.orm import Session
+
+from villagevote import __version__, audit
+from villagevote.audit import Actor
+from villagevote.auth import Permission, requires
 from villagevote.errors import UserError
 from villagevote.i18n import tr
 from villagevote.statistics import catalog as cat
 from villagevote.statistics.catalog import TOTAL
-from villagevote.statistics.sealed import Cover, DataRow, SealedFile, cn_date_text, read_sealed
+from villagevote.statistics.sealed import Cover, DataRow, SealedFile, cn_date_text, data_sha256, read_sealed
 from villagevote.statistics.workbook import ExtraSheet, write_workbook
 
-__all__ = ["ACCEPTED", "REFUSED", "SUPERSEDED", "FileOutcome", "MergeResult", "merge_files", "write_county"]
+__all__ = ["ACCEPTED", "REFUSED", "SUPERSEDED", "FileOutcome", "MergeResult", "merge_files", "record_merge",
+           "write_county"]
 
 log = logging.getLogger("villagevote")
 
@@ -225,3 +230,14 @@ def write_county(result: MergeResult, out: Path | str, filled_by: str = "", revi
     ]
     path, _cover = write_workbook(out, cover, result.rows, result.names, extra_sheets=extra)
     return path
+
+
+@requires(Permission.VIEW, note=tr("只在操作日志中记录汇总了哪些文件、拒收了哪些文件"))
+def record_merge(session: Session, actor: Actor, result: MergeResult, out: Path | str) -> None:
+    """Audit a merge in the open database (the GUI's county mode when a township file is open; the merge itself
+    needs none): the output file, its fingerprint and each input file with what happened to it."""
+    audit.record(session, actor, "county_merge", "county_merge", result.unit_code or None, after={
+        "out": Path(out).name, "report_code": result.report_code, "period": result.period,
+        "sha256": data_sha256(result.rows),
+        "files": [{"file": o.path.name, "status": o.status, "unit_code": o.unit_code, "serial": o.serial,
+                   "sha256": o.sha256, "reason": o.reason[:300]} for o in result.outcomes]})
