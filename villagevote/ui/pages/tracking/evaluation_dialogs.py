@@ -115,7 +115,9 @@ class SessionDialog(EvaluationDialog):
         layout.addLayout(form)
         layout.addWidget(ok_cancel(self, self.try_submit, tr("登记")))
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_chosen())
+        self._ballots_follow, self._setting_ballots = True, False
         self.present.valueChanged.connect(self._present_changed)
+        self.ballots.valueChanged.connect(self._ballots_changed)
         self._kind_chosen()
 
     def _kind_chosen(self) -> None:
@@ -128,8 +130,15 @@ class SessionDialog(EvaluationDialog):
             self.scale.setCurrentIndex(scale)
 
     def _present_changed(self, value: int) -> None:
-        if self.ballots.value() == 0 or self.ballots.value() > value:
+        """发出评议票 follows 实到 until it is typed by hand (and never stays above it)."""
+        if self._ballots_follow or self.ballots.value() > value:
+            self._setting_ballots = True
             self.ballots.setValue(value)
+            self._setting_ballots = False
+
+    def _ballots_changed(self, _value: int) -> None:
+        if not self._setting_ballots:
+            self._ballots_follow = False
 
     def value(self) -> SessionInput:
         raw = self.first_no.text().strip()
