@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from villagevote import __version__, audit
 from villagevote.audit import Actor
 from villagevote.auth import Permission, requires
-from villagevote.errors import UserError
+from villagevote.errors import UserError, ValidationError
 from villagevote.i18n import tr
 from villagevote.statistics import catalog as cat
 from villagevote.statistics.catalog import TOTAL
@@ -236,6 +236,8 @@ def write_county(result: MergeResult, out: Path | str, filled_by: str = "", revi
 def record_merge(session: Session, actor: Actor, result: MergeResult, out: Path | str) -> None:
     """Audit a merge in the open database (the GUI's county mode when a township file is open; the merge itself
     needs none): the output file, its fingerprint and each input file with what happened to it."""
+    if not isinstance(result, MergeResult) or not result.outcomes:
+        raise ValidationError(tr("没有汇总结果可以记录"))
     audit.record(session, actor, "county_merge", "county_merge", result.unit_code or None, after={
         "out": Path(out).name, "report_code": result.report_code, "period": result.period,
         "sha256": data_sha256(result.rows),
