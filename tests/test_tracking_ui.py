@@ -460,9 +460,9 @@ def test_ledger_reads_page_by_page(qtbot, db, admin, township, messages):
     from villagevote.models.core import Organization
     from villagevote.tracking import ledger
     from villagevote.tracking.ledger import Owner
-    from villagevote.ui.pages.tracking.ledger_tab import LedgerTab
+    from villagevote.ui.pages.tracking.ledger_tab import FIRST_PAGE, LedgerTab
     from villagevote.ui.table_model import PAGE_SIZE
-    n = PAGE_SIZE + 12
+    n = FIRST_PAGE + PAGE_SIZE + 12
     with db.session() as s:
         org = s.query(Organization).filter_by(cycle_id=township.cycle_id, village_id=township.village_ids[0],
                                               kind=OrgKind.VILLAGE_COMMITTEE).one()
@@ -473,12 +473,14 @@ def test_ledger_reads_page_by_page(qtbot, db, admin, township, messages):
     page, ctx = _page(qtbot, db, admin)
     tab = page.show_tab(LedgerTab)
     _settle(ctx)
-    assert tab.model.total == n and tab.model.rowCount() == PAGE_SIZE
-    assert tab.model.canFetchMore()
-    tab.view.scrollToBottom()
-    tab.model.fetchMore()
-    _settle(ctx)
-    assert tab.model.rowCount() == n and not tab.model.canFetchMore()
+    assert tab.model.total == n and tab.model.rowCount() == FIRST_PAGE
+    for expected in (FIRST_PAGE + PAGE_SIZE, n):
+        assert tab.model.canFetchMore()
+        tab.view.scrollToBottom()
+        tab.model.fetchMore()
+        _settle(ctx)
+        assert tab.model.rowCount() == expected
+    assert not tab.model.canFetchMore()
     assert len(set(_ledger_ids(tab))) == n
 
 

@@ -45,7 +45,7 @@ from villagevote.ui.pages.tracking.common import (
 )
 from villagevote.ui.pages.tracking.detail import DetailPanel
 from villagevote.ui.printing import produce
-from villagevote.ui.table_model import PAGE_SIZE, Column
+from villagevote.ui.table_model import Column
 from villagevote.ui.widgets import button, combo_enum, enum_combo
 
 __all__ = ["LEDGER_COLUMNS", "LedgerTab"]
@@ -53,6 +53,7 @@ __all__ = ["LEDGER_COLUMNS", "LedgerTab"]
 OPEN = ledger.OPEN          # 已挂号 / 推进中 / 逾期
 REPORTABLE = ledger.ACTIVE  # open, or 报结 and waiting for 验收
 SEARCH_DELAY_MS = 300
+FIRST_PAGE = 100  # rows read with the tab's query (a screenful and more); the rest PAGE_SIZE at a time on scrolling
 
 
 class Line:
@@ -225,7 +226,7 @@ class LedgerTab(TrackingTab):
             return LedgerData(None, villages, 0, [], None)
         f = LedgerFilter(cycle_id=cycle.id, **wanted)
         total = queries.ledger_count(session, f, today=self.today)
-        rows = queries.ledger_page(session, f, offset=0, limit=PAGE_SIZE, today=self.today) if total else []
+        rows = queries.ledger_page(session, f, offset=0, limit=FIRST_PAGE, today=self.today) if total else []
         return LedgerData(cycle.id, villages, total, rows, f)
 
     def show_data(self, data: LedgerData) -> None:
