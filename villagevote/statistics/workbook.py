@@ -85,6 +85,11 @@ def _text_cell(ws: WriteOnlyWorksheet, value: object = None) -> WriteOnlyCell:
     return cell
 
 
+def _text_width(text: str) -> int:
+    """Width in column units (the width of "0"): a Chinese character takes two."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
 def _column_width(title: str) -> float:
     """Readable without being wide: about 1.8 units a Chinese character, the header wraps onto 2–3 lines."""
     return max(7.0, min(14.0, len(title) * 1.8 / 2 + 2))
@@ -203,7 +208,12 @@ def _write_extra(wb: Workbook, sheet: ExtraSheet) -> None:
     for i, w in enumerate(widths):
         ws.column_dimensions[get_column_letter(i + 1)].width = w
     ws.append([_cell(ws, h, _HEAD_FONT, _CENTER, fill=_HEAD_FILL) for h in headers])
-    for row in rows:
+    for r, row in enumerate(rows, start=2):
+        # a write-only sheet cannot be fitted later: room for each line of the longest text (a refusal lists several)
+        lines = max((sum(_text_width(line) // max(int(w), 1) + 1 for line in v.split("\n"))
+                     for v, w in zip(row, widths, strict=False) if isinstance(v, str)), default=1)
+        if lines > 1:
+            ws.row_dimensions[r].height = 15 * min(lines, 24)
         ws.append([_cell(ws, v, alignment=_LEFT, number_format="@" if isinstance(v, str) else None) for v in row])
     if not rows:
         ws.append([_cell(ws, tr("（无）"), alignment=_LEFT)])
