@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from villagevote.evaluation.queries import Dossier
 from villagevote.i18n import tr
@@ -41,6 +41,11 @@ def _none(st: dict) -> Flowable:
     return para(tr("无。"), st["body_noindent"])
 
 
+def _heading(text: str, st: dict) -> list[Flowable]:
+    """A part's heading, on the next page when the page has no room for it and the first rows (never alone)."""
+    return [CondPageBreak(30 * mm), para(text, st["heading"])]
+
+
 def _story(sheet: DossierSheet, width: float) -> list[Flowable]:
     st = styles()
     d = sheet.dossier
@@ -50,7 +55,7 @@ def _story(sheet: DossierSheet, width: float) -> list[Flowable]:
             posts="、".join(d.posts) or tr("无职务")),
         tr("任期：{a}至{b}　　认定截至：{c}").format(a=cn_date(d.term_from), b=cn_date(d.term_to), c=cn_date(d.as_of)),
     ])]
-    story.append(para(tr("一、承诺书"), st["heading"]))
+    story += _heading(tr("一、承诺书"), st)
     if d.pledges:
         header = [tr("种类"), tr("标题"), tr("状态"), tr("签署日期")]
         rows = []
@@ -62,7 +67,7 @@ def _story(sheet: DossierSheet, width: float) -> list[Flowable]:
             header, ["竞职承诺（换届纪律）", None, "已签订", "2026年12月31日"], width), left={1})
     else:
         story.append(_none(st))
-    story.append(para(tr("二、践诺事项及认定"), st["heading"]))
+    story += _heading(tr("二、践诺事项及认定"), st)
     if d.items:
         header = [tr("编号"), tr("事项（目标）"), tr("来源"), tr("时限"), tr("状态\n进度"), tr("认定"), tr("依据与佐证")]
         rows = []
@@ -85,7 +90,7 @@ def _story(sheet: DossierSheet, width: float) -> list[Flowable]:
             b=r.broken, e=r.excused, w=r.withdrawn), st["small"]))
     else:
         story.append(_none(st))
-    story.append(para(tr("三、年度评议等次"), st["heading"]))
+    story += _heading(tr("三、年度评议等次"), st)
     if d.grades:
         header = [tr("年度"), tr("类别"), tr("会议"), tr("等次"), tr("各档比例（%）")]
         rows = [[str(g.year), g.kind_label, g.meeting_label, g.grade,
@@ -94,7 +99,7 @@ def _story(sheet: DossierSheet, width: float) -> list[Flowable]:
             header, ["2027", "村述民评", "村民代表会议", "基本称职", None], width), plain={0})
     else:
         story.append(_none(st))
-    story.append(para(tr("四、处理情况"), st["heading"]))
+    story += _heading(tr("四、处理情况"), st)
     if d.consequences:
         header = [tr("年度"), tr("处理"), tr("事由"), tr("状态"), tr("决定文号"), tr("结果")]
         rows = []
@@ -107,7 +112,7 @@ def _story(sheet: DossierSheet, width: float) -> list[Flowable]:
             header, ["2027", "辞职承诺情形", None, "已确认", "党委〔2028〕3号", 28], width), left={2, 5}, plain={0})
     else:
         story.append(_none(st))
-    story.append(para(tr("五、免责（保护清单）"), st["heading"]))
+    story += _heading(tr("五、免责（保护清单）"), st)
     if d.exemptions:
         header = [tr("对象"), tr("类别"), tr("理由"), tr("决定文号"), tr("日期")]
         rows = [[e.subject, e.category_label, e.reason + (tr("（{d}撤销）").format(d=cn_date(e.revoked_on))
