@@ -69,7 +69,7 @@ class _OutcomeRow:
         self.filled_by = outcome.filled_by
         self.reviewed_by = outcome.reviewed_by
         self.reason = outcome.reason
-        self.reason_line = outcome.reason.split("\n", 1)[0]
+        self.reason_line = " ".join(line.strip() for line in outcome.reason.splitlines())
 
 
 def _brush(row: _OutcomeRow) -> QColor | None:
