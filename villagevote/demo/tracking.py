@@ -95,7 +95,7 @@ ASSIGNED_POOL: tuple[tuple[str, str, str, int, int, int | None], ...] = (
     ("平安建设", "矛盾纠纷排查化解", "排查化解积案3件，做到小事不出村", 40, 150, None),
     ("集体经济", "村级资产清查与合同清理", "完成资产台账，清理不规范合同", 60, 300, None),
     ("基层党建", "{year}年度村务公开规范化", "按月公开财务收支，群众满意", 380, 340, 1),
-    ("美丽乡村", "村道两侧绿化提升", "补植行道树500株", 470, 200, None),
+    ("美丽乡村", "村道两侧绿化提升", "补植行道树500株", 470, 400, None),
     ("民生实事", "农村危旧房排查治理", "危旧房全部完成鉴定和治理", 560, 300, None),
 )
 # 剿劣清单: one child per water body (名称, 类型, 位置, 判定依据)
@@ -253,10 +253,10 @@ class Builder:
             # not due yet: most are under way, a few finish early
             early = deadline - dt.timedelta(days=self.rng.randint(60, 200))
             early = max(early, start + dt.timedelta(days=35))
-            finish = early if roll < 0.3 and early < self.today - dt.timedelta(days=30) else None
+            finish = early if roll < 0.15 and early < self.today - dt.timedelta(days=30) else None
             stall = 100
         elif roll < 0.65:
-            finish = max(start + dt.timedelta(days=35), deadline - dt.timedelta(days=self.rng.randint(5, 60)))
+            finish = max(start + dt.timedelta(days=35), deadline - dt.timedelta(days=self.rng.randint(20, 90)))
         elif roll < 0.9 and deadline + dt.timedelta(days=150) < self.today:
             finish = deadline + dt.timedelta(days=self.rng.randint(30, 150))  # overdue for a while, then done
         else:
