@@ -255,6 +255,13 @@ def test_a_city_merges_county_files_the_same_way(tmp_path: Path) -> None:
     sealed = read_sealed(out)
     top = {r.indicator: r for r in sealed.top_totals()}
     assert top["S01.villages"].numerator == 2 + 2 + 3 + 3
+    # a county total inside the city file is checked against its townships (codes are hierarchical)
+    county_total = next(r for r in sealed.rows if (r.township_code, r.village_code, r.indicator)
+                        == ("330999", "", "S70.reps"))
+    g = data_cell(out, "330999", "", "S70.reps", "G")
+    step = edit(out, tmp_path / "city-1.xlsx", DATA_SHEET, g, county_total.numerator + 1)
+    step = edit(step, tmp_path / "city-2.xlsx", DATA_SHEET, "I" + g[1:], str(county_total.numerator + 1))
+    assert f"_data!{g}：330999 合计" in refused_reason(step)
     # the same township inside a county file and on its own: the later one is refused
     again = merge_files([county1, c1[0]], unit_code="3309")
     assert again.outcomes[1].status == REFUSED and "已包含在文件「county1.xlsx」中" in again.outcomes[1].reason

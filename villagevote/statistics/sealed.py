@@ -509,6 +509,12 @@ def _check_complete(cover: Cover, data: list[DataRow], lines: list[int], problem
     if (cover.unit_code, TOTAL) in blocks and cover.unit_code not in townships and township_totals:
         # a merged file: its own total is recomputed from its townships' totals
         _compare_totals(blocks[(cover.unit_code, TOTAL)], cat.totals(township_totals), cover.unit_code, problems)
+    # a city's file holds each county's total too: checked against the townships whose 区划代码 begins with the
+    # county's (codes are hierarchical; a total whose code begins none is left to the fingerprint)
+    for unit in sorted(t for t, v in blocks if v == TOTAL and t not in townships and t != cover.unit_code):
+        inside = [value for value in township_totals if value.village_code.startswith(unit)]
+        if inside:
+            _compare_totals(blocks[(unit, TOTAL)], cat.totals(inside), unit, problems)
 
 
 def _compare_totals(got: dict[str, tuple[DataRow, int]], expected: list[Value], unit: str,
