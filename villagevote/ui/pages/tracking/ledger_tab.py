@@ -143,7 +143,7 @@ class LedgerTab(TrackingTab):
         self.model = PagedRows(ctx, LEDGER_COLUMNS, row_brush=_brush, foreground=_foreground)
         # the ledger is ordered by its query (village, ledger number) and read page by page: no sorting proxy
         self.view = table(self.model, self, sortable=False, fit=False)
-        for col, width in enumerate((110, 56, 130, 200, 100, 48, 60, 56, 150, 150, 70, 110, 44, 84)):
+        for col, width in enumerate((110, 56, 130, 200, 100, 48, 84, 56, 150, 150, 70, 110, 44, 84)):
             self.view.setColumnWidth(col, width)
         splitter.addWidget(self.view)
         self.detail = DetailPanel(page)
@@ -277,7 +277,7 @@ class LedgerTab(TrackingTab):
         self.accept_btn.setEnabled(status is CommitmentStatus.REPORTED_DONE)
         self.reject_btn.setEnabled(status is CommitmentStatus.REPORTED_DONE)
         self.decide_btn.setEnabled(line is not None and status in OPEN)
-        self.supervise_btn.setEnabled(status in OPEN)
+        self.supervise_btn.setEnabled(status in OPEN and line is not None and line.supervision_id is None)
         self.withdraw_btn.setEnabled(status in OPEN)
         self.exempt_btn.setEnabled(status in OPEN)
 
