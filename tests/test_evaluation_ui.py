@@ -193,3 +193,55 @@ def test_register_type_save_confirm_and_decide(qtbot, db, admin, clerk, reviewer
         flag = s.get(Flag, talk_id)
         assert flag.state is ConsequenceState.CONFIRMED and flag.decision_no == "党委〔2027〕9号"
     _shot(page2, "04_confirmed")
+
+
+def test_triggers_confirm_print_notice_and_refusal(qtbot, db, clerk, reviewer, town, monkeypatch, messages,
+                                                   tmp_path):
+    """李委员 不称职 in 2026 and 2027: the 2027 session proposes the 辞职承诺 trigger; in the tab a reviewer confirms it
+    with a decision number, prints the 告知书 and records the refusal, which the trigger list then shows."""
+    from villagevote.evaluation import sessions
+    from villagevote.evaluation.sessions import CountInput
+    from villagevote.ui.dialogs.common import Ask
+    from villagevote.ui.pages.tracking import dialogs
+    from villagevote.ui.pages.tracking.evaluation_dialogs import DecisionDialog
+
+    village = town.villages[VILLAGE]
+    with db.session() as s:
+        for year in (2026, 2027):
+            sid = sessions.create_session(
+                s, clerk, cycle_id=town.cycle_id, village_id=village, year=year, kind="people",
+                meeting="representatives", scale="satisfaction", due=45, present=40, held_on=dt.date(year, 12, 20),
+                today=TODAY)
+            sessions.enter_counts(s, clerk, sid, [CountInput(town.people["李委员"],
+                                                                counts={"满意": 10, "基本满意": 8, "不满意": 22})])
+            sessions.confirm_session(s, reviewer, sid, today=TODAY)
+    page, tab, ctx = _page(qtbot, db, reviewer, village)
+    assert tab.year_box.currentData() == 2027
+    assert tab.triggers_model.rowCount() == 1
+    tab.triggers_view.selectRow(0)
+    trigger = tab.triggers_model.row_at(0)
+    assert trigger.rule_label == "年度评议不合格" and trigger.state_label == "建议"
+    assert tab.confirm_trigger_btn.isEnabled() and not tab.refused_btn.isEnabled()
+    _answer(monkeypatch, DecisionDialog, lambda d: d.decision_no.setText("党委〔2027〕11号"))
+    tab.confirm_trigger_btn.click()
+    assert ctx.wait_idle()
+    tab.triggers_view.selectRow(0)
+    assert tab.notice_btn.isEnabled() and tab.refused_btn.isEnabled() and tab.resigned_btn.isEnabled()
+
+    out = tmp_path / "notice.pdf"
+    monkeypatch.setattr(Ask, "save_file", classmethod(lambda cls, *a, **k: str(out)))
+    tab.notice_btn.click()
+    assert ctx.wait_idle()
+    assert ("已保存", str(out)) in messages
+    from pypdf import PdfReader
+    text = "".join(p.extract_text() for p in PdfReader(str(out)).pages).replace("\n", "")
+    assert "李委员同志" in text and "党委〔2027〕11号" in text
+
+    _answer(monkeypatch, dialogs.TextDateDialog, lambda d: d.text.setPlainText("本人拒绝辞职，称评议不公"))
+    tab.refused_btn.click()
+    assert ctx.wait_idle()
+    with db.read_session() as s:
+        flag = s.get(Flag, trigger.id)
+        assert flag.outcome is not None and flag.outcome.value == "refused"
+    assert tab.triggers_model.row_at(0).outcome_label
+    _shot(page, "05_trigger_refused")
