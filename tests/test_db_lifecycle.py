@@ -338,3 +338,33 @@ def test_upgrade_to_0011_numbers_existing_commitments_and_weeks(tmp_path, townsh
     assert {(r[1], r[2]) for r in rows} == {(township.cycle_id, township.village_ids[0])}
     assert str(rows[0][3]) == "2027-06-30"
     assert period == "2027-W01"
+
+
+def test_upgrade_to_0012_tags_the_resignation_rule_of_frozen_rule_sets(db, township):
+    """A rule set already in use (frozen, so seeding leaves it alone) gets the resignation_refusal cover tag on
+    zhejiang-2013's S4 from migration 0012; the downgrade takes it away again and nothing else changes."""
+    import json
+
+    with db.engine.begin() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT r.id, r.covers FROM rule r JOIN rule_set s ON s.id = r.rule_set_id "
+            "WHERE s.catalog_key = 'zhejiang-2013' AND r.code = 'S4'").fetchall()
+        assert rows, "the demo catalog has rule S4"
+        for rule_id, _ in rows:
+            conn.exec_driver_sql("UPDATE rule SET covers = '[]' WHERE id = ?", (rule_id,))
+        conn.exec_driver_sql("UPDATE rule_set SET frozen = 1")
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0011_tracking'")
+    db.dispose()
+    reopened = open_database(db.path)
+    reopened.dispose()
+    with sqlite3.connect(db.path) as conn:
+        covers = [json.loads(c) for (c,) in conn.execute(
+            "SELECT r.covers FROM rule r JOIN rule_set s ON s.id = r.rule_set_id "
+            "WHERE s.catalog_key = 'zhejiang-2013' AND r.code = 'S4'")]
+    assert covers and all(c == ["resignation_refusal"] for c in covers)
+    downgrade(db.path, "0011_tracking")
+    with sqlite3.connect(db.path) as conn:
+        covers = [json.loads(c) for (c,) in conn.execute(
+            "SELECT r.covers FROM rule r JOIN rule_set s ON s.id = r.rule_set_id "
+            "WHERE s.catalog_key = 'zhejiang-2013' AND r.code = 'S4'")]
+    assert all(c == [] for c in covers)
