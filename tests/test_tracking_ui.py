@@ -496,3 +496,30 @@ def test_charts_without_data_say_so(qtbot, db, admin, township, messages):
     assert any("暂无数据" in t and "挂号" in t for t in notes)
     assert any("逾期" in t for t in notes)
     assert not any(w.objectName() == "chart" for w in charts.charts[:2])
+
+
+def test_progress_through_the_dialog_and_refusal_shown(qtbot, db, clerk, township, items, monkeypatch, messages):
+    """录入进展 starts from the figures so far; a figure below the last one without a reason is refused by the domain
+    with its Chinese message in the dialog (nothing written); with 40 % it is saved and the item moves on."""
+    from villagevote.tracking import queries
+    from villagevote.ui.pages.tracking import dialogs
+    from villagevote.ui.pages.tracking.ledger_tab import LedgerTab
+    page, ctx = _page(qtbot, db, clerk)
+    tab = page.show_tab(LedgerTab)
+    _settle(ctx)
+    assert tab.select_item(items["road"])
+    seen = _answer(monkeypatch, dialogs.ProgressDialog, lambda d: (d.percent.value() == 30 or pytest.fail("start"),
+                                                                    d.percent.setValue(20)))
+    tab.report_btn.click()
+    _settle(ctx)
+    assert seen[0].result() != QDialog.DialogCode.Accepted
+    shown = [seen[0].errors.message(f) for f in (None, "percent", "no_progress_reason", "reported_on", "period")]
+    assert any("东-2027-001" in m for m in shown), (shown, messages)
+    seen = _answer(monkeypatch, dialogs.ProgressDialog, lambda d: (d.percent.setValue(40),
+                                                                    d.narrative.setPlainText("完成一半路面")))
+    tab.report_btn.click()
+    _settle(ctx)
+    assert seen[0].result() == QDialog.DialogCode.Accepted
+    with db.read_session() as s:
+        row = queries.item_detail(s, items["road"], today=TODAY).row
+    assert row.percent == 40 and row.last_period == "2027-W10"

@@ -268,7 +268,8 @@ class ProgressDialog(TrackingDialog):
     下周计划, 无进展原因 (required by the domain when the figure does not move up), 报告人 and 联村干部 confirmation."""
 
     def __init__(self, ctx: AppContext, item: str, metric: bool, unit: str, last: str, weeks: list[str],
-                 write: Write, *, today: dt.date, parent: QWidget | None = None) -> None:
+                 write: Write, *, today: dt.date, percent: int = 0, current: Decimal | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(ctx, write, parent)
         self.setWindowTitle(tr("录入进展：{item}").format(item=item))
         self.resize(600, 560)
@@ -286,7 +287,8 @@ class ProgressDialog(TrackingDialog):
         self.percent = QSpinBox()
         self.percent.setRange(0, 100)
         self.percent.setSuffix(" %")
-        self.value_edit = QLineEdit()
+        self.percent.setValue(percent)  # the figures so far: the clerk types the new cumulative one over them
+        self.value_edit = QLineEdit("" if current is None else format(current.normalize(), "f"))
         if metric:
             self.value_edit.setPlaceholderText(tr("累计值（{u}）").format(u=unit) if unit else tr("累计值"))
             form.addRow(tr("累计值："), self.value_edit)

@@ -325,7 +325,8 @@ class LedgerTab(TrackingTab):
                 no_progress_reason=v.no_progress_reason, reported_by=v.reported_by, confirmed_by=v.confirmed_by,
                 confidence=v.confidence, today=today)
         dialog = dialogs.ProgressDialog(self.ctx, self._item(line), metric, line.unit, line.last_report,
-                                        recent_weeks(today, 8), write, today=today, parent=self)
+                                        recent_weeks(today, 8), write, today=today, percent=line.percent,
+                                        current=line.current, parent=self)
         if dialog.ask_saved():
             self._after_write(cid)
 
