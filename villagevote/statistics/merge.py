@@ -58,6 +58,8 @@ class FileOutcome:
     filled_by: str = ""
     reviewed_by: str = ""
     blocks: int = 0           # rows of the visible tables it contributes (villages and 合计)
+    submitted_on: str = ""    # 报送日期 on its cover
+    correction: str = ""      # 更正说明 on its cover
 
     @property
     def status_label(self) -> str:
@@ -92,7 +94,8 @@ def _outcome(sealed: SealedFile) -> FileOutcome:
     cover = sealed.cover
     return FileOutcome(path=sealed.path, status=ACCEPTED, unit_code=cover.unit_code, unit_name=cover.unit_name,
                        serial=cover.serial, sha256=sealed.sha256, filled_by=cover.filled_by,
-                       reviewed_by=cover.reviewed_by, blocks=len({(r.township_code, r.village_code) for r in sealed.rows}))
+                       reviewed_by=cover.reviewed_by, blocks=len({(r.township_code, r.village_code) for r in sealed.rows}),
+                       submitted_on=cover.submitted_on, correction=cover.correction)
 
 
 def common_code(codes: Sequence[str]) -> str:
@@ -218,13 +221,14 @@ def write_county(result: MergeResult, out: Path | str, filled_by: str = "", revi
                   unit_name=result.unit_name, unit_code=result.unit_code, filled_by=filled_by,
                   reviewed_by=reviewed_by, phone=phone, submitted_on=cn_date_text(today or dt.date.today()),
                   serial=serial, correction=correction, software=f"villagevote {__version__}", merged=True)
-    status_rows = [[o.unit_code, o.unit_name, o.serial, o.filled_by, o.reviewed_by, o.sha256, o.path.name]
-                   for o in sorted(result.accepted, key=lambda o: o.unit_code)]
+    status_rows = [[o.unit_code, o.unit_name, o.serial, o.submitted_on, o.correction, o.filled_by, o.reviewed_by,
+                    o.sha256, o.path.name] for o in sorted(result.accepted, key=lambda o: o.unit_code)]
     refused_rows = [[o.path.name, o.status_label, o.unit_code, o.unit_name, o.serial or "", o.reason]
                     for o in result.outcomes if o.status != ACCEPTED]
     extra: list[ExtraSheet] = [
-        (tr("报送情况"), [tr("区划代码"), tr("单位"), tr("报送序号"), tr("填表人"), tr("审核人"), tr("数据指纹（SHA-256）"),
-                      tr("文件")], status_rows, [12, 16, 9, 10, 10, 70, 30]),
+        (tr("报送情况"), [tr("区划代码"), tr("单位"), tr("报送序号"), tr("报送日期"), tr("更正说明"), tr("填表人"),
+                      tr("审核人"), tr("数据指纹（SHA-256）"), tr("文件")], status_rows,
+         [12, 16, 9, 16, 24, 10, 10, 70, 30]),
         (tr("拒收清单"), [tr("文件"), tr("处理"), tr("区划代码"), tr("单位"), tr("报送序号"), tr("原因")], refused_rows,
          [30, 12, 12, 16, 9, 100]),
     ]
