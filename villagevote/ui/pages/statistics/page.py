@@ -465,27 +465,48 @@ class SubmissionRow:
     correction: str
     sha: str
     differences: tuple[Any, ...]
+    checked: bool = True  # 已变更 was recomputed (superseded ones are not)
+
+
+CHECKED_AT_LOAD = 6  # submissions in force whose 已变更 is recomputed when the list loads (the others when selected)
+
+
+def _submission_row(v: Any, status: Any) -> SubmissionRow:
+    changed = bool(status is not None and status.changed)
+    report = tr("换届统计") if v.report_code == cat.STRUCTURE else tr("践诺统计")
+    label = tr("已变更") if changed else v.state_label
+    if status is None and v.state != submissions.SUPERSEDED:
+        label = tr("{s}（未核对）").format(s=v.state_label)
+    return SubmissionRow(v.id, v.report_code, tr("{r}（{c}）").format(r=report, c=v.report_code), v.period, v.serial,
+                         v.state, label, changed, v.filled_by, v.reviewed_by,
+                         v.generated_at.strftime("%Y-%m-%d %H:%M"), v.correction_reason, v.sha256[:16],
+                         tuple(status.differences) if status is not None else (), status is not None)
+
+
+def _status(session: Any, submission_id: int) -> Any:
+    try:
+        return submissions.submission_status(session, submission_id)
+    except ValidationError:  # the cycle or township changed under it: shown as not checked
+        return None
 
 
 def read_submissions(session: Any) -> list[SubmissionRow]:
-    """The cycle's submissions with 已变更 recomputed for those still in force (draft or approved)."""
+    """The cycle's submissions; 已变更 recomputed for the newest ones in force (draft or approved) — each check
+    recomputes the report, so older ones are checked when selected (:func:`check_submission`)."""
     out: list[SubmissionRow] = []
+    checked = 0
     for v in submissions.list_submissions(session):
-        differences: tuple[Any, ...] = ()
-        changed = False
-        if v.state != submissions.SUPERSEDED:
-            try:
-                status = submissions.submission_status(session, v.id)
-            except ValidationError:
-                status = None
-            if status is not None:
-                changed, differences = status.changed, tuple(status.differences)
-        report = tr("换届统计") if v.report_code == cat.STRUCTURE else tr("践诺统计")
-        out.append(SubmissionRow(v.id, v.report_code, tr("{r}（{c}）").format(r=report, c=v.report_code), v.period,
-                                 v.serial, v.state, tr("已变更") if changed else v.state_label, changed, v.filled_by,
-                                 v.reviewed_by, v.generated_at.strftime("%Y-%m-%d %H:%M"), v.correction_reason,
-                                 v.sha256[:16], differences))
+        status = None
+        if v.state != submissions.SUPERSEDED and checked < CHECKED_AT_LOAD:
+            checked += 1
+            status = _status(session, v.id)
+        out.append(_submission_row(v, status))
     return out
+
+
+def check_submission(session: Any, submission_id: int) -> SubmissionRow | None:
+    status = _status(session, submission_id)
+    return _submission_row(status.submission, status) if status is not None else None
 
 
 class SubmissionsTab(StatsTab):
@@ -556,9 +577,24 @@ class SubmissionsTab(StatsTab):
             items = "".join(f"<li>{html.escape(d.village)}「{html.escape(d.label)}」{html.escape(d.old)} → "
                             f"{html.escape(d.new)}</li>" for d in row.differences[:60])
             parts.append(f"<ul>{items}</ul>")
-        elif row.state != submissions.SUPERSEDED:
+        elif row.state != submissions.SUPERSEDED and row.checked:
             parts.append(tr("数据与数据库一致。"))
+        elif row.state != submissions.SUPERSEDED:
+            parts.append(tr("正在与数据库核对……"))
+            self.ctx.query(lambda s: check_submission(s, row.id), self._checked, parent=self)
         self.detail.setHtml("<br/>".join(parts))
+
+    def _checked(self, fresh: SubmissionRow | None) -> None:
+        if fresh is None:
+            return
+        rows = [fresh if self.model.row_at(r).id == fresh.id else self.model.row_at(r)
+                for r in range(self.model.rowCount())]
+        keep = current_row(self.view)
+        set_rows(self.model, rows)
+        for r in range(self.model.rowCount()):
+            if keep is not None and self.model.row_at(r).id == keep.id:
+                self.view.selectRow(r)
+        self._show_detail()
 
     def _selected(self) -> SubmissionRow | None:
         row = current_row(self.view)
