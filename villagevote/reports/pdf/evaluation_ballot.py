@@ -1,9 +1,10 @@
 """民主评议票 (issue 18 item 7, tracking.md A7): the numbered ballots of one 评议 session, portrait A4, black and white.
 
 Each ballot: the title (village, year, kind), its number (No. 270101 … from the session's first ballot number), the
-meeting, a grid of the cadres rated (姓名, 职务, then one tick box per choice of the session's scale, best first), a
-box for 意见建议 and the 填票说明 (12 pt; never under 10.5 pt). As many ballots as fit go on a page, separated by dashed
-cut lines; a ballot never splits across pages. One document per session (page numbers restart).
+meeting, a grid of the cadres rated (姓名, 职务, then one drawn tick box per choice of the session's scale, best first),
+a box for 意见建议 and the 填票说明 (12 pt; never under 10.5 pt). As many ballots as fit go on a page (measured), with
+a dashed cut line between two ballots of the same page (none at a page's top); a ballot never splits across pages.
+One document per session (page numbers restart).
 """
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from villagevote.i18n import tr
 from villagevote.reports.pdf.base import cell_table, documents, styles
@@ -88,19 +90,33 @@ def _ballot(b: BallotSet, number: int | None, width: float) -> list[Flowable]:
             Spacer(1, 1 * mm), para(note, style)]
 
 
-def _set_story(b: BallotSet, width: float) -> list[Flowable]:
+def _height(flowables: list[Flowable], width: float) -> float:
+    return sum(f.wrap(width, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
+
+
+def _set_story(b: BallotSet, width: float, frame_height: float) -> list[Flowable]:
+    """The ballots as many to a page as fit, a cut line between two ballots on the same page only."""
+    if not b.numbers:
+        return []
+    ballot_h = _height(_ballot(b, b.numbers[0], width), width)
+    cut_h = _height([CutLine(tr("（沿此线剪开）"))], width)
+    per_page = max(1, int((frame_height + cut_h) // (ballot_h + cut_h)))
     story: list[Flowable] = []
     for i, number in enumerate(b.numbers):
-        block: list[Flowable] = []
-        if i:
-            block.append(CutLine(tr("（沿此线剪开）")))
-        block += _ballot(b, number, width)
-        story.append(KeepTogether(block))
+        if i and i % per_page == 0:
+            story.append(PageBreak())
+        elif i:
+            story.append(CutLine(tr("（沿此线剪开）")))
+        story.append(KeepTogether(_ballot(b, number, width)))
     return story
+
+
+MARGINS = dict(topMargin=14 * mm, bottomMargin=16 * mm)
 
 
 def ballots_pdf(out: Path | str, sets: Sequence[BallotSet]) -> Path:
     width = frame_width(False)
-    story = documents(_set_story(b, width) for b in sets)
-    return build_tracking_pdf(out, story, title=tr("民主评议票"), landscape_pages=False,
-                              margins=dict(topMargin=14 * mm, bottomMargin=16 * mm))
+    # the frame's height less its paddings (6 pt above and below) and 2 mm to spare
+    frame_height = A4[1] - MARGINS["topMargin"] - MARGINS["bottomMargin"] - 12 - 2 * mm
+    story = documents(_set_story(b, width, frame_height) for b in sets)
+    return build_tracking_pdf(out, story, title=tr("民主评议票"), landscape_pages=False, margins=MARGINS)
