@@ -1,7 +1,9 @@
 """Demo 践诺跟踪 (issue 17 item 8): two years of the term's tracking in the demo township, written THROUGH THE DOMAIN
 FUNCTIONS of :mod:`villagevote.tracking`, so every state shown is one the app itself can reach.
 
-What it builds, for every village, week by week from the election day:
+What it builds, week by week from the election day, in the first :data:`TRACKED_VILLAGES` villages (weekly reports
+go through ``progress.record_report`` one by one, so a 20-village demo would pay for 20; the other villages are only
+ranked):
 
 - the ledger: the elected cadres' reviewed term goals (``ledger.register_pledged``), 交办 items of the village
   committee and the Party branch (some annual), a village metric item (生活垃圾分类户覆盖率), a 联村干部 with a personal
