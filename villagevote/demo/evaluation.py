@@ -176,6 +176,8 @@ class _Builder:
 
     def meetings(self, village_id: int, year: int) -> None:
         people = self.rated(village_id, year)
+        if not people:
+            return   # nobody in office: no 两委 meetings to record
         for month in range(1, 13):
             for k, kind in enumerate(MONTHLY):
                 if kind is not MeetingKind.COMMITTEES and month % 3 != k % 3:
