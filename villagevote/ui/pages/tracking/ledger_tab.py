@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from villagevote.auth import Permission
+from villagevote.evaluation.office import Holder, holders
 from villagevote.i18n import tr
 from villagevote.models.enums import AssessedRoleKind, CommitmentKind, CommitmentStatus, DecisionState
 from villagevote.reports.registry import Options
@@ -37,6 +38,7 @@ from villagevote.ui.pages.tracking.common import (
     PagedRows,
     TrackingTab,
     current_row,
+    fill_texts,
     fill_villages,
     light_color,
     light_text,
@@ -108,6 +110,7 @@ def _foreground(line: Line, column: int) -> QColor | None:
 class LedgerData:
     cycle_id: int | None
     villages: list[Any]
+    people: list[Holder]      # in office this year (in the chosen village), for the 责任人 filter
     total: int
     rows: list[LedgerRow]
     wanted: LedgerFilter | None
@@ -122,6 +125,8 @@ class LedgerTab(TrackingTab):
         layout = QVBoxLayout(self)
         filters = QHBoxLayout()
         self.village = QComboBox()
+        self.person = QComboBox()
+        self.person.addItem(tr("全部责任人"), None)
         self.role = enum_combo(AssessedRoleKind, first=tr("全部角色"))
         self.status = enum_combo(list(CommitmentStatus), first=tr("全部状态"))
         self.overdue = QCheckBox(tr("只看逾期"))
@@ -129,7 +134,8 @@ class LedgerTab(TrackingTab):
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("搜索：编号、事项、责任人姓名或拼音首字母"))
         self.search.setClearButtonEnabled(True)
-        for label, widget in ((tr("村"), self.village), (tr("角色"), self.role), (tr("状态"), self.status)):
+        for label, widget in ((tr("村"), self.village), (tr("责任人"), self.person), (tr("角色"), self.role),
+                              (tr("状态"), self.status)):
             filters.addWidget(QLabel(label))
             filters.addWidget(widget)
         filters.addWidget(self.overdue)
@@ -185,7 +191,8 @@ class LedgerTab(TrackingTab):
         self._timer.setInterval(SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.reload)
         self.search.textChanged.connect(lambda _t: self._timer.start())
-        for combo in (self.village, self.role, self.status):
+        self.village.currentIndexChanged.connect(lambda _i: self._village_picked())
+        for combo in (self.person, self.role, self.status):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
         for box in (self.overdue, self.supervised):
             box.toggled.connect(lambda _on: self.reload())
@@ -195,6 +202,13 @@ class LedgerTab(TrackingTab):
         self._stale = True  # read when first shown
 
     # ------------------------------------------------------------------------------------------------ loading
+    def _village_picked(self) -> None:
+        """Another village: its people are other people (the 责任人 choice starts again)."""
+        self.person.blockSignals(True)
+        self.person.setCurrentIndex(0)
+        self.person.blockSignals(False)
+        self.reload()
+
     def _follow_village(self, village_id: int | None) -> None:
         """The village chosen in the main window's tree becomes the filter (the base class reloaded before this
         ran, with the old choice: read again)."""
@@ -203,14 +217,14 @@ class LedgerTab(TrackingTab):
             self.village.blockSignals(True)
             self.village.setCurrentIndex(index)
             self.village.blockSignals(False)
-            self.reload()
+            self._village_picked()
 
     def wanted(self) -> dict[str, Any]:
         """The filters as chosen now (read on the GUI thread; the query runs on the worker)."""
         village = self.village.currentData() if self.village.count() else self.ctx.village_id
         role = combo_enum(self.role, AssessedRoleKind)
         status = combo_enum(self.status, CommitmentStatus)
-        return {"village_id": village, "role_kind": role, "status": status,
+        return {"village_id": village, "person_id": self.person.currentData(), "role_kind": role, "status": status,
                 "overdue_only": self.overdue.isChecked(), "supervised_only": self.supervised.isChecked(),
                 "search": self.search.text().strip()}
 
@@ -223,11 +237,12 @@ class LedgerTab(TrackingTab):
         villages = list_villages(session)
         cycle = cycle_info(session)
         if cycle is None:
-            return LedgerData(None, villages, 0, [], None)
+            return LedgerData(None, villages, [], 0, [], None)
         f = LedgerFilter(cycle_id=cycle.id, **wanted)
         total = queries.ledger_count(session, f, today=self.today)
         rows = queries.ledger_page(session, f, offset=0, limit=FIRST_PAGE, today=self.today) if total else []
-        return LedgerData(cycle.id, villages, total, rows, f)
+        people = holders(session, cycle.id, f.village_id, self.today.year)
+        return LedgerData(cycle.id, villages, people, total, rows, f)
 
     def show_data(self, data: LedgerData) -> None:
         keep = self.selected_id()
@@ -235,6 +250,9 @@ class LedgerTab(TrackingTab):
         fill_villages(self.village, data.villages, data.wanted.village_id if data.wanted else self.ctx.village_id,
                       tr("全镇"))
         self._filter = data.wanted
+        fill_texts(self.person, [(tr("全部责任人"), None)] + [(f"{p.name}（{p.post}）" if p.post else p.name, p.person_id)
+                                                          for p in data.people],
+                   data.wanted.person_id if data.wanted else None)
         if data.wanted is None:
             self.model.show(0, [], None)
             self.count.setText(tr("还没有换届届次，请先在“系统”中建立。"))
