@@ -660,6 +660,9 @@ def test_click_everything(role_name, mode, demo_township, qtbot, qtlog, tmp_path
     # the built 践诺跟踪 page is walked tab by tab (issue 17), not a not-built notice
     assert any("践诺跟踪 › 践诺台账" in line for line in clicker.log)
     assert any("践诺跟踪 › 周报录入" in line for line in clicker.log)
+    # the built 统计上报 page (issue 19) is walked tab by tab too
+    assert any("统计上报 › 换届统计" in line for line in clicker.log)
+    assert any("统计上报 › 报送" in line for line in clicker.log)
     problems = clicker.failures + [f"PermissionDenied after a click the role could make — {d}"
                                    for d in clicker.denied]
     assert not problems, "\n\n".join(problems)
