@@ -283,6 +283,20 @@ def test_overdue_is_computed_from_the_current_deadline(db, w, clerk, reviewer):
         assert machine.light(None, CommitmentStatus.REPORTED_DONE, TODAY, 7) == "done"
 
 
+def test_a_clock_behind_the_record_does_not_undo_overdue(db, w, clerk):
+    """An item recorded 逾期 on 2027-04-01 stays 逾期 when the daily check runs with an earlier date (a computer whose
+    clock is wrong, or records entered ahead of it): only a moved deadline takes it back to 推进中."""
+    with db.session() as s:
+        cid = _register(s, clerk, w, deadline=dt.date(2027, 3, 31))
+        _report(s, clerk, cid, 3, 20)
+        assert machine.refresh_overdue(s, cycle_id=w.cycle_id, today=dt.date(2027, 4, 1)) == [cid]
+        assert machine.refresh_overdue(s, cycle_id=w.cycle_id, today=dt.date(2027, 2, 1)) == []
+        assert _status(s, cid) is CommitmentStatus.OVERDUE
+        changes = s.scalars(select(CommitmentStatusChange.to_status)
+                            .where(CommitmentStatusChange.commitment_id == cid)).all()
+        assert changes[-1] == "overdue"
+
+
 def test_extension_on_or_after_the_due_date_is_refused(db, w, clerk, reviewer):
     with db.session() as s:
         cid = _register(s, clerk, w, deadline=dt.date(2027, 3, 31))

@@ -17,7 +17,7 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from villagevote import audit
@@ -27,7 +27,7 @@ from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
 from villagevote.models.enums import CommitmentKind, CommitmentStatus
-from villagevote.models.tracking import Commitment, InspectionFinding, ProgressReport
+from villagevote.models.tracking import Commitment, CommitmentStatusChange, InspectionFinding, ProgressReport
 from villagevote.tracking.evidence import attachments_for_item
 from villagevote.tracking.ledger import (
     SYSTEM_NAME,
@@ -228,10 +228,17 @@ def _reported(session: Session, c: Commitment) -> bool:
 
 def refresh_overdue(session: Session, *, cycle_id: int, today: dt.date) -> list[int]:
     """The daily check: items 已挂号/推进中 whose ``deadline_current`` is before ``today`` become 逾期; an 逾期
-    item whose current deadline moved to today or later (an approved extension) goes back to 推进中 (or 已挂号 when
-    nothing was reported). Status-change rows say 系统; audited as the system. Idempotent. Returns the ids that
-    turned 逾期 now (each proposes 挂牌督办 when the setting says so)."""
+    item whose current deadline was moved past the day it became 逾期 (an approved extension) goes back to 推进中 (or
+    已挂号 when nothing was reported). Status-change rows say 系统; audited as the system. Idempotent. Returns the ids
+    that turned 逾期 now (each proposes 挂牌督办 when the setting says so).
+
+    A clock behind the record never rewrites it: an item whose latest status change is dated after ``today`` (a
+    computer whose date is wrong, or a township whose records run ahead of it) is left as it is."""
     newly: list[int] = []
+    last_change = dict(session.execute(
+        select(CommitmentStatusChange.commitment_id, func.max(CommitmentStatusChange.changed_on))
+        .join(Commitment, Commitment.id == CommitmentStatusChange.commitment_id)
+        .where(Commitment.cycle_id == cycle_id).group_by(CommitmentStatusChange.commitment_id)).all())
     candidates = session.scalars(select(Commitment).where(
         Commitment.cycle_id == cycle_id,
         Commitment.status.in_([CommitmentStatus.REGISTERED, CommitmentStatus.IN_PROGRESS, CommitmentStatus.OVERDUE]),
@@ -239,12 +246,16 @@ def refresh_overdue(session: Session, *, cycle_id: int, today: dt.date) -> list[
     for c in candidates:
         status = CommitmentStatus(c.status)
         assert c.deadline_current is not None
+        changed_on = last_change.get(c.id)
+        if changed_on is not None and changed_on > today:
+            continue
         if status is not CommitmentStatus.OVERDUE and today > c.deadline_current:
             change_status(session, c, CommitmentStatus.OVERDUE, on=today, by=SYSTEM_NAME,
                           note=tr("超过时限 {day} 未报结").format(day=c.deadline_current.isoformat()),
                           audit_as=audit.SYSTEM)
             newly.append(c.id)
-        elif status is CommitmentStatus.OVERDUE and today <= c.deadline_current:
+        elif (status is CommitmentStatus.OVERDUE and today <= c.deadline_current
+              and (changed_on is None or c.deadline_current >= changed_on)):
             back = CommitmentStatus.IN_PROGRESS if _reported(session, c) else CommitmentStatus.REGISTERED
             change_status(session, c, back, on=today, by=SYSTEM_NAME,
                           note=tr("时限已延至 {day}，不再逾期").format(day=c.deadline_current.isoformat()),
