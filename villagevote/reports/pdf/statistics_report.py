@@ -39,6 +39,7 @@ VILLAGES_PER_TABLE = 9
 LABEL_WIDTH = 62 * mm
 GROUP_WIDTH = 24 * mm
 CHART_HEIGHT = 62 * mm
+CHARTS_SIDE_BY_SIDE = 8  # villages
 
 
 def _tables(view: StatsView, keep: Sequence[str]) -> list[tuple[str, list[str]]]:
@@ -87,14 +88,19 @@ def _chart(spec: ChartSpec, width: float) -> Drawing:
 
 
 def _charts(charts: Sequence[ChartSpec], width: float) -> list[Flowable]:
-    half = (width - 6 * mm) / 2
-    drawn = [_chart(c, half) for c in charts if not c.empty]
-    if not drawn:
+    """Two charts a row; one a row across the page when there are more than :data:`CHARTS_SIDE_BY_SIDE` villages
+    (the bars, their figures and the slanted names need the width)."""
+    shown = [c for c in charts if not c.empty]
+    if not shown:
         return [para(tr("暂无可画的数据。"), styles()["body_noindent"])]
-    rows = [drawn[i:i + 2] + [""] * (2 - len(drawn[i:i + 2])) for i in range(0, len(drawn), 2)]
+    per_row = 2 if max(len(c.labels) for c in shown) <= CHARTS_SIDE_BY_SIDE else 1
+    cell = (width - 6 * mm) / 2 if per_row == 2 else width - 6 * mm
+    drawn = [_chart(c, cell) for c in shown]
+    rows = [drawn[i:i + per_row] + [""] * (per_row - len(drawn[i:i + per_row]))
+            for i in range(0, len(drawn), per_row)]
     out: list[Flowable] = []
     for row in rows:
-        table = Table([row], colWidths=[half + 3 * mm, half + 3 * mm])
+        table = Table([row], colWidths=[cell + 3 * mm] * per_row)
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                    ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
         out.append(KeepTogether([table, Spacer(1, 3 * mm)]))
