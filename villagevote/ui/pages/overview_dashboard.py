@@ -45,6 +45,7 @@ __all__ = ["DashboardPanel", "chart_widget"]
 TOTAL_BG = QColor("#eeeeee")
 BAR = QColor("#4a7ab5")
 LOW = QColor("#c62828")
+CHARTS_SIDE_BY_SIDE = 8  # villages
 
 
 def _pg() -> Any:
@@ -214,10 +215,14 @@ class DashboardPanel(Page):
         self.period.setCurrentIndex(max(self.period.findData(chosen), 0))
         self.period.blockSignals(False)
         self.info.setText(tr("统计时点 {d}；{note}").format(d=board.stat_date, note=board.period_note))
-        warnings = [tr("{v}：{text}（{figure}）").format(v=r.village, text=r.text, figure=r.figure)
-                    for r in board.compliance]
+        # grouped by rule (20 villages' warnings one by one fill the page); the figures are on the 统计上报 page
+        by_rule: dict[str, list[str]] = {}
+        for r in board.compliance:
+            by_rule.setdefault(r.text, []).append(r.village)
+        warnings = [tr("{text}——{villages}").format(text=text, villages="、".join(dict.fromkeys(names)))
+                    for text, names in by_rule.items()]
         warnings += [tr("数据矛盾：{p}").format(p=p) for p in board.problems]
-        self.warnings.setText(tr("合规提示：") + "；".join(warnings) if warnings else "")
+        self.warnings.setText(tr("合规提示（详见 统计上报 → 合规提示）：") + "；".join(warnings) if warnings else "")
         self.warnings.setVisible(bool(warnings))
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         _set_rows(self.model, [])
@@ -227,10 +232,12 @@ class DashboardPanel(Page):
         self.model.endResetModel()
         _set_rows(self.model, list(board.rows))
         self.view.setFixedHeight(min(60 + 26 * len(board.rows), 420))
+        # three charts a row; one a row across the page for many villages (their names need the width)
+        per_row = 3 if len(board.rows) - 1 <= CHARTS_SIDE_BY_SIDE else 1
         for i, spec in enumerate(board.charts):
             widget = chart_widget(spec)
             self.charts.append(widget)
-            self.grid.addWidget(widget, i // 3, i % 3)
+            self.grid.addWidget(widget, i // per_row, i % per_row)
         self.notes.setText("；".join(board.notes))
 
     def print_report(self) -> None:
