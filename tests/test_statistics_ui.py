@@ -226,6 +226,8 @@ def test_overview_dashboard_draws_the_table_and_charts(qtbot, demo, tmp_path):
     ctx = AppContext(db, actors["viewer"])
     panel = DashboardPanel(ctx, clock=lambda: DAY)
     qtbot.addWidget(panel)
+    assert panel.data is None  # read once the event that built it has returned (the village tree goes first)
+    qtbot.waitUntil(lambda: panel.data is not None, timeout=30_000)
     assert ctx.wait_idle()
     assert "pyqtgraph" in sys.modules  # imported when the first chart was drawn
     data = panel.data

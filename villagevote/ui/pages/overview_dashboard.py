@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -179,7 +179,9 @@ class DashboardPanel(Page):
         inner_layout.addWidget(self.notes)
         scroll.setWidget(inner)
         layout.addWidget(scroll, 1)
-        self.reload()
+        # first read after the event that built the 概览 page has returned: the main window asks for the village tree
+        # in that same event, and the tree must not wait behind these figures on the one database worker
+        QTimer.singleShot(0, self, self.reload)
 
     def chosen(self) -> str:
         day = self.clock()
