@@ -12,9 +12,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from PySide6.QtCore import Qt
 
 from tests.helpers_statistics import write_township
 from villagevote.audit import Actor
+from villagevote.changes import Area
 from villagevote.models.enums import Role
 from villagevote.statistics.merge import ACCEPTED, REFUSED
 from villagevote.statistics.sealed import DATA_SHEET, read_sealed
@@ -84,11 +86,10 @@ def test_page_loads_every_tab_on_the_demo_township(qtbot, demo, tmp_path):
     assert ctx.wait_idle()
     rows = _texts(structure.model)
     assert [r[0] for r in rows][-1] == "合计" and len(rows) == 3  # two villages and the 合计
-    assert structure.model.headerData(1, __import__("PySide6.QtCore").QtCore.Qt.Orientation.Horizontal) == "村数"
+    assert structure.model.headerData(1, Qt.Orientation.Horizontal) == "村数"
     assert rows[-1][1] == "2"
     structure.table_choice.setCurrentIndex(1)  # T2: 两委成员结构
-    assert any("交叉任职" in str(structure.model.headerData(c, __import__("PySide6.QtCore").QtCore.Qt.Orientation
-                                                         .Horizontal)) for c in range(structure.model.columnCount()))
+    assert any("交叉任职" in str(structure.model.headerData(c, Qt.Orientation.Horizontal)) for c in range(structure.model.columnCount()))
     tracking = page.show_tab(TrackingStatsTab)
     assert ctx.wait_idle()
     assert tracking.period.currentData() == "2028-Q4" and _texts(tracking.model)[-1][0] == "合计"
@@ -102,6 +103,19 @@ def test_page_loads_every_tab_on_the_demo_township(qtbot, demo, tmp_path):
     assert [r[3] for r in _texts(submissions.model)] == ["已审核"]  # the demo's approved submission
     assert "数据与数据库一致" in submissions.detail.toPlainText()
     assert page.grab().save(str(tmp_path / "statistics_page.png"))
+
+    # a representative added after the approval: the submission is 已变更, with the differences listed
+    from villagevote.models.enums import Gender, PoliticalStatus
+    from villagevote.statistics.roster import add_representative
+    village_id = reps.model.row_at(0).village_id
+    with db.session() as s:
+        add_representative(s, actors["clerk"], village_id, "新代表", gender=Gender.FEMALE,
+                           political_status=PoliticalStatus.PARTY_MEMBER)
+    ctx.announce(Area.STATISTICS)
+    assert ctx.wait_idle()
+    assert [r[3] for r in _texts(submissions.model)] == ["已变更"]
+    detail = submissions.detail.toPlainText()
+    assert "生成后数据已变更" in detail and "村民代表" in detail and "→" in detail
 
 
 def test_submission_generated_by_a_clerk_is_approved_by_another_user(qtbot, demo, messages, monkeypatch, tmp_path):
