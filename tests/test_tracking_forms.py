@@ -192,6 +192,15 @@ def test_ledger_of_the_township_and_of_a_village(tracked: Any, tmp_path: Path) -
     assert "逾期" in f  # the pond is past its deadline
     one = flat(pdf_text(produce(db, "print", "tracking-ledger", tmp_path / "v.pdf", village="西村")))
     assert "西村践诺台账" in one and "东村-2027" not in one and "西村-2027-002" in one
+    overdue = flat(pdf_text(produce(db, "print", "tracking-ledger", tmp_path / "o.pdf", date="2027-05-20",
+                                    overdue="1")))
+    assert "测试镇践诺台账（逾期事项）" in overdue and facts["pond"] in overdue and facts["road"] not in overdue
+    closed = flat(pdf_text(produce(db, "print", "tracking-ledger", tmp_path / "c.pdf", status="已销号")))
+    assert facts["lamps"] in closed and facts["pond"] not in closed
+    with pytest.raises(UserError, match="东村没有挂牌督办事项（截至"):
+        produce(db, "print", "tracking-ledger", tmp_path / "x.pdf", village="东村", supervised="1")
+    with pytest.raises(UserError, match="状态“完成”不认识"):
+        produce(db, "export", "tracking-ledger", tmp_path / "x.xlsx", status="完成")
 
 
 def test_weekly_summary_and_missing_list(tracked: Any, tmp_path: Path) -> None:

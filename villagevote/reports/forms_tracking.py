@@ -4,7 +4,8 @@
 (default the current cycle) and refuses in Chinese when it would be empty:
 
 * ``tracking-ledger`` 践诺台账 — a village (``--village``) or the whole township, landscape; ``date=2027-05-31``: the
-  day the lights are read for (default today);
+  day the lights are read for (default today); ``overdue=1`` (only the overdue items), ``supervised=1`` (only those
+  under 挂牌督办), ``status=已销号`` (one status, code or label) — the ledger page's filters; the export takes the same;
 * ``weekly-summary`` 周报汇总 — ``week=2027-W14`` (default: the latest week anybody reported);
 * ``weekly-missing`` 周报缺报清单 — ``week=2027-W14`` (default: the latest week with a report in which something is
   missing);
@@ -30,6 +31,7 @@ from villagevote.auth import Permission, require
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.models import ElectionCycle
+from villagevote.models.enums import CommitmentStatus
 from villagevote.reports.forms_candidates import cycle_of
 from villagevote.reports.pdf.base import term_label
 from villagevote.reports.registry import Form, Options
@@ -57,13 +59,33 @@ def _preparer(actor: Actor) -> str:
     return actor.display_name or actor.username
 
 
+def _flag(options: Options, key: str) -> bool:
+    return (options.extra.get(key) or "").strip().lower() in ("1", "yes", "true", "是")
+
+
+def _status(options: Options) -> CommitmentStatus | None:
+    text = (options.extra.get("status") or "").strip()
+    if not text:
+        return None
+    try:
+        return CommitmentStatus.from_label(text)  # type: ignore[return-value]
+    except ValueError:
+        raise ValidationError(tr("状态“{v}”不认识，可用：{all}").format(
+            v=text, all="、".join(f"{s.value}（{s.label}）" for s in CommitmentStatus))) from None
+
+
+def _ledger_data(session: Session, options: Options) -> data.LedgerPrint:
+    cycle, village_id, term = _scope(session, options)
+    return data.ledger_print(session, cycle.id, village_id, today=_day(options, "date"), term=term,
+                             overdue_only=_flag(options, "overdue"), supervised_only=_flag(options, "supervised"),
+                             status=_status(options))
+
+
 def _ledger(session: Session, actor: Actor, out: Path, options: Options) -> Path:
     from villagevote.reports.pdf.tracking_ledger import ledger_pdf
 
     require(actor, Permission.VIEW)
-    cycle, village_id, term = _scope(session, options)
-    ledger = data.ledger_print(session, cycle.id, village_id, today=_day(options, "date"), term=term)
-    return ledger_pdf(out, ledger, preparer=_preparer(actor), printed_on=dt.date.today())
+    return ledger_pdf(out, _ledger_data(session, options), preparer=_preparer(actor), printed_on=dt.date.today())
 
 
 def _ledger_workbook(session: Session, actor: Actor, out: Path, options: Options) -> Path:
@@ -71,8 +93,7 @@ def _ledger_workbook(session: Session, actor: Actor, out: Path, options: Options
     from villagevote.reports.xlsx.tracking_ledger import ledger_workbook
 
     require(actor, Permission.VIEW)
-    cycle, village_id, term = _scope(session, options)
-    ledger = data.ledger_print(session, cycle.id, village_id, today=_day(options, "date"), term=term)
+    ledger = _ledger_data(session, options)
     return ledger_workbook(out, ledger, title=ledger_title(ledger))
 
 

@@ -244,20 +244,31 @@ class LedgerPrint:
     heading: Heading
     as_of: dt.date
     groups: list[tuple[str, list[LedgerLine]]]
+    scope: str = ""   # the filter printed in the title: 逾期事项, 挂牌督办事项, 已销号事项 …; "" for every item
 
     @property
     def count(self) -> int:
         return sum(len(lines) for _, lines in self.groups)
 
 
-def ledger_print(session: Session, cycle_id: int, village_id: int | None, *, today: dt.date,
-                 term: str = "") -> LedgerPrint:
+def ledger_print(session: Session, cycle_id: int, village_id: int | None, *, today: dt.date, term: str = "",
+                 overdue_only: bool = False, supervised_only: bool = False,
+                 status: CommitmentStatus | None = None) -> LedgerPrint:
     """Every item of the cycle (of one village, or all — township items last) from ``queries.ledger_all``, grouped
-    by village in code order, each group in ledger-number order with 一点一策 children after their parent."""
+    by village in code order, each group in ledger-number order with 一点一策 children after their parent; or only
+    the overdue items (on ``today``), those under 挂牌督办, or those of one status (the ledger page's filters)."""
     head = heading(session, cycle_id, village_id, term)
-    rows = queries.ledger_all(session, queries.LedgerFilter(cycle_id=cycle_id, village_id=village_id), today=today)
+    rows = queries.ledger_all(session, queries.LedgerFilter(
+        cycle_id=cycle_id, village_id=village_id, overdue_only=overdue_only, supervised_only=supervised_only,
+        status=status), today=today)
+    scope = "、".join(x for x in (tr("逾期") if overdue_only else "", tr("挂牌督办") if supervised_only else "",
+                                 status.label if status is not None else "") if x)
+    scope = tr("{s}事项").format(s=scope) if scope else ""
     if not rows:
         where = head.village or head.township or tr("本乡镇")
+        if scope:
+            raise UserError(tr("{where}没有{scope}（截至{day}），践诺台账无内容可打印").format(
+                where=where, scope=scope, day=_cn(today)))
         raise UserError(tr("{where}还没有挂号的践诺事项，践诺台账无内容可打印").format(where=where))
     users = _user_names(session)
     by_id = {r.id: r for r in rows}
@@ -300,7 +311,7 @@ def ledger_print(session: Session, cycle_id: int, village_id: int | None, *, tod
 
     for r in roots:
         walk(r, False)
-    return LedgerPrint(head, today, _grouped(session, cycle_id, village_id, lines))
+    return LedgerPrint(head, today, _grouped(session, cycle_id, village_id, lines), scope)
 
 
 def level_text(level: SupervisionLevel) -> str:

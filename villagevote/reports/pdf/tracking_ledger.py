@@ -65,7 +65,8 @@ def ledger_cells(line: LedgerLine) -> list[str]:
 
 
 def ledger_title(data: LedgerPrint) -> str:
-    return tr("{where}践诺台账").format(where=data.heading.village or data.heading.township)
+    title = tr("{where}践诺台账").format(where=data.heading.village or data.heading.township)
+    return tr("{t}（{scope}）").format(t=title, scope=data.scope) if data.scope else title
 
 
 def _summary(lines: list[LedgerLine]) -> str:
