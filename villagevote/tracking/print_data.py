@@ -1,18 +1,20 @@
-"""What the 践诺跟踪 prints read (issue 17 item 6, tracking.md A7): plain dataclasses gathered with SQL from the
-tracking models, for ``reports/forms_tracking.py`` and its renderers. No ORM object leaves this module.
+"""What the 践诺跟踪 prints read (issue 17 item 6, tracking.md A7): plain dataclasses for ``reports/forms_tracking.py``
+and its renderers, taken from the same domain reads as the 践诺跟踪 page (one way to the data), with the print's own
+choices of default period, grouping, wording and the refusals. No ORM object leaves this module.
 
-- ``ledger_print`` — the 践诺台账 of a village or the township, grouped by village (township items last), each row
-  with the columns of A7 and the light of the day (``as_of``);
-- ``weekly_print`` / ``weekly_missing_print`` — the reports of one ISO week (``2027-W14``) and the items due a report
-  that week that have none ("未报");
-- ``monthly_print`` — the 月查月比表 of one month (``2027-05``): per village counts, 销号率, 周报及时率, 月查得分,
-  环比 and 名次;
-- ``closure_print`` — the 销号备案表: items 销号 in the month, with their evidence count;
-- ``supervision_notices`` — 挂牌督办通知书 data, one notice or every open one;
-- ``ranking_print`` — the 季度排名通报 from the FROZEN ranking snapshot (never recomputed) and its circular.
+- ``ledger_print`` — the 践诺台账 of a village or the township (``queries.ledger_all``, optionally the page's filters),
+  grouped by village (township items last), 一点一策 children after their parent, the light of ``today``;
+- ``weekly_print`` / ``weekly_missing_print`` — the reports of one ISO week (``2027-W14``) and the items that owed one
+  and have none (``weekly.item_facts`` / ``open_in_week`` / ``missing_reports``: "未报");
+- ``monthly_print`` — the 月查月比表 of one month (``monthly.monthly_comparison``) with a 合计 row;
+- ``closure_print`` — the 销号备案表 (``monthly.closure_register``);
+- ``supervision_notices`` — 挂牌督办通知书 data (``queries.supervisions`` + the 催办 log);
+- ``ranking_print`` — the 季度排名通报 from the FROZEN ranking snapshot (``ranking.snapshot_rows``, never recomputed)
+  and the circular drafted from it (``circulars.circulars_of``).
 
-Periods are validated here with Chinese messages naming the expected form; every function refuses (UserError) when
-its print would be empty. Rates are Decimal percentages rounded half-up to one place; counts are integers.
+Options are normalised here with Chinese messages naming the expected form (2027-W14, 2027-05, 2027-Q2); every
+function refuses (UserError) when its print would be empty. Rates are Decimal percentages rounded half-up to one
+place; counts are integers.
 """
 from __future__ import annotations
 
