@@ -144,12 +144,14 @@ def _as_string(text: str, room: float, face: str) -> bool:
 
 def table_chunks(header: Sequence[str], rows: Sequence[Sequence[object]], width: float, *,
                  widths: Sequence[float] | None = None, align: str = "CENTER", padding: float = 6,
-                 plain: Collection[int] = (), left: Collection[int] = (), chunk: int = CHUNK_ROWS) -> list[Table]:
+                 plain: Collection[int] = (), left: Collection[int] = (), chunk: int = CHUNK_ROWS,
+                 vpad: float = 3) -> list[Table]:
     """The rows as bordered tables of at most ``chunk`` rows each, every one with the header (repeated on each page);
     column widths from the content of all rows (or ``widths``) so that the chunks line up. ``padding`` is the cells'
     left and right padding (narrow for the 15 columns of the ledger). Cells of the ``plain`` columns (dates, numbers,
     status words: text the body face has, "\n" for a deliberate break) are drawn as strings, the others are wrapped
-    paragraphs (names and free text, with the per-character face fallback); ``left`` columns are left-aligned."""
+    paragraphs (names and free text, with the per-character face fallback); ``left`` columns are left-aligned;
+    ``vpad`` is the cells' top and bottom padding (2 keeps a township's 20 villages and the 合计 on one page)."""
     all_rows: list[Sequence[object]] = [list(header), *rows]
     cols = list(widths) if widths is not None else column_widths(all_rows, width, padding=padding)
     body, head = _cell_styles(align)
@@ -171,7 +173,8 @@ def table_chunks(header: Sequence[str], rows: Sequence[Sequence[object]], width:
                 cells.append(_cell(value, body_left if c in left else body))
         out_rows.append(cells)
     style: list[tuple[Any, ...]] = [("LEFTPADDING", (0, 0), (-1, -1), padding),
-                                    ("RIGHTPADDING", (0, 0), (-1, -1), padding)]
+                                    ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+                                    ("TOPPADDING", (0, 0), (-1, -1), vpad), ("BOTTOMPADDING", (0, 0), (-1, -1), vpad)]
     style += [("ALIGN", (c, 1), (c, -1), "LEFT") for c in left]
     if align.upper() == "LEFT":
         style.append(("ALIGN", (0, 1), (-1, -1), "LEFT"))

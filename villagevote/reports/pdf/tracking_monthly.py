@@ -79,19 +79,20 @@ def monthly_comparison_pdf(out: Path | str, data: MonthlyPrint, *, preparer: str
             t=head.township, term=head.term or head.cycle_name, m=month_label(data.month), a=date_cell(data.first),
             b=date_cell(data.last))])
     story.append(continuation(title, month_label(data.month)))
-    story.extend(table_chunks(MONTHLY_HEADERS, rows, width, widths=widths, plain=range(1, 13)))
-    story.append(Spacer(1, 2 * mm))
-    story.append(para(tr(
+    story.extend(table_chunks(MONTHLY_HEADERS, rows, width, widths=widths, plain=range(1, 13), vpad=2))
+    note = para(tr(
         "说明：挂号、累计报结、累计销号均计至月末，撤销的事项不计；逾期指月末已过当前时限（含批准延期）而未报结、未销号的事项；"
         "督办指月末尚未解除的挂牌督办；销号率＝累计销号÷挂号；周报及时率＝按时报送的周报÷应报周报（本月各周）；"
         "月查得分取本月月查记录的平均分；环比为销号率较上月增减的百分点；月比得分按季度排名办法计算本月得分，名次按月比得分排列，"
-        "相同者并列。"), st["small"]))
-    if len(data.lines) > 1:
+        "相同者并列。"), st["small"])
+    story.append(Spacer(1, 2 * mm))
+    if len(data.lines) > 1:  # the note and the chart move together (the note is never split across pages)
         chart = bar_chart([ln.village for ln in data.lines], [ln.closure_rate for ln in data.lines],
                           width=width, height=70 * mm, title=tr("{m}各村销号率").format(m=month_label(data.month)),
                           suffix="%", top=Decimal(100))
-        story.append(Spacer(1, 3 * mm))
-        story.append(KeepTogether([chart]))
+        story.append(KeepTogether([note, Spacer(1, 3 * mm), chart]))
+    else:
+        story.append(KeepTogether([note]))
     return build_tracking_pdf(out, story, title=title, footer=footer_text(preparer, printed_on))
 
 
