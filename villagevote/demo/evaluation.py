@@ -11,8 +11,10 @@ For every village and each of the first two full years of the term (2027 and 202
   number) and one village-committee member rated 不满意 by half or more two years running (不称职 in 2027 and 2028 →
   职务终止 proposed, and the 辞职承诺 trigger ``annual_evaluation``, confirmed by the township so the 告知书 can be served);
   he also missed four meetings without leave in 2028 (trigger ``missed_meetings``);
-- in the second village: a cadre whose 2028 is on the 保护清单 (an exemption granted before the session), so the
-  诫勉谈话 her 2028 rating would propose is waived at once;
+- a cadre whose 2028 is on the 保护清单 (an exemption granted before the session; in the second village when its
+  election is counted, else another cadre of the first), so the 诫勉谈话 her 2028 rating proposes is waived at once;
+- a village whose election the demo left uncounted rates the roles assigned to it (联村干部), so every village has
+  its sessions; a village with nobody in office has none;
 - the best-rated cadres get 表彰 proposals (优秀, ≥ 90 % 满意), one of them confirmed;
 - monthly meeting records (两委联席会议, 党员大会, 村民代表会议) with absences, most with leave.
 
