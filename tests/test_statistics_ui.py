@@ -221,7 +221,7 @@ def test_county_mode_merges_two_townships_and_refuses_a_tampered_file(qtbot, dem
 def test_login_dialog_opens_the_county_mode_without_a_database(qtbot, db, monkeypatch):
     from PySide6.QtWidgets import QPushButton
 
-    from villagevote.ui.dialogs.login import LoginDialog
+    from villagevote.ui.dialogs.login import FirstAdminDialog, LoginDialog
     from villagevote.ui.pages.statistics import county
     opened: list[object] = []
     monkeypatch.setattr(county, "open_county_mode", lambda parent=None: opened.append(parent))
@@ -231,6 +231,10 @@ def test_login_dialog_opens_the_county_mode_without_a_database(qtbot, db, monkey
     assert button is not None and button.text() == "县级汇总…"
     button.click()
     assert opened == [dialog]
+    first = FirstAdminDialog(db)  # a county office's first start: no township to set up, the county mode all the same
+    qtbot.addWidget(first)
+    first.findChild(QPushButton, "county_mode").click()
+    assert opened == [dialog, first]
 
 
 def test_overview_dashboard_draws_the_table_and_charts(qtbot, demo, tmp_path):

@@ -31,6 +31,12 @@ if TYPE_CHECKING:  # the dialogs hand the database to the domain's log_in; they 
     from villagevote.models.db import Database
 
 
+def _open_county_mode(parent: QWidget) -> None:
+    """县级汇总 (issue 19): verify and merge the townships' statistics workbooks without a township database."""
+    from villagevote.ui.pages.statistics.county import open_county_mode  # statistics code: when asked for
+    open_county_mode(parent)
+
+
 class LoginDialog(QDialog):
     """User name and password. ``db`` is the open Database, or at start-up the :class:`DatabaseOpening` still under
     way: the dialog starts it at its first paint, and 登录 pressed before it has finished logs in as soon as it has.
@@ -109,8 +115,7 @@ class LoginDialog(QDialog):
 
     def open_county_mode(self) -> None:
         """县级汇总 (issue 19): verify and merge the townships' statistics workbooks; no database is opened."""
-        from villagevote.ui.pages.statistics.county import open_county_mode  # statistics code: when asked for
-        open_county_mode(self)
+        _open_county_mode(self)
 
     def wait_until_open(self) -> None:
         """Block until the database behind the dialog is open (tests, the start-up benchmark)."""
@@ -172,6 +177,10 @@ class FirstAdminDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.create_admin)
         buttons.rejected.connect(self.reject)
+        # a county office starting the program has no township database to set up: the county mode needs none
+        county = buttons.addButton(tr("县级汇总…"), QDialogButtonBox.ButtonRole.ResetRole)
+        county.setObjectName("county_mode")
+        county.clicked.connect(lambda: _open_county_mode(self))
         layout.addWidget(buttons)
 
     def create_admin(self) -> None:
