@@ -296,7 +296,7 @@ def ledger_print(session: Session, cycle_id: int, village_id: int | None, *, tod
         category = r.source_label + (f"\n{r.category}" if r.category and r.category != r.source_label else "")
         target = r.target_text
         if r.kind is CommitmentKind.METRIC and r.target is not None:
-            target = f"{_num(r.baseline) or '0'}→{_num(r.target)}" + (f"（{r.unit}）" if r.unit else "")
+            target = _metric(r.baseline, r.target, r.unit)
         return LedgerLine(
             r.id, r.ledger_no, r.village if r.village_id is not None else TOWNSHIP_GROUP, r.owner_name, r.owner_post,
             r.title, category, target, r.weight, r.starts_on, r.deadline, r.deadline_current, r.percent, status,
@@ -314,6 +314,16 @@ def ledger_print(session: Session, cycle_id: int, village_id: int | None, *, tod
     for r in roots:
         walk(r, False)
     return LedgerPrint(head, today, _grouped(session, cycle_id, village_id, lines), scope)
+
+
+def _unit(unit: str) -> str:
+    """A unit after a figure: 70% for a percentage, 3（公里） otherwise."""
+    return unit if unit in ("%", "％") else (f"（{unit}）" if unit else "")
+
+
+def _metric(baseline: Decimal | None, target: Decimal | None, unit: str) -> str:
+    """基数→目标（单位）: 0→3（公里）, 20→70%."""
+    return f"{_num(baseline) or '0'}→{_num(target)}{_unit(unit)}"
 
 
 def level_text(level: SupervisionLevel) -> str:
@@ -402,7 +412,7 @@ def _latest_week_with_reports(session: Session, ids: Sequence[int]) -> str | Non
 def _cumulative(c: Commitment, r: ProgressReport) -> str:
     pct = f"{r.percent}%"
     if r.value is not None:
-        unit = f"（{c.unit}）" if c.unit else ""
+        unit = _unit(c.unit)
         return f"{_num(Decimal(r.value))}{unit}\n{pct}"
     return pct
 
@@ -686,7 +696,7 @@ def supervision_notices(session: Session, cycle_id: int, village_id: int | None,
         if item is not None:
             target = item.target_text
             if item.kind is CommitmentKind.METRIC and item.target is not None:
-                target = f"{_num(item.baseline) or '0'}→{_num(item.target)}" + (f"（{item.unit}）" if item.unit else "")
+                target = _metric(item.baseline, item.target, item.unit)
         out.append(NoticeData(
             r.notice_no, township.name if township else "", r.ledger_no, r.title, target,
             r.village if item is None or item.village_id is not None else TOWNSHIP_GROUP, r.owner,

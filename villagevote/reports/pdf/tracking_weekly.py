@@ -31,7 +31,7 @@ MISSING_HEADERS = [tr("周次"), tr("村"), tr("编号"), tr("承诺事项"), tr
                    tr("本周")]
 
 # per column: a sample of the widest value (fitted), mm (free text, wraps), None: 承诺事项 takes the rest
-WEEKLY_WIDTHS: list[float | str | None] = ["2027-W20", "青溪村", "2027-001", None, 48, "12.5（公里）", 34, 34, 18,
+WEEKLY_WIDTHS: list[float | str | None] = ["2027-W20", "青溪村", "2027-001", None, 44, "12.5（公里）", 28, 28, 16,
                                            "按时"]
 MISSING_WIDTHS: list[float | str | None] = ["2027-W20", "青溪村", "2027-001", None, 34, "从未报告", "2027年12月31日",
                                             "本周"]
