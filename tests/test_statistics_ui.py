@@ -118,6 +118,20 @@ def test_page_loads_every_tab_on_the_demo_township(qtbot, demo, tmp_path):
     assert "生成后数据已变更" in detail and "村民代表" in detail and "→" in detail
 
 
+def test_clerk_sets_the_reference_dates(qtbot, demo, monkeypatch):
+    from villagevote.ui.pages.statistics.page import StructureTab
+    db, actors = demo
+    ctx, page = _page(qtbot, db, actors["clerk"])
+    tab = page.show_tab(StructureTab)
+    assert ctx.wait_idle()
+    answers = iter(["2026-12-31", "2021-12-31"])
+    monkeypatch.setattr(Ask, "text", classmethod(lambda cls, *a, **k: next(answers)))
+    tab.set_date()
+    assert ctx.wait_idle()
+    assert tab.data is not None and tab.data.period == "2026-12-31" and tab.previous == "2021-12-31"
+    assert "上届统计时点 2021-12-31" in tab.notes.text()
+
+
 def test_submission_generated_by_a_clerk_is_approved_by_another_user(qtbot, demo, messages, monkeypatch, tmp_path):
     from villagevote.ui.pages.statistics.page import SubmissionsTab
     db, actors = demo

@@ -33,14 +33,16 @@ from villagevote.changes import Area
 from villagevote.errors import ValidationError
 from villagevote.i18n import tr
 from villagevote.reports.registry import Options
+from villagevote.seed import get_setting
 from villagevote.statistics import catalog as cat
 from villagevote.statistics import roster, submissions
 from villagevote.statistics.catalog import table_title
 from villagevote.statistics.dashboard import quarter_of, term_quarters
+from villagevote.statistics.gather import SETTING_PREVIOUS_STAT_DATE
 from villagevote.statistics.options import set_stat_dates
 from villagevote.statistics.queries import StatsView, structure_view, tracking_view
 from villagevote.township import CycleInfo, cycle_info, get_township, list_villages
-from villagevote.ui.dialogs.common import Ask, ask_date, show_error
+from villagevote.ui.dialogs.common import Ask, show_error
 from villagevote.ui.pages.base import Page
 from villagevote.ui.pages.statistics.county import open_county_mode
 from villagevote.ui.pages.statistics.dialogs import MemberDialog, RepresentativeDialog
@@ -103,6 +105,7 @@ class StructureTab(StatsTab):
     def __init__(self, page: StatisticsPage) -> None:
         super().__init__(page)
         self.data: StatsView | None = None
+        self.previous = ""  # the previous cycle's reference date as set ("" = its default)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(tr("表")))
@@ -135,12 +138,13 @@ class StructureTab(StatsTab):
         row.addWidget(button(tr("打印换届统计…"), self.print_report))
         layout.addLayout(row)
 
-    def fetch(self, session: Any) -> StatsView | None:
+    def fetch(self, session: Any) -> tuple[StatsView | None, str]:
         if cycle_info(session) is None:
-            return None
-        return structure_view(session)
+            return None, ""
+        return structure_view(session), str(get_setting(session, SETTING_PREVIOUS_STAT_DATE, "") or "")
 
-    def show_data(self, data: StatsView | None) -> None:
+    def show_data(self, result: tuple[StatsView | None, str]) -> None:
+        data, self.previous = result
         self.data = data
         if data is None:
             self.info.setText(tr("还没有换届届次。"))
@@ -159,10 +163,23 @@ class StructureTab(StatsTab):
         _show_view(self.model, self.data, [c.code for c in self.data.columns if c.table == key])
 
     def set_date(self) -> None:
-        day = ask_date(self, tr("统计时点"), tr("本届统计时点（年龄按该日足岁计算）："))
-        if day is None:
+        """Both reference dates in one write (the domain sets them together: leaving the previous one out would
+        reset it to its default)."""
+        current = self.data.period if self.data is not None else dt.date.today().isoformat()
+        text = Ask.text(self, tr("统计时点"), tr("本届统计时点（YYYY-MM-DD，年龄按该日足岁计算）："), current)
+        if not text:
             return
-        self.ctx.write(lambda s: set_stat_dates(s, self.ctx.actor, day), Area.STATISTICS, parent=self)
+        prev = Ask.text(self, tr("统计时点"), tr("上届统计时点（YYYY-MM-DD；留空则取上届选举日，或本届统计时点前五年）："),
+                        self.previous or "")
+        if prev is None:
+            return
+        try:
+            day = dt.date.fromisoformat(text.strip())
+            previous = dt.date.fromisoformat(prev.strip()) if prev.strip() else None
+        except ValueError:
+            Ask.error(self, tr("统计时点"), tr("日期格式不对，应为 YYYY-MM-DD（如 2026-12-20）"))
+            return
+        self.ctx.write(lambda s: set_stat_dates(s, self.ctx.actor, day, previous), Area.STATISTICS, parent=self)
 
     def print_report(self) -> None:
         produce(self, self.ctx, "print", "stats-report",
