@@ -235,10 +235,10 @@ def refresh_overdue(session: Session, *, cycle_id: int, today: dt.date) -> list[
     A clock behind the record never rewrites it: an item whose latest status change is dated after ``today`` (a
     computer whose date is wrong, or a township whose records run ahead of it) is left as it is."""
     newly: list[int] = []
-    last_change = dict(session.execute(
+    last_change: dict[int, dt.date] = {item: day for item, day in session.execute(
         select(CommitmentStatusChange.commitment_id, func.max(CommitmentStatusChange.changed_on))
         .join(Commitment, Commitment.id == CommitmentStatusChange.commitment_id)
-        .where(Commitment.cycle_id == cycle_id).group_by(CommitmentStatusChange.commitment_id)).all())
+        .where(Commitment.cycle_id == cycle_id).group_by(CommitmentStatusChange.commitment_id))}
     candidates = session.scalars(select(Commitment).where(
         Commitment.cycle_id == cycle_id,
         Commitment.status.in_([CommitmentStatus.REGISTERED, CommitmentStatus.IN_PROGRESS, CommitmentStatus.OVERDUE]),
