@@ -369,7 +369,7 @@ class RepresentativesTab(_RosterTab):
         rows = data.rows
         party = sum(1 for r in rows if "党员" in r.political_status)
         women = sum(1 for r in rows if r.gender == "女")
-        self.info.setText(tr("村民代表 {n} 人，其中党员 {p} 人、妇女 {w} 人（S70；导入的工作簿列：村、姓名、性别、出生日期、"
+        self.info.setText(tr("村民代表 {n} 人，其中党员（含预备党员）{p} 人、妇女 {w} 人（S70 按设置计入或不计预备党员；导入的工作簿列：村、姓名、性别、出生日期、"
                              "政治面貌、村民小组、备注，导入时替换文件中各村原有的名单）。").format(n=len(rows), p=party, w=women))
 
     def _dialog(self, row: Any = None) -> None:
