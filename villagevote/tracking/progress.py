@@ -13,10 +13,13 @@ Monday) of the week after its period. The first report with progress moves 已�
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Date, Integer, Select, String, bindparam, exists, or_, select
 from sqlalchemy.orm import Session
 
 from villagevote import audit
@@ -80,6 +83,60 @@ def role_ended(session: Session, c: Commitment, on: dt.date) -> AssessedRole | N
     return max(roles, key=lambda r: r.ends_on or dt.date.min)
 
 
+@dataclass(frozen=True)
+class _Previous:
+    period: str
+    percent: int
+    value: Decimal | None
+
+
+@dataclass(frozen=True)
+class _Around:
+    """What one statement tells about an item's reports around a week."""
+    previous: _Previous | None    # the newest report of an earlier week
+    existing_id: int | None       # the newest report of this very week (a second report replaces it)
+    later: bool                   # a later week is reported already
+    is_parent: bool               # the item has children (its percent is their roll-up)
+    owner_may_have_left: bool     # the owner has assessed roles and none is open on the day (role_ended tells)
+
+
+@functools.cache
+def _around_statement(by_candidacy: bool) -> Select[Any]:
+    """The statement of :func:`_around`, built once (building it costs more than running it): parameters ``cid``,
+    ``period``, ``on`` and ``role`` (the item's assessed role id, or with ``by_candidacy`` its candidacy id)."""
+    pr = ProgressReport
+    cid, role_key = bindparam("cid", type_=Integer), bindparam("role", type_=Integer)
+    period, on = bindparam("period", type_=String), bindparam("on", type_=Date)
+    mine = pr.commitment_id == cid
+    earlier = select(pr.id).where(mine, pr.period < period).order_by(pr.period.desc(), pr.id.desc()).limit(1) \
+        .scalar_subquery()
+    role = (AssessedRole.candidacy_id if by_candidacy else AssessedRole.id) == role_key
+    return select(
+        select(pr.period).where(pr.id == earlier).scalar_subquery(),
+        select(pr.percent).where(pr.id == earlier).scalar_subquery(),
+        select(pr.value).where(pr.id == earlier).scalar_subquery(),
+        select(pr.id).where(mine, pr.period == period).order_by(pr.id.desc()).limit(1).scalar_subquery(),
+        exists().where(mine, pr.period > period),
+        exists().where(Commitment.parent_id == cid),
+        exists().where(role),
+        exists().where(role, or_(AssessedRole.ends_on.is_(None), AssessedRole.ends_on >= on)),
+    )
+
+
+def _around(session: Session, c: Commitment, period: str, on: dt.date) -> _Around:
+    """The earlier report, this week's report, a later one, the children and the owner's roles of ``c`` in one
+    query (a weekly report is entered some 60 times a week per village: tracking.md A3). The owner's roles are
+    those of :func:`role_ended`: the item's own assessed role, else its candidacy's; none for a team's item (an id
+    of NULL matches no row)."""
+    by_candidacy = c.assessed_role_id is None and c.candidacy_id is not None
+    role = c.candidacy_id if by_candidacy else c.assessed_role_id
+    row = session.execute(_around_statement(by_candidacy),
+                          {"cid": c.id, "period": period, "on": on, "role": role}).one()
+    previous = None if row[0] is None else _Previous(row[0], int(row[1] or 0), row[2])
+    return _Around(previous=previous, existing_id=row[3], later=bool(row[4]), is_parent=bool(row[5]),
+                   owner_may_have_left=bool(row[6]) and not bool(row[7]))
+
+
 def _regress(c: Commitment, value: Decimal, last: Decimal) -> bool:
     """A metric value moved away from the target compared with the last report."""
     rising = Decimal(c.metric_target or 0) >= Decimal(c.metric_baseline or 0)
@@ -118,16 +175,15 @@ def record_report(session: Session, actor: Actor, commitment_id: int, *, period:
     if confidence is not None and not 0 <= int(confidence) <= 10:
         raise ValidationError(tr("{item}：信心指数须在0到10之间（现为 {v}）").format(item=name, v=confidence),
                               field="confidence")
-    ended = role_ended(session, c, reported_on)
+    around = _around(session, c, period, reported_on)
+    ended = role_ended(session, c, reported_on) if around.owner_may_have_left else None
     if ended is not None:
         raise ValidationError(tr("{item}的责任人已于 {day} 离任（{reason}），不能再以其名义报告 {report_day} 的进展").format(
             item=name, day=ended.ends_on.isoformat() if ended.ends_on else "", reason=ended.end_reason or tr("离任"),
             report_day=reported_on.isoformat()), field="reported_on")
     reason = (no_progress_reason or "").strip()
-    previous = session.scalar(select(ProgressReport).where(ProgressReport.commitment_id == c.id,
-                                                            ProgressReport.period < period)
-                              .order_by(ProgressReport.period.desc(), ProgressReport.id.desc()).limit(1))
-    is_parent = session.scalar(select(Commitment.id).where(Commitment.parent_id == c.id).limit(1)) is not None
+    previous = around.previous
+    is_parent = around.is_parent
     kind = CommitmentKind(c.kind)
     number: Decimal | None = None
     if kind is CommitmentKind.METRIC:
@@ -162,9 +218,7 @@ def record_report(session: Session, actor: Actor, commitment_id: int, *, period:
                   narrative=narrative or "", problems=problems or "", next_plan=next_plan or "",
                   no_progress_reason=reason, reported_by=reported_by or "", entered_by=actor.username,
                   confirmed_by=confirmed_by or "", on_time=on_time)
-    existing = session.scalar(select(ProgressReport).where(ProgressReport.commitment_id == c.id,
-                                                            ProgressReport.period == period)
-                              .order_by(ProgressReport.id.desc()).limit(1))
+    existing = session.get(ProgressReport, around.existing_id) if around.existing_id is not None else None
     if existing is not None:
         before = audit.snapshot(existing)
         for key, val in fields.items():
@@ -177,10 +231,9 @@ def record_report(session: Session, actor: Actor, commitment_id: int, *, period:
     else:
         report = ProgressReport(commitment_id=c.id, period=period, **fields)
         audit.add_recorded(session, actor, "create", "progress_report", report)
-    # the item's current figures follow its latest week
-    latest = session.scalar(select(ProgressReport).where(ProgressReport.commitment_id == c.id)
-                            .order_by(ProgressReport.period.desc(), ProgressReport.id.desc()).limit(1))
-    if latest is not None and latest.id == report.id:
+    # the item's current figures follow its latest week (the newest report of the latest period: this one, unless a
+    # later week is already reported)
+    if not around.later:
         if kind is CommitmentKind.METRIC:
             c.metric_current = number
         if not is_parent:

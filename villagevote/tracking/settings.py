@@ -4,15 +4,20 @@
 
 The setting table is read directly (not through ``villagevote.seed``), so the tracking package does not import the
 seeding module, which imports the areas' seeds (a package cycle through ``pledges``).
+
+The settings read are kept in ``session.info`` for the rest of the session's transaction (a weekly report asks for
+them on every call): a ``tracking.*`` setting added, changed or deleted in the session, flushed or not, and the
+transaction's end (commit or rollback) drop the kept copy, so a change is seen at once.
 """
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from villagevote.models import Setting
@@ -71,9 +76,47 @@ def _int(value: Any, default: int, low: int, high: int) -> int:
     return number if low <= number <= high else default
 
 
+_CACHE_KEY = "vv_tracking_settings"
+
+
+def _tracking_row(obj: object) -> bool:
+    return isinstance(obj, Setting) and str(obj.key or "").startswith(KEY_PREFIX)
+
+
+def _changed_in(session: Session) -> bool:
+    """A tracking setting waits to be written in the session (added, changed or deleted, not yet flushed)."""
+    return any(_tracking_row(obj) for group in (session.new, session.dirty, session.deleted) for obj in group)
+
+
+@event.listens_for(Session, "after_flush")
+def _drop_after_flush(session: Session, _flush_context: object) -> None:
+    if _CACHE_KEY in session.info and _changed_in(session):  # new/dirty/deleted still hold the flushed rows here
+        session.info.pop(_CACHE_KEY, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _drop_after_commit(session: Session) -> None:
+    session.info.pop(_CACHE_KEY, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_after_rollback(session: Session, _previous_transaction: object) -> None:
+    session.info.pop(_CACHE_KEY, None)  # any rollback, a savepoint's too
+
+
 def tracking_settings(session: Session) -> TrackingSettings:
     """The township's tracking settings: every ``tracking.<name>`` row of the setting table over the defaults. A
-    value of the wrong type or out of range falls back to the default (the settings page validates on entry)."""
+    value of the wrong type or out of range falls back to the default (the settings page validates on entry).
+    Kept for the session's transaction (module docstring); the ranking scheme is copied for each caller."""
+    kept = session.info.get(_CACHE_KEY)
+    if isinstance(kept, TrackingSettings) and not _changed_in(session):
+        return dataclasses.replace(kept, ranking_scheme=copy.deepcopy(kept.ranking_scheme))
+    settings = _read(session)
+    session.info[_CACHE_KEY] = settings
+    return dataclasses.replace(settings, ranking_scheme=copy.deepcopy(settings.ranking_scheme))
+
+
+def _read(session: Session) -> TrackingSettings:
     stored = {row.key[len(KEY_PREFIX):]: row.value
               for row in session.scalars(select(Setting).where(Setting.key.like(KEY_PREFIX + "%")))}
     values = {**DEFAULTS, **stored}
