@@ -414,7 +414,7 @@ def _judge(s: _Session, cadre: _Cadre) -> dict[str, Any]:
                 proposals.append({"kind": TEAM_ADJUSTMENT, "rule": "unfit_years", "why": tr(
                     "连续 {n} 年民主评议不称职（{run}），建议调整班子").format(n=n, run=run)})
             proposals.append({"kind": RESIGNATION_TRIGGER, "rule": "unfit_years", "why": tr(
-                "连续 {n} 年民主评议不称职（{run}），触发辞职承诺情形“年度考核或者民主评议不合格的”（annual_evaluation）"
+                "连续 {n} 年民主评议不称职（{run}），触发辞职承诺情形“年度考核或者民主评议不合格的”"
             ).format(n=n, run=run)})
     if at_warning and not termination and not any(p["kind"] == TEAM_ADJUSTMENT for p in proposals):
         earlier = _run_of_warning(s, cadre)

@@ -75,6 +75,7 @@ __all__ = [
     "annual_summary",
     "cadres_in_office",
     "dossier",
+    "plain_why",
     "proposals",
     "session_detail",
     "sessions_of",
@@ -256,7 +257,7 @@ def _proposal_row(flag: Flag, name: str, village: str) -> ProposalRow:
     outcome = ResignationOutcome(flag.outcome) if flag.outcome is not None else None
     return ProposalRow(
         flag.id, flag.cycle_id, flag.person_id, name, flag.village_id, village, FlagKind(flag.kind),
-        FlagKind(flag.kind).label, flag.rule, flag.why, flag.year, flag.source_type, flag.source_id,
+        FlagKind(flag.kind).label, flag.rule, plain_why(flag.why), flag.year, flag.source_type, flag.source_id,
         ConsequenceState(flag.state), ConsequenceState(flag.state).label, flag.raised_on, flag.decision_no,
         flag.decided_by, flag.decided_on, flag.executed_on, outcome, outcome.label if outcome else "",
         flag.outcome_on, flag.note)
@@ -303,6 +304,13 @@ TRIGGER_LABELS: dict[str, str] = {
 
 def trigger_label(code: str) -> str:
     return tr(TRIGGER_LABELS[code]) if code in TRIGGER_LABELS else code
+
+
+def plain_why(text: str) -> str:
+    """A reason as staff read it: without a trigger's program code such as “（annual_evaluation）”."""
+    for code in TRIGGER_LABELS:
+        text = text.replace(f"（{code}）", "").replace(f"({code})", "")
+    return text
 
 
 @dataclass(frozen=True)
@@ -514,12 +522,15 @@ def annual_summary(session: Session, cycle_id: int, year: int, *, village_id: in
             else:
                 opinions.append(tr("{k}（{no}）").format(k=f.kind_label, no=f.decision_no))
         vid = h.village_id
-        rows.append(SummaryRow(vid, villages.get(vid or 0, ("", ""))[1], h.person_id, h.name, h.post,
+        # township-level cadres (a 乡级总河长 …) are listed as 全镇, after the villages, as the ledger does
+        place = villages[vid][1] if vid is not None and vid in villages else tr("全镇")
+        rows.append(SummaryRow(vid, place, h.person_id, h.name, h.post,
                                score.people_grade, score.township_grade, score.rate.rate_text,
                                score.composite.score, score.composite.why,
                                score.people_grade or score.township_grade, fired.get(h.person_id, []),
                                "；".join(opinions)))
-    rows.sort(key=lambda r: (villages.get(r.village_id or 0, ("", ""))[0], stroke_key(r.name)))
+    rows.sort(key=lambda r: (r.village_id not in villages, villages.get(r.village_id or 0, ("", ""))[0],
+                             stroke_key(r.name)))
     return rows
 
 
@@ -576,6 +587,6 @@ def trigger_notice(session: Session, flag_id: int) -> TriggerNotice:
     outcome = ResignationOutcome(flag.outcome) if flag.outcome is not None else None
     return TriggerNotice(flag.id, flag.person_id, person.name if person else "", village.name if village else "",
                          post, cycle.name if cycle else "", flag.rule, text or trigger_label(flag.rule), signed_on,
-                         flag.why, flag.raised_on, ConsequenceState(flag.state),
+                         plain_why(flag.why), flag.raised_on, ConsequenceState(flag.state),
                          ConsequenceState(flag.state).label, flag.decision_no, flag.decided_on,
                          outcome.label if outcome else "", flag.outcome_on)

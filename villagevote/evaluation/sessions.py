@@ -245,6 +245,12 @@ def _cadre(session: Session, s: EvaluationSession, row: CountInput | EvaluationC
     }
 
 
+def preview_input(session: Session, session_id: int, rows: Sequence[CountInput]) -> dict[str, Any]:
+    """The engine's input for the session ``session_id`` with the given (typed, unsaved) rows: what a live preview
+    hands to ``engine.decide`` so it decides like :func:`enter_counts` will. Reads only."""
+    return engine_input(session, _eval_session(session, session_id), rows)
+
+
 def engine_input(session: Session, s: EvaluationSession,
                  rows: Sequence[CountInput | EvaluationCount] | None = None) -> dict[str, Any]:
     """The engine's input for the session: its meeting, scale and attendance, the given rows (default: the stored

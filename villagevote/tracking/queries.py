@@ -119,6 +119,7 @@ class LedgerRow:
     evidence_count: int       # attachments on the item and its reports (not verified here)
     verdict: Verdict | None
     year: int | None
+    pending_extension: bool = False   # a 延期申请 waits for a reviewer's decision
 
 
 @dataclass(frozen=True)
@@ -306,6 +307,23 @@ def metric_text(kind: CommitmentKind, baseline: Decimal | None, target: Decimal 
     return target_text or ""
 
 
+def _body_short(kind: OrgKind) -> str:
+    return {OrgKind.PARTY_BRANCH: tr("党支部"), OrgKind.VILLAGE_COMMITTEE: tr("村委会"),
+            OrgKind.SUPERVISION_COMMITTEE: tr("村务监督委员会"), OrgKind.COOP: tr("股份经济合作社")}[kind]
+
+
+def post_title(post: str | None, org_kind: Any) -> str:
+    """An elected cadre's post with its body: 主任 of the village committee → 村委会主任, 书记 of the party branch →
+    党支部书记. A post that already names a body is kept; without a body the bare post."""
+    text = (post or "").strip()
+    if not text or org_kind is None:
+        return text
+    body = _body_short(OrgKind(org_kind))
+    if text.startswith(body) or any(text.startswith(b) for b in (tr("村"), tr("党"), tr("监"))):
+        return text
+    return body + text
+
+
 def _deadline_text(deadline: dt.date | None, current: dt.date | None) -> str:
     if current is None and deadline is None:
         return ""
@@ -321,6 +339,7 @@ _R = aliased(AssessedRole, name="lr")
 _P = aliased(Person, name="lp")
 _O = aliased(Organization, name="lo")
 _S = aliased(Supervision, name="ls")
+_KO = aliased(Organization, name="lko")
 
 
 def _base(f: LedgerFilter, today: dt.date | None, *, any_cycle: bool = False) -> tuple[Select, dict[str, Any]]:
@@ -341,6 +360,9 @@ def _base(f: LedgerFilter, today: dt.date | None, *, any_cycle: bool = False) ->
         and_(Attachment.owner_type == "progress_report", Attachment.owner_id.in_(reports))))
         .correlate(c).scalar_subquery())
     person_id = func.coalesce(k.person_id, r.person_id)
+    pending_ext = (select(func.count(Extension.id)).where(Extension.commitment_id == c.id,
+                                                         Extension.state == DecisionState.PENDING)
+                   .correlate(c).scalar_subquery())
     query = (
         select(c.id, c.ledger_no, c.village_id, v.name.label("village"), v.code.label("village_code"),
                p.name.label("person"), person_id.label("person_id"), k.post, r.title.label("role_title"),
@@ -349,10 +371,12 @@ def _base(f: LedgerFilter, today: dt.date | None, *, any_cycle: bool = False) ->
                c.starts_on, c.deadline, c.deadline_current, c.percent_done, c.status, s.id.label("sup_id"),
                s.level.label("sup_level"), s.limit_date.label("sup_limit"), last_period.label("last_period"),
                last_on.label("last_on"), c.registered_on, c.reported_done_on, c.closed_on, c.closed_by, c.parent_id,
-               c.reopen_count, evidence.label("evidence"), c.verdict, c.year)
+               c.reopen_count, evidence.label("evidence"), c.verdict, c.year,
+               _KO.kind.label("cand_org_kind"), pending_ext.label("pending_ext"))
         .select_from(c)
         .outerjoin(v, v.id == c.village_id)
         .outerjoin(k, k.id == c.candidacy_id)
+        .outerjoin(_KO, _KO.id == k.organization_id)
         .outerjoin(r, r.id == c.assessed_role_id)
         .outerjoin(p, p.id == person_id)
         .outerjoin(o, o.id == c.organization_id)
@@ -397,7 +421,8 @@ def _row(m: Any, today: dt.date, warn_days: int) -> LedgerRow:
     village = m.village or tr("全镇")
     if m.person is not None:
         owner_name = m.person
-        owner_post = m.post or m.role_title or (AssessedRoleKind(m.role_kind).label if m.role_kind else "")
+        owner_post = (post_title(m.post, m.cand_org_kind) or m.role_title
+                      or (AssessedRoleKind(m.role_kind).label if m.role_kind else ""))
     elif m.organization_id is not None:
         owner_name = organization_label(m.village or "", m.org_kind)
         owner_post = ""
@@ -426,7 +451,8 @@ def _row(m: Any, today: dt.date, warn_days: int) -> LedgerRow:
         last_report=last_report, last_period=m.last_period or "", last_reported_on=m.last_on,
         registered_on=m.registered_on, reported_done_on=m.reported_done_on, closed_on=m.closed_on,
         closed_by=m.closed_by or "", parent_id=m.parent_id, reopen_count=int(m.reopen_count or 0),
-        evidence_count=int(m.evidence or 0), verdict=Verdict(m.verdict) if m.verdict else None, year=m.year)
+        evidence_count=int(m.evidence or 0), verdict=Verdict(m.verdict) if m.verdict else None, year=m.year,
+        pending_extension=bool(m.pending_ext))
 
 
 def _ordered(query: Select, aliases: dict[str, Any]) -> Select:
@@ -620,12 +646,13 @@ def owner_choices(session: Session, cycle_id: int) -> OwnerChoices:
                                                                                                 Village.name))]
     owners: list[OwnerChoice] = []
     cadres = session.execute(
-        select(Candidacy.id, Candidacy.post, Person.name, Organization.village_id)
+        select(Candidacy.id, Candidacy.post, Person.name, Organization.village_id, Organization.kind)
         .join(Person, Person.id == Candidacy.person_id)
         .join(Organization, Organization.id == Candidacy.organization_id)
         .where(Candidacy.cycle_id == cycle_id, Candidacy.status == CandidacyStatus.ELECTED)).all()
-    for cid, post, name, village_id in sorted(cadres, key=lambda x: (x.village_id or 0, stroke_key(x.name))):
-        owners.append(OwnerChoice(f"{name}（{post}）", Owner(candidacy_id=cid), village_id))
+    for cid, post, name, village_id, org_kind in sorted(cadres, key=lambda x: (x.village_id or 0,
+                                                                                stroke_key(x.name))):
+        owners.append(OwnerChoice(f"{name}（{post_title(post, org_kind)}）", Owner(candidacy_id=cid), village_id))
     names = {v.id: v.name for v in villages}
     for org in session.scalars(select(Organization).where(Organization.cycle_id == cycle_id)
                                .order_by(Organization.village_id, Organization.id)):

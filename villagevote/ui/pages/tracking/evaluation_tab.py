@@ -148,8 +148,8 @@ def _engine_base(session: Any, session_id: int, cadres: list[CadreRow]) -> dict[
     """The engine's input for the session with every grid row and no counts: its meeting, scale, attendance,
     thresholds and each cadre's history (earlier confirmed sessions), so the grid decides live like the domain will.
     (The domain's ``engine_input`` takes the session row; the tab names it by id.)"""
-    row = sessions._eval_session(session, session_id)
-    return sessions.engine_input(session, row, [sessions.CountInput(c.person_id, c.post, c.body) for c in cadres])
+    return sessions.preview_input(session, session_id,
+                                  [sessions.CountInput(c.person_id, c.post, c.body) for c in cadres])
 
 
 TERM_YEARS = 5   # the year choice covers the election year and the five after it (the domain checks the term)
@@ -537,7 +537,7 @@ class EvaluationTab(TrackingTab):
         else:
             head = tr("评议引擎：可以保存") if valid else tr("评议引擎：不能保存，请核对")
         self.reasons.setStyleSheet(OK_STYLE if valid else REFUSED_STYLE)
-        self.reasons.setText(head + "\n" + "\n".join(f"· {x}" for x in reasons))
+        self.reasons.setText(head + "\n" + "\n".join(f"· {queries.plain_why(x)}" for x in reasons))
         self.save_btn.setEnabled(valid and self._can_save())
 
     def _show_results(self, by_id: dict[Any, dict[str, Any]]) -> None:

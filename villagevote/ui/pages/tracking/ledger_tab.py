@@ -149,7 +149,7 @@ class LedgerTab(TrackingTab):
         self.model = PagedRows(ctx, LEDGER_COLUMNS, row_brush=_brush, foreground=_foreground)
         # the ledger is ordered by its query (village, ledger number) and read page by page: no sorting proxy
         self.view = table(self.model, self, sortable=False, fit=False)
-        for col, width in enumerate((110, 56, 130, 200, 100, 48, 84, 56, 150, 150, 70, 110, 44, 84)):
+        for col, width in enumerate((110, 56, 180, 200, 100, 48, 84, 56, 130, 150, 70, 110, 44, 84)):
             self.view.setColumnWidth(col, width)
         splitter.addWidget(self.view)
         self.detail = DetailPanel(page)
@@ -294,7 +294,7 @@ class LedgerTab(TrackingTab):
         self.extend_btn.setEnabled(status in OPEN)
         self.accept_btn.setEnabled(status is CommitmentStatus.REPORTED_DONE)
         self.reject_btn.setEnabled(status is CommitmentStatus.REPORTED_DONE)
-        self.decide_btn.setEnabled(line is not None and status in OPEN)
+        self.decide_btn.setEnabled(line is not None and status in OPEN and line.pending_extension)
         self.supervise_btn.setEnabled(status in OPEN and line is not None and line.supervision_id is None)
         self.withdraw_btn.setEnabled(status in OPEN)
         self.exempt_btn.setEnabled(status in OPEN)
