@@ -85,6 +85,14 @@ def test_open_past_the_deadline_is_broken():
     assert v.verdict == BROKEN and "已过时限 2026年6月30日，尚未销号" in v.why
 
 
+def test_an_annual_item_judged_at_its_year_end_says_so_not_the_end_of_the_term():
+    """The year's annual items get their verdict when the year is over; the reason names the year, never 任期届满
+    (the term runs on, and the ledger shows the reason beside the item)."""
+    v = decide_verdict(open_item(), YEAR_END, final=True, year=2026)
+    assert v.verdict == BROKEN and v.why.startswith("2026年度届满") and "任期届满" not in v.why
+    assert decide_verdict(open_item(), YEAR_END, final=True).why.startswith("任期届满")
+
+
 def test_reported_but_not_accepted_is_still_open():
     v = decide_verdict(open_item("reported_done"), YEAR_END)
     assert v.verdict == BROKEN and "已报结但尚未验收销号" in v.why

@@ -196,7 +196,7 @@ def judge_items(session: Session, cycle_id: int, *, year: int | None = None, as_
     out = []
     for c in items:
         facts = item_facts(c, evidence.get(c.id, 0), exemptions.get(c.id))
-        v = decide_verdict(facts, day, final=is_final, thresholds=th)
+        v = decide_verdict(facts, day, final=is_final, thresholds=th, year=year)
         out.append(ItemJudgement(c.id, c.ledger_no or "", c.title, c.village_id, c.candidacy_id, c.assessed_role_id,
                                  c.organization_id, CommitmentSource(c.source) is CommitmentSource.SPECIAL,
                                  Decimal(c.weight if c.weight is not None else 1), c.year, v,

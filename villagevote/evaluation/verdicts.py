@@ -107,8 +107,9 @@ def _percent_decimal(value: Fraction) -> Decimal:
 
 
 def decide_verdict(facts: ItemFacts, as_of: dt.date, *, final: bool = False,
-                   thresholds: Thresholds | None = None) -> ItemVerdict:
-    """The verdict of one item at ``as_of`` (``final``: the end of the term, every item gets one)."""
+                   thresholds: Thresholds | None = None, year: int | None = None) -> ItemVerdict:
+    """The verdict of one item at ``as_of`` (``final``: every item gets one — at the end of the term, or at the end
+    of ``year`` for that year's annual items, and the reasons say which)."""
     th = thresholds or DEFAULT
     fraction = metric_progress(facts.baseline, facts.target, facts.current) if facts.kind == METRIC else None
     progress = None if fraction is None else _percent_decimal(fraction)
@@ -145,7 +146,7 @@ def decide_verdict(facts: ItemFacts, as_of: dt.date, *, final: bool = False,
     open_text = tr("已报结但尚未验收销号") if facts.status == "reported_done" else tr("尚未销号")
     if not final and due is not None and due >= as_of:
         return result(None, tr("{open}，{due}尚未到，暂不认定").format(open=open_text, due=due_text))
-    when = tr("任期届满") if final else (tr("已过{due}").format(due=due_text) if due_text else tr("截至 {d}").format(
+    when = (tr("{y}年度届满").format(y=year) if final and year is not None else tr("任期届满")) if final else (tr("已过{due}").format(due=due_text) if due_text else tr("截至 {d}").format(
         d=cn_date(as_of)))
     if fraction is not None and Fraction(number(th.partly_progress_percent, "partly_progress_percent")) <= fraction * 100:
         return result(PARTLY_KEPT, tr("{when}，{open}，指标由 {b} 到 {c}（目标 {t}），完成 {p}%，达到 {line}%，部分兑现").format(
