@@ -7,7 +7,7 @@ last report (on ``ix_progress_report_commitment_period``) and the number of evid
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from villagevote.actor import SYSTEM
 from villagevote.errors import NotFound
 from villagevote.i18n import tr
-from villagevote.models import Candidacy, Organization, Person, Village
+from villagevote.models import Candidacy, Organization, Person, User, Village
 from villagevote.models.enums import (
     AssessedRoleKind,
     CandidacyStatus,
@@ -340,6 +341,7 @@ _P = aliased(Person, name="lp")
 _O = aliased(Organization, name="lo")
 _S = aliased(Supervision, name="ls")
 _KO = aliased(Organization, name="lko")
+_U = aliased(User, name="lu")
 
 
 def _base(f: LedgerFilter, today: dt.date | None, *, any_cycle: bool = False) -> tuple[Select, dict[str, Any]]:
@@ -370,13 +372,15 @@ def _base(f: LedgerFilter, today: dt.date | None, *, any_cycle: bool = False) ->
                c.category, c.target, c.metric_baseline, c.metric_target, c.metric_current, c.unit, c.weight,
                c.starts_on, c.deadline, c.deadline_current, c.percent_done, c.status, s.id.label("sup_id"),
                s.level.label("sup_level"), s.limit_date.label("sup_limit"), last_period.label("last_period"),
-               last_on.label("last_on"), c.registered_on, c.reported_done_on, c.closed_on, c.closed_by, c.parent_id,
+               last_on.label("last_on"), c.registered_on, c.reported_done_on, c.closed_on,
+               func.coalesce(func.nullif(_U.display_name, ""), c.closed_by).label("closed_by"), c.parent_id,
                c.reopen_count, evidence.label("evidence"), c.verdict, c.year,
                _KO.kind.label("cand_org_kind"), pending_ext.label("pending_ext"))
         .select_from(c)
         .outerjoin(v, v.id == c.village_id)
         .outerjoin(k, k.id == c.candidacy_id)
         .outerjoin(_KO, _KO.id == k.organization_id)
+        .outerjoin(_U, _U.username == c.closed_by)
         .outerjoin(r, r.id == c.assessed_role_id)
         .outerjoin(p, p.id == person_id)
         .outerjoin(o, o.id == c.organization_id)
@@ -630,6 +634,14 @@ def item_detail(session: Session, commitment_id: int, *, today: dt.date,
     timeline = [e for _i, e in sorted(enumerate(timeline), key=lambda p: (p[1].on, rank.get(p[1].kind, 11), p[0]))]
     verdict = Verdict(c.verdict) if c.verdict else None
     rollup = row.percent
+    # who did it, as staff know them: the user's display name (系统 for the automatic checks), not the login
+    names = {u: (d or u) for u, d in session.execute(select(User.username, User.display_name))}
+    names.setdefault(SYSTEM.username, SYSTEM.display_name)
+
+    def who(username: str) -> str:
+        return names.get(username, username)
+    timeline = [replace(e, by=who(e.by)) for e in timeline]
+    extensions = [replace(e, requested_by=who(e.requested_by), decided_by=who(e.decided_by)) for e in extensions]
     return ItemDetail(row=row, detail=dict(c.detail or {}), acceptance_opinion=c.acceptance_opinion or "",
                       verdict_label=verdict.label if verdict else "", verdict_evidence=c.verdict_evidence or "",
                       children=children, rollup_percent=rollup, reports=reports, attachments=files,
