@@ -160,6 +160,7 @@ def table_chunks(header: Sequence[str], rows: Sequence[Sequence[object]], width:
     rooms = [w - 2 * padding - 1 for w in cols]
     head_cells: list[object] = [_cell(h, head) for h in header]
     out_rows: list[list[object]] = []
+    made: dict[tuple[int, str], object] = {}  # a column's repeated text (an owner on 60 rows) made and wrapped once
     for row in rows:
         cells: list[object] = []
         for c, value in enumerate(row):
@@ -167,10 +168,12 @@ def table_chunks(header: Sequence[str], rows: Sequence[Sequence[object]], width:
                 cells.append(value)
             elif c in plain:
                 cells.append(printable(value))
+            elif (c, value) in made:
+                cells.append(made[c, value])
             elif _as_string(value, rooms[c], face):
-                cells.append(value)
+                cells.append(made.setdefault((c, value), value))
             else:
-                cells.append(_cell(value, body_left if c in left else body))
+                cells.append(made.setdefault((c, value), _cell(value, body_left if c in left else body)))
         out_rows.append(cells)
     style: list[tuple[Any, ...]] = [("LEFTPADDING", (0, 0), (-1, -1), padding),
                                     ("RIGHTPADDING", (0, 0), (-1, -1), padding),
