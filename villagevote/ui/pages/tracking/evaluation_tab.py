@@ -611,7 +611,9 @@ class EvaluationTab(TrackingTab):
         dialog = SessionDialog(self.ctx, self._where(), d.scales, write, today=min(self.today, dt.date(year, 12, 31)),
                                parent=self)
         if dialog.ask_saved():
+            # the new meeting comes to the front: the reload the write started may have read the old choice
             self.session_id = dialog.saved
+            self.reload()
 
     def delete_session(self) -> None:
         d, actor = self.data, self.ctx.actor
