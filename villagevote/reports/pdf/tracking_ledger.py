@@ -83,7 +83,9 @@ def ledger_pdf(out: Path | str, data: LedgerPrint, *, preparer: str, printed_on:
     title = ledger_title(data)
     width = frame_width(True)
     all_lines = [ln for _, lines in data.groups for ln in lines]
-    rows = [ledger_cells(ln) for ln in all_lines]
+    # an empty cell goes in as an empty list of flowables: nothing to draw, where an empty string still costs a text
+    # object (a township has some 3,000); the 编号 column is never empty, so the rows keep their heights
+    rows: list[list[object]] = [[cell or [] for cell in ledger_cells(ln)] for ln in all_lines]
     widths = fitted_widths(LEDGER_HEADERS, LEDGER_WIDTHS, width, padding=PADDING)
     head = data.heading
     story: list[Flowable] = title_block(title, [
