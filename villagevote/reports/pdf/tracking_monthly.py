@@ -45,7 +45,7 @@ CLOSURE_HEADERS = [tr("序号"), tr("编号"), tr("村"), tr("事项"), tr("挂�
 
 # per column: a sample of the widest value (fitted), mm (wraps), None: 事项 takes the rest of the portrait width
 CLOSURE_WIDTHS: list[float | str | None] = ["序号", "2027-001", "青溪村", None, "12月31日", "12月31日", "12月31日",
-                                            "验收人", "佐证数"]
+                                            "欧阳晓明", "佐证数"]
 CLOSURE_PADDING = 3
 
 
