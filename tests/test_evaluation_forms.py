@@ -141,7 +141,7 @@ def test_resignation_notice_quotes_the_facts_and_has_a_receipt(db, town, tmp_pat
 
 def test_term_dossier(db, town, tmp_path):
     flat = _flat(_print(db, tmp_path, "term-dossier", Options(extra={"person": "李委员", "date": "2029-01-10"})))
-    assert "任期践诺档案" in flat and "李委员（委员）" in flat
+    assert "任期践诺档案" in flat and "李委员（村委会委员）" in flat
     for part in ("一、承诺书", "二、践诺事项及认定", "三、年度评议等次", "四、处理情况", "五、免责（保护清单）"):
         assert part in flat
     assert flat.count("村述民评村民代表会议不称职") == 2      # 2027 and 2028

@@ -160,7 +160,7 @@ def test_dossier_and_annual_summary(db, town):
         d = rows[0]
         assert (d.people_grade, d.township_grade, d.rate_text, d.score) == ("优秀", "优秀", "—", Decimal("100.00"))
         dossier = queries.dossier(s, town.cycle_id, wang, as_of=dt.date(2027, 12, 31))
-        assert dossier.posts == ["主任"] and dossier.rate.rate_text == "50.0"
+        assert dossier.posts == ["村委会主任"] and dossier.rate.rate_text == "50.0"
         assert [(i.title, i.verdict_label) for i in dossier.items] == [("修村道", "已兑现"), ("河塘清淤", "未兑现")]
         assert dossier.items[0].evidence == ["验收单 验收单（2027年6月1日）"]
         assert dossier.items[1].evidence_missing

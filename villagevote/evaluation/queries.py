@@ -29,7 +29,7 @@ from villagevote.evaluation.thresholds import meeting_name, merge
 from villagevote.evaluation.verdicts import cn_date, fulfilment_rate, rate_percent
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
-from villagevote.models import Candidacy, ElectionCycle, Person, Pledge, Village
+from villagevote.models import Candidacy, ElectionCycle, Organization, Person, Pledge, Village
 from villagevote.models.enums import (
     AttachmentKind,
     CandidacyStatus,
@@ -57,6 +57,7 @@ from villagevote.models.tracking import (
     ProgressReport,
 )
 from villagevote.names import stroke_key
+from villagevote.tracking.queries import post_title
 
 __all__ = [
     "TRIGGER_LABELS",
@@ -417,8 +418,9 @@ def dossier(session: Session, cycle_id: int, person_id: int, *, as_of: dt.date |
     end = term_end(cycle) - dt.timedelta(days=1)
     day = min(as_of or dt.date.today(), end)
     cands, roles = person_items(session, cycle_id, person_id)
-    posts = [p for (p,) in session.execute(select(Candidacy.post).where(
-        Candidacy.id.in_(cands or [-1]), Candidacy.status == CandidacyStatus.ELECTED).order_by(Candidacy.id))]
+    posts = [post_title(p, kind) for p, kind in session.execute(
+        select(Candidacy.post, Organization.kind).join(Organization, Organization.id == Candidacy.organization_id)
+        .where(Candidacy.id.in_(cands or [-1]), Candidacy.status == CandidacyStatus.ELECTED).order_by(Candidacy.id))]
     posts += [t for (t,) in session.execute(select(AssessedRole.title).where(
         AssessedRole.id.in_(roles or [-1]), AssessedRole.candidacy_id.is_(None)).order_by(AssessedRole.id))]
     village = session.get(Village, person.village_id) if person.village_id else None

@@ -82,7 +82,7 @@ def _story(sheet: DossierSheet, width: float) -> list[Flowable]:
             rows.append([ledger_no_lines(it.ledger_no), title, it.source_label,
                          date_lines(it.deadline_current or it.deadline) or "—",
                          f"{it.status_label}\n{it.percent}%", verdict, basis or "—"])
-        widths = fitted_widths(header, ["青溪村-", 34, "竞职承诺", "12月31日", "推进中", "部分兑现", None], width)
+        widths = fitted_widths(header, ["2027-001", 34, "竞职承诺", "12月31日", "推进中", "部分兑现", None], width)
         story += table_chunks(header, rows, width, widths=widths, left={1, 6}, plain={3})
         r = d.rate
         story.append(para(tr("践诺率：{rate}（计入 {n} 项：已兑现 {k} 项，部分兑现 {p} 项，未兑现 {b} 项；免责 {e} 项、撤销 {w} 项不计入）").format(
