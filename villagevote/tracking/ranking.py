@@ -34,7 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from villagevote import audit
 from villagevote.audit import Actor
@@ -43,7 +43,7 @@ from villagevote.errors import LockedError, ValidationError
 from villagevote.i18n import tr
 from villagevote.lookup import get_row
 from villagevote.models.base import utcnow
-from villagevote.models.core import ElectionCycle, Setting, Village
+from villagevote.models.core import ElectionCycle, Setting, User, Village
 from villagevote.models.enums import CommitmentStatus, ConsequenceState, FlagKind, InspectionKind
 from villagevote.models.tracking import Flag, Inspection, InspectionFinding, RankingSnapshot
 from villagevote.tracking.settings import KEY_PREFIX, tracking_settings
@@ -401,18 +401,31 @@ class SnapshotInfo:
     signed_at: dt.datetime | None
     digest: str
     intact: bool      # the digest still matches the stored rows
+    created_by_name: str = ""   # the users' display names (the login when a user has none)
+    signed_by_name: str = ""
 
     @property
     def signed(self) -> bool:
         return bool(self.signed_by)
 
 
+def _display_names(session: Session | None, *usernames: str) -> dict[str, str]:
+    wanted = [u for u in usernames if u]
+    if session is None or not wanted:
+        return {}
+    return {u: d for u, d in session.execute(select(User.username, User.display_name)
+                                             .where(User.username.in_(wanted))) if d}
+
+
 def _info(s: RankingSnapshot) -> SnapshotInfo:
     intact = snapshot_digest(s.cycle_id, s.period, s.serial, s.scheme, s.rows) == s.digest
+    names = _display_names(object_session(s), s.created_by, s.signed_by or "")
     return SnapshotInfo(id=s.id, cycle_id=s.cycle_id, period=s.period, label=period_label(s.period), serial=s.serial,
                         scheme_version=s.scheme_version, as_of=str((s.scheme or {}).get("as_of", "")),
                         created_by=s.created_by, created_at=s.created_at, signed_by=s.signed_by or "",
-                        signed_at=s.signed_at, digest=s.digest, intact=intact)
+                        signed_at=s.signed_at, digest=s.digest, intact=intact,
+                        created_by_name=names.get(s.created_by, s.created_by),
+                        signed_by_name=names.get(s.signed_by or "", s.signed_by or ""))
 
 
 def _snapshot(session: Session, snapshot_id: int) -> RankingSnapshot:

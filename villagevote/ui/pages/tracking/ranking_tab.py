@@ -145,10 +145,10 @@ class RankingTab(TrackingTab):
         elif snap is None:
             self.state.setText(tr("预览：按现行方案即时计算，尚未冻结。冻结后排名不再随数据变化，由审核员签发。"))
         else:
-            signed = tr("已由 {u} 签发").format(u=snap.signed_by) if snap.signed else tr("待签发")
+            signed = tr("已由 {u} 签发").format(u=snap.signed_by_name or snap.signed_by) if snap.signed else tr("待签发")
             broken = "" if snap.intact else tr("；数据指纹不符，请重新冻结")
             self.state.setText(tr("{label} 第{n}版：{who} 冻结于 {at}，{signed}{broken}。").format(
-                label=snap.label, n=snap.serial, who=snap.created_by, at=snap.created_at.strftime("%Y-%m-%d %H:%M"),
+                label=snap.label, n=snap.serial, who=snap.created_by_name or snap.created_by, at=snap.created_at.strftime("%Y-%m-%d %H:%M"),
                 signed=signed, broken=broken))
         self.freeze_btn.setEnabled(prepare and data.cycle_id is not None and bool(data.rows)
                                    and (snap is None or not snap.signed))
