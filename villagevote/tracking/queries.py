@@ -317,9 +317,12 @@ def post_title(post: str | None, org_kind: Any) -> str:
     """An elected cadre's post with its body: 主任 of the village committee → 村委会主任, 书记 of the party branch →
     党支部书记. A post that already names a body is kept; without a body the bare post."""
     text = (post or "").strip()
-    if not text or org_kind is None:
+    if not text or not org_kind:
         return text
-    body = _body_short(OrgKind(org_kind))
+    try:
+        body = _body_short(OrgKind(org_kind))
+    except ValueError:   # not an organization kind: the bare post
+        return text
     if text.startswith(body) or any(text.startswith(b) for b in (tr("村"), tr("党"), tr("监"))):
         return text
     return body + text
