@@ -77,7 +77,7 @@ __all__ = [
     "weekly_print",
 ]
 
-TOWNSHIP_GROUP = "乡镇"  # the group of items that belong to no village
+TOWNSHIP_GROUP = tr("全镇")  # the group of items that belong to no village (as the page and the 年度汇总 say)
 
 
 # --- periods ------------------------------------------------------------------------------------------------------

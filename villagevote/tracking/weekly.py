@@ -38,6 +38,7 @@ from villagevote.models.enums import CommitmentKind, CommitmentStatus, OrgKind
 from villagevote.models.tracking import AssessedRole, Commitment, ProgressReport
 from villagevote.tracking import progress
 from villagevote.tracking.ledger import FINAL
+from villagevote.tracking.queries import post_title
 from villagevote.tracking.settings import tracking_settings
 
 __all__ = [
@@ -258,10 +259,11 @@ def open_in_week(item: ItemFacts, monday: dt.date, sunday: dt.date) -> bool:
 
 
 def owner_label(candidate: str | None, post: str | None, org_village: str | None, org_kind: Any,
-                role_person: str | None, role_title: str | None) -> str:
+                role_person: str | None, role_title: str | None, candidacy_kind: Any = None) -> str:
     """The owner as the ledger shows it: 张三（村委会主任）, 东村村民委员会, 李四（村级河长）."""
     if candidate:
-        return f"{candidate}（{post}）" if post else candidate
+        title = post_title(post, candidacy_kind)
+        return f"{candidate}（{title}）" if title else candidate
     if role_person:
         return f"{role_person}（{role_title}）" if role_title else role_person
     if org_village and org_kind:
@@ -279,6 +281,7 @@ def item_facts(session: Session, *, cycle_id: int, village_id: int | None = None
     cand_person = aliased(Person)
     role_person = aliased(Person)
     org_village = aliased(Village)
+    cand_org = aliased(Organization)
     parents = select(Commitment.parent_id).where(Commitment.parent_id.is_not(None)).distinct().subquery()
     owner_columns: tuple[Any, ...] = (
         (cand_person.name, Candidacy.post, org_village.name, Organization.kind, role_person.name, AssessedRole.title)
@@ -289,7 +292,7 @@ def item_facts(session: Session, *, cycle_id: int, village_id: int | None = None
                Commitment.metric_target, Commitment.weight, Commitment.status, Commitment.percent_done,
                Commitment.registered_on, Commitment.starts_on, Commitment.deadline, Commitment.deadline_current,
                Commitment.reported_done_on, Commitment.closed_on, Commitment.closed_by, Commitment.verdict_on,
-               parents.c.parent_id)
+               parents.c.parent_id, cand_org.kind if owners else null())
         .outerjoin(Village, Village.id == Commitment.village_id)
         .outerjoin(parents, parents.c.parent_id == Commitment.id)
         .where(Commitment.cycle_id == cycle_id)
@@ -298,6 +301,7 @@ def item_facts(session: Session, *, cycle_id: int, village_id: int | None = None
     if owners:
         stmt = (stmt.outerjoin(Candidacy, Candidacy.id == Commitment.candidacy_id)
                 .outerjoin(cand_person, cand_person.id == Candidacy.person_id)
+                .outerjoin(cand_org, cand_org.id == Candidacy.organization_id)
                 .outerjoin(Organization, Organization.id == Commitment.organization_id)
                 .outerjoin(org_village, org_village.id == Organization.village_id)
                 .outerjoin(AssessedRole, AssessedRole.id == Commitment.assessed_role_id)
@@ -310,7 +314,7 @@ def item_facts(session: Session, *, cycle_id: int, village_id: int | None = None
     for r in session.execute(stmt):
         out.append(ItemFacts(
             id=r[0], ledger_no=r[1] or f"#{r[0]}", village_id=r[2], village=r[3] or "", title=r[4],
-            owner=owner_label(r[5], r[6], r[7], r[8], r[9], r[10]) if owners else "", kind=CommitmentKind(r[11]), unit=r[12] or "",
+            owner=owner_label(r[5], r[6], r[7], r[8], r[9], r[10], r[-1]) if owners else "", kind=CommitmentKind(r[11]), unit=r[12] or "",
             baseline=r[13], target=r[14], weight=r[15] if r[15] is not None else Decimal(1),
             status=CommitmentStatus(r[16]), percent=r[17] or 0, registered_on=r[18], starts_on=r[19], deadline=r[20],
             deadline_current=r[21], reported_done_on=r[22], closed_on=r[23], closed_by=r[24] or "", verdict_on=r[25],
