@@ -3,7 +3,7 @@ village and in total, as a table and as charts, with the compliance warnings —
 printed 换届统计 (``stats-report``), read through :func:`villagevote.statistics.dashboard.dashboard`.
 
 The 概览 page is the first page the main window builds, so this module imports little: the statistics code when the
-figures are first read (on the database worker), pyqtgraph when the first chart is drawn (:func:`_pg`), the print
+figures are first read (on the database worker), pyqtgraph when the first chart is drawn (:mod:`villagevote.ui.charts`), the print
 registry when 打印 is pressed.
 """
 from __future__ import annotations
@@ -13,10 +13,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QGridLayout,
     QGroupBox,
@@ -33,6 +32,7 @@ from villagevote.changes import Area
 from villagevote.errors import UserError
 from villagevote.i18n import tr
 from villagevote.township import cycle_info
+from villagevote.ui.charts import bar_chart, no_data
 from villagevote.ui.pages.base import Page
 from villagevote.ui.table_model import Column, RowsModel
 from villagevote.ui.widgets import button
@@ -43,30 +43,7 @@ if TYPE_CHECKING:
 __all__ = ["DashboardPanel", "chart_widget"]
 
 TOTAL_BG = QColor("#eeeeee")
-BAR = QColor("#4a7ab5")
-LOW = QColor("#c62828")
 CHARTS_SIDE_BY_SIDE = 8  # villages
-
-
-def _pg() -> Any:
-    """pyqtgraph, imported when the first chart is drawn: ~0.3 s the first paint must not pay (a heavy import)."""
-    import pyqtgraph as pg  # type: ignore[import-untyped]
-    pg.setConfigOptions(antialias=True, background="w", foreground="k")
-    return pg
-
-
-def _no_data(title: str, why: str) -> QWidget:
-    box = QWidget()
-    lay = QVBoxLayout(box)
-    head = QLabel(title)
-    head.setStyleSheet("font-weight: bold;")
-    lay.addWidget(head)
-    text = QLabel(why)
-    text.setObjectName("chart_no_data")
-    text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    text.setStyleSheet("color: #666; font-size: 14px; border: 1px dashed #bbb; padding: 24px;")
-    lay.addWidget(text, 1)
-    return box
 
 
 def chart_widget(spec: ChartSpec) -> QWidget:
@@ -74,40 +51,11 @@ def chart_widget(spec: ChartSpec) -> QWidget:
     a dashed reference line for the one-third rules with the bars under it in red. A chart with no basis says so."""
     title = tr("{title}：全乡镇 {total}").format(title=spec.title, total=spec.total)
     if spec.empty:
-        return _no_data(title, tr("暂无数据：还没有可计算的基数。"))
-    pg = _pg()
-    font = QFont(QApplication.font())
-    widget = pg.PlotWidget()
-    widget.setObjectName("chart")
-    widget.setFixedHeight(260)
-    item = widget.getPlotItem()
-    item.setTitle(title, size="11pt", family=font.family())
-    style = {"font-family": font.family(), "font-size": "10pt"}
-    item.setLabel("left", spec.unit, **style)
-    for name in ("left", "bottom"):
-        item.getAxis(name).setTickFont(font)
-    item.showGrid(x=False, y=True, alpha=0.15)
-    item.setMenuEnabled(False)
-    item.hideButtons()
-    widget.setMouseEnabled(x=False, y=False)
-    xs = list(range(len(spec.labels)))
-    values = [float(v) if v is not None else 0.0 for v in spec.values]
+        return no_data(title, tr("暂无数据：还没有可计算的基数。"))
     low = {i for i, v in enumerate(spec.values) if spec.line is not None and v is not None and v < spec.line}
-    item.addItem(pg.BarGraphItem(x=xs, height=values, width=0.6,
-                                 brushes=[pg.mkBrush(LOW if i in low else BAR) for i in xs]))
-    for x, value, text in zip(xs, values, spec.texts, strict=True):
-        label = pg.TextItem(text, color="k", anchor=(0.5, 1.0))
-        label.setFont(font)
-        label.setPos(x, value)
-        item.addItem(label)
-    item.getAxis("bottom").setTicks([list(zip(xs, spec.labels, strict=True))])
-    item.setXRange(-0.6, len(xs) - 0.4, padding=0)
-    top = float(spec.top) if spec.top is not None else max(max(values) * 1.15, 1.0)
-    item.setYRange(0, top * 1.08, padding=0)
-    if spec.line is not None:
-        pen = pg.mkPen(QColor("#333333"), width=1, style=Qt.PenStyle.DashLine)
-        item.addItem(pg.InfiniteLine(pos=float(spec.line), angle=0, pen=pen))
-    return widget
+    return bar_chart(title, list(spec.labels), [float(v) if v is not None else 0.0 for v in spec.values],
+                     left=spec.unit, y_max=float(spec.top) if spec.top is not None else None, highlight=low,
+                     texts=list(spec.texts), line=float(spec.line) if spec.line is not None else None, height=260)
 
 
 def _table(model: RowsModel) -> QTableView:

@@ -1,116 +1,24 @@
 """Charts a township leader reads at a glance: 销号率 per village (bars), overdue items week by week (a line) and this
-quarter's ranking (bars). Drawn with pyqtgraph (maintained, pure Python on PySide6-Essentials), which is imported in
-:func:`_pg` only — the first time a chart is drawn — so start-up and the other tabs never pay for it. Axis texts
-use the application's font (the bundled CJK face set in ``ui/app.py``). A chart with no data says so in Chinese
-instead of showing an empty axis."""
+quarter's ranking (bars), drawn with the shared :mod:`villagevote.ui.charts` (pyqtgraph, imported when the first
+chart is drawn)."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from villagevote.i18n import tr
 from villagevote.township import cycle_info
 from villagevote.tracking import chart_data
 from villagevote.tracking.chart_data import VillageRate, WeekCount
+from villagevote.ui.charts import bar_chart, line_chart, no_data
 from villagevote.ui.pages.tracking.common import TrackingTab, quarter_of
 from villagevote.ui.pages.tracking.ranking_tab import RankingData, read_ranking
 
-__all__ = ["ChartsData", "ChartsTab", "bar_chart", "line_chart"]
+__all__ = ["ChartsData", "ChartsTab"]
 
-BAR = QColor("#4a7ab5")
-LOW = QColor("#c62828")
 WEEKS = 26
-
-
-def _pg() -> Any:
-    """pyqtgraph, imported on first use: it costs ~0.3 s that start-up must not pay (a genuinely heavy import)."""
-    import pyqtgraph as pg  # type: ignore[import-untyped]
-    pg.setConfigOptions(antialias=True, background="w", foreground="k")
-    return pg
-
-
-def no_data(title: str, why: str) -> QWidget:
-    box = QWidget()
-    lay = QVBoxLayout(box)
-    head = QLabel(title)
-    head.setStyleSheet("font-weight: bold;")
-    lay.addWidget(head)
-    text = QLabel(why)
-    text.setObjectName("chart_no_data")
-    text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    text.setStyleSheet("color: #666; font-size: 14px; border: 1px dashed #bbb; padding: 24px;")
-    lay.addWidget(text, 1)
-    return box
-
-
-def _plot(title: str, left: str, bottom: str) -> Any:
-    pg = _pg()
-    font = QFont(QApplication.font())
-    family = font.family()
-    widget = pg.PlotWidget()
-    widget.setObjectName("chart")
-    widget.setMinimumHeight(220)
-    item = widget.getPlotItem()
-    item.setTitle(title, size="11pt", family=family)
-    style = {"font-family": family, "font-size": "10pt"}
-    item.setLabel("left", left, **style)
-    item.setLabel("bottom", bottom, **style)
-    for name in ("left", "bottom"):
-        item.getAxis(name).setTickFont(font)
-    item.showGrid(x=False, y=True, alpha=0.15)
-    item.setMenuEnabled(False)
-    item.hideButtons()
-    widget.setMouseEnabled(x=False, y=False)
-    return widget
-
-
-def bar_chart(title: str, labels: list[str], values: list[float], *, left: str, bottom: str,
-              y_max: float | None = None, highlight: set[int] | None = None,
-              texts: list[str] | None = None) -> QWidget:
-    """Vertical bars, one per label (village names under them), each with its figure written above it (``texts``,
-    default the value); ``highlight`` bars in red."""
-    pg = _pg()
-    widget = _plot(title, left, bottom)
-    item = widget.getPlotItem()
-    xs = list(range(len(labels)))
-    brushes = [pg.mkBrush(LOW if highlight and i in highlight else BAR) for i in xs]
-    item.addItem(pg.BarGraphItem(x=xs, height=values, width=0.6, brushes=brushes))
-    font = QFont(QApplication.font())
-    for x, value, text in zip(xs, values, texts or [f"{v:g}" for v in values]):
-        label = pg.TextItem(text, color="k", anchor=(0.5, 1.0))
-        label.setFont(font)
-        label.setPos(x, value)
-        item.addItem(label)
-    item.getAxis("bottom").setTicks([list(zip(xs, labels))])
-    item.setXRange(-0.6, len(labels) - 0.4, padding=0)
-    top = y_max if y_max is not None else (max(values) * 1.15 if values and max(values) > 0 else 1)
-    item.setYRange(0, top * 1.08, padding=0)
-    return widget
-
-
-def line_chart(title: str, labels: list[str], values: list[int], *, left: str, bottom: str,
-               every: int = 4) -> QWidget:
-    """A count per period as a line with points (whole-number ticks); every ``every``-th label is written under
-    the axis, counted back from the latest."""
-    pg = _pg()
-    widget = _plot(title, left, bottom)
-    item = widget.getPlotItem()
-    xs = list(range(len(labels)))
-    item.plot(xs, [float(v) for v in values], pen=pg.mkPen(LOW, width=2), symbol="o", symbolSize=6,
-              symbolBrush=pg.mkBrush(LOW))
-    last = len(xs) - 1
-    item.getAxis("bottom").setTicks([[(i, labels[i]) for i in xs if (last - i) % every == 0]])
-    top = max(values) if values else 1
-    step = max(1, math.ceil(top / 5))
-    item.getAxis("left").setTickSpacing(step, step)
-    item.setYRange(0, max(top * 1.15, 1), padding=0)
-    item.setXRange(-0.5, last + 1.2, padding=0)  # room for the latest week's label
-    return widget
 
 
 @dataclass(frozen=True)
