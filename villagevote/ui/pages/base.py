@@ -1,11 +1,13 @@
 """Page plumbing: the base of every workflow page, and the plain notice for pages that are not built yet."""
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from villagevote.changes import Area
 from villagevote.i18n import tr
@@ -76,3 +78,53 @@ class Page(QWidget):
         super().showEvent(event)
         if self._stale:
             self.reload()
+
+
+class TabbedPage(Page):
+    """A workflow page of tabs under a heading and a summary line (践诺跟踪, 统计上报). Its tabs read the page's clock
+    (``today()``, injectable for tests and screenshots) and village names; subclasses set their own attributes, then
+    call :meth:`build` with the tabs as ``(title, factory(page))`` pairs, and fill ``villages`` when they load."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *,
+                 clock: Callable[[], dt.date] = dt.date.today) -> None:
+        super().__init__(ctx, parent)
+        self.clock = clock
+        self.villages: dict[int, str] = {}
+        self.tab_pages: list[QWidget] = []
+
+    def build(self, heading: str, tabs: list[tuple[str, Callable[[Any], QWidget]]],
+              extra: QWidget | None = None) -> None:
+        """The heading (with ``extra`` at its right), the summary line and the tabs."""
+        layout = QVBoxLayout(self)
+        head = QHBoxLayout()
+        label = QLabel(heading)
+        label.setStyleSheet("font-size: 18px; font-weight: bold;")
+        head.addWidget(label, 1)
+        if extra is not None:
+            head.addWidget(extra)
+        layout.addLayout(head)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.tabs = QTabWidget()
+        for title, factory in tabs:
+            tab = factory(self)
+            self.tab_pages.append(tab)
+            self.tabs.addTab(tab, title)
+        layout.addWidget(self.tabs, 1)
+
+    def today(self) -> dt.date:
+        return self.clock()
+
+    def village_name(self) -> str | None:
+        """The village chosen in the main window's tree, by name (None: the whole township)."""
+        return self.villages.get(self.ctx.village_id) if self.ctx.village_id is not None else None
+
+    def tab(self, cls: type) -> Any:
+        """The tab of type ``cls`` (tests, and tabs that open another)."""
+        return next(t for t in self.tab_pages if isinstance(t, cls))
+
+    def show_tab(self, cls: type) -> Any:
+        tab = self.tab(cls)
+        self.tabs.setCurrentWidget(tab)
+        return tab

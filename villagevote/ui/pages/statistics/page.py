@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QSplitter,
     QTableView,
-    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -43,7 +42,7 @@ from villagevote.statistics.options import set_stat_dates
 from villagevote.statistics.queries import StatsView, structure_view, tracking_view
 from villagevote.township import CycleInfo, cycle_info, get_township, list_villages
 from villagevote.ui.dialogs.common import Ask, show_error
-from villagevote.ui.pages.base import Page
+from villagevote.ui.pages.base import Page, TabbedPage
 from villagevote.ui.pages.statistics.county import open_county_mode
 from villagevote.ui.pages.statistics.dialogs import MemberDialog, RepresentativeDialog
 from villagevote.ui.pages.tracking.common import current_row, rows_model, set_rows, table
@@ -707,47 +706,16 @@ class Header:
     villages: dict[int, str]
 
 
-class StatisticsPage(Page):
+class StatisticsPage(TabbedPage):
     AREAS = frozenset({Area.TOWNSHIP, Area.STATISTICS})
 
     def __init__(self, ctx: Any, parent: QWidget | None = None, *,
                  clock: Callable[[], dt.date] = dt.date.today) -> None:
-        super().__init__(ctx, parent)
-        self.clock = clock
+        super().__init__(ctx, parent, clock=clock)
         self.township = ""
-        self.villages: dict[int, str] = {}
-        layout = QVBoxLayout(self)
-        head = QHBoxLayout()
-        heading = QLabel(tr("统计上报：换届统计、践诺统计、合规提示、报送与县级汇总"))
-        heading.setStyleSheet("font-size: 18px; font-weight: bold;")
-        head.addWidget(heading, 1)
-        head.addWidget(button(tr("县级汇总…"), lambda: open_county_mode(self)))
-        layout.addLayout(head)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
-        self.tabs = QTabWidget()
-        self.tab_pages: list[QWidget] = []
-        for title, factory in tabs():
-            tab = factory(self)
-            self.tab_pages.append(tab)
-            self.tabs.addTab(tab, title)
-        layout.addWidget(self.tabs, 1)
+        self.build(tr("统计上报：换届统计、践诺统计、合规提示、报送与县级汇总"), tabs(),
+                   extra=button(tr("县级汇总…"), lambda: open_county_mode(self)))
         self.reload()
-
-    def today(self) -> dt.date:
-        return self.clock()
-
-    def village_name(self) -> str | None:
-        return self.villages.get(self.ctx.village_id) if self.ctx.village_id is not None else None
-
-    def tab(self, cls: type) -> Any:
-        return next(t for t in self.tab_pages if isinstance(t, cls))
-
-    def show_tab(self, cls: type) -> Any:
-        tab = self.tab(cls)
-        self.tabs.setCurrentWidget(tab)
-        return tab
 
     def fetch(self, session: Any) -> Header:
         township = get_township(session)

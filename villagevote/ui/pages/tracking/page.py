@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from villagevote.changes import Area
 from villagevote.i18n import tr
@@ -21,7 +21,7 @@ from villagevote.township import CycleInfo, cycle_info, list_villages
 from villagevote.tracking import machine
 from villagevote.tracking.queries import LedgerFilter, ledger_count
 from villagevote.ui.dialogs.common import show_error
-from villagevote.ui.pages.base import Page
+from villagevote.ui.pages.base import TabbedPage
 from villagevote.ui.pages.tracking.charts import ChartsTab
 from villagevote.ui.pages.tracking.evaluation_tab import EvaluationTab
 from villagevote.ui.pages.tracking.inspections_tab import InspectionsTab
@@ -55,47 +55,16 @@ class Summary:
     supervised: int
 
 
-class TrackingPage(Page):
+class TrackingPage(TabbedPage):
     AREAS = frozenset({Area.TRACKING, Area.TOWNSHIP})
 
     def __init__(self, ctx: Any, parent: QWidget | None = None, *, clock: Callable[[], dt.date] = dt.date.today) -> None:
-        super().__init__(ctx, parent)
-        self.clock = clock
+        super().__init__(ctx, parent, clock=clock)
         self.cycle: CycleInfo | None = None
-        self.villages: dict[int, str] = {}
-        layout = QVBoxLayout(self)
-        heading = QLabel(tr("践诺跟踪：挂号、周报、月查、督办、销号、排名通报"))
-        heading.setStyleSheet("font-size: 18px; font-weight: bold;")
-        layout.addWidget(heading)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
-        self.tabs = QTabWidget()
-        self.tab_pages: list[QWidget] = []
-        for title, factory in tabs():
-            tab = factory(self)
-            self.tab_pages.append(tab)
-            self.tabs.addTab(tab, title)
-        layout.addWidget(self.tabs, 1)
+        self.build(tr("践诺跟踪：挂号、周报、月查、督办、销号、排名通报"), tabs())
         self._overdue_checked: int | None = None
         ctx.database_replaced.connect(self._forget_overdue_check)
         self.reload()
-
-    def today(self) -> dt.date:
-        return self.clock()
-
-    def village_name(self) -> str | None:
-        """The village chosen in the main window's tree, by name (None: the whole township)."""
-        return self.villages.get(self.ctx.village_id) if self.ctx.village_id is not None else None
-
-    def tab(self, cls: type) -> Any:
-        """The tab of type ``cls`` (tests, and tabs that open another)."""
-        return next(t for t in self.tab_pages if isinstance(t, cls))
-
-    def show_tab(self, cls: type) -> Any:
-        tab = self.tab(cls)
-        self.tabs.setCurrentWidget(tab)
-        return tab
 
     # ------------------------------------------------------------------------------------------------ loading
     def fetch(self, session: Any) -> Summary:
